@@ -1,0 +1,48 @@
+/**
+ * Single-table layout of the payments table, with each access pattern next to the keys that serve it.
+ *
+ * | item                      | PK                     | SK               | GSI1PK          | GSI1SK              |
+ * |---------------------------|------------------------|------------------|-----------------|---------------------|
+ * | payment                   | OBJ#<slot>             | OBJ              | MER#<merchant>  | <createdAt>#<id>    |
+ * | refund request (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
+ * | stored refusal (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
+ * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
+ * | amount/currency mismatch  | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
+ * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
+ * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
+ *
+ * Idempotency without extra writes: `slot = base32(sha256(merchantId, Idempotency-Key))`. The object a
+ * POST creates is stored under the slot of its key (`pay_<slot>`, `re_<slot>`), so the one conditional
+ * write that creates the object (`attribute_not_exists(PK)`) is also the idempotency record: a retry
+ * lands on the same item and replays it; a different body under the same key is detected from the
+ * request fingerprint kept on the item. The object and its idempotency record are committed together,
+ * so there is no "in progress" record that a crash could leave behind.
+ *
+ * Access patterns:
+ * - get a payment by id (GET /v1/payments/{id}, callbacks): GetItem OBJ#<slot>/OBJ, then the merchant
+ *   must match (another merchant's payment answers 404).
+ * - list a merchant's payments newest first (GET /v1/payments): Query GSI1 MER#<merchant>, descending.
+ *   GSI1 is KEYS_ONLY so a status change never writes to the index; the page is fetched with
+ *   BatchGetItem. Only payments carry GSI1 keys (sparse index).
+ * - list a payment's refunds: Query OBJ#<payment slot>, SK begins_with REF#.
+ * - find a refund from its id (callbacks): GetItem of the refund request OBJ#<slot>/OBJ → paymentId.
+ * - resolve an API key: GetItem KEY#<sha256(key)>/KEY. Keys are stored only as SHA-256 digests.
+ */
+
+export const GSI1 = 'GSI1';
+
+export const SLOT_PREFIX = 'OBJ#';
+
+export const keys = {
+  object: (slot: string) => ({ PK: `${SLOT_PREFIX}${slot}`, SK: 'OBJ' }),
+  refund: (paymentSlot: string, refundId: string) => ({ PK: `${SLOT_PREFIX}${paymentSlot}`, SK: `REF#${refundId}` }),
+  refundPrefix: 'REF#',
+  mismatch: (paymentSlot: string, eventId: string) => ({
+    PK: `${SLOT_PREFIX}${paymentSlot}`,
+    SK: `MISMATCH#${eventId}`,
+  }),
+  apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
+  merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'MER' }),
+  merchantPayments: (merchantId: string) => `MER#${merchantId}`,
+  merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
+} as const;
