@@ -50,7 +50,10 @@ export interface ExpectedAmount {
 }
 
 /** Names of the fields on which a channel's report disagrees with our record (empty when they agree). */
-export function mismatchedFields(expected: ExpectedAmount, reported: ChannelReport): Array<'amount' | 'currency'> {
+export function mismatchedFields(
+  expected: ExpectedAmount,
+  reported: ChannelReport,
+): Array<'amount' | 'currency'> {
   const fields: Array<'amount' | 'currency'> = [];
   if (expected.amount !== reported.amount) fields.push('amount');
   if (expected.currency !== reported.currency) fields.push('currency');

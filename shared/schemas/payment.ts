@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from '../domain/payment.js';
-import { amountSchema, cursorSchema, currencySchema, isoTimestamp, limitSchema } from './common.js';
+import { amountSchema, currencySchema, cursorSchema, isoTimestamp, limitSchema } from './common.js';
 
 export const CHANNELS = ['sandbox'] as const;
 export const channelSchema = z.enum(CHANNELS, { error: `must be one of: ${CHANNELS.join(', ')}` });

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { currencySchema, isoTimestamp } from './common.js';
 
-export const SANDBOX_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'refund.succeeded', 'refund.failed'] as const;
+export const SANDBOX_EVENT_TYPES = [
+  'payment.succeeded',
+  'payment.failed',
+  'refund.succeeded',
+  'refund.failed',
+] as const;
 
 /** Body of a sandbox channel callback (contract: Sandbox channel webhooks). Unknown fields are tolerated. */
 export const sandboxWebhookSchema = z.object({
