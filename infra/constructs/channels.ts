@@ -1,0 +1,131 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { PaymentsApi } from './api.js';
+import { PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
+import type { PaymentsTable } from './table.js';
+
+/** Name of the secret holding the sandbox channel's webhook signing secret(s), comma-separated. */
+export const SANDBOX_WEBHOOK_SECRET_NAME = 'payments/channels/sandbox/webhook-secrets';
+
+/**
+ * Default sandbox PSP endpoint when the `sandboxPspUrl` context is not set. `.invalid` (RFC 2606) never
+ * resolves, so a deployment that forgot to configure the PSP fails loudly instead of calling a stranger;
+ * the local runtime overrides the variable with its simulator's URL.
+ */
+export const DEFAULT_SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+
+const CALLBACK_IS_PUBLIC =
+  'Channel webhooks carry no merchant credentials by contract; the handler authenticates each delivery by the channel signature (HMAC-SHA256 over timestamp and raw body, 300 s tolerance) before changing anything.';
+
+/** Props of {@link Channels}. */
+export interface ChannelsProps {
+  readonly api: PaymentsApi;
+  readonly table: PaymentsTable;
+}
+
+/**
+ * Everything between us and the payment channels (PSPs): the signed webhook endpoint that applies
+ * their outcomes, and the stream consumer that submits new payments and refunds to them.
+ */
+export class Channels extends Construct {
+  readonly callbackFunction: PaymentsFunction;
+  readonly dispatchFunction: PaymentsFunction;
+  /** Stream batches that failed every retry land here (as pointers to the stream records). */
+  readonly dispatchDeadLetterQueue: sqs.Queue;
+  readonly sandboxWebhookSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: ChannelsProps) {
+    super(scope, id);
+    const { api, table } = props;
+
+    this.sandboxWebhookSecret = new secretsmanager.Secret(this, 'SandboxWebhookSecrets', {
+      secretName: SANDBOX_WEBHOOK_SECRET_NAME,
+      description: 'Sandbox channel webhook signing secrets, comma-separated (several during a rotation)',
+      // No punctuation: the value is a comma-separated list, so a generated comma would split a secret.
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.sandboxWebhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A webhook signing secret is shared with the channel, so it cannot be rotated by a Lambda alone: rotation is a coordinated procedure (append the new value, redeploy, switch the channel, remove the old value).',
+    });
+
+    this.callbackFunction = new PaymentsFunction(this, 'CallbackFunction', {
+      entry: 'channels/callback',
+      description: 'POST /v1/channels/{channel}/callbacks: verify the signature, apply the outcome',
+      environment: {
+        TABLE_NAME: table.tableName,
+        // A CloudFormation dynamic reference, resolved at deploy time into the function's configuration.
+        // Trade-off: the secret is visible to whoever can read the function configuration, and a rotation
+        // means appending the new value to the secret and redeploying; in exchange the hot path makes no
+        // Secrets Manager call, bundles no Secrets Manager client and cannot fail on it.
+        SANDBOX_WEBHOOK_SECRETS: this.sandboxWebhookSecret.secretValue.unsafeUnwrap(),
+      },
+    });
+    // Read the payment/refund, apply a guarded transition, record duplicates and mismatches; the
+    // TransactWriteItems it may use is authorized by these same per-item actions.
+    table.grantItemActions(
+      this.callbackFunction,
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+    );
+    api.addPublicRoute(
+      apigw.HttpMethod.POST,
+      '/v1/channels/{channel}/callbacks',
+      this.callbackFunction,
+      CALLBACK_IS_PUBLIC,
+    );
+
+    this.dispatchDeadLetterQueue = new sqs.Queue(this, 'DispatchDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: time for ops to notice the alarm and redrive.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.dispatchDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the on-failure destination of the dispatch event source mapping (cdk-nag only recognises redrive-policy DLQs).',
+    });
+
+    this.dispatchFunction = new PaymentsFunction(this, 'DispatchFunction', {
+      entry: 'channels/dispatch',
+      description: 'Table stream: submit new payments and refunds to their channel',
+      timeout: STREAM_TIMEOUT,
+      otherWildcardResourceReason:
+        "The DynamoDB stream event source needs dynamodb:ListStreams, which does not support resource-level permissions; reading records is limited to this table's stream ARN.",
+      environment: {
+        TABLE_NAME: table.tableName,
+        SANDBOX_PSP_URL: scope.node.tryGetContext('sandboxPspUrl') ?? DEFAULT_SANDBOX_PSP_URL,
+      },
+    });
+    table.grantItemActions(this.dispatchFunction, 'dynamodb:GetItem');
+    this.dispatchFunction.addEventSource(
+      new DynamoEventSource(table, {
+        // Never skip a record: each new payment must reach its channel exactly as committed.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        // Submit as soon as a payment is written: the client is waiting for the channel's outcome.
+        maxBatchingWindow: Duration.seconds(0),
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.dispatchDeadLetterQueue),
+        // Only new payments and refunds need a channel; status updates and idempotency records do not
+        // cost an invocation.
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('payment', 'refund') } } },
+          }),
+        ],
+      }),
+    );
+  }
+}

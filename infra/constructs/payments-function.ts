@@ -1,0 +1,128 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Repository root: bundling must see `package-lock.json`, `tsconfig.json` and `shared/` from here. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Absolute path of a handler file under `functions/`, e.g. `functionEntry('api/health')`.
+ * Resolved from this file rather than the working directory so that tests and `cdk synth` agree.
+ */
+export function functionEntry(relativePath: string): string {
+  return fileURLToPath(new URL(`../../functions/${relativePath}.ts`, import.meta.url));
+}
+
+/** Request/response handlers answer a client that is waiting: fail fast, well under API Gateway's 30 s. */
+export const API_TIMEOUT = Duration.seconds(10);
+/** Stream consumers call a channel over the network for a batch of records: allow more headroom. */
+export const STREAM_TIMEOUT = Duration.seconds(30);
+
+/**
+ * esbuild emits ESM, where `require` does not exist; CommonJS dependencies bundled into it call
+ * `require('node:crypto')` and friends at runtime. Defining it from `import.meta.url` keeps them working.
+ * The alias avoids a clash if a bundled module imports `createRequire` itself.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __paymentsCreateRequire } from 'node:module'; const require = __paymentsCreateRequire(import.meta.url);";
+
+const XRAY_WILDCARD_REASON =
+  'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so their resource must be "*".';
+
+/** What varies between payments Lambdas; everything else is a house default. */
+export interface PaymentsFunctionProps {
+  /** Handler file path relative to `functions/`, without extension (e.g. `api/create-payment`). */
+  readonly entry: string;
+  /** One line for the console and the template. */
+  readonly description: string;
+  /** @default API_TIMEOUT (10 s) */
+  readonly timeout?: Duration;
+  /** Function-specific environment, merged over the shared Powertools/source-map variables. */
+  readonly environment?: Record<string, string>;
+  /**
+   * Why this function also needs actions whose resource must be `*` (beyond X-Ray), e.g. a stream
+   * consumer's `dynamodb:ListStreams`. Recorded in the cdk-nag IAM5 acknowledgement of its role.
+   */
+  readonly otherWildcardResourceReason?: string;
+}
+
+/**
+ * "A payments Lambda": one place for the defaults every function of this system shares, so that
+ * a handler's wiring only states what is special about it (entry, timeout, environment, grants).
+ *
+ * - nodejs22.x on arm64 (Graviton: ~20% cheaper per GB-second than x86 for the same work).
+ * - 1024 MB: Lambda allocates CPU in proportion to memory; at 1 GB the init phase (parsing a
+ *   ~100-300 KB bundle with the SDK inside) and crypto work (SHA-256, HMAC) run roughly twice as fast
+ *   as at 512 MB, and for these short I/O-bound handlers the shorter duration largely pays for the
+ *   larger size. Revisit with Lambda Power Tuning once real traffic exists.
+ * - esbuild: minified ESM `index.mjs` (handler `index.handler`) with source maps, AWS SDK v3
+ *   bundled rather than taken from the runtime, so the version is pinned by our lock file and the
+ *   bundle size we measure is the size we ship.
+ * - X-Ray active tracing; a log group created here with one-month retention (no log-retention
+ *   custom resource), and an execution role that may write to that log group only.
+ */
+export class PaymentsFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: PaymentsFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      // Logs are diagnostic, not records of payments: the table and its PITR are the system of record.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy, whose
+    // logs:* statements apply to every log group of the account.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+
+    super(scope, id, {
+      entry: functionEntry(props.entry),
+      handler: 'handler',
+      description: props.description,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: props.timeout ?? API_TIMEOUT,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'payments',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        // Stack traces need file/line mappings only; embedding sources would double the asset.
+        sourcesContent: false,
+        format: OutputFormat.ESM,
+        // Prefer packages' ESM builds: better tree shaking of the SDK clients.
+        mainFields: ['module', 'main'],
+        target: 'node22',
+        banner: ESM_REQUIRE_BANNER,
+        externalModules: [],
+      },
+    });
+
+    logGroup.grantWrite(role);
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: [XRAY_WILDCARD_REASON, props.otherWildcardResourceReason].filter(Boolean).join(' '),
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is pinned on purpose: it is the runtime the local runtime, tests and bundles (target node22) are verified against; moving to a newer runtime is a deliberate, tested change.',
+    });
+  }
+}
