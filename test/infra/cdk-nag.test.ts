@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { PaymentsStack } from '../../infra/payments-stack.js';
+
+// cdk-nag reads the construct tree, not the bundles: skip esbuild to keep this file fast.
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new PaymentsStack(app, 'Payments');
+
+/** cdk-nag 3 is a validation plugin; `validateScope` runs the same rules `cdk synth` runs. */
+function findings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope);
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}: ${v.description}`),
+  );
+}
+
+/**
+ * Every `Validations.of(x).acknowledge(...)` in the tree, as [construct path, rule id, reason]. CDK stores
+ * ids without a plugin prefix as `Annotation::<id>`; cdk-nag strips that prefix when it matches them.
+ */
+function acknowledgements(scope: IConstruct): [string, string, string][] {
+  return scope.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .map(([id, reason]): [string, string, string] => [
+        c.node.path,
+        id.replace(/^annotation::/i, ''),
+        reason,
+      ]),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  test('finds no unacknowledged error or warning in the Payments stack', () => {
+    assert.deepEqual(findings(stack), []);
+  });
+
+  test('reports a non-compliant resource, so a clean report means something', () => {
+    // Prepare: a queue with none of the controls the stack's queues have.
+    const scratch = new Stack(new App(), 'Scratch');
+    new sqs.Queue(scratch, 'Plain', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    // Act
+    const reported = findings(scratch);
+    // Assess
+    assert.ok(
+      reported.some((f) => f.includes('AwsSolutions-SQS4')),
+      reported.join('\n'),
+    );
+  });
+
+  test('acknowledges findings only with a specific written reason', () => {
+    const acks = acknowledgements(stack);
+    assert.ok(acks.length > 0);
+    for (const [path, id, reason] of acks) {
+      assert.match(id, /^AwsSolutions-[A-Z]+\d+(\[.+\])?$/, `${path}: ${id}`);
+      assert.ok(reason.length >= 60, `${path} ${id}: reason too thin: "${reason}"`);
+    }
+  });
+
+  test('acknowledges authorization findings on the two public routes only', () => {
+    const routes = acknowledgements(stack)
+      .filter(([, id]) => id === 'AwsSolutions-APIG4')
+      .map(([path]) => path);
+    assert.deepEqual(routes.sort(), [
+      'Payments/Api/HttpApi/GET--health',
+      'Payments/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
+    ]);
+  });
+
+  test('leaves no CDK error or warning annotation on the stack', () => {
+    const annotations = Annotations.fromStack(stack);
+    assert.deepEqual(annotations.findError('*', Match.anyValue()), []);
+    assert.deepEqual(annotations.findWarning('*', Match.anyValue()), []);
+  });
+});

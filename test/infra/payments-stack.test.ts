@@ -1,0 +1,373 @@
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PaymentsStack } from '../../infra/payments-stack.js';
+import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
+import { dynamoGrants, referencedId, synthesize } from './synthesized.js';
+
+// One synthesis (and one esbuild run per function) for the whole file.
+const { app, template, resources, functions } = synthesize();
+after(() => rmSync(app.outdir, { recursive: true, force: true }));
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const fn = (source: string) => {
+  const found = functions.find((f) => f.source === `functions/${source}.ts`);
+  assert.ok(found, `no function is bundled from functions/${source}.ts`);
+  return found;
+};
+const tableId = ofType('AWS::DynamoDB::Table')[0]?.[0];
+const secretId = ofType('AWS::SecretsManager::Secret')[0]?.[0];
+
+describe('payments table', () => {
+  test('is one classic DynamoDB table keyed as shared/store/table-definition says', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_KEY_SCHEMA.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEY_SCHEMA.sortKey.name, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'PK', AttributeType: 'S' },
+        { AttributeName: 'SK', AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  test('indexes merchant listings in GSI1 with keys only', () => {
+    const [gsi] = TABLE_GSIS;
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'GSI1',
+          KeySchema: [
+            { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: gsi.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    });
+  });
+
+  test('streams new and old images, with PITR, KMS encryption at rest and TTL on expiresAt', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  test('survives stack deletion and replacement', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const routes: [routeKey: string, auth: 'CUSTOM' | 'NONE', handler: string][] = [
+    ['GET /health', 'NONE', 'api/health'],
+    ['POST /v1/payments', 'CUSTOM', 'api/create-payment'],
+    ['GET /v1/payments/{id}', 'CUSTOM', 'api/get-payment'],
+    ['GET /v1/payments', 'CUSTOM', 'api/list-payments'],
+    ['POST /v1/payments/{id}/refunds', 'CUSTOM', 'api/create-refund'],
+    ['GET /v1/payments/{id}/refunds', 'CUSTOM', 'api/list-refunds'],
+    ['POST /v1/channels/{channel}/callbacks', 'NONE', 'channels/callback'],
+  ];
+
+  test('serves exactly the routes of docs/architecture.md', () => {
+    const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    assert.deepEqual(keys.sort(), routes.map(([key]) => key).sort());
+  });
+
+  for (const [routeKey, auth, handler] of routes) {
+    test(`${routeKey} is ${auth === 'NONE' ? 'public' : 'behind the merchant authorizer'} and runs ${handler}`, () => {
+      const [, route] =
+        ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey) ?? [];
+      assert.ok(route, `route ${routeKey} missing`);
+      assert.equal(route.Properties.AuthorizationType, auth);
+      const authorizerId = referencedId(route.Properties.AuthorizerId);
+      assert.equal(
+        authorizerId && resources[authorizerId]?.Type,
+        auth === 'NONE' ? undefined : 'AWS::ApiGatewayV2::Authorizer',
+      );
+
+      const target = route.Properties.Target as { 'Fn::Join': [string, unknown[]] };
+      const integration = resources[referencedId(target['Fn::Join'][1][1]) ?? ''];
+      assert.equal(integration?.Properties.IntegrationType, 'AWS_PROXY');
+      assert.equal(integration?.Properties.PayloadFormatVersion, '2.0');
+      assert.equal(referencedId(integration?.Properties.IntegrationUri), fn(handler).logicalId);
+    });
+  }
+
+  test('authorizes with a cached simple-response Lambda authorizer on the Authorization header', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const [[, authorizer] = []] = ofType('AWS::ApiGatewayV2::Authorizer');
+    assert.ok(authorizer);
+    assert.equal(authorizer.Properties.AuthorizerType, 'REQUEST');
+    assert.equal(authorizer.Properties.EnableSimpleResponses, true);
+    assert.deepEqual(authorizer.Properties.IdentitySource, ['$request.header.Authorization']);
+    assert.equal(authorizer.Properties.AuthorizerResultTtlInSeconds, 300);
+    assert.ok(JSON.stringify(authorizer.Properties.AuthorizerUri).includes(fn('api/authorizer').logicalId));
+  });
+
+  test('throttles and access-logs the $default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+    });
+  });
+
+  test('outputs the API URL and the table name', () => {
+    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+    template.hasOutput('TableName', { Value: { Ref: tableId } });
+  });
+});
+
+describe('payments functions', () => {
+  test('bundles one function per handler of docs/architecture.md', () => {
+    assert.deepEqual(functions.map((f) => f.source).sort(), [
+      'functions/api/authorizer.ts',
+      'functions/api/create-payment.ts',
+      'functions/api/create-refund.ts',
+      'functions/api/get-payment.ts',
+      'functions/api/health.ts',
+      'functions/api/list-payments.ts',
+      'functions/api/list-refunds.ts',
+      'functions/channels/callback.ts',
+      'functions/channels/dispatch.ts',
+    ]);
+  });
+
+  test('every function runs index.handler on nodejs22.x arm64 with tracing and its own log group', () => {
+    for (const { source, resource } of functions) {
+      const p = resource.Properties;
+      assert.equal(p.Handler, 'index.handler', source);
+      assert.equal(p.Runtime, 'nodejs22.x', source);
+      assert.deepEqual(p.Architectures, ['arm64'], source);
+      assert.equal(p.MemorySize, 1024, source);
+      assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
+      const logGroup = resources[referencedId((p.LoggingConfig as { LogGroup: unknown }).LogGroup) ?? ''];
+      assert.equal(logGroup?.Properties.RetentionInDays, 30, source);
+      const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
+      assert.deepEqual(env, expectedEnvironment(source), source);
+    }
+  });
+
+  test('every bundle is a minified ESM index.mjs that can require CommonJS, with a source map', () => {
+    for (const { source, assetDir } of functions) {
+      const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+      assert.match(code, /^import \{ createRequire as \w+ \} from 'node:module'; const require = /, source);
+      assert.match(code, /export\s*\{[^}]*as handler|export\s*\{\s*handler/, source);
+      assert.match(code, /\/\/# sourceMappingURL=index\.mjs\.map\s*$/, source);
+    }
+  });
+
+  test('no function role carries an AWS managed policy', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      assert.equal(role.Properties.ManagedPolicyArns, undefined, id);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const T = 'table';
+  const expected: Record<string, string[]> = {
+    'api/health': [],
+    'api/authorizer': [`dynamodb:GetItem on ${T}`],
+    'api/create-payment': [`dynamodb:PutItem on ${T}`],
+    'api/get-payment': [`dynamodb:GetItem on ${T}`],
+    'api/list-payments': [
+      `dynamodb:BatchGetItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+      `dynamodb:Query on ${T}/index/GSI1`,
+    ],
+    'api/create-refund': [
+      `dynamodb:ConditionCheckItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'channels/callback': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    'channels/dispatch': [
+      `dynamodb:DescribeStream on ${T} StreamArn`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:GetRecords on ${T} StreamArn`,
+      `dynamodb:GetShardIterator on ${T} StreamArn`,
+      'dynamodb:ListStreams on *',
+    ],
+  };
+
+  for (const [handler, grants] of Object.entries(expected)) {
+    test(`${handler} may do exactly ${grants.length ? grants.map((g) => g.split(' ')[0]).join(', ') : 'nothing'} on DynamoDB`, () => {
+      const roleId = referencedId(fn(handler).resource.Properties.Role);
+      assert.ok(roleId);
+      assert.deepEqual(dynamoGrants(resources, roleId), [...grants].sort());
+    });
+  }
+
+  test('create-payment may put an item but never delete, scan or use a wildcard action', () => {
+    const grants = dynamoGrants(
+      resources,
+      referencedId(fn('api/create-payment').resource.Properties.Role) ?? '',
+    );
+    assert.ok(grants.includes(`dynamodb:PutItem on ${T}`));
+    for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:*']) {
+      assert.ok(!grants.some((g) => g.startsWith(`${forbidden} `)), forbidden);
+    }
+  });
+
+  test('no function may touch every index of the table', () => {
+    const all = functions.flatMap((f) =>
+      dynamoGrants(resources, referencedId(f.resource.Properties.Role) ?? ''),
+    );
+    assert.deepEqual(
+      all.filter((g) => g.endsWith('/index/*')),
+      [],
+    );
+  });
+});
+
+describe('channels', () => {
+  test('keeps the sandbox webhook secrets in Secrets Manager under their documented name', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'payments/channels/sandbox/webhook-secrets',
+      GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }),
+    });
+  });
+
+  test('feeds dispatch from the table stream with only new payments and refunds', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    assert.equal(mappings.length, 1);
+    const [[, mapping] = []] = mappings;
+    const p = mapping?.Properties ?? {};
+    assert.equal(referencedId(p.FunctionName), fn('channels/dispatch').logicalId);
+    assert.deepEqual(p.EventSourceArn, { 'Fn::GetAtt': [tableId, 'StreamArn'] });
+    const filters = (p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    assert.deepEqual(
+      filters.map((f) => JSON.parse(f.Pattern)),
+      [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['payment', 'refund'] } } } }],
+    );
+  });
+
+  test('retries a failing dispatch batch by halves, then parks it in an encrypted dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 25,
+      MaximumBatchingWindowInSeconds: 0,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetter'), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('points dispatch at the sandbox PSP given in the sandboxPspUrl context', () => {
+    // Prepare: bundling skipped, only the wiring matters here.
+    const other = new App({
+      context: { sandboxPspUrl: 'https://psp.example.test', 'aws:cdk:bundling-stacks': [] },
+    });
+    const otherStack = new PaymentsStack(other, 'Payments');
+    // Assess
+    Template.fromStack(otherStack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SANDBOX_PSP_URL: 'https://psp.example.test' }) },
+    });
+  });
+});
+
+describe('monitoring', () => {
+  const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const topicId = ofType('AWS::SNS::Topic')[0]?.[0];
+
+  test('alarms on any API 5xx within five minutes', () => {
+    const alarm = alarms.find((a) => a.MetricName === '5xx' && a.Namespace === 'AWS/ApiGateway');
+    assert.ok(alarm);
+    assert.equal(alarm.Threshold, 0);
+    assert.equal(alarm.ComparisonOperator, 'GreaterThanThreshold');
+    assert.equal(alarm.Period, 300);
+    assert.equal(alarm.Statistic, 'Sum');
+  });
+
+  test('alarms on errors of every function', () => {
+    const watched = alarms
+      .filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')
+      .map((a) => referencedId((a.Dimensions as { Value: unknown }[])[0]?.Value));
+    assert.deepEqual(watched.sort(), functions.map((f) => f.logicalId).sort());
+  });
+
+  test('alarms as soon as one record reaches the dispatch dead-letter queue', () => {
+    const alarm = alarms.find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    assert.ok(alarm);
+    assert.equal(alarm.Threshold, 1);
+    assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+  });
+
+  test('alarms when dispatch lags behind the stream', () => {
+    const alarm = alarms.find((a) => a.MetricName === 'IteratorAge');
+    assert.ok(alarm);
+    assert.equal(
+      referencedId((alarm.Dimensions as { Value: unknown }[])[0]?.Value),
+      fn('channels/dispatch').logicalId,
+    );
+  });
+
+  test('every alarm notifies the KMS-encrypted, TLS-only alarm topic', () => {
+    assert.ok(alarms.length >= 12);
+    for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+/** The exact environment of each function, as the local runtime will read it from the template. */
+function expectedEnvironment(source: string): Record<string, unknown> {
+  const env: Record<string, unknown> = {
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_SERVICE_NAME: 'payments',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+  if (source !== 'functions/api/health.ts') env.TABLE_NAME = { Ref: tableId };
+  if (source === 'functions/channels/dispatch.ts') env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+  if (source === 'functions/channels/callback.ts') {
+    // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.
+    env.SANDBOX_WEBHOOK_SECRETS = {
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+    };
+  }
+  return env;
+}
