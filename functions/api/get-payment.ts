@@ -1,2 +1,14 @@
-// Placeholder until the handler lands; the exported name is fixed: `handler`.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: '' });
+/** GET /v1/payments/{id}: strongly consistent read; another merchant's payment answers 404. */
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { apiHandler } from '../../shared/http/api-handler.js';
+import { json } from '../../shared/http/responses.js';
+import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+
+const env = loadEnv(tableEnvSchema);
+const payments = new DynamoPaymentStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+
+export const handler = apiHandler({ role: 'merchant' }, async ({ auth, event }) => {
+  const payment = await payments.get(auth.merchantId, event.pathParameters?.id ?? '');
+  return json(200, payment);
+});

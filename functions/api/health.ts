@@ -1,2 +1,5 @@
-// Placeholder until the handler lands; the exported name is fixed: `handler`.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: '' });
+/** GET /health: liveness, no auth, touches nothing. */
+import { apiHandler } from '../../shared/http/api-handler.js';
+import { json } from '../../shared/http/responses.js';
+
+export const handler = apiHandler({}, async () => json(200, { status: 'ok' }));

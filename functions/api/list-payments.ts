@@ -1,2 +1,15 @@
-// Placeholder until the handler lands; the exported name is fixed: `handler`.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: '' });
+/** GET /v1/payments: the merchant's payments, newest first, optionally filtered by status. */
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { apiHandler } from '../../shared/http/api-handler.js';
+import { json } from '../../shared/http/responses.js';
+import { listPaymentsQuery } from '../../shared/schemas/payment.js';
+import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+
+const env = loadEnv(tableEnvSchema);
+const payments = new DynamoPaymentStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+
+export const handler = apiHandler({ role: 'merchant', query: listPaymentsQuery }, async ({ auth, query }) => {
+  const page = await payments.list({ merchantId: auth.merchantId, ...query });
+  return json(200, page);
+});

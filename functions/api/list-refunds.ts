@@ -1,2 +1,14 @@
-// Placeholder until the handler lands; the exported name is fixed: `handler`.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: '' });
+/** GET /v1/payments/{id}/refunds: all the payment's refunds, newest first, in one page. */
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { apiHandler } from '../../shared/http/api-handler.js';
+import { json } from '../../shared/http/responses.js';
+import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
+
+const env = loadEnv(tableEnvSchema);
+const refunds = new DynamoRefundStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+
+export const handler = apiHandler({ role: 'merchant' }, async ({ auth, event }) => {
+  const data = await refunds.list(auth.merchantId, event.pathParameters?.id ?? '');
+  return json(200, { data, nextCursor: null });
+});

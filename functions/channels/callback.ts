@@ -1,2 +1,62 @@
-// Placeholder until the handler lands; the exported name is fixed: `handler`.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: '' });
+/**
+ * POST /v1/channels/{channel}/callbacks: a channel's signed webhook. The signature is checked over
+ * the raw body bytes before anything is parsed; only then is the outcome applied with a guarded write.
+ * Answers: 200 accepted (applied, duplicate, contradicting or mismatching: the last two are recorded);
+ * 401 bad signature; 400 bad body; 404 unknown channel; 422 a reference that is not ours (so the
+ * channel sees it and its operators can look, instead of a silent 200).
+ */
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
+import type { ChannelAdapter } from '../../shared/channels/types.js';
+import { callbackEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { rawBody } from '../../shared/http/api-event.js';
+import { apiHandler } from '../../shared/http/api-handler.js';
+import {
+  HttpProblemError,
+  MalformedJsonError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../shared/http/errors.js';
+import { logger } from '../../shared/http/logger.js';
+import { json } from '../../shared/http/responses.js';
+import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+
+const env = loadEnv(callbackEnvSchema);
+const outcomes = new DynamoChannelOutcomeStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const adapters: Record<string, ChannelAdapter> = {
+  sandbox: createSandboxAdapter({ secrets: env.SANDBOX_WEBHOOK_SECRETS }),
+};
+
+export const handler = apiHandler({}, async ({ event }) => {
+  const channel = event.pathParameters?.channel ?? '';
+  const adapter = Object.hasOwn(adapters, channel) ? adapters[channel] : undefined;
+  if (!adapter) throw new NotFoundError(`No such channel: ${channel}`);
+
+  const raw = rawBody(event);
+  const verdict = adapter.verifyWebhook(event.headers ?? {}, raw, Math.floor(Date.now() / 1000));
+  if (!verdict.ok) {
+    logger.warn('webhook signature refused', { channel, reason: verdict.reason });
+    throw new UnauthorizedError(`Signature ${verdict.reason}.`, 'invalid-signature');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new MalformedJsonError(error);
+  }
+  const parsed = adapter.parseWebhook(body);
+  if (!parsed.ok) throw new ValidationError('The webhook body is not valid.', parsed.issues);
+
+  const { subject, outcome, ...report } = parsed.event;
+  const input = { ...report, to: outcome, now: new Date() };
+  const result =
+    subject === 'payment'
+      ? await outcomes.applyPaymentOutcome(input)
+      : await outcomes.applyRefundOutcome(input);
+  logger.info('webhook handled', { channel, eventId: report.eventId, reference: report.reference, result });
+  if (result.kind === 'unknown_reference') {
+    throw new HttpProblemError('unknown-reference', `No ${subject} ${report.reference} is known here.`);
+  }
+  return json(200, { received: true, result: result.kind });
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrency, MAX_AMOUNT } from '../domain/money.js';
 
 /** A positive integer amount in minor units, at most 10^12 (contract: Conventions). */

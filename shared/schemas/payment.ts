@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PAYMENT_STATUSES } from '../domain/payment.js';
 import { amountSchema, currencySchema, cursorSchema, isoTimestamp, limitSchema } from './common.js';
 

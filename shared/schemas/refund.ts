@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REFUND_STATUSES } from '../domain/refund.js';
 import { amountSchema, isoTimestamp } from './common.js';
 

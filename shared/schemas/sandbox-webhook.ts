@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencySchema, isoTimestamp } from './common.js';
 
 export const SANDBOX_EVENT_TYPES = [

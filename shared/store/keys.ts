@@ -8,6 +8,7 @@
  * | stored refusal (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
  * | amount/currency mismatch  | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
+ * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
  * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
  *
@@ -27,6 +28,9 @@
  * - list a payment's refunds: Query OBJ#<payment slot>, SK begins_with REF#.
  * - find a refund from its id (callbacks): GetItem of the refund request OBJ#<slot>/OBJ → paymentId.
  * - resolve an API key: GetItem KEY#<sha256(key)>/KEY. Keys are stored only as SHA-256 digests.
+ * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
+ *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
+ *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
  */
 
 export const GSI1 = 'GSI1';
@@ -35,11 +39,18 @@ export const SLOT_PREFIX = 'OBJ#';
 
 export const keys = {
   object: (slot: string) => ({ PK: `${SLOT_PREFIX}${slot}`, SK: 'OBJ' }),
-  refund: (paymentSlot: string, refundId: string) => ({ PK: `${SLOT_PREFIX}${paymentSlot}`, SK: `REF#${refundId}` }),
+  refund: (paymentSlot: string, refundId: string) => ({
+    PK: `${SLOT_PREFIX}${paymentSlot}`,
+    SK: `REF#${refundId}`,
+  }),
   refundPrefix: 'REF#',
   mismatch: (paymentSlot: string, eventId: string) => ({
     PK: `${SLOT_PREFIX}${paymentSlot}`,
     SK: `MISMATCH#${eventId}`,
+  }),
+  conflict: (paymentSlot: string, eventId: string) => ({
+    PK: `${SLOT_PREFIX}${paymentSlot}`,
+    SK: `CONFLICT#${eventId}`,
   }),
   apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
   merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'MER' }),

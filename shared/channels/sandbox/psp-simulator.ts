@@ -1,0 +1,185 @@
+/**
+ * A simulated sandbox PSP for the local runtime and tests. It accepts payments and refunds, and calls
+ * back on its own, with signed webhooks, as the contract describes:
+ * - payments: amounts whose last two digits are 13 fail, others succeed; `outcome` succeed | fail |
+ *   none overrides (none: no callback at all);
+ * - refunds: succeed, unless `outcome` is none (no callback) or fail (our extension, for tests);
+ * - idempotent per reference: a resubmission gets the same channelReference and no second callback;
+ * - a callback answered non-2xx (or not at all) is retried with backoff, keeping its event id.
+ * Listens on 127.0.0.1 only.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signatureHeader } from './signature.js';
+
+export interface SimulatorLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface SandboxPspOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Where callbacks go; a function is read at send time (the API may start after the PSP). */
+  readonly callbackUrl: string | (() => string);
+  readonly secret: string;
+  /** Delay before the callback, default 1000 ms. */
+  readonly delayMs?: number;
+  /** First retry delay, doubled each time; default 500 ms. */
+  readonly retryBaseMs?: number;
+  /** Deliveries per callback, first included; default 6. */
+  readonly maxAttempts?: number;
+  readonly logger?: SimulatorLogger;
+}
+
+export interface SandboxPsp {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+interface Submission {
+  readonly kind: 'payment' | 'refund';
+  readonly reference: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly outcome?: string;
+}
+
+const silent: SimulatorLogger = { info: () => {}, warn: () => {} };
+
+/** Starts the simulator; `close()` cancels pending callbacks and stops the server. */
+export async function startSandboxPsp(options: SandboxPspOptions): Promise<SandboxPsp> {
+  const log = options.logger ?? silent;
+  const delayMs = options.delayMs ?? 1000;
+  const retryBaseMs = options.retryBaseMs ?? 500;
+  const maxAttempts = options.maxAttempts ?? 6;
+  const references = new Map<string, string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  function later(ms: number, fn: () => void): void {
+    if (closed) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  }
+
+  async function deliver(body: string, attempt: number): Promise<void> {
+    if (closed) return;
+    const url = typeof options.callbackUrl === 'function' ? options.callbackUrl() : options.callbackUrl;
+    const t = Math.floor(Date.now() / 1000);
+    let failure: string | undefined;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'sandbox-signature': signatureHeader(options.secret, t, body),
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) failure = `HTTP ${response.status}`;
+    } catch (error) {
+      failure = String(error);
+    }
+    if (failure === undefined) return;
+    if (attempt >= maxAttempts) {
+      log.warn('sandbox callback abandoned', { failure, attempt });
+      return;
+    }
+    log.info('sandbox callback failed, retrying', { failure, attempt });
+    later(retryBaseMs * 2 ** (attempt - 1), () => void deliver(body, attempt + 1));
+  }
+
+  function accept(s: Submission): string {
+    const known = references.get(s.reference);
+    if (known) return known;
+    const channelReference = `sbx_${randomBytes(12).toString('hex')}`;
+    references.set(s.reference, channelReference);
+    const result = outcomeOf(s);
+    if (result !== 'none') {
+      later(delayMs, () => {
+        const body = JSON.stringify({
+          id: `evt_${randomBytes(12).toString('hex')}`,
+          type: `${s.kind}.${result}`,
+          data: {
+            reference: s.reference,
+            channelReference,
+            amount: s.amount,
+            currency: s.currency,
+            occurredAt: new Date().toISOString(),
+          },
+        });
+        void deliver(body, 1);
+      });
+    }
+    log.info('sandbox accepted', { kind: s.kind, reference: s.reference, outcome: result });
+    return channelReference;
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => answer(res, 500, { error: String(error) }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const kind = path === '/payments' ? 'payment' : path === '/refunds' ? 'refund' : undefined;
+    if (req.method !== 'POST' || !kind) return answer(res, 404, { error: 'not found' });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return answer(res, 400, { error: 'body is not JSON' });
+    }
+    const { reference, amount, currency, outcome } = body;
+    if (typeof reference !== 'string' || !Number.isSafeInteger(amount) || typeof currency !== 'string') {
+      return answer(res, 400, { error: 'reference, amount and currency are required' });
+    }
+    const submission: Submission = {
+      kind,
+      reference,
+      amount: amount as number,
+      currency,
+      ...(typeof outcome === 'string' ? { outcome } : {}),
+    };
+    answer(res, 200, { channelReference: accept(submission) });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** What the sandbox decides for a submission (see the module comment). */
+export function outcomeOf(
+  s: Pick<Submission, 'kind' | 'amount' | 'outcome'>,
+): 'succeeded' | 'failed' | 'none' {
+  if (s.outcome === 'none') return 'none';
+  if (s.outcome === 'fail') return 'failed';
+  if (s.outcome === 'succeed' || s.kind === 'refund') return 'succeeded';
+  return s.amount % 100 === 13 ? 'failed' : 'succeeded';
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

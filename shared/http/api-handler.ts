@@ -1,0 +1,70 @@
+/**
+ * Composes the middlewares every API handler needs, in the order the checks must happen:
+ * logger context → problem+json errors → auth (401/403) → Idempotency-Key (400) → JSON body
+ * (415/400) → body and query validation (400). The handler function then only maps a validated
+ * request to a store call and a response.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { type ApiEvent, type AuthContext, parsedOf, type Role } from './api-event.js';
+import { authContext } from './auth-context.js';
+import { UnauthorizedError } from './errors.js';
+import { idempotencyKey } from './idempotency-key.js';
+import { jsonBody } from './json-body.js';
+import { logger } from './logger.js';
+import { problemErrors } from './problem-errors.js';
+import type { ApiResult } from './responses.js';
+import { validateBody, validateQuery } from './validation.js';
+
+export interface ApiRequest<B, Q> {
+  readonly event: ApiEvent;
+  /** The caller; only present on authenticated routes. */
+  readonly auth: AuthContext;
+  readonly body: B;
+  readonly query: Q;
+  /** Present when the route requires the header. */
+  readonly idempotencyKey: string;
+  /** `METHOD /raw/path`, the part of the request fingerprint that names the route. */
+  readonly method: string;
+  readonly path: string;
+}
+
+export interface ApiHandlerOptions<B, Q> {
+  /** Role the caller must hold; omit for public routes. */
+  readonly role?: Role;
+  readonly idempotencyKey?: boolean;
+  readonly body?: z.ZodType<B>;
+  readonly query?: z.ZodType<Q>;
+}
+
+/** Builds a middy-wrapped API Gateway v2 handler. */
+export function apiHandler<B = undefined, Q = undefined>(
+  options: ApiHandlerOptions<B, Q>,
+  fn: (request: ApiRequest<B, Q>) => Promise<ApiResult>,
+) {
+  const chain = middy<ApiEvent, ApiResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(problemErrors());
+  if (options.role) chain.use(authContext(options.role));
+  if (options.idempotencyKey) chain.use(idempotencyKey());
+  if (options.body) chain.use(jsonBody()).use(validateBody(options.body));
+  if (options.query) chain.use(validateQuery(options.query));
+  return chain.handler(async (event: ApiEvent) => {
+    const parsed = parsedOf(event);
+    const request: ApiRequest<B, Q> = {
+      event,
+      get auth(): AuthContext {
+        if (!parsed.auth) throw new UnauthorizedError();
+        return parsed.auth;
+      },
+      body: parsed.body as B,
+      query: parsed.query as Q,
+      idempotencyKey: parsed.idempotencyKey ?? '',
+      method: event.requestContext?.http?.method ?? 'GET',
+      path: event.rawPath ?? event.requestContext?.http?.path ?? '/',
+    };
+    return fn(request);
+  });
+}

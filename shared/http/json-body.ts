@@ -1,0 +1,38 @@
+/**
+ * Parses the JSON body. No body at all reads as `{}` (a refund body is optional); a body in another
+ * content type is refused (415); JSON that does not parse, or is not an object, is a 400.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import { type ApiEvent, header, parsedOf, rawBody } from './api-event.js';
+import { MalformedJsonError, UnsupportedMediaTypeError, ValidationError } from './errors.js';
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Parses `event.body` as a JSON object into `event.parsed.json`. */
+export function parseJsonObject(event: ApiEvent): unknown {
+  const bytes = rawBody(event);
+  const text = bytes.toString('utf8');
+  if (text.trim().length === 0) return {};
+  const contentType = header(event, 'content-type');
+  if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedJsonError(error);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError('The body must be a JSON object.', [
+      { path: '', message: 'must be a JSON object' },
+    ]);
+  }
+  return value;
+}
+
+export function jsonBody(): MiddlewareObj<ApiEvent> {
+  return {
+    before: function jsonBodyBefore(request) {
+      parsedOf(request.event).json = parseJsonObject(request.event);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * zod validation of bodies and query strings. Every issue becomes `{ path, message }` with a dotted
+ * path (`customer.email`); an unknown key is reported at its own path, so a typo names itself.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import type * as z from 'zod';
+import type { ProblemFieldError } from '../schemas/problem.js';
+import { type ApiEvent, parsedOf } from './api-event.js';
+import { ValidationError } from './errors.js';
+
+function dotted(path: readonly PropertyKey[]): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
+}
+
+/** Flattens zod issues into the problem `errors` array. */
+export function fieldErrors(error: z.ZodError): ProblemFieldError[] {
+  const out: ProblemFieldError[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        out.push({ path: dotted([...issue.path, key]), message: 'is not a known field' });
+    } else {
+      out.push({ path: dotted(issue.path), message: issue.message });
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates `value` against `schema`.
+ * @throws ValidationError (400) naming every offending field.
+ */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: 'body' | 'query string',
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(`The ${what} is not valid.`, fieldErrors(result.error));
+}
+
+/** Validates `event.parsed.json` (see json-body.ts) into `event.parsed.body`. */
+export function validateBody(schema: z.ZodType): MiddlewareObj<ApiEvent> {
+  return {
+    before: function validateBodyBefore(request) {
+      const parsed = parsedOf(request.event);
+      parsed.body = validate(schema, parsed.json ?? {}, 'body');
+    },
+  };
+}
+
+/** Validates the query string parameters into `event.parsed.query`. */
+export function validateQuery(schema: z.ZodType): MiddlewareObj<ApiEvent> {
+  return {
+    before: function validateQueryBefore(request) {
+      parsedOf(request.event).query = validate(
+        schema,
+        request.event.queryStringParameters ?? {},
+        'query string',
+      );
+    },
+  };
+}

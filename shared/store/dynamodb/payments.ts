@@ -1,0 +1,194 @@
+/**
+ * DynamoDB adapter of the payment store: one conditional PutItem per create (the item is its own
+ * idempotency record), strongly consistent GetItem per read, GSI1 + BatchGetItem per list page.
+ */
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Payment } from '../../schemas/payment.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
+import { idempotencySlot } from '../idempotency.js';
+import {
+  PAYMENT_ID_PREFIX,
+  type PaymentItem,
+  paymentFromItem,
+  requireSlot,
+  type SlotItem,
+  type StoredAnswer,
+  verdictForSlot,
+} from '../items.js';
+import { GSI1, keys } from '../keys.js';
+import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
+import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+
+/** A filtered list reads at most this many index pages per request, then hands back a cursor. */
+export const MAX_INDEX_PAGES_PER_LIST = 5;
+const BATCH_GET_ATTEMPTS = 5;
+
+export class DynamoPaymentStore implements PaymentStore {
+  constructor(private readonly table: TableContext) {}
+
+  async create(input: CreatePaymentInput): Promise<StoredAnswer<Payment>> {
+    const slot = idempotencySlot(input.merchantId, input.idempotencyKey);
+    const item = newPaymentItem(slot, input);
+    try {
+      const out = await this.table.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: marshall(item, { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'createPayment', out.ConsumedCapacity);
+      return { status: 201, body: paymentFromItem(item), replayed: false };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The slot is taken: the same request retried, or the key reused for another one.
+      const existing = error.Item ? unmarshall(error.Item) : await this.getSlot(slot);
+      if (!existing) throw new ConcurrentModificationError(error);
+      const verdict = verdictForSlot(existing as SlotItem, input.requestFingerprint);
+      if ('reused' in verdict) throw new IdempotencyKeyReusedError();
+      return verdict as StoredAnswer<Payment>;
+    }
+  }
+
+  async get(merchantId: string, paymentId: string): Promise<Payment> {
+    return paymentFromItem(await this.getItem(merchantId, paymentId));
+  }
+
+  /** The payment item itself; refunds and callbacks build on it. */
+  async getItem(merchantId: string | undefined, paymentId: string): Promise<PaymentItem> {
+    const slot = requireSlot(paymentId, 'pay');
+    const item = await this.getSlot(slot);
+    if (item?.entity !== 'payment' || (merchantId !== undefined && item.merchantId !== merchantId)) {
+      throw new ObjectNotFoundError(paymentId);
+    }
+    return item as unknown as PaymentItem;
+  }
+
+  /** Whatever item occupies a slot (payment, refund request or refusal), strongly consistent. */
+  async getSlotItem(slot: string): Promise<Record<string, unknown> | undefined> {
+    return this.getSlot(slot);
+  }
+
+  private async getSlot(slot: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.table.client.send(
+      new GetItemCommand({
+        TableName: this.table.tableName,
+        Key: marshall(keys.object(slot)),
+        ConsistentRead: true,
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'getItem', out.ConsumedCapacity);
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+
+  async list(input: ListPaymentsInput): Promise<Page<Payment>> {
+    const { merchantId, limit, status } = input;
+    let startKey = input.cursor ? decodeCursor(input.cursor, merchantId) : undefined;
+    const data: Payment[] = [];
+    // Unfiltered, one extra key tells whether a next page exists; filtered, read full pages.
+    const pageSize = status ? 100 : limit + 1;
+    for (let page = 1; ; page++) {
+      const out = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: keys.merchantPayments(merchantId) } },
+          ScanIndexForward: false,
+          Limit: pageSize,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'listPayments.query', out.ConsumedCapacity);
+      const indexKeys = out.Items ?? [];
+      const wanted = status ? indexKeys : indexKeys.slice(0, limit - data.length);
+      const items = await this.batchGet(
+        wanted.map((k) => ({ PK: k.PK as Item[string], SK: k.SK as Item[string] })),
+      );
+      for (const [i, key] of indexKeys.entries()) {
+        const item = items.get(key.PK?.S ?? '');
+        if (item && item.merchantId === merchantId && (!status || item.status === status)) {
+          data.push(paymentFromItem(item));
+        }
+        if (data.length === limit) {
+          const more = i < indexKeys.length - 1 || out.LastEvaluatedKey !== undefined;
+          return { data, nextCursor: more ? cursorAt(merchantId, key) : null };
+        }
+      }
+      if (!out.LastEvaluatedKey) return { data, nextCursor: null };
+      startKey = out.LastEvaluatedKey;
+      // Bound the work of one request: a rare status could otherwise scan the merchant's history.
+      if (page >= MAX_INDEX_PAGES_PER_LIST) return { data, nextCursor: cursorAt(merchantId, startKey) };
+    }
+  }
+
+  /** BatchGetItem by chunks of 100, retrying UnprocessedKeys with backoff. */
+  private async batchGet(wanted: Item[]): Promise<Map<string, PaymentItem>> {
+    const found = new Map<string, PaymentItem>();
+    for (let start = 0; start < wanted.length; start += 100) {
+      let pending: Item[] = wanted.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_GET_ATTEMPTS)
+          throw new Error('BatchGetItem left keys unprocessed after retries');
+        if (attempt > 0) await sleep(backoffDelay(attempt));
+        const out = await this.table.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.table.tableName]: { Keys: pending } },
+            ...capacityParam(this.table),
+          }),
+        );
+        reportCapacity(this.table, 'listPayments.batchGet', out.ConsumedCapacity);
+        for (const raw of out.Responses?.[this.table.tableName] ?? []) {
+          const item = unmarshall(raw) as PaymentItem;
+          if (item.entity === 'payment') found.set(item.PK, item);
+        }
+        pending = out.UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+}
+
+function cursorAt(merchantId: string, key: Item): string {
+  return encodeCursor(merchantId, key.GSI1SK?.S ?? '', key.PK?.S ?? '');
+}
+
+function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
+  const id = `${PAYMENT_ID_PREFIX}${slot}`;
+  const createdAt = input.now.toISOString();
+  const { body } = input;
+  const item: PaymentItem = {
+    ...keys.object(slot),
+    entity: 'payment',
+    id,
+    merchantId: input.merchantId,
+    amount: body.amount,
+    currency: body.currency,
+    status: 'processing',
+    channel: body.channel,
+    amountRefunded: 0,
+    refundableRemaining: body.amount,
+    createdAt,
+    updatedAt: createdAt,
+    idempotencyKey: input.idempotencyKey,
+    requestFingerprint: input.requestFingerprint,
+    GSI1PK: keys.merchantPayments(input.merchantId),
+    GSI1SK: keys.merchantPaymentsSort(createdAt, id),
+  };
+  if (body.description !== undefined) item.description = body.description;
+  if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;
+  if (body.metadata && Object.keys(body.metadata).length > 0) item.metadata = body.metadata;
+  return item;
+}

@@ -1,0 +1,181 @@
+/**
+ * Item shapes of the payments table and their mapping to the contract's objects. Absent optional
+ * values are not stored (a `null` costs bytes on every item); they are restored as `null` on read.
+ */
+import type { PaymentStatus } from '../domain/payment.js';
+import type { RefundStatus } from '../domain/refund.js';
+import type { Payment } from '../schemas/payment.js';
+import type { Refund } from '../schemas/refund.js';
+import { CorruptItemError, ObjectNotFoundError } from './errors.js';
+
+export const PAYMENT_ID_PREFIX = 'pay_';
+export const REFUND_ID_PREFIX = 're_';
+const SLOT_ID = /^(pay|re)_([a-z2-7]{26})$/;
+
+export interface PaymentItem {
+  PK: string;
+  SK: string;
+  entity: 'payment';
+  id: string;
+  merchantId: string;
+  amount: number;
+  currency: string;
+  status: PaymentStatus;
+  channel: Payment['channel'];
+  channelReference?: string;
+  amountRefunded: number;
+  /** amount − amountRefunded, kept so a refund is guarded by one comparison. */
+  refundableRemaining: number;
+  description?: string;
+  customer?: NonNullable<Payment['customer']>;
+  metadata?: Record<string, string>;
+  risk?: Payment['risk'];
+  createdAt: string;
+  updatedAt: string;
+  idempotencyKey: string;
+  requestFingerprint: string;
+  lastChannelEventId?: string;
+  GSI1PK: string;
+  GSI1SK: string;
+}
+
+export interface RefundItem {
+  PK: string;
+  SK: string;
+  entity: 'refund';
+  id: string;
+  paymentId: string;
+  merchantId: string;
+  amount: number;
+  currency: string;
+  status: RefundStatus;
+  reason?: string;
+  channel: Payment['channel'];
+  /** The payment's sandbox outcome override, copied so the dispatcher needs no read. */
+  sandboxOutcome?: string;
+  channelReference?: string;
+  lastChannelEventId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The idempotency record of a refund: where its id leads (payment) and the first answer. */
+export interface RefundRequestItem {
+  PK: string;
+  SK: string;
+  entity: 'refundRequest';
+  refundId: string;
+  paymentId: string;
+  merchantId: string;
+  requestFingerprint: string;
+  /** JSON of the 201 body as first answered. */
+  response: string;
+  createdAt: string;
+}
+
+/** A business refusal kept for replay under its Idempotency-Key (24 h TTL). */
+export interface RefusalItem {
+  PK: string;
+  SK: string;
+  entity: 'refusal';
+  merchantId: string;
+  status: number;
+  /** JSON of the problem body as first answered. */
+  body: string;
+  requestFingerprint: string;
+  createdAt: string;
+  expiresAt: number;
+}
+
+export type SlotItem = PaymentItem | RefundRequestItem | RefusalItem;
+
+/** The slot an id of ours is stored at, or `undefined` when the id is not one we issue. */
+export function slotOfId(id: string, prefix: 'pay' | 're'): string | undefined {
+  const match = SLOT_ID.exec(id);
+  return match && match[1] === prefix ? match[2] : undefined;
+}
+
+/** @throws ObjectNotFoundError for an id we never issue (answered exactly like a missing object). */
+export function requireSlot(id: string, prefix: 'pay' | 're'): string {
+  const slot = slotOfId(id, prefix);
+  if (!slot) throw new ObjectNotFoundError(id);
+  return slot;
+}
+
+export function paymentFromItem(item: PaymentItem): Payment {
+  const payment: Payment = {
+    id: item.id,
+    object: 'payment',
+    merchantId: item.merchantId,
+    amount: item.amount,
+    currency: item.currency,
+    status: item.status,
+    channel: item.channel,
+    channelReference: item.channelReference ?? null,
+    amountRefunded: item.amountRefunded,
+    description: item.description ?? null,
+    customer: item.customer ?? null,
+    metadata: item.metadata ?? {},
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+  if (item.risk) payment.risk = item.risk;
+  return payment;
+}
+
+/**
+ * The payment exactly as the create request first answered it, rebuilt from the item: what changed
+ * since (status, refunds, channel reference, risk) is not part of the replayed answer.
+ */
+export function firstAnswerOf(item: PaymentItem): Payment {
+  const { risk: _risk, ...payment } = paymentFromItem(item);
+  return {
+    ...payment,
+    status: 'processing',
+    channelReference: null,
+    amountRefunded: 0,
+    updatedAt: item.createdAt,
+  };
+}
+
+export function refundFromItem(item: RefundItem): Refund {
+  return {
+    id: item.id,
+    object: 'refund',
+    paymentId: item.paymentId,
+    amount: item.amount,
+    currency: item.currency,
+    status: item.status,
+    reason: item.reason ?? null,
+    createdAt: item.createdAt,
+  };
+}
+
+/** An idempotent POST's answer: the first one, or its replay. */
+export interface StoredAnswer<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+  readonly replayed: boolean;
+}
+
+export type SlotVerdict = StoredAnswer | { readonly reused: true };
+
+/**
+ * What an occupied slot means for a request with `fingerprint`: the same request → replay its first
+ * answer; anything else → the key was reused.
+ */
+export function verdictForSlot(item: SlotItem, fingerprint: string): SlotVerdict {
+  if (item.requestFingerprint !== fingerprint) return { reused: true };
+  switch (item.entity) {
+    case 'payment':
+      return { status: 201, body: firstAnswerOf(item), replayed: true };
+    case 'refundRequest':
+      return { status: 201, body: JSON.parse(item.response), replayed: true };
+    case 'refusal':
+      return { status: item.status, body: JSON.parse(item.body), replayed: true };
+    default:
+      throw new CorruptItemError(
+        `slot ${(item as { PK?: string }).PK} holds ${(item as { entity?: string }).entity}`,
+      );
+  }
+}

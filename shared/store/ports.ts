@@ -1,0 +1,86 @@
+/**
+ * The store ports the handlers depend on. Adapters live in `dynamodb/`; tests may provide fakes.
+ */
+import type { PaymentStatus } from '../domain/payment.js';
+import type { RefundStatus } from '../domain/refund.js';
+import type { CreatePaymentBody, Payment } from '../schemas/payment.js';
+import type { Refund } from '../schemas/refund.js';
+import type { StoredAnswer } from './items.js';
+
+export interface CreatePaymentInput {
+  readonly merchantId: string;
+  readonly idempotencyKey: string;
+  readonly requestFingerprint: string;
+  readonly body: CreatePaymentBody;
+  readonly now: Date;
+}
+
+export interface ListPaymentsInput {
+  readonly merchantId: string;
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly status?: PaymentStatus;
+}
+
+export interface Page<T> {
+  readonly data: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PaymentStore {
+  /** Creates the payment, or replays the key's first answer. @throws IdempotencyKeyReusedError */
+  create(input: CreatePaymentInput): Promise<StoredAnswer<Payment>>;
+  /** @throws ObjectNotFoundError when absent or another merchant's. */
+  get(merchantId: string, paymentId: string): Promise<Payment>;
+  list(input: ListPaymentsInput): Promise<Page<Payment>>;
+}
+
+export interface CreateRefundInput {
+  readonly merchantId: string;
+  readonly paymentId: string;
+  readonly idempotencyKey: string;
+  readonly requestFingerprint: string;
+  readonly amount?: number;
+  readonly reason?: string;
+  readonly now: Date;
+}
+
+export interface RefundStore {
+  /**
+   * Creates a refund (201) or a stored refusal (404, 409, 422), or replays the key's first answer.
+   * @throws IdempotencyKeyReusedError, ConcurrentModificationError
+   */
+  create(input: CreateRefundInput): Promise<StoredAnswer>;
+  /** @throws ObjectNotFoundError when the payment is absent or another merchant's. */
+  list(merchantId: string, paymentId: string): Promise<Refund[]>;
+}
+
+/** A channel's report that a payment or refund reached a final state. */
+export interface ChannelOutcome {
+  readonly eventId: string;
+  readonly reference: string;
+  readonly to: 'succeeded' | 'failed';
+  readonly channelReference: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly now: Date;
+}
+
+/**
+ * - `applied`: the state changed now;
+ * - `already_applied`: a duplicate or replayed delivery, nothing changed;
+ * - `conflict`: the object reached another final state first; recorded, nothing changed;
+ * - `mismatch`: amount or currency disagree with ours; recorded, nothing changed;
+ * - `unknown_reference`: no such object.
+ */
+export type OutcomeResult =
+  | { readonly kind: 'applied' }
+  | { readonly kind: 'already_applied' }
+  | { readonly kind: 'conflict'; readonly status: PaymentStatus | RefundStatus }
+  | { readonly kind: 'mismatch'; readonly fields: ReadonlyArray<'amount' | 'currency'> }
+  | { readonly kind: 'unknown_reference' };
+
+export interface ChannelOutcomeStore {
+  applyPaymentOutcome(outcome: ChannelOutcome): Promise<OutcomeResult>;
+  applyRefundOutcome(outcome: ChannelOutcome): Promise<OutcomeResult>;
+}
