@@ -1,0 +1,47 @@
+/** The start-up banner: where the API is, the contract's local credentials and a first request. */
+
+export interface BannerInfo {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly pspUrl?: string;
+  readonly tableName: string;
+  readonly routes: readonly string[];
+  readonly persist: boolean;
+  readonly startupMs: number;
+}
+
+/** The line tests and scripts wait for; printed last. */
+export function readyLine(url: string): string {
+  return `Payments API listening on ${url}`;
+}
+
+export function banner(info: BannerInfo): string {
+  const curl = [
+    `curl -s -X POST ${info.url}/v1/payments \\`,
+    `  -H 'Authorization: Bearer sk_test_demo_1' \\`,
+    `  -H "Idempotency-Key: $(uuidgen 2>/dev/null || date +%s%N)" \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -d '{"amount": 1050, "currency": "USD", "description": "First local payment"}'`,
+  ];
+  return [
+    '',
+    '  Payments: local runtime (no AWS account, nothing leaves this machine)',
+    '',
+    `  API              ${info.url}`,
+    `  DynamoDB Local   ${info.dynamoEndpoint}   table ${info.tableName}${info.persist ? '   (persisted in .local/dynamodb)' : '   (in memory)'}`,
+    `  Sandbox PSP      ${info.pspUrl ?? 'not available (shared/channels/sandbox/psp-simulator.ts missing)'}`,
+    `  Routes           ${info.routes.join(', ')}`,
+    '',
+    '  Local credentials (CONTRACT.md)',
+    '    merchant 1      m_demo_1    API key sk_test_demo_1',
+    '    merchant 2      m_demo_2    API key sk_test_demo_2',
+    '    ops                         API key sk_test_ops',
+    '    sandbox webhook secret      whsec_sandbox_local',
+    '',
+    '  Try',
+    ...curl.map((l) => `    ${l}`),
+    '',
+    `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream pollers, PSP, DynamoDB Local).`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,46 @@
+/** Messages between the lambda runner (main thread) and a lambda worker (one execution environment). */
+
+export interface WorkerData {
+  readonly file: string;
+  readonly exportName: string;
+  readonly functionName: string;
+  readonly memorySize: number;
+  readonly invokedFunctionArn: string;
+}
+
+/** The error shape Lambda reports for a failed invocation (`errorType`, `errorMessage`, `stackTrace`). */
+export interface LambdaError {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly stackTrace?: readonly string[];
+}
+
+export interface InvokeMessage {
+  readonly type: 'invoke';
+  readonly id: number;
+  readonly requestId: string;
+  /** The event as JSON text: Lambda hands handlers a JSON document, never live objects. */
+  readonly event: string;
+  readonly deadline: number;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'ready'; readonly initMs: number }
+  | { readonly type: 'init-error'; readonly error: LambdaError }
+  | { readonly type: 'result'; readonly id: number; readonly payload: string }
+  | { readonly type: 'error'; readonly id: number; readonly error: LambdaError };
+
+/** Lambda's error shape for anything thrown. */
+export function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name || fallbackType,
+      errorMessage: error.message,
+      stackTrace: (error.stack ?? '')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    };
+  }
+  return { errorType: fallbackType, errorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
+}

@@ -1,0 +1,219 @@
+/**
+ * Runs a function's bundle the way Lambda does: each execution environment is a worker thread with
+ * the function's own environment; an environment serves one invocation at a time, so concurrent
+ * invocations get more environments (each with its own cold start, logged). A timeout or a crash
+ * discards the environment, never the runtime.
+ */
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { FunctionSpec } from './functions.js';
+import type { LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
+import type { Logger } from './log.js';
+
+export type InvokeResult =
+  | { readonly ok: true; readonly payload: unknown; readonly requestId: string; readonly durationMs: number }
+  | {
+      readonly ok: false;
+      readonly error: LambdaError;
+      readonly requestId: string;
+      readonly durationMs: number;
+    };
+
+export interface LambdaRunnerOptions {
+  readonly log: Logger;
+  /** Upper bound of concurrent environments per function (Lambda's reserved concurrency, roughly). */
+  readonly maxConcurrency?: number;
+  readonly invokedFunctionArn: string;
+}
+
+const WORKER_URL = new URL('./lambda-worker.ts', import.meta.url);
+
+class Environment {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  private pending?: { id: number; settle: (message: WorkerMessage | LambdaError) => void };
+  private nextId = 1;
+  dead = false;
+
+  constructor(spec: FunctionSpec, options: LambdaRunnerOptions) {
+    const data: WorkerData = {
+      file: spec.file,
+      exportName: spec.exportName,
+      functionName: spec.functionName,
+      memorySize: spec.memorySize,
+      invokedFunctionArn: options.invokedFunctionArn,
+    };
+    this.worker = new Worker(WORKER_URL, {
+      workerData: data,
+      env: { ...spec.environment },
+      stdout: true,
+      stderr: true,
+      // The heap is the part of Lambda's memory setting a worker can honour.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(128, spec.memorySize) },
+      name: spec.functionName,
+    });
+    pipeLines(this.worker.stdout, (line) => options.log.fn(spec.logicalId, line));
+    pipeLines(this.worker.stderr, (line) => options.log.fn(spec.logicalId, line));
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (message: WorkerMessage) => {
+        if (message.type === 'ready') {
+          options.log.info(`${spec.logicalId}: cold start ${message.initMs} ms`);
+          resolve();
+        } else if (message.type === 'init-error') {
+          reject(message.error);
+        } else if (
+          (message.type === 'result' || message.type === 'error') &&
+          this.pending?.id === message.id
+        ) {
+          const { settle } = this.pending;
+          this.pending = undefined;
+          settle(message);
+        }
+      };
+      this.worker.on('message', onMessage);
+      const fail = (error: LambdaError) => {
+        this.dead = true;
+        reject(error);
+        const pending = this.pending;
+        this.pending = undefined;
+        pending?.settle(error);
+      };
+      this.worker.on('error', (error) =>
+        fail({ errorType: 'Runtime.UnhandledError', errorMessage: String((error as Error)?.stack ?? error) }),
+      );
+      this.worker.on('exit', (code) =>
+        fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: exited with code ${code}` }),
+      );
+    });
+    // A rejected `ready` is observed by whoever awaits it; this keeps an unused one from crashing us.
+    this.ready.catch(() => undefined);
+  }
+
+  invoke(event: string, requestId: string, deadline: number): Promise<WorkerMessage | LambdaError> {
+    const id = this.nextId++;
+    return new Promise((settle) => {
+      this.pending = { id, settle };
+      this.worker.postMessage({ type: 'invoke', id, requestId, event, deadline });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
+}
+
+function pipeLines(stream: Readable, write: (line: string) => void): void {
+  createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', write);
+}
+
+/** One function's pool of execution environments. */
+export class LambdaFunction {
+  private readonly idle: Environment[] = [];
+  private readonly all = new Set<Environment>();
+  private readonly waiting: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly options: LambdaRunnerOptions,
+  ) {}
+
+  /** Invokes the function with `event`; never rejects: failures come back as `{ ok: false }`. */
+  async invoke(event: unknown, requestId: string = randomUUID()): Promise<InvokeResult> {
+    const started = performance.now();
+    const done = (r: { ok: true; payload: unknown } | { ok: false; error: LambdaError }): InvokeResult => ({
+      ...r,
+      requestId,
+      durationMs: Math.round(performance.now() - started),
+    });
+    if (this.closed)
+      return done({ ok: false, error: { errorType: 'Runtime.Closed', errorMessage: 'runtime stopped' } });
+    const env = await this.acquire();
+    try {
+      await env.ready;
+    } catch (error) {
+      this.discard(env);
+      return this.failed(done({ ok: false, error: error as LambdaError }));
+    }
+    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([
+      env.invoke(JSON.stringify(event ?? null), requestId, Date.now() + timeoutMs),
+      timedOut,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      // Lambda freezes and discards a sandbox that timed out; so do we.
+      this.discard(env);
+      const error = {
+        errorType: 'Sandbox.Timedout',
+        errorMessage: `${requestId} Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+      };
+      return this.failed(done({ ok: false, error }));
+    }
+    if (!('type' in outcome)) {
+      this.discard(env);
+      return this.failed(done({ ok: false, error: outcome }));
+    }
+    this.release(env);
+    if (outcome.type === 'result') return done({ ok: true, payload: JSON.parse(outcome.payload) as unknown });
+    if (outcome.type === 'error') return this.failed(done({ ok: false, error: outcome.error }));
+    return this.failed(
+      done({ ok: false, error: { errorType: 'Runtime.Unknown', errorMessage: outcome.type } }),
+    );
+  }
+
+  private failed(result: InvokeResult): InvokeResult {
+    if (!result.ok) {
+      const stack = result.error.stackTrace?.length ? `\n    ${result.error.stackTrace.join('\n    ')}` : '';
+      this.options.log.error(
+        `${this.spec.logicalId} ${result.requestId}: ${result.error.errorType}: ${result.error.errorMessage}${stack}`,
+      );
+    }
+    return result;
+  }
+
+  private async acquire(): Promise<Environment> {
+    for (;;) {
+      const env = this.idle.pop();
+      if (env && !env.dead) return env;
+      if (!env && this.all.size < (this.options.maxConcurrency ?? 10)) {
+        const created = new Environment(this.spec, this.options);
+        this.all.add(created);
+        return created;
+      }
+      if (!env) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private release(env: Environment): void {
+    if (env.dead || this.closed) {
+      this.discard(env);
+      return;
+    }
+    this.idle.push(env);
+    this.waiting.shift()?.();
+  }
+
+  private discard(env: Environment): void {
+    this.all.delete(env);
+    void env.terminate();
+    this.waiting.shift()?.();
+  }
+
+  /** Terminates every environment of this function. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const envs = [...this.all];
+    this.all.clear();
+    this.idle.length = 0;
+    await Promise.all(envs.map((e) => e.terminate()));
+    for (const w of this.waiting.splice(0)) w();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * One Lambda execution environment: a worker thread with its own `process.env` (the function's
+ * environment) that imports the bundle once (the cold start) and runs one invocation at a time, as
+ * Lambda does. The runner terminates the thread on timeout, which is what Lambda does to a sandbox.
+ */
+
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  type InvokeMessage,
+  type LambdaError,
+  toLambdaError,
+  type WorkerData,
+  type WorkerMessage,
+} from './lambda-protocol.js';
+
+type Handler = (
+  event: unknown,
+  context: unknown,
+  callback?: (error: unknown, result?: unknown) => void,
+) => unknown;
+
+const data = workerData as WorkerData;
+const port = parentPort;
+if (!port) throw new Error('lambda-worker must run in a worker thread');
+
+function post(message: WorkerMessage): void {
+  port?.postMessage(message);
+}
+
+async function init(): Promise<Handler | undefined> {
+  const started = performance.now();
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(data.file).href)) as Record<string, unknown>;
+  } catch (error) {
+    post({ type: 'init-error', error: { ...toLambdaError(error), errorType: 'Runtime.ImportModuleError' } });
+    return undefined;
+  }
+  const handler = module[data.exportName];
+  if (typeof handler !== 'function') {
+    const error: LambdaError = {
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: `${data.file}.${data.exportName} is undefined or not exported`,
+    };
+    post({ type: 'init-error', error });
+    return undefined;
+  }
+  post({ type: 'ready', initMs: Math.round(performance.now() - started) });
+  return handler as Handler;
+}
+
+function context(message: InvokeMessage) {
+  return {
+    awsRequestId: message.requestId,
+    functionName: data.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: data.invokedFunctionArn,
+    memoryLimitInMB: String(data.memorySize),
+    logGroupName: `/aws/lambda/${data.functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
+  };
+}
+
+function run(handler: Handler, message: InvokeMessage): Promise<unknown> {
+  const event = JSON.parse(message.event) as unknown;
+  // Callback-style handlers (three parameters) are still supported by the nodejs runtimes.
+  if (handler.length >= 3) {
+    return new Promise((resolve, reject) => {
+      handler(event, context(message), (error, result) => (error ? reject(error) : resolve(result)));
+    });
+  }
+  return Promise.resolve(handler(event, context(message)));
+}
+
+const handler = await init();
+if (handler) {
+  port.on('message', async (message: InvokeMessage) => {
+    try {
+      const result = await run(handler, message);
+      // Lambda serializes the result to JSON; `undefined` becomes `null`.
+      post({ type: 'result', id: message.id, payload: JSON.stringify(result ?? null) });
+    } catch (error) {
+      post({ type: 'error', id: message.id, error: toLambdaError(error) });
+    }
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--no-synth`, `--quiet`.
+ * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
+ */
+import { parseArgs } from 'node:util';
+import { JavaMissingError } from './dynamodb-local.js';
+import { type LocalRuntime, startLocalRuntime } from './runtime.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    persist: { type: 'boolean', default: false },
+    'no-synth': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write('usage: npm start -- [--port 3000] [--persist] [--no-synth] [--quiet]\n');
+  process.exit(0);
+}
+
+let runtime: LocalRuntime | undefined;
+let exiting = false;
+
+async function shutdown(code: number, reason: string): Promise<void> {
+  if (exiting) {
+    // A second Ctrl-C: leave now; dynamodb-local's exit hook still kills the Java process group.
+    process.exit(code || 130);
+  }
+  exiting = true;
+  process.stderr.write(`\n[local] ${reason}: stopping…\n`);
+  await runtime?.stop();
+  process.stderr.write('[local] stopped\n');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0, 'SIGINT'));
+process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`[local] uncaught: ${error.stack ?? String(error)}\n`);
+  void shutdown(1, 'uncaught exception');
+});
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`[local] unhandled rejection: ${(error as Error)?.stack ?? String(error)}\n`);
+  void shutdown(1, 'unhandled rejection');
+});
+
+try {
+  runtime = await startLocalRuntime({
+    ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+    persist: values.persist,
+    synth: !values['no-synth'],
+    quiet: values.quiet,
+  });
+  if (values.quiet) process.stdout.write(`Payments API listening on ${runtime.url}\n`);
+} catch (error) {
+  if (error instanceof JavaMissingError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`[local] failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+}

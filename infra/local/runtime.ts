@@ -1,0 +1,239 @@
+/**
+ * The local runtime, programmatically: synthesize, start DynamoDB Local and the tables, the sandbox
+ * PSP, the functions, the HTTP API and the stream pollers, all from the synthesized template.
+ * `main.ts` is a thin CLI over `startLocalRuntime`; end-to-end tests call it in-process.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { httpApiWiring } from './api-routes.js';
+import { banner, readyLine } from './banner.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { functionSpec } from './functions.js';
+import { type HttpApi, startHttpApi } from './http-api.js';
+import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
+import { createLogger, type Logger } from './log.js';
+import { type SandboxPsp, startPsp } from './psp.js';
+import type { ResolveContext } from './resolve.js';
+import { paymentsTable, seedCredentials } from './seed.js';
+import { streamMappings } from './stream-mappings.js';
+import { StreamPoller } from './streams.js';
+import { ASSEMBLY_DIR, PROJECT_ROOT, synthesize } from './synth.js';
+import { createTables } from './tables.js';
+import { loadTemplate } from './template.js';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+export const SANDBOX_SECRET_NAME = 'payments/channels/sandbox/webhook-secrets';
+export const SANDBOX_SECRET = 'whsec_sandbox_local';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port; 0 picks a free one. Default: `PORT` or 3000. */
+  readonly port?: number;
+  /** Keep DynamoDB Local's data in `.local/dynamodb` across restarts. */
+  readonly persist?: boolean;
+  /** Run `cdk synth` first (default true); false uses the existing `cdk.out`. */
+  readonly synth?: boolean;
+  /** Print only errors: no banner, no request log, no function logs. */
+  readonly quiet?: boolean;
+  /** Sandbox PSP callback delay. Default: `SANDBOX_CALLBACK_DELAY_MS` or 1000. */
+  readonly callbackDelayMs?: number;
+  readonly assemblyDir?: string;
+  readonly stackName?: string;
+  readonly log?: Logger;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  /** The sandbox PSP's URL, or '' while its simulator module does not exist. */
+  readonly pspUrl: string;
+  /** Milliseconds from the call to ready (synthesis included). */
+  readonly startupMs: number;
+  /** Stops everything this runtime started; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function envNumber(name: string): number | undefined {
+  const raw = process.env[name];
+  return raw === undefined || raw === '' ? undefined : Number(raw);
+}
+
+/** Starts the whole local system; on any start-up failure, stops what was started and rethrows. */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const started = performance.now();
+  const log = options.log ?? createLogger({ quiet: options.quiet });
+  const cleanups: Array<() => Promise<void>> = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          log.error(`while stopping: ${(error as Error).message}`);
+        }
+      }
+    })();
+    return stopping;
+  };
+
+  try {
+    if (options.synth !== false) {
+      log.info('synthesizing the CDK app (cdk synth)…');
+      await synthesize({ quiet: options.quiet });
+    }
+    const loaded = loadTemplate(options.assemblyDir ?? ASSEMBLY_DIR, options.stackName);
+
+    const dbPath = options.persist ? join(PROJECT_ROOT, '.local', 'dynamodb') : undefined;
+    if (dbPath) mkdirSync(dbPath, { recursive: true });
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal(dbPath ? { dbPath } : {});
+    cleanups.push(() => dynamo.stop());
+    log.info(`DynamoDB Local on ${dynamo.endpoint}`);
+    const clientConfig = {
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+    const dynamoClient = new DynamoDBClient(clientConfig);
+    const streamsClient = new DynamoDBStreamsClient(clientConfig);
+    cleanups.push(async () => {
+      dynamoClient.destroy();
+      streamsClient.destroy();
+    });
+
+    const tables = await createTables(dynamoClient, loaded.template, log);
+    const attributes: Record<string, string> = {};
+    for (const t of tables) if (t.streamArn) attributes[`${t.logicalId}.StreamArn`] = t.streamArn;
+    const ctx: ResolveContext = {
+      template: loaded.template,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      stackName: loaded.stackName,
+      secrets: { [SANDBOX_SECRET_NAME]: SANDBOX_SECRET },
+      attributes,
+    };
+
+    let apiUrl = '';
+    const psp: SandboxPsp | undefined = await startPsp({
+      callbackUrl: () => `${apiUrl}/v1/channels/sandbox/callbacks`,
+      secret: SANDBOX_SECRET,
+      delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
+    });
+    if (psp) cleanups.push(() => psp.close());
+    else
+      log.error(
+        'sandbox PSP simulator not found (shared/channels/sandbox/psp-simulator.ts): payments get no callbacks',
+      );
+
+    const apis = httpApiWiring(loaded.template);
+    const mappings = streamMappings(loaded.template, ctx);
+    const wired = new Set<string>();
+    for (const api of apis) {
+      for (const route of api.routes) {
+        wired.add(route.target.functionLogicalId);
+        if (route.target.authorizer) wired.add(route.target.authorizer.functionLogicalId);
+      }
+    }
+    for (const m of mappings) wired.add(m.functionLogicalId);
+
+    const functions = new Map<string, LambdaFunction>();
+    for (const logicalId of wired) {
+      const spec = functionSpec(loaded, ctx, logicalId, {
+        dynamoEndpoint: dynamo.endpoint,
+        overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
+      });
+      functions.set(
+        logicalId,
+        new LambdaFunction(spec, {
+          log,
+          invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
+        }),
+      );
+    }
+    const closeFunctions = async () => {
+      await Promise.all([...functions.values()].map((f) => f.close()));
+    };
+    cleanups.push(closeFunctions);
+    const invoke = (logicalId: string, event: unknown): Promise<InvokeResult> => {
+      const fn = functions.get(logicalId);
+      if (!fn) throw new Error(`function ${logicalId} is not wired`);
+      return fn.invoke(event);
+    };
+
+    const table = paymentsTable(tables);
+    if (!(await seedCredentials(dynamoClient, table.tableName))) {
+      log.error('shared/store/api-keys.ts not found: local credentials not seeded');
+    }
+
+    const routes = apis.flatMap((a) => a.routes);
+    if (apis.length > 1)
+      log.info(`${apis.length} HTTP APIs in the template: serving all their routes on one port`);
+    const apiLogicalId = apis[0]?.apiLogicalId ?? 'HttpApi';
+    const http: HttpApi = await startHttpApi({
+      routes,
+      invoke,
+      log,
+      port: options.port ?? envNumber('PORT') ?? 3000,
+      apiId: createHash('sha256').update(apiLogicalId).digest('hex').slice(0, 10),
+      accountId: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+    });
+    apiUrl = http.url;
+    cleanups.push(() => http.close());
+
+    const pollers = mappings.map((mapping) => {
+      const streamArn = attributes[`${mapping.tableLogicalId}.StreamArn`];
+      if (!streamArn)
+        throw new Error(
+          `event source mapping ${mapping.logicalId}: table ${mapping.tableLogicalId} has no stream`,
+        );
+      return new StreamPoller({
+        client: streamsClient,
+        streamArn,
+        mapping,
+        region: LOCAL_REGION,
+        invoke: (event) => invoke(mapping.functionLogicalId, event),
+        log,
+      });
+    });
+    for (const p of pollers) p.start();
+    // Shutdown order: pollers are told to stop first, then the server and the functions go (which ends
+    // any invocation a poller still waits on), and only then are the pollers awaited.
+    let pollersStopped: Promise<unknown> = Promise.resolve();
+    cleanups.splice(cleanups.indexOf(closeFunctions), 0, () => pollersStopped.then(() => undefined));
+    cleanups.push(async () => {
+      pollersStopped = Promise.all(pollers.map((p) => p.stop()));
+    });
+
+    const startupMs = Math.round(performance.now() - started);
+    if (!options.quiet) {
+      process.stdout.write(
+        banner({
+          url: http.url,
+          dynamoEndpoint: dynamo.endpoint,
+          pspUrl: psp?.url,
+          tableName: table.tableName,
+          routes: routes.map((r) => r.routeKey),
+          persist: options.persist === true,
+          startupMs,
+        }),
+      );
+      process.stdout.write(`${readyLine(http.url)}\n`);
+    }
+    return {
+      url: http.url,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: table.tableName,
+      pspUrl: psp?.url ?? '',
+      startupMs,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Polls a DynamoDB Local table stream for one event source mapping, as the Lambda poller does: every
+ * shard is read in order, a parent shard before its children; records are filtered, then delivered in
+ * batches (see stream-batches.ts). Each mapping has its own iterators, like separate mappings in AWS.
+ */
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import { matchesAnyPattern } from './filter-pattern.js';
+import type { InvokeResult } from './lambda-runner.js';
+import type { Logger } from './log.js';
+import { deliverRecords } from './stream-batches.js';
+import { type LambdaStreamRecord, toLambdaRecord } from './stream-event.js';
+import type { StreamMapping } from './stream-mappings.js';
+
+export interface StreamPollerOptions {
+  readonly client: DynamoDBStreamsClient;
+  readonly streamArn: string;
+  readonly mapping: StreamMapping;
+  readonly region: string;
+  readonly invoke: (event: { Records: readonly LambdaStreamRecord[] }) => Promise<InvokeResult>;
+  readonly log: Logger;
+  readonly pollIntervalMs?: number;
+}
+
+interface ShardState {
+  iterator?: string;
+  lastSequence?: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A running poller; `stop()` resolves once the current delivery (if any) has ended. */
+export class StreamPoller {
+  private stopped = false;
+  private readonly active = new Map<string, ShardState>();
+  private readonly finished = new Set<string>();
+  private readonly seen = new Set<string>();
+  private loop?: Promise<void>;
+  private firstDescribe = true;
+
+  constructor(private readonly options: StreamPollerOptions) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const interval = this.options.pollIntervalMs ?? 200;
+    let lastDescribe = 0;
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (Date.now() - lastDescribe > 1000 || this.active.size === 0) {
+          await this.discoverShards();
+          lastDescribe = Date.now();
+        }
+        let got = false;
+        for (const [shardId, state] of [...this.active]) {
+          if (this.stopped) break;
+          got = (await this.pollShard(shardId, state)) || got;
+        }
+        failures = 0;
+        if (!got) await sleep(interval);
+      } catch (error) {
+        if (this.stopped) break;
+        failures += 1;
+        this.options.log.error(
+          `${this.options.mapping.logicalId}: stream polling failed: ${(error as Error).message}`,
+        );
+        await sleep(Math.min(interval * 2 ** failures, 5000));
+      }
+    }
+  }
+
+  private async discoverShards(): Promise<void> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const page = await this.options.client.send(
+        new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: start }),
+      );
+      shards.push(...(page.StreamDescription?.Shards ?? []));
+      start = page.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    const ids = new Set(shards.map((s) => s.ShardId));
+    for (const shard of shards) {
+      const id = shard.ShardId as string;
+      if (this.seen.has(id)) continue;
+      const parent = shard.ParentShardId;
+      // A child waits until its parent is read to the end, so a key's records stay in order.
+      if (parent && ids.has(parent) && !this.finished.has(parent)) continue;
+      this.seen.add(id);
+      const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
+      if (this.firstDescribe && this.options.mapping.startingPosition === 'LATEST') {
+        if (closed) {
+          this.finished.add(id);
+          continue;
+        }
+        this.active.set(id, { iterator: await this.iterator(id, 'LATEST') });
+      } else {
+        this.active.set(id, { iterator: await this.iterator(id, 'TRIM_HORIZON') });
+      }
+    }
+    this.firstDescribe = false;
+  }
+
+  private async iterator(
+    shardId: string,
+    type: 'LATEST' | 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER',
+    sequence?: string,
+  ): Promise<string | undefined> {
+    const out = await this.options.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.options.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+        SequenceNumber: sequence,
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  /** Reads one page of a shard and delivers it; true when records came back. */
+  private async pollShard(shardId: string, state: ShardState): Promise<boolean> {
+    if (!state.iterator) {
+      this.closeShard(shardId);
+      return false;
+    }
+    let page: GetRecordsCommandOutput;
+    try {
+      page = await this.options.client.send(
+        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ExpiredIteratorException') throw error;
+      state.iterator = state.lastSequence
+        ? await this.iterator(shardId, 'AFTER_SEQUENCE_NUMBER', state.lastSequence)
+        : await this.iterator(shardId, 'TRIM_HORIZON');
+      return false;
+    }
+    const raw = page.Records ?? [];
+    if (raw.length > 0) {
+      const { mapping, region, streamArn } = this.options;
+      const records = raw.map((r) => toLambdaRecord(r, region, streamArn));
+      const selected = records.filter((r) => matchesAnyPattern(mapping.filters, r));
+      if (selected.length > 0) {
+        await deliverRecords(selected, mapping, (batch) => this.invoke(batch), {
+          onDiscard: (discarded, attempts, reason) => this.discard(discarded, attempts, reason),
+          sleep,
+          stopped: () => this.stopped,
+        });
+      }
+      if (this.stopped) return false;
+      state.lastSequence = records[records.length - 1]?.dynamodb.SequenceNumber;
+    }
+    state.iterator = page.NextShardIterator;
+    if (!state.iterator) this.closeShard(shardId);
+    return raw.length > 0;
+  }
+
+  private async invoke(batch: readonly LambdaStreamRecord[]) {
+    const result = await this.options.invoke({ Records: batch });
+    return result.ok
+      ? { ok: true as const, payload: result.payload }
+      : { ok: false as const, error: result.error };
+  }
+
+  private closeShard(shardId: string): void {
+    this.active.delete(shardId);
+    this.finished.add(shardId);
+  }
+
+  private discard(records: readonly LambdaStreamRecord[], attempts: number, reason: string): void {
+    const { mapping, log } = this.options;
+    const first = records[0]?.dynamodb.SequenceNumber;
+    const last = records[records.length - 1]?.dynamodb.SequenceNumber;
+    log.error(
+      `${mapping.logicalId} → ${mapping.functionLogicalId}: gave up on ${records.length} record(s) ` +
+        `(sequence ${first}..${last}) after ${attempts} attempt(s), ${reason}; ` +
+        `OnFailure destination: ${mapping.onFailure ?? 'none (records dropped)'}`,
+    );
+    for (const r of records) log.error(`  discarded ${r.eventName} ${JSON.stringify(r.dynamodb.Keys)}`);
+  }
+}
