@@ -4,7 +4,6 @@
  * reports the role; each route checks the role it needs (auth-context.ts), because API Gateway caches
  * this answer per key, not per route.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayRequestAuthorizerEventV2,
@@ -13,7 +12,7 @@ import type {
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { header } from '../../shared/http/api-event.js';
-import { logger } from '../../shared/http/logger.js';
+import { injectLambdaContext, logger } from '../../shared/http/logger.js';
 import { resolveApiKey } from '../../shared/store/api-keys.js';
 
 const env = loadEnv(tableEnvSchema);
@@ -25,7 +24,7 @@ const DENY: AuthorizerResult = { isAuthorized: false, context: { merchantId: '',
 const BEARER = /^Bearer\s+(\S{1,512})\s*$/i;
 
 export const handler = middy<APIGatewayRequestAuthorizerEventV2, AuthorizerResult>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const match = BEARER.exec(header({ headers: event.headers ?? {} }, 'authorization') ?? '');
     if (!match?.[1]) return DENY;

@@ -6,7 +6,6 @@
  * justify one). For a stream, Lambda resumes from the lowest reported sequence number, so reporting
  * every failed record is correct and the records before it are not sent twice.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -15,7 +14,7 @@ import { ChannelError } from '../../shared/channels/errors.js';
 import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
 import type { ChannelAdapter } from '../../shared/channels/types.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
-import { logger } from '../../shared/http/logger.js';
+import { injectLambdaContext, logger } from '../../shared/http/logger.js';
 import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
 
 const env = loadEnv(dispatchEnvSchema);
@@ -74,5 +73,5 @@ export async function processBatch(event: DynamoDBStreamEvent): Promise<DynamoDB
 }
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(injectLambdaContext(logger))
   .handler(processBatch);

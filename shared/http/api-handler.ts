@@ -4,7 +4,6 @@
  * (415/400) → body and query validation (400). The handler function then only maps a validated
  * request to a store call and a response.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
@@ -13,7 +12,7 @@ import { authContext } from './auth-context.js';
 import { UnauthorizedError } from './errors.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { jsonBody } from './json-body.js';
-import { logger } from './logger.js';
+import { injectLambdaContext, logger } from './logger.js';
 import { problemErrors } from './problem-errors.js';
 import type { ApiResult } from './responses.js';
 import { validateBody, validateQuery } from './validation.js';
@@ -45,7 +44,7 @@ export function apiHandler<B = undefined, Q = undefined>(
   fn: (request: ApiRequest<B, Q>) => Promise<ApiResult>,
 ) {
   const chain = middy<ApiEvent, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger))
     .use(problemErrors());
   if (options.role) chain.use(authContext(options.role));
   if (options.idempotencyKey) chain.use(idempotencyKey());

@@ -2,7 +2,7 @@
  * Errors raised while handling an API request. Each carries the stable problem `code` (the slug of
  * its problem `type`); `toProblem` in `problem-errors.ts` is the one mapper to problem+json.
  */
-import { PROBLEMS, type ProblemCode, type ProblemFieldError } from '../schemas/problem.js';
+import { PROBLEMS, type ProblemCode, type ProblemFieldError } from '../schemas/problem-catalogue.js';
 
 /** Base of every error that is meant to reach the client as a 4xx problem. */
 export class HttpProblemError extends Error {

@@ -4,7 +4,7 @@
  * goes to the log with the request id). Never a stack trace in a response.
  */
 import type { MiddlewareObj } from '@middy/core';
-import { problem } from '../schemas/problem.js';
+import { problem } from '../schemas/problem-catalogue.js';
 import { StoreError } from '../store/errors.js';
 import { HttpProblemError } from './errors.js';
 import { logger } from './logger.js';

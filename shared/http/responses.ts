@@ -1,6 +1,6 @@
 /** Response builders for API Gateway HTTP API (payload 2.0) handlers. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Problem } from '../schemas/problem.js';
+import type { Problem } from '../schemas/problem-catalogue.js';
 
 export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 

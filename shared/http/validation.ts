@@ -4,7 +4,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type * as z from 'zod';
-import type { ProblemFieldError } from '../schemas/problem.js';
+import type { ProblemFieldError } from '../schemas/problem-catalogue.js';
 import { type ApiEvent, parsedOf } from './api-event.js';
 import { ValidationError } from './errors.js';
 

@@ -10,40 +10,10 @@ export const problemSchema = z.object({
 });
 export type Problem = z.infer<typeof problemSchema>;
 
-/** Every problem `type` is this base followed by a stable slug; clients may switch on the slug. */
-export const PROBLEM_TYPE_BASE = 'https://payments.example/problems/';
-
-/**
- * The catalogue of problems the API answers: slug → HTTP status and title. The slug is the stable
- * code; titles are fixed per slug (RFC 9457), details vary per occurrence.
- */
-export const PROBLEMS = {
-  'validation-error': { status: 400, title: 'Your request is not valid' },
-  'malformed-json': { status: 400, title: 'The body is not valid JSON' },
-  unauthorized: { status: 401, title: 'Authentication is required' },
-  'invalid-signature': { status: 401, title: 'The signature is missing, wrong or stale' },
-  forbidden: { status: 403, title: 'This key may not use this route' },
-  'not-found': { status: 404, title: 'Not found' },
-  'payment-not-refundable': { status: 409, title: 'Only a succeeded payment can be refunded' },
-  'concurrent-modification': { status: 409, title: 'A concurrent request changed this object; retry' },
-  'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
-  'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for another request' },
-  'refund-exceeds-remaining': { status: 422, title: 'The refund exceeds what remains refundable' },
-  'unknown-reference': { status: 422, title: 'The reference does not name one of our objects' },
-  'internal-error': { status: 500, title: 'Something went wrong on our side' },
-} as const satisfies Record<string, { status: number; title: string }>;
-
-export type ProblemCode = keyof typeof PROBLEMS;
-
-export interface ProblemFieldError {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** Builds the problem document for `code`. */
-export function problem(code: ProblemCode, detail: string, errors?: readonly ProblemFieldError[]): Problem {
-  const { status, title } = PROBLEMS[code];
-  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail };
-  if (errors && errors.length > 0) body.errors = errors.map((e) => ({ path: e.path, message: e.message }));
-  return body;
-}
+export {
+  PROBLEM_TYPE_BASE,
+  PROBLEMS,
+  type ProblemCode,
+  type ProblemFieldError,
+  problem,
+} from './problem-catalogue.js';

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { planRefund } from '../../domain/refund.js';
-import { type Problem, problem } from '../../schemas/problem.js';
+import { type Problem, problem } from '../../schemas/problem-catalogue.js';
 import type { Refund } from '../../schemas/refund.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
