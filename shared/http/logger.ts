@@ -9,7 +9,8 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 
 type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-const RANK: Record<Level, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 };
+/** CRITICAL and SILENT are accepted as thresholds, as Powertools does (tests use SILENT). */
+const RANK: Record<string, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, CRITICAL: 50, SILENT: 100 };
 
 export type LogAttributes = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export class Logger {
     private readonly service: string,
     level: string = 'INFO',
   ) {
-    this.threshold = RANK[level.toUpperCase() as Level] ?? RANK.INFO;
+    this.threshold = RANK[level.toUpperCase()] ?? 20;
   }
 
   /** Attributes added to every line until the next invocation (request id, function name). */
@@ -49,7 +50,7 @@ export class Logger {
   }
 
   private write(level: Level, message: string, extra: LogAttributes = {}): void {
-    if (RANK[level] < this.threshold) return;
+    if ((RANK[level] ?? 0) < this.threshold) return;
     const line = {
       level,
       message,

@@ -25,7 +25,8 @@ export interface SandboxAdapterOptions {
 }
 
 export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAdapter {
-  const doFetch = options.fetch ?? fetch;
+  // Looked up per call (not captured) so tests can stub the global.
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 5000;
 
   async function post(path: string, payload: object): Promise<{ channelReference: string }> {

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { requestFingerprint } from '../../../shared/store/idempotency.js';
+import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
+
+process.env.TABLE_NAME = 'payments-unit';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+const ddb = mockClient(DynamoDBClient);
+const { handler } = await import('../../../functions/api/create-payment.js');
+
+const body = { amount: 1050, currency: 'USD' };
+const create = (o: Parameters<typeof apiEvent>[0] = {}) =>
+  handler(
+    apiEvent({ headers: jsonHeaders({ 'idempotency-key': 'k1' }), body: JSON.stringify(body), ...o }),
+    context,
+  );
+
+describe('POST /v1/payments handler', () => {
+  beforeEach(() => ddb.reset());
+
+  it('creates the payment with one PutItem guarded by attribute_not_exists(PK)', async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+    // Act
+    const result = await create();
+    // Assess
+    assert.equal(result.statusCode, 201);
+    assert.equal(result.headers?.['Content-Type'], 'application/json');
+    const input = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    assert.equal(input?.TableName, 'payments-unit');
+    assert.equal(input?.ConditionExpression, 'attribute_not_exists(PK)');
+    assert.equal(input?.ReturnValuesOnConditionCheckFailure, 'ALL_OLD');
+    const payment = JSON.parse(result.body);
+    assert.match(payment.id, /^pay_[a-z2-7]{26}$/);
+    assert.equal(payment.status, 'processing');
+    assert.equal(payment.channel, 'sandbox');
+    assert.equal(input?.Item?.refundableRemaining?.N, '1050');
+  });
+
+  it('replays the first answer when the same request finds its slot taken', async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+    const first = JSON.parse((await create()).body);
+    const stored = {
+      ...first,
+      PK: `OBJ#${first.id.slice(4)}`,
+      SK: 'OBJ',
+      entity: 'payment',
+      status: 'succeeded',
+      amountRefunded: 0,
+      refundableRemaining: 1050,
+      requestFingerprint: requestFingerprint('POST', '/v1/payments', { ...body, channel: 'sandbox' }),
+      idempotencyKey: 'k1',
+      updatedAt: '2031-01-01T00:00:00.000Z',
+    };
+    delete stored.object;
+    delete stored.channelReference;
+    delete stored.description;
+    delete stored.customer;
+    ddb
+      .on(PutItemCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'taken', $metadata: {}, Item: marshall(stored) }),
+      );
+    // Act
+    const replay = await create();
+    // Assess
+    assert.equal(replay.statusCode, 201);
+    assert.equal(replay.headers?.['Idempotent-Replayed'], 'true');
+    assert.deepEqual(JSON.parse(replay.body), {
+      ...first,
+      createdAt: first.createdAt,
+      updatedAt: first.createdAt,
+    });
+  });
+
+  it('answers 422 when the key was used for another body', async () => {
+    // Prepare
+    const stored = { PK: 'OBJ#x', SK: 'OBJ', entity: 'payment', requestFingerprint: 'other' };
+    ddb
+      .on(PutItemCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'taken', $metadata: {}, Item: marshall(stored) }),
+      );
+    // Act
+    const result = await create();
+    // Assess
+    assert.equal(result.statusCode, 422);
+    assert.equal(problemOf(result).type, 'https://payments.example/problems/idempotency-key-reused');
+  });
+
+  it('answers 400 without touching DynamoDB when Idempotency-Key is missing or not printable', async () => {
+    // Act
+    const missing = await create({ headers: jsonHeaders() });
+    const invalid = await create({ headers: jsonHeaders({ 'idempotency-key': 'tab\there' }) });
+    const tooLong = await create({ headers: jsonHeaders({ 'idempotency-key': 'k'.repeat(256) }) });
+    // Assess
+    for (const result of [missing, invalid, tooLong]) {
+      assert.equal(result.statusCode, 400);
+      assert.equal(problemOf(result).type, 'https://payments.example/problems/validation-error');
+    }
+    assert.equal(ddb.calls().length, 0);
+  });
+
+  it('answers 400 for malformed JSON, a non-object body, and names unknown and invalid fields', async () => {
+    // Act
+    const malformed = await create({ body: '{"amount":' });
+    const array = await create({ body: '[1]' });
+    const invalid = await create({
+      body: JSON.stringify({ amount: 10.5, currency: 'usd', customer: { email: 'nope' }, amuont: 1 }),
+    });
+    // Assess
+    assert.equal(problemOf(malformed).type, 'https://payments.example/problems/malformed-json');
+    assert.equal(array.statusCode, 400);
+    const problem = problemOf(invalid);
+    assert.equal(problem.status, 400);
+    const paths = [...new Set((problem.errors as Array<{ path: string }>).map((e) => e.path))].sort();
+    assert.deepEqual(paths, ['amount', 'amuont', 'currency', 'customer.email']);
+    assert.equal(ddb.calls().length, 0);
+  });
+
+  it('answers 415 for a body that is not sent as JSON', async () => {
+    // Act
+    const result = await create({ headers: { 'content-type': 'text/plain', 'idempotency-key': 'k1' } });
+    // Assess
+    assert.equal(result.statusCode, 415);
+  });
+
+  it('answers 401 without an authorizer context and 403 for an ops key', async () => {
+    // Act
+    const anonymous = await create({ auth: null });
+    const ops = await create({ auth: { merchantId: 'ops', role: 'ops' } });
+    // Assess
+    assert.equal(anonymous.statusCode, 401);
+    assert.equal(ops.statusCode, 403);
+  });
+
+  it('hides the cause of an unexpected failure behind a 500 problem', async () => {
+    // Prepare
+    ddb.on(PutItemCommand).rejects(new Error('socket hang up at 10.0.0.1'));
+    // Act
+    const result = await create();
+    // Assess
+    assert.equal(result.statusCode, 500);
+    assert.doesNotMatch(result.body, /socket|10\.0\.0\.1|at /);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it, mock } from 'node:test';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+
+process.env.TABLE_NAME = 'payments-unit';
+process.env.SANDBOX_PSP_URL = 'http://127.0.0.1:9/';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+const { processBatch } = await import('../../../functions/channels/dispatch.js');
+
+const record = (seq: string, item: Record<string, unknown>) => ({
+  eventName: 'INSERT' as const,
+  dynamodb: { SequenceNumber: seq, NewImage: marshall(item) as Record<string, AttributeValue> },
+});
+const payment = {
+  entity: 'payment',
+  id: 'pay_1',
+  amount: 1013,
+  currency: 'USD',
+  channel: 'sandbox',
+  metadata: { sandbox_outcome: 'none' },
+};
+const refund = {
+  entity: 'refund',
+  id: 're_1',
+  paymentId: 'pay_1',
+  amount: 5,
+  currency: 'USD',
+  channel: 'sandbox',
+  sandboxOutcome: 'fail',
+};
+
+describe('stream dispatcher', () => {
+  afterEach(() => mock.restoreAll());
+
+  it('submits new payments and refunds to the sandbox PSP with their outcome overrides', async () => {
+    // Prepare
+    const fetchMock = mock.method(globalThis, 'fetch', async () =>
+      Response.json({ channelReference: 'sbx_1' }),
+    );
+    const event = { Records: [record('1', payment), record('2', refund)] } as unknown as DynamoDBStreamEvent;
+    // Act
+    const result = await processBatch(event);
+    // Assess
+    assert.deepEqual(result, { batchItemFailures: [] });
+    const calls = fetchMock.mock.calls.map((c) => [
+      String(c.arguments[0]),
+      JSON.parse(String(c.arguments[1]?.body)),
+    ]);
+    assert.deepEqual(calls, [
+      ['http://127.0.0.1:9/payments', { reference: 'pay_1', amount: 1013, currency: 'USD', outcome: 'none' }],
+      [
+        'http://127.0.0.1:9/refunds',
+        { reference: 're_1', paymentReference: 'pay_1', amount: 5, currency: 'USD', outcome: 'fail' },
+      ],
+    ]);
+  });
+
+  it('reports the records the PSP could not take so the stream retries them', async () => {
+    // Prepare
+    mock.method(globalThis, 'fetch', async (url: string) =>
+      String(url).endsWith('/refunds')
+        ? new Response('busy', { status: 503 })
+        : Response.json({ channelReference: 'x' }),
+    );
+    const event = { Records: [record('1', payment), record('2', refund)] } as unknown as DynamoDBStreamEvent;
+    // Act
+    const result = await processBatch(event);
+    // Assess
+    assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '2' }] });
+  });
+
+  it('skips items that are neither payments nor refunds', async () => {
+    // Prepare
+    const fetchMock = mock.method(globalThis, 'fetch', async () => Response.json({}));
+    const event = { Records: [record('1', { entity: 'refundRequest' })] } as unknown as DynamoDBStreamEvent;
+    // Act
+    const result = await processBatch(event);
+    // Assess
+    assert.deepEqual(result, { batchItemFailures: [] });
+    assert.equal(fetchMock.mock.callCount(), 0);
+  });
+});
