@@ -24,11 +24,9 @@ describe('API key authorizer', () => {
 
   it('authorizes a known key with its merchant and role, looked up by digest only', async () => {
     // Prepare
-    ddb
-      .on(GetItemCommand)
-      .resolves({
-        Item: marshall({ PK: 'KEY#x', SK: 'KEY', entity: 'apiKey', merchantId: 'm_1', role: 'merchant' }),
-      });
+    ddb.on(GetItemCommand).resolves({
+      Item: marshall({ PK: 'KEY#x', SK: 'KEY', entity: 'apiKey', merchantId: 'm_1', role: 'merchant' }),
+    });
     // Act
     const result = await handler(event({ authorization: 'Bearer sk_test_demo_1' }), context);
     // Assess
