@@ -41,7 +41,9 @@ function matchObject(pattern: Pattern, value: unknown): boolean {
     if (Array.isArray(sub)) {
       if (!matchLeaf(sub, field)) return false;
     } else if (isPlainObject(sub)) {
-      if (!isPlainObject(field) || !matchObject(sub, field)) return false;
+      // Under a missing parent every field is missing too, so only `exists: false` can still match.
+      if (field !== MISSING && !isPlainObject(field)) return false;
+      if (!matchObject(sub, field === MISSING ? undefined : field)) return false;
     } else {
       throw new InvalidPatternError(
         `pattern value for ${key} must be a list or an object, got ${JSON.stringify(sub)}`,

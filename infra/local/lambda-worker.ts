@@ -29,6 +29,8 @@ function post(message: WorkerMessage): void {
 }
 
 async function init(): Promise<Handler | undefined> {
+  // NODE_OPTIONS in a worker's env is not applied; honour the one flag CDK bundles rely on.
+  if (process.env.NODE_OPTIONS?.includes('--enable-source-maps')) process.setSourceMapsEnabled(true);
   const started = performance.now();
   let module: Record<string, unknown>;
   try {

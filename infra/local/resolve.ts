@@ -102,6 +102,11 @@ function getAtt(ctx: ResolveContext, logicalId: string, attribute: string): stri
       return arn(ctx, 'events', `event-bus/${physical}`);
     case 'AWS::Events::EventBus.Name':
       return physical;
+    // A queue's ARN and name are deterministic; its URL (Ref) waits for the SQS emulation.
+    case 'AWS::SQS::Queue.Arn':
+      return arn(ctx, 'sqs', physical);
+    case 'AWS::SQS::Queue.QueueName':
+      return physical;
     default:
       throw new UnresolvableError(
         `Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) has no local value`,
