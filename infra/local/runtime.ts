@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { httpApiWiring } from './api-routes.js';
 import { banner, readyLine } from './banner.js';
+import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { functionSpec } from './functions.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
@@ -185,6 +186,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     apiUrl = http.url;
     cleanups.push(() => http.close());
 
+    const checkpoints = dbPath
+      ? fileCheckpoints(join(PROJECT_ROOT, '.local', 'stream-checkpoints.json'))
+      : memoryCheckpoints();
     const pollers = mappings.map((mapping) => {
       const streamArn = attributes[`${mapping.tableLogicalId}.StreamArn`];
       if (!streamArn)
@@ -198,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         region: LOCAL_REGION,
         invoke: (event) => invoke(mapping.functionLogicalId, event),
         log,
+        checkpoints,
       });
     });
     for (const p of pollers) p.start();

@@ -11,6 +11,7 @@ import {
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
+import type { CheckpointStore } from './checkpoints.js';
 import { matchesAnyPattern } from './filter-pattern.js';
 import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
@@ -26,6 +27,8 @@ export interface StreamPollerOptions {
   readonly invoke: (event: { Records: readonly LambdaStreamRecord[] }) => Promise<InvokeResult>;
   readonly log: Logger;
   readonly pollIntervalMs?: number;
+  /** Positions to resume from (and to record); a shard with a checkpoint resumes after it. */
+  readonly checkpoints?: CheckpointStore;
 }
 
 interface ShardState {
@@ -101,6 +104,14 @@ export class StreamPoller {
       // A child waits until its parent is read to the end, so a key's records stay in order.
       if (parent && ids.has(parent) && !this.finished.has(parent)) continue;
       this.seen.add(id);
+      const checkpoint = this.options.checkpoints?.get(this.checkpointKey(id));
+      if (checkpoint) {
+        this.active.set(id, {
+          iterator: await this.iterator(id, 'AFTER_SEQUENCE_NUMBER', checkpoint),
+          lastSequence: checkpoint,
+        });
+        continue;
+      }
       const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
       if (this.firstDescribe && this.options.mapping.startingPosition === 'LATEST') {
         if (closed) {
@@ -163,6 +174,7 @@ export class StreamPoller {
       }
       if (this.stopped) return false;
       state.lastSequence = records[records.length - 1]?.dynamodb.SequenceNumber;
+      if (state.lastSequence) this.options.checkpoints?.set(this.checkpointKey(shardId), state.lastSequence);
     }
     state.iterator = page.NextShardIterator;
     if (!state.iterator) this.closeShard(shardId);
@@ -174,6 +186,10 @@ export class StreamPoller {
     return result.ok
       ? { ok: true as const, payload: result.payload }
       : { ok: false as const, error: result.error };
+  }
+
+  private checkpointKey(shardId: string): string {
+    return `${this.options.mapping.logicalId} ${this.options.streamArn} ${shardId}`;
   }
 
   private closeShard(shardId: string): void {
