@@ -132,9 +132,11 @@ describe('POST /v1/payments handler', () => {
   it('answers 401 without an authorizer context and 403 for an ops key', async () => {
     // Act
     const anonymous = await create({ auth: null });
+    const unknownKey = await create({ auth: { merchantId: '', role: 'anonymous' } });
     const ops = await create({ auth: { merchantId: 'ops', role: 'ops' } });
     // Assess
     assert.equal(anonymous.statusCode, 401);
+    assert.equal(problemOf(unknownKey).type, 'https://payments.example/problems/unauthorized');
     assert.equal(ops.statusCode, 403);
   });
 
