@@ -13,24 +13,42 @@ export const ASSEMBLY_DIR = join(PROJECT_ROOT, 'cdk.out');
  * Runs `cdk synth --quiet` with the project's own CDK CLI. Output is shown live unless `quiet`, in
  * which case it is shown only when synthesis fails (a failed synth must explain itself).
  */
-export function synthesize(options: { quiet?: boolean } = {}): Promise<void> {
+export async function synthesize(options: { quiet?: boolean } = {}): Promise<void> {
+  // The CDK CLI locks cdk.out; another synth in the same tree (a second test file, a watch) waits its
+  // turn instead of failing, for up to two minutes.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await synthesizeOnce(options);
+    } catch (error) {
+      if (!(error instanceof SynthLockedError) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+class SynthLockedError extends Error {}
+
+function synthesizeOnce(options: { quiet?: boolean }): Promise<void> {
   const cdk = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
   return new Promise((resolve, reject) => {
     const child = spawn(cdk, ['synth', '--quiet'], {
       cwd: PROJECT_ROOT,
-      stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+      // Output is always captured (to detect the lock) and echoed unless quiet.
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
     });
     let output = '';
-    child.stdout?.on('data', (c: Buffer) => {
+    const capture = (c: Buffer) => {
       output += c.toString();
-    });
-    child.stderr?.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
+      if (!options.quiet) process.stderr.write(c);
+    };
+    child.stdout?.on('data', capture);
+    child.stderr?.on('data', capture);
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0) resolve();
+      else if (/currently synthing/.test(output)) reject(new SynthLockedError(output));
       else reject(new Error(`cdk synth failed with exit code ${code}${output ? `:\n${output}` : ''}`));
     });
   });
