@@ -1,28 +1,29 @@
 /**
- * Reads the caller from the Lambda authorizer's simple-response context. The authorizer authorizes
- * any valid key and reports its role; the role is checked here, per route, because the authorizer's
- * answer is cached per key (300 s) and would otherwise leak from one route to another.
+ * Authenticates the caller of a route from its `Authorization: Bearer <api key>` header and checks the
+ * role the route needs. A missing, malformed or unknown key answers 401 problem+json; a valid key of
+ * another role (an ops key on a merchant route) answers 403.
  */
 import type { MiddlewareObj } from '@middy/core';
-import { type ApiEvent, type AuthContext, parsedOf, type Role } from './api-event.js';
+import { type ApiEvent, type AuthContext, header, parsedOf, type Role } from './api-event.js';
+import { apiKeyResolver } from './api-key-resolver.js';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
 
-/** The authenticated caller. @throws UnauthorizedError when the context is missing or malformed. */
-export function readAuthContext(event: ApiEvent): AuthContext {
-  const context = event.requestContext?.authorizer?.lambda;
-  const merchantId = context?.merchantId;
-  const role = context?.role;
-  if (typeof merchantId !== 'string' || merchantId.length === 0 || (role !== 'merchant' && role !== 'ops')) {
-    throw new UnauthorizedError();
-  }
-  return { merchantId, role };
+const BEARER = /^Bearer +(\S{1,512}) *$/i;
+
+/** The authenticated caller. @throws UnauthorizedError when the key is missing, malformed or unknown. */
+export async function authenticate(event: ApiEvent): Promise<AuthContext> {
+  const match = BEARER.exec(header(event, 'authorization') ?? '');
+  if (!match?.[1]) throw new UnauthorizedError();
+  const record = await apiKeyResolver()(match[1]);
+  if (!record) throw new UnauthorizedError();
+  return { merchantId: record.merchantId, role: record.role };
 }
 
-/** Requires an authenticated caller of `role`; a valid key of another role answers 403. */
+/** Requires an authenticated caller of `role`. */
 export function authContext(role: Role): MiddlewareObj<ApiEvent> {
   return {
-    before: function authContextBefore(request) {
-      const auth = readAuthContext(request.event);
+    before: async function authContextBefore(request) {
+      const auth = await authenticate(request.event);
       if (auth.role !== role) throw new ForbiddenError(`This route needs a ${role} key.`);
       parsedOf(request.event).auth = auth;
     },

@@ -63,13 +63,18 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
-  test('acknowledges authorization findings on the two public routes only', () => {
+  test('acknowledges authorization findings on the routes without a gateway authorizer, and only there', () => {
     const routes = acknowledgements(stack)
       .filter(([, id]) => id === 'AwsSolutions-APIG4')
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
       'Payments/Api/HttpApi/GET--health',
+      'Payments/Api/HttpApi/GET--v1--payments',
+      'Payments/Api/HttpApi/GET--v1--payments--{id}',
+      'Payments/Api/HttpApi/GET--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
+      'Payments/Api/HttpApi/POST--v1--payments',
+      'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
     ]);
   });
 

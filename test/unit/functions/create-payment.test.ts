@@ -129,15 +129,18 @@ describe('POST /v1/payments handler', () => {
     assert.equal(result.statusCode, 415);
   });
 
-  it('answers 401 without an authorizer context and 403 for an ops key', async () => {
+  it('answers 401 without a key, for an unknown or malformed one, and 403 for an ops key', async () => {
     // Act
     const anonymous = await create({ auth: null });
     const unknownKey = await create({ auth: { merchantId: '', role: 'anonymous' } });
+    const basic = await create({ auth: null, headers: { authorization: 'Basic dXNlcjpwdw==' } });
     const ops = await create({ auth: { merchantId: 'ops', role: 'ops' } });
     // Assess
-    assert.equal(anonymous.statusCode, 401);
+    assert.equal(problemOf(anonymous).status, 401);
     assert.equal(problemOf(unknownKey).type, 'https://payments.example/problems/unauthorized');
+    assert.equal(problemOf(basic).status, 401);
     assert.equal(ops.statusCode, 403);
+    assert.equal(ddb.calls().length, 0);
   });
 
   it('hides the cause of an unexpected failure behind a 500 problem', async () => {

@@ -1,6 +1,17 @@
 /** API Gateway HTTP API (payload 2.0) events and a Lambda context for handler tests. */
 import type { Context } from 'aws-lambda';
 import type { ApiEvent } from '../../../shared/http/api-event.js';
+import { setApiKeyResolver } from '../../../shared/http/api-key-resolver.js';
+
+/**
+ * Handler tests authenticate with keys of the form `test|<merchantId>|<role>`, resolved without
+ * DynamoDB so that each test's SDK mock sees only the calls of the route under test.
+ */
+setApiKeyResolver(async (apiKey) => {
+  const [prefix, merchantId, role] = apiKey.split('|');
+  if (prefix !== 'test' || !merchantId || (role !== 'merchant' && role !== 'ops')) return undefined;
+  return { merchantId, role };
+});
 
 export const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 
@@ -24,7 +35,12 @@ export function apiEvent(o: EventOptions = {}): ApiEvent {
     routeKey: o.routeKey ?? `${method} ${path}`,
     rawPath: path,
     rawQueryString: new URLSearchParams(o.query ?? {}).toString(),
-    headers: o.headers ?? {},
+    headers: {
+      ...(o.auth === null
+        ? {}
+        : { authorization: `Bearer test|${o.auth?.merchantId ?? 'm_1'}|${o.auth?.role ?? 'merchant'}` }),
+      ...o.headers,
+    },
     queryStringParameters: o.query,
     pathParameters: o.pathParameters,
     body: o.body,
@@ -40,7 +56,6 @@ export function apiEvent(o: EventOptions = {}): ApiEvent {
       stage: '$default',
       time: '01/Jan/2030:00:00:00 +0000',
       timeEpoch: 1_893_456_000_000,
-      authorizer: o.auth === null ? undefined : { lambda: o.auth ?? { merchantId: 'm_1', role: 'merchant' } },
     },
   } as ApiEvent;
 }

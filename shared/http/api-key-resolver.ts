@@ -1,0 +1,79 @@
+/**
+ * Resolves `Authorization: Bearer <api key>` to the caller: the authorizer of every merchant and ops
+ * route, run inside the route's function.
+ *
+ * Why not an API Gateway Lambda authorizer: an HTTP API answers a request without the identity-source
+ * header with its own 401 `{"message":"Unauthorized"}` and a denied one with 403 `{"message":"Forbidden"}`,
+ * bodies it cannot be told to change, while the contract wants a 401 problem+json for both. Resolving the
+ * key here also saves an authorizer invocation per uncached key, and a warm function answers from the
+ * cache below without any call: the same 1-minute staleness an authorizer cache would have.
+ */
+import { createHash } from 'node:crypto';
+import { dynamoDbClient } from '../aws/dynamodb.js';
+import { loadEnv, tableEnvSchema } from '../config/env.js';
+import { type ApiKeyRecord, resolveApiKey } from '../store/api-keys.js';
+
+/** Looks up a key; `undefined` for an unknown or revoked one. */
+export type ApiKeyResolver = (apiKey: string) => Promise<ApiKeyRecord | undefined>;
+
+export interface CacheOptions {
+  /** How long a known key is trusted without a lookup: a revocation takes at most this long. */
+  readonly ttlMs?: number;
+  /** How long an unknown key is remembered: short, so a newly issued key works at once. */
+  readonly negativeTtlMs?: number;
+  /** Bound on memory whatever keys callers send. */
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Wraps a resolver with a per-container cache keyed by the key's SHA-256 (the raw key is never kept).
+ * Concurrent lookups of one key share a single call.
+ */
+export function cachingResolver(resolve: ApiKeyResolver, options: CacheOptions = {}): ApiKeyResolver {
+  const ttl = options.ttlMs ?? 60_000;
+  const negativeTtl = options.negativeTtlMs ?? 5_000;
+  const maxEntries = options.maxEntries ?? 1_000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { expiresAt: number; value: Promise<ApiKeyRecord | undefined> }>();
+  return async (apiKey) => {
+    const id = createHash('sha256').update(apiKey, 'utf8').digest('hex');
+    const hit = cache.get(id);
+    if (hit && hit.expiresAt > now()) return hit.value;
+    if (cache.size >= maxEntries) {
+      // Map iteration is insertion order: drop the oldest entry.
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    const value = resolve(apiKey);
+    const entry = { expiresAt: now() + ttl, value };
+    cache.delete(id);
+    cache.set(id, entry);
+    try {
+      const record = await value;
+      if (!record) entry.expiresAt = now() + negativeTtl;
+      return record;
+    } catch (error) {
+      // A failed lookup is not an answer: the next request asks again.
+      cache.delete(id);
+      throw error;
+    }
+  };
+}
+
+let resolver: ApiKeyResolver | undefined;
+
+/** The resolver of this function: DynamoDB (`TABLE_NAME`) behind the cache, created on first use. */
+export function apiKeyResolver(): ApiKeyResolver {
+  if (!resolver) {
+    const { TABLE_NAME } = loadEnv(tableEnvSchema);
+    const client = dynamoDbClient();
+    resolver = cachingResolver((apiKey) => resolveApiKey(client, TABLE_NAME, apiKey));
+  }
+  return resolver;
+}
+
+/** Replaces the resolver (tests). */
+export function setApiKeyResolver(next: ApiKeyResolver | undefined): void {
+  resolver = next;
+}
