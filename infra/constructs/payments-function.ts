@@ -17,6 +17,14 @@ export function functionEntry(relativePath: string): string {
   return fileURLToPath(new URL(`../../functions/${relativePath}.ts`, import.meta.url));
 }
 
+/**
+ * Bundling alias target for `@aws-sdk/credential-provider-node` (exports the same `defaultProvider`
+ * the SDK clients' `runtimeConfig` imports). See the `esbuildArgs` of the bundling options below.
+ */
+const ENV_CREDENTIALS_PROVIDER = fileURLToPath(
+  new URL('../../shared/aws/env-credentials.ts', import.meta.url),
+);
+
 /** Request/response handlers answer a client that is waiting: fail fast, well under API Gateway's 30 s. */
 export const API_TIMEOUT = Duration.seconds(10);
 /** Stream consumers call a channel over the network for a batch of records: allow more headroom. */
@@ -110,6 +118,15 @@ export class PaymentsFunction extends NodejsFunction {
         target: 'node22',
         banner: ESM_REQUIRE_BANNER,
         externalModules: [],
+        // A deliberate trade: in Lambda the execution role's credentials are always in environment
+        // variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), so the environment
+        // provider is the whole credential chain a function needs. The SDK's full default chain
+        // (STS, SSO, SSO-OIDC, ini files, IMDS) is ~135 KB of every bundle and of its cold start.
+        // Consequence: a bundle run outside Lambda must be given credentials in the environment
+        // (the local runtime does so with dummy ones); tests run the sources and keep the full chain.
+        esbuildArgs: {
+          '--alias': `@aws-sdk/credential-provider-node=${ENV_CREDENTIALS_PROVIDER}`,
+        },
       },
     });
 
