@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/v4/core';
 import { type ApiEvent, type AuthContext, parsedOf, type Role } from './api-event.js';
 import { authContext } from './auth-context.js';
 import { UnauthorizedError } from './errors.js';
@@ -34,8 +34,8 @@ export interface ApiHandlerOptions<B, Q> {
   /** Role the caller must hold; omit for public routes. */
   readonly role?: Role;
   readonly idempotencyKey?: boolean;
-  readonly body?: z.ZodType<B>;
-  readonly query?: z.ZodType<Q>;
+  readonly body?: z.$ZodType<B>;
+  readonly query?: z.$ZodType<Q>;
 }
 
 /** Builds a middy-wrapped API Gateway v2 handler. */

@@ -3,7 +3,8 @@
  * path (`customer.email`); an unknown key is reported at its own path, so a typo names itself.
  */
 import type { MiddlewareObj } from '@middy/core';
-import type * as z from 'zod';
+import { safeParse } from 'zod/mini';
+import type * as z from 'zod/v4/core';
 import type { ProblemFieldError } from '../schemas/problem-catalogue.js';
 import { type ApiEvent, parsedOf } from './api-event.js';
 import { ValidationError } from './errors.js';
@@ -16,7 +17,7 @@ function dotted(path: readonly PropertyKey[]): string {
 }
 
 /** Flattens zod issues into the problem `errors` array. */
-export function fieldErrors(error: z.ZodError): ProblemFieldError[] {
+export function fieldErrors(error: z.$ZodError): ProblemFieldError[] {
   const out: ProblemFieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -33,18 +34,18 @@ export function fieldErrors(error: z.ZodError): ProblemFieldError[] {
  * Validates `value` against `schema`.
  * @throws ValidationError (400) naming every offending field.
  */
-export function validate<S extends z.ZodType>(
+export function validate<S extends z.$ZodType>(
   schema: S,
   value: unknown,
   what: 'body' | 'query string',
-): z.infer<S> {
-  const result = schema.safeParse(value);
+): z.output<S> {
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   throw new ValidationError(`The ${what} is not valid.`, fieldErrors(result.error));
 }
 
 /** Validates `event.parsed.json` (see json-body.ts) into `event.parsed.body`. */
-export function validateBody(schema: z.ZodType): MiddlewareObj<ApiEvent> {
+export function validateBody(schema: z.$ZodType): MiddlewareObj<ApiEvent> {
   return {
     before: function validateBodyBefore(request) {
       const parsed = parsedOf(request.event);
@@ -54,7 +55,7 @@ export function validateBody(schema: z.ZodType): MiddlewareObj<ApiEvent> {
 }
 
 /** Validates the query string parameters into `event.parsed.query`. */
-export function validateQuery(schema: z.ZodType): MiddlewareObj<ApiEvent> {
+export function validateQuery(schema: z.$ZodType): MiddlewareObj<ApiEvent> {
   return {
     before: function validateQueryBefore(request) {
       parsedOf(request.event).query = validate(

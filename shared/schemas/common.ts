@@ -1,31 +1,47 @@
-import * as z from 'zod';
+/**
+ * Building blocks of the request and response schemas. `zod/mini` rather than classic zod: the same
+ * core and the same rules, written as functions and checks instead of methods, which lets esbuild drop
+ * what a bundle does not use (classic zod with these schemas was ~99 KB of every validating bundle).
+ */
+import * as z from 'zod/mini';
 import { isCurrency, MAX_AMOUNT } from '../domain/money.js';
+import './locale.js';
 
 /** A positive integer amount in minor units, at most 10^12 (contract: Conventions). */
 export const amountSchema = z
   .number({ error: 'must be an integer number of minor units' })
-  .int({ error: 'must be an integer number of minor units' })
-  .positive({ error: 'must be positive' })
-  .max(MAX_AMOUNT, { error: `must be at most ${MAX_AMOUNT}` });
+  .check(
+    z.int({ error: 'must be an integer number of minor units' }),
+    z.positive({ error: 'must be positive' }),
+    z.maximum(MAX_AMOUNT, { error: `must be at most ${MAX_AMOUNT}` }),
+  );
 
 /** Upper-case active ISO 4217 code. */
 export const currencySchema = z
   .string({ error: 'must be an ISO 4217 currency code' })
-  .regex(/^[A-Z]{3}$/, { error: 'must be an upper-case ISO 4217 code, e.g. USD' })
-  .refine(isCurrency, { error: 'is not an active ISO 4217 currency' });
+  .check(
+    z.regex(/^[A-Z]{3}$/, { error: 'must be an upper-case ISO 4217 code, e.g. USD' }),
+    z.refine(isCurrency, { error: 'is not an active ISO 4217 currency' }),
+  );
 
 export const isoTimestamp = z.iso.datetime();
 
+const LIMIT_ERROR = 'must be an integer from 1 to 100';
+
 /** Lists: `limit` 1–100 (default 10). */
-export const limitSchema = z.coerce
-  .number({ error: 'must be an integer from 1 to 100' })
-  .int({ error: 'must be an integer from 1 to 100' })
-  .min(1, { error: 'must be an integer from 1 to 100' })
-  .max(100, { error: 'must be an integer from 1 to 100' })
-  .default(10);
+export const limitSchema = z._default(
+  z.coerce
+    .number({ error: LIMIT_ERROR })
+    .check(
+      z.int({ error: LIMIT_ERROR }),
+      z.minimum(1, { error: LIMIT_ERROR }),
+      z.maximum(100, { error: LIMIT_ERROR }),
+    ),
+  10,
+);
 
-export const cursorSchema = z.string().min(1).max(2048);
+export const cursorSchema = z.string().check(z.minLength(1), z.maxLength(2048));
 
-export function listResponse<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+export function listResponse<T extends z.ZodMiniType>(item: T) {
+  return z.object({ data: z.array(item), nextCursor: z.nullable(z.string()) });
 }

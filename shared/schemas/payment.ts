@@ -1,32 +1,34 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PAYMENT_STATUSES } from '../domain/payment.js';
 import { amountSchema, currencySchema, cursorSchema, isoTimestamp, limitSchema } from './common.js';
+import './locale.js';
 
 export const CHANNELS = ['sandbox'] as const;
 export const channelSchema = z.enum(CHANNELS, { error: `must be one of: ${CHANNELS.join(', ')}` });
 
 export const customerSchema = z.strictObject({
-  id: z.string().min(1).max(255).optional(),
-  email: z.email({ error: 'must be an email address' }).max(254).optional(),
-  ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, { error: 'must be an upper-case ISO 3166-1 alpha-2 code' })
-    .optional(),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  email: z.optional(z.email({ error: 'must be an email address' }).check(z.maxLength(254))),
+  ip: z.optional(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' })),
+  country: z.optional(
+    z.string().check(z.regex(/^[A-Z]{2}$/, { error: 'must be an upper-case ISO 3166-1 alpha-2 code' })),
+  ),
 });
 
 export const metadataSchema = z
-  .record(z.string().min(1).max(40), z.string().max(500), { error: 'must be an object of string values' })
-  .refine((m) => Object.keys(m).length <= 20, { error: 'at most 20 keys' });
+  .record(z.string().check(z.minLength(1), z.maxLength(40)), z.string().check(z.maxLength(500)), {
+    error: 'must be an object of string values',
+  })
+  .check(z.refine((m: Record<string, string>) => Object.keys(m).length <= 20, { error: 'at most 20 keys' }));
 
 /** POST /v1/payments body. Unknown fields are refused (strict), as Stripe does. */
 export const createPaymentBody = z.strictObject({
   amount: amountSchema,
   currency: currencySchema,
-  channel: channelSchema.default('sandbox'),
-  description: z.string().max(500, { error: 'must be at most 500 characters' }).optional(),
-  customer: customerSchema.optional(),
-  metadata: metadataSchema.optional(),
+  channel: z._default(channelSchema, 'sandbox'),
+  description: z.optional(z.string().check(z.maxLength(500, { error: 'must be at most 500 characters' }))),
+  customer: z.optional(customerSchema),
+  metadata: z.optional(metadataSchema),
 });
 export type CreatePaymentBody = z.infer<typeof createPaymentBody>;
 
@@ -35,7 +37,7 @@ export const paymentStatusSchema = z.enum(PAYMENT_STATUSES, {
 });
 
 export const riskSchema = z.object({
-  score: z.number().int().min(0).max(100),
+  score: z.number().check(z.int(), z.minimum(0), z.maximum(100)),
   decision: z.enum(['approve', 'review', 'reject']),
   reasons: z.array(z.string()),
   assessedAt: isoTimestamp,
@@ -43,19 +45,19 @@ export const riskSchema = z.object({
 
 /** The payment object of the contract. */
 export const paymentSchema = z.object({
-  id: z.string().startsWith('pay_'),
+  id: z.string().check(z.startsWith('pay_')),
   object: z.literal('payment'),
   merchantId: z.string(),
-  amount: z.number().int(),
+  amount: z.number().check(z.int()),
   currency: z.string(),
   status: paymentStatusSchema,
   channel: channelSchema,
-  channelReference: z.string().nullable(),
-  amountRefunded: z.number().int(),
-  description: z.string().nullable(),
-  customer: customerSchema.nullable(),
+  channelReference: z.nullable(z.string()),
+  amountRefunded: z.number().check(z.int()),
+  description: z.nullable(z.string()),
+  customer: z.nullable(customerSchema),
   metadata: z.record(z.string(), z.string()),
-  risk: riskSchema.optional(),
+  risk: z.optional(riskSchema),
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
 });
@@ -64,9 +66,9 @@ export type Payment = z.infer<typeof paymentSchema>;
 /** GET /v1/payments query string. */
 export const listPaymentsQuery = z.strictObject({
   limit: limitSchema,
-  cursor: cursorSchema.optional(),
-  status: paymentStatusSchema.optional(),
+  cursor: z.optional(cursorSchema),
+  status: z.optional(paymentStatusSchema),
 });
 export type ListPaymentsQuery = z.infer<typeof listPaymentsQuery>;
 
-export const paymentIdSchema = z.string().regex(/^pay_[A-Za-z0-9]{1,64}$/);
+export const paymentIdSchema = z.string().check(z.regex(/^pay_[A-Za-z0-9]{1,64}$/));
