@@ -176,7 +176,7 @@ async function main() {
 
     // 2. Latency: the create-payment bundle against one bare conditional PutItem, interleaved.
     const create = await loadHandler(
-      find(functions, 'CreatePayment').bundle,
+      find(functions, 'CreatePaymentFunction').bundle,
       { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint },
       'latency',
     );
@@ -238,8 +238,8 @@ async function main() {
 
     // 3. Write units per create + capture lifecycle, through the metering proxy.
     const meteredEnv = { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint };
-    const meteredCreate = await loadHandler(find(functions, 'CreatePayment').bundle, meteredEnv, 'metered');
-    const meteredCallback = await loadHandler(find(functions, 'Callback').bundle, meteredEnv, 'metered');
+    const meteredCreate = await loadHandler(find(functions, 'CreatePaymentFunction').bundle, meteredEnv, 'metered');
+    const meteredCallback = await loadHandler(find(functions, 'CallbackFunction').bundle, meteredEnv, 'metered');
     // Warm the API-key cache so the figure is the steady state; the cold lookup is one read, reported apart.
     await meteredCreate(createEvent(1050), lambdaContext('create-payment'));
     proxy.reset();
