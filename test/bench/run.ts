@@ -238,9 +238,17 @@ async function main() {
 
     // 3. Write units per create + capture lifecycle, through the metering proxy.
     const meteredEnv = { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint };
-    const meteredCreate = await loadHandler(find(functions, 'CreatePaymentFunction').bundle, meteredEnv, 'metered');
-    const meteredCallback = await loadHandler(find(functions, 'CallbackFunction').bundle, meteredEnv, 'metered');
-    // Warm the API-key cache so the figure is the steady state; the cold lookup is one read, reported apart.
+    const meteredCreate = await loadHandler(
+      find(functions, 'CreatePaymentFunction').bundle,
+      meteredEnv,
+      'metered',
+    );
+    const meteredCallback = await loadHandler(
+      find(functions, 'CallbackFunction').bundle,
+      meteredEnv,
+      'metered',
+    );
+    // Warm the API-key cache so the figure is the steady state (a cold container adds one key read).
     await meteredCreate(createEvent(1050), lambdaContext('create-payment'));
     proxy.reset();
     const createTally = { writeUnits: 0, readUnits: 0 };
