@@ -60,10 +60,12 @@ export class PaymentsApi extends Construct {
   readonly stage: apigw.HttpStage;
   /** Every function behind a route, for alarms. */
   readonly functions: PaymentsFunction[] = [];
+  private readonly table: PaymentsTable;
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
     super(scope, id);
     const { table } = props;
+    this.table = table;
     const tableEnv = { TABLE_NAME: table.tableName };
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
@@ -145,12 +147,23 @@ export class PaymentsApi extends Construct {
       [apigw.HttpMethod.POST, '/v1/payments/{id}/refunds', createRefund],
       [apigw.HttpMethod.GET, '/v1/payments/{id}/refunds', listRefunds],
     ];
-    for (const [method, path, fn] of merchantRoutes) {
-      // Every merchant function resolves the caller's API key itself (one GetItem on its digest, cached)
-      // and reads the objects it serves with GetItem.
-      table.grantItemActions(fn, 'dynamodb:GetItem');
-      this.addPublicRoute(method, path, fn, MERCHANT_KEY_IN_FUNCTION);
-    }
+    for (const [method, path, fn] of merchantRoutes) this.addKeyedRoute(method, path, fn);
+  }
+
+  /**
+   * Adds a route whose function authenticates a merchant or ops API key itself (the role is checked in
+   * the function): grants it the key lookup (GetItem, which also serves its reads of single items).
+   */
+  addKeyedRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction): void {
+    this.table.grantItemActions(fn, 'dynamodb:GetItem');
+    this.addPublicRoute(method, path, fn, MERCHANT_KEY_IN_FUNCTION);
+  }
+
+  /** A function of this API's house style, registered for alarms. For routes added by other constructs. */
+  addFunction(id: string, props: PaymentsFunctionProps): PaymentsFunction {
+    const fn = new PaymentsFunction(this, id, props);
+    this.functions.push(fn);
+    return fn;
   }
 
   /** The API's base URL (the `$default` stage, no trailing stage name). */
@@ -175,11 +188,5 @@ export class PaymentsApi extends Construct {
         { id: 'AwsSolutions-COG4', reason },
       );
     }
-  }
-
-  private addFunction(id: string, props: PaymentsFunctionProps): PaymentsFunction {
-    const fn = new PaymentsFunction(this, id, props);
-    this.functions.push(fn);
-    return fn;
   }
 }
