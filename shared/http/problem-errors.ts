@@ -1,6 +1,7 @@
 /**
  * The one mapper from errors to problem+json, and the middy middleware that applies it. 4xx details
- * are exposed; anything unexpected becomes a 500 whose detail says nothing about the cause (the cause
+ * are exposed; DynamoDB throttling that outlasted the SDK's retries becomes a 503 with `Retry-After`;
+ * anything else unexpected becomes a 500. Neither detail says anything about the cause (the cause
  * goes to the log with the request id). Never a stack trace in a response.
  */
 import type { MiddlewareObj } from '@middy/core';
@@ -33,7 +34,35 @@ export function toProblemResponse(error: unknown): ApiResult {
         break;
     }
   }
+  if (isThrottling(error)) {
+    return problemResponse(
+      problem('service-unavailable', 'The request could not be completed now. Retry it.'),
+      {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      },
+    );
+  }
   return problemResponse(problem('internal-error', 'The request could not be completed. It may be retried.'));
+}
+
+/** What a client should wait before retrying a throttled request. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * SDK errors (matched by name: the SDK's classes stay out of the API bundles) that mean DynamoDB is
+ * refusing load, not that the request is wrong; they reach us only once the SDK's retries ran out.
+ */
+const THROTTLING_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+]);
+
+function isThrottling(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $retryable } = error as { name?: unknown; $retryable?: { throttling?: boolean } };
+  return (typeof name === 'string' && THROTTLING_ERRORS.has(name)) || $retryable?.throttling === true;
 }
 
 /** middy `onError`: answers a problem, logging 5xx causes (with stack) and 4xx codes (without). */

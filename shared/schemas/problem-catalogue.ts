@@ -28,6 +28,7 @@ export const PROBLEMS = {
   'refund-exceeds-remaining': { status: 422, title: 'The refund exceeds what remains refundable' },
   'unknown-reference': { status: 422, title: 'The reference does not name one of our objects' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },
+  'service-unavailable': { status: 503, title: 'We are busy right now; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
