@@ -11,6 +11,9 @@ import './locale.js';
 /** Per-currency amounts in minor units, e.g. `{ "USD": 500000 }`. A currency absent from the map is unlimited. */
 const perCurrency = z.record(currencySchema, amountSchema);
 
+/** Stored as one item: the JSON of a profile stays well under DynamoDB's 400 KB item size. */
+export const MAX_PROFILE_JSON_LENGTH = 350_000;
+
 const score = z.int().check(z.minimum(0), z.maximum(100));
 const weight = z.int().check(z.minimum(0), z.maximum(100));
 const list = <T extends z.ZodMiniType>(item: T) => z.array(item).check(z.maxLength(10_000));
@@ -33,7 +36,7 @@ export const riskWeightsSchema = z.strictObject({
   blocklistNearMiss: z._default(weight, 40),
 });
 
-export const riskProfileSchema = z.strictObject({
+const riskProfileFields = z.strictObject({
   singleTransactionLimit: z._default(perCurrency, {}),
   dailyAmountLimit: z._default(perCurrency, {}),
   customerDailyAmountLimit: z._default(perCurrency, {}),
@@ -75,6 +78,22 @@ export const riskProfileSchema = z.strictObject({
   /** Limits are multiplied by this factor (percent) while the rating is tightened. */
   tightenedLimitPercent: z._default(z.int().check(z.minimum(1), z.maximum(100)), 50),
 });
+
+/**
+ * The profile as PUT and stored. Strict (an unknown field is a 400, so a typo in a limit's name never
+ * silently leaves the limit unset) and consistent: a payment must be held for review before it is
+ * rejected, so `rejectScore` may not be below `reviewScore`.
+ */
+export const riskProfileSchema = riskProfileFields.check(
+  z.refine((p) => p.rejectScore >= p.reviewScore, {
+    error: 'must be at least reviewScore',
+    path: ['rejectScore'],
+  }),
+  // A profile is one DynamoDB item (400 KB at most, keys and attribute names included).
+  z.refine((p) => JSON.stringify(p).length <= MAX_PROFILE_JSON_LENGTH, {
+    error: `the profile is too large: at most ${MAX_PROFILE_JSON_LENGTH} characters of JSON`,
+  }),
+);
 
 export type RiskProfile = z.infer<typeof riskProfileSchema>;
 export type RiskProfileInput = z.input<typeof riskProfileSchema>;

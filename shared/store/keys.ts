@@ -11,6 +11,10 @@
  * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
  * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
+ * | expected channel outcome  | RECON#<channel>#<day>  | <type>#<ref>     | —               | —                   |
+ * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
+ * | fraud reports of a day    | MER#<merchant>         | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
+ * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
  *
  * Idempotency without extra writes: `slot = base32(sha256(merchantId, Idempotency-Key))`. The object a
  * POST creates is stored under the slot of its key (`pay_<slot>`, `re_<slot>`), so the one conditional
@@ -31,11 +35,26 @@
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
+ * - a merchant's effective risk profile (create-payment, the risk consumer): ONE Query
+ *   MER#<merchant> begins_with RISK_PROFILE returns the stored profile and the daily fraud-report
+ *   counters of the rating window together. The counters sort right after the profile on purpose, so the
+ *   rating costs no second round trip (a monthly counter would need two items for "the last 30 days"
+ *   anyway, and would not be exact). Fraud-report days expire (TTL) a little after the rating window.
+ * - ops GET/PUT a profile: GetItem MER#<merchant>/MER (the merchant must exist), GetItem or PutItem
+ *   MER#<merchant>/RISK_PROFILE (stored whole under `profile`, validated on write and on read).
+ * - risk counters of the before-checks (create-payment): one UpdateItem per applicable limit, inside the
+ *   create's TransactWriteItems, `ADD total|count` guarded by `attribute_not_exists(x) OR x <= limit − n`.
+ *   One item per merchant, dimension and window: a day (`2026-11-26`) for amounts, a minute
+ *   (`2026-11-26T10:07`) for the customer frequency. The customer id comes last, so a `#` inside it cannot
+ *   make two keys collide. Items expire (TTL) once their window is over; never read outside a write.
  */
 
 export const GSI1 = 'GSI1';
 
 export const SLOT_PREFIX = 'OBJ#';
+
+export const RISK_PROFILE_SK = 'RISK_PROFILE';
+export const FRAUD_REPORT_DAY_PREFIX = `${RISK_PROFILE_SK}#FRAUD_REPORTS#`;
 
 export const keys = {
   object: (slot: string) => ({ PK: `${SLOT_PREFIX}${slot}`, SK: 'OBJ' }),
@@ -54,6 +73,22 @@ export const keys = {
   }),
   apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
   merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'MER' }),
+  riskProfile: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: RISK_PROFILE_SK }),
+  fraudReportDay: (merchantId: string, day: string) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${FRAUD_REPORT_DAY_PREFIX}${day}`,
+  }),
+  /** `window` is `yyyy-mm-dd` or `yyyy-mm-ddThh:mm` (UTC); `parts` are the dimension's fixed-format parts. */
+  riskCounter: (merchantId: string, dimension: string, window: string, ...parts: string[]) => ({
+    PK: ['CTR', merchantId, dimension, window, ...parts].join('#'),
+    SK: 'CTR',
+  }),
   merchantPayments: (merchantId: string) => `MER#${merchantId}`,
   merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
+  /** Partition of a channel-day's expected outcomes; `day` is `yyyy-mm-dd` (UTC). */
+  channelDay: (channel: string, day: string) => `RECON#${channel}#${day}`,
+  expectedOutcome: (channel: string, day: string, type: 'payment' | 'refund', reference: string) => ({
+    PK: `RECON#${channel}#${day}`,
+    SK: `${type}#${reference}`,
+  }),
 } as const;
