@@ -15,6 +15,10 @@
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
  * | fraud reports of a day    | MER#<merchant>         | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
  * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
+ * | webhook endpoint          | MER#<merchant>         | WHE#<we_id>      | —               | —                   |
+ * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
+ * | webhook attempt (TTL)     | WHE#<we_id>            | DLV#<at>#<attempt> | —             | —                   |
+ * | webhook delivered (TTL)   | WHE#<we_id>            | DLVOK#<evt>      | —               | —                   |
  *
  * Idempotency without extra writes: `slot = base32(sha256(merchantId, Idempotency-Key))`. The object a
  * POST creates is stored under the slot of its key (`pay_<slot>`, `re_<slot>`), so the one conditional
@@ -47,6 +51,16 @@
  *   One item per merchant, dimension and window: a day (`2026-11-26`) for amounts, a minute
  *   (`2026-11-26T10:07`) for the customer frequency. The customer id comes last, so a `#` inside it cannot
  *   make two keys collide. Items expire (TTL) once their window is over; never read outside a write.
+ * - register a merchant webhook endpoint (POST /v1/webhook-endpoints): ONE TransactWriteItems, the
+ *   request at its Idempotency-Key slot (first answer, secret included, for replay) and the endpoint
+ *   under its merchant, both attribute_not_exists. The id is `we_<slot>`.
+ * - a merchant's endpoints (the webhook consumer, per event): Query MER#<merchant> begins_with WHE#.
+ * - one endpoint of a merchant (its deliveries list): GetItem MER#<merchant>/WHE#<we_id>; absent = 404,
+ *   so another merchant's endpoint id leads nowhere.
+ * - record a delivery attempt: PutItem WHE#<we_id>/DLV#<ISO time>#<attempt id>; list them newest first
+ *   with Query WHE#<we_id> begins_with DLV# descending. Kept 30 days (TTL).
+ * - which endpoints already answered 2xx for an event (retries re-send only to the others): PutItem
+ *   WHE#<we_id>/DLVOK#<evt> on success, BatchGetItem of those keys before a retry. Kept 30 days (TTL).
  */
 
 export const GSI1 = 'GSI1';
@@ -55,6 +69,9 @@ export const SLOT_PREFIX = 'OBJ#';
 
 export const RISK_PROFILE_SK = 'RISK_PROFILE';
 export const FRAUD_REPORT_DAY_PREFIX = `${RISK_PROFILE_SK}#FRAUD_REPORTS#`;
+
+export const WEBHOOK_ENDPOINT_PREFIX = 'WHE#';
+export const WEBHOOK_DELIVERY_PREFIX = 'DLV#';
 
 export const keys = {
   object: (slot: string) => ({ PK: `${SLOT_PREFIX}${slot}`, SK: 'OBJ' }),
@@ -90,5 +107,17 @@ export const keys = {
   expectedOutcome: (channel: string, day: string, type: 'payment' | 'refund', reference: string) => ({
     PK: `RECON#${channel}#${day}`,
     SK: `${type}#${reference}`,
+  }),
+  webhookEndpoint: (merchantId: string, endpointId: string) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+  }),
+  webhookDelivery: (endpointId: string, at: string, attemptId: string) => ({
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+    SK: `${WEBHOOK_DELIVERY_PREFIX}${at}#${attemptId}`,
+  }),
+  webhookDelivered: (endpointId: string, eventId: string) => ({
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+    SK: `DLVOK#${eventId}`,
   }),
 } as const;

@@ -1,0 +1,200 @@
+/**
+ * DynamoDB adapter of webhook delivery attempts and success markers, both under their endpoint's
+ * partition (see keys.ts). Attempts are appended (one PutItem each, never updated) and listed newest
+ * first; a `DLVOK#<event>` marker per endpoint says it answered 2xx, so a retry of the event's message
+ * skips it. Both expire after {@link DELIVERY_RETENTION_SECONDS}.
+ */
+import { BatchGetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { WebhookDelivery, WebhookEventType } from '../../schemas/webhooks.js';
+import { InvalidCursorError } from '../errors.js';
+import { keys, WEBHOOK_DELIVERY_PREFIX } from '../keys.js';
+import type { Page } from '../ports.js';
+import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+
+/** 30 days: well beyond the retry schedule, as long as a merchant can look back at attempts. */
+export const DELIVERY_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+const BATCH_GET_ATTEMPTS = 5;
+const DELIVERY_SK = /^DLV#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[A-Za-z0-9_-]{1,64}$/;
+
+interface WebhookDeliveryItem {
+  PK: string;
+  SK: string;
+  entity: 'webhookDelivery';
+  id: string;
+  endpointId: string;
+  eventId: string;
+  type: WebhookEventType;
+  attempt: number;
+  outcome: 'succeeded' | 'failed';
+  responseStatus?: number;
+  error?: string;
+  durationMs: number;
+  createdAt: string;
+  expiresAt: number;
+}
+
+export interface AttemptRecord {
+  readonly endpointId: string;
+  /** Unique per attempt (e.g. the SQS message id and receive count). */
+  readonly attemptId: string;
+  readonly eventId: string;
+  readonly type: WebhookEventType;
+  readonly attempt: number;
+  readonly ok: boolean;
+  readonly responseStatus: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+  readonly at: Date;
+}
+
+export interface ListDeliveriesInput {
+  readonly endpointId: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+function deliveryFromItem(item: WebhookDeliveryItem): WebhookDelivery {
+  return {
+    id: item.id,
+    object: 'webhook_delivery',
+    endpointId: item.endpointId,
+    eventId: item.eventId,
+    type: item.type,
+    attempt: item.attempt,
+    outcome: item.outcome,
+    responseStatus: item.responseStatus ?? null,
+    error: item.error ?? null,
+    durationMs: item.durationMs,
+    createdAt: item.createdAt,
+  };
+}
+
+export class DynamoWebhookDeliveryStore {
+  constructor(private readonly table: TableContext) {}
+
+  /**
+   * Appends one attempt; on success also the endpoint's marker for the event. The attempt id is part of
+   * the key, so recording the same attempt twice (a redelivered invocation) overwrites, never duplicates.
+   */
+  async record(attempt: AttemptRecord): Promise<void> {
+    const at = attempt.at.toISOString();
+    const expiresAt = Math.floor(attempt.at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS;
+    const item: WebhookDeliveryItem = {
+      ...keys.webhookDelivery(attempt.endpointId, at, attempt.attemptId),
+      entity: 'webhookDelivery',
+      id: `dlv_${attempt.attemptId}`,
+      endpointId: attempt.endpointId,
+      eventId: attempt.eventId,
+      type: attempt.type,
+      attempt: attempt.attempt,
+      outcome: attempt.ok ? 'succeeded' : 'failed',
+      ...(attempt.responseStatus !== null ? { responseStatus: attempt.responseStatus } : {}),
+      ...(attempt.error !== null ? { error: attempt.error } : {}),
+      durationMs: attempt.durationMs,
+      createdAt: at,
+      expiresAt,
+    };
+    await this.put(item, 'recordWebhookAttempt');
+    if (attempt.ok) {
+      await this.put(
+        {
+          ...keys.webhookDelivered(attempt.endpointId, attempt.eventId),
+          entity: 'webhookDelivered',
+          createdAt: at,
+          expiresAt,
+        },
+        'markWebhookDelivered',
+      );
+    }
+  }
+
+  /** Which of `endpointIds` already answered 2xx for `eventId` (one BatchGetItem, ≤ 100 keys a call). */
+  async delivered(eventId: string, endpointIds: readonly string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (let i = 0; i < endpointIds.length; i += 100) {
+      let pending: Item[] = endpointIds
+        .slice(i, i + 100)
+        .map((id) => marshall(keys.webhookDelivered(id, eventId)));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_GET_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
+        if (attempt > 0) await sleep(backoffDelay(attempt));
+        const out = await this.table.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.table.tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'PK' },
+            },
+            ...capacityParam(this.table),
+          }),
+        );
+        reportCapacity(this.table, 'webhookDelivered', out.ConsumedCapacity);
+        for (const raw of out.Responses?.[this.table.tableName] ?? []) {
+          done.add(String(unmarshall(raw).PK).slice('WHE#'.length));
+        }
+        pending = out.UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
+      }
+    }
+    return done;
+  }
+
+  /**
+   * An endpoint's attempts, newest first. The caller checks the endpoint is the merchant's; the cursor
+   * names the endpoint, so it cannot be replayed against another one.
+   * @throws InvalidCursorError
+   */
+  async list(input: ListDeliveriesInput): Promise<Page<WebhookDelivery>> {
+    const startKey = input.cursor ? decodeDeliveryCursor(input.cursor, input.endpointId) : undefined;
+    const out = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :dlv)',
+        ExpressionAttributeValues: {
+          ':pk': { S: keys.webhookDelivery(input.endpointId, '', '').PK },
+          ':dlv': { S: WEBHOOK_DELIVERY_PREFIX },
+        },
+        ScanIndexForward: false,
+        Limit: input.limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'listWebhookDeliveries', out.ConsumedCapacity);
+    const items = (out.Items ?? []).map((raw) => unmarshall(raw) as WebhookDeliveryItem);
+    const last = items.at(-1);
+    const nextCursor = out.LastEvaluatedKey && last ? encodeDeliveryCursor(input.endpointId, last.SK) : null;
+    return { data: items.map(deliveryFromItem), nextCursor };
+  }
+
+  private async put(item: object, operation: string): Promise<void> {
+    const out = await this.table.client.send(
+      new PutItemCommand({
+        TableName: this.table.tableName,
+        Item: marshall(item as Record<string, unknown>),
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, operation, out.ConsumedCapacity);
+  }
+}
+
+function encodeDeliveryCursor(endpointId: string, sk: string): string {
+  return Buffer.from(JSON.stringify([1, endpointId, sk]), 'utf8').toString('base64url');
+}
+
+function decodeDeliveryCursor(cursor: string, endpointId: string): Item {
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('not a cursor this API issued');
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== 1) {
+    throw new InvalidCursorError('not a cursor this API issued');
+  }
+  const [, owner, sk] = parsed as unknown[];
+  if (typeof sk !== 'string' || !DELIVERY_SK.test(sk))
+    throw new InvalidCursorError('not a cursor this API issued');
+  if (owner !== endpointId) throw new InvalidCursorError('issued for another endpoint');
+  return { PK: { S: keys.webhookDelivery(endpointId, '', '').PK }, SK: { S: sk } };
+}
