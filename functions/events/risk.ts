@@ -1,0 +1,108 @@
+/**
+ * SQS consumer of the risk rule (PaymentCreated, PaymentSucceeded): risk during. PaymentCreated is
+ * assessed (shared/risk/assess-payment.ts); PaymentSucceeded completes what an assessed payment's state
+ * still owes (the refund of a rejected one). Idempotent per event and per payment: a redelivery counts
+ * nothing twice and writes the same outcome.
+ *
+ * Powertools batch reports the messages that failed; SQS redelivers only those and, after
+ * `maxReceiveCount` receives, moves them to the DLQ. A message that is not a valid event fails too, so
+ * it ends in the DLQ for ops rather than being dropped.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { injectLambdaContext, logger } from '../../shared/http/logger.js';
+import {
+  assessPayment,
+  type RiskControlDeps,
+  settleRiskFollowUps,
+} from '../../shared/risk/assess-payment.js';
+import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
+import { DynamoRiskAssessmentStore } from '../../shared/store/dynamodb/risk-assessments.js';
+import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
+import { DynamoRiskSummaryStore } from '../../shared/store/dynamodb/risk-summaries.js';
+import type { TableContext } from '../../shared/store/dynamodb/table.js';
+
+/**
+ * What this consumer needs of an event (a subset of shared/schemas/events.ts; unknown fields ignored):
+ * the payment is read from the table, so the decision is taken on its current state, not the event's.
+ */
+const riskEventSchema = z.object({
+  'detail-type': z.enum(['PaymentCreated', 'PaymentSucceeded']),
+  detail: z.object({
+    eventId: z.string().check(z.minLength(1)),
+    merchantId: z.string(),
+    data: z.object({ payment: z.object({ id: z.string().check(z.startsWith('pay_')) }) }),
+  }),
+});
+
+/** Builds the consumer's dependencies on one table (tests pass DynamoDB Local's). */
+export function riskControlDeps(table: TableContext): RiskControlDeps {
+  return {
+    payments: new DynamoPaymentRiskStore(table),
+    counters: new DynamoRiskAssessmentStore(table),
+    summaries: new DynamoRiskSummaryStore(table),
+    profiles: new DynamoRiskProfileStore(table),
+  };
+}
+
+/** Handles one SQS message. @throws on an invalid event or a failed step (the message is retried). */
+export async function handleRiskMessage(deps: RiskControlDeps, body: string): Promise<void> {
+  const parsed = z.safeParse(riskEventSchema, JSON.parse(body));
+  if (!parsed.success) throw new Error(`not a risk event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const { 'detail-type': detailType, detail } = parsed.data;
+  const paymentId = detail.data.payment.id;
+  if (detailType === 'PaymentCreated') {
+    const outcome = await assessPayment(deps, { eventId: detail.eventId, paymentId });
+    logger.info('risk assessment', {
+      eventId: detail.eventId,
+      paymentId,
+      outcome: outcome.kind,
+      ...(outcome.kind === 'assessed'
+        ? { decision: outcome.assessment.decision, score: outcome.assessment.score, counted: outcome.counted }
+        : {}),
+      ...('refund' in outcome && outcome.refund ? { refundStatus: outcome.refund.status } : {}),
+    });
+    return;
+  }
+  const followUp = await settleRiskFollowUps(deps, paymentId);
+  if (followUp?.refund) {
+    logger.info('risk refund after success', {
+      eventId: detail.eventId,
+      paymentId,
+      status: followUp.refund.status,
+    });
+  }
+}
+
+let deps: RiskControlDeps | undefined;
+const processor = new BatchProcessor(EventType.SQS);
+
+function defaultDeps(): RiskControlDeps {
+  if (!deps) {
+    const env = loadEnv(tableEnvSchema);
+    deps = riskControlDeps({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+  }
+  return deps;
+}
+
+/** Processes a batch; exported for tests that drive it without middy. */
+export function processBatch(
+  event: SQSEvent,
+  context?: Context,
+  with_: RiskControlDeps = defaultDeps(),
+): Promise<SQSBatchResponse> {
+  return processPartialResponse(
+    event,
+    (record: SQSRecord) => handleRiskMessage(with_, record.body),
+    processor,
+    context ? { context } : undefined,
+  );
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .handler((event, context) => processBatch(event, context));

@@ -1,0 +1,105 @@
+/**
+ * Risk during: what the risk consumer does for one event. Thin orchestration of the pure score
+ * (domain/risk) and the stores; every step is idempotent, so any redelivery converges:
+ *
+ * PaymentCreated: read the payment → (already assessed? only the follow-ups) → the merchant's profile
+ * as it is now → count the payment once (marker + counters, one transaction) → read the signals →
+ * score → ONE guarded write of `risk` and its effect (hold, or cancel a processing payment) → the
+ * day's summary (only by the delivery whose write set `risk`) → follow-ups (the full refund a rejected
+ * succeeded payment is owed).
+ * PaymentSucceeded: the follow-ups only (a payment assessed while processing and rejected was canceled
+ * in the same write, so it cannot succeed; one assessed after success was handled then: this only
+ * repairs a crash between the decision and the refund).
+ */
+
+import { type IpCountryLookup, ipCountryOf } from '../domain/risk/ip-country.js';
+import { effectOf, owesRiskRefund } from '../domain/risk/review.js';
+import { assess, type RiskAssessment } from '../domain/risk/score.js';
+import type { RiskProfile } from '../schemas/risk-profile.js';
+import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
+import type { DynamoRiskAssessmentStore } from '../store/dynamodb/risk-assessments.js';
+import { type DynamoRiskSummaryStore, utcDay } from '../store/dynamodb/risk-summaries.js';
+import { ConcurrentModificationError } from '../store/errors.js';
+import type { StoredAnswer } from '../store/items.js';
+
+export interface RiskControlDeps {
+  readonly payments: DynamoPaymentRiskStore;
+  readonly counters: DynamoRiskAssessmentStore;
+  readonly summaries: DynamoRiskSummaryStore;
+  readonly profiles: { get(merchantId: string, now?: Date): Promise<RiskProfile> };
+  readonly ipCountry?: IpCountryLookup;
+  readonly now?: () => Date;
+}
+
+export type AssessOutcome =
+  | {
+      readonly kind: 'assessed';
+      readonly assessment: RiskAssessment;
+      /** False when an earlier delivery of this event already counted the payment. */
+      readonly counted: boolean;
+      readonly refund?: StoredAnswer;
+    }
+  | { readonly kind: 'already_assessed'; readonly refund?: StoredAnswer }
+  | { readonly kind: 'unknown_payment' };
+
+const WRITE_ATTEMPTS = 5;
+
+/** Assesses the payment of a `PaymentCreated` event (idempotent per event and per payment). */
+export async function assessPayment(
+  deps: RiskControlDeps,
+  input: { readonly eventId: string; readonly paymentId: string },
+): Promise<AssessOutcome> {
+  const now = deps.now?.() ?? new Date();
+  let item = await deps.payments.getItem(input.paymentId);
+  if (!item) return { kind: 'unknown_payment' };
+  if (item.risk) return { kind: 'already_assessed', ...(await followUp(deps, item, now)) };
+
+  const profile = await deps.profiles.get(item.merchantId, now);
+  const window = profile.velocityWindowMinutes;
+  const counted = await deps.counters.countOnce(input.eventId, item, window, now);
+  const signals = {
+    ...(await deps.counters.readSignals(item, window)),
+    ipCountry: ipCountryOf(item, deps.ipCountry),
+  };
+  const assessment = assess(profile, item, signals);
+  const risk = { ...assessment, assessedAt: now.toISOString() };
+
+  for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+    const effect = effectOf(assessment.decision, item.status, profile.autoRefundOnReject);
+    const write = await deps.payments.setRisk(item, risk, effect, now);
+    if (write.kind === 'written') {
+      await deps.summaries.recordAssessment(item.merchantId, utcDay(item.createdAt), {
+        decision: assessment.decision,
+        reasons: assessment.reasons,
+        amount: item.amount,
+        currency: item.currency,
+      });
+      return { kind: 'assessed', assessment, counted, ...(await followUp(deps, write.item, now)) };
+    }
+    if (!write.current) return { kind: 'unknown_payment' };
+    item = write.current;
+    // Assessed by a concurrent delivery, or the status moved (e.g. succeeded): re-plan the effect.
+    if (item.risk) return { kind: 'already_assessed', ...(await followUp(deps, item, now)) };
+  }
+  throw new ConcurrentModificationError();
+}
+
+/** Re-applies what an assessed payment's state still owes (a `PaymentSucceeded` event). */
+export async function settleRiskFollowUps(
+  deps: RiskControlDeps,
+  paymentId: string,
+): Promise<{ readonly refund?: StoredAnswer } | undefined> {
+  const item = await deps.payments.getItem(paymentId);
+  if (!item?.risk) return undefined;
+  return followUp(deps, item, deps.now?.() ?? new Date());
+}
+
+/** The refund a rejected succeeded payment is owed, created once (replayed after that). */
+export async function followUp(
+  deps: Pick<RiskControlDeps, 'payments'>,
+  item: RiskPaymentItem,
+  now: Date,
+): Promise<{ refund?: StoredAnswer }> {
+  if (!owesRiskRefund(item)) return {};
+  return { refund: await deps.payments.ensureRiskRefund(item, now) };
+}

@@ -1,0 +1,60 @@
+/**
+ * Ops' review of a payment held by risk control (`POST /v1/ops/payments/{id}/review`): `release` lets it
+ * go on (settlement picks it up), `reject` cancels it if still processing, or refunds it in full if it
+ * succeeded. Idempotent by state: the same decision again answers as the first time and changes nothing
+ * (it only completes a refund a crash may have left owed); the other decision, or a payment that was
+ * never held, is refused.
+ */
+import { planReview, type ReviewDecision } from '../domain/risk/review.js';
+import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
+import { ConcurrentModificationError, ObjectNotFoundError } from '../store/errors.js';
+import type { StoredAnswer } from '../store/items.js';
+import { followUp } from './assess-payment.js';
+
+/** The payment is not held (never was, or ops already took the other decision). */
+export class PaymentNotInReviewError extends Error {
+  override readonly name = 'PaymentNotInReviewError';
+  readonly code = 'payment_not_in_review';
+  constructor(
+    readonly paymentId: string,
+    readonly reviewStatus: string | undefined,
+  ) {
+    super(
+      reviewStatus
+        ? `Payment ${paymentId} is not in review: it was already ${reviewStatus}.`
+        : `Payment ${paymentId} is not held in risk review.`,
+    );
+  }
+}
+
+export interface ReviewResult {
+  readonly item: RiskPaymentItem;
+  /** True when the decision had already been taken: nothing changed now. */
+  readonly replayed: boolean;
+  readonly refund?: StoredAnswer;
+}
+
+const ATTEMPTS = 5;
+
+/** @throws ObjectNotFoundError, PaymentNotInReviewError */
+export async function reviewPayment(
+  payments: DynamoPaymentRiskStore,
+  paymentId: string,
+  decision: ReviewDecision,
+  now: Date = new Date(),
+): Promise<ReviewResult> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const item = await payments.getItem(paymentId);
+    if (!item) throw new ObjectNotFoundError(paymentId);
+    const plan = planReview(item, decision);
+    if (plan.kind === 'not_in_review') throw new PaymentNotInReviewError(paymentId, plan.reviewStatus);
+    if (plan.kind === 'already_applied') {
+      return { item, replayed: true, ...(await followUp({ payments }, item, now)) };
+    }
+    const write = await payments.applyReview(item, plan.reviewStatus, plan.cancel, now);
+    // The payment moved (succeeded meanwhile, or a concurrent review): read again and re-plan.
+    if (write.kind === 'stale') continue;
+    return { item: write.item, replayed: false, ...(await followUp({ payments }, write.item, now)) };
+  }
+  throw new ConcurrentModificationError();
+}

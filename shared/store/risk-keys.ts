@@ -1,0 +1,60 @@
+/**
+ * Keys of the risk-control items in the payments table (issue 3, risk during and after), with their
+ * access patterns. Kept beside `keys.ts` (which lists the core items and the before-checks' counters).
+ *
+ * | item                              | PK                                                  | SK          | TTL            |
+ * |-----------------------------------|-----------------------------------------------------|-------------|----------------|
+ * | event counted (dedupe marker)     | RISKEVT#<eventId>                                   | RISKEVT     | 15 days        |
+ * | velocity bucket                   | RISKVEL#<merchant>#<dim>#<window min>#<bucket>#<h>  | RISKVEL     | end of window  |
+ * | customer history                  | RISKCUS#<merchant>#<h>                              | RISKCUS     | 400 days idle  |
+ * | daily risk summary                | RISKSUM#<merchant>                                  | DAY#<date>  | —              |
+ * | fraud report (its own idem. slot) | OBJ#<slot>                                          | OBJ         | —              |
+ *
+ * `<h>` = base32(sha256(value)) truncated to 26 characters: emails and IPs are personal data and do
+ * not belong in key attributes (they end up in logs, metrics and the stream), and the key length
+ * stays bounded. `<dim>` is `c` (customer id), `e` (normalized email) or `i` (IP).
+ *
+ * Access patterns:
+ * - count a payment (risk consumer, PaymentCreated): ONE TransactWriteItems: Put RISKEVT#<eventId>
+ *   `attribute_not_exists(PK)` + `ADD n 1` on the current velocity bucket of each dimension the payment
+ *   has + `ADD` count/sum on the customer's history. A redelivered event fails the marker's condition
+ *   and counts nothing.
+ * - read the signals: BatchGetItem (consistent) of the current and previous bucket of each dimension
+ *   and the customer's history item.
+ * - summary of a merchant's day (consumer: ADD per decision and reason; ops: GetItem).
+ * - fraud report: PutItem at the slot of the merchant's Idempotency-Key (`attribute_not_exists`), the
+ *   record being its own idempotency record, exactly like payments.
+ */
+import { createHash } from 'node:crypto';
+import { base32, SLOT_LENGTH } from './idempotency.js';
+
+export type VelocityDimension = 'c' | 'e' | 'i';
+
+/** base32(sha256(value)), 26 characters. */
+export function valueHash(value: string): string {
+  return base32(createHash('sha256').update(value, 'utf8').digest()).slice(0, SLOT_LENGTH);
+}
+
+export const riskKeys = {
+  eventMarker: (eventId: string) => ({ PK: `RISKEVT#${eventId}`, SK: 'RISKEVT' }),
+  velocity: (
+    merchantId: string,
+    dim: VelocityDimension,
+    windowMinutes: number,
+    bucket: number,
+    value: string,
+  ) => ({
+    PK: `RISKVEL#${merchantId}#${dim}#${windowMinutes}#${bucket}#${valueHash(value)}`,
+    SK: 'RISKVEL',
+  }),
+  customerHistory: (merchantId: string, customerId: string) => ({
+    PK: `RISKCUS#${merchantId}#${valueHash(customerId)}`,
+    SK: 'RISKCUS',
+  }),
+  summary: (merchantId: string, day: string) => ({ PK: `RISKSUM#${merchantId}`, SK: `DAY#${day}` }),
+} as const;
+
+/** Dedupe markers outlive any redelivery: SQS keeps a message 14 days at most (DLQ included). */
+export const EVENT_MARKER_TTL_SECONDS = 15 * 24 * 60 * 60;
+/** A customer's history is forgotten after this long without a payment. */
+export const CUSTOMER_HISTORY_TTL_SECONDS = 400 * 24 * 60 * 60;
