@@ -23,6 +23,7 @@ export const PROBLEMS = {
   'not-found': { status: 404, title: 'Not found' },
   'payment-not-refundable': { status: 409, title: 'Only a succeeded payment can be refunded' },
   'concurrent-modification': { status: 409, title: 'A concurrent request changed this object; retry' },
+  'payment-not-in-review': { status: 409, title: 'The payment is not held in risk review' },
   'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for another request' },
   'refund-exceeds-remaining': { status: 422, title: 'The refund exceeds what remains refundable' },

@@ -1,0 +1,32 @@
+/**
+ * POST /v1/ops/payments/{id}/review `{ decision: "release" | "reject" }` (ops key): decides a payment
+ * held by risk control. 200 with the payment and its `reviewStatus`; the same decision again answers 200
+ * with `Idempotent-Replayed: true` and changes nothing; a payment not held (or already decided the other
+ * way) → 409 `payment-not-in-review`. Idempotent by the payment's state, so an `Idempotency-Key` is
+ * accepted but not needed.
+ */
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { apiHandler } from '../../shared/http/api-handler.js';
+import { HttpProblemError } from '../../shared/http/errors.js';
+import { json } from '../../shared/http/responses.js';
+import { PaymentNotInReviewError, reviewPayment } from '../../shared/risk/review-payment.js';
+import { reviewPaymentBody } from '../../shared/schemas/risk-routes.js';
+import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
+import { paymentFromItem } from '../../shared/store/items.js';
+
+const env = loadEnv(tableEnvSchema);
+const payments = new DynamoPaymentRiskStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+
+export const handler = apiHandler({ role: 'ops', body: reviewPaymentBody }, async ({ body, event }) => {
+  try {
+    const result = await reviewPayment(payments, event.pathParameters?.id ?? '', body.decision);
+    const payload = { ...paymentFromItem(result.item), reviewStatus: result.item.reviewStatus };
+    return json(200, payload, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+  } catch (error) {
+    if (error instanceof PaymentNotInReviewError) {
+      throw new HttpProblemError('payment-not-in-review', error.message, [], { cause: error });
+    }
+    throw error;
+  }
+});
