@@ -6,6 +6,11 @@ export interface BannerInfo {
   readonly pspUrl?: string;
   readonly tableName: string;
   readonly routes: readonly string[];
+  readonly eventBridgeUrl?: string;
+  readonly buses?: ReadonlyArray<{ name: string; rules: readonly string[]; archives: readonly string[] }>;
+  readonly sqsUrl?: string;
+  /** One line per queue: its name and what it feeds or collects. */
+  readonly queues?: readonly string[];
   readonly persist: boolean;
   readonly startupMs: number;
 }
@@ -31,6 +36,21 @@ export function banner(info: BannerInfo): string {
     `  DynamoDB Local   ${info.dynamoEndpoint}   table ${info.tableName}${info.persist ? '   (persisted in .local/dynamodb)' : '   (in memory)'}`,
     `  Sandbox PSP      ${info.pspUrl ?? 'not available (shared/channels/sandbox/psp-simulator.ts missing)'}`,
     `  Routes           ${info.routes.join(', ')}`,
+    ...(info.eventBridgeUrl
+      ? [
+          `  EventBridge      ${info.eventBridgeUrl}   (AWS_ENDPOINT_URL_EVENTBRIDGE)`,
+          ...(info.buses ?? []).flatMap((b) => [
+            `    bus ${b.name}${b.archives.length ? `   archive ${b.archives.join(', ')}` : ''}`,
+            ...b.rules.map((r) => `      rule ${r}`),
+          ]),
+        ]
+      : []),
+    ...(info.sqsUrl
+      ? [
+          `  SQS              ${info.sqsUrl}   (AWS_ENDPOINT_URL_SQS)`,
+          ...(info.queues ?? []).map((q) => `    ${q}`),
+        ]
+      : []),
     '',
     '  Local credentials (CONTRACT.md)',
     '    merchant 1      m_demo_1    API key sk_test_demo_1',
@@ -41,7 +61,7 @@ export function banner(info: BannerInfo): string {
     '  Try',
     ...curl.map((l) => `    ${l}`),
     '',
-    `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream pollers, PSP, DynamoDB Local).`,
+    `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream and queue pollers, EventBridge, SQS, PSP, DynamoDB Local).`,
     '',
   ].join('\n');
 }

@@ -20,6 +20,34 @@ export function matchesPattern(pattern: Pattern, event: unknown): boolean {
   return matchObject(pattern, event);
 }
 
+/**
+ * Checks a whole pattern up front (matching stops at the first key that fails, so a bad matcher deep in
+ * a pattern would otherwise surface only when an event reaches it). Throws `InvalidPatternError`.
+ */
+export function validatePattern(pattern: unknown): void {
+  if (!isPlainObject(pattern)) throw new InvalidPatternError('a pattern must be a JSON object');
+  for (const [key, sub] of Object.entries(pattern)) {
+    if (key === '$or') {
+      if (!Array.isArray(sub) || sub.length < 2)
+        throw new InvalidPatternError('$or needs a list of at least two patterns');
+      for (const p of sub) validatePattern(p);
+    } else if (Array.isArray(sub)) {
+      for (const matcher of sub) {
+        if (!isPlainObject(matcher)) continue;
+        // Each matcher validates its argument when applied; try it on a string and on a number.
+        matchOne(matcher, 'x');
+        matchOne(matcher, 1);
+      }
+    } else if (isPlainObject(sub)) {
+      validatePattern(sub);
+    } else {
+      throw new InvalidPatternError(
+        `pattern value for ${key} must be a list or an object, got ${JSON.stringify(sub)}`,
+      );
+    }
+  }
+}
+
 /** True when `event` matches at least one of `patterns`, or when there are none (no filter). */
 export function matchesAnyPattern(patterns: readonly Pattern[], event: unknown): boolean {
   return patterns.length === 0 || patterns.some((p) => matchesPattern(p, event));

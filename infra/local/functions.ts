@@ -21,6 +21,8 @@ export interface FunctionSpec {
 
 export interface FunctionEnvironmentOptions {
   readonly dynamoEndpoint: string;
+  /** More `AWS_ENDPOINT_URL_<SERVICE>` variables (the local EventBridge and SQS endpoints). */
+  readonly endpoints?: Readonly<Record<string, string>>;
   /** Replace these template variables (only where a function declares them), e.g. `SANDBOX_PSP_URL`. */
   readonly overrides?: Readonly<Record<string, string>>;
 }
@@ -116,6 +118,7 @@ export function functionSpec(
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: options.dynamoEndpoint,
+      ...options.endpoints,
       ...environment,
     },
   };

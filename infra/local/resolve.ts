@@ -23,6 +23,8 @@ export interface ResolveContext {
    * one DynamoDB Local made up). They win over the computed defaults.
    */
   readonly attributes?: Readonly<Record<string, string>>;
+  /** `Ref` values known only at run time, by logical id (a queue's URL on the local SQS endpoint). */
+  readonly refs?: Readonly<Record<string, string>>;
 }
 
 /** The deterministic local physical name of a resource: its explicit name property, else its logical id. */
@@ -39,6 +41,8 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::SecretsManager::Secret': 'Name',
   'AWS::Events::EventBus': 'Name',
+  'AWS::Events::Rule': 'Name',
+  'AWS::Events::Archive': 'ArchiveName',
   'AWS::SQS::Queue': 'QueueName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
 };
@@ -71,17 +75,44 @@ function ref(ctx: ResolveContext, name: string): unknown {
   }
   const resource = ctx.template.Resources[name];
   if (!resource) throw new UnresolvableError(`Ref to ${name}, which is not in the template`);
+  const known = ctx.refs?.[name];
+  if (known !== undefined) return known;
   const physical = physicalName(ctx.template, name);
   switch (resource.Type) {
     case 'AWS::DynamoDB::Table':
     case 'AWS::Lambda::Function':
     case 'AWS::Events::EventBus':
+    case 'AWS::Events::Archive':
       return physical;
+    case 'AWS::Events::Rule':
+      return ruleRef(ctx, name);
+    case 'AWS::SQS::Queue':
+      return queueUrl(ctx, name, physical);
     case 'AWS::SecretsManager::Secret':
       return arn(ctx, 'secretsmanager', `secret:${physical}`);
     default:
       throw new UnresolvableError(`Ref to ${name} (${resource.Type}) has no local value`);
   }
+}
+
+/** A queue's URL: the local endpoint's when the runtime knows it, else the AWS form. */
+function queueUrl(ctx: ResolveContext, logicalId: string, physical: string): string {
+  return ctx.refs?.[logicalId] ?? `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${physical}`;
+}
+
+/** The bus name of a rule (`default` when it names none); not resolvable names are kept as written. */
+function ruleBus(ctx: ResolveContext, logicalId: string): string {
+  const bus = ctx.template.Resources[logicalId]?.Properties?.EventBusName;
+  if (bus === undefined) return 'default';
+  const value = String(resolveValue(ctx, bus));
+  return value.startsWith('arn:') ? value.slice(value.indexOf(':event-bus/') + ':event-bus/'.length) : value;
+}
+
+/** CloudFormation's Ref of a rule: its name, or `bus|name` for a rule on a custom bus. */
+function ruleRef(ctx: ResolveContext, logicalId: string): string {
+  const bus = ruleBus(ctx, logicalId);
+  const name = physicalName(ctx.template, logicalId);
+  return bus === 'default' ? name : `${bus}|${name}`;
 }
 
 function getAtt(ctx: ResolveContext, logicalId: string, attribute: string): string {
@@ -102,11 +133,18 @@ function getAtt(ctx: ResolveContext, logicalId: string, attribute: string): stri
       return arn(ctx, 'events', `event-bus/${physical}`);
     case 'AWS::Events::EventBus.Name':
       return physical;
-    // A queue's ARN and name are deterministic; its URL (Ref) waits for the SQS emulation.
     case 'AWS::SQS::Queue.Arn':
       return arn(ctx, 'sqs', physical);
     case 'AWS::SQS::Queue.QueueName':
       return physical;
+    case 'AWS::SQS::Queue.QueueUrl':
+      return queueUrl(ctx, logicalId, physical);
+    case 'AWS::Events::Archive.Arn':
+      return arn(ctx, 'events', `archive/${physical}`);
+    case 'AWS::Events::Rule.Arn': {
+      const bus = ruleBus(ctx, logicalId);
+      return arn(ctx, 'events', bus === 'default' ? `rule/${physical}` : `rule/${bus}/${physical}`);
+    }
     default:
       throw new UnresolvableError(
         `Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) has no local value`,

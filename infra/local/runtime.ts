@@ -12,6 +12,8 @@ import { httpApiWiring } from './api-routes.js';
 import { banner, readyLine } from './banner.js';
 import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from './event-wiring.js';
+import { EventBridge, startEventBridgeEndpoint } from './eventbridge.js';
 import { functionSpec } from './functions.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
 import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
@@ -19,6 +21,9 @@ import { createLogger, type Logger } from './log.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
 import { paymentsTable, seedCredentials } from './seed.js';
+import { SqsBroker } from './sqs.js';
+import { startSqsEndpoint } from './sqs-api.js';
+import { SqsPoller } from './sqs-poller.js';
 import { streamMappings } from './stream-mappings.js';
 import { StreamPoller } from './streams.js';
 import { ASSEMBLY_DIR, PROJECT_ROOT, synthesize } from './synth.js';
@@ -52,6 +57,10 @@ export interface LocalRuntime {
   readonly tableName: string;
   /** The sandbox PSP's URL, or '' while its simulator module does not exist. */
   readonly pspUrl: string;
+  /** The local SQS endpoint (AWS JSON protocol); queue URLs are `<sqsEndpoint>/000000000000/<name>`. */
+  readonly sqsEndpoint: string;
+  /** The local EventBridge endpoint (PutEvents). */
+  readonly eventBridgeEndpoint: string;
   /** Milliseconds from the call to ready (synthesis included). */
   readonly startupMs: number;
   /** Stops everything this runtime started; safe to call twice. */
@@ -109,13 +118,53 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const tables = await createTables(dynamoClient, loaded.template, log);
     const attributes: Record<string, string> = {};
     for (const t of tables) if (t.streamArn) attributes[`${t.logicalId}.StreamArn`] = t.streamArn;
-    const ctx: ResolveContext = {
+    const baseCtx: ResolveContext = {
       template: loaded.template,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       stackName: loaded.stackName,
       secrets: { [SANDBOX_SECRET_NAME]: SANDBOX_SECRET },
       attributes,
+    };
+
+    // The event backbone: SQS queues first (queue URLs carry the endpoint's port), then the buses.
+    const broker = new SqsBroker({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      queues: queueConfigs(loaded.template, baseCtx),
+      onDeadLetter: (from, to, m) =>
+        log.error(
+          `message ${m.messageId} moved from ${from.config.name} to dead-letter queue ${to.config.name} ` +
+            `after ${from.config.redrivePolicy?.maxReceiveCount} receives`,
+        ),
+    });
+    const sqsServer = await startSqsEndpoint(broker, log);
+    cleanups.push(async () => {
+      broker.stop();
+      await sqsServer.close();
+    });
+    const refs: Record<string, string> = {};
+    for (const q of broker.queues) refs[q.config.logicalId] = q.url;
+    const ctx: ResolveContext = { ...baseCtx, refs };
+    const buses = eventBuses(loaded.template, ctx);
+    const archives = eventArchives(loaded.template, ctx, buses).map((a) =>
+      dbPath ? { ...a, file: join(PROJECT_ROOT, '.local', 'events-archive', `${a.name}.jsonl`) } : a,
+    );
+    const rules = eventRules(loaded.template, ctx, buses, broker, log);
+    const bridge = new EventBridge({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      buses,
+      rules,
+      archives,
+      broker,
+      log,
+    });
+    const eventsServer = await startEventBridgeEndpoint(bridge, log);
+    cleanups.push(() => eventsServer.close());
+    const endpoints = {
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventsServer.url,
+      AWS_ENDPOINT_URL_SQS: sqsServer.url,
     };
 
     let apiUrl = '';
@@ -132,6 +181,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const apis = httpApiWiring(loaded.template);
     const mappings = streamMappings(loaded.template, ctx);
+    const queueMappings = sqsMappings(loaded.template);
     const wired = new Set<string>();
     for (const api of apis) {
       for (const route of api.routes) {
@@ -140,11 +190,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     }
     for (const m of mappings) wired.add(m.functionLogicalId);
+    for (const m of queueMappings) wired.add(m.functionLogicalId);
 
     const functions = new Map<string, LambdaFunction>();
     for (const logicalId of wired) {
       const spec = functionSpec(loaded, ctx, logicalId, {
         dynamoEndpoint: dynamo.endpoint,
+        endpoints,
         overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
       });
       functions.set(
@@ -205,13 +257,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         checkpoints,
       });
     });
+    const queuePollers = queueMappings.map((mapping) => {
+      const queue = broker.queueByName(
+        broker.queues.find((q) => q.config.logicalId === mapping.queueLogicalId)?.config.name ?? '',
+      );
+      if (!queue)
+        throw new Error(`event source mapping ${mapping.logicalId}: queue ${mapping.queueLogicalId} missing`);
+      return new SqsPoller({
+        broker,
+        queue,
+        mapping,
+        region: LOCAL_REGION,
+        invoke: (event) => invoke(mapping.functionLogicalId, event),
+        log,
+      });
+    });
     for (const p of pollers) p.start();
+    for (const p of queuePollers) p.start();
     // Shutdown order: pollers are told to stop first, then the server and the functions go (which ends
     // any invocation a poller still waits on), and only then are the pollers awaited.
     let pollersStopped: Promise<unknown> = Promise.resolve();
     cleanups.splice(cleanups.indexOf(closeFunctions), 0, () => pollersStopped.then(() => undefined));
     cleanups.push(async () => {
-      pollersStopped = Promise.all(pollers.map((p) => p.stop()));
+      pollersStopped = Promise.all([...pollers, ...queuePollers].map((p) => p.stop()));
     });
 
     const startupMs = Math.round(performance.now() - started);
@@ -223,6 +291,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           pspUrl: psp?.url,
           tableName: table.tableName,
           routes: routes.map((r) => r.routeKey),
+          eventBridgeUrl: eventsServer.url,
+          buses: buses
+            .filter((b) => b.logicalId)
+            .map((b) => ({
+              name: b.name,
+              rules: rules
+                .filter((r) => r.busName === b.name)
+                .map((r) => `${r.name} → ${r.targets.map((t) => t.queue.config.name).join(', ')}`),
+              archives: archives.filter((a) => a.busName === b.name).map((a) => a.name),
+            })),
+          sqsUrl: sqsServer.url,
+          queues: broker.queues.map((q) => {
+            const consumers = queueMappings.filter((m) => m.queueLogicalId === q.config.logicalId);
+            const dlqOf = broker.queues.filter((s) => s.config.redrivePolicy?.deadLetterTargetArn === q.arn);
+            const notes = [
+              ...consumers.map((m) => `→ ${m.functionLogicalId}`),
+              ...(q.config.redrivePolicy
+                ? [
+                    `DLQ ${broker.queueByArn(q.config.redrivePolicy.deadLetterTargetArn)?.config.name} after ${q.config.redrivePolicy.maxReceiveCount}`,
+                  ]
+                : []),
+              ...(dlqOf.length ? [`dead letters of ${dlqOf.map((s) => s.config.name).join(', ')}`] : []),
+            ];
+            return `${q.config.name}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+          }),
           persist: options.persist === true,
           startupMs,
         }),
@@ -234,6 +327,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamoEndpoint: dynamo.endpoint,
       tableName: table.tableName,
       pspUrl: psp?.url ?? '',
+      sqsEndpoint: sqsServer.url,
+      eventBridgeEndpoint: eventsServer.url,
       startupMs,
       stop,
     };

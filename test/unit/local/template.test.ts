@@ -78,7 +78,20 @@ describe('template resolution', () => {
 
   it('fails loudly on what it cannot resolve', () => {
     assert.throws(() => resolveValue(ctx, { Ref: 'Nope' }), /Ref to Nope, which is not in the template/);
-    assert.throws(() => resolveValue(ctx, { Ref: 'SomeQueue' }), /AWS::SQS::Queue/);
+    assert.throws(() => resolveValue(ctx, { 'Fn::GetAtt': ['SomeQueue', 'Nope'] }), /AWS::SQS::Queue/);
+  });
+
+  it("resolves a queue's Ref to its URL: the local endpoint's when known, else the AWS form", () => {
+    assert.equal(
+      resolveValue(ctx, { Ref: 'SomeQueue' }),
+      'https://sqs.us-east-1.amazonaws.com/000000000000/SomeQueue',
+    );
+    const local = { ...ctx, refs: { SomeQueue: 'http://127.0.0.1:4566/000000000000/SomeQueue' } };
+    assert.equal(resolveValue(local, { Ref: 'SomeQueue' }), 'http://127.0.0.1:4566/000000000000/SomeQueue');
+    assert.equal(
+      resolveValue(ctx, { 'Fn::GetAtt': ['SomeQueue', 'Arn'] }),
+      'arn:aws:sqs:us-east-1:000000000000:SomeQueue',
+    );
     assert.throws(() => resolveValue(ctx, { 'Fn::If': ['C', 'a', 'b'] }), /Fn::If is not supported/);
   });
 
