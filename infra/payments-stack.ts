@@ -2,17 +2,22 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PaymentsApi } from './constructs/api.js';
 import { Channels } from './constructs/channels.js';
+import { Events } from './constructs/events.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { PaymentsTable } from './constructs/table.js';
 
 /**
- * The whole payments system in one stack: table, HTTP API, channel callbacks and dispatch, alarms.
+ * The whole payments system in one stack: table, HTTP API, channel callbacks and dispatch, the event
+ * backbone (stream → bus → queues → consumers), alarms.
  * One stack keeps cross-references plain `Ref`/`GetAtt` that the local runtime can resolve itself.
  */
 export class PaymentsStack extends Stack {
   readonly table: PaymentsTable;
   readonly api: PaymentsApi;
   readonly channels: Channels;
+  readonly monitoring: Monitoring;
+  /** The event backbone; other constructs add their consumers with `events.addConsumer(...)`. */
+  readonly events: Events;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -20,14 +25,23 @@ export class PaymentsStack extends Stack {
     this.table = new PaymentsTable(this, 'Table');
     this.api = new PaymentsApi(this, 'Api', { table: this.table });
     this.channels = new Channels(this, 'Channels', { api: this.api, table: this.table });
-    new Monitoring(this, 'Monitoring', {
+    this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
       functions: [...this.api.functions, this.channels.callbackFunction, this.channels.dispatchFunction],
       streamConsumer: this.channels.dispatchFunction,
       deadLetterQueues: [this.channels.dispatchDeadLetterQueue],
     });
+    this.events = new Events(this, 'Events', { table: this.table, monitoring: this.monitoring });
+
+    // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;
+    // their functions get error alarms here (watching a function twice does nothing).
+    for (const fn of this.api.functions) this.monitoring.watchFunction(fn);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the payments API' });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description: 'The payments event bus',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The payments table' });
   }
 }

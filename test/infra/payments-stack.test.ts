@@ -20,6 +20,7 @@ const fn = (source: string) => {
 };
 const tableId = ofType('AWS::DynamoDB::Table')[0]?.[0];
 const secretId = ofType('AWS::SecretsManager::Secret')[0]?.[0];
+const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 
 describe('payments table', () => {
   test('is one classic DynamoDB table keyed as shared/store/table-definition says', () => {
@@ -139,6 +140,8 @@ describe('payments functions', () => {
       'functions/api/list-refunds.ts',
       'functions/channels/callback.ts',
       'functions/channels/dispatch.ts',
+      'functions/events/publisher.ts',
+      'functions/events/reconciliation.ts',
     ]);
   });
 
@@ -246,7 +249,10 @@ describe('channels', () => {
   });
 
   test('feeds dispatch from the table stream with only new payments and refunds', () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    // The event publisher reads the same stream (test/infra/events.test.ts).
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => referencedId(m.Properties.FunctionName) === fn('channels/dispatch').logicalId,
+    );
     assert.equal(mappings.length, 1);
     const [[, mapping] = []] = mappings;
     const p = mapping?.Properties ?? {};
@@ -261,6 +267,7 @@ describe('channels', () => {
 
   test('retries a failing dispatch batch by halves, then parks it in an encrypted dead-letter queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fn('channels/dispatch').logicalId },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 25,
       MaximumBatchingWindowInSeconds: 0,
@@ -315,14 +322,25 @@ describe('monitoring', () => {
   });
 
   test('alarms as soon as one record reaches the dispatch dead-letter queue', () => {
-    const alarm = alarms.find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    const dlqId = ofType('AWS::SQS::Queue').find(([id]) =>
+      id.startsWith('ChannelsDispatchDeadLetterQueue'),
+    )?.[0];
+    const alarm = alarms.find(
+      (a) =>
+        a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(a.Dimensions).includes(`"${dlqId}"`),
+    );
     assert.ok(alarm);
     assert.equal(alarm.Threshold, 1);
     assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
   });
 
   test('alarms when dispatch lags behind the stream', () => {
-    const alarm = alarms.find((a) => a.MetricName === 'IteratorAge');
+    const alarm = alarms.find(
+      (a) =>
+        a.MetricName === 'IteratorAge' &&
+        referencedId((a.Dimensions as { Value: unknown }[])[0]?.Value) === fn('channels/dispatch').logicalId,
+    );
     assert.ok(alarm);
     assert.equal(
       referencedId((alarm.Dimensions as { Value: unknown }[])[0]?.Value),
@@ -331,8 +349,10 @@ describe('monitoring', () => {
   });
 
   test('every alarm notifies the KMS-encrypted, TLS-only alarm topic', () => {
-    // API 5xx, one per function (8), dispatch DLQ depth and iterator age.
-    assert.equal(alarms.length, 11);
+    // API 5xx, one per function, one per dead-letter queue (dispatch, publisher, each consumer), and the
+    // iterator age of the two stream consumers (dispatch, publisher).
+    const deadLetterQueues = ofType('AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
+    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2);
     for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -353,7 +373,10 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     POWERTOOLS_SERVICE_NAME: 'payments',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  if (source !== 'functions/api/health.ts') env.TABLE_NAME = { Ref: tableId };
+  if (source !== 'functions/api/health.ts' && source !== 'functions/events/publisher.ts') {
+    env.TABLE_NAME = { Ref: tableId };
+  }
+  if (source === 'functions/events/publisher.ts') env.EVENT_BUS_NAME = { Ref: busId };
   if (source === 'functions/channels/dispatch.ts') env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.

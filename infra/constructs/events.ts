@@ -1,0 +1,206 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { OUTCOME_DETAIL_TYPES } from '../../shared/events/expected-outcome.js';
+import { type DetailType, EVENT_SOURCE } from '../../shared/schemas/events.js';
+import type { Monitoring } from './monitoring.js';
+import { PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
+import type { PaymentsTable } from './table.js';
+
+/** The bus every payments event is put on (contract: Events). */
+export const EVENT_BUS_NAME = 'payments';
+
+/** Long enough to replay a quarter's events into a new consumer or after an incident. */
+const ARCHIVE_RETENTION = Duration.days(90);
+/** The longest SQS allows: time for ops to notice the alarm and redrive. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+/** AWS: a queue's visibility timeout should be at least six times its consumer's timeout. */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+const DLQ_REASON = (what: string) =>
+  `This queue is itself a dead-letter queue: ${what} (cdk-nag only recognises a queue as a DLQ when another queue's redrive policy names it).`;
+
+/** Props of {@link Events}. */
+export interface EventsProps {
+  readonly table: PaymentsTable;
+  readonly monitoring: Monitoring;
+}
+
+/** What {@link Events.addConsumer} builds: a function fed by its own queue from a rule on the bus. */
+export interface EventConsumerProps {
+  /** Handler file path relative to `functions/`, without extension (e.g. `events/risk`). */
+  readonly entry: string;
+  readonly description: string;
+  /** The detail-types the rule sends to the queue (a typo fails `npm run test:infra`). */
+  readonly detailTypes: readonly DetailType[];
+  /** Function-specific environment (e.g. `TABLE_NAME`); grants are the caller's to add on `fn`. */
+  readonly environment?: Record<string, string>;
+  /** Messages per invocation. @default 10 */
+  readonly batchSize?: number;
+  /** @default STREAM_TIMEOUT (30 s) */
+  readonly timeout?: Duration;
+  /** At least 6 × the function timeout (AWS's recommendation). @default 6 × timeout */
+  readonly visibilityTimeout?: Duration;
+  /** Receives before a message moves to the DLQ. @default 5 */
+  readonly maxReceiveCount?: number;
+}
+
+/** A consumer of bus events; its DLQ is already watched by an alarm. */
+export interface EventConsumer {
+  readonly fn: PaymentsFunction;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly rule: events.Rule;
+}
+
+/**
+ * The event backbone: the table stream (the transactional outbox) → the publisher Lambda → the
+ * `payments` bus (archived for replay) → one rule and one SQS queue (+ DLQ) per consumer.
+ */
+export class Events extends Construct {
+  readonly bus: events.EventBus;
+  readonly archive: events.Archive;
+  readonly publisherFunction: PaymentsFunction;
+  /** Stream batches the publisher failed to publish after every retry (pointers to the stream records). */
+  readonly publisherDeadLetterQueue: sqs.Queue;
+  /** Records what each channel should report per channel-day. */
+  readonly reconciliation: EventConsumer;
+  /** Every consumer added with {@link addConsumer}, in order. */
+  readonly consumers: EventConsumer[] = [];
+  private readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: EventsProps) {
+    super(scope, id);
+    const { table, monitoring } = props;
+    this.monitoring = monitoring;
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME });
+    this.archive = this.bus.archive('Archive', {
+      description: 'Every payments event, for replay into a new or recovered consumer',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: ARCHIVE_RETENTION,
+    });
+
+    this.publisherDeadLetterQueue = this.deadLetterQueue(
+      'PublisherDeadLetterQueue',
+      'the on-failure destination of the publisher event source mapping',
+    );
+    this.publisherFunction = new PaymentsFunction(this, 'PublisherFunction', {
+      entry: 'events/publisher',
+      description: 'Table stream: publish payment, refund and risk events to the payments bus',
+      timeout: STREAM_TIMEOUT,
+      otherWildcardResourceReason:
+        "The DynamoDB stream event source needs dynamodb:ListStreams, which does not support resource-level permissions; reading records is limited to this table's stream ARN.",
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+    });
+    // events:PutEvents on this bus only; the function reads no table item (the stream carries the images).
+    this.bus.grantPutEventsTo(this.publisherFunction);
+    this.publisherFunction.addEventSource(
+      new DynamoEventSource(table, {
+        // Never skip a record: every committed change must reach the bus.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        // Up to 100 records per invocation: PutEvents carries 10 entries, so busy shards cost fewer calls.
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(0),
+        bisectBatchOnError: true,
+        // Each retry starts from the first record reported failed, so order is kept; a record that still
+        // fails after these lands in the DLQ (a pointer, readable while the stream keeps it: 24 h).
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.publisherDeadLetterQueue),
+        // Only payments and refunds announce anything; idempotency records, counters and removals (TTL)
+        // cost no invocation. A MODIFY that announces nothing (amountRefunded moving) still invokes.
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('payment', 'refund') } } },
+          }),
+        ],
+      }),
+    );
+    monitoring.watchFunction(this.publisherFunction);
+    monitoring.watchStreamConsumer(
+      'PublisherIteratorAgeAlarm',
+      this.publisherFunction,
+      'The event publisher lags behind the table stream: consumers (risk, webhooks, reconciliation) see events late.',
+    );
+    monitoring.watchDeadLetterQueue(this.publisherDeadLetterQueue);
+
+    this.reconciliation = this.addConsumer('Reconciliation', {
+      entry: 'events/reconciliation',
+      description: 'Payment and refund outcome events: record what each channel should report per day',
+      detailTypes: OUTCOME_DETAIL_TYPES,
+      environment: { TABLE_NAME: table.tableName },
+    });
+    table.grantItemActions(this.reconciliation.fn, 'dynamodb:PutItem');
+  }
+
+  /**
+   * A consumer of bus events: a rule (source `payments`, the given detail-types) → an SQS queue
+   * (SQS-managed encryption, TLS only, DLQ after `maxReceiveCount` receives) → `entry` with partial batch
+   * responses. Ids: `<id>Function`, `<id>Queue`, `<id>DeadLetterQueue`, `<id>Rule`. The DLQ is alarmed
+   * and the function's errors too; table or other grants are the caller's to add on `fn`.
+   */
+  addConsumer(id: string, props: EventConsumerProps): EventConsumer {
+    const timeout = props.timeout ?? STREAM_TIMEOUT;
+    const visibilityTimeout =
+      props.visibilityTimeout ?? Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR);
+    if (visibilityTimeout.toSeconds() < timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR) {
+      throw new Error(
+        `${id}: visibility timeout ${visibilityTimeout.toSeconds()} s is under ${VISIBILITY_TIMEOUT_FACTOR} × the function timeout`,
+      );
+    }
+    if (props.detailTypes.length === 0) throw new Error(`${id}: a consumer needs at least one detail-type`);
+
+    const deadLetterQueue = this.deadLetterQueue(
+      `${id}DeadLetterQueue`,
+      `messages of ${id}Queue that failed ${props.maxReceiveCount ?? 5} receives move here (redrive policy)`,
+    );
+    const queue = new sqs.Queue(this, `${id}Queue`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    const rule = new events.Rule(this, `${id}Rule`, {
+      eventBus: this.bus,
+      description: `${props.detailTypes.join(', ')} → ${id}Queue`,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [...props.detailTypes] },
+      // The queue policy the target adds lets this rule, and only it, send to the queue.
+      targets: [new targets.SqsQueue(queue)],
+    });
+
+    const fn = new PaymentsFunction(this, `${id}Function`, {
+      entry: props.entry,
+      description: props.description,
+      timeout,
+      environment: props.environment,
+    });
+    fn.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: props.batchSize ?? 10,
+        reportBatchItemFailures: true,
+      }),
+    );
+    this.monitoring.watchFunction(fn);
+    this.monitoring.watchDeadLetterQueue(deadLetterQueue);
+
+    const consumer = { fn, queue, deadLetterQueue, rule };
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  private deadLetterQueue(id: string, what: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: DLQ_REASON(what) });
+    return queue;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The `detail` of every event on the `payments` bus (contract: Events), one zod schema per detail-type.
+ *
+ * `detail` = `{ eventId, occurredAt, merchantId, version: 1, data }`. Schemas are `z.object` (not strict):
+ * a consumer built against version 1 parses a detail that gained fields and ignores what it does not
+ * know, so adding a field is not a breaking change; removing or retyping one is a new `version`.
+ */
+import * as z from 'zod/mini';
+import { isoTimestamp } from './common.js';
+import { CHANNELS, paymentSchema, riskSchema } from './payment.js';
+import { refundSchema } from './refund.js';
+
+export { EVENT_SOURCE } from '../events/source.js';
+
+/** `evt_` + 26 lower-case base32 characters (see shared/events/event-id.ts). */
+export const eventIdSchema = z.string().check(z.regex(/^evt_[a-z2-7]{26}$/));
+
+/**
+ * The payment object as events carry it. The contract's payment object, except that `customer` is not
+ * strict: the request body refuses unknown customer fields, a consumer must not.
+ */
+export const eventPaymentSchema = z.extend(paymentSchema, {
+  customer: z.nullable(
+    z.object({
+      id: z.optional(z.string()),
+      email: z.optional(z.string()),
+      ip: z.optional(z.string()),
+      country: z.optional(z.string()),
+    }),
+  ),
+});
+
+const paymentData = z.object({ payment: eventPaymentSchema });
+
+/**
+ * Refund events carry the contract's refund object, its payment id and, beyond the refund object, the
+ * channel and the channel's reference: what reconciliation matches a channel's statement rows on.
+ */
+const refundData = z.object({
+  refund: refundSchema,
+  paymentId: z.string().check(z.startsWith('pay_')),
+  channel: z.enum(CHANNELS),
+  channelReference: z.nullable(z.string()),
+});
+
+const riskAssessedData = z.object({ paymentId: z.string().check(z.startsWith('pay_')), risk: riskSchema });
+
+/** Issues 4 and 5 define these; until then any object is accepted and passed through. */
+const placeholderData = z.looseObject({});
+
+function detailOf<D extends z.ZodMiniType>(data: D) {
+  return z.object({
+    eventId: eventIdSchema,
+    occurredAt: isoTimestamp,
+    merchantId: z.string().check(z.minLength(1)),
+    version: z.literal(1),
+    data,
+  });
+}
+
+/** One schema per detail-type. */
+export const eventDetailSchemas = {
+  PaymentCreated: detailOf(paymentData),
+  PaymentSucceeded: detailOf(paymentData),
+  PaymentFailed: detailOf(paymentData),
+  PaymentCanceled: detailOf(paymentData),
+  RefundCreated: detailOf(refundData),
+  RefundSucceeded: detailOf(refundData),
+  RefundFailed: detailOf(refundData),
+  RiskAssessed: detailOf(riskAssessedData),
+  DiscrepancyFound: detailOf(placeholderData),
+  SettlementCompleted: detailOf(placeholderData),
+} as const;
+
+export type DetailType = keyof typeof eventDetailSchemas;
+export type EventDetail<T extends DetailType = DetailType> = z.infer<(typeof eventDetailSchemas)[T]>;
+
+/**
+ * Every detail-type published on the bus (the contract's list plus `PaymentCanceled`). The table stream
+ * publisher derives the payment, refund and risk events; reconciliation (issue 4) publishes
+ * `DiscrepancyFound` and settlement (issue 5) `SettlementCompleted`.
+ */
+export const PUBLISHED_DETAIL_TYPES = Object.keys(eventDetailSchemas) as DetailType[];
+
+/** The detail-types derived from the table stream by `shared/events/derive.ts`. */
+export const STREAM_DETAIL_TYPES = [
+  'PaymentCreated',
+  'PaymentSucceeded',
+  'PaymentFailed',
+  'PaymentCanceled',
+  'RefundCreated',
+  'RefundSucceeded',
+  'RefundFailed',
+  'RiskAssessed',
+] as const satisfies readonly DetailType[];
+
+/** A typed event as the code handles it: its detail-type and its detail. */
+export type PaymentsEvent = { [K in DetailType]: { detailType: K; detail: EventDetail<K> } }[DetailType];
+
+export function isDetailType(value: unknown): value is DetailType {
+  return typeof value === 'string' && Object.hasOwn(eventDetailSchemas, value);
+}
+
+/**
+ * What a consumer receives in an SQS message body from an EventBridge rule: the EventBridge envelope,
+ * whose `detail` is then parsed with the schema of its `detail-type`.
+ */
+export const eventBridgeEnvelopeSchema = z.object({
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  time: z.string(),
+  detail: z.unknown(),
+});

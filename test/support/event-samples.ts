@@ -1,0 +1,141 @@
+/**
+ * One sample event of every published detail-type, as the bus delivers it (EventBridge envelope), built
+ * from real table items through `eventsFromChange` where the stream publisher derives them, and checked
+ * against the detail-type's schema, so the samples cannot drift from what we publish.
+ */
+import * as z from 'zod/mini';
+import { eventsFromChange } from '../../shared/events/derive.js';
+import { eventIdOf } from '../../shared/events/event-id.js';
+import {
+  type DetailType,
+  EVENT_SOURCE,
+  eventDetailSchemas,
+  type PaymentsEvent,
+  PUBLISHED_DETAIL_TYPES,
+} from '../../shared/schemas/events.js';
+import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
+
+export const T0 = '2026-03-01T10:00:00.000Z';
+export const T1 = '2026-03-01T10:00:05.000Z';
+
+export function paymentItem(overrides: Partial<PaymentItem> = {}): PaymentItem {
+  return {
+    PK: 'OBJ#aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    SK: 'OBJ',
+    entity: 'payment',
+    id: 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    merchantId: 'm_demo_1',
+    amount: 1050,
+    currency: 'USD',
+    status: 'processing',
+    channel: 'sandbox',
+    amountRefunded: 0,
+    refundableRemaining: 1050,
+    customer: { id: 'c_1', email: 'c1@example.com', ip: '203.0.113.7', country: 'US' },
+    metadata: { order: '42' },
+    createdAt: T0,
+    updatedAt: T0,
+    idempotencyKey: 'k1',
+    requestFingerprint: 'f'.repeat(64),
+    GSI1PK: 'MER#m_demo_1',
+    GSI1SK: `${T0}#pay_aaaaaaaaaaaaaaaaaaaaaaaaaa`,
+    ...overrides,
+  };
+}
+
+export function refundItem(overrides: Partial<RefundItem> = {}): RefundItem {
+  return {
+    PK: 'OBJ#aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    SK: 'REF#re_bbbbbbbbbbbbbbbbbbbbbbbbbb',
+    entity: 'refund',
+    id: 're_bbbbbbbbbbbbbbbbbbbbbbbbbb',
+    paymentId: 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    merchantId: 'm_demo_1',
+    amount: 500,
+    currency: 'USD',
+    status: 'pending',
+    channel: 'sandbox',
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+const asImage = (item: object) => item as unknown as Record<string, unknown>;
+
+/** Every event the stream publisher derives, from a representative change each. */
+function derivedSamples(): PaymentsEvent[] {
+  const created = paymentItem();
+  const succeeded = paymentItem({ status: 'succeeded', channelReference: 'sbx_1', updatedAt: T1 });
+  const risk = { score: 12, decision: 'approve' as const, reasons: [], assessedAt: T1 };
+  const pending = refundItem();
+  const changes = [
+    { eventName: 'INSERT', newImage: asImage(created) },
+    { eventName: 'MODIFY', oldImage: asImage(created), newImage: asImage(succeeded) },
+    {
+      eventName: 'MODIFY',
+      oldImage: asImage(created),
+      newImage: asImage({ ...succeeded, status: 'failed' }),
+    },
+    {
+      eventName: 'MODIFY',
+      oldImage: asImage(created),
+      newImage: asImage({ ...succeeded, status: 'canceled' }),
+    },
+    { eventName: 'MODIFY', oldImage: asImage(succeeded), newImage: asImage({ ...succeeded, risk }) },
+    { eventName: 'INSERT', newImage: asImage(pending) },
+    {
+      eventName: 'MODIFY',
+      oldImage: asImage(pending),
+      newImage: asImage({ ...pending, status: 'succeeded', channelReference: 'sbx_r1', updatedAt: T1 }),
+    },
+    {
+      eventName: 'MODIFY',
+      oldImage: asImage(pending),
+      newImage: asImage({ ...pending, status: 'failed', channelReference: 'sbx_r1', updatedAt: T1 }),
+    },
+  ];
+  return changes.flatMap((c) => eventsFromChange(c));
+}
+
+/** Details of the detail-types other issues publish (reconciliation, settlement): placeholders for now. */
+function placeholderDetail(detailType: DetailType) {
+  return {
+    eventId: eventIdOf(detailType, 'placeholder'),
+    occurredAt: T1,
+    merchantId: 'm_demo_1',
+    version: 1 as const,
+    data: {},
+  };
+}
+
+/** A detail-type → sample detail map covering every published detail-type; each detail parses. */
+export function sampleDetails(): Map<DetailType, unknown> {
+  const samples = new Map<DetailType, unknown>();
+  for (const e of derivedSamples()) samples.set(e.detailType, e.detail);
+  for (const detailType of PUBLISHED_DETAIL_TYPES) {
+    if (!samples.has(detailType)) samples.set(detailType, placeholderDetail(detailType));
+    z.parse(eventDetailSchemas[detailType], samples.get(detailType));
+  }
+  return samples;
+}
+
+/** The sample of `detailType` wrapped as EventBridge delivers it to rules and targets. */
+export function eventBridgeEvent(detailType: string, detail: unknown) {
+  return {
+    version: '0',
+    id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    'detail-type': detailType,
+    source: EVENT_SOURCE,
+    account: '111122223333',
+    time: T1,
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
+}
+
+/** One EventBridge event per published detail-type. */
+export function publishedEventSamples() {
+  return [...sampleDetails()].map(([detailType, detail]) => eventBridgeEvent(detailType, detail));
+}
