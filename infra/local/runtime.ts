@@ -247,6 +247,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         throw new Error(
           `event source mapping ${mapping.logicalId}: table ${mapping.tableLogicalId} has no stream`,
         );
+      // Lambda sends an SQS OnFailure destination a record of the discarded batch (not the records).
+      const onFailureQueue = mapping.onFailure ? broker.queueByArn(mapping.onFailure) : undefined;
       return new StreamPoller({
         client: streamsClient,
         streamArn,
@@ -255,6 +257,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         invoke: (event) => invoke(mapping.functionLogicalId, event),
         log,
         checkpoints,
+        ...(onFailureQueue
+          ? {
+              onFailure: (record) =>
+                broker.send(onFailureQueue, {
+                  body: JSON.stringify({
+                    ...record,
+                    requestContext: {
+                      ...record.requestContext,
+                      functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functions.get(mapping.functionLogicalId)?.spec.functionName}`,
+                    },
+                  }),
+                }),
+            }
+          : {}),
       });
     });
     const queuePollers = queueMappings.map((mapping) => {

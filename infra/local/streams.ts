@@ -3,6 +3,7 @@
  * shard is read in order, a parent shard before its children; records are filtered, then delivered in
  * batches (see stream-batches.ts). Each mapping has its own iterators, like separate mappings in AWS.
  */
+import { randomUUID } from 'node:crypto';
 import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
@@ -29,6 +30,37 @@ export interface StreamPollerOptions {
   readonly pollIntervalMs?: number;
   /** Positions to resume from (and to record); a shard with a checkpoint resumes after it. */
   readonly checkpoints?: CheckpointStore;
+  /**
+   * Sends the OnFailure record (what Lambda sends an SQS destination about discarded records) to the
+   * mapping's destination; absent when the destination is not emulated.
+   */
+  readonly onFailure?: (record: StreamFailureRecord) => void;
+}
+
+/** Lambda's invocation record for records a stream mapping gave up on (OnFailure destination). */
+export interface StreamFailureRecord {
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly functionArn: string;
+    readonly condition: 'RetryAttemptsExhausted';
+    readonly approximateInvokeCount: number;
+  };
+  readonly responseContext: {
+    readonly statusCode: 200;
+    readonly executedVersion: '$LATEST';
+    readonly functionError?: 'Unhandled';
+  };
+  readonly version: '1.0';
+  readonly timestamp: string;
+  readonly DDBStreamBatchInfo: {
+    readonly shardId: string;
+    readonly startSequenceNumber: string;
+    readonly endSequenceNumber: string;
+    readonly approximateArrivalOfFirstRecord: string;
+    readonly approximateArrivalOfLastRecord: string;
+    readonly batchSize: number;
+    readonly streamArn: string;
+  };
 }
 
 interface ShardState {
@@ -167,7 +199,7 @@ export class StreamPoller {
       const selected = records.filter((r) => matchesAnyPattern(mapping.filters, r));
       if (selected.length > 0) {
         await deliverRecords(selected, mapping, (batch) => this.invoke(batch), {
-          onDiscard: (discarded, attempts, reason) => this.discard(discarded, attempts, reason),
+          onDiscard: (discarded, attempts, reason) => this.discard(discarded, attempts, reason, shardId),
           sleep,
           stopped: () => this.stopped,
         });
@@ -197,10 +229,43 @@ export class StreamPoller {
     this.finished.add(shardId);
   }
 
-  private discard(records: readonly LambdaStreamRecord[], attempts: number, reason: string): void {
+  private discard(
+    records: readonly LambdaStreamRecord[],
+    attempts: number,
+    reason: string,
+    shardId: string,
+  ): void {
     const { mapping, log } = this.options;
     const first = records[0]?.dynamodb.SequenceNumber;
     const last = records[records.length - 1]?.dynamodb.SequenceNumber;
+    const arrival = (r: LambdaStreamRecord | undefined) =>
+      new Date((r?.dynamodb.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z');
+    this.options.onFailure?.({
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: mapping.functionLogicalId,
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: attempts,
+      },
+      responseContext: {
+        statusCode: 200,
+        executedVersion: '$LATEST',
+        ...(reason === 'function error' ? { functionError: 'Unhandled' as const } : {}),
+      },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId,
+        startSequenceNumber: first ?? '',
+        endSequenceNumber: last ?? '',
+        approximateArrivalOfFirstRecord: arrival(records[0]),
+        approximateArrivalOfLastRecord: arrival(records[records.length - 1]),
+        batchSize: records.length,
+        streamArn: this.options.streamArn,
+      },
+    });
     log.error(
       `${mapping.logicalId} → ${mapping.functionLogicalId}: gave up on ${records.length} record(s) ` +
         `(sequence ${first}..${last}) after ${attempts} attempt(s), ${reason}; ` +
