@@ -9,10 +9,11 @@ import { apiHandler } from '../../shared/http/api-handler.js';
 import { NotFoundError } from '../../shared/http/errors.js';
 import { json } from '../../shared/http/responses.js';
 import { riskSummaryQuery } from '../../shared/schemas/risk-routes.js';
-import { DynamoRiskSummaryStore, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
+import { utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
+import { DynamoRiskSummaryReader } from '../../shared/store/dynamodb/risk-summary-reads.js';
 
 const env = loadEnv(tableEnvSchema);
-const summaries = new DynamoRiskSummaryStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const summaries = new DynamoRiskSummaryReader({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
 export const handler = apiHandler({ role: 'ops', query: riskSummaryQuery }, async ({ query, event }) => {
   const merchantId = event.pathParameters?.merchantId ?? '';

@@ -9,12 +9,11 @@
  * it ends in the DLQ for ops rather than being dropped.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
-import { injectLambdaContext, logger } from '../../shared/http/logger.js';
+import { logger } from '../../shared/http/logger.js';
 import {
   assessPayment,
   type RiskControlDeps,
@@ -103,6 +102,8 @@ export function processBatch(
   );
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .handler((event, context) => processBatch(event, context));
+/** No middy here: the logger's context is all it would add, and the bundle has no room to spare. */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  return processBatch(event, context);
+};

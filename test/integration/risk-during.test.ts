@@ -16,7 +16,8 @@ import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-o
 import { DynamoFraudReportStore } from '../../shared/store/dynamodb/fraud-reports.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
-import { DynamoRiskSummaryStore, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
+import { utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
+import { DynamoRiskSummaryReader } from '../../shared/store/dynamodb/risk-summary-reads.js';
 import { IdempotencyKeyReusedError } from '../../shared/store/errors.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
 import { riskKeys } from '../../shared/store/risk-keys.js';
@@ -38,7 +39,7 @@ describe('risk during on DynamoDB Local', () => {
   let payments: DynamoPaymentStore;
   let outcomes: DynamoChannelOutcomeStore;
   let riskPayments: DynamoPaymentRiskStore;
-  let summaries: DynamoRiskSummaryStore;
+  let summaries: DynamoRiskSummaryReader;
   let profile: RiskProfile = DEFAULT_RISK_PROFILE;
   let deps: RiskControlDeps;
   let n = 0;
@@ -49,7 +50,7 @@ describe('risk during on DynamoDB Local', () => {
     payments = new DynamoPaymentStore(context);
     outcomes = new DynamoChannelOutcomeStore(context);
     riskPayments = new DynamoPaymentRiskStore(context);
-    summaries = new DynamoRiskSummaryStore(context);
+    summaries = new DynamoRiskSummaryReader(context);
     deps = { ...riskControlDeps(context), profiles: { get: async () => profile } };
   });
   after(async () => table.stop());

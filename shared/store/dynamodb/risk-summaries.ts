@@ -2,43 +2,23 @@
  * Per-merchant, per-day risk summary (risk after): one item per merchant-day, `ADD`-only counters, so
  * concurrent consumers never conflict and a day's summary is one GetItem. The consumer records an
  * assessment only when its own write set the payment's `risk` (so a redelivery records nothing twice);
- * the before-checks may record their refusals with `recordRefusal`.
+ * the before-checks may record their refusals with `recordRefusal`. Ops read them with
+ * `DynamoRiskSummaryReader` (risk-summary-reads.ts: kept apart so the consumer's bundle stays small).
  *
  * Flat attribute names (`amt_rejected_USD`, `rsn_ip_velocity`): DynamoDB cannot `ADD` into a map that
  * does not exist yet, and flat counters need no read before the first write.
  */
-import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RiskDecision } from '../../schemas/risk-profile.js';
-import { keys } from '../keys.js';
 import { riskKeys } from '../risk-keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
-
-/** How many reasons the summary lists. */
-export const TOP_REASONS = 10;
 
 const DECISION_COUNTER: Record<RiskDecision, 'approved' | 'reviewed' | 'rejected'> = {
   approve: 'approved',
   review: 'reviewed',
   reject: 'rejected',
 };
-
-export interface RiskSummary {
-  readonly merchantId: string;
-  readonly date: string;
-  readonly assessed: number;
-  readonly approved: number;
-  readonly reviewed: number;
-  readonly rejected: number;
-  readonly refusedBefore: number;
-  /** Per currency, minor units. */
-  readonly amounts: {
-    readonly reviewed: Record<string, number>;
-    readonly rejected: Record<string, number>;
-    readonly refusedBefore: Record<string, number>;
-  };
-  readonly topReasons: Array<{ reason: string; count: number }>;
-}
 
 interface Occurrence {
   readonly amount: number;
@@ -77,31 +57,6 @@ export class DynamoRiskSummaryStore {
     );
   }
 
-  /** Whether the merchant exists (ops routes answer 404 otherwise). */
-  async merchantExists(merchantId: string): Promise<boolean> {
-    if (merchantId.length === 0) return false;
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.merchant(merchantId)),
-        ProjectionExpression: 'PK',
-      }),
-    );
-    return out.Item !== undefined;
-  }
-
-  async get(merchantId: string, day: string): Promise<RiskSummary> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(riskKeys.summary(merchantId, day)),
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'risk.summary.get', out.ConsumedCapacity);
-    return summaryFromItem(merchantId, day, out.Item ? unmarshall(out.Item) : {});
-  }
-
   private async add(
     merchantId: string,
     day: string,
@@ -136,40 +91,4 @@ export class DynamoRiskSummaryStore {
     );
     reportCapacity(this.table, operation, out.ConsumedCapacity);
   }
-}
-
-/** The summary as ops read it; a day without activity is all zeros. */
-export function summaryFromItem(
-  merchantId: string,
-  date: string,
-  item: Record<string, unknown>,
-): RiskSummary {
-  const count = (name: string) => Number(item[name] ?? 0);
-  const amounts = (kind: string) => {
-    const prefix = `amt_${kind}_`;
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(item))
-      if (k.startsWith(prefix)) out[k.slice(prefix.length)] = Number(v);
-    return out;
-  };
-  const topReasons = Object.entries(item)
-    .filter(([k]) => k.startsWith('rsn_'))
-    .map(([k, v]) => ({ reason: k.slice('rsn_'.length), count: Number(v) }))
-    .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1))
-    .slice(0, TOP_REASONS);
-  return {
-    merchantId,
-    date,
-    assessed: count('assessed'),
-    approved: count('approved'),
-    reviewed: count('reviewed'),
-    rejected: count('rejected'),
-    refusedBefore: count('refusedBefore'),
-    amounts: {
-      reviewed: amounts('reviewed'),
-      rejected: amounts('rejected'),
-      refusedBefore: amounts('refusedBefore'),
-    },
-    topReasons,
-  };
 }

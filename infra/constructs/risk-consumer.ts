@@ -1,0 +1,108 @@
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { PaymentsApi } from './api.js';
+import type { PaymentsFunction, PaymentsFunctionProps } from './payments-function.js';
+import type { PaymentsTable } from './table.js';
+
+/**
+ * The part of the event backbone (events.ts) this construct uses: a rule → queue (+DLQ, alarm) →
+ * function. Structural, so risk control depends on the backbone's API and not on its internals.
+ */
+export interface EventConsumerFactory {
+  addConsumer(
+    id: string,
+    props: Pick<PaymentsFunctionProps, 'entry' | 'description' | 'environment'> & {
+      readonly detailTypes: readonly ('PaymentCreated' | 'PaymentSucceeded')[];
+      readonly batchSize?: number;
+    },
+  ): { readonly fn: PaymentsFunction };
+}
+
+export interface RiskControlProps {
+  readonly api: PaymentsApi;
+  readonly table: PaymentsTable;
+  readonly events: EventConsumerFactory;
+}
+
+/** The key prefixes (partition keys) each kind of item lives under (shared/store/keys.ts, risk-keys.ts). */
+const PAYMENTS_AND_REFUNDS = 'OBJ#*';
+const MERCHANT_RECORDS = 'MER#*';
+const RISK_ITEMS = ['RISKEVT#*', 'RISKVEL#*', 'RISKCUS#*', 'RISKSUM#*'];
+
+/**
+ * Risk during and after: the consumer that scores payments from the bus (rule: PaymentCreated,
+ * PaymentSucceeded), and the risk routes: ops review of held payments, merchant fraud reports, ops daily
+ * summary. Every grant is per function and, beyond the API key lookup every keyed route has, limited to
+ * the partition-key prefixes the function writes or reads (`dynamodb:LeadingKeys`).
+ */
+export class RiskControl extends Construct {
+  readonly consumerFunction: PaymentsFunction;
+  readonly reviewFunction: PaymentsFunction;
+  readonly fraudReportFunction: PaymentsFunction;
+  readonly summaryFunction: PaymentsFunction;
+
+  constructor(scope: Construct, id: string, props: RiskControlProps) {
+    super(scope, id);
+    const { api, table, events } = props;
+    const environment = { TABLE_NAME: table.tableName };
+    const grant = (fn: PaymentsFunction, actions: string[], leadingKeys: string[]) =>
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions,
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+        }),
+      );
+
+    this.consumerFunction = events.addConsumer('Risk', {
+      entry: 'events/risk',
+      description: 'PaymentCreated, PaymentSucceeded: score the payment; hold, cancel or refund it',
+      detailTypes: ['PaymentCreated', 'PaymentSucceeded'],
+      environment,
+    }).fn;
+    // Payment read, counters' BatchGetItem, profile Query; marker and counters (one transaction),
+    // the guarded risk write, the summary, and the automatic refund (request, payment, refund items).
+    grant(
+      this.consumerFunction,
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      [PAYMENTS_AND_REFUNDS, MERCHANT_RECORDS, ...RISK_ITEMS],
+    );
+    grant(
+      this.consumerFunction,
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      [PAYMENTS_AND_REFUNDS, ...RISK_ITEMS],
+    );
+
+    this.reviewFunction = api.addFunction('ReviewPaymentFunction', {
+      entry: 'api/review-payment',
+      description: 'POST /v1/ops/payments/{id}/review',
+      environment,
+    });
+    // The guarded review update; a reject of a succeeded payment refunds it (refund transaction).
+    grant(this.reviewFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [PAYMENTS_AND_REFUNDS]);
+    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/ops/payments/{id}/review', this.reviewFunction);
+
+    this.fraudReportFunction = api.addFunction('CreateFraudReportFunction', {
+      entry: 'api/create-fraud-report',
+      description: 'POST /v1/payments/{id}/fraud-reports',
+      environment,
+    });
+    // The report at its slot with the rating's day counter (one transaction); the blocklist appends.
+    grant(this.fraudReportFunction, ['dynamodb:PutItem'], [PAYMENTS_AND_REFUNDS, MERCHANT_RECORDS]);
+    grant(this.fraudReportFunction, ['dynamodb:UpdateItem', 'dynamodb:Query'], [MERCHANT_RECORDS]);
+    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/payments/{id}/fraud-reports', this.fraudReportFunction);
+
+    this.summaryFunction = api.addFunction('GetRiskSummaryFunction', {
+      entry: 'api/get-risk-summary',
+      description: 'GET /v1/ops/merchants/{merchantId}/risk-summary',
+      environment,
+    });
+    // GetItem only (merchant record and the day's summary), which the keyed route already grants.
+    api.addKeyedRoute(
+      apigw.HttpMethod.GET,
+      '/v1/ops/merchants/{merchantId}/risk-summary',
+      this.summaryFunction,
+    );
+  }
+}
