@@ -5,6 +5,7 @@ import { Channels } from './constructs/channels.js';
 import { Events } from './constructs/events.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { PaymentsTable } from './constructs/table.js';
+import { MerchantWebhooks } from './constructs/webhooks.js';
 
 /**
  * The whole payments system in one stack: table, HTTP API, channel callbacks and dispatch, the event
@@ -32,6 +33,7 @@ export class PaymentsStack extends Stack {
       deadLetterQueues: [this.channels.dispatchDeadLetterQueue],
     });
     this.events = new Events(this, 'Events', { table: this.table, monitoring: this.monitoring });
+    new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
 
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;
     // their functions get error alarms here (watching a function twice does nothing).

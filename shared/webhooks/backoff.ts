@@ -7,8 +7,8 @@
  * |---------------------|------|------|-------|--------|--------|-----|-----|-----|------|
  * | next try after      | 10 s | 30 s | 2 min | 10 min | 30 min | 1 h | 3 h | 6 h | 12 h |
  *
- * With the default 10 receives the last try comes about 11 hours after the first (well inside SQS's
- * 4-day default retention), and the first retry within 30 s, as the contract asks of the local runtime.
+ * With the default 10 receives the last try comes about 23 hours after the first (inside SQS's 4-day
+ * default retention), and the first retry within 30 s, as the contract asks of the local runtime.
  */
 
 /** SQS's maximum visibility timeout: 12 hours. */

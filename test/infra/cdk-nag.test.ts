@@ -72,9 +72,11 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/GET--v1--payments',
       'Payments/Api/HttpApi/GET--v1--payments--{id}',
       'Payments/Api/HttpApi/GET--v1--payments--{id}--refunds',
+      'Payments/Api/HttpApi/GET--v1--webhook-endpoints--{id}--deliveries',
       'Payments/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
       'Payments/Api/HttpApi/POST--v1--payments',
       'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
+      'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
     ]);
   });
 

@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PaymentsStack } from '../../infra/payments-stack.js';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
 import { dynamoGrants, referencedId, synthesize } from './synthesized.js';
 
 // One synthesis (and one esbuild run per function) for the whole file.
@@ -21,6 +22,7 @@ const fn = (source: string) => {
 const tableId = ofType('AWS::DynamoDB::Table')[0]?.[0];
 const secretId = ofType('AWS::SecretsManager::Secret')[0]?.[0];
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
+const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
 
 describe('payments table', () => {
   test('is one classic DynamoDB table keyed as shared/store/table-definition says', () => {
@@ -84,6 +86,8 @@ describe('HTTP API', () => {
     ['POST /v1/payments/{id}/refunds', 'api/create-refund'],
     ['GET /v1/payments/{id}/refunds', 'api/list-refunds'],
     ['POST /v1/channels/{channel}/callbacks', 'channels/callback'],
+    ['POST /v1/webhook-endpoints', 'api/create-webhook-endpoint'],
+    ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
   ];
 
   test('serves exactly the routes of docs/architecture.md', () => {
@@ -134,12 +138,15 @@ describe('payments functions', () => {
     assert.deepEqual(functions.map((f) => f.source).sort(), [
       'functions/api/create-payment.ts',
       'functions/api/create-refund.ts',
+      'functions/api/create-webhook-endpoint.ts',
       'functions/api/get-payment.ts',
       'functions/api/health.ts',
       'functions/api/list-payments.ts',
       'functions/api/list-refunds.ts',
+      'functions/api/list-webhook-deliveries.ts',
       'functions/channels/callback.ts',
       'functions/channels/dispatch.ts',
+      'functions/events/merchant-webhooks.ts',
       'functions/events/publisher.ts',
       'functions/events/reconciliation.ts',
     ]);
@@ -207,6 +214,13 @@ describe('least privilege', () => {
       `dynamodb:GetRecords on ${T} StreamArn`,
       `dynamodb:GetShardIterator on ${T} StreamArn`,
       'dynamodb:ListStreams on *',
+    ],
+    'api/create-webhook-endpoint': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'api/list-webhook-deliveries': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'events/merchant-webhooks': [
+      `dynamodb:BatchGetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
     ],
   };
 
@@ -377,6 +391,10 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.TABLE_NAME = { Ref: tableId };
   }
   if (source === 'functions/events/publisher.ts') env.EVENT_BUS_NAME = { Ref: busId };
+  if (source === 'functions/events/merchant-webhooks.ts') {
+    env.WEBHOOK_QUEUE_URL = { Ref: webhookQueueId };
+    env.WEBHOOK_MAX_RECEIVE_COUNT = String(DEFAULT_MAX_RECEIVE_COUNT);
+  }
   if (source === 'functions/channels/dispatch.ts') env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.

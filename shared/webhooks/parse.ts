@@ -1,0 +1,67 @@
+/**
+ * What the webhook consumer reads of a bus event: the envelope, the detail's header (`eventId`,
+ * `occurredAt`, `merchantId`, `version`) and the payment or refund object, passed on to the merchant as
+ * published. Deliberately not the full per-detail-type schemas of shared/schemas/events.ts: the
+ * consumer forwards the object rather than interpreting it, the publisher already built it from the
+ * committed item, and those schemas (with the payment and refund schemas behind them) would push this
+ * bundle, which also carries the SQS client, over its 300 KB budget. Unknown fields are kept in the
+ * object (a merchant sees what the event carries) and ignored elsewhere.
+ */
+import * as z from 'zod/mini';
+import { InvalidEventError } from '../events/errors.js';
+import { type WebhookDetailType, webhookTypeOf } from './event-types.js';
+
+const object = z.looseObject({ id: z.string(), object: z.string() });
+
+const envelopeSchema = z.object({
+  // EVENT_SOURCE of shared/schemas/events.ts, not imported: that module builds every detail schema on load.
+  source: z.literal('payments'),
+  'detail-type': z.string(),
+  detail: z.object({
+    eventId: z.string().check(z.regex(/^evt_[a-z0-9]{1,64}$/)),
+    occurredAt: z.iso.datetime(),
+    merchantId: z.string().check(z.minLength(1)),
+    version: z.literal(1),
+    data: z.object({ payment: z.optional(object), refund: z.optional(object) }),
+  }),
+});
+
+export interface WebhookSourceEvent {
+  readonly detailType: WebhookDetailType;
+  readonly eventId: string;
+  readonly occurredAt: string;
+  readonly merchantId: string;
+  readonly object: Record<string, unknown>;
+}
+
+/**
+ * The event in an SQS message body, or `undefined` for a detail-type merchants are not sent.
+ * @throws InvalidEventError when the body is not one of our events or lacks the object its type carries.
+ */
+export function parseWebhookSource(body: string): WebhookSourceEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new InvalidEventError('message body is not JSON');
+  }
+  const parsed = z.safeParse(envelopeSchema, value);
+  if (!parsed.success) {
+    throw new InvalidEventError(
+      'not a payments event',
+      parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    );
+  }
+  const { 'detail-type': detailType, detail } = parsed.data;
+  const type = webhookTypeOf(detailType);
+  if (!type) return undefined;
+  const carried = type.startsWith('payment.') ? detail.data.payment : detail.data.refund;
+  if (!carried) throw new InvalidEventError(`${detailType} without its object`);
+  return {
+    detailType: detailType as WebhookDetailType,
+    eventId: detail.eventId,
+    occurredAt: detail.occurredAt,
+    merchantId: detail.merchantId,
+    object: carried,
+  };
+}

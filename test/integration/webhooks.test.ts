@@ -1,0 +1,320 @@
+/**
+ * Merchant webhooks on DynamoDB Local: endpoint registration (idempotent, per merchant), delivery of
+ * events to real HTTP receivers on loopback, attempts recorded newest first, per-endpoint success
+ * markers so a retry re-sends only to the endpoints that failed, and the backoff set on the message.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  WEBHOOK_EVENT_TYPES as ALL_WEBHOOK_TYPES,
+  type WebhookEventType,
+} from '../../shared/schemas/webhooks.js';
+import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+import { DynamoWebhookDeliveryStore } from '../../shared/store/dynamodb/webhook-deliveries.js';
+import { DynamoWebhookEndpointStore } from '../../shared/store/dynamodb/webhook-endpoints.js';
+import {
+  IdempotencyKeyReusedError,
+  InvalidCursorError,
+  ObjectNotFoundError,
+} from '../../shared/store/errors.js';
+import { requestFingerprint } from '../../shared/store/idempotency.js';
+import { deliverRecord, type WebhookConsumerDeps } from '../../shared/webhooks/consumer.js';
+import { WebhookDeliveryFailedError } from '../../shared/webhooks/errors.js';
+import { generateEndpointSecret, verifyPayload } from '../../shared/webhooks/signature.js';
+import { startTestTable, type TestTable } from '../support/dynamodb.js';
+
+interface Received {
+  readonly body: any;
+  readonly verified: boolean;
+}
+
+/** A receiver on 127.0.0.1 that answers `statuses` in turn (then 200) and verifies each signature. */
+async function receiver(statuses: number[] = []) {
+  const received: Received[] = [];
+  let secret = '';
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const header = req.headers['payments-signature'] as string | undefined;
+      const verified = verifyPayload(header, raw, secret, Math.floor(Date.now() / 1000)).ok;
+      received.push({ body: JSON.parse(raw), verified });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    setSecret: (s: string) => {
+      secret = s;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('merchant webhooks on DynamoDB Local', () => {
+  let table: TestTable;
+  let endpoints: DynamoWebhookEndpointStore;
+  let deliveries: DynamoWebhookDeliveryStore;
+  const sqs = mockClient(SQSClient);
+  let n = 0;
+
+  before(async () => {
+    table = await startTestTable();
+    const context = { client: table.client, tableName: table.tableName };
+    endpoints = new DynamoWebhookEndpointStore(context);
+    deliveries = new DynamoWebhookDeliveryStore(context);
+  });
+  after(async () => {
+    sqs.restore();
+    await table.stop();
+  });
+
+  async function register(
+    merchantId: string,
+    url: string,
+    events: readonly WebhookEventType[] = ALL_WEBHOOK_TYPES,
+    key = `we-${++n}`,
+  ) {
+    const body = { url, events: [...events] };
+    const answer = await endpoints.create({
+      merchantId,
+      idempotencyKey: key,
+      requestFingerprint: requestFingerprint('POST', '/v1/webhook-endpoints', body),
+      url,
+      events,
+      secret: generateEndpointSecret(),
+      now: new Date(Date.now() - 1000),
+    });
+    return answer;
+  }
+
+  function deps(): WebhookConsumerDeps {
+    return {
+      endpoints,
+      deliveries,
+      sqs: new SQSClient({ region: 'us-east-1' }),
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/webhooks',
+      maxReceiveCount: 10,
+      urlPolicy: { allowLoopback: true },
+    };
+  }
+
+  function sqsRecord(merchantId: string, eventId: string, receiveCount: number, messageId = `m-${eventId}`) {
+    const detail = {
+      eventId,
+      occurredAt: new Date().toISOString(),
+      merchantId,
+      version: 1,
+      data: {
+        payment: {
+          id: 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+          object: 'payment',
+          merchantId,
+          amount: 1000,
+          currency: 'USD',
+          status: 'succeeded',
+          channel: 'sandbox',
+          channelReference: 'ch_1',
+          amountRefunded: 0,
+          description: null,
+          customer: null,
+          metadata: {},
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+        },
+      },
+    };
+    return {
+      messageId,
+      receiptHandle: `rh-${receiveCount}`,
+      body: JSON.stringify({
+        id: 'eb-1',
+        'detail-type': 'PaymentSucceeded',
+        source: 'payments',
+        time: detail.occurredAt,
+        detail,
+      }),
+      attributes: { ApproximateReceiveCount: String(receiveCount) },
+    } as unknown as SQSRecord;
+  }
+
+  it('registers an endpoint with its secret once, and replays the same answer for the same key', async () => {
+    const first = await register('m_a', 'https://a.example/hooks', ALL_WEBHOOK_TYPES, 'same-key');
+    const again = await register('m_a', 'https://a.example/hooks', ALL_WEBHOOK_TYPES, 'same-key');
+    assert.equal(first.status, 201);
+    assert.match(first.body.id, /^we_[a-z2-7]{26}$/);
+    assert.match(first.body.secret ?? '', /^whsec_/);
+    assert.equal(again.replayed, true);
+    assert.deepEqual(again.body, first.body);
+    const listed = await endpoints.listForMerchant('m_a');
+    assert.deepEqual(
+      listed.map((e) => e.id),
+      [first.body.id],
+    );
+  });
+
+  it('refuses the same key with another body, or a key already used for a payment', async () => {
+    await register('m_b', 'https://b.example/1', ALL_WEBHOOK_TYPES, 'k1');
+    await assert.rejects(
+      register('m_b', 'https://b.example/2', ALL_WEBHOOK_TYPES, 'k1'),
+      IdempotencyKeyReusedError,
+    );
+    const payments = new DynamoPaymentStore({ client: table.client, tableName: table.tableName });
+    const body = { amount: 100, currency: 'USD', channel: 'sandbox' as const };
+    await payments.create({
+      merchantId: 'm_b',
+      idempotencyKey: 'k-pay',
+      requestFingerprint: requestFingerprint('POST', '/v1/payments', body),
+      body,
+      now: new Date(),
+    });
+    await assert.rejects(
+      register('m_b', 'https://b.example/3', ALL_WEBHOOK_TYPES, 'k-pay'),
+      IdempotencyKeyReusedError,
+    );
+  });
+
+  it("answers another merchant's endpoint, or an id we never issue, as not found", async () => {
+    const created = await register('m_c', 'https://c.example/hooks');
+    assert.equal((await endpoints.get('m_c', created.body.id)).url, 'https://c.example/hooks');
+    await assert.rejects(endpoints.get('m_other', created.body.id), ObjectNotFoundError);
+    await assert.rejects(endpoints.get('m_c', 'we_nope'), ObjectNotFoundError);
+  });
+
+  it('delivers signed, records the attempt, and on a retry re-sends only to the endpoint that failed', async () => {
+    // Prepare
+    const good = await receiver();
+    const flaky = await receiver([500]);
+    const other = await receiver();
+    const e1 = await register('m_d', good.url);
+    const e2 = await register('m_d', flaky.url);
+    const e3 = await register('m_other_d', other.url);
+    const unsubscribed = await register('m_d', good.url, ['refund.failed']);
+    good.setSecret(e1.body.secret ?? '');
+    flaky.setSecret(e2.body.secret ?? '');
+    other.setSecret(e3.body.secret ?? '');
+    sqs.reset();
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    const eventId = 'evt_bbbbbbbbbbbbbbbbbbbbbbbbbb';
+    try {
+      // Act: first receive, the flaky endpoint answers 500
+      await assert.rejects(deliverRecord(sqsRecord('m_d', eventId, 1), deps()), WebhookDeliveryFailedError);
+      // Assess: both tried, the message deferred by the first backoff step
+      assert.equal(good.received.length, 1);
+      assert.equal(flaky.received.length, 1);
+      assert.equal(other.received.length, 0, "another merchant's endpoint receives nothing");
+      assert.ok(good.received[0]?.verified && flaky.received[0]?.verified);
+      assert.equal(good.received[0]?.body.id, eventId);
+      assert.equal(good.received[0]?.body.type, 'payment.succeeded');
+      assert.equal(good.received[0]?.body.data.object.id, 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+      const calls = sqs.commandCalls(ChangeMessageVisibilityCommand);
+      assert.equal(calls.length, 1);
+      assert.deepEqual(calls[0]?.args[0].input, {
+        QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/webhooks',
+        ReceiptHandle: 'rh-1',
+        VisibilityTimeout: 10,
+      });
+      assert.deepEqual(await deliveries.delivered(eventId, [e1.body.id, e2.body.id]), new Set([e1.body.id]));
+
+      // Act: second receive of the same message
+      const outcome = await deliverRecord(sqsRecord('m_d', eventId, 2), deps());
+
+      // Assess: only the flaky endpoint got it again, with the same event id
+      assert.deepEqual(outcome, { eventId, sent: 1, skipped: 1 });
+      assert.equal(good.received.length, 1);
+      assert.equal(flaky.received.length, 2);
+      assert.equal(flaky.received[1]?.body.id, eventId);
+      const page = await deliveries.list({ endpointId: e2.body.id, limit: 10 });
+      assert.deepEqual(
+        page.data.map((d) => [d.attempt, d.outcome, d.responseStatus, d.eventId]),
+        [
+          [2, 'succeeded', 200, eventId],
+          [1, 'failed', 500, eventId],
+        ],
+      );
+      assert.equal(page.nextCursor, null);
+      assert.equal((await deliveries.list({ endpointId: unsubscribed.body.id, limit: 10 })).data.length, 0);
+
+      // Act: the same event again (republished): nobody receives it twice
+      const replay = await deliverRecord(sqsRecord('m_d', eventId, 1, 'm-republished'), deps());
+      assert.deepEqual(replay, { eventId, sent: 0, skipped: 2 });
+    } finally {
+      await Promise.all([good.close(), flaky.close(), other.close()]);
+    }
+  });
+
+  it('does not defer the last receive: the message goes to the dead-letter queue at once', async () => {
+    const down = await receiver([503]);
+    await register('m_e', down.url);
+    sqs.reset();
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    try {
+      await assert.rejects(
+        deliverRecord(sqsRecord('m_e', 'evt_cccccccccccccccccccccccccc', 10), deps()),
+        WebhookDeliveryFailedError,
+      );
+      assert.equal(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout, 0);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('records an unreachable endpoint as a failure without a status', async () => {
+    const gone = await receiver();
+    await gone.close();
+    const created = await register('m_f', gone.url);
+    sqs.reset();
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    await assert.rejects(deliverRecord(sqsRecord('m_f', 'evt_dddddddddddddddddddddddddd', 1), deps()));
+    const [attempt] = (await deliveries.list({ endpointId: created.body.id, limit: 1 })).data;
+    assert.equal(attempt?.outcome, 'failed');
+    assert.equal(attempt?.responseStatus, null);
+    assert.ok(attempt?.error);
+  });
+
+  it('pages deliveries newest first with a cursor bound to the endpoint', async () => {
+    const created = await register('m_g', 'https://g.example/hooks');
+    const id = created.body.id;
+    for (let i = 0; i < 5; i++) {
+      await deliveries.record({
+        endpointId: id,
+        attemptId: `a${i}`,
+        eventId: `evt_${i}`,
+        type: 'payment.created',
+        attempt: 1,
+        ok: false,
+        responseStatus: 500,
+        error: 'HTTP 500',
+        durationMs: 3,
+        at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      });
+    }
+    const first = await deliveries.list({ endpointId: id, limit: 3 });
+    assert.deepEqual(
+      first.data.map((d) => d.eventId),
+      ['evt_4', 'evt_3', 'evt_2'],
+    );
+    assert.ok(first.nextCursor);
+    const second = await deliveries.list({ endpointId: id, limit: 3, cursor: first.nextCursor ?? '' });
+    assert.deepEqual(
+      second.data.map((d) => d.eventId),
+      ['evt_1', 'evt_0'],
+    );
+    assert.equal(second.nextCursor, null);
+    const other = await register('m_g', 'https://g.example/other');
+    await assert.rejects(
+      deliveries.list({ endpointId: other.body.id, limit: 3, cursor: first.nextCursor ?? '' }),
+      InvalidCursorError,
+    );
+  });
+});
