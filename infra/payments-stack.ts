@@ -4,6 +4,7 @@ import { PaymentsApi } from './constructs/api.js';
 import { Channels } from './constructs/channels.js';
 import { Events } from './constructs/events.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { RiskControl } from './constructs/risk-consumer.js';
 import { PaymentsTable } from './constructs/table.js';
 import { MerchantWebhooks } from './constructs/webhooks.js';
 
@@ -33,6 +34,7 @@ export class PaymentsStack extends Stack {
       deadLetterQueues: [this.channels.dispatchDeadLetterQueue],
     });
     this.events = new Events(this, 'Events', { table: this.table, monitoring: this.monitoring });
+    new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
 
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;

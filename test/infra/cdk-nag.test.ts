@@ -69,12 +69,15 @@ describe('cdk-nag AwsSolutions', () => {
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
       'Payments/Api/HttpApi/GET--health',
+      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
       'Payments/Api/HttpApi/GET--v1--payments',
       'Payments/Api/HttpApi/GET--v1--payments--{id}',
       'Payments/Api/HttpApi/GET--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/GET--v1--webhook-endpoints--{id}--deliveries',
       'Payments/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
+      'Payments/Api/HttpApi/POST--v1--ops--payments--{id}--review',
       'Payments/Api/HttpApi/POST--v1--payments',
+      'Payments/Api/HttpApi/POST--v1--payments--{id}--fraud-reports',
       'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
     ]);

@@ -86,6 +86,9 @@ describe('HTTP API', () => {
     ['POST /v1/payments/{id}/refunds', 'api/create-refund'],
     ['GET /v1/payments/{id}/refunds', 'api/list-refunds'],
     ['POST /v1/channels/{channel}/callbacks', 'channels/callback'],
+    ['POST /v1/ops/payments/{id}/review', 'api/review-payment'],
+    ['POST /v1/payments/{id}/fraud-reports', 'api/create-fraud-report'],
+    ['GET /v1/ops/merchants/{merchantId}/risk-summary', 'api/get-risk-summary'],
     ['POST /v1/webhook-endpoints', 'api/create-webhook-endpoint'],
     ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
   ];
@@ -136,19 +139,23 @@ describe('HTTP API', () => {
 describe('payments functions', () => {
   test('bundles one function per handler of docs/architecture.md', () => {
     assert.deepEqual(functions.map((f) => f.source).sort(), [
+      'functions/api/create-fraud-report.ts',
       'functions/api/create-payment.ts',
       'functions/api/create-refund.ts',
       'functions/api/create-webhook-endpoint.ts',
       'functions/api/get-payment.ts',
+      'functions/api/get-risk-summary.ts',
       'functions/api/health.ts',
       'functions/api/list-payments.ts',
       'functions/api/list-refunds.ts',
       'functions/api/list-webhook-deliveries.ts',
+      'functions/api/review-payment.ts',
       'functions/channels/callback.ts',
       'functions/channels/dispatch.ts',
       'functions/events/merchant-webhooks.ts',
       'functions/events/publisher.ts',
       'functions/events/reconciliation.ts',
+      'functions/events/risk.ts',
     ]);
   });
 
@@ -217,6 +224,26 @@ describe('least privilege', () => {
     ],
     'api/create-webhook-endpoint': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/list-webhook-deliveries': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
+    'api/review-payment': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    'api/create-fraud-report': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    'api/get-risk-summary': [`dynamodb:GetItem on ${T}`],
+    'events/risk': [
+      `dynamodb:BatchGetItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
     'events/merchant-webhooks': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,

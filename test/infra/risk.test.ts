@@ -1,0 +1,77 @@
+/**
+ * Risk control in the template: the consumer's rule (PaymentCreated, PaymentSucceeded) and queue, the
+ * risk routes, grants limited to the key prefixes each function touches, bundle sizes.
+ */
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { type Resource, synthesize } from './synthesized.js';
+
+const { resources, functions } = synthesize();
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const fnBySource = (source: string) => {
+  const fn = functions.find((f) => f.source === source);
+  assert.ok(fn, `no function built from ${source}`);
+  return fn;
+};
+const roleOf = (fn: Resource) => (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+function statementsOf(roleLogicalId: string): Record<string, any>[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleLogicalId))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement);
+}
+
+describe('risk control in the template', () => {
+  it('routes PaymentCreated and PaymentSucceeded to the risk consumer through its queue', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties as Record<string, any>);
+    const risk = rules.find((r) => JSON.stringify(r.Targets ?? []).includes('RiskQueue'));
+    assert.ok(risk, 'a rule targets the risk queue');
+    assert.deepEqual([...risk.EventPattern['detail-type']].sort(), ['PaymentCreated', 'PaymentSucceeded']);
+    const consumer = fnBySource('functions/events/risk.ts');
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+      JSON.stringify(m.Properties.FunctionName).includes(consumer.logicalId),
+    );
+    assert.equal(mappings.length, 1);
+    assert.deepEqual(mappings[0]?.[1].Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+  });
+
+  it('serves the review, fraud report and summary routes', () => {
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    for (const key of [
+      'POST /v1/ops/payments/{id}/review',
+      'POST /v1/payments/{id}/fraud-reports',
+      'GET /v1/ops/merchants/{merchantId}/risk-summary',
+    ]) {
+      assert.ok(routeKeys.includes(key), key);
+    }
+  });
+
+  it('limits the consumer’s writes to payment, refund and risk items', () => {
+    const consumer = fnBySource('functions/events/risk.ts');
+    const writes = statementsOf(roleOf(consumer.resource)).filter((s) =>
+      [s.Action].flat().includes('dynamodb:UpdateItem'),
+    );
+    assert.equal(writes.length, 1);
+    assert.deepEqual(writes[0]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'], [
+      'OBJ#*',
+      'RISKEVT#*',
+      'RISKVEL#*',
+      'RISKCUS#*',
+      'RISKSUM#*',
+    ]);
+  });
+
+  it('keeps each risk bundle under 300 KB', () => {
+    for (const source of [
+      'functions/events/risk.ts',
+      'functions/api/review-payment.ts',
+      'functions/api/create-fraud-report.ts',
+      'functions/api/get-risk-summary.ts',
+    ]) {
+      const size = statSync(join(fnBySource(source).assetDir, 'index.mjs')).size;
+      assert.ok(size <= 300 * 1024, `${source}: ${size} bytes`);
+    }
+  });
+});
