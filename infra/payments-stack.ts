@@ -4,6 +4,7 @@ import { PaymentsApi } from './constructs/api.js';
 import { Channels } from './constructs/channels.js';
 import { Events } from './constructs/events.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { RiskBefore } from './constructs/risk.js';
 import { RiskControl } from './constructs/risk-consumer.js';
 import { PaymentsTable } from './constructs/table.js';
 import { MerchantWebhooks } from './constructs/webhooks.js';
@@ -36,6 +37,7 @@ export class PaymentsStack extends Stack {
     this.events = new Events(this, 'Events', { table: this.table, monitoring: this.monitoring });
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
+    new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
 
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;
     // their functions get error alarms here (watching a function twice does nothing).

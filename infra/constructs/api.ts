@@ -60,6 +60,8 @@ export class PaymentsApi extends Construct {
   readonly stage: apigw.HttpStage;
   /** Every function behind a route, for alarms. */
   readonly functions: PaymentsFunction[] = [];
+  /** POST /v1/payments; risk control (risk.ts) adds the grants of its before-checks. */
+  readonly createPaymentFunction: PaymentsFunction;
   private readonly table: PaymentsTable;
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
@@ -103,6 +105,7 @@ export class PaymentsApi extends Construct {
     });
     // One conditional PutItem is both the payment and its idempotency record.
     table.grantItemActions(createPayment, 'dynamodb:PutItem');
+    this.createPaymentFunction = createPayment;
 
     const getPayment = this.addFunction('GetPaymentFunction', {
       entry: 'api/get-payment',

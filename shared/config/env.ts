@@ -36,6 +36,17 @@ export const dispatchEnvSchema = z.extend(tableEnvSchema, {
   ),
 });
 
+/**
+ * create-payment: how long a merchant's risk profile is applied from the container's cache before it is
+ * read again (see store/dynamodb/risk-profiles.ts `cachingRiskProfiles` for why 1 s). 0 = every create reads.
+ */
+export const createPaymentEnvSchema = z.extend(tableEnvSchema, {
+  RISK_PROFILE_TTL_MS: z._default(
+    z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(60_000)),
+    1000,
+  ),
+});
+
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;
 export type DispatchEnv = z.infer<typeof dispatchEnvSchema>;

@@ -19,6 +19,7 @@ import {
 } from './payment.js';
 import { PROBLEMS, type ProblemCode, problemSchema } from './problem.js';
 import { createRefundBody, refundSchema } from './refund.js';
+import { riskProfileSchema } from './risk-profile.js';
 import { SANDBOX_EVENT_TYPES, sandboxWebhookSchema } from './sandbox-webhook.js';
 
 type JsonSchema = core.JSONSchema.BaseSchema;
@@ -85,6 +86,7 @@ function components(): Record<string, JsonSchema> {
   requests.add(createPaymentBody, { id: 'CreatePaymentRequest' });
   requests.add(createRefundBody, { id: 'CreateRefundRequest' });
   requests.add(sandboxWebhookSchema, { id: 'SandboxWebhook' });
+  requests.add(riskProfileSchema, { id: 'RiskProfileRequest' });
 
   const responses: Registry = z.registry();
   responses.add(paymentSchema, { id: 'Payment' });
@@ -93,12 +95,19 @@ function components(): Record<string, JsonSchema> {
   responses.add(listResponse(refundSchema), { id: 'RefundList' });
   responses.add(problemSchema, { id: 'Problem' });
   responses.add(healthSchema, { id: 'Health' });
+  responses.add(riskProfileSchema, { id: 'RiskProfile' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
 
   return { ...convert(requests, 'input'), ...convert(responses, 'output') };
 }
 
 const ref = (id: string) => ({ $ref: `${REF}${id}` });
+const merchantIdParameter = {
+  name: 'merchantId',
+  in: 'path',
+  required: true,
+  schema: inline(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+};
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const replayedHeader = { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } };
 
@@ -211,8 +220,8 @@ export function buildOpenApi(): object {
           merchant: true,
           requestBody: { id: 'CreatePaymentRequest', required: true },
           ok: { status: 201, description: 'The payment, created (or replayed)', id: 'Payment' },
-          problems: [...BODY, ...AUTH, 'concurrent-modification', 'idempotency-key-reused'],
-          idempotent: { replayedProblems: [] },
+          problems: [...BODY, ...AUTH, 'concurrent-modification', 'idempotency-key-reused', 'risk-rejected'],
+          idempotent: { replayedProblems: ['risk-rejected'] },
         }),
         get: operation({
           operationId: 'listPayments',
@@ -252,6 +261,27 @@ export function buildOpenApi(): object {
           parameters: [paymentId],
           ok: { status: 200, description: 'The refunds', id: 'RefundList' },
           problems: [...AUTH, 'not-found'],
+        }),
+      },
+      '/v1/ops/merchants/{merchantId}/risk-profile': {
+        get: operation({
+          operationId: 'getRiskProfile',
+          summary:
+            'Ops: the merchant’s risk profile, defaults filled (a valid PUT body); the `Risk-Rating` header ' +
+            'tells whether fraud reports tighten its limits',
+          merchant: true,
+          parameters: [merchantIdParameter],
+          ok: { status: 200, description: 'The stored profile', id: 'RiskProfile' },
+          problems: [...AUTH, 'not-found'],
+        }),
+        put: operation({
+          operationId: 'putRiskProfile',
+          summary: 'Ops: replace the merchant’s risk profile (absent fields take their defaults)',
+          merchant: true,
+          parameters: [merchantIdParameter],
+          requestBody: { id: 'RiskProfileRequest', required: true },
+          ok: { status: 200, description: 'The profile as stored', id: 'RiskProfile' },
+          problems: [...BODY, ...AUTH, 'not-found'],
         }),
       },
       '/v1/channels/{channel}/callbacks': {

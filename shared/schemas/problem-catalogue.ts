@@ -28,6 +28,7 @@ export const PROBLEMS = {
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for another request' },
   'refund-exceeds-remaining': { status: 422, title: 'The refund exceeds what remains refundable' },
   'unknown-reference': { status: 422, title: 'The reference does not name one of our objects' },
+  'risk-rejected': { status: 422, title: 'The payment was refused by risk control' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },
   'service-unavailable': { status: 503, title: 'We are busy right now; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -45,4 +46,15 @@ export function problem(code: ProblemCode, detail: string, errors?: readonly Pro
   const body: Problem = { type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail };
   if (errors && errors.length > 0) body.errors = errors.map((e) => ({ path: e.path, message: e.message }));
   return body;
+}
+
+/**
+ * 422 `risk-rejected`: the before-checks refused a create. `reasons` holds their stable codes
+ * (domain/risk/before.ts), e.g. `["blocked_email", "single_transaction_limit"]`.
+ */
+export function riskRejected(reasons: readonly string[]): Problem {
+  return {
+    ...problem('risk-rejected', `Refused by risk control: ${reasons.join(', ')}.`),
+    reasons: [...reasons],
+  };
 }

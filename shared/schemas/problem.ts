@@ -8,6 +8,8 @@ export const problemSchema = z.object({
   status: z.number().check(z.int()),
   detail: z.string(),
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  /** `risk-rejected` only: the stable reason codes of the before-checks that refused the payment. */
+  reasons: z.optional(z.array(z.string())),
 });
 export type Problem = z.infer<typeof problemSchema>;
 
@@ -17,4 +19,5 @@ export {
   type ProblemCode,
   type ProblemFieldError,
   problem,
+  riskRejected,
 } from './problem-catalogue.js';

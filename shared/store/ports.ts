@@ -3,7 +3,9 @@
  */
 import type { PaymentStatus } from '../domain/payment.js';
 import type { RefundStatus } from '../domain/refund.js';
+import type { CounterLimit } from '../domain/risk/before.js';
 import type { CreatePaymentBody, Payment } from '../schemas/payment.js';
+import type { Problem } from '../schemas/problem-catalogue.js';
 import type { Refund } from '../schemas/refund.js';
 import type { StoredAnswer } from './items.js';
 
@@ -13,6 +15,12 @@ export interface CreatePaymentInput {
   readonly requestFingerprint: string;
   readonly body: CreatePaymentBody;
   readonly now: Date;
+  /**
+   * Counted risk limits that apply to this payment (domain/risk/before.ts `counterLimits`). Empty or
+   * absent: one conditional PutItem. Otherwise one TransactWriteItems with a guarded counter update per
+   * limit; a limit without room answers a stored 422 `risk-rejected`.
+   */
+  readonly counterLimits?: readonly CounterLimit[];
 }
 
 export interface ListPaymentsInput {
@@ -29,7 +37,12 @@ export interface Page<T> {
 
 export interface PaymentStore {
   /** Creates the payment, or replays the key's first answer. @throws IdempotencyKeyReusedError */
-  create(input: CreatePaymentInput): Promise<StoredAnswer<Payment>>;
+  create(input: CreatePaymentInput): Promise<StoredAnswer<Payment | Problem>>;
+  /**
+   * Stores a business refusal of the create (e.g. 422 `risk-rejected`) at the key's slot, or replays the
+   * slot's first answer when the key was already used. @throws IdempotencyKeyReusedError
+   */
+  refuse(input: CreatePaymentInput, problem: Problem): Promise<StoredAnswer<Payment | Problem>>;
   /** @throws ObjectNotFoundError when absent or another merchant's. */
   get(merchantId: string, paymentId: string): Promise<Payment>;
   list(input: ListPaymentsInput): Promise<Page<Payment>>;

@@ -69,6 +69,7 @@ describe('cdk-nag AwsSolutions', () => {
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
       'Payments/Api/HttpApi/GET--health',
+      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
       'Payments/Api/HttpApi/GET--v1--payments',
       'Payments/Api/HttpApi/GET--v1--payments--{id}',
@@ -80,6 +81,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/POST--v1--payments--{id}--fraud-reports',
       'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
+      'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
     ]);
   });
 

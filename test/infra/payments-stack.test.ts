@@ -91,6 +91,8 @@ describe('HTTP API', () => {
     ['GET /v1/ops/merchants/{merchantId}/risk-summary', 'api/get-risk-summary'],
     ['POST /v1/webhook-endpoints', 'api/create-webhook-endpoint'],
     ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
+    ['GET /v1/ops/merchants/{merchantId}/risk-profile', 'api/get-risk-profile'],
+    ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
   ];
 
   test('serves exactly the routes of docs/architecture.md', () => {
@@ -144,11 +146,13 @@ describe('payments functions', () => {
       'functions/api/create-refund.ts',
       'functions/api/create-webhook-endpoint.ts',
       'functions/api/get-payment.ts',
+      'functions/api/get-risk-profile.ts',
       'functions/api/get-risk-summary.ts',
       'functions/api/health.ts',
       'functions/api/list-payments.ts',
       'functions/api/list-refunds.ts',
       'functions/api/list-webhook-deliveries.ts',
+      'functions/api/put-risk-profile.ts',
       'functions/api/review-payment.ts',
       'functions/channels/callback.ts',
       'functions/channels/dispatch.ts',
@@ -195,7 +199,16 @@ describe('least privilege', () => {
   const expected: Record<string, string[]> = {
     'api/health': [],
     // Every merchant function reads its caller's API key item (GetItem).
-    'api/create-payment': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
+    // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
+    'api/create-payment': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    'api/get-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/put-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-payment': [`dynamodb:GetItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { Payment } from '../../shared/schemas/payment.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import {
@@ -46,7 +47,7 @@ describe('payment store on DynamoDB Local', () => {
     const first = await payments.create(input);
     await outcomes.applyPaymentOutcome({
       eventId: 'evt_replay',
-      reference: first.body.id,
+      reference: (first.body as Payment).id,
       to: 'succeeded',
       channelReference: 'ch_1',
       amount: 1050,
@@ -59,7 +60,7 @@ describe('payment store on DynamoDB Local', () => {
     assert.equal(first.status, 201);
     assert.equal(first.replayed, false);
     assert.deepEqual(replay, { status: 201, body: first.body, replayed: true });
-    assert.equal((await payments.get('m_1', first.body.id)).status, 'succeeded');
+    assert.equal((await payments.get('m_1', (first.body as Payment).id)).status, 'succeeded');
     await assert.rejects(
       payments.create({ ...input, body: other, requestFingerprint: fp(other) }),
       IdempotencyKeyReusedError,
@@ -81,7 +82,7 @@ describe('payment store on DynamoDB Local', () => {
     assert.equal(answers.filter((a) => !a.replayed).length, 1);
     assert.equal(new Set(answers.map((a) => JSON.stringify(a.body))).size, 1);
     const page = await payments.list({ merchantId: 'm_1', limit: 100 });
-    assert.equal(page.data.filter((p) => p.id === answers[0]?.body.id).length, 1);
+    assert.equal(page.data.filter((p) => p.id === (answers[0]?.body as Payment | undefined)?.id).length, 1);
   });
 
   it('answers not found for another merchant, exactly as for a missing payment', async () => {
@@ -94,7 +95,7 @@ describe('payment store on DynamoDB Local', () => {
       now: new Date(),
     });
     // Act & Assess
-    await assert.rejects(payments.get('m_intruder', created.body.id), ObjectNotFoundError);
+    await assert.rejects(payments.get('m_intruder', (created.body as Payment).id), ObjectNotFoundError);
     await assert.rejects(payments.get('m_owner', 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa'), ObjectNotFoundError);
     await assert.rejects(payments.get('m_owner', 'not-an-id'), ObjectNotFoundError);
     assert.equal((await payments.list({ merchantId: 'm_intruder', limit: 10 })).data.length, 0);
@@ -115,7 +116,7 @@ describe('payment store on DynamoDB Local', () => {
       if (i % 3 === 0) {
         await outcomes.applyPaymentOutcome({
           eventId: `evt_list_${i}`,
-          reference: created.body.id,
+          reference: (created.body as Payment).id,
           to: 'succeeded',
           channelReference: `ch_${i}`,
           amount: b.amount,
@@ -176,7 +177,7 @@ describe('payment store on DynamoDB Local', () => {
     });
     await outcomes.applyPaymentOutcome({
       eventId: 'evt_cost',
-      reference: created.body.id,
+      reference: (created.body as Payment).id,
       to: 'succeeded',
       channelReference: 'ch_cost',
       amount: 4200,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Payment } from '../../shared/schemas/payment.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
@@ -34,8 +35,8 @@ describe('refunds and channel outcomes on DynamoDB Local', () => {
       body,
       now: new Date(),
     });
-    if (succeed) await capture(created.body.id, amount, `evt_cap_${n}`);
-    return created.body.id;
+    if (succeed) await capture((created.body as Payment).id, amount, `evt_cap_${n}`);
+    return (created.body as Payment).id;
   }
 
   function capture(

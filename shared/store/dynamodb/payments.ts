@@ -1,6 +1,9 @@
 /**
  * DynamoDB adapter of the payment store: one conditional PutItem per create (the item is its own
  * idempotency record), strongly consistent GetItem per read, GSI1 + BatchGetItem per list page.
+ * When the merchant's risk profile sets counted limits that apply to the payment, the create is one
+ * TransactWriteItems instead (payment + guarded counters, see `createCounted`). Risk refusals are stored
+ * at the key's slot like every business refusal.
  */
 import {
   BatchGetItemCommand,
@@ -8,9 +11,12 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type TransactionCanceledException,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Payment } from '../../schemas/payment.js';
+import { type Problem, riskRejected } from '../../schemas/problem-catalogue.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
@@ -18,6 +24,7 @@ import {
   PAYMENT_ID_PREFIX,
   type PaymentItem,
   paymentFromItem,
+  type RefusalItem,
   requireSlot,
   type SlotItem,
   type StoredAnswer,
@@ -25,18 +32,27 @@ import {
 } from '../items.js';
 import { GSI1, keys } from '../keys.js';
 import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
+import { counterWrites } from './risk-counters.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
 /** A filtered list reads at most this many index pages per request, then hands back a cursor. */
 export const MAX_INDEX_PAGES_PER_LIST = 5;
 const BATCH_GET_ATTEMPTS = 5;
+/** Attempts of a counted create whose transaction keeps colliding with concurrent creates. */
+export const COUNTED_CREATE_ATTEMPTS = 10;
+/** Stored refusals are replayable for at least the contract's 24 hours. */
+const REFUSAL_TTL_SECONDS = 24 * 60 * 60;
 
 export class DynamoPaymentStore implements PaymentStore {
   constructor(private readonly table: TableContext) {}
 
-  async create(input: CreatePaymentInput): Promise<StoredAnswer<Payment>> {
+  async create(input: CreatePaymentInput): Promise<StoredAnswer<Payment | Problem>> {
     const slot = idempotencySlot(input.merchantId, input.idempotencyKey);
     const item = newPaymentItem(slot, input);
+    const limits = input.counterLimits ?? [];
+    // No counted limit applies: the create stays one conditional PutItem (2 write units with its GSI1
+    // entry). Counted limits cost a transaction, paid only by merchants that configure them.
+    if (limits.length > 0) return this.createCounted(slot, item, input);
     try {
       const out = await this.table.client.send(
         new PutItemCommand({
@@ -52,12 +68,118 @@ export class DynamoPaymentStore implements PaymentStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The slot is taken: the same request retried, or the key reused for another one.
-      const existing = error.Item ? unmarshall(error.Item) : await this.getSlot(slot);
-      if (!existing) throw new ConcurrentModificationError(error);
-      const verdict = verdictForSlot(existing as SlotItem, input.requestFingerprint);
-      if ('reused' in verdict) throw new IdempotencyKeyReusedError();
-      return verdict as StoredAnswer<Payment>;
+      return this.replay(slot, input, error.Item ? unmarshall(error.Item) : undefined, error);
     }
+  }
+
+  /**
+   * The create under counted risk limits: ONE TransactWriteItems of the payment's Put
+   * (attribute_not_exists, the idempotency record as always) and one guarded counter Update per limit
+   * (risk-counters.ts). All or nothing, so:
+   * - the slot already taken (a retry) → the first answer replayed, and no counter moves;
+   * - a limit without room → 422 `risk-rejected` naming the limits, stored at the slot like any refusal;
+   *   the attempt stores no payment and no counter. (The contract allows "nothing stored but the
+   *   attempt's counters"; storing nothing at all is stricter and needs no compensation.)
+   * Transactions on one counter item conflict when creates race (TransactionConflict): retried with
+   * jittered backoff; the conditions, not the retries, are what keep the limit.
+   */
+  private async createCounted(
+    slot: string,
+    item: PaymentItem,
+    input: CreatePaymentInput,
+  ): Promise<StoredAnswer<Payment | Problem>> {
+    const counters = counterWrites(
+      this.table.tableName,
+      input.merchantId,
+      input.counterLimits ?? [],
+      input.now,
+    );
+    let lastError: unknown;
+    for (let attempt = 0; attempt < COUNTED_CREATE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await sleep(backoffDelay(attempt, 20, 1000));
+      try {
+        const out = await this.table.client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.table.tableName,
+                  Item: marshall(item, { removeUndefinedValues: true }),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              ...counters.map((c) => c.item),
+            ],
+            ...capacityParam(this.table),
+          }),
+        );
+        reportCapacity(this.table, 'createPayment.counted', out.ConsumedCapacity);
+        return { status: 201, body: paymentFromItem(item), replayed: false };
+      } catch (error) {
+        if (!isTransactionCanceled(error)) throw error;
+        const [slotReason, ...counterReasons] = error.CancellationReasons ?? [];
+        if (slotReason?.Code === 'ConditionalCheckFailed') {
+          return this.replay(slot, input, slotReason.Item ? unmarshall(slotReason.Item) : undefined, error);
+        }
+        const refused = counters
+          .filter((_, i) => counterReasons[i]?.Code === 'ConditionalCheckFailed')
+          .map((c) => c.reason);
+        if (refused.length > 0) return this.refuse(input, riskRejected(refused));
+        if (!(error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')) throw error;
+        lastError = error;
+      }
+    }
+    throw new ConcurrentModificationError(lastError);
+  }
+
+  /**
+   * Stores a business refusal of a create at the key's slot for 24 h (TTL), so a retry replays it; no
+   * payment is stored. A slot already taken replays its first answer instead (e.g. a payment created
+   * before the merchant's profile blocked this customer stays created for its retries).
+   */
+  async refuse(input: CreatePaymentInput, problem: Problem): Promise<StoredAnswer<Payment | Problem>> {
+    const slot = idempotencySlot(input.merchantId, input.idempotencyKey);
+    const item: RefusalItem = {
+      ...keys.object(slot),
+      entity: 'refusal',
+      merchantId: input.merchantId,
+      status: problem.status,
+      body: JSON.stringify(problem),
+      requestFingerprint: input.requestFingerprint,
+      createdAt: input.now.toISOString(),
+      expiresAt: Math.floor(input.now.getTime() / 1000) + REFUSAL_TTL_SECONDS,
+    };
+    try {
+      const out = await this.table.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: marshall(item),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'storeRefusal', out.ConsumedCapacity);
+      return { status: problem.status, body: problem, replayed: false };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.replay(slot, input, error.Item ? unmarshall(error.Item) : undefined, error);
+    }
+  }
+
+  /** The answer for a taken slot: the same request → its first answer; another one → key reused. */
+  private async replay(
+    slot: string,
+    input: CreatePaymentInput,
+    found: Record<string, unknown> | undefined,
+    cause: unknown,
+  ): Promise<StoredAnswer<Payment | Problem>> {
+    const existing = found ?? (await this.getSlot(slot));
+    if (!existing) throw new ConcurrentModificationError(cause);
+    const verdict = verdictForSlot(existing as unknown as SlotItem, input.requestFingerprint);
+    if ('reused' in verdict) throw new IdempotencyKeyReusedError();
+    return verdict as StoredAnswer<Payment | Problem>;
   }
 
   async get(merchantId: string, paymentId: string): Promise<Payment> {
@@ -191,4 +313,12 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
   if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;
   if (body.metadata && Object.keys(body.metadata).length > 0) item.metadata = body.metadata;
   return item;
+}
+
+/**
+ * Matched by name rather than `instanceof`: the same check the refund path makes, and it keeps working
+ * when a test injects errors from another copy of the SDK.
+ */
+function isTransactionCanceled(error: unknown): error is TransactionCanceledException {
+  return (error as { name?: string } | null)?.name === 'TransactionCanceledException';
 }

@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_RISK_PROFILE } from '../../../shared/schemas/risk-profile.js';
 import { requestFingerprint } from '../../../shared/store/idempotency.js';
 import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+// Every create reads the profile (the mock's), instead of the per-container cache.
+process.env.RISK_PROFILE_TTL_MS = '0';
 const ddb = mockClient(DynamoDBClient);
 const { handler } = await import('../../../functions/api/create-payment.js');
 
@@ -19,7 +29,11 @@ const create = (o: Parameters<typeof apiEvent>[0] = {}) =>
   );
 
 describe('POST /v1/payments handler', () => {
-  beforeEach(() => ddb.reset());
+  beforeEach(() => {
+    ddb.reset();
+    // No stored risk profile: the defaults, which refuse nothing and count nothing.
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
 
   it('creates the payment with one PutItem guarded by attribute_not_exists(PK)', async () => {
     // Prepare
@@ -152,4 +166,93 @@ describe('POST /v1/payments handler', () => {
     assert.equal(result.statusCode, 500);
     assert.doesNotMatch(result.body, /socket|10\.0\.0\.1|at /);
   });
+
+  it('reads the risk profile with one Query of the merchant partition', async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+    // Act
+    await create();
+    // Assess
+    const query = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
+    assert.equal(query?.KeyConditionExpression, 'PK = :pk AND begins_with(SK, :sk)');
+    assert.deepEqual(query?.ExpressionAttributeValues, {
+      ':pk': { S: 'MER#m_1' },
+      ':sk': { S: 'RISK_PROFILE' },
+    });
+  });
+
+  it('refuses a blocklisted customer with a stored 422 risk-rejected and writes no payment', async () => {
+    // Prepare
+    storedProfile({ blockedEmails: ['Fraud@Example.com'] });
+    ddb.on(PutItemCommand).resolves({});
+    // Act
+    const result = await create({
+      body: JSON.stringify({ ...body, customer: { email: 'fraud@example.com' } }),
+    });
+    // Assess
+    assert.equal(result.statusCode, 422);
+    const problem = problemOf(result);
+    assert.equal(problem.type, 'https://payments.example/problems/risk-rejected');
+    assert.deepEqual((problem as { reasons?: string[] }).reasons, ['blocked_email']);
+    const puts = ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input);
+    assert.equal(puts.length, 1);
+    assert.equal(puts[0]?.Item?.entity?.S, 'refusal');
+    assert.equal(puts[0]?.ConditionExpression, 'attribute_not_exists(PK)');
+    assert.ok(Number(puts[0]?.Item?.expiresAt?.N) > Date.now() / 1000 + 23 * 3600);
+  });
+
+  it('creates under counted limits with one transaction: the payment and guarded counter updates', async () => {
+    // Prepare
+    storedProfile({ dailyAmountLimit: { USD: 5_000 }, customerPaymentsPerMinute: 2 });
+    ddb.on(TransactWriteItemsCommand).resolves({});
+    // Act
+    const result = await create({ body: JSON.stringify({ ...body, customer: { id: 'cus_1' } }) });
+    // Assess
+    assert.equal(result.statusCode, 201);
+    assert.equal(ddb.commandCalls(PutItemCommand).length, 0);
+    const items = ddb.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
+    assert.equal(items.length, 3);
+    assert.equal(items[0]?.Put?.ConditionExpression, 'attribute_not_exists(PK)');
+    const [daily, frequency] = [items[1]?.Update, items[2]?.Update];
+    assert.match(daily?.Key?.PK?.S ?? '', /^CTR#m_1#AMT#\d{4}-\d{2}-\d{2}#USD$/);
+    assert.equal(daily?.ConditionExpression, 'attribute_not_exists(#v) OR #v <= :room');
+    assert.deepEqual(daily?.ExpressionAttributeNames, { '#v': 'total' });
+    assert.equal(daily?.ExpressionAttributeValues?.[':room']?.N, String(5_000 - 1050));
+    assert.match(frequency?.Key?.PK?.S ?? '', /^CTR#m_1#CFRQ#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}#cus_1$/);
+    assert.deepEqual(frequency?.ExpressionAttributeNames, { '#v': 'count' });
+    assert.equal(frequency?.ExpressionAttributeValues?.[':room']?.N, '1');
+  });
+
+  it('answers risk-rejected naming the limit whose counter has no room, and stores the refusal', async () => {
+    // Prepare
+    storedProfile({ dailyAmountLimit: { USD: 5_000 }, customerPaymentsPerMinute: 2 });
+    ddb.on(TransactWriteItemsCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+    ddb.on(PutItemCommand).resolves({});
+    // Act
+    const result = await create({ body: JSON.stringify({ ...body, customer: { id: 'cus_1' } }) });
+    // Assess
+    assert.equal(result.statusCode, 422);
+    assert.deepEqual((problemOf(result) as { reasons?: string[] }).reasons, ['customer_frequency_limit']);
+    assert.equal(ddb.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.entity?.S, 'refusal');
+  });
 });
+
+/** The Query of the profile answers a stored profile with these fields over the defaults. */
+function storedProfile(fields: Record<string, unknown>) {
+  ddb.on(QueryCommand).resolves({
+    Items: [
+      marshall({
+        PK: 'MER#m_1',
+        SK: 'RISK_PROFILE',
+        entity: 'riskProfile',
+        profile: { ...DEFAULT_RISK_PROFILE, ...fields },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,64 @@
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { PaymentsApi } from './api.js';
+import type { PaymentsFunction } from './payments-function.js';
+import type { PaymentsTable } from './table.js';
+
+export interface RiskBeforeProps {
+  readonly api: PaymentsApi;
+  readonly table: PaymentsTable;
+}
+
+/** Partition-key prefixes (shared/store/keys.ts): merchant records (profile, fraud-report days), counters. */
+const MERCHANT_RECORDS = 'MER#*';
+const RISK_COUNTERS = 'CTR#*';
+
+/**
+ * Risk before: the ops routes of merchants' risk profiles, and the grants the before-checks add to
+ * create-payment. Beyond the API key lookup every keyed route has (GetItem, which also reads the
+ * merchant record), each grant is limited to the partition-key prefixes the function uses
+ * (`dynamodb:LeadingKeys`):
+ * - GET profile: Query `MER#<merchant>` (the profile and the fraud-report days of its rating);
+ * - PUT profile: PutItem `MER#<merchant>` / `RISK_PROFILE`;
+ * - create-payment: Query `MER#<merchant>` (its cached profile read) and UpdateItem `CTR#…` (the counted
+ *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant).
+ */
+export class RiskBefore extends Construct {
+  readonly getProfileFunction: PaymentsFunction;
+  readonly putProfileFunction: PaymentsFunction;
+
+  constructor(scope: Construct, id: string, props: RiskBeforeProps) {
+    super(scope, id);
+    const { api, table } = props;
+    const environment = { TABLE_NAME: table.tableName };
+    const grant = (fn: PaymentsFunction, actions: string[], leadingKeys: string[]) =>
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions,
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+        }),
+      );
+    const path = '/v1/ops/merchants/{merchantId}/risk-profile';
+
+    this.getProfileFunction = api.addFunction('GetRiskProfileFunction', {
+      entry: 'api/get-risk-profile',
+      description: `GET ${path}`,
+      environment,
+    });
+    grant(this.getProfileFunction, ['dynamodb:Query'], [MERCHANT_RECORDS]);
+    api.addKeyedRoute(apigw.HttpMethod.GET, path, this.getProfileFunction);
+
+    this.putProfileFunction = api.addFunction('PutRiskProfileFunction', {
+      entry: 'api/put-risk-profile',
+      description: `PUT ${path}`,
+      environment,
+    });
+    grant(this.putProfileFunction, ['dynamodb:PutItem'], [MERCHANT_RECORDS]);
+    api.addKeyedRoute(apigw.HttpMethod.PUT, path, this.putProfileFunction);
+
+    grant(api.createPaymentFunction, ['dynamodb:Query'], [MERCHANT_RECORDS]);
+    grant(api.createPaymentFunction, ['dynamodb:UpdateItem'], [RISK_COUNTERS]);
+  }
+}
