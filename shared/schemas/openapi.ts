@@ -7,8 +7,17 @@
  */
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
+import { BEFORE_REASONS } from '../domain/risk/before.js';
+import type { RiskRating } from '../domain/risk/rating.js';
+import type { ReviewStatus } from '../domain/risk/review.js';
+import { RISK_REASONS } from '../domain/risk/score.js';
+import type { RiskSummary } from '../store/dynamodb/risk-summary-reads.js';
 import type { OutcomeResult } from '../store/ports.js';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../webhooks/backoff.js';
+import { DELIVERY_TIMEOUT_MS } from '../webhooks/deliver.js';
+import { PAYMENTS_SIGNATURE_HEADER, SECRET_PREFIX } from '../webhooks/signature.js';
 import { listResponse } from './common.js';
+import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from './events.js';
 import {
   channelSchema,
   createPaymentBody,
@@ -16,16 +25,36 @@ import {
   metadataSchema,
   paymentIdSchema,
   paymentSchema,
+  riskSchema,
 } from './payment.js';
 import { PROBLEMS, type ProblemCode, problemSchema } from './problem.js';
 import { createRefundBody, refundSchema } from './refund.js';
 import { riskProfileSchema } from './risk-profile.js';
+import {
+  createFraudReportBody,
+  fraudReportSchema,
+  reviewPaymentBody,
+  riskSummaryQuery,
+} from './risk-routes.js';
 import { SANDBOX_EVENT_TYPES, sandboxWebhookSchema } from './sandbox-webhook.js';
+import {
+  createWebhookEndpointBody,
+  listWebhookDeliveriesQuery,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+  webhookDeliverySchema,
+  webhookEndpointIdSchema,
+  webhookEndpointSchema,
+  webhookPayloadSchema,
+} from './webhooks.js';
 
 type JsonSchema = core.JSONSchema.BaseSchema;
 type Registry = core.$ZodRegistry<{ id: string; description?: string }>;
 
 const REF = '#/components/schemas/';
+
+/** True when `A` and `B` are assignable both ways: a schema written here cannot drift from its type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /**
  * Response bodies that no handler validates, so they have no schema elsewhere. Written here in zod,
@@ -42,18 +71,74 @@ const ACCEPTED_OUTCOMES = {
 } as const satisfies { [K in AcceptedOutcome]: K };
 const callbackReceiptSchema = z.object({ received: z.literal(true), result: z.enum(ACCEPTED_OUTCOMES) });
 
+/** A reviewed payment is `released` or `rejected`; `held` is what a review decides on, never its answer. */
+const REVIEWED = ['released', 'rejected'] as const satisfies readonly ReviewStatus[];
+/** `POST /v1/ops/payments/{id}/review` answers the payment with its `reviewStatus` beside it. */
+const reviewedPaymentSchema = z.extend(paymentSchema, { reviewStatus: z.enum(REVIEWED) });
+
+/** `GET /v1/ops/merchants/{merchantId}/risk-summary` (shared/store/dynamodb/risk-summary-reads.ts). */
+const count = z.int().check(z.minimum(0));
+const perCurrency = z.record(z.string(), z.int());
+const riskSummarySchema = z.object({
+  merchantId: z.string(),
+  date: z.string(),
+  assessed: count,
+  approved: count,
+  reviewed: count,
+  rejected: count,
+  refusedBefore: count,
+  amounts: z.object({ reviewed: perCurrency, rejected: perCurrency, refusedBefore: perCurrency }),
+  topReasons: z.array(z.object({ reason: z.string(), count })),
+});
+// Fails to compile when the reader's `RiskSummary` gains, loses or retypes a field.
+const _summaryMatches: Same<z.output<typeof riskSummarySchema>, RiskSummary> = true;
+
+/** The `Risk-Rating` header of `GET …/risk-profile`: `<rating>; fraud-reports-30d=<n>`. */
+const RATINGS = { standard: 'standard', tightened: 'tightened' } as const satisfies {
+  [K in RiskRating]: K;
+};
+const riskRatingHeaderSchema = z
+  .string()
+  .check(z.regex(new RegExp(`^(${Object.keys(RATINGS).join('|')}); fraud-reports-30d=\\d+$`)));
+
+/**
+ * What a merchant endpoint receives, per kind of object: the payload schema of shared/schemas/webhooks.ts
+ * with `data.object` stated (a payment as the event carries it, or a refund) and `type` narrowed to it.
+ */
+const typesOf = (prefix: string) =>
+  WEBHOOK_EVENT_TYPES.filter((t) => t.startsWith(prefix)) as [WebhookEventType, ...WebhookEventType[]];
+const PAYMENT_WEBHOOK_TYPES = typesOf('payment.');
+const REFUND_WEBHOOK_TYPES = typesOf('refund.');
+const paymentWebhookSchema = z.extend(webhookPayloadSchema, {
+  type: z.enum(PAYMENT_WEBHOOK_TYPES),
+  data: z.object({ object: eventPaymentSchema }),
+});
+const refundWebhookSchema = z.extend(webhookPayloadSchema, {
+  type: z.enum(REFUND_WEBHOOK_TYPES),
+  data: z.object({ object: refundSchema }),
+});
+
 /** `Idempotency-Key`: 1–255 printable ASCII characters (shared/http/idempotency-key.ts). */
 export const idempotencyKeySchema = z
   .string()
   .check(z.minLength(1), z.maxLength(255), z.regex(/^[\x20-\x7e]*$/));
 
+/** `Retry-After` of a 503 (shared/http/problem-errors.ts): whole seconds. */
+const retryAfterSchema = z.int().check(z.minimum(0));
+
 /** Refinements that JSON Schema cannot see (they are functions), restated as keywords. */
-const REFINEMENTS = new Map<core.$ZodType, JsonSchema>([[metadataSchema, { maxProperties: 20 }]]);
+const REFINEMENTS = new Map<core.$ZodType, JsonSchema>([
+  [metadataSchema, { maxProperties: 20 }],
+  // `events` may not repeat a type (a refine on the array inside `optional`).
+  [(createWebhookEndpointBody.shape.events as core.$ZodOptional)._zod.def.innerType, { uniqueItems: true }],
+]);
 
 function convert(registry: Registry, io: 'input' | 'output'): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(registry, {
     io,
     uri: (id) => `${REF}${id}`,
+    // The registry's `description`s go into the components.
+    metadata: registry,
     override: ({ zodSchema, jsonSchema }) => {
       Object.assign(jsonSchema, REFINEMENTS.get(zodSchema));
       // `startsWith` also yields a `pattern`; its own format is not a JSON Schema format.
@@ -81,22 +166,78 @@ function inline(schema: core.$ZodType, io: 'input' | 'output' = 'input'): JsonSc
   return rest;
 }
 
+/** Component name of the `detail` schema of an EventBridge detail-type. */
+export const eventDetailComponent = (detailType: DetailType) => `${detailType}EventDetail`;
+
 function components(): Record<string, JsonSchema> {
   const requests: Registry = z.registry();
   requests.add(createPaymentBody, { id: 'CreatePaymentRequest' });
   requests.add(createRefundBody, { id: 'CreateRefundRequest' });
   requests.add(sandboxWebhookSchema, { id: 'SandboxWebhook' });
   requests.add(riskProfileSchema, { id: 'RiskProfileRequest' });
+  requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
+  requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
+  requests.add(createWebhookEndpointBody, {
+    id: 'CreateWebhookEndpointRequest',
+    description:
+      '`url`: `https://` with a host name in AWS (the local runtime also accepts `http://127.0.0.1:<port>` ' +
+      'and `http://localhost:<port>`); another answers 400. `events`: the types to receive, every type ' +
+      'when absent.',
+  });
 
+  // What the API answers, and what it sends: webhook payloads and events on the bus.
   const responses: Registry = z.registry();
   responses.add(paymentSchema, { id: 'Payment' });
+  responses.add(riskSchema, {
+    id: 'Risk',
+    description:
+      'The asynchronous assessment, set once some seconds after creation: reject if `score` ≥ the profile’s ' +
+      `\`rejectScore\`, else review if ≥ \`reviewScore\`, else approve. \`reasons\`: ${RISK_REASONS.join(', ')}.`,
+  });
   responses.add(listResponse(paymentSchema), { id: 'PaymentList' });
   responses.add(refundSchema, { id: 'Refund' });
   responses.add(listResponse(refundSchema), { id: 'RefundList' });
-  responses.add(problemSchema, { id: 'Problem' });
+  responses.add(problemSchema, {
+    id: 'Problem',
+    description:
+      'RFC 9457 problem details; `type` is https://payments.example/problems/<slug>. `reasons` only with ' +
+      `\`risk-rejected\`: ${BEFORE_REASONS.join(', ')}.`,
+  });
   responses.add(healthSchema, { id: 'Health' });
   responses.add(riskProfileSchema, { id: 'RiskProfile' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
+  responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
+  responses.add(fraudReportSchema, { id: 'FraudReport' });
+  responses.add(riskSummarySchema, {
+    id: 'RiskSummary',
+    description:
+      'The merchant’s UTC day of risk control: assessments by decision, creates refused before storing, ' +
+      'amounts per currency (minor units), the ten most frequent reasons. A day without activity is all zeros.',
+  });
+  responses.add(webhookEndpointSchema, {
+    id: 'WebhookEndpoint',
+    description: `\`secret\` (\`${SECRET_PREFIX}…\`) only in the 201 of its creation and that answer's replays.`,
+  });
+  responses.add(webhookDeliverySchema, {
+    id: 'WebhookDelivery',
+    description:
+      'One attempt to deliver one event to one endpoint; `responseStatus` null when no answer came.',
+  });
+  responses.add(listResponse(webhookDeliverySchema), { id: 'WebhookDeliveryList' });
+  responses.add(paymentWebhookSchema, { id: 'PaymentWebhookEvent' });
+  responses.add(refundWebhookSchema, { id: 'RefundWebhookEvent' });
+  responses.add(eventPaymentSchema, {
+    id: 'EventPayment',
+    description: 'The payment object as events and webhooks carry it (`customer` not strict).',
+  });
+  for (const [detailType, schema] of Object.entries(eventDetailSchemas)) {
+    responses.add(schema, {
+      id: eventDetailComponent(detailType as DetailType),
+      description:
+        `\`detail\` of the EventBridge event \`source: "${EVENT_SOURCE}"\`, \`detail-type: "${detailType}"\` ` +
+        '(bus `payments`). Consumers ignore fields they do not know; a breaking change is a new `version`.',
+    });
+  }
 
   return { ...convert(requests, 'input'), ...convert(responses, 'output') };
 }
@@ -111,22 +252,44 @@ const merchantIdParameter = {
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const replayedHeader = { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } };
 
+/** Who may call a route: a merchant key, an ops key (routes under `/v1/ops/`), or anyone. */
+type Caller = 'merchant' | 'ops' | 'public';
+const SECURITY: Record<Caller, object[]> = {
+  merchant: [{ merchantKey: [] }],
+  ops: [{ opsKey: [] }],
+  public: [],
+};
+
 interface Route {
   readonly operationId: string;
   readonly summary: string;
-  readonly merchant: boolean;
+  readonly caller: Caller;
   readonly parameters?: readonly object[];
   readonly requestBody?: { readonly id: string; readonly required: boolean };
-  readonly ok: { readonly status: number; readonly description: string; readonly id: string };
-  /** Problem types the route can answer (4xx); statuses come from the catalogue. */
+  readonly ok: {
+    readonly status: number;
+    readonly description: string;
+    readonly id: string;
+    readonly headers?: Record<string, object>;
+  };
+  /** Problem types the route can answer; statuses come from the catalogue. */
   readonly problems: readonly ProblemCode[];
   /** The route takes `Idempotency-Key`; these problems are stored and replayed with the first answer. */
   readonly idempotent?: { readonly replayedProblems: readonly ProblemCode[] };
 }
 
-/** Problems every merchant route can answer: before the handler runs, the key is checked. */
+/** Problems every keyed route can answer: before the handler runs, the key is checked. */
 const AUTH: readonly ProblemCode[] = ['unauthorized', 'forbidden'];
 const BODY: readonly ProblemCode[] = ['validation-error', 'malformed-json', 'unsupported-media-type'];
+/**
+ * Every route that reads or writes the table (all but `/health`: the key lookup alone reads it) answers
+ * 503 with `Retry-After` when DynamoDB throttling outlasts the SDK's retries (shared/http/problem-errors.ts).
+ */
+const TABLE: readonly ProblemCode[] = ['service-unavailable'];
+/** Headers that come with a problem whatever the route. */
+const PROBLEM_HEADERS: Partial<Record<ProblemCode, Record<string, object>>> = {
+  'service-unavailable': { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+};
 
 function problemResponses(route: Route): Record<string, object> {
   const byStatus = new Map<number, ProblemCode[]>();
@@ -137,9 +300,14 @@ function problemResponses(route: Route): Record<string, object> {
   const out: Record<string, object> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const replayed = codes.some((c) => route.idempotent?.replayedProblems.includes(c));
+    const headers = Object.assign(
+      {},
+      replayed ? replayedHeader : {},
+      ...codes.map((c) => PROBLEM_HEADERS[c] ?? {}),
+    ) as Record<string, object>;
     out[String(status)] = {
       description: codes.map((c) => `\`${c}\`: ${PROBLEMS[c].title}`).join('; '),
-      ...(replayed ? { headers: replayedHeader } : {}),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
       content: { 'application/problem+json': { schema: ref('Problem') } },
     };
   }
@@ -151,10 +319,11 @@ function operation(route: Route): object {
     ...(route.parameters ?? []),
     ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
   ];
+  const okHeaders = { ...(route.idempotent ? replayedHeader : {}), ...route.ok.headers };
   return {
     operationId: route.operationId,
     summary: route.summary,
-    security: route.merchant ? [{ apiKey: [] }] : [],
+    security: SECURITY[route.caller],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.requestBody
       ? { requestBody: { required: route.requestBody.required, content: json(route.requestBody.id) } }
@@ -162,7 +331,7 @@ function operation(route: Route): object {
     responses: {
       [String(route.ok.status)]: {
         description: route.ok.description,
-        ...(route.idempotent ? { headers: replayedHeader } : {}),
+        ...(Object.keys(okHeaders).length > 0 ? { headers: okHeaders } : {}),
         content: json(route.ok.id),
       },
       ...problemResponses(route),
@@ -170,28 +339,58 @@ function operation(route: Route): object {
   };
 }
 
-/** The query string of `GET /v1/payments`, one parameter per field of its schema. */
-function listPaymentsParameters(): object[] {
-  const query = inline(listPaymentsQuery);
+/** A query string, one parameter per field of its schema. */
+function queryParameters(schema: core.$ZodType): object[] {
+  const query = inline(schema);
   const required = new Set(query.required ?? []);
-  return Object.entries(query.properties ?? {}).map(([name, schema]) => ({
+  return Object.entries(query.properties ?? {}).map(([name, property]) => ({
     name,
     in: 'query',
     required: required.has(name),
-    schema,
+    schema: property,
   }));
+}
+
+/** One entry of the `webhooks` section: what a merchant endpoint receives and what its answer means. */
+function webhook(summary: string, payloadId: string): object {
+  return {
+    post: {
+      operationId: `receive${payloadId}`,
+      summary,
+      description:
+        `Sent to each enabled endpoint of the merchant subscribed to the type. \`${PAYMENTS_SIGNATURE_HEADER}\` ` +
+        'signs the raw body with the endpoint’s secret; verify it before trusting the body. Deliveries are ' +
+        'at least once: deduplicate on `id`, which a retry keeps.',
+      security: [],
+      parameters: [{ $ref: '#/components/parameters/PaymentsSignature' }],
+      requestBody: { required: true, content: json(payloadId) },
+      responses: {
+        '2XX': {
+          description: `Delivered: any 2xx within ${DELIVERY_TIMEOUT_MS / 1000} s. The body is not read.`,
+        },
+        default: {
+          description:
+            'Any other status (redirects included), a timeout or no answer: retried with backoff ' +
+            `(10 s, 30 s, 2 min … 12 h; at most ${DEFAULT_MAX_RECEIVE_COUNT} attempts, about 23 hours), the ` +
+            'same `id`; only endpoints ' +
+            'that have not answered 2xx are retried.',
+        },
+      },
+    },
+  };
 }
 
 /** Builds the OpenAPI 3.1 document of every public route the contract has today. */
 export function buildOpenApi(): object {
   const paymentId = { $ref: '#/components/parameters/PaymentId' };
+  const endpointId = { name: 'id', in: 'path', required: true, schema: inline(webhookEndpointIdSchema) };
   const getPayment: Route = {
     operationId: 'getPayment',
     summary: 'A payment. Another merchant’s payment answers 404, as if it did not exist.',
-    merchant: true,
+    caller: 'merchant',
     parameters: [paymentId],
     ok: { status: 200, description: 'The payment', id: 'Payment' },
-    problems: [...AUTH, 'not-found'],
+    problems: [...AUTH, 'not-found', ...TABLE],
   };
   return {
     openapi: '3.1.0',
@@ -200,7 +399,9 @@ export function buildOpenApi(): object {
       version: 'v1',
       description:
         'Generated from the zod schemas in shared/schemas (`npm run openapi`). Amounts are integers in minor ' +
-        'units; errors are RFC 9457 problem details; unknown fields in a request body answer 400.',
+        'units; errors are RFC 9457 problem details; unknown fields in a request body answer 400. ' +
+        '`webhooks` describes what merchant endpoints receive; the `…EventDetail` components describe the ' +
+        '`detail` of the events on the EventBridge bus `payments`, for consumers.',
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'Local runtime (`npm start`)' }],
     paths: {
@@ -208,7 +409,7 @@ export function buildOpenApi(): object {
         get: operation({
           operationId: 'getHealth',
           summary: 'Liveness',
-          merchant: false,
+          caller: 'public',
           ok: { status: 200, description: 'The API is up', id: 'Health' },
           problems: [],
         }),
@@ -216,20 +417,29 @@ export function buildOpenApi(): object {
       '/v1/payments': {
         post: operation({
           operationId: 'createPayment',
-          summary: 'Create a payment, sent to its channel',
-          merchant: true,
+          summary:
+            'Create a payment, sent to its channel. The risk before-checks may refuse it (422 ' +
+            '`risk-rejected` with `reasons`); its `risk` assessment follows asynchronously.',
+          caller: 'merchant',
           requestBody: { id: 'CreatePaymentRequest', required: true },
           ok: { status: 201, description: 'The payment, created (or replayed)', id: 'Payment' },
-          problems: [...BODY, ...AUTH, 'concurrent-modification', 'idempotency-key-reused', 'risk-rejected'],
+          problems: [
+            ...BODY,
+            ...AUTH,
+            'concurrent-modification',
+            'idempotency-key-reused',
+            'risk-rejected',
+            ...TABLE,
+          ],
           idempotent: { replayedProblems: ['risk-rejected'] },
         }),
         get: operation({
           operationId: 'listPayments',
           summary: 'The merchant’s payments, newest first',
-          merchant: true,
-          parameters: listPaymentsParameters(),
+          caller: 'merchant',
+          parameters: queryParameters(listPaymentsQuery),
           ok: { status: 200, description: 'A page of payments', id: 'PaymentList' },
-          problems: ['validation-error', ...AUTH],
+          problems: ['validation-error', ...AUTH, ...TABLE],
         }),
       },
       '/v1/payments/{id}': { get: operation(getPayment) },
@@ -237,7 +447,7 @@ export function buildOpenApi(): object {
         post: operation({
           operationId: 'createRefund',
           summary: 'Refund a succeeded payment; without `amount`, all that remains refundable',
-          merchant: true,
+          caller: 'merchant',
           parameters: [paymentId],
           requestBody: { id: 'CreateRefundRequest', required: false },
           ok: { status: 201, description: 'The refund, created (or replayed)', id: 'Refund' },
@@ -249,6 +459,7 @@ export function buildOpenApi(): object {
             'concurrent-modification',
             'refund-exceeds-remaining',
             'idempotency-key-reused',
+            ...TABLE,
           ],
           idempotent: {
             replayedProblems: ['not-found', 'payment-not-refundable', 'refund-exceeds-remaining'],
@@ -257,10 +468,58 @@ export function buildOpenApi(): object {
         get: operation({
           operationId: 'listRefunds',
           summary: 'The payment’s refunds, newest first, in one page',
-          merchant: true,
+          caller: 'merchant',
           parameters: [paymentId],
           ok: { status: 200, description: 'The refunds', id: 'RefundList' },
-          problems: [...AUTH, 'not-found'],
+          problems: [...AUTH, 'not-found', ...TABLE],
+        }),
+      },
+      '/v1/payments/{id}/fraud-reports': {
+        post: operation({
+          operationId: 'createFraudReport',
+          summary:
+            'Report a payment as fraud: its customer id, email and IP join the merchant’s blocklists, and ' +
+            'reports of the last 30 days may tighten the merchant’s limits',
+          caller: 'merchant',
+          parameters: [paymentId],
+          requestBody: { id: 'CreateFraudReportRequest', required: true },
+          ok: { status: 201, description: 'The report, created (or replayed)', id: 'FraudReport' },
+          problems: [
+            ...BODY,
+            ...AUTH,
+            'not-found',
+            'concurrent-modification',
+            'idempotency-key-reused',
+            ...TABLE,
+          ],
+          idempotent: { replayedProblems: [] },
+        }),
+      },
+      '/v1/webhook-endpoints': {
+        post: operation({
+          operationId: 'createWebhookEndpoint',
+          summary:
+            'Register an endpoint for the merchant’s payment and refund events; the answer carries its ' +
+            'signing secret, the only time it is shown',
+          caller: 'merchant',
+          requestBody: { id: 'CreateWebhookEndpointRequest', required: true },
+          ok: {
+            status: 201,
+            description: 'The endpoint with its `secret`, created (or replayed)',
+            id: 'WebhookEndpoint',
+          },
+          problems: [...BODY, ...AUTH, 'concurrent-modification', 'idempotency-key-reused', ...TABLE],
+          idempotent: { replayedProblems: [] },
+        }),
+      },
+      '/v1/webhook-endpoints/{id}/deliveries': {
+        get: operation({
+          operationId: 'listWebhookDeliveries',
+          summary: 'The endpoint’s delivery attempts, newest first. Another merchant’s endpoint answers 404.',
+          caller: 'merchant',
+          parameters: [endpointId, ...queryParameters(listWebhookDeliveriesQuery)],
+          ok: { status: 200, description: 'A page of attempts', id: 'WebhookDeliveryList' },
+          problems: ['validation-error', ...AUTH, 'not-found', ...TABLE],
         }),
       },
       '/v1/ops/merchants/{merchantId}/risk-profile': {
@@ -269,26 +528,68 @@ export function buildOpenApi(): object {
           summary:
             'Ops: the merchant’s risk profile, defaults filled (a valid PUT body); the `Risk-Rating` header ' +
             'tells whether fraud reports tighten its limits',
-          merchant: true,
+          caller: 'ops',
           parameters: [merchantIdParameter],
-          ok: { status: 200, description: 'The stored profile', id: 'RiskProfile' },
-          problems: [...AUTH, 'not-found'],
+          ok: {
+            status: 200,
+            description: 'The stored profile',
+            id: 'RiskProfile',
+            headers: { 'Risk-Rating': { $ref: '#/components/headers/RiskRating' } },
+          },
+          problems: [...AUTH, 'not-found', ...TABLE],
         }),
         put: operation({
           operationId: 'putRiskProfile',
-          summary: 'Ops: replace the merchant’s risk profile (absent fields take their defaults)',
-          merchant: true,
+          summary:
+            'Ops: replace the merchant’s risk profile (absent fields take their defaults; `rejectScore` ' +
+            'may not be below `reviewScore`)',
+          caller: 'ops',
           parameters: [merchantIdParameter],
           requestBody: { id: 'RiskProfileRequest', required: true },
           ok: { status: 200, description: 'The profile as stored', id: 'RiskProfile' },
-          problems: [...BODY, ...AUTH, 'not-found'],
+          problems: [...BODY, ...AUTH, 'not-found', ...TABLE],
+        }),
+      },
+      '/v1/ops/merchants/{merchantId}/risk-summary': {
+        get: operation({
+          operationId: 'getRiskSummary',
+          summary: 'Ops: the merchant’s day of risk control (`date`, UTC; default today)',
+          caller: 'ops',
+          parameters: [merchantIdParameter, ...queryParameters(riskSummaryQuery)],
+          ok: { status: 200, description: 'The day’s summary', id: 'RiskSummary' },
+          problems: ['validation-error', ...AUTH, 'not-found', ...TABLE],
+        }),
+      },
+      '/v1/ops/payments/{id}/review': {
+        post: operation({
+          operationId: 'reviewPayment',
+          summary:
+            'Ops: decide a payment held in risk review. `release` lets it go on; `reject` cancels it if ' +
+            'processing, refunds it in full if succeeded. The same decision again changes nothing.',
+          caller: 'ops',
+          parameters: [paymentId],
+          requestBody: { id: 'ReviewPaymentRequest', required: true },
+          ok: {
+            status: 200,
+            description: 'The payment with its `reviewStatus` (`Idempotent-Replayed` on a repeated decision)',
+            id: 'ReviewedPayment',
+            headers: replayedHeader,
+          },
+          problems: [
+            ...BODY,
+            ...AUTH,
+            'not-found',
+            'payment-not-in-review',
+            'concurrent-modification',
+            ...TABLE,
+          ],
         }),
       },
       '/v1/channels/{channel}/callbacks': {
         post: operation({
           operationId: 'receiveChannelCallback',
           summary: `A channel's signed webhook (${SANDBOX_EVENT_TYPES.join(', ')})`,
-          merchant: false,
+          caller: 'public',
           parameters: [
             { name: 'channel', in: 'path', required: true, schema: inline(channelSchema) },
             { $ref: '#/components/parameters/SandboxSignature' },
@@ -305,9 +606,14 @@ export function buildOpenApi(): object {
             'invalid-signature',
             'not-found',
             'unknown-reference',
+            ...TABLE,
           ],
         }),
       },
+    },
+    webhooks: {
+      payment: webhook(`A payment event (${PAYMENT_WEBHOOK_TYPES.join(', ')})`, 'PaymentWebhookEvent'),
+      refund: webhook(`A refund event (${REFUND_WEBHOOK_TYPES.join(', ')})`, 'RefundWebhookEvent'),
     },
     components: {
       schemas: components(),
@@ -331,15 +637,39 @@ export function buildOpenApi(): object {
             'rotation; `t` more than 300 s from now answers 401.',
           schema: inline(z.string().check(z.minLength(1))),
         },
+        PaymentsSignature: {
+          name: PAYMENTS_SIGNATURE_HEADER,
+          in: 'header',
+          required: true,
+          description:
+            '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, the secret being the ' +
+            'endpoint’s. Compare in constant time and refuse a `t` more than 300 s from now.',
+          schema: inline(z.string().check(z.regex(/^t=\d+(,v1=[0-9a-f]{64})+$/))),
+        },
       },
       headers: {
         IdempotentReplayed: {
           description: 'Present when the answer replays the first one given for this Idempotency-Key',
           schema: inline(z.literal('true'), 'output'),
         },
+        RetryAfter: {
+          description: 'Seconds to wait before retrying the request',
+          schema: inline(retryAfterSchema, 'output'),
+        },
+        RiskRating: {
+          description:
+            '`standard`, or `tightened` when the fraud reports of the last 30 days reach the profile’s ' +
+            '`fraudReportThreshold` (every limit then × `tightenedLimitPercent` / 100)',
+          schema: inline(riskRatingHeaderSchema, 'output'),
+        },
       },
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'The merchant API key as a bearer token' },
+        merchantKey: { type: 'http', scheme: 'bearer', description: 'A merchant API key as bearer token' },
+        opsKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An ops API key as bearer token (routes under /v1/ops/); a merchant key answers 403',
+        },
       },
     },
   };

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI document: the committed docs/openapi.json is what the zod schemas build today, it is a
- * valid OpenAPI 3.1 document, and it states the contract's rules (routes, idempotency, strict bodies,
- * amount bounds, problem+json).
+ * valid OpenAPI 3.1 document, and it states the contract's rules (routes, callers, idempotency, strict
+ * bodies, amount bounds, problem+json, 503 with Retry-After), the merchant webhooks and the bus events.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,10 @@ import { describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ValidationError } from '../../shared/http/errors.js';
 import { readIdempotencyKey } from '../../shared/http/idempotency-key.js';
-import { buildOpenApi } from '../../shared/schemas/openapi.js';
+import { PUBLISHED_DETAIL_TYPES } from '../../shared/schemas/events.js';
+import { buildOpenApi, eventDetailComponent } from '../../shared/schemas/openapi.js';
+import { WEBHOOK_EVENT_TYPES } from '../../shared/schemas/webhooks.js';
+import { signPayload } from '../../shared/webhooks/signature.js';
 
 type Json = Record<string, any>;
 
@@ -31,13 +34,39 @@ function parametersOf(doc: Json, path: string, method: string): Json[] {
   return (doc.paths[path][method].parameters ?? []).map((p: Json) => deref(doc, p));
 }
 
+/** Every route of the stack (infra/constructs: api, channels, risk, risk-consumer, webhooks). */
 const CONTRACT_ROUTES: Record<string, string[]> = {
   '/health': ['get'],
   '/v1/payments': ['get', 'post'],
   '/v1/payments/{id}': ['get'],
   '/v1/payments/{id}/refunds': ['get', 'post'],
+  '/v1/payments/{id}/fraud-reports': ['post'],
+  '/v1/webhook-endpoints': ['post'],
+  '/v1/webhook-endpoints/{id}/deliveries': ['get'],
+  '/v1/ops/merchants/{merchantId}/risk-profile': ['get', 'put'],
+  '/v1/ops/merchants/{merchantId}/risk-summary': ['get'],
+  '/v1/ops/payments/{id}/review': ['post'],
   '/v1/channels/{channel}/callbacks': ['post'],
 };
+
+/** The POSTs that create something, so require `Idempotency-Key` (contract: Idempotency). */
+const CREATING_POSTS = new Set([
+  'post /v1/payments',
+  'post /v1/payments/{id}/refunds',
+  'post /v1/payments/{id}/fraud-reports',
+  'post /v1/webhook-endpoints',
+]);
+
+function* operations(): Generator<[path: string, method: string, operation: Json]> {
+  for (const [path, methods] of Object.entries(CONTRACT_ROUTES)) {
+    for (const method of methods) yield [path, method, built.paths[path][method]];
+  }
+}
+
+function callerOf(path: string): 'public' | 'ops' | 'merchant' {
+  if (path === '/health' || path.startsWith('/v1/channels/')) return 'public';
+  return path.startsWith('/v1/ops/') ? 'ops' : 'merchant';
+}
 
 describe('OpenAPI document', () => {
   it('is committed as generated from the current zod schemas', () => {
@@ -61,10 +90,10 @@ describe('OpenAPI document', () => {
     assert.doesNotThrow(() => validator.resolveRefs());
   });
 
-  it('describes every route of the contract with its methods', () => {
+  it('describes every route of the stack with its methods, and no other', () => {
     // Assess
+    assert.deepEqual(Object.keys(built.paths).sort(), Object.keys(CONTRACT_ROUTES).sort());
     for (const [path, methods] of Object.entries(CONTRACT_ROUTES)) {
-      assert.ok(built.paths[path], `${path} is missing`);
       const documented = Object.keys(built.paths[path]).sort();
       assert.deepEqual(documented, methods, path);
     }
@@ -72,13 +101,115 @@ describe('OpenAPI document', () => {
 
   it('requires Idempotency-Key on the creating POSTs and on nothing else', () => {
     // Assess
-    for (const [path, methods] of Object.entries(CONTRACT_ROUTES)) {
-      for (const method of methods) {
-        const key = parametersOf(built, path, method).find((p) => p.name === 'Idempotency-Key');
-        const creates = method === 'post' && path.startsWith('/v1/payments');
-        assert.equal(key?.in, creates ? 'header' : undefined, `${method} ${path}`);
-        if (creates) assert.equal(key?.required, true, `${method} ${path}`);
+    for (const [path, method] of operations()) {
+      const key = parametersOf(built, path, method).find((p) => p.name === 'Idempotency-Key');
+      const creates = CREATING_POSTS.has(`${method} ${path}`);
+      assert.equal(key?.in, creates ? 'header' : undefined, `${method} ${path}`);
+      if (creates) assert.equal(key?.required, true, `${method} ${path}`);
+    }
+  });
+
+  it('lets every route but /health answer 503 service-unavailable with Retry-After', () => {
+    // Assess
+    for (const [path, method, operation] of operations()) {
+      const unavailable = operation.responses['503'];
+      if (path === '/health') {
+        assert.equal(unavailable, undefined);
+        continue;
       }
+      assert.match(unavailable?.description ?? '', /`service-unavailable`/, `${method} ${path}`);
+      const retryAfter = deref(built, unavailable.headers['Retry-After']);
+      assert.equal(retryAfter.schema.type, 'integer', `${method} ${path}`);
+    }
+  });
+
+  it('documents the 422 risk-rejected of a create with its reasons, replayed like the first answer', () => {
+    // Prepare
+    const refused = built.paths['/v1/payments'].post.responses['422'];
+    // Act
+    const problem = deref(built, refused.content['application/problem+json'].schema);
+    // Assess
+    assert.match(refused.description, /`risk-rejected`/);
+    assert.ok(refused.headers['Idempotent-Replayed']);
+    assert.deepEqual(problem.properties.reasons, { type: 'array', items: { type: 'string' } });
+    const payment = deref(built, built.components.schemas.Payment.properties.risk);
+    assert.deepEqual(payment.required, ['score', 'decision', 'reasons', 'assessedAt']);
+  });
+
+  it('answers each risk and webhook route with the statuses its handler can give', () => {
+    // Prepare
+    const statuses = (path: string, method: string) =>
+      Object.keys(built.paths[path][method].responses).map(Number);
+    // Assess
+    assert.deepEqual(
+      statuses('/v1/ops/payments/{id}/review', 'post'),
+      [200, 400, 401, 403, 404, 409, 415, 503],
+    );
+    assert.deepEqual(
+      statuses('/v1/payments/{id}/fraud-reports', 'post'),
+      [201, 400, 401, 403, 404, 409, 415, 422, 503],
+    );
+    assert.deepEqual(
+      statuses('/v1/ops/merchants/{merchantId}/risk-summary', 'get'),
+      [200, 400, 401, 403, 404, 503],
+    );
+    assert.deepEqual(statuses('/v1/webhook-endpoints', 'post'), [201, 400, 401, 403, 409, 415, 422, 503]);
+    assert.deepEqual(
+      statuses('/v1/webhook-endpoints/{id}/deliveries', 'get'),
+      [200, 400, 401, 403, 404, 503],
+    );
+    assert.match(
+      built.paths['/v1/ops/payments/{id}/review'].post.responses['409'].description,
+      /payment-not-in-review/,
+    );
+  });
+
+  it('states the Risk-Rating header in the form the risk-profile route writes it', () => {
+    // Prepare
+    const ok = built.paths['/v1/ops/merchants/{merchantId}/risk-profile'].get.responses['200'];
+    // Act
+    const pattern = new RegExp(deref(built, ok.headers['Risk-Rating']).schema.pattern);
+    // Assess
+    assert.ok(pattern.test('standard; fraud-reports-30d=0'));
+    assert.ok(pattern.test('tightened; fraud-reports-30d=12'));
+    assert.ok(!pattern.test('lenient; fraud-reports-30d=1'));
+  });
+
+  it('describes what merchant endpoints receive: every webhook type, signed with Payments-Signature', () => {
+    // Prepare
+    const entries = Object.values<Json>(built.webhooks).map((w) => w.post);
+    // Act
+    const types = entries.flatMap((post) => {
+      const payload = deref(built, post.requestBody.content['application/json'].schema);
+      assert.deepEqual(payload.required, ['id', 'type', 'createdAt', 'data']);
+      return payload.properties.type.enum as string[];
+    });
+    // Assess
+    assert.deepEqual(types.sort(), [...WEBHOOK_EVENT_TYPES].sort());
+    for (const post of entries) {
+      const signature = deref(built, post.parameters[0]);
+      assert.deepEqual(
+        [signature.name, signature.in, signature.required],
+        ['Payments-Signature', 'header', true],
+      );
+      assert.match(signPayload('whsec_test', 1_700_000_000, '{}'), new RegExp(signature.schema.pattern));
+      assert.ok(post.responses['2XX'] && post.responses.default);
+      assert.deepEqual(post.security, []);
+    }
+  });
+
+  it('describes the detail of every event on the bus, for consumers', () => {
+    // Assess
+    for (const detailType of PUBLISHED_DETAIL_TYPES) {
+      const detail = built.components.schemas[eventDetailComponent(detailType)];
+      assert.ok(detail, detailType);
+      assert.deepEqual(
+        detail.required,
+        ['eventId', 'occurredAt', 'merchantId', 'version', 'data'],
+        detailType,
+      );
+      // Consumers ignore fields they do not know: no schema of an event forbids them.
+      assert.equal(detail.additionalProperties, undefined, detailType);
     }
   });
 
@@ -123,28 +254,28 @@ describe('OpenAPI document', () => {
 
   it('answers errors as application/problem+json and successes as application/json', () => {
     // Assess
-    for (const [path, methods] of Object.entries(CONTRACT_ROUTES)) {
-      for (const method of methods) {
-        for (const [status, response] of Object.entries<Json>(built.paths[path][method].responses)) {
-          const types = Object.keys(response.content);
-          const expected = Number(status) >= 400 ? 'application/problem+json' : 'application/json';
-          assert.deepEqual(types, [expected], `${method} ${path} ${status}`);
-        }
+    for (const [path, method, operation] of operations()) {
+      for (const [status, response] of Object.entries<Json>(operation.responses)) {
+        const types = Object.keys(response.content);
+        const expected = Number(status) >= 400 ? 'application/problem+json' : 'application/json';
+        assert.deepEqual(types, [expected], `${method} ${path} ${status}`);
       }
     }
   });
 
-  it('secures merchant routes with the API key as bearer token, and neither /health nor callbacks', () => {
+  it('secures merchant routes with a merchant key and /v1/ops/ with an ops key, as bearer tokens', () => {
     // Assess
-    const { type, scheme } = built.components.securitySchemes.apiKey;
-    assert.deepEqual({ type, scheme }, { type: 'http', scheme: 'bearer' });
-    for (const [path, methods] of Object.entries(CONTRACT_ROUTES)) {
-      for (const method of methods) {
-        const operation = built.paths[path][method];
-        const merchant = path.startsWith('/v1/payments');
-        assert.deepEqual(operation.security, merchant ? [{ apiKey: [] }] : [], `${method} ${path}`);
-        assert.equal('401' in operation.responses, path !== '/health', `${method} ${path}`);
-      }
+    for (const name of ['merchantKey', 'opsKey']) {
+      const { type, scheme } = built.components.securitySchemes[name];
+      assert.deepEqual({ type, scheme }, { type: 'http', scheme: 'bearer' }, name);
+    }
+    const security = { merchant: [{ merchantKey: [] }], ops: [{ opsKey: [] }], public: [] };
+    for (const [path, method, operation] of operations()) {
+      const caller = callerOf(path);
+      assert.deepEqual(operation.security, security[caller], `${method} ${path}`);
+      assert.equal('401' in operation.responses, path !== '/health', `${method} ${path}`);
+      // A key of the other role answers 403.
+      assert.equal('403' in operation.responses, caller !== 'public', `${method} ${path}`);
     }
   });
 
