@@ -24,7 +24,6 @@ import {
   PAYMENT_ID_PREFIX,
   type PaymentItem,
   paymentFromItem,
-  type RefusalItem,
   requireSlot,
   type SlotItem,
   type StoredAnswer,
@@ -32,6 +31,7 @@ import {
 } from '../items.js';
 import { GSI1, keys } from '../keys.js';
 import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
+import { putRefusal } from './refusals.js';
 import { counterWrites } from './risk-counters.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
@@ -41,7 +41,6 @@ const BATCH_GET_ATTEMPTS = 5;
 /** Attempts of a counted create whose transaction keeps colliding with concurrent creates. */
 export const COUNTED_CREATE_ATTEMPTS = 10;
 /** Stored refusals are replayable for at least the contract's 24 hours. */
-const REFUSAL_TTL_SECONDS = 24 * 60 * 60;
 
 export class DynamoPaymentStore implements PaymentStore {
   constructor(private readonly table: TableContext) {}
@@ -140,32 +139,9 @@ export class DynamoPaymentStore implements PaymentStore {
    */
   async refuse(input: CreatePaymentInput, problem: Problem): Promise<StoredAnswer<Payment | Problem>> {
     const slot = idempotencySlot(input.merchantId, input.idempotencyKey);
-    const item: RefusalItem = {
-      ...keys.object(slot),
-      entity: 'refusal',
-      merchantId: input.merchantId,
-      status: problem.status,
-      body: JSON.stringify(problem),
-      requestFingerprint: input.requestFingerprint,
-      createdAt: input.now.toISOString(),
-      expiresAt: Math.floor(input.now.getTime() / 1000) + REFUSAL_TTL_SECONDS,
-    };
-    try {
-      const out = await this.table.client.send(
-        new PutItemCommand({
-          TableName: this.table.tableName,
-          Item: marshall(item),
-          ConditionExpression: 'attribute_not_exists(PK)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'storeRefusal', out.ConsumedCapacity);
-      return { status: problem.status, body: problem, replayed: false };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return this.replay(slot, input, error.Item ? unmarshall(error.Item) : undefined, error);
-    }
+    const result = await putRefusal(this.table, slot, input, problem);
+    if (result.stored) return { status: problem.status, body: problem, replayed: false };
+    return this.replay(slot, input, result.existing, undefined);
   }
 
   /** The answer for a taken slot: the same request → its first answer; another one → key reused. */

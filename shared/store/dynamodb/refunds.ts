@@ -8,7 +8,6 @@
  * conditions are the guard. Refusals (404, 409, 422) are stored at the slot with a 24 h TTL.
  */
 import {
-  PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -24,7 +23,6 @@ import {
   REFUND_ID_PREFIX,
   type RefundItem,
   type RefundRequestItem,
-  type RefusalItem,
   refundFromItem,
   type SlotItem,
   type StoredAnswer,
@@ -34,12 +32,12 @@ import {
 import { keys } from '../keys.js';
 import type { CreateRefundInput, RefundStore } from '../ports.js';
 import { DynamoPaymentStore } from './payments.js';
+import { putRefusal } from './refusals.js';
 import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext } from './table.js';
 
 /** Attempts when transactions collide (TransactionConflict) or the payment moved under us. */
 export const REFUND_ATTEMPTS = 8;
 /** Stored refusals are replayable for at least the contract's 24 hours. */
-export const REFUSAL_TTL_SECONDS = 24 * 60 * 60;
 
 export class DynamoRefundStore implements RefundStore {
   private readonly payments: DynamoPaymentStore;
@@ -192,33 +190,9 @@ export class DynamoRefundStore implements RefundStore {
 
   /** Stores a business refusal at the slot so a retry replays it; a taken slot replays instead. */
   private async refuse(slot: string, input: CreateRefundInput, body: Problem): Promise<StoredAnswer> {
-    const item: RefusalItem = {
-      ...keys.object(slot),
-      entity: 'refusal',
-      merchantId: input.merchantId,
-      status: body.status,
-      body: JSON.stringify(body),
-      requestFingerprint: input.requestFingerprint,
-      createdAt: input.now.toISOString(),
-      expiresAt: Math.floor(input.now.getTime() / 1000) + REFUSAL_TTL_SECONDS,
-    };
-    try {
-      const out = await this.table.client.send(
-        new PutItemCommand({
-          TableName: this.table.tableName,
-          Item: marshall(item),
-          ConditionExpression: 'attribute_not_exists(PK)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'storeRefusal', out.ConsumedCapacity);
-      return { status: body.status, body, replayed: false };
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      const existing = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-      return this.replay(slot, input, existing ? unmarshall(existing) : undefined);
-    }
+    const result = await putRefusal(this.table, slot, input, body);
+    if (result.stored) return { status: body.status, body, replayed: false };
+    return this.replay(slot, input, result.existing);
   }
 
   private async replay(slot: string, input: CreateRefundInput, item: Record<string, unknown> | undefined) {
