@@ -11,17 +11,18 @@ import { keys } from './keys.js';
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z#pay_[a-z2-7]{26}$/;
 const SLOT = /^[a-z2-7]{26}$/;
 
-/** Encodes the index position after which the next page starts. */
-export function encodeCursor(merchantId: string, gsi1sk: string, paymentPk: string): string {
-  const slot = paymentPk.slice('OBJ#'.length);
-  return Buffer.from(JSON.stringify([1, merchantId, gsi1sk, slot]), 'utf8').toString('base64url');
+const VERSION = 1;
+
+/** A versioned list of fields as an opaque base64url string (every list cursor of the API). */
+export function encodeOpaque(fields: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify([VERSION, ...fields]), 'utf8').toString('base64url');
 }
 
 /**
- * Decodes a cursor into GSI1's `ExclusiveStartKey`.
- * @throws InvalidCursorError when it is malformed, tampered with, or another merchant's.
+ * The `count` fields of a cursor made by `encodeOpaque`, unchecked beyond their number.
+ * @throws InvalidCursorError when it is not one of ours.
  */
-export function decodeCursor(cursor: string, merchantId: string): Item {
+export function decodeOpaque(cursor: string, count: number): unknown[] {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
@@ -29,10 +30,23 @@ export function decodeCursor(cursor: string, merchantId: string): Item {
   } catch {
     throw new InvalidCursorError('not a cursor this API issued');
   }
-  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== 1) {
+  if (!Array.isArray(parsed) || parsed.length !== count + 1 || parsed[0] !== VERSION) {
     throw new InvalidCursorError('not a cursor this API issued');
   }
-  const [, owner, gsi1sk, slot] = parsed as unknown[];
+  return parsed.slice(1);
+}
+
+/** Encodes the index position after which the next page starts. */
+export function encodeCursor(merchantId: string, gsi1sk: string, paymentPk: string): string {
+  return encodeOpaque([merchantId, gsi1sk, paymentPk.slice('OBJ#'.length)]);
+}
+
+/**
+ * Decodes a cursor into GSI1's `ExclusiveStartKey`.
+ * @throws InvalidCursorError when it is malformed, tampered with, or another merchant's.
+ */
+export function decodeCursor(cursor: string, merchantId: string): Item {
+  const [owner, gsi1sk, slot] = decodeOpaque(cursor, 3);
   if (typeof gsi1sk !== 'string' || !SORT_KEY.test(gsi1sk) || typeof slot !== 'string' || !SLOT.test(slot)) {
     throw new InvalidCursorError('not a cursor this API issued');
   }

@@ -6,6 +6,7 @@
  * `rejectScore` and `reviewScore`.
  */
 import type { RiskDecision, RiskProfile } from '../../schemas/risk-profile.js';
+import type { PaymentToCheck } from './before.js';
 import { matchesBlocklist, normalizeCustomerId, normalizeEmail } from './near-miss.js';
 
 /** Stable reason codes, in the order an assessment lists them. */
@@ -20,17 +21,8 @@ export const RISK_REASONS = [
 ] as const;
 export type RiskReason = (typeof RISK_REASONS)[number];
 
-/** What of a payment the score looks at. */
-export interface ScoredPayment {
-  readonly amount: number;
-  readonly currency: string;
-  readonly customer?: {
-    readonly id?: string;
-    readonly email?: string;
-    readonly ip?: string;
-    readonly country?: string;
-  } | null;
-}
+/** What of a payment the score looks at: the same fields as the before-checks. */
+export type ScoredPayment = PaymentToCheck;
 
 /** The customer's payments before this one (by customer id). */
 export interface CustomerHistory {

@@ -7,6 +7,7 @@
 import { BatchGetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { WebhookDelivery, WebhookEventType } from '../../schemas/webhooks.js';
+import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { InvalidCursorError } from '../errors.js';
 import { keys, WEBHOOK_DELIVERY_PREFIX } from '../keys.js';
 import type { Page } from '../ports.js';
@@ -178,21 +179,11 @@ export class DynamoWebhookDeliveryStore {
 }
 
 function encodeDeliveryCursor(endpointId: string, sk: string): string {
-  return Buffer.from(JSON.stringify([1, endpointId, sk]), 'utf8').toString('base64url');
+  return encodeOpaque([endpointId, sk]);
 }
 
 function decodeDeliveryCursor(cursor: string, endpointId: string): Item {
-  let parsed: unknown;
-  try {
-    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('not a cursor this API issued');
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== 1) {
-    throw new InvalidCursorError('not a cursor this API issued');
-  }
-  const [, owner, sk] = parsed as unknown[];
+  const [owner, sk] = decodeOpaque(cursor, 2);
   if (typeof sk !== 'string' || !DELIVERY_SK.test(sk))
     throw new InvalidCursorError('not a cursor this API issued');
   if (owner !== endpointId) throw new InvalidCursorError('issued for another endpoint');
