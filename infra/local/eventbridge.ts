@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { AwsError, type AwsJsonServer, startAwsJsonServer } from './aws-json.js';
 import { matchesPattern, type Pattern } from './filter-pattern.js';
 import type { Logger } from './log.js';
+import type { LocalMetering } from './metering.js';
 import type { LocalQueue, SqsBroker } from './sqs.js';
 
 export interface EventTarget {
@@ -66,6 +67,8 @@ export interface EventBridgeOptions {
   readonly archives: readonly EventArchive[];
   readonly broker: SqsBroker;
   readonly log: Logger;
+  /** Counts PutEvents entries, archived bytes and rule deliveries when given (the bench). */
+  readonly metering?: LocalMetering;
 }
 
 type Entry = Record<string, unknown>;
@@ -150,6 +153,12 @@ export class EventBridge {
       if ('ErrorCode' in result) failed += 1;
       return result;
     });
+    this.options.metering?.putEvents(
+      (entries as Entry[]).map((e, i) => ({
+        bytes: entrySize(e ?? {}),
+        accepted: !('ErrorCode' in (results[i] as ResultEntry)),
+      })),
+    );
     return { FailedEntryCount: failed, Entries: results };
   }
 
@@ -196,12 +205,15 @@ export class EventBridge {
   }
 
   private dispatch(bus: EventBus, event: BusEvent): void {
+    let archivedBytes = 0;
     for (const archive of this.options.archives) {
       if (archive.busName !== bus.name) continue;
       if (archive.pattern && !matchesPattern(archive.pattern, event)) continue;
       this.archived.get(archive.name)?.push(event);
       if (archive.file) appendFileSync(archive.file, `${JSON.stringify(event)}\n`);
+      if (this.options.metering) archivedBytes += Buffer.byteLength(JSON.stringify(event));
     }
+    this.options.metering?.eventAccepted(event, archivedBytes);
     for (const rule of this.options.rules) {
       if (rule.busName !== bus.name || !rule.enabled || !matchesPattern(rule.pattern, event)) continue;
       for (const target of rule.targets) {
@@ -211,6 +223,7 @@ export class EventBridge {
             ? JSON.stringify(atPath(event, target.inputPath) ?? null)
             : JSON.stringify(event));
         this.options.broker.send(target.queue, { body });
+        this.options.metering?.ruleDelivery(Buffer.byteLength(body));
         this.options.log.info(
           `event ${event['detail-type']} ${event.id} → rule ${rule.name} → ${target.queue.config.name}`,
         );

@@ -16,6 +16,7 @@ import {
 import { gatewayError, type HttpResponse, INTERNAL_SERVER_ERROR, mapLambdaResult } from './http-response.js';
 import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
+import type { LocalMetering } from './metering.js';
 import { type Route, RouteTable } from './routes.js';
 
 /** API Gateway's payload limit for HTTP APIs. */
@@ -29,6 +30,8 @@ export interface HttpApiOptions {
   readonly apiId: string;
   readonly accountId: string;
   readonly region: string;
+  /** Counts requests per route when given (the bench). */
+  readonly metering?: LocalMetering;
 }
 
 export interface HttpApi {
@@ -123,6 +126,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const match = table.match(method, rawPath);
     if (!match) return gatewayError(404, 'Not Found');
     const { routeKey, target } = match.route;
+    options.metering?.apiRequest(routeKey);
 
     let authorizerContext: Record<string, unknown> | undefined;
     if (target.authorizer) {

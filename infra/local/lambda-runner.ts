@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { FunctionSpec } from './functions.js';
 import type { LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
 import type { Logger } from './log.js';
+import type { LocalMetering } from './metering.js';
 
 export type InvokeResult =
   | { readonly ok: true; readonly payload: unknown; readonly requestId: string; readonly durationMs: number }
@@ -26,6 +27,8 @@ export interface LambdaRunnerOptions {
   /** Upper bound of concurrent environments per function (Lambda's reserved concurrency, roughly). */
   readonly maxConcurrency?: number;
   readonly invokedFunctionArn: string;
+  /** Counts invocations, handler durations and cold starts when given (the bench). */
+  readonly metering?: LocalMetering;
 }
 
 const WORKER_URL = new URL('./lambda-worker.ts', import.meta.url);
@@ -143,11 +146,19 @@ export class LambdaFunction {
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
+    const metering = this.options.metering;
+    metering?.invocationStarted();
+    const invokeStarted = performance.now();
     const outcome = await Promise.race([
       env.invoke(JSON.stringify(event ?? null), requestId, Date.now() + timeoutMs),
       timedOut,
     ]);
     clearTimeout(timer);
+    metering?.invocationEnded(
+      this.spec,
+      performance.now() - invokeStarted,
+      outcome !== 'timeout' && 'type' in outcome && outcome.type === 'result',
+    );
     if (outcome === 'timeout') {
       // Lambda freezes and discards a sandbox that timed out; so do we.
       this.discard(env);
@@ -185,6 +196,7 @@ export class LambdaFunction {
       if (env && !env.dead) return env;
       if (!env && this.all.size < (this.options.maxConcurrency ?? 10)) {
         const created = new Environment(this.spec, this.options);
+        this.options.metering?.coldStart(this.spec);
         this.all.add(created);
         return created;
       }

@@ -18,6 +18,7 @@ import { functionSpec } from './functions.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
 import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
 import { createLogger, type Logger } from './log.js';
+import type { LocalMetering } from './metering.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
 import { paymentsTable, seedCredentials } from './seed.js';
@@ -49,6 +50,17 @@ export interface LocalRuntimeOptions {
   readonly assemblyDir?: string;
   readonly stackName?: string;
   readonly log?: Logger;
+  /**
+   * Counts what the emulated services would bill (API requests, invocations and durations, PutEvents
+   * entries, SQS requests); the bench passes one. Absent, nothing is counted.
+   */
+  readonly metering?: LocalMetering;
+  /**
+   * Puts something between the functions and DynamoDB Local: given DynamoDB Local's endpoint and a
+   * function, returns the endpoint that function uses (the bench's capacity-metering proxy). The
+   * runtime's own clients (tables, seeding, stream polling) keep the direct endpoint.
+   */
+  readonly functionsDynamoEndpoint?: (dynamoEndpoint: string, functionLogicalId: string) => Promise<string>;
 }
 
 export interface LocalRuntime {
@@ -138,7 +150,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             `after ${from.config.redrivePolicy?.maxReceiveCount} receives`,
         ),
     });
-    const sqsServer = await startSqsEndpoint(broker, log);
+    const metering = options.metering;
+    const sqsServer = await startSqsEndpoint(broker, log, undefined, metering);
     cleanups.push(async () => {
       broker.stop();
       await sqsServer.close();
@@ -159,6 +172,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       archives,
       broker,
       log,
+      ...(metering ? { metering } : {}),
     });
     const eventsServer = await startEventBridgeEndpoint(bridge, log);
     cleanups.push(() => eventsServer.close());
@@ -195,7 +209,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const functions = new Map<string, LambdaFunction>();
     for (const logicalId of wired) {
       const spec = functionSpec(loaded, ctx, logicalId, {
-        dynamoEndpoint: dynamo.endpoint,
+        dynamoEndpoint: options.functionsDynamoEndpoint
+          ? await options.functionsDynamoEndpoint(dynamo.endpoint, logicalId)
+          : dynamo.endpoint,
         endpoints,
         overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
       });
@@ -204,6 +220,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         new LambdaFunction(spec, {
           log,
           invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
+          ...(metering ? { metering } : {}),
         }),
       );
     }
@@ -234,6 +251,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       apiId: createHash('sha256').update(apiLogicalId).digest('hex').slice(0, 10),
       accountId: LOCAL_ACCOUNT,
       region: LOCAL_REGION,
+      ...(metering ? { metering } : {}),
     });
     apiUrl = http.url;
     cleanups.push(() => http.close());
@@ -286,6 +304,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         region: LOCAL_REGION,
         invoke: (event) => invoke(mapping.functionLogicalId, event),
         log,
+        ...(metering ? { metering } : {}),
       });
     });
     for (const p of pollers) p.start();

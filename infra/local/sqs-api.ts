@@ -5,6 +5,7 @@
  */
 import { AwsError, type AwsJsonServer, startAwsJsonServer } from './aws-json.js';
 import type { Logger } from './log.js';
+import type { LocalMetering } from './metering.js';
 import {
   invalidParameter,
   type LocalQueue,
@@ -394,6 +395,8 @@ export async function startSqsEndpoint(
   broker: SqsBroker,
   log: Logger,
   port?: number,
+  /** Counts the calls by action when given (the bench). */
+  metering?: LocalMetering,
 ): Promise<AwsJsonServer> {
   const actions: Record<string, (input: Input) => unknown> = sqsActions(broker);
   const server = await startAwsJsonServer({
@@ -414,6 +417,7 @@ export async function startSqsEndpoint(
           'AWS.SimpleQueueService.UnsupportedOperation',
         );
       }
+      metering?.sqsApiCall(action, Buffer.byteLength(JSON.stringify(input)));
       return run(input);
     },
   });

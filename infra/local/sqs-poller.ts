@@ -11,6 +11,7 @@ import type { SqsMapping } from './event-wiring.js';
 import { matchesAnyPattern } from './filter-pattern.js';
 import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
+import type { LocalMetering } from './metering.js';
 import type { LocalQueue, SqsBroker, SqsMessage } from './sqs.js';
 
 export interface LambdaSqsRecord {
@@ -105,6 +106,8 @@ export interface SqsPollerOptions {
   readonly log: Logger;
   /** Long-poll wait per receive, seconds (Lambda uses 20). */
   readonly waitTimeSeconds?: number;
+  /** Counts receives (empty or not) and deletes when given (the bench). */
+  readonly metering?: LocalMetering;
 }
 
 export class SqsPoller {
@@ -153,6 +156,7 @@ export class SqsPoller {
       waitTimeSeconds: this.options.waitTimeSeconds ?? 20,
       signal,
     });
+    this.options.metering?.pollerReceive(first);
     const batch = [...first];
     if (batch.length === 0 || mapping.maximumBatchingWindowInSeconds === 0) return batch;
     const deadline = Date.now() + mapping.maximumBatchingWindowInSeconds * 1000;
@@ -164,6 +168,7 @@ export class SqsPoller {
         waitTimeSeconds: Math.min(20, Math.ceil(remaining / 1000)),
         signal: AbortSignal.any([signal, AbortSignal.timeout(remaining)]),
       });
+      this.options.metering?.pollerReceive(more);
       batch.push(...more);
     }
     return batch;
@@ -178,11 +183,13 @@ export class SqsPoller {
       if (matchesAnyPattern(mapping.filters, filterView(record))) selected.push(record);
       else broker.delete(queue, record.receiptHandle);
     }
+    this.options.metering?.pollerDelete(records.length - selected.length);
     if (selected.length === 0) return;
     const result = await this.options.invoke({ Records: selected });
     if (this.stopped && !result.ok) return;
     const done = succeededRecords(selected, result, mapping.reportBatchItemFailures);
     for (const record of done) broker.delete(queue, record.receiptHandle);
+    this.options.metering?.pollerDelete(done.length);
     const failed = selected.length - done.length;
     if (failed > 0) {
       log.info(
