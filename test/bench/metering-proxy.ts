@@ -13,10 +13,17 @@ export interface Tally {
   readUnits: number;
   /** Capacity units by operation, including index units. */
   unitsByOperation: Record<string, number>;
+  /**
+   * Calls DynamoDB refused, by `operation error` (e.g. `PutItem ConditionalCheckFailedException`). A
+   * failed conditional write still consumes write units in AWS; DynamoDB does not report them.
+   */
+  failures: Record<string, number>;
+  /** Units and calls by caller, when the caller's endpoint carries a `/<caller>` path (see `endpointFor`). */
+  byCaller: Record<string, { writeUnits: number; readUnits: number; calls: Record<string, number> }>;
 }
 
 export function emptyTally(): Tally {
-  return { calls: {}, writeUnits: 0, readUnits: 0, unitsByOperation: {} };
+  return { calls: {}, writeUnits: 0, readUnits: 0, unitsByOperation: {}, failures: {}, byCaller: {} };
 }
 
 const WRITE_OPERATIONS = new Set([
@@ -39,6 +46,8 @@ function unitsOf(consumed: Consumed | Consumed[] | undefined): number {
 
 export interface MeteringProxy {
   readonly endpoint: string;
+  /** The endpoint for one caller: its calls are tallied under `byCaller[caller]` too. */
+  endpointFor(caller: string): string;
   tally: Tally;
   reset(): void;
   close(): Promise<void>;
@@ -60,8 +69,10 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
         body = Buffer.from(JSON.stringify(json));
       }
       const headers = { ...req.headers, 'content-length': String(body.length), host: upstream.host };
+      // A caller's endpoint may carry its name as the path (`endpointFor`); DynamoDB is served at `/`.
+      const caller = decodeURIComponent((req.url ?? '/').split('?')[0]?.replace(/^\/+|\/+$/g, '') ?? '');
       const up = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: '/', headers },
         (upRes) => {
           const out: Buffer[] = [];
           upRes.on('data', (c: Buffer) => out.push(c));
@@ -69,14 +80,33 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
             const payload = Buffer.concat(out);
             const t = state.tally;
             t.calls[operation] = (t.calls[operation] ?? 0) + 1;
+            if (caller && !t.byCaller[caller])
+              t.byCaller[caller] = { writeUnits: 0, readUnits: 0, calls: {} };
+            const by = caller ? t.byCaller[caller] : undefined;
+            if (by) by.calls[operation] = (by.calls[operation] ?? 0) + 1;
             if ((upRes.statusCode ?? 500) < 300 && payload.length > 0) {
               const parsed = JSON.parse(payload.toString('utf8')) as {
                 ConsumedCapacity?: Consumed | Consumed[];
               };
               const units = unitsOf(parsed.ConsumedCapacity);
               t.unitsByOperation[operation] = (t.unitsByOperation[operation] ?? 0) + units;
-              if (WRITE_OPERATIONS.has(operation)) t.writeUnits += units;
-              else t.readUnits += units;
+              if (WRITE_OPERATIONS.has(operation)) {
+                t.writeUnits += units;
+                if (by) by.writeUnits += units;
+              } else {
+                t.readUnits += units;
+                if (by) by.readUnits += units;
+              }
+            } else if ((upRes.statusCode ?? 500) >= 300) {
+              let type = `HTTP ${upRes.statusCode}`;
+              try {
+                const error = JSON.parse(payload.toString('utf8')) as { __type?: string };
+                type = error.__type?.split('#').pop() ?? type;
+              } catch {
+                // Not JSON: keep the status.
+              }
+              const key = `${operation} ${type}`;
+              t.failures[key] = (t.failures[key] ?? 0) + 1;
             }
             const { 'content-length': _, ...rest } = upRes.headers;
             res.writeHead(upRes.statusCode ?? 500, { ...rest, 'content-length': String(payload.length) });
@@ -96,6 +126,7 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    endpointFor: (caller: string) => `http://127.0.0.1:${port}/${encodeURIComponent(caller)}`,
     get tally() {
       return state.tally;
     },

@@ -6,17 +6,33 @@
  *   PutItem to the same DynamoDB Local, interleaved so both see the same machine state;
  * - DynamoDB write (and read) units per create + capture lifecycle, metered by a proxy that asks DynamoDB
  *   for ReturnConsumedCapacity on every call the shipped bundles make;
- * - bundle size of every function and its cold import time (fresh Node process each time).
+ * - bundle size of every function and its cold import time (fresh Node process each time);
+ * - full lifecycles through the local runtime (test/bench/lifecycle.ts): API requests, Lambda
+ *   invocations and durations, EventBridge events, SQS requests and DynamoDB units per lifecycle, the
+ *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $9 goal, and
+ *   the latency from the create response to RiskAssessed on the bus.
+ *
+ * `--no-synth` reuses cdk.out; `--lifecycle-only` measures only the lifecycles and keeps the other
+ * figures of the last results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { createPaymentsTable, LOCAL_CREDENTIALS, localClient } from '../support/dynamodb.js';
+import {
+  costPerMillion,
+  gbSeconds,
+  idlePollingPerHour,
+  loadPrices,
+  PRICE_FILE,
+  xrayReservoirPer30Days,
+} from './cost.js';
+import { measureLifecycles, perLifecycle } from './lifecycle.js';
 import { startMeteringProxy } from './metering-proxy.js';
 import { round, summarize } from './stats.js';
 import { type BundledFunction, bundledFunctions } from './template-functions.js';
@@ -24,6 +40,13 @@ import { type BundledFunction, bundledFunctions } from './template-functions.js'
 const args = new Set(process.argv.slice(2));
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 1500);
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 100);
+/** Full lifecycles through the local runtime, after a warm-up. */
+const RUNTIME_LIFECYCLES = Number(process.env.BENCH_RUNTIME_LIFECYCLES ?? 50);
+const RUNTIME_WARMUP = Number(process.env.BENCH_RUNTIME_WARMUP ?? 20);
+const RUNTIME_INTERVAL_MS = Number(process.env.BENCH_RUNTIME_INTERVAL_MS ?? 100);
+const CALLBACK_DELAY_MS = Number(process.env.BENCH_CALLBACK_DELAY_MS ?? 50);
+const RESULTS = 'test/bench/results.json';
+const GOAL_USD_PER_MILLION = 9;
 const TABLE = 'payments-bench';
 const WEBHOOK_SECRET = 'whsec_bench';
 const MERCHANT = { id: 'm_demo_1', key: 'sk_test_demo_1' };
@@ -149,6 +172,117 @@ async function main() {
     console.log('synthesizing the CDK app…');
     execFileSync('npx', ['cdk', 'synth', '--quiet'], { stdio: 'inherit' });
   }
+  const core = args.has('--lifecycle-only')
+    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as CoreResults)
+    : await measureCore();
+  console.log(
+    `\nlifecycles through the local runtime: ${RUNTIME_WARMUP} warm-up + ${RUNTIME_LIFECYCLES} measured…`,
+  );
+  const lifecycle = await measureRuntimeLifecycles();
+  const results = {
+    ...core,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    lifecycles: lifecycle.lifecycles,
+    costPerMillionLifecycles: lifecycle.cost,
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(core);
+  printLifecycles(lifecycle);
+  console.log(`\nwritten to ${RESULTS}`);
+}
+
+type CoreResults = Awaited<ReturnType<typeof measureCore>>;
+
+async function measureRuntimeLifecycles() {
+  const prices = loadPrices();
+  const m = await measureLifecycles({
+    lifecycles: RUNTIME_LIFECYCLES,
+    warmup: RUNTIME_WARMUP,
+    intervalMs: RUNTIME_INTERVAL_MS,
+    callbackDelayMs: CALLBACK_DELAY_MS,
+  });
+  const per = perLifecycle(m);
+  const n = RUNTIME_LIFECYCLES;
+  const xraySampled = prices.assumptions.xraySampledFraction?.value ?? 0.05;
+  const usage = {
+    apiRequests: m.metering.api.requests / n,
+    lambdaRequests: Object.values(m.metering.lambda).reduce((s, t) => s + t.invocations, 0) / n,
+    lambdaGbSeconds: gbSeconds(Object.values(m.metering.lambda)) / n,
+    dynamoWriteUnits: m.dynamo.writeUnits / n,
+    dynamoReadUnits: m.dynamo.readUnits / n,
+    dynamoRefusedWrites:
+      Object.entries(m.dynamo.failures)
+        .filter(([k]) => /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem) /.test(k))
+        .reduce((s, [, c]) => s + c, 0) / n,
+    eventChunks: m.metering.events.chunks / n,
+    archivedBytes: m.metering.events.archivedBytes / n,
+    sqsRequestChunks: per.sqs.chunks,
+    logBytes: per.logs.functionBytes + per.logs.platformBytesEstimate + per.logs.apiAccessBytesEstimate,
+    xrayTraces: (Object.values(m.metering.lambda).reduce((s, t) => s + t.invocations, 0) / n) * xraySampled,
+    internetOutBytes: per.internetOutBytes,
+  };
+  const breakdown = costPerMillion(usage, prices);
+  const pollers = prices.assumptions.lambdaSqsPollersPerMapping?.value ?? 5;
+  const idle = idlePollingPerHour(m.checks.sqsPollerMappings, pollers, prices);
+  const latency = summarize(m.createToRiskAssessedMs);
+  const biggest = Object.entries(breakdown.byService)
+    .sort(([, a], [, b]) => b - a)
+    .map(([service, usd]) => ({ service, usd: round(usd, 3), share: round(usd / breakdown.total, 3) }));
+  return {
+    lifecycles: {
+      measured: n,
+      warmup: RUNTIME_WARMUP,
+      createIntervalMs: RUNTIME_INTERVAL_MS,
+      sandboxCallbackDelayMs: CALLBACK_DELAY_MS,
+      note: 'Counted in the local runtime (infra/local/metering.ts) and through the DynamoDB capacity proxy; Lambda durations are measured against DynamoDB Local in worker threads, so they are indicative only (DynamoDB Local is not AWS).',
+      perLifecycle: per,
+      createToRiskAssessedMs: {
+        p50: round(latency.p50, 0),
+        p90: round(latency.p90, 0),
+        p99: round(latency.p99, 0),
+        max: round(Math.max(...m.createToRiskAssessedMs), 0),
+        measuredAs: 'create response received by the client → RiskAssessed accepted by the local bus',
+      },
+      checks: m.checks,
+    },
+    cost: {
+      priceFile: PRICE_FILE,
+      usage: Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, round(v, 6)])),
+      lines: breakdown.lines.map((l) => ({
+        ...l,
+        quantityPerLifecycle: round(l.quantityPerLifecycle, 6),
+        usdPerMillion: round(l.usdPerMillion, 3),
+      })),
+      byService: Object.fromEntries(Object.entries(breakdown.byService).map(([k, v]) => [k, round(v, 3)])),
+      biggest,
+      totalUsd: round(breakdown.total, 2),
+      goalUsd: GOAL_USD_PER_MILLION,
+      goalMet: breakdown.total <= GOAL_USD_PER_MILLION,
+      flaggedPrices: Object.entries(prices.prices)
+        .filter(([, p]) => !p.verified)
+        .map(([k]) => k),
+      fixedCosts: {
+        idleSqsPolling: {
+          mappings: m.checks.sqsPollerMappings,
+          pollersPerMapping: pollers,
+          receivesPerHour: idle.receivesPerHour,
+          usdPerHour: round(idle.usdPerHour, 6),
+          usdPer30Days: round(idle.usdPer30Days, 2),
+          note: 'Empty long polls (20 s) of the Lambda SQS pollers, billed whatever the traffic; not in the per-lifecycle figure.',
+        },
+        xrayReservoirPer30Days: {
+          usd: round(xrayReservoirPer30Days(prices), 2),
+          note: 'Default sampling records ~1 trace a second (reservoir) whatever the volume, before the 5% rate; not in the per-lifecycle figure.',
+        },
+        notPriced:
+          'CloudWatch alarms, the dashboard, the KMS key, the Secrets Manager secret, log and archive storage, DynamoDB storage and backups: monthly, not per lifecycle.',
+      },
+    },
+  };
+}
+
+async function measureCore() {
   const functions = bundledFunctions();
   const ddb = await startDynamoDbLocal();
   const proxy = await startMeteringProxy(ddb.endpoint);
@@ -165,6 +299,10 @@ async function main() {
       SANDBOX_PSP_URL: 'http://127.0.0.1:9',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // What the event-backbone functions read at import (values only need to be well-formed here).
+      EVENT_BUS_NAME: 'payments',
+      WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9/000000000000/merchant-webhooks',
+      WEBHOOK_MAX_RECEIVE_COUNT: '10',
     };
 
     // 1. Bundle sizes and cold import time.
@@ -277,7 +415,7 @@ async function main() {
       readUnits: round((createTally.readUnits + captureTally.readUnits) / LIFECYCLES, 2),
     };
 
-    const results = {
+    return {
       measuredAt: new Date().toISOString(),
       node: process.version,
       machine: {
@@ -296,8 +434,6 @@ async function main() {
       dynamoDbUnitsPerLifecycle: { lifecycles: LIFECYCLES, ...perLifecycle, goalWriteUnits: 3 },
       bundles: bundles.map((b) => ({ ...b, kb: round(b.bytes / 1024, 1), goalKb: 300 })),
     };
-    writeFileSync('test/bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-    printTable(results);
   } finally {
     client.destroy();
     await proxy.close();
@@ -340,7 +476,58 @@ function printTable(r: {
       `${b.function.padEnd(24)} ${String(b.kb).padStart(9)}   ${String(b.coldImportMs).padStart(14)}  ${mark(b.kb <= 300)}`,
     );
   }
-  console.log('\nwritten to test/bench/results.json');
+}
+
+function printLifecycles(r: Awaited<ReturnType<typeof measureRuntimeLifecycles>>) {
+  const p = r.lifecycles.perLifecycle;
+  const l = r.lifecycles.createToRiskAssessedMs;
+  console.log(`\nper lifecycle (${r.lifecycles.measured} measured, after ${r.lifecycles.warmup} warm-up)`);
+  console.log(`API requests               ${p.apiRequests}  ${JSON.stringify(p.apiRequestsByRoute)}`);
+  console.log(`Lambda invocations         ${p.lambdaInvocations}`);
+  for (const [fn, t] of Object.entries(p.lambdaByFunction)) {
+    console.log(
+      `  ${fn.padEnd(44)} ${String(t.invocations).padStart(6)} × ${String(t.meanMs).padStart(7)} ms (cold starts in window: ${t.coldStarts})`,
+    );
+  }
+  console.log(
+    `EventBridge entries        ${p.events.entries} in ${p.events.putEventsCalls} PutEvents  ${JSON.stringify(p.events.byDetailType)}`,
+  );
+  console.log(`SQS requests               ${p.sqs.requests} (${p.sqs.chunks} billed chunks)`);
+  for (const [action, count] of Object.entries(p.sqs.byAction))
+    console.log(`  ${action.padEnd(44)} ${count}`);
+  console.log(
+    `DynamoDB                   ${p.dynamodb.writeUnits} WRU, ${p.dynamodb.readUnits} RRU  calls ${JSON.stringify(p.dynamodb.callsByOperation)}`,
+  );
+  for (const [fn, t] of Object.entries(p.dynamodb.byFunction))
+    console.log(`  ${fn.padEnd(44)} ${t.writeUnits} WRU, ${t.readUnits} RRU  ${JSON.stringify(t.calls)}`);
+  if (Object.keys(p.dynamodb.refusedCalls).length)
+    console.log(`  refused calls              ${JSON.stringify(p.dynamodb.refusedCalls)}`);
+  console.log(
+    `log bytes                  functions ${p.logs.functionBytes}, platform ≈${p.logs.platformBytesEstimate}, API access ≈${p.logs.apiAccessBytesEstimate}`,
+  );
+  console.log(`webhook deliveries         ${p.webhookDeliveries}`);
+  console.log(`create → RiskAssessed      p50 ${l.p50} ms, p99 ${l.p99} ms (max ${l.max})`);
+  console.log(`checks                     ${JSON.stringify(r.lifecycles.checks)}`);
+  console.log(
+    '\ncost per 1,000,000 lifecycles (us-east-1, docs/prices.json; * = price not read on an AWS page)',
+  );
+  for (const line of r.cost.lines) {
+    console.log(
+      `  ${`${line.service}: ${line.item}`.padEnd(48)} ${String(line.quantityPerLifecycle).padStart(12)} / lifecycle  $${line.usdPerMillion.toFixed(2).padStart(7)}${line.flagged ? ' *' : ''}`,
+    );
+  }
+  console.log('  by service:');
+  for (const b of r.cost.biggest)
+    console.log(
+      `    ${b.service.padEnd(20)} $${b.usd.toFixed(2).padStart(7)}  ${(b.share * 100).toFixed(1)}%`,
+    );
+  console.log(
+    `  total                                            $${r.cost.totalUsd.toFixed(2)}  goal ≤ $${r.cost.goalUsd}: ${r.cost.goalMet ? 'met' : 'NOT met'}`,
+  );
+  const idle = r.cost.fixedCosts.idleSqsPolling;
+  console.log(
+    `  fixed: idle SQS polling ${idle.receivesPerHour} receives/h = $${idle.usdPerHour}/h ($${idle.usdPer30Days}/30 days); X-Ray reservoir ≈ $${r.cost.fixedCosts.xrayReservoirPer30Days.usd}/30 days`,
+  );
 }
 
 main().catch((error) => {
