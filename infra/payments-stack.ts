@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PaymentsApi } from './constructs/api.js';
 import { Channels } from './constructs/channels.js';
+import { DeadLetters } from './constructs/dead-letters.js';
 import { Events } from './constructs/events.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { RiskBefore } from './constructs/risk.js';
@@ -38,6 +39,12 @@ export class PaymentsStack extends Stack {
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    new DeadLetters(this, 'DeadLetters', {
+      api: this.api,
+      table: this.table,
+      channels: this.channels,
+      events: this.events,
+    });
 
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;
     // their functions get error alarms here (watching a function twice does nothing).

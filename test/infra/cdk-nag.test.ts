@@ -69,6 +69,9 @@ describe('cdk-nag AwsSolutions', () => {
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
       'Payments/Api/HttpApi/GET--health',
+      'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues',
+      'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--messages',
+      'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--redrives',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
       'Payments/Api/HttpApi/GET--v1--payments',
@@ -76,6 +79,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/GET--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/GET--v1--webhook-endpoints--{id}--deliveries',
       'Payments/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
+      'Payments/Api/HttpApi/POST--v1--ops--dead-letter-queues--{name}--redrive',
       'Payments/Api/HttpApi/POST--v1--ops--payments--{id}--review',
       'Payments/Api/HttpApi/POST--v1--payments',
       'Payments/Api/HttpApi/POST--v1--payments--{id}--fraud-reports',

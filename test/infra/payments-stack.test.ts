@@ -93,6 +93,10 @@ describe('HTTP API', () => {
     ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
     ['GET /v1/ops/merchants/{merchantId}/risk-profile', 'api/get-risk-profile'],
     ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
+    ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
+    ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
+    ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
+    ['GET /v1/ops/dead-letter-queues/{name}/redrives', 'api/list-dead-letter-redrives'],
   ];
 
   test('serves exactly the routes of docs/architecture.md', () => {
@@ -149,10 +153,14 @@ describe('payments functions', () => {
       'functions/api/get-risk-profile.ts',
       'functions/api/get-risk-summary.ts',
       'functions/api/health.ts',
+      'functions/api/list-dead-letter-messages.ts',
+      'functions/api/list-dead-letter-queues.ts',
+      'functions/api/list-dead-letter-redrives.ts',
       'functions/api/list-payments.ts',
       'functions/api/list-refunds.ts',
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/put-risk-profile.ts',
+      'functions/api/redrive-dead-letter-queue.ts',
       'functions/api/review-payment.ts',
       'functions/channels/callback.ts',
       'functions/channels/dispatch.ts',
@@ -174,7 +182,10 @@ describe('payments functions', () => {
       const logGroup = resources[referencedId((p.LoggingConfig as { LogGroup: unknown }).LogGroup) ?? ''];
       assert.equal(logGroup?.Properties.RetentionInDays, 30, source);
       const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
-      assert.deepEqual(env, expectedEnvironment(source), source);
+      // The DLQ registry of the dead-letter routes is pinned by test/infra/dead-letters.test.ts.
+      const { DEAD_LETTER_QUEUES, ...rest } = env;
+      assert.equal(DEAD_LETTER_QUEUES !== undefined, source.includes('dead-letter'), source);
+      assert.deepEqual(rest, expectedEnvironment(source), source);
     }
   });
 
@@ -250,6 +261,12 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/get-risk-summary': [`dynamodb:GetItem on ${T}`],
+    // Dead letters (infra/constructs/dead-letters.ts): the key lookup only; their SQS grants are pinned by
+    // test/infra/dead-letters.test.ts.
+    'api/list-dead-letter-queues': [`dynamodb:GetItem on ${T}`],
+    'api/list-dead-letter-messages': [`dynamodb:GetItem on ${T}`],
+    'api/redrive-dead-letter-queue': [`dynamodb:GetItem on ${T}`],
+    'api/list-dead-letter-redrives': [`dynamodb:GetItem on ${T}`],
     'events/risk': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,

@@ -1,0 +1,162 @@
+import { Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEAD_LETTER_QUEUE_NAME } from '../../shared/dead-letters/env.js';
+import type { PaymentsApi } from './api.js';
+import type { Channels } from './channels.js';
+import type { Events } from './events.js';
+import type { PaymentsFunction } from './payments-function.js';
+import type { PaymentsTable } from './table.js';
+
+/** A dead-letter queue ops may inspect, and the queues whose redrive policy feeds it. */
+export interface DeadLetterQueueEntry {
+  /** Ops name in routes (`/v1/ops/dead-letter-queues/{name}`): lower-case, hyphenated. */
+  readonly name: string;
+  readonly queue: sqs.IQueue;
+  /** Empty for a stream event source mapping's on-failure destination (SQS cannot redrive those). */
+  readonly sources: readonly sqs.IQueue[];
+}
+
+export interface DeadLettersProps {
+  readonly api: PaymentsApi;
+  readonly table: PaymentsTable;
+  /** Create this construct after every consumer was added: the DLQs are collected once, here. */
+  readonly channels: Pick<Channels, 'dispatchDeadLetterQueue'>;
+  readonly events: Pick<Events, 'publisherDeadLetterQueue' | 'consumers'>;
+}
+
+/**
+ * Every DLQ of the stack: the two stream on-failure destinations (dispatch, publisher) and the DLQ of each
+ * event consumer (`events.addConsumer`), named after it.
+ */
+export function deadLetterQueuesOf(
+  props: Pick<DeadLettersProps, 'channels' | 'events'>,
+): DeadLetterQueueEntry[] {
+  return [
+    { name: 'dispatch', queue: props.channels.dispatchDeadLetterQueue, sources: [] },
+    { name: 'publisher', queue: props.events.publisherDeadLetterQueue, sources: [] },
+    ...props.events.consumers.map((c) => ({
+      name: deadLetterQueueName(c.deadLetterQueue.node.id),
+      queue: c.deadLetterQueue,
+      sources: [c.queue],
+    })),
+  ];
+}
+
+/** `ReconciliationDeadLetterQueue` → `reconciliation`, `MerchantWebhooksDeadLetterQueue` → `merchant-webhooks`. */
+export function deadLetterQueueName(constructId: string): string {
+  return constructId
+    .replace(/DeadLetterQueue$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+}
+
+const BASE = '/v1/ops/dead-letter-queues';
+
+/**
+ * Ops routes over the stack's dead-letter queues: list them with their depth, peek at messages, redrive a
+ * DLQ to its source queues with an SQS move task, list its move tasks. One function per route, each granted
+ * only the SQS actions it calls, on exactly these queues:
+ * - list: GetQueueAttributes on the DLQs;
+ * - messages: ReceiveMessage on the DLQs (a peek with visibility 0; never DeleteMessage);
+ * - redrive: StartMessageMoveTask on the redrivable DLQs, plus what the move task does on the caller's
+ *   behalf (SQS Developer Guide, DLQ redrive permissions): ReceiveMessage, DeleteMessage and
+ *   GetQueueAttributes on the DLQ, SendMessage on the destination, here the source queues; and
+ *   ListMessageMoveTasks, to tell a refusal because a task already runs (409) from any other;
+ * - redrives: ListMessageMoveTasks on the DLQs.
+ * The queues reach the functions as `DEAD_LETTER_QUEUES` (JSON: name → { url, arn, sources }), so no
+ * function lists queues (sqs:ListQueues has no resource-level permission).
+ */
+export class DeadLetters extends Construct {
+  readonly listQueuesFunction: PaymentsFunction;
+  readonly peekMessagesFunction: PaymentsFunction;
+  readonly redriveFunction: PaymentsFunction;
+  readonly listRedrivesFunction: PaymentsFunction;
+
+  constructor(scope: Construct, id: string, props: DeadLettersProps) {
+    super(scope, id);
+    const { api, table } = props;
+    const queues = deadLetterQueuesOf(props);
+    const names = new Set<string>();
+    for (const q of queues) {
+      if (!DEAD_LETTER_QUEUE_NAME.test(q.name))
+        throw new Error(`dead-letter queue name ${q.name} is not valid`);
+      if (names.has(q.name)) throw new Error(`two dead-letter queues are named ${q.name}`);
+      names.add(q.name);
+    }
+    const registry = Object.fromEntries(
+      queues.map((q) => [
+        q.name,
+        { url: q.queue.queueUrl, arn: q.queue.queueArn, sources: q.sources.map((s) => s.queueName) },
+      ]),
+    );
+    const environment = {
+      TABLE_NAME: table.tableName,
+      DEAD_LETTER_QUEUES: Stack.of(this).toJsonString(registry),
+    };
+    const allDlqs = queues.map((q) => q.queue.queueArn);
+    const redrivable = queues.filter((q) => q.sources.length > 0);
+    const grant = (fn: PaymentsFunction, actions: string[], resources: string[]) => {
+      if (resources.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+    };
+    const route = (
+      functionId: string,
+      entry: string,
+      method: apigw.HttpMethod,
+      path: string,
+    ): PaymentsFunction => {
+      const fn = api.addFunction(functionId, { entry, description: `${method} ${path}`, environment });
+      api.addKeyedRoute(method, path, fn);
+      return fn;
+    };
+
+    this.listQueuesFunction = route(
+      'ListDeadLetterQueuesFunction',
+      'api/list-dead-letter-queues',
+      apigw.HttpMethod.GET,
+      BASE,
+    );
+    grant(this.listQueuesFunction, ['sqs:GetQueueAttributes'], allDlqs);
+
+    this.peekMessagesFunction = route(
+      'ListDeadLetterMessagesFunction',
+      'api/list-dead-letter-messages',
+      apigw.HttpMethod.GET,
+      `${BASE}/{name}/messages`,
+    );
+    grant(this.peekMessagesFunction, ['sqs:ReceiveMessage'], allDlqs);
+
+    this.redriveFunction = route(
+      'RedriveDeadLetterQueueFunction',
+      'api/redrive-dead-letter-queue',
+      apigw.HttpMethod.POST,
+      `${BASE}/{name}/redrive`,
+    );
+    grant(
+      this.redriveFunction,
+      [
+        'sqs:StartMessageMoveTask',
+        'sqs:ListMessageMoveTasks',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+      ],
+      redrivable.map((q) => q.queue.queueArn),
+    );
+    grant(
+      this.redriveFunction,
+      ['sqs:SendMessage'],
+      [...new Set(redrivable.flatMap((q) => q.sources.map((s) => s.queueArn)))],
+    );
+
+    this.listRedrivesFunction = route(
+      'ListDeadLetterRedrivesFunction',
+      'api/list-dead-letter-redrives',
+      apigw.HttpMethod.GET,
+      `${BASE}/{name}/redrives`,
+    );
+    grant(this.listRedrivesFunction, ['sqs:ListMessageMoveTasks'], allDlqs);
+  }
+}
