@@ -47,6 +47,11 @@ export interface LocalRuntimeOptions {
   readonly quiet?: boolean;
   /** Sandbox PSP callback delay. Default: `SANDBOX_CALLBACK_DELAY_MS` or 1000. */
   readonly callbackDelayMs?: number;
+  /**
+   * Caps every queue's visibility timeout (seconds), for tests that need a failing message dead-lettered in
+   * seconds rather than after maxReceiveCount × the template's minutes. Default: the template's values.
+   */
+  readonly maxVisibilityTimeoutSeconds?: number;
   readonly assemblyDir?: string;
   readonly stackName?: string;
   readonly log?: Logger;
@@ -143,7 +148,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const broker = new SqsBroker({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
-      queues: queueConfigs(loaded.template, baseCtx),
+      queues: queueConfigs(loaded.template, baseCtx).map((q) =>
+        options.maxVisibilityTimeoutSeconds === undefined
+          ? q
+          : { ...q, visibilityTimeout: Math.min(q.visibilityTimeout, options.maxVisibilityTimeoutSeconds) },
+      ),
       onDeadLetter: (from, to, m) =>
         log.error(
           `message ${m.messageId} moved from ${from.config.name} to dead-letter queue ${to.config.name} ` +

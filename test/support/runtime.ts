@@ -14,6 +14,8 @@ export type { LocalRuntime } from '../../infra/local/runtime.js';
 export interface StartRuntimeOptions {
   /** Delay before the sandbox PSP calls back; short values keep tests fast. */
   readonly callbackDelayMs?: number;
+  /** Caps every queue's visibility timeout, so a failing message is dead-lettered within seconds. */
+  readonly maxVisibilityTimeoutSeconds?: number;
 }
 
 /** Starts the whole local system on a random port. */
@@ -23,5 +25,8 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
     synth: !assemblyIsFresh(),
     quiet: process.env.LOCAL_RUNTIME_LOGS !== '1',
     ...(options.callbackDelayMs !== undefined ? { callbackDelayMs: options.callbackDelayMs } : {}),
+    ...(options.maxVisibilityTimeoutSeconds !== undefined
+      ? { maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds }
+      : {}),
   });
 }

@@ -1,0 +1,169 @@
+/**
+ * Dead letters on the local runtime, end to end: messages the reconciliation consumer cannot parse are
+ * received until the queue's maxReceiveCount and dead-lettered by the local SQS; ops list the DLQ, peek at
+ * them (they stay), redrive them with a move task back to the reconciliation queue (a second redrive while
+ * it runs is a 409), see the task complete and the DLQ empty.
+ *
+ * The runtime caps visibility timeouts at 1 s: with the template's 180 s the five failed receives before
+ * dead-lettering would take 15 minutes. The consumer's mapping is the only receiver, so the count is exact.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { Api, MERCHANT_1 } from '../support/http.js';
+import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+
+const OPS_KEY = 'sk_test_ops';
+const BASE = '/v1/ops/dead-letter-queues';
+/** Enough messages that a move task at 1 message per tick lasts long enough to be seen running. */
+const POISON = 10;
+
+let runtime: LocalRuntime;
+let ops: Api;
+let sqs: SQSClient;
+
+before(async () => {
+  runtime = await startRuntime({ callbackDelayMs: 200, maxVisibilityTimeoutSeconds: 1 });
+  ops = new Api(runtime.url, OPS_KEY);
+  sqs = new SQSClient({
+    endpoint: runtime.sqsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+after(async () => {
+  sqs?.destroy();
+  await runtime?.stop();
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function reconciliationDlq(): Promise<{
+  name: string;
+  url: string;
+  arn: string;
+  sourceQueues: string[];
+  approximateMessages: number;
+}> {
+  const listed = await ops.request('GET', BASE);
+  assert.equal(listed.status, 200, listed.text);
+  const dlq = listed.body.data.find((q: { name: string }) => q.name === 'reconciliation');
+  assert.ok(dlq, listed.text);
+  return dlq;
+}
+
+async function depth(queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+describe('dead letters on the local runtime', () => {
+  it('lists every DLQ of the stack to ops only, and answers 404 for an unknown one', async () => {
+    // Act
+    const listed = await ops.request('GET', BASE);
+    const anonymous = await ops.request('GET', BASE, { key: null });
+    const merchant = await ops.request('GET', BASE, { key: MERCHANT_1.key });
+    const unknown = await ops.request('GET', `${BASE}/nope/messages`);
+    // Assess
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual(
+      listed.body.data.map((q: { name: string }) => q.name),
+      ['dispatch', 'merchant-webhooks', 'publisher', 'reconciliation', 'risk'],
+    );
+    assert.deepEqual([anonymous.status, merchant.status, unknown.status], [401, 403, 404]);
+    assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
+  });
+
+  it('dead-letters unparseable messages, peeks at them, redrives them to their queue and empties the DLQ', async () => {
+    // Prepare: poison messages straight into the reconciliation queue
+    const dlq = await reconciliationDlq();
+    assert.equal(dlq.approximateMessages, 0);
+    const [sourceName] = dlq.sourceQueues;
+    assert.ok(sourceName);
+    const { QueueUrl: sourceUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: sourceName }));
+    const bodies = Array.from({ length: POISON }, (_, i) => `not an event #${i}`);
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: sourceUrl,
+        Entries: bodies.map((body, i) => ({ Id: `m${i}`, MessageBody: body })),
+      }),
+    );
+
+    // Act 1: the consumer fails them until maxReceiveCount; SQS moves them to the DLQ
+    await eventually(async () =>
+      (await reconciliationDlq()).approximateMessages === POISON ? true : undefined,
+    );
+
+    // Assess 1: a peek shows them with their source queue, and leaves them where they are
+    const peeked = await ops.request('GET', `${BASE}/reconciliation/messages?limit=10`);
+    assert.equal(peeked.status, 200, peeked.text);
+    assert.ok(peeked.body.data.length > 0);
+    for (const m of peeked.body.data) {
+      assert.ok(bodies.includes(m.body), m.body);
+      assert.ok(m.sourceQueueArn.endsWith(`:${sourceName}`), m.sourceQueueArn);
+      assert.equal(typeof m.messageId, 'string');
+      assert.ok(Date.parse(m.sentAt) > 0);
+    }
+    assert.equal((await reconciliationDlq()).approximateMessages, POISON);
+    const badLimit = await ops.request('GET', `${BASE}/reconciliation/messages?limit=11`);
+    assert.equal(badLimit.status, 400);
+
+    // Act 2: redrive, slowly enough that a second redrive meets the running task
+    const started = await ops.request('POST', `${BASE}/reconciliation/redrive`, {
+      body: { maxPerSecond: 1 },
+      idempotencyKey: 'redrive-1',
+    });
+    const second = await ops.request('POST', `${BASE}/reconciliation/redrive`, { body: {} });
+
+    // Assess 2
+    assert.equal(started.status, 202, started.text);
+    assert.equal(started.body.status, 'running');
+    assert.equal(typeof started.body.taskHandle, 'string');
+    assert.equal(second.status, 409, second.text);
+    assert.ok(second.body.type.endsWith('/redrive-in-progress'));
+
+    const task = await eventually(async () => {
+      const listed = await ops.request('GET', `${BASE}/reconciliation/redrives`);
+      assert.equal(listed.status, 200, listed.text);
+      return listed.body.data[0]?.status === 'completed' ? listed.body.data[0] : undefined;
+    });
+    // The DLQ is empty and its messages are back in the reconciliation queue (before, failing again, they
+    // could be dead-lettered anew: that takes five 1 s receives).
+    const after = await reconciliationDlq();
+    const back = await depth(sourceUrl as string);
+    assert.equal(task.messagesMoved, POISON);
+    assert.equal(task.sourceArn, dlq.arn);
+    assert.equal(after.approximateMessages, 0);
+    assert.equal(back, POISON);
+  });
+
+  it('refuses to redrive a stream consumer’s on-failure DLQ (409)', async () => {
+    // Act
+    const refused = await ops.request('POST', `${BASE}/dispatch/redrive`, { body: {} });
+    // Assess
+    assert.equal(refused.status, 409, refused.text);
+    assert.ok(refused.body.type.endsWith('/redrive-not-supported'));
+  });
+});
