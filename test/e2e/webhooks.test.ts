@@ -95,7 +95,8 @@ describe('sandbox callbacks', () => {
     const e = event('payment.succeeded', p.id, p.amount);
     const first = await postSandboxCallback(runtime.url, e);
     assert.ok(first.status >= 200 && first.status < 300, first.text);
-    const succeeded = await api.waitForPayment(p.id, (x) => x.status === 'succeeded');
+    // Wait for the risk assessment too: it also updates the payment (and its updatedAt).
+    const succeeded = await api.waitForPayment(p.id, (x) => x.status === 'succeeded' && x.risk !== undefined);
     const second = await postSandboxCallback(runtime.url, e);
     assert.equal(second.status, 200, second.text);
     const after = await api.get(`/v1/payments/${p.id}`);
