@@ -7,6 +7,15 @@
  */
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
+import type {
+  DeadLetterMessage,
+  DeadLetterQueues,
+  DeadLetterQueueView,
+  Redrive,
+  RedriveStatus,
+} from '../dead-letters/dead-letter-queues.js';
+import { DEAD_LETTER_QUEUE_NAME } from '../dead-letters/env.js';
+import { peekMessagesQuery, redriveBody } from '../dead-letters/schemas.js';
 import { BEFORE_REASONS } from '../domain/risk/before.js';
 import type { RiskRating } from '../domain/risk/rating.js';
 import type { ReviewStatus } from '../domain/risk/review.js';
@@ -93,6 +102,61 @@ const riskSummarySchema = z.object({
 // Fails to compile when the reader's `RiskSummary` gains, loses or retypes a field.
 const _summaryMatches: Same<z.output<typeof riskSummarySchema>, RiskSummary> = true;
 
+/** `Same` on the JSON a type serializes to: readonly fields and arrays compare as their mutable forms. */
+type Wire<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+
+/**
+ * What the dead-letter routes answer (shared/dead-letters/dead-letter-queues.ts): no handler validates it,
+ * so it is written here, each checked against the type the code returns.
+ */
+const deadLetterQueueSchema = z.object({
+  name: z.string(),
+  url: z.string(),
+  arn: z.string(),
+  sourceQueues: z.array(z.string()),
+  redrivable: z.boolean(),
+  approximateMessages: count,
+  approximateMessagesNotVisible: count,
+});
+const deadLetterMessageSchema = z.object({
+  messageId: z.string(),
+  body: z.unknown(),
+  receiveCount: count,
+  sentAt: z.nullable(z.iso.datetime()),
+  sourceQueueArn: z.nullable(z.string()),
+});
+const REDRIVE_STATUSES = {
+  running: 'running',
+  completed: 'completed',
+  cancelling: 'cancelling',
+  cancelled: 'cancelled',
+  failed: 'failed',
+} as const satisfies { [K in RedriveStatus]: K };
+const redriveSchema = z.object({
+  taskHandle: z.nullable(z.string()),
+  status: z.enum(REDRIVE_STATUSES),
+  sourceArn: z.string(),
+  destinationArn: z.nullable(z.string()),
+  maxPerSecond: z.nullable(z.int()),
+  messagesMoved: count,
+  messagesToMove: z.nullable(count),
+  failureReason: z.nullable(z.string()),
+  startedAt: z.nullable(z.iso.datetime()),
+});
+/** A redrive answers 202 with the task it started, always `running`. */
+const redriveStartedSchema = z.object({ taskHandle: z.string(), status: z.literal('running') });
+/** The dead-letter lists are one page: `{ data }`, no cursor. */
+const dataList = <T extends z.ZodMiniType>(item: T) => z.object({ data: z.array(item) });
+// Fail to compile when the code's types gain, lose or retype a field.
+const _queueMatches: Same<z.output<typeof deadLetterQueueSchema>, Wire<DeadLetterQueueView>> = true;
+const _messageMatches: Same<z.output<typeof deadLetterMessageSchema>, Wire<DeadLetterMessage>> = true;
+const _redriveMatches: Same<z.output<typeof redriveSchema>, Wire<Redrive>> = true;
+const _startedFits: z.output<typeof redriveStartedSchema> extends Awaited<
+  ReturnType<DeadLetterQueues['redrive']>
+>
+  ? true
+  : false = true;
+
 /** The `Risk-Rating` header of `GET …/risk-profile`: `<rating>; fraud-reports-30d=<n>`. */
 const RATINGS = { standard: 'standard', tightened: 'tightened' } as const satisfies {
   [K in RiskRating]: K;
@@ -177,6 +241,11 @@ function components(): Record<string, JsonSchema> {
   requests.add(riskProfileSchema, { id: 'RiskProfileRequest' });
   requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
+  requests.add(redriveBody, {
+    id: 'RedriveRequest',
+    description:
+      '`{}` (or no body): SQS chooses the rate; `maxPerSecond`: messages moved per second at most.',
+  });
   requests.add(createWebhookEndpointBody, {
     id: 'CreateWebhookEndpointRequest',
     description:
@@ -224,6 +293,27 @@ function components(): Record<string, JsonSchema> {
       'One attempt to deliver one event to one endpoint; `responseStatus` null when no answer came.',
   });
   responses.add(listResponse(webhookDeliverySchema), { id: 'WebhookDeliveryList' });
+  responses.add(deadLetterQueueSchema, {
+    id: 'DeadLetterQueue',
+    description:
+      'A dead-letter queue of the stack, by its ops `name`. `sourceQueues`: the queues whose redrive policy ' +
+      'feeds it; empty, and `redrivable` false, for a stream consumer’s on-failure queue. Depths are ' +
+      'SQS’s approximations.',
+  });
+  responses.add(dataList(deadLetterQueueSchema), { id: 'DeadLetterQueueList' });
+  responses.add(deadLetterMessageSchema, {
+    id: 'DeadLetterMessage',
+    description:
+      'A message left in the queue: `body` parsed when it is JSON, else the raw string; `sourceQueueArn` ' +
+      'null when SQS did not move it here itself. A peek is a receive: it adds one to `receiveCount`.',
+  });
+  responses.add(dataList(deadLetterMessageSchema), { id: 'DeadLetterMessageList' });
+  responses.add(redriveSchema, {
+    id: 'Redrive',
+    description: 'An SQS message move task of the queue; `taskHandle` only while it runs.',
+  });
+  responses.add(dataList(redriveSchema), { id: 'RedriveList' });
+  responses.add(redriveStartedSchema, { id: 'RedriveStarted' });
   responses.add(paymentWebhookSchema, { id: 'PaymentWebhookEvent' });
   responses.add(refundWebhookSchema, { id: 'RefundWebhookEvent' });
   responses.add(eventPaymentSchema, {
@@ -248,6 +338,13 @@ const merchantIdParameter = {
   in: 'path',
   required: true,
   schema: inline(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+};
+const deadLetterQueueParameter = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  description: 'The queue’s ops name (`GET /v1/ops/dead-letter-queues`); an unknown name answers 404.',
+  schema: inline(z.string().check(z.regex(DEAD_LETTER_QUEUE_NAME))),
 };
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const replayedHeader = { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } };
@@ -583,6 +680,51 @@ export function buildOpenApi(): object {
             'concurrent-modification',
             ...TABLE,
           ],
+        }),
+      },
+      '/v1/ops/dead-letter-queues': {
+        get: operation({
+          operationId: 'listDeadLetterQueues',
+          summary: 'Ops: every dead-letter queue of the stack with its source queues and depth, by name',
+          caller: 'ops',
+          ok: { status: 200, description: 'The queues', id: 'DeadLetterQueueList' },
+          problems: [...AUTH, ...TABLE],
+        }),
+      },
+      '/v1/ops/dead-letter-queues/{name}/messages': {
+        get: operation({
+          operationId: 'listDeadLetterMessages',
+          summary:
+            'Ops: peek at up to `limit` messages of the queue without consuming them (visibility 0: they ' +
+            'stay receivable and redrivable)',
+          caller: 'ops',
+          parameters: [deadLetterQueueParameter, ...queryParameters(peekMessagesQuery)],
+          ok: { status: 200, description: 'Some of the queue’s messages', id: 'DeadLetterMessageList' },
+          problems: ['validation-error', ...AUTH, 'not-found', ...TABLE],
+        }),
+      },
+      '/v1/ops/dead-letter-queues/{name}/redrive': {
+        post: operation({
+          operationId: 'redriveDeadLetterQueue',
+          summary:
+            'Ops: start an SQS move task returning every message of the queue to the queue it was ' +
+            'dead-lettered from. SQS runs one per queue, so a retry is safe without `Idempotency-Key`; a ' +
+            'stream consumer’s on-failure queue cannot be redriven (re-process its stream records instead).',
+          caller: 'ops',
+          parameters: [deadLetterQueueParameter],
+          requestBody: { id: 'RedriveRequest', required: false },
+          ok: { status: 202, description: 'The move task, started', id: 'RedriveStarted' },
+          problems: [...BODY, ...AUTH, 'not-found', 'redrive-in-progress', 'redrive-not-supported', ...TABLE],
+        }),
+      },
+      '/v1/ops/dead-letter-queues/{name}/redrives': {
+        get: operation({
+          operationId: 'listDeadLetterRedrives',
+          summary: 'Ops: the queue’s most recent move tasks (SQS keeps up to 10), newest first',
+          caller: 'ops',
+          parameters: [deadLetterQueueParameter],
+          ok: { status: 200, description: 'The move tasks', id: 'RedriveList' },
+          problems: [...AUTH, 'not-found', ...TABLE],
         }),
       },
       '/v1/channels/{channel}/callbacks': {

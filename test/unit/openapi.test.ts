@@ -34,7 +34,10 @@ function parametersOf(doc: Json, path: string, method: string): Json[] {
   return (doc.paths[path][method].parameters ?? []).map((p: Json) => deref(doc, p));
 }
 
-/** Every route of the stack (infra/constructs: api, channels, risk, risk-consumer, webhooks). */
+/**
+ * Every route of the stack (infra/constructs: api, channels, risk, risk-consumer, webhooks, dead-letters);
+ * test/infra/openapi-routes.test.ts checks the template's routes against the document.
+ */
 const CONTRACT_ROUTES: Record<string, string[]> = {
   '/health': ['get'],
   '/v1/payments': ['get', 'post'],
@@ -46,6 +49,10 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/ops/merchants/{merchantId}/risk-profile': ['get', 'put'],
   '/v1/ops/merchants/{merchantId}/risk-summary': ['get'],
   '/v1/ops/payments/{id}/review': ['post'],
+  '/v1/ops/dead-letter-queues': ['get'],
+  '/v1/ops/dead-letter-queues/{name}/messages': ['get'],
+  '/v1/ops/dead-letter-queues/{name}/redrive': ['post'],
+  '/v1/ops/dead-letter-queues/{name}/redrives': ['get'],
   '/v1/channels/{channel}/callbacks': ['post'],
 };
 
@@ -161,6 +168,28 @@ describe('OpenAPI document', () => {
     assert.match(
       built.paths['/v1/ops/payments/{id}/review'].post.responses['409'].description,
       /payment-not-in-review/,
+    );
+  });
+
+  it('answers each dead-letter route with the statuses its handler can give', () => {
+    // Prepare
+    const statuses = (path: string, method: string) =>
+      Object.keys(built.paths[path][method].responses).map(Number);
+    const base = '/v1/ops/dead-letter-queues';
+    // Assess
+    assert.deepEqual(statuses(base, 'get'), [200, 401, 403, 503]);
+    assert.deepEqual(statuses(`${base}/{name}/messages`, 'get'), [200, 400, 401, 403, 404, 503]);
+    assert.deepEqual(statuses(`${base}/{name}/redrive`, 'post'), [202, 400, 401, 403, 404, 409, 415, 503]);
+    assert.deepEqual(statuses(`${base}/{name}/redrives`, 'get'), [200, 401, 403, 404, 503]);
+    const conflict = built.paths[`${base}/{name}/redrive`].post.responses['409'].description;
+    assert.match(conflict, /`redrive-in-progress`/);
+    assert.match(conflict, /`redrive-not-supported`/);
+    // `{}` and no body both start a redrive at SQS's rate.
+    assert.equal(built.paths[`${base}/{name}/redrive`].post.requestBody.required, false);
+    const limit = parametersOf(built, `${base}/{name}/messages`, 'get').find((p) => p.name === 'limit')!;
+    assert.deepEqual(
+      [limit.in, limit.required, limit.schema.minimum, limit.schema.maximum, limit.schema.default],
+      ['query', false, 1, 10, 10],
     );
   });
 

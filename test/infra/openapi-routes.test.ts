@@ -1,0 +1,38 @@
+/**
+ * The API Gateway routes of the template are exactly the operations of the OpenAPI document
+ * (shared/schemas/openapi.ts): a route added to the stack without documentation, or documentation of a
+ * route the stack does not have, fails here. Routes only, so the synthesis skips bundling.
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { buildOpenApi } from '../../shared/schemas/openapi.js';
+import { synthesize } from './synthesized.js';
+
+const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
+after(() => rmSync(app.outdir, { recursive: true, force: true }));
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+describe('API routes and the OpenAPI document', () => {
+  it('has one documented operation per route of the template, and no other', () => {
+    // Prepare
+    const { paths } = buildOpenApi() as { paths: Record<string, Record<string, unknown>> };
+    // Act
+    const routeKeys = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => r.Properties.RouteKey as string);
+    const documented = Object.entries(paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((method) => HTTP_METHODS.has(method))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    // Assess
+    assert.equal(new Set(routeKeys).size, routeKeys.length, 'a route key is repeated in the template');
+    assert.deepEqual(
+      [...routeKeys].sort(),
+      [...documented].sort(),
+      'every RouteKey of the template must be an operation of buildOpenApi() (and vice versa)',
+    );
+  });
+});
