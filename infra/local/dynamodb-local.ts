@@ -71,6 +71,14 @@ function jarDirectory(): string {
   return join(libDir, release);
 }
 
+/**
+ * Runs java under a small shell that also watches our end of its stdin pipe: if this Node process dies
+ * in a way no handler sees (SIGKILL, a crash of the runtime itself), the pipe closes, `read` returns
+ * and the watchdog kills Java. Killing the process group covers every other way out.
+ */
+const PARENT_WATCHDOG =
+  'exec 3<&0; java "$@" </dev/null & child=$!; (read _ <&3; kill $child 2>/dev/null) & wait $child';
+
 const live = new Set<ChildProcess>();
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -120,7 +128,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     '-disableTelemetry',
     ...(options.dbPath ? ['-dbPath', options.dbPath, '-sharedDb'] : ['-inMemory', '-sharedDb']),
   ];
-  const child = spawn('java', args, { cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('sh', ['-c', PARENT_WATCHDOG, 'dynamodb-local', ...args], {
+    cwd: dir,
+    detached: true,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   live.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
