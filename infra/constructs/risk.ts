@@ -13,6 +13,7 @@ export interface RiskBeforeProps {
 /** Partition-key prefixes (shared/store/keys.ts): merchant records (profile, fraud-report days), counters. */
 const MERCHANT_RECORDS = 'MER#*';
 const RISK_COUNTERS = 'CTR#*';
+const RISK_SUMMARIES = 'RISKSUM#*';
 
 /**
  * Risk before: the ops routes of merchants' risk profiles, and the grants the before-checks add to
@@ -22,7 +23,8 @@ const RISK_COUNTERS = 'CTR#*';
  * - GET profile: Query `MER#<merchant>` (the profile and the fraud-report days of its rating);
  * - PUT profile: PutItem `MER#<merchant>` / `RISK_PROFILE`;
  * - create-payment: Query `MER#<merchant>` (its cached profile read) and UpdateItem `CTR#…` (the counted
- *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant).
+ *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant) and
+ *   `RISKSUM#…` (a refusal counted in the merchant's daily risk summary).
  */
 export class RiskBefore extends Construct {
   readonly getProfileFunction: PaymentsFunction;
@@ -59,6 +61,6 @@ export class RiskBefore extends Construct {
     api.addKeyedRoute(apigw.HttpMethod.PUT, path, this.putProfileFunction);
 
     grant(api.createPaymentFunction, ['dynamodb:Query'], [MERCHANT_RECORDS]);
-    grant(api.createPaymentFunction, ['dynamodb:UpdateItem'], [RISK_COUNTERS]);
+    grant(api.createPaymentFunction, ['dynamodb:UpdateItem'], [RISK_COUNTERS, RISK_SUMMARIES]);
   }
 }

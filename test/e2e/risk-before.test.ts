@@ -103,6 +103,8 @@ describe('before-checks on create', () => {
       customer: { id: 'cus_fraudster', email: 'fraud@example.com', country: 'US' },
     };
     const idempotencyKey = uniqueKey('risk');
+    const summaryPath = `/v1/ops/merchants/${MERCHANT_1.id}/risk-summary?date=${new Date().toISOString().slice(0, 10)}`;
+    const refusedBefore = (await ops.get(summaryPath)).body.refusedBefore;
     // Act
     const refused = await api.createPayment(body, { idempotencyKey });
     const replay = await api.createPayment(body, { idempotencyKey });
@@ -121,6 +123,10 @@ describe('before-checks on create', () => {
       list.body.data.filter((p: { customer: { id?: string } | null }) => p.customer?.id === 'cus_fraudster'),
       [],
     );
+    // The ops daily summary counts the refusal once (the replay is not a second attempt).
+    const summary = await ops.get(summaryPath);
+    assert.equal(summary.body.refusedBefore, refusedBefore + 1, summary.text);
+    assert.equal(summary.body.amounts.refusedBefore.USD >= 4200, true, summary.text);
   });
 
   it('allows N payments of a customer per minute and refuses the N+1th', async () => {

@@ -56,13 +56,13 @@ describe('risk before in the template', () => {
     assert.deepEqual(dynamoStatements(fn), ['dynamodb:GetItem', 'dynamodb:PutItem [MER#*]']);
   });
 
-  it('lets create-payment query profiles and update risk counters only', () => {
+  it('lets create-payment query profiles and update risk counters and daily summaries only', () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     assert.deepEqual(dynamoStatements(fn), [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query [MER#*]',
-      'dynamodb:UpdateItem [CTR#*]',
+      'dynamodb:UpdateItem [CTR#*,RISKSUM#*]',
     ]);
   });
 });
