@@ -303,6 +303,13 @@ async function measureCore() {
       EVENT_BUS_NAME: 'payments',
       WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9/000000000000/merchant-webhooks',
       WEBHOOK_MAX_RECEIVE_COUNT: '10',
+      DEAD_LETTER_QUEUES: JSON.stringify({
+        risk: {
+          url: 'http://127.0.0.1:9/000000000000/risk-dlq',
+          arn: 'arn:aws:sqs:us-east-1:000000000000:risk-dlq',
+          sources: ['risk'],
+        },
+      }),
     };
 
     // 1. Bundle sizes and cold import time.
