@@ -15,6 +15,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { eventually } from '../support/eventually.js';
 import { Api, MERCHANT_1 } from '../support/http.js';
 import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
@@ -41,16 +42,6 @@ after(async () => {
   sqs?.destroy();
   await runtime?.stop();
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function reconciliationDlq(): Promise<{
   name: string;
@@ -112,8 +103,9 @@ describe('dead letters on the local runtime', () => {
     );
 
     // Act 1: the consumer fails them until maxReceiveCount; SQS moves them to the DLQ
-    await eventually(async () =>
-      (await reconciliationDlq()).approximateMessages === POISON ? true : undefined,
+    await eventually(
+      async () => ((await reconciliationDlq()).approximateMessages === POISON ? true : undefined),
+      20_000,
     );
 
     // Assess 1: a peek shows them with their source queue, and leaves them where they are
@@ -148,7 +140,7 @@ describe('dead letters on the local runtime', () => {
       const listed = await ops.request('GET', `${BASE}/reconciliation/redrives`);
       assert.equal(listed.status, 200, listed.text);
       return listed.body.data[0]?.status === 'completed' ? listed.body.data[0] : undefined;
-    });
+    }, 20_000);
     // The DLQ is empty and its messages are back in the reconciliation queue (before, failing again, they
     // could be dead-lettered anew: that takes five 1 s receives).
     const after = await reconciliationDlq();

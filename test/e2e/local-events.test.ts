@@ -12,6 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ASSEMBLY_DIR } from '../../infra/local/synth.js';
 import { loadTemplate, resourcesOfType } from '../../infra/local/template.js';
 import { localClient } from '../support/dynamodb.js';
+import { eventually } from '../support/eventually.js';
 import { Api } from '../support/http.js';
 import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
@@ -40,16 +41,6 @@ after(async () => {
   sqs?.destroy();
   await runtime?.stop();
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function queueDepth(name: string): Promise<number> {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));

@@ -5,61 +5,11 @@
  * 30 s. The deliveries list shows both attempts; another merchant's endpoint receives nothing.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { verifyPayload } from '../../shared/webhooks/signature.js';
+import { eventually } from '../support/eventually.js';
 import { Api, isProblem, MERCHANT_2, uniqueKey } from '../support/http.js';
 import { type LocalRuntime, startRuntime } from '../support/runtime.js';
-
-interface Delivery {
-  readonly at: number;
-  readonly body: any;
-  readonly verified: boolean;
-  readonly status: number;
-}
-
-/** Answers `statuses` in turn, then 200; verifies each signature with the secret set after registering. */
-async function startReceiver(statuses: number[] = []) {
-  const deliveries: Delivery[] = [];
-  let secret = '';
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const signature = req.headers['payments-signature'] as string | undefined;
-      const status = statuses.shift() ?? 200;
-      deliveries.push({
-        at: Date.now(),
-        body: JSON.parse(raw),
-        verified: verifyPayload(signature, raw, secret, Math.floor(Date.now() / 1000)).ok,
-        status,
-      });
-      res.statusCode = status;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
-    deliveries,
-    useSecret(s: string) {
-      secret = s;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 let runtime: LocalRuntime;
 let api: Api;
@@ -102,8 +52,8 @@ describe('merchant webhooks', () => {
 
   it('delivers signed events, retries a 500 with the same event id within 30 s, lists both attempts, and keeps merchants apart', async () => {
     // Prepare: merchant 1's receiver fails its first delivery; merchant 2 has an endpoint too
-    const receiver = await startReceiver([500]);
-    const otherReceiver = await startReceiver();
+    const receiver = await startWebhookReceiver([500]);
+    const otherReceiver = await startWebhookReceiver();
     try {
       const registered = await api.post(
         '/v1/webhook-endpoints',
@@ -111,14 +61,14 @@ describe('merchant webhooks', () => {
         { idempotencyKey: uniqueKey() },
       );
       assert.equal(registered.status, 201, registered.text);
-      receiver.useSecret(registered.body.secret);
+      receiver.setSecret(registered.body.secret);
       const other = await api.post(
         '/v1/webhook-endpoints',
         { url: otherReceiver.url },
         { idempotencyKey: uniqueKey(), key: MERCHANT_2.key },
       );
       assert.equal(other.status, 201, other.text);
-      otherReceiver.useSecret(other.body.secret);
+      otherReceiver.setSecret(other.body.secret);
 
       // Act
       const created = await api.createPayment({
@@ -130,27 +80,27 @@ describe('merchant webhooks', () => {
       const paymentId = created.body.id;
 
       // Assess: the first delivery (500), then the same event again, answered 200
-      const first = await waitFor('a first delivery', () => receiver.deliveries[0], 30_000);
+      const first = await eventually(() => receiver.deliveries[0], 30_000, 'a first delivery');
       assert.equal(first.status, 500);
       assert.ok(first.verified, 'Payments-Signature verifies with the endpoint secret');
       assert.match(first.body.id, /^evt_/);
       assert.equal(first.body.data.object.id, paymentId);
-      const retry = await waitFor(
-        'the retry of the first event',
+      const retry = await eventually(
         () => receiver.deliveries.slice(1).find((d) => d.body.id === first.body.id),
         30_000,
+        'the retry of the first event',
       );
       assert.ok(retry.at - first.at <= 30_000, `retry after ${retry.at - first.at} ms`);
       assert.equal(retry.status, 200);
       assert.ok(retry.verified);
       assert.deepEqual(retry.body, first.body, 'a retry carries the same payload');
-      const types = await waitFor(
-        'payment.succeeded',
+      const types = await eventually(
         () => {
           const seen = receiver.deliveries.map((d) => d.body.type);
           return seen.includes('payment.succeeded') ? seen : undefined;
         },
         30_000,
+        'payment.succeeded',
       );
       assert.ok(types.includes('payment.created'));
       for (const d of receiver.deliveries) assert.ok(d.verified);

@@ -4,8 +4,6 @@
  * markers so a retry re-sends only to the endpoints that failed, and the backoff set on the message.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
@@ -25,41 +23,9 @@ import {
 import { requestFingerprint } from '../../shared/store/idempotency.js';
 import { deliverRecord, type WebhookConsumerDeps } from '../../shared/webhooks/consumer.js';
 import { WebhookDeliveryFailedError } from '../../shared/webhooks/errors.js';
-import { generateEndpointSecret, verifyPayload } from '../../shared/webhooks/signature.js';
+import { generateEndpointSecret } from '../../shared/webhooks/signature.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
-
-interface Received {
-  readonly body: any;
-  readonly verified: boolean;
-}
-
-/** A receiver on 127.0.0.1 that answers `statuses` in turn (then 200) and verifies each signature. */
-async function receiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  let secret = '';
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const header = req.headers['payments-signature'] as string | undefined;
-      const verified = verifyPayload(header, raw, secret, Math.floor(Date.now() / 1000)).ok;
-      received.push({ body: JSON.parse(raw), verified });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    received,
-    setSecret: (s: string) => {
-      secret = s;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 describe('merchant webhooks on DynamoDB Local', () => {
   let table: TestTable;
@@ -193,9 +159,9 @@ describe('merchant webhooks on DynamoDB Local', () => {
 
   it('delivers signed, records the attempt, and on a retry re-sends only to the endpoint that failed', async () => {
     // Prepare
-    const good = await receiver();
-    const flaky = await receiver([500]);
-    const other = await receiver();
+    const good = await startWebhookReceiver();
+    const flaky = await startWebhookReceiver([500]);
+    const other = await startWebhookReceiver();
     const e1 = await register('m_d', good.url);
     const e2 = await register('m_d', flaky.url);
     const e3 = await register('m_other_d', other.url);
@@ -210,13 +176,13 @@ describe('merchant webhooks on DynamoDB Local', () => {
       // Act: first receive, the flaky endpoint answers 500
       await assert.rejects(deliverRecord(sqsRecord('m_d', eventId, 1), deps()), WebhookDeliveryFailedError);
       // Assess: both tried, the message deferred by the first backoff step
-      assert.equal(good.received.length, 1);
-      assert.equal(flaky.received.length, 1);
-      assert.equal(other.received.length, 0, "another merchant's endpoint receives nothing");
-      assert.ok(good.received[0]?.verified && flaky.received[0]?.verified);
-      assert.equal(good.received[0]?.body.id, eventId);
-      assert.equal(good.received[0]?.body.type, 'payment.succeeded');
-      assert.equal(good.received[0]?.body.data.object.id, 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+      assert.equal(good.deliveries.length, 1);
+      assert.equal(flaky.deliveries.length, 1);
+      assert.equal(other.deliveries.length, 0, "another merchant's endpoint receives nothing");
+      assert.ok(good.deliveries[0]?.verified && flaky.deliveries[0]?.verified);
+      assert.equal(good.deliveries[0]?.body.id, eventId);
+      assert.equal(good.deliveries[0]?.body.type, 'payment.succeeded');
+      assert.equal(good.deliveries[0]?.body.data.object.id, 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa');
       const calls = sqs.commandCalls(ChangeMessageVisibilityCommand);
       assert.equal(calls.length, 1);
       assert.deepEqual(calls[0]?.args[0].input, {
@@ -231,9 +197,9 @@ describe('merchant webhooks on DynamoDB Local', () => {
 
       // Assess: only the flaky endpoint got it again, with the same event id
       assert.deepEqual(outcome, { eventId, sent: 1, skipped: 1 });
-      assert.equal(good.received.length, 1);
-      assert.equal(flaky.received.length, 2);
-      assert.equal(flaky.received[1]?.body.id, eventId);
+      assert.equal(good.deliveries.length, 1);
+      assert.equal(flaky.deliveries.length, 2);
+      assert.equal(flaky.deliveries[1]?.body.id, eventId);
       const page = await deliveries.list({ endpointId: e2.body.id, limit: 10 });
       assert.deepEqual(
         page.data.map((d) => [d.attempt, d.outcome, d.responseStatus, d.eventId]),
@@ -254,7 +220,7 @@ describe('merchant webhooks on DynamoDB Local', () => {
   });
 
   it('does not defer the last receive: the message goes to the dead-letter queue at once', async () => {
-    const down = await receiver([503]);
+    const down = await startWebhookReceiver([503]);
     await register('m_e', down.url);
     sqs.reset();
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
@@ -270,7 +236,7 @@ describe('merchant webhooks on DynamoDB Local', () => {
   });
 
   it('records an unreachable endpoint as a failure without a status', async () => {
-    const gone = await receiver();
+    const gone = await startWebhookReceiver();
     await gone.close();
     const created = await register('m_f', gone.url);
     sqs.reset();
