@@ -1,5 +1,4 @@
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
 import type { PaymentsFunction, PaymentsFunctionProps } from './payments-function.js';
@@ -47,13 +46,7 @@ export class RiskControl extends Construct {
     const { api, table, events } = props;
     const environment = { TABLE_NAME: table.tableName };
     const grant = (fn: PaymentsFunction, actions: string[], leadingKeys: string[]) =>
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions,
-          resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
-        }),
-      );
+      table.grantItemActionsOnKeys(fn, actions, leadingKeys);
 
     this.consumerFunction = events.addConsumer('Risk', {
       entry: 'events/risk',

@@ -1,5 +1,4 @@
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
 import type { PaymentsFunction } from './payments-function.js';
@@ -35,13 +34,7 @@ export class RiskBefore extends Construct {
     const { api, table } = props;
     const environment = { TABLE_NAME: table.tableName };
     const grant = (fn: PaymentsFunction, actions: string[], leadingKeys: string[]) =>
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions,
-          resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
-        }),
-      );
+      table.grantItemActionsOnKeys(fn, actions, leadingKeys);
     const path = '/v1/ops/merchants/{merchantId}/risk-profile';
 
     this.getProfileFunction = api.addFunction('GetRiskProfileFunction', {

@@ -65,6 +65,19 @@ export class PaymentsTable extends dynamodb.Table {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.tableArn] });
   }
 
+  /**
+   * Allows `actions` on the table's items whose partition key matches one of `leadingKeys` (IAM
+   * `dynamodb:LeadingKeys` patterns such as `CTR#*`): a function reaches only the kinds of items it uses.
+   */
+  grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+    });
+  }
+
   /** Allows `actions` (typically `dynamodb:Query`) on one named index, not on every index. */
   grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({
