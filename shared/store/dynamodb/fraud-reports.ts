@@ -16,7 +16,7 @@ import { ConcurrentModificationError, IdempotencyKeyReusedError } from '../error
 import { idempotencySlot } from '../idempotency.js';
 import { keys } from '../keys.js';
 import { fraudReportUpdate } from './risk-profiles.js';
-import { capacityParam, reportCapacity, type TableContext } from './table.js';
+import { capacityParam, claimItem, reportCapacity, type TableContext } from './table.js';
 
 export const FRAUD_REPORT_ID_PREFIX = 'fr_';
 
@@ -68,14 +68,7 @@ export class DynamoFraudReportStore {
       const out = await this.table.client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table.tableName,
-                Item: marshall(item),
-                ConditionExpression: 'attribute_not_exists(PK)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
+            claimItem(this.table, item),
             { Update: fraudReportUpdate(this.table.tableName, input.merchantId, input.now) },
           ],
           ...capacityParam(this.table),

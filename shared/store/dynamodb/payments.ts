@@ -33,7 +33,15 @@ import { GSI1, keys } from '../keys.js';
 import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
 import { putRefusal } from './refusals.js';
 import { counterWrites } from './risk-counters.js';
-import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+import {
+  backoffDelay,
+  capacityParam,
+  claimItem,
+  type Item,
+  reportCapacity,
+  sleep,
+  type TableContext,
+} from './table.js';
 
 /** A filtered list reads at most this many index pages per request, then hands back a cursor. */
 export const MAX_INDEX_PAGES_PER_LIST = 5;
@@ -99,17 +107,7 @@ export class DynamoPaymentStore implements PaymentStore {
       try {
         const out = await this.table.client.send(
           new TransactWriteItemsCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.table.tableName,
-                  Item: marshall(item, { removeUndefinedValues: true }),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
-              ...counters.map((c) => c.item),
-            ],
+            TransactItems: [claimItem(this.table, item), ...counters.map((c) => c.item)],
             ...capacityParam(this.table),
           }),
         );

@@ -33,7 +33,7 @@ import { keys } from '../keys.js';
 import type { CreateRefundInput, RefundStore } from '../ports.js';
 import { DynamoPaymentStore } from './payments.js';
 import { putRefusal } from './refusals.js';
-import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext } from './table.js';
+import { backoffDelay, capacityParam, claimItem, reportCapacity, sleep, type TableContext } from './table.js';
 
 /** Attempts when transactions collide (TransactionConflict) or the payment moved under us. */
 export const REFUND_ATTEMPTS = 8;
@@ -146,14 +146,7 @@ export class DynamoRefundStore implements RefundStore {
     const out = await this.table.client.send(
       new TransactWriteItemsCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: this.table.tableName,
-              Item: marshall(request),
-              ConditionExpression: 'attribute_not_exists(PK)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          claimItem(this.table, request),
           {
             Update: {
               TableName: this.table.tableName,

@@ -3,7 +3,13 @@
  * capacity each call consumed (the benchmark counts write units with it; production leaves it unset,
  * so no call asks DynamoDB for capacity figures it would not use).
  */
-import type { AttributeValue, ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type {
+  AttributeValue,
+  ConsumedCapacity,
+  DynamoDBClient,
+  TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 
 export type ConsumedCapacityHook = (operation: string, capacity: readonly ConsumedCapacity[]) => void;
 
@@ -37,3 +43,18 @@ export function backoffDelay(attempt: number, baseMs = 20, capMs = 500): number 
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The transaction item that claims a key for `item` (an idempotency slot, mostly): a Put only if the key
+ * is free, which returns the occupant on failure so the caller can replay it or report the key reused.
+ */
+export function claimItem(table: TableContext, item: object): TransactWriteItem {
+  return {
+    Put: {
+      TableName: table.tableName,
+      Item: marshall(item, { removeUndefinedValues: true }),
+      ConditionExpression: 'attribute_not_exists(PK)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}

@@ -16,7 +16,7 @@ import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundE
 import { idempotencySlot } from '../idempotency.js';
 import type { StoredAnswer } from '../items.js';
 import { keys, WEBHOOK_ENDPOINT_PREFIX } from '../keys.js';
-import { capacityParam, type Item, reportCapacity, type TableContext } from './table.js';
+import { capacityParam, claimItem, type Item, reportCapacity, type TableContext } from './table.js';
 
 export const WEBHOOK_ENDPOINT_ID_PREFIX = 'we_';
 const ENDPOINT_ID = /^we_[a-z2-7]{26}$/;
@@ -103,14 +103,7 @@ export class DynamoWebhookEndpointStore {
       const out = await this.table.client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table.tableName,
-                Item: marshall(request),
-                ConditionExpression: 'attribute_not_exists(PK)',
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
+            claimItem(this.table, request),
             {
               Put: {
                 TableName: this.table.tableName,
