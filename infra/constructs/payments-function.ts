@@ -99,11 +99,19 @@ export class PaymentsFunction extends NodejsFunction {
       timeout: props.timeout ?? API_TIMEOUT,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
+      // Lambda filters by level before CloudWatch ingests (billed per GB), so a healthy payment writes no
+      // log line at all: JSON format, application logs from WARN (Powertools Logger follows
+      // AWS_LAMBDA_LOG_LEVEL, which Lambda sets from this), and system logs from WARN, which drops the
+      // START and REPORT lines of every invocation (duration and memory stay in the Lambda metrics).
+      // Per function, for an investigation: `aws lambda update-function-configuration --logging-config
+      // ApplicationLogLevel=DEBUG` (or `npm start -- --log-level INFO` locally).
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.WARN,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       role,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'payments',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
       bundling: {

@@ -25,6 +25,8 @@ export interface FunctionEnvironmentOptions {
   readonly endpoints?: Readonly<Record<string, string>>;
   /** Replace these template variables (only where a function declares them), e.g. `SANDBOX_PSP_URL`. */
   readonly overrides?: Readonly<Record<string, string>>;
+  /** Application log level for every function, instead of the template's (e.g. `INFO` to see more). */
+  readonly logLevel?: string;
 }
 
 const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'];
@@ -68,6 +70,12 @@ export function functionSpec(
   const timeoutSeconds = Number(props.Timeout ?? 3);
   const memorySize = Number(props.MemorySize ?? 128);
 
+  // What Lambda derives from LoggingConfig: with JSON logs, AWS_LAMBDA_LOG_LEVEL carries the application
+  // level, and Powertools Logger follows it.
+  const logging = (props.LoggingConfig ?? {}) as { LogFormat?: string; ApplicationLogLevel?: string };
+  const logLevel =
+    logging.LogFormat === 'JSON' ? (options.logLevel ?? logging.ApplicationLogLevel ?? 'INFO') : undefined;
+
   const declared = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
     {}) as Record<string, unknown>;
   const environment: Record<string, string> = {};
@@ -110,6 +118,7 @@ export function functionSpec(
       AWS_LAMBDA_LOG_STREAM_NAME: 'local',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       LAMBDA_TASK_ROOT: join(loaded.assemblyDir, String(resource.Metadata?.['aws:asset:path'])),
+      ...(logLevel ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: logLevel } : {}),
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
       PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -1,5 +1,6 @@
 /**
- * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--no-synth`, `--quiet`.
+ * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--no-synth`, `--quiet`,
+ * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN).
  * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
  */
 import { parseArgs } from 'node:util';
@@ -12,12 +13,15 @@ const { values } = parseArgs({
     persist: { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    'log-level': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write('usage: npm start -- [--port 3000] [--persist] [--no-synth] [--quiet]\n');
+  process.stdout.write(
+    'usage: npm start -- [--port 3000] [--persist] [--no-synth] [--quiet] [--log-level INFO]\n',
+  );
   process.exit(0);
 }
 
@@ -53,6 +57,7 @@ try {
     persist: values.persist,
     synth: !values['no-synth'],
     quiet: values.quiet,
+    ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),
   });
   if (values.quiet) process.stdout.write(`Payments API listening on ${runtime.url}\n`);
 } catch (error) {

@@ -45,6 +45,8 @@ export interface LocalRuntimeOptions {
   readonly synth?: boolean;
   /** Print only errors: no banner, no request log, no function logs. */
   readonly quiet?: boolean;
+  /** Application log level of every function (e.g. `INFO`); default: the template's (WARN). */
+  readonly logLevel?: string;
   /** Sandbox PSP callback delay. Default: `SANDBOX_CALLBACK_DELAY_MS` or 1000. */
   readonly callbackDelayMs?: number;
   /**
@@ -223,6 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           : dynamo.endpoint,
         endpoints,
         overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       });
       functions.set(
         logicalId,

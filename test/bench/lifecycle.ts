@@ -231,6 +231,7 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
 
     // The measured window ends here: copy the counters before the checks below add to them.
     const snapshot = metering.snapshot();
+    await proxy?.settled();
     const dynamo = structuredClone(proxy?.tally) as Tally;
     const functionLogBytes = { ...logBytes };
     const functionLogLines = { ...logLines };
@@ -302,10 +303,17 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
   }
 }
 
+function readTemplate(): { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> } {
+  return JSON.parse(readFileSync(join(ASSEMBLY_DIR, 'Payments.template.json'), 'utf8'));
+}
+
+/** A function's LoggingConfig.SystemLogLevel (Lambda's default: INFO). */
+function systemLogLevelOf(logicalId: string): string {
+  return readTemplate().Resources[logicalId]?.Properties?.LoggingConfig?.SystemLogLevel ?? 'INFO';
+}
+
 function countSqsMappings(): number {
-  const template = JSON.parse(readFileSync(join(ASSEMBLY_DIR, 'Payments.template.json'), 'utf8')) as {
-    Resources: Record<string, { Type: string; Properties?: Record<string, any> }>;
-  };
+  const template = readTemplate();
   return Object.values(template.Resources).filter(
     (r) =>
       r.Type === 'AWS::Lambda::EventSourceMapping' &&
@@ -422,7 +430,13 @@ export function perLifecycle(m: LifecycleMeasurement) {
           per(b + (m.functionLogLines[fn] ?? 0) * 26, 0),
         ]),
       ),
-      platformBytesEstimate: per(invocations * platformLogBytesPerInvocation(), 0),
+      // START/END/REPORT reach CloudWatch only from functions whose system log level is INFO or DEBUG.
+      platformBytesEstimate: per(
+        Object.entries(m.metering.lambda)
+          .filter(([logicalId]) => systemLogLevelOf(logicalId) !== 'WARN')
+          .reduce((s, [, t]) => s + t.invocations, 0) * platformLogBytesPerInvocation(),
+        0,
+      ),
       apiAccessBytesEstimate: per(m.metering.api.requests * accessLogBytesPerRequest(m.accessLogFormat), 0),
     },
     webhookDeliveries: per(m.webhooks.deliveries),

@@ -403,6 +403,7 @@ async function measureCore() {
       const created = await meteredCreate(createEvent(1050), lambdaContext('create-payment'));
       if (created.statusCode !== 201)
         throw new Error(`create answered ${created.statusCode}: ${created.body}`);
+      await proxy.settled();
       createTally.writeUnits += proxy.tally.writeUnits;
       createTally.readUnits += proxy.tally.readUnits;
       const id = (JSON.parse(created.body ?? '{}') as { id: string }).id;
@@ -410,6 +411,7 @@ async function measureCore() {
       const captured = await meteredCallback(callbackEvent(id, 1050), lambdaContext('callback'));
       if (captured.statusCode >= 300)
         throw new Error(`callback answered ${captured.statusCode}: ${captured.body}`);
+      await proxy.settled();
       captureTally.writeUnits += proxy.tally.writeUnits;
       captureTally.readUnits += proxy.tally.readUnits;
     }

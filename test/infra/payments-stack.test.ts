@@ -171,7 +171,7 @@ describe('payments functions', () => {
     ]);
   });
 
-  test('every function runs index.handler on nodejs22.x arm64 with tracing and its own log group', () => {
+  test('every function runs index.handler on nodejs22.x arm64 with tracing, WARN-level JSON logs and its own log group', () => {
     for (const { source, resource } of functions) {
       const p = resource.Properties;
       assert.equal(p.Handler, 'index.handler', source);
@@ -179,8 +179,15 @@ describe('payments functions', () => {
       assert.deepEqual(p.Architectures, ['arm64'], source);
       assert.equal(p.MemorySize, 1024, source);
       assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
-      const logGroup = resources[referencedId((p.LoggingConfig as { LogGroup: unknown }).LogGroup) ?? ''];
+      const { LogGroup, ...levels } = p.LoggingConfig as { LogGroup: unknown };
+      const logGroup = resources[referencedId(LogGroup) ?? ''];
       assert.equal(logGroup?.Properties.RetentionInDays, 30, source);
+      // A healthy invocation logs nothing: no START/REPORT lines, no INFO lines (CloudWatch bills ingestion).
+      assert.deepEqual(
+        levels,
+        { LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN' },
+        source,
+      );
       const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
       // The DLQ registry of the dead-letter routes is pinned by test/infra/dead-letters.test.ts.
       const { DEAD_LETTER_QUEUES, ...rest } = env;
@@ -442,7 +449,6 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   const env: Record<string, unknown> = {
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: 'payments',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
   };
   if (source !== 'functions/api/health.ts' && source !== 'functions/events/publisher.ts') {
     env.TABLE_NAME = { Ref: tableId };
