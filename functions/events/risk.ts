@@ -1,8 +1,10 @@
 /**
- * SQS consumer of the risk rule (PaymentCreated, PaymentSucceeded): risk during. PaymentCreated is
- * assessed (shared/risk/assess-payment.ts); PaymentSucceeded completes what an assessed payment's state
- * still owes (the refund of a rejected one). Idempotent per event and per payment: a redelivery counts
- * nothing twice and writes the same outcome.
+ * SQS consumer of the risk rule (PaymentCreated): risk during (shared/risk/assess-payment.ts).
+ * Idempotent per event and per payment: a redelivery counts nothing twice and writes the same outcome,
+ * and completes what the decision still owes (the refund of a rejected succeeded payment), so a crash
+ * between the decision and the refund is repaired by SQS redelivering the message. No other event is
+ * needed: a payment rejected while processing is canceled in the same write as its decision, so it
+ * cannot succeed later, and one that succeeded first is refunded when it is assessed.
  *
  * Powertools batch reports the messages that failed; SQS redelivers only those and, after
  * `maxReceiveCount` receives, moves them to the DLQ. A message that is not a valid event fails too, so
@@ -14,11 +16,7 @@ import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { logger } from '../../shared/http/logger.js';
-import {
-  assessPayment,
-  type RiskControlDeps,
-  settleRiskFollowUps,
-} from '../../shared/risk/assess-payment.js';
+import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoRiskAssessmentStore } from '../../shared/store/dynamodb/risk-assessments.js';
 import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
@@ -30,7 +28,7 @@ import type { TableContext } from '../../shared/store/dynamodb/table.js';
  * the payment is read from the table, so the decision is taken on its current state, not the event's.
  */
 const riskEventSchema = z.object({
-  'detail-type': z.enum(['PaymentCreated', 'PaymentSucceeded']),
+  'detail-type': z.literal('PaymentCreated'),
   detail: z.object({
     eventId: z.string().check(z.minLength(1)),
     merchantId: z.string(),
@@ -52,29 +50,18 @@ export function riskControlDeps(table: TableContext): RiskControlDeps {
 export async function handleRiskMessage(deps: RiskControlDeps, body: string): Promise<void> {
   const parsed = z.safeParse(riskEventSchema, JSON.parse(body));
   if (!parsed.success) throw new Error(`not a risk event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  const { 'detail-type': detailType, detail } = parsed.data;
+  const { detail } = parsed.data;
   const paymentId = detail.data.payment.id;
-  if (detailType === 'PaymentCreated') {
-    const outcome = await assessPayment(deps, { eventId: detail.eventId, paymentId });
-    logger.info('risk assessment', {
-      eventId: detail.eventId,
-      paymentId,
-      outcome: outcome.kind,
-      ...(outcome.kind === 'assessed'
-        ? { decision: outcome.assessment.decision, score: outcome.assessment.score, counted: outcome.counted }
-        : {}),
-      ...('refund' in outcome && outcome.refund ? { refundStatus: outcome.refund.status } : {}),
-    });
-    return;
-  }
-  const followUp = await settleRiskFollowUps(deps, paymentId);
-  if (followUp?.refund) {
-    logger.info('risk refund after success', {
-      eventId: detail.eventId,
-      paymentId,
-      status: followUp.refund.status,
-    });
-  }
+  const outcome = await assessPayment(deps, { eventId: detail.eventId, paymentId });
+  logger.info('risk assessment', {
+    eventId: detail.eventId,
+    paymentId,
+    outcome: outcome.kind,
+    ...(outcome.kind === 'assessed'
+      ? { decision: outcome.assessment.decision, score: outcome.assessment.score, counted: outcome.counted }
+      : {}),
+    ...('refund' in outcome && outcome.refund ? { refundStatus: outcome.refund.status } : {}),
+  });
 }
 
 let deps: RiskControlDeps | undefined;

@@ -12,7 +12,7 @@ export interface EventConsumerFactory {
   addConsumer(
     id: string,
     props: Pick<PaymentsFunctionProps, 'entry' | 'description' | 'environment'> & {
-      readonly detailTypes: readonly ('PaymentCreated' | 'PaymentSucceeded')[];
+      readonly detailTypes: readonly 'PaymentCreated'[];
       readonly batchSize?: number;
     },
   ): { readonly fn: PaymentsFunction };
@@ -27,11 +27,11 @@ export interface RiskControlProps {
 /** The key prefixes (partition keys) each kind of item lives under (shared/store/keys.ts, risk-keys.ts). */
 const PAYMENTS_AND_REFUNDS = 'OBJ#*';
 const MERCHANT_RECORDS = 'MER#*';
-const RISK_ITEMS = ['RISKEVT#*', 'RISKVEL#*', 'RISKCUS#*', 'RISKSUM#*'];
+const RISK_ITEMS = ['RISKVEL#*', 'RISKCUS#*', 'RISKSUM#*'];
 
 /**
- * Risk during and after: the consumer that scores payments from the bus (rule: PaymentCreated,
- * PaymentSucceeded), and the risk routes: ops review of held payments, merchant fraud reports, ops daily
+ * Risk during and after: the consumer that scores payments from the bus (rule: PaymentCreated; see
+ * functions/events/risk.ts for why no other event is needed), and the risk routes: ops review of held payments, merchant fraud reports, ops daily
  * summary. Every grant is per function and, beyond the API key lookup every keyed route has, limited to
  * the partition-key prefixes the function writes or reads (`dynamodb:LeadingKeys`).
  */
@@ -50,11 +50,11 @@ export class RiskControl extends Construct {
 
     this.consumerFunction = events.addConsumer('Risk', {
       entry: 'events/risk',
-      description: 'PaymentCreated, PaymentSucceeded: score the payment; hold, cancel or refund it',
-      detailTypes: ['PaymentCreated', 'PaymentSucceeded'],
+      description: 'PaymentCreated: score the payment; hold, cancel or refund it',
+      detailTypes: ['PaymentCreated'],
       environment,
     }).fn;
-    // Payment read, counters' BatchGetItem, profile Query; marker and counters (one transaction),
+    // Payment read, counters' BatchGetItem, profile Query; the counters (one guarded UpdateItem each),
     // the guarded risk write, the summary, and the automatic refund (request, payment, refund items).
     grant(
       this.consumerFunction,

@@ -3,13 +3,12 @@
  * (domain/risk) and the stores; every step is idempotent, so any redelivery converges:
  *
  * PaymentCreated: read the payment → (already assessed? only the follow-ups) → the merchant's profile
- * as it is now → count the payment once (marker + counters, one transaction) → read the signals →
+ * as it is now → count the payment once (each counter guarded by the payment's digest) → read the signals →
  * score → ONE guarded write of `risk` and its effect (hold, or cancel a processing payment) → the
  * day's summary (only by the delivery whose write set `risk`) → follow-ups (the full refund a rejected
  * succeeded payment is owed).
- * PaymentSucceeded: the follow-ups only (a payment assessed while processing and rejected was canceled
- * in the same write, so it cannot succeed; one assessed after success was handled then: this only
- * repairs a crash between the decision and the refund).
+ * A crash between the decision and the refund is repaired by the redelivery: the payment is already
+ * assessed, so only the follow-ups run.
  */
 
 import { type IpCountryLookup, ipCountryOf } from '../domain/risk/ip-country.js';
@@ -56,7 +55,7 @@ export async function assessPayment(
 
   const profile = await deps.profiles.get(item.merchantId, now);
   const window = profile.velocityWindowMinutes;
-  const counted = await deps.counters.countOnce(input.eventId, item, window, now);
+  const counted = await deps.counters.countOnce(item, window, now);
   const signals = {
     ...(await deps.counters.readSignals(item, window)),
     ipCountry: ipCountryOf(item, deps.ipCountry),
@@ -82,16 +81,6 @@ export async function assessPayment(
     if (item.risk) return { kind: 'already_assessed', ...(await followUp(deps, item, now)) };
   }
   throw new ConcurrentModificationError();
-}
-
-/** Re-applies what an assessed payment's state still owes (a `PaymentSucceeded` event). */
-export async function settleRiskFollowUps(
-  deps: RiskControlDeps,
-  paymentId: string,
-): Promise<{ readonly refund?: StoredAnswer } | undefined> {
-  const item = await deps.payments.getItem(paymentId);
-  if (!item?.risk) return undefined;
-  return followUp(deps, item, deps.now?.() ?? new Date());
 }
 
 /** The refund a rejected succeeded payment is owed, created once (replayed after that). */

@@ -4,9 +4,8 @@
  *
  * | item                              | PK                                                  | SK          | TTL            |
  * |-----------------------------------|-----------------------------------------------------|-------------|----------------|
- * | event counted (dedupe marker)     | RISKEVT#<eventId>                                   | RISKEVT     | 15 days        |
  * | velocity bucket                   | RISKVEL#<merchant>#<dim>#<window min>#<bucket>#<h>  | RISKVEL     | end of window  |
- * | customer history                  | RISKCUS#<merchant>#<h>                              | RISKCUS     | 400 days idle  |
+ * | customer history of a year        | RISKCUS#<merchant>#<h>#<yyyy>                       | RISKCUS     | 400 days idle  |
  * | daily risk summary                | RISKSUM#<merchant>                                  | DAY#<date>  | —              |
  * | fraud report (its own idem. slot) | OBJ#<slot>                                          | OBJ         | —              |
  *
@@ -15,12 +14,12 @@
  * stays bounded. `<dim>` is `c` (customer id), `e` (normalized email) or `i` (IP).
  *
  * Access patterns:
- * - count a payment (risk consumer, PaymentCreated): ONE TransactWriteItems: Put RISKEVT#<eventId>
- *   `attribute_not_exists(PK)` + `ADD n 1` on the current velocity bucket of each dimension the payment
- *   has + `ADD` count/sum on the customer's history. A redelivered event fails the marker's condition
- *   and counts nothing.
+ * - count a payment (risk consumer, PaymentCreated): one UpdateItem per item — `ADD n 1` on the current
+ *   velocity bucket of each dimension the payment has, `ADD` count/sum on the customer's history of the
+ *   payment's year — each guarded by the payment's digest not being in the item's `ids` set, so a
+ *   redelivered event counts nothing twice (dynamodb/risk-assessments.ts).
  * - read the signals: BatchGetItem (consistent) of the current and previous bucket of each dimension
- *   and the customer's history item.
+ *   and the customer's history items of this year and the last.
  * - summary of a merchant's day (consumer: ADD per decision and reason; ops: GetItem).
  * - fraud report: PutItem at the slot of the merchant's Idempotency-Key (`attribute_not_exists`), the
  *   record being its own idempotency record, exactly like payments.
@@ -36,7 +35,6 @@ export function valueHash(value: string): string {
 }
 
 export const riskKeys = {
-  eventMarker: (eventId: string) => ({ PK: `RISKEVT#${eventId}`, SK: 'RISKEVT' }),
   velocity: (
     merchantId: string,
     dim: VelocityDimension,
@@ -47,14 +45,12 @@ export const riskKeys = {
     PK: `RISKVEL#${merchantId}#${dim}#${windowMinutes}#${bucket}#${valueHash(value)}`,
     SK: 'RISKVEL',
   }),
-  customerHistory: (merchantId: string, customerId: string) => ({
-    PK: `RISKCUS#${merchantId}#${valueHash(customerId)}`,
+  customerHistory: (merchantId: string, customerId: string, year: number) => ({
+    PK: `RISKCUS#${merchantId}#${valueHash(customerId)}#${year}`,
     SK: 'RISKCUS',
   }),
   summary: (merchantId: string, day: string) => ({ PK: `RISKSUM#${merchantId}`, SK: `DAY#${day}` }),
 } as const;
 
-/** Dedupe markers outlive any redelivery: SQS keeps a message 14 days at most (DLQ included). */
-export const EVENT_MARKER_TTL_SECONDS = 15 * 24 * 60 * 60;
 /** A customer's history is forgotten after this long without a payment. */
 export const CUSTOMER_HISTORY_TTL_SECONDS = 400 * 24 * 60 * 60;

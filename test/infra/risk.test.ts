@@ -1,5 +1,5 @@
 /**
- * Risk control in the template: the consumer's rule (PaymentCreated, PaymentSucceeded) and queue, the
+ * Risk control in the template: the consumer's rule (PaymentCreated) and queue, the
  * risk routes, grants limited to the key prefixes each function touches, bundle sizes.
  */
 import assert from 'node:assert/strict';
@@ -24,11 +24,11 @@ function statementsOf(roleLogicalId: string): Record<string, any>[] {
 }
 
 describe('risk control in the template', () => {
-  it('routes PaymentCreated and PaymentSucceeded to the risk consumer through its queue', () => {
+  it('routes PaymentCreated, and only it, to the risk consumer through its queue', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties as Record<string, any>);
     const risk = rules.find((r) => JSON.stringify(r.Targets ?? []).includes('RiskQueue'));
     assert.ok(risk, 'a rule targets the risk queue');
-    assert.deepEqual([...risk.EventPattern['detail-type']].sort(), ['PaymentCreated', 'PaymentSucceeded']);
+    assert.deepEqual([...risk.EventPattern['detail-type']], ['PaymentCreated']);
     const consumer = fnBySource('functions/events/risk.ts');
     const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
       JSON.stringify(m.Properties.FunctionName).includes(consumer.logicalId),
@@ -56,7 +56,6 @@ describe('risk control in the template', () => {
     assert.equal(writes.length, 1);
     assert.deepEqual(writes[0]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'], [
       'OBJ#*',
-      'RISKEVT#*',
       'RISKVEL#*',
       'RISKCUS#*',
       'RISKSUM#*',

@@ -16,6 +16,7 @@ import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-o
 import { DynamoFraudReportStore } from '../../shared/store/dynamodb/fraud-reports.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+import { DEDUPE_CAP } from '../../shared/store/dynamodb/risk-assessments.js';
 import { utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { DynamoRiskSummaryReader } from '../../shared/store/dynamodb/risk-summary-reads.js';
 import { IdempotencyKeyReusedError } from '../../shared/store/errors.js';
@@ -79,7 +80,7 @@ describe('risk during on DynamoDB Local', () => {
     });
   }
 
-  function message(detailType: 'PaymentCreated' | 'PaymentSucceeded', merchantId: string, paymentId: string) {
+  function message(detailType: 'PaymentCreated', merchantId: string, paymentId: string) {
     return JSON.stringify({
       version: '0',
       id: `eb-${paymentId}-${detailType}`,
@@ -143,13 +144,79 @@ describe('risk during on DynamoDB Local', () => {
       const c = await counter(riskKeys.velocity(merchant, dim, profile.velocityWindowMinutes, bucket, value));
       assert.equal(c?.n, 1, `velocity ${dim}`);
     }
-    const history = await counter(riskKeys.customerHistory(merchant, 'cus_dup'));
+    const history = await counter(
+      riskKeys.customerHistory(merchant, 'cus_dup', new Date(stored.createdAt).getUTCFullYear()),
+    );
     assert.equal(history?.n, 1);
     assert.equal(history?.s_USD, 1_000);
     assert.equal(stored.risk?.decision, 'approve');
     const summary = await summaries.get(merchant, utcDay(stored.createdAt));
     assert.equal(summary.assessed, 1);
     assert.equal(summary.approved, 1);
+  });
+
+  it('counts only what a crashed delivery left uncounted, item by item', async () => {
+    // Prepare: a delivery that counted the customer bucket, then died before the email and IP buckets
+    const merchant = 'm_half';
+    const window = DEFAULT_RISK_PROFILE.velocityWindowMinutes;
+    const payment = {
+      id: 'pay_halfhalfhalfhalfhalfhalfha',
+      merchantId: merchant,
+      amount: 700,
+      currency: 'USD',
+      createdAt: new Date().toISOString(),
+      customer: { id: 'cus_half', email: 'half@example.com', ip: '203.0.113.9' },
+    };
+    const now = new Date();
+    assert.equal(
+      await deps.counters.countOnce({ ...payment, customer: { id: 'cus_half' } }, window, now),
+      true,
+    );
+
+    // Act: the redelivery, then one more
+    const redelivered = await deps.counters.countOnce(payment, window, now);
+    const again = await deps.counters.countOnce(payment, window, now);
+
+    // Assess
+    assert.equal(redelivered, true);
+    assert.equal(again, false);
+    const bucket = bucketOf(new Date(payment.createdAt), window).index;
+    for (const [dim, value] of [
+      ['c', 'cus_half'],
+      ['e', 'half@example.com'],
+      ['i', '203.0.113.9'],
+    ] as const) {
+      const c = await counter(riskKeys.velocity(merchant, dim, window, bucket, value));
+      assert.equal(c?.n, 1, `velocity ${dim}`);
+    }
+  });
+
+  it('keeps a busy IP’s bucket small: past the dedupe cap it counts without growing', async () => {
+    // Prepare
+    const merchant = 'm_busy';
+    const window = DEFAULT_RISK_PROFILE.velocityWindowMinutes;
+    const createdAt = new Date().toISOString();
+    const payment = (i: number) => ({
+      id: `pay_busy${String(i).padStart(22, '0')}`,
+      merchantId: merchant,
+      amount: 100,
+      currency: 'USD',
+      createdAt,
+      customer: { ip: '192.0.2.77' },
+    });
+    const now = new Date();
+
+    // Act
+    for (let i = 0; i < DEDUPE_CAP + 5; i++) await deps.counters.countOnce(payment(i), window, now);
+    const replayedEarly = await deps.counters.countOnce(payment(3), window, now);
+
+    // Assess
+    assert.equal(replayedEarly, false, 'a payment within the cap is still recognised');
+    const c = await counter(
+      riskKeys.velocity(merchant, 'i', window, bucketOf(new Date(createdAt), window).index, '192.0.2.77'),
+    );
+    assert.equal(c?.n, DEDUPE_CAP + 5);
+    assert.equal((c?.ids as Set<string>).size, DEDUPE_CAP);
   });
 
   it('scores velocity: the customer’s 6th payment in the window carries customer_velocity', async () => {
@@ -213,7 +280,7 @@ describe('risk during on DynamoDB Local', () => {
     // Act
     await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
     await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
-    await handleRiskMessage(deps, message('PaymentSucceeded', merchant, p.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
 
     // Assess
     const stored = await item(p.id);
@@ -251,7 +318,7 @@ describe('risk during on DynamoDB Local', () => {
     assert.equal((await item(p.id)).reviewStatus, 'held');
     assert.equal((await item(p.id)).risk?.decision, 'review');
     await capture(p);
-    await handleRiskMessage(deps, message('PaymentSucceeded', merchant, p.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
     assert.equal((await item(p.id)).reviewStatus, 'held');
 
     // Act
