@@ -3,8 +3,11 @@
  *
  * - The merchant's endpoints come from the event's `merchantId`: an endpoint never sees another
  *   merchant's events.
- * - Endpoints that already answered 2xx for this event (markers, see the delivery store) are skipped,
- *   so a retry, or the same event published twice, re-sends only to the others.
+ * - On a retry, endpoints that already answered 2xx for this event (markers, see the delivery store)
+ *   are skipped, so it re-sends only to the others. Markers are written only when a try had a failure,
+ *   since only then does a retry follow: a healthy delivery costs one write (its attempt), not two.
+ *   Delivery stays at-least-once (a crash after a 2xx, or the same event
+ *   published twice, sends it again with the same `id`), as merchants are told.
  * - Every attempt is recorded. If any endpoint failed, the message is made invisible for the backoff of
  *   its receive count (ChangeMessageVisibility) and the record is reported failed; the queue's
  *   maxReceiveCount then dead-letters it after the last try.
@@ -25,7 +28,7 @@ export interface WebhookConsumerDeps {
   readonly endpoints: { listForMerchant(merchantId: string): Promise<WebhookEndpointItem[]> };
   readonly deliveries: {
     delivered(eventId: string, endpointIds: readonly string[]): Promise<Set<string>>;
-    record(attempt: AttemptRecord): Promise<void>;
+    record(attempt: AttemptRecord, options?: { readonly marker?: boolean }): Promise<void>;
   };
   readonly sqs: Pick<SQSClient, 'send'>;
   readonly queueUrl: string;
@@ -54,25 +57,24 @@ export async function deliverRecord(record: SQSRecord, deps: WebhookConsumerDeps
   const endpoints = await deps.endpoints.listForMerchant(event.merchantId);
   const subscribed = planDeliveries(endpoints, payload.type, payload.createdAt).subscribed;
   if (subscribed.length === 0) return { eventId: payload.id, sent: 0, skipped: 0 };
+  const receiveCount = Math.max(1, Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1);
+  // One read (cheap) even on a first receive: the same event published twice skips what is remembered.
   const delivered = await deps.deliveries.delivered(
     payload.id,
     subscribed.map((e) => e.id),
   );
   const { pending } = planDeliveries(subscribed, payload.type, payload.createdAt, delivered);
 
-  const receiveCount = Math.max(1, Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1);
   const rawBody = JSON.stringify(payload);
   const send = deps.deliver ?? deliver;
-  const failed: string[] = [];
-  await Promise.all(
-    pending.map(async (endpoint) => {
+  const attempts = await Promise.all(
+    pending.map(async (endpoint): Promise<AttemptRecord> => {
       const refusal = urlRefusal(endpoint.url, deps.urlPolicy);
       const at = deps.now?.() ?? new Date();
       const result: AttemptResult = refusal
         ? { ok: false, responseStatus: null, error: `url refused: ${refusal}`, durationMs: 0 }
         : await send(endpoint, rawBody);
-      if (!result.ok) failed.push(endpoint.id);
-      await deps.deliveries.record({
+      return {
         endpointId: endpoint.id,
         attemptId: `${record.messageId}-${receiveCount}`,
         eventId: payload.id,
@@ -83,9 +85,12 @@ export async function deliverRecord(record: SQSRecord, deps: WebhookConsumerDeps
         error: result.error,
         durationMs: result.durationMs,
         at,
-      });
+      };
     }),
   );
+  const failed = attempts.filter((a) => !a.ok).map((a) => a.endpointId);
+  // A retry follows only if something failed: only then must the successes be remembered.
+  await Promise.all(attempts.map((a) => deps.deliveries.record(a, { marker: a.ok && failed.length > 0 })));
   if (failed.length === 0) {
     return { eventId: payload.id, sent: pending.length, skipped: subscribed.length - pending.length };
   }

@@ -2,7 +2,7 @@
  * DynamoDB adapter of webhook delivery attempts and success markers, both under their endpoint's
  * partition (see keys.ts). Attempts are appended (one PutItem each, never updated) and listed newest
  * first; a `DLVOK#<event>` marker per endpoint says it answered 2xx, so a retry of the event's message
- * skips it. Both expire after {@link DELIVERY_RETENTION_SECONDS}.
+ * skips it (written only when the try that succeeded there failed elsewhere: shared/webhooks/consumer.ts). Both expire after {@link DELIVERY_RETENTION_SECONDS}.
  */
 import { BatchGetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -75,10 +75,11 @@ export class DynamoWebhookDeliveryStore {
   constructor(private readonly table: TableContext) {}
 
   /**
-   * Appends one attempt; on success also the endpoint's marker for the event. The attempt id is part of
-   * the key, so recording the same attempt twice (a redelivered invocation) overwrites, never duplicates.
+   * Appends one attempt and, when asked for a successful one, the endpoint's marker for the event. The
+   * attempt id is part of the key, so recording the same attempt twice (a redelivered invocation)
+   * overwrites, never duplicates.
    */
-  async record(attempt: AttemptRecord): Promise<void> {
+  async record(attempt: AttemptRecord, options: { readonly marker?: boolean } = {}): Promise<void> {
     const at = attempt.at.toISOString();
     const expiresAt = Math.floor(attempt.at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS;
     const item: WebhookDeliveryItem = {
@@ -97,7 +98,7 @@ export class DynamoWebhookDeliveryStore {
       expiresAt,
     };
     await this.put(item, 'recordWebhookAttempt');
-    if (attempt.ok) {
+    if (attempt.ok && options.marker) {
       await this.put(
         {
           ...keys.webhookDelivered(attempt.endpointId, attempt.eventId),
