@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
-import { PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
+import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
 import type { PaymentsTable } from './table.js';
 
 /** Name of the secret holding the sandbox channel's webhook signing secret(s), comma-separated. */
@@ -98,6 +98,7 @@ export class Channels extends Construct {
       entry: 'channels/dispatch',
       description: 'Table stream: submit new payments and refunds to their channel',
       timeout: STREAM_TIMEOUT,
+      memorySize: EVENT_MEMORY_MB,
       otherWildcardResourceReason:
         "The DynamoDB stream event source needs dynamodb:ListStreams, which does not support resource-level permissions; reading records is limited to this table's stream ARN.",
       environment: {

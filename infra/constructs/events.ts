@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { OUTCOME_DETAIL_TYPES } from '../../shared/events/expected-outcome.js';
 import { type DetailType, EVENT_SOURCE } from '../../shared/schemas/events.js';
 import type { Monitoring } from './monitoring.js';
-import { PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
+import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
 import type { PaymentsTable } from './table.js';
 
 /** The bus every payments event is put on (contract: Events). */
@@ -41,6 +41,11 @@ export interface EventConsumerProps {
   readonly environment?: Record<string, string>;
   /** Messages per invocation. @default 10 */
   readonly batchSize?: number;
+  /**
+   * How long the pollers gather a batch: fewer invocations and SQS requests for consumers nobody waits
+   * on. Required (≥ 1 s) for a batch size over 10. @default none: invoke as soon as a message arrives
+   */
+  readonly maxBatchingWindow?: Duration;
   /** @default STREAM_TIMEOUT (30 s) */
   readonly timeout?: Duration;
   /** At least 6 × the function timeout (AWS's recommendation). @default 6 × timeout */
@@ -93,6 +98,7 @@ export class Events extends Construct {
       entry: 'events/publisher',
       description: 'Table stream: publish payment, refund and risk events to the payments bus',
       timeout: STREAM_TIMEOUT,
+      memorySize: EVENT_MEMORY_MB,
       otherWildcardResourceReason:
         "The DynamoDB stream event source needs dynamodb:ListStreams, which does not support resource-level permissions; reading records is limited to this table's stream ARN.",
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },
@@ -135,6 +141,9 @@ export class Events extends Construct {
       description: 'Payment and refund outcome events: record what each channel should report per day',
       detailTypes: OUTCOME_DETAIL_TYPES,
       environment: { TABLE_NAME: table.tableName },
+      // Statements are reconciled the next day: gather up to 100 outcomes per invocation.
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(10),
     });
     table.grantItemActions(this.reconciliation.fn, 'dynamodb:PutItem');
   }
@@ -178,11 +187,13 @@ export class Events extends Construct {
       entry: props.entry,
       description: props.description,
       timeout,
+      memorySize: EVENT_MEMORY_MB,
       environment: props.environment,
     });
     fn.addEventSource(
       new SqsEventSource(queue, {
         batchSize: props.batchSize ?? 10,
+        ...(props.maxBatchingWindow ? { maxBatchingWindow: props.maxBatchingWindow } : {}),
         reportBatchItemFailures: true,
       }),
     );

@@ -56,17 +56,28 @@ export interface PaymentsFunctionProps {
    * consumer's `dynamodb:ListStreams`. Recorded in the cdk-nag IAM5 acknowledgement of its role.
    */
   readonly otherWildcardResourceReason?: string;
+  /** @default API_MEMORY_MB; event consumers take EVENT_MEMORY_MB */
+  readonly memorySize?: number;
 }
+
+/** API functions: a client waits, so CPU (init, hashing, HMAC) is bought with memory. */
+export const API_MEMORY_MB = 1024;
+/**
+ * Stream and queue consumers: nobody waits on them to the millisecond, and their time goes to DynamoDB,
+ * EventBridge and HTTP round trips that more CPU does not shorten, so half the memory is about half the
+ * GB-seconds (the most billed duration of a lifecycle: risk and webhook consumers).
+ */
+export const EVENT_MEMORY_MB = 512;
 
 /**
  * "A payments Lambda": one place for the defaults every function of this system shares, so that
  * a handler's wiring only states what is special about it (entry, timeout, environment, grants).
  *
  * - nodejs22.x on arm64 (Graviton: ~20% cheaper per GB-second than x86 for the same work).
- * - 1024 MB: Lambda allocates CPU in proportion to memory; at 1 GB the init phase (parsing a
- *   ~100-300 KB bundle with the SDK inside) and crypto work (SHA-256, HMAC) run roughly twice as fast
- *   as at 512 MB, and for these short I/O-bound handlers the shorter duration largely pays for the
- *   larger size. Revisit with Lambda Power Tuning once real traffic exists.
+ * - 1024 MB for API functions: Lambda allocates CPU in proportion to memory; at 1 GB the init phase
+ *   (parsing a ~100-300 KB bundle with the SDK inside) and crypto work (SHA-256, HMAC) run roughly twice
+ *   as fast as at 512 MB, and a client is waiting. Event consumers take 512 MB (EVENT_MEMORY_MB). Revisit
+ *   both with Lambda Power Tuning once real traffic exists.
  * - esbuild: minified ESM `index.mjs` (handler `index.handler`) with source maps, AWS SDK v3
  *   bundled rather than taken from the runtime, so the version is pinned by our lock file and the
  *   bundle size we measure is the size we ship.
@@ -95,7 +106,7 @@ export class PaymentsFunction extends NodejsFunction {
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 1024,
+      memorySize: props.memorySize ?? API_MEMORY_MB,
       timeout: props.timeout ?? API_TIMEOUT,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,

@@ -69,6 +69,8 @@ export class MerchantWebhooks extends Construct {
         WEBHOOK_MAX_RECEIVE_COUNT: String(DEFAULT_MAX_RECEIVE_COUNT),
       },
       batchSize: BATCH_SIZE,
+      // Merchants see events within about a second either way; busy queues then cost fewer invocations.
+      maxBatchingWindow: Duration.seconds(1),
       timeout: CONSUMER_TIMEOUT,
       // Retries follow the consumer's own schedule (shared/webhooks/backoff.ts); the queue's visibility
       // timeout only applies when an invocation dies before it could set one.

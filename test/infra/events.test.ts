@@ -218,6 +218,24 @@ describe('consumers', () => {
     }
   });
 
+  test('batches what nobody waits on: reconciliation gathers 100 for 10 s, webhooks 1 s, risk none', () => {
+    const mappingOf = (fnId: string) =>
+      ofType('AWS::Lambda::EventSourceMapping')
+        .map(([, m]) => m.Properties)
+        .find((m) => JSON.stringify(m.FunctionName) === JSON.stringify({ Ref: fnId }));
+    const windows = Object.fromEntries(
+      consumers.map((c) => [
+        c.name,
+        [mappingOf(c.fnId)?.BatchSize, mappingOf(c.fnId)?.MaximumBatchingWindowInSeconds],
+      ]),
+    );
+    assert.deepEqual(windows, {
+      ReconciliationFunction: [100, 10],
+      RiskFunction: [10, undefined],
+      MerchantWebhooksFunction: [10, 1],
+    });
+  });
+
   test('every dead-letter queue, the publisher one included, alarms at its first message', () => {
     const dlqIds = [...consumers.map((c) => c.dlqId), idOf(stack.events.publisherDeadLetterQueue)];
     const alarmed = ofType('AWS::CloudWatch::Alarm')

@@ -177,7 +177,9 @@ describe('payments functions', () => {
       assert.equal(p.Handler, 'index.handler', source);
       assert.equal(p.Runtime, 'nodejs22.x', source);
       assert.deepEqual(p.Architectures, ['arm64'], source);
-      assert.equal(p.MemorySize, 1024, source);
+      // Stream and queue consumers run at half the memory of the API functions (payments-function.ts).
+      const consumer = source.startsWith('functions/events/') || source === 'functions/channels/dispatch.ts';
+      assert.equal(p.MemorySize, consumer ? 512 : 1024, source);
       assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
       const { LogGroup, ...levels } = p.LoggingConfig as { LogGroup: unknown };
       const logGroup = resources[referencedId(LogGroup) ?? ''];
