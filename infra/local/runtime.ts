@@ -54,6 +54,8 @@ export interface LocalRuntimeOptions {
    * seconds rather than after maxReceiveCount × the template's minutes. Default: the template's values.
    */
   readonly maxVisibilityTimeoutSeconds?: number;
+  /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
+  readonly maxBatchingWindowSeconds?: number;
   readonly assemblyDir?: string;
   readonly stackName?: string;
   readonly log?: Logger;
@@ -206,7 +208,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const apis = httpApiWiring(loaded.template);
     const mappings = streamMappings(loaded.template, ctx);
-    const queueMappings = sqsMappings(loaded.template);
+    const queueMappings = sqsMappings(loaded.template).map((m) =>
+      options.maxBatchingWindowSeconds === undefined
+        ? m
+        : {
+            ...m,
+            maximumBatchingWindowInSeconds: Math.min(
+              m.maximumBatchingWindowInSeconds,
+              options.maxBatchingWindowSeconds,
+            ),
+          },
+    );
     const wired = new Set<string>();
     for (const api of apis) {
       for (const route of api.routes) {

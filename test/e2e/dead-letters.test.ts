@@ -29,7 +29,11 @@ let ops: Api;
 let sqs: SQSClient;
 
 before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200, maxVisibilityTimeoutSeconds: 1 });
+  runtime = await startRuntime({
+    callbackDelayMs: 200,
+    maxVisibilityTimeoutSeconds: 1,
+    maxBatchingWindowSeconds: 0,
+  });
   ops = new Api(runtime.url, OPS_KEY);
   sqs = new SQSClient({
     endpoint: runtime.sqsEndpoint,

@@ -16,6 +16,8 @@ export interface StartRuntimeOptions {
   readonly callbackDelayMs?: number;
   /** Caps every queue's visibility timeout, so a failing message is dead-lettered within seconds. */
   readonly maxVisibilityTimeoutSeconds?: number;
+  /** Caps every SQS mapping's batching window, for tests that count receives against a clock. */
+  readonly maxBatchingWindowSeconds?: number;
 }
 
 /** Starts the whole local system on a random port. */
@@ -27,6 +29,9 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
     ...(options.callbackDelayMs !== undefined ? { callbackDelayMs: options.callbackDelayMs } : {}),
     ...(options.maxVisibilityTimeoutSeconds !== undefined
       ? { maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds }
+      : {}),
+    ...(options.maxBatchingWindowSeconds !== undefined
+      ? { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }
       : {}),
   });
 }
