@@ -1,0 +1,168 @@
+/**
+ * What we expect on one channel-day's statement, held compactly so a run can look up each streamed row.
+ * A channel-day may hold a million outcomes: as objects they would cost ~300 B each, so the numbers live
+ * in typed arrays (~20 B per outcome) and only the ids stay strings, each kept once and shared by the
+ * arrays and the lookup maps (~130 MB for a million outcomes with both ids).
+ */
+import type { ComparedField } from './discrepancy.js';
+import { ReconciliationError } from './errors.js';
+import type { StatementRow } from './row.js';
+
+/**
+ * One expected statement row. `ExpectedOutcome` (shared/events) is one; `fee` is absent while we do
+ * not know channel fees per payment, and is compared only when present.
+ */
+export interface Expectation {
+  readonly type: 'payment' | 'refund';
+  /** Our id (`pay_…`, `re_…`); unique per type within a channel-day. */
+  readonly reference: string;
+  readonly channelReference: string | null;
+  readonly amount: number;
+  readonly currency: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly fee?: number;
+}
+
+const REFUND = 1;
+const FAILED = 2;
+const NO_FEE = -1;
+// Also bounds the distinct currencies (26³) below what the Uint16Array of currency ids can number.
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** Index of a channel-day's expectations by type and reference, and by type and channel reference. */
+export class ExpectationIndex {
+  private readonly byReference = { payment: new Map<string, number>(), refund: new Map<string, number>() };
+  private byChannelReference: { payment: Map<string, number>; refund: Map<string, number> } | undefined;
+  private readonly references: string[] = [];
+  private readonly channelReferences: (string | null)[] = [];
+  private readonly currencyNames: string[] = [];
+  private readonly currencyIds = new Map<string, number>();
+  private flags = new Uint8Array(1024);
+  private currencies = new Uint16Array(1024);
+  private amounts = new Float64Array(1024);
+  private fees = new Float64Array(1024);
+
+  /** Builds the index from expectations as they are read (a store query's pages), never all at once. */
+  static async from(
+    expectations: Iterable<Expectation> | AsyncIterable<Expectation>,
+  ): Promise<ExpectationIndex> {
+    const index = new ExpectationIndex();
+    for await (const expectation of expectations) index.add(expectation);
+    return index;
+  }
+
+  /** How many expectations the index holds; their positions are `0 … size − 1`, in the order added. */
+  get size(): number {
+    return this.references.length;
+  }
+
+  /**
+   * Adds one expectation.
+   * @throws ReconciliationError `duplicate_expectation` when its type and reference are already held,
+   *   `invalid_expectation` when it is no valid outcome.
+   */
+  add(e: Expectation): void {
+    const valid =
+      (e.type === 'payment' || e.type === 'refund') &&
+      (e.status === 'succeeded' || e.status === 'failed') &&
+      e.reference !== '' &&
+      CURRENCY.test(e.currency) &&
+      Number.isSafeInteger(e.amount) &&
+      e.amount > 0 &&
+      (e.fee === undefined || (Number.isSafeInteger(e.fee) && e.fee >= 0));
+    if (!valid)
+      throw new ReconciliationError('invalid_expectation', `${e.type} ${e.reference} is no valid outcome`);
+    const byReference = this.byReference[e.type];
+    if (byReference.has(e.reference)) {
+      throw new ReconciliationError('duplicate_expectation', `${e.type} ${e.reference} is expected twice`);
+    }
+    const at = this.references.length;
+    if (at === this.amounts.length) this.grow();
+    byReference.set(e.reference, at);
+    this.references.push(e.reference);
+    this.channelReferences.push(e.channelReference || null);
+    const byChannelReference = this.byChannelReference?.[e.type];
+    if (e.channelReference && byChannelReference?.has(e.channelReference) === false) {
+      byChannelReference.set(e.channelReference, at);
+    }
+    let currency = this.currencyIds.get(e.currency);
+    if (currency === undefined) {
+      currency = this.currencyNames.push(e.currency) - 1;
+      this.currencyIds.set(e.currency, currency);
+    }
+    this.currencies[at] = currency;
+    this.flags[at] = (e.type === 'refund' ? REFUND : 0) | (e.status === 'failed' ? FAILED : 0);
+    this.amounts[at] = e.amount;
+    this.fees[at] = e.fee ?? NO_FEE;
+  }
+
+  /** Position of the expectation of `type` with our `reference`, or -1. */
+  find(type: 'payment' | 'refund', reference: string): number {
+    return this.byReference[type].get(reference) ?? -1;
+  }
+
+  /**
+   * Position of the expectation of `type` with `channelReference`, or -1; the first added wins if two
+   * share one. The map is built on first use: most statements carry our reference on every row.
+   */
+  findByChannelReference(type: 'payment' | 'refund', channelReference: string): number {
+    if (this.byChannelReference === undefined) {
+      const maps = { payment: new Map<string, number>(), refund: new Map<string, number>() };
+      this.channelReferences.forEach((ref, at) => {
+        const map = maps[this.typeAt(at)];
+        if (ref !== null && !map.has(ref)) map.set(ref, at);
+      });
+      this.byChannelReference = maps;
+    }
+    return this.byChannelReference[type].get(channelReference) ?? -1;
+  }
+
+  typeAt(at: number): 'payment' | 'refund' {
+    return ((this.flags[at] as number) & REFUND) === 0 ? 'payment' : 'refund';
+  }
+
+  /** The expectation at a position, as an object (for a discrepancy: rare, so built on demand). */
+  at(at: number): Expectation {
+    const fee = this.fees[at] as number;
+    return {
+      type: this.typeAt(at),
+      reference: this.references[at] as string,
+      channelReference: this.channelReferences[at] as string | null,
+      amount: this.amounts[at] as number,
+      currency: this.currencyNames[this.currencies[at] as number] as string,
+      status: ((this.flags[at] as number) & FAILED) === 0 ? 'succeeded' : 'failed',
+      ...(fee === NO_FEE ? {} : { fee }),
+    };
+  }
+
+  /** Fields in which `row` differs from the expectation at `at`; `fee` only when we know ours. */
+  differences(
+    at: number,
+    row: Pick<StatementRow, 'amount' | 'currency' | 'status' | 'fee'>,
+  ): ComparedField[] {
+    const fields: ComparedField[] = [];
+    if (this.amounts[at] !== row.amount) fields.push('amount');
+    if (this.currencyNames[this.currencies[at] as number] !== row.currency) fields.push('currency');
+    if ((((this.flags[at] as number) & FAILED) === 0 ? 'succeeded' : 'failed') !== row.status)
+      fields.push('status');
+    const fee = this.fees[at] as number;
+    if (fee !== NO_FEE && fee !== row.fee) fields.push('fee');
+    return fields;
+  }
+
+  private grow(): void {
+    const n = this.amounts.length * 2;
+    const flags = new Uint8Array(n);
+    const currencies = new Uint16Array(n);
+    const amounts = new Float64Array(n);
+    const fees = new Float64Array(n);
+    flags.set(this.flags);
+    currencies.set(this.currencies);
+    amounts.set(this.amounts);
+    fees.set(this.fees);
+    this.flags = flags;
+    this.currencies = currencies;
+    this.amounts = amounts;
+    this.fees = fees;
+  }
+}
