@@ -1,11 +1,13 @@
 /**
  * What we expect on one channel-day's statement, held compactly so a run can look up each streamed row.
- * A channel-day may hold a million outcomes: as objects they would cost ~300 B each, so the numbers live
- * in typed arrays (~20 B per outcome) and only the ids stay strings, each kept once and shared by the
- * arrays and the lookup maps (~130 MB for a million outcomes with both ids).
+ * A channel-day may hold a million outcomes: as objects (or ids as strings in Maps) they measured
+ * ~300 MB of heap, so everything lives in typed arrays: the numbers (~20 B per outcome) and the ids as
+ * UTF-8 with their hash indexes (ids.ts): ~110 MB for a million (test/bench/reconcile.ts), and nothing
+ * the GC has to walk. Nothing of an expectation object is kept once it is added.
  */
 import type { ComparedField } from './discrepancy.js';
 import { ReconciliationError } from './errors.js';
+import { IdColumn } from './ids.js';
 import type { StatementRow } from './row.js';
 
 /**
@@ -23,6 +25,8 @@ export interface Expectation {
   readonly fee?: number;
 }
 
+/** The id columns' tags: one column holds both types' ids apart. */
+const TAGS = { payment: 1, refund: 2 } as const;
 const REFUND = 1;
 const FAILED = 2;
 const NO_FEE = -1;
@@ -31,10 +35,9 @@ const CURRENCY = /^[A-Z]{3}$/;
 
 /** Index of a channel-day's expectations by type and reference, and by type and channel reference. */
 export class ExpectationIndex {
-  private readonly byReference = { payment: new Map<string, number>(), refund: new Map<string, number>() };
-  private byChannelReference: { payment: Map<string, number>; refund: Map<string, number> } | undefined;
-  private readonly references: string[] = [];
-  private readonly channelReferences: (string | null)[] = [];
+  private readonly references = new IdColumn();
+  private readonly channelReferences = new IdColumn();
+  private channelReferencesIndexed = false;
   private readonly currencyNames: string[] = [];
   private readonly currencyIds = new Map<string, number>();
   private flags = new Uint8Array(1024);
@@ -47,13 +50,15 @@ export class ExpectationIndex {
     expectations: Iterable<Expectation> | AsyncIterable<Expectation>,
   ): Promise<ExpectationIndex> {
     const index = new ExpectationIndex();
-    for await (const expectation of expectations) index.add(expectation);
+    // A sync source is read without an await per item: a million microtasks are not free.
+    if (Symbol.iterator in expectations) for (const expectation of expectations) index.add(expectation);
+    else for await (const expectation of expectations) index.add(expectation);
     return index;
   }
 
   /** How many expectations the index holds; their positions are `0 … size − 1`, in the order added. */
   get size(): number {
-    return this.references.length;
+    return this.references.size;
   }
 
   /**
@@ -72,19 +77,16 @@ export class ExpectationIndex {
       (e.fee === undefined || (Number.isSafeInteger(e.fee) && e.fee >= 0));
     if (!valid)
       throw new ReconciliationError('invalid_expectation', `${e.type} ${e.reference} is no valid outcome`);
-    const byReference = this.byReference[e.type];
-    if (byReference.has(e.reference)) {
+    const tag = TAGS[e.type];
+    if (this.references.find(tag, e.reference) !== -1) {
       throw new ReconciliationError('duplicate_expectation', `${e.type} ${e.reference} is expected twice`);
     }
-    const at = this.references.length;
+    const at = this.references.size;
     if (at === this.amounts.length) this.grow();
-    byReference.set(e.reference, at);
-    this.references.push(e.reference);
-    this.channelReferences.push(e.channelReference || null);
-    const byChannelReference = this.byChannelReference?.[e.type];
-    if (e.channelReference && byChannelReference?.has(e.channelReference) === false) {
-      byChannelReference.set(e.channelReference, at);
-    }
+    this.references.push(tag, e.reference);
+    this.references.index();
+    this.channelReferences.push(tag, e.channelReference || null);
+    if (this.channelReferencesIndexed) this.channelReferences.index();
     let currency = this.currencyIds.get(e.currency);
     if (currency === undefined) {
       currency = this.currencyNames.push(e.currency) - 1;
@@ -98,23 +100,19 @@ export class ExpectationIndex {
 
   /** Position of the expectation of `type` with our `reference`, or -1. */
   find(type: 'payment' | 'refund', reference: string): number {
-    return this.byReference[type].get(reference) ?? -1;
+    return this.references.find(TAGS[type], reference);
   }
 
   /**
    * Position of the expectation of `type` with `channelReference`, or -1; the first added wins if two
-   * share one. The map is built on first use: most statements carry our reference on every row.
+   * share one. Indexed on first use: most statements carry our reference on every row.
    */
   findByChannelReference(type: 'payment' | 'refund', channelReference: string): number {
-    if (this.byChannelReference === undefined) {
-      const maps = { payment: new Map<string, number>(), refund: new Map<string, number>() };
-      this.channelReferences.forEach((ref, at) => {
-        const map = maps[this.typeAt(at)];
-        if (ref !== null && !map.has(ref)) map.set(ref, at);
-      });
-      this.byChannelReference = maps;
+    if (!this.channelReferencesIndexed) {
+      this.channelReferences.index();
+      this.channelReferencesIndexed = true;
     }
-    return this.byChannelReference[type].get(channelReference) ?? -1;
+    return this.channelReferences.find(TAGS[type], channelReference);
   }
 
   typeAt(at: number): 'payment' | 'refund' {
@@ -126,8 +124,8 @@ export class ExpectationIndex {
     const fee = this.fees[at] as number;
     return {
       type: this.typeAt(at),
-      reference: this.references[at] as string,
-      channelReference: this.channelReferences[at] as string | null,
+      reference: this.references.get(at) as string,
+      channelReference: this.channelReferences.get(at),
       amount: this.amounts[at] as number,
       currency: this.currencyNames[this.currencies[at] as number] as string,
       status: ((this.flags[at] as number) & FAILED) === 0 ? 'succeeded' : 'failed',
