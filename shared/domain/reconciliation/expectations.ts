@@ -30,6 +30,7 @@ const TAGS = { payment: 1, refund: 2 } as const;
 const REFUND = 1;
 const FAILED = 2;
 const NO_FEE = -1;
+const NO_DIFFERENCES: readonly ComparedField[] = Object.freeze([]);
 // Also bounds the distinct currencies (26³) below what the Uint16Array of currency ids can number.
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -137,14 +138,18 @@ export class ExpectationIndex {
   differences(
     at: number,
     row: Pick<StatementRow, 'amount' | 'currency' | 'status' | 'fee'>,
-  ): ComparedField[] {
+  ): readonly ComparedField[] {
+    const amount = this.amounts[at] === row.amount;
+    const currency = this.currencyNames[this.currencies[at] as number] === row.currency;
+    const status = (((this.flags[at] as number) & FAILED) === 0 ? 'succeeded' : 'failed') === row.status;
+    const fee = this.fees[at] === NO_FEE || this.fees[at] === row.fee;
+    // The common case allocates nothing: a million matched rows, a million empty arrays otherwise.
+    if (amount && currency && status && fee) return NO_DIFFERENCES;
     const fields: ComparedField[] = [];
-    if (this.amounts[at] !== row.amount) fields.push('amount');
-    if (this.currencyNames[this.currencies[at] as number] !== row.currency) fields.push('currency');
-    if ((((this.flags[at] as number) & FAILED) === 0 ? 'succeeded' : 'failed') !== row.status)
-      fields.push('status');
-    const fee = this.fees[at] as number;
-    if (fee !== NO_FEE && fee !== row.fee) fields.push('fee');
+    if (!amount) fields.push('amount');
+    if (!currency) fields.push('currency');
+    if (!status) fields.push('status');
+    if (!fee) fields.push('fee');
     return fields;
   }
 
