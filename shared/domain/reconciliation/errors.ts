@@ -46,7 +46,8 @@ export class ReconciliationError extends Error {
 
 /**
  * A statement that does not follow the contract's CSV format. `line` is 1-based and counts physical
- * lines (the header is line 1), so ops can open the file at the line the 400 names.
+ * lines (the header is line 1), so ops can open the file at the line the 400 names. `statement` says
+ * which channel-day it was, for logs (parseStatement sets it).
  */
 export class StatementFormatError extends ReconciliationError {
   override readonly name = 'StatementFormatError';
@@ -54,9 +55,18 @@ export class StatementFormatError extends ReconciliationError {
   constructor(
     code: StatementFormatErrorCode,
     readonly line: number,
-    detail: string,
+    readonly detail: string,
     readonly column?: string,
+    readonly statement?: { readonly channel: string; readonly date: string },
   ) {
     super(code, `Statement line ${line}${column ? `, column ${column}` : ''}: ${detail}`);
+  }
+
+  /** The same error, naming the channel-day of the statement. */
+  of(statement: { readonly channel: string; readonly date: string }): StatementFormatError {
+    return new StatementFormatError(this.code, this.line, this.detail, this.column, {
+      channel: statement.channel,
+      date: statement.date,
+    });
   }
 }

@@ -3,6 +3,7 @@
  * for the channel-day. No AWS here: the store reads expectations and writes discrepancies.
  */
 export * from './classify.js';
+export { isDay, utcDayOf } from './day.js';
 export * from './discrepancy.js';
 export * from './errors.js';
 export * from './expectations.js';

@@ -54,9 +54,9 @@ export type StatementSource =
  * is complete and valid. Accepts CRLF or LF, a trailing line break, blank lines, a UTF-8 BOM and quoted
  * fields (RFC 4180).
  *
- * @throws StatementFormatError at the first malformed row, naming its line (and column): a wrong or
- *   missing header, a missing or extra column, a bad number, type, status, currency or timestamp, or a
- *   row of another UTC day than `scope.date`.
+ * @throws StatementFormatError at the first malformed row, naming its line (and column) and the
+ *   channel-day: a wrong or missing header, a missing or extra column, a bad number, type, status,
+ *   currency or timestamp, or a row of another UTC day than `scope.date`.
  */
 export async function* parseStatement(
   source: StatementSource,
@@ -93,20 +93,24 @@ export async function* parseStatement(
       }
     }
   };
-  for await (const chunk of chunks) {
-    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
+  try {
+    for await (const chunk of chunks) {
+      let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      yield* rows(splitter.push(text));
     }
-    yield* rows(splitter.push(text));
+    yield* rows(splitter.push(decoder.end()));
+    yield* rows(splitter.end());
+    if (!header)
+      throw new StatementFormatError(
+        'missing_header',
+        1,
+        `the statement is empty; the header is ${STATEMENT_HEADER}`,
+      );
+  } catch (error) {
+    throw error instanceof StatementFormatError ? error.of(scope) : error;
   }
-  yield* rows(splitter.push(decoder.end()));
-  yield* rows(splitter.end());
-  if (!header)
-    throw new StatementFormatError(
-      'missing_header',
-      1,
-      `the statement is empty; the header is ${STATEMENT_HEADER}`,
-    );
 }

@@ -8,6 +8,7 @@ import {
   ReconciliationError,
   type StatementLine,
 } from '../../../../shared/domain/reconciliation/index.js';
+import type { ExpectedOutcome } from '../../../../shared/events/expected-outcome.js';
 
 const expectation = (n: number, over: Partial<Expectation> = {}): Expectation => ({
   type: 'payment',
@@ -260,6 +261,27 @@ describe('expectation index', () => {
       () => index.add(expectation(1, { amount: 5 })),
       (e: unknown) => e instanceof ReconciliationError && e.code === 'duplicate_expectation',
     );
+  });
+
+  it('takes the expected outcomes the reconciliation consumer records as they are', async () => {
+    // Prepare
+    const outcome: ExpectedOutcome = {
+      channel: 'sandbox',
+      day: '2026-03-01',
+      type: 'refund',
+      reference: 're_1',
+      channelReference: 'sbx_r1',
+      merchantId: 'm_demo_1',
+      amount: 500,
+      currency: 'USD',
+      status: 'failed',
+      occurredAt: '2026-03-01T10:00:00Z',
+      eventId: 'evt_1',
+    };
+    // Act
+    const { counts } = await reconcile([outcome], [rowOf(outcome, 2, { reference: null, fee: 12 })]);
+    // Assess
+    assert.equal(counts.matched, 1);
   });
 
   it('refuses an expectation that is no valid outcome', () => {

@@ -230,6 +230,7 @@ describe('statement parser refusals', () => {
       assert.equal(error.line, line);
       assert.equal(error.column, column);
       assert.match(error.message, new RegExp(`^Statement line ${line}\\b`));
+      assert.deepEqual(error.statement, { channel: 'sandbox', date: '2026-03-01' });
     });
   }
 
