@@ -16,7 +16,13 @@
 import type { Discrepancy, ReconciliationCounts } from './discrepancy.js';
 import { ReconciliationError } from './errors.js';
 import type { ExpectationIndex } from './expectations.js';
+import { IdColumn } from './ids.js';
 import type { StatementLine } from './row.js';
+
+const UNKNOWN_TAGS = {
+  payment: { reference: 1, channelReference: 2 },
+  refund: { reference: 3, channelReference: 4 },
+} as const;
 
 /**
  * Reconciles `rows` (one pass, as they stream) against `expected`. Iterate the result once for its
@@ -59,8 +65,9 @@ export class Reconciliation implements AsyncIterable<Discrepancy> {
   private async *run(): AsyncGenerator<Discrepancy, void, undefined> {
     const { expected, totals } = this;
     const taken = new Uint8Array(expected.size);
-    // Ids of rows we hold nothing for, per type, to tell a repeated unknown row from a new one.
-    const unknown = { payment: new Set<string>(), refund: new Set<string>() };
+    // Ids of the rows we hold nothing for, to tell a repeated unknown row from a new one. Copied into
+    // bytes: the row's strings are slices of a parser chunk, and a Set of them would keep every chunk.
+    const unknown = new IdColumn();
     for await (const row of this.rows) {
       const { type, reference, channelReference } = row;
       const at =
@@ -68,12 +75,14 @@ export class Reconciliation implements AsyncIterable<Discrepancy> {
           ? expected.findByChannelReference(type, channelReference)
           : expected.find(type, reference);
       if (at === -1) {
-        // Either id repeated marks the same object: ours, or the channel's (kept apart by a NUL prefix).
-        const ids = unknown[type];
-        const channelId = `\u0000${channelReference}`;
-        const seen = (reference !== null && ids.has(reference)) || ids.has(channelId);
-        if (reference !== null) ids.add(reference);
-        ids.add(channelId);
+        // Either id repeated marks the same object: ours, or the channel's.
+        const tags = UNKNOWN_TAGS[type];
+        const seen =
+          (reference !== null && unknown.find(tags.reference, reference) !== -1) ||
+          unknown.find(tags.channelReference, channelReference) !== -1;
+        if (reference !== null) unknown.push(tags.reference, reference);
+        unknown.push(tags.channelReference, channelReference);
+        unknown.index();
         const base = { type, reference, channelReference, fields: [], row, held: null };
         if (seen) {
           totals.duplicates += 1;
