@@ -10,10 +10,13 @@
  * - full lifecycles through the local runtime (test/bench/lifecycle.ts): API requests, Lambda
  *   invocations and durations, EventBridge events, SQS requests and DynamoDB units per lifecycle, the
  *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $9 goal, and
- *   the latency from the create response to RiskAssessed on the bus.
+ *   the latency from the create response to RiskAssessed on the bus;
+ * - reconciliation of a generated 1,000,000-row statement (test/bench/reconcile.ts): reconcile time
+ *   against parse time and peak RSS, each in its own Node process, with the discrepancy counts checked.
  *
  * `--no-synth` reuses cdk.out; `--lifecycle-only` measures only the lifecycles and keeps the other
- * figures of the last results.json.
+ * figures of the last results.json; `--recon-only` measures only the reconciliation (no synthesis) and
+ * keeps the other figures of the last results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -34,6 +37,7 @@ import {
 } from './cost.js';
 import { measureLifecycles, perLifecycle } from './lifecycle.js';
 import { startMeteringProxy } from './metering-proxy.js';
+import { benchReconcile } from './reconcile.js';
 import { round, summarize } from './stats.js';
 import { type BundledFunction, bundledFunctions } from './template-functions.js';
 
@@ -168,6 +172,14 @@ function coldImport(bundle: string, env: Record<string, string>, runs = 5): numb
 }
 
 async function main() {
+  if (args.has('--recon-only')) {
+    const last = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as object) : {};
+    const reconciliation = await measureReconciliation();
+    writeFileSync(RESULTS, `${JSON.stringify({ ...last, reconciliation }, null, 2)}\n`);
+    printReconciliation(reconciliation);
+    console.log(`\nwritten to ${RESULTS}`);
+    return;
+  }
   if (!args.has('--no-synth') || !existsSync('cdk.out')) {
     console.log('synthesizing the CDK app…');
     execFileSync('npx', ['cdk', 'synth', '--quiet'], { stdio: 'inherit' });
@@ -175,6 +187,7 @@ async function main() {
   const core = args.has('--lifecycle-only')
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as CoreResults)
     : await measureCore();
+  const reconciliation = args.has('--lifecycle-only') ? undefined : await measureReconciliation();
   console.log(
     `\nlifecycles through the local runtime: ${RUNTIME_WARMUP} warm-up + ${RUNTIME_LIFECYCLES} measured…`,
   );
@@ -185,14 +198,51 @@ async function main() {
     node: process.version,
     lifecycles: lifecycle.lifecycles,
     costPerMillionLifecycles: lifecycle.cost,
+    ...(reconciliation && { reconciliation }),
   };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   printTable(core);
+  if (reconciliation) printReconciliation(reconciliation);
   printLifecycles(lifecycle);
   console.log(`\nwritten to ${RESULTS}`);
 }
 
 type CoreResults = Awaited<ReturnType<typeof measureCore>>;
+
+/**
+ * Reconciliation of a generated statement (test/bench/reconcile.ts, RECON_BENCH_ROWS rows, default
+ * 1,000,000). reconcile.ts parses and reconciles in two child processes of its own, so the peak RSS is
+ * theirs, not this process's.
+ */
+async function measureReconciliation() {
+  console.log('\nreconciliation of a generated statement: parse, then reconcile, each in its own process…');
+  const r = await benchReconcile();
+  const countsExact = r.reconcile.correct;
+  return {
+    measuredAt: new Date().toISOString(),
+    node: r.node,
+    rows: r.rows,
+    statementMb: r.statementMb,
+    expectations: r.reconcile.expectations,
+    parseMs: r.parse.ms,
+    parseRowsPerSec: r.parse.rowsPerSec,
+    reconcileMs: r.reconcile.ms,
+    ratio: r.ratio,
+    goalRatio: r.goals.ratio,
+    indexBuildMs: r.reconcile.indexMs,
+    indexMb: r.reconcile.indexMb,
+    ratioWithIndexBuild: r.ratioWithIndex,
+    peakRssMb: r.peakRssMb,
+    goalPeakRssMb: r.goals.peakRssMb,
+    parsePeakRssMb: r.parse.peakRssMb,
+    reconcilePeakRssMb: r.reconcile.peakRssMb,
+    counts: r.reconcile.counts,
+    expectedCounts: r.expectedCounts,
+    countsExact,
+    goalMet: r.ratio <= r.goals.ratio && r.peakRssMb <= r.goals.peakRssMb && countsExact,
+    measuredAs: r.measuredAs,
+  };
+}
 
 async function measureRuntimeLifecycles() {
   const prices = loadPrices();
@@ -485,6 +535,25 @@ function printTable(r: {
       `${b.function.padEnd(24)} ${String(b.kb).padStart(9)}   ${String(b.coldImportMs).padStart(14)}  ${mark(b.kb <= 300)}`,
     );
   }
+}
+
+function printReconciliation(r: Awaited<ReturnType<typeof measureReconciliation>>) {
+  const mark = (ok: boolean) => (ok ? 'ok' : 'NOT met');
+  console.log(
+    `\nreconciliation of ${r.rows.toLocaleString('en')} rows (${r.statementMb} MB statement, ${r.expectations.toLocaleString('en')} expectations)`,
+  );
+  console.log(
+    `reconcile / parse                          ${r.ratio.toFixed(2)}× (${r.reconcileMs} / ${r.parseMs} ms)  ≤ ${r.goalRatio}× ${mark(r.ratio <= r.goalRatio)}`,
+  );
+  console.log(
+    `  with the index build                     ${r.ratioWithIndexBuild.toFixed(2)}× (index ${r.indexBuildMs} ms, ${r.indexMb} MB)`,
+  );
+  console.log(
+    `peak RSS                                   ${r.peakRssMb} MB (parse ${r.parsePeakRssMb}, reconcile ${r.reconcilePeakRssMb})  ≤ ${r.goalPeakRssMb} MB ${mark(r.peakRssMb <= r.goalPeakRssMb)}`,
+  );
+  console.log(
+    `discrepancy counts                         ${r.countsExact ? 'exact' : 'WRONG'} ${JSON.stringify(r.counts)}${r.countsExact ? '' : ` (expected ${JSON.stringify(r.expectedCounts)})`}  ${mark(r.countsExact)}`,
+  );
 }
 
 function printLifecycles(r: Awaited<ReturnType<typeof measureRuntimeLifecycles>>) {
