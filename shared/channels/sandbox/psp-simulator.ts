@@ -5,13 +5,17 @@
  *   none overrides (none: no callback at all);
  * - refunds: succeed, unless `outcome` is none (no callback) or fail (our extension, for tests);
  * - idempotent per reference: a resubmission gets the same channelReference and no second callback;
- * - a callback answered non-2xx (or not at all) is retried with backoff, keeping its event id.
+ * - a callback answered non-2xx (or not at all) is retried with backoff, keeping its event id;
+ * - every outcome it reports is on its daily statement, with the sandbox fee (statements.ts), whether
+ *   or not the callback got through; tests inject discrepancies into it (statement-routes.ts).
  * Listens on 127.0.0.1 only.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signatureHeader } from './signature.js';
+import { handleStatementRoute } from './statement-routes.js';
+import { StatementBook, sandboxFee } from './statements.js';
 
 export interface SimulatorLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -55,6 +59,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
   const retryBaseMs = options.retryBaseMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 6;
   const references = new Map<string, string>();
+  const book = new StatementBook();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
@@ -104,16 +109,19 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     const result = outcomeOf(s);
     if (result !== 'none') {
       later(delayMs, () => {
+        const data = {
+          reference: s.reference,
+          channelReference,
+          amount: s.amount,
+          currency: s.currency,
+          occurredAt: new Date().toISOString(),
+        };
+        const outcome = { ...data, type: s.kind, status: result };
+        book.record({ ...outcome, fee: sandboxFee(outcome) });
         const body = JSON.stringify({
           id: `evt_${randomBytes(12).toString('hex')}`,
           type: `${s.kind}.${result}`,
-          data: {
-            reference: s.reference,
-            channelReference,
-            amount: s.amount,
-            currency: s.currency,
-            occurredAt: new Date().toISOString(),
-          },
+          data,
         });
         void deliver(body, 1);
       });
@@ -127,7 +135,8 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (await handleStatementRoute(book, req, res, path)) return;
     const kind = path === '/payments' ? 'payment' : path === '/refunds' ? 'refund' : undefined;
     if (req.method !== 'POST' || !kind) return answer(res, 404, { error: 'not found' });
     const chunks: Buffer[] = [];
@@ -181,5 +190,10 @@ export function outcomeOf(
 }
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
+  // A failure once a (streamed) answer has begun can only cut it short.
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
