@@ -1,9 +1,14 @@
 /** Errors of channel adapters, with stable codes. */
 
-export type ChannelErrorCode = 'channel_unavailable' | 'channel_rejected' | 'unknown_channel';
+export type ChannelErrorCode =
+  | 'channel_unavailable'
+  | 'channel_rejected'
+  | 'unknown_channel'
+  /** A daily statement could not be fetched (see `StatementFetchError`). */
+  | 'statement_unavailable';
 
 export class ChannelError extends Error {
-  override readonly name = 'ChannelError';
+  override readonly name: string = 'ChannelError';
   constructor(
     readonly code: ChannelErrorCode,
     message: string,
@@ -12,5 +17,25 @@ export class ChannelError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A channel's daily statement could not be fetched, or broke off while streaming: `status` is the
+ * channel's HTTP answer (undefined when there was none). A reconciliation run that meets it fails and
+ * may be run again; it never reads a partial statement as a whole one.
+ */
+export class StatementFetchError extends ChannelError {
+  override readonly name = 'StatementFetchError';
+  declare readonly code: 'statement_unavailable';
+  constructor(
+    readonly channel: string,
+    readonly date: string,
+    readonly status: number | undefined,
+    detail: string,
+    retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super('statement_unavailable', `${channel} statement of ${date}: ${detail}`, retryable, options);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The channel port. An adapter turns our payment and refund into a channel's request, and a
- * channel's signed webhook into a normalized outcome. Handlers know nothing of a channel's format.
+ * The channel port. An adapter turns our payment and refund into a channel's request, a channel's
+ * signed webhook into a normalized outcome, and fetches the channel's daily statement. Handlers know
+ * nothing of a channel's format.
  */
 
 /** Why a webhook was refused before reading it. */
@@ -49,4 +50,11 @@ export interface ChannelAdapter {
   ): { ok: true; event: ChannelEvent } | { ok: false; issues: { path: string; message: string }[] };
   submitPayment(payment: PaymentSubmission): Promise<{ channelReference: string }>;
   submitRefund(refund: RefundSubmission): Promise<{ channelReference: string }>;
+  /**
+   * The channel's statement of the UTC day `date` (`yyyy-mm-dd`): the raw CSV of the contract, as it
+   * streams in, to hand to `parseStatement` as is. Nothing is requested until it is iterated.
+   * @throws StatementFetchError (while iterating) when the channel does not answer 2xx, or the stream
+   *   breaks off; ChannelError `channel_rejected` for a `date` that is not a day.
+   */
+  fetchStatement(date: string): AsyncIterable<Uint8Array | string>;
 }

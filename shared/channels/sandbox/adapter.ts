@@ -1,10 +1,11 @@
 /**
  * The sandbox channel adapter: verifies and parses its webhooks, submits payments and refunds to the
- * sandbox PSP over HTTP (the simulator locally, see psp-simulator.ts).
+ * sandbox PSP over HTTP (the simulator locally, see psp-simulator.ts) and streams its daily statements.
  */
+import { isDay } from '../../domain/reconciliation/day.js';
 import { fieldErrors } from '../../http/validation.js';
 import { sandboxWebhookSchema } from '../../schemas/sandbox-webhook.js';
-import { ChannelError } from '../errors.js';
+import { ChannelError, StatementFetchError } from '../errors.js';
 import type {
   ChannelAdapter,
   ChannelEvent,
@@ -20,9 +21,14 @@ export interface SandboxAdapterOptions {
   /** Base URL of the sandbox PSP. Needed to submit. */
   readonly pspUrl?: string;
   readonly fetch?: typeof fetch;
-  /** Per request; the stream batch retries a timed-out submission, which the PSP deduplicates. */
+  /**
+   * Per request; the stream batch retries a timed-out submission, which the PSP deduplicates. For a
+   * statement, the longest wait for its answer or for its next chunk (it may take longer in all).
+   */
   readonly timeoutMs?: number;
 }
+
+const retryableStatus = (status: number) => status >= 500 || status === 429;
 
 export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAdapter {
   // Looked up per call (not captured) so tests can stub the global.
@@ -47,7 +53,7 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
     }
     const text = await response.text();
     if (!response.ok) {
-      const retryable = response.status >= 500 || response.status === 429;
+      const retryable = retryableStatus(response.status);
       const code = retryable ? 'channel_unavailable' : 'channel_rejected';
       throw new ChannelError(
         code,
@@ -60,6 +66,55 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
       throw new ChannelError('channel_rejected', 'sandbox PSP answered without channelReference', false);
     }
     return { channelReference: body.channelReference };
+  }
+
+  async function* statement(date: string): AsyncGenerator<Uint8Array, void, undefined> {
+    if (!isDay(date))
+      throw new ChannelError('channel_rejected', `${JSON.stringify(date)} is not a yyyy-mm-dd day`, false);
+    if (!options.pspUrl)
+      throw new ChannelError('channel_unavailable', 'SANDBOX_PSP_URL is not configured', false);
+    const failure = (status: number | undefined, detail: string, retryable: boolean, cause?: unknown) =>
+      new StatementFetchError('sandbox', date, status, detail, retryable, { cause });
+    // An idle timeout rather than one for the whole download: a long statement is fine, a silent PSP
+    // is not. Stopped while the consumer holds a chunk, so a slow consumer is not taken for one.
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    };
+    arm();
+    try {
+      let response: Response;
+      try {
+        response = await doFetch(`${options.pspUrl}/statements/${date}.csv`, {
+          headers: { accept: 'text/csv' },
+          signal: controller.signal,
+        });
+      } catch (cause) {
+        throw failure(undefined, `sandbox PSP unreachable: ${String(cause)}`, true, cause);
+      }
+      if (!response.ok) {
+        const text = await response.text().catch(() => '');
+        const detail = `sandbox PSP answered ${response.status}: ${text.slice(0, 200)}`;
+        throw failure(response.status, detail, retryableStatus(response.status));
+      }
+      if (!response.body) return;
+      const reader = response.body[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await reader.next();
+        } catch (cause) {
+          throw failure(response.status, `the statement broke off: ${String(cause)}`, true, cause);
+        }
+        if (next.done) return;
+        clearTimeout(timer);
+        yield next.value;
+        arm();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   return {
@@ -96,6 +151,10 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
         currency: r.currency,
         outcome: r.outcome,
       });
+    },
+
+    fetchStatement(date: string) {
+      return statement(date);
     },
   };
 }
