@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { isoTimestamp } from './common.js';
 import { CHANNELS, paymentSchema, riskSchema } from './payment.js';
+import { discrepancyFoundData } from './reconciliation.js';
 import { refundSchema } from './refund.js';
 
 export { EVENT_SOURCE } from '../events/source.js';
@@ -45,7 +46,7 @@ const refundData = z.object({
 
 const riskAssessedData = z.object({ paymentId: z.string().check(z.startsWith('pay_')), risk: riskSchema });
 
-/** Issues 4 and 5 define these; until then any object is accepted and passed through. */
+/** Issue 5 defines this; until then any object is accepted and passed through. */
 const placeholderData = z.looseObject({});
 
 function detailOf<D extends z.ZodMiniType>(data: D) {
@@ -68,7 +69,7 @@ export const eventDetailSchemas = {
   RefundSucceeded: detailOf(refundData),
   RefundFailed: detailOf(refundData),
   RiskAssessed: detailOf(riskAssessedData),
-  DiscrepancyFound: detailOf(placeholderData),
+  DiscrepancyFound: detailOf(discrepancyFoundData),
   SettlementCompleted: detailOf(placeholderData),
 } as const;
 

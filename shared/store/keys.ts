@@ -12,6 +12,8 @@
  * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
  * | expected channel outcome  | RECON#<channel>#<day>  | <type>#<ref>     | —               | —                   |
+ * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
+ * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
  * | fraud reports of a day    | MER#<merchant>         | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
  * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
@@ -61,6 +63,12 @@
  *   with Query WHE#<we_id> begins_with DLV# descending. Kept 30 days (TTL).
  * - which endpoints already answered 2xx for an event (retries re-send only to the others): PutItem
  *   WHE#<we_id>/DLVOK#<evt> on success, BatchGetItem of those keys before a retry. Kept 30 days (TTL).
+ * - reconciliation: a run is created at its Idempotency-Key slot (`rcr_<slot>`, the item is its own
+ *   idempotency record, like a payment); a run reads the channel-day's expected outcomes (Query
+ *   RECON#<channel>#<day>) and its earlier discrepancies (Query DSC#<channel>#<day>: statuses survive a
+ *   rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
+ *   same finding, and the run's `runId`; a run's list is that Query filtered on `runId`. A discrepancy id
+ *   carries its channel-day (`dsc_<channel>_<yyyymmdd>_<hash>`), so resolving it is one UpdateItem.
  */
 
 export const GSI1 = 'GSI1';
@@ -108,6 +116,8 @@ export const keys = {
     PK: `RECON#${channel}#${day}`,
     SK: `${type}#${reference}`,
   }),
+  discrepancyDay: (channel: string, day: string) => `DSC#${channel}#${day}`,
+  discrepancy: (channel: string, day: string, id: string) => ({ PK: `DSC#${channel}#${day}`, SK: id }),
   webhookEndpoint: (merchantId: string, endpointId: string) => ({
     PK: `MER#${merchantId}`,
     SK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,

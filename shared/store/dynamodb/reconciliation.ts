@@ -1,0 +1,414 @@
+/**
+ * DynamoDB adapter of reconciliation runs and discrepancies (keys and access patterns: keys.ts).
+ *
+ * - A run is ONE conditional PutItem at its Idempotency-Key slot (`rcr_<slot>`): the run is its own
+ *   idempotency record, so a retry replays it and a run is never started twice by one key.
+ * - Discrepancies live per channel-day with the id they always get for the same finding, so a rerun
+ *   overwrites rather than adds; statuses set by ops or by a repair are carried over by the run (it
+ *   reads them first), and a resolve is one guarded UpdateItem.
+ * - A payment with an open discrepancy carries its id in `reconHolds` (a string set): settlement leaves
+ *   such payments for a later run.
+ */
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ReconciliationCounts } from '../../domain/reconciliation/discrepancy.js';
+import type { Expectation } from '../../domain/reconciliation/expectations.js';
+import type { DiscrepancyObject, ReconciliationRun } from '../../schemas/reconciliation.js';
+import { decodeOpaque, encodeOpaque } from '../cursor.js';
+import { IdempotencyKeyReusedError, InvalidCursorError, ObjectNotFoundError } from '../errors.js';
+import { idempotencySlot } from '../idempotency.js';
+import type { StoredAnswer } from '../items.js';
+import { keys } from '../keys.js';
+import type { ExpectedOutcomeItem } from './expected-outcomes.js';
+import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+
+export const RUN_ID_PREFIX = 'rcr_';
+const RUN_ID = /^rcr_([a-z2-7]{26})$/;
+const DISCREPANCY_ID = /^dsc_([a-z0-9]+)_(\d{4})(\d{2})(\d{2})_[a-z2-7]{26}$/;
+const BATCH_WRITE_ATTEMPTS = 8;
+
+export interface RunItem {
+  PK: string;
+  SK: string;
+  entity: 'reconciliationRun';
+  id: string;
+  channel: string;
+  date: string;
+  status: ReconciliationRun['status'];
+  counts: ReconciliationCounts;
+  repaired: number;
+  source: ReconciliationRun['source'];
+  error: string | null;
+  requestFingerprint: string;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/** A discrepancy as stored: the API object plus keys, its merchant (for its event) and its entity. */
+export type DiscrepancyItem = DiscrepancyObject & {
+  PK: string;
+  SK: string;
+  entity: 'discrepancy';
+  merchantId: string | null;
+};
+
+/** What a rerun keeps of an earlier finding. */
+export interface KnownDiscrepancy {
+  readonly status: DiscrepancyObject['status'];
+  readonly note: string | null;
+  readonly createdAt: string;
+  readonly kind: DiscrepancyObject['kind'];
+  readonly type: DiscrepancyObject['type'];
+  readonly reference: string | null;
+}
+
+const EMPTY_COUNTS: ReconciliationCounts = {
+  matched: 0,
+  localMissing: 0,
+  channelMissing: 0,
+  mismatched: 0,
+  duplicates: 0,
+};
+
+export function runFromItem(item: RunItem): ReconciliationRun {
+  return {
+    id: item.id,
+    object: 'reconciliation_run',
+    channel: item.channel as ReconciliationRun['channel'],
+    date: item.date,
+    status: item.status,
+    counts: item.counts,
+    repaired: item.repaired,
+    source: item.source,
+    error: item.error,
+    createdAt: item.createdAt,
+    completedAt: item.completedAt,
+  };
+}
+
+export function discrepancyFromItem(item: DiscrepancyItem): DiscrepancyObject {
+  const { PK: _pk, SK: _sk, entity: _entity, merchantId: _merchant, ...object } = item;
+  return object;
+}
+
+/** The channel-day a discrepancy id names, or `undefined` for an id we never issue. */
+export function channelDayOfDiscrepancy(id: string): { channel: string; date: string } | undefined {
+  const m = DISCREPANCY_ID.exec(id);
+  return m ? { channel: String(m[1]), date: `${m[2]}-${m[3]}-${m[4]}` } : undefined;
+}
+
+export class DynamoReconciliationStore {
+  constructor(private readonly table: TableContext) {}
+
+  /** Starts a run (202), or replays the key's run. @throws IdempotencyKeyReusedError */
+  async createRun(input: {
+    readonly callerId: string;
+    readonly idempotencyKey: string;
+    readonly requestFingerprint: string;
+    readonly channel: string;
+    readonly date: string;
+    readonly now: Date;
+  }): Promise<StoredAnswer<{ id: string; status: ReconciliationRun['status'] }>> {
+    const slot = idempotencySlot(input.callerId, input.idempotencyKey);
+    const item: RunItem = {
+      ...keys.object(slot),
+      entity: 'reconciliationRun',
+      id: `${RUN_ID_PREFIX}${slot}`,
+      channel: input.channel,
+      date: input.date,
+      status: 'running',
+      counts: EMPTY_COUNTS,
+      repaired: 0,
+      source: null,
+      error: null,
+      requestFingerprint: input.requestFingerprint,
+      createdAt: input.now.toISOString(),
+      completedAt: null,
+    };
+    try {
+      const out = await this.table.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: marshall(item),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'createReconciliationRun', out.ConsumedCapacity);
+      return { status: 202, body: { id: item.id, status: item.status }, replayed: false };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item ? unmarshall(error.Item) : await this.getItem(keys.object(slot));
+      if (
+        existing?.entity !== 'reconciliationRun' ||
+        existing.requestFingerprint !== input.requestFingerprint
+      ) {
+        throw new IdempotencyKeyReusedError();
+      }
+      // The first answer: the run was `running` when it was accepted, whatever it is now.
+      return { status: 202, body: { id: String(existing.id), status: 'running' }, replayed: true };
+    }
+  }
+
+  /** @throws ObjectNotFoundError */
+  async getRun(id: string): Promise<RunItem> {
+    const slot = RUN_ID.exec(id)?.[1];
+    const item = slot ? await this.getItem(keys.object(slot)) : undefined;
+    if (item?.entity !== 'reconciliationRun') throw new ObjectNotFoundError(id);
+    return item as unknown as RunItem;
+  }
+
+  /** Records a run's end (completed with its counts, or failed with why). */
+  async finishRun(
+    run: RunItem,
+    end: {
+      readonly status: 'completed' | 'failed';
+      readonly counts: ReconciliationCounts;
+      readonly repaired: number;
+      readonly source: RunItem['source'];
+      readonly error: string | null;
+      readonly now: Date;
+    },
+  ): Promise<RunItem> {
+    const out = await this.table.client.send(
+      new UpdateItemCommand({
+        TableName: this.table.tableName,
+        Key: marshall({ PK: run.PK, SK: run.SK }),
+        ConditionExpression: 'entity = :run',
+        UpdateExpression:
+          'SET #status = :status, counts = :counts, repaired = :repaired, #source = :source, #error = :error, completedAt = :now',
+        ExpressionAttributeNames: { '#status': 'status', '#source': 'source', '#error': 'error' },
+        ExpressionAttributeValues: marshall({
+          ':run': 'reconciliationRun',
+          ':status': end.status,
+          ':counts': end.counts,
+          ':repaired': end.repaired,
+          ':source': end.source,
+          ':error': end.error,
+          ':now': end.now.toISOString(),
+        }),
+        ReturnValues: 'ALL_NEW',
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'finishReconciliationRun', out.ConsumedCapacity);
+    return unmarshall(out.Attributes ?? {}) as unknown as RunItem;
+  }
+
+  /** The channel-day's expected outcomes, page by page (a day may hold a million). */
+  async *expectations(channel: string, date: string): AsyncGenerator<Expectation> {
+    for await (const raw of this.queryAll(keys.channelDay(channel, date))) {
+      const item = raw as unknown as ExpectedOutcomeItem;
+      yield {
+        type: item.type,
+        reference: item.reference,
+        channelReference: item.channelReference ?? null,
+        amount: item.amount,
+        currency: item.currency,
+        status: item.status,
+      };
+    }
+  }
+
+  /** Earlier findings of the channel-day, by id. */
+  async known(channel: string, date: string): Promise<Map<string, KnownDiscrepancy>> {
+    const known = new Map<string, KnownDiscrepancy>();
+    for await (const item of this.queryAll(keys.discrepancyDay(channel, date))) {
+      known.set(String(item.SK), {
+        status: item.status as KnownDiscrepancy['status'],
+        note: (item.note as string | null) ?? null,
+        createdAt: String(item.createdAt),
+        kind: item.kind as KnownDiscrepancy['kind'],
+        type: item.type as KnownDiscrepancy['type'],
+        reference: (item.reference as string | null) ?? null,
+      });
+    }
+    return known;
+  }
+
+  /** Writes findings (BatchWriteItem, 25 a call; unprocessed items retried with backoff). */
+  async putDiscrepancies(items: readonly DiscrepancyItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let pending = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item) } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_WRITE_ATTEMPTS) throw new Error('BatchWriteItem left items unprocessed');
+        if (attempt > 0) await sleep(backoffDelay(attempt, 50, 2_000));
+        const out = await this.table.client.send(
+          new BatchWriteItemCommand({
+            RequestItems: { [this.table.tableName]: pending },
+            ...capacityParam(this.table),
+          }),
+        );
+        reportCapacity(this.table, 'putDiscrepancies', out.ConsumedCapacity);
+        pending = (out.UnprocessedItems?.[this.table.tableName] ?? []) as typeof pending;
+      }
+    }
+  }
+
+  /**
+   * A run's discrepancies, in id order, `limit` a page. @throws InvalidCursorError
+   */
+  async listForRun(
+    run: RunItem,
+    input: { readonly limit: number; readonly cursor?: string },
+  ): Promise<{ data: DiscrepancyObject[]; nextCursor: string | null }> {
+    let startKey: Record<string, unknown> | undefined;
+    if (input.cursor) {
+      const [owner, sk] = decodeOpaque(input.cursor, 2);
+      if (owner !== run.id || typeof sk !== 'string' || !sk.startsWith('dsc_')) {
+        throw new InvalidCursorError('not a cursor of this run');
+      }
+      startKey = { PK: keys.discrepancyDay(run.channel, run.date), SK: sk };
+    }
+    const data: DiscrepancyObject[] = [];
+    let lastSk: string | undefined;
+    // The filter runs after each page is read: keep reading until the page is full or the day ends.
+    for (;;) {
+      const out = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          FilterExpression: 'runId = :run',
+          ExpressionAttributeValues: marshall({
+            ':pk': keys.discrepancyDay(run.channel, run.date),
+            ':run': run.id,
+          }),
+          Limit: input.limit + 1 - data.length,
+          ...(startKey ? { ExclusiveStartKey: marshall(startKey) } : {}),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'listDiscrepancies', out.ConsumedCapacity);
+      for (const raw of out.Items ?? []) {
+        const item = unmarshall(raw) as DiscrepancyItem;
+        if (data.length === input.limit) {
+          return { data, nextCursor: encodeOpaque([run.id, lastSk]) };
+        }
+        data.push(discrepancyFromItem(item));
+        lastSk = item.SK;
+      }
+      if (!out.LastEvaluatedKey) return { data, nextCursor: null };
+      startKey = unmarshall(out.LastEvaluatedKey);
+    }
+  }
+
+  /** @throws ObjectNotFoundError */
+  async getDiscrepancy(id: string): Promise<DiscrepancyItem> {
+    const day = channelDayOfDiscrepancy(id);
+    const item = day ? await this.getItem(keys.discrepancy(day.channel, day.date, id)) : undefined;
+    if (item?.entity !== 'discrepancy') throw new ObjectNotFoundError(id);
+    return item as DiscrepancyItem;
+  }
+
+  /**
+   * Sets `status` (and a note) on the discrepancy `id` when its status is one of `from`.
+   * @returns the item as written, or `undefined` when it does not exist or its status was not in `from`.
+   */
+  async setStatus(
+    id: string,
+    to: DiscrepancyObject['status'],
+    from: readonly DiscrepancyObject['status'][],
+    note: string | null,
+    now: Date,
+  ): Promise<DiscrepancyItem | undefined> {
+    const day = channelDayOfDiscrepancy(id);
+    if (!day) throw new ObjectNotFoundError(id);
+    const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+    try {
+      const out = await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: marshall(keys.discrepancy(day.channel, day.date, id)),
+          ConditionExpression: `entity = :discrepancy AND #status IN (${Object.keys(fromValues).join(', ')})`,
+          UpdateExpression: 'SET #status = :to, note = :note, updatedAt = :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({
+            ...fromValues,
+            ':discrepancy': 'discrepancy',
+            ':to': to,
+            ':note': note,
+            ':now': now.toISOString(),
+          }),
+          ReturnValues: 'ALL_NEW',
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'setDiscrepancyStatus', out.ConsumedCapacity);
+      return unmarshall(out.Attributes ?? {}) as DiscrepancyItem;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Adds (`hold`) or removes a discrepancy id in a payment's `reconHolds`; a payment that does not
+   * exist is left alone. Idempotent: a set holds each id once.
+   */
+  async setPaymentHold(paymentSlot: string, discrepancyId: string, hold: boolean): Promise<void> {
+    try {
+      const out = await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: marshall(keys.object(paymentSlot)),
+          ConditionExpression: 'entity = :payment',
+          UpdateExpression: `${hold ? 'ADD' : 'DELETE'} reconHolds :id`,
+          ExpressionAttributeValues: marshall({ ':payment': 'payment', ':id': new Set([discrepancyId]) }),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'setPaymentHold', out.ConsumedCapacity);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** A payment's or refund request's item at its slot (for merchant lookups), or `undefined`. */
+  async objectAt(slot: string): Promise<Record<string, unknown> | undefined> {
+    return this.getItem(keys.object(slot));
+  }
+
+  /** Any item by key (a refund under its payment), or `undefined`. */
+  async itemAt(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    return this.getItem(key);
+  }
+
+  private async *queryAll(pk: string): AsyncGenerator<Record<string, unknown>> {
+    let startKey: Item | undefined;
+    do {
+      const out = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': pk }),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'queryChannelDay', out.ConsumedCapacity);
+      for (const raw of out.Items ?? []) yield unmarshall(raw);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    const out = await this.table.client.send(
+      new GetItemCommand({
+        TableName: this.table.tableName,
+        Key: marshall(key),
+        ConsistentRead: true,
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'getReconciliationItem', out.ConsumedCapacity);
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+}
