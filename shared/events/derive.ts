@@ -9,6 +9,8 @@
  * | payment `risk` set (absent before)            | RiskAssessed                                       |
  * | refund inserted                               | RefundCreated                                      |
  * | refund status changed to succeeded/failed     | RefundSucceeded / RefundFailed                     |
+ * | discrepancy inserted (a rerun's overwrite is not) | DiscrepancyFound                               |
+ * | reconciliation run inserted                   | ReconciliationRunStarted (internal)                |
  * | anything else (other items, removals, a payment's `amountRefunded` moving, ...) | none        |
  *
  * Pure: no I/O, the same change always gives the same events, ids included.
@@ -17,6 +19,7 @@ import type { PaymentStatus } from '../domain/payment.js';
 import type { RefundStatus } from '../domain/refund.js';
 import type { DetailType, EventDetail, PaymentsEvent } from '../schemas/events.js';
 import { type PaymentItem, paymentFromItem, type RefundItem, refundFromItem } from '../store/items.js';
+import { type DiscrepancyItem, discrepancyFromItem, type RunItem } from '../store/reconciliation-items.js';
 import { eventIdOf } from './event-id.js';
 
 /** One stream record, images unmarshalled to plain objects. */
@@ -48,6 +51,10 @@ export function eventsFromChange(change: TableChange): PaymentsEvent[] {
       return paymentEvents(previous as PaymentItem | undefined, newImage as unknown as PaymentItem);
     case 'refund':
       return refundEvents(previous as RefundItem | undefined, newImage as unknown as RefundItem);
+    case 'discrepancy':
+      return previous ? [] : [discrepancyFound(newImage as unknown as DiscrepancyItem)];
+    case 'reconciliationRun':
+      return previous ? [] : [runStarted(newImage as unknown as RunItem)];
     default:
       return [];
   }
@@ -88,6 +95,32 @@ function refundEvents(before: RefundItem | undefined, after: RefundItem): Paymen
     channelReference: after.channelReference ?? null,
   };
   return types.map((detailType) => event(detailType, after, data));
+}
+
+function discrepancyFound(item: DiscrepancyItem): PaymentsEvent {
+  return {
+    detailType: 'DiscrepancyFound',
+    detail: {
+      eventId: eventIdOf('DiscrepancyFound', item.id),
+      occurredAt: item.createdAt,
+      merchantId: item.merchantId ?? 'unknown',
+      version: 1,
+      data: { discrepancy: discrepancyFromItem(item) },
+    },
+  };
+}
+
+function runStarted(item: RunItem): PaymentsEvent {
+  return {
+    detailType: 'ReconciliationRunStarted',
+    detail: {
+      eventId: eventIdOf('ReconciliationRunStarted', item.id),
+      occurredAt: item.createdAt,
+      merchantId: item.callerId,
+      version: 1,
+      data: { run: { id: item.id, channel: item.channel as 'sandbox', date: item.date } },
+    },
+  };
 }
 
 function event(

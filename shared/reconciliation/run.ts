@@ -154,12 +154,16 @@ interface Subject {
   readonly lastChannelEventId: string | null;
 }
 
-async function subjectOf(deps: ReconciliationDeps, d: Discrepancy): Promise<Subject> {
+/** The merchant and the payment (slot) a finding concerns, as far as we hold them. */
+export async function subjectOf(
+  store: Pick<DynamoReconciliationStore, 'objectAt' | 'itemAt'>,
+  d: { readonly type: 'payment' | 'refund'; readonly reference: string | null },
+): Promise<Subject> {
   const none = { merchantId: null, paymentSlot: null, lastChannelEventId: null };
   if (!d.reference) return none;
   if (d.type === 'payment') {
     const slot = slotOfId(d.reference, 'pay');
-    const item = slot ? await deps.store.objectAt(slot) : undefined;
+    const item = slot ? await store.objectAt(slot) : undefined;
     if (!slot || item?.entity !== 'payment') return none;
     return {
       merchantId: String(item.merchantId),
@@ -168,10 +172,10 @@ async function subjectOf(deps: ReconciliationDeps, d: Discrepancy): Promise<Subj
     };
   }
   const slot = slotOfId(d.reference, 're');
-  const request = slot ? await deps.store.objectAt(slot) : undefined;
+  const request = slot ? await store.objectAt(slot) : undefined;
   if (request?.entity !== 'refundRequest') return none;
   const paymentSlot = slotOfId(String(request.paymentId), 'pay') ?? null;
-  const refund = paymentSlot ? await deps.store.itemAt(keys.refund(paymentSlot, d.reference)) : undefined;
+  const refund = paymentSlot ? await store.itemAt(keys.refund(paymentSlot, d.reference)) : undefined;
   return {
     merchantId: String(request.merchantId),
     paymentSlot,
@@ -188,7 +192,7 @@ async function settle(
   prior: KnownDiscrepancy | undefined,
   now: Date,
 ): Promise<DiscrepancyItem> {
-  const subject = await subjectOf(deps, d);
+  const subject = await subjectOf(deps.store, d);
   let status: DiscrepancyObject['status'] = prior?.status ?? 'open';
   if (status === 'open' && d.kind === 'local_missing' && d.repairable && d.row.status === 'succeeded') {
     if (await repair(deps, d, id, subject, now)) status = 'repaired';

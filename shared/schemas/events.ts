@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { isoTimestamp } from './common.js';
 import { CHANNELS, paymentSchema, riskSchema } from './payment.js';
-import { discrepancyFoundData } from './reconciliation.js';
+import { discrepancyFoundData, reconciliationRunStartedData } from './reconciliation.js';
 import { refundSchema } from './refund.js';
 
 export { EVENT_SOURCE } from '../events/source.js';
@@ -70,6 +70,8 @@ export const eventDetailSchemas = {
   RefundFailed: detailOf(refundData),
   RiskAssessed: detailOf(riskAssessedData),
   DiscrepancyFound: detailOf(discrepancyFoundData),
+  /** Internal: a reconciliation run was accepted; its consumer executes it. */
+  ReconciliationRunStarted: detailOf(reconciliationRunStartedData),
   SettlementCompleted: detailOf(placeholderData),
 } as const;
 
@@ -77,9 +79,9 @@ export type DetailType = keyof typeof eventDetailSchemas;
 export type EventDetail<T extends DetailType = DetailType> = z.infer<(typeof eventDetailSchemas)[T]>;
 
 /**
- * Every detail-type published on the bus (the contract's list plus `PaymentCanceled`). The table stream
- * publisher derives the payment, refund and risk events; reconciliation (issue 4) publishes
- * `DiscrepancyFound` and settlement (issue 5) `SettlementCompleted`.
+ * Every detail-type published on the bus (the contract's list plus `PaymentCanceled` and the internal
+ * `ReconciliationRunStarted`). The table stream publisher derives the payment, refund, risk and
+ * reconciliation events; settlement (issue 5) publishes `SettlementCompleted`.
  */
 export const PUBLISHED_DETAIL_TYPES = Object.keys(eventDetailSchemas) as DetailType[];
 
@@ -93,6 +95,8 @@ export const STREAM_DETAIL_TYPES = [
   'RefundSucceeded',
   'RefundFailed',
   'RiskAssessed',
+  'DiscrepancyFound',
+  'ReconciliationRunStarted',
 ] as const satisfies readonly DetailType[];
 
 /** A typed event as the code handles it: its detail-type and its detail. */

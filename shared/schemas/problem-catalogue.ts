@@ -26,6 +26,7 @@ export const PROBLEMS = {
   'payment-not-in-review': { status: 409, title: 'The payment is not held in risk review' },
   'redrive-in-progress': { status: 409, title: 'A redrive of this dead-letter queue is already running' },
   'redrive-not-supported': { status: 409, title: 'This dead-letter queue cannot be redriven' },
+  'discrepancy-repaired': { status: 409, title: 'A repaired discrepancy is closed and cannot be resolved' },
   'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used for another request' },
   'refund-exceeds-remaining': { status: 422, title: 'The refund exceeds what remains refundable' },

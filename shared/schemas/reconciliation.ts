@@ -101,5 +101,13 @@ export const discrepancySchema = z.object({
 });
 export type DiscrepancyObject = z.infer<typeof discrepancySchema>;
 
-/** `DiscrepancyFound` data: the discrepancy as ops see it. */
+/**
+ * `DiscrepancyFound` data: the discrepancy as ops see it. The event's `merchantId` is the merchant of
+ * the payment or refund it concerns, or `unknown` for a row we hold nothing for.
+ */
 export const discrepancyFoundData = z.object({ discrepancy: discrepancySchema });
+
+/** `ReconciliationRunStarted` data (internal; its `merchantId` is the caller of the run). */
+export const reconciliationRunStartedData = z.object({
+  run: z.object({ id: reconciliationRunIdSchema, channel: channelSchema, date: z.string() }),
+});

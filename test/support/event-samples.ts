@@ -14,6 +14,7 @@ import {
   PUBLISHED_DETAIL_TYPES,
 } from '../../shared/schemas/events.js';
 import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
+import { type DiscrepancyItem, EMPTY_COUNTS, type RunItem } from '../../shared/store/reconciliation-items.js';
 
 export const T0 = '2026-03-01T10:00:00.000Z';
 export const T1 = '2026-03-01T10:00:05.000Z';
@@ -61,6 +62,55 @@ export function refundItem(overrides: Partial<RefundItem> = {}): RefundItem {
   };
 }
 
+export function runItem(overrides: Partial<RunItem> = {}): RunItem {
+  return {
+    PK: 'OBJ#cccccccccccccccccccccccccc',
+    SK: 'OBJ',
+    entity: 'reconciliationRun',
+    id: 'rcr_cccccccccccccccccccccccccc',
+    channel: 'sandbox',
+    date: '2026-02-28',
+    status: 'running',
+    counts: EMPTY_COUNTS,
+    repaired: 0,
+    source: null,
+    error: null,
+    requestFingerprint: 'f'.repeat(64),
+    callerId: 'ops',
+    createdAt: T0,
+    completedAt: null,
+    ...overrides,
+  };
+}
+
+export function discrepancyItem(overrides: Partial<DiscrepancyItem> = {}): DiscrepancyItem {
+  const id = 'dsc_sandbox_20260228_dddddddddddddddddddddddddd';
+  return {
+    PK: 'DSC#sandbox#2026-02-28',
+    SK: id,
+    entity: 'discrepancy',
+    merchantId: 'm_demo_1',
+    id,
+    object: 'reconciliation_discrepancy',
+    runId: 'rcr_cccccccccccccccccccccccccc',
+    channel: 'sandbox',
+    date: '2026-02-28',
+    kind: 'mismatch',
+    type: 'payment',
+    reference: 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+    channelReference: 'sbx_1',
+    fields: ['amount'],
+    status: 'open',
+    line: 2,
+    statement: { amount: 1051, currency: 'USD', status: 'succeeded', fee: 30, occurredAt: T0 },
+    held: { amount: 1050, currency: 'USD', status: 'succeeded', fee: null, occurredAt: null },
+    note: null,
+    createdAt: T1,
+    updatedAt: T1,
+    ...overrides,
+  };
+}
+
 const asImage = (item: object) => item as unknown as Record<string, unknown>;
 
 /** Every event the stream publisher derives, from a representative change each. */
@@ -94,11 +144,13 @@ function derivedSamples(): PaymentsEvent[] {
       oldImage: asImage(pending),
       newImage: asImage({ ...pending, status: 'failed', channelReference: 'sbx_r1', updatedAt: T1 }),
     },
+    { eventName: 'INSERT', newImage: asImage(discrepancyItem()) },
+    { eventName: 'INSERT', newImage: asImage(runItem()) },
   ];
   return changes.flatMap((c) => eventsFromChange(c));
 }
 
-/** Details of the detail-types other issues publish (reconciliation, settlement): placeholders for now. */
+/** Details of the detail-types other issues publish (settlement): placeholders for now. */
 function placeholderDetail(detailType: DetailType) {
   return {
     eventId: eventIdOf(detailType, 'placeholder'),

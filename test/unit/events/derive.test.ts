@@ -7,7 +7,7 @@ import { REFUND_STATUSES } from '../../../shared/domain/refund.js';
 import { eventsFromChange } from '../../../shared/events/derive.js';
 import { eventIdOf } from '../../../shared/events/event-id.js';
 import { eventDetailSchemas, STREAM_DETAIL_TYPES } from '../../../shared/schemas/events.js';
-import { paymentItem, refundItem, T0, T1 } from '../../support/event-samples.js';
+import { discrepancyItem, paymentItem, refundItem, runItem, T0, T1 } from '../../support/event-samples.js';
 
 const image = (item: object) => item as unknown as Record<string, unknown>;
 const types = (events: { detailType: string }[]) => events.map((e) => e.detailType);
@@ -225,6 +225,47 @@ describe('eventsFromChange, for any payment or refund history', () => {
         assert.deepEqual(types(events), expected);
         for (const e of events) z.parse(eventDetailSchemas[e.detailType], e.detail);
       }),
+    );
+  });
+});
+
+describe('reconciliation events', () => {
+  it('announces a new discrepancy once: a rerun overwriting it (MODIFY) announces nothing', () => {
+    const item = discrepancyItem();
+    const [found, ...rest] = eventsFromChange({ eventName: 'INSERT', newImage: image(item) });
+    assert.equal(rest.length, 0);
+    assert.equal(found?.detailType, 'DiscrepancyFound');
+    assert.equal(found?.detail.eventId, eventIdOf('DiscrepancyFound', item.id));
+    assert.equal(found?.detail.merchantId, 'm_demo_1');
+    z.parse(eventDetailSchemas.DiscrepancyFound, found?.detail);
+    const rerun = eventsFromChange({
+      eventName: 'MODIFY',
+      oldImage: image(item),
+      newImage: image({ ...item, runId: 'rcr_eeeeeeeeeeeeeeeeeeeeeeeeee' }),
+    });
+    assert.deepEqual(rerun, []);
+  });
+
+  it('names no merchant for a row we hold nothing for', () => {
+    const [found] = eventsFromChange({
+      eventName: 'INSERT',
+      newImage: image(discrepancyItem({ merchantId: null, reference: null })),
+    });
+    assert.equal(found?.detail.merchantId, 'unknown');
+  });
+
+  it('announces a new reconciliation run for its consumer, and not its completion', () => {
+    const run = runItem();
+    const [started] = eventsFromChange({ eventName: 'INSERT', newImage: image(run) });
+    assert.equal(started?.detailType, 'ReconciliationRunStarted');
+    assert.deepEqual(started?.detail.data, { run: { id: run.id, channel: 'sandbox', date: '2026-02-28' } });
+    assert.deepEqual(
+      eventsFromChange({
+        eventName: 'MODIFY',
+        oldImage: image(run),
+        newImage: image({ ...run, status: 'completed' }),
+      }),
+      [],
     );
   });
 });
