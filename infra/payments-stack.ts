@@ -5,6 +5,7 @@ import { Channels } from './constructs/channels.js';
 import { DeadLetters } from './constructs/dead-letters.js';
 import { Events } from './constructs/events.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { Reconciliation } from './constructs/reconciliation.js';
 import { RiskBefore } from './constructs/risk.js';
 import { RiskControl } from './constructs/risk-consumer.js';
 import { PaymentsTable } from './constructs/table.js';
@@ -22,6 +23,7 @@ export class PaymentsStack extends Stack {
   readonly monitoring: Monitoring;
   /** The event backbone; other constructs add their consumers with `events.addConsumer(...)`. */
   readonly events: Events;
+  readonly reconciliation: Reconciliation;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -39,6 +41,11 @@ export class PaymentsStack extends Stack {
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      api: this.api,
+      table: this.table,
+      events: this.events,
+    });
     new DeadLetters(this, 'DeadLetters', {
       api: this.api,
       table: this.table,

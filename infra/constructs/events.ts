@@ -52,6 +52,8 @@ export interface EventConsumerProps {
   readonly visibilityTimeout?: Duration;
   /** Receives before a message moves to the DLQ. @default 5 */
   readonly maxReceiveCount?: number;
+  /** @default EVENT_MEMORY_MB */
+  readonly memorySize?: number;
 }
 
 /** A consumer of bus events; its DLQ is already watched by an alarm. */
@@ -118,12 +120,19 @@ export class Events extends Construct {
         retryAttempts: 10,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.publisherDeadLetterQueue),
-        // Only payments and refunds announce anything; idempotency records, counters and removals (TTL)
-        // cost no invocation. A MODIFY that announces nothing (amountRefunded moving) still invokes.
+        // Only payments and refunds (any change), new discrepancies and new reconciliation runs announce
+        // anything; idempotency records, counters and removals (TTL) cost no invocation. A MODIFY that
+        // announces nothing (amountRefunded moving) still invokes.
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
             dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('payment', 'refund') } } },
+          }),
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: {
+              NewImage: { entity: { S: lambda.FilterRule.or('discrepancy', 'reconciliationRun') } },
+            },
           }),
         ],
       }),
@@ -187,7 +196,7 @@ export class Events extends Construct {
       entry: props.entry,
       description: props.description,
       timeout,
-      memorySize: EVENT_MEMORY_MB,
+      memorySize: props.memorySize ?? EVENT_MEMORY_MB,
       environment: props.environment,
     });
     fn.addEventSource(

@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './log.js';
 import type { LocalMetering } from './metering.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
+import { bucketConfigs, bucketResolution, startS3Endpoint } from './s3.js';
 import { paymentsTable, seedCredentials } from './seed.js';
 import { SqsBroker } from './sqs.js';
 import { startSqsEndpoint } from './sqs-api.js';
@@ -82,6 +83,8 @@ export interface LocalRuntime {
   readonly sqsEndpoint: string;
   /** The local EventBridge endpoint (PutEvents). */
   readonly eventBridgeEndpoint: string;
+  /** The local S3 endpoint (path-style: `<s3Endpoint>/<bucket>/<key>`). */
+  readonly s3Endpoint: string;
   /** Milliseconds from the call to ready (synthesis included). */
   readonly startupMs: number;
   /** Stops everything this runtime started; safe to call twice. */
@@ -148,6 +151,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       attributes,
     };
 
+    // Buckets (statements): their names resolve before any function environment is built.
+    const buckets = bucketConfigs(loaded.template, baseCtx);
+    const s3Server = await startS3Endpoint({
+      buckets,
+      log,
+      ...(dbPath ? { dir: join(PROJECT_ROOT, '.local', 's3') } : {}),
+    });
+    cleanups.push(() => s3Server.close());
+    const bucketRefs = bucketResolution(buckets, LOCAL_REGION);
+    Object.assign(attributes, bucketRefs.attributes);
+    log.info(`S3 on ${s3Server.url} (buckets: ${buckets.map((b) => b.name).join(', ') || 'none'})`);
+
     // The event backbone: SQS queues first (queue URLs carry the endpoint's port), then the buses.
     const broker = new SqsBroker({
       region: LOCAL_REGION,
@@ -169,7 +184,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       broker.stop();
       await sqsServer.close();
     });
-    const refs: Record<string, string> = {};
+    const refs: Record<string, string> = { ...bucketRefs.refs };
     for (const q of broker.queues) refs[q.config.logicalId] = q.url;
     const ctx: ResolveContext = { ...baseCtx, refs };
     const buses = eventBuses(loaded.template, ctx);
@@ -192,6 +207,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const endpoints = {
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsServer.url,
       AWS_ENDPOINT_URL_SQS: sqsServer.url,
+      AWS_ENDPOINT_URL_S3: s3Server.url,
     };
 
     let apiUrl = '';
@@ -388,6 +404,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       pspUrl: psp?.url ?? '',
       sqsEndpoint: sqsServer.url,
       eventBridgeEndpoint: eventsServer.url,
+      s3Endpoint: s3Server.url,
       startupMs,
       stop,
     };

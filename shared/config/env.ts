@@ -47,6 +47,12 @@ export const createPaymentEnvSchema = z.extend(tableEnvSchema, {
   ),
 });
 
+/** The statement upload route: the bucket statements are kept in. */
+export const statementsEnvSchema = z.object({ STATEMENTS_BUCKET: nonEmpty });
+
+/** The reconciliation run consumer: the table, the statements bucket, and the channels' statements. */
+export const reconcileRunEnvSchema = z.extend(dispatchEnvSchema, { STATEMENTS_BUCKET: nonEmpty });
+
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;
 export type DispatchEnv = z.infer<typeof dispatchEnvSchema>;

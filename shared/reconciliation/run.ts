@@ -84,7 +84,9 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
       }
     }
   } catch (error) {
-    if (error instanceof ReconciliationError) return fail(statement.source, error.message);
+    if (error instanceof ReconciliationError || error instanceof StatementUnavailableError) {
+      return fail(statement.source, error.message);
+    }
     throw error;
   }
 

@@ -37,6 +37,16 @@ import {
   riskSchema,
 } from './payment.js';
 import { PROBLEMS, type ProblemCode, problemSchema } from './problem.js';
+import {
+  discrepancyIdSchema,
+  discrepancySchema,
+  listDiscrepanciesQuery,
+  reconciliationRunIdSchema,
+  reconciliationRunSchema,
+  resolveDiscrepancyBody,
+  startReconciliationRunBody,
+  uploadStatementQuery,
+} from './reconciliation.js';
 import { createRefundBody, refundSchema } from './refund.js';
 import { riskProfileSchema } from './risk-profile.js';
 import {
@@ -182,6 +192,16 @@ const refundWebhookSchema = z.extend(webhookPayloadSchema, {
   data: z.object({ object: refundSchema }),
 });
 
+/** What `POST /v1/ops/reconciliation/statements` answers (functions/api/upload-statement.ts). */
+const statementReceiptSchema = z.object({
+  object: z.literal('reconciliation_statement'),
+  channel: channelSchema,
+  date: z.string(),
+  rows: z.number(),
+  bytes: z.number(),
+});
+const runStartedSchema = z.object({ id: reconciliationRunIdSchema, status: z.literal('running') });
+
 /** `Idempotency-Key`: 1–255 printable ASCII characters (shared/http/idempotency-key.ts). */
 export const idempotencyKeySchema = z
   .string()
@@ -241,6 +261,8 @@ function components(): Record<string, JsonSchema> {
   requests.add(riskProfileSchema, { id: 'RiskProfileRequest' });
   requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
+  requests.add(startReconciliationRunBody, { id: 'StartReconciliationRunRequest' });
+  requests.add(resolveDiscrepancyBody, { id: 'ResolveDiscrepancyRequest' });
   requests.add(redriveBody, {
     id: 'RedriveRequest',
     description:
@@ -314,6 +336,26 @@ function components(): Record<string, JsonSchema> {
   });
   responses.add(dataList(redriveSchema), { id: 'RedriveList' });
   responses.add(redriveStartedSchema, { id: 'RedriveStarted' });
+  responses.add(statementReceiptSchema, {
+    id: 'ReconciliationStatement',
+    description: 'The statement stored for the channel-day: its data rows and size.',
+  });
+  responses.add(runStartedSchema, { id: 'ReconciliationRunStarted' });
+  responses.add(reconciliationRunSchema, {
+    id: 'ReconciliationRun',
+    description:
+      '`counts` classify every statement row and every expected outcome exactly once; `repaired` counts the ' +
+      'missed callbacks the run applied. `source`: the uploaded statement or the channel’s; `error` says why a ' +
+      '`failed` run failed (a malformed line, no statement).',
+  });
+  responses.add(discrepancySchema, {
+    id: 'Discrepancy',
+    description:
+      'A finding of a run. The same finding keeps its `id` across reruns of the channel-day; `status` ' +
+      '`repaired` (a missed callback applied by the run) and `resolved` (by ops, with `note`) survive reruns. ' +
+      '`statement` is the channel’s row (`line` its line), `held` what we recorded.',
+  });
+  responses.add(listResponse(discrepancySchema), { id: 'DiscrepancyList' });
   responses.add(paymentWebhookSchema, { id: 'PaymentWebhookEvent' });
   responses.add(refundWebhookSchema, { id: 'RefundWebhookEvent' });
   responses.add(eventPaymentSchema, {
@@ -680,6 +722,78 @@ export function buildOpenApi(): object {
             'concurrent-modification',
             ...TABLE,
           ],
+        }),
+      },
+      '/v1/ops/reconciliation/statements': {
+        post: {
+          operationId: 'uploadStatement',
+          summary:
+            'Ops: the channel-day’s statement as CSV (`channel_reference,reference,type,amount,currency,status,' +
+            'fee,occurred_at`), replacing the one fetched from the channel. Checked whole before it is stored: a ' +
+            'malformed row or a row of another day answers 400 naming the line. Up to ~6 MB through the API; a ' +
+            'larger statement goes straight to the statements bucket under `statements/<channel>/<date>.csv`.',
+          security: SECURITY.ops,
+          parameters: queryParameters(uploadStatementQuery),
+          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+          responses: {
+            '200': { description: 'The statement, stored', content: json('ReconciliationStatement') },
+            ...problemResponses({
+              operationId: 'uploadStatement',
+              summary: '',
+              caller: 'ops',
+              ok: { status: 200, description: '', id: '' },
+              problems: ['validation-error', 'unsupported-media-type', ...AUTH, ...TABLE],
+            }),
+          },
+        },
+      },
+      '/v1/ops/reconciliation/runs': {
+        post: operation({
+          operationId: 'startReconciliationRun',
+          summary:
+            'Ops: reconcile a channel-day: every statement row and every outcome we recorded, classified once ' +
+            '(matched, local missing, channel missing, mismatch, duplicate); missed callbacks are repaired.',
+          caller: 'ops',
+          requestBody: { id: 'StartReconciliationRunRequest', required: true },
+          ok: { status: 202, description: 'The run, started (or replayed)', id: 'ReconciliationRunStarted' },
+          problems: [...BODY, ...AUTH, 'idempotency-key-reused', ...TABLE],
+          idempotent: { replayedProblems: [] },
+        }),
+      },
+      '/v1/ops/reconciliation/runs/{id}': {
+        get: operation({
+          operationId: 'getReconciliationRun',
+          summary: 'Ops: a run, its counts and repairs',
+          caller: 'ops',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(reconciliationRunIdSchema) }],
+          ok: { status: 200, description: 'The run', id: 'ReconciliationRun' },
+          problems: [...AUTH, 'not-found', ...TABLE],
+        }),
+      },
+      '/v1/ops/reconciliation/runs/{id}/discrepancies': {
+        get: operation({
+          operationId: 'listDiscrepancies',
+          summary: 'Ops: the run’s findings',
+          caller: 'ops',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: inline(reconciliationRunIdSchema) },
+            ...queryParameters(listDiscrepanciesQuery),
+          ],
+          ok: { status: 200, description: 'A page of findings', id: 'DiscrepancyList' },
+          problems: ['validation-error', ...AUTH, 'not-found', ...TABLE],
+        }),
+      },
+      '/v1/ops/reconciliation/discrepancies/{id}/resolve': {
+        post: operation({
+          operationId: 'resolveDiscrepancy',
+          summary:
+            'Ops: close a finding with a note; its payment is no longer held out of settlement. Again: the note ' +
+            'is replaced. A repaired finding is closed already (409).',
+          caller: 'ops',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(discrepancyIdSchema) }],
+          requestBody: { id: 'ResolveDiscrepancyRequest', required: true },
+          ok: { status: 200, description: 'The finding, resolved', id: 'Discrepancy' },
+          problems: [...BODY, ...AUTH, 'not-found', 'discrepancy-repaired', ...TABLE],
         }),
       },
       '/v1/ops/dead-letter-queues': {

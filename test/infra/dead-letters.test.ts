@@ -91,6 +91,10 @@ describe('dead letters infrastructure', () => {
         queue: /^EventsReconciliationDeadLetterQueue/,
         sources: [/^EventsReconciliationQueue/],
       },
+      'reconciliation-runs': {
+        queue: /^EventsReconciliationRunsDeadLetterQueue/,
+        sources: [/^EventsReconciliationRunsQueue/],
+      },
       risk: { queue: /^EventsRiskDeadLetterQueue/, sources: [/^EventsRiskQueue/] },
       'merchant-webhooks': {
         queue: /^EventsMerchantWebhooksDeadLetterQueue/,

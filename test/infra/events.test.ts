@@ -28,7 +28,7 @@ const tableId = idOf(stack.table);
 /** Every rule of `resources` whose pattern matches none of `samples`, by logical id. */
 function rulesMatchingNothing(rules: Record<string, Resource>, samples: readonly unknown[]): string[] {
   return Object.entries(rules)
-    .filter(([, r]) => r.Type === 'AWS::Events::Rule')
+    .filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern !== undefined)
     .filter(([, r]) => !samples.some((event) => matchesPattern(r.Properties.EventPattern as Pattern, event)))
     .map(([id]) => id);
 }
@@ -95,7 +95,7 @@ describe('publisher', () => {
     assert.equal(referencedId(destination), idOf(stack.events.publisherDeadLetterQueue));
   });
 
-  test('is invoked for inserts and updates of payments and refunds only', () => {
+  test('is invoked for changes of payments and refunds, and new discrepancies and runs, only', () => {
     const filters = (mapping!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     assert.deepEqual(
       filters.map((f) => JSON.parse(f.Pattern)),
@@ -103,6 +103,10 @@ describe('publisher', () => {
         {
           eventName: ['INSERT', 'MODIFY'],
           dynamodb: { NewImage: { entity: { S: ['payment', 'refund'] } } },
+        },
+        {
+          eventName: ['INSERT'],
+          dynamodb: { NewImage: { entity: { S: ['discrepancy', 'reconciliationRun'] } } },
         },
       ],
     );
@@ -133,7 +137,8 @@ describe('publisher', () => {
 });
 
 describe('consumers', () => {
-  const rules = ofType('AWS::Events::Rule');
+  // Rules on the payments bus (the daily reconciliation schedule is on the default bus: its own test).
+  const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventBusName !== undefined);
   const consumers = stack.events.consumers.map((c) => ({
     name: c.fn.node.id,
     fnId: idOf(c.fn),
@@ -193,7 +198,13 @@ describe('consumers', () => {
       const queue = resources[c.queueId]?.Properties ?? {};
       assert.equal(queue.SqsManagedSseEnabled, true, c.name);
       // Merchant webhooks set their own backoff per receive (shared/webhooks/backoff.ts): more, longer tries.
-      const receives = c.name === 'MerchantWebhooksFunction' ? DEFAULT_MAX_RECEIVE_COUNT : 5;
+      // A reconciliation run is retried twice, then marked failed (functions/events/reconcile-run.ts).
+      const receives =
+        c.name === 'MerchantWebhooksFunction'
+          ? DEFAULT_MAX_RECEIVE_COUNT
+          : c.name === 'ReconciliationRunsFunction'
+            ? 3
+            : 5;
       assert.deepEqual(
         queue.RedrivePolicy,
         { deadLetterTargetArn: { 'Fn::GetAtt': [c.dlqId, 'Arn'] }, maxReceiveCount: receives },
@@ -233,6 +244,19 @@ describe('consumers', () => {
       ReconciliationFunction: [100, 10],
       RiskFunction: [10, undefined],
       MerchantWebhooksFunction: [10, 1],
+      // One reconciliation run per invocation, started at once.
+      ReconciliationRunsFunction: [1, undefined],
+    });
+  });
+
+  test('a daily schedule starts yesterday’s reconciliation runs through the runs queue', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression);
+    assert.equal(schedules.length, 1);
+    const [, schedule] = schedules[0] as [string, { Properties: Record<string, unknown> }];
+    assert.equal(schedule.Properties.ScheduleExpression, 'cron(0 2 * * ? *)');
+    const runs = consumers.find((c) => c.name === 'ReconciliationRunsFunction');
+    assert.deepEqual((schedule.Properties.Targets as { Arn: unknown }[])[0]?.Arn, {
+      'Fn::GetAtt': [runs?.queueId, 'Arn'],
     });
   });
 

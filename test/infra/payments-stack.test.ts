@@ -23,6 +23,7 @@ const tableId = ofType('AWS::DynamoDB::Table')[0]?.[0];
 const secretId = ofType('AWS::SecretsManager::Secret')[0]?.[0];
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
+const bucketId = ofType('AWS::S3::Bucket')[0]?.[0];
 
 describe('payments table', () => {
   test('is one classic DynamoDB table keyed as shared/store/table-definition says', () => {
@@ -97,6 +98,11 @@ describe('HTTP API', () => {
     ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
     ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
     ['GET /v1/ops/dead-letter-queues/{name}/redrives', 'api/list-dead-letter-redrives'],
+    ['POST /v1/ops/reconciliation/statements', 'api/upload-statement'],
+    ['POST /v1/ops/reconciliation/runs', 'api/start-reconciliation-run'],
+    ['GET /v1/ops/reconciliation/runs/{id}', 'api/get-reconciliation-run'],
+    ['GET /v1/ops/reconciliation/runs/{id}/discrepancies', 'api/list-reconciliation-discrepancies'],
+    ['POST /v1/ops/reconciliation/discrepancies/{id}/resolve', 'api/resolve-discrepancy'],
   ];
 
   test('serves exactly the routes of docs/architecture.md', () => {
@@ -150,6 +156,7 @@ describe('payments functions', () => {
       'functions/api/create-refund.ts',
       'functions/api/create-webhook-endpoint.ts',
       'functions/api/get-payment.ts',
+      'functions/api/get-reconciliation-run.ts',
       'functions/api/get-risk-profile.ts',
       'functions/api/get-risk-summary.ts',
       'functions/api/health.ts',
@@ -157,15 +164,20 @@ describe('payments functions', () => {
       'functions/api/list-dead-letter-queues.ts',
       'functions/api/list-dead-letter-redrives.ts',
       'functions/api/list-payments.ts',
+      'functions/api/list-reconciliation-discrepancies.ts',
       'functions/api/list-refunds.ts',
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/redrive-dead-letter-queue.ts',
+      'functions/api/resolve-discrepancy.ts',
       'functions/api/review-payment.ts',
+      'functions/api/start-reconciliation-run.ts',
+      'functions/api/upload-statement.ts',
       'functions/channels/callback.ts',
       'functions/channels/dispatch.ts',
       'functions/events/merchant-webhooks.ts',
       'functions/events/publisher.ts',
+      'functions/events/reconcile-run.ts',
       'functions/events/reconciliation.ts',
       'functions/events/risk.ts',
     ]);
@@ -178,7 +190,10 @@ describe('payments functions', () => {
       assert.equal(p.Runtime, 'nodejs22.x', source);
       assert.deepEqual(p.Architectures, ['arm64'], source);
       // Stream and queue consumers run at half the memory of the API functions (payments-function.ts).
-      const consumer = source.startsWith('functions/events/') || source === 'functions/channels/dispatch.ts';
+      // (A reconciliation run parses and classifies up to a million rows: CPU work, at the API size.)
+      const consumer =
+        (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
+        source === 'functions/channels/dispatch.ts';
       assert.equal(p.MemorySize, consumer ? 512 : 1024, source);
       assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
       const { LogGroup, ...levels } = p.LoggingConfig as { LogGroup: unknown };
@@ -461,6 +476,12 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.WEBHOOK_MAX_RECEIVE_COUNT = String(DEFAULT_MAX_RECEIVE_COUNT);
   }
   if (source === 'functions/channels/dispatch.ts') env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+  if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
+  if (source === 'functions/events/reconcile-run.ts') {
+    env.STATEMENTS_BUCKET = { Ref: bucketId };
+    env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+    env.RUNS_MAX_RECEIVE_COUNT = '3';
+  }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.
     env.SANDBOX_WEBHOOK_SECRETS = {

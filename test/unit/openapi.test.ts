@@ -35,7 +35,8 @@ function parametersOf(doc: Json, path: string, method: string): Json[] {
 }
 
 /**
- * Every route of the stack (infra/constructs: api, channels, risk, risk-consumer, webhooks, dead-letters);
+ * Every route of the stack (infra/constructs: api, channels, risk, risk-consumer, webhooks, dead-letters,
+ * reconciliation);
  * test/infra/openapi-routes.test.ts checks the template's routes against the document.
  */
 const CONTRACT_ROUTES: Record<string, string[]> = {
@@ -53,6 +54,11 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/ops/dead-letter-queues/{name}/messages': ['get'],
   '/v1/ops/dead-letter-queues/{name}/redrive': ['post'],
   '/v1/ops/dead-letter-queues/{name}/redrives': ['get'],
+  '/v1/ops/reconciliation/statements': ['post'],
+  '/v1/ops/reconciliation/runs': ['post'],
+  '/v1/ops/reconciliation/runs/{id}': ['get'],
+  '/v1/ops/reconciliation/runs/{id}/discrepancies': ['get'],
+  '/v1/ops/reconciliation/discrepancies/{id}/resolve': ['post'],
   '/v1/channels/{channel}/callbacks': ['post'],
 };
 
@@ -62,6 +68,7 @@ const CREATING_POSTS = new Set([
   'post /v1/payments/{id}/refunds',
   'post /v1/payments/{id}/fraud-reports',
   'post /v1/webhook-endpoints',
+  'post /v1/ops/reconciliation/runs',
 ]);
 
 function* operations(): Generator<[path: string, method: string, operation: Json]> {

@@ -1,0 +1,122 @@
+/**
+ * SQS consumer of reconciliation runs (rule: ReconciliationRunStarted; batch size 1): executes the run
+ * (shared/reconciliation/run.ts) against the statement ops uploaded or, failing that, the channel's.
+ * A run that ended (completed or failed) is left alone, so a redelivery does nothing. A transient error
+ * (DynamoDB, a channel that is down) fails the message and SQS retries it; after the last receive the
+ * message moves to the DLQ (alarmed) and the run is marked failed so ops see why.
+ *
+ * The daily schedule's events (source `aws.events`, detail-type `Scheduled Event`) arrive on the same
+ * queue: they start the run of yesterday (UTC) for each channel, once per day whatever the retries (the
+ * schedule and the day make its Idempotency-Key); the run then arrives here like any other.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { s3Objects } from '../../shared/aws/s3-objects.js';
+import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
+import { loadEnv, reconcileRunEnvSchema } from '../../shared/config/env.js';
+import { logger } from '../../shared/http/logger.js';
+import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
+import { statementFinder } from '../../shared/reconciliation/statements.js';
+import { CHANNELS } from '../../shared/schemas/payment.js';
+import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
+
+/** Max receives of the runs queue (infra/constructs/reconciliation.ts): the last one marks the run failed. */
+const MAX_RECEIVES = Number(process.env.RUNS_MAX_RECEIVE_COUNT ?? 3);
+
+const messageSchema = z.union([
+  z.object({
+    'detail-type': z.literal('ReconciliationRunStarted'),
+    detail: z.object({ data: z.object({ run: z.object({ id: z.string() }) }) }),
+  }),
+  z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.string() }),
+]);
+
+let deps: ReconciliationDeps | undefined;
+function defaultDeps(): ReconciliationDeps {
+  if (!deps) {
+    const env = loadEnv(reconcileRunEnvSchema);
+    const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
+    deps = {
+      store: new DynamoReconciliationStore(table),
+      outcomes: new DynamoChannelOutcomeStore(table),
+      statement: statementFinder({
+        objects: s3Objects(),
+        bucket: env.STATEMENTS_BUCKET,
+        // A statement may take a while to stream: wait up to 30 s for each chunk.
+        channels: { sandbox: createSandboxAdapter({ pspUrl: env.SANDBOX_PSP_URL, timeoutMs: 30_000 }) },
+      }),
+    };
+  }
+  return deps;
+}
+
+/** Handles one message. @throws on an invalid message or a transient failure (retried). */
+export async function handleRunMessage(with_: ReconciliationDeps, record: SQSRecord): Promise<void> {
+  const parsed = z.safeParse(messageSchema, JSON.parse(record.body));
+  if (!parsed.success) throw new Error(`not a reconciliation message: ${parsed.error.issues[0]?.message}`);
+  const message = parsed.data;
+  if (message['detail-type'] === 'Scheduled Event') {
+    const day = new Date(Date.parse(message.time) - 86_400_000).toISOString().slice(0, 10);
+    for (const channel of CHANNELS) {
+      const started = await with_.store.createRun({
+        callerId: 'schedule',
+        idempotencyKey: `daily:${channel}:${day}`,
+        requestFingerprint: `schedule:${channel}:${day}`,
+        channel,
+        date: day,
+        now: new Date(),
+      });
+      logger.info('scheduled reconciliation run', { runId: started.body.id, channel, day });
+    }
+    return;
+  }
+  const runId = message.detail.data.run.id;
+  try {
+    const run = await executeRun(with_, runId);
+    logger.info('reconciliation run ended', {
+      runId,
+      status: run.status,
+      counts: run.counts,
+      repaired: run.repaired,
+    });
+  } catch (error) {
+    const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+    if (receives >= MAX_RECEIVES) {
+      const run = await with_.store.getRun(runId);
+      if (run.status === 'running') {
+        await with_.store.finishRun(run, {
+          status: 'failed',
+          counts: run.counts,
+          repaired: 0,
+          source: null,
+          error: `gave up after ${receives} attempts: ${(error as Error).message}`,
+          now: new Date(),
+        });
+      }
+    }
+    throw error;
+  }
+}
+
+const processor = new BatchProcessor(EventType.SQS);
+
+export function processBatch(
+  event: SQSEvent,
+  context?: Context,
+  with_: ReconciliationDeps = defaultDeps(),
+): Promise<SQSBatchResponse> {
+  return processPartialResponse(
+    event,
+    (record: SQSRecord) => handleRunMessage(with_, record),
+    processor,
+    context ? { context } : undefined,
+  );
+}
+
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  return processBatch(event, context);
+};

@@ -1,0 +1,54 @@
+/**
+ * Where a channel-day's statement comes from: the one ops uploaded (an S3 object, which replaces the
+ * channel's), else the channel's own, fetched through its adapter. Either is opened as a stream as often
+ * as the run reads it; a channel that answers "no such statement" (a non-retryable fetch error) makes the
+ * run fail with the reason, a channel that is down makes it retry (the error propagates).
+ */
+import type { S3Objects } from '../aws/s3-objects.js';
+import { StatementFetchError } from '../channels/errors.js';
+import type { ChannelAdapter } from '../channels/types.js';
+import { type StatementHandle, StatementUnavailableError } from './run.js';
+
+/** The S3 key of a channel-day's uploaded statement. */
+export function statementKey(channel: string, date: string): string {
+  return `statements/${channel}/${date}.csv`;
+}
+
+export interface StatementSources {
+  readonly objects: Pick<S3Objects, 'getObject' | 'headObject'>;
+  readonly bucket: string;
+  readonly channels: Readonly<Record<string, ChannelAdapter>>;
+}
+
+/** The statement finder a run uses (ReconciliationDeps.statement). */
+export function statementFinder(sources: StatementSources) {
+  return async (channel: string, date: string): Promise<StatementHandle> => {
+    const key = statementKey(channel, date);
+    if (await sources.objects.headObject(sources.bucket, key)) {
+      return {
+        source: 'upload',
+        open: async () => {
+          const body = await sources.objects.getObject(sources.bucket, key);
+          if (!body)
+            throw new StatementUnavailableError(`the uploaded ${channel} statement of ${date} is gone`);
+          return body;
+        },
+      };
+    }
+    const adapter = sources.channels[channel];
+    if (!adapter) throw new StatementUnavailableError(`no statement source for channel ${channel}`);
+    return { source: 'channel', open: async () => unavailableWhenFinal(adapter.fetchStatement(date)) };
+  };
+}
+
+/** Turns a channel's definite refusal into StatementUnavailableError; transient ones stay retryable. */
+async function* unavailableWhenFinal(chunks: AsyncIterable<Uint8Array | string>) {
+  try {
+    yield* chunks;
+  } catch (error) {
+    if (error instanceof StatementFetchError && !error.retryable) {
+      throw new StatementUnavailableError(error.message, { cause: error });
+    }
+    throw error;
+  }
+}
