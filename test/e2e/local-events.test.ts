@@ -23,7 +23,7 @@ let hasBus = false;
 let reconciliationQueue: string | undefined;
 
 before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200 });
+  runtime = await startRuntime({ callbackDelayMs: 200, maxBatchingWindowSeconds: 2 });
   api = new Api(runtime.url);
   sqs = new SQSClient({
     endpoint: runtime.sqsEndpoint,
