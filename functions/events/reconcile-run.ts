@@ -75,7 +75,7 @@ export async function handleRunMessage(with_: ReconciliationDeps, record: SQSRec
   }
   const runId = message.detail.data.run.id;
   try {
-    const run = await executeRun(with_, runId);
+    const run = await executeRun({ ...with_, executor: `lambda:${record.messageId}` }, runId);
     logger.info('reconciliation run ended', {
       runId,
       status: run.status,

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { JavaMissingError } from './dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from './runtime.js';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ async function shutdown(code: number, reason: string): Promise<void> {
   }
   exiting = true;
   process.stderr.write(`\n[local] ${reason}: stopping…\n`);
+  removeRuntimeFile();
   await runtime?.stop();
   process.stderr.write('[local] stopped\n');
   process.exit(code);
@@ -60,6 +62,7 @@ try {
     ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),
   });
   if (values.quiet) process.stdout.write(`Payments API listening on ${runtime.url}\n`);
+  writeRuntimeFile(runtime);
 } catch (error) {
   if (error instanceof JavaMissingError) {
     process.stderr.write(`${error.message}\n`);

@@ -85,6 +85,8 @@ export interface LocalRuntime {
   readonly eventBridgeEndpoint: string;
   /** The local S3 endpoint (path-style: `<s3Endpoint>/<bucket>/<key>`). */
   readonly s3Endpoint: string;
+  /** The template's buckets by logical id, with their local names. */
+  readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   /** Milliseconds from the call to ready (synthesis included). */
   readonly startupMs: number;
   /** Stops everything this runtime started; safe to call twice. */
@@ -405,6 +407,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       sqsEndpoint: sqsServer.url,
       eventBridgeEndpoint: eventsServer.url,
       s3Endpoint: s3Server.url,
+      buckets,
       startupMs,
       stop,
     };

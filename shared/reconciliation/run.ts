@@ -44,8 +44,16 @@ export interface ReconciliationDeps {
   readonly outcomes: ChannelOutcomeStore;
   /** The statement of a channel-day. @throws StatementUnavailableError when there is none. */
   readonly statement: (channel: string, date: string) => Promise<StatementHandle>;
+  /** Who executes (a request id, `cli:<pid>`): recorded on the run's lease. */
+  readonly executor?: string;
   readonly now?: () => Date;
 }
+
+/**
+ * How long an executor holds a run: longer than a Lambda may run (15 min), shorter than the runs queue
+ * hides a message (90 min), so a redelivery after a crash finds the lease expired and takes the run over.
+ */
+export const RUN_LEASE_MS = 16 * 60_000;
 
 /** No statement could be had for the channel-day (none uploaded, the channel did not serve one). */
 export class StatementUnavailableError extends Error {
@@ -59,6 +67,12 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
   const now = () => deps.now?.() ?? new Date();
   const run = await deps.store.getRun(runId);
   if (run.status !== 'running') return run;
+  // One executor at a time: a duplicate delivery, or the queue's consumer meeting a run the CLI executes.
+  const claimedAt = now();
+  const owner = deps.executor ?? `pid:${process.pid}`;
+  if (!(await deps.store.claimRun(run, owner, claimedAt, new Date(claimedAt.getTime() + RUN_LEASE_MS)))) {
+    return deps.store.getRun(runId);
+  }
   const { channel, date } = run;
   const fail = (source: RunItem['source'], error: string) =>
     deps.store.finishRun(run, {

@@ -26,6 +26,9 @@ export interface RunItem {
   callerId: string;
   createdAt: string;
   completedAt: string | null;
+  /** While an executor holds the run (see claimRun): until when, and who. */
+  leaseUntil?: string;
+  executor?: string;
 }
 
 /** A discrepancy as stored: the API object plus keys, its merchant (for its event) and its entity. */

@@ -27,7 +27,7 @@ import {
 } from '../../shared/domain/reconciliation/index.js';
 import { round } from './stats.js';
 
-const SCOPE = { channel: 'sandbox', date: '2026-03-01' };
+export const SCOPE = { channel: 'sandbox', date: '2026-03-01' };
 const DAY_START = Date.parse(`${SCOPE.date}T00:00:00Z`);
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY'] as const;
 const RATIO_GOAL = 2;
@@ -90,7 +90,7 @@ function* statementRows(n: number): Generator<StatementRow> {
 }
 
 /** What we hold for the channel-day: no fee (we do not know fees per payment yet). */
-function* expectations(n: number): Generator<Expectation> {
+export function* expectations(n: number): Generator<Expectation> {
   for (let i = 0; i < n; i += 1) {
     if (injected('unrecorded', i)) continue;
     const { type, reference, channelReference, amount, currency, status } = outcome(i);

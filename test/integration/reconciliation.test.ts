@@ -249,6 +249,35 @@ describe('reconciliation runs on DynamoDB Local', () => {
     assert.equal(again.completedAt, run.completedAt);
   });
 
+  it('lets one executor hold a run: a concurrent delivery leaves it to the first', async () => {
+    // Prepare
+    const p = await payment(7_000, 'succeeded');
+    let opened = 0;
+    const deps: ReconciliationDeps = {
+      store,
+      outcomes,
+      statement: async () => ({
+        source: 'channel',
+        open: async () => {
+          opened += 1;
+          return formatStatementCsv([row(p)]);
+        },
+      }),
+    };
+    const id = await startRun('run-lease');
+
+    // Act
+    const [a, b] = await Promise.all([
+      executeRun({ ...deps, executor: 'a' }, id),
+      executeRun({ ...deps, executor: 'b' }, id),
+    ]);
+
+    // Assess: the statement was read by one execution only (twice: checked, then classified)
+    assert.equal(opened, 2);
+    assert.ok([a.status, b.status].includes('completed'));
+    assert.equal((await store.getRun(id)).status, 'completed');
+  });
+
   it('replays a run for the same Idempotency-Key and refuses the key for another request', async () => {
     const first = await store.createRun({
       callerId: 'ops',

@@ -104,6 +104,38 @@ export class DynamoReconciliationStore {
     return item as unknown as RunItem;
   }
 
+  /**
+   * Takes the run for `owner` until `until` (a lease), unless it ended or another executor holds an
+   * unexpired lease. @returns whether this caller may execute it.
+   */
+  async claimRun(run: RunItem, owner: string, now: Date, until: Date): Promise<boolean> {
+    try {
+      const out = await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: marshall({ PK: run.PK, SK: run.SK }),
+          ConditionExpression:
+            'entity = :run AND #status = :running AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          UpdateExpression: 'SET leaseUntil = :until, executor = :owner',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({
+            ':run': 'reconciliationRun',
+            ':running': 'running',
+            ':now': now.toISOString(),
+            ':until': until.toISOString(),
+            ':owner': owner,
+          }),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'claimReconciliationRun', out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** Records a run's end (completed with its counts, or failed with why). */
   async finishRun(
     run: RunItem,
@@ -122,7 +154,7 @@ export class DynamoReconciliationStore {
         Key: marshall({ PK: run.PK, SK: run.SK }),
         ConditionExpression: 'entity = :run',
         UpdateExpression:
-          'SET #status = :status, counts = :counts, repaired = :repaired, #source = :source, #error = :error, completedAt = :now',
+          'SET #status = :status, counts = :counts, repaired = :repaired, #source = :source, #error = :error, completedAt = :now REMOVE leaseUntil',
         ExpressionAttributeNames: { '#status': 'status', '#source': 'source', '#error': 'error' },
         ExpressionAttributeValues: marshall({
           ':run': 'reconciliationRun',

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench:recon-table [-- --rows 1000000]`: the command-line reconciliation at scale against the
+ * running local runtime (`npm start`): seeds the generated channel-day's expected outcomes into its
+ * DynamoDB Local table, writes the matching statement (with its injected discrepancies, see reconcile.ts)
+ * and runs `npm run reconcile -- --file …` as a child process, so its progress bar, wall time and peak
+ * RSS are the CLI's own. Seeding is not timed. Local data only: it never runs against AWS.
+ */
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type AttributeValue, BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { readRuntimeFile } from '../../infra/local/runtime-file.js';
+import { keys } from '../../shared/store/keys.js';
+import { localClient } from '../support/dynamodb.js';
+import { expectations, expectedCounts, SCOPE, writeStatement } from './reconcile.js';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
+const rows = Number(values.rows);
+const runtime = readRuntimeFile();
+if (!runtime) {
+  process.stderr.write('Start the local runtime first (npm start); this bench writes into its table.\n');
+  process.exit(2);
+}
+
+const client = localClient(runtime.dynamoEndpoint);
+const started = performance.now();
+type Item = Record<string, AttributeValue>;
+let batch: Item[] = [];
+let inFlight: Promise<void>[] = [];
+let seeded = 0;
+const flush = async (items: Item[]) => {
+  let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
+  while (pending.length > 0) {
+    const out = await client.send(
+      new BatchWriteItemCommand({ RequestItems: { [runtime.tableName]: pending } }),
+    );
+    pending = out.UnprocessedItems?.[runtime.tableName] ?? [];
+  }
+};
+for (const e of expectations(rows)) {
+  batch.push(
+    marshall({
+      ...keys.expectedOutcome(SCOPE.channel, SCOPE.date, e.type, e.reference),
+      entity: 'expectedOutcome',
+      channel: SCOPE.channel,
+      type: e.type,
+      reference: e.reference,
+      ...(e.channelReference ? { channelReference: e.channelReference } : {}),
+      merchantId: 'm_demo_1',
+      amount: e.amount,
+      currency: e.currency,
+      status: e.status,
+      occurredAt: `${SCOPE.date}T12:00:00.000Z`,
+      eventId: `evt_bench_${e.reference}`,
+    }),
+  );
+  if (batch.length === 25) {
+    inFlight.push(flush(batch));
+    batch = [];
+    seeded += 25;
+    if (inFlight.length === 8) {
+      await Promise.all(inFlight);
+      inFlight = [];
+      if (seeded % 50_000 === 0) process.stderr.write(`\rseeded ${seeded.toLocaleString()} expectations`);
+    }
+  }
+}
+inFlight.push(flush(batch));
+await Promise.all(inFlight);
+client.destroy();
+process.stderr.write(
+  `\rseeded ${rows.toLocaleString()} expectations in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+);
+
+const file = join(tmpdir(), `statement-${SCOPE.channel}-${SCOPE.date}-${rows}.csv`);
+await writeStatement(file, rows);
+const run = spawnSync('npm', ['run', '--silent', 'reconcile', '--', '--date', SCOPE.date, '--file', file], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
+const result = JSON.parse(run.stdout) as { counts: unknown };
+process.stdout.write(run.stdout);
+process.stdout.write(
+  `counts as planted: ${JSON.stringify(result.counts) === JSON.stringify(expectedCounts(rows)) ? 'yes' : `NO (expected ${JSON.stringify(expectedCounts(rows))})`}\n`,
+);
