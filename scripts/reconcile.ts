@@ -113,6 +113,7 @@ function tracked(handle: StatementHandle, total: number | undefined): StatementH
     open: async () => {
       pass += 1;
       const label = handle.source === 'channel' && pass === 1 ? 'checking' : 'reconciling';
+      if (pass === 1) process.stderr.write('\n');
       const source = await handle.open();
       if (typeof source === 'string') return source;
       return progress(label, total).track(source as AsyncIterable<Uint8Array | string>);
@@ -139,6 +140,8 @@ const ended = await executeRun(
     store,
     outcomes: new DynamoChannelOutcomeStore(table),
     executor: `cli:${process.pid}`,
+    onExpectations: (loaded) =>
+      process.stderr.write(`\rexpected    ${loaded.toLocaleString()} outcomes loaded`),
     statement: async (c, d) =>
       tracked(
         file ? { source: 'upload', open: async () => createReadStream(file) } : await finder(c, d),

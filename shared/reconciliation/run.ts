@@ -46,6 +46,8 @@ export interface ReconciliationDeps {
   readonly statement: (channel: string, date: string) => Promise<StatementHandle>;
   /** Who executes (a request id, `cli:<pid>`): recorded on the run's lease. */
   readonly executor?: string;
+  /** Told how many expected outcomes are loaded so far (the CLI's progress line). */
+  readonly onExpectations?: (loaded: number) => void;
   readonly now?: () => Date;
 }
 
@@ -111,7 +113,7 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
       .map((k) => `${k.type}#${k.reference}`),
   );
   const index = await ExpectationIndex.from(
-    withoutRepaired(deps.store.expectations(channel, date), repairedRefs),
+    withoutRepaired(deps.store.expectations(channel, date), repairedRefs, deps.onExpectations),
   );
   const reconciliation = classify(index, parseStatement(await statement.open(), { channel, date }));
 
@@ -139,10 +141,15 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
 async function* withoutRepaired(
   expectations: AsyncIterable<Expectation>,
   repaired: ReadonlySet<string>,
+  onLoaded?: (loaded: number) => void,
 ): AsyncGenerator<Expectation> {
+  let loaded = 0;
   for await (const e of expectations) {
+    loaded += 1;
+    if (onLoaded && loaded % 10_000 === 0) onLoaded(loaded);
     if (!repaired.has(`${e.type}#${e.reference}`)) yield e;
   }
+  onLoaded?.(loaded);
 }
 
 /**

@@ -11,7 +11,7 @@
  * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
  * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
- * | expected channel outcome  | RECON#<channel>#<day>  | <type>#<ref>     | —               | —                   |
+ * | expected channel outcome  | RECON#<channel>#<day>#<shard> | <type>#<ref> | —             | —                   |
  * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
@@ -63,6 +63,9 @@
  *   with Query WHE#<we_id> begins_with DLV# descending. Kept 30 days (TTL).
  * - which endpoints already answered 2xx for an event (retries re-send only to the others): PutItem
  *   WHE#<we_id>/DLVOK#<evt> on success, BatchGetItem of those keys before a retry. Kept 30 days (TTL).
+ * - expected outcomes of a channel-day are spread over EXPECTED_OUTCOME_SHARDS partitions (`<shard>`: the
+ *   first base32 character of sha256(reference)), so a busy day's writes (thousands a second) never meet in
+ *   one partition key; a run reads the shards one by one (their order does not matter to its index).
  * - reconciliation: a run is created at its Idempotency-Key slot (`rcr_<slot>`, the item is its own
  *   idempotency record, like a payment); a run reads the channel-day's expected outcomes (Query
  *   RECON#<channel>#<day>) and its earlier discrepancies (Query DSC#<channel>#<day>: statuses survive a
@@ -71,7 +74,19 @@
  *   carries its channel-day (`dsc_<channel>_<yyyymmdd>_<hash>`), so resolving it is one UpdateItem.
  */
 
+import { createHash } from 'node:crypto';
+import { base32 } from './idempotency.js';
+
 export const GSI1 = 'GSI1';
+
+/** One base32 character: 32 partitions per channel-day of expected outcomes. */
+const SHARD_ALPHABET = [...'abcdefghijklmnopqrstuvwxyz234567'];
+export const EXPECTED_OUTCOME_SHARDS = SHARD_ALPHABET.length;
+
+/** The shard of an id: the first base32 character of its SHA-256 (even spread whatever the ids look like). */
+export function shardOf(id: string): string {
+  return base32(createHash('sha256').update(id, 'utf8').digest()).slice(0, 1);
+}
 
 export const SLOT_PREFIX = 'OBJ#';
 
@@ -110,10 +125,11 @@ export const keys = {
   }),
   merchantPayments: (merchantId: string) => `MER#${merchantId}`,
   merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
-  /** Partition of a channel-day's expected outcomes; `day` is `yyyy-mm-dd` (UTC). */
-  channelDay: (channel: string, day: string) => `RECON#${channel}#${day}`,
+  /** The partitions of a channel-day's expected outcomes; `day` is `yyyy-mm-dd` (UTC). */
+  channelDayShards: (channel: string, day: string) =>
+    SHARD_ALPHABET.map((shard) => `RECON#${channel}#${day}#${shard}`),
   expectedOutcome: (channel: string, day: string, type: 'payment' | 'refund', reference: string) => ({
-    PK: `RECON#${channel}#${day}`,
+    PK: `RECON#${channel}#${day}#${shardOf(reference)}`,
     SK: `${type}#${reference}`,
   }),
   discrepancyDay: (channel: string, day: string) => `DSC#${channel}#${day}`,

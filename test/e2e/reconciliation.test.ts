@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
 import type { StatementRow } from '../../shared/domain/reconciliation/row.js';
+import { keys } from '../../shared/store/keys.js';
 import { localClient } from '../support/dynamodb.js';
 import { eventually } from '../support/eventually.js';
 import { Api, isProblem, uniqueKey } from '../support/http.js';
@@ -37,15 +38,19 @@ const today = () => new Date().toISOString().slice(0, 10);
 async function expectedOutcomes(date: string): Promise<number> {
   const dynamo = localClient(runtime.dynamoEndpoint);
   try {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: runtime.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `RECON#sandbox#${date}` } },
-        Select: 'COUNT',
-      }),
-    );
-    return out.Count ?? 0;
+    let count = 0;
+    for (const partition of keys.channelDayShards('sandbox', date)) {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: runtime.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: partition } },
+          Select: 'COUNT',
+        }),
+      );
+      count += out.Count ?? 0;
+    }
+    return count;
   } finally {
     dynamo.destroy();
   }

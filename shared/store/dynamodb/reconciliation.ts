@@ -175,7 +175,11 @@ export class DynamoReconciliationStore {
 
   /** The channel-day's expected outcomes, page by page (a day may hold a million). */
   async *expectations(channel: string, date: string): AsyncGenerator<Expectation> {
-    for await (const raw of this.queryAll(keys.channelDay(channel, date))) {
+    for (const shard of keys.channelDayShards(channel, date)) yield* this.shardExpectations(shard);
+  }
+
+  private async *shardExpectations(partition: string): AsyncGenerator<Expectation> {
+    for await (const raw of this.queryAll(partition)) {
       const item = raw as unknown as ExpectedOutcomeItem;
       yield {
         type: item.type,

@@ -35,7 +35,8 @@ describe('reconciliation consumer', () => {
     assert.equal(put?.ConditionExpression, 'attribute_not_exists(PK) OR occurredAt < :occurredAt');
     assert.deepEqual(unmarshall(put?.ExpressionAttributeValues ?? {}), { ':occurredAt': T1 });
     assert.deepEqual(unmarshall(put?.Item ?? {}), {
-      PK: 'RECON#sandbox#2026-03-01',
+      // The channel-day's shard of this reference: the first base32 character of its SHA-256.
+      PK: 'RECON#sandbox#2026-03-01#2',
       SK: 'payment#pay_aaaaaaaaaaaaaaaaaaaaaaaaaa',
       entity: 'expectedOutcome',
       channel: 'sandbox',
