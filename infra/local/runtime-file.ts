@@ -35,8 +35,14 @@ export function writeRuntimeFile(runtime: LocalRuntime): void {
   writeFileSync(RUNTIME_FILE, `${JSON.stringify(file, null, 2)}\n`);
 }
 
+/** Removes the file if this process wrote it (another runtime may have started since). */
 export function removeRuntimeFile(): void {
-  rmSync(RUNTIME_FILE, { force: true });
+  try {
+    const file = JSON.parse(readFileSync(RUNTIME_FILE, 'utf8')) as RuntimeFile;
+    if (file.pid === process.pid) rmSync(RUNTIME_FILE, { force: true });
+  } catch {
+    // No file, or not ours to judge: leave it.
+  }
 }
 
 /** The running local runtime, or `undefined` when none is (no file, or its process is gone). */
