@@ -24,7 +24,8 @@ export const handler = apiHandler({ role: 'ops', body: resolveDiscrepancyBody },
   if (!resolved) {
     throw new HttpProblemError('discrepancy-repaired', `Discrepancy ${found.id} was repaired by its run.`);
   }
-  const { paymentSlot } = await subjectOf(store, found);
-  if (paymentSlot) await store.setPaymentHold(paymentSlot, found.id, false);
+  const { paymentSlot, merchantId } = await subjectOf(store, found);
+  if (paymentSlot && merchantId)
+    await store.setPaymentHold({ slot: paymentSlot, merchantId }, found.id, false);
   return json(200, discrepancyFromItem(resolved));
 });

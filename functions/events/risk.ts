@@ -6,15 +6,15 @@
  * needed: a payment rejected while processing is canceled in the same write as its decision, so it
  * cannot succeed later, and one that succeeded first is refunded when it is assessed.
  *
- * Powertools batch reports the messages that failed; SQS redelivers only those and, after
- * `maxReceiveCount` receives, moves them to the DLQ. A message that is not a valid event fails too, so
+ * The messages that failed are reported (shared/events/sqs-batch.ts); SQS redelivers only those and,
+ * after `maxReceiveCount` receives, moves them to the DLQ. A message that is not a valid event fails too, so
  * it ends in the DLQ for ops rather than being dropped.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { processSqsBatch } from '../../shared/events/sqs-batch.js';
 import { logger } from '../../shared/http/logger.js';
 import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
@@ -65,7 +65,6 @@ export async function handleRiskMessage(deps: RiskControlDeps, body: string): Pr
 }
 
 let deps: RiskControlDeps | undefined;
-const processor = new BatchProcessor(EventType.SQS);
 
 function defaultDeps(): RiskControlDeps {
   if (!deps) {
@@ -78,14 +77,14 @@ function defaultDeps(): RiskControlDeps {
 /** Processes a batch; exported for tests that drive it without middy. */
 export function processBatch(
   event: SQSEvent,
-  context?: Context,
+  _context?: Context,
   with_: RiskControlDeps = defaultDeps(),
 ): Promise<SQSBatchResponse> {
-  return processPartialResponse(
+  return processSqsBatch(
     event,
     (record: SQSRecord) => handleRiskMessage(with_, record.body),
-    processor,
-    context ? { context } : undefined,
+    (record, error) =>
+      logger.error('risk message failed', { messageId: record.messageId, error: error as Error }),
   );
 }
 

@@ -28,6 +28,8 @@ export interface RiskControlProps {
 const PAYMENTS_AND_REFUNDS = 'OBJ#*';
 const MERCHANT_RECORDS = 'MER#*';
 const RISK_ITEMS = ['RISKVEL#*', 'RISKCUS#*', 'RISKSUM#*'];
+/** The settlement hold registry (a held payment is out of settlement until ops release it). */
+const HOLDS = 'HOLD#*';
 
 /**
  * Risk during and after: the consumer that scores payments from the bus (rule: PaymentCreated; see
@@ -64,7 +66,7 @@ export class RiskControl extends Construct {
     grant(
       this.consumerFunction,
       ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      [PAYMENTS_AND_REFUNDS, ...RISK_ITEMS],
+      [PAYMENTS_AND_REFUNDS, ...RISK_ITEMS, HOLDS],
     );
 
     this.reviewFunction = api.addFunction('ReviewPaymentFunction', {
@@ -73,7 +75,7 @@ export class RiskControl extends Construct {
       environment,
     });
     // The guarded review update; a reject of a succeeded payment refunds it (refund transaction).
-    grant(this.reviewFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [PAYMENTS_AND_REFUNDS]);
+    grant(this.reviewFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [PAYMENTS_AND_REFUNDS, HOLDS]);
     api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/ops/payments/{id}/review', this.reviewFunction);
 
     this.fraudReportFunction = api.addFunction('CreateFraudReportFunction', {

@@ -220,7 +220,13 @@ async function settle(
   if (status === 'open' && d.kind === 'local_missing' && d.repairable && d.row.status === 'succeeded') {
     if (await repair(deps, d, id, subject, now)) status = 'repaired';
   }
-  if (subject.paymentSlot) await deps.store.setPaymentHold(subject.paymentSlot, id, status === 'open');
+  if (subject.paymentSlot && subject.merchantId) {
+    await deps.store.setPaymentHold(
+      { slot: subject.paymentSlot, merchantId: subject.merchantId },
+      id,
+      status === 'open',
+    );
+  }
   return {
     ...keys.discrepancy(run.channel, run.date, id),
     entity: 'discrepancy',

@@ -83,12 +83,16 @@ export async function assessPayment(
   throw new ConcurrentModificationError();
 }
 
-/** The refund a rejected succeeded payment is owed, created once (replayed after that). */
+/**
+ * What an assessed or reviewed payment's state still owes: its settlement hold kept in step with its
+ * review, and the refund a rejected succeeded payment is owed, created once (replayed after that).
+ */
 export async function followUp(
   deps: Pick<RiskControlDeps, 'payments'>,
   item: RiskPaymentItem,
   now: Date,
 ): Promise<{ refund?: StoredAnswer }> {
+  await deps.payments.syncReviewHold(item);
   if (!owesRiskRefund(item)) return {};
   return { refund: await deps.payments.ensureRiskRefund(item, now) };
 }

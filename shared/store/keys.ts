@@ -78,6 +78,7 @@ import { createHash } from 'node:crypto';
 import { base32 } from './idempotency.js';
 
 export const GSI1 = 'GSI1';
+export const GSI2 = 'GSI2';
 
 /** One base32 character: 32 partitions per channel-day of expected outcomes. */
 const SHARD_ALPHABET = [...'abcdefghijklmnopqrstuvwxyz234567'];
@@ -132,6 +133,32 @@ export const keys = {
     PK: `RECON#${channel}#${day}#${shardOf(reference)}`,
     SK: `${type}#${reference}`,
   }),
+  /**
+   * Settlement line items (GSI2): a merchant's succeeded outcomes by when they happened, sharded like the
+   * expected outcomes; `late` ones (recorded long after they happened) by when they were recorded.
+   */
+  settlementLines: (merchantId: string, shard: string, late = false) =>
+    `${late ? 'SETLLATE' : 'SETL'}#${merchantId}#${shard}`,
+  settlementLineShards: (merchantId: string, late = false) =>
+    SHARD_ALPHABET.map((shard) => `${late ? 'SETLLATE' : 'SETL'}#${merchantId}#${shard}`),
+  /** A payment held out of settlement (risk review, open discrepancy), under its merchant. */
+  hold: (merchantId: string, paymentId: string) => ({ PK: `HOLD#${merchantId}`, SK: paymentId }),
+  holds: (merchantId: string) => `HOLD#${merchantId}`,
+  /** Every merchant, one item each (settlement lists them). */
+  merchantRegistry: (merchantId: string) => ({ PK: 'MERCHANTS', SK: merchantId }),
+  /** A merchant's settlement state (watermarks) and settlements, newest first by period end. */
+  settlementState: (merchantId: string) => ({ PK: `SETL#${merchantId}`, SK: 'STATE' }),
+  settlement: (merchantId: string, periodEnd: string, currency: string) => ({
+    PK: `SETL#${merchantId}`,
+    SK: `STL#${periodEnd}#${currency}`,
+  }),
+  settlementsOf: (merchantId: string) => `SETL#${merchantId}`,
+  /** A merchant-currency's ledger: one item per settlement and per payout, each a balanced set of entries. */
+  ledger: (merchantId: string, currency: string, settlementId: string, kind: 'settlement' | 'payout') => ({
+    PK: `LEDGER#${merchantId}#${currency}`,
+    SK: `${settlementId}#${kind}`,
+  }),
+  ledgerOf: (merchantId: string, currency: string) => `LEDGER#${merchantId}#${currency}`,
   discrepancyDay: (channel: string, day: string) => `DSC#${channel}#${day}`,
   discrepancy: (channel: string, day: string, id: string) => ({ PK: `DSC#${channel}#${day}`, SK: id }),
   webhookEndpoint: (merchantId: string, endpointId: string) => ({

@@ -42,17 +42,25 @@ describe('payments table', () => {
     });
   });
 
-  test('indexes merchant listings in GSI1 with keys only', () => {
-    const [gsi] = TABLE_GSIS;
+  test('indexes merchant listings in GSI1 (keys only) and settlement line items in GSI2', () => {
+    const [gsi1, gsi2] = TABLE_GSIS;
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
           IndexName: 'GSI1',
           KeySchema: [
-            { AttributeName: gsi.partitionKey.name, KeyType: 'HASH' },
-            { AttributeName: gsi.sortKey.name, KeyType: 'RANGE' },
+            { AttributeName: gsi1.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: gsi1.sortKey.name, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'GSI2',
+          KeySchema: [
+            { AttributeName: gsi2.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: gsi2.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
         },
       ],
     });

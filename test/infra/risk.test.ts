@@ -59,6 +59,7 @@ describe('risk control in the template', () => {
       'RISKVEL#*',
       'RISKCUS#*',
       'RISKSUM#*',
+      'HOLD#*',
     ]);
   });
 

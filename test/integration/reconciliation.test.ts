@@ -214,7 +214,11 @@ describe('reconciliation runs on DynamoDB Local', () => {
       'refunded by the channel on 11-21',
       new Date(),
     );
-    await store.setPaymentHold(slotOfId(altered.id, 'pay') as string, finding.id, false);
+    await store.setPaymentHold(
+      { slot: slotOfId(altered.id, 'pay') as string, merchantId: 'm_recon' },
+      finding.id,
+      false,
+    );
     const second = await executeRun(depsFor(csv), await startRun('run-4'));
 
     // Assess

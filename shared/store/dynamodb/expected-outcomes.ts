@@ -5,7 +5,7 @@
 import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ExpectedOutcome } from '../../events/expected-outcome.js';
-import { keys } from '../keys.js';
+import { keys, shardOf } from '../keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 export interface ExpectedOutcomeItem {
@@ -22,6 +22,32 @@ export interface ExpectedOutcomeItem {
   status: 'succeeded' | 'failed';
   occurredAt: string;
   eventId: string;
+  /** When this record was written: what a late line item is settled by. */
+  recordedAt?: string;
+  /** Settlement line item (sparse GSI2): succeeded outcomes only. */
+  GSI2PK?: string;
+  GSI2SK?: string;
+}
+
+/**
+ * An outcome recorded this long after it happened is "late": a settlement whose window covers when it
+ * happened may already have run, so it is settled by when it was recorded instead (GSI2 `SETLLATE#`).
+ * Settlements close a window only once this much time has passed after it (shared/settlement).
+ */
+export const LATE_AFTER_MS = 10 * 60_000;
+
+/** The GSI2 keys that make a succeeded outcome a settlement line item (none for a failed one). */
+export function lineItemKeys(
+  outcome: Pick<ExpectedOutcome, 'merchantId' | 'reference' | 'type' | 'status' | 'occurredAt'>,
+  recordedAt: Date,
+): { GSI2PK: string; GSI2SK: string } | Record<string, never> {
+  if (outcome.status !== 'succeeded') return {};
+  const late = recordedAt.getTime() - Date.parse(outcome.occurredAt) > LATE_AFTER_MS;
+  const at = late ? recordedAt.toISOString() : new Date(outcome.occurredAt).toISOString();
+  return {
+    GSI2PK: keys.settlementLines(outcome.merchantId, shardOf(outcome.reference), late),
+    GSI2SK: `${at}#${outcome.type}#${outcome.reference}`,
+  };
 }
 
 export class DynamoExpectedOutcomeStore {
@@ -31,13 +57,15 @@ export class DynamoExpectedOutcomeStore {
    * Records `outcome` unless the same or a newer outcome of that object is already recorded, so a
    * redelivered or late event changes nothing. One PutItem; answers whether it wrote.
    */
-  async record(outcome: ExpectedOutcome): Promise<{ written: boolean }> {
+  async record(outcome: ExpectedOutcome, now = new Date()): Promise<{ written: boolean }> {
     const { channelReference, day: _day, ...rest } = outcome;
     const item: ExpectedOutcomeItem = {
       ...keys.expectedOutcome(outcome.channel, outcome.day, outcome.type, outcome.reference),
       entity: 'expectedOutcome',
       ...rest,
       ...(channelReference ? { channelReference } : {}),
+      recordedAt: now.toISOString(),
+      ...lineItemKeys(outcome, now),
     };
     try {
       const out = await this.table.client.send(

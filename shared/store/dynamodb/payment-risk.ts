@@ -16,6 +16,7 @@ import type { Payment } from '../../schemas/payment.js';
 import { requestFingerprint } from '../idempotency.js';
 import { type PaymentItem, type StoredAnswer, slotOfId } from '../items.js';
 import { keys } from '../keys.js';
+import { DynamoHoldStore, REVIEW_HOLD } from './holds.js';
 import { DynamoRefundStore } from './refunds.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
@@ -37,8 +38,10 @@ export function riskRefundKey(paymentId: string): string {
 
 export class DynamoPaymentRiskStore {
   private readonly refunds: DynamoRefundStore;
+  private readonly holds: DynamoHoldStore;
 
   constructor(private readonly table: TableContext) {
+    this.holds = new DynamoHoldStore(table);
     this.refunds = new DynamoRefundStore(table);
   }
 
@@ -116,6 +119,15 @@ export class DynamoPaymentRiskStore {
       values,
       'risk.applyReview',
     );
+  }
+
+  /**
+   * Keeps the settlement hold registry in step with the review (holds.ts): held → hold, released or
+   * rejected → release. Idempotent, so the follow-ups of every path (and of a redelivery) may call it.
+   */
+  async syncReviewHold(item: RiskPaymentItem): Promise<void> {
+    if (item.reviewStatus === 'held') await this.holds.hold(item.merchantId, item.id, REVIEW_HOLD);
+    else if (item.reviewStatus) await this.holds.release(item.merchantId, item.id, REVIEW_HOLD);
   }
 
   /**

@@ -37,12 +37,17 @@ import {
   type RunItem,
 } from '../reconciliation-items.js';
 import type { ExpectedOutcomeItem } from './expected-outcomes.js';
+import { DynamoHoldStore } from './holds.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
 const BATCH_WRITE_ATTEMPTS = 8;
 
 export class DynamoReconciliationStore {
-  constructor(private readonly table: TableContext) {}
+  private readonly holds: DynamoHoldStore;
+
+  constructor(private readonly table: TableContext) {
+    this.holds = new DynamoHoldStore(table);
+  }
 
   /** Starts a run (202), or replays the key's run. @throws IdempotencyKeyReusedError */
   async createRun(input: {
@@ -324,15 +329,19 @@ export class DynamoReconciliationStore {
   }
 
   /**
-   * Adds (`hold`) or removes a discrepancy id in a payment's `reconHolds`; a payment that does not
-   * exist is left alone. Idempotent: a set holds each id once.
+   * Adds (`hold`) or removes a discrepancy id in a payment's `reconHolds` and in the settlement hold
+   * registry (holds.ts); a payment that does not exist is left alone. Idempotent: a set holds each id once.
    */
-  async setPaymentHold(paymentSlot: string, discrepancyId: string, hold: boolean): Promise<void> {
+  async setPaymentHold(
+    payment: { readonly slot: string; readonly merchantId: string },
+    discrepancyId: string,
+    hold: boolean,
+  ): Promise<void> {
     try {
       const out = await this.table.client.send(
         new UpdateItemCommand({
           TableName: this.table.tableName,
-          Key: marshall(keys.object(paymentSlot)),
+          Key: marshall(keys.object(payment.slot)),
           ConditionExpression: 'entity = :payment',
           UpdateExpression: `${hold ? 'ADD' : 'DELETE'} reconHolds :id`,
           ExpressionAttributeValues: marshall({ ':payment': 'payment', ':id': new Set([discrepancyId]) }),
@@ -342,7 +351,11 @@ export class DynamoReconciliationStore {
       reportCapacity(this.table, 'setPaymentHold', out.ConsumedCapacity);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return;
     }
+    const paymentId = `pay_${payment.slot}`;
+    if (hold) await this.holds.hold(payment.merchantId, paymentId, discrepancyId);
+    else await this.holds.release(payment.merchantId, paymentId, discrepancyId);
   }
 
   /** A payment's or refund request's item at its slot (for merchant lookups), or `undefined`. */

@@ -34,7 +34,11 @@ describe('reconciliation consumer', () => {
     assert.equal(put?.TableName, 'payments-unit');
     assert.equal(put?.ConditionExpression, 'attribute_not_exists(PK) OR occurredAt < :occurredAt');
     assert.deepEqual(unmarshall(put?.ExpressionAttributeValues ?? {}), { ':occurredAt': T1 });
-    assert.deepEqual(unmarshall(put?.Item ?? {}), {
+    const { recordedAt, GSI2PK, GSI2SK, ...item } = unmarshall(put?.Item ?? {});
+    // The sample happened months ago: a late settlement line item, settled by when it was recorded.
+    assert.equal(GSI2PK, 'SETLLATE#m_demo_1#2');
+    assert.equal(GSI2SK, `${recordedAt}#payment#pay_aaaaaaaaaaaaaaaaaaaaaaaaaa`);
+    assert.deepEqual(item, {
       // The channel-day's shard of this reference: the first base32 character of its SHA-256.
       PK: 'RECON#sandbox#2026-03-01#2',
       SK: 'payment#pay_aaaaaaaaaaaaaaaaaaaaaaaaaa',
