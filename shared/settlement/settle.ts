@@ -1,0 +1,237 @@
+/**
+ * The state machine's task handlers' logic (functions/settlement/*): settle one merchant for a date, pay
+ * a settlement out, and the event a paid settlement announces.
+ *
+ * A merchant's settlements cover consecutive windows, so each payment and refund lands in exactly one:
+ * - on-time line items (recorded within LATE_AFTER_MS of happening) by when they happened, from the last
+ *   settlement's end to the end of `date` — or, for today, to `now − LATE_AFTER_MS − margin`, so every
+ *   outcome of the window has been recorded;
+ * - late line items by when they were recorded, from the last settlement's late mark to `now − margin`;
+ * - payments held now (risk review, open discrepancy: `HOLD#`) are left out and carried in the state
+ *   until released; a later settlement then takes them.
+ * Totals and fees are accumulated as the items stream (domain/settlement); one transaction writes the
+ * settlement of each currency, its ledger entries and the new state (guarded by the state's version):
+ * no per-payment write, and a retried or repeated settle of the same window commits nothing twice.
+ */
+
+import type { CurrencyCode } from '../domain/money.js';
+import { type LineItem, SettlementAccumulator } from '../domain/settlement/accumulate.js';
+import { settlementId } from '../domain/settlement/ids.js';
+import { balanceOf, entriesForSettlement, payoutAmount, payoutEntries } from '../domain/settlement/ledger.js';
+import { DEFAULT_PRICING, type Pricing } from '../domain/settlement/pricing.js';
+import { eventIdOf } from '../events/event-id.js';
+import { LATE_AFTER_MS } from '../store/dynamodb/expected-outcomes.js';
+import type {
+  DynamoSettlementStore,
+  HeldOut,
+  SettlementItem,
+  SettlementState,
+} from '../store/dynamodb/settlements.js';
+import { keys } from '../store/keys.js';
+
+/** Room for clock skew between writers and for the index to catch up with the table. */
+const MARGIN_MS = 60_000;
+
+export interface SettleDeps {
+  readonly store: DynamoSettlementStore;
+  readonly pricing?: (merchantId: string) => Promise<Pricing>;
+}
+
+/** What the state machine carries per settlement to pay it out. */
+export interface SettlementRef {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly currency: string;
+  readonly netAmount: number;
+}
+
+/** The end of the window a run for `date` may close at `now`. */
+export function cutoffOf(date: string, now: Date): string {
+  const endOfDay = Date.parse(`${date}T00:00:00.000Z`) + 86_400_000;
+  return new Date(Math.min(endOfDay, now.getTime() - LATE_AFTER_MS - MARGIN_MS)).toISOString();
+}
+
+/** Settles one merchant for `date` (all its currencies). @returns the settlements to pay out. */
+export async function settleMerchant(
+  deps: SettleDeps,
+  input: { readonly merchantId: string; readonly date: string; readonly runId: string; readonly now: Date },
+): Promise<SettlementRef[]> {
+  const { store } = deps;
+  const state = await store.state(input.merchantId);
+  if (state.lastRunId === input.runId) {
+    // This run's settle committed already (the task is retried): answer what it made.
+    const made = await Promise.all(
+      (state.lastSettlementIds ?? []).map((id) => store.settlement(input.merchantId, id)),
+    );
+    return made.filter((s): s is SettlementItem => s !== undefined).map(refOf);
+  }
+  const onTimeTo = cutoffOf(input.date, input.now);
+  const lateTo = new Date(input.now.getTime() - MARGIN_MS).toISOString();
+  const window = {
+    onTime: [state.onTimeFrom, onTimeTo] as [string, string],
+    late: [state.lateFrom, lateTo] as [string, string],
+  };
+  const held = await store.heldPayments(input.merchantId);
+  const pricing = (await deps.pricing?.(input.merchantId)) ?? DEFAULT_PRICING;
+  const heldEarlier = new Set(Object.keys(state.heldOut));
+  const accumulator = new SettlementAccumulator({ pricing, held, heldEarlier });
+
+  const heldOut: Record<string, HeldOut> = {};
+  const released: string[] = [];
+  const feed = (item: LineItem) => {
+    const disposition = accumulator.add(item);
+    if (disposition === 'held')
+      heldOut[item.id] = {
+        type: 'payment',
+        amount: item.amount,
+        currency: item.currency,
+        occurredAt: item.occurredAt,
+      };
+    if (disposition === 'released') released.push(item.id);
+  };
+  // Payments held out earlier: released ones land now, the others stay carried.
+  for (const [id, h] of Object.entries(state.heldOut)) {
+    if (held.has(id)) heldOut[id] = h;
+    else
+      feed({
+        type: 'payment',
+        id,
+        amount: h.amount,
+        currency: h.currency as CurrencyCode,
+        occurredAt: h.occurredAt,
+      });
+  }
+  for await (const item of store.lineItems(input.merchantId, window)) feed(item);
+
+  // Held now, whether first seen in this window or carried from an earlier one.
+  const heldNow = new Map<string, { count: number; amount: number }>();
+  for (const h of Object.values(heldOut)) {
+    const c = heldNow.get(h.currency) ?? { count: 0, amount: 0 };
+    heldNow.set(h.currency, { count: c.count + 1, amount: c.amount + h.amount });
+  }
+  const now = input.now.toISOString();
+  const settlements: SettlementItem[] = [];
+  const ledger = [];
+  for (const t of accumulator.totals()) {
+    const landed = t.paymentCount + t.refundCount > 0;
+    if (!landed && t.newlyHeldAmount === 0) continue;
+    const id = settlementId(input.merchantId, t.currency, onTimeTo);
+    settlements.push({
+      ...keys.settlement(input.merchantId, onTimeTo, t.currency),
+      entity: 'settlement',
+      id,
+      merchantId: input.merchantId,
+      currency: t.currency,
+      periodEnd: onTimeTo,
+      grossAmount: t.grossAmount,
+      refundedAmount: t.refundedAmount,
+      feeAmount: t.feeAmount,
+      netAmount: t.netAmount,
+      paymentCount: t.paymentCount,
+      refundCount: t.refundCount,
+      heldCount: heldNow.get(t.currency)?.count ?? 0,
+      heldAmount: heldNow.get(t.currency)?.amount ?? 0,
+      releasedCount: t.releasedCount,
+      releasedAmount: t.releasedAmount,
+      status: t.netAmount > 0 ? 'pending_payout' : 'no_payout',
+      payout: null,
+      payoutError: null,
+      runId: input.runId,
+      windows: { ...window, released: released.filter((r) => heldEarlierCurrency(state, r) === t.currency) },
+      createdAt: now,
+      updatedAt: now,
+    });
+    ledger.push({ settlementId: id, currency: t.currency, entries: entriesForSettlement({ id, ...t }) });
+  }
+  const next: SettlementState = {
+    onTimeFrom: onTimeTo > state.onTimeFrom ? onTimeTo : state.onTimeFrom,
+    lateFrom: lateTo > state.lateFrom ? lateTo : state.lateFrom,
+    heldOut,
+    version: state.version + 1,
+    lastRunId: input.runId,
+    lastSettlementIds: settlements.map((s) => s.id),
+  };
+  await store.commit({ merchantId: input.merchantId, previous: state, next, settlements, ledger });
+  return settlements.map(refOf);
+}
+
+function heldEarlierCurrency(state: SettlementState, id: string): string | undefined {
+  return state.heldOut[id]?.currency;
+}
+
+function refOf(s: SettlementItem): SettlementRef {
+  return { id: s.id, merchantId: s.merchantId, currency: s.currency, netAmount: s.netAmount };
+}
+
+/** Pays a settlement out through the bank, once; records it with its ledger entries. */
+export async function payOut(
+  deps: {
+    readonly store: DynamoSettlementStore;
+    readonly bank: (payout: {
+      id: string;
+      merchantId: string;
+      amount: number;
+      currency: string;
+    }) => Promise<{ reference: string }>;
+  },
+  ref: SettlementRef,
+  now: Date,
+): Promise<SettlementItem> {
+  const settlement = await deps.store.settlement(ref.merchantId, ref.id);
+  if (!settlement) throw new Error(`settlement ${ref.id} of ${ref.merchantId} not found`);
+  if (settlement.status !== 'pending_payout') return settlement;
+  const balance = balanceOf(
+    await deps.store.ledgerEntries(ref.merchantId, settlement.currency),
+    'merchant_payable',
+    settlement.currency as CurrencyCode,
+  );
+  const amount = payoutAmount(settlement.netAmount, balance);
+  // The bank deduplicates on the payout id: a retried task never pays twice.
+  const paid =
+    amount > 0
+      ? await deps.bank({
+          id: settlement.id,
+          merchantId: settlement.merchantId,
+          amount,
+          currency: settlement.currency,
+        })
+      : { reference: null };
+  const payout = { id: settlement.id, amount, bankReference: paid.reference, paidAt: now.toISOString() };
+  await deps.store.recordPayout(
+    settlement,
+    payout,
+    payoutEntries(settlement.id, amount, settlement.currency as CurrencyCode),
+  );
+  return (await deps.store.settlement(ref.merchantId, ref.id)) ?? settlement;
+}
+
+/** The `SettlementCompleted` detail of a settlement (the state machine puts it on the bus itself). */
+export function settlementCompletedDetail(s: SettlementItem) {
+  return {
+    eventId: eventIdOf('SettlementCompleted', s.id),
+    occurredAt: s.updatedAt,
+    merchantId: s.merchantId,
+    version: 1 as const,
+    data: { settlement: settlementFromItem(s) },
+  };
+}
+
+/** The settlement as the API shows it (contract: Settlement). */
+export function settlementFromItem(s: SettlementItem) {
+  return {
+    id: s.id,
+    object: 'settlement' as const,
+    merchantId: s.merchantId,
+    currency: s.currency,
+    periodEnd: s.periodEnd,
+    grossAmount: s.grossAmount,
+    refundedAmount: s.refundedAmount,
+    feeAmount: s.feeAmount,
+    netAmount: s.netAmount,
+    paymentCount: s.paymentCount,
+    refundCount: s.refundCount,
+    status: s.status,
+    payout: s.payout,
+    createdAt: s.createdAt,
+  };
+}

@@ -1,0 +1,346 @@
+/**
+ * DynamoDB adapter of settlement (keys.ts): a merchant's settlement state (watermarks, payments held
+ * out), its settlements and their ledger entries, the payments held out of settlement, the merchant
+ * registry, and the line items (GSI2 over the expected outcomes, sharded: a merchant's writes never meet
+ * in one partition key). Nothing here writes per payment: a settlement reads its line items and writes
+ * one item per currency, one ledger item per currency, and the state — in one transaction, guarded by the
+ * state's version, so a retried or concurrent settle of the same merchant commits at most once.
+ */
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { LineItem } from '../../domain/settlement/accumulate.js';
+import type { LedgerEntry } from '../../domain/settlement/ledger.js';
+import { ConcurrentModificationError } from '../errors.js';
+import { GSI2, keys } from '../keys.js';
+import { capacityParam, type Item, reportCapacity, type TableContext } from './table.js';
+
+/** A payment an earlier settlement held out, carried until it is released. */
+export interface HeldOut {
+  readonly type: 'payment';
+  readonly amount: number;
+  readonly currency: string;
+  readonly occurredAt: string;
+}
+
+export interface SettlementState {
+  /** On-time line items from here (by when they happened) are not settled yet. */
+  readonly onTimeFrom: string;
+  /** Late line items from here (by when they were recorded) are not settled yet. */
+  readonly lateFrom: string;
+  readonly heldOut: Readonly<Record<string, HeldOut>>;
+  readonly version: number;
+  /** The run whose settle committed last, and the settlements it made (a retried task answers them). */
+  readonly lastRunId?: string;
+  readonly lastSettlementIds?: readonly string[];
+}
+
+/** '0' sorts before every ISO timestamp (a key condition cannot take an empty string). */
+export const INITIAL_STATE: SettlementState = { onTimeFrom: '0', lateFrom: '0', heldOut: {}, version: 0 };
+
+export type SettlementStatus = 'pending_payout' | 'paid' | 'payout_failed' | 'no_payout';
+
+export interface SettlementItem {
+  PK: string;
+  SK: string;
+  entity: 'settlement';
+  id: string;
+  merchantId: string;
+  currency: string;
+  periodEnd: string;
+  grossAmount: number;
+  refundedAmount: number;
+  feeAmount: number;
+  netAmount: number;
+  paymentCount: number;
+  refundCount: number;
+  heldCount: number;
+  heldAmount: number;
+  releasedCount: number;
+  releasedAmount: number;
+  status: SettlementStatus;
+  payout: { id: string; amount: number; bankReference: string | null; paidAt: string } | null;
+  payoutError: string | null;
+  runId: string;
+  /** What the settlement covered, for its line items (`?format=csv`). */
+  windows: { onTime: [string, string]; late: [string, string]; released: string[] };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class DynamoSettlementStore {
+  constructor(private readonly table: TableContext) {}
+
+  async state(merchantId: string): Promise<SettlementState> {
+    const item = await this.getItem(keys.settlementState(merchantId));
+    return item ? (item.state as SettlementState) : INITIAL_STATE;
+  }
+
+  /** Every registered merchant. */
+  async merchants(): Promise<string[]> {
+    const out: string[] = [];
+    for await (const item of this.query({ pk: 'MERCHANTS' })) out.push(String(item.SK));
+    return out;
+  }
+
+  /** Payments held out of settlement now (a hold with at least one reason). */
+  async heldPayments(merchantId: string): Promise<Set<string>> {
+    const held = new Set<string>();
+    for await (const item of this.query({ pk: keys.holds(merchantId) })) {
+      if (item.reasons instanceof Set && item.reasons.size > 0) held.add(String(item.SK));
+    }
+    return held;
+  }
+
+  /** The merchant's line items recorded on time in [from, to) or late in [lateFrom, lateTo). */
+  async *lineItems(
+    merchantId: string,
+    window: { readonly onTime: readonly [string, string]; readonly late: readonly [string, string] },
+  ): AsyncGenerator<LineItem> {
+    const parts = [
+      ...keys.settlementLineShards(merchantId).map((pk) => ({ pk, range: window.onTime })),
+      ...keys.settlementLineShards(merchantId, true).map((pk) => ({ pk, range: window.late })),
+    ];
+    for (const { pk, range } of parts) {
+      if (range[0] >= range[1]) continue;
+      for await (const item of this.query({ pk, index: GSI2, between: range })) {
+        yield {
+          type: item.type as LineItem['type'],
+          id: String(item.reference),
+          amount: Number(item.amount),
+          currency: String(item.currency),
+          occurredAt: String(item.occurredAt),
+        };
+      }
+    }
+  }
+
+  /**
+   * Commits a merchant's settle: its settlements, their ledger entries and the new state, or nothing.
+   * @throws ConcurrentModificationError when the state moved since it was read (another settle).
+   */
+  async commit(input: {
+    readonly merchantId: string;
+    readonly previous: SettlementState;
+    readonly next: SettlementState;
+    readonly settlements: readonly SettlementItem[];
+    readonly ledger: readonly {
+      readonly settlementId: string;
+      readonly currency: string;
+      readonly entries: readonly LedgerEntry[];
+    }[];
+  }): Promise<void> {
+    const stateKey = keys.settlementState(input.merchantId);
+    const items = [
+      ...input.settlements.map((s) => ({
+        Put: {
+          TableName: this.table.tableName,
+          Item: marshall(s),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      })),
+      ...input.ledger.map((l) => ({
+        Put: {
+          TableName: this.table.tableName,
+          Item: marshall({
+            ...keys.ledger(input.merchantId, l.currency, l.settlementId, 'settlement'),
+            entity: 'ledger',
+            entries: l.entries,
+          }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      })),
+      {
+        Put: {
+          TableName: this.table.tableName,
+          Item: marshall(
+            { ...stateKey, entity: 'settlementState', state: input.next },
+            { removeUndefinedValues: true },
+          ),
+          ConditionExpression:
+            input.previous.version === 0 ? 'attribute_not_exists(PK)' : '#state.version = :version',
+          ...(input.previous.version === 0
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: marshall({ ':version': input.previous.version }),
+              }),
+        },
+      },
+    ];
+    try {
+      const out = await this.table.client.send(
+        new TransactWriteItemsCommand({ TransactItems: items, ...capacityParam(this.table) }),
+      );
+      reportCapacity(this.table, 'commitSettlement', out.ConsumedCapacity);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw new ConcurrentModificationError(error);
+      throw error;
+    }
+  }
+
+  async settlement(merchantId: string, id: string): Promise<SettlementItem | undefined> {
+    for await (const item of this.query({ pk: keys.settlementsOf(merchantId), beginsWith: 'STL#' })) {
+      if (item.id === id) return item as unknown as SettlementItem;
+    }
+    return undefined;
+  }
+
+  /** A merchant's settlements, newest period first, `limit` a page. */
+  async list(merchantId: string, limit: number, startKey?: Item) {
+    const out = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :stl)',
+        ExpressionAttributeValues: marshall({ ':pk': keys.settlementsOf(merchantId), ':stl': 'STL#' }),
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'listSettlements', out.ConsumedCapacity);
+    return {
+      items: (out.Items ?? []).map((i) => unmarshall(i) as SettlementItem),
+      lastKey: out.LastEvaluatedKey,
+    };
+  }
+
+  /** A merchant-currency's ledger entries, all of them (one item per settlement or payout). */
+  async ledgerEntries(merchantId: string, currency: string): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    for await (const item of this.query({ pk: keys.ledgerOf(merchantId, currency) })) {
+      entries.push(...(item.entries as LedgerEntry[]));
+    }
+    return entries;
+  }
+
+  /**
+   * Records a payout on its settlement (status `pending_payout` → `paid`) with its ledger entries, once.
+   * @returns false when the settlement was no longer pending (an earlier attempt recorded it).
+   */
+  async recordPayout(
+    settlement: SettlementItem,
+    payout: NonNullable<SettlementItem['payout']>,
+    entries: readonly LedgerEntry[],
+  ): Promise<boolean> {
+    try {
+      const out = await this.table.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table.tableName,
+                Key: marshall({ PK: settlement.PK, SK: settlement.SK }),
+                ConditionExpression: '#status = :pending',
+                UpdateExpression: 'SET #status = :paid, payout = :payout, updatedAt = :now',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: marshall({
+                  ':pending': 'pending_payout',
+                  ':paid': 'paid',
+                  ':payout': payout,
+                  ':now': payout.paidAt,
+                }),
+              },
+            },
+            {
+              Put: {
+                TableName: this.table.tableName,
+                Item: marshall({
+                  ...keys.ledger(settlement.merchantId, settlement.currency, settlement.id, 'payout'),
+                  entity: 'ledger',
+                  entries,
+                }),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'recordPayout', out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  /** Marks a settlement whose payout failed after every retry. */
+  async recordPayoutFailure(settlement: SettlementItem, error: string, now: Date): Promise<void> {
+    try {
+      const out = await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: marshall({ PK: settlement.PK, SK: settlement.SK }),
+          ConditionExpression: '#status = :pending',
+          UpdateExpression: 'SET #status = :failed, payoutError = :error, updatedAt = :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({
+            ':pending': 'pending_payout',
+            ':failed': 'payout_failed',
+            ':error': error,
+            ':now': now.toISOString(),
+          }),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'recordPayoutFailure', out.ConsumedCapacity);
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  private async *query(q: {
+    readonly pk: string;
+    readonly index?: string;
+    readonly between?: readonly [string, string];
+    readonly beginsWith?: string;
+  }): AsyncGenerator<Record<string, unknown>> {
+    const pkName = q.index ? `${q.index}PK` : 'PK';
+    const skName = q.index ? `${q.index}SK` : 'SK';
+    const condition = q.between
+      ? `${pkName} = :pk AND ${skName} BETWEEN :a AND :b`
+      : q.beginsWith
+        ? `${pkName} = :pk AND begins_with(${skName}, :p)`
+        : `${pkName} = :pk`;
+    const values: Record<string, string> = { ':pk': q.pk };
+    if (q.between) [values[':a'], values[':b']] = q.between;
+    if (q.beginsWith) values[':p'] = q.beginsWith;
+    let startKey: Item | undefined;
+    do {
+      const out = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          ...(q.index ? { IndexName: q.index } : {}),
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: marshall(values),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'querySettlement', out.ConsumedCapacity);
+      for (const raw of out.Items ?? []) yield unmarshall(raw);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    const out = await this.table.client.send(
+      new GetItemCommand({
+        TableName: this.table.tableName,
+        Key: marshall(key),
+        ConsistentRead: true,
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'getSettlementItem', out.ConsumedCapacity);
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+}
