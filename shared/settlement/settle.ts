@@ -144,8 +144,8 @@ export async function settleMerchant(
     ledger.push({ settlementId: id, currency: t.currency, entries: entriesForSettlement({ id, ...t }) });
   }
   const next: SettlementState = {
-    onTimeFrom: onTimeTo > state.onTimeFrom ? onTimeTo : state.onTimeFrom,
-    lateFrom: lateTo > state.lateFrom ? lateTo : state.lateFrom,
+    onTimeFrom: later(onTimeTo, state.onTimeFrom),
+    lateFrom: later(lateTo, state.lateFrom),
     heldOut,
     version: state.version + 1,
     lastRunId: input.runId,
@@ -153,6 +153,11 @@ export async function settleMerchant(
   };
   await store.commit({ merchantId: input.merchantId, previous: state, next, settlements, ledger });
   return settlements.map(refOf);
+}
+
+/** The later of two ISO timestamps (a window never moves back). */
+function later(a: string, b: string): string {
+  return a > b ? a : b;
 }
 
 function heldEarlierCurrency(state: SettlementState, id: string): string | undefined {
