@@ -8,6 +8,7 @@ import { Monitoring } from './constructs/monitoring.js';
 import { Reconciliation } from './constructs/reconciliation.js';
 import { RiskBefore } from './constructs/risk.js';
 import { RiskControl } from './constructs/risk-consumer.js';
+import { Settlement } from './constructs/settlement.js';
 import { PaymentsTable } from './constructs/table.js';
 import { MerchantWebhooks } from './constructs/webhooks.js';
 
@@ -24,6 +25,7 @@ export class PaymentsStack extends Stack {
   /** The event backbone; other constructs add their consumers with `events.addConsumer(...)`. */
   readonly events: Events;
   readonly reconciliation: Reconciliation;
+  readonly settlement: Settlement;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -45,6 +47,12 @@ export class PaymentsStack extends Stack {
       api: this.api,
       table: this.table,
       events: this.events,
+    });
+    this.settlement = new Settlement(this, 'Settlement', {
+      api: this.api,
+      table: this.table,
+      events: this.events,
+      monitoring: this.monitoring,
     });
     new DeadLetters(this, 'DeadLetters', {
       api: this.api,

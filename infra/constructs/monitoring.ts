@@ -153,6 +153,18 @@ export class Monitoring extends Construct {
     this.lagWidget.addRightMetric(depth.with({ label: queue.node.id }));
   }
 
+  /** Alarms as soon as `metric` (a count, summed over five minutes) is above zero. */
+  watchCount(alarmId: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
+    return this.alarm(alarmId, {
+      alarmDescription: description,
+      metric,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
   private alarm(alarmId: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
     const created = new cloudwatch.Alarm(this, alarmId, props);
     created.addAlarmAction(this.action);

@@ -27,6 +27,8 @@ export interface FunctionEnvironmentOptions {
   readonly overrides?: Readonly<Record<string, string>>;
   /** Application log level for every function, instead of the template's (e.g. `INFO` to see more). */
   readonly logLevel?: string;
+  /** Variables added to every function's environment (tests: e.g. a shorter settlement grace). */
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
 }
 
 const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'];
@@ -129,6 +131,7 @@ export function functionSpec(
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: options.dynamoEndpoint,
       ...options.endpoints,
       ...environment,
+      ...options.extraEnvironment,
     },
   };
 }

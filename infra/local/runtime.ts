@@ -26,6 +26,8 @@ import { paymentsTable, seedCredentials } from './seed.js';
 import { SqsBroker } from './sqs.js';
 import { startSqsEndpoint } from './sqs-api.js';
 import { SqsPoller } from './sqs-poller.js';
+import { StepFunctionsExecutor, stateMachineConfigs, stateMachineResolution } from './stepfunctions.js';
+import { startStepFunctionsEndpoint } from './stepfunctions-api.js';
 import { streamMappings } from './stream-mappings.js';
 import { StreamPoller } from './streams.js';
 import { ASSEMBLY_DIR, PROJECT_ROOT, synthesize } from './synth.js';
@@ -48,6 +50,8 @@ export interface LocalRuntimeOptions {
   readonly quiet?: boolean;
   /** Application log level of every function (e.g. `INFO`); default: the template's (WARN). */
   readonly logLevel?: string;
+  /** Variables added to every function's environment (tests only). */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
   /** Sandbox PSP callback delay. Default: `SANDBOX_CALLBACK_DELAY_MS` or 1000. */
   readonly callbackDelayMs?: number;
   /**
@@ -55,6 +59,8 @@ export interface LocalRuntimeOptions {
    * seconds rather than after maxReceiveCount × the template's minutes. Default: the template's values.
    */
   readonly maxVisibilityTimeoutSeconds?: number;
+  /** Scales state machines' retry intervals and waits (tests: 0.01 turns seconds into tens of ms). Default 1. */
+  readonly stepFunctionsTimeScale?: number;
   /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
   readonly maxBatchingWindowSeconds?: number;
   readonly assemblyDir?: string;
@@ -85,6 +91,10 @@ export interface LocalRuntime {
   readonly eventBridgeEndpoint: string;
   /** The local S3 endpoint (path-style: `<s3Endpoint>/<bucket>/<key>`). */
   readonly s3Endpoint: string;
+  /** The local Step Functions endpoint (AWS JSON 1.0); state machine ARNs are `arn:aws:states:us-east-1:000000000000:stateMachine:<name>`. */
+  readonly stepFunctionsEndpoint: string;
+  /** The template's state machines, with their local ARNs, and the executor that runs them. */
+  readonly stepFunctions: StepFunctionsExecutor;
   /** The template's buckets by logical id, with their local names. */
   readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   /** Milliseconds from the call to ready (synthesis included). */
@@ -206,10 +216,37 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     const eventsServer = await startEventBridgeEndpoint(bridge, log);
     cleanups.push(() => eventsServer.close());
+
+    // State machines: their ARNs resolve (Ref, Arn, Name) before any function environment is built; their
+    // tasks reach the functions (created below, looked up by name when a task runs), the bus and DynamoDB.
+    const machines = stateMachineConfigs(loaded.template, ctx);
+    const machineRefs = stateMachineResolution(machines);
+    Object.assign(refs, machineRefs.refs);
+    Object.assign(attributes, machineRefs.attributes);
+    const functionsByName = new Map<string, LambdaFunction>();
+    const stepFunctions = new StepFunctionsExecutor({
+      ...(options.stepFunctionsTimeScale !== undefined ? { timeScale: options.stepFunctionsTimeScale } : {}),
+      machines,
+      log,
+      integrations: {
+        invoke: async (functionName, payload) => functionsByName.get(functionName)?.invoke(payload),
+        putEvents: (entries) => bridge.putEvents({ Entries: entries }),
+        dynamodb: dynamoClient,
+      },
+    });
+    const sfnServer = await startStepFunctionsEndpoint({ executor: stepFunctions, log });
+    cleanups.push(async () => {
+      stepFunctions.close();
+      await sfnServer.close();
+    });
+    if (machines.length > 0)
+      log.info(`Step Functions on ${sfnServer.url} (${machines.map((m) => m.name).join(', ')})`);
+
     const endpoints = {
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsServer.url,
       AWS_ENDPOINT_URL_SQS: sqsServer.url,
       AWS_ENDPOINT_URL_S3: s3Server.url,
+      AWS_ENDPOINT_URL_SFN: sfnServer.url,
     };
 
     let apiUrl = '';
@@ -246,6 +283,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     for (const m of mappings) wired.add(m.functionLogicalId);
     for (const m of queueMappings) wired.add(m.functionLogicalId);
+    for (const m of machines) for (const id of m.functionLogicalIds) wired.add(id);
 
     const functions = new Map<string, LambdaFunction>();
     for (const logicalId of wired) {
@@ -256,6 +294,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         endpoints,
         overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+        ...(options.functionEnvironment ? { extraEnvironment: options.functionEnvironment } : {}),
       });
       functions.set(
         logicalId,
@@ -266,6 +305,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         }),
       );
     }
+    for (const f of functions.values()) functionsByName.set(f.spec.functionName, f);
     const closeFunctions = async () => {
       await Promise.all([...functions.values()].map((f) => f.close()));
     };
@@ -407,6 +447,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       sqsEndpoint: sqsServer.url,
       eventBridgeEndpoint: eventsServer.url,
       s3Endpoint: s3Server.url,
+      stepFunctionsEndpoint: sfnServer.url,
+      stepFunctions,
       buckets,
       startupMs,
       stop,

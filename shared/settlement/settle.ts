@@ -3,9 +3,9 @@
  * a settlement out, and the event a paid settlement announces.
  *
  * A merchant's settlements cover consecutive windows, so each payment and refund lands in exactly one:
- * - on-time line items (recorded within LATE_AFTER_MS of happening) by when they happened, from the last
- *   settlement's end to the end of `date` — or, for today, to `now − LATE_AFTER_MS − margin`, so every
- *   outcome of the window has been recorded;
+ * - on-time line items (recorded within the grace, LATE_AFTER_MS, of happening) by when they happened,
+ *   from the last settlement's end to the end of `date` — or, for today, to `now − grace − margin`, so
+ *   every outcome of the window has been recorded;
  * - late line items by when they were recorded, from the last settlement's late mark to `now − margin`;
  * - payments held now (risk review, open discrepancy: `HOLD#`) are left out and carried in the state
  *   until released; a later settlement then takes them.
@@ -20,7 +20,7 @@ import { settlementId } from '../domain/settlement/ids.js';
 import { balanceOf, entriesForSettlement, payoutAmount, payoutEntries } from '../domain/settlement/ledger.js';
 import { DEFAULT_PRICING, type Pricing } from '../domain/settlement/pricing.js';
 import { eventIdOf } from '../events/event-id.js';
-import { LATE_AFTER_MS } from '../store/dynamodb/expected-outcomes.js';
+import { lateAfterMs } from '../store/dynamodb/expected-outcomes.js';
 import type {
   DynamoSettlementStore,
   HeldOut,
@@ -29,8 +29,8 @@ import type {
 } from '../store/dynamodb/settlements.js';
 import { keys } from '../store/keys.js';
 
-/** Room for clock skew between writers and for the index to catch up with the table. */
-const MARGIN_MS = 60_000;
+/** Room for clock skew between writers and for the index to catch up with the table: a tenth of the grace. */
+const marginMs = () => Math.min(60_000, lateAfterMs() / 10);
 
 export interface SettleDeps {
   readonly store: DynamoSettlementStore;
@@ -48,7 +48,7 @@ export interface SettlementRef {
 /** The end of the window a run for `date` may close at `now`. */
 export function cutoffOf(date: string, now: Date): string {
   const endOfDay = Date.parse(`${date}T00:00:00.000Z`) + 86_400_000;
-  return new Date(Math.min(endOfDay, now.getTime() - LATE_AFTER_MS - MARGIN_MS)).toISOString();
+  return new Date(Math.min(endOfDay, now.getTime() - lateAfterMs() - marginMs())).toISOString();
 }
 
 /** Settles one merchant for `date` (all its currencies). @returns the settlements to pay out. */
@@ -66,7 +66,7 @@ export async function settleMerchant(
     return made.filter((s): s is SettlementItem => s !== undefined).map(refOf);
   }
   const onTimeTo = cutoffOf(input.date, input.now);
-  const lateTo = new Date(input.now.getTime() - MARGIN_MS).toISOString();
+  const lateTo = new Date(input.now.getTime() - marginMs()).toISOString();
   const window = {
     onTime: [state.onTimeFrom, onTimeTo] as [string, string],
     late: [state.lateFrom, lateTo] as [string, string],
@@ -77,17 +77,20 @@ export async function settleMerchant(
   const accumulator = new SettlementAccumulator({ pricing, held, heldEarlier });
 
   const heldOut: Record<string, HeldOut> = {};
-  const released: string[] = [];
+  const released: LineItem[] = [];
+  const heldNew: LineItem[] = [];
   const feed = (item: LineItem) => {
     const disposition = accumulator.add(item);
-    if (disposition === 'held')
+    if (disposition === 'held') {
       heldOut[item.id] = {
         type: 'payment',
         amount: item.amount,
         currency: item.currency,
         occurredAt: item.occurredAt,
       };
-    if (disposition === 'released') released.push(item.id);
+      if (!heldEarlier.has(item.id)) heldNew.push(item);
+    }
+    if (disposition === 'released') released.push(item);
   };
   // Payments held out earlier: released ones land now, the others stay carried.
   for (const [id, h] of Object.entries(state.heldOut)) {
@@ -137,7 +140,13 @@ export async function settleMerchant(
       payout: null,
       payoutError: null,
       runId: input.runId,
-      windows: { ...window, released: released.filter((r) => heldEarlierCurrency(state, r) === t.currency) },
+      windows: {
+        ...window,
+        released: released
+          .filter((r) => r.currency === t.currency)
+          .map((r) => ({ id: r.id, amount: r.amount, occurredAt: r.occurredAt })),
+        heldOut: heldNew.filter((h) => h.currency === t.currency).map((h) => h.id),
+      },
       createdAt: now,
       updatedAt: now,
     });
@@ -158,10 +167,6 @@ export async function settleMerchant(
 /** The later of two ISO timestamps (a window never moves back). */
 function later(a: string, b: string): string {
   return a > b ? a : b;
-}
-
-function heldEarlierCurrency(state: SettlementState, id: string): string | undefined {
-  return state.heldOut[id]?.currency;
 }
 
 function refOf(s: SettlementItem): SettlementRef {

@@ -68,6 +68,17 @@ export async function putMerchant(
     },
     (existing) => existing.merchantId === input.merchantId,
   );
+  // The registry settlement lists merchants from (one Query instead of a scan of the table).
+  await putOnce(
+    client,
+    tableName,
+    {
+      ...keys.merchantRegistry(input.merchantId),
+      entity: 'merchantRegistration',
+      merchantId: input.merchantId,
+    },
+    (existing) => existing.merchantId === input.merchantId,
+  );
 }
 
 /** What the authorizer needs: the key's principal and role, or `undefined` for an unknown key. */

@@ -18,6 +18,10 @@ export interface StartRuntimeOptions {
   readonly maxVisibilityTimeoutSeconds?: number;
   /** Caps every SQS mapping's batching window, for tests that count receives against a clock. */
   readonly maxBatchingWindowSeconds?: number;
+  /** Scales state machines' retry intervals (0.01: a 2 s backoff waits 20 ms). */
+  readonly stepFunctionsTimeScale?: number;
+  /** Variables added to every function's environment. */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Starts the whole local system on a random port. */
@@ -29,6 +33,10 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
     ...(options.callbackDelayMs !== undefined ? { callbackDelayMs: options.callbackDelayMs } : {}),
     ...(options.maxVisibilityTimeoutSeconds !== undefined
       ? { maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds }
+      : {}),
+    ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
+    ...(options.stepFunctionsTimeScale !== undefined
+      ? { stepFunctionsTimeScale: options.stepFunctionsTimeScale }
       : {}),
     ...(options.maxBatchingWindowSeconds !== undefined
       ? { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }

@@ -10,9 +10,11 @@
  *   or not the callback got through; tests inject discrepancies into it (statement-routes.ts).
  * Listens on 127.0.0.1 only.
  */
+
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SandboxBank } from './bank.js';
 import { signatureHeader } from './signature.js';
 import { handleStatementRoute } from './statement-routes.js';
 import { StatementBook, sandboxFee } from './statements.js';
@@ -130,6 +132,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     return channelReference;
   }
 
+  const bank = new SandboxBank();
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => answer(res, 500, { error: String(error) }));
   });
@@ -137,6 +140,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (await handleStatementRoute(book, req, res, path)) return;
+    if (await bank.handle(req, res, path)) return;
     const kind = path === '/payments' ? 'payment' : path === '/refunds' ? 'refund' : undefined;
     if (req.method !== 'POST' || !kind) return answer(res, 404, { error: 'not found' });
     const chunks: Buffer[] = [];

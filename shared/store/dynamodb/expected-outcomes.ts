@@ -33,8 +33,16 @@ export interface ExpectedOutcomeItem {
  * An outcome recorded this long after it happened is "late": a settlement whose window covers when it
  * happened may already have run, so it is settled by when it was recorded instead (GSI2 `SETLLATE#`).
  * Settlements close a window only once this much time has passed after it (shared/settlement).
+ * `SETTLEMENT_GRACE_MS` changes it (the same value for the recorder and the settlement: the local
+ * runtime's tests shorten it to seconds).
  */
 export const LATE_AFTER_MS = 10 * 60_000;
+
+/** The grace in force (see LATE_AFTER_MS). */
+export function lateAfterMs(): number {
+  const configured = Number(process.env.SETTLEMENT_GRACE_MS);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : LATE_AFTER_MS;
+}
 
 /** The GSI2 keys that make a succeeded outcome a settlement line item (none for a failed one). */
 export function lineItemKeys(
@@ -42,7 +50,7 @@ export function lineItemKeys(
   recordedAt: Date,
 ): { GSI2PK: string; GSI2SK: string } | Record<string, never> {
   if (outcome.status !== 'succeeded') return {};
-  const late = recordedAt.getTime() - Date.parse(outcome.occurredAt) > LATE_AFTER_MS;
+  const late = recordedAt.getTime() - Date.parse(outcome.occurredAt) > lateAfterMs();
   const at = late ? recordedAt.toISOString() : new Date(outcome.occurredAt).toISOString();
   return {
     GSI2PK: keys.settlementLines(outcome.merchantId, shardOf(outcome.reference), late),

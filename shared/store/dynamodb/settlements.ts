@@ -9,6 +9,7 @@
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -17,7 +18,8 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LineItem } from '../../domain/settlement/accumulate.js';
 import type { LedgerEntry } from '../../domain/settlement/ledger.js';
-import { ConcurrentModificationError } from '../errors.js';
+import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
+import { idempotencySlot } from '../idempotency.js';
 import { GSI2, keys } from '../keys.js';
 import { capacityParam, type Item, reportCapacity, type TableContext } from './table.js';
 
@@ -69,7 +71,14 @@ export interface SettlementItem {
   payoutError: string | null;
   runId: string;
   /** What the settlement covered, for its line items (`?format=csv`). */
-  windows: { onTime: [string, string]; late: [string, string]; released: string[] };
+  windows: {
+    onTime: [string, string];
+    late: [string, string];
+    /** Payments held earlier that this settlement takes (outside its windows). */
+    released: { id: string; amount: number; occurredAt: string }[];
+    /** Payments of its windows it left out, held. */
+    heldOut: string[];
+  };
   createdAt: string;
   updatedAt: string;
 }
@@ -342,5 +351,115 @@ export class DynamoSettlementStore {
     );
     reportCapacity(this.table, 'getSettlementItem', out.ConsumedCapacity);
     return out.Item ? unmarshall(out.Item) : undefined;
+  }
+}
+
+export const SETTLEMENT_RUN_ID_PREFIX = 'str_';
+const SETTLEMENT_RUN_ID = /^str_([a-z2-7]{26})$/;
+
+export interface SettlementRunItem {
+  PK: string;
+  SK: string;
+  entity: 'settlementRun';
+  id: string;
+  date: string;
+  status: 'running' | 'succeeded' | 'failed';
+  settlements: number;
+  error: string | null;
+  requestFingerprint: string;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/**
+ * Settlement runs: created at their Idempotency-Key slot (`str_<slot>`, the item its own idempotency
+ * record), then ended by the state machine's last state.
+ */
+export class DynamoSettlementRunStore {
+  constructor(private readonly table: TableContext) {}
+
+  /** @returns the run and whether it was created now. @throws IdempotencyKeyReusedError */
+  async create(input: {
+    readonly callerId: string;
+    readonly idempotencyKey: string;
+    readonly requestFingerprint: string;
+    readonly date: string;
+    readonly now: Date;
+  }): Promise<{ run: SettlementRunItem; created: boolean }> {
+    const slot = idempotencySlot(input.callerId, input.idempotencyKey);
+    const run: SettlementRunItem = {
+      ...keys.object(slot),
+      entity: 'settlementRun',
+      id: `${SETTLEMENT_RUN_ID_PREFIX}${slot}`,
+      date: input.date,
+      status: 'running',
+      settlements: 0,
+      error: null,
+      requestFingerprint: input.requestFingerprint,
+      createdAt: input.now.toISOString(),
+      completedAt: null,
+    };
+    try {
+      const out = await this.table.client.send(
+        new PutItemCommand({
+          TableName: this.table.tableName,
+          Item: marshall(run),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'createSettlementRun', out.ConsumedCapacity);
+      return { run, created: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item ? unmarshall(error.Item) : undefined;
+      if (existing?.entity !== 'settlementRun' || existing.requestFingerprint !== input.requestFingerprint) {
+        throw new IdempotencyKeyReusedError();
+      }
+      return { run: existing as SettlementRunItem, created: false };
+    }
+  }
+
+  /** @throws ObjectNotFoundError */
+  async get(id: string): Promise<SettlementRunItem> {
+    const slot = SETTLEMENT_RUN_ID.exec(id)?.[1];
+    const out = slot
+      ? await this.table.client.send(
+          new GetItemCommand({
+            TableName: this.table.tableName,
+            Key: marshall(keys.object(slot)),
+            ConsistentRead: true,
+            ...capacityParam(this.table),
+          }),
+        )
+      : undefined;
+    const item = out?.Item ? unmarshall(out.Item) : undefined;
+    if (item?.entity !== 'settlementRun') throw new ObjectNotFoundError(id);
+    return item as SettlementRunItem;
+  }
+
+  /** Ends a run (the state machine's last state, or its Catch). */
+  async finish(
+    id: string,
+    end: { status: 'succeeded' | 'failed'; settlements: number; error: string | null; now: Date },
+  ) {
+    const run = await this.get(id);
+    const out = await this.table.client.send(
+      new UpdateItemCommand({
+        TableName: this.table.tableName,
+        Key: marshall({ PK: run.PK, SK: run.SK }),
+        UpdateExpression: 'SET #status = :status, settlements = :n, #error = :error, completedAt = :now',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: marshall({
+          ':status': end.status,
+          ':n': end.settlements,
+          ':error': end.error,
+          ':now': end.now.toISOString(),
+        }),
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'finishSettlementRun', out.ConsumedCapacity);
   }
 }

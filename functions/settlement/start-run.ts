@@ -1,0 +1,39 @@
+/**
+ * State machine task (first state): the merchants a run settles. A run started by the daily schedule has
+ * no run item yet: it is created here, under the day as its key, so the schedule never settles a day twice.
+ */
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { DynamoSettlementRunStore, DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
+
+const env = loadEnv(tableEnvSchema);
+const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
+const runs = new DynamoSettlementRunStore(table);
+const store = new DynamoSettlementStore(table);
+
+export interface StartRunInput {
+  /** Absent for the schedule (the run of yesterday, UTC). */
+  readonly runId?: string;
+  readonly date?: string;
+  /** The schedule's event time (EventBridge `time`). */
+  readonly time?: string;
+}
+
+export async function handler(input: StartRunInput) {
+  let { runId, date } = input;
+  if (!runId) {
+    date = new Date(Date.parse(input.time ?? new Date().toISOString()) - 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const { run } = await runs.create({
+      callerId: 'schedule',
+      idempotencyKey: `daily:${date}`,
+      requestFingerprint: `schedule:${date}`,
+      date,
+      now: new Date(),
+    });
+    runId = run.id;
+  }
+  const merchants = await store.merchants();
+  return { runId, date, merchants: merchants.map((merchantId) => ({ merchantId })) };
+}

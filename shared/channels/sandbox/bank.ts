@@ -1,0 +1,97 @@
+/**
+ * The sandbox bank (served by the sandbox PSP simulator locally): receives settlement payouts.
+ *
+ * - `POST /payouts` `{ id, merchantId, amount, currency }` → 200 `{ reference }`; the same `id` again
+ *   answers the same reference and pays nothing twice (a retried task).
+ * - `POST /payouts/failures` `{ merchantId, times }`: the merchant's next `times` payouts answer 503, so
+ *   tests and demos can show a payout retried, then recorded failed and alarmed.
+ * - `GET /payouts`: what was paid, for tests.
+ *
+ * And the client settlement uses: `payoutClient(url)`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface Payout {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly reference: string;
+}
+
+export class SandboxBank {
+  private readonly payouts = new Map<string, Payout>();
+  private readonly failures = new Map<string, number>();
+
+  /** Serves the bank's routes; false when `path` is not one of them. */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    if (path === '/payouts' && req.method === 'GET')
+      return send(res, 200, { data: [...this.payouts.values()] });
+    if (req.method !== 'POST' || (path !== '/payouts' && path !== '/payouts/failures')) return false;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return send(res, 400, { error: 'body is not JSON' });
+    }
+    if (path === '/payouts/failures') {
+      if (typeof body.merchantId !== 'string' || !Number.isSafeInteger(body.times)) {
+        return send(res, 400, { error: 'merchantId and times are required' });
+      }
+      this.failures.set(body.merchantId, body.times as number);
+      return send(res, 200, { merchantId: body.merchantId, times: body.times });
+    }
+    const { id, merchantId, amount, currency } = body;
+    if (
+      typeof id !== 'string' ||
+      typeof merchantId !== 'string' ||
+      !Number.isSafeInteger(amount) ||
+      typeof currency !== 'string'
+    ) {
+      return send(res, 400, { error: 'id, merchantId, amount and currency are required' });
+    }
+    const done = this.payouts.get(id);
+    if (done) return send(res, 200, { reference: done.reference });
+    const failing = this.failures.get(merchantId) ?? 0;
+    if (failing > 0) {
+      this.failures.set(merchantId, failing - 1);
+      return send(res, 503, { error: 'the bank is unavailable' });
+    }
+    const payout = {
+      id,
+      merchantId,
+      amount: amount as number,
+      currency,
+      reference: `bank_${randomBytes(8).toString('hex')}`,
+    };
+    this.payouts.set(id, payout);
+    return send(res, 200, { reference: payout.reference });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): true {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  return true;
+}
+
+/** The payout adapter: one POST, idempotent by the payout id; a non-2xx throws (the task retries). */
+export function payoutClient(url: string, fetchImpl: typeof fetch = (i, init) => fetch(i, init)) {
+  return async (payout: { id: string; merchantId: string; amount: number; currency: string }) => {
+    const response = await fetchImpl(`${url.replace(/\/+$/, '')}/payouts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payout),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok)
+      throw new PayoutFailedError(`the bank answered ${response.status} to payout ${payout.id}`);
+    return (await response.json()) as { reference: string };
+  };
+}
+
+export class PayoutFailedError extends Error {
+  override readonly name = 'PayoutFailedError';
+}

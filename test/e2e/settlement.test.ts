@@ -1,0 +1,198 @@
+/**
+ * Settlement end to end on the local runtime, through the synthesized state machine (aws-local-stepfunctions):
+ * a day of payments, a partial refund, a payment held in risk review and one held by an open
+ * discrepancy → the settlement's figures to the minor unit; the same run key again → no second payout;
+ * a second run of the day → nothing settled twice; the review released → the next run takes it; a payout
+ * that keeps failing → retried, then recorded `payout_failed`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DEFAULT_PRICING, feeOf } from '../../shared/domain/settlement/pricing.js';
+import { eventually } from '../support/eventually.js';
+import { Api, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
+import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+
+const OPS_KEY = 'sk_test_ops';
+/** Outcomes older than this are settled by a run for today (10 minutes in AWS). */
+const GRACE_MS = 1_500;
+
+let runtime: LocalRuntime;
+let api: Api;
+let ops: Api;
+
+before(async () => {
+  runtime = await startRuntime({
+    callbackDelayMs: 200,
+    maxBatchingWindowSeconds: 1,
+    stepFunctionsTimeScale: 0.01,
+    functionEnvironment: { SETTLEMENT_GRACE_MS: String(GRACE_MS) },
+  });
+  api = new Api(runtime.url);
+  ops = new Api(runtime.url, OPS_KEY);
+});
+
+after(async () => {
+  await runtime?.stop();
+});
+
+const today = () => new Date().toISOString().slice(0, 10);
+const fee = (amount: number) => feeOf(DEFAULT_PRICING, amount, 'USD');
+
+async function bank(path: string, body?: unknown) {
+  const response = await fetch(`${runtime.pspUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.json() as Promise<any>;
+}
+
+async function settle(key = uniqueKey('settle')) {
+  const started = await ops.post('/v1/ops/settlements/runs', { date: today() }, { idempotencyKey: key });
+  assert.equal(started.status, 202, started.text);
+  const run = await eventually(
+    async () => {
+      const r = await ops.get(`/v1/ops/settlements/runs/${started.body.id}`);
+      assert.equal(r.status, 200, r.text);
+      return r.body.status === 'running' ? undefined : r.body;
+    },
+    30_000,
+    'the settlement run to end',
+  );
+  return { started, run };
+}
+
+async function settlementsOf(key: string) {
+  const listed = await api.get('/v1/settlements?limit=100', { key });
+  assert.equal(listed.status, 200, listed.text);
+  return listed.body.data as any[];
+}
+
+describe('settlement (local runtime)', () => {
+  it('settles a day exactly, holds what is held, pays out once and settles nothing twice', async () => {
+    // Prepare: a reported payment puts its email on the blocklist; a near-miss of it is held for review
+    const local = uniqueKey('mallory').replace(/[^a-z0-9]/gi, '');
+    const reported = await api.createPayment({
+      amount: 3_000,
+      currency: 'USD',
+      customer: { email: `${local}@gmail.com` },
+    });
+    await api.waitForPayment(reported.body.id, (p) => p.status === 'succeeded' && p.risk);
+    const report = await api.post(
+      `/v1/payments/${reported.body.id}/fraud-reports`,
+      { reason: 'stolen card' },
+      {
+        idempotencyKey: uniqueKey('fr'),
+      },
+    );
+    assert.equal(report.status, 201, report.text);
+    const review = await api.createPayment({
+      amount: 150_000,
+      currency: 'USD',
+      customer: { id: uniqueKey('cus'), email: `${local.slice(0, 3)}.${local.slice(3)}+x@gmail.com` },
+    });
+    const p1 = await api.createPayment({ amount: 10_000, currency: 'USD' });
+    const p2 = await api.createPayment({ amount: 2_550, currency: 'USD' });
+    const altered = await api.createPayment({ amount: 4_400, currency: 'USD' });
+    for (const p of [review, p1, p2, altered]) assert.equal(p.status, 201, p.text);
+    const held = await api.waitForPayment(review.body.id, (p) => p.status === 'succeeded' && p.risk);
+    assert.equal(held.risk.decision, 'review');
+    for (const p of [p1, p2, altered]) await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const refund = await api.post(
+      `/v1/payments/${p1.body.id}/refunds`,
+      { amount: 4_000 },
+      { idempotencyKey: uniqueKey('re') },
+    );
+    assert.equal(refund.status, 201, refund.text);
+    await eventually(async () => {
+      const r = await api.get(`/v1/payments/${p1.body.id}/refunds`);
+      return r.body.data[0]?.status === 'succeeded' ? true : undefined;
+    });
+    // An open discrepancy holds `altered`: the channel reports another amount.
+    await bank(`/statements/${today()}/discrepancies`, {
+      alter: [{ reference: altered.body.id, amount: 4_401 }],
+    });
+    const recon = await ops.post(
+      '/v1/ops/reconciliation/runs',
+      { channel: 'sandbox', date: today() },
+      {
+        idempotencyKey: uniqueKey('recon'),
+      },
+    );
+    assert.equal(recon.status, 202, recon.text);
+    await eventually(async () => {
+      const r = await ops.get(`/v1/ops/reconciliation/runs/${recon.body.id}`);
+      return r.body.status === 'completed' && r.body.counts.mismatched === 1 ? true : undefined;
+    }, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
+
+    // Act
+    const key = uniqueKey('settle');
+    const { run } = await settle(key);
+
+    // Assess: one USD settlement, exact to the minor unit
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.equal(run.settlements, 1);
+    const [s] = await settlementsOf(MERCHANT_1.key);
+    const landed = [3_000, 10_000, 2_550];
+    const fees = landed.reduce((sum, a) => sum + fee(a), 0);
+    assert.deepEqual(
+      [s.currency, s.grossAmount, s.refundedAmount, s.feeAmount, s.netAmount, s.paymentCount, s.refundCount],
+      ['USD', 15_550, 4_000, fees, 15_550 - 4_000 - fees, 3, 1],
+    );
+    assert.equal(s.status, 'paid');
+    assert.equal(s.payout.amount, s.netAmount);
+    const csv = await api.get(`/v1/settlements/${s.id}?format=csv`);
+    assert.equal(csv.status, 200, csv.text);
+    assert.equal(csv.text.trim().split('\n').length, 1 + 4);
+    assert.ok(
+      csv.text.includes(p1.body.id) &&
+        !csv.text.includes(review.body.id) &&
+        !csv.text.includes(altered.body.id),
+    );
+
+    // Act: the same key again, then another run of the day
+    const replay = await ops.post('/v1/ops/settlements/runs', { date: today() }, { idempotencyKey: key });
+    const { run: second } = await settle();
+
+    // Assess
+    assert.equal(replay.status, 202);
+    assert.equal(replay.body.id, run.id);
+    assert.equal(second.status, 'succeeded');
+    assert.equal(second.settlements, 0);
+    const payouts = (await bank('/payouts')).data.filter(
+      (p: { merchantId: string }) => p.merchantId === MERCHANT_1.id,
+    );
+    assert.equal(payouts.length, 1);
+
+    // Act: ops release the review; the next run takes it
+    const released = await ops.post(`/v1/ops/payments/${review.body.id}/review`, { decision: 'release' });
+    assert.equal(released.status, 200, released.text);
+    const { run: third } = await settle();
+
+    // Assess
+    assert.equal(third.settlements, 1);
+    const latest = (await settlementsOf(MERCHANT_1.key))[0];
+    assert.equal(latest.grossAmount, 150_000);
+    assert.equal(latest.paymentCount, 1);
+  });
+
+  it('retries a payout the bank refuses, then records it failed', async () => {
+    // Prepare
+    await bank('/payouts/failures', { merchantId: MERCHANT_2.id, times: 100 });
+    const p = await api.createPayment({ amount: 5_000, currency: 'USD' }, { key: MERCHANT_2.key });
+    assert.equal(p.status, 201, p.text);
+    await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded', 15_000, { key: MERCHANT_2.key });
+    await new Promise((resolve) => setTimeout(resolve, 3_000 + GRACE_MS * 2));
+
+    // Act
+    const { run } = await settle();
+
+    // Assess
+    assert.equal(run.status, 'succeeded', run.error);
+    const [s] = await settlementsOf(MERCHANT_2.key);
+    assert.equal(s.status, 'payout_failed');
+    assert.equal(s.payout, null);
+  });
+});
