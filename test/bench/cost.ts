@@ -1,7 +1,8 @@
 /**
- * Cost per 1,000,000 payment lifecycles: counted operations per lifecycle × the published prices in
- * docs/prices.json. Pure arithmetic (unit-tested in test/unit/bench/cost.test.ts); the counting is in
- * test/bench/lifecycle.ts.
+ * Cost per 1,000,000 payment lifecycles, and per 1,000,000 payments settled: counted operations per
+ * lifecycle (or per settled line item) × the published prices in docs/prices.json. Pure arithmetic
+ * (unit-tested in test/unit/bench/cost.test.ts); the counting is in test/bench/lifecycle.ts and
+ * test/bench/settle.ts.
  */
 import { readFileSync } from 'node:fs';
 
@@ -40,6 +41,7 @@ export const REQUIRED_PRICES = [
   'apigateway.httpApiRequest',
   'lambda.request',
   'lambda.gbSecondArm',
+  'stepfunctions.standardTransition',
   'dynamodb.writeRequestUnit',
   'dynamodb.readRequestUnit',
   'eventbridge.customEvent',
@@ -113,11 +115,11 @@ export interface CostBreakdown {
   readonly total: number;
 }
 
-const LIFECYCLES = 1_000_000;
+const MILLION = 1_000_000;
 
-/** Σ usage × price for 1,000,000 lifecycles, by line and by service. */
-export function costPerMillion(usage: LifecycleUsage, file: PriceFile): CostBreakdown {
-  const line = (service: string, item: string, quantity: number, key: PriceKey): CostLine => {
+/** One line of a breakdown: `quantity` per unit of work × the price, for 1,000,000 units of work. */
+function lineOf(file: PriceFile) {
+  return (service: string, item: string, quantity: number, key: PriceKey): CostLine => {
     const price = file.prices[key];
     if (!price) throw new Error(`price file: no price ${key}`);
     return {
@@ -125,10 +127,21 @@ export function costPerMillion(usage: LifecycleUsage, file: PriceFile): CostBrea
       item,
       quantityPerLifecycle: quantity,
       priceKey: key,
-      usdPerMillion: quantity * LIFECYCLES * unitPrice(price),
+      usdPerMillion: quantity * MILLION * unitPrice(price),
       flagged: !price.verified,
     };
   };
+}
+
+function breakdownOf(lines: CostLine[]): CostBreakdown {
+  const byService: Record<string, number> = {};
+  for (const l of lines) byService[l.service] = (byService[l.service] ?? 0) + l.usdPerMillion;
+  return { lines, byService, total: lines.reduce((s, l) => s + l.usdPerMillion, 0) };
+}
+
+/** Σ usage × price for 1,000,000 lifecycles, by line and by service. */
+export function costPerMillion(usage: LifecycleUsage, file: PriceFile): CostBreakdown {
+  const line = lineOf(file);
   const lines = [
     line('API Gateway', 'HTTP API requests', usage.apiRequests, 'apigateway.httpApiRequest'),
     line('Lambda', 'requests', usage.lambdaRequests, 'lambda.request'),
@@ -153,9 +166,46 @@ export function costPerMillion(usage: LifecycleUsage, file: PriceFile): CostBrea
       'dataTransfer.internetOutGb',
     ),
   ];
-  const byService: Record<string, number> = {};
-  for (const l of lines) byService[l.service] = (byService[l.service] ?? 0) + l.usdPerMillion;
-  return { lines, byService, total: lines.reduce((s, l) => s + l.usdPerMillion, 0) };
+  return breakdownOf(lines);
+}
+
+/**
+ * What settling one line item (a payment or a refund) consumes, averaged over a settlement run: the
+ * run's counts divided by the line items it settled (test/bench/settle.ts).
+ */
+export interface SettlementUsage {
+  /** Standard workflow state transitions (retries included). */
+  readonly stateTransitions: number;
+  /** The ops route that starts a run (none for the daily schedule). */
+  readonly apiRequests: number;
+  readonly lambdaRequests: number;
+  readonly lambdaGbSeconds: number;
+  readonly dynamoWriteUnits: number;
+  readonly dynamoReadUnits: number;
+  /** `SettlementCompleted` entries in 64 KB chunks. */
+  readonly eventChunks: number;
+}
+
+/**
+ * Σ usage × price for 1,000,000 line items settled, by line and by service (`quantityPerLifecycle` of
+ * each line is per line item here).
+ */
+export function settlementCostPerMillion(usage: SettlementUsage, file: PriceFile): CostBreakdown {
+  const line = lineOf(file);
+  return breakdownOf([
+    line(
+      'Step Functions',
+      'Standard state transitions',
+      usage.stateTransitions,
+      'stepfunctions.standardTransition',
+    ),
+    line('API Gateway', 'HTTP API requests', usage.apiRequests, 'apigateway.httpApiRequest'),
+    line('Lambda', 'requests', usage.lambdaRequests, 'lambda.request'),
+    line('Lambda', 'duration (GB-s, arm64)', usage.lambdaGbSeconds, 'lambda.gbSecondArm'),
+    line('DynamoDB', 'write request units', usage.dynamoWriteUnits, 'dynamodb.writeRequestUnit'),
+    line('DynamoDB', 'read request units', usage.dynamoReadUnits, 'dynamodb.readRequestUnit'),
+    line('EventBridge', 'custom events (64 KB chunks)', usage.eventChunks, 'eventbridge.customEvent'),
+  ]);
 }
 
 /** Σ memory (GB) × billed duration (s) over functions' tallies. */

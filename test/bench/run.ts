@@ -12,10 +12,14 @@
  *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $9 goal, and
  *   the latency from the create response to RiskAssessed on the bus;
  * - reconciliation of a generated 1,000,000-row statement (test/bench/reconcile.ts): reconcile time
- *   against parse time and peak RSS, each in its own Node process, with the discrepancy counts checked.
+ *   against parse time and peak RSS, each in its own Node process, with the discrepancy counts checked;
+ * - settlement of 100,000 line items for a few merchants through the local runtime's state machine
+ *   (test/bench/settle.ts): wall time, state transitions, DynamoDB units, the cost per 1,000,000
+ *   settled, the settled figures checked against what was seeded.
  *
  * `--no-synth` reuses cdk.out; `--lifecycle-only` measures only the lifecycles and keeps the other
  * figures of the last results.json; `--recon-only` measures only the reconciliation (no synthesis) and
+ * keeps the other figures of the last results.json; `--settle-only` measures only the settlement and
  * keeps the other figures of the last results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -38,6 +42,7 @@ import {
 import { measureLifecycles, perLifecycle } from './lifecycle.js';
 import { startMeteringProxy } from './metering-proxy.js';
 import { benchReconcile } from './reconcile.js';
+import { benchSettlement } from './settle.js';
 import { round, summarize } from './stats.js';
 import { type BundledFunction, bundledFunctions } from './template-functions.js';
 
@@ -184,6 +189,14 @@ async function main() {
     console.log('synthesizing the CDK app…');
     execFileSync('npx', ['cdk', 'synth', '--quiet'], { stdio: 'inherit' });
   }
+  if (args.has('--settle-only')) {
+    const last = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as object) : {};
+    const settlement = await measureSettlement();
+    writeFileSync(RESULTS, `${JSON.stringify({ ...last, settlement }, null, 2)}\n`);
+    printSettlement(settlement);
+    console.log(`\nwritten to ${RESULTS}`);
+    return;
+  }
   const core = args.has('--lifecycle-only')
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as CoreResults)
     : await measureCore();
@@ -192,6 +205,7 @@ async function main() {
     `\nlifecycles through the local runtime: ${RUNTIME_WARMUP} warm-up + ${RUNTIME_LIFECYCLES} measured…`,
   );
   const lifecycle = await measureRuntimeLifecycles();
+  const settlement = args.has('--lifecycle-only') ? undefined : await measureSettlement();
   const results = {
     ...core,
     measuredAt: new Date().toISOString(),
@@ -199,11 +213,13 @@ async function main() {
     lifecycles: lifecycle.lifecycles,
     costPerMillionLifecycles: lifecycle.cost,
     ...(reconciliation && { reconciliation }),
+    ...(settlement && { settlement }),
   };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   printTable(core);
   if (reconciliation) printReconciliation(reconciliation);
   printLifecycles(lifecycle);
+  if (settlement) printSettlement(settlement);
   console.log(`\nwritten to ${RESULTS}`);
 }
 
@@ -242,6 +258,57 @@ async function measureReconciliation() {
     goalMet: r.ratio <= r.goals.ratio && r.peakRssMb <= r.goals.peakRssMb && countsExact,
     measuredAs: r.measuredAs,
   };
+}
+
+/** Settlement of a day of line items through the local runtime's state machine (test/bench/settle.ts). */
+async function measureSettlement() {
+  console.log('\nsettlement through the local runtime: seeding the line items (not counted), then one run…');
+  return benchSettlement({ synth: false });
+}
+
+function printSettlement(r: Awaited<ReturnType<typeof measureSettlement>>) {
+  const mark = (ok: boolean) => (ok ? 'ok' : 'FAILED');
+  const t = r.stateTransitions;
+  console.log(
+    `\nsettlement of ${r.lineItems.toLocaleString('en')} line items (${r.payments.toLocaleString('en')} payments, ${r.refunds.toLocaleString('en')} refunds) of ${r.date}, ${r.merchants.length} merchants with line items (${r.merchantsInRun} in the run)`,
+  );
+  console.log(
+    `seeding (not counted)                      ${r.seeding.ms} ms (${r.seeding.itemsPerSec} items/s, ${r.seeding.how})`,
+  );
+  console.log(
+    `wall time of the run                       ${r.run.wallMs} ms (${r.run.lineItemsPerSec} line items/s)`,
+  );
+  console.log(`state transitions                          ${t.total} (${t.model})`);
+  console.log(
+    `  per merchant in the run                  ${t.perMerchantInRun}; warm-up run ${t.warmupRun}, second run ${t.secondRun}`,
+  );
+  console.log(
+    `DynamoDB                                   ${r.dynamodb.readUnits} RRU (${r.dynamodb.readUnitsPerLineItem}/line item), ${r.dynamodb.writeUnits} WRU in ${r.dynamodb.writeCalls} write calls`,
+  );
+  for (const [fn, u] of Object.entries(r.dynamodb.byFunction))
+    console.log(`  ${fn.padEnd(44)} ${u.readUnits} RRU, ${u.writeUnits} WRU  ${JSON.stringify(u.calls)}`);
+  console.log(
+    `Lambda                                     ${r.lambda.invocations} invocations, ${r.lambda.gbSeconds} GB-s`,
+  );
+  for (const [fn, l] of Object.entries(r.lambda.byFunction))
+    console.log(
+      `  ${fn.padEnd(44)} ${String(l.invocations).padStart(3)} × ${String(l.meanMs).padStart(8)} ms`,
+    );
+  console.log(
+    '\ncost per 1,000,000 line items settled (us-east-1, docs/prices.json; * = price not read on an AWS page)',
+  );
+  for (const line of r.costPerMillionLineItems.linear.lines) {
+    console.log(
+      `  ${`${line.service}: ${line.item}`.padEnd(48)} ${String(line.quantityPerLineItem).padStart(12)} / line item  $${line.usdPerMillion.toFixed(4).padStart(8)}${line.flagged ? ' *' : ''}`,
+    );
+  }
+  console.log(
+    `  total                                            $${r.costPerMillionLineItems.linear.totalUsd.toFixed(4)} (linear: ${r.costPerMillionLineItems.linear.assumption})`,
+  );
+  console.log(
+    `  one run of 1,000,000 for the same merchants      $${r.costPerMillionLineItems.oneRunSameMerchants.totalUsd.toFixed(4)}`,
+  );
+  console.log(`checks                                     ${mark(r.goalMet)} ${JSON.stringify(r.checks)}`);
 }
 
 async function measureRuntimeLifecycles() {

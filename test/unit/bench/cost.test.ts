@@ -13,6 +13,8 @@ import {
   loadPrices,
   type PriceFile,
   REQUIRED_PRICES,
+  type SettlementUsage,
+  settlementCostPerMillion,
   unitPrice,
   validatePrices,
   xrayReservoirPer30Days,
@@ -34,6 +36,7 @@ const prices: PriceFile = {
     'apigateway.httpApiRequest': price(1, 1_000_000),
     'lambda.request': price(0.2, 1_000_000),
     'lambda.gbSecondArm': price(0.0000133334, 1),
+    'stepfunctions.standardTransition': price(0.025, 1_000),
     'dynamodb.writeRequestUnit': price(0.625, 1_000_000),
     'dynamodb.readRequestUnit': price(0.125, 1_000_000),
     'eventbridge.customEvent': price(1, 1_000_000),
@@ -137,6 +140,37 @@ describe('cost per 1,000,000 lifecycles', () => {
 
   it('uses usd / per as the unit price', () => {
     close(unitPrice(price(0.625, 1_000_000)), 6.25e-7);
+  });
+});
+
+describe('cost per 1,000,000 line items settled', () => {
+  const idle: SettlementUsage = {
+    stateTransitions: 0,
+    apiRequests: 0,
+    lambdaRequests: 0,
+    lambdaGbSeconds: 0,
+    dynamoWriteUnits: 0,
+    dynamoReadUnits: 0,
+    eventChunks: 0,
+  };
+
+  it('prices state transitions at $0.025 per 1,000 under Step Functions', () => {
+    // 25 transitions for 100,000 line items → 250 per million → $0.00625.
+    const cost = settlementCostPerMillion({ ...idle, stateTransitions: 25 / 100_000 }, prices);
+    close(cost.byService['Step Functions'] as number, 0.00625);
+    close(cost.total, 0.00625);
+  });
+
+  it('adds Lambda, DynamoDB, API Gateway and EventBridge at their unit prices', () => {
+    // Per line item: 0.05 RRU → 50,000 RRU → $0.00625; 0.001 WRU → $0.000625; 0.0001 requests → $0.00002.
+    const cost = settlementCostPerMillion(
+      { ...idle, dynamoReadUnits: 0.05, dynamoWriteUnits: 0.001, lambdaRequests: 0.0001 },
+      prices,
+    );
+    close(cost.byService.DynamoDB as number, 0.00625 + 0.000625);
+    close(cost.byService.Lambda as number, 0.00002);
+    assert.equal(cost.byService['API Gateway'], 0);
+    assert.equal(cost.byService.EventBridge, 0);
   });
 });
 
