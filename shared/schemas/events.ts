@@ -10,6 +10,7 @@ import { isoTimestamp } from './common.js';
 import { CHANNELS, paymentSchema, riskSchema } from './payment.js';
 import { discrepancyFoundData, reconciliationRunStartedData } from './reconciliation.js';
 import { refundSchema } from './refund.js';
+import { settlementSchema } from './settlement.js';
 
 export { EVENT_SOURCE } from '../events/source.js';
 
@@ -46,9 +47,6 @@ const refundData = z.object({
 
 const riskAssessedData = z.object({ paymentId: z.string().check(z.startsWith('pay_')), risk: riskSchema });
 
-/** Issue 5 defines this; until then any object is accepted and passed through. */
-const placeholderData = z.looseObject({});
-
 function detailOf<D extends z.ZodMiniType>(data: D) {
   return z.object({
     eventId: eventIdSchema,
@@ -72,7 +70,7 @@ export const eventDetailSchemas = {
   DiscrepancyFound: detailOf(discrepancyFoundData),
   /** Internal: a reconciliation run was accepted; its consumer executes it. */
   ReconciliationRunStarted: detailOf(reconciliationRunStartedData),
-  SettlementCompleted: detailOf(placeholderData),
+  SettlementCompleted: detailOf(z.object({ settlement: settlementSchema })),
 } as const;
 
 export type DetailType = keyof typeof eventDetailSchemas;

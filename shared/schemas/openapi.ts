@@ -57,6 +57,15 @@ import {
 } from './risk-routes.js';
 import { SANDBOX_EVENT_TYPES, sandboxWebhookSchema } from './sandbox-webhook.js';
 import {
+  getSettlementQuery,
+  listSettlementsQuery,
+  settlementIdSchema,
+  settlementRunIdSchema,
+  settlementRunSchema,
+  settlementSchema,
+  startSettlementRunBody,
+} from './settlement.js';
+import {
   createWebhookEndpointBody,
   listWebhookDeliveriesQuery,
   WEBHOOK_EVENT_TYPES,
@@ -263,6 +272,7 @@ function components(): Record<string, JsonSchema> {
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
   requests.add(startReconciliationRunBody, { id: 'StartReconciliationRunRequest' });
   requests.add(resolveDiscrepancyBody, { id: 'ResolveDiscrepancyRequest' });
+  requests.add(startSettlementRunBody, { id: 'StartSettlementRunRequest' });
   requests.add(redriveBody, {
     id: 'RedriveRequest',
     description:
@@ -356,6 +366,22 @@ function components(): Record<string, JsonSchema> {
       '`statement` is the channel’s row (`line` its line), `held` what we recorded.',
   });
   responses.add(listResponse(discrepancySchema), { id: 'DiscrepancyList' });
+  responses.add(z.object({ id: settlementRunIdSchema, status: z.literal('running') }), {
+    id: 'SettlementRunStarted',
+  });
+  responses.add(settlementRunSchema, {
+    id: 'SettlementRun',
+    description:
+      '`settlements`: how many the run made (one per merchant and currency with something to settle).',
+  });
+  responses.add(settlementSchema, {
+    id: 'Settlement',
+    description:
+      'A merchant-currency’s settlement up to `periodEnd`: `netAmount = grossAmount − refundedAmount − ' +
+      'feeAmount`; `status` `paid` with its `payout`, `no_payout` when the net is not positive, `payout_failed` ' +
+      'after every retry (the net stays payable).',
+  });
+  responses.add(listResponse(settlementSchema), { id: 'SettlementList' });
   responses.add(paymentWebhookSchema, { id: 'PaymentWebhookEvent' });
   responses.add(refundWebhookSchema, { id: 'RefundWebhookEvent' });
   responses.add(eventPaymentSchema, {
@@ -795,6 +821,57 @@ export function buildOpenApi(): object {
           ok: { status: 200, description: 'The finding, resolved', id: 'Discrepancy' },
           problems: [...BODY, ...AUTH, 'not-found', 'discrepancy-repaired', ...TABLE],
         }),
+      },
+      '/v1/ops/settlements/runs': {
+        post: operation({
+          operationId: 'startSettlementRun',
+          summary:
+            'Ops: settle every merchant for `date`: each payment and refund that succeeded before the end of ' +
+            'the day (or before the run, for today) and no earlier settlement holds; payments held in review or ' +
+            'by an open discrepancy wait. Runs the settlement state machine; the same key starts it once.',
+          caller: 'ops',
+          requestBody: { id: 'StartSettlementRunRequest', required: true },
+          ok: { status: 202, description: 'The run, started (or replayed)', id: 'SettlementRunStarted' },
+          problems: [...BODY, ...AUTH, 'idempotency-key-reused', ...TABLE],
+          idempotent: { replayedProblems: [] },
+        }),
+      },
+      '/v1/ops/settlements/runs/{id}': {
+        get: operation({
+          operationId: 'getSettlementRun',
+          summary: 'Ops: a settlement run',
+          caller: 'ops',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(settlementRunIdSchema) }],
+          ok: { status: 200, description: 'The run', id: 'SettlementRun' },
+          problems: [...AUTH, 'not-found', ...TABLE],
+        }),
+      },
+      '/v1/settlements': {
+        get: operation({
+          operationId: 'listSettlements',
+          summary: 'The merchant’s settlements, newest first',
+          caller: 'merchant',
+          parameters: queryParameters(listSettlementsQuery),
+          ok: { status: 200, description: 'A page of settlements', id: 'SettlementList' },
+          problems: ['validation-error', ...AUTH, ...TABLE],
+        }),
+      },
+      '/v1/settlements/{id}': {
+        get: {
+          ...operation({
+            operationId: 'getSettlement',
+            summary:
+              'A settlement; `?format=csv` answers its line items instead (`type,id,amount,currency,occurred_at`: ' +
+              'every payment and refund it settled). Another merchant’s settlement answers 404.',
+            caller: 'merchant',
+            parameters: [
+              { name: 'id', in: 'path', required: true, schema: inline(settlementIdSchema) },
+              ...queryParameters(getSettlementQuery),
+            ],
+            ok: { status: 200, description: 'The settlement (or its line items as CSV)', id: 'Settlement' },
+            problems: ['validation-error', ...AUTH, 'not-found', ...TABLE],
+          }),
+        },
       },
       '/v1/ops/dead-letter-queues': {
         get: operation({

@@ -251,8 +251,10 @@ describe('consumers', () => {
 
   test('a daily schedule starts yesterday’s reconciliation runs through the runs queue', () => {
     const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression);
-    assert.equal(schedules.length, 1);
-    const [, schedule] = schedules[0] as [string, { Properties: Record<string, unknown> }];
+    const runsQueueId = consumers.find((c) => c.name === 'ReconciliationRunsFunction')?.queueId;
+    const [, schedule] = schedules.find(([, r]) =>
+      JSON.stringify(r.Properties?.Targets).includes(String(runsQueueId)),
+    ) as [string, { Properties: Record<string, unknown> }];
     assert.equal(schedule.Properties.ScheduleExpression, 'cron(0 2 * * ? *)');
     const runs = consumers.find((c) => c.name === 'ReconciliationRunsFunction');
     assert.deepEqual((schedule.Properties.Targets as { Arn: unknown }[])[0]?.Arn, {

@@ -24,6 +24,7 @@ const secretId = ofType('AWS::SecretsManager::Secret')[0]?.[0];
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
 const bucketId = ofType('AWS::S3::Bucket')[0]?.[0];
+const stateMachineId = ofType('AWS::StepFunctions::StateMachine')[0]?.[0];
 
 describe('payments table', () => {
   test('is one classic DynamoDB table keyed as shared/store/table-definition says', () => {
@@ -111,6 +112,10 @@ describe('HTTP API', () => {
     ['GET /v1/ops/reconciliation/runs/{id}', 'api/get-reconciliation-run'],
     ['GET /v1/ops/reconciliation/runs/{id}/discrepancies', 'api/list-reconciliation-discrepancies'],
     ['POST /v1/ops/reconciliation/discrepancies/{id}/resolve', 'api/resolve-discrepancy'],
+    ['POST /v1/ops/settlements/runs', 'api/start-settlement-run'],
+    ['GET /v1/ops/settlements/runs/{id}', 'api/get-settlement-run'],
+    ['GET /v1/settlements', 'api/list-settlements'],
+    ['GET /v1/settlements/{id}', 'api/get-settlement'],
   ];
 
   test('serves exactly the routes of docs/architecture.md', () => {
@@ -167,6 +172,8 @@ describe('payments functions', () => {
       'functions/api/get-reconciliation-run.ts',
       'functions/api/get-risk-profile.ts',
       'functions/api/get-risk-summary.ts',
+      'functions/api/get-settlement-run.ts',
+      'functions/api/get-settlement.ts',
       'functions/api/health.ts',
       'functions/api/list-dead-letter-messages.ts',
       'functions/api/list-dead-letter-queues.ts',
@@ -174,12 +181,14 @@ describe('payments functions', () => {
       'functions/api/list-payments.ts',
       'functions/api/list-reconciliation-discrepancies.ts',
       'functions/api/list-refunds.ts',
+      'functions/api/list-settlements.ts',
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/redrive-dead-letter-queue.ts',
       'functions/api/resolve-discrepancy.ts',
       'functions/api/review-payment.ts',
       'functions/api/start-reconciliation-run.ts',
+      'functions/api/start-settlement-run.ts',
       'functions/api/upload-statement.ts',
       'functions/channels/callback.ts',
       'functions/channels/dispatch.ts',
@@ -188,6 +197,11 @@ describe('payments functions', () => {
       'functions/events/reconcile-run.ts',
       'functions/events/reconciliation.ts',
       'functions/events/risk.ts',
+      'functions/settlement/finish-run.ts',
+      'functions/settlement/pay-out.ts',
+      'functions/settlement/record-payout-failure.ts',
+      'functions/settlement/settle-merchant.ts',
+      'functions/settlement/start-run.ts',
     ]);
   });
 
@@ -201,6 +215,7 @@ describe('payments functions', () => {
       // (A reconciliation run parses and classifies up to a million rows: CPU work, at the API size.)
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
+        source.startsWith('functions/settlement/') ||
         source === 'functions/channels/dispatch.ts';
       assert.equal(p.MemorySize, consumer ? 512 : 1024, source);
       assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
@@ -452,10 +467,10 @@ describe('monitoring', () => {
   });
 
   test('every alarm notifies the KMS-encrypted, TLS-only alarm topic', () => {
-    // API 5xx, one per function, one per dead-letter queue (dispatch, publisher, each consumer), and the
-    // iterator age of the two stream consumers (dispatch, publisher).
+    // API 5xx, one per function, one per dead-letter queue (dispatch, publisher, each consumer), the
+    // iterator age of the two stream consumers (dispatch, publisher), failed settlement runs and payouts.
     const deadLetterQueues = ofType('AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
-    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2);
+    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2);
     for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -485,6 +500,10 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   }
   if (source === 'functions/channels/dispatch.ts') env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
+  if (source === 'functions/api/start-settlement-run.ts') {
+    env.SETTLEMENT_STATE_MACHINE_ARN = { Ref: stateMachineId };
+  }
+  if (source === 'functions/settlement/pay-out.ts') env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
   if (source === 'functions/events/reconcile-run.ts') {
     env.STATEMENTS_BUCKET = { Ref: bucketId };
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';

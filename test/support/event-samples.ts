@@ -5,7 +5,6 @@
  */
 import * as z from 'zod/mini';
 import { eventsFromChange } from '../../shared/events/derive.js';
-import { eventIdOf } from '../../shared/events/event-id.js';
 import {
   type DetailType,
   EVENT_SOURCE,
@@ -13,6 +12,7 @@ import {
   type PaymentsEvent,
   PUBLISHED_DETAIL_TYPES,
 } from '../../shared/schemas/events.js';
+import { settlementCompletedDetail } from '../../shared/settlement/settle.js';
 import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
 import { type DiscrepancyItem, EMPTY_COUNTS, type RunItem } from '../../shared/store/reconciliation-items.js';
 
@@ -150,15 +150,34 @@ function derivedSamples(): PaymentsEvent[] {
   return changes.flatMap((c) => eventsFromChange(c));
 }
 
-/** Details of the detail-types other issues publish (settlement): placeholders for now. */
-function placeholderDetail(detailType: DetailType) {
-  return {
-    eventId: eventIdOf(detailType, 'placeholder'),
-    occurredAt: T1,
+/** What the settlement state machine puts on the bus (its PayOut task builds the detail). */
+function settlementCompletedSample() {
+  return settlementCompletedDetail({
+    PK: 'SETL#m_demo_1',
+    SK: 'STL#2026-03-02T00:00:00.000Z#USD',
+    entity: 'settlement',
+    id: 'stl_ffffffffffffffffffffffffff',
     merchantId: 'm_demo_1',
-    version: 1 as const,
-    data: {},
-  };
+    currency: 'USD',
+    periodEnd: '2026-03-02T00:00:00.000Z',
+    grossAmount: 1050,
+    refundedAmount: 500,
+    feeAmount: 60,
+    netAmount: 490,
+    paymentCount: 1,
+    refundCount: 1,
+    heldCount: 0,
+    heldAmount: 0,
+    releasedCount: 0,
+    releasedAmount: 0,
+    status: 'paid',
+    payout: { id: 'stl_ffffffffffffffffffffffffff', amount: 490, bankReference: 'bank_1', paidAt: T1 },
+    payoutError: null,
+    runId: 'str_gggggggggggggggggggggggggg',
+    windows: { onTime: ['0', '2026-03-02T00:00:00.000Z'], late: ['0', T1], released: [], heldOut: [] },
+    createdAt: T1,
+    updatedAt: T1,
+  });
 }
 
 /** A detail-type → sample detail map covering every published detail-type; each detail parses. */
@@ -166,7 +185,7 @@ export function sampleDetails(): Map<DetailType, unknown> {
   const samples = new Map<DetailType, unknown>();
   for (const e of derivedSamples()) samples.set(e.detailType, e.detail);
   for (const detailType of PUBLISHED_DETAIL_TYPES) {
-    if (!samples.has(detailType)) samples.set(detailType, placeholderDetail(detailType));
+    if (detailType === 'SettlementCompleted') samples.set(detailType, settlementCompletedSample());
     z.parse(eventDetailSchemas[detailType], samples.get(detailType));
   }
   return samples;

@@ -36,7 +36,7 @@ function parametersOf(doc: Json, path: string, method: string): Json[] {
 
 /**
  * Every route of the stack (infra/constructs: api, channels, risk, risk-consumer, webhooks, dead-letters,
- * reconciliation);
+ * reconciliation, settlement);
  * test/infra/openapi-routes.test.ts checks the template's routes against the document.
  */
 const CONTRACT_ROUTES: Record<string, string[]> = {
@@ -59,6 +59,10 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/ops/reconciliation/runs/{id}': ['get'],
   '/v1/ops/reconciliation/runs/{id}/discrepancies': ['get'],
   '/v1/ops/reconciliation/discrepancies/{id}/resolve': ['post'],
+  '/v1/ops/settlements/runs': ['post'],
+  '/v1/ops/settlements/runs/{id}': ['get'],
+  '/v1/settlements': ['get'],
+  '/v1/settlements/{id}': ['get'],
   '/v1/channels/{channel}/callbacks': ['post'],
 };
 
@@ -69,6 +73,7 @@ const CREATING_POSTS = new Set([
   'post /v1/payments/{id}/fraud-reports',
   'post /v1/webhook-endpoints',
   'post /v1/ops/reconciliation/runs',
+  'post /v1/ops/settlements/runs',
 ]);
 
 function* operations(): Generator<[path: string, method: string, operation: Json]> {
