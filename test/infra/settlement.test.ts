@@ -14,7 +14,8 @@ const [machineId, machine] = ofType('AWS::StepFunctions::StateMachine')[0] ?? []
 
 /** The definition with every token (function ARNs, the bus) replaced by a well-formed ARN. */
 function definition(): AslDefinition {
-  const parts = (machine?.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  assert.ok(machine, 'the template has a state machine');
+  const parts = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
   const text = parts
     .map((p) => {
       if (typeof p === 'string') return p;

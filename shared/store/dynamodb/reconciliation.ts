@@ -12,7 +12,6 @@
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
-  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
@@ -38,7 +37,15 @@ import {
 } from '../reconciliation-items.js';
 import type { ExpectedOutcomeItem } from './expected-outcomes.js';
 import { DynamoHoldStore } from './holds.js';
-import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+import {
+  backoffDelay,
+  capacityParam,
+  getItemConsistent,
+  queryPages,
+  reportCapacity,
+  sleep,
+  type TableContext,
+} from './table.js';
 
 const BATCH_WRITE_ATTEMPTS = 8;
 
@@ -368,35 +375,16 @@ export class DynamoReconciliationStore {
     return this.getItem(key);
   }
 
-  private async *queryAll(pk: string): AsyncGenerator<Record<string, unknown>> {
-    let startKey: Item | undefined;
-    do {
-      const out = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': pk }),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'queryChannelDay', out.ConsumedCapacity);
-      for (const raw of out.Items ?? []) yield unmarshall(raw);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+  private queryAll(pk: string): AsyncGenerator<Record<string, unknown>> {
+    return queryPages(
+      this.table,
+      { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: marshall({ ':pk': pk }) },
+      'queryChannelDay',
+    );
   }
 
-  private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(key),
-        ConsistentRead: true,
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'getReconciliationItem', out.ConsumedCapacity);
-    return out.Item ? unmarshall(out.Item) : undefined;
+  private getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    return getItemConsistent(this.table, key, 'getReconciliationItem');
   }
 }
 

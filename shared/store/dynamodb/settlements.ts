@@ -8,7 +8,6 @@
  */
 import {
   ConditionalCheckFailedException,
-  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
@@ -21,7 +20,14 @@ import type { LedgerEntry } from '../../domain/settlement/ledger.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import { GSI2, keys } from '../keys.js';
-import { capacityParam, type Item, reportCapacity, type TableContext } from './table.js';
+import {
+  capacityParam,
+  getItemConsistent,
+  type Item,
+  queryPages,
+  reportCapacity,
+  type TableContext,
+} from './table.js';
 
 /** A payment an earlier settlement held out, carried until it is released. */
 export interface HeldOut {
@@ -322,35 +328,19 @@ export class DynamoSettlementStore {
     const values: Record<string, string> = { ':pk': q.pk };
     if (q.between) [values[':a'], values[':b']] = q.between;
     if (q.beginsWith) values[':p'] = q.beginsWith;
-    let startKey: Item | undefined;
-    do {
-      const out = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          ...(q.index ? { IndexName: q.index } : {}),
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: marshall(values),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'querySettlement', out.ConsumedCapacity);
-      for (const raw of out.Items ?? []) yield unmarshall(raw);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    yield* queryPages(
+      this.table,
+      {
+        ...(q.index ? { IndexName: q.index } : {}),
+        KeyConditionExpression: condition,
+        ExpressionAttributeValues: marshall(values),
+      },
+      'querySettlement',
+    );
   }
 
-  private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(key),
-        ConsistentRead: true,
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'getSettlementItem', out.ConsumedCapacity);
-    return out.Item ? unmarshall(out.Item) : undefined;
+  private getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    return getItemConsistent(this.table, key, 'getSettlementItem');
   }
 }
 
@@ -424,19 +414,11 @@ export class DynamoSettlementRunStore {
   /** @throws ObjectNotFoundError */
   async get(id: string): Promise<SettlementRunItem> {
     const slot = SETTLEMENT_RUN_ID.exec(id)?.[1];
-    const out = slot
-      ? await this.table.client.send(
-          new GetItemCommand({
-            TableName: this.table.tableName,
-            Key: marshall(keys.object(slot)),
-            ConsistentRead: true,
-            ...capacityParam(this.table),
-          }),
-        )
+    const item = slot
+      ? await getItemConsistent(this.table, keys.object(slot), 'getSettlementRun')
       : undefined;
-    const item = out?.Item ? unmarshall(out.Item) : undefined;
     if (item?.entity !== 'settlementRun') throw new ObjectNotFoundError(id);
-    return item as SettlementRunItem;
+    return item as unknown as SettlementRunItem;
   }
 
   /** Ends a run (the state machine's last state, or its Catch). */

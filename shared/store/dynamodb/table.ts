@@ -3,13 +3,16 @@
  * capacity each call consumed (the benchmark counts write units with it; production leaves it unset,
  * so no call asks DynamoDB for capacity figures it would not use).
  */
-import type {
-  AttributeValue,
-  ConsumedCapacity,
-  DynamoDBClient,
-  TransactWriteItem,
+import {
+  type AttributeValue,
+  type ConsumedCapacity,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 export type ConsumedCapacityHook = (operation: string, capacity: readonly ConsumedCapacity[]) => void;
 
@@ -57,4 +60,44 @@ export function claimItem(table: TableContext, item: object): TransactWriteItem 
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
+}
+
+/** One item by key, strongly consistent, unmarshalled; `undefined` when absent. */
+export async function getItemConsistent(
+  table: TableContext,
+  key: { PK: string; SK: string },
+  operation: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await table.client.send(
+    new GetItemCommand({
+      TableName: table.tableName,
+      Key: marshall(key),
+      ConsistentRead: true,
+      ...capacityParam(table),
+    }),
+  );
+  reportCapacity(table, operation, out.ConsumedCapacity);
+  return out.Item ? unmarshall(out.Item) : undefined;
+}
+
+/** Every item a query matches, page after page, unmarshalled (the query's own `ExclusiveStartKey` is set here). */
+export async function* queryPages(
+  table: TableContext,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  operation: string,
+): AsyncGenerator<Record<string, unknown>> {
+  let startKey: Item | undefined;
+  do {
+    const out = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        ...input,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        ...capacityParam(table),
+      }),
+    );
+    reportCapacity(table, operation, out.ConsumedCapacity);
+    for (const raw of out.Items ?? []) yield unmarshall(raw);
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
 }

@@ -5,7 +5,6 @@
  * key can never create two endpoints. See keys.ts for the access patterns.
  */
 import {
-  GetItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -16,7 +15,14 @@ import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundE
 import { idempotencySlot } from '../idempotency.js';
 import type { StoredAnswer } from '../items.js';
 import { keys, WEBHOOK_ENDPOINT_PREFIX } from '../keys.js';
-import { capacityParam, claimItem, type Item, reportCapacity, type TableContext } from './table.js';
+import {
+  capacityParam,
+  claimItem,
+  getItemConsistent,
+  type Item,
+  reportCapacity,
+  type TableContext,
+} from './table.js';
 
 export const WEBHOOK_ENDPOINT_ID_PREFIX = 'we_';
 const ENDPOINT_ID = /^we_[a-z2-7]{26}$/;
@@ -166,16 +172,7 @@ export class DynamoWebhookEndpointStore {
     return endpoints;
   }
 
-  private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(key),
-        ConsistentRead: true,
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'getItem', out.ConsumedCapacity);
-    return out.Item ? unmarshall(out.Item) : undefined;
+  private getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    return getItemConsistent(this.table, key, 'getItem');
   }
 }
