@@ -420,6 +420,9 @@ async function measureCore() {
       EVENT_BUS_NAME: 'payments',
       WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9/000000000000/merchant-webhooks',
       WEBHOOK_MAX_RECEIVE_COUNT: '10',
+      STATEMENTS_BUCKET: 'statements',
+      SETTLEMENT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:settlement',
+      RUNS_MAX_RECEIVE_COUNT: '3',
       DEAD_LETTER_QUEUES: JSON.stringify({
         risk: {
           url: 'http://127.0.0.1:9/000000000000/risk-dlq',
