@@ -3,10 +3,9 @@
  * is written at the key's slot, then its execution started under the run's id as its name: Step
  * Functions refuses a second execution of that name, so a retry (same key) never starts a second run.
  */
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { sfnClient } from '../../shared/aws/sfn.js';
+import { ExecutionAlreadyExistsError, startExecution } from '../../shared/aws/sfn.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { json } from '../../shared/http/responses.js';
@@ -30,16 +29,14 @@ export const handler = apiHandler(
       now: new Date(),
     });
     try {
-      await sfnClient().send(
-        new StartExecutionCommand({
-          stateMachineArn: env.SETTLEMENT_STATE_MACHINE_ARN,
-          name: run.id,
-          input: JSON.stringify({ runId: run.id, date: run.date }),
-        }),
-      );
+      await startExecution({
+        stateMachineArn: env.SETTLEMENT_STATE_MACHINE_ARN,
+        name: run.id,
+        input: JSON.stringify({ runId: run.id, date: run.date }),
+      });
     } catch (error) {
       // Started by an earlier attempt of this request: the run exists, and so does its execution.
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      if (!(error instanceof ExecutionAlreadyExistsError)) throw error;
     }
     return json(202, { id: run.id, status: 'running' }, created ? {} : { 'Idempotent-Replayed': 'true' });
   },

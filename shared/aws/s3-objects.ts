@@ -121,7 +121,7 @@ export function objectUrl(bucket: string, key: string, options: { endpoint?: str
   return new URL(`https://${bucket}.s3.${options.region}.amazonaws.com/${path}`);
 }
 
-function environmentCredentials(): S3Credentials {
+export function environmentCredentials(): S3Credentials {
   const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {

@@ -17,7 +17,7 @@ export function statementKey(channel: string, date: string): string {
 export interface StatementSources {
   readonly objects: Pick<S3Objects, 'getObject' | 'headObject'>;
   readonly bucket: string;
-  readonly channels: Readonly<Record<string, ChannelAdapter>>;
+  readonly channels: Readonly<Record<string, Pick<ChannelAdapter, 'fetchStatement'>>>;
 }
 
 /** The statement finder a run uses (ReconciliationDeps.statement). */

@@ -3,7 +3,9 @@ import { PAYMENT_STATUSES } from '../domain/payment.js';
 import { amountSchema, currencySchema, cursorSchema, isoTimestamp, limitSchema } from './common.js';
 import './locale.js';
 
-export const CHANNELS = ['sandbox'] as const;
+import { CHANNELS } from './channels.js';
+
+export { CHANNELS };
 export const channelSchema = z.enum(CHANNELS, { error: `must be one of: ${CHANNELS.join(', ')}` });
 
 export const customerSchema = z.strictObject({

@@ -2,10 +2,9 @@
  * The sandbox channel adapter: verifies and parses its webhooks, submits payments and refunds to the
  * sandbox PSP over HTTP (the simulator locally, see psp-simulator.ts) and streams its daily statements.
  */
-import { isDay } from '../../domain/reconciliation/day.js';
 import { fieldErrors } from '../../http/validation.js';
 import { sandboxWebhookSchema } from '../../schemas/sandbox-webhook.js';
-import { ChannelError, StatementFetchError } from '../errors.js';
+import { ChannelError } from '../errors.js';
 import type {
   ChannelAdapter,
   ChannelEvent,
@@ -14,6 +13,7 @@ import type {
   WebhookVerdict,
 } from '../types.js';
 import { SIGNATURE_HEADER, verifySignature } from './signature.js';
+import { sandboxStatement } from './statement-fetch.js';
 
 export interface SandboxAdapterOptions {
   /** Webhook secrets accepted (several during rotation). Needed to verify webhooks. */
@@ -68,55 +68,6 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
     return { channelReference: body.channelReference };
   }
 
-  async function* statement(date: string): AsyncGenerator<Uint8Array, void, undefined> {
-    if (!isDay(date))
-      throw new ChannelError('channel_rejected', `${JSON.stringify(date)} is not a yyyy-mm-dd day`, false);
-    if (!options.pspUrl)
-      throw new ChannelError('channel_unavailable', 'SANDBOX_PSP_URL is not configured', false);
-    const failure = (status: number | undefined, detail: string, retryable: boolean, cause?: unknown) =>
-      new StatementFetchError('sandbox', date, status, detail, retryable, { cause });
-    // An idle timeout rather than one for the whole download: a long statement is fine, a silent PSP
-    // is not. Stopped while the consumer holds a chunk, so a slow consumer is not taken for one.
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    };
-    arm();
-    try {
-      let response: Response;
-      try {
-        response = await doFetch(`${options.pspUrl}/statements/${date}.csv`, {
-          headers: { accept: 'text/csv' },
-          signal: controller.signal,
-        });
-      } catch (cause) {
-        throw failure(undefined, `sandbox PSP unreachable: ${String(cause)}`, true, cause);
-      }
-      if (!response.ok) {
-        const text = await response.text().catch(() => '');
-        const detail = `sandbox PSP answered ${response.status}: ${text.slice(0, 200)}`;
-        throw failure(response.status, detail, retryableStatus(response.status));
-      }
-      if (!response.body) return;
-      const reader = response.body[Symbol.asyncIterator]();
-      for (;;) {
-        let next: IteratorResult<Uint8Array>;
-        try {
-          next = await reader.next();
-        } catch (cause) {
-          throw failure(response.status, `the statement broke off: ${String(cause)}`, true, cause);
-        }
-        if (next.done) return;
-        clearTimeout(timer);
-        yield next.value;
-        arm();
-      }
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   return {
     name: 'sandbox',
 
@@ -154,7 +105,7 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
     },
 
     fetchStatement(date: string) {
-      return statement(date);
+      return sandboxStatement(date, { ...options, fetch: doFetch, timeoutMs });
     },
   };
 }
