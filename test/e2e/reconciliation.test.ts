@@ -7,12 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
 import type { StatementRow } from '../../shared/domain/reconciliation/row.js';
-import { keys } from '../../shared/store/keys.js';
-import { localClient } from '../support/dynamodb.js';
 import { eventually } from '../support/eventually.js';
+import { expectedOutcomeCount } from '../support/expected-outcomes.js';
 import { Api, isProblem, uniqueKey } from '../support/http.js';
 import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
@@ -35,26 +33,7 @@ after(async () => {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-async function expectedOutcomes(date: string): Promise<number> {
-  const dynamo = localClient(runtime.dynamoEndpoint);
-  try {
-    let count = 0;
-    for (const partition of keys.channelDayShards('sandbox', date)) {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: runtime.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': { S: partition } },
-          Select: 'COUNT',
-        }),
-      );
-      count += out.Count ?? 0;
-    }
-    return count;
-  } finally {
-    dynamo.destroy();
-  }
-}
+const expectedOutcomes = (date: string) => expectedOutcomeCount(runtime, 'sandbox', date);
 
 async function psp(method: string, path: string, body?: unknown) {
   const response = await fetch(`${runtime.pspUrl}${path}`, {

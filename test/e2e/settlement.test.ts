@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_PRICING, feeOf } from '../../shared/domain/settlement/pricing.js';
 import { eventually } from '../support/eventually.js';
+import { expectedOutcomeCount } from '../support/expected-outcomes.js';
 import { Api, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
 import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
@@ -109,6 +110,11 @@ describe('settlement (local runtime)', () => {
       const r = await api.get(`/v1/payments/${p1.body.id}/refunds`);
       return r.body.data[0]?.status === 'succeeded' ? true : undefined;
     });
+    // Every outcome recorded (five payments, the refund) before the channel's statement is reconciled.
+    await eventually(
+      async () => ((await expectedOutcomeCount(runtime, 'sandbox', today())) >= 6 ? true : undefined),
+      20_000,
+    );
     // An open discrepancy holds `altered`: the channel reports another amount.
     await bank(`/statements/${today()}/discrepancies`, {
       alter: [{ reference: altered.body.id, amount: 4_401 }],
@@ -121,10 +127,17 @@ describe('settlement (local runtime)', () => {
       },
     );
     assert.equal(recon.status, 202, recon.text);
-    await eventually(async () => {
+    const reconciled = await eventually(async () => {
       const r = await ops.get(`/v1/ops/reconciliation/runs/${recon.body.id}`);
-      return r.body.status === 'completed' && r.body.counts.mismatched === 1 ? true : undefined;
+      return r.body.status === 'completed' ? r.body : undefined;
     }, 20_000);
+    assert.deepEqual(reconciled.counts, {
+      matched: 5,
+      localMissing: 0,
+      channelMissing: 0,
+      mismatched: 1,
+      duplicates: 0,
+    });
     await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
 
     // Act
@@ -184,7 +197,12 @@ describe('settlement (local runtime)', () => {
     const p = await api.createPayment({ amount: 5_000, currency: 'USD' }, { key: MERCHANT_2.key });
     assert.equal(p.status, 201, p.text);
     await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded', 15_000, { key: MERCHANT_2.key });
-    await new Promise((resolve) => setTimeout(resolve, 3_000 + GRACE_MS * 2));
+    // Its outcome recorded (the first test's six, and this one), then older than the grace.
+    await eventually(
+      async () => ((await expectedOutcomeCount(runtime, 'sandbox', today())) >= 7 ? true : undefined),
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
 
     // Act
     const { run } = await settle();
