@@ -11,6 +11,10 @@ export interface BannerInfo {
   readonly sqsUrl?: string;
   /** One line per queue: its name and what it feeds or collects. */
   readonly queues?: readonly string[];
+  readonly s3Url?: string;
+  readonly buckets?: readonly string[];
+  readonly stepFunctionsUrl?: string;
+  readonly stateMachines?: readonly string[];
   readonly persist: boolean;
   readonly startupMs: number;
 }
@@ -51,6 +55,18 @@ export function banner(info: BannerInfo): string {
           ...(info.queues ?? []).map((q) => `    ${q}`),
         ]
       : []),
+    ...(info.s3Url
+      ? [
+          `  S3               ${info.s3Url}   (AWS_ENDPOINT_URL_S3)`,
+          ...(info.buckets ?? []).map((b) => `    bucket ${b}`),
+        ]
+      : []),
+    ...(info.stepFunctionsUrl
+      ? [
+          `  Step Functions   ${info.stepFunctionsUrl}   (AWS_ENDPOINT_URL_SFN; schedules do not fire locally)`,
+          ...(info.stateMachines ?? []).map((m) => `    state machine ${m}`),
+        ]
+      : []),
     '',
     '  Local credentials (CONTRACT.md)',
     '    merchant 1      m_demo_1    API key sk_test_demo_1',
@@ -60,8 +76,9 @@ export function banner(info: BannerInfo): string {
     '',
     '  Try',
     ...curl.map((l) => `    ${l}`),
+    `    npm run reconcile -- --date $(date -u +%F)      npm run settle -- --date $(date -u +%F)`,
     '',
-    `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream and queue pollers, EventBridge, SQS, PSP, DynamoDB Local).`,
+    `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream and queue pollers, EventBridge, SQS, S3, Step Functions, PSP, DynamoDB Local).`,
     '',
   ].join('\n');
 }

@@ -419,6 +419,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
               archives: archives.filter((a) => a.busName === b.name).map((a) => a.name),
             })),
           sqsUrl: sqsServer.url,
+          s3Url: s3Server.url,
+          buckets: buckets.map((b) => b.name),
+          stepFunctionsUrl: sfnServer.url,
+          stateMachines: machines.map((m) => m.name),
           queues: broker.queues.map((q) => {
             const consumers = queueMappings.filter((m) => m.queueLogicalId === q.config.logicalId);
             const dlqOf = broker.queues.filter((s) => s.config.redrivePolicy?.deadLetterTargetArn === q.arn);
