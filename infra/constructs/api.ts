@@ -162,6 +162,21 @@ export class PaymentsApi extends Construct {
     this.addPublicRoute(method, path, fn, MERCHANT_KEY_IN_FUNCTION);
   }
 
+  /**
+   * A function serving one keyed route (see addKeyedRoute), described by its route: the usual way other
+   * constructs add a route. Their table grants beyond the key lookup are theirs to add on the result.
+   */
+  addKeyedFunction(
+    id: string,
+    method: apigw.HttpMethod,
+    path: string,
+    props: Pick<PaymentsFunctionProps, 'entry' | 'environment'>,
+  ): PaymentsFunction {
+    const fn = this.addFunction(id, { ...props, description: `${method} ${path}` });
+    this.addKeyedRoute(method, path, fn);
+    return fn;
+  }
+
   /** A function of this API's house style, registered for alarms. For routes added by other constructs. */
   addFunction(id: string, props: PaymentsFunctionProps): PaymentsFunction {
     const fn = new PaymentsFunction(this, id, props);

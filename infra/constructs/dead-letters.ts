@@ -101,16 +101,8 @@ export class DeadLetters extends Construct {
     const grant = (fn: PaymentsFunction, actions: string[], resources: string[]) => {
       if (resources.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
     };
-    const route = (
-      functionId: string,
-      entry: string,
-      method: apigw.HttpMethod,
-      path: string,
-    ): PaymentsFunction => {
-      const fn = api.addFunction(functionId, { entry, description: `${method} ${path}`, environment });
-      api.addKeyedRoute(method, path, fn);
-      return fn;
-    };
+    const route = (functionId: string, entry: string, method: apigw.HttpMethod, path: string) =>
+      api.addKeyedFunction(functionId, method, path, { entry, environment });
 
     this.listQueuesFunction = route(
       'ListDeadLetterQueuesFunction',

@@ -64,46 +64,61 @@ export class Reconciliation extends Construct {
         'Reads and writes come only from this stack’s two functions (their CloudTrail data events and logs record them); a server access log bucket would log those same requests again.',
     });
 
-    this.uploadFunction = api.addFunction('UploadStatementFunction', {
-      entry: 'api/upload-statement',
-      description: 'POST /v1/ops/reconciliation/statements',
-      environment: { ...tableEnv, STATEMENTS_BUCKET: this.bucket.bucketName },
-    });
+    this.uploadFunction = api.addKeyedFunction(
+      'UploadStatementFunction',
+      apigw.HttpMethod.POST,
+      '/v1/ops/reconciliation/statements',
+      {
+        entry: 'api/upload-statement',
+        environment: { ...tableEnv, STATEMENTS_BUCKET: this.bucket.bucketName },
+      },
+    );
     this.grantStatements(this.uploadFunction, ['s3:PutObject']);
-    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/ops/reconciliation/statements', this.uploadFunction);
 
-    const start = api.addFunction('StartReconciliationRunFunction', {
-      entry: 'api/start-reconciliation-run',
-      description: 'POST /v1/ops/reconciliation/runs',
-      environment: tableEnv,
-    });
+    const start = api.addKeyedFunction(
+      'StartReconciliationRunFunction',
+      apigw.HttpMethod.POST,
+      '/v1/ops/reconciliation/runs',
+      {
+        entry: 'api/start-reconciliation-run',
+        environment: tableEnv,
+      },
+    );
     // One conditional PutItem at the Idempotency-Key slot is the run and its idempotency record.
     table.grantItemActions(start, 'dynamodb:PutItem');
-    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/ops/reconciliation/runs', start);
 
-    const get = api.addFunction('GetReconciliationRunFunction', {
-      entry: 'api/get-reconciliation-run',
-      description: 'GET /v1/ops/reconciliation/runs/{id}',
-      environment: tableEnv,
-    });
-    api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/reconciliation/runs/{id}', get);
+    api.addKeyedFunction(
+      'GetReconciliationRunFunction',
+      apigw.HttpMethod.GET,
+      '/v1/ops/reconciliation/runs/{id}',
+      {
+        entry: 'api/get-reconciliation-run',
+        environment: tableEnv,
+      },
+    );
 
-    const list = api.addFunction('ListDiscrepanciesFunction', {
-      entry: 'api/list-reconciliation-discrepancies',
-      description: 'GET /v1/ops/reconciliation/runs/{id}/discrepancies',
-      environment: tableEnv,
-    });
+    const list = api.addKeyedFunction(
+      'ListDiscrepanciesFunction',
+      apigw.HttpMethod.GET,
+      '/v1/ops/reconciliation/runs/{id}/discrepancies',
+      {
+        entry: 'api/list-reconciliation-discrepancies',
+        environment: tableEnv,
+      },
+    );
     table.grantItemActions(list, 'dynamodb:Query');
-    api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/reconciliation/runs/{id}/discrepancies', list);
 
-    const resolve = api.addFunction('ResolveDiscrepancyFunction', {
-      entry: 'api/resolve-discrepancy',
-      description: 'POST /v1/ops/reconciliation/discrepancies/{id}/resolve',
-      environment: tableEnv,
-    });
+    const resolve = api.addKeyedFunction(
+      'ResolveDiscrepancyFunction',
+      apigw.HttpMethod.POST,
+      '/v1/ops/reconciliation/discrepancies/{id}/resolve',
+      {
+        entry: 'api/resolve-discrepancy',
+        environment: tableEnv,
+      },
+    );
     // The guarded status update, and the release of the payment it held.
     table.grantItemActions(resolve, 'dynamodb:UpdateItem');
-    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/ops/reconciliation/discrepancies/{id}/resolve', resolve);
 
     this.runs = props.events.addConsumer('ReconciliationRuns', {
       entry: 'events/reconcile-run',

@@ -69,35 +69,40 @@ export class RiskControl extends Construct {
       [PAYMENTS_AND_REFUNDS, ...RISK_ITEMS, HOLDS],
     );
 
-    this.reviewFunction = api.addFunction('ReviewPaymentFunction', {
-      entry: 'api/review-payment',
-      description: 'POST /v1/ops/payments/{id}/review',
-      environment,
-    });
+    this.reviewFunction = api.addKeyedFunction(
+      'ReviewPaymentFunction',
+      apigw.HttpMethod.POST,
+      '/v1/ops/payments/{id}/review',
+      {
+        entry: 'api/review-payment',
+        environment,
+      },
+    );
     // The guarded review update; a reject of a succeeded payment refunds it (refund transaction).
     grant(this.reviewFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [PAYMENTS_AND_REFUNDS, HOLDS]);
-    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/ops/payments/{id}/review', this.reviewFunction);
 
-    this.fraudReportFunction = api.addFunction('CreateFraudReportFunction', {
-      entry: 'api/create-fraud-report',
-      description: 'POST /v1/payments/{id}/fraud-reports',
-      environment,
-    });
+    this.fraudReportFunction = api.addKeyedFunction(
+      'CreateFraudReportFunction',
+      apigw.HttpMethod.POST,
+      '/v1/payments/{id}/fraud-reports',
+      {
+        entry: 'api/create-fraud-report',
+        environment,
+      },
+    );
     // The report at its slot with the rating's day counter (one transaction); the blocklist appends.
     grant(this.fraudReportFunction, ['dynamodb:PutItem'], [PAYMENTS_AND_REFUNDS, MERCHANT_RECORDS]);
     grant(this.fraudReportFunction, ['dynamodb:UpdateItem', 'dynamodb:Query'], [MERCHANT_RECORDS]);
-    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/payments/{id}/fraud-reports', this.fraudReportFunction);
 
-    this.summaryFunction = api.addFunction('GetRiskSummaryFunction', {
-      entry: 'api/get-risk-summary',
-      description: 'GET /v1/ops/merchants/{merchantId}/risk-summary',
-      environment,
-    });
-    // GetItem only (merchant record and the day's summary), which the keyed route already grants.
-    api.addKeyedRoute(
+    this.summaryFunction = api.addKeyedFunction(
+      'GetRiskSummaryFunction',
       apigw.HttpMethod.GET,
       '/v1/ops/merchants/{merchantId}/risk-summary',
-      this.summaryFunction,
+      {
+        entry: 'api/get-risk-summary',
+        environment,
+      },
     );
+    // GetItem only (merchant record and the day's summary), which the keyed route already grants.
   }
 }

@@ -37,21 +37,17 @@ export class RiskBefore extends Construct {
       table.grantItemActionsOnKeys(fn, actions, leadingKeys);
     const path = '/v1/ops/merchants/{merchantId}/risk-profile';
 
-    this.getProfileFunction = api.addFunction('GetRiskProfileFunction', {
+    this.getProfileFunction = api.addKeyedFunction('GetRiskProfileFunction', apigw.HttpMethod.GET, path, {
       entry: 'api/get-risk-profile',
-      description: `GET ${path}`,
       environment,
     });
     grant(this.getProfileFunction, ['dynamodb:Query'], [MERCHANT_RECORDS]);
-    api.addKeyedRoute(apigw.HttpMethod.GET, path, this.getProfileFunction);
 
-    this.putProfileFunction = api.addFunction('PutRiskProfileFunction', {
+    this.putProfileFunction = api.addKeyedFunction('PutRiskProfileFunction', apigw.HttpMethod.PUT, path, {
       entry: 'api/put-risk-profile',
-      description: `PUT ${path}`,
       environment,
     });
     grant(this.putProfileFunction, ['dynamodb:PutItem'], [MERCHANT_RECORDS]);
-    api.addKeyedRoute(apigw.HttpMethod.PUT, path, this.putProfileFunction);
 
     grant(api.createPaymentFunction, ['dynamodb:Query'], [MERCHANT_RECORDS]);
     grant(api.createPaymentFunction, ['dynamodb:UpdateItem'], [RISK_COUNTERS, RISK_SUMMARIES]);

@@ -218,34 +218,31 @@ export class Settlement extends Construct {
     });
 
     // Routes.
-    const startRun = api.addFunction('StartSettlementRunFunction', {
-      entry: 'api/start-settlement-run',
-      description: 'POST /v1/ops/settlements/runs',
-      environment: { ...tableEnv, SETTLEMENT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
-    });
+    const startRun = api.addKeyedFunction(
+      'StartSettlementRunFunction',
+      apigw.HttpMethod.POST,
+      '/v1/ops/settlements/runs',
+      {
+        entry: 'api/start-settlement-run',
+        environment: { ...tableEnv, SETTLEMENT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      },
+    );
     table.grantItemActions(startRun, 'dynamodb:PutItem');
     this.stateMachine.grantStartExecution(startRun);
-    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/ops/settlements/runs', startRun);
-    const getRun = api.addFunction('GetSettlementRunFunction', {
+    api.addKeyedFunction('GetSettlementRunFunction', apigw.HttpMethod.GET, '/v1/ops/settlements/runs/{id}', {
       entry: 'api/get-settlement-run',
-      description: 'GET /v1/ops/settlements/runs/{id}',
       environment: tableEnv,
     });
-    api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/settlements/runs/{id}', getRun);
-    const list = api.addFunction('ListSettlementsFunction', {
+    const list = api.addKeyedFunction('ListSettlementsFunction', apigw.HttpMethod.GET, '/v1/settlements', {
       entry: 'api/list-settlements',
-      description: 'GET /v1/settlements',
       environment: tableEnv,
     });
     table.grantItemActions(list, 'dynamodb:Query');
-    api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/settlements', list);
-    const get = api.addFunction('GetSettlementFunction', {
+    const get = api.addKeyedFunction('GetSettlementFunction', apigw.HttpMethod.GET, '/v1/settlements/{id}', {
       entry: 'api/get-settlement',
-      description: 'GET /v1/settlements/{id}',
       environment: tableEnv,
     });
     table.grantItemActions(get, 'dynamodb:Query');
     table.grantIndexActions(get, 'GSI2', 'dynamodb:Query');
-    api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/settlements/{id}', get);
   }
 }

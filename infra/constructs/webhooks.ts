@@ -38,27 +38,29 @@ export class MerchantWebhooks extends Construct {
     const { api, table, events } = props;
     const tableEnv = { TABLE_NAME: table.tableName };
 
-    this.createEndpointFunction = api.addFunction('CreateWebhookEndpointFunction', {
-      entry: 'api/create-webhook-endpoint',
-      description: 'POST /v1/webhook-endpoints',
-      environment: tableEnv,
-    });
+    this.createEndpointFunction = api.addKeyedFunction(
+      'CreateWebhookEndpointFunction',
+      apigw.HttpMethod.POST,
+      '/v1/webhook-endpoints',
+      {
+        entry: 'api/create-webhook-endpoint',
+        environment: tableEnv,
+      },
+    );
     // One TransactWriteItems: the request at its Idempotency-Key slot and the endpoint (two Puts).
     table.grantItemActions(this.createEndpointFunction, 'dynamodb:PutItem');
-    api.addKeyedRoute(apigw.HttpMethod.POST, '/v1/webhook-endpoints', this.createEndpointFunction);
 
-    this.listDeliveriesFunction = api.addFunction('ListWebhookDeliveriesFunction', {
-      entry: 'api/list-webhook-deliveries',
-      description: 'GET /v1/webhook-endpoints/{id}/deliveries',
-      environment: tableEnv,
-    });
-    // GetItem (the endpoint must be the merchant's) comes with the keyed route; Query lists the attempts.
-    table.grantItemActions(this.listDeliveriesFunction, 'dynamodb:Query');
-    api.addKeyedRoute(
+    this.listDeliveriesFunction = api.addKeyedFunction(
+      'ListWebhookDeliveriesFunction',
       apigw.HttpMethod.GET,
       '/v1/webhook-endpoints/{id}/deliveries',
-      this.listDeliveriesFunction,
+      {
+        entry: 'api/list-webhook-deliveries',
+        environment: tableEnv,
+      },
     );
+    // GetItem (the endpoint must be the merchant's) comes with the keyed route; Query lists the attempts.
+    table.grantItemActions(this.listDeliveriesFunction, 'dynamodb:Query');
 
     this.consumer = events.addConsumer('MerchantWebhooks', {
       entry: 'events/merchant-webhooks',
