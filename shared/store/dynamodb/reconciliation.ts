@@ -12,7 +12,6 @@
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
-  PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -21,7 +20,7 @@ import type { ReconciliationCounts } from '../../domain/reconciliation/discrepan
 import type { Expectation } from '../../domain/reconciliation/expectations.js';
 import type { DiscrepancyObject, ReconciliationRun } from '../../schemas/reconciliation.js';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
-import { IdempotencyKeyReusedError, InvalidCursorError, ObjectNotFoundError } from '../errors.js';
+import { InvalidCursorError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import type { StoredAnswer } from '../items.js';
 import { keys } from '../keys.js';
@@ -41,6 +40,7 @@ import {
   backoffDelay,
   capacityParam,
   getItemConsistent,
+  putAtSlot,
   queryPages,
   reportCapacity,
   sleep,
@@ -82,30 +82,9 @@ export class DynamoReconciliationStore {
       createdAt: input.now.toISOString(),
       completedAt: null,
     };
-    try {
-      const out = await this.table.client.send(
-        new PutItemCommand({
-          TableName: this.table.tableName,
-          Item: marshall(item),
-          ConditionExpression: 'attribute_not_exists(PK)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'createReconciliationRun', out.ConsumedCapacity);
-      return { status: 202, body: { id: item.id, status: item.status }, replayed: false };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = error.Item ? unmarshall(error.Item) : await this.getItem(keys.object(slot));
-      if (
-        existing?.entity !== 'reconciliationRun' ||
-        existing.requestFingerprint !== input.requestFingerprint
-      ) {
-        throw new IdempotencyKeyReusedError();
-      }
-      // The first answer: the run was `running` when it was accepted, whatever it is now.
-      return { status: 202, body: { id: String(existing.id), status: 'running' }, replayed: true };
-    }
+    const put = await putAtSlot(this.table, item, 'createReconciliationRun');
+    // A replay answers as the run was accepted (`running`), whatever it is now.
+    return { status: 202, body: { id: item.id, status: 'running' }, replayed: !put.created };
   }
 
   /** @throws ObjectNotFoundError */

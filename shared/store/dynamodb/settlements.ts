@@ -8,7 +8,6 @@
  */
 import {
   ConditionalCheckFailedException,
-  PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -17,13 +16,14 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LineItem } from '../../domain/settlement/accumulate.js';
 import type { LedgerEntry } from '../../domain/settlement/ledger.js';
-import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
+import { ConcurrentModificationError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import { GSI2, keys } from '../keys.js';
 import {
   capacityParam,
   getItemConsistent,
   type Item,
+  putAtSlot,
   queryPages,
   reportCapacity,
   type TableContext,
@@ -389,26 +389,8 @@ export class DynamoSettlementRunStore {
       createdAt: input.now.toISOString(),
       completedAt: null,
     };
-    try {
-      const out = await this.table.client.send(
-        new PutItemCommand({
-          TableName: this.table.tableName,
-          Item: marshall(run),
-          ConditionExpression: 'attribute_not_exists(PK)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'createSettlementRun', out.ConsumedCapacity);
-      return { run, created: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = error.Item ? unmarshall(error.Item) : undefined;
-      if (existing?.entity !== 'settlementRun' || existing.requestFingerprint !== input.requestFingerprint) {
-        throw new IdempotencyKeyReusedError();
-      }
-      return { run: existing as SettlementRunItem, created: false };
-    }
+    const put = await putAtSlot(this.table, run, 'createSettlementRun');
+    return put.created ? { run, created: true } : { run: put.existing, created: false };
   }
 
   /** @throws ObjectNotFoundError */

@@ -5,14 +5,17 @@
  */
 import {
   type AttributeValue,
+  ConditionalCheckFailedException,
   type ConsumedCapacity,
   type DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { IdempotencyKeyReusedError } from '../errors.js';
 
 export type ConsumedCapacityHook = (operation: string, capacity: readonly ConsumedCapacity[]) => void;
 
@@ -100,4 +103,39 @@ export async function* queryPages(
     for (const raw of out.Items ?? []) yield unmarshall(raw);
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+}
+
+/**
+ * Creates an object that is its own idempotency record (a run at its Idempotency-Key slot): one
+ * conditional PutItem. When the slot is taken by the same kind of object for the same request, answers
+ * that object, for a replay.
+ * @throws IdempotencyKeyReusedError when the slot holds another request (another body, or another kind).
+ */
+export async function putAtSlot<
+  T extends { PK: string; SK: string; entity: string; requestFingerprint: string },
+>(
+  table: TableContext,
+  item: T,
+  operation: string,
+): Promise<{ readonly created: true } | { readonly created: false; readonly existing: T }> {
+  try {
+    const out = await table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: marshall(item),
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ...capacityParam(table),
+      }),
+    );
+    reportCapacity(table, operation, out.ConsumedCapacity);
+    return { created: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const existing = error.Item ? unmarshall(error.Item) : await getItemConsistent(table, item, operation);
+    if (existing?.entity !== item.entity || existing.requestFingerprint !== item.requestFingerprint) {
+      throw new IdempotencyKeyReusedError();
+    }
+    return { created: false, existing: existing as T };
+  }
 }
