@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { defaultProvider } from './env-credentials.js';
 
 /** As for the SDK clients (see dynamodb.ts): enough for a 503 SlowDown or a dropped connection. */
 const DEFAULT_MAX_ATTEMPTS = 3;
@@ -121,16 +122,6 @@ export function objectUrl(bucket: string, key: string, options: { endpoint?: str
   return new URL(`https://${bucket}.s3.${options.region}.amazonaws.com/${path}`);
 }
 
-export function environmentCredentials(): S3Credentials {
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set');
-  }
-  const sessionToken = process.env.AWS_SESSION_TOKEN;
-  return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
-}
-
 function payloadHash(body: Uint8Array | undefined): string {
   if (!body || body.byteLength === 0) return EMPTY_SHA256;
   if (body.byteLength > SIGNED_PAYLOAD_MAX_BYTES) return UNSIGNED_PAYLOAD;
@@ -163,10 +154,11 @@ export function createS3Objects(config: S3ObjectsConfig = {}): S3Objects {
   const endpoint = config.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
   const maxAttempts = config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const doFetch = config.fetch ?? fetch;
+  const given = config.credentials;
   const signer = new SignatureV4({
     service: 's3',
     region,
-    credentials: async () => (config.credentials ? config.credentials() : environmentCredentials()),
+    credentials: given ? async () => given() : defaultProvider(),
     sha256: Sha256,
     // S3 signs the path as sent (already encoded once), unlike every other service.
     uriEscapePath: false,

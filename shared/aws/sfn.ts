@@ -6,7 +6,7 @@
  */
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { environmentCredentials } from './s3-objects.js';
+import { defaultProvider } from './env-credentials.js';
 
 /** Step Functions refused a second execution of that name (it exists, or existed). */
 export class ExecutionAlreadyExistsError extends Error {
@@ -35,7 +35,7 @@ export async function startExecution(
   const signer = new SignatureV4({
     service: 'states',
     region,
-    credentials: async () => environmentCredentials(),
+    credentials: defaultProvider(),
     sha256: Sha256,
   });
   const body = JSON.stringify(input);
