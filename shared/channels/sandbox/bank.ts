@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES, readJson, json as send, tooLarge } from './http.js';
 
 export interface Payout {
   readonly id: string;
@@ -29,14 +30,11 @@ export class SandboxBank {
     if (path === '/payouts' && req.method === 'GET')
       return send(res, 200, { data: [...this.payouts.values()] });
     if (req.method !== 'POST' || (path !== '/payouts' && path !== '/payouts/failures')) return false;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      return send(res, 400, { error: 'body is not JSON' });
-    }
+    const read = await readJson(req);
+    if (read === tooLarge) return send(res, 413, { error: `body is larger than ${MAX_BODY_BYTES} bytes` });
+    if (typeof read !== 'object' || read === null)
+      return send(res, 400, { error: 'body is not a JSON object' });
+    const body = read as Record<string, unknown>;
     if (path === '/payouts/failures') {
       if (typeof body.merchantId !== 'string' || !Number.isSafeInteger(body.times)) {
         return send(res, 400, { error: 'merchantId and times are required' });
@@ -70,11 +68,6 @@ export class SandboxBank {
     this.payouts.set(id, payout);
     return send(res, 200, { reference: payout.reference });
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): true {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  return true;
 }
 
 /** The payout adapter: one POST, idempotent by the payout id; a non-2xx throws (the task retries). */

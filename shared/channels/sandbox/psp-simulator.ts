@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SandboxBank } from './bank.js';
+import { MAX_BODY_BYTES, readJson, tooLarge } from './http.js';
 import { signatureHeader } from './signature.js';
 import { handleStatementRoute } from './statement-routes.js';
 import { StatementBook, sandboxFee } from './statements.js';
@@ -143,14 +144,11 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     if (await bank.handle(req, res, path)) return;
     const kind = path === '/payments' ? 'payment' : path === '/refunds' ? 'refund' : undefined;
     if (req.method !== 'POST' || !kind) return answer(res, 404, { error: 'not found' });
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      return answer(res, 400, { error: 'body is not JSON' });
-    }
+    const read = await readJson(req);
+    if (read === tooLarge) return answer(res, 413, { error: `body is larger than ${MAX_BODY_BYTES} bytes` });
+    if (typeof read !== 'object' || read === null)
+      return answer(res, 400, { error: 'body is not a JSON object' });
+    const body = read as Record<string, unknown>;
     const { reference, amount, currency, outcome } = body;
     if (typeof reference !== 'string' || !Number.isSafeInteger(amount) || typeof currency !== 'string') {
       return answer(res, 400, { error: 'reference, amount and currency are required' });

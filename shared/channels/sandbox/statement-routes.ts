@@ -15,9 +15,9 @@ import { isDay, utcDayOf } from '../../domain/reconciliation/day.js';
 import { statementCsvLines } from '../../domain/reconciliation/format.js';
 import { fieldErrors } from '../../http/validation.js';
 import { amountSchema } from '../../schemas/common.js';
+import { json, MAX_BODY_BYTES, readJson, tooLarge } from './http.js';
 import type { StatementBook } from './statements.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ENTRIES = 10_000;
 /** Each `write` is one HTTP chunk: lines are gathered up to this many characters first. */
 const CHUNK_CHARS = 16 * 1024;
@@ -112,26 +112,4 @@ function* gathered(lines: Iterable<string>): Generator<string> {
     }
   }
   if (chunk.length > 0) yield chunk;
-}
-
-const tooLarge = Symbol('too large');
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return tooLarge;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): true {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  return true;
 }
