@@ -14,7 +14,7 @@ const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: e
 const metrics = new Metrics({ namespace: 'Payments', serviceName: 'settlement' });
 
 export async function handler(input: SettlementRef & { error?: { Error?: string; Cause?: string } }) {
-  const settlement = await store.settlement(input.merchantId, input.id);
+  const settlement = await store.settlementAt(input.merchantId, input.periodEnd, input.currency);
   if (settlement) {
     await store.recordPayoutFailure(
       settlement,

@@ -130,6 +130,7 @@ export class Settlement extends Construct {
           id: sfn.JsonPath.stringAt('$.id'),
           merchantId: sfn.JsonPath.stringAt('$.merchantId'),
           currency: sfn.JsonPath.stringAt('$.currency'),
+          periodEnd: sfn.JsonPath.stringAt('$.periodEnd'),
           netAmount: sfn.JsonPath.numberAt('$.netAmount'),
           error: sfn.JsonPath.objectAt('$.error'),
         }),

@@ -42,6 +42,8 @@ export interface SettlementRef {
   readonly id: string;
   readonly merchantId: string;
   readonly currency: string;
+  /** With merchant and currency, the settlement's key: a task reads it with one GetItem. */
+  readonly periodEnd: string;
   readonly netAmount: number;
 }
 
@@ -170,7 +172,13 @@ function later(a: string, b: string): string {
 }
 
 function refOf(s: SettlementItem): SettlementRef {
-  return { id: s.id, merchantId: s.merchantId, currency: s.currency, netAmount: s.netAmount };
+  return {
+    id: s.id,
+    merchantId: s.merchantId,
+    currency: s.currency,
+    periodEnd: s.periodEnd,
+    netAmount: s.netAmount,
+  };
 }
 
 /** Pays a settlement out through the bank, once; records it with its ledger entries. */
@@ -187,7 +195,7 @@ export async function payOut(
   ref: SettlementRef,
   now: Date,
 ): Promise<SettlementItem> {
-  const settlement = await deps.store.settlement(ref.merchantId, ref.id);
+  const settlement = await deps.store.settlementAt(ref.merchantId, ref.periodEnd, ref.currency);
   if (!settlement) throw new Error(`settlement ${ref.id} of ${ref.merchantId} not found`);
   if (settlement.status !== 'pending_payout') return settlement;
   const balance = balanceOf(
@@ -207,12 +215,14 @@ export async function payOut(
         })
       : { reference: null };
   const payout = { id: settlement.id, amount, bankReference: paid.reference, paidAt: now.toISOString() };
-  await deps.store.recordPayout(
+  const recorded = await deps.store.recordPayout(
     settlement,
     payout,
     payoutEntries(settlement.id, amount, settlement.currency as CurrencyCode),
   );
-  return (await deps.store.settlement(ref.merchantId, ref.id)) ?? settlement;
+  if (recorded) return { ...settlement, status: 'paid', payout, updatedAt: payout.paidAt };
+  // A concurrent attempt recorded it first: answer what it recorded.
+  return (await deps.store.settlementAt(ref.merchantId, ref.periodEnd, ref.currency)) ?? settlement;
 }
 
 /** The `SettlementCompleted` detail of a settlement (the state machine puts it on the bus itself). */

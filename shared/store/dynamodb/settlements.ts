@@ -200,6 +200,17 @@ export class DynamoSettlementStore {
     }
   }
 
+  /** One settlement by its key (what the state machine carries): one GetItem. */
+  async settlementAt(
+    merchantId: string,
+    periodEnd: string,
+    currency: string,
+  ): Promise<SettlementItem | undefined> {
+    const item = await this.getItem(keys.settlement(merchantId, periodEnd, currency));
+    return item?.entity === 'settlement' ? (item as unknown as SettlementItem) : undefined;
+  }
+
+  /** One settlement by id alone (the merchant route): a scan of the merchant's settlements. */
   async settlement(merchantId: string, id: string): Promise<SettlementItem | undefined> {
     for await (const item of this.query({ pk: keys.settlementsOf(merchantId), beginsWith: 'STL#' })) {
       if (item.id === id) return item as unknown as SettlementItem;
