@@ -27,6 +27,9 @@ describe('the public contract', () => {
     }
     const ours = readFileSync(inRepository, 'utf8');
     const theirs = readFileSync(besideRepository, 'utf8');
-    assert.ok(ours === theirs, 'docs/contract.md differs from ../shared/CONTRACT.md: copy the newer one over');
+    assert.ok(
+      ours === theirs,
+      'docs/contract.md differs from ../shared/CONTRACT.md: copy the newer one over',
+    );
   });
 });
