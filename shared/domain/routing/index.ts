@@ -8,5 +8,6 @@ export * from './config.js';
 export * from './decide.js';
 export * from './fees.js';
 export * from './health.js';
+export * from './state.js';
 export * from './strategies.js';
 export * from './success-window.js';
