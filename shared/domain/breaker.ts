@@ -94,6 +94,8 @@ function closed(state: BreakerState, settings: BreakerSettings, event: BreakerEv
   const recent = failuresWith(state, settings, event.at);
   if (recent.length >= settings.failureThreshold)
     return opened(event.at, recent.slice(-settings.failureThreshold));
+  // A failure reported after its window had passed changes nothing worth a write.
+  if (!recent.includes(event.at)) return stay(state);
   return { next: { ...state, failures: recent }, write: true, publish: null };
 }
 

@@ -155,7 +155,8 @@ export const routingRuleSchema = z
         error: 'must be 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit',
       }),
     ),
-    when: ruleConditionsSchema,
+    /** Absent: the rule matches every payment (GET answers it as `{}`). */
+    when: z._default(ruleConditionsSchema, {}),
     ...targetFields,
   })
   .check(checkTarget());
@@ -190,7 +191,8 @@ export const routingConfigSchema = z
       z.array(routingRuleSchema).check(z.maxLength(MAX_RULES, { error: `at most ${MAX_RULES} rules` })),
       [],
     ),
-    default: routingTargetSchema,
+    /** Absent: what a merchant without configuration gets, priority over ["sandbox"]. */
+    default: z._default(routingTargetSchema, { strategy: 'priority', channels: ['sandbox'] }),
     quotas: z._default(routingQuotasSchema, {}),
   })
   .check(

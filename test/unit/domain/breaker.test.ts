@@ -49,6 +49,13 @@ describe('channel circuit breaker', () => {
     assert.equal(run(failures([0, 20, 40, 59, 60])).state.state, 'closed');
   });
 
+  it('writes nothing for a failure reported after its window had passed', () => {
+    const { state } = run(failures([100, 101]));
+    const late = stepBreaker(state, S, { type: 'unavailable', at: sec(30) });
+    assert.equal(late.write, false);
+    assert.equal(late.next, state);
+  });
+
   it('never counts declines, and writes nothing for healthy answers', () => {
     const events: BreakerEvent[] = [];
     for (let i = 0; i < 50; i++) events.push({ type: i % 2 ? 'declined' : 'succeeded', at: sec(i) });

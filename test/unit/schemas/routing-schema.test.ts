@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import * as z from 'zod/mini';
 import { DEFAULT_ROUTING_CONFIG, type RoutingConfig } from '../../../shared/domain/routing/index.js';
 import {
   channelSettingsSchema,
@@ -24,6 +25,23 @@ describe('routing configuration schema', () => {
     const parsed: RoutingConfig = routingConfigSchema.parse(structuredClone(DEFAULT_ROUTING_CONFIG));
     assert.deepEqual(parsed, DEFAULT_ROUTING_CONFIG);
     assert.deepEqual(routingConfigSchema.parse(base), { rules: [], quotas: {}, ...base });
+    assert.deepEqual(routingConfigSchema.parse({}), DEFAULT_ROUTING_CONFIG);
+  });
+
+  it('reads a rule without conditions as matching every payment', () => {
+    const parsed = routingConfigSchema.parse({
+      ...base,
+      rules: [{ name: 'all', strategy: 'priority', channels: ['stripe'] }],
+    });
+    assert.deepEqual(parsed.rules[0]?.when, {});
+  });
+
+  it('converts to JSON Schema for the OpenAPI document', () => {
+    const schema = z.toJSONSchema(routingConfigSchema, { io: 'input', unrepresentable: 'any' }) as {
+      additionalProperties?: unknown;
+    };
+    assert.equal(schema.additionalProperties, false);
+    assert.ok(z.toJSONSchema(channelSettingsSchema, { io: 'output', unrepresentable: 'any' }));
   });
 
   it('round-trips: what GET returns is a valid PUT body that parses to itself', () => {
