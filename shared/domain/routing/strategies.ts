@@ -18,8 +18,8 @@ export const MIN_RATE_ATTEMPTS = 20;
 
 /**
  * Share of `success_rate` decisions that go to another healthy candidate than the best, so a channel
- * that recovered (or a new one) earns a rate again. The contract caps it at 10%; 5% is Hyperswitch's
- * order of magnitude and costs little authorization rate.
+ * that recovered (or a new one) earns a rate again. The contract caps it at 10%; 5% is the default
+ * hedging percent of Juspay's decision engine (success rate v3), and costs little authorization rate.
  */
 export const EXPLORATION_SHARE = 0.05;
 
