@@ -30,6 +30,7 @@ export function isRoutingChannel(value: unknown): value is RoutingChannel {
 /** True when `channel` takes payments in `currency` (an unknown currency is taken by none). */
 export function supportsCurrency(channel: RoutingChannel, currency: CurrencyCode): boolean {
   if (!isCurrency(currency)) return false;
-  const currencies = CHANNEL_CURRENCIES[channel];
-  return currencies === 'all' || currencies.includes(currency);
+  // Stored data is read without a schema on the hot path: a channel name the catalogue lacks takes nothing.
+  const currencies = Object.hasOwn(CHANNEL_CURRENCIES, channel) ? CHANNEL_CURRENCIES[channel] : undefined;
+  return currencies === 'all' || (currencies?.includes(currency) ?? false);
 }

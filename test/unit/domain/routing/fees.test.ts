@@ -67,5 +67,6 @@ describe('channel catalogue', () => {
     assert.ok(!supportsCurrency('alipay', 'USD'));
     assert.ok(!supportsCurrency('wechatpay', 'HKD'));
     assert.ok(!supportsCurrency('stripe', 'USX'));
+    assert.ok(!supportsCurrency('paypal' as never, 'USD'));
   });
 });
