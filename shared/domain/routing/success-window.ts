@@ -4,9 +4,10 @@
  * per channel and currency over all merchants), and mergeable, so a consumer folds a whole batch of
  * outcomes into one window in memory and writes it once instead of once per payment.
  *
- * Only payments a channel actually answered are counted: `succeeded` and `failed` (declined). A channel
- * that was unavailable never saw the payment, so it neither helps nor hurts its rate; the breaker counts
- * those. Times are epoch milliseconds, passed in: nothing here reads a clock.
+ * The rate counts only payments a channel actually answered: `succeeded` and `failed` (declined). A
+ * channel that was unavailable never saw the payment, so it neither helps nor hurts its rate (the breaker
+ * acts on those); unavailability is kept beside, for the channel's `health` answer. Times are epoch
+ * milliseconds, passed in: nothing here reads a clock.
  */
 
 export const DEFAULT_BUCKET_MS = 5 * 60_000;
@@ -17,6 +18,7 @@ export interface SuccessBucket {
   readonly start: number;
   readonly succeeded: number;
   readonly failed: number;
+  readonly unavailable: number;
 }
 
 export interface SuccessWindow {
@@ -31,7 +33,7 @@ export interface OutcomeCounts {
   readonly failed: number;
 }
 
-export type CountedOutcome = 'succeeded' | 'failed';
+export type CountedOutcome = 'succeeded' | 'failed' | 'unavailable';
 
 /** An empty window of `bucketCount` buckets of `bucketMs` each. */
 export function emptyWindow(bucketMs = DEFAULT_BUCKET_MS, bucketCount = DEFAULT_BUCKET_COUNT): SuccessWindow {
@@ -54,11 +56,12 @@ function oldestKept(window: SuccessWindow, newest: number): number {
 
 /** Sums buckets of the same start and drops those that fell out of the window of the newest one. */
 function normalise(window: SuccessWindow, buckets: readonly SuccessBucket[]): SuccessWindow {
-  const byStart = new Map<number, { succeeded: number; failed: number }>();
+  const byStart = new Map<number, { succeeded: number; failed: number; unavailable: number }>();
   for (const b of buckets) {
-    const sum = byStart.get(b.start) ?? { succeeded: 0, failed: 0 };
+    const sum = byStart.get(b.start) ?? { succeeded: 0, failed: 0, unavailable: 0 };
     sum.succeeded += b.succeeded;
     sum.failed += b.failed;
+    sum.unavailable += b.unavailable;
     byStart.set(b.start, sum);
   }
   const starts = [...byStart.keys()].sort((a, b) => a - b);
@@ -67,7 +70,7 @@ function normalise(window: SuccessWindow, buckets: readonly SuccessBucket[]): Su
   const from = oldestKept(window, newest);
   const kept = starts
     .filter((s) => s >= from)
-    .map((start) => ({ start, ...(byStart.get(start) as OutcomeCounts) }));
+    .map((start) => ({ start, ...(byStart.get(start) as Omit<SuccessBucket, 'start'>) }));
   return { bucketMs: window.bucketMs, bucketCount: window.bucketCount, buckets: kept };
 }
 
@@ -84,6 +87,7 @@ export function recordOutcome(
     start: bucketStart(window, at),
     succeeded: outcome === 'succeeded' ? count : 0,
     failed: outcome === 'failed' ? count : 0,
+    unavailable: outcome === 'unavailable' ? count : 0,
   };
   return normalise(window, [...window.buckets, bucket]);
 }
@@ -106,17 +110,21 @@ export function expireWindow(window: SuccessWindow, now: number): SuccessWindow 
   return { ...window, buckets: window.buckets.filter((b) => b.start >= from) };
 }
 
-/**
- * Outcomes in the window that ends with the bucket of `now`: the last `bucketCount` buckets. Buckets
- * after `now` (another function's clock a little ahead) are not counted yet.
- */
-export function countsAt(window: SuccessWindow, now: number): OutcomeCounts {
+/** The buckets in the window that ends with the bucket of `now`; later ones are not counted yet. */
+function inWindow(window: SuccessWindow, now: number): SuccessBucket[] {
   const newest = bucketStart(window, now);
   const from = oldestKept(window, newest);
+  return window.buckets.filter((b) => b.start >= from && b.start <= newest);
+}
+
+/**
+ * Answered outcomes in the window that ends with the bucket of `now`: the last `bucketCount` buckets.
+ * Buckets after `now` (another function's clock a little ahead) are not counted yet.
+ */
+export function countsAt(window: SuccessWindow, now: number): OutcomeCounts {
   let succeeded = 0;
   let failed = 0;
-  for (const b of window.buckets) {
-    if (b.start < from || b.start > newest) continue;
+  for (const b of inWindow(window, now)) {
     succeeded += b.succeeded;
     failed += b.failed;
   }
@@ -128,4 +136,29 @@ export function rateAt(window: SuccessWindow, now: number): number | null {
   const { succeeded, failed } = countsAt(window, now);
   const attempts = succeeded + failed;
   return attempts === 0 ? null : succeeded / attempts;
+}
+
+/** A channel's `health` answer (contract: GET /v1/ops/channels): every submission in the window. */
+export interface ChannelHealth {
+  readonly attempts: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly unavailable: number;
+  /** succeeded / (succeeded + failed); `null` before any answered attempt. */
+  readonly authorizationRate: number | null;
+}
+
+/** The `health` of a channel at `now` from its window over all merchants (12 × 5 min: the last hour). */
+export function healthAt(window: SuccessWindow, now: number): ChannelHealth {
+  let unavailable = 0;
+  for (const b of inWindow(window, now)) unavailable += b.unavailable;
+  const { succeeded, failed } = countsAt(window, now);
+  const answered = succeeded + failed;
+  return {
+    attempts: answered + unavailable,
+    succeeded,
+    failed,
+    unavailable,
+    authorizationRate: answered === 0 ? null : succeeded / answered,
+  };
 }

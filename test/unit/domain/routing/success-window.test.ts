@@ -5,6 +5,7 @@ import {
   countsAt,
   emptyWindow,
   expireWindow,
+  healthAt,
   mergeWindows,
   rateAt,
   recordOutcome,
@@ -16,10 +17,12 @@ const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
 const eventArb = fc.record({
   at: fc.integer({ min: T0, max: T0 + 3 * 60 * MIN }),
-  outcome: fc.constantFrom('succeeded' as const, 'failed' as const),
+  outcome: fc.constantFrom('succeeded' as const, 'failed' as const, 'unavailable' as const),
 });
 
-function fold(events: readonly { at: number; outcome: 'succeeded' | 'failed' }[]): SuccessWindow {
+function fold(
+  events: readonly { at: number; outcome: 'succeeded' | 'failed' | 'unavailable' }[],
+): SuccessWindow {
   return events.reduce((w, e) => recordOutcome(w, e.at, e.outcome), emptyWindow());
 }
 
@@ -37,6 +40,30 @@ describe('sliding window of authorization outcomes', () => {
     assert.deepEqual(countsAt(w, T0 + 59 * MIN), { succeeded: 4, failed: 1 });
     assert.deepEqual(countsAt(w, T0 + 60 * MIN), { succeeded: 1, failed: 0 });
     assert.equal(rateAt(emptyWindow(), T0), null);
+  });
+
+  it('keeps unavailability out of the rate but in the health answer', () => {
+    // Prepare
+    let w = emptyWindow();
+    w = recordOutcome(w, T0, 'succeeded', 3);
+    w = recordOutcome(w, T0, 'failed');
+    w = recordOutcome(w, T0 + MIN, 'unavailable', 6);
+    // Assess
+    assert.equal(rateAt(w, T0 + MIN), 0.75);
+    assert.deepEqual(healthAt(w, T0 + MIN), {
+      attempts: 10,
+      succeeded: 3,
+      failed: 1,
+      unavailable: 6,
+      authorizationRate: 0.75,
+    });
+    assert.deepEqual(healthAt(emptyWindow(), T0), {
+      attempts: 0,
+      succeeded: 0,
+      failed: 0,
+      unavailable: 0,
+      authorizationRate: null,
+    });
   });
 
   it('keeps at most bucketCount buckets, dropping outcomes older than the window', () => {
