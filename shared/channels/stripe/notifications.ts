@@ -1,0 +1,109 @@
+/**
+ * Stripe events posted to `POST /v1/channels/stripe/callbacks`. `Stripe-Signature: t=…,v1=…` is the
+ * scheme of our sandbox channel (HMAC-SHA256 over `"<t>.<raw body>"`, several `v1` while a secret
+ * rotates, 300 s tolerance), so its one constant-time verifier serves both. The events that move a
+ * payment or a refund become the canonical outcome; every other verified event is acknowledged and
+ * ignored, as Stripe expects (it redelivers anything not answered 2xx).
+ */
+import * as z from 'zod/mini';
+import { type ChannelAck, type ChannelNotification, header, NotificationError } from '../protocol.js';
+import { verifySignature } from '../sandbox/signature.js';
+import { fromStripeAmount } from './amount.js';
+
+export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
+export const STRIPE_ACK: ChannelAck = {
+  status: 200,
+  contentType: 'application/json',
+  body: '{"received":true}',
+};
+
+const ourId = z.string().check(z.regex(/^(pay|re)_[A-Za-z0-9]{1,64}$/));
+const stripeObject = z.object({
+  id: z.string().check(z.minLength(1), z.maxLength(255)),
+  amount: z.number().check(z.int(), z.nonnegative()),
+  currency: z.string().check(z.regex(/^[a-z]{3}$/)),
+  status: z.string(),
+  metadata: z.optional(z.record(z.string(), z.string())),
+});
+const stripeEvent = z.object({
+  id: z.string().check(z.regex(/^evt_[A-Za-z0-9_]{1,128}$/)),
+  type: z.string(),
+  created: z.number().check(z.int(), z.nonnegative()),
+  data: z.object({ object: z.unknown() }),
+});
+
+const OUTCOMES: Readonly<Record<string, 'succeeded' | 'failed'>> = {
+  'payment_intent.succeeded': 'succeeded',
+  'payment_intent.payment_failed': 'failed',
+};
+
+/**
+ * Verifies `Stripe-Signature` against any of `secrets` over the raw body, then reads the event.
+ * @param nowSeconds current unix time, injected so tests control the clock
+ * @throws NotificationError (`missing`, `malformed`, `stale`, `mismatch`)
+ */
+export function readStripeEvent(
+  headers: Readonly<Record<string, string | undefined>>,
+  rawBody: Buffer | string,
+  secrets: readonly string[],
+  nowSeconds: number,
+): ChannelNotification {
+  const verdict = verifySignature(header(headers, STRIPE_SIGNATURE_HEADER), rawBody, secrets, nowSeconds);
+  if (!verdict.ok) throw new NotificationError(verdict.reason, `Stripe-Signature ${verdict.reason}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody.toString());
+  } catch (cause) {
+    throw new NotificationError('malformed', 'Stripe event is not JSON', { cause });
+  }
+  const event = stripeEvent.safeParse(parsed);
+  if (!event.success) throw new NotificationError('malformed', 'not a Stripe event', { cause: event.error });
+  const { id: eventId, type, created } = event.data;
+  const ignored = { kind: 'ignored', eventId, type } as const;
+
+  let subject: 'payment' | 'refund';
+  let outcome: 'succeeded' | 'failed' | undefined;
+  if (type === 'refund.updated') subject = 'refund';
+  else if (Object.hasOwn(OUTCOMES, type)) {
+    subject = 'payment';
+    outcome = OUTCOMES[type];
+  } else return ignored;
+
+  const object = stripeObject.safeParse(event.data.data.object);
+  if (!object.success) throw new NotificationError('malformed', `${type} without its object`);
+  const { id, amount, currency, status, metadata } = object.data;
+  if (subject === 'refund') {
+    // A refund canceled before it moved money is as final as a failed one for the payment.
+    outcome =
+      status === 'succeeded'
+        ? 'succeeded'
+        : status === 'failed' || status === 'canceled'
+          ? 'failed'
+          : undefined;
+    if (!outcome) return ignored;
+  }
+  // Objects created outside this product (the Dashboard, another integration) carry no reference of ours.
+  const reference = ourId.safeParse(metadata?.reference);
+  if (!reference.success || !reference.data.startsWith(subject === 'payment' ? 'pay_' : 're_'))
+    return ignored;
+  const ours = currency.toUpperCase();
+  let minor: number;
+  try {
+    minor = fromStripeAmount(amount, ours);
+  } catch (cause) {
+    throw new NotificationError('malformed', `${type}: amount ${amount} ${currency}`, { cause });
+  }
+  return {
+    kind: 'outcome',
+    event: {
+      eventId,
+      subject,
+      outcome: outcome as 'succeeded' | 'failed',
+      reference: reference.data,
+      channelReference: id,
+      amount: minor,
+      currency: ours,
+      occurredAt: new Date(created * 1000).toISOString(),
+    },
+  };
+}
