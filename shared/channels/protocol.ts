@@ -3,6 +3,17 @@
  * spoken: the request we send, the vendor's raw answer, the canonical result of a submission or a
  * status query, the verified notification and the answer the vendor expects back. Each vendor folder
  * builds and reads its own format and returns these shapes; nothing here knows a vendor.
+ *
+ * The product speaks the three protocols itself instead of bundling the vendors' SDKs, which the tests
+ * use to make and check vectors. Minified esbuild bundles (platform node, ESM), measured 2026-12-06:
+ *
+ * | vendor    | vendor library                        | ours: requests + answers + notifications |
+ * |-----------|---------------------------------------|------------------------------------------|
+ * | Stripe    | stripe 23.2.0: 250 KB                 | 28 KB (9.7 KB gzip; zod/mini is ~20 KB)  |
+ * | Alipay    | alipay-sdk 4.14.0: 1,027 KB           | 7.9 KB (3.5 KB gzip)                     |
+ * | WeChat    | wechatpay-axios-plugin 0.9.6: 378 KB  | 26 KB (9.1 KB gzip; zod/mini included)   |
+ *
+ * A function's bundle stays under 300 KB only this way; the SDKs also bring their own HTTP clients.
  */
 import type { ChannelEvent, SignatureFailure } from './types.js';
 
