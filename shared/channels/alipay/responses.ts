@@ -61,7 +61,8 @@ export function rawObjectValue(body: string, key: string): string | undefined {
   return undefined;
 }
 
-type Verified = { ok: true; data: Record<string, unknown> } | { ok: false; result: SubmissionResult };
+type Refusal = Exclude<SubmissionResult, { kind: 'accepted' }>;
+type Verified = { ok: true; data: Record<string, unknown> } | { ok: false; result: Refusal };
 
 function unknown(code: string, message: string) {
   return { kind: 'unknown', code, message } as const;
@@ -92,7 +93,7 @@ function verified(
   return { ok: true, data: JSON.parse(text) as Record<string, unknown> };
 }
 
-function refusal(data: Record<string, unknown>): Exclude<SubmissionResult, { kind: 'accepted' }> {
+function refusal(data: Record<string, unknown>): Refusal {
   const code = String(data.code);
   const subCode = typeof data.sub_code === 'string' ? data.sub_code : code;
   const message = String(data.sub_msg ?? data.msg ?? '');
@@ -139,7 +140,7 @@ const TRADE_STATES: Readonly<Record<string, 'pending' | 'succeeded' | 'failed'>>
 export function readQuery(reply: ChannelReply, alipayKeys: readonly (KeyObject | string)[]): QueryResult {
   const v = verified(reply, 'alipay.trade.query', alipayKeys);
   if (!v.ok) {
-    const { kind, code, message } = v.result as Exclude<SubmissionResult, { kind: 'accepted' }>;
+    const { kind, code, message } = v.result;
     return { kind: kind === 'unavailable' ? kind : 'unknown', code, message };
   }
   const { data } = v;

@@ -32,9 +32,19 @@ const stripeEvent = z.object({
   data: z.object({ object: z.unknown() }),
 });
 
-const OUTCOMES: Readonly<Record<string, 'succeeded' | 'failed'>> = {
-  'payment_intent.succeeded': 'succeeded',
-  'payment_intent.payment_failed': 'failed',
+type Said = readonly ['payment' | 'refund', 'succeeded' | 'failed'] | undefined;
+
+/** What each event type we act on says, given its object's `status`; undefined: nothing final yet. */
+const OUTCOME_OF: Readonly<Record<string, (status: string) => Said>> = {
+  'payment_intent.succeeded': () => ['payment', 'succeeded'],
+  'payment_intent.payment_failed': () => ['payment', 'failed'],
+  // A refund canceled before it moved money is as final as a failed one for the payment.
+  'refund.updated': (status) =>
+    status === 'succeeded'
+      ? ['refund', 'succeeded']
+      : status === 'failed' || status === 'canceled'
+        ? ['refund', 'failed']
+        : undefined,
 };
 
 /**
@@ -61,27 +71,14 @@ export function readStripeEvent(
   const { id: eventId, type, created } = event.data;
   const ignored = { kind: 'ignored', eventId, type } as const;
 
-  let subject: 'payment' | 'refund';
-  let outcome: 'succeeded' | 'failed' | undefined;
-  if (type === 'refund.updated') subject = 'refund';
-  else if (Object.hasOwn(OUTCOMES, type)) {
-    subject = 'payment';
-    outcome = OUTCOMES[type];
-  } else return ignored;
-
+  const outcomeOf = Object.hasOwn(OUTCOME_OF, type) ? OUTCOME_OF[type] : undefined;
+  if (!outcomeOf) return ignored;
   const object = stripeObject.safeParse(event.data.data.object);
   if (!object.success) throw new NotificationError('malformed', `${type} without its object`);
   const { id, amount, currency, status, metadata } = object.data;
-  if (subject === 'refund') {
-    // A refund canceled before it moved money is as final as a failed one for the payment.
-    outcome =
-      status === 'succeeded'
-        ? 'succeeded'
-        : status === 'failed' || status === 'canceled'
-          ? 'failed'
-          : undefined;
-    if (!outcome) return ignored;
-  }
+  const said = outcomeOf(status);
+  if (!said) return ignored;
+  const [subject, outcome] = said;
   // Objects created outside this product (the Dashboard, another integration) carry no reference of ours.
   const reference = ourId.safeParse(metadata?.reference);
   if (!reference.success || !reference.data.startsWith(subject === 'payment' ? 'pay_' : 're_'))
@@ -98,7 +95,7 @@ export function readStripeEvent(
     event: {
       eventId,
       subject,
-      outcome: outcome as 'succeeded' | 'failed',
+      outcome,
       reference: reference.data,
       channelReference: id,
       amount: minor,
