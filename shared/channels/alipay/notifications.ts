@@ -55,7 +55,8 @@ function fen(params: Record<string, string>, name: string): number {
 
 function time(params: Record<string, string>, ...names: string[]): string {
   for (const name of names) {
-    const iso = params[name] ? beijingTimeToIso(params[name]) : undefined;
+    const value = params[name];
+    const iso = value ? beijingTimeToIso(value) : undefined;
     if (iso) return iso;
   }
   throw new NotificationError('malformed', `notify without a valid ${names.join(' or ')}`);
@@ -72,10 +73,16 @@ export function readAlipayNotify(
   const params = parseForm(rawBody);
   const sign = params.sign;
   if (!sign) throw new NotificationError('missing', 'notify without sign');
-  if (params.sign_type !== 'RSA2') throw new NotificationError('malformed', 'sign_type is not RSA2');
-  if (!rsa2Verify(signContent(params, ['sign', 'sign_type']), sign, options.alipayKeys))
-    throw new NotificationError('mismatch', 'notify not signed by Alipay');
-  if (params.app_id !== options.appId)
+  // alipay-sdk defaults a missing sign_type to RSA2; the older RSA (SHA1) is never accepted.
+  if (params.sign_type !== undefined && params.sign_type !== 'RSA2')
+    throw new NotificationError('malformed', 'sign_type is not RSA2');
+  // Alipay signs a notify without sign_type (its "rsaCheckV1"); its SDKs also accept a signature that
+  // covers sign_type ("rsaCheckV2"), and so does alipay-sdk's checkNotifySignV2: the same two here.
+  const signed =
+    rsa2Verify(signContent(params, ['sign', 'sign_type']), sign, options.alipayKeys) ||
+    (params.sign_type !== undefined && rsa2Verify(signContent(params, ['sign']), sign, options.alipayKeys));
+  if (!signed) throw new NotificationError('mismatch', 'notify not signed by Alipay');
+  if (params.app_id !== undefined && params.app_id !== options.appId)
     throw new NotificationError('malformed', `notify for app ${params.app_id}`);
 
   const eventId = required(params, 'notify_id');
@@ -97,7 +104,7 @@ export function readAlipayNotify(
         amount: refunded,
         cumulativeRefunded: refunded,
         currency: 'CNY',
-        occurredAt: time(params, 'gmt_refund'),
+        occurredAt: time(params, 'gmt_refund', 'notify_time'),
       },
     };
   }
@@ -115,7 +122,12 @@ export function readAlipayNotify(
       channelReference,
       amount: fen(params, 'total_amount'),
       currency: 'CNY',
-      occurredAt: time(params, outcome === 'succeeded' ? 'gmt_payment' : 'gmt_close', 'notify_time'),
+      occurredAt: time(
+        params,
+        outcome === 'succeeded' ? 'gmt_payment' : 'gmt_close',
+        'notify_time',
+        'gmt_create',
+      ),
     },
   };
 }

@@ -21,21 +21,23 @@ const ourId = z.string().check(z.regex(/^(pay|re)_[A-Za-z0-9]{1,64}$/));
 const stripeObject = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(255)),
   amount: z.number().check(z.int(), z.nonnegative()),
-  currency: z.string().check(z.regex(/^[a-z]{3}$/)),
-  status: z.string(),
+  currency: z.string().check(z.regex(/^[A-Za-z]{3}$/)),
+  // Only refund.updated needs it; a PaymentIntent event's type already says what happened.
+  status: z.optional(z.string()),
   metadata: z.optional(z.record(z.string(), z.string())),
 });
 const stripeEvent = z.object({
-  id: z.string().check(z.regex(/^evt_[A-Za-z0-9_]{1,128}$/)),
+  // Only a deduplication key here: any id Stripe gives, however it evolves.
+  id: z.string().check(z.minLength(1), z.maxLength(255)),
   type: z.string(),
-  created: z.number().check(z.int(), z.nonnegative()),
+  created: z.optional(z.number().check(z.int(), z.nonnegative())),
   data: z.object({ object: z.unknown() }),
 });
 
 type Said = readonly ['payment' | 'refund', 'succeeded' | 'failed'] | undefined;
 
 /** What each event type we act on says, given its object's `status`; undefined: nothing final yet. */
-const OUTCOME_OF: Readonly<Record<string, (status: string) => Said>> = {
+const OUTCOME_OF: Readonly<Record<string, (status: string | undefined) => Said>> = {
   'payment_intent.succeeded': () => ['payment', 'succeeded'],
   'payment_intent.payment_failed': () => ['payment', 'failed'],
   // A refund canceled before it moved money is as final as a failed one for the payment.
@@ -100,7 +102,8 @@ export function readStripeEvent(
       channelReference: id,
       amount: minor,
       currency: ours,
-      occurredAt: new Date(created * 1000).toISOString(),
+      // An event always has `created`; the signature's `t` is when Stripe sent it, the next best thing.
+      occurredAt: new Date((created ?? verdict.t) * 1000).toISOString(),
     },
   };
 }

@@ -9,38 +9,39 @@
  */
 import { createDecipheriv, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
-import { type ChannelAck, type ChannelNotification, NotificationError } from '../protocol.js';
+import { type ChannelAck, type ChannelNotification, header, NotificationError } from '../protocol.js';
 import { verifySigned } from './sign.js';
 
 export const WECHATPAY_ACK: ChannelAck = { status: 204, body: '' };
 
 const envelope = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(64)),
-  create_time: z.string(),
+  create_time: z.optional(z.string()),
   event_type: z.string(),
-  resource_type: z.literal('encrypt-resource'),
+  resource_type: z.optional(z.literal('encrypt-resource')),
   resource: z.object({
     algorithm: z.literal('AEAD_AES_256_GCM'),
     ciphertext: z.string().check(z.minLength(1)),
     nonce: z.string().check(z.minLength(1)),
     associated_data: z.optional(z.string()),
-    original_type: z.string(),
+    original_type: z.optional(z.string()),
   }),
 });
 const fen = z.number().check(z.int(), z.nonnegative());
+// The fields the product needs are required; the rest WeChat Pay sends are checked when present.
 const transaction = z.object({
-  mchid: z.string(),
+  mchid: z.optional(z.string()),
   out_trade_no: z.string().check(z.regex(/^pay_[A-Za-z0-9]{1,64}$/)),
   transaction_id: z.string().check(z.minLength(1)),
   trade_state: z.string(),
   success_time: z.optional(z.string()),
-  amount: z.object({ total: fen, currency: z.string() }),
+  amount: z.object({ total: fen, currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/))) }),
 });
 const refundResource = z.object({
-  mchid: z.string(),
+  mchid: z.optional(z.string()),
   out_refund_no: z.string().check(z.regex(/^re_[A-Za-z0-9]{1,64}$/)),
   refund_id: z.string().check(z.minLength(1)),
-  refund_status: z.string(),
+  refund_status: z.optional(z.string()),
   success_time: z.optional(z.string()),
   amount: z.object({ refund: fen }),
 });
@@ -131,10 +132,11 @@ export function readWechatpayNotification(
   const schema = isRefund ? refundResource : transaction;
   const read = schema.safeParse(plain);
   if (!read.success) throw new NotificationError('malformed', `${type} resource`, { cause: read.error });
-  if (read.data.mchid !== options.mchid)
+  if (read.data.mchid !== undefined && read.data.mchid !== options.mchid)
     throw new NotificationError('malformed', `notification for ${read.data.mchid}`);
-  const occurredAt = iso(read.data.success_time) ?? iso(create_time);
-  if (!occurredAt) throw new NotificationError('malformed', 'notification without a valid time');
+  // The signed Wechatpay-Timestamp (checked above) stands in for a notification without its times.
+  const sentAt = new Date(Number(header(headers, 'wechatpay-timestamp')) * 1000).toISOString();
+  const occurredAt = iso(read.data.success_time) ?? iso(create_time) ?? sentAt;
 
   if (isRefund) {
     const r = read.data as z.infer<typeof refundResource>;
@@ -164,7 +166,7 @@ export function readWechatpayNotification(
       reference: t.out_trade_no,
       channelReference: t.transaction_id,
       amount: t.amount.total,
-      currency: t.amount.currency,
+      currency: t.amount.currency ?? 'CNY',
       occurredAt,
     },
   };

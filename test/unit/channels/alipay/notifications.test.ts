@@ -1,8 +1,10 @@
 /**
  * Alipay async notifies, as Alipay's side signs them with its platform key, read by ours. alipay-sdk
- * has no notify signer (that is Alipay's server side), so each vector is signed here by the documented
- * rule and must first pass alipay-sdk's own verifier: `AlipaySdk#checkNotifySignV2` (configured with
- * Alipay's public key), the reference for what is signed and how values are read.
+ * has no notify signer (that is Alipay's server side), so most vectors are signed here by the documented
+ * rule (every parameter but sign and sign_type) and must first pass alipay-sdk's own verifier,
+ * `AlipaySdk#checkNotifySignV2` (configured with Alipay's public key), the reference for what is signed
+ * and how values are read. alipay-sdk's own signer, `AlipaySdk#sdkExecute` configured with Alipay's
+ * private key, makes the vectors whose signature also covers sign_type, which Alipay's SDKs accept too.
  */
 import assert from 'node:assert/strict';
 import { createSign } from 'node:crypto';
@@ -213,6 +215,28 @@ describe('Alipay notifies', () => {
       () => readAlipayNotify(notify({ ...refunded, out_biz_no: 'pay_x' }).form, options),
       refusal('malformed'),
     );
+  });
+
+  it("reads a notify signed by alipay-sdk's own signer with Alipay's key (sign_type covered too)", () => {
+    // Prepare: sdkExecute signs every parameter but sign and answers them form-encoded, a notify body
+    const alipay = new AlipaySdk({ appId: APP_ID, privateKey: platformPrivate, keyType: 'PKCS8' });
+    const { app_id: _a, charset: _c, version: _v, ...fields } = paid;
+    const form = alipay.sdkExecute('alipay.trade.notify', fields, { bizContentAutoSnakeCase: false });
+    assert.equal(sdk.checkNotifySignV2(Object.fromEntries(new URLSearchParams(form))), true);
+    // Act
+    const read = readAlipayNotify(form, options);
+    // Assess
+    assert.equal(read.kind === 'outcome' && read.event.reference, 'pay_01HZX3');
+    assert.equal(read.kind === 'outcome' && read.event.amount, 1050);
+    const tampered = form.replace('total_amount=10.50', 'total_amount=10.51');
+    assert.throws(() => readAlipayNotify(tampered, options), refusal('mismatch'));
+  });
+
+  it('reads a notify without sign_type as RSA2, as alipay-sdk does', () => {
+    const { params } = notify(paid);
+    const { sign_type: _t, ...withoutType } = params;
+    assert.equal(sdk.checkNotifySignV2(withoutType), true);
+    assert.equal(readAlipayNotify(new URLSearchParams(withoutType).toString(), options).kind, 'outcome');
   });
 
   it('is acknowledged with a 200 text/plain "success"', () => {

@@ -96,6 +96,20 @@ describe('Stripe events', () => {
     assert.equal(readStripeEvent(signed(pending), pending, [SECRET], NOW).kind, 'ignored');
   });
 
+  it("reads an event carrying only the contract's fields, dated by its signature's t", () => {
+    // Prepare: no created, no status on the PaymentIntent
+    const payload = JSON.stringify({
+      id: 'evt_min',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_1', amount: 700, currency: 'EUR', metadata: { reference: 'pay_7' } } },
+    });
+    // Act
+    const read = readStripeEvent(signed(payload, SECRET, NOW - 10), payload, [SECRET], NOW);
+    // Assess
+    assert.equal(read.kind === 'outcome' && read.event.occurredAt, new Date((NOW - 10) * 1000).toISOString());
+    assert.equal(read.kind === 'outcome' && read.event.currency, 'EUR');
+  });
+
   it('acknowledges events it does not act on, and objects that are not ours', () => {
     const other = event('charge.succeeded', { id: 'ch_1' });
     assert.deepEqual(readStripeEvent(signed(other), other, [SECRET], NOW), {

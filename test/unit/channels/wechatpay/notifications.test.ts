@@ -133,6 +133,33 @@ describe('WeChat Pay notifications', () => {
     }
   });
 
+  it("reads notifications carrying only the contract's fields", () => {
+    // Prepare: no mchid, success_time, refund_status, summary; create_time is then the time
+    const { headers, body } = notification('TRANSACTION.SUCCESS', {
+      out_trade_no: 'pay_01HZX3',
+      transaction_id: '4200001',
+      trade_state: 'SUCCESS',
+      amount: { total: 1050, currency: 'CNY' },
+    });
+    const refund = notification('REFUND.CLOSED', {
+      out_refund_no: 're_01HZX4',
+      refund_id: '5000',
+      amount: { refund: 300 },
+    });
+    // Act
+    const payment = readWechatpayNotification(headers, body, options, NOW);
+    const refundRead = readWechatpayNotification(refund.headers, refund.body, options, NOW);
+    // Assess
+    assert.equal(payment.kind === 'outcome' && payment.event.occurredAt, '2026-12-06T14:00:09.000Z');
+    assert.equal(payment.kind === 'outcome' && payment.event.amount, 1050);
+    assert.equal(refundRead.kind === 'outcome' && refundRead.event.outcome, 'failed');
+  });
+
+  it('ignores a TRANSACTION.SUCCESS whose trade_state is not SUCCESS', () => {
+    const { headers, body } = notification('TRANSACTION.SUCCESS', { ...paid, trade_state: 'CLOSED' });
+    assert.equal(readWechatpayNotification(headers, body, options, NOW).kind, 'ignored');
+  });
+
   it('acknowledges other event types without decrypting them', () => {
     const { headers, body } = notification(
       'MCHTRANSFER.BILL.FINISHED',
