@@ -71,7 +71,8 @@ export function readAlipayNotify(
   options: AlipayNotifyOptions,
 ): ChannelNotification {
   const params = parseForm(rawBody);
-  const sign = params.sign;
+  // Base64 holds no space: one in `sign` is a `+` its sender left unescaped in the form body.
+  const sign = params.sign?.replaceAll(' ', '+');
   if (!sign) throw new NotificationError('missing', 'notify without sign');
   // alipay-sdk defaults a missing sign_type to RSA2; the older RSA (SHA1) is never accepted.
   if (params.sign_type !== undefined && params.sign_type !== 'RSA2')

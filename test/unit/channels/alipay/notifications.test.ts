@@ -164,6 +164,21 @@ describe('Alipay notifies', () => {
     );
   });
 
+  it("reads a sign whose '+' its sender left unescaped", () => {
+    // Prepare: a signature with a '+' in it, sent raw
+    let n = 0;
+    let vector = notify({ ...paid, notify_id: `${paid.notify_id}${n}` });
+    while (!vector.params.sign!.includes('+'))
+      vector = notify({ ...paid, notify_id: `${paid.notify_id}${++n}` });
+    const raw = vector.form.replace(
+      /sign=[^&]*/,
+      `sign=${vector.params.sign!.replaceAll('/', '%2F').replaceAll('=', '%3D')}`,
+    );
+    assert.match(raw, /&sign=[^&]*\+/);
+    // Act / Assess
+    assert.equal(readAlipayNotify(raw, options).kind, 'outcome');
+  });
+
   it('leaves empty parameters out of what is signed', () => {
     assert.equal(readAlipayNotify(notify({ ...paid, passback_params: '' }).form, options).kind, 'outcome');
   });
