@@ -15,7 +15,7 @@ import { verifySigned } from './sign.js';
 export const WECHATPAY_ACK: ChannelAck = { status: 204, body: '' };
 
 const envelope = z.object({
-  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  id: z.string().check(z.minLength(1), z.maxLength(255)),
   create_time: z.optional(z.string()),
   event_type: z.string(),
   resource_type: z.optional(z.literal('encrypt-resource')),
