@@ -174,6 +174,21 @@ export const MAX_AMOUNT = 1_000_000_000_000;
 
 export type CurrencyCode = string;
 
+/** 100% in basis points. */
+export const BPS_PER_UNIT = 10_000;
+
+/**
+ * `round-half-up(amount × bps / 10000)` in whole minor units: the percentage part of every fee (a channel's,
+ * a merchant's). Exact in doubles without BigInt: `amount × bps` reaches 10^16, past 2^53, so the amount is
+ * split as `q × 10000 + r` and only `r × bps` (< 10^8) is divided; `q × bps` is already whole.
+ * The caller has checked that `amount` is an integer from 0 to MAX_AMOUNT and `bps` one from 0 to 10,000.
+ */
+export function basisPointsOf(amount: number, bps: number): number {
+  const q = Math.floor(amount / BPS_PER_UNIT);
+  const r = amount - q * BPS_PER_UNIT;
+  return q * bps + Math.floor((r * bps + BPS_PER_UNIT / 2) / BPS_PER_UNIT);
+}
+
 export interface Money {
   readonly amount: number;
   readonly currency: CurrencyCode;

@@ -3,10 +3,10 @@
  * minor unit, plus a fixed part in minor units (contract: "Routing and channel health", lowest_fee).
  * Integers only, whatever the currency's exponent: 290 bps + 30 is $0.30 + 2.9% in USD, ¥30 + 2.9% in JPY.
  */
-import { MAX_AMOUNT } from '../money.js';
+import { BPS_PER_UNIT, basisPointsOf, MAX_AMOUNT } from '../money.js';
 
 /** 100% in basis points. */
-export const MAX_FEE_BPS = 10_000;
+export const MAX_FEE_BPS = BPS_PER_UNIT;
 
 /** One currency's fee at one channel, e.g. `{ percentBps: 290, fixed: 30 }`. */
 export interface ChannelFee {
@@ -18,10 +18,7 @@ export interface ChannelFee {
 export type ChannelFees = Readonly<Partial<Record<string, ChannelFee>>>;
 
 /**
- * `round-half-up(amount × percentBps / 10000) + fixed`.
- *
- * Exact in doubles: `amount × bps` reaches 10^16, past 2^53, so the amount is split as `q × 10000 + r`
- * and only `r × bps` (< 10^8) is divided; `q × bps` is already a whole number of minor units.
+ * `round-half-up(amount × percentBps / 10000) + fixed` (money.ts `basisPointsOf`).
  * @throws RangeError when the amount is not an integer from 0 to 10^12 or the fee is malformed: a caller
  *   bug (schemas refuse such values before they get here), never a merchant's input.
  */
@@ -36,9 +33,7 @@ export function feeFor(fee: ChannelFee, amount: number): number {
   if (!Number.isSafeInteger(fixed) || fixed < 0 || fixed > MAX_AMOUNT) {
     throw new RangeError(`fixed ${fixed} is not an integer from 0 to ${MAX_AMOUNT}`);
   }
-  const q = Math.floor(amount / MAX_FEE_BPS);
-  const r = amount - q * MAX_FEE_BPS;
-  return q * percentBps + Math.floor((r * percentBps + MAX_FEE_BPS / 2) / MAX_FEE_BPS) + fixed;
+  return basisPointsOf(amount, percentBps) + fixed;
 }
 
 /** The fee of `amount` in `currency` at a channel with `fees`, or `null` when that currency has none. */

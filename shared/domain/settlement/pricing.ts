@@ -4,11 +4,18 @@
  * fee of a settlement is the sum of per-payment fees, as the channel's statement lists them.
  */
 import * as z from 'zod/mini';
-import { CURRENCY_EXPONENTS, type CurrencyCode, isCurrency, MAX_AMOUNT } from '../money.js';
+import {
+  BPS_PER_UNIT,
+  basisPointsOf,
+  CURRENCY_EXPONENTS,
+  type CurrencyCode,
+  isCurrency,
+  MAX_AMOUNT,
+} from '../money.js';
 import { SettlementError } from './errors.js';
 
 /** 100% in basis points. */
-export const MAX_BPS = 10_000;
+export const MAX_BPS = BPS_PER_UNIT;
 
 const BPS_ERROR = `must be an integer number of basis points from 0 to ${MAX_BPS}`;
 const FIXED_ERROR = `must be an integer number of minor units from 0 to ${MAX_AMOUNT}`;
@@ -62,8 +69,6 @@ export const DEFAULT_PRICING: Pricing = Object.freeze({
  * refund is work too. A fee may exceed a small amount (30 on a payment of 10); the settlement's net
  * carries that.
  *
- * Exact in doubles without BigInt: `amount × bps` reaches 10^16, past 2^53, so the amount is split
- * as `q × 10000 + r` and only `r × bps` (< 10^8) is divided.
  * @param pricing as `pricingSchema` reads it.
  * @throws SettlementError `invalid_line_item` when `amount` is not an integer from 1 to 10^12.
  */
@@ -74,9 +79,7 @@ export function feeOf(pricing: Pricing, amount: number, currency: CurrencyCode):
       `amount ${amount} is not an integer from 1 to ${MAX_AMOUNT}`,
     );
   }
-  const q = Math.floor(amount / MAX_BPS);
-  const r = amount - q * MAX_BPS;
-  const percent = q * pricing.percentBps + Math.floor((r * pricing.percentBps + MAX_BPS / 2) / MAX_BPS);
+  const percent = basisPointsOf(amount, pricing.percentBps);
   const fixed = Object.hasOwn(pricing.fixed, currency) ? (pricing.fixed[currency] ?? 0) : 0;
   return percent + fixed;
 }
