@@ -26,6 +26,7 @@ import {
   blank,
   canonicalRow,
   checkWidth,
+  columnAt,
   columnsOf,
   invalidNative,
   isoAt,
@@ -41,6 +42,9 @@ const COLUMNS = {
   refundNo: { names: ['退款批次号/请求号'] },
   fee: { names: ['服务费(元)'] },
 } as const;
+
+/** A field without the tabs Alipay pads it with. */
+const cell = (fields: readonly string[], i: number) => (fields[i] as string).trim();
 
 const KINDS: Readonly<Record<string, 'payment' | 'refund'>> = { 交易: 'payment', 退款: 'refund' };
 
@@ -66,36 +70,35 @@ export const alipayFormat: NativeFormat = {
         return undefined;
       }
       checkWidth({ line, fields }, header);
-      const get = (i: number) => (fields[i] as string).trim();
-      const name = (i: number) => header?.[i] ?? '';
-      const type = KINDS[get(at.kind)];
-      if (!type) throw invalidNative(line, name(at.kind), get(at.kind), '交易 or 退款');
-      const amount = minorUnits(get(at.amount), 'CNY');
+      const type = KINDS[cell(fields, at.kind)];
+      if (!type) throw invalidNative(line, columnAt(header, at.kind), cell(fields, at.kind), '交易 or 退款');
+      const amount = minorUnits(cell(fields, at.amount), 'CNY');
       if (amount === undefined) {
-        throw invalidNative(line, name(at.amount), get(at.amount), 'an amount in yuan');
+        throw invalidNative(line, columnAt(header, at.amount), cell(fields, at.amount), 'an amount in yuan');
       }
-      const fee = minorUnits(get(at.fee) || '0', 'CNY');
-      if (fee === undefined) throw invalidNative(line, name(at.fee), get(at.fee), 'a fee in yuan');
+      const fee = minorUnits(cell(fields, at.fee) || '0', 'CNY');
+      if (fee === undefined)
+        throw invalidNative(line, columnAt(header, at.fee), cell(fields, at.fee), 'a fee in yuan');
       const reference = type === 'payment' ? at.outTradeNo : at.refundNo;
       return canonicalRow(
         line,
         {
-          channelReference: get(at.tradeNo),
-          reference: get(reference),
+          channelReference: cell(fields, at.tradeNo),
+          reference: cell(fields, reference),
           type,
           amount: String(Math.abs(amount)),
           currency: 'CNY',
           status: 'succeeded',
           fee: String(Math.abs(fee)),
-          occurredAt: isoAt(get(at.finishedAt), '+08:00'),
+          occurredAt: isoAt(cell(fields, at.finishedAt), '+08:00'),
         },
         date,
         {
-          channel_reference: name(at.tradeNo),
-          reference: name(reference),
-          amount: name(at.amount),
-          fee: name(at.fee),
-          occurred_at: name(at.finishedAt),
+          channel_reference: columnAt(header, at.tradeNo),
+          reference: columnAt(header, reference),
+          amount: columnAt(header, at.amount),
+          fee: columnAt(header, at.fee),
+          occurred_at: columnAt(header, at.finishedAt),
         },
       );
     };

@@ -34,6 +34,7 @@ import {
   blank,
   canonicalRow,
   checkWidth,
+  columnAt,
   columnsOf,
   invalidNative,
   isoAt,
@@ -57,6 +58,9 @@ const COLUMNS = {
   currency: { names: ['currency'] },
   created: { names: ['created_utc', 'created (UTC)', 'created'] },
 } as const;
+
+/** A field, trimmed; an absent optional column reads as empty. */
+const cell = (fields: readonly string[], i: number) => (i === -1 ? '' : (fields[i] as string).trim());
 
 const KINDS: Readonly<Record<string, { type: 'payment' | 'refund'; status: 'succeeded' | 'failed' }>> = {
   charge: { type: 'payment', status: 'succeeded' },
@@ -86,41 +90,54 @@ export const stripeFormat: NativeFormat = {
         return undefined;
       }
       checkWidth({ line, fields }, header);
-      const get = (i: number) => (i === -1 ? '' : (fields[i] as string).trim());
-      const name = (i: number) => header?.[i] ?? '';
-      const kind = KINDS[get(at.kind)];
+      const kind = KINDS[cell(fields, at.kind)];
       if (!kind) return undefined;
-      const currency = get(at.currency).toUpperCase();
+      const currency = cell(fields, at.currency).toUpperCase();
       if (!isCurrency(currency)) {
-        throw invalidNative(line, name(at.currency), get(at.currency), 'an ISO 4217 currency');
+        throw invalidNative(
+          line,
+          columnAt(header, at.currency),
+          cell(fields, at.currency),
+          'an ISO 4217 currency',
+        );
       }
-      const amount = minorUnits(get(at.amount), currency);
+      const amount = minorUnits(cell(fields, at.amount), currency);
       if (amount === undefined) {
-        throw invalidNative(line, name(at.amount), get(at.amount), `a decimal amount of ${currency}`);
+        throw invalidNative(
+          line,
+          columnAt(header, at.amount),
+          cell(fields, at.amount),
+          `a decimal amount of ${currency}`,
+        );
       }
-      const fee = minorUnits(get(at.fee), currency);
+      const fee = minorUnits(cell(fields, at.fee), currency);
       if (fee === undefined)
-        throw invalidNative(line, name(at.fee), get(at.fee), `a decimal fee of ${currency}`);
-      const intent = kind.type === 'payment' ? get(at.paymentIntent) : '';
-      const reference = get(kind.type === 'payment' ? at.paymentReference : at.refundReference);
+        throw invalidNative(
+          line,
+          columnAt(header, at.fee),
+          cell(fields, at.fee),
+          `a decimal fee of ${currency}`,
+        );
+      const intent = kind.type === 'payment' ? cell(fields, at.paymentIntent) : '';
+      const reference = cell(fields, kind.type === 'payment' ? at.paymentReference : at.refundReference);
       return canonicalRow(
         line,
         {
-          channelReference: intent || get(at.source),
+          channelReference: intent || cell(fields, at.source),
           reference,
           type: kind.type,
           amount: String(Math.abs(amount)),
           currency,
           status: kind.status,
           fee: String(Math.abs(fee)),
-          occurredAt: createdAt(get(at.created)),
+          occurredAt: createdAt(cell(fields, at.created)),
         },
         date,
         {
-          channel_reference: name(intent ? at.paymentIntent : at.source),
-          amount: name(at.amount),
-          fee: name(at.fee),
-          occurred_at: name(at.created),
+          channel_reference: columnAt(header, intent ? at.paymentIntent : at.source),
+          amount: columnAt(header, at.amount),
+          fee: columnAt(header, at.fee),
+          occurred_at: columnAt(header, at.created),
         },
       );
     };

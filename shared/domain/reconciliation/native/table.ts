@@ -99,6 +99,9 @@ export function checkWidth(record: CsvRecord, header: readonly string[]): void {
   throw new StatementFormatError('wrong_column_count', record.line, detail, header[record.fields.length]);
 }
 
+/** The name of a header's column `i` (empty for none), for errors. */
+export const columnAt = (header: readonly string[], i: number): string => header[i] ?? '';
+
 /** A native value refused, naming the native column. */
 export function invalidNative(line: number, column: string, value: string, expected: string) {
   const shown = JSON.stringify(value.slice(0, 64));

@@ -30,6 +30,7 @@ import {
   blank,
   canonicalRow,
   checkWidth,
+  columnAt,
   columnsOf,
   invalidNative,
   isoAt,
@@ -66,6 +67,8 @@ const value = (field: string) => {
   return s.charCodeAt(0) === 96 ? s.slice(1) : s;
 };
 
+const cell = (fields: readonly string[], i: number) => value(fields[i] as string);
+
 export const wechatpayFormat: NativeFormat = {
   encoding: 'utf-8',
   reader(date) {
@@ -85,59 +88,64 @@ export const wechatpayFormat: NativeFormat = {
         return undefined;
       }
       checkWidth({ line, fields }, header);
-      const get = (i: number) => value(fields[i] as string);
-      const name = (i: number) => header?.[i] ?? '';
-      const state = get(at.state);
+      const state = cell(fields, at.state);
       let type: 'payment' | 'refund';
       let status: 'succeeded' | 'failed';
       if (state === 'SUCCESS' || state === 'REVOKED') {
         type = 'payment';
         status = state === 'SUCCESS' ? 'succeeded' : 'failed';
       } else if (state === 'REFUND') {
-        const refund = REFUND_STATES[get(at.refundState)];
+        const refund = REFUND_STATES[cell(fields, at.refundState)];
         if (!refund) {
           throw invalidNative(
             line,
-            name(at.refundState),
-            get(at.refundState),
+            columnAt(header, at.refundState),
+            cell(fields, at.refundState),
             'SUCCESS, PROCESSING or a failure',
           );
         }
         if (refund === 'pending') return undefined;
         type = 'refund';
         status = refund;
-      } else throw invalidNative(line, name(at.state), state, 'SUCCESS, REFUND or REVOKED');
-      const currency = get(at.currency).toUpperCase();
+      } else throw invalidNative(line, columnAt(header, at.state), state, 'SUCCESS, REFUND or REVOKED');
+      const currency = cell(fields, at.currency).toUpperCase();
       if (!isCurrency(currency)) {
-        throw invalidNative(line, name(at.currency), get(at.currency), 'an ISO 4217 currency');
+        throw invalidNative(
+          line,
+          columnAt(header, at.currency),
+          cell(fields, at.currency),
+          'an ISO 4217 currency',
+        );
       }
       const amountAt = type === 'payment' ? at.orderAmount : at.refundAmount;
-      const amount = minorUnits(get(amountAt), currency);
-      if (amount === undefined) throw invalidNative(line, name(amountAt), get(amountAt), 'an amount in yuan');
-      const fee = minorUnits(get(at.fee) || '0', currency);
-      if (fee === undefined) throw invalidNative(line, name(at.fee), get(at.fee), 'a fee in yuan');
+      const amount = minorUnits(cell(fields, amountAt), currency);
+      if (amount === undefined)
+        throw invalidNative(line, columnAt(header, amountAt), cell(fields, amountAt), 'an amount in yuan');
+      const fee = minorUnits(cell(fields, at.fee) || '0', currency);
+      if (fee === undefined)
+        throw invalidNative(line, columnAt(header, at.fee), cell(fields, at.fee), 'a fee in yuan');
       const channelReference = type === 'payment' ? at.transactionId : at.refundId;
       const reference = type === 'payment' ? at.outTradeNo : at.outRefundNo;
       return canonicalRow(
         line,
         {
-          channelReference: get(channelReference),
-          reference: get(reference),
+          channelReference: cell(fields, channelReference),
+          reference: cell(fields, reference),
           type,
           amount: String(Math.abs(amount)),
           currency,
           status,
           fee: String(Math.abs(fee)),
-          occurredAt: isoAt(get(at.time), '+08:00'),
+          occurredAt: isoAt(cell(fields, at.time), '+08:00'),
         },
         date,
         {
-          channel_reference: name(channelReference),
-          reference: name(reference),
-          amount: name(amountAt),
-          currency: name(at.currency),
-          fee: name(at.fee),
-          occurred_at: name(at.time),
+          channel_reference: columnAt(header, channelReference),
+          reference: columnAt(header, reference),
+          amount: columnAt(header, amountAt),
+          currency: columnAt(header, at.currency),
+          fee: columnAt(header, at.fee),
+          occurred_at: columnAt(header, at.time),
         },
       );
     };
