@@ -4,11 +4,7 @@
  * (native-statements.ts). A native statement cannot say every outcome (Alipay lists succeeded business
  * only, Stripe has no balance transaction for a failed payment), and the China channels are CNY.
  */
-import {
-  formatStatementCsv,
-  type StatementRow,
-  statementCsvLines,
-} from '../../shared/domain/reconciliation/index.js';
+import { type StatementRow, statementCsvLines } from '../../shared/domain/reconciliation/index.js';
 import { alipayBillLines, gbk, stripeStatementLines, wechatpayBillLines } from './native-statements.js';
 
 export interface BenchFormat {
@@ -52,9 +48,3 @@ export const BENCH_FORMATS = {
 
 export type BenchChannel = keyof typeof BENCH_FORMATS;
 export const BENCH_CHANNELS = Object.keys(BENCH_FORMATS) as BenchChannel[];
-
-/** A whole small statement of `channel`, for tests. */
-export function statementOf(channel: BenchChannel, rows: readonly StatementRow[], date: string) {
-  if (channel === 'sandbox') return formatStatementCsv(rows);
-  return BENCH_FORMATS[channel].encode([...BENCH_FORMATS[channel].lines(rows, date)].join(''));
-}
