@@ -4,10 +4,11 @@
  * #账号, #起始日期 … 终止日期, #-----业务明细列表-----), then the column header row, the detail rows, the
  * line `#-----业务明细列表结束-----` and summary lines (#交易合计：n笔，…, #退款合计, #导出时间). Values are
  * often padded with tabs (so spreadsheets keep long numbers as text): every field is trimmed. Format read
- * from Alipay's open-platform description of the bill download API and the column header as merchants'
- * parsers quote it (支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,
- * 对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,
- * 券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注).
+ * from Alipay's open-platform reference of the bill download API (the bill is a zip of GBK CSV files)
+ * and from merchants' open-source parsers of the 业务明细 file, which quote its markers, summary lines and
+ * column header: 支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,
+ * 订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,
+ * 商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注.
  *
  * Columns read (full-width parentheses and half-width ones alike):
  * - 业务类型: 交易 → a payment, 退款 → a refund; the bill lists completed business only, so every row

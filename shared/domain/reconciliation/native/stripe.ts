@@ -3,11 +3,11 @@
  * `balance_change_from_activity.itemized` report, UTF-8 CSV with a header row whose columns the user may
  * choose and order, so columns are found by name. Format read from Stripe's API reference, "The Balance
  * Transaction object" (docs.stripe.com/api/balance_transactions/object: `id`, `amount`, `fee`, `net`,
- * `currency` in lower case, `created`, `type`, `source`, `reporting_category`) and the itemized report's
- * columns (`balance_transaction_id`, `created_utc`, `gross`, `fee`, `net`, `currency`,
- * `reporting_category`, `source_id`, `payment_intent_id`, `payment_metadata[key]`, `refund_metadata[key]`;
- * docs.stripe.com/reports/report-types/balance). Amounts in the CSV are decimals of the major unit
- * ("10.50" USD, "1050" JPY), read by the currency's exponent; refunds are negative.
+ * `currency` in lower case, `created`, `type`, `source`, `reporting_category`), and the columns a Reporting
+ * API run of `balance_change_from_activity.itemized.3` is asked for (`balance_transaction_id`,
+ * `created_utc`, `created`, `currency`, `gross`, `net`, `fee`, `reporting_category`, `source_id`,
+ * `payment_intent_id`, `payment_metadata[key]`, `refund_metadata[key]`). Amounts in these CSVs are decimals
+ * of the major unit ("10.50" USD, "1050" JPY), read by the currency's exponent; refunds are negative.
  *
  * Columns read (first name present wins):
  * - kind: `reporting_category` or `type`. `charge`, `payment` → a succeeded payment; `refund`,

@@ -6,6 +6,7 @@
  * the native line and the native column.
  */
 
+import { StringDecoder } from 'node:string_decoder';
 import { type CsvRecord, CsvSplitter } from '../csv.js';
 import { isDay } from '../day.js';
 import { ReconciliationError, StatementFormatError } from '../errors.js';
@@ -39,8 +40,8 @@ export async function* readNative(
   }
   const reader = format.reader(scope.date);
   const splitter = new CsvSplitter();
-  // `stream: true` keeps a character split across two chunks (three bytes of UTF-8, two of GBK) whole.
-  const decoder = new TextDecoder(format.encoding, { ignoreBOM: false });
+  const decoder = decoderFor(format.encoding);
+  let first = true;
   const chunks = typeof source === 'string' ? [source] : source;
   const rows = function* (records: Iterable<CsvRecord>): Generator<StatementLine> {
     for (const record of records) {
@@ -50,14 +51,30 @@ export async function* readNative(
   };
   try {
     for await (const chunk of chunks) {
-      yield* rows(splitter.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })));
+      let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      yield* rows(splitter.push(text));
     }
-    yield* rows(splitter.push(decoder.decode()));
+    yield* rows(splitter.push(decoder.end()));
     yield* rows(splitter.end());
     reader.end();
   } catch (error) {
     throw error instanceof StatementFormatError ? error.of(scope) : error;
   }
+}
+
+/**
+ * A streaming decoder: a character split across two chunks (up to four bytes of UTF-8, two of GBK) is
+ * kept whole. UTF-8 through StringDecoder, which measured faster than TextDecoder (statement.ts); GBK
+ * through TextDecoder, which Node's full ICU provides.
+ */
+function decoderFor(encoding: NativeFormat['encoding']): { write(bytes: Uint8Array): string; end(): string } {
+  if (encoding === 'utf-8') return new StringDecoder('utf8');
+  const decoder = new TextDecoder(encoding);
+  return { write: (bytes) => decoder.decode(bytes, { stream: true }), end: () => decoder.decode() };
 }
 
 /** True for a record that is a blank line. */

@@ -3,11 +3,14 @@
  * serves it: UTF-8 CSV; a header row, then one row per order or refund in which every field starts with
  * a backtick (so spreadsheets keep long numbers as text), then a summary header (总交易单数,应结订单总金额,
  * 退款总金额,…) and one summary row. Amounts are yuan decimals. Format read from WeChat Pay's API v3
- * documentation (pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html and
- * the bill product page it links: 明细数据 each field prefixed with `, 汇总数据 in the last two rows,
- * 交易状态 SUCCESS / REFUND / REVOKED) and the ALL bill's header: 交易时间,公众账号ID,商户号,特约商户号,设备号,
- * 微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,
- * 退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注.
+ * reference, 申请交易账单 (pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html: amounts
+ * in yuan, `bill_type` ALL / SUCCESS / REFUND, an uncompressed stream unless `tar_type=GZIP`), and the
+ * trade bill's field description as payment platforms republish it (明细数据 with a backtick before every
+ * field, 汇总数据 in the last two rows, 交易状态 SUCCESS / REFUND). The ALL bill's header, as WeChat Pay's
+ * download-bill documentation (the v2 `downloadbill` API, whose file format the v3 bill keeps) gives it:
+ * 交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,
+ * 应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,
+ * 费率,订单金额,申请退款金额,费率备注.
  *
  * Columns read:
  * - 交易状态: SUCCESS → a succeeded payment; REVOKED → a failed payment; REFUND → a refund whose
