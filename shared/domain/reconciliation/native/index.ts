@@ -57,7 +57,13 @@ function iteratorOf(source: StatementSource): AsyncIterator<Chunk> | Iterator<Ch
 
 /** Longest first line looked at to tell the canonical header from a native one. */
 const SNIFF_LIMIT = 64 * 1024;
-const CANONICAL_FIRST_LINE = new RegExp(`^(?:\\uFEFF|\\u00EF\\u00BB\\u00BF)?${STATEMENT_HEADER}\\r?$`);
+/**
+ * A first line that starts like the canonical header is read as the canonical CSV, so a canonical
+ * statement with a mistyped header is told what its header must be, not what a channel's must be.
+ */
+const CANONICAL_FIRST_LINE = new RegExp(
+  `^(?:\\uFEFF|\\u00EF\\u00BB\\u00BF)?${STATEMENT_HEADER.split(',')[0]},`,
+);
 
 /**
  * A channel-day's statement as canonical rows, whichever of its formats it is in: the canonical CSV

@@ -54,6 +54,17 @@ describe('reading a statement in either format', () => {
     assert.equal((await read('stripe', tracked(STRIPE).source)).length, 1);
   });
 
+  it('reads a canonical header with a mistake as the canonical CSV, whose header it then names', async () => {
+    const mistyped = CANONICAL.replace('occurred_at', 'occured_at');
+    await assert.rejects(
+      read('wechatpay', mistyped),
+      (e) =>
+        e instanceof StatementFormatError &&
+        e.code === 'invalid_header' &&
+        e.message.includes(STATEMENT_HEADER),
+    );
+  });
+
   it('holds any other channel to the canonical CSV', async () => {
     assert.equal(hasNativeStatement('sandbox'), false);
     await assert.rejects(
