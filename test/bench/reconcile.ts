@@ -149,14 +149,26 @@ export async function writeStatement(file: string, n: number, channel: BenchChan
 }
 
 const peakRssMb = () => round(process.resourceUsage().maxRSS / 1024, 1);
+/** CPU time (user + system) of this process since `from`: unlike wall time, other load barely moves it. */
+const cpuMsSince = (from: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(from);
+  return round((user + system) / 1000, 1);
+};
 
 /** In a child process: only parse the statement (converting it, for a native one). */
 async function parseOnly(file: string, channel: BenchChannel) {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let rows = 0;
   for await (const _ of readStatement(createReadStream(file), { ...SCOPE, channel })) rows += 1;
   const ms = performance.now() - started;
-  return { rows, ms: round(ms, 1), rowsPerSec: Math.round((rows / ms) * 1000), peakRssMb: peakRssMb() };
+  return {
+    rows,
+    ms: round(ms, 1),
+    cpuMs: cpuMsSince(cpu),
+    rowsPerSec: Math.round((rows / ms) * 1000),
+    peakRssMb: peakRssMb(),
+  };
 }
 
 /** In a child process: build the index, then parse and classify; check the counts. */
@@ -172,6 +184,7 @@ async function reconcileOnly(file: string, n: number, channel: BenchChannel) {
   gc();
   const indexMb = round((used() - before) / 2 ** 20, 1);
   started = performance.now();
+  const cpu = process.cpuUsage();
   const run = classify(index, readStatement(createReadStream(file), { ...SCOPE, channel }));
   const kinds: Record<string, number> = {};
   for await (const d of run) kinds[d.kind] = (kinds[d.kind] ?? 0) + 1;
@@ -183,6 +196,7 @@ async function reconcileOnly(file: string, n: number, channel: BenchChannel) {
     indexMs: round(indexMs, 1),
     indexMb,
     ms: round(ms, 1),
+    cpuMs: cpuMsSince(cpu),
     peakRssMb: peakRssMb(),
     counts: run.counts,
     correct,
@@ -196,6 +210,8 @@ export const MEASURED_AS = {
   reconcile:
     'own Node process, after building the index of the expectations (timed apart): read and parse the same file with the same parser, look every row up in the index, compare it, and emit the discrepancies, including the final sweep for expectations no row matched',
   ratio: 'reconcile ms / parse ms, one run each',
+  cpuRatio:
+    'the same with CPU time (user + system) of each process over the same span: the figure to trust on a machine other work shares, whose wall times swing',
   peakRssMb: 'the larger maxRSS of the two processes (the reconcile one holds the index)',
 };
 
@@ -226,6 +242,7 @@ export async function benchReconcile(
     const reconcile = child<Awaited<ReturnType<typeof reconcileOnly>>>('reconcile', file, n, channel);
     const ratio = round(reconcile.ms / parse.ms, 2);
     const ratioWithIndex = round((reconcile.ms + reconcile.indexMs) / parse.ms, 2);
+    const cpuRatio = round(reconcile.cpuMs / parse.cpuMs, 2);
     const peak = Math.max(parse.peakRssMb, reconcile.peakRssMb);
     return {
       node: process.version,
@@ -237,6 +254,7 @@ export async function benchReconcile(
       expectedCounts: expectedCounts(n),
       ratio,
       ratioWithIndex,
+      cpuRatio,
       peakRssMb: peak,
       goals: { ratio: RATIO_GOAL, peakRssMb: PEAK_RSS_GOAL_MB },
       measuredAs: MEASURED_AS,
@@ -268,7 +286,8 @@ function report(result: Awaited<ReturnType<typeof benchReconcile>>) {
   console.log(
     `reconciliation of ${result.rows.toLocaleString('en')} rows (${result.channel}, ${result.statementMb} MB): ` +
       `parse ${result.parse.ms} ms, reconcile ${result.reconcile.ms} ms (ratio ${result.ratio}, goal ≤ ${RATIO_GOAL}; ` +
-      `${result.ratioWithIndex} with the index build), peak RSS ${result.peakRssMb} MB ` +
+      `${result.ratioWithIndex} with the index build; CPU time ${result.parse.cpuMs} / ${result.reconcile.cpuMs} ms, ` +
+      `ratio ${result.cpuRatio}), peak RSS ${result.peakRssMb} MB ` +
       `(goal ≤ ${PEAK_RSS_GOAL_MB}), counts ${result.reconcile.correct ? 'exact' : 'WRONG'}`,
   );
   console.log(JSON.stringify(result, null, 2));
