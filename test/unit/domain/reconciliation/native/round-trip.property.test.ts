@@ -39,6 +39,13 @@ function rowOf(options: {
 }
 
 const withoutLines = (rows: readonly { line: number }[]) => rows.map(({ line: _, ...row }) => row);
+
+/** `bytes` cut at each of `offsets` (any order, repeats allowed): chunks of every size, empty ones too. */
+function cut(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
+  const at = [...new Set(offsets.map((o) => o % (bytes.length + 1)))].sort((a, b) => a - b);
+  return [0, ...at].map((from, i) => bytes.subarray(from, at[i] ?? bytes.length));
+}
+const offsets = fc.array(fc.nat(), { maxLength: 12 });
 const text = (lines: Iterable<string>) => [...lines].join('');
 
 describe('native statements round-trip', () => {
@@ -54,7 +61,7 @@ describe('native statements round-trip', () => {
     );
   });
 
-  it('Stripe: canonical → balance-transaction CSV → canonical gives the rows back', async () => {
+  it('Stripe: canonical → balance-transaction CSV, cut anywhere → canonical gives the rows back', async () => {
     const row = rowOf({
       currencies: ['USD', 'EUR', 'JPY', 'KWD'],
       kinds: [
@@ -65,13 +72,14 @@ describe('native statements round-trip', () => {
       time: utc,
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { maxLength: 20 }), async (rows) => {
-        assert.deepEqual(withoutLines(await rowsOf('stripe', text(stripeStatementLines(rows)))), rows);
+      fc.asyncProperty(fc.array(row, { maxLength: 20 }), offsets, async (rows, at) => {
+        const bytes = new TextEncoder().encode(text(stripeStatementLines(rows)));
+        assert.deepEqual(withoutLines(await rowsOf('stripe', cut(bytes, at))), rows);
       }),
     );
   });
 
-  it('Alipay: canonical → GBK trade bill → canonical gives the rows back', async () => {
+  it('Alipay: canonical → GBK trade bill, cut anywhere → canonical gives the rows back', async () => {
     const row = rowOf({
       currencies: ['CNY'],
       kinds: [
@@ -81,14 +89,14 @@ describe('native statements round-trip', () => {
       time: beijing,
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { maxLength: 20 }), async (rows) => {
+      fc.asyncProperty(fc.array(row, { maxLength: 20 }), offsets, async (rows, at) => {
         const bytes = gbk(text(alipayBillLines(rows, DATE)));
-        assert.deepEqual(withoutLines(await rowsOf('alipay', [bytes])), rows);
+        assert.deepEqual(withoutLines(await rowsOf('alipay', cut(bytes, at))), rows);
       }),
     );
   });
 
-  it('WeChat Pay: canonical → trade bill → canonical gives the rows back', async () => {
+  it('WeChat Pay: canonical → trade bill, cut anywhere → canonical gives the rows back', async () => {
     const row = rowOf({
       currencies: ['CNY'],
       kinds: [
@@ -100,8 +108,9 @@ describe('native statements round-trip', () => {
       time: beijing,
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { maxLength: 20 }), async (rows) => {
-        assert.deepEqual(withoutLines(await rowsOf('wechatpay', text(wechatpayBillLines(rows)))), rows);
+      fc.asyncProperty(fc.array(row, { maxLength: 20 }), offsets, async (rows, at) => {
+        const bytes = new TextEncoder().encode(text(wechatpayBillLines(rows)));
+        assert.deepEqual(withoutLines(await rowsOf('wechatpay', cut(bytes, at))), rows);
       }),
     );
   });
