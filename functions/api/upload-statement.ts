@@ -1,8 +1,9 @@
 /**
  * POST /v1/ops/reconciliation/statements?channel=&date= with a `text/csv` body (ops key): the channel-day's
- * statement, replacing the one fetched from the channel. The whole CSV is checked first (a malformed row,
- * or a row of another day, is a 400 naming the line) and only then stored, in one put: nothing is ever
- * half-written. Replacing is idempotent by nature: an `Idempotency-Key` is accepted, not required.
+ * statement, replacing the one fetched from the channel; for Stripe, Alipay and WeChat Pay also the
+ * channel's own statement (statementMediaTypes). The whole file is checked first (a malformed row, or a
+ * row of another day, is a 400 naming the line) and only then stored as uploaded, in one put: nothing is
+ * ever half-written. Replacing is idempotent by nature: an `Idempotency-Key` is accepted, not required.
  *
  * The body travels through API Gateway and Lambda (≤ 6 MB, about 60,000 rows). A larger statement is put
  * straight into the statements bucket under the same key (`statements/<channel>/<date>.csv`), where a run
@@ -11,44 +12,52 @@
 import { putObject } from '../../shared/aws/s3-objects.js';
 import { loadEnv, statementsEnvSchema } from '../../shared/config/env.js';
 import { StatementFormatError } from '../../shared/domain/reconciliation/errors.js';
-import { parseStatement } from '../../shared/domain/reconciliation/statement.js';
+import { header, rawBody } from '../../shared/http/api-event.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { HttpProblemError, ValidationError } from '../../shared/http/errors.js';
 import { json } from '../../shared/http/responses.js';
-import { statementKey } from '../../shared/reconciliation/statements.js';
+import {
+  countStatementRows,
+  statementKey,
+  statementMediaTypes,
+} from '../../shared/reconciliation/statements.js';
 import { uploadStatementQuery } from '../../shared/schemas/reconciliation.js';
 
 const env = loadEnv(statementsEnvSchema);
 
 export const handler = apiHandler({ role: 'ops', query: uploadStatementQuery }, async ({ event, query }) => {
-  const contentType = Object.entries(event.headers ?? {})
-    .find(([name]) => name.toLowerCase() === 'content-type')?.[1]
-    ?.split(';')[0]
-    ?.trim()
-    .toLowerCase();
-  if (contentType !== 'text/csv') {
+  const received = header(event, 'content-type');
+  const [type = '', ...parameters] = (received ?? '').split(';').map((p) => p.trim().toLowerCase());
+  const accepted = statementMediaTypes(query.channel);
+  if (!accepted.includes(type)) {
     throw new HttpProblemError(
       'unsupported-media-type',
-      `Content-Type ${contentType ?? '(none)'} is not text/csv.`,
+      `Content-Type ${received ?? '(none)'} is not ${accepted.join(' or ')}.`,
     );
   }
-  const raw = event.body ?? '';
-  const csv = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length);
+  if (charset && /^(?:gbk|gb2312|gb18030)$/.test(charset) && !event.isBase64Encoded) {
+    throw new HttpProblemError(
+      'unsupported-media-type',
+      `A ${charset.toUpperCase()} statement reaches us as UTF-8 text under ${type}: send it as application/octet-stream.`,
+    );
+  }
+  const body = rawBody(event);
   let rows = 0;
   try {
-    for await (const _row of parseStatement(csv, query)) rows += 1;
+    rows = await countStatementRows(body, query);
   } catch (error) {
     if (!(error instanceof StatementFormatError)) throw error;
     throw new ValidationError(`The statement is not valid: ${error.message}`, [
       { path: `line ${error.line}${error.column ? `, ${error.column}` : ''}`, message: error.detail },
     ]);
   }
-  await putObject(env.STATEMENTS_BUCKET, statementKey(query.channel, query.date), csv, 'text/csv');
+  await putObject(env.STATEMENTS_BUCKET, statementKey(query.channel, query.date), body, received ?? type);
   return json(200, {
     object: 'reconciliation_statement',
     channel: query.channel,
     date: query.date,
     rows,
-    bytes: Buffer.byteLength(csv),
+    bytes: body.length,
   });
 });

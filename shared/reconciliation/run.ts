@@ -20,7 +20,8 @@ import { classify } from '../domain/reconciliation/classify.js';
 import type { Discrepancy } from '../domain/reconciliation/discrepancy.js';
 import { ReconciliationError } from '../domain/reconciliation/errors.js';
 import { type Expectation, ExpectationIndex } from '../domain/reconciliation/expectations.js';
-import { parseStatement, type StatementSource } from '../domain/reconciliation/statement.js';
+import { readStatement } from '../domain/reconciliation/native/index.js';
+import type { StatementSource } from '../domain/reconciliation/statement.js';
 import type { DiscrepancyObject } from '../schemas/reconciliation.js';
 import type {
   DiscrepancyItem,
@@ -95,7 +96,7 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
   }
   try {
     if (statement.source === 'channel') {
-      for await (const _row of parseStatement(await statement.open(), { channel, date })) {
+      for await (const _row of readStatement(await statement.open(), { channel, date })) {
         // Validation pass: nothing is written unless the whole statement is well-formed.
       }
     }
@@ -115,7 +116,7 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
   const index = await ExpectationIndex.from(
     withoutRepaired(deps.store.expectations(channel, date), repairedRefs, deps.onExpectations),
   );
-  const reconciliation = classify(index, parseStatement(await statement.open(), { channel, date }));
+  const reconciliation = classify(index, readStatement(await statement.open(), { channel, date }));
 
   const occurrences = new Map<string, number>();
   const batch: DiscrepancyItem[] = [];

@@ -3,10 +3,16 @@
  * channel's), else the channel's own, fetched through its adapter. Either is opened as a stream as often
  * as the run reads it; a channel that answers "no such statement" (a non-retryable fetch error) makes the
  * run fail with the reason, a channel that is down makes it retry (the error propagates).
+ *
+ * A channel with a native statement format (Stripe, Alipay, WeChat Pay) serves that format, and ops may
+ * upload either it or the canonical CSV: the object is stored as uploaded, and `readStatement` converts
+ * it as a run reads it.
  */
 import type { S3Objects } from '../aws/s3-objects.js';
 import { StatementFetchError } from '../channels/errors.js';
 import type { ChannelAdapter } from '../channels/types.js';
+import { hasNativeStatement, readStatement } from '../domain/reconciliation/native/index.js';
+import type { StatementScope } from '../domain/reconciliation/statement.js';
 import { type StatementHandle, StatementUnavailableError } from './run.js';
 
 /** The S3 key of a channel-day's uploaded statement. */
@@ -51,4 +57,24 @@ async function* unavailableWhenFinal(chunks: AsyncIterable<Uint8Array | string>)
     }
     throw error;
   }
+}
+
+/**
+ * The media types an uploaded statement of `channel` may come as: `text/csv`, and for a channel with a
+ * native format also what its own files come as (`text/plain`, `application/octet-stream`). A GBK
+ * Alipay bill must come as `application/octet-stream`: API Gateway hands a `text/*` body to the function
+ * as UTF-8 text, which its GBK bytes are not.
+ */
+export function statementMediaTypes(channel: string): readonly string[] {
+  return hasNativeStatement(channel) ? ['text/csv', 'text/plain', 'application/octet-stream'] : ['text/csv'];
+}
+
+/**
+ * Reads a whole uploaded statement, in the canonical CSV or the channel's native format, to count its
+ * rows. @throws StatementFormatError at the first malformed line.
+ */
+export async function countStatementRows(body: Uint8Array, scope: StatementScope): Promise<number> {
+  let rows = 0;
+  for await (const _row of readStatement([body], scope)) rows += 1;
+  return rows;
 }

@@ -757,10 +757,20 @@ export function buildOpenApi(): object {
             'Ops: the channel-day’s statement as CSV (`channel_reference,reference,type,amount,currency,status,' +
             'fee,occurred_at`), replacing the one fetched from the channel. Checked whole before it is stored: a ' +
             'malformed row or a row of another day answers 400 naming the line. Up to ~6 MB through the API; a ' +
-            'larger statement goes straight to the statements bucket under `statements/<channel>/<date>.csv`.',
+            'larger statement goes straight to the statements bucket under `statements/<channel>/<date>.csv`. ' +
+            'For `stripe`, `alipay` and `wechatpay` also the channel’s own statement (Stripe’s balance-transaction ' +
+            'CSV, Alipay’s GBK trade bill, WeChat Pay’s trade bill), stored as sent and converted when a run ' +
+            'reads it; a GBK bill as `application/octet-stream`, whose bytes reach the function intact.',
           security: SECURITY.ops,
           parameters: queryParameters(uploadStatementQuery),
-          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+          requestBody: {
+            required: true,
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'text/plain': { schema: { type: 'string' } },
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
           responses: {
             '200': { description: 'The statement, stored', content: json('ReconciliationStatement') },
             ...problemResponses({

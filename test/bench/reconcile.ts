@@ -8,6 +8,9 @@
  * process, so neither's peak RSS includes the other's (nor the generator's), and the reconcile run checks
  * that it found exactly the injected discrepancies: a fast wrong answer would measure nothing.
  *
+ * The statement is in the channel's own format: `RECON_BENCH_CHANNEL` = `sandbox` (the canonical CSV, the
+ * default), `stripe`, `alipay`, `wechatpay`, or `all` to run each in turn; each ratio is against the
+ * parsing of that same statement (statement-formats.ts).
  * `RECON_BENCH_ROWS` changes the size (default 1,000,000).
  */
 import { spawnSync } from 'node:child_process';
@@ -20,16 +23,15 @@ import {
   classify,
   type Expectation,
   ExpectationIndex,
-  parseStatement,
   type ReconciliationCounts,
   type StatementRow,
-  statementCsvLines,
 } from '../../shared/domain/reconciliation/index.js';
+import { readStatement } from '../../shared/domain/reconciliation/native/index.js';
+import { BENCH_CHANNELS, BENCH_FORMATS, type BenchChannel } from './statement-formats.js';
 import { round } from './stats.js';
 
 export const SCOPE = { channel: 'sandbox', date: '2026-03-01' };
 const DAY_START = Date.parse(`${SCOPE.date}T00:00:00Z`);
-const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY'] as const;
 const RATIO_GOAL = 2;
 const PEAK_RSS_GOAL_MB = 512;
 
@@ -50,31 +52,37 @@ const injected = (kind: keyof typeof INJECTED, i: number) => i % INJECTED[kind].
 /** Rows the channel has and we never heard of, appended at the end: local_missing, repairable. */
 const UNKNOWN_ROWS = 7;
 
-/** The outcome of row `i`, as both sides would record it when nothing went wrong. */
-function outcome(i: number): Omit<StatementRow, 'fee' | 'occurredAt'> {
+/**
+ * The outcome of row `i` on `channel`, as both sides would record it when nothing went wrong (failed
+ * only where the channel's statement can say so, in the channel's currencies).
+ */
+function outcome(i: number, channel: BenchChannel): Omit<StatementRow, 'fee' | 'occurredAt'> {
+  const { currencies, canFail } = BENCH_FORMATS[channel];
   const refund = i % 10 === 9;
   const id = i.toString(32).padStart(26, '0');
+  const type = refund ? 'refund' : 'payment';
   return {
     channelReference: `sbx_${id}`,
     reference: `${refund ? 're' : 'pay'}_${id}`,
-    type: refund ? 'refund' : 'payment',
+    type,
     amount: 100 + ((i * 7919) % 99_900),
-    currency: CURRENCIES[i % 4] as string,
-    status: i % 13 === 0 ? 'failed' : 'succeeded',
+    currency: currencies[i % currencies.length] as string,
+    status: i % 13 === 0 && canFail(type) ? 'failed' : 'succeeded',
   };
 }
 
 /** What only the channel reports: its fee, and when (spread over the day: another day is refused). */
 const channelPart = (i: number) => ({
   fee: i % 97,
-  occurredAt: new Date(DAY_START + Math.floor(((i % 1_048_576) * 86_400_000) / 1_048_576)).toISOString(),
+  // Whole seconds: native statements have no finer times.
+  occurredAt: new Date(DAY_START + Math.floor(((i % 1_048_576) * 86_400) / 1_048_576) * 1000).toISOString(),
 });
 
 /** The statement's rows: every outcome, as the channel reports it, with the injected discrepancies. */
-function* statementRows(n: number): Generator<StatementRow> {
+function* statementRows(n: number, channel: BenchChannel): Generator<StatementRow> {
   for (let i = 0; i < n; i += 1) {
     if (injected('dropped', i)) continue;
-    const row = { ...outcome(i), ...channelPart(i) };
+    const row = { ...outcome(i, channel), ...channelPart(i) };
     // Every 50th row the channel does not know our id: it is matched by its channel reference.
     const reported = {
       ...row,
@@ -86,14 +94,14 @@ function* statementRows(n: number): Generator<StatementRow> {
     if (injected('duplicated', i)) yield reported;
   }
   for (let j = 0; j < UNKNOWN_ROWS; j += 1)
-    yield { ...outcome(n + j), ...channelPart(n + j), reference: `pay_unknown_${j}` };
+    yield { ...outcome(n + j, channel), ...channelPart(n + j), reference: `pay_unknown_${j}` };
 }
 
 /** What we hold for the channel-day: no fee (we do not know fees per payment yet). */
-export function* expectations(n: number): Generator<Expectation> {
+export function* expectations(n: number, channel: BenchChannel = 'sandbox'): Generator<Expectation> {
   for (let i = 0; i < n; i += 1) {
     if (injected('unrecorded', i)) continue;
-    const { type, reference, channelReference, amount, currency, status } = outcome(i);
+    const { type, reference, channelReference, amount, currency, status } = outcome(i, channel);
     yield {
       type,
       reference: reference as string,
@@ -125,45 +133,59 @@ export function expectedCounts(n: number): ReconciliationCounts {
   };
 }
 
-/** Writes the generated statement of `n` rows to `file`, streaming. */
-export async function writeStatement(file: string, n: number): Promise<void> {
+/** Writes the generated statement of `n` rows to `file` in `channel`'s format, streaming. */
+export async function writeStatement(file: string, n: number, channel: BenchChannel = 'sandbox') {
+  const { lines, encode } = BENCH_FORMATS[channel];
   const out = createWriteStream(file);
   let buffer = '';
-  for (const line of statementCsvLines(statementRows(n))) {
+  for (const line of lines(statementRows(n, channel), SCOPE.date)) {
     buffer += line;
     if (buffer.length < 1 << 16) continue;
-    if (!out.write(buffer)) await once(out, 'drain');
+    if (!out.write(encode(buffer))) await once(out, 'drain');
     buffer = '';
   }
-  out.end(buffer);
+  out.end(encode(buffer));
   await once(out, 'finish');
 }
 
 const peakRssMb = () => round(process.resourceUsage().maxRSS / 1024, 1);
+/** CPU time (user + system) of this process since `from`: unlike wall time, other load barely moves it. */
+const cpuMsSince = (from: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(from);
+  return round((user + system) / 1000, 1);
+};
 
-/** In a child process: only parse the statement. */
-async function parseOnly(file: string) {
+/** In a child process: only parse the statement (converting it, for a native one). */
+async function parseOnly(file: string, channel: BenchChannel) {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let rows = 0;
-  for await (const _ of parseStatement(createReadStream(file), SCOPE)) rows += 1;
+  for await (const _ of readStatement(createReadStream(file), { ...SCOPE, channel })) rows += 1;
   const ms = performance.now() - started;
-  return { rows, ms: round(ms, 1), rowsPerSec: Math.round((rows / ms) * 1000), peakRssMb: peakRssMb() };
+  return {
+    rows,
+    ms: round(ms, 1),
+    cpuMs: cpuMsSince(cpu),
+    rowsPerSec: Math.round((rows / ms) * 1000),
+    peakRssMb: peakRssMb(),
+  };
 }
 
 /** In a child process: build the index, then parse and classify; check the counts. */
-async function reconcileOnly(file: string, n: number) {
+async function reconcileOnly(file: string, n: number, channel: BenchChannel) {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   // The index lives mostly in typed arrays, which heapUsed does not count.
   const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   gc();
   const before = used();
   let started = performance.now();
-  const index = await ExpectationIndex.from(expectations(n));
+  const index = await ExpectationIndex.from(expectations(n, channel));
   const indexMs = performance.now() - started;
   gc();
   const indexMb = round((used() - before) / 2 ** 20, 1);
   started = performance.now();
-  const run = classify(index, parseStatement(createReadStream(file), SCOPE));
+  const cpu = process.cpuUsage();
+  const run = classify(index, readStatement(createReadStream(file), { ...SCOPE, channel }));
   const kinds: Record<string, number> = {};
   for await (const d of run) kinds[d.kind] = (kinds[d.kind] ?? 0) + 1;
   const ms = performance.now() - started;
@@ -174,6 +196,7 @@ async function reconcileOnly(file: string, n: number) {
     indexMs: round(indexMs, 1),
     indexMb,
     ms: round(ms, 1),
+    cpuMs: cpuMsSince(cpu),
     peakRssMb: peakRssMb(),
     counts: run.counts,
     correct,
@@ -187,14 +210,16 @@ export const MEASURED_AS = {
   reconcile:
     'own Node process, after building the index of the expectations (timed apart): read and parse the same file with the same parser, look every row up in the index, compare it, and emit the discrepancies, including the final sweep for expectations no row matched',
   ratio: 'reconcile ms / parse ms, one run each',
+  cpuRatio:
+    'the same with CPU time (user + system) of each process over the same span: the figure to trust on a machine other work shares, whose wall times swing',
   peakRssMb: 'the larger maxRSS of the two processes (the reconcile one holds the index)',
 };
 
-function child<T>(mode: 'parse' | 'reconcile', file: string, n: number): T {
+function child<T>(mode: 'parse' | 'reconcile', file: string, n: number, channel: BenchChannel): T {
   const self = fileURLToPath(import.meta.url);
   const out = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--expose-gc', self, '--child', mode, file, String(n)],
+    ['--import', 'tsx', '--expose-gc', self, '--child', mode, file, String(n), channel],
     { cwd: resolve(self, '../../..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (out.status !== 0) throw new Error(`the ${mode} run failed (exit ${out.status})`);
@@ -205,18 +230,23 @@ function child<T>(mode: 'parse' | 'reconcile', file: string, n: number): T {
  * Generates the statement, then parses it in one child process and reconciles it in another; answers
  * the figures and whether they meet the goals (ratio ≤ 2, peak RSS ≤ 512 MB, counts exact).
  */
-export async function benchReconcile(n = Number(process.env.RECON_BENCH_ROWS ?? 1_000_000)) {
+export async function benchReconcile(
+  n = Number(process.env.RECON_BENCH_ROWS ?? 1_000_000),
+  channel: BenchChannel = 'sandbox',
+) {
   const dir = mkdtempSync(join(tmpdir(), 'recon-bench-'));
   const file = join(dir, 'statement.csv');
   try {
-    await writeStatement(file, n);
-    const parse = child<Awaited<ReturnType<typeof parseOnly>>>('parse', file, n);
-    const reconcile = child<Awaited<ReturnType<typeof reconcileOnly>>>('reconcile', file, n);
+    await writeStatement(file, n, channel);
+    const parse = child<Awaited<ReturnType<typeof parseOnly>>>('parse', file, n, channel);
+    const reconcile = child<Awaited<ReturnType<typeof reconcileOnly>>>('reconcile', file, n, channel);
     const ratio = round(reconcile.ms / parse.ms, 2);
     const ratioWithIndex = round((reconcile.ms + reconcile.indexMs) / parse.ms, 2);
+    const cpuRatio = round(reconcile.cpuMs / parse.cpuMs, 2);
     const peak = Math.max(parse.peakRssMb, reconcile.peakRssMb);
     return {
       node: process.version,
+      channel,
       rows: parse.rows,
       statementMb: round(statSync(file).size / 2 ** 20, 1),
       parse,
@@ -224,6 +254,7 @@ export async function benchReconcile(n = Number(process.env.RECON_BENCH_ROWS ?? 
       expectedCounts: expectedCounts(n),
       ratio,
       ratioWithIndex,
+      cpuRatio,
       peakRssMb: peak,
       goals: { ratio: RATIO_GOAL, peakRssMb: PEAK_RSS_GOAL_MB },
       measuredAs: MEASURED_AS,
@@ -234,21 +265,31 @@ export async function benchReconcile(n = Number(process.env.RECON_BENCH_ROWS ?? 
   }
 }
 
-const [, entry, flag, mode, file, n] = process.argv;
+const [, entry, flag, mode, file, n, childChannel] = process.argv;
 if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
   if (flag === '--child') {
+    const channel = childChannel as BenchChannel;
     const result =
-      mode === 'parse' ? await parseOnly(file as string) : await reconcileOnly(file as string, Number(n));
+      mode === 'parse'
+        ? await parseOnly(file as string, channel)
+        : await reconcileOnly(file as string, Number(n), channel);
     process.stdout.write(JSON.stringify(result));
   } else {
-    const result = await benchReconcile();
-    console.log(
-      `reconciliation of ${result.rows.toLocaleString('en')} rows: parse ${result.parse.ms} ms, ` +
-        `reconcile ${result.reconcile.ms} ms (ratio ${result.ratio}, goal ≤ ${RATIO_GOAL}; ` +
-        `${result.ratioWithIndex} with the index build), peak RSS ${result.peakRssMb} MB ` +
-        `(goal ≤ ${PEAK_RSS_GOAL_MB}), counts ${result.reconcile.correct ? 'exact' : 'WRONG'}`,
-    );
-    console.log(JSON.stringify(result, null, 2));
-    if (!result.met) process.exitCode = 1;
+    const wanted = process.env.RECON_BENCH_CHANNEL ?? 'sandbox';
+    const channels = wanted === 'all' ? BENCH_CHANNELS : [wanted as BenchChannel];
+    if (!channels.every((c) => BENCH_CHANNELS.includes(c))) throw new Error(`no bench format ${wanted}`);
+    for (const channel of channels) report(await benchReconcile(undefined, channel));
   }
+}
+
+function report(result: Awaited<ReturnType<typeof benchReconcile>>) {
+  console.log(
+    `reconciliation of ${result.rows.toLocaleString('en')} rows (${result.channel}, ${result.statementMb} MB): ` +
+      `parse ${result.parse.ms} ms, reconcile ${result.reconcile.ms} ms (ratio ${result.ratio}, goal ≤ ${RATIO_GOAL}; ` +
+      `${result.ratioWithIndex} with the index build; CPU time ${result.parse.cpuMs} / ${result.reconcile.cpuMs} ms, ` +
+      `ratio ${result.cpuRatio}), peak RSS ${result.peakRssMb} MB ` +
+      `(goal ≤ ${PEAK_RSS_GOAL_MB}), counts ${result.reconcile.correct ? 'exact' : 'WRONG'}`,
+  );
+  console.log(JSON.stringify(result, null, 2));
+  if (!result.met) process.exitCode = 1;
 }
