@@ -16,6 +16,7 @@
  * 4. The run's counts and repairs; `DiscrepancyFound` events follow from the stream (new items only).
  */
 import { createHash } from 'node:crypto';
+import { base32, SLOT_LENGTH } from '../domain/base32.js';
 import { classify } from '../domain/reconciliation/classify.js';
 import type { Discrepancy } from '../domain/reconciliation/discrepancy.js';
 import { ReconciliationError } from '../domain/reconciliation/errors.js';
@@ -28,7 +29,6 @@ import type {
   KnownDiscrepancy,
   RunItem,
 } from '../store/dynamodb/reconciliation.js';
-import { base32, SLOT_LENGTH } from '../store/idempotency.js';
 import { slotOfId } from '../store/items.js';
 import { keys } from '../store/keys.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
