@@ -9,8 +9,10 @@
  *
  * And the client settlement uses: `payoutClient(url)`.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CodedError } from '../../domain/errors.js';
 import { MAX_BODY_BYTES, readJson, json as send, tooLarge } from './http.js';
 
 export interface Payout {
@@ -85,6 +87,9 @@ export function payoutClient(url: string, fetchImpl: typeof fetch = (i, init) =>
   };
 }
 
-export class PayoutFailedError extends Error {
+export class PayoutFailedError extends CodedError<'payout_failed'> {
   override readonly name = 'PayoutFailedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('payout_failed', message, options);
+  }
 }
