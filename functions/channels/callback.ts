@@ -21,9 +21,13 @@ import { parseJson } from '../../shared/http/json-body.js';
 import { logger } from '../../shared/http/logger.js';
 import { json } from '../../shared/http/responses.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import type { ChannelOutcomeStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(callbackEnvSchema);
-const outcomes = new DynamoChannelOutcomeStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const outcomes: ChannelOutcomeStore = new DynamoChannelOutcomeStore({
+  client: dynamoDbClient(),
+  tableName: env.TABLE_NAME,
+});
 const adapters: Record<string, ChannelAdapter> = {
   sandbox: createSandboxAdapter({ secrets: env.SANDBOX_WEBHOOK_SECRETS }),
 };
