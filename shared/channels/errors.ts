@@ -41,3 +41,11 @@ export class StatementFetchError extends ChannelError {
     super('statement_unavailable', `${channel} statement of ${date}: ${detail}`, retryable, options);
   }
 }
+
+/** The bank refused or failed a payout: the payout state retries, then its Catch records the failure. */
+export class PayoutFailedError extends CodedError<'payout_failed'> {
+  override readonly name = 'PayoutFailedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('payout_failed', message, options);
+  }
+}

@@ -5,28 +5,12 @@
  * (it only completes a refund a crash may have left owed); the other decision, or a payment that was
  * never held, is refused.
  */
-import { CodedError } from '../domain/errors.js';
 import { planReview, type ReviewDecision } from '../domain/risk/review.js';
 import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../store/errors.js';
 import type { StoredAnswer } from '../store/items.js';
 import { followUp } from './assess-payment.js';
-
-/** The payment is not held (never was, or ops already took the other decision). */
-export class PaymentNotInReviewError extends CodedError<'payment_not_in_review'> {
-  override readonly name = 'PaymentNotInReviewError';
-  constructor(
-    readonly paymentId: string,
-    readonly reviewStatus: string | undefined,
-  ) {
-    super(
-      'payment_not_in_review',
-      reviewStatus
-        ? `Payment ${paymentId} is not in review: it was already ${reviewStatus}.`
-        : `Payment ${paymentId} is not held in risk review.`,
-    );
-  }
-}
+import { PaymentNotInReviewError } from './errors.js';
 
 export interface ReviewResult {
   readonly item: RiskPaymentItem;

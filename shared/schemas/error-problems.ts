@@ -6,7 +6,8 @@
  * and its cause goes to the log only. `HttpProblemError`s carry a problem slug as their code and need
  * no row. Only types are imported: the table costs the API bundles none of the modules it names.
  */
-import type { ChannelErrorCode } from '../channels/errors.js';
+import type { ExecutionAlreadyExistsError } from '../aws/sfn.js';
+import type { ChannelErrorCode, PayoutFailedError } from '../channels/errors.js';
 import type { ConfigError } from '../config/errors.js';
 import type {
   DeadLetterQueueNotFoundError,
@@ -22,6 +23,8 @@ import type {
 } from '../domain/reconciliation/errors.js';
 import type { SettlementErrorCode } from '../domain/settlement/errors.js';
 import type { EventErrorCode } from '../events/errors.js';
+import type { StatementUnavailableError } from '../reconciliation/run.js';
+import type { PaymentNotInReviewError } from '../risk/errors.js';
 import type { StoreErrorCode } from '../store/errors.js';
 import type { WebhookDeliveryFailedError } from '../webhooks/errors.js';
 import type { ProblemCode, ProblemFieldError } from './problem-catalogue.js';
@@ -39,10 +42,10 @@ export type ErrorCode =
   | RedriveInProgressError['code']
   | RedriveNotSupportedError['code']
   | WebhookDeliveryFailedError['code']
-  | 'payment_not_in_review'
-  | 'execution_already_exists'
-  | 'no_statement'
-  | 'payout_failed';
+  | PaymentNotInReviewError['code']
+  | ExecutionAlreadyExistsError['code']
+  | StatementUnavailableError['code']
+  | PayoutFailedError['code'];
 
 /** The problem an error answers: its type, and its detail and field errors when not the message alone. */
 export interface ProblemRule {

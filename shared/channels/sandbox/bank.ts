@@ -12,7 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CodedError } from '../../domain/errors.js';
+import { PayoutFailedError } from '../errors.js';
 import { MAX_BODY_BYTES, readJson, json as send, tooLarge } from './http.js';
 
 export interface Payout {
@@ -85,11 +85,4 @@ export function payoutClient(url: string, fetchImpl: typeof fetch = (i, init) =>
       throw new PayoutFailedError(`the bank answered ${response.status} to payout ${payout.id}`);
     return (await response.json()) as { reference: string };
   };
-}
-
-export class PayoutFailedError extends CodedError<'payout_failed'> {
-  override readonly name = 'PayoutFailedError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('payout_failed', message, options);
-  }
 }

@@ -15,7 +15,7 @@ import { StatementFormatError } from '../../../shared/domain/reconciliation/erro
 import { SettlementError } from '../../../shared/domain/settlement/errors.js';
 import { InvalidEventError } from '../../../shared/events/errors.js';
 import { toProblemResponse } from '../../../shared/http/problem-errors.js';
-import { PaymentNotInReviewError } from '../../../shared/risk/review-payment.js';
+import { PaymentNotInReviewError } from '../../../shared/risk/errors.js';
 import { ERROR_PROBLEMS, type ErrorCode } from '../../../shared/schemas/error-problems.js';
 import { PROBLEM_TYPE_BASE, PROBLEMS, type ProblemCode } from '../../../shared/schemas/problem-catalogue.js';
 import { MerchantNotFoundError } from '../../../shared/store/dynamodb/risk-profiles.js';
