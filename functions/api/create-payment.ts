@@ -14,10 +14,11 @@ import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dynamodb/risk-profile-reads.js';
 import { DynamoRiskSummaryStore, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
+import type { PaymentStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(createPaymentEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
-const payments = new DynamoPaymentStore(table);
+const payments: PaymentStore = new DynamoPaymentStore(table);
 const summaries = new DynamoRiskSummaryStore(table);
 // Cached per container for RISK_PROFILE_TTL_MS (default 1 s): a warm create stays one write round trip.
 const riskProfile = cachingRiskProfiles(
@@ -57,7 +58,7 @@ async function countRefusal(
   merchantId: string,
   now: Date,
   body: { amount: number; currency: string },
-  answer: Awaited<ReturnType<DynamoPaymentStore['create']>>,
+  answer: Awaited<ReturnType<PaymentStore['create']>>,
 ): Promise<void> {
   const problem = answer.body as { type?: string; reasons?: string[] };
   if (answer.replayed || answer.status !== 422 || !problem.type?.endsWith('/risk-rejected')) return;

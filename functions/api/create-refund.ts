@@ -6,9 +6,10 @@ import { storedAnswer } from '../../shared/http/responses.js';
 import { createRefundBody } from '../../shared/schemas/refund.js';
 import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
+import type { RefundStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(tableEnvSchema);
-const refunds = new DynamoRefundStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const refunds: RefundStore = new DynamoRefundStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
 export const handler = apiHandler(
   { role: 'merchant', idempotencyKey: true, body: createRefundBody },

@@ -4,9 +4,13 @@ import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { json } from '../../shared/http/responses.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+import type { PaymentStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(tableEnvSchema);
-const payments = new DynamoPaymentStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const payments: PaymentStore = new DynamoPaymentStore({
+  client: dynamoDbClient(),
+  tableName: env.TABLE_NAME,
+});
 
 export const handler = apiHandler({ role: 'merchant' }, async ({ auth, event }) => {
   const payment = await payments.get(auth.merchantId, event.pathParameters?.id ?? '');

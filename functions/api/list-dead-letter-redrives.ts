@@ -3,13 +3,12 @@
  * 10), newest first: `{ data: [{ taskHandle, status, messagesMoved, messagesToMove, failureReason, … }] }`.
  * `taskHandle` is only known while a task runs.
  */
-import { asProblems } from '../../shared/dead-letters/problems.js';
 import { deadLetterQueues } from '../../shared/dead-letters/runtime.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { json } from '../../shared/http/responses.js';
 
 const queues = deadLetterQueues();
 
-export const handler = apiHandler({ role: 'ops' }, ({ event }) =>
-  asProblems(async () => json(200, { data: await queues.redrives(event.pathParameters?.name ?? '') })),
+export const handler = apiHandler({ role: 'ops' }, async ({ event }) =>
+  json(200, { data: await queues.redrives(event.pathParameters?.name ?? '') }),
 );

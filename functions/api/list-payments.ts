@@ -5,9 +5,13 @@ import { apiHandler } from '../../shared/http/api-handler.js';
 import { json } from '../../shared/http/responses.js';
 import { listPaymentsQuery } from '../../shared/schemas/payment.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+import type { PaymentStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(tableEnvSchema);
-const payments = new DynamoPaymentStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const payments: PaymentStore = new DynamoPaymentStore({
+  client: dynamoDbClient(),
+  tableName: env.TABLE_NAME,
+});
 
 export const handler = apiHandler({ role: 'merchant', query: listPaymentsQuery }, async ({ auth, query }) => {
   const page = await payments.list({ merchantId: auth.merchantId, ...query });

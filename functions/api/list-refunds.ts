@@ -4,9 +4,10 @@ import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { json } from '../../shared/http/responses.js';
 import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
+import type { RefundStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(tableEnvSchema);
-const refunds = new DynamoRefundStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const refunds: RefundStore = new DynamoRefundStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
 export const handler = apiHandler({ role: 'merchant' }, async ({ auth, event }) => {
   const data = await refunds.list(auth.merchantId, event.pathParameters?.id ?? '');

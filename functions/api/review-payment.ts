@@ -8,9 +8,8 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
-import { HttpProblemError } from '../../shared/http/errors.js';
 import { json } from '../../shared/http/responses.js';
-import { PaymentNotInReviewError, reviewPayment } from '../../shared/risk/review-payment.js';
+import { reviewPayment } from '../../shared/risk/review-payment.js';
 import { reviewPaymentBody } from '../../shared/schemas/risk-routes.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 import { paymentFromItem } from '../../shared/store/items.js';
@@ -19,14 +18,7 @@ const env = loadEnv(tableEnvSchema);
 const payments = new DynamoPaymentRiskStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
 export const handler = apiHandler({ role: 'ops', body: reviewPaymentBody }, async ({ body, event }) => {
-  try {
-    const result = await reviewPayment(payments, event.pathParameters?.id ?? '', body.decision);
-    const payload = { ...paymentFromItem(result.item), reviewStatus: result.item.reviewStatus };
-    return json(200, payload, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
-  } catch (error) {
-    if (error instanceof PaymentNotInReviewError) {
-      throw new HttpProblemError('payment-not-in-review', error.message, [], { cause: error });
-    }
-    throw error;
-  }
+  const result = await reviewPayment(payments, event.pathParameters?.id ?? '', body.decision);
+  const payload = { ...paymentFromItem(result.item), reviewStatus: result.item.reviewStatus };
+  return json(200, payload, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
 });

@@ -11,10 +11,9 @@
  */
 import { putObject } from '../../shared/aws/s3-objects.js';
 import { loadEnv, statementsEnvSchema } from '../../shared/config/env.js';
-import { StatementFormatError } from '../../shared/domain/reconciliation/errors.js';
 import { header, rawBody } from '../../shared/http/api-event.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
-import { HttpProblemError, ValidationError } from '../../shared/http/errors.js';
+import { HttpProblemError } from '../../shared/http/errors.js';
 import { json } from '../../shared/http/responses.js';
 import {
   countStatementRows,
@@ -43,15 +42,8 @@ export const handler = apiHandler({ role: 'ops', query: uploadStatementQuery }, 
     );
   }
   const body = rawBody(event);
-  let rows = 0;
-  try {
-    rows = await countStatementRows(body, query);
-  } catch (error) {
-    if (!(error instanceof StatementFormatError)) throw error;
-    throw new ValidationError(`The statement is not valid: ${error.message}`, [
-      { path: `line ${error.line}${error.column ? `, ${error.column}` : ''}`, message: error.detail },
-    ]);
-  }
+  // A malformed row throws StatementFormatError: a 400 naming the line (shared/schemas/error-problems.ts).
+  const rows = await countStatementRows(body, query);
   await putObject(env.STATEMENTS_BUCKET, statementKey(query.channel, query.date), body, received ?? type);
   return json(200, {
     object: 'reconciliation_statement',

@@ -13,17 +13,21 @@ import { rawBody } from '../../shared/http/api-event.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import {
   HttpProblemError,
-  MalformedJsonError,
   NotFoundError,
   UnauthorizedError,
   ValidationError,
 } from '../../shared/http/errors.js';
+import { parseJson } from '../../shared/http/json-body.js';
 import { logger } from '../../shared/http/logger.js';
 import { json } from '../../shared/http/responses.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import type { ChannelOutcomeStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(callbackEnvSchema);
-const outcomes = new DynamoChannelOutcomeStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const outcomes: ChannelOutcomeStore = new DynamoChannelOutcomeStore({
+  client: dynamoDbClient(),
+  tableName: env.TABLE_NAME,
+});
 const adapters: Record<string, ChannelAdapter> = {
   sandbox: createSandboxAdapter({ secrets: env.SANDBOX_WEBHOOK_SECRETS }),
 };
@@ -39,13 +43,7 @@ export const handler = apiHandler({}, async ({ event }) => {
     logger.warn('webhook signature refused', { channel, reason: verdict.reason });
     throw new UnauthorizedError(`Signature ${verdict.reason}.`, 'invalid-signature');
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw new MalformedJsonError(error);
-  }
-  const parsed = adapter.parseWebhook(body);
+  const parsed = adapter.parseWebhook(parseJson(raw.toString('utf8')));
   if (!parsed.ok) throw new ValidationError('The webhook body is not valid.', parsed.issues);
 
   const { subject, outcome, ...report } = parsed.event;

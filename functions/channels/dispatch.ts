@@ -2,19 +2,21 @@
  * Stream consumer (filtered: INSERT of a payment or a refund): submits each new payment or refund to
  * its channel. The channel deduplicates by our reference, so a retried batch is harmless.
  *
- * Partial batch failures are hand-rolled (Powertools batch is not a dependency: ~15 lines do not
- * justify one). For a stream, Lambda resumes from the lowest reported sequence number, so reporting
- * every failed record is correct and the records before it are not sent twice.
+ * On the one batch wrapper (shared/events/batch.ts). Records are independent, so they are submitted
+ * together; the batch reports its first failed record and every later one, from which Lambda resumes
+ * the shard (the later ones may be submitted again: the channel deduplicates them). A channel that
+ * refuses a submission for good would refuse every retry: it is logged and dropped rather than block
+ * the shard; reconciliation finds the payment that never settled.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { ChannelError } from '../../shared/channels/errors.js';
 import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
 import type { ChannelAdapter } from '../../shared/channels/types.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
-import { injectLambdaContext, logger } from '../../shared/http/logger.js';
+import { streamConsumer } from '../../shared/events/batch.js';
+import { logger } from '../../shared/http/logger.js';
 import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
 
 const env = loadEnv(dispatchEnvSchema);
@@ -22,11 +24,15 @@ const adapters: Record<string, ChannelAdapter> = {
   sandbox: createSandboxAdapter({ pspUrl: env.SANDBOX_PSP_URL }),
 };
 
-async function dispatch(record: DynamoDBRecord): Promise<void> {
+/** The payment or refund a record inserted; anything else is not for the channels. */
+function insertedItem(record: DynamoDBRecord): PaymentItem | RefundItem | undefined {
   const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || !image) return;
+  if (record.eventName !== 'INSERT' || !image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>) as PaymentItem | RefundItem;
-  if (item.entity !== 'payment' && item.entity !== 'refund') return;
+  return item.entity === 'payment' || item.entity === 'refund' ? item : undefined;
+}
+
+async function submit(item: PaymentItem | RefundItem): Promise<void> {
   const adapter = adapters[item.channel];
   if (!adapter) {
     logger.error('no adapter for channel', { channel: item.channel, reference: item.id });
@@ -52,26 +58,13 @@ async function dispatch(record: DynamoDBRecord): Promise<void> {
   logger.info('submitted to channel', { entity: item.entity, reference: item.id, channelReference });
 }
 
-/** Submits a batch; exported for tests that drive it without middy. */
-export async function processBatch(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const results = await Promise.allSettled(event.Records.map(dispatch));
-  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  results.forEach((result, i) => {
-    if (result.status === 'fulfilled') return;
-    const error = result.reason;
-    const sequenceNumber = event.Records[i]?.dynamodb?.SequenceNumber;
-    // A channel that refuses the request for good would refuse every retry: log it and move on
-    // rather than block the shard. Reconciliation finds the payment that never settled.
-    if (error instanceof ChannelError && !error.retryable) {
-      logger.error('channel refused submission', { error, sequenceNumber });
-      return;
-    }
-    logger.warn('submission failed, will retry', { error: error as Error, sequenceNumber });
-    if (sequenceNumber) batchItemFailures.push({ itemIdentifier: sequenceNumber });
-  });
-  return { batchItemFailures };
-}
+/** Submits a batch; exported for tests. */
+export const processBatch = streamConsumer({
+  name: 'dispatch',
+  parallel: true,
+  parse: insertedItem,
+  handle: submit,
+  failure: (error) => (error instanceof ChannelError && !error.retryable ? 'skip' : 'retry'),
+});
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .handler(processBatch);
+export const handler = processBatch;

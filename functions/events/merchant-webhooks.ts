@@ -1,24 +1,23 @@
 /**
  * Merchant webhooks consumer (SQS, fed by the rule for every payment and refund event): signs and POSTs
  * each event to its merchant's subscribed endpoints, records every attempt, and defers a failed
- * event's next try with exponential backoff (shared/webhooks/consumer.ts). Records are independent
- * and handled in parallel; the partial batch response reports only the events that must be tried again.
- *
- * The partial batch response is these few lines rather than Powertools' `BatchProcessor(EventType.SQS)`,
- * which does the same (parallel, independent records): its ~6 KB keep this bundle, the only one with both
- * the DynamoDB and the SQS client, inside the 300 KB budget with room to spare.
+ * event's next try with exponential backoff (shared/webhooks/consumer.ts). On the one batch wrapper
+ * (shared/events/batch.ts): records are independent and handled in parallel; the partial batch response
+ * reports only the events that must be tried again. An event of a type merchants are not sent is
+ * skipped; a body that is not one of our events fails, to end in the DLQ for ops.
  */
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { sqsClient } from '../../shared/aws/sqs.js';
 import { loadEnv } from '../../shared/config/env.js';
-import { injectLambdaContext, logger } from '../../shared/http/logger.js';
+import { sqsConsumer } from '../../shared/events/batch.js';
+import { logger } from '../../shared/http/logger.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/store/dynamodb/webhook-deliveries.js';
 import { DynamoWebhookEndpointStore } from '../../shared/store/dynamodb/webhook-endpoints.js';
 import { deliverRecord, type WebhookConsumerDeps } from '../../shared/webhooks/consumer.js';
 import { webhooksConsumerEnvSchema } from '../../shared/webhooks/env.js';
 import { WebhookDeliveryFailedError } from '../../shared/webhooks/errors.js';
+import { parseWebhookSource, type WebhookSourceEvent } from '../../shared/webhooks/parse.js';
 import { urlPolicyFromEnv } from '../../shared/webhooks/url-policy.js';
 
 const env = loadEnv(webhooksConsumerEnvSchema);
@@ -34,9 +33,9 @@ const deps: WebhookConsumerDeps = {
   log: (message, data) => logger.warn(message, data),
 };
 
-async function recordHandler(record: SQSRecord): Promise<void> {
+async function deliver(event: WebhookSourceEvent, record: SQSRecord): Promise<void> {
   try {
-    const outcome = await deliverRecord(record, deps);
+    const outcome = await deliverRecord(record, deps, event);
     logger.info('webhook event handled', { messageId: record.messageId, ...outcome });
   } catch (error) {
     if (error instanceof WebhookDeliveryFailedError) {
@@ -46,8 +45,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
         failedEndpointIds: error.failedEndpointIds,
         retryInSeconds: error.retryInSeconds,
       });
-    } else {
-      logger.error('webhook event not handled', { messageId: record.messageId, error: error as Error });
     }
     throw error;
   }
@@ -57,15 +54,10 @@ async function recordHandler(record: SQSRecord): Promise<void> {
  * Every record is handled, whatever the others do. A batch where every event failed is an expected
  * state (a merchant's endpoint is down), not an invocation error: all its records are reported instead.
  */
-export async function processBatch(event: SQSEvent): Promise<SQSBatchResponse> {
-  const results = await Promise.allSettled(event.Records.map(recordHandler));
-  return {
-    batchItemFailures: event.Records.filter((_, i) => results[i]?.status === 'rejected').map((r) => ({
-      itemIdentifier: r.messageId,
-    })),
-  };
-}
+export const processBatch = sqsConsumer({
+  name: 'merchant-webhooks',
+  parse: (record) => parseWebhookSource(record.body),
+  handle: deliver,
+});
 
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .handler(processBatch);
+export const handler = processBatch;

@@ -14,7 +14,9 @@ import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
 import { sandboxStatement } from '../../shared/channels/sandbox/statement-fetch.js';
 import { loadEnv, reconcileRunEnvSchema } from '../../shared/config/env.js';
-import { processSqsBatch } from '../../shared/events/sqs-batch.js';
+import { sqsConsumer } from '../../shared/events/batch.js';
+import { envelopeOf } from '../../shared/events/envelope.js';
+import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
@@ -26,23 +28,22 @@ import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconcili
 const MAX_RECEIVES = Number(process.env.RUNS_MAX_RECEIVE_COUNT ?? 3);
 
 /**
- * What this consumer needs of a message: a run to execute, or the schedule's tick. Checked by hand: zod
- * would be the largest part of a bundle that has no room to spare under 300 KB.
+ * What this consumer needs of a message: a run to execute, or the schedule's tick. The detail is checked
+ * by hand: it is one field, and a schema would only add to a bundle with little room under 300 KB.
  */
 type RunMessage = { kind: 'run'; runId: string } | { kind: 'schedule'; time: string };
 
-function parseRunMessage(body: string): RunMessage {
-  const m = JSON.parse(body) as {
-    'detail-type'?: unknown;
-    time?: unknown;
-    detail?: { data?: { run?: { id?: unknown } } };
-  } | null;
-  const runId = m?.detail?.data?.run?.id;
-  if (m?.['detail-type'] === 'ReconciliationRunStarted' && typeof runId === 'string')
+/** Reads one SQS message. @throws InvalidEventError for anything but a run or the schedule's tick. */
+export function parseRunMessage(body: string): RunMessage {
+  const envelope = envelopeOf(body);
+  const runId = (envelope.detail as { data?: { run?: { id?: unknown } } } | null)?.data?.run?.id;
+  if (envelope.detailType === 'ReconciliationRunStarted' && typeof runId === 'string')
     return { kind: 'run', runId };
-  if (m?.['detail-type'] === 'Scheduled Event' && typeof m.time === 'string')
-    return { kind: 'schedule', time: m.time };
-  throw new Error('not a reconciliation message (a ReconciliationRunStarted event or the schedule)');
+  if (envelope.detailType === 'Scheduled Event' && envelope.time !== undefined)
+    return { kind: 'schedule', time: envelope.time };
+  throw new InvalidEventError(
+    'not a reconciliation message (a ReconciliationRunStarted event or the schedule)',
+  );
 }
 
 let deps: ReconciliationDeps | undefined;
@@ -69,9 +70,12 @@ function defaultDeps(): ReconciliationDeps {
   return deps;
 }
 
-/** Handles one message. @throws on an invalid message or a transient failure (retried). */
-export async function handleRunMessage(with_: ReconciliationDeps, record: SQSRecord): Promise<void> {
-  const message = parseRunMessage(record.body);
+/** Handles one message. @throws on a transient failure (retried). */
+export async function handleRunMessage(
+  with_: ReconciliationDeps,
+  message: RunMessage,
+  record: SQSRecord,
+): Promise<void> {
   if (message.kind === 'schedule') {
     const day = new Date(Date.parse(message.time) - 86_400_000).toISOString().slice(0, 10);
     for (const channel of CHANNELS) {
@@ -115,20 +119,18 @@ export async function handleRunMessage(with_: ReconciliationDeps, record: SQSRec
   }
 }
 
+/** Processes a batch; exported for tests that pass their own dependencies. */
 export function processBatch(
   event: SQSEvent,
-  _context?: Context,
+  context?: Context,
   with_: ReconciliationDeps = defaultDeps(),
 ): Promise<SQSBatchResponse> {
-  return processSqsBatch(
-    event,
-    (record: SQSRecord) => handleRunMessage(with_, record),
-    (record, error) =>
-      logger.error('reconciliation run failed', { messageId: record.messageId, error: error as Error }),
-  );
+  return sqsConsumer({
+    name: 'reconcile-run',
+    parse: (record) => parseRunMessage(record.body),
+    handle: (message, record) => handleRunMessage(with_, message, record),
+  })(event, context);
 }
 
-export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  return processBatch(event, context);
-};
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processBatch(event, context);

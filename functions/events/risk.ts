@@ -6,15 +6,17 @@
  * needed: a payment rejected while processing is canceled in the same write as its decision, so it
  * cannot succeed later, and one that succeeded first is refunded when it is assessed.
  *
- * The messages that failed are reported (shared/events/sqs-batch.ts); SQS redelivers only those and,
+ * The messages that failed are reported (shared/events/batch.ts); SQS redelivers only those and,
  * after `maxReceiveCount` receives, moves them to the DLQ. A message that is not a valid event fails too, so
  * it ends in the DLQ for ops rather than being dropped.
  */
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
-import { processSqsBatch } from '../../shared/events/sqs-batch.js';
+import { sqsConsumer } from '../../shared/events/batch.js';
+import { detailOf, envelopeOf } from '../../shared/events/envelope.js';
+import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
@@ -24,17 +26,26 @@ import { DynamoRiskSummaryStore } from '../../shared/store/dynamodb/risk-summari
 import type { TableContext } from '../../shared/store/dynamodb/table.js';
 
 /**
- * What this consumer needs of an event (a subset of shared/schemas/events.ts; unknown fields ignored):
- * the payment is read from the table, so the decision is taken on its current state, not the event's.
+ * What this consumer needs of a PaymentCreated detail (a subset of shared/schemas/events.ts; unknown
+ * fields ignored): the payment is read from the table, so the decision is taken on its current state,
+ * not the event's.
  */
-const riskEventSchema = z.object({
-  'detail-type': z.literal('PaymentCreated'),
-  detail: z.object({
-    eventId: z.string().check(z.minLength(1)),
-    merchantId: z.string(),
-    data: z.object({ payment: z.object({ id: z.string().check(z.startsWith('pay_')) }) }),
-  }),
+const riskDetailSchema = z.object({
+  eventId: z.string().check(z.minLength(1)),
+  merchantId: z.string(),
+  data: z.object({ payment: z.object({ id: z.string().check(z.startsWith('pay_')) }) }),
 });
+
+type RiskDetail = z.infer<typeof riskDetailSchema>;
+
+/** Reads one SQS message. @throws InvalidEventError when it is not a PaymentCreated event of ours. */
+export function parseRiskMessage(body: string): RiskDetail {
+  const envelope = envelopeOf(body);
+  if (envelope.detailType !== 'PaymentCreated') {
+    throw new InvalidEventError(`not a risk event: ${envelope.detailType}`);
+  }
+  return detailOf(envelope, riskDetailSchema);
+}
 
 /** Builds the consumer's dependencies on one table (tests pass DynamoDB Local's). */
 export function riskControlDeps(table: TableContext): RiskControlDeps {
@@ -48,9 +59,10 @@ export function riskControlDeps(table: TableContext): RiskControlDeps {
 
 /** Handles one SQS message. @throws on an invalid event or a failed step (the message is retried). */
 export async function handleRiskMessage(deps: RiskControlDeps, body: string): Promise<void> {
-  const parsed = z.safeParse(riskEventSchema, JSON.parse(body));
-  if (!parsed.success) throw new Error(`not a risk event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  const { detail } = parsed.data;
+  return assess(deps, parseRiskMessage(body));
+}
+
+async function assess(deps: RiskControlDeps, detail: RiskDetail): Promise<void> {
   const paymentId = detail.data.payment.id;
   const outcome = await assessPayment(deps, { eventId: detail.eventId, paymentId });
   logger.info('risk assessment', {
@@ -74,22 +86,18 @@ function defaultDeps(): RiskControlDeps {
   return deps;
 }
 
-/** Processes a batch; exported for tests that drive it without middy. */
+/** Processes a batch; exported for tests that pass their own dependencies. */
 export function processBatch(
   event: SQSEvent,
-  _context?: Context,
+  context?: Context,
   with_: RiskControlDeps = defaultDeps(),
 ): Promise<SQSBatchResponse> {
-  return processSqsBatch(
-    event,
-    (record: SQSRecord) => handleRiskMessage(with_, record.body),
-    (record, error) =>
-      logger.error('risk message failed', { messageId: record.messageId, error: error as Error }),
-  );
+  return sqsConsumer({
+    name: 'risk',
+    parse: (record) => parseRiskMessage(record.body),
+    handle: (detail) => assess(with_, detail),
+  })(event, context);
 }
 
-/** No middy here: the logger's context is all it would add, and the bundle has no room to spare. */
-export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  return processBatch(event, context);
-};
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processBatch(event, context);

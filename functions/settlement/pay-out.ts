@@ -7,6 +7,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { payoutClient } from '../../shared/channels/sandbox/bank.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { taskHandler } from '../../shared/events/task.js';
 import { payOut, type SettlementRef, settlementCompletedDetail } from '../../shared/settlement/settle.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
@@ -14,7 +15,7 @@ const env = loadEnv(dispatchEnvSchema);
 const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 const bank = payoutClient(env.SANDBOX_PSP_URL);
 
-export async function handler(input: SettlementRef) {
+export const handler = taskHandler('pay-out', async (input: SettlementRef) => {
   const settlement = await payOut({ store, bank }, input, new Date());
   return { settlement: input, event: settlementCompletedDetail(settlement) };
-}
+});

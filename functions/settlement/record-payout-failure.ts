@@ -6,6 +6,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { taskHandler } from '../../shared/events/task.js';
 import type { SettlementRef } from '../../shared/settlement/settle.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
@@ -13,24 +14,27 @@ const env = loadEnv(tableEnvSchema);
 const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 const metrics = new Metrics({ namespace: 'Payments', serviceName: 'settlement' });
 
-export async function handler(input: SettlementRef & { error?: { Error?: string; Cause?: string } }) {
-  const settlement = await store.settlementAt(input.merchantId, input.periodEnd, input.currency);
-  if (settlement) {
-    await store.recordPayoutFailure(
-      settlement,
-      `${input.error?.Error ?? 'Error'}: ${input.error?.Cause ?? ''}`.slice(0, 1000),
-      new Date(),
-    );
-  }
-  metrics.addMetric('PayoutFailed', MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-  return {
-    settlement: {
-      id: input.id,
-      merchantId: input.merchantId,
-      currency: input.currency,
-      netAmount: input.netAmount,
-    },
-    failed: true,
-  };
-}
+export const handler = taskHandler(
+  'record-payout-failure',
+  async (input: SettlementRef & { error?: { Error?: string; Cause?: string } }) => {
+    const settlement = await store.settlementAt(input.merchantId, input.periodEnd, input.currency);
+    if (settlement) {
+      await store.recordPayoutFailure(
+        settlement,
+        `${input.error?.Error ?? 'Error'}: ${input.error?.Cause ?? ''}`.slice(0, 1000),
+        new Date(),
+      );
+    }
+    metrics.addMetric('PayoutFailed', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    return {
+      settlement: {
+        id: input.id,
+        merchantId: input.merchantId,
+        currency: input.currency,
+        netAmount: input.netAmount,
+      },
+      failed: true,
+    };
+  },
+);

@@ -1,13 +1,17 @@
 /** State machine task (Map over merchants): settle one merchant's windows for the run's date. */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { taskHandler } from '../../shared/events/task.js';
 import { settleMerchant } from '../../shared/settlement/settle.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(tableEnvSchema);
 const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export async function handler(input: { runId: string; date: string; merchantId: string }) {
-  const settlements = await settleMerchant({ store }, { ...input, now: new Date() });
-  return { settlements };
-}
+export const handler = taskHandler(
+  'settle-merchant',
+  async (input: { runId: string; date: string; merchantId: string }) => {
+    const settlements = await settleMerchant({ store }, { ...input, now: new Date() });
+    return { settlements };
+  },
+);

@@ -4,6 +4,7 @@
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { taskHandler } from '../../shared/events/task.js';
 import { DynamoSettlementRunStore, DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(tableEnvSchema);
@@ -19,7 +20,7 @@ export interface StartRunInput {
   readonly time?: string;
 }
 
-export async function handler(input: StartRunInput) {
+export const handler = taskHandler('start-run', async (input: StartRunInput) => {
   let { runId, date } = input;
   if (!runId) {
     date = new Date(Date.parse(input.time ?? new Date().toISOString()) - 86_400_000)
@@ -36,4 +37,4 @@ export async function handler(input: StartRunInput) {
   }
   const merchants = await store.merchants();
   return { runId, date, merchants: merchants.map((merchantId) => ({ merchantId })) };
-}
+});

@@ -12,9 +12,11 @@
  * its S3; otherwise requests go to the bucket's virtual-hosted regional endpoint. Credentials come from the
  * environment, as Lambda provides them.
  */
+
 import { createHash } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { CodedError } from '../domain/errors.js';
 import { defaultProvider } from './env-credentials.js';
 
 /** As for the SDK clients (see dynamodb.ts): enough for a 503 SlowDown or a dropped connection. */
@@ -54,11 +56,11 @@ export interface S3ObjectHead {
 }
 
 /** An S3 error response, with the S3 error code (`NoSuchBucket`, `AccessDenied`, `SlowDown`, …). */
-export class S3ObjectError extends Error {
+export class S3ObjectError extends CodedError {
   override readonly name = 'S3ObjectError';
   constructor(
     /** S3's `<Code>`; for a body-less answer (HEAD) `Http<status>`; `NetworkError` when none came back. */
-    readonly code: string,
+    code: string,
     message: string,
     /** HTTP status, 0 for a network error. */
     readonly status: number,
@@ -66,7 +68,7 @@ export class S3ObjectError extends Error {
     readonly key: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -4,13 +4,18 @@
  * that already carries the DynamoDB client, middy and zod, which put it over 300 KB. The endpoint is the
  * SDK's `AWS_ENDPOINT_URL_SFN` when set (the local runtime's emulation), else the regional one.
  */
+
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { CodedError } from '../domain/errors.js';
 import { defaultProvider } from './env-credentials.js';
 
 /** Step Functions refused a second execution of that name (it exists, or existed). */
-export class ExecutionAlreadyExistsError extends Error {
+export class ExecutionAlreadyExistsError extends CodedError<'execution_already_exists'> {
   override readonly name = 'ExecutionAlreadyExistsError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('execution_already_exists', message, options);
+  }
 }
 
 export interface StartExecution {

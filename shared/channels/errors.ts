@@ -1,5 +1,7 @@
 /** Errors of channel adapters, with stable codes. */
 
+import { CodedError } from '../domain/errors.js';
+
 export type ChannelErrorCode =
   | 'channel_unavailable'
   | 'channel_rejected'
@@ -7,16 +9,16 @@ export type ChannelErrorCode =
   /** A daily statement could not be fetched (see `StatementFetchError`). */
   | 'statement_unavailable';
 
-export class ChannelError extends Error {
+export class ChannelError extends CodedError<ChannelErrorCode> {
   override readonly name: string = 'ChannelError';
   constructor(
-    readonly code: ChannelErrorCode,
+    code: ChannelErrorCode,
     message: string,
     /** Whether trying again later may succeed (network error, 5xx, 429). */
     readonly retryable: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 
@@ -37,5 +39,13 @@ export class StatementFetchError extends ChannelError {
     options?: { cause?: unknown },
   ) {
     super('statement_unavailable', `${channel} statement of ${date}: ${detail}`, retryable, options);
+  }
+}
+
+/** The bank refused or failed a payout: the payout state retries, then its Catch records the failure. */
+export class PayoutFailedError extends CodedError<'payout_failed'> {
+  override readonly name = 'PayoutFailedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('payout_failed', message, options);
   }
 }

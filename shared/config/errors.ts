@@ -1,11 +1,12 @@
 /** A required environment variable is missing or malformed: the function must not start. */
-export class ConfigError extends Error {
+
+import { CodedError } from '../domain/errors.js';
+export class ConfigError extends CodedError<'config_invalid'> {
   override readonly name = 'ConfigError';
-  readonly code = 'config_invalid';
   constructor(
     message: string,
     readonly variables: readonly string[],
   ) {
-    super(message);
+    super('config_invalid', message);
   }
 }

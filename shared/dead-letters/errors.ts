@@ -1,27 +1,28 @@
 /**
- * Errors of dead-letter operations. Codes are stable; `shared/dead-letters/problems.ts` maps them to
- * problem+json at the API edge.
+ * Errors of dead-letter operations. Codes are stable; the error table (shared/schemas/error-problems.ts)
+ * maps them to problem+json at the API edge.
  */
 
+import { CodedError } from '../domain/errors.js';
+
 /** No dead-letter queue of the stack has this ops name. */
-export class DeadLetterQueueNotFoundError extends Error {
+export class DeadLetterQueueNotFoundError extends CodedError<'dead_letter_queue_not_found'> {
   override readonly name = 'DeadLetterQueueNotFoundError';
-  readonly code = 'dead_letter_queue_not_found';
   constructor(readonly queueName: string) {
-    super(`No dead-letter queue is named ${JSON.stringify(queueName)}.`);
+    super('dead_letter_queue_not_found', `No dead-letter queue is named ${JSON.stringify(queueName)}.`);
   }
 }
 
 /** SQS runs one move task per source queue at a time; this DLQ already has one. */
-export class RedriveInProgressError extends Error {
+export class RedriveInProgressError extends CodedError<'redrive_in_progress'> {
   override readonly name = 'RedriveInProgressError';
-  readonly code = 'redrive_in_progress';
   constructor(
     readonly queueName: string,
     readonly taskHandle: string | undefined,
     options?: { cause?: unknown },
   ) {
     super(
+      'redrive_in_progress',
       `A redrive of dead-letter queue ${queueName} is already running; wait for it or cancel it.`,
       options,
     );
@@ -33,11 +34,11 @@ export class RedriveInProgressError extends Error {
  * policy: SQS cannot move its messages back (StartMessageMoveTask accepts only DLQs of SQS queues), and its
  * messages are pointers to stream records, to be re-processed from the stream or replayed from the archive.
  */
-export class RedriveNotSupportedError extends Error {
+export class RedriveNotSupportedError extends CodedError<'redrive_not_supported'> {
   override readonly name = 'RedriveNotSupportedError';
-  readonly code = 'redrive_not_supported';
   constructor(readonly queueName: string) {
     super(
+      'redrive_not_supported',
       `Dead-letter queue ${queueName} holds on-failure records of a stream consumer, not messages of another queue: SQS cannot redrive it. Inspect its messages and re-process the records they point to.`,
     );
   }

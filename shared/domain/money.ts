@@ -3,6 +3,8 @@
  * safe integer and arithmetic refuses anything that is not.
  */
 
+import { CodedError } from './errors.js';
+
 /**
  * ISO 4217 active codes with their minor-unit exponent (ISO 4217 list one, amendment 178).
  * Codes absent from this table are refused: a typo such as "USX" must never become a payment.
@@ -194,19 +196,15 @@ export interface Money {
   readonly currency: CurrencyCode;
 }
 
-export class MoneyError extends Error {
+export type MoneyErrorCode =
+  | 'unknown_currency'
+  | 'not_an_integer'
+  | 'currency_mismatch'
+  | 'negative_result'
+  | 'out_of_range';
+
+export class MoneyError extends CodedError<MoneyErrorCode> {
   override readonly name = 'MoneyError';
-  constructor(
-    readonly code:
-      | 'unknown_currency'
-      | 'not_an_integer'
-      | 'currency_mismatch'
-      | 'negative_result'
-      | 'out_of_range',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** True when `code` is an active ISO 4217 code in upper case. */

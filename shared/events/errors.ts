@@ -1,18 +1,11 @@
 /**
  * Errors of the event backbone. Codes are stable: logs and tests match on them.
  */
-
+import { CodedError } from '../domain/errors.js';
 export type EventErrorCode = 'invalid_event' | 'publish_failed';
 
-export class EventError extends Error {
+export class EventError extends CodedError<EventErrorCode> {
   override readonly name: string = 'EventError';
-  constructor(
-    readonly code: EventErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** A message that is not an event of ours, or whose detail does not parse with its schema. */

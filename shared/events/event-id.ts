@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { base32, SLOT_LENGTH } from '../domain/base32.js';
 import type { DetailType } from '../schemas/events.js';
-import { base32, SLOT_LENGTH } from '../store/idempotency.js';
 
 /**
  * The id of the event of `detailType` about object `objectId`: `evt_` + the first 26 lower-case base32

@@ -1,43 +1,20 @@
 /**
- * Parsing of the events consumers receive: an SQS message body holding the EventBridge event that a
- * rule sent to the queue. Unknown fields are ignored (the schemas strip them), so a consumer keeps
- * working when an event gains fields.
+ * Reading any of our events whole: the envelope one way (envelope.ts), then the detail with the full
+ * schema of its detail-type. Consumers that need only a part read it with `detailOf` and their own
+ * schema instead: the full schemas are a large part of a bundle.
  */
-import * as z from 'zod/mini';
-import {
-  eventBridgeEnvelopeSchema,
-  eventDetailSchemas,
-  isDetailType,
-  type PaymentsEvent,
-} from '../schemas/events.js';
+import { eventDetailSchemas, isDetailType, type PaymentsEvent } from '../schemas/events.js';
+import { detailOf, envelopeOf } from './envelope.js';
 import { InvalidEventError } from './errors.js';
 import { EVENT_SOURCE } from './source.js';
 
-/** The event in an EventBridge envelope (already JSON-parsed). @throws InvalidEventError */
-export function parseEventBridgeEvent(value: unknown): PaymentsEvent {
-  const envelope = z.safeParse(eventBridgeEnvelopeSchema, value);
-  if (!envelope.success) throw new InvalidEventError('not an EventBridge event', issuesOf(envelope.error));
-  const { source, 'detail-type': detailType, detail } = envelope.data;
-  if (source !== EVENT_SOURCE) throw new InvalidEventError(`unexpected source ${source}`);
-  if (!isDetailType(detailType)) throw new InvalidEventError(`unknown detail-type ${detailType}`);
-  const parsed = z.safeParse(eventDetailSchemas[detailType], detail);
-  if (!parsed.success) {
-    throw new InvalidEventError(`invalid ${detailType} detail`, issuesOf(parsed.error));
-  }
-  return { detailType, detail: parsed.data } as PaymentsEvent;
-}
-
-/** The event in an SQS message body. @throws InvalidEventError */
+/** The event in an SQS message body, its detail read with the full schema of its type. @throws InvalidEventError */
 export function parseEventMessage(body: string): PaymentsEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new InvalidEventError('message body is not JSON');
+  const envelope = envelopeOf(body);
+  const { detailType } = envelope;
+  if (envelope.source === EVENT_SOURCE && !isDetailType(detailType)) {
+    throw new InvalidEventError(`unknown detail-type ${detailType}`);
   }
-  return parseEventBridgeEvent(value);
-}
-
-function issuesOf(error: z.core.$ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  const detail = detailOf(envelope, eventDetailSchemas[detailType as keyof typeof eventDetailSchemas]);
+  return { detailType, detail } as PaymentsEvent;
 }

@@ -1,20 +1,22 @@
 /**
  * Errors raised while handling an API request. Each carries the stable problem `code` (the slug of
- * its problem `type`); `toProblem` in `problem-errors.ts` is the one mapper to problem+json.
+ * its problem `type`); `toProblemResponse` in `problem-errors.ts` is the one mapper to problem+json,
+ * and errors of other modules reach it through the table in shared/schemas/error-problems.ts.
  */
+import { CodedError } from '../domain/errors.js';
 import { PROBLEMS, type ProblemCode, type ProblemFieldError } from '../schemas/problem-catalogue.js';
 
 /** Base of every error that is meant to reach the client as a 4xx problem. */
-export class HttpProblemError extends Error {
+export class HttpProblemError extends CodedError<ProblemCode> {
   override readonly name: string = 'HttpProblemError';
   readonly status: number;
   constructor(
-    readonly code: ProblemCode,
+    code: ProblemCode,
     readonly detail: string,
     readonly errors: readonly ProblemFieldError[] = [],
     options?: { cause?: unknown },
   ) {
-    super(detail, options);
+    super(code, detail, options);
     this.status = PROBLEMS[code].status;
   }
 }

@@ -15,18 +15,22 @@ export function parseJsonObject(event: ApiEvent): unknown {
   if (text.trim().length === 0) return {};
   const contentType = header(event, 'content-type');
   if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new MalformedJsonError(error);
-  }
+  const value = parseJson(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError('The body must be a JSON object.', [
       { path: '', message: 'must be a JSON object' },
     ]);
   }
   return value;
+}
+
+/** `JSON.parse`, refusing malformed JSON with a 400 `malformed-json`. @throws MalformedJsonError */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new MalformedJsonError(error);
+  }
 }
 
 export function jsonBody(): MiddlewareObj<ApiEvent> {

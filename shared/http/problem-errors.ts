@@ -1,12 +1,14 @@
 /**
- * The one mapper from errors to problem+json, and the middy middleware that applies it. 4xx details
- * are exposed; DynamoDB throttling that outlasted the SDK's retries becomes a 503 with `Retry-After`;
- * anything else unexpected becomes a 500. Neither detail says anything about the cause (the cause
+ * The one mapper from errors to problem+json, and the middy middleware that applies it: an error's
+ * code picks its problem in the table (shared/schemas/error-problems.ts). 4xx details are exposed;
+ * DynamoDB throttling that outlasted the SDK's retries becomes a 503 with `Retry-After`; anything else
+ * unexpected becomes a 500. Neither detail says anything about the cause (the cause
  * goes to the log with the request id). Never a stack trace in a response.
  */
 import type { MiddlewareObj } from '@middy/core';
+import { CodedError } from '../domain/errors.js';
+import { problemRuleOf } from '../schemas/error-problems.js';
 import { problem } from '../schemas/problem-catalogue.js';
-import { StoreError } from '../store/errors.js';
 import { HttpProblemError } from './errors.js';
 import { logger } from './logger.js';
 import { type ApiResult, problemResponse } from './responses.js';
@@ -16,23 +18,12 @@ export function toProblemResponse(error: unknown): ApiResult {
   if (error instanceof HttpProblemError) {
     return problemResponse(problem(error.code, error.detail, error.errors));
   }
-  if (error instanceof StoreError) {
-    switch (error.code) {
-      case 'not_found':
-        return problemResponse(problem('not-found', error.message));
-      case 'idempotency_key_reused':
-        return problemResponse(problem('idempotency-key-reused', error.message));
-      case 'invalid_cursor':
-        return problemResponse(
-          problem('validation-error', 'The query string is not valid.', [
-            { path: 'cursor', message: error.message },
-          ]),
-        );
-      case 'concurrent_modification':
-        return problemResponse(problem('concurrent-modification', error.message));
-      case 'corrupt_item':
-        break;
-    }
+  const rule = error instanceof CodedError ? problemRuleOf(error.code) : undefined;
+  if (rule) {
+    const coded = error as CodedError;
+    return problemResponse(
+      problem(rule.problem, rule.detail ? rule.detail(coded) : coded.message, rule.errors?.(coded)),
+    );
   }
   if (isThrottling(error)) {
     return problemResponse(
@@ -78,5 +69,5 @@ export function problemErrors(): MiddlewareObj<unknown, ApiResult> {
 }
 
 function errorCode(error: unknown): string | undefined {
-  return error instanceof HttpProblemError || error instanceof StoreError ? error.code : undefined;
+  return error instanceof CodedError ? error.code : undefined;
 }

@@ -15,7 +15,10 @@
  *    them. A payment with an open discrepancy is held (`reconHolds`), out of settlement.
  * 4. The run's counts and repairs; `DiscrepancyFound` events follow from the stream (new items only).
  */
+
 import { createHash } from 'node:crypto';
+import { base32, SLOT_LENGTH } from '../domain/base32.js';
+import { CodedError } from '../domain/errors.js';
 import { classify } from '../domain/reconciliation/classify.js';
 import type { Discrepancy } from '../domain/reconciliation/discrepancy.js';
 import { ReconciliationError } from '../domain/reconciliation/errors.js';
@@ -29,7 +32,6 @@ import type {
   KnownDiscrepancy,
   RunItem,
 } from '../store/dynamodb/reconciliation.js';
-import { base32, SLOT_LENGTH } from '../store/idempotency.js';
 import { slotOfId } from '../store/items.js';
 import { keys } from '../store/keys.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
@@ -59,8 +61,11 @@ export interface ReconciliationDeps {
 export const RUN_LEASE_MS = 16 * 60_000;
 
 /** No statement could be had for the channel-day (none uploaded, the channel did not serve one). */
-export class StatementUnavailableError extends Error {
+export class StatementUnavailableError extends CodedError<'no_statement'> {
   override readonly name = 'StatementUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('no_statement', message, options);
+  }
 }
 
 const WRITE_BATCH = 25;

@@ -10,22 +10,7 @@ import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/
 import { ConcurrentModificationError, ObjectNotFoundError } from '../store/errors.js';
 import type { StoredAnswer } from '../store/items.js';
 import { followUp } from './assess-payment.js';
-
-/** The payment is not held (never was, or ops already took the other decision). */
-export class PaymentNotInReviewError extends Error {
-  override readonly name = 'PaymentNotInReviewError';
-  readonly code = 'payment_not_in_review';
-  constructor(
-    readonly paymentId: string,
-    readonly reviewStatus: string | undefined,
-  ) {
-    super(
-      reviewStatus
-        ? `Payment ${paymentId} is not in review: it was already ${reviewStatus}.`
-        : `Payment ${paymentId} is not held in risk review.`,
-    );
-  }
-}
+import { PaymentNotInReviewError } from './errors.js';
 
 export interface ReviewResult {
   readonly item: RiskPaymentItem;

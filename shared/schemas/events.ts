@@ -103,15 +103,3 @@ export type PaymentsEvent = { [K in DetailType]: { detailType: K; detail: EventD
 export function isDetailType(value: unknown): value is DetailType {
   return typeof value === 'string' && Object.hasOwn(eventDetailSchemas, value);
 }
-
-/**
- * What a consumer receives in an SQS message body from an EventBridge rule: the EventBridge envelope,
- * whose `detail` is then parsed with the schema of its `detail-type`.
- */
-export const eventBridgeEnvelopeSchema = z.object({
-  id: z.string(),
-  'detail-type': z.string(),
-  source: z.string(),
-  time: z.string(),
-  detail: z.unknown(),
-});

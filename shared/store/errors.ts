@@ -3,7 +3,7 @@
  * (`ConditionalCheckFailedException`, `TransactionCanceledException`). Codes are stable: the HTTP
  * layer maps them to problem types, logs and tests match on them.
  */
-
+import { CodedError } from '../domain/errors.js';
 export type StoreErrorCode =
   | 'not_found'
   | 'idempotency_key_reused'
@@ -11,15 +11,8 @@ export type StoreErrorCode =
   | 'concurrent_modification'
   | 'corrupt_item';
 
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name: string = 'StoreError';
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** The object does not exist, or belongs to another merchant: both answer the same. */

@@ -75,7 +75,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { base32 } from './idempotency.js';
+import { base32 } from '../domain/base32.js';
 
 export const GSI1 = 'GSI1';
 export const GSI2 = 'GSI2';

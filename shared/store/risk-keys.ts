@@ -25,7 +25,7 @@
  *   record being its own idempotency record, exactly like payments.
  */
 import { createHash } from 'node:crypto';
-import { base32, SLOT_LENGTH } from './idempotency.js';
+import { base32, SLOT_LENGTH } from '../domain/base32.js';
 
 export type VelocityDimension = 'c' | 'e' | 'i';
 

@@ -20,7 +20,7 @@ import { retryDelaySeconds } from './backoff.js';
 import { type AttemptResult, type DeliveryTarget, deliver } from './deliver.js';
 import { WebhookDeliveryFailedError } from './errors.js';
 import { webhookPayloadOf } from './event-types.js';
-import { parseWebhookSource } from './parse.js';
+import { parseWebhookSource, type WebhookSourceEvent } from './parse.js';
 import { planDeliveries } from './plan.js';
 import { type UrlPolicy, urlRefusal } from './url-policy.js';
 
@@ -50,8 +50,13 @@ export interface RecordOutcome {
  * @throws WebhookDeliveryFailedError when an endpoint failed (after deferring the message's next try);
  *   InvalidEventError for a body that is not one of our events (retried, then dead-lettered for ops).
  */
-export async function deliverRecord(record: SQSRecord, deps: WebhookConsumerDeps): Promise<RecordOutcome> {
-  const event = parseWebhookSource(record.body);
+export async function deliverRecord(
+  record: SQSRecord,
+  deps: WebhookConsumerDeps,
+  /** The record's event, when the caller read it already (the batch wrapper does). */
+  read: WebhookSourceEvent | undefined = parseWebhookSource(record.body),
+): Promise<RecordOutcome> {
+  const event = read;
   if (!event) return { sent: 0, skipped: 0 };
   const payload = webhookPayloadOf(event);
   const endpoints = await deps.endpoints.listForMerchant(event.merchantId);

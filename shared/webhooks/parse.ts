@@ -8,22 +8,19 @@
  * object (a merchant sees what the event carries) and ignored elsewhere.
  */
 import * as z from 'zod/mini';
+import { detailOf, envelopeOf } from '../events/envelope.js';
 import { InvalidEventError } from '../events/errors.js';
+
 import { type WebhookDetailType, webhookTypeOf } from './event-types.js';
 
 const object = z.looseObject({ id: z.string(), object: z.string() });
 
-const envelopeSchema = z.object({
-  // EVENT_SOURCE of shared/schemas/events.ts, not imported: that module builds every detail schema on load.
-  source: z.literal('payments'),
-  'detail-type': z.string(),
-  detail: z.object({
-    eventId: z.string().check(z.regex(/^evt_[a-z0-9]{1,64}$/)),
-    occurredAt: z.iso.datetime(),
-    merchantId: z.string().check(z.minLength(1)),
-    version: z.literal(1),
-    data: z.object({ payment: z.optional(object), refund: z.optional(object) }),
-  }),
+const detailSchema = z.object({
+  eventId: z.string().check(z.regex(/^evt_[a-z0-9]{1,64}$/)),
+  occurredAt: z.iso.datetime(),
+  merchantId: z.string().check(z.minLength(1)),
+  version: z.literal(1),
+  data: z.object({ payment: z.optional(object), refund: z.optional(object) }),
 });
 
 export interface WebhookSourceEvent {
@@ -39,20 +36,9 @@ export interface WebhookSourceEvent {
  * @throws InvalidEventError when the body is not one of our events or lacks the object its type carries.
  */
 export function parseWebhookSource(body: string): WebhookSourceEvent | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new InvalidEventError('message body is not JSON');
-  }
-  const parsed = z.safeParse(envelopeSchema, value);
-  if (!parsed.success) {
-    throw new InvalidEventError(
-      'not a payments event',
-      parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-    );
-  }
-  const { 'detail-type': detailType, detail } = parsed.data;
+  const envelope = envelopeOf(body);
+  const detail = detailOf(envelope, detailSchema);
+  const { detailType } = envelope;
   const type = webhookTypeOf(detailType);
   if (!type) return undefined;
   const carried = type.startsWith('payment.') ? detail.data.payment : detail.data.refund;

@@ -9,8 +9,10 @@
  *
  * And the client settlement uses: `payoutClient(url)`.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PayoutFailedError } from '../errors.js';
 import { MAX_BODY_BYTES, readJson, json as send, tooLarge } from './http.js';
 
 export interface Payout {
@@ -83,8 +85,4 @@ export function payoutClient(url: string, fetchImpl: typeof fetch = (i, init) =>
       throw new PayoutFailedError(`the bank answered ${response.status} to payout ${payout.id}`);
     return (await response.json()) as { reference: string };
   };
-}
-
-export class PayoutFailedError extends Error {
-  override readonly name = 'PayoutFailedError';
 }

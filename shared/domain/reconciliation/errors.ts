@@ -2,7 +2,7 @@
  * Errors of reconciliation. Codes are stable: the HTTP layer maps them to problem types (a malformed
  * statement answers 400 naming the line), logs and tests match on them.
  */
-
+import { CodedError } from '../errors.js';
 /** Why a statement was refused; each names the line (and the column where one is at fault). */
 export type StatementFormatErrorCode =
   /** The statement is empty: not even the header line. */
@@ -33,15 +33,8 @@ export type ReconciliationErrorCode =
   /** Counts read before the run was iterated to its end, or a run iterated twice. */
   | 'run_state';
 
-export class ReconciliationError extends Error {
+export class ReconciliationError extends CodedError<ReconciliationErrorCode> {
   override readonly name: string = 'ReconciliationError';
-  constructor(
-    readonly code: ReconciliationErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

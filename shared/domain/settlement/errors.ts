@@ -4,7 +4,7 @@
  * fed an item no payment could have, or totals that cannot come from the accumulator), never that a
  * merchant asked for something: there is no 4xx behind any of them.
  */
-
+import { CodedError } from '../errors.js';
 export type SettlementErrorCode =
   /** A line item that is not a payment or refund of a positive integer amount up to 10^12 in a known currency. */
   | 'invalid_line_item'
@@ -15,13 +15,6 @@ export type SettlementErrorCode =
   /** A sum that left the safe integer range (2^53): refused rather than rounded. */
   | 'out_of_range';
 
-export class SettlementError extends Error {
+export class SettlementError extends CodedError<SettlementErrorCode> {
   override readonly name = 'SettlementError';
-  constructor(
-    readonly code: SettlementErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -3,7 +3,7 @@
  * operator starting it again) finds the settlement it already wrote instead of writing a second one.
  */
 import { createHash } from 'node:crypto';
-import { base32, SLOT_LENGTH } from '../../store/idempotency.js';
+import { base32, SLOT_LENGTH } from '../base32.js';
 import { type CurrencyCode, isCurrency } from '../money.js';
 import { utcDayOf } from '../reconciliation/day.js';
 import { SettlementError } from './errors.js';

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  base32,
-  canonicalJson,
-  idempotencySlot,
-  requestFingerprint,
-} from '../../../shared/store/idempotency.js';
+import { base32 } from '../../../shared/domain/base32.js';
+import { canonicalJson, idempotencySlot, requestFingerprint } from '../../../shared/store/idempotency.js';
 
 describe('idempotency slots and fingerprints', () => {
   it('encodes base32 as RFC 4648 test vectors, lower case and unpadded', () => {
