@@ -3,11 +3,14 @@
  * integer minor units. Digits are moved as text, never through a float: `0.1 + 0.2` has no place in a
  * payment amount.
  */
+import { CodedError } from '../domain/errors.js';
 import { MAX_AMOUNT } from '../domain/money.js';
 
-export class AmountFormatError extends Error {
+export class AmountFormatError extends CodedError<'malformed_amount'> {
   override readonly name = 'AmountFormatError';
-  readonly code = 'malformed_amount';
+  constructor(message: string) {
+    super('malformed_amount', message);
+  }
 }
 
 /**

@@ -15,6 +15,7 @@
  *
  * A function's bundle stays under 300 KB only this way; the SDKs also bring their own HTTP clients.
  */
+import { CodedError } from '../domain/errors.js';
 import type { ChannelEvent, SignatureFailure } from './types.js';
 
 /** One HTTP request to a vendor, fully built and signed; sending it is the caller's business. */
@@ -84,15 +85,8 @@ export type ChannelNotification =
 /** Why a notification was refused: the callback answers 401 problem+json and changes nothing. */
 export type NotificationFailure = SignatureFailure | 'unknown_serial';
 
-export class NotificationError extends Error {
+export class NotificationError extends CodedError<NotificationFailure> {
   override readonly name = 'NotificationError';
-  constructor(
-    readonly code: NotificationFailure,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** The answer a vendor takes as "delivered" (anything else and it redelivers). */
