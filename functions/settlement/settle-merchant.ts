@@ -1,4 +1,7 @@
-/** State machine task (Map over merchants): settle one merchant's windows for the run's date. */
+/**
+ * State machine task (Map over merchants): settle one merchant for the run's date, up to the end of that
+ * day or the run's start (`startedAt`, the run's `createdAt`), whichever is earlier.
+ */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { settleMerchant } from '../../shared/settlement/settle.js';
@@ -7,7 +10,10 @@ import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.j
 const env = loadEnv(tableEnvSchema);
 const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export async function handler(input: { runId: string; date: string; merchantId: string }) {
-  const settlements = await settleMerchant({ store }, { ...input, now: new Date() });
+export async function handler(input: { runId: string; date: string; startedAt: string; merchantId: string }) {
+  const settlements = await settleMerchant(
+    { store },
+    { ...input, startedAt: new Date(input.startedAt), now: new Date() },
+  );
   return { settlements };
 }
