@@ -7,7 +7,7 @@
  * | refund request (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | stored refusal (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
- * | amount/currency mismatch  | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
+ * | mismatching report       | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
  * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
  * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
@@ -85,9 +85,9 @@
  *   outcome is never a line item. Write rate: one GSI2 write per succeeded payment and refund (INCLUDE
  *   projection: what a settlement sums).
  * - reconciliation: a run is created at its Idempotency-Key slot (`rcr_<slot>`, the item is its own
- *   idempotency record, like a payment); a run reads the channel-day's outcomes (GSI3 above) and its
- *   earlier discrepancies (Query DSC#<channel>#<day>: statuses survive a
- *   rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
+ *   idempotency record, like a payment); a run reads the channel-day's outcomes (GSI3 above, no earlier
+ *   than its createdAt + OUTCOME_INDEX_LAG_MS) and its earlier discrepancies (Query DSC#<channel>#<day>:
+ *   statuses survive a rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
  *   same finding, and the run's `runId`; a run's list is that Query filtered on `runId`. A discrepancy id
  *   carries its channel-day (`dsc_<channel>_<yyyymmdd>_<hash>`), so resolving it is one UpdateItem.
  */

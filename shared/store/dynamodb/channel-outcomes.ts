@@ -11,7 +11,8 @@
  * The write that applies an outcome also makes the object its own outcome record, so nothing can lag
  * behind what shows `succeeded|failed` (keys.ts): the GSI3 keys (its channel-day, for reconciliation runs)
  * with `outcomeAt`, and, for a success, GSI2SK (its commit time: a settlement line item; GSI2PK was set
- * when the object was created). Same single write, same write unit; the index entries are small.
+ * when the object was created). One write: 1 unit for the item and 1 per (small) index entry, what a
+ * separate expected-outcome record and its line-item entry cost before.
  */
 import {
   ConditionalCheckFailedException,
