@@ -7,7 +7,7 @@
  * | refund request (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | stored refusal (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
- * | mismatching report       | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
+ * | mismatching report        | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
  * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
  * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
