@@ -1,6 +1,6 @@
 /**
  * GET /v1/settlements/{id}[?format=csv] (merchant key): the settlement; as CSV, its line items (every
- * payment and refund it settled: `type,id,amount,currency,occurred_at`), read again from the windows the
+ * payment and refund it settled: `type,id,amount,currency,occurred_at`), read again from the window the
  * settlement recorded. Another merchant's settlement answers 404.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
@@ -24,7 +24,7 @@ export const handler = apiHandler(
     if (query.format !== 'csv') return json(200, settlementFromItem(settlement));
     const lines = ['type,id,amount,currency,occurred_at'];
     const heldOut = new Set(settlement.windows.heldOut);
-    for await (const item of store.lineItems(auth.merchantId, settlement.windows)) {
+    for await (const item of store.lineItems(auth.merchantId, settlement.windows.period)) {
       // What the settlement left out: other currencies, and payments it held (carried to a later one).
       if (item.currency !== settlement.currency || heldOut.has(item.id)) continue;
       lines.push(`${item.type},${item.id},${item.amount},${item.currency},${item.occurredAt}`);

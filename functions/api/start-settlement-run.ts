@@ -32,7 +32,7 @@ export const handler = apiHandler(
       await startExecution({
         stateMachineArn: env.SETTLEMENT_STATE_MACHINE_ARN,
         name: run.id,
-        input: JSON.stringify({ runId: run.id, date: run.date }),
+        input: JSON.stringify({ runId: run.id, date: run.date, startedAt: run.createdAt }),
       });
     } catch (error) {
       // Started by an earlier attempt of this request: the run exists, and so does its execution.

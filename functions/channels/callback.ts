@@ -47,7 +47,7 @@ export const handler = apiHandler({}, async ({ event }) => {
   if (!parsed.ok) throw new ValidationError('The webhook body is not valid.', parsed.issues);
 
   const { subject, outcome, ...report } = parsed.event;
-  const input = { ...report, to: outcome, now: new Date() };
+  const input = { ...report, channel, to: outcome, now: new Date() };
   const result =
     subject === 'payment'
       ? await outcomes.applyPaymentOutcome(input)

@@ -1,4 +1,7 @@
-/** State machine task (Map over merchants): settle one merchant's windows for the run's date. */
+/**
+ * State machine task (Map over merchants): settle one merchant for the run's date, up to the end of that
+ * day or the run's start (`startedAt`, the run's `createdAt`), whichever is earlier.
+ */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { taskHandler } from '../../shared/events/task.js';
@@ -10,8 +13,11 @@ const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: e
 
 export const handler = taskHandler(
   'settle-merchant',
-  async (input: { runId: string; date: string; merchantId: string }) => {
-    const settlements = await settleMerchant({ store }, { ...input, now: new Date() });
+  async (input: { runId: string; date: string; startedAt: string; merchantId: string }) => {
+    const settlements = await settleMerchant(
+      { store },
+      { ...input, startedAt: new Date(input.startedAt), now: new Date() },
+    );
     return { settlements };
   },
 );

@@ -1,6 +1,7 @@
 /**
- * State machine task (first state): the merchants a run settles. A run started by the daily schedule has
- * no run item yet: it is created here, under the day as its key, so the schedule never settles a day twice.
+ * State machine task (first state): the merchants a run settles, and when the run started (its
+ * `createdAt`: today's cutoff). A run started by the daily schedule has no run item yet: it is created
+ * here, under the day as its key, so the schedule never settles a day twice.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
@@ -16,12 +17,14 @@ export interface StartRunInput {
   /** Absent for the schedule (the run of yesterday, UTC). */
   readonly runId?: string;
   readonly date?: string;
+  /** The run's `createdAt` (the ops route passes it). */
+  readonly startedAt?: string;
   /** The schedule's event time (EventBridge `time`). */
   readonly time?: string;
 }
 
 export const handler = taskHandler('start-run', async (input: StartRunInput) => {
-  let { runId, date } = input;
+  let { runId, date, startedAt } = input;
   if (!runId) {
     date = new Date(Date.parse(input.time ?? new Date().toISOString()) - 86_400_000)
       .toISOString()
@@ -34,7 +37,9 @@ export const handler = taskHandler('start-run', async (input: StartRunInput) => 
       now: new Date(),
     });
     runId = run.id;
+    startedAt = run.createdAt;
   }
+  startedAt ??= (await runs.get(runId)).createdAt;
   const merchants = await store.merchants();
-  return { runId, date, merchants: merchants.map((merchantId) => ({ merchantId })) };
+  return { runId, date, startedAt, merchants: merchants.map((merchantId) => ({ merchantId })) };
 });

@@ -45,7 +45,7 @@ export function deadLetterQueuesOf(
   ];
 }
 
-/** `ReconciliationDeadLetterQueue` → `reconciliation`, `MerchantWebhooksDeadLetterQueue` → `merchant-webhooks`. */
+/** `ReconciliationRunsDeadLetterQueue` → `reconciliation-runs`, `MerchantWebhooksDeadLetterQueue` → `merchant-webhooks`. */
 export function deadLetterQueueName(constructId: string): string {
   return constructId
     .replace(/DeadLetterQueue$/, '')

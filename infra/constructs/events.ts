@@ -5,7 +5,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OUTCOME_DETAIL_TYPES } from '../../shared/events/expected-outcome.js';
 import { type DetailType, EVENT_SOURCE } from '../../shared/schemas/events.js';
 import type { Monitoring } from './monitoring.js';
 import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
@@ -74,8 +73,6 @@ export class Events extends Construct {
   readonly publisherFunction: PaymentsFunction;
   /** Stream batches the publisher failed to publish after every retry (pointers to the stream records). */
   readonly publisherDeadLetterQueue: sqs.Queue;
-  /** Records what each channel should report per channel-day. */
-  readonly reconciliation: EventConsumer;
   /** Every consumer added with {@link addConsumer}, in order. */
   readonly consumers: EventConsumer[] = [];
   private readonly monitoring: Monitoring;
@@ -144,17 +141,6 @@ export class Events extends Construct {
       'The event publisher lags behind the table stream: consumers (risk, webhooks, reconciliation) see events late.',
     );
     monitoring.watchDeadLetterQueue(this.publisherDeadLetterQueue);
-
-    this.reconciliation = this.addConsumer('Reconciliation', {
-      entry: 'events/reconciliation',
-      description: 'Payment and refund outcome events: record what each channel should report per day',
-      detailTypes: OUTCOME_DETAIL_TYPES,
-      environment: { TABLE_NAME: table.tableName },
-      // Statements are reconciled the next day: gather up to 100 outcomes per invocation.
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(10),
-    });
-    table.grantItemActions(this.reconciliation.fn, 'dynamodb:PutItem');
   }
 
   /**

@@ -138,8 +138,10 @@ export class Reconciliation extends Construct {
       memorySize: API_MEMORY_MB,
     });
     const { fn, queue } = this.runs;
-    // Expected outcomes and findings (Query, GetItem), runs (Put, Update), findings (BatchWriteItem),
-    // repairs through the callback's transitions (UpdateItem; a refund's is a transaction) and holds.
+    // Findings (Query, GetItem), runs (Put, Update), findings (BatchWriteItem), repairs through the
+    // callback's transitions (UpdateItem; a refund's is a transaction) and holds; the channel-day's
+    // outcomes are the payments and refunds themselves, read from GSI3.
+    table.grantIndexActions(fn, 'GSI3', 'dynamodb:Query');
     table.grantItemActions(
       fn,
       'dynamodb:GetItem',

@@ -75,7 +75,7 @@ export class Settlement extends Construct {
       'Settlement: a payout that failed',
     );
     const finishFn = task('FinishRun', 'finish-run', 'Settlement: how a run ended');
-    table.grantItemActions(startFn, 'dynamodb:Query', 'dynamodb:PutItem');
+    table.grantItemActions(startFn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
     table.grantItemActions(
       settleFn,
       'dynamodb:GetItem',
@@ -151,6 +151,7 @@ export class Settlement extends Construct {
       itemSelector: {
         runId: sfn.JsonPath.stringAt('$.runId'),
         date: sfn.JsonPath.stringAt('$.date'),
+        startedAt: sfn.JsonPath.stringAt('$.startedAt'),
         merchantId: sfn.JsonPath.stringAt('$$.Map.Item.Value.merchantId'),
       },
       resultPath: '$.results',

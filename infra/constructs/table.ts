@@ -53,6 +53,7 @@ export class PaymentsTable extends dynamodb.Table {
         partitionKey: toAttribute(gsi.partitionKey),
         sortKey: toAttribute(gsi.sortKey),
         projectionType: PROJECTION_TYPES[gsi.projection],
+        ...('nonKeyAttributes' in gsi ? { nonKeyAttributes: [...gsi.nonKeyAttributes] } : {}),
       });
     }
   }

@@ -1,8 +1,13 @@
 /**
- * One reconciliation run of a channel-day: our expected outcomes against the channel's statement
+ * One reconciliation run of a channel-day: the outcomes we applied against the channel's statement
  * (domain/reconciliation classifies; this orchestrates the stores around it). Idempotent: a redelivered
  * or repeated run of the same channel-day finds the same discrepancies under the same ids, keeps what
- * ops resolved, never repairs twice, and reports the same counts.
+ * ops resolved, never repairs twice, and reports the same counts (`repaired` counts the repairs the run
+ * applied itself: a rerun lists them `repaired` again and counts 0).
+ *
+ * Our outcomes are the payments and refunds themselves (GSI3 of the channel-day, keys.ts), indexed by the
+ * very write that applied them: once the index has caught up with the run's start (`untilIndexed`), every
+ * outcome that showed before the run started is in it.
  *
  * 1. Earlier findings of the channel-day (statuses carry over). Outcomes a run repaired are left out of
  *    the expectations, so their statement row stays the `local_missing` (repaired) it was, run after run.
@@ -32,6 +37,7 @@ import type {
   KnownDiscrepancy,
   RunItem,
 } from '../store/dynamodb/reconciliation.js';
+import { untilIndexed } from '../store/dynamodb/table.js';
 import { slotOfId } from '../store/items.js';
 import { keys } from '../store/keys.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
@@ -49,7 +55,7 @@ export interface ReconciliationDeps {
   readonly statement: (channel: string, date: string) => Promise<StatementHandle>;
   /** Who executes (a request id, `cli:<pid>`): recorded on the run's lease. */
   readonly executor?: string;
-  /** Told how many expected outcomes are loaded so far (the CLI's progress line). */
+  /** Told how many outcomes are loaded so far (the CLI's progress line). */
   readonly onExpectations?: (loaded: number) => void;
   readonly now?: () => Date;
 }
@@ -118,6 +124,7 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
       .filter((k) => k.kind === 'local_missing' && k.status === 'repaired' && k.reference)
       .map((k) => `${k.type}#${k.reference}`),
   );
+  await untilIndexed(run.createdAt);
   const index = await ExpectationIndex.from(
     withoutRepaired(deps.store.expectations(channel, date), repairedRefs, deps.onExpectations),
   );
@@ -128,8 +135,9 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
   let repaired = 0;
   for await (const d of reconciliation) {
     const id = discrepancyId(channel, date, d, occurrences);
-    const item = await settle(deps, run, d, id, known.get(id), now());
-    if (item.status === 'repaired') repaired += 1;
+    const { item, repairedNow } = await settle(deps, run, d, id, known.get(id), now());
+    // Repairs this run applied: a finding an earlier run repaired is listed `repaired`, counted there.
+    if (repairedNow) repaired += 1;
     batch.push(item);
     if (batch.length === WRITE_BATCH) await deps.store.putDiscrepancies(batch.splice(0));
   }
@@ -220,11 +228,13 @@ async function settle(
   id: string,
   prior: KnownDiscrepancy | undefined,
   now: Date,
-): Promise<DiscrepancyItem> {
+): Promise<{ item: DiscrepancyItem; repairedNow: boolean }> {
   const subject = await subjectOf(deps.store, d);
   let status: DiscrepancyObject['status'] = prior?.status ?? 'open';
+  let repairedNow = false;
   if (status === 'open' && d.kind === 'local_missing' && d.repairable && d.row.status === 'succeeded') {
-    if (await repair(deps, d, id, subject, now)) status = 'repaired';
+    repairedNow = await repair(deps, run, d, id, subject, now);
+    if (repairedNow) status = 'repaired';
   }
   if (subject.paymentSlot && subject.merchantId) {
     await deps.store.setPaymentHold(
@@ -233,7 +243,7 @@ async function settle(
       status === 'open',
     );
   }
-  return {
+  const item: DiscrepancyItem = {
     ...keys.discrepancy(run.channel, run.date, id),
     entity: 'discrepancy',
     merchantId: subject.merchantId,
@@ -271,6 +281,7 @@ async function settle(
     createdAt: prior?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),
   };
+  return { item, repairedNow };
 }
 
 /**
@@ -280,6 +291,7 @@ async function settle(
  */
 async function repair(
   deps: ReconciliationDeps,
+  run: RunItem,
   d: Extract<Discrepancy, { kind: 'local_missing' }>,
   id: string,
   subject: Subject,
@@ -288,12 +300,14 @@ async function repair(
   if (!d.reference) return false;
   const eventId = `recon_${id}`;
   const outcome = {
+    channel: run.channel,
     eventId,
     reference: d.reference,
     to: 'succeeded' as const,
     channelReference: d.row.channelReference,
     amount: d.row.amount,
     currency: d.row.currency,
+    occurredAt: d.row.occurredAt,
     now,
   };
   const result =

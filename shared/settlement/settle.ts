@@ -2,11 +2,14 @@
  * The state machine's task handlers' logic (functions/settlement/*): settle one merchant for a date, pay
  * a settlement out, and the event a paid settlement announces.
  *
- * A merchant's settlements cover consecutive windows, so each payment and refund lands in exactly one:
- * - on-time line items (recorded within the grace, LATE_AFTER_MS, of happening) by when they happened,
- *   from the last settlement's end to the end of `date` — or, for today, to `now − grace − margin`, so
- *   every outcome of the window has been recorded;
- * - late line items by when they were recorded, from the last settlement's late mark to `now − margin`;
+ * A merchant's settlements cover consecutive windows of commit time, so each payment and refund lands in
+ * exactly one:
+ * - line items are keyed by when they showed `succeeded` (GSI2SK, written by the transition itself), so a
+ *   window [mark, cutoff) is complete once the index has caught up with the run's start (`untilIndexed`):
+ *   nothing can be recorded later with an earlier time, and there is no grace and no "late" class;
+ * - the cutoff is the end of `date`, or the run's start for today: what showed `succeeded` before a run
+ *   started is in it; what succeeded after a past day's end waits for a later run;
+ * - the mark only moves forward (a run for an earlier day than the mark settles no new window);
  * - payments held now (risk review, open discrepancy: `HOLD#`) are left out and carried in the state
  *   until released; a later settlement then takes them.
  * Totals and fees are accumulated as the items stream (domain/settlement); one transaction writes the
@@ -20,17 +23,14 @@ import { settlementId } from '../domain/settlement/ids.js';
 import { balanceOf, entriesForSettlement, payoutAmount, payoutEntries } from '../domain/settlement/ledger.js';
 import { DEFAULT_PRICING, type Pricing } from '../domain/settlement/pricing.js';
 import { eventIdOf } from '../events/event-id.js';
-import { lateAfterMs } from '../store/dynamodb/expected-outcomes.js';
 import type {
   DynamoSettlementStore,
   HeldOut,
   SettlementItem,
   SettlementState,
 } from '../store/dynamodb/settlements.js';
+import { untilIndexed } from '../store/dynamodb/table.js';
 import { keys } from '../store/keys.js';
-
-/** Room for clock skew between writers and for the index to catch up with the table: a tenth of the grace. */
-const marginMs = () => Math.min(60_000, lateAfterMs() / 10);
 
 export interface SettleDeps {
   readonly store: DynamoSettlementStore;
@@ -47,16 +47,24 @@ export interface SettlementRef {
   readonly netAmount: number;
 }
 
-/** The end of the window a run for `date` may close at `now`. */
-export function cutoffOf(date: string, now: Date): string {
+/** The end of the window a run for `date` started at `startedAt` closes: the day's end, or its start. */
+export function cutoffOf(date: string, startedAt: Date): string {
   const endOfDay = Date.parse(`${date}T00:00:00.000Z`) + 86_400_000;
-  return new Date(Math.min(endOfDay, now.getTime() - lateAfterMs() - marginMs())).toISOString();
+  return new Date(Math.min(endOfDay, startedAt.getTime())).toISOString();
 }
 
 /** Settles one merchant for `date` (all its currencies). @returns the settlements to pay out. */
 export async function settleMerchant(
   deps: SettleDeps,
-  input: { readonly merchantId: string; readonly date: string; readonly runId: string; readonly now: Date },
+  input: {
+    readonly merchantId: string;
+    readonly date: string;
+    readonly runId: string;
+    /** When the run was started (its `createdAt`): today's cutoff. */
+    readonly startedAt: Date;
+    /** When this settle happens (the settlements' timestamps); defaults to the clock. */
+    readonly now?: Date;
+  },
 ): Promise<SettlementRef[]> {
   const { store } = deps;
   const state = await store.state(input.merchantId);
@@ -67,12 +75,9 @@ export async function settleMerchant(
     );
     return made.filter((s): s is SettlementItem => s !== undefined).map(refOf);
   }
-  const onTimeTo = cutoffOf(input.date, input.now);
-  const lateTo = new Date(input.now.getTime() - marginMs()).toISOString();
-  const window = {
-    onTime: [state.onTimeFrom, onTimeTo] as [string, string],
-    late: [state.lateFrom, lateTo] as [string, string],
-  };
+  const cutoff = cutoffOf(input.date, input.startedAt);
+  const period: [string, string] = [state.settledTo, cutoff];
+  await untilIndexed(input.startedAt);
   const held = await store.heldPayments(input.merchantId);
   const pricing = (await deps.pricing?.(input.merchantId)) ?? DEFAULT_PRICING;
   const heldEarlier = new Set(Object.keys(state.heldOut));
@@ -106,7 +111,7 @@ export async function settleMerchant(
         occurredAt: h.occurredAt,
       });
   }
-  for await (const item of store.lineItems(input.merchantId, window)) feed(item);
+  for await (const item of store.lineItems(input.merchantId, period)) feed(item);
 
   // Held now, whether first seen in this window or carried from an earlier one.
   const heldNow = new Map<string, { count: number; amount: number }>();
@@ -114,20 +119,20 @@ export async function settleMerchant(
     const c = heldNow.get(h.currency) ?? { count: 0, amount: 0 };
     heldNow.set(h.currency, { count: c.count + 1, amount: c.amount + h.amount });
   }
-  const now = input.now.toISOString();
+  const now = (input.now ?? new Date()).toISOString();
   const settlements: SettlementItem[] = [];
   const ledger = [];
   for (const t of accumulator.totals()) {
     const landed = t.paymentCount + t.refundCount > 0;
     if (!landed && t.newlyHeldAmount === 0) continue;
-    const id = settlementId(input.merchantId, t.currency, onTimeTo);
+    const id = settlementId(input.merchantId, t.currency, cutoff);
     settlements.push({
-      ...keys.settlement(input.merchantId, onTimeTo, t.currency),
+      ...keys.settlement(input.merchantId, cutoff, t.currency),
       entity: 'settlement',
       id,
       merchantId: input.merchantId,
       currency: t.currency,
-      periodEnd: onTimeTo,
+      periodEnd: cutoff,
       grossAmount: t.grossAmount,
       refundedAmount: t.refundedAmount,
       feeAmount: t.feeAmount,
@@ -143,7 +148,7 @@ export async function settleMerchant(
       payoutError: null,
       runId: input.runId,
       windows: {
-        ...window,
+        period,
         released: released
           .filter((r) => r.currency === t.currency)
           .map((r) => ({ id: r.id, amount: r.amount, occurredAt: r.occurredAt })),
@@ -155,8 +160,7 @@ export async function settleMerchant(
     ledger.push({ settlementId: id, currency: t.currency, entries: entriesForSettlement({ id, ...t }) });
   }
   const next: SettlementState = {
-    onTimeFrom: later(onTimeTo, state.onTimeFrom),
-    lateFrom: later(lateTo, state.lateFrom),
+    settledTo: later(cutoff, state.settledTo),
     heldOut,
     version: state.version + 1,
     lastRunId: input.runId,

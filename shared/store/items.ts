@@ -37,6 +37,13 @@ export interface PaymentItem {
   lastChannelEventId?: string;
   GSI1PK: string;
   GSI1SK: string;
+  /** The outcome record (keys.ts): set at create, and by the write that applies the outcome. */
+  GSI2PK?: string;
+  GSI2SK?: string;
+  GSI3PK?: string;
+  GSI3SK?: string;
+  /** When the channel reports the outcome happened (ISO 8601). */
+  outcomeAt?: string;
 }
 
 export interface RefundItem {
@@ -57,6 +64,12 @@ export interface RefundItem {
   lastChannelEventId?: string;
   createdAt: string;
   updatedAt: string;
+  /** The outcome record (keys.ts): set at create, and by the write that applies the outcome. */
+  GSI2PK?: string;
+  GSI2SK?: string;
+  GSI3PK?: string;
+  GSI3SK?: string;
+  outcomeAt?: string;
 }
 
 /** The idempotency record of a refund: where its id leads (payment) and the first answer. */

@@ -7,11 +7,10 @@
  * | refund request (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | stored refusal (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
- * | amount/currency mismatch  | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
+ * | mismatching report        | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
  * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
  * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
- * | expected channel outcome  | RECON#<channel>#<day>#<shard> | <type>#<ref> | —             | —                   |
  * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
@@ -21,6 +20,14 @@
  * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
  * | webhook attempt (TTL)     | WHE#<we_id>            | DLV#<at>#<attempt> | —             | —                   |
  * | webhook delivered (TTL)   | WHE#<we_id>            | DLVOK#<evt>      | —               | —                   |
+ *
+ * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
+ * guarded write that applies the channel's outcome, see channel-outcomes.ts):
+ *
+ * | item    | GSI2PK (set at create)      | GSI2SK (succeeded only)        | GSI3PK (outcome)                      | GSI3SK         |
+ * |---------|-----------------------------|--------------------------------|---------------------------------------|----------------|
+ * | payment | SETL#<merchant>#<shard>     | <committedAt>#payment#<pay_id> | RECON#<channel>#<outcome day>#<shard> | payment#<pay_id> |
+ * | refund  | SETL#<merchant>#<shard>     | <committedAt>#refund#<re_id>   | RECON#<channel>#<outcome day>#<shard> | refund#<re_id> |
  *
  * Idempotency without extra writes: `slot = base32(sha256(merchantId, Idempotency-Key))`. The object a
  * POST creates is stored under the slot of its key (`pay_<slot>`, `re_<slot>`), so the one conditional
@@ -63,13 +70,24 @@
  *   with Query WHE#<we_id> begins_with DLV# descending. Kept 30 days (TTL).
  * - which endpoints already answered 2xx for an event (retries re-send only to the others): PutItem
  *   WHE#<we_id>/DLVOK#<evt> on success, BatchGetItem of those keys before a retry. Kept 30 days (TTL).
- * - expected outcomes of a channel-day are spread over EXPECTED_OUTCOME_SHARDS partitions (`<shard>`: the
- *   first base32 character of sha256(reference)), so a busy day's writes (thousands a second) never meet in
- *   one partition key; a run reads the shards one by one (their order does not matter to its index).
+ * - a channel-day's outcomes (reconciliation runs): Query GSI3 RECON#<channel>#<day>#<shard>, shard by
+ *   shard (`<shard>`: the first base32 character of sha256(reference), OUTCOME_SHARDS partitions, so a busy
+ *   day's writes — thousands a second — never meet in one partition key; their order does not matter to a
+ *   run). `<day>` is the UTC day of the channel's `occurredAt` (the statement the outcome is on). The keys
+ *   are SET by the guarded transition that applies the outcome (callback or repair), in that same write:
+ *   what shows `succeeded|failed` is in the index, and no second record can lag behind it. Write rate: one
+ *   GSI3 write per payment outcome and per refund outcome (INCLUDE projection: only what a run compares,
+ *   none of it changes after the outcome, so later updates of the payment never write to the index).
+ * - a merchant's settlement line items (settlement): Query GSI2 SETL#<merchant>#<shard> with GSI2SK in
+ *   [mark, cutoff) per shard. GSI2PK is set when the payment or refund is created (an item is in a GSI only
+ *   with both keys, so this costs no index write); the success transition adds GSI2SK = the commit time of
+ *   the outcome (when it shows `succeeded`), so a settlement run started after that sees it, and a failed
+ *   outcome is never a line item. Write rate: one GSI2 write per succeeded payment and refund (INCLUDE
+ *   projection: what a settlement sums).
  * - reconciliation: a run is created at its Idempotency-Key slot (`rcr_<slot>`, the item is its own
- *   idempotency record, like a payment); a run reads the channel-day's expected outcomes (Query
- *   RECON#<channel>#<day>) and its earlier discrepancies (Query DSC#<channel>#<day>: statuses survive a
- *   rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
+ *   idempotency record, like a payment); a run reads the channel-day's outcomes (GSI3 above, no earlier
+ *   than its createdAt + OUTCOME_INDEX_LAG_MS) and its earlier discrepancies (Query DSC#<channel>#<day>:
+ *   statuses survive a rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
  *   same finding, and the run's `runId`; a run's list is that Query filtered on `runId`. A discrepancy id
  *   carries its channel-day (`dsc_<channel>_<yyyymmdd>_<hash>`), so resolving it is one UpdateItem.
  */
@@ -79,10 +97,19 @@ import { base32 } from '../domain/base32.js';
 
 export const GSI1 = 'GSI1';
 export const GSI2 = 'GSI2';
+export const GSI3 = 'GSI3';
 
-/** One base32 character: 32 partitions per channel-day of expected outcomes. */
+/**
+ * How long after a write a run waits before it reads GSI2 or GSI3: global secondary indexes are
+ * eventually consistent (DynamoDB Developer Guide, "Read consistency for global secondary indexes": an
+ * update usually reaches the index in well under a second). A run reads no earlier than its `createdAt`
+ * plus this, so what showed `succeeded` before it started is in what it reads.
+ */
+export const OUTCOME_INDEX_LAG_MS = 1_000;
+
+/** One base32 character: 32 partitions per channel-day of outcomes and per merchant's line items. */
 const SHARD_ALPHABET = [...'abcdefghijklmnopqrstuvwxyz234567'];
-export const EXPECTED_OUTCOME_SHARDS = SHARD_ALPHABET.length;
+export const OUTCOME_SHARDS = SHARD_ALPHABET.length;
 
 /** The shard of an id: the first base32 character of its SHA-256 (even spread whatever the ids look like). */
 export function shardOf(id: string): string {
@@ -126,21 +153,20 @@ export const keys = {
   }),
   merchantPayments: (merchantId: string) => `MER#${merchantId}`,
   merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
-  /** The partitions of a channel-day's expected outcomes; `day` is `yyyy-mm-dd` (UTC). */
+  /** The GSI3 partitions of a channel-day's outcomes; `day` is `yyyy-mm-dd` (UTC). */
   channelDayShards: (channel: string, day: string) =>
     SHARD_ALPHABET.map((shard) => `RECON#${channel}#${day}#${shard}`),
-  expectedOutcome: (channel: string, day: string, type: 'payment' | 'refund', reference: string) => ({
-    PK: `RECON#${channel}#${day}#${shardOf(reference)}`,
-    SK: `${type}#${reference}`,
+  /** GSI3 keys of an applied outcome: its channel, the UTC day of the channel's `occurredAt`. */
+  outcome: (channel: string, day: string, type: 'payment' | 'refund', reference: string) => ({
+    GSI3PK: `RECON#${channel}#${day}#${shardOf(reference)}`,
+    GSI3SK: `${type}#${reference}`,
   }),
-  /**
-   * Settlement line items (GSI2): a merchant's succeeded outcomes by when they happened, sharded like the
-   * expected outcomes; `late` ones (recorded long after they happened) by when they were recorded.
-   */
-  settlementLines: (merchantId: string, shard: string, late = false) =>
-    `${late ? 'SETLLATE' : 'SETL'}#${merchantId}#${shard}`,
-  settlementLineShards: (merchantId: string, late = false) =>
-    SHARD_ALPHABET.map((shard) => `${late ? 'SETLLATE' : 'SETL'}#${merchantId}#${shard}`),
+  /** GSI2PK of a payment or refund (set at create): its merchant's line items, sharded by its id. */
+  settlementLines: (merchantId: string, reference: string) => `SETL#${merchantId}#${shardOf(reference)}`,
+  settlementLineShards: (merchantId: string) => SHARD_ALPHABET.map((shard) => `SETL#${merchantId}#${shard}`),
+  /** GSI2SK of a succeeded payment or refund: when it showed `succeeded` (ISO 8601 UTC). */
+  settlementLineSort: (committedAt: string, type: 'payment' | 'refund', reference: string) =>
+    `${committedAt}#${type}#${reference}`,
   /** A payment held out of settlement (risk review, open discrepancy), under its merchant. */
   hold: (merchantId: string, paymentId: string) => ({ PK: `HOLD#${merchantId}`, SK: paymentId }),
   holds: (merchantId: string) => `HOLD#${merchantId}`,

@@ -70,12 +70,16 @@ export interface RefundStore {
 
 /** A channel's report that a payment or refund reached a final state. */
 export interface ChannelOutcome {
+  /** The channel that reports it (the callback's route, a run's channel): it must be the object's. */
+  readonly channel: string;
   readonly eventId: string;
   readonly reference: string;
   readonly to: 'succeeded' | 'failed';
   readonly channelReference: string;
   readonly amount: number;
   readonly currency: string;
+  /** When it happened at the channel (ISO 8601): its UTC day is the statement it is on. */
+  readonly occurredAt: string;
   readonly now: Date;
 }
 
@@ -83,14 +87,14 @@ export interface ChannelOutcome {
  * - `applied`: the state changed now;
  * - `already_applied`: a duplicate or replayed delivery, nothing changed;
  * - `conflict`: the object reached another final state first; recorded, nothing changed;
- * - `mismatch`: amount or currency disagree with ours; recorded, nothing changed;
+ * - `mismatch`: amount, currency or channel disagree with ours; recorded, nothing changed;
  * - `unknown_reference`: no such object.
  */
 export type OutcomeResult =
   | { readonly kind: 'applied' }
   | { readonly kind: 'already_applied' }
   | { readonly kind: 'conflict'; readonly status: PaymentStatus | RefundStatus }
-  | { readonly kind: 'mismatch'; readonly fields: ReadonlyArray<'amount' | 'currency'> }
+  | { readonly kind: 'mismatch'; readonly fields: ReadonlyArray<'amount' | 'currency' | 'channel'> }
   | { readonly kind: 'unknown_reference' };
 
 export interface ChannelOutcomeStore {

@@ -3,7 +3,7 @@
  * integration tests both build the table from this, and the local runtime builds it from the
  * synthesized template (which this produced), so the three can never drift apart.
  */
-import { GSI1, GSI2 } from './keys.js';
+import { GSI1, GSI2, GSI3 } from './keys.js';
 
 export const TABLE_KEY_SCHEMA = {
   partitionKey: { name: 'PK', type: 'S' },
@@ -23,10 +23,25 @@ export const TABLE_GSIS = [
     partitionKey: { name: 'GSI2PK', type: 'S' },
     sortKey: { name: 'GSI2SK', type: 'S' },
     /**
-     * ALL: only expected outcomes that succeeded carry GSI2 keys (a sparse index of settlement line items,
-     * ~250 bytes each), and a settlement reads every attribute of them.
+     * INCLUDE: only succeeded payments and refunds carry both GSI2 keys (a sparse index of settlement line
+     * items; the sort key names the type and id); a settlement sums these attributes, none of which
+     * changes after the outcome, so a later update of the payment (a refund, a hold) never writes to the
+     * index. ~150 bytes an entry.
      */
-    projection: 'ALL',
+    projection: 'INCLUDE',
+    nonKeyAttributes: ['amount', 'currency', 'outcomeAt'],
+  },
+  {
+    indexName: GSI3,
+    partitionKey: { name: 'GSI3PK', type: 'S' },
+    sortKey: { name: 'GSI3SK', type: 'S' },
+    /**
+     * INCLUDE: payments and refunds with an applied outcome, per channel-day (reconciliation runs; the sort
+     * key names the type and id); what a run compares with the statement and nothing else, all of it final
+     * once the outcome is applied.
+     */
+    projection: 'INCLUDE',
+    nonKeyAttributes: ['channelReference', 'amount', 'currency', 'status'],
   },
 ] as const;
 

@@ -1,7 +1,7 @@
 /**
  * Full payment lifecycles through the real local runtime, counted: create over HTTP (a checkout's
  * customer id, email, IP) → table stream → dispatch → sandbox PSP → signed callback → succeeded, and on
- * the event backbone: publisher → bus → risk / reconciliation / merchant-webhook queues → consumers →
+ * the event backbone: publisher → bus → risk / merchant-webhook queues → consumers →
  * `risk` on the payment → RiskAssessed; the merchant has a webhook endpoint (a receiver on 127.0.0.1
  * answering 200).
  *

@@ -1,7 +1,9 @@
 /**
  * `npm run bench:recon-table [-- --rows 1000000]`: the command-line reconciliation at scale against the
- * running local runtime (`npm start`): seeds the generated channel-day's expected outcomes into its
- * DynamoDB Local table, writes the matching statement (with its injected discrepancies, see reconcile.ts)
+ * running local runtime (`npm start`): seeds the generated channel-day's outcomes into its DynamoDB Local
+ * table as the callback's transition leaves them on payments and refunds (GSI3 keys and the attributes the
+ * index projects; `entity` is a bench one so the local stream publisher does not announce a million fake
+ * payments), writes the matching statement (with its injected discrepancies, see reconcile.ts)
  * and runs `npm run reconcile -- --file …` as a child process, so its progress bar, wall time and peak
  * RSS are the CLI's own. Seeding is not timed. Local data only: it never runs against AWS.
  */
@@ -42,18 +44,19 @@ const flush = async (items: Item[]) => {
 for (const e of expectations(rows)) {
   batch.push(
     marshall({
-      ...keys.expectedOutcome(SCOPE.channel, SCOPE.date, e.type, e.reference),
-      entity: 'expectedOutcome',
+      PK: `OBJ#bench_${e.reference}`,
+      SK: e.type === 'payment' ? 'OBJ' : `REF#${e.reference}`,
+      entity: `bench_${e.type}`,
+      id: e.reference,
       channel: SCOPE.channel,
-      type: e.type,
-      reference: e.reference,
       ...(e.channelReference ? { channelReference: e.channelReference } : {}),
       merchantId: 'm_demo_1',
       amount: e.amount,
       currency: e.currency,
       status: e.status,
-      occurredAt: `${SCOPE.date}T12:00:00.000Z`,
-      eventId: `evt_bench_${e.reference}`,
+      outcomeAt: `${SCOPE.date}T12:00:00.000Z`,
+      lastChannelEventId: `evt_bench_${e.reference}`,
+      ...keys.outcome(SCOPE.channel, SCOPE.date, e.type, e.reference),
     }),
   );
   if (batch.length === 25) {
@@ -63,7 +66,7 @@ for (const e of expectations(rows)) {
     if (inFlight.length === 8) {
       await Promise.all(inFlight);
       inFlight = [];
-      if (seeded % 50_000 === 0) process.stderr.write(`\rseeded ${seeded.toLocaleString()} expectations`);
+      if (seeded % 50_000 === 0) process.stderr.write(`\rseeded ${seeded.toLocaleString()} outcomes`);
     }
   }
 }
@@ -71,7 +74,7 @@ inFlight.push(flush(batch));
 await Promise.all(inFlight);
 client.destroy();
 process.stderr.write(
-  `\rseeded ${rows.toLocaleString()} expectations in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  `\rseeded ${rows.toLocaleString()} outcomes in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
 );
 
 const file = join(tmpdir(), `statement-${SCOPE.channel}-${SCOPE.date}-${rows}.csv`);

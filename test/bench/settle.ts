@@ -3,9 +3,10 @@
  * local runtime: the ops route starts a run, the synthesized state machine runs it (aws-local-stepfunctions),
  * the shipped bundles settle each merchant and pay it out through the sandbox bank.
  *
- * - Seeding (not counted): the line items are written straight into DynamoDB Local as the expected-outcome
- *   store writes them (keys.expectedOutcome + lineItemKeys: GSI2, sharded), BatchWriteItem, 8 in flight,
- *   occurredAt spread over yesterday (UTC), recorded one second later (on time); the merchants are
+ * - Seeding (not counted): the line items are written straight into DynamoDB Local as the callback's
+ *   transition leaves succeeded payments and refunds (GSI2PK from create, GSI2SK = commit time, GSI3 keys;
+ *   `entity` is a bench one so the local stream publisher does not announce them), BatchWriteItem, 8 in
+ *   flight, occurredAt spread over yesterday (UTC), committed one second later; the merchants are
  *   registered as onboarding does (putMerchant). A warm-up run settles the day before yesterday (nothing
  *   in it): every function but PayOut gets an environment, and each merchant has a settlement state, as
  *   after any earlier day.
@@ -31,7 +32,6 @@ import type { ExecutionRecord } from '../../infra/local/stepfunctions.js';
 import type { CurrencyCode } from '../../shared/domain/money.js';
 import { DEFAULT_PRICING, feeOf } from '../../shared/domain/settlement/pricing.js';
 import { putMerchant } from '../../shared/store/api-keys.js';
-import { type ExpectedOutcomeItem, lineItemKeys } from '../../shared/store/dynamodb/expected-outcomes.js';
 import {
   DynamoSettlementRunStore,
   type SettlementItem,
@@ -90,13 +90,13 @@ function prng(seed: number) {
 }
 
 /**
- * The seeded line items (as the expected-outcome store writes them) and what each merchant-currency's
+ * The seeded line items (as the callback leaves succeeded payments and refunds) and what each merchant-currency's
  * settlement must show. Every tenth item of a merchant is a refund, smaller than the payments around it.
  */
 function lineItemsFor(total: number, date: string) {
   const dayStart = Date.parse(`${date}T00:00:00.000Z`);
   const random = prng(20261126);
-  const items: ExpectedOutcomeItem[] = [];
+  const items: Record<string, unknown>[] = [];
   const expected = new Map<string, Expected>();
   let allocated = 0;
   MERCHANTS.forEach((merchant, m) => {
@@ -114,29 +114,24 @@ function lineItemsFor(total: number, date: string) {
       const reference = type === 'payment' ? `pay_stlbench${n}` : `re_stlbench${n}`;
       const occurred = dayStart + Math.floor(((i + 0.5) * DAY_MS) / count);
       const occurredAt = new Date(occurred).toISOString();
-      const recordedAt = new Date(occurred + 1_000);
-      const outcome = {
-        merchantId: merchant.id,
-        reference,
-        type,
-        status: 'succeeded',
-        occurredAt,
-      } as const;
+      const committedAt = new Date(occurred + 1_000).toISOString();
       items.push({
-        ...keys.expectedOutcome(CHANNEL, date, type, reference),
-        entity: 'expectedOutcome',
+        PK: `OBJ#bench_${reference}`,
+        SK: type === 'payment' ? 'OBJ' : `REF#${reference}`,
+        entity: `bench_${type}`,
+        id: reference,
         channel: CHANNEL,
-        type,
-        reference,
         channelReference: `ch_${reference}`,
         merchantId: merchant.id,
         amount,
         currency,
         status: 'succeeded',
-        occurredAt,
-        eventId: `evt_stlbench${n}`,
-        recordedAt: recordedAt.toISOString(),
-        ...lineItemKeys(outcome, recordedAt),
+        outcomeAt: occurredAt,
+        lastChannelEventId: `evt_stlbench${n}`,
+        updatedAt: committedAt,
+        GSI2PK: keys.settlementLines(merchant.id, reference),
+        GSI2SK: keys.settlementLineSort(committedAt, type, reference),
+        ...keys.outcome(CHANNEL, date, type, reference),
       });
       const key = `${merchant.id}/${currency}`;
       const e = expected.get(key) ?? {

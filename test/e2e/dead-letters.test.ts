@@ -1,11 +1,12 @@
 /**
- * Dead letters on the local runtime, end to end: messages the reconciliation consumer cannot parse are
- * received until the queue's maxReceiveCount and dead-lettered by the local SQS; ops list the DLQ, peek at
- * them (they stay), redrive them with a move task back to the reconciliation queue (a second redrive while
- * it runs is a 409), see the task complete and the DLQ empty.
+ * Dead letters on the local runtime, end to end: messages the risk consumer cannot parse are received
+ * until the queue's maxReceiveCount and dead-lettered by the local SQS; ops list the DLQ, peek at them
+ * (they stay), redrive them with a move task back to the risk queue (a second redrive while it runs is a
+ * 409), see the task complete and the DLQ empty.
  *
  * The runtime caps visibility timeouts at 1 s: with the template's 180 s the five failed receives before
- * dead-lettering would take 15 minutes. The consumer's mapping is the only receiver, so the count is exact.
+ * dead-lettering would take 15 minutes. The consumer's mapping is the only receiver (no payment is created
+ * here), so the count is exact.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -47,7 +48,7 @@ after(async () => {
   await runtime?.stop();
 });
 
-async function reconciliationDlq(): Promise<{
+async function riskDlq(): Promise<{
   name: string;
   url: string;
   arn: string;
@@ -56,7 +57,7 @@ async function reconciliationDlq(): Promise<{
 }> {
   const listed = await ops.request('GET', BASE);
   assert.equal(listed.status, 200, listed.text);
-  const dlq = listed.body.data.find((q: { name: string }) => q.name === 'reconciliation');
+  const dlq = listed.body.data.find((q: { name: string }) => q.name === 'risk');
   assert.ok(dlq, listed.text);
   return dlq;
 }
@@ -85,15 +86,15 @@ describe('dead letters on the local runtime', () => {
     assert.equal(listed.status, 200, listed.text);
     assert.deepEqual(
       listed.body.data.map((q: { name: string }) => q.name),
-      ['dispatch', 'merchant-webhooks', 'publisher', 'reconciliation', 'reconciliation-runs', 'risk'],
+      ['dispatch', 'merchant-webhooks', 'publisher', 'reconciliation-runs', 'risk'],
     );
     assert.deepEqual([anonymous.status, merchant.status, unknown.status], [401, 403, 404]);
     assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
   });
 
   it('dead-letters unparseable messages, peeks at them, redrives them to their queue and empties the DLQ', async () => {
-    // Prepare: poison messages straight into the reconciliation queue
-    const dlq = await reconciliationDlq();
+    // Prepare: poison messages straight into the risk queue
+    const dlq = await riskDlq();
     assert.equal(dlq.approximateMessages, 0);
     const [sourceName] = dlq.sourceQueues;
     assert.ok(sourceName);
@@ -108,12 +109,12 @@ describe('dead letters on the local runtime', () => {
 
     // Act 1: the consumer fails them until maxReceiveCount; SQS moves them to the DLQ
     await eventually(
-      async () => ((await reconciliationDlq()).approximateMessages === POISON ? true : undefined),
+      async () => ((await riskDlq()).approximateMessages === POISON ? true : undefined),
       20_000,
     );
 
     // Assess 1: a peek shows them with their source queue, and leaves them where they are
-    const peeked = await ops.request('GET', `${BASE}/reconciliation/messages?limit=10`);
+    const peeked = await ops.request('GET', `${BASE}/risk/messages?limit=10`);
     assert.equal(peeked.status, 200, peeked.text);
     assert.ok(peeked.body.data.length > 0);
     for (const m of peeked.body.data) {
@@ -122,16 +123,16 @@ describe('dead letters on the local runtime', () => {
       assert.equal(typeof m.messageId, 'string');
       assert.ok(Date.parse(m.sentAt) > 0);
     }
-    assert.equal((await reconciliationDlq()).approximateMessages, POISON);
-    const badLimit = await ops.request('GET', `${BASE}/reconciliation/messages?limit=11`);
+    assert.equal((await riskDlq()).approximateMessages, POISON);
+    const badLimit = await ops.request('GET', `${BASE}/risk/messages?limit=11`);
     assert.equal(badLimit.status, 400);
 
     // Act 2: redrive, slowly enough that a second redrive meets the running task
-    const started = await ops.request('POST', `${BASE}/reconciliation/redrive`, {
+    const started = await ops.request('POST', `${BASE}/risk/redrive`, {
       body: { maxPerSecond: 1 },
       idempotencyKey: 'redrive-1',
     });
-    const second = await ops.request('POST', `${BASE}/reconciliation/redrive`, { body: {} });
+    const second = await ops.request('POST', `${BASE}/risk/redrive`, { body: {} });
 
     // Assess 2
     assert.equal(started.status, 202, started.text);
@@ -141,13 +142,13 @@ describe('dead letters on the local runtime', () => {
     assert.ok(second.body.type.endsWith('/redrive-in-progress'));
 
     const task = await eventually(async () => {
-      const listed = await ops.request('GET', `${BASE}/reconciliation/redrives`);
+      const listed = await ops.request('GET', `${BASE}/risk/redrives`);
       assert.equal(listed.status, 200, listed.text);
       return listed.body.data[0]?.status === 'completed' ? listed.body.data[0] : undefined;
     }, 20_000);
-    // The DLQ is empty and its messages are back in the reconciliation queue (before, failing again, they
+    // The DLQ is empty and its messages are back in the risk queue (before, failing again, they
     // could be dead-lettered anew: that takes five 1 s receives).
-    const after = await reconciliationDlq();
+    const after = await riskDlq();
     const back = await depth(sourceUrl as string);
     assert.equal(task.messagesMoved, POISON);
     assert.equal(task.sourceArn, dlq.arn);

@@ -1,12 +1,12 @@
 /**
  * The event backbone on the local runtime: a payment's state changes leave the table's stream through the
- * publisher (PutEvents on the local EventBridge endpoint), the bus rules route them to the reconciliation
- * queue (local SQS endpoint), and its event source mapping runs the consumer, whose effect lands in
- * DynamoDB Local. Skipped while the synthesized template has no event bus.
+ * publisher (PutEvents on the local EventBridge endpoint), the bus rules route them to the risk queue
+ * (local SQS endpoint), and its event source mapping runs the consumer, whose effect (the payment's
+ * `risk`) lands in DynamoDB Local. Skipped while the synthesized template has no event bus.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ASSEMBLY_DIR } from '../../infra/local/synth.js';
@@ -20,10 +20,10 @@ let runtime: LocalRuntime;
 let api: Api;
 let sqs: SQSClient;
 let hasBus = false;
-let reconciliationQueue: string | undefined;
+let riskQueue: string | undefined;
 
 before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200, maxBatchingWindowSeconds: 2 });
+  runtime = await startRuntime({ callbackDelayMs: 200 });
   api = new Api(runtime.url);
   sqs = new SQSClient({
     endpoint: runtime.sqsEndpoint,
@@ -32,9 +32,9 @@ before(async () => {
   });
   const { template } = loadTemplate(ASSEMBLY_DIR);
   hasBus = resourcesOfType(template, 'AWS::Events::EventBus').length > 0;
-  reconciliationQueue = resourcesOfType(template, 'AWS::SQS::Queue')
+  riskQueue = resourcesOfType(template, 'AWS::SQS::Queue')
     .map(([id, r]) => (typeof r.Properties?.QueueName === 'string' ? r.Properties.QueueName : id))
-    .find((name) => /Reconciliation/.test(name) && !/DeadLetter/.test(name));
+    .find((name) => /Risk/.test(name) && !/DeadLetter/.test(name));
 });
 
 after(async () => {
@@ -57,9 +57,9 @@ async function queueDepth(name: string): Promise<number> {
 }
 
 describe('local event backbone', () => {
-  it('carries a succeeded payment through the bus and the reconciliation queue to its consumer', async (t) => {
-    if (!hasBus || !reconciliationQueue) {
-      t.skip('the synthesized template has no event bus or reconciliation queue yet');
+  it('carries a created payment through the bus and the risk queue to its consumer', async (t) => {
+    if (!hasBus || !riskQueue) {
+      t.skip('the synthesized template has no event bus or risk queue yet');
       return;
     }
     // Prepare
@@ -70,28 +70,26 @@ describe('local event backbone', () => {
     // Act: the sandbox PSP calls back; the payment succeeds
     await api.waitForPayment(id, (p) => p.status === 'succeeded');
 
-    // Assess: the consumer recorded the expected outcome of this payment
+    // Assess: the consumer of PaymentCreated wrote its assessment on the payment item in the table
     const dynamo = localClient(runtime.dynamoEndpoint);
     try {
-      const outcome = await eventually(async () => {
-        const page = await dynamo.send(
-          new ScanCommand({
+      const item = await eventually(async () => {
+        const out = await dynamo.send(
+          new GetItemCommand({
             TableName: runtime.tableName,
-            FilterExpression: 'entity = :e AND #ref = :id',
-            ExpressionAttributeNames: { '#ref': 'reference' },
-            ExpressionAttributeValues: { ':e': { S: 'expectedOutcome' }, ':id': { S: id } },
+            Key: { PK: { S: `OBJ#${id.slice('pay_'.length)}` }, SK: { S: 'OBJ' } },
+            ConsistentRead: true,
           }),
         );
-        return page.Items?.[0] ? unmarshall(page.Items[0]) : undefined;
+        const found = out.Item ? unmarshall(out.Item) : undefined;
+        return found?.risk ? found : undefined;
       });
-      assert.equal(outcome.status, 'succeeded');
-      assert.equal(outcome.amount, 4_200);
+      assert.equal(item.amount, 4_200);
+      assert.ok(['approve', 'review', 'reject'].includes(item.risk.decision), JSON.stringify(item.risk));
     } finally {
       dynamo.destroy();
     }
     // The queue is drained (the mapping deleted the message) and nothing was dead-lettered.
-    await eventually(async () =>
-      (await queueDepth(reconciliationQueue as string)) === 0 ? true : undefined,
-    );
+    await eventually(async () => ((await queueDepth(riskQueue as string)) === 0 ? true : undefined));
   });
 });

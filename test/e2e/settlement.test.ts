@@ -3,19 +3,18 @@
  * a day of payments, a partial refund, a payment held in risk review and one held by an open
  * discrepancy → the settlement's figures to the minor unit; the same run key again → no second payout;
  * a second run of the day → nothing settled twice; the review released → the next run takes it; a payout
- * that keeps failing → retried, then recorded `payout_failed`.
+ * that keeps failing → retried, then recorded `payout_failed`; a run for today started as soon as payments
+ * show `succeeded` → it settles them (a line item is keyed by when its success was committed, by that
+ * very write: no grace to wait out).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_PRICING, feeOf } from '../../shared/domain/settlement/pricing.js';
 import { eventually } from '../support/eventually.js';
-import { expectedOutcomeCount } from '../support/expected-outcomes.js';
 import { Api, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
 import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
 const OPS_KEY = 'sk_test_ops';
-/** Outcomes older than this are settled by a run for today (10 minutes in AWS). */
-const GRACE_MS = 1_500;
 
 let runtime: LocalRuntime;
 let api: Api;
@@ -24,9 +23,7 @@ let ops: Api;
 before(async () => {
   runtime = await startRuntime({
     callbackDelayMs: 200,
-    maxBatchingWindowSeconds: 1,
     stepFunctionsTimeScale: 0.01,
-    functionEnvironment: { SETTLEMENT_GRACE_MS: String(GRACE_MS) },
   });
   api = new Api(runtime.url);
   ops = new Api(runtime.url, OPS_KEY);
@@ -110,11 +107,6 @@ describe('settlement (local runtime)', () => {
       const r = await api.get(`/v1/payments/${p1.body.id}/refunds`);
       return r.body.data[0]?.status === 'succeeded' ? true : undefined;
     });
-    // Every outcome recorded (five payments, the refund) before the channel's statement is reconciled.
-    await eventually(
-      async () => ((await expectedOutcomeCount(runtime, 'sandbox', today())) >= 6 ? true : undefined),
-      20_000,
-    );
     // An open discrepancy holds `altered`: the channel reports another amount.
     await bank(`/statements/${today()}/discrepancies`, {
       alter: [{ reference: altered.body.id, amount: 4_401 }],
@@ -138,7 +130,6 @@ describe('settlement (local runtime)', () => {
       mismatched: 1,
       duplicates: 0,
     });
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
 
     // Act
     const key = uniqueKey('settle');
@@ -197,12 +188,6 @@ describe('settlement (local runtime)', () => {
     const p = await api.createPayment({ amount: 5_000, currency: 'USD' }, { key: MERCHANT_2.key });
     assert.equal(p.status, 201, p.text);
     await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded', 15_000, { key: MERCHANT_2.key });
-    // Its outcome recorded (the first test's six, and this one), then older than the grace.
-    await eventually(
-      async () => ((await expectedOutcomeCount(runtime, 'sandbox', today())) >= 7 ? true : undefined),
-      20_000,
-    );
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));
 
     // Act
     const { run } = await settle();
@@ -212,5 +197,29 @@ describe('settlement (local runtime)', () => {
     const [s] = await settlementsOf(MERCHANT_2.key);
     assert.equal(s.status, 'payout_failed');
     assert.equal(s.payout, null);
+  });
+
+  it('settles payments in a run for today started as soon as they show succeeded', async () => {
+    // Prepare: five payments through the API, each waited on until it shows `succeeded`
+    const amounts = [1_010, 2_020, 3_030, 4_040, 5_050];
+    const created = await Promise.all(
+      amounts.map((amount) => api.createPayment({ amount, currency: 'USD' })),
+    );
+    for (const p of created) assert.equal(p.status, 201, p.text);
+    for (const p of created) await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+
+    // Act: at once
+    const { run } = await settle();
+
+    // Assess: they are in this run, to the minor unit
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.equal(run.settlements, 1);
+    const [s] = await settlementsOf(MERCHANT_1.key);
+    const gross = amounts.reduce((sum, a) => sum + a, 0);
+    const fees = amounts.reduce((sum, a) => sum + fee(a), 0);
+    assert.deepEqual(
+      [s.grossAmount, s.refundedAmount, s.feeAmount, s.netAmount, s.paymentCount, s.refundCount],
+      [gross, 0, fees, gross - fees, 5, 0],
+    );
   });
 });

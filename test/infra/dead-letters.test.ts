@@ -87,10 +87,6 @@ describe('dead letters infrastructure', () => {
     const expected = {
       dispatch: { queue: /^ChannelsDispatchDeadLetterQueue/, sources: [] as RegExp[] },
       publisher: { queue: /^EventsPublisherDeadLetterQueue/, sources: [] as RegExp[] },
-      reconciliation: {
-        queue: /^EventsReconciliationDeadLetterQueue/,
-        sources: [/^EventsReconciliationQueue/],
-      },
       'reconciliation-runs': {
         queue: /^EventsReconciliationRunsDeadLetterQueue/,
         sources: [/^EventsReconciliationRunsQueue/],

@@ -147,20 +147,15 @@ describe('consumers', () => {
     ruleId: idOf(c.rule),
   }));
 
-  test('reconciliation receives the payment and refund outcomes', () => {
-    const recon = stack.events.reconciliation;
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventBusName: { Ref: busId },
-      EventPattern: {
-        source: ['payments'],
-        'detail-type': ['PaymentSucceeded', 'PaymentFailed', 'RefundSucceeded', 'RefundFailed'],
-      },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf(recon.queue), 'Arn'] } })],
-    });
-    assert.deepEqual(
-      grantsOf(roleOf(idOf(recon.fn))).filter((g) => g.startsWith('dynamodb:')),
-      [`dynamodb:PutItem on ${JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] })}`],
-    );
+  test('no consumer records outcomes a second time: payments and refunds are their own outcome records', () => {
+    // Reconciliation and settlement read the objects' own indexes (GSI3, GSI2), written by the transition.
+    assert.deepEqual(consumers.map((c) => c.name).sort(), [
+      'MerchantWebhooksFunction',
+      'ReconciliationRunsFunction',
+      'RiskFunction',
+    ]);
+    const entries = ofType('AWS::Lambda::Function').map(([, r]) => String(r.Properties?.Description));
+    assert.ok(!entries.some((d) => d.includes('record what each channel should report')));
   });
 
   test('every rule is on the payments bus and targets exactly its consumer queue', () => {
@@ -229,7 +224,7 @@ describe('consumers', () => {
     }
   });
 
-  test('batches what nobody waits on: reconciliation gathers 100 for 10 s, webhooks 1 s, risk none', () => {
+  test('batches what nobody waits on: webhooks gather for 1 s, risk and reconciliation runs not at all', () => {
     const mappingOf = (fnId: string) =>
       ofType('AWS::Lambda::EventSourceMapping')
         .map(([, m]) => m.Properties)
@@ -241,7 +236,6 @@ describe('consumers', () => {
       ]),
     );
     assert.deepEqual(windows, {
-      ReconciliationFunction: [100, 10],
       RiskFunction: [10, undefined],
       MerchantWebhooksFunction: [10, 1],
       // One reconciliation run per invocation, started at once.
@@ -314,7 +308,7 @@ describe('addConsumer', () => {
     assert.throws(
       () =>
         scratchEvents().addConsumer('Short', {
-          entry: 'events/reconciliation',
+          entry: 'events/risk',
           description: 'test',
           detailTypes: ['PaymentCreated'],
           timeout: Duration.seconds(30),
@@ -328,7 +322,7 @@ describe('addConsumer', () => {
     assert.throws(
       () =>
         scratchEvents().addConsumer('Nothing', {
-          entry: 'events/reconciliation',
+          entry: 'events/risk',
           description: 'x',
           detailTypes: [],
         }),

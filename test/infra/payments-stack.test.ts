@@ -43,8 +43,8 @@ describe('payments table', () => {
     });
   });
 
-  test('indexes merchant listings in GSI1 (keys only) and settlement line items in GSI2', () => {
-    const [gsi1, gsi2] = TABLE_GSIS;
+  test('indexes merchant listings in GSI1 (keys only), settlement line items in GSI2 and channel-day outcomes in GSI3 (both small)', () => {
+    const [gsi1, gsi2, gsi3] = TABLE_GSIS;
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -61,7 +61,21 @@ describe('payments table', () => {
             { AttributeName: gsi2.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: gsi2.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['amount', 'currency', 'outcomeAt'],
+          },
+        },
+        {
+          IndexName: 'GSI3',
+          KeySchema: [
+            { AttributeName: gsi3.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: gsi3.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['channelReference', 'amount', 'currency', 'status'],
+          },
         },
       ],
     });
@@ -195,7 +209,6 @@ describe('payments functions', () => {
       'functions/events/merchant-webhooks.ts',
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
-      'functions/events/reconciliation.ts',
       'functions/events/risk.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
@@ -325,6 +338,17 @@ describe('least privilege', () => {
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+    ],
+    // A run reads the channel-day's outcomes from GSI3 (the payments and refunds themselves), and no
+    // other index.
+    'events/reconcile-run': [
+      `dynamodb:BatchWriteItem on ${T}`,
+      `dynamodb:ConditionCheckItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+      `dynamodb:Query on ${T}/index/GSI3`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
   };
 

@@ -61,6 +61,13 @@ describe('settlement state machine', () => {
     const each = def.States.EachMerchant as Record<string, any>;
     assert.equal(each.MaxConcurrency, 10);
     assert.equal(each.ItemsPath, '$.merchants');
+    // Each merchant's settle gets the run's start: today's cutoff, and when the indexes may be read.
+    assert.deepEqual(each.ItemSelector, {
+      'runId.$': '$.runId',
+      'date.$': '$.date',
+      'startedAt.$': '$.startedAt',
+      'merchantId.$': '$$.Map.Item.Value.merchantId',
+    });
     assert.deepEqual(
       each.Catch.map((c: { Next: string }) => c.Next),
       ['FailRun'],

@@ -50,6 +50,8 @@ describe('payment store on DynamoDB Local', () => {
       reference: (first.body as Payment).id,
       to: 'succeeded',
       channelReference: 'ch_1',
+      channel: 'sandbox',
+      occurredAt: new Date().toISOString(),
       amount: 1050,
       currency: 'USD',
       now: new Date(Date.now() + 1000),
@@ -119,6 +121,8 @@ describe('payment store on DynamoDB Local', () => {
           reference: (created.body as Payment).id,
           to: 'succeeded',
           channelReference: `ch_${i}`,
+          channel: 'sandbox',
+          occurredAt: new Date().toISOString(),
           amount: b.amount,
           currency: 'USD',
           now: new Date(),
@@ -157,7 +161,7 @@ describe('payment store on DynamoDB Local', () => {
     );
   });
 
-  it('consumes 2 write units to create and 1 to capture', async () => {
+  it('consumes 2 write units to create and 3 to capture: the item, its outcome (GSI3) and line item (GSI2)', async () => {
     // Prepare
     capacity.length = 0;
     const b = {
@@ -180,6 +184,8 @@ describe('payment store on DynamoDB Local', () => {
       reference: (created.body as Payment).id,
       to: 'succeeded',
       channelReference: 'ch_cost',
+      channel: 'sandbox',
+      occurredAt: new Date().toISOString(),
       amount: 4200,
       currency: 'EUR',
       now: new Date(),
@@ -190,7 +196,10 @@ describe('payment store on DynamoDB Local', () => {
         .filter((c) => c.operation === op)
         .flatMap((c) => c.capacity)
         .reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
+    // Create: the item and its GSI1 entry (GSI2PK alone adds no index entry). Capture: one write of the
+    // item, which also indexes it as its own outcome record and line item — the 2 units that a separate
+    // expected-outcome item and its index entry used to cost, so a lifecycle costs what it did (5).
     assert.equal(units('createPayment'), 2);
-    assert.equal(units('applyPaymentOutcome'), 1);
+    assert.equal(units('applyPaymentOutcome'), 3);
   });
 });

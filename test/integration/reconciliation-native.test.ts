@@ -5,14 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { StatementRow } from '../../shared/domain/reconciliation/row.js';
 import { executeRun, type StatementHandle } from '../../shared/reconciliation/run.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
-import { DynamoExpectedOutcomeStore } from '../../shared/store/dynamodb/expected-outcomes.js';
 import {
   type DiscrepancyItem,
   DynamoReconciliationStore,
 } from '../../shared/store/dynamodb/reconciliation.js';
+import { keys } from '../../shared/store/keys.js';
 import { alipayBillLines, gbk, wechatpayBillLines } from '../bench/native-statements.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 
@@ -23,32 +25,40 @@ describe('reconciliation runs on native channel statements', () => {
   let table: TestTable;
   let store: DynamoReconciliationStore;
   let outcomes: DynamoChannelOutcomeStore;
-  let expected: DynamoExpectedOutcomeStore;
 
   before(async () => {
     table = await startTestTable();
     const context = { client: table.client, tableName: table.tableName };
     store = new DynamoReconciliationStore(context);
     outcomes = new DynamoChannelOutcomeStore(context);
-    expected = new DynamoExpectedOutcomeStore(context);
   });
   after(async () => table.stop());
 
-  /** Records what `channel` should report for `row`, as the reconciliation consumer does. */
+  /**
+   * A payment or refund whose outcome on `channel` was applied for `row`: the item as the callback's guarded
+   * transition leaves it, with its GSI3 entry (what a run reads).
+   */
   const expect_ = (channel: string, row: StatementRow) =>
-    expected.record({
-      channel,
-      day: DATE,
-      type: row.type,
-      reference: row.reference as string,
-      channelReference: row.channelReference,
-      merchantId: 'm_native',
-      amount: row.amount,
-      currency: row.currency,
-      status: row.status,
-      occurredAt: AT,
-      eventId: `evt_${channel}_${row.reference}`,
-    });
+    table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: marshall({
+          PK: `OBJ#native_${row.reference}`,
+          SK: row.type === 'payment' ? 'OBJ' : `REF#${row.reference}`,
+          entity: row.type,
+          id: row.reference,
+          channel,
+          channelReference: row.channelReference,
+          merchantId: 'm_native',
+          amount: row.amount,
+          currency: row.currency,
+          status: row.status,
+          outcomeAt: AT,
+          lastChannelEventId: `evt_${channel}_${row.reference}`,
+          ...keys.outcome(channel, DATE, row.type, row.reference as string),
+        }),
+      }),
+    );
 
   const run = async (channel: string, key: string, handle: StatementHandle) => {
     const started = await store.createRun({

@@ -1,8 +1,9 @@
 /**
- * Reconciliation runs on DynamoDB Local: our expected outcomes against a channel statement; each kind of
- * discrepancy found exactly once, a missed callback repaired through the callback's transition, reruns
- * idempotent (same ids and counts, no second repair, resolved stays resolved), holds on payments, and a
- * malformed statement failing the run without writing anything.
+ * Reconciliation runs on DynamoDB Local: the outcomes we applied (the payments and refunds themselves,
+ * GSI3) against a channel statement; each kind of discrepancy found exactly once, a missed callback
+ * repaired through the callback's transition, reruns idempotent (same ids and counts, no second repair,
+ * `repaired: 0`, resolved stays resolved), holds on payments, a payment that succeeded just before a run
+ * started matched by that run, and a malformed statement failing the run without writing anything.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +15,6 @@ import {
   StatementUnavailableError,
 } from '../../shared/reconciliation/run.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
-import { DynamoExpectedOutcomeStore } from '../../shared/store/dynamodb/expected-outcomes.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import {
   type DiscrepancyItem,
@@ -31,7 +31,6 @@ describe('reconciliation runs on DynamoDB Local', () => {
   let table: TestTable;
   let payments: DynamoPaymentStore;
   let outcomes: DynamoChannelOutcomeStore;
-  let expected: DynamoExpectedOutcomeStore;
   let store: DynamoReconciliationStore;
   let n = 0;
 
@@ -40,44 +39,34 @@ describe('reconciliation runs on DynamoDB Local', () => {
     const context = { client: table.client, tableName: table.tableName };
     payments = new DynamoPaymentStore(context);
     outcomes = new DynamoChannelOutcomeStore(context);
-    expected = new DynamoExpectedOutcomeStore(context);
     store = new DynamoReconciliationStore(context);
   });
   after(async () => table.stop());
 
-  async function payment(amount: number, outcome: 'succeeded' | 'processing') {
+  /** A payment, and its success applied as the callback applies it (occurring `at`). */
+  async function payment(amount: number, outcome: 'succeeded' | 'processing', at = AT) {
     const body = { channel: 'sandbox' as const, amount, currency: 'USD' };
     const created = await payments.create({
       merchantId: 'm_recon',
       idempotencyKey: `recon-${++n}`,
       requestFingerprint: requestFingerprint('POST', '/v1/payments', body),
       body,
-      now: new Date(AT),
+      now: new Date(at),
     });
     const p = created.body as { id: string; amount: number; currency: string };
     if (outcome === 'succeeded') {
-      await outcomes.applyPaymentOutcome({
+      const applied = await outcomes.applyPaymentOutcome({
+        channel: 'sandbox',
         eventId: `evt_cb_${p.id}`,
         reference: p.id,
         to: 'succeeded',
         channelReference: `ch_${p.id}`,
         amount,
         currency: 'USD',
-        now: new Date(AT),
+        occurredAt: at,
+        now: new Date(at),
       });
-      await expected.record({
-        channel: 'sandbox',
-        day: DATE,
-        type: 'payment',
-        reference: p.id,
-        channelReference: `ch_${p.id}`,
-        merchantId: 'm_recon',
-        amount,
-        currency: 'USD',
-        status: 'succeeded',
-        occurredAt: AT,
-        eventId: `evt_${p.id}`,
-      });
+      assert.equal(applied.kind, 'applied');
     }
     return p;
   }
@@ -105,13 +94,13 @@ describe('reconciliation runs on DynamoDB Local', () => {
     };
   }
 
-  async function startRun(key: string) {
+  async function startRun(key: string, date = DATE) {
     const started = await store.createRun({
       callerId: 'ops',
       idempotencyKey: key,
       requestFingerprint: `fp-${key}`,
       channel: 'sandbox',
-      date: DATE,
+      date,
       now: new Date(),
     });
     return started.body.id;
@@ -170,31 +159,77 @@ describe('reconciliation runs on DynamoDB Local', () => {
     );
     assert.equal((repairedPayment?.reconHolds as Set<string> | undefined)?.size ?? 0, 0);
 
-    // Act: the callback's expected outcome arrives meanwhile; then the same channel-day again
-    await expected.record({
-      channel: 'sandbox',
-      day: DATE,
-      type: 'payment',
-      reference: missed.id,
-      channelReference: `ch_${missed.id}`,
-      merchantId: 'm_recon',
-      amount: 3_000,
-      currency: 'USD',
-      status: 'succeeded',
-      occurredAt: AT,
-      eventId: `evt_${missed.id}`,
-    });
+    // The repair is the callback's transition: the repaired payment is now in the channel-day's outcomes.
+    const indexed = [];
+    for await (const e of store.expectations('sandbox', DATE)) indexed.push(e.reference);
+    assert.ok(indexed.includes(missed.id));
+
+    // Act: the same channel-day again
     const second = await executeRun(depsFor(csv), await startRun('run-2'));
 
-    // Assess: same counts and ids, the repair not applied again
+    // Assess: same counts and ids, the finding still listed repaired, the repair not applied (nor counted)
+    // again
     assert.deepEqual(second.counts, first.counts);
-    assert.equal(second.repaired, 1);
+    assert.equal(second.repaired, 0);
     const again = await discrepanciesOf(second.id);
     assert.deepEqual(again.map((d) => d.id).sort(), found.map((d) => d.id).sort());
+    assert.equal(
+      again.find((d) => d.kind === 'local_missing' && d.reference === missed.id)?.status,
+      'repaired',
+    );
     assert.equal(
       (await store.objectAt(slotOfId(missed.id, 'pay') as string))?.lastChannelEventId,
       `recon_${byRef.get(`local_missing:${missed.id}`)?.id}`,
     );
+  });
+
+  it('matches a payment that succeeded 50 ms before the run started, never reporting it missing', async () => {
+    // Prepare: today's channel-day; the success is applied, then the run starts 50 ms later
+    const today = new Date().toISOString().slice(0, 10);
+    const p = await payment(1_234, 'succeeded', new Date().toISOString());
+    const csv = formatStatementCsv([
+      row(p, { occurredAt: (await store.objectAt(slotOfId(p.id, 'pay') as string))?.outcomeAt as string }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Act
+    const run = await executeRun(depsFor(csv), await startRun('run-just-after', today));
+
+    // Assess
+    assert.equal(run.status, 'completed');
+    assert.deepEqual(run.counts, {
+      matched: 1,
+      localMissing: 0,
+      channelMissing: 0,
+      mismatched: 0,
+      duplicates: 0,
+    });
+    assert.equal(run.repaired, 0);
+  });
+
+  it('indexes an outcome only under the channel that reported it: another channel’s is recorded', async () => {
+    // Prepare
+    const p = await payment(2_345, 'processing');
+
+    // Act
+    const result = await outcomes.applyPaymentOutcome({
+      channel: 'stripe',
+      eventId: `evt_other_${p.id}`,
+      reference: p.id,
+      to: 'succeeded',
+      channelReference: 'ch_other',
+      amount: p.amount,
+      currency: 'USD',
+      occurredAt: AT,
+      now: new Date(AT),
+    });
+
+    // Assess: not applied, recorded as a mismatch of the channel, nothing indexed
+    assert.deepEqual(result, { kind: 'mismatch', fields: ['channel'] });
+    const item = await store.objectAt(slotOfId(p.id, 'pay') as string);
+    assert.equal(item?.status, 'processing');
+    assert.equal(item?.GSI3PK, undefined);
+    assert.equal(item?.GSI2SK, undefined);
   });
 
   it('keeps what ops resolved resolved on a rerun, and releases the payment', async () => {

@@ -45,8 +45,9 @@ describe('refunds and channel outcomes on DynamoDB Local', () => {
     eventId: string,
     to: 'succeeded' | 'failed' = 'succeeded',
   ) {
-    const o = { eventId, reference, to, channelReference: 'ch', amount, currency: 'USD', now: new Date() };
-    return outcomes.applyPaymentOutcome(o);
+    const now = new Date();
+    const o = { eventId, reference, to, channel: 'sandbox', channelReference: 'ch', amount, currency: 'USD' };
+    return outcomes.applyPaymentOutcome({ ...o, occurredAt: now.toISOString(), now });
   }
 
   function refund(merchantId: string, paymentId: string, key: string, amount?: number) {
@@ -132,6 +133,8 @@ describe('refunds and channel outcomes on DynamoDB Local', () => {
     const report = {
       reference: refundId,
       channelReference: 'ch_r',
+      channel: 'sandbox',
+      occurredAt: new Date().toISOString(),
       amount: 800,
       currency: 'USD',
       now: new Date(),
@@ -192,6 +195,8 @@ describe('refunds and channel outcomes on DynamoDB Local', () => {
       reference: 're_aaaaaaaaaaaaaaaaaaaaaaaaaa',
       to: 'succeeded',
       channelReference: 'x',
+      channel: 'sandbox',
+      occurredAt: new Date().toISOString(),
       amount: 1,
       currency: 'USD',
       now: new Date(),

@@ -75,6 +75,8 @@ describe('risk during on DynamoDB Local', () => {
       reference: p.id,
       to: 'succeeded',
       channelReference: `ch_${p.id}`,
+      channel: 'sandbox',
+      occurredAt: new Date().toISOString(),
       amount: p.amount,
       currency: p.currency,
       now: new Date(),

@@ -1,17 +1,24 @@
 /**
- * Settlement on DynamoDB Local: a merchant's day of outcomes (payments, a partial refund, a payment held
- * in review, one with an open discrepancy) settled to the minor unit; the same run again and a second
- * run of the day settle nothing twice; a released hold lands in the next settlement; the payout is paid
- * once and the ledger balances.
+ * Settlement on DynamoDB Local, over payments and refunds as the callback leaves them (their success is
+ * their line item, keyed by when it was committed): a merchant's day (payments, a partial refund, a
+ * payment held in review, one with an open discrepancy) settled to the minor unit; the same run again and
+ * a second run of the day settle nothing twice; a released hold lands in the next settlement; a payment
+ * that succeeded 50 ms before today's run started is in that run; consecutive runs (a past day, today
+ * twice, yesterday, a later day) put each item in exactly one settlement; the payout is paid once and the
+ * ledger balances.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { balanceOf, trialBalance } from '../../shared/domain/settlement/ledger.js';
 import { DEFAULT_PRICING, feeOf } from '../../shared/domain/settlement/pricing.js';
+import type { Payment } from '../../shared/schemas/payment.js';
 import { payOut, settleMerchant } from '../../shared/settlement/settle.js';
-import { DynamoExpectedOutcomeStore } from '../../shared/store/dynamodb/expected-outcomes.js';
+import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoHoldStore } from '../../shared/store/dynamodb/holds.js';
+import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
+import { requestFingerprint } from '../../shared/store/idempotency.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 
 const DAY = '2026-02-10';
@@ -20,9 +27,12 @@ const NEXT_MORNING = new Date('2026-02-11T03:00:00.000Z');
 
 describe('settlement on DynamoDB Local', () => {
   let table: TestTable;
-  let outcomes: DynamoExpectedOutcomeStore;
+  let payments: DynamoPaymentStore;
+  let refunds: DynamoRefundStore;
+  let outcomes: DynamoChannelOutcomeStore;
   let holds: DynamoHoldStore;
   let store: DynamoSettlementStore;
+  let n = 0;
   const paid: { id: string; amount: number }[] = [];
   const bank = async (p: { id: string; amount: number }) => {
     paid.push(p);
@@ -32,55 +42,97 @@ describe('settlement on DynamoDB Local', () => {
   before(async () => {
     table = await startTestTable();
     const context = { client: table.client, tableName: table.tableName };
-    outcomes = new DynamoExpectedOutcomeStore(context);
+    payments = new DynamoPaymentStore(context);
+    refunds = new DynamoRefundStore(context);
+    outcomes = new DynamoChannelOutcomeStore(context);
     holds = new DynamoHoldStore(context);
     store = new DynamoSettlementStore(context);
   });
   after(async () => table.stop());
 
-  /** An outcome recorded a moment after it happened (on time). */
-  async function outcome(
-    merchantId: string,
-    type: 'payment' | 'refund',
-    reference: string,
-    amount: number,
-    occurredAt: string,
-    currency = 'USD',
-  ) {
-    await outcomes.record(
-      {
-        channel: 'sandbox',
-        day: DAY,
-        type,
-        reference,
-        channelReference: `ch_${reference}`,
-        merchantId,
-        amount,
-        currency,
-        status: 'succeeded',
-        occurredAt,
-        eventId: `evt_${reference}`,
-      },
-      new Date(Date.parse(occurredAt) + 2_000),
-    );
+  /** A payment whose success the callback applied (committed) at `committedAt`. @returns its id. */
+  async function payment(merchantId: string, amount: number, committedAt: string, currency = 'USD') {
+    const body = { channel: 'sandbox' as const, amount, currency };
+    const created = await payments.create({
+      merchantId,
+      idempotencyKey: `settle-${++n}`,
+      requestFingerprint: requestFingerprint('POST', '/v1/payments', body),
+      body,
+      now: new Date(Date.parse(committedAt) - 2_000),
+    });
+    const { id } = created.body as Payment;
+    const applied = await outcomes.applyPaymentOutcome({
+      channel: 'sandbox',
+      eventId: `evt_${id}`,
+      reference: id,
+      to: 'succeeded',
+      channelReference: `ch_${id}`,
+      amount,
+      currency,
+      occurredAt: new Date(Date.parse(committedAt) - 500).toISOString(),
+      now: new Date(committedAt),
+    });
+    assert.equal(applied.kind, 'applied');
+    return id;
+  }
+
+  /** A refund of `paymentId` whose success was committed at `committedAt`. @returns its id. */
+  async function refund(merchantId: string, paymentId: string, amount: number, committedAt: string) {
+    const created = await refunds.create({
+      merchantId,
+      paymentId,
+      idempotencyKey: `settle-re-${++n}`,
+      requestFingerprint: `fp-${n}`,
+      amount,
+      now: new Date(Date.parse(committedAt) - 2_000),
+    });
+    const { id, currency } = created.body as { id: string; currency: string };
+    const applied = await outcomes.applyRefundOutcome({
+      channel: 'sandbox',
+      eventId: `evt_${id}`,
+      reference: id,
+      to: 'succeeded',
+      channelReference: `ch_${id}`,
+      amount,
+      currency,
+      occurredAt: committedAt,
+      now: new Date(committedAt),
+    });
+    assert.equal(applied.kind, 'applied');
+    return id;
+  }
+
+  /** Every line item a merchant's settlements hold (what `?format=csv` lists), by settlement. */
+  async function settledItems(merchantId: string): Promise<string[]> {
+    const ids: string[] = [];
+    const { items } = await store.list(merchantId, 100);
+    for (const s of items) {
+      const heldOut = new Set(s.windows.heldOut);
+      for await (const item of store.lineItems(merchantId, s.windows.period)) {
+        if (item.currency === s.currency && !heldOut.has(item.id)) ids.push(item.id);
+      }
+      for (const r of s.windows.released) ids.push(r.id);
+    }
+    return ids.sort();
   }
 
   it('settles a day exactly, leaves held payments for later, and never settles anything twice', async () => {
     // Prepare: three payments, a partial refund, one held in review, one with an open discrepancy
     const m = 'm_settle';
-    await outcome(m, 'payment', 'pay_a', 10_000, at('09'));
-    await outcome(m, 'payment', 'pay_b', 2_550, at('10'));
-    await outcome(m, 'payment', 'pay_review', 7_000, at('11'));
-    await outcome(m, 'payment', 'pay_dsc', 3_000, at('12'));
-    await outcome(m, 'refund', 're_a', 4_000, at('13'));
-    await outcome(m, 'payment', 'pay_tomorrow', 999, '2026-02-11T00:00:01.000Z');
-    await holds.hold(m, 'pay_review', 'review');
-    await holds.hold(m, 'pay_dsc', 'dsc_sandbox_20260210_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+    const a = await payment(m, 10_000, at('09'));
+    const b = await payment(m, 2_550, at('10'));
+    const review = await payment(m, 7_000, at('11'));
+    const dsc = await payment(m, 3_000, at('12'));
+    const refundOfA = await refund(m, a, 4_000, at('13'));
+    // Succeeded after the day's end: the day's run leaves it for a later one.
+    const tomorrow = await payment(m, 999, '2026-02-11T00:00:01.000Z');
+    await holds.hold(m, review, 'review');
+    await holds.hold(m, dsc, 'dsc_sandbox_20260210_aaaaaaaaaaaaaaaaaaaaaaaaaa');
 
     // Act
     const [ref, ...others] = await settleMerchant(
       { store },
-      { merchantId: m, date: DAY, runId: 'str_1', now: NEXT_MORNING },
+      { merchantId: m, date: DAY, runId: 'str_1', startedAt: NEXT_MORNING },
     );
 
     // Assess: gross of the two free payments, the refund, their fees, to the minor unit
@@ -110,15 +162,16 @@ describe('settlement on DynamoDB Local', () => {
     );
     assert.equal(s?.periodEnd, '2026-02-11T00:00:00.000Z');
     assert.equal(s?.status, 'pending_payout');
+    assert.deepEqual(await settledItems(m), [a, b, refundOfA].sort());
 
     // Act: the same run again (a retried task), and another run of the same day
     const again = await settleMerchant(
       { store },
-      { merchantId: m, date: DAY, runId: 'str_1', now: NEXT_MORNING },
+      { merchantId: m, date: DAY, runId: 'str_1', startedAt: NEXT_MORNING },
     );
     const second = await settleMerchant(
       { store },
-      { merchantId: m, date: DAY, runId: 'str_2', now: NEXT_MORNING },
+      { merchantId: m, date: DAY, runId: 'str_2', startedAt: NEXT_MORNING },
     );
 
     // Assess
@@ -138,10 +191,15 @@ describe('settlement on DynamoDB Local', () => {
     assert.equal(balanceOf(ledger, 'merchant_held', 'USD'), 10_000);
 
     // Act: ops release the review hold; the next day's run takes it (and tomorrow's payment)
-    await holds.release(m, 'pay_review', 'review');
+    await holds.release(m, review, 'review');
     const [next] = await settleMerchant(
       { store },
-      { merchantId: m, date: '2026-02-11', runId: 'str_3', now: new Date('2026-02-12T03:00:00.000Z') },
+      {
+        merchantId: m,
+        date: '2026-02-11',
+        runId: 'str_3',
+        startedAt: new Date('2026-02-12T03:00:00.000Z'),
+      },
     );
 
     // Assess
@@ -149,51 +207,92 @@ describe('settlement on DynamoDB Local', () => {
     assert.equal(day2?.grossAmount, 7_000 + 999);
     assert.equal(day2?.paymentCount, 2);
     assert.equal(day2?.heldCount, 1, 'the payment with an open discrepancy still waits');
+    assert.deepEqual(await settledItems(m), [a, b, refundOfA, review, tomorrow].sort());
   });
 
-  it('settles a late outcome (recorded long after it happened) in the first run after it was recorded', async () => {
-    // Prepare: a first settlement closes the day, then an outcome of that day is recorded late
+  it('settles a success committed after its day ended (a late callback) in the run of the day it committed', async () => {
+    // Prepare: a first settlement closes the day, then a payment of that day succeeds late
     const m = 'm_late';
-    await outcome(m, 'payment', 'pay_on_time', 5_000, at('08'));
+    const onTime = await payment(m, 5_000, at('08'));
     const [first] = await settleMerchant(
       { store },
-      { merchantId: m, date: DAY, runId: 'str_l1', now: NEXT_MORNING },
+      { merchantId: m, date: DAY, runId: 'str_l1', startedAt: NEXT_MORNING },
     );
-    await outcomes.record(
-      {
-        channel: 'sandbox',
-        day: DAY,
-        type: 'payment',
-        reference: 'pay_late',
-        channelReference: 'ch_late',
-        merchantId: m,
-        amount: 1_234,
-        currency: 'USD',
-        status: 'succeeded',
-        occurredAt: at('22'),
-        eventId: 'evt_late',
-      },
-      new Date('2026-02-11T04:00:00.000Z'),
-    );
+    const late = await payment(m, 1_234, '2026-02-11T04:00:00.000Z');
 
     // Act
     const [second] = await settleMerchant(
       { store },
-      { merchantId: m, date: '2026-02-11', runId: 'str_l2', now: new Date('2026-02-11T05:00:00.000Z') },
+      {
+        merchantId: m,
+        date: '2026-02-11',
+        runId: 'str_l2',
+        startedAt: new Date('2026-02-11T05:00:00.000Z'),
+      },
     );
 
     // Assess
     assert.equal((await store.settlement(m, first?.id ?? ''))?.grossAmount, 5_000);
     assert.equal((await store.settlement(m, second?.id ?? ''))?.grossAmount, 1_234);
+    assert.deepEqual(await settledItems(m), [onTime, late].sort());
+  });
+
+  it('settles in today’s run a payment that succeeded 50 ms before the run started', async () => {
+    // Prepare
+    const m = 'm_today';
+    const id = await payment(m, 4_321, new Date().toISOString());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Act
+    const today = new Date().toISOString().slice(0, 10);
+    const refs = await settleMerchant(
+      { store },
+      { merchantId: m, date: today, runId: 'str_today', startedAt: new Date() },
+    );
+
+    // Assess
+    assert.equal(refs.length, 1);
+    const s = await store.settlement(m, refs[0]?.id ?? '');
+    assert.equal(s?.grossAmount, 4_321);
+    assert.equal(s?.paymentCount, 1);
+    assert.deepEqual(await settledItems(m), [id]);
+  });
+
+  it('puts each item in exactly one settlement across consecutive runs: a past day, today twice, yesterday, a later day', async () => {
+    // Prepare: "today" is 2026-03-05 in this merchant's story
+    const m = 'm_runs';
+    const run = (date: string, runId: string, startedAt: string) =>
+      settleMerchant({ store }, { merchantId: m, date, runId, startedAt: new Date(startedAt) });
+    const gross = async (refs: { id: string }[]) =>
+      Promise.all(refs.map(async (r) => (await store.settlement(m, r.id))?.grossAmount));
+    const yesterday = await payment(m, 100, '2026-03-04T20:00:00.000Z');
+    const morning = await payment(m, 200, '2026-03-05T08:00:00.000Z');
+
+    // Act + Assess: a run for two days ago leaves what succeeded after that day's end
+    assert.deepEqual(await run('2026-03-03', 'str_r0', '2026-03-05T08:30:00.000Z'), []);
+    // Today, twice: the first takes all that succeeded before it started, the second what came after
+    assert.deepEqual(await gross(await run('2026-03-05', 'str_r1', '2026-03-05T09:00:00.000Z')), [300]);
+    const noon = await payment(m, 400, '2026-03-05T10:00:00.000Z');
+    assert.deepEqual(await gross(await run('2026-03-05', 'str_r2', '2026-03-05T11:00:00.000Z')), [400]);
+    // Yesterday's run after today's: its window lies behind the mark, nothing lands twice
+    assert.deepEqual(await run('2026-03-04', 'str_r3', '2026-03-05T11:30:00.000Z'), []);
+    const afternoon = await payment(m, 800, '2026-03-05T12:00:00.000Z');
+    const dayAfter = await payment(m, 1_600, '2026-03-06T01:00:00.000Z');
+    // A later day takes the rest of today and that day
+    assert.deepEqual(await gross(await run('2026-03-06', 'str_r4', '2026-03-07T03:00:00.000Z')), [2_400]);
+
+    // Assess: every item once, across all the settlements
+    assert.deepEqual(await settledItems(m), [yesterday, morning, noon, afternoon, dayAfter].sort());
+    assert.equal((await store.state(m)).settledTo, '2026-03-07T00:00:00.000Z');
   });
 
   it('settles each currency apart', async () => {
     const m = 'm_multi';
-    await outcome(m, 'payment', 'pay_usd', 1_000, at('08'));
-    await outcome(m, 'payment', 'pay_jpy', 5_000, at('09'), 'JPY');
+    await payment(m, 1_000, at('08'));
+    await payment(m, 5_000, at('09'), 'JPY');
     const refs = await settleMerchant(
       { store },
-      { merchantId: m, date: DAY, runId: 'str_m', now: NEXT_MORNING },
+      { merchantId: m, date: DAY, runId: 'str_m', startedAt: NEXT_MORNING },
     );
     assert.deepEqual(refs.map((r) => r.currency).sort(), ['JPY', 'USD']);
   });

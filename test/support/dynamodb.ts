@@ -45,7 +45,10 @@ export async function createPaymentsTable(client: DynamoDBClient, tableName: str
         { AttributeName: g.partitionKey.name, KeyType: 'HASH' },
         { AttributeName: g.sortKey.name, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: g.projection },
+      Projection: {
+        ProjectionType: g.projection,
+        ...('nonKeyAttributes' in g ? { NonKeyAttributes: [...g.nonKeyAttributes] } : {}),
+      },
     };
   });
   await client.send(

@@ -174,7 +174,7 @@ function settlementCompletedSample() {
     payout: { id: 'stl_ffffffffffffffffffffffffff', amount: 490, bankReference: 'bank_1', paidAt: T1 },
     payoutError: null,
     runId: 'str_gggggggggggggggggggggggggg',
-    windows: { onTime: ['0', '2026-03-02T00:00:00.000Z'], late: ['0', T1], released: [], heldOut: [] },
+    windows: { period: ['0', '2026-03-02T00:00:00.000Z'], released: [], heldOut: [] },
     createdAt: T1,
     updatedAt: T1,
   });

@@ -20,8 +20,6 @@ export interface StartRuntimeOptions {
   readonly maxBatchingWindowSeconds?: number;
   /** Scales state machines' retry intervals (0.01: a 2 s backoff waits 20 ms). */
   readonly stepFunctionsTimeScale?: number;
-  /** Variables added to every function's environment. */
-  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Starts the whole local system on a random port. */
@@ -34,7 +32,6 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
     ...(options.maxVisibilityTimeoutSeconds !== undefined
       ? { maxVisibilityTimeoutSeconds: options.maxVisibilityTimeoutSeconds }
       : {}),
-    ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
     ...(options.stepFunctionsTimeScale !== undefined
       ? { stepFunctionsTimeScale: options.stepFunctionsTimeScale }
       : {}),

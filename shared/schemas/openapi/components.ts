@@ -140,8 +140,9 @@ export function components(): Record<string, JsonSchema> {
   responses.add(reconciliationRunSchema, {
     id: 'ReconciliationRun',
     description:
-      '`counts` classify every statement row and every expected outcome exactly once; `repaired` counts the ' +
-      'missed callbacks the run applied. `source`: the uploaded statement or the channel’s; `error` says why a ' +
+      '`counts` classify every statement row and every outcome we committed for the channel-day before the ' +
+      'run started exactly once; `repaired` counts the missed callbacks this run applied (a rerun lists them ' +
+      '`repaired` and counts 0). `source`: the uploaded statement or the channel’s; `error` says why a ' +
       '`failed` run failed (a malformed line, no statement).',
   });
   responses.add(discrepancySchema, {

@@ -5,7 +5,14 @@
  * - refund succeeded: `pending → succeeded`;
  * - refund failed: `pending → failed` and, in the same transaction, its amount released on the payment.
  * A failed condition is classified from the item as it is (ALL_OLD): already applied, contradicting
- * (recorded), or mismatching (recorded). Records are keyed by the channel's event id.
+ * (recorded), or mismatching (recorded: amount, currency, or a channel that is not the object's). Records
+ * are keyed by the channel's event id.
+ *
+ * The write that applies an outcome also makes the object its own outcome record, so nothing can lag
+ * behind what shows `succeeded|failed` (keys.ts): the GSI3 keys (its channel-day, for reconciliation runs)
+ * with `outcomeAt`, and, for a success, GSI2SK (its commit time: a settlement line item; GSI2PK was set
+ * when the object was created). One write: 1 unit for the item and 1 per (small) index entry, what a
+ * separate expected-outcome record and its line-item entry cost before.
  */
 import {
   ConditionalCheckFailedException,
@@ -39,20 +46,8 @@ export class DynamoChannelOutcomeStore implements ChannelOutcomeStore {
         new UpdateItemCommand({
           TableName: this.table.tableName,
           Key: marshall(keys.object(slot)),
-          ConditionExpression: `entity = :payment AND #status IN (${Object.keys(fromValues).join(', ')}) AND amount = :amt AND currency = :cur`,
-          UpdateExpression:
-            'SET #status = :to, channelReference = :ref, updatedAt = :now, lastChannelEventId = :evt',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: marshall({
-            ':payment': 'payment',
-            ...fromValues,
-            ':amt': o.amount,
-            ':cur': o.currency,
-            ':to': o.to,
-            ':ref': o.channelReference,
-            ':now': o.now.toISOString(),
-            ':evt': o.eventId,
-          }),
+          ConditionExpression: `entity = :payment AND #status IN (${Object.keys(fromValues).join(', ')}) AND amount = :amt AND currency = :cur AND channel = :channel`,
+          ...outcomeUpdate('payment', o, o.now, { ':payment': 'payment', ...fromValues }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...capacityParam(this.table),
         }),
@@ -77,8 +72,11 @@ export class DynamoChannelOutcomeStore implements ChannelOutcomeStore {
     const refundKey = keys.refund(paymentSlot, o.reference);
     for (let attempt = 0; attempt < OUTCOME_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt));
+      // A retry commits later: its commit time (the line item's key) is taken again, never back-dated
+      // behind a settlement run that may have started meanwhile.
+      const at = attempt === 0 ? o.now : new Date(Math.max(Date.now(), o.now.getTime()));
       try {
-        await this.writeRefundOutcome(paymentSlot, refundKey, o);
+        await this.writeRefundOutcome(paymentSlot, refundKey, o, at);
         return { kind: 'applied' };
       } catch (error) {
         const conflict =
@@ -99,24 +97,14 @@ export class DynamoChannelOutcomeStore implements ChannelOutcomeStore {
     paymentSlot: string,
     refundKey: { PK: string; SK: string },
     o: ChannelOutcome,
+    at: Date,
   ) {
     const refundUpdate = {
       TableName: this.table.tableName,
       Key: marshall(refundKey),
-      ConditionExpression: 'entity = :refund AND #status = :pending AND amount = :amt AND currency = :cur',
-      UpdateExpression:
-        'SET #status = :to, channelReference = :ref, updatedAt = :now, lastChannelEventId = :evt',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: marshall({
-        ':refund': 'refund',
-        ':pending': 'pending',
-        ':amt': o.amount,
-        ':cur': o.currency,
-        ':to': o.to,
-        ':ref': o.channelReference,
-        ':now': o.now.toISOString(),
-        ':evt': o.eventId,
-      }),
+      ConditionExpression:
+        'entity = :refund AND #status = :pending AND amount = :amt AND currency = :cur AND channel = :channel',
+      ...outcomeUpdate('refund', o, at, { ':refund': 'refund', ':pending': 'pending' }),
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
     if (o.to === 'succeeded') {
@@ -141,7 +129,7 @@ export class DynamoChannelOutcomeStore implements ChannelOutcomeStore {
               ExpressionAttributeValues: marshall({
                 ':payment': 'payment',
                 ':amt': o.amount,
-                ':now': o.now.toISOString(),
+                ':now': at.toISOString(),
               }),
             },
           },
@@ -157,9 +145,11 @@ export class DynamoChannelOutcomeStore implements ChannelOutcomeStore {
     paymentSlot: string,
     o: ChannelOutcome,
     status: string,
-    current: { amount: number; currency: string },
+    current: { amount: number; currency: string; channel?: string },
   ): Promise<OutcomeResult> {
-    const fields = mismatchedFields(current, o);
+    const fields: Array<'amount' | 'currency' | 'channel'> = mismatchedFields(current, o);
+    // Another channel's report of this object is recorded for ops, never applied.
+    if (current.channel !== undefined && current.channel !== o.channel) fields.push('channel');
     if (fields.length > 0) {
       await this.record(keys.mismatch(paymentSlot, o.eventId), {
         entity: 'mismatch',
@@ -170,6 +160,7 @@ export class DynamoChannelOutcomeStore implements ChannelOutcomeStore {
         fields,
         reported: { amount: o.amount, currency: o.currency },
         expected: { amount: current.amount, currency: current.currency },
+        ...(fields.includes('channel') ? { channel: o.channel, expectedChannel: current.channel } : {}),
         createdAt: o.now.toISOString(),
       });
       return { kind: 'mismatch', fields };
@@ -212,6 +203,39 @@ export class DynamoChannelOutcomeStore implements ChannelOutcomeStore {
     );
     return out.Item ? unmarshall(out.Item) : undefined;
   }
+}
+
+/**
+ * The update that applies outcome `o` to a payment or refund committed `at`: its status and channel
+ * reference, and the keys that make it its own outcome record (GSI3; GSI2SK for a success).
+ */
+function outcomeUpdate(
+  type: 'payment' | 'refund',
+  o: ChannelOutcome,
+  at: Date,
+  values: Record<string, unknown>,
+) {
+  const day = new Date(o.occurredAt).toISOString().slice(0, 10);
+  const { GSI3PK, GSI3SK } = keys.outcome(o.channel, day, type, o.reference);
+  const committedAt = at.toISOString();
+  return {
+    UpdateExpression: `SET #status = :to, channelReference = :ref, updatedAt = :now, lastChannelEventId = :evt, outcomeAt = :at, GSI3PK = :g3pk, GSI3SK = :g3sk${o.to === 'succeeded' ? ', GSI2SK = :g2sk' : ''}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: marshall({
+      ...values,
+      ':amt': o.amount,
+      ':cur': o.currency,
+      ':channel': o.channel,
+      ':to': o.to,
+      ':ref': o.channelReference,
+      ':now': committedAt,
+      ':evt': o.eventId,
+      ':at': new Date(o.occurredAt).toISOString(),
+      ':g3pk': GSI3PK,
+      ':g3sk': GSI3SK,
+      ...(o.to === 'succeeded' ? { ':g2sk': keys.settlementLineSort(committedAt, type, o.reference) } : {}),
+    }),
+  };
 }
 
 /**

@@ -282,6 +282,8 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     requestFingerprint: input.requestFingerprint,
     GSI1PK: keys.merchantPayments(input.merchantId),
     GSI1SK: keys.merchantPaymentsSort(createdAt, id),
+    // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
+    GSI2PK: keys.settlementLines(input.merchantId, id),
   };
   if (body.description !== undefined) item.description = body.description;
   if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;

@@ -23,7 +23,7 @@ import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { InvalidCursorError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import type { StoredAnswer } from '../items.js';
-import { keys } from '../keys.js';
+import { GSI3, keys } from '../keys.js';
 import {
   channelDayOfDiscrepancy,
   type DiscrepancyItem,
@@ -34,7 +34,6 @@ import {
   RUN_ID_PREFIX,
   type RunItem,
 } from '../reconciliation-items.js';
-import type { ExpectedOutcomeItem } from './expected-outcomes.js';
 import { DynamoHoldStore } from './holds.js';
 import {
   backoffDelay,
@@ -48,6 +47,16 @@ import {
 } from './table.js';
 
 const BATCH_WRITE_ATTEMPTS = 8;
+
+/** A payment's or refund's entry in GSI3 (table-definition.ts: its projection). */
+interface OutcomeIndexEntry {
+  /** `<type>#<reference>` */
+  GSI3SK: string;
+  channelReference?: string;
+  amount: number;
+  currency: string;
+  status: 'succeeded' | 'failed';
+}
 
 export class DynamoReconciliationStore {
   private readonly holds: DynamoHoldStore;
@@ -164,17 +173,30 @@ export class DynamoReconciliationStore {
     return unmarshall(out.Attributes ?? {}) as unknown as RunItem;
   }
 
-  /** The channel-day's expected outcomes, page by page (a day may hold a million). */
+  /**
+   * The channel-day's outcomes, page by page (a day may hold a million): the payments and refunds whose
+   * outcome the channel reported for that day (GSI3, INCLUDE: what a run compares, nothing more).
+   */
   async *expectations(channel: string, date: string): AsyncGenerator<Expectation> {
     for (const shard of keys.channelDayShards(channel, date)) yield* this.shardExpectations(shard);
   }
 
   private async *shardExpectations(partition: string): AsyncGenerator<Expectation> {
-    for await (const raw of this.queryAll(partition)) {
-      const item = raw as unknown as ExpectedOutcomeItem;
+    const pages = queryPages(
+      this.table,
+      {
+        IndexName: GSI3,
+        KeyConditionExpression: 'GSI3PK = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': partition }),
+      },
+      'queryChannelDayOutcomes',
+    );
+    for await (const raw of pages) {
+      const item = raw as unknown as OutcomeIndexEntry;
+      const split = item.GSI3SK.indexOf('#');
       yield {
-        type: item.type,
-        reference: item.reference,
+        type: item.GSI3SK.slice(0, split) as 'payment' | 'refund',
+        reference: item.GSI3SK.slice(split + 1),
         channelReference: item.channelReference ?? null,
         amount: item.amount,
         currency: item.currency,

@@ -131,6 +131,8 @@ export class DynamoRefundStore implements RefundStore {
       sandboxOutcome: refundSandboxOutcome(payment.metadata),
       createdAt: now,
       updatedAt: now,
+      // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
+      GSI2PK: keys.settlementLines(payment.merchantId, refundId),
     };
     const body = refundFromItem(refund);
     const request: RefundRequestItem = {

@@ -1,8 +1,8 @@
 /**
  * DynamoDB adapter of settlement (keys.ts): a merchant's settlement state (watermarks, payments held
  * out), its settlements and their ledger entries, the payments held out of settlement, the merchant
- * registry, and the line items (GSI2 over the expected outcomes, sharded: a merchant's writes never meet
- * in one partition key). Nothing here writes per payment: a settlement reads its line items and writes
+ * registry, and the line items (GSI2 over the succeeded payments and refunds themselves, by commit time,
+ * sharded: a merchant's writes never meet in one partition key). Nothing here writes per payment: a settlement reads its line items and writes
  * one item per currency, one ledger item per currency, and the state — in one transaction, guarded by the
  * state's version, so a retried or concurrent settle of the same merchant commits at most once.
  */
@@ -38,10 +38,8 @@ export interface HeldOut {
 }
 
 export interface SettlementState {
-  /** On-time line items from here (by when they happened) are not settled yet. */
-  readonly onTimeFrom: string;
-  /** Late line items from here (by when they were recorded) are not settled yet. */
-  readonly lateFrom: string;
+  /** Line items committed from here on (GSI2SK, ISO 8601) are not settled yet: the mark never moves back. */
+  readonly settledTo: string;
   readonly heldOut: Readonly<Record<string, HeldOut>>;
   readonly version: number;
   /** The run whose settle committed last, and the settlements it made (a retried task answers them). */
@@ -50,7 +48,7 @@ export interface SettlementState {
 }
 
 /** '0' sorts before every ISO timestamp (a key condition cannot take an empty string). */
-export const INITIAL_STATE: SettlementState = { onTimeFrom: '0', lateFrom: '0', heldOut: {}, version: 0 };
+export const INITIAL_STATE: SettlementState = { settledTo: '0', heldOut: {}, version: 0 };
 
 export type SettlementStatus = 'pending_payout' | 'paid' | 'payout_failed' | 'no_payout';
 
@@ -78,8 +76,8 @@ export interface SettlementItem {
   runId: string;
   /** What the settlement covered, for its line items (`?format=csv`). */
   windows: {
-    onTime: [string, string];
-    late: [string, string];
+    /** [from, to): the commit times of the line items it settled. */
+    period: [string, string];
     /** Payments held earlier that this settlement takes (outside its windows). */
     released: { id: string; amount: number; occurredAt: string }[];
     /** Payments of its windows it left out, held. */
@@ -113,24 +111,21 @@ export class DynamoSettlementStore {
     return held;
   }
 
-  /** The merchant's line items recorded on time in [from, to) or late in [lateFrom, lateTo). */
-  async *lineItems(
-    merchantId: string,
-    window: { readonly onTime: readonly [string, string]; readonly late: readonly [string, string] },
-  ): AsyncGenerator<LineItem> {
-    const parts = [
-      ...keys.settlementLineShards(merchantId).map((pk) => ({ pk, range: window.onTime })),
-      ...keys.settlementLineShards(merchantId, true).map((pk) => ({ pk, range: window.late })),
-    ];
-    for (const { pk, range } of parts) {
-      if (range[0] >= range[1]) continue;
-      for await (const item of this.query({ pk, index: GSI2, between: range })) {
+  /**
+   * The merchant's line items committed in [from, to): BETWEEN is inclusive, but a sort key
+   * `<time>#<type>#<id>` sorts after the bare `to`, so one committed exactly at `to` is left out.
+   */
+  async *lineItems(merchantId: string, period: readonly [string, string]): AsyncGenerator<LineItem> {
+    if (period[0] >= period[1]) return;
+    for (const pk of keys.settlementLineShards(merchantId)) {
+      for await (const item of this.query({ pk, index: GSI2, between: period })) {
+        const [, type, id] = String(item.GSI2SK).split('#');
         yield {
-          type: item.type as LineItem['type'],
-          id: String(item.reference),
+          type: type as LineItem['type'],
+          id: String(id),
           amount: Number(item.amount),
           currency: String(item.currency),
-          occurredAt: String(item.occurredAt),
+          occurredAt: String(item.outcomeAt),
         };
       }
     }

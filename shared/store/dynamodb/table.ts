@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyReusedError } from '../errors.js';
+import { OUTCOME_INDEX_LAG_MS } from '../keys.js';
 
 export type ConsumedCapacityHook = (operation: string, capacity: readonly ConsumedCapacity[]) => void;
 
@@ -49,6 +50,16 @@ export function backoffDelay(attempt: number, baseMs = 20, capMs = 500): number 
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the indexes hold every write committed before `startedAt` (a run's `createdAt`): until
+ * `startedAt + OUTCOME_INDEX_LAG_MS` (keys.ts). A run normally starts later than that and does not wait;
+ * never longer than the lag, whatever `startedAt` says.
+ */
+export async function untilIndexed(startedAt: string | Date, lagMs = OUTCOME_INDEX_LAG_MS): Promise<void> {
+  const remaining = new Date(startedAt).getTime() + lagMs - Date.now();
+  if (remaining > 0) await sleep(Math.min(remaining, lagMs));
+}
 
 /**
  * The transaction item that claims a key for `item` (an idempotency slot, mostly): a Put only if the key

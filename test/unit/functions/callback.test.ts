@@ -3,6 +3,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { signatureHeader } from '../../../shared/channels/sandbox/signature.js';
+import { shardOf } from '../../../shared/store/keys.js';
 import { apiEvent, context, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
@@ -48,7 +49,7 @@ describe('POST /v1/channels/{channel}/callbacks handler', () => {
     ddb.on(UpdateItemCommand).resolves({});
   });
 
-  it('applies a payment outcome guarded by status, amount and currency', async () => {
+  it('applies a payment outcome guarded by status, amount, currency and channel, indexing it in the same write', async () => {
     // Act
     const result = await deliver(webhook, signatureHeader('whsec_new', now(), webhook));
     // Assess
@@ -56,10 +57,19 @@ describe('POST /v1/channels/{channel}/callbacks handler', () => {
     const input = ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
     assert.equal(
       input?.ConditionExpression,
-      'entity = :payment AND #status IN (:from0) AND amount = :amt AND currency = :cur',
+      'entity = :payment AND #status IN (:from0) AND amount = :amt AND currency = :cur AND channel = :channel',
     );
     assert.equal(input?.ExpressionAttributeValues?.[':from0']?.S, 'processing');
     assert.equal(input?.ExpressionAttributeValues?.[':to']?.S, 'succeeded');
+    // The channel of the route, and the payment's own outcome record: its channel-day (the channel's
+    // occurredAt) for reconciliation, its commit time for settlement.
+    const values = input?.ExpressionAttributeValues ?? {};
+    assert.equal(values[':channel']?.S, 'sandbox');
+    assert.match(String(input?.UpdateExpression), /GSI3PK = :g3pk, GSI3SK = :g3sk, GSI2SK = :g2sk$/);
+    assert.equal(values[':g3pk']?.S, `RECON#sandbox#2030-01-01#${shardOf('pay_aaaaaaaaaaaaaaaaaaaaaaaaaa')}`);
+    assert.equal(values[':g3sk']?.S, 'payment#pay_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+    assert.equal(values[':g2sk']?.S, `${values[':now']?.S}#payment#pay_aaaaaaaaaaaaaaaaaaaaaaaaaa`);
+    assert.equal(values[':at']?.S, '2030-01-01T00:00:00.000Z');
   });
 
   it('verifies the signature over the decoded bytes of a base64 body', async () => {

@@ -8,7 +8,6 @@ import {
   ReconciliationError,
   type StatementLine,
 } from '../../../../shared/domain/reconciliation/index.js';
-import type { ExpectedOutcome } from '../../../../shared/events/expected-outcome.js';
 
 const expectation = (n: number, over: Partial<Expectation> = {}): Expectation => ({
   type: 'payment',
@@ -263,18 +262,18 @@ describe('expectation index', () => {
     );
   });
 
-  it('takes the expected outcomes the reconciliation consumer records as they are', async () => {
+  it('takes outcome records carrying more than it compares as they are', async () => {
     // Prepare
-    const outcome: ExpectedOutcome = {
+    const outcome = {
       channel: 'sandbox',
       day: '2026-03-01',
-      type: 'refund',
+      type: 'refund' as const,
       reference: 're_1',
       channelReference: 'sbx_r1',
       merchantId: 'm_demo_1',
       amount: 500,
       currency: 'USD',
-      status: 'failed',
+      status: 'failed' as const,
       occurredAt: '2026-03-01T10:00:00Z',
       eventId: 'evt_1',
     };
