@@ -26,19 +26,28 @@ export const currencySchema = z
 
 export const isoTimestamp = z.iso.datetime();
 
-const LIMIT_ERROR = 'must be an integer from 1 to 100';
+/**
+ * An integer from the query string, `min`–`max`. Only plain decimal digits: a coerced number would take
+ * `0x10`, `1e1`, ` 16 ` or `+16` as 16, so two spellings of a request would mean the same thing and a
+ * client's mistake would pass silently. The length bound keeps a huge digit string from being parsed.
+ */
+export function queryInteger(min: number, max: number, error = `must be an integer from ${min} to ${max}`) {
+  const schema = z.pipe(
+    z.string({ error }).check(z.regex(/^[0-9]{1,15}$/, { error })),
+    z.pipe(
+      z.transform((digits: string) => Number(digits)),
+      z.number().check(z.int({ error }), z.minimum(min, { error }), z.maximum(max, { error })),
+    ),
+  );
+  QUERY_INTEGER_BOUNDS.set(schema, { minimum: min, maximum: max });
+  return schema;
+}
+
+/** The bounds of each `queryInteger`, so the OpenAPI document can describe it as the integer it is. */
+export const QUERY_INTEGER_BOUNDS = new WeakMap<object, { minimum: number; maximum: number }>();
 
 /** Lists: `limit` 1–100 (default 10). */
-export const limitSchema = z._default(
-  z.coerce
-    .number({ error: LIMIT_ERROR })
-    .check(
-      z.int({ error: LIMIT_ERROR }),
-      z.minimum(1, { error: LIMIT_ERROR }),
-      z.maximum(100, { error: LIMIT_ERROR }),
-    ),
-  10,
-);
+export const limitSchema = z._default(queryInteger(1, 100), 10);
 
 export const cursorSchema = z.string().check(z.minLength(1), z.maxLength(2048));
 

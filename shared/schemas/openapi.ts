@@ -25,7 +25,7 @@ import type { OutcomeResult } from '../store/ports.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../webhooks/backoff.js';
 import { DELIVERY_TIMEOUT_MS } from '../webhooks/deliver.js';
 import { PAYMENTS_SIGNATURE_HEADER, SECRET_PREFIX } from '../webhooks/signature.js';
-import { listResponse } from './common.js';
+import { listResponse, QUERY_INTEGER_BOUNDS } from './common.js';
 import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from './events.js';
 import {
   channelSchema,
@@ -255,7 +255,23 @@ function convert(registry: Registry, io: 'input' | 'output'): Record<string, Jso
 
 /** Inline JSON Schema of one zod schema (parameters and headers), without the dialect. */
 function inline(schema: core.$ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    // A query integer travels as a digit string; OpenAPI describes such a parameter as an integer.
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def as { type: string; innerType?: object; defaultValue?: unknown };
+      const withDefault = def.type === 'default' && def.innerType;
+      const bounds = QUERY_INTEGER_BOUNDS.get(withDefault || zodSchema);
+      if (!bounds) return;
+      for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+      Object.assign(
+        jsonSchema,
+        withDefault ? { default: def.defaultValue } : {},
+        { type: 'integer' },
+        bounds,
+      );
+    },
+  }) as JsonSchema;
   return rest;
 }
 
