@@ -3,6 +3,8 @@
  * 10), newest first: `{ data: [{ taskHandle, status, messagesMoved, messagesToMove, failureReason, … }] }`.
  * `taskHandle` is only known while a task runs.
  */
+
+import { DEAD_LETTER_QUEUE_NAME } from '../../shared/dead-letters/env.js';
 import { asProblems } from '../../shared/dead-letters/problems.js';
 import { deadLetterQueues } from '../../shared/dead-letters/runtime.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
@@ -10,6 +12,6 @@ import { json } from '../../shared/http/responses.js';
 
 const queues = deadLetterQueues();
 
-export const handler = apiHandler({ role: 'ops' }, ({ event }) =>
+export const handler = apiHandler({ role: 'ops', path: { name: DEAD_LETTER_QUEUE_NAME } }, ({ event }) =>
   asProblems(async () => json(200, { data: await queues.redrives(event.pathParameters?.name ?? '') })),
 );

@@ -5,6 +5,8 @@
  * stream consumer's on-failure queue. Starting a move is idempotent by SQS's own rule (one at a time), so an
  * `Idempotency-Key` is accepted but not needed.
  */
+
+import { DEAD_LETTER_QUEUE_NAME } from '../../shared/dead-letters/env.js';
 import { asProblems } from '../../shared/dead-letters/problems.js';
 import { deadLetterQueues } from '../../shared/dead-letters/runtime.js';
 import { redriveBody } from '../../shared/dead-letters/schemas.js';
@@ -13,9 +15,11 @@ import { json } from '../../shared/http/responses.js';
 
 const queues = deadLetterQueues();
 
-export const handler = apiHandler({ role: 'ops', body: redriveBody }, ({ event, body }) =>
-  asProblems(async () => {
-    const started = await queues.redrive(event.pathParameters?.name ?? '', body.maxPerSecond);
-    return json(202, started);
-  }),
+export const handler = apiHandler(
+  { role: 'ops', path: { name: DEAD_LETTER_QUEUE_NAME }, body: redriveBody },
+  ({ event, body }) =>
+    asProblems(async () => {
+      const started = await queues.redrive(event.pathParameters?.name ?? '', body.maxPerSecond);
+      return json(202, started);
+    }),
 );

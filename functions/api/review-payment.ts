@@ -9,6 +9,7 @@ import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { HttpProblemError } from '../../shared/http/errors.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { PaymentNotInReviewError, reviewPayment } from '../../shared/risk/review-payment.js';
 import { reviewPaymentBody } from '../../shared/schemas/risk-routes.js';
@@ -18,15 +19,18 @@ import { paymentFromItem } from '../../shared/store/items.js';
 const env = loadEnv(tableEnvSchema);
 const payments = new DynamoPaymentRiskStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = apiHandler({ role: 'ops', body: reviewPaymentBody }, async ({ body, event }) => {
-  try {
-    const result = await reviewPayment(payments, event.pathParameters?.id ?? '', body.decision);
-    const payload = { ...paymentFromItem(result.item), reviewStatus: result.item.reviewStatus };
-    return json(200, payload, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
-  } catch (error) {
-    if (error instanceof PaymentNotInReviewError) {
-      throw new HttpProblemError('payment-not-in-review', error.message, [], { cause: error });
+export const handler = apiHandler(
+  { role: 'ops', path: { id: prefixedId('pay') }, body: reviewPaymentBody },
+  async ({ body, event }) => {
+    try {
+      const result = await reviewPayment(payments, event.pathParameters?.id ?? '', body.decision);
+      const payload = { ...paymentFromItem(result.item), reviewStatus: result.item.reviewStatus };
+      return json(200, payload, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+    } catch (error) {
+      if (error instanceof PaymentNotInReviewError) {
+        throw new HttpProblemError('payment-not-in-review', error.message, [], { cause: error });
+      }
+      throw error;
     }
-    throw error;
-  }
-});
+  },
+);

@@ -22,13 +22,15 @@ import { logger } from '../../shared/http/logger.js';
 import { json } from '../../shared/http/responses.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 
+/** Channel names are short lower-case words (`sandbox`); anything else is no channel of ours (404). */
+const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const env = loadEnv(callbackEnvSchema);
 const outcomes = new DynamoChannelOutcomeStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 const adapters: Record<string, ChannelAdapter> = {
   sandbox: createSandboxAdapter({ secrets: env.SANDBOX_WEBHOOK_SECRETS }),
 };
 
-export const handler = apiHandler({}, async ({ event }) => {
+export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ event }) => {
   const channel = event.pathParameters?.channel ?? '';
   const adapter = Object.hasOwn(adapters, channel) ? adapters[channel] : undefined;
   if (!adapter) throw new NotFoundError(`No such channel: ${channel}`);
