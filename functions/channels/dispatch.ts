@@ -15,7 +15,7 @@ import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
 import type { ChannelAdapter } from '../../shared/channels/types.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { injectLambdaContext, logger } from '../../shared/http/logger.js';
-import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
+import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
 
 const env = loadEnv(dispatchEnvSchema);
 const adapters: Record<string, ChannelAdapter> = {
@@ -38,7 +38,7 @@ async function dispatch(record: DynamoDBRecord): Promise<void> {
           reference: item.id,
           amount: item.amount,
           currency: item.currency,
-          outcome: item.metadata?.sandbox_outcome,
+          outcome: metadataOf(item).sandbox_outcome,
         })
       : await adapter.submitRefund({
           reference: item.id,

@@ -39,12 +39,15 @@ export function queryInteger(min: number, max: number, error = `must be an integ
       z.number().check(z.int({ error }), z.minimum(min, { error }), z.maximum(max, { error })),
     ),
   );
-  QUERY_INTEGER_BOUNDS.set(schema, { minimum: min, maximum: max });
+  DOCUMENTED_AS.set(schema, { type: 'integer', minimum: min, maximum: max });
   return schema;
 }
 
-/** The bounds of each `queryInteger`, so the OpenAPI document can describe it as the integer it is. */
-export const QUERY_INTEGER_BOUNDS = new WeakMap<object, { minimum: number; maximum: number }>();
+/**
+ * The JSON Schema of schemas zod cannot describe itself (a `queryInteger` is a digit string piped into a
+ * number; a `stringMap` is a custom check): the OpenAPI document describes them as what the client sends.
+ */
+export const DOCUMENTED_AS = new WeakMap<object, Record<string, unknown>>();
 
 /** Lists: `limit` 1–100 (default 10). */
 export const limitSchema = z._default(queryInteger(1, 100), 10);

@@ -25,7 +25,7 @@ import type { OutcomeResult } from '../store/ports.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../webhooks/backoff.js';
 import { DELIVERY_TIMEOUT_MS } from '../webhooks/deliver.js';
 import { PAYMENTS_SIGNATURE_HEADER, SECRET_PREFIX } from '../webhooks/signature.js';
-import { listResponse, QUERY_INTEGER_BOUNDS } from './common.js';
+import { DOCUMENTED_AS, listResponse } from './common.js';
 import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from './events.js';
 import {
   channelSchema,
@@ -226,13 +226,29 @@ const REFINEMENTS = new Map<core.$ZodType, JsonSchema>([
   [(createWebhookEndpointBody.shape.events as core.$ZodOptional)._zod.def.innerType, { uniqueItems: true }],
 ]);
 
+/**
+ * Replaces the JSON Schema of a schema registered in `DOCUMENTED_AS` (common.ts) by the registered one;
+ * a `_default` around such a schema keeps its default.
+ */
+function documented({ zodSchema, jsonSchema }: { zodSchema: core.$ZodType; jsonSchema: JsonSchema }): void {
+  const def = zodSchema._zod.def as { type: string; innerType?: object; defaultValue?: unknown };
+  const withDefault = def.type === 'default' && def.innerType;
+  const schema = DOCUMENTED_AS.get(withDefault || zodSchema);
+  if (!schema) return;
+  for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+  Object.assign(jsonSchema, withDefault ? { default: def.defaultValue } : {}, schema);
+}
+
 function convert(registry: Registry, io: 'input' | 'output'): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(registry, {
     io,
     uri: (id) => `${REF}${id}`,
     // The registry's `description`s go into the components.
     metadata: registry,
-    override: ({ zodSchema, jsonSchema }) => {
+    unrepresentable: 'any',
+    override: (context) => {
+      const { zodSchema, jsonSchema } = context;
+      documented(context);
       Object.assign(jsonSchema, REFINEMENTS.get(zodSchema));
       // `startsWith` also yields a `pattern`; its own format is not a JSON Schema format.
       if (jsonSchema.format === 'starts_with') delete jsonSchema.format;
@@ -257,20 +273,8 @@ function convert(registry: Registry, io: 'input' | 'output'): Record<string, Jso
 function inline(schema: core.$ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     io,
-    // A query integer travels as a digit string; OpenAPI describes such a parameter as an integer.
-    override: ({ zodSchema, jsonSchema }) => {
-      const def = zodSchema._zod.def as { type: string; innerType?: object; defaultValue?: unknown };
-      const withDefault = def.type === 'default' && def.innerType;
-      const bounds = QUERY_INTEGER_BOUNDS.get(withDefault || zodSchema);
-      if (!bounds) return;
-      for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
-      Object.assign(
-        jsonSchema,
-        withDefault ? { default: def.defaultValue } : {},
-        { type: 'integer' },
-        bounds,
-      );
-    },
+    unrepresentable: 'any',
+    override: documented,
   }) as JsonSchema;
   return rest;
 }
