@@ -12,9 +12,11 @@ import { putObject } from '../../shared/aws/s3-objects.js';
 import { loadEnv, statementsEnvSchema } from '../../shared/config/env.js';
 import { StatementFormatError } from '../../shared/domain/reconciliation/errors.js';
 import { parseStatement } from '../../shared/domain/reconciliation/statement.js';
+import { rawBody } from '../../shared/http/api-event.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { HttpProblemError, ValidationError } from '../../shared/http/errors.js';
 import { json } from '../../shared/http/responses.js';
+import { lineText } from '../../shared/http/utf8.js';
 import { statementKey } from '../../shared/reconciliation/statements.js';
 import { uploadStatementQuery } from '../../shared/schemas/reconciliation.js';
 
@@ -32,8 +34,7 @@ export const handler = apiHandler({ role: 'ops', query: uploadStatementQuery }, 
       `Content-Type ${contentType ?? '(none)'} is not text/csv.`,
     );
   }
-  const raw = event.body ?? '';
-  const csv = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const csv = lineText(rawBody(event));
   let rows = 0;
   try {
     for await (const _row of parseStatement(csv, query)) rows += 1;

@@ -20,6 +20,7 @@ import {
 } from '../../shared/http/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { json } from '../../shared/http/responses.js';
+import { jsonText } from '../../shared/http/utf8.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 
 /** Channel names are short lower-case words (`sandbox`); anything else is no channel of ours (404). */
@@ -43,8 +44,9 @@ export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ 
   }
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(jsonText(raw));
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new MalformedJsonError(error);
   }
   const parsed = adapter.parseWebhook(body);

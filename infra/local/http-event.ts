@@ -1,8 +1,9 @@
 /**
  * API Gateway HTTP API events in payload format 2.0, built the way AWS builds them: header names
  * lower-cased and duplicates comma-joined, cookies moved out of the headers into `cookies`, absent
- * collections omitted rather than empty, non-text bodies base64-encoded.
+ * collections omitted rather than empty, non-text bodies (and text that is not valid UTF-8) base64-encoded.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 
 /** A request as it came off the socket. */
@@ -145,7 +146,10 @@ export function buildHttpEvent(
   const { headers, cookies, queryStringParameters } = sharedParts(req, api);
   const context: Record<string, unknown> = requestContext(req, api, routeKey, headers);
   if (authorizer) context.authorizer = authorizer;
-  const isBase64Encoded = req.body.length > 0 && !isTextContentType(headers['content-type']);
+  // A text body that is not valid UTF-8 travels base64-encoded too, as API Gateway sends it: decoding it
+  // here would hand the function U+FFFD in place of the client's bytes.
+  const isBase64Encoded =
+    req.body.length > 0 && (!isTextContentType(headers['content-type']) || !isUtf8(req.body));
   const event: Record<string, unknown> = {
     version: '2.0',
     routeKey,
