@@ -63,7 +63,9 @@ interface SharedParts {
 }
 
 function sharedParts(req: IncomingRequest, api: ApiContext): SharedParts {
-  const headers: Record<string, string> = {};
+  // Names are the client's: joined in Maps, then made own properties, so `constructor` or `__proto__`
+  // is a header like any other (`name in {}` and `obj[name] = v` would read or set the prototype).
+  const joined = new Map<string, string>();
   const cookies: string[] = [];
   for (const [rawName, value] of req.headers) {
     const name = rawName.toLowerCase();
@@ -76,8 +78,10 @@ function sharedParts(req: IncomingRequest, api: ApiContext): SharedParts {
       );
       continue;
     }
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    const before = joined.get(name);
+    joined.set(name, before === undefined ? value : `${before},${value}`);
   }
+  const headers: Record<string, string> = Object.fromEntries(joined);
   // API Gateway adds these on its way to the integration.
   headers['x-forwarded-for'] = headers['x-forwarded-for']
     ? `${headers['x-forwarded-for']}, ${req.sourceIp}`
@@ -90,11 +94,12 @@ function sharedParts(req: IncomingRequest, api: ApiContext): SharedParts {
   const parts: SharedParts = { headers };
   if (cookies.length > 0) parts.cookies = cookies;
   if (req.rawQueryString) {
-    const query: Record<string, string> = {};
+    const query = new Map<string, string>();
     for (const [k, v] of new URLSearchParams(req.rawQueryString)) {
-      query[k] = k in query ? `${query[k]},${v}` : v;
+      const before = query.get(k);
+      query.set(k, before === undefined ? v : `${before},${v}`);
     }
-    parts.queryStringParameters = query;
+    parts.queryStringParameters = Object.fromEntries(query);
   }
   return parts;
 }

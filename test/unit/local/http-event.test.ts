@@ -129,6 +129,31 @@ describe('API Gateway payload 2.0 events', () => {
     assert.deepEqual(Buffer.from(event.body, 'base64'), bytes);
   });
 
+  it('keeps header and query names that are Object.prototype names as ordinary keys', () => {
+    // Act
+    const event = buildHttpEvent(
+      request({
+        headers: [
+          ['Constructor', 'c'],
+          ['__proto__', 'p'],
+        ],
+        rawQueryString: 'constructor=a&__proto__=b&toString=c&toString=d',
+      }),
+      api,
+      '$default',
+      undefined,
+      undefined,
+    ) as Record<string, any>;
+    // Assess
+    assert.equal(Object.getOwnPropertyDescriptor(event.headers, 'constructor')?.value, 'c');
+    assert.equal(Object.getOwnPropertyDescriptor(event.headers, '__proto__')?.value, 'p');
+    assert.deepEqual(Object.entries(event.queryStringParameters), [
+      ['constructor', 'a'],
+      ['__proto__', 'b'],
+      ['toString', 'c,d'],
+    ]);
+  });
+
   it('builds the REQUEST authorizer event without a body', () => {
     const event = buildAuthorizerEvent(request(), api, 'POST /v1/payments/{id}/refunds', { id: 'pay_1' }, [
       'Bearer sk',
