@@ -62,13 +62,23 @@ export function isPublicAddress(address: string): boolean {
 
 export type Lookup = (hostname: string) => Promise<readonly LookupAddress[]>;
 
+/**
+ * A resolver that does not answer within this is treated as not resolving: getaddrinfo can wait out
+ * several resolver timeouts, longer than a registration request should take.
+ */
+export const LOOKUP_TIMEOUT_MS = 3000;
+
 /** Every address the system resolver gives for `hostname`. */
 export const systemLookup: Lookup = (hostname) =>
-  new Promise((resolve, reject) =>
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
-      error ? reject(error) : resolve(addresses),
-    ),
-  );
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lookup of ${hostname} timed out`)), LOOKUP_TIMEOUT_MS);
+    timer.unref();
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(addresses);
+    });
+  });
 
 /** Why `hostname` may not be reached, or `undefined` when every address it resolves to is public. */
 export async function resolutionRefusal(
