@@ -311,6 +311,19 @@ describe('hostile input', () => {
     assert.equal(r.body.errors?.[0]?.path, 'metadata.__proto__', r.text);
   });
 
+  it('refuses a __proto__ currency in a risk profile limit with 400 naming it', async () => {
+    const body = '{"singleTransactionLimit":{"__proto__":{"USD":5}}}';
+    const r = await api.request('PUT', '/v1/ops/merchants/m_demo_1/risk-profile', { key: OPS_KEY, body });
+    assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    assert.equal(r.body.errors?.[0]?.path, 'singleTransactionLimit.__proto__', r.text);
+  });
+
+  it('takes query names that are Object.prototype names as ordinary (unknown) fields', async () => {
+    const r = await api.get('/v1/payments?constructor=x');
+    assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    assert.equal(r.body.errors?.[0]?.path, 'constructor', r.text);
+  });
+
   for (const q of ['limit=0x10', 'limit=1e1', 'limit=%2016%20', 'limit=%2B16', 'limit=16.0']) {
     it(`refuses a list with ${q} with 400`, async () => {
       const r = await api.get(`/v1/payments?${q}`);
