@@ -1,6 +1,6 @@
 /** Query strings and bodies of the dead-letter routes (ops). */
 import * as z from 'zod/mini';
-import { queryInteger } from '../schemas/common.js';
+import { queryInteger } from '../schemas/query-integer.js';
 import '../schemas/locale.js';
 import { MAX_REDRIVE_PER_SECOND } from './dead-letter-queues.js';
 

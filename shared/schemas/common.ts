@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { isCurrency, MAX_AMOUNT } from '../domain/money.js';
+import { queryInteger } from './query-integer.js';
 import './locale.js';
 
 /** A positive integer amount in minor units, at most 10^12 (contract: Conventions). */
@@ -25,29 +26,6 @@ export const currencySchema = z
   );
 
 export const isoTimestamp = z.iso.datetime();
-
-/**
- * An integer from the query string, `min`–`max`. Only plain decimal digits: a coerced number would take
- * `0x10`, `1e1`, ` 16 ` or `+16` as 16, so two spellings of a request would mean the same thing and a
- * client's mistake would pass silently. The length bound keeps a huge digit string from being parsed.
- */
-export function queryInteger(min: number, max: number, error = `must be an integer from ${min} to ${max}`) {
-  const schema = z.pipe(
-    z.string({ error }).check(z.regex(/^[0-9]{1,15}$/, { error })),
-    z.pipe(
-      z.transform((digits: string) => Number(digits)),
-      z.number().check(z.int({ error }), z.minimum(min, { error }), z.maximum(max, { error })),
-    ),
-  );
-  DOCUMENTED_AS.set(schema, { type: 'integer', minimum: min, maximum: max });
-  return schema;
-}
-
-/**
- * The JSON Schema of schemas zod cannot describe itself (a `queryInteger` is a digit string piped into a
- * number; a `stringMap` is a custom check): the OpenAPI document describes them as what the client sends.
- */
-export const DOCUMENTED_AS = new WeakMap<object, Record<string, unknown>>();
 
 /** Lists: `limit` 1–100 (default 10). */
 export const limitSchema = z._default(queryInteger(1, 100), 10);

@@ -25,7 +25,8 @@ import type { OutcomeResult } from '../store/ports.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../webhooks/backoff.js';
 import { DELIVERY_TIMEOUT_MS } from '../webhooks/deliver.js';
 import { PAYMENTS_SIGNATURE_HEADER, SECRET_PREFIX } from '../webhooks/signature.js';
-import { DOCUMENTED_AS, listResponse } from './common.js';
+import { listResponse } from './common.js';
+import { DOCUMENTED_AS } from './documented.js';
 import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from './events.js';
 import {
   channelSchema,

@@ -7,7 +7,7 @@
  * ordinary keys. Storing such a map is store/client-map.ts's concern.
  */
 import * as z from 'zod/mini';
-import { DOCUMENTED_AS } from './common.js';
+import { DOCUMENTED_AS } from './documented.js';
 import './locale.js';
 
 /** Bounds of a map a client sends; a map we answer has none (it holds what was accepted). */
