@@ -7,6 +7,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { createFraudReportBody } from '../../shared/schemas/risk-routes.js';
 import { DynamoFraudReportStore } from '../../shared/store/dynamodb/fraud-reports.js';
@@ -21,7 +22,7 @@ const reports = new DynamoFraudReportStore(table);
 const profiles = new DynamoRiskProfileStore(table);
 
 export const handler = apiHandler(
-  { role: 'merchant', idempotencyKey: true, body: createFraudReportBody },
+  { role: 'merchant', path: { id: prefixedId('pay') }, idempotencyKey: true, body: createFraudReportBody },
   async ({ auth, idempotencyKey, body, method, path, event }) => {
     // 404 for another merchant's payment, exactly as for a missing one.
     const payment = await payments.getItem(auth.merchantId, event.pathParameters?.id ?? '');

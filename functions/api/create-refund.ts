@@ -2,6 +2,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { storedAnswer } from '../../shared/http/responses.js';
 import { createRefundBody } from '../../shared/schemas/refund.js';
 import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
@@ -12,7 +13,7 @@ const env = loadEnv(tableEnvSchema);
 const refunds: RefundStore = new DynamoRefundStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
 export const handler = apiHandler(
-  { role: 'merchant', idempotencyKey: true, body: createRefundBody },
+  { role: 'merchant', path: { id: prefixedId('pay') }, idempotencyKey: true, body: createRefundBody },
   async ({ auth, idempotencyKey, body, method, path, event }) => {
     const answer = await refunds.create({
       merchantId: auth.merchantId,

@@ -11,7 +11,7 @@ import { createWebhookEndpointBody, WEBHOOK_EVENT_TYPES } from '../../shared/sch
 import { DynamoWebhookEndpointStore } from '../../shared/store/dynamodb/webhook-endpoints.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
 import { generateEndpointSecret } from '../../shared/webhooks/signature.js';
-import { urlPolicyFromEnv, urlRefusal } from '../../shared/webhooks/url-policy.js';
+import { endpointRefusal, urlPolicyFromEnv } from '../../shared/webhooks/url-policy.js';
 
 const env = loadEnv(tableEnvSchema);
 const urlPolicy = urlPolicyFromEnv();
@@ -20,7 +20,7 @@ const endpoints = new DynamoWebhookEndpointStore({ client: dynamoDbClient(), tab
 export const handler = apiHandler(
   { role: 'merchant', idempotencyKey: true, body: createWebhookEndpointBody },
   async ({ auth, idempotencyKey, body, method, path }) => {
-    const refusal = urlRefusal(body.url, urlPolicy);
+    const refusal = await endpointRefusal(body.url, urlPolicy);
     if (refusal)
       throw new ValidationError('The request body is not valid.', [{ path: 'url', message: refusal }]);
     const answer = await endpoints.create({

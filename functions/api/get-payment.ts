@@ -2,6 +2,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import type { PaymentStore } from '../../shared/store/ports.js';
@@ -12,7 +13,10 @@ const payments: PaymentStore = new DynamoPaymentStore({
   tableName: env.TABLE_NAME,
 });
 
-export const handler = apiHandler({ role: 'merchant' }, async ({ auth, event }) => {
-  const payment = await payments.get(auth.merchantId, event.pathParameters?.id ?? '');
-  return json(200, payment);
-});
+export const handler = apiHandler(
+  { role: 'merchant', path: { id: prefixedId('pay') } },
+  async ({ auth, event }) => {
+    const payment = await payments.get(auth.merchantId, event.pathParameters?.id ?? '');
+    return json(200, payment);
+  },
+);

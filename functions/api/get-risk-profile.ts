@@ -7,17 +7,15 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { MERCHANT_ID } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
-import { DynamoRiskProfileStore, MerchantNotFoundError } from '../../shared/store/dynamodb/risk-profiles.js';
+import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
 
-const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const env = loadEnv(tableEnvSchema);
 const profiles = new DynamoRiskProfileStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = apiHandler({ role: 'ops' }, async ({ event }) => {
+export const handler = apiHandler({ role: 'ops', path: { merchantId: MERCHANT_ID } }, async ({ event }) => {
   const merchantId = event.pathParameters?.merchantId ?? '';
-  // Merchant ids are ours (`m_…`): anything else names no merchant and answers 404 like an unknown one.
-  if (!MERCHANT_ID.test(merchantId)) throw new MerchantNotFoundError(merchantId);
   const view = await profiles.getStored(merchantId);
   return json(200, view.stored, { 'Risk-Rating': `${view.rating}; fraud-reports-30d=${view.fraudReports}` });
 });

@@ -7,6 +7,7 @@ import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { NotFoundError } from '../../shared/http/errors.js';
+import { MERCHANT_ID } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { riskSummaryQuery } from '../../shared/schemas/risk-routes.js';
 import { utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
@@ -15,9 +16,12 @@ import { DynamoRiskSummaryReader } from '../../shared/store/dynamodb/risk-summar
 const env = loadEnv(tableEnvSchema);
 const summaries = new DynamoRiskSummaryReader({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = apiHandler({ role: 'ops', query: riskSummaryQuery }, async ({ query, event }) => {
-  const merchantId = event.pathParameters?.merchantId ?? '';
-  if (!(await summaries.merchantExists(merchantId)))
-    throw new NotFoundError(`No such merchant: ${merchantId}`);
-  return json(200, await summaries.get(merchantId, query.date ?? utcDay(new Date())));
-});
+export const handler = apiHandler(
+  { role: 'ops', path: { merchantId: MERCHANT_ID }, query: riskSummaryQuery },
+  async ({ query, event }) => {
+    const merchantId = event.pathParameters?.merchantId ?? '';
+    if (!(await summaries.merchantExists(merchantId)))
+      throw new NotFoundError(`No such merchant: ${merchantId}`);
+    return json(200, await summaries.get(merchantId, query.date ?? utcDay(new Date())));
+  },
+);

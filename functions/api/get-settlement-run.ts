@@ -2,13 +2,14 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { DynamoSettlementRunStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(tableEnvSchema);
 const runs = new DynamoSettlementRunStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = apiHandler({ role: 'ops' }, async ({ event }) => {
+export const handler = apiHandler({ role: 'ops', path: { id: prefixedId('str') } }, async ({ event }) => {
   const run = await runs.get(event.pathParameters?.id ?? '');
   return json(200, {
     id: run.id,

@@ -6,6 +6,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { getSettlementQuery } from '../../shared/schemas/settlement.js';
 import { settlementFromItem } from '../../shared/settlement/settle.js';
@@ -16,7 +17,7 @@ const env = loadEnv(tableEnvSchema);
 const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
 export const handler = apiHandler(
-  { role: 'merchant', query: getSettlementQuery },
+  { role: 'merchant', path: { id: prefixedId('stl') }, query: getSettlementQuery },
   async ({ auth, event, query }) => {
     const id = event.pathParameters?.id ?? '';
     const settlement = await store.settlement(auth.merchantId, id);

@@ -5,6 +5,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { listWebhookDeliveriesQuery } from '../../shared/schemas/webhooks.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/store/dynamodb/webhook-deliveries.js';
@@ -16,7 +17,7 @@ const endpoints = new DynamoWebhookEndpointStore(table);
 const deliveries = new DynamoWebhookDeliveryStore(table);
 
 export const handler = apiHandler(
-  { role: 'merchant', query: listWebhookDeliveriesQuery },
+  { role: 'merchant', path: { id: prefixedId('we') }, query: listWebhookDeliveriesQuery },
   async ({ auth, query, event }) => {
     const endpoint = await endpoints.get(auth.merchantId, event.pathParameters?.id ?? '');
     const page = await deliveries.list({ endpointId: endpoint.id, ...query });

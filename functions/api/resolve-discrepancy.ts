@@ -7,6 +7,7 @@ import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { HttpProblemError } from '../../shared/http/errors.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { subjectOf } from '../../shared/reconciliation/run.js';
 import { resolveDiscrepancyBody } from '../../shared/schemas/reconciliation.js';
@@ -18,14 +19,17 @@ import {
 const env = loadEnv(tableEnvSchema);
 const store = new DynamoReconciliationStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = apiHandler({ role: 'ops', body: resolveDiscrepancyBody }, async ({ event, body }) => {
-  const found = await store.getDiscrepancy(event.pathParameters?.id ?? '');
-  const resolved = await store.setStatus(found.id, 'resolved', ['open', 'resolved'], body.note, new Date());
-  if (!resolved) {
-    throw new HttpProblemError('discrepancy-repaired', `Discrepancy ${found.id} was repaired by its run.`);
-  }
-  const { paymentSlot, merchantId } = await subjectOf(store, found);
-  if (paymentSlot && merchantId)
-    await store.setPaymentHold({ slot: paymentSlot, merchantId }, found.id, false);
-  return json(200, discrepancyFromItem(resolved));
-});
+export const handler = apiHandler(
+  { role: 'ops', path: { id: prefixedId('dsc') }, body: resolveDiscrepancyBody },
+  async ({ event, body }) => {
+    const found = await store.getDiscrepancy(event.pathParameters?.id ?? '');
+    const resolved = await store.setStatus(found.id, 'resolved', ['open', 'resolved'], body.note, new Date());
+    if (!resolved) {
+      throw new HttpProblemError('discrepancy-repaired', `Discrepancy ${found.id} was repaired by its run.`);
+    }
+    const { paymentSlot, merchantId } = await subjectOf(store, found);
+    if (paymentSlot && merchantId)
+      await store.setPaymentHold({ slot: paymentSlot, merchantId }, found.id, false);
+    return json(200, discrepancyFromItem(resolved));
+  },
+);

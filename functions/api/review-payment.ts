@@ -8,6 +8,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
+import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { reviewPayment } from '../../shared/risk/review-payment.js';
 import { reviewPaymentBody } from '../../shared/schemas/risk-routes.js';
@@ -17,8 +18,11 @@ import { paymentFromItem } from '../../shared/store/items.js';
 const env = loadEnv(tableEnvSchema);
 const payments = new DynamoPaymentRiskStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = apiHandler({ role: 'ops', body: reviewPaymentBody }, async ({ body, event }) => {
-  const result = await reviewPayment(payments, event.pathParameters?.id ?? '', body.decision);
-  const payload = { ...paymentFromItem(result.item), reviewStatus: result.item.reviewStatus };
-  return json(200, payload, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
-});
+export const handler = apiHandler(
+  { role: 'ops', path: { id: prefixedId('pay') }, body: reviewPaymentBody },
+  async ({ body, event }) => {
+    const result = await reviewPayment(payments, event.pathParameters?.id ?? '', body.decision);
+    const payload = { ...paymentFromItem(result.item), reviewStatus: result.item.reviewStatus };
+    return json(200, payload, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+  },
+);

@@ -15,6 +15,7 @@ import { header, rawBody } from '../../shared/http/api-event.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { HttpProblemError } from '../../shared/http/errors.js';
 import { json } from '../../shared/http/responses.js';
+import { lineText } from '../../shared/http/utf8.js';
 import {
   countStatementRows,
   statementKey,
@@ -42,6 +43,9 @@ export const handler = apiHandler({ role: 'ops', query: uploadStatementQuery }, 
     );
   }
   const body = rawBody(event);
+  // A text statement must be UTF-8: bytes that are not are a 400 naming their line, never stored as U+FFFD.
+  // Only a binary upload (a channel's own GBK bill) is read in its own encoding.
+  if (type !== 'application/octet-stream') lineText(body);
   // A malformed row throws StatementFormatError: a 400 naming the line (shared/schemas/error-problems.ts).
   const rows = await countStatementRows(body, query);
   await putObject(env.STATEMENTS_BUCKET, statementKey(query.channel, query.date), body, received ?? type);

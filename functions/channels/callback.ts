@@ -20,9 +20,12 @@ import {
 import { parseJson } from '../../shared/http/json-body.js';
 import { logger } from '../../shared/http/logger.js';
 import { json } from '../../shared/http/responses.js';
+import { jsonText } from '../../shared/http/utf8.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import type { ChannelOutcomeStore } from '../../shared/store/ports.js';
 
+/** Channel names are short lower-case words (`sandbox`); anything else is no channel of ours (404). */
+const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const env = loadEnv(callbackEnvSchema);
 const outcomes: ChannelOutcomeStore = new DynamoChannelOutcomeStore({
   client: dynamoDbClient(),
@@ -32,7 +35,7 @@ const adapters: Record<string, ChannelAdapter> = {
   sandbox: createSandboxAdapter({ secrets: env.SANDBOX_WEBHOOK_SECRETS }),
 };
 
-export const handler = apiHandler({}, async ({ event }) => {
+export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ event }) => {
   const channel = event.pathParameters?.channel ?? '';
   const adapter = Object.hasOwn(adapters, channel) ? adapters[channel] : undefined;
   if (!adapter) throw new NotFoundError(`No such channel: ${channel}`);
@@ -43,7 +46,7 @@ export const handler = apiHandler({}, async ({ event }) => {
     logger.warn('webhook signature refused', { channel, reason: verdict.reason });
     throw new UnauthorizedError(`Signature ${verdict.reason}.`, 'invalid-signature');
   }
-  const parsed = adapter.parseWebhook(parseJson(raw.toString('utf8')));
+  const parsed = adapter.parseWebhook(parseJson(jsonText(raw)));
   if (!parsed.ok) throw new ValidationError('The webhook body is not valid.', parsed.issues);
 
   const { subject, outcome, ...report } = parsed.event;

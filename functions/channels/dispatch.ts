@@ -17,7 +17,7 @@ import type { ChannelAdapter } from '../../shared/channels/types.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { streamConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
-import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
+import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
 
 const env = loadEnv(dispatchEnvSchema);
 const adapters: Record<string, ChannelAdapter> = {
@@ -44,7 +44,7 @@ async function submit(item: PaymentItem | RefundItem): Promise<void> {
           reference: item.id,
           amount: item.amount,
           currency: item.currency,
-          outcome: item.metadata?.sandbox_outcome,
+          outcome: metadataOf(item).sandbox_outcome,
         })
       : await adapter.submitRefund({
           reference: item.id,

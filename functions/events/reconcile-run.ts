@@ -13,7 +13,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
 import { sandboxStatement } from '../../shared/channels/sandbox/statement-fetch.js';
-import { loadEnv, reconcileRunEnvSchema } from '../../shared/config/env.js';
+import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
@@ -25,7 +25,7 @@ import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-o
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 
 /** Max receives of the runs queue (infra/constructs/reconciliation.ts): the last one marks the run failed. */
-const MAX_RECEIVES = Number(process.env.RUNS_MAX_RECEIVE_COUNT ?? 3);
+const MAX_RECEIVES = loadEnv(runReceivesEnvSchema).RUNS_MAX_RECEIVE_COUNT;
 
 /**
  * What this consumer needs of a message: a run to execute, or the schedule's tick. The detail is checked

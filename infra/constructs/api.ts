@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -41,6 +41,10 @@ const MERCHANT_KEY_IN_FUNCTION =
 const HEALTH_IS_PUBLIC =
   'GET /health is unauthenticated by contract (CONTRACT.md): uptime probes call it and it reads no data.';
 
+/** Why the `$default` route has no authorizer, recorded as its cdk-nag (APIG4/COG4) acknowledgement. */
+const NO_ROUTE_IS_PUBLIC =
+  'The $default route only answers 404 or 405 problem+json for requests no route matches; it reads no data, and an unauthenticated caller learns nothing the contract does not publish.';
+
 /** Props of {@link PaymentsApi}. */
 export interface PaymentsApiProps {
   readonly table: PaymentsTable;
@@ -63,6 +67,8 @@ export class PaymentsApi extends Construct {
   /** POST /v1/payments; risk control (risk.ts) adds the grants of its before-checks. */
   readonly createPaymentFunction: PaymentsFunction;
   private readonly table: PaymentsTable;
+  /** `METHOD /path` of every route, for the `$default` route's function. */
+  private readonly routeKeys: string[] = [];
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
     super(scope, id);
@@ -151,6 +157,33 @@ export class PaymentsApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/payments/{id}/refunds', listRefunds],
     ];
     for (const [method, path, fn] of merchantRoutes) this.addKeyedRoute(method, path, fn);
+    this.addNoRoute();
+  }
+
+  /**
+   * The `$default` route: requests no route matches get a problem+json 404, or 405 with `Allow` for a
+   * known path, instead of API Gateway's `{"message":"Not Found"}`. Its function learns the route table
+   * from ROUTE_KEYS, produced at synth time from the routes added through `addPublicRoute`, so routes
+   * are wired in one place whatever construct adds them.
+   */
+  private addNoRoute(): void {
+    const fn = this.addFunction('NoRouteFunction', {
+      entry: 'api/no-route',
+      description: '$default: 404 / 405 problem for a request no route matches',
+      environment: {
+        ROUTE_KEYS: Lazy.string({ produce: () => JSON.stringify([...this.routeKeys].sort()) }),
+      },
+    });
+    const route = new apigw.HttpRoute(this, 'NoRoute', {
+      httpApi: this.httpApi,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('NoRouteFunctionIntegration', fn),
+      authorizer: new apigw.HttpNoneAuthorizer(),
+    });
+    Validations.of(route).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason: NO_ROUTE_IS_PUBLIC },
+      { id: 'AwsSolutions-COG4', reason: NO_ROUTE_IS_PUBLIC },
+    );
   }
 
   /**
@@ -194,6 +227,7 @@ export class PaymentsApi extends Construct {
    * the cdk-nag acknowledgement of the authorization rules on exactly this route.
    */
   addPublicRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction, reason: string): void {
+    this.routeKeys.push(`${method} ${path}`);
     const routes = this.httpApi.addRoutes({
       path,
       methods: [method],

@@ -1,8 +1,9 @@
 /**
  * API Gateway HTTP API events in payload format 2.0, built the way AWS builds them: header names
  * lower-cased and duplicates comma-joined, cookies moved out of the headers into `cookies`, absent
- * collections omitted rather than empty, non-text bodies base64-encoded.
+ * collections omitted rather than empty, non-text bodies (and text that is not valid UTF-8) base64-encoded.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 
 /** A request as it came off the socket. */
@@ -62,7 +63,9 @@ interface SharedParts {
 }
 
 function sharedParts(req: IncomingRequest, api: ApiContext): SharedParts {
-  const headers: Record<string, string> = {};
+  // Names are the client's: joined in Maps, then made own properties, so `constructor` or `__proto__`
+  // is a header like any other (`name in {}` and `obj[name] = v` would read or set the prototype).
+  const joined = new Map<string, string>();
   const cookies: string[] = [];
   for (const [rawName, value] of req.headers) {
     const name = rawName.toLowerCase();
@@ -75,8 +78,10 @@ function sharedParts(req: IncomingRequest, api: ApiContext): SharedParts {
       );
       continue;
     }
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    const before = joined.get(name);
+    joined.set(name, before === undefined ? value : `${before},${value}`);
   }
+  const headers: Record<string, string> = Object.fromEntries(joined);
   // API Gateway adds these on its way to the integration.
   headers['x-forwarded-for'] = headers['x-forwarded-for']
     ? `${headers['x-forwarded-for']}, ${req.sourceIp}`
@@ -89,11 +94,12 @@ function sharedParts(req: IncomingRequest, api: ApiContext): SharedParts {
   const parts: SharedParts = { headers };
   if (cookies.length > 0) parts.cookies = cookies;
   if (req.rawQueryString) {
-    const query: Record<string, string> = {};
+    const query = new Map<string, string>();
     for (const [k, v] of new URLSearchParams(req.rawQueryString)) {
-      query[k] = k in query ? `${query[k]},${v}` : v;
+      const before = query.get(k);
+      query.set(k, before === undefined ? v : `${before},${v}`);
     }
-    parts.queryStringParameters = query;
+    parts.queryStringParameters = Object.fromEntries(query);
   }
   return parts;
 }
@@ -145,7 +151,10 @@ export function buildHttpEvent(
   const { headers, cookies, queryStringParameters } = sharedParts(req, api);
   const context: Record<string, unknown> = requestContext(req, api, routeKey, headers);
   if (authorizer) context.authorizer = authorizer;
-  const isBase64Encoded = req.body.length > 0 && !isTextContentType(headers['content-type']);
+  // A text body that is not valid UTF-8 travels base64-encoded too, as API Gateway sends it: decoding it
+  // here would hand the function U+FFFD in place of the client's bytes.
+  const isBase64Encoded =
+    req.body.length > 0 && (!isTextContentType(headers['content-type']) || !isUtf8(req.body));
   const event: Record<string, unknown> = {
     version: '2.0',
     routeKey,

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { URL_POLICY_VARIABLE } from '../../shared/webhooks/url-policy.js';
 import { httpApiWiring } from './api-routes.js';
 import { banner, readyLine } from './banner.js';
 import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
@@ -102,6 +103,12 @@ export interface LocalRuntime {
   /** Stops everything this runtime started; safe to call twice. */
   stop(): Promise<void>;
 }
+
+/**
+ * Settings only the local runtime gives its functions (the template never sets them): merchant webhooks
+ * may go to a developer's receiver on this machine, `http://127.0.0.1:<port>` (contract).
+ */
+const LOCAL_ONLY_ENVIRONMENT: Readonly<Record<string, string>> = { [URL_POLICY_VARIABLE]: 'allow' };
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
@@ -294,7 +301,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         endpoints,
         overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-        ...(options.functionEnvironment ? { extraEnvironment: options.functionEnvironment } : {}),
+        extraEnvironment: { ...LOCAL_ONLY_ENVIRONMENT, ...options.functionEnvironment },
       });
       functions.set(
         logicalId,

@@ -50,6 +50,27 @@ export const createPaymentEnvSchema = z.extend(tableEnvSchema, {
 /** The statement upload route: the bucket statements are kept in. */
 export const statementsEnvSchema = z.object({ STATEMENTS_BUCKET: nonEmpty });
 
+/** A whole number of decimal digits within bounds; absent → `fallback`. */
+function envInteger(min: number, max: number, fallback: number) {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z._default(
+    z.pipe(
+      z.string().check(z.regex(/^[0-9]{1,9}$/, { error })),
+      z.pipe(
+        z.transform((digits: string) => Number(digits)),
+        z.number().check(z.minimum(min, { error }), z.maximum(max, { error })),
+      ),
+    ),
+    fallback,
+  );
+}
+
+/**
+ * The reconciliation run consumer's queue: its redrive maxReceiveCount (the last receive marks the run
+ * failed). Its own schema: the consumer reads it at cold start, before (and without) its other settings.
+ */
+export const runReceivesEnvSchema = z.object({ RUNS_MAX_RECEIVE_COUNT: envInteger(1, 1000, 3) });
+
 /** The reconciliation run consumer: the table, the statements bucket, and the channels' statements. */
 export const reconcileRunEnvSchema = z.extend(dispatchEnvSchema, { STATEMENTS_BUCKET: nonEmpty });
 

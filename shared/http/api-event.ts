@@ -19,6 +19,8 @@ export interface ParsedRequest {
   /** The body after schema validation (defaults applied). */
   body?: unknown;
   query?: unknown;
+  /** The path parameters, each checked against its route's pattern. */
+  path?: Record<string, string>;
   idempotencyKey?: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Composes the middlewares every API handler needs, in the order the checks must happen:
- * logger context → problem+json errors → auth (401/403) → Idempotency-Key (400) → JSON body
- * (415/400) → body and query validation (400). The handler function then only maps a validated
+ * logger context → problem+json errors → auth (401/403) → path parameters (404) → Idempotency-Key
+ * (400) → JSON body (415/400) → body and query validation (400). The handler function then only maps a validated
  * request to a store call and a response.
  */
 import middy from '@middy/core';
@@ -13,6 +13,7 @@ import { UnauthorizedError } from './errors.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { jsonBody } from './json-body.js';
 import { injectLambdaContext, logger } from './logger.js';
+import { type PathPatterns, pathParameters } from './path-parameters.js';
 import { problemErrors } from './problem-errors.js';
 import type { ApiResult } from './responses.js';
 import { validateBody, validateQuery } from './validation.js';
@@ -23,6 +24,8 @@ export interface ApiRequest<B, Q> {
   readonly auth: AuthContext;
   readonly body: B;
   readonly query: Q;
+  /** The path parameters, each matching its declared pattern (or the generic id shape). */
+  readonly params: Readonly<Record<string, string>>;
   /** Present when the route requires the header. */
   readonly idempotencyKey: string;
   /** `METHOD /raw/path`, the part of the request fingerprint that names the route. */
@@ -36,6 +39,11 @@ export interface ApiHandlerOptions<B, Q> {
   readonly idempotencyKey?: boolean;
   readonly body?: z.$ZodType<B>;
   readonly query?: z.$ZodType<Q>;
+  /**
+   * The pattern of each path parameter (`{ id: prefixedId('pay') }`); one that does not match answers
+   * 404. Undeclared parameters are held to the generic id shape (path-parameters.ts).
+   */
+  readonly path?: PathPatterns;
 }
 
 /** Builds a middy-wrapped API Gateway v2 handler. */
@@ -47,6 +55,7 @@ export function apiHandler<B = undefined, Q = undefined>(
     .use(injectLambdaContext(logger))
     .use(problemErrors());
   if (options.role) chain.use(authContext(options.role));
+  chain.use(pathParameters(options.path));
   if (options.idempotencyKey) chain.use(idempotencyKey());
   if (options.body) chain.use(jsonBody()).use(validateBody(options.body));
   if (options.query) chain.use(validateQuery(options.query));
@@ -60,6 +69,7 @@ export function apiHandler<B = undefined, Q = undefined>(
       },
       body: parsed.body as B,
       query: parsed.query as Q,
+      params: parsed.path ?? {},
       idempotencyKey: parsed.idempotencyKey ?? '',
       method: event.requestContext?.http?.method ?? 'GET',
       path: event.rawPath ?? event.requestContext?.http?.path ?? '/',

@@ -40,8 +40,38 @@ export function validate<S extends z.$ZodType>(
   what: 'body' | 'query string',
 ): z.output<S> {
   const result = safeParse(schema, value);
-  if (result.success) return result.data;
-  throw new ValidationError(`The ${what} is not valid.`, fieldErrors(result.error));
+  if (!result.success) throw new ValidationError(`The ${what} is not valid.`, fieldErrors(result.error));
+  const dropped = droppedProtoKeys(value, result.data, []);
+  if (dropped.length > 0) {
+    throw new ValidationError(
+      `The ${what} is not valid.`,
+      dropped.map((path) => ({ path: dotted(path), message: 'is not a known field' })),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * Paths of the `__proto__` keys the client sent that the parsed value no longer has. zod skips that key
+ * name without validating it (a `z.record` accepts `{ "__proto__": … }` and drops it), so what a client
+ * sent would be neither refused nor stored; a schema that keeps it (string-map.ts) passes.
+ */
+function droppedProtoKeys(input: unknown, output: unknown, path: PropertyKey[]): PropertyKey[][] {
+  if (typeof input !== 'object' || input === null) return [];
+  const out: PropertyKey[][] = [];
+  if (Object.hasOwn(input, '__proto__')) {
+    const kept = typeof output === 'object' && output !== null && Object.hasOwn(output, '__proto__');
+    if (!kept) out.push([...path, '__proto__']);
+  }
+  for (const [key, child] of Object.entries(input)) {
+    if (key === '__proto__' || typeof output !== 'object' || output === null) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(output, key);
+    if (descriptor)
+      out.push(
+        ...droppedProtoKeys(child, descriptor.value, [...path, Array.isArray(input) ? Number(key) : key]),
+      );
+  }
+  return out;
 }
 
 /** Validates `event.parsed.json` (see json-body.ts) into `event.parsed.body`. */

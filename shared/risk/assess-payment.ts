@@ -19,7 +19,7 @@ import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/
 import type { DynamoRiskAssessmentStore } from '../store/dynamodb/risk-assessments.js';
 import { type DynamoRiskSummaryStore, utcDay } from '../store/dynamodb/risk-summaries.js';
 import { ConcurrentModificationError } from '../store/errors.js';
-import type { StoredAnswer } from '../store/items.js';
+import { metadataOf, type StoredAnswer } from '../store/items.js';
 
 export interface RiskControlDeps {
   readonly payments: DynamoPaymentRiskStore;
@@ -58,7 +58,7 @@ export async function assessPayment(
   const counted = await deps.counters.countOnce(item, window, now);
   const signals = {
     ...(await deps.counters.readSignals(item, window)),
-    ipCountry: ipCountryOf(item, deps.ipCountry),
+    ipCountry: ipCountryOf({ customer: item.customer, metadata: metadataOf(item) }, deps.ipCountry),
   };
   const assessment = assess(profile, item, signals);
   const risk = { ...assessment, assessedAt: now.toISOString() };

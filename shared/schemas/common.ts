@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { isCurrency, MAX_AMOUNT } from '../domain/money.js';
+import { queryInteger } from './query-integer.js';
 import './locale.js';
 
 /** A positive integer amount in minor units, at most 10^12 (contract: Conventions). */
@@ -26,19 +27,8 @@ export const currencySchema = z
 
 export const isoTimestamp = z.iso.datetime();
 
-const LIMIT_ERROR = 'must be an integer from 1 to 100';
-
 /** Lists: `limit` 1–100 (default 10). */
-export const limitSchema = z._default(
-  z.coerce
-    .number({ error: LIMIT_ERROR })
-    .check(
-      z.int({ error: LIMIT_ERROR }),
-      z.minimum(1, { error: LIMIT_ERROR }),
-      z.maximum(100, { error: LIMIT_ERROR }),
-    ),
-  10,
-);
+export const limitSchema = z._default(queryInteger(1, 100), 10);
 
 export const cursorSchema = z.string().check(z.minLength(1), z.maxLength(2048));
 

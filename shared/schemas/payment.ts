@@ -4,6 +4,7 @@ import { amountSchema, currencySchema, cursorSchema, isoTimestamp, limitSchema }
 import './locale.js';
 
 import { CHANNELS } from './channels.js';
+import { stringMap } from './string-map.js';
 
 export { CHANNELS };
 export const channelSchema = z.enum(CHANNELS, { error: `must be one of: ${CHANNELS.join(', ')}` });
@@ -17,11 +18,13 @@ export const customerSchema = z.strictObject({
   ),
 });
 
-export const metadataSchema = z
-  .record(z.string().check(z.minLength(1), z.maxLength(40)), z.string().check(z.maxLength(500)), {
-    error: 'must be an object of string values',
-  })
-  .check(z.refine((m: Record<string, string>) => Object.keys(m).length <= 20, { error: 'at most 20 keys' }));
+/** ≤ 20 string pairs; any key name round-trips exactly (string-map.ts). */
+export const metadataSchema = stringMap({
+  maxKeys: 20,
+  maxKeyLength: 40,
+  maxValueLength: 500,
+  error: 'must be an object of string values',
+});
 
 /** POST /v1/payments body. Unknown fields are refused (strict), as Stripe does. */
 export const createPaymentBody = z.strictObject({
@@ -45,6 +48,12 @@ export const riskSchema = z.object({
   assessedAt: isoTimestamp,
 });
 
+/**
+ * A map as stored and answered: no bounds (what the create accepted is what it is), but every key kept,
+ * which `z.record` would not do for `__proto__`: consumers parse events with this schema.
+ */
+const storedStringMap = stringMap({ error: 'must be an object of string values' });
+
 /** The payment object of the contract. */
 export const paymentSchema = z.object({
   id: z.string().check(z.startsWith('pay_')),
@@ -58,7 +67,7 @@ export const paymentSchema = z.object({
   amountRefunded: z.number().check(z.int()),
   description: z.nullable(z.string()),
   customer: z.nullable(customerSchema),
-  metadata: z.record(z.string(), z.string()),
+  metadata: storedStringMap,
   risk: z.optional(riskSchema),
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,

@@ -21,6 +21,7 @@ export const PROBLEMS = {
   'invalid-signature': { status: 401, title: 'The signature is missing, wrong or stale' },
   forbidden: { status: 403, title: 'This key may not use this route' },
   'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'This method is not allowed on this path' },
   'payment-not-refundable': { status: 409, title: 'Only a succeeded payment can be refunded' },
   'concurrent-modification': { status: 409, title: 'A concurrent request changed this object; retry' },
   'payment-not-in-review': { status: 409, title: 'The payment is not held in risk review' },

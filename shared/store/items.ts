@@ -6,6 +6,7 @@ import type { PaymentStatus } from '../domain/payment.js';
 import type { RefundStatus } from '../domain/refund.js';
 import type { Payment } from '../schemas/payment.js';
 import type { Refund } from '../schemas/refund.js';
+import { fromStoredPairs, type StoredPairs } from './client-map.js';
 import { CorruptItemError, ObjectNotFoundError } from './errors.js';
 
 export const PAYMENT_ID_PREFIX = 'pay_';
@@ -28,7 +29,13 @@ export interface PaymentItem {
   refundableRemaining: number;
   description?: string;
   customer?: NonNullable<Payment['customer']>;
-  metadata?: Record<string, string>;
+  /** The client's metadata as pairs (client-map.ts): any key name is stored and read back exactly. */
+  metadataPairs?: StoredPairs;
+  /**
+   * Metadata as a DynamoDB map, in items written before `metadataPairs` (read only, through
+   * `metadataOf`; `unknown` so that no code reads it directly and misses the pairs).
+   */
+  metadata?: unknown;
   risk?: Payment['risk'];
   createdAt: string;
   updatedAt: string;
@@ -115,6 +122,11 @@ export function requireSlot(id: string, prefix: 'pay' | 're'): string {
   return slot;
 }
 
+/** A payment item's metadata, whichever way the item stores it. */
+export function metadataOf(item: Pick<PaymentItem, 'metadataPairs' | 'metadata'>): Record<string, string> {
+  return fromStoredPairs(item.metadataPairs, item.metadata);
+}
+
 export function paymentFromItem(item: PaymentItem): Payment {
   const payment: Payment = {
     id: item.id,
@@ -128,7 +140,7 @@ export function paymentFromItem(item: PaymentItem): Payment {
     amountRefunded: item.amountRefunded,
     description: item.description ?? null,
     customer: item.customer ?? null,
-    metadata: item.metadata ?? {},
+    metadata: metadataOf(item),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
   };

@@ -17,7 +17,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { AttemptRecord } from '../store/dynamodb/webhook-deliveries.js';
 import type { WebhookEndpointItem } from '../store/dynamodb/webhook-endpoints.js';
 import { retryDelaySeconds } from './backoff.js';
-import { type AttemptResult, type DeliveryTarget, deliver } from './deliver.js';
+import { type AttemptResult, type DeliverOptions, type DeliveryTarget, deliver } from './deliver.js';
 import { WebhookDeliveryFailedError } from './errors.js';
 import { webhookPayloadOf } from './event-types.js';
 import { parseWebhookSource, type WebhookSourceEvent } from './parse.js';
@@ -34,7 +34,11 @@ export interface WebhookConsumerDeps {
   readonly queueUrl: string;
   readonly maxReceiveCount: number;
   readonly urlPolicy: UrlPolicy;
-  readonly deliver?: (target: DeliveryTarget, rawBody: string) => Promise<AttemptResult>;
+  readonly deliver?: (
+    target: DeliveryTarget,
+    rawBody: string,
+    options?: DeliverOptions,
+  ) => Promise<AttemptResult>;
   readonly now?: () => Date;
   readonly log?: (message: string, data: Record<string, unknown>) => void;
 }
@@ -78,7 +82,7 @@ export async function deliverRecord(
       const at = deps.now?.() ?? new Date();
       const result: AttemptResult = refusal
         ? { ok: false, responseStatus: null, error: `url refused: ${refusal}`, durationMs: 0 }
-        : await send(endpoint, rawBody);
+        : await send(endpoint, rawBody, { urlPolicy: deps.urlPolicy });
       return {
         endpointId: endpoint.id,
         attemptId: `${record.messageId}-${receiveCount}`,

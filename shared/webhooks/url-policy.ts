@@ -1,38 +1,52 @@
 /**
- * Which URLs an endpoint may have. In AWS: `https://` only, with a host name (no credentials in the
- * URL, no fragment). The local runtime also accepts `http://127.0.0.1:<port>` and
- * `http://localhost:<port>` (contract), so a developer's receiver on the same machine can be registered.
+ * Which URLs an endpoint may have. In AWS: `https://` with a host name whose every address is public
+ * (address-policy.ts), no credentials in the URL, no fragment; IP literals are refused in any spelling
+ * the URL parser accepts (`2130706433`, `0x7f.1`, `[::ffff:127.0.0.1]` all name an address).
  *
- * Where we run is decided once, from the function's own environment, not from anything a merchant
- * sends: loopback receivers are allowed when the table itself is reached on loopback
- * (`AWS_ENDPOINT_URL_DYNAMODB` = `http://127.0.0.1…` / `localhost`), which is how the local runtime and
- * the tests run every function and never how a deployed Lambda does (it sets no endpoint override). So
- * a loopback receiver is allowed exactly when it is on the same machine as the whole system; no flag
- * in the template can be left on by mistake in an account. The delivery consumer applies the same
- * policy again before each POST.
+ * The local runtime also accepts `http://127.0.0.1:<port>` and `http://localhost:<port>` (contract), so
+ * a developer's receiver on the same machine can be registered. That allowance is a setting of the
+ * function's environment, read with `loadEnv`: the local runtime sets it for every function, the
+ * template never does (an infra test pins that), so no deployed function has it. It allows exactly
+ * that URL form, nothing else that is loopback.
  */
+import { isIP } from 'node:net';
+import * as z from 'zod/mini';
+import { loadEnv } from '../config/env.js';
+import { type Lookup, resolutionRefusal } from './address-policy.js';
+
+/** The local runtime's allowance: `allow` lets `http://127.0.0.1:<port>` receivers be registered. */
+export const URL_POLICY_VARIABLE = 'WEBHOOK_LOOPBACK_RECEIVERS';
+
+export const urlPolicyEnvSchema = z.object({
+  [URL_POLICY_VARIABLE]: z._default(z.enum(['allow', 'deny'], { error: 'must be allow or deny' }), 'deny'),
+});
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
+const LOCAL_FORM = 'must be https, or http://127.0.0.1:<port> in the local runtime';
 
 export interface UrlPolicy {
   readonly allowLoopback: boolean;
 }
 
-/** The policy for the environment `env` (default `process.env`). */
+/** The policy for the environment `env` (default `process.env`). @throws ConfigError */
 export function urlPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): UrlPolicy {
-  const dynamoEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
-  return { allowLoopback: dynamoEndpoint !== undefined && isLoopbackUrl(dynamoEndpoint) };
+  return { allowLoopback: loadEnv(urlPolicyEnvSchema, env)[URL_POLICY_VARIABLE] === 'allow' };
 }
 
-function isLoopbackUrl(value: string): boolean {
-  try {
-    return LOOPBACK_HOSTS.has(new URL(value).hostname);
-  } catch {
-    return false;
-  }
+/** Whether `url` is the local runtime's allowed receiver form (`http://127.0.0.1:<port>`). */
+export function isLocalReceiver(url: URL, policy: UrlPolicy): boolean {
+  return policy.allowLoopback && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) && !!url.port;
 }
 
-/** Why `url` is refused, or `undefined` when it is acceptable. */
+/** The host to resolve: brackets of an IPv6 literal and a final root dot (`localhost.`) removed. */
+export function hostOf(url: URL): string {
+  return url.hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
+}
+
+/** Why `url` is refused by its form alone, or `undefined`. No DNS: see `endpointRefusal`. */
 export function urlRefusal(url: string, policy: UrlPolicy): string | undefined {
   let parsed: URL;
   try {
@@ -42,17 +56,26 @@ export function urlRefusal(url: string, policy: UrlPolicy): string | undefined {
   }
   if (parsed.username || parsed.password) return 'must not contain credentials';
   if (parsed.hash) return 'must not contain a fragment';
-  if (parsed.protocol === 'https:') {
-    if (LOOPBACK_HOSTS.has(parsed.hostname) && !policy.allowLoopback) return 'must not be a loopback address';
-    return undefined;
-  }
-  if (parsed.protocol === 'http:' && policy.allowLoopback) {
-    if (!LOOPBACK_HOSTS.has(parsed.hostname) || !parsed.port) {
-      return 'must be https, or http://127.0.0.1:<port> in the local runtime';
-    }
-    return undefined;
-  }
-  return policy.allowLoopback
-    ? 'must be https, or http://127.0.0.1:<port> in the local runtime'
-    : 'must be https';
+  if (isLocalReceiver(parsed, policy)) return undefined;
+  if (parsed.protocol !== 'https:') return policy.allowLoopback ? LOCAL_FORM : 'must be https';
+  const host = hostOf(parsed);
+  if (isIP(host) !== 0) return 'must have a host name, not an IP address';
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'must not be a loopback host';
+  return undefined;
+}
+
+/**
+ * Why `url` may not be registered, or `undefined`: its form, then what its host resolves to now (a
+ * name that does not resolve is refused too: it could not be delivered to).
+ */
+export async function endpointRefusal(
+  url: string,
+  policy: UrlPolicy,
+  lookup?: Lookup,
+): Promise<string | undefined> {
+  const refusal = urlRefusal(url, policy);
+  if (refusal) return refusal;
+  const parsed = new URL(url);
+  if (isLocalReceiver(parsed, policy)) return undefined;
+  return resolutionRefusal(hostOf(parsed), lookup);
 }

@@ -1,11 +1,18 @@
 /**
- * Every error path of the contract, over HTTP: auth, tenant isolation, validation, idempotency.
- * Each answer must be a problem+json 4xx, never a 5xx, and nothing may be written by a refused request.
+ * Every error path of the contract, over HTTP: auth, tenant isolation, validation, idempotency, routing,
+ * and hostile input (key names, oversize ids, SSRF targets, number spellings, bytes that are not UTF-8).
+ * Each answer must be a problem+json 4xx, never a 5xx, and nothing may be written by a refused request;
+ * what is accepted comes back exactly as sent.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Api, isProblem, MERCHANT_2, uniqueKey } from '../support/http.js';
+import { eventually } from '../support/eventually.js';
+import { Api, isProblem, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
+import { templateRouteKeys } from '../support/routes.js';
 import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
+
+const OPS_KEY = 'sk_test_ops';
 
 let runtime: LocalRuntime;
 let api: Api;
@@ -227,8 +234,155 @@ describe('idempotency', () => {
 });
 
 describe('routing', () => {
-  it('answers 404 for an unknown route', async () => {
+  it('answers a 404 problem for an unknown route', async () => {
     const r = await api.get('/v1/nothing-here');
-    assert.equal(r.status, 404);
+    assert.ok(isProblem(r, 404), `${r.status} ${r.text}`);
+  });
+
+  it('answers a 405 problem with Allow for a known path asked with another method', async () => {
+    const r = await api.request('DELETE', '/v1/payments');
+    assert.ok(isProblem(r, 405), `${r.status} ${r.text}`);
+    assert.equal(r.headers.get('allow'), 'GET, POST');
+  });
+
+  it('answers 404, never a 5xx, for an id over any key size on every route of the template', async () => {
+    const long = 'a'.repeat(3000);
+    const keyed = templateRouteKeys().filter((key) => key.includes('{'));
+    assert.ok(keyed.length >= 15, keyed.join());
+    for (const routeKey of keyed) {
+      const [method = 'GET', path = ''] = routeKey.split(' ');
+      const r = await api.request(method, path.replace(/\{[^}]+\}/g, long), {
+        key: path.startsWith('/v1/ops/') ? OPS_KEY : undefined,
+        idempotencyKey: uniqueKey(),
+        ...(method === 'GET' ? {} : { body: {} }),
+      });
+      assert.ok(isProblem(r, 404), `${routeKey} → ${r.status} ${r.text.slice(0, 200)}`);
+    }
   });
 });
+
+describe('hostile input', () => {
+  const HOSTILE_KEYS = [
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+    'a.b',
+    '#',
+    'é😀',
+    'valueOf',
+  ];
+  /** JSON.parse keeps `__proto__` as an own key; JSON.stringify then sends it as one. */
+  const hostileMetadata = JSON.parse(
+    JSON.stringify(Object.fromEntries(HOSTILE_KEYS.map((k) => [k, `v ${k}`]))),
+  );
+
+  it('stores any metadata key name and gives it back exactly: create, get, list, webhook', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const endpoint = await api.post(
+        '/v1/webhook-endpoints',
+        { url: receiver.url },
+        { idempotencyKey: uniqueKey() },
+      );
+      assert.equal(endpoint.status, 201, endpoint.text);
+      const sent = JSON.stringify(hostileMetadata);
+      const created = await api.createPayment({ ...valid, metadata: hostileMetadata });
+      assert.equal(created.status, 201, created.text);
+      assert.equal(JSON.stringify(created.body.metadata), sent);
+      const read = await api.get(`/v1/payments/${created.body.id}`);
+      assert.equal(JSON.stringify(read.body.metadata), sent);
+      const listed = await api.get('/v1/payments?limit=20');
+      const inList = listed.body.data.find((p: { id: string }) => p.id === created.body.id);
+      assert.equal(JSON.stringify(inList?.metadata), sent);
+      const delivered = await eventually(() =>
+        receiver.deliveries.find((d) => d.body?.data?.object?.id === created.body.id),
+      );
+      assert.equal(JSON.stringify(delivered.body.data.object.metadata), sent);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('refuses an object under __proto__ in metadata with 400 naming it', async () => {
+    const body = JSON.parse('{"amount":1050,"currency":"USD","metadata":{"__proto__":{"a":"b"}}}');
+    const r = await api.createPayment(body);
+    assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    assert.equal(r.body.errors?.[0]?.path, 'metadata.__proto__', r.text);
+  });
+
+  it('refuses a __proto__ currency in a risk profile limit with 400 naming it', async () => {
+    const body = '{"singleTransactionLimit":{"__proto__":{"USD":5}}}';
+    const r = await api.request('PUT', '/v1/ops/merchants/m_demo_1/risk-profile', { key: OPS_KEY, body });
+    assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    assert.equal(r.body.errors?.[0]?.path, 'singleTransactionLimit.__proto__', r.text);
+  });
+
+  it('takes query names that are Object.prototype names as ordinary (unknown) fields', async () => {
+    const r = await api.get('/v1/payments?constructor=x');
+    assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    assert.equal(r.body.errors?.[0]?.path, 'constructor', r.text);
+  });
+
+  for (const q of ['limit=0x10', 'limit=1e1', 'limit=%2016%20', 'limit=%2B16', 'limit=16.0']) {
+    it(`refuses a list with ${q} with 400`, async () => {
+      const r = await api.get(`/v1/payments?${q}`);
+      assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    });
+  }
+
+  for (const url of [
+    'https://127.0.0.2:9/',
+    'https://[::1]:9/',
+    'https://0.0.0.0:9/',
+    'https://localhost.:9/',
+    'https://169.254.169.254/',
+    'https://10.0.0.1/',
+    'https://[::ffff:169.254.169.254]/',
+    'https://2130706433/',
+    'https://merchant.example/hooks',
+  ]) {
+    it(`refuses the webhook endpoint ${url} with 400 naming url`, async () => {
+      const r = await api.post('/v1/webhook-endpoints', { url }, { idempotencyKey: uniqueKey() });
+      assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+      assert.equal(r.body.errors?.[0]?.path, 'url', r.text);
+    });
+  }
+
+  it('refuses a JSON body that is not UTF-8 with 400 naming the string', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"amount":1050,"currency":"USD","description":"caf'),
+      Buffer.from([0xe9, 0x22, 0x7d]),
+    ]);
+    const r = await rawPost('/v1/payments', bytes, 'application/json', MERCHANT_1.key);
+    assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    assert.deepEqual(r.body.errors, [{ path: 'description', message: 'is not valid UTF-8' }]);
+  });
+
+  it('refuses a statement upload that is not UTF-8 with 400 naming the line', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const header = 'channel_reference,reference,type,amount,currency,status,fee,occurred_at\n';
+    const bytes = Buffer.concat([
+      Buffer.from(`${header}ch_1,pay_x,payment,100,USD,succeeded,0,${day}T00:00:00Z,`),
+      Buffer.from([0xff, 0x0a]),
+    ]);
+    const r = await rawPost(
+      `/v1/ops/reconciliation/statements?channel=sandbox&date=${day}`,
+      bytes,
+      'text/csv',
+      OPS_KEY,
+    );
+    assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
+    assert.deepEqual(r.body.errors, [{ path: 'line 2', message: 'is not valid UTF-8' }]);
+  });
+});
+
+async function rawPost(path: string, body: Buffer, contentType: string, key: string) {
+  const res = await fetch(`${runtime.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': contentType, 'idempotency-key': uniqueKey() },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: JSON.parse(text), text };
+}

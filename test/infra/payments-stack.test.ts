@@ -130,6 +130,8 @@ describe('HTTP API', () => {
     ['GET /v1/ops/settlements/runs/{id}', 'api/get-settlement-run'],
     ['GET /v1/settlements', 'api/list-settlements'],
     ['GET /v1/settlements/{id}', 'api/get-settlement'],
+    // Any request no route matches: a 404 / 405 problem instead of API Gateway's own body.
+    ['$default', 'api/no-route'],
   ];
 
   test('serves exactly the routes of docs/architecture.md', () => {
@@ -197,6 +199,7 @@ describe('payments functions', () => {
       'functions/api/list-refunds.ts',
       'functions/api/list-settlements.ts',
       'functions/api/list-webhook-deliveries.ts',
+      'functions/api/no-route.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/redrive-dead-letter-queue.ts',
       'functions/api/resolve-discrepancy.ts',
@@ -514,8 +517,15 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: 'payments',
   };
-  if (source !== 'functions/api/health.ts' && source !== 'functions/events/publisher.ts') {
-    env.TABLE_NAME = { Ref: tableId };
+  const tableless = ['functions/api/health.ts', 'functions/events/publisher.ts', 'functions/api/no-route.ts'];
+  if (!tableless.includes(source)) env.TABLE_NAME = { Ref: tableId };
+  // The $default route's function knows every other route of the template, from the same wiring.
+  if (source === 'functions/api/no-route.ts') {
+    const keys = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => r.Properties.RouteKey as string)
+      .filter((key) => key !== '$default');
+    env.ROUTE_KEYS = JSON.stringify(keys.sort());
   }
   if (source === 'functions/events/publisher.ts') env.EVENT_BUS_NAME = { Ref: busId };
   if (source === 'functions/events/merchant-webhooks.ts') {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
 import { WEBHOOK_DETAIL_TYPES } from '../../shared/webhooks/event-types.js';
+import { URL_POLICY_VARIABLE } from '../../shared/webhooks/url-policy.js';
 import { type Resource, synthesize } from './synthesized.js';
 
 const { resources, functions } = synthesize();
@@ -33,6 +34,16 @@ describe('merchant webhooks infrastructure', () => {
     const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
     assert.ok(keys.includes('POST /v1/webhook-endpoints'));
     assert.ok(keys.includes('GET /v1/webhook-endpoints/{id}/deliveries'));
+  });
+
+  it('never gives a function the loopback-receiver allowance of the local runtime', () => {
+    const allowed = ofType('AWS::Lambda::Function').filter(([, fn]) =>
+      JSON.stringify(fn.Properties.Environment ?? {}).includes(URL_POLICY_VARIABLE),
+    );
+    assert.deepEqual(
+      allowed.map(([id]) => id),
+      [],
+    );
   });
 
   it('routes every payment and refund event, and nothing else, to the webhook queue', () => {

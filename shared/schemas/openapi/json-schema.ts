@@ -1,6 +1,7 @@
 /** zod to JSON Schema for the OpenAPI document: components from registries, inline parameter schemas. */
 import * as z from 'zod/mini';
 import type * as core from 'zod/v4/core';
+import { DOCUMENTED_AS } from '../documented.js';
 import { metadataSchema } from '../payment.js';
 import { createWebhookEndpointBody } from '../webhooks.js';
 
@@ -16,13 +17,29 @@ const REFINEMENTS = new Map<core.$ZodType, JsonSchema>([
   [(createWebhookEndpointBody.shape.events as core.$ZodOptional)._zod.def.innerType, { uniqueItems: true }],
 ]);
 
+/**
+ * Replaces the JSON Schema of a schema registered in `DOCUMENTED_AS` (common.ts) by the registered one;
+ * a `_default` around such a schema keeps its default.
+ */
+function documented({ zodSchema, jsonSchema }: { zodSchema: core.$ZodType; jsonSchema: JsonSchema }): void {
+  const def = zodSchema._zod.def as { type: string; innerType?: object; defaultValue?: unknown };
+  const withDefault = def.type === 'default' && def.innerType;
+  const schema = DOCUMENTED_AS.get(withDefault || zodSchema);
+  if (!schema) return;
+  for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+  Object.assign(jsonSchema, withDefault ? { default: def.defaultValue } : {}, schema);
+}
+
 export function convert(registry: Registry, io: 'input' | 'output'): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(registry, {
     io,
     uri: (id) => `${REF}${id}`,
     // The registry's `description`s go into the components.
     metadata: registry,
-    override: ({ zodSchema, jsonSchema }) => {
+    unrepresentable: 'any',
+    override: (context) => {
+      const { zodSchema, jsonSchema } = context;
+      documented(context);
       Object.assign(jsonSchema, REFINEMENTS.get(zodSchema));
       // `startsWith` also yields a `pattern`; its own format is not a JSON Schema format.
       if (jsonSchema.format === 'starts_with') delete jsonSchema.format;
@@ -45,6 +62,10 @@ export function convert(registry: Registry, io: 'input' | 'output'): Record<stri
 
 /** Inline JSON Schema of one zod schema (parameters and headers), without the dialect. */
 export function inline(schema: core.$ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: documented,
+  }) as JsonSchema;
   return rest;
 }

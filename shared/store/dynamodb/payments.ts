@@ -17,6 +17,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Payment } from '../../schemas/payment.js';
 import { type Problem, riskRejected } from '../../schemas/problem-catalogue.js';
+import { toStoredPairs } from '../client-map.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
@@ -287,7 +288,8 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
   };
   if (body.description !== undefined) item.description = body.description;
   if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;
-  if (body.metadata && Object.keys(body.metadata).length > 0) item.metadata = body.metadata;
+  const metadataPairs = toStoredPairs(body.metadata);
+  if (metadataPairs) item.metadataPairs = metadataPairs;
   return item;
 }
 

@@ -19,6 +19,7 @@ import type { Refund } from '../../schemas/refund.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import {
+  metadataOf,
   type PaymentItem,
   REFUND_ID_PREFIX,
   type RefundItem,
@@ -128,7 +129,7 @@ export class DynamoRefundStore implements RefundStore {
       status: 'pending',
       reason: input.reason,
       channel: payment.channel,
-      sandboxOutcome: refundSandboxOutcome(payment.metadata),
+      sandboxOutcome: refundSandboxOutcome(metadataOf(payment)),
       createdAt: now,
       updatedAt: now,
       // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).

@@ -5,6 +5,7 @@ import { parseJsonObject } from '../../../shared/http/json-body.js';
 import { toProblemResponse } from '../../../shared/http/problem-errors.js';
 import { validate } from '../../../shared/http/validation.js';
 import { createPaymentBody, listPaymentsQuery } from '../../../shared/schemas/payment.js';
+import { riskProfileSchema } from '../../../shared/schemas/risk-profile.js';
 import { IdempotencyKeyReusedError, InvalidCursorError } from '../../../shared/store/errors.js';
 import { apiEvent } from '../functions/fixtures.js';
 
@@ -47,6 +48,22 @@ describe('request parsing and problem mapping', () => {
       headers: { 'Content-Type': 'application/json; charset=utf-8' },
     });
     assert.deepEqual(parseJsonObject(event), { amount: 1 });
+  });
+
+  it('refuses a __proto__ key a schema would drop silently, and keeps one a schema keeps', () => {
+    // Prepare
+    const dropped = JSON.parse('{"singleTransactionLimit":{"__proto__":{"USD":5}}}');
+    const kept = JSON.parse('{"amount":1,"currency":"USD","metadata":{"__proto__":"x"}}');
+    // Act & Assess
+    assert.throws(
+      () => validate(riskProfileSchema, dropped, 'body'),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        e.errors[0]?.path === 'singleTransactionLimit.__proto__' &&
+        e.errors[0]?.message === 'is not a known field',
+    );
+    const body = validate(createPaymentBody, kept, 'body');
+    assert.equal(JSON.stringify(body.metadata), '{"__proto__":"x"}');
   });
 
   it('maps store errors to their problem types and anything else to a bare 500', () => {

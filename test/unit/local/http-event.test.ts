@@ -116,6 +116,44 @@ describe('API Gateway payload 2.0 events', () => {
     assert.equal(csv.body, 'a,b');
   });
 
+  it('base64-encodes a text body whose bytes are not UTF-8, so the function sees them unchanged', () => {
+    // Prepare
+    const bytes = Buffer.concat([Buffer.from('{"description":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    // Act
+    const event = buildHttpEvent(request({ body: bytes }), api, '$default', undefined, undefined) as Record<
+      string,
+      any
+    >;
+    // Assess
+    assert.equal(event.isBase64Encoded, true);
+    assert.deepEqual(Buffer.from(event.body, 'base64'), bytes);
+  });
+
+  it('keeps header and query names that are Object.prototype names as ordinary keys', () => {
+    // Act
+    const event = buildHttpEvent(
+      request({
+        headers: [
+          ['Constructor', 'c'],
+          ['__proto__', 'p'],
+        ],
+        rawQueryString: 'constructor=a&__proto__=b&toString=c&toString=d',
+      }),
+      api,
+      '$default',
+      undefined,
+      undefined,
+    ) as Record<string, any>;
+    // Assess
+    assert.equal(Object.getOwnPropertyDescriptor(event.headers, 'constructor')?.value, 'c');
+    assert.equal(Object.getOwnPropertyDescriptor(event.headers, '__proto__')?.value, 'p');
+    assert.deepEqual(Object.entries(event.queryStringParameters), [
+      ['constructor', 'a'],
+      ['__proto__', 'b'],
+      ['toString', 'c,d'],
+    ]);
+  });
+
   it('builds the REQUEST authorizer event without a body', () => {
     const event = buildAuthorizerEvent(request(), api, 'POST /v1/payments/{id}/refunds', { id: 'pay_1' }, [
       'Bearer sk',

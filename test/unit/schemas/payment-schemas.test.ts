@@ -155,6 +155,16 @@ describe('list payments query schema', () => {
     }
   });
 
+  it('takes only plain decimal digits as a limit, one error for any other spelling', () => {
+    // Act & Assess
+    for (const limit of ['0x10', '1e1', ' 16 ', '+16', '16.0', '-1', '', '\u0661\u0666', '9'.repeat(400)]) {
+      assert.deepEqual(errorsOf(listPaymentsQuery, { limit }), [
+        { path: 'limit', message: 'must be an integer from 1 to 100' },
+      ]);
+    }
+    assert.equal(validate(listPaymentsQuery, { limit: '016' }, 'query string').limit, 16);
+  });
+
   it('accepts only the statuses of the contract', () => {
     // Act & Assess
     for (const status of ['processing', 'succeeded', 'failed', 'canceled']) {
