@@ -11,7 +11,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { readRuntimeFile } from '../infra/local/runtime-file.js';
+import { readRuntimeFile } from '../local/src/runtime-file.js';
 import { createSandboxAdapter } from '../shared/channels/sandbox/adapter.js';
 import { executeRun, type StatementHandle } from '../shared/reconciliation/run.js';
 import { statementFinder } from '../shared/reconciliation/statements.js';

@@ -7,7 +7,7 @@
  * same day again replays that run instead of settling twice (`--run-key` for another).
  */
 import { parseArgs } from 'node:util';
-import { readRuntimeFile } from '../infra/local/runtime-file.js';
+import { readRuntimeFile } from '../local/src/runtime-file.js';
 
 const { values } = parseArgs({
   options: {

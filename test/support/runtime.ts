@@ -6,10 +6,10 @@
  * files (run one after another) the first one synthesizes and the others reuse the assembly.
  * Call `stop()` in `after()`: it stops the workers, pollers, PSP and the DynamoDB Local process group.
  */
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
-import { assemblyIsFresh } from '../../infra/local/synth.js';
+import { type LocalRuntime, startLocalRuntime } from '../../local/src/runtime.js';
+import { assemblyIsFresh } from '../../local/src/synth.js';
 
-export type { LocalRuntime } from '../../infra/local/runtime.js';
+export type { LocalRuntime } from '../../local/src/runtime.js';
 
 export interface StartRuntimeOptions {
   /** Delay before the sandbox PSP calls back; short values keep tests fast. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RouteTable } from '../../../infra/local/routes.js';
+import { RouteTable } from '../src/routes.js';
 
 const table = (...keys: string[]) => new RouteTable(keys.map((routeKey) => ({ routeKey, target: routeKey })));
 

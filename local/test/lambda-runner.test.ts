@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { FunctionSpec } from '../../../infra/local/functions.js';
-import { LambdaFunction } from '../../../infra/local/lambda-runner.js';
-import type { Logger } from '../../../infra/local/log.js';
+import type { FunctionSpec } from '../src/functions.js';
+import { LambdaFunction } from '../src/lambda-runner.js';
+import type { Logger } from '../src/log.js';
 
 const file = fileURLToPath(new URL('./fixtures/assembly/asset.fixture/index.mjs', import.meta.url));
 const lines: string[] = [];

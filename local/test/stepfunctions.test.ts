@@ -20,13 +20,13 @@ import {
   StateMachineDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { AwsJsonServer } from '../../../infra/local/aws-json.js';
-import { EventBridge } from '../../../infra/local/eventbridge.js';
-import type { FunctionSpec } from '../../../infra/local/functions.js';
-import { LambdaFunction } from '../../../infra/local/lambda-runner.js';
-import { createLogger } from '../../../infra/local/log.js';
-import type { ResolveContext } from '../../../infra/local/resolve.js';
-import { SqsBroker } from '../../../infra/local/sqs.js';
+import type { AwsJsonServer } from '../src/aws-json.js';
+import { EventBridge } from '../src/eventbridge.js';
+import type { FunctionSpec } from '../src/functions.js';
+import { LambdaFunction } from '../src/lambda-runner.js';
+import { createLogger } from '../src/log.js';
+import type { ResolveContext } from '../src/resolve.js';
+import { SqsBroker } from '../src/sqs.js';
 import {
   type AslDefinition,
   type StateMachineConfig,
@@ -34,14 +34,10 @@ import {
   stateMachineConfigs,
   stateMachineResolution,
   validateAsl,
-} from '../../../infra/local/stepfunctions.js';
-import { startStepFunctionsEndpoint } from '../../../infra/local/stepfunctions-api.js';
-import type {
-  LambdaOutcome,
-  PutEventsEntry,
-  TaskIntegrations,
-} from '../../../infra/local/stepfunctions-tasks.js';
-import type { CfnTemplate } from '../../../infra/local/template.js';
+} from '../src/stepfunctions.js';
+import { startStepFunctionsEndpoint } from '../src/stepfunctions-api.js';
+import type { LambdaOutcome, PutEventsEntry, TaskIntegrations } from '../src/stepfunctions-tasks.js';
+import type { CfnTemplate } from '../src/template.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { httpApiWiring } from '../../../infra/local/api-routes.js';
-import { functionSpec } from '../../../infra/local/functions.js';
-import { type ResolveContext, resolveValue, UnresolvableError } from '../../../infra/local/resolve.js';
-import { streamMappings } from '../../../infra/local/stream-mappings.js';
-import { createTableInput } from '../../../infra/local/tables.js';
-import { loadTemplate } from '../../../infra/local/template.js';
+import { httpApiWiring } from '../src/api-routes.js';
+import { functionSpec } from '../src/functions.js';
+import { type ResolveContext, resolveValue, UnresolvableError } from '../src/resolve.js';
+import { streamMappings } from '../src/stream-mappings.js';
+import { createTableInput } from '../src/tables.js';
+import { loadTemplate } from '../src/template.js';
 
 const assemblyDir = fileURLToPath(new URL('./fixtures/assembly/', import.meta.url));
 const loaded = loadTemplate(assemblyDir);

@@ -6,19 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { AwsJsonServer } from '../../../infra/local/aws-json.js';
-import {
-  eventArchives,
-  eventBuses,
-  eventRules,
-  queueConfigs,
-  sqsMappings,
-} from '../../../infra/local/event-wiring.js';
-import { EventBridge, startEventBridgeEndpoint } from '../../../infra/local/eventbridge.js';
-import { createLogger } from '../../../infra/local/log.js';
-import { type ResolveContext, resolveValue } from '../../../infra/local/resolve.js';
-import { SqsBroker } from '../../../infra/local/sqs.js';
-import type { CfnTemplate } from '../../../infra/local/template.js';
+import type { AwsJsonServer } from '../src/aws-json.js';
+import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from '../src/event-wiring.js';
+import { EventBridge, startEventBridgeEndpoint } from '../src/eventbridge.js';
+import { createLogger } from '../src/log.js';
+import { type ResolveContext, resolveValue } from '../src/resolve.js';
+import { SqsBroker } from '../src/sqs.js';
+import type { CfnTemplate } from '../src/template.js';
 
 // The shape CDK synthesizes for the event backbone (infra/constructs/events.ts), trimmed.
 const template: CfnTemplate = {

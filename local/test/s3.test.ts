@@ -9,16 +9,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createLogger } from '../../../infra/local/log.js';
-import type { ResolveContext } from '../../../infra/local/resolve.js';
-import {
-  bucketConfigs,
-  bucketResolution,
-  type S3Endpoint,
-  startS3Endpoint,
-} from '../../../infra/local/s3.js';
-import type { CfnTemplate } from '../../../infra/local/template.js';
-import { createS3Objects, S3ObjectError, type S3Objects } from '../../../shared/aws/s3-objects.js';
+import { createS3Objects, S3ObjectError, type S3Objects } from '../../shared/aws/s3-objects.js';
+import { createLogger } from '../src/log.js';
+import type { ResolveContext } from '../src/resolve.js';
+import { bucketConfigs, bucketResolution, type S3Endpoint, startS3Endpoint } from '../src/s3.js';
+import type { CfnTemplate } from '../src/template.js';
 
 const BUCKET = 'payments-statementsbucket';
 const logged: string[] = [];

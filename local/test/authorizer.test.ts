@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Authorizer, type AuthorizerConfig } from '../../../infra/local/authorizer.js';
+import { Authorizer, type AuthorizerConfig } from '../src/authorizer.js';
 
 const config: AuthorizerConfig = {
   logicalId: 'MerchantAuthorizer',

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { SqsMapping } from '../../../infra/local/event-wiring.js';
-import type { InvokeResult } from '../../../infra/local/lambda-runner.js';
-import { createLogger } from '../../../infra/local/log.js';
-import { type QueueConfig, SqsBroker } from '../../../infra/local/sqs.js';
-import { type LambdaSqsRecord, SqsPoller, succeededRecords } from '../../../infra/local/sqs-poller.js';
+import type { SqsMapping } from '../src/event-wiring.js';
+import type { InvokeResult } from '../src/lambda-runner.js';
+import { createLogger } from '../src/log.js';
+import { type QueueConfig, SqsBroker } from '../src/sqs.js';
+import { type LambdaSqsRecord, SqsPoller, succeededRecords } from '../src/sqs-poller.js';
 
 const arnOf = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 const config = (name: string, extra: Partial<QueueConfig> = {}): QueueConfig => ({

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  InvalidPatternError,
-  matchesAnyPattern,
-  matchesPattern,
-} from '../../../infra/local/filter-pattern.js';
+import { InvalidPatternError, matchesAnyPattern, matchesPattern } from '../src/filter-pattern.js';
 
 // A DynamoDB stream record shaped like the examples of the Lambda event filtering documentation.
 const record = {

@@ -22,10 +22,10 @@ import {
   StartMessageMoveTaskCommand,
   TooManyEntriesInBatchRequest,
 } from '@aws-sdk/client-sqs';
-import type { AwsJsonServer } from '../../../infra/local/aws-json.js';
-import { createLogger } from '../../../infra/local/log.js';
-import { md5OfMessageAttributes, type QueueConfig, SqsBroker } from '../../../infra/local/sqs.js';
-import { startSqsEndpoint } from '../../../infra/local/sqs-api.js';
+import type { AwsJsonServer } from '../src/aws-json.js';
+import { createLogger } from '../src/log.js';
+import { md5OfMessageAttributes, type QueueConfig, SqsBroker } from '../src/sqs.js';
+import { startSqsEndpoint } from '../src/sqs-api.js';
 
 const ACCOUNT = '000000000000';
 const arnOf = (name: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;

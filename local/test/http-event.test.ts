@@ -6,7 +6,7 @@ import {
   buildHttpEvent,
   clfTime,
   type IncomingRequest,
-} from '../../../infra/local/http-event.js';
+} from '../src/http-event.js';
 
 const api: ApiContext = {
   apiId: 'abc123defg',

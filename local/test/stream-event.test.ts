@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toLambdaRecord } from '../../../infra/local/stream-event.js';
+import { toLambdaRecord } from '../src/stream-event.js';
 
 describe('DynamoDB stream records for Lambda', () => {
   it('turns a Streams API record into the Lambda event record', () => {

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file lives in `infra/local`). */
+/** The repository root (this file lives in `local/src`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const ASSEMBLY_DIR = join(PROJECT_ROOT, 'cdk.out');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BatchPolicy, deliverRecords, firstFailure } from '../../../infra/local/stream-batches.js';
-import type { LambdaStreamRecord } from '../../../infra/local/stream-event.js';
+import { type BatchPolicy, deliverRecords, firstFailure } from '../src/stream-batches.js';
+import type { LambdaStreamRecord } from '../src/stream-event.js';
 
 const records = (n: number): LambdaStreamRecord[] =>
   Array.from({ length: n }, (_, i) => ({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mapLambdaResult } from '../../../infra/local/http-response.js';
+import { mapLambdaResult } from '../src/http-response.js';
 
 describe('payload 2.0 response mapping', () => {
   it('sends a structured response as given, cookies as set-cookie headers', () => {
