@@ -1,16 +1,7 @@
-/**
- * Starts the sandbox PSP simulator (written with the channel adapter in `shared/channels/sandbox`).
- * Loaded by path at run time so the runtime still starts, with a warning, while it does not exist.
- */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT } from './synth.js';
+/** Starts the sandbox PSP simulator (`sandbox/`): the vendor's side of the sandbox channel, with its bank. */
+import { type SandboxPsp, startSandboxPsp } from './sandbox/psp-simulator.js';
 
-export interface SandboxPsp {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type { SandboxPsp } from './sandbox/psp-simulator.js';
 
 export interface SandboxPspOptions {
   readonly callbackUrl: () => string;
@@ -18,23 +9,8 @@ export interface SandboxPspOptions {
   readonly delayMs: number;
 }
 
-type StartSandboxPsp = (options: {
-  port?: number;
-  callbackUrl: string | (() => string);
-  secret: string;
-  delayMs?: number;
-}) => Promise<SandboxPsp>;
-
-const SIMULATOR = join(PROJECT_ROOT, 'shared', 'channels', 'sandbox', 'psp-simulator.ts');
-
-/** The running simulator, or `undefined` when the module is not there yet. */
-export async function startPsp(options: SandboxPspOptions): Promise<SandboxPsp | undefined> {
-  if (!existsSync(SIMULATOR)) return undefined;
-  const module = (await import(pathToFileURL(SIMULATOR).href)) as { startSandboxPsp?: StartSandboxPsp };
-  if (typeof module.startSandboxPsp !== 'function') {
-    throw new Error(`${SIMULATOR} does not export startSandboxPsp`);
-  }
-  return module.startSandboxPsp({
+export function startPsp(options: SandboxPspOptions): Promise<SandboxPsp> {
+  return startSandboxPsp({
     callbackUrl: options.callbackUrl,
     secret: options.secret,
     delayMs: options.delayMs,
