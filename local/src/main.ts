@@ -1,9 +1,11 @@
 /**
  * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--no-synth`, `--quiet`,
- * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN).
+ * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN),
+ * `--config <file>` (the system's configuration; default `local.config.json` at the project root).
  * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
  */
 import { parseArgs } from 'node:util';
+import { readyLine } from './banner.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from './runtime.js';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
@@ -15,13 +17,14 @@ const { values } = parseArgs({
     'no-synth': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     'log-level': { type: 'string' },
+    config: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm start -- [--port 3000] [--persist] [--no-synth] [--quiet] [--log-level INFO]\n',
+    'usage: npm start -- [--port 3000] [--persist] [--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
   );
   process.exit(0);
 }
@@ -60,8 +63,9 @@ try {
     synth: !values['no-synth'],
     quiet: values.quiet,
     ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),
+    ...(values.config ? { configFile: values.config } : {}),
   });
-  if (values.quiet) process.stdout.write(`Payments API listening on ${runtime.url}\n`);
+  if (values.quiet) process.stdout.write(`${readyLine(runtime.name, runtime.url)}\n`);
   writeRuntimeFile(runtime);
 } catch (error) {
   if (error instanceof JavaMissingError) {

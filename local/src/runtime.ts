@@ -11,6 +11,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { httpApiWiring } from './api-routes.js';
 import { banner, readyLine } from './banner.js';
 import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
+import { fill, type LocalConfig, loadConfig } from './config.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from './event-wiring.js';
 import { EventBridge, startEventBridgeEndpoint } from './eventbridge.js';
@@ -22,7 +23,7 @@ import type { LocalMetering } from './metering.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
 import { bucketConfigs, bucketResolution, startS3Endpoint } from './s3.js';
-import { paymentsTable, seedCredentials } from './seed.js';
+import { seedTables, tableNamed } from './seed.js';
 import { SqsBroker } from './sqs.js';
 import { startSqsEndpoint } from './sqs-api.js';
 import { SqsPoller } from './sqs-poller.js';
@@ -36,10 +37,14 @@ import { loadTemplate } from './template.js';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
-export const SANDBOX_SECRET_NAME = 'payments/channels/sandbox/webhook-secrets';
-export const SANDBOX_SECRET = 'whsec_sandbox_local';
+/** Where the system's configuration is read from unless an option says otherwise. */
+export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'local.config.json');
 
 export interface LocalRuntimeOptions {
+  /** The system's configuration (seed items, secrets, simulators); default: read from `configFile`. */
+  readonly config?: LocalConfig;
+  /** Default: `local.config.json` at the project root. */
+  readonly configFile?: string;
   /** HTTP port; 0 picks a free one. Default: `PORT` or 3000. */
   readonly port?: number;
   /** Keep DynamoDB Local's data in `.local/dynamodb` across restarts. */
@@ -83,7 +88,9 @@ export interface LocalRuntime {
   readonly url: string;
   readonly dynamoEndpoint: string;
   readonly tableName: string;
-  /** The sandbox PSP's URL, or '' while its simulator module does not exist. */
+  /** The system's name (configuration): the ready line is `<name> API listening on <url>`. */
+  readonly name: string;
+  /** The sandbox PSP's URL, or '' when the configuration starts no sandbox PSP. */
   readonly pspUrl: string;
   /** The local SQS endpoint (AWS JSON protocol); queue URLs are `<sqsEndpoint>/000000000000/<name>`. */
   readonly sqsEndpoint: string;
@@ -132,6 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log.info('synthesizing the CDK app (cdk synth)…');
       await synthesize({ quiet: options.quiet });
     }
+    const config = options.config ?? loadConfig(options.configFile ?? DEFAULT_CONFIG_FILE);
     const loaded = loadTemplate(options.assemblyDir ?? ASSEMBLY_DIR, options.stackName);
 
     const dbPath = options.persist ? join(PROJECT_ROOT, '.local', 'dynamodb') : undefined;
@@ -159,7 +167,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       stackName: loaded.stackName,
-      secrets: { [SANDBOX_SECRET_NAME]: SANDBOX_SECRET },
+      secrets: config.secrets,
       attributes,
     };
 
@@ -250,16 +258,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
 
     let apiUrl = '';
-    const psp: SandboxPsp | undefined = await startPsp({
-      callbackUrl: () => `${apiUrl}/v1/channels/sandbox/callbacks`,
-      secret: SANDBOX_SECRET,
-      delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
-    });
+    const pspConfig = config.simulators.sandboxPsp;
+    const psp: SandboxPsp | undefined = pspConfig
+      ? await startPsp({
+          callbackUrl: () => `${apiUrl}${pspConfig.callbackPath}`,
+          secret: pspConfig.secret,
+          delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
+        })
+      : undefined;
     if (psp) cleanups.push(() => psp.close());
-    else
-      log.error(
-        'sandbox PSP simulator not found (shared/channels/sandbox/psp-simulator.ts): payments get no callbacks',
-      );
+    const placeholders: Record<string, string> = psp ? { 'sandboxPsp.url': psp.url } : {};
+    const overrides = Object.fromEntries(
+      Object.entries(config.environment).map(([name, value]) => [name, fill(value, placeholders)]),
+    );
 
     const apis = httpApiWiring(loaded.template);
     const mappings = streamMappings(loaded.template, ctx);
@@ -292,7 +303,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           ? await options.functionsDynamoEndpoint(dynamo.endpoint, logicalId)
           : dynamo.endpoint,
         endpoints,
-        overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
+        overrides,
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
         ...(options.functionEnvironment ? { extraEnvironment: options.functionEnvironment } : {}),
       });
@@ -316,10 +327,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return fn.invoke(event);
     };
 
-    const table = paymentsTable(tables);
-    if (!(await seedCredentials(dynamoClient, table.tableName))) {
-      log.error('shared/store/api-keys.ts not found: local credentials not seeded');
-    }
+    // The table the banner and `.local/runtime.json` name: the first one seeded, else the only one.
+    const table = tableNamed(tables, config.seed[0]?.table);
+    const seeded = await seedTables(dynamoClient, tables, config.seed);
+    if (seeded > 0) log.info(`seeded ${seeded} items`);
 
     const routes = apis.flatMap((a) => a.routes);
     if (apis.length > 1)
@@ -406,7 +417,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           url: http.url,
           dynamoEndpoint: dynamo.endpoint,
           pspUrl: psp?.url,
-          tableName: table.tableName,
+          name: config.name,
+          lines: config.banner,
+          tableName: table?.tableName ?? '',
           routes: routes.map((r) => r.routeKey),
           eventBridgeUrl: eventsServer.url,
           buses: buses
@@ -441,12 +454,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           startupMs,
         }),
       );
-      process.stdout.write(`${readyLine(http.url)}\n`);
+      process.stdout.write(`${readyLine(config.name, http.url)}\n`);
     }
     return {
       url: http.url,
       dynamoEndpoint: dynamo.endpoint,
-      tableName: table.tableName,
+      tableName: table?.tableName ?? '',
+      name: config.name,
       pspUrl: psp?.url ?? '',
       sqsEndpoint: sqsServer.url,
       eventBridgeEndpoint: eventsServer.url,
