@@ -1,5 +1,6 @@
 /**
- * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--no-synth`, `--quiet`,
+ * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--quiet`, `--synth` (always
+ * synthesize) or `--no-synth` (never; default: only when the sources changed since the last synthesis),
  * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN),
  * `--config <file>` (the system's configuration; default `local.config.json` at the project root).
  * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
@@ -14,6 +15,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     persist: { type: 'boolean', default: false },
+    synth: { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     'log-level': { type: 'string' },
@@ -24,7 +26,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm start -- [--port 3000] [--persist] [--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
+    'usage: npm start -- [--port 3000] [--persist] [--synth|--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
   );
   process.exit(0);
 }
@@ -60,7 +62,7 @@ try {
   runtime = await startLocalRuntime({
     ...(values.port !== undefined ? { port: Number(values.port) } : {}),
     persist: values.persist,
-    synth: !values['no-synth'],
+    ...(values.synth ? { synth: true } : values['no-synth'] ? { synth: false } : {}),
     quiet: values.quiet,
     ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),
     ...(values.config ? { configFile: values.config } : {}),

@@ -31,7 +31,7 @@ import { StepFunctionsExecutor, stateMachineConfigs, stateMachineResolution } fr
 import { startStepFunctionsEndpoint } from './stepfunctions-api.js';
 import { streamMappings } from './stream-mappings.js';
 import { StreamPoller } from './streams.js';
-import { ASSEMBLY_DIR, PROJECT_ROOT, synthesize } from './synth.js';
+import { ASSEMBLY_DIR, assemblyIsFresh, PROJECT_ROOT, synthesize } from './synth.js';
 import { createTables } from './tables.js';
 import { loadTemplate } from './template.js';
 
@@ -49,7 +49,10 @@ export interface LocalRuntimeOptions {
   readonly port?: number;
   /** Keep DynamoDB Local's data in `.local/dynamodb` across restarts. */
   readonly persist?: boolean;
-  /** Run `cdk synth` first (default true); false uses the existing `cdk.out`. */
+  /**
+   * Run `cdk synth` first: true always, false never (the existing `cdk.out`), default only when the
+   * sources differ from those `cdk.out` was synthesized from (their content hash, see synth.ts).
+   */
   readonly synth?: boolean;
   /** Print only errors: no banner, no request log, no function logs. */
   readonly quiet?: boolean;
@@ -135,17 +138,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
 
   try {
-    if (options.synth !== false) {
+    // DynamoDB Local (a JVM) starts while the app synthesizes: neither needs the other.
+    const dbPath = options.persist ? join(PROJECT_ROOT, '.local', 'dynamodb') : undefined;
+    if (dbPath) mkdirSync(dbPath, { recursive: true });
+    const dynamoStarting = startDynamoDbLocal(dbPath ? { dbPath } : {});
+    // Its failure (no Java) is reported where it is awaited, not as an unhandled rejection meanwhile.
+    dynamoStarting.catch(() => {});
+    cleanups.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
+
+    const custom = options.assemblyDir !== undefined && options.assemblyDir !== ASSEMBLY_DIR;
+    if (options.synth === true || (options.synth === undefined && !custom && !assemblyIsFresh())) {
       log.info('synthesizing the CDK app (cdk synth)…');
       await synthesize({ quiet: options.quiet });
+    } else if (options.synth === undefined && !custom) {
+      log.info('cdk.out is current (same sources): not synthesizing');
     }
     const config = options.config ?? loadConfig(options.configFile ?? DEFAULT_CONFIG_FILE);
     const loaded = loadTemplate(options.assemblyDir ?? ASSEMBLY_DIR, options.stackName);
 
-    const dbPath = options.persist ? join(PROJECT_ROOT, '.local', 'dynamodb') : undefined;
-    if (dbPath) mkdirSync(dbPath, { recursive: true });
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal(dbPath ? { dbPath } : {});
-    cleanups.push(() => dynamo.stop());
+    const dynamo: DynamoDbLocal = await dynamoStarting;
     log.info(`DynamoDB Local on ${dynamo.endpoint}`);
     const clientConfig = {
       endpoint: dynamo.endpoint,
