@@ -298,10 +298,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     const wired = new Set<string>();
     for (const api of apis) {
-      for (const route of api.routes) {
-        wired.add(route.target.functionLogicalId);
-        if (route.target.authorizer) wired.add(route.target.authorizer.functionLogicalId);
-      }
+      for (const route of api.routes) wired.add(route.target.functionLogicalId);
     }
     for (const m of mappings) wired.add(m.functionLogicalId);
     for (const m of queueMappings) wired.add(m.functionLogicalId);
