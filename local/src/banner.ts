@@ -1,6 +1,9 @@
 /** The start-up banner: where the API and every emulated service is, then the configuration's own lines. */
 
 import { fill } from './config.js';
+import type { SqsMapping } from './event-wiring.js';
+import type { EventArchive, EventBus, EventRule } from './eventbridge.js';
+import type { SqsBroker } from './sqs.js';
 
 export interface BannerInfo {
   /** The system's name (configuration). */
@@ -72,4 +75,39 @@ export function banner(info: BannerInfo): string {
     `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream and queue pollers, EventBridge, SQS, S3, Step Functions, simulators, DynamoDB Local).`,
     '',
   ].join('\n');
+}
+
+/** Each bus of the template with its rules (`rule → target queues`) and archives. */
+export function busLines(
+  buses: readonly EventBus[],
+  rules: readonly EventRule[],
+  archives: readonly EventArchive[],
+): NonNullable<BannerInfo['buses']> {
+  return buses
+    .filter((b) => b.logicalId)
+    .map((b) => ({
+      name: b.name,
+      rules: rules
+        .filter((r) => r.busName === b.name)
+        .map((r) => `${r.name} → ${r.targets.map((t) => t.queue.config.name).join(', ')}`),
+      archives: archives.filter((a) => a.busName === b.name).map((a) => a.name),
+    }));
+}
+
+/** One line per queue: its name, the functions it feeds, its dead-letter queue or whose it is. */
+export function queueLines(broker: SqsBroker, queueMappings: readonly SqsMapping[]): string[] {
+  return broker.queues.map((q) => {
+    const consumers = queueMappings.filter((m) => m.queueLogicalId === q.config.logicalId);
+    const dlqOf = broker.queues.filter((s) => s.config.redrivePolicy?.deadLetterTargetArn === q.arn);
+    const notes = [
+      ...consumers.map((m) => `→ ${m.functionLogicalId}`),
+      ...(q.config.redrivePolicy
+        ? [
+            `DLQ ${broker.queueByArn(q.config.redrivePolicy.deadLetterTargetArn)?.config.name} after ${q.config.redrivePolicy.maxReceiveCount}`,
+          ]
+        : []),
+      ...(dlqOf.length ? [`dead letters of ${dlqOf.map((s) => s.config.name).join(', ')}`] : []),
+    ];
+    return `${q.config.name}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  });
 }

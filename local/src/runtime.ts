@@ -9,19 +9,19 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { httpApiWiring } from './api-routes.js';
-import { banner, readyLine } from './banner.js';
+import { banner, busLines, queueLines, readyLine } from './banner.js';
 import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
-import { fill, type LocalConfig, loadConfig } from './config.js';
+import { fill, loadConfig } from './config.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from './event-wiring.js';
 import { EventBridge, startEventBridgeEndpoint } from './eventbridge.js';
 import { functionSpec } from './functions.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
 import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
-import { createLogger, type Logger } from './log.js';
-import type { LocalMetering } from './metering.js';
+import { createLogger } from './log.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
+import type { LocalRuntime, LocalRuntimeOptions } from './runtime-options.js';
 import { startS3Endpoint } from './s3.js';
 import { bucketConfigs, bucketResolution } from './s3-buckets.js';
 import { seedTables, tableNamed } from './seed.js';
@@ -37,83 +37,12 @@ import { ASSEMBLY_DIR, assemblyIsFresh, PROJECT_ROOT, synthesize } from './synth
 import { createTables } from './tables.js';
 import { loadTemplate } from './template.js';
 
+export type { LocalRuntime, LocalRuntimeOptions } from './runtime-options.js';
+
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 /** Where the system's configuration is read from unless an option says otherwise. */
 export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'local.config.json');
-
-export interface LocalRuntimeOptions {
-  /** The system's configuration (seed items, secrets, simulators); default: read from `configFile`. */
-  readonly config?: LocalConfig;
-  /** Default: `local.config.json` at the project root. */
-  readonly configFile?: string;
-  /** HTTP port; 0 picks a free one. Default: `PORT` or 3000. */
-  readonly port?: number;
-  /** Keep DynamoDB Local's data in `.local/dynamodb` across restarts. */
-  readonly persist?: boolean;
-  /**
-   * Run `cdk synth` first: true always, false never (the existing `cdk.out`), default only when the
-   * sources differ from those `cdk.out` was synthesized from (their content hash, see synth.ts).
-   */
-  readonly synth?: boolean;
-  /** Print only errors: no banner, no request log, no function logs. */
-  readonly quiet?: boolean;
-  /** Application log level of every function (e.g. `INFO`); default: the template's (WARN). */
-  readonly logLevel?: string;
-  /** Variables added to every function's environment (tests only). */
-  readonly functionEnvironment?: Readonly<Record<string, string>>;
-  /** Sandbox PSP callback delay. Default: `SANDBOX_CALLBACK_DELAY_MS` or 1000. */
-  readonly callbackDelayMs?: number;
-  /**
-   * Caps every queue's visibility timeout (seconds), for tests that need a failing message dead-lettered in
-   * seconds rather than after maxReceiveCount × the template's minutes. Default: the template's values.
-   */
-  readonly maxVisibilityTimeoutSeconds?: number;
-  /** Scales state machines' retry intervals and waits (tests: 0.01 turns seconds into tens of ms). Default 1. */
-  readonly stepFunctionsTimeScale?: number;
-  /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
-  readonly maxBatchingWindowSeconds?: number;
-  readonly assemblyDir?: string;
-  readonly stackName?: string;
-  readonly log?: Logger;
-  /**
-   * Counts what the emulated services would bill (API requests, invocations and durations, PutEvents
-   * entries, SQS requests); the bench passes one. Absent, nothing is counted.
-   */
-  readonly metering?: LocalMetering;
-  /**
-   * Puts something between the functions and DynamoDB Local: given DynamoDB Local's endpoint and a
-   * function, returns the endpoint that function uses (the bench's capacity-metering proxy). The
-   * runtime's own clients (tables, seeding, stream polling) keep the direct endpoint.
-   */
-  readonly functionsDynamoEndpoint?: (dynamoEndpoint: string, functionLogicalId: string) => Promise<string>;
-}
-
-export interface LocalRuntime {
-  readonly url: string;
-  readonly dynamoEndpoint: string;
-  readonly tableName: string;
-  /** The system's name (configuration): the ready line is `<name> API listening on <url>`. */
-  readonly name: string;
-  /** The sandbox PSP's URL, or '' when the configuration starts no sandbox PSP. */
-  readonly pspUrl: string;
-  /** The local SQS endpoint (AWS JSON protocol); queue URLs are `<sqsEndpoint>/000000000000/<name>`. */
-  readonly sqsEndpoint: string;
-  /** The local EventBridge endpoint (PutEvents). */
-  readonly eventBridgeEndpoint: string;
-  /** The local S3 endpoint (path-style: `<s3Endpoint>/<bucket>/<key>`). */
-  readonly s3Endpoint: string;
-  /** The local Step Functions endpoint (AWS JSON 1.0); state machine ARNs are `arn:aws:states:us-east-1:000000000000:stateMachine:<name>`. */
-  readonly stepFunctionsEndpoint: string;
-  /** The template's state machines, with their local ARNs, and the executor that runs them. */
-  readonly stepFunctions: StepFunctionsExecutor;
-  /** The template's buckets by logical id, with their local names. */
-  readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
-  /** Milliseconds from the call to ready (synthesis included). */
-  readonly startupMs: number;
-  /** Stops everything this runtime started; safe to call twice. */
-  stop(): Promise<void>;
-}
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
@@ -432,34 +361,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           tableName: table?.tableName ?? '',
           routes: routes.map((r) => r.routeKey),
           eventBridgeUrl: eventsServer.url,
-          buses: buses
-            .filter((b) => b.logicalId)
-            .map((b) => ({
-              name: b.name,
-              rules: rules
-                .filter((r) => r.busName === b.name)
-                .map((r) => `${r.name} → ${r.targets.map((t) => t.queue.config.name).join(', ')}`),
-              archives: archives.filter((a) => a.busName === b.name).map((a) => a.name),
-            })),
+          buses: busLines(buses, rules, archives),
           sqsUrl: sqsServer.url,
           s3Url: s3Server.url,
           buckets: buckets.map((b) => b.name),
           stepFunctionsUrl: sfnServer.url,
           stateMachines: machines.map((m) => m.name),
-          queues: broker.queues.map((q) => {
-            const consumers = queueMappings.filter((m) => m.queueLogicalId === q.config.logicalId);
-            const dlqOf = broker.queues.filter((s) => s.config.redrivePolicy?.deadLetterTargetArn === q.arn);
-            const notes = [
-              ...consumers.map((m) => `→ ${m.functionLogicalId}`),
-              ...(q.config.redrivePolicy
-                ? [
-                    `DLQ ${broker.queueByArn(q.config.redrivePolicy.deadLetterTargetArn)?.config.name} after ${q.config.redrivePolicy.maxReceiveCount}`,
-                  ]
-                : []),
-              ...(dlqOf.length ? [`dead letters of ${dlqOf.map((s) => s.config.name).join(', ')}`] : []),
-            ];
-            return `${q.config.name}${notes.length ? ` (${notes.join('; ')})` : ''}`;
-          }),
+          queues: queueLines(broker, queueMappings),
           persist: options.persist === true,
           startupMs,
         }),
