@@ -3,7 +3,7 @@
  * would store a client's broken bytes as U+FFFD, something the client never sent; these helpers refuse
  * instead, and say where the bad bytes are: the JSON path of the string holding them, or the CSV line.
  * API Gateway hands a body that is not valid UTF-8 to Lambda base64-encoded (and so does the local
- * runtime, infra/local/http-event.ts), so the check always sees the client's bytes.
+ * runtime, local/src/http-event.ts), so the check always sees the client's bytes.
  */
 import { ValidationError } from './errors.js';
 

@@ -5,7 +5,7 @@
  * `risk` on the payment → RiskAssessed; the merchant has a webhook endpoint (a receiver on 127.0.0.1
  * answering 200).
  *
- * The runtime counts what the emulated services would bill (infra/local/metering.ts); the functions'
+ * The runtime counts what the emulated services would bill (local/src/metering.ts); the functions'
  * DynamoDB calls go through the capacity-metering proxy; function log lines are counted in bytes. A
  * warm-up runs first and the counters are zeroed after it, so the figures are the steady state.
  * Everything the bench does after the measured window (checks, reads) is outside the counts.
@@ -16,9 +16,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LocalMetering, type MeteringSnapshot } from '../../infra/local/metering.js';
-import { startLocalRuntime } from '../../infra/local/runtime.js';
-import { ASSEMBLY_DIR } from '../../infra/local/synth.js';
+import { LocalMetering, type MeteringSnapshot } from '../../local/src/metering.js';
+import { startLocalRuntime } from '../../local/src/runtime.js';
+import { ASSEMBLY_DIR } from '../../local/src/synth.js';
 import { type MeteringProxy, startMeteringProxy, type Tally } from './metering-proxy.js';
 import { round } from './stats.js';
 

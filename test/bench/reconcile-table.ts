@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AttributeValue, BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { readRuntimeFile } from '../../infra/local/runtime-file.js';
+import { readRuntimeFile } from '../../local/src/runtime-file.js';
 import { keys } from '../../shared/store/keys.js';
 import { localClient } from '../support/dynamodb.js';
 import { expectations, expectedCounts, SCOPE, writeStatement } from './reconcile.js';

@@ -28,7 +28,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { startDynamoDbLocal } from '../../local/src/dynamodb-local.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { createPaymentsTable, LOCAL_CREDENTIALS, localClient } from '../support/dynamodb.js';
 import {
@@ -352,7 +352,7 @@ async function measureRuntimeLifecycles() {
       warmup: RUNTIME_WARMUP,
       createIntervalMs: RUNTIME_INTERVAL_MS,
       sandboxCallbackDelayMs: CALLBACK_DELAY_MS,
-      note: 'Counted in the local runtime (infra/local/metering.ts) and through the DynamoDB capacity proxy; Lambda durations are measured against DynamoDB Local in worker threads, so they are indicative only (DynamoDB Local is not AWS).',
+      note: 'Counted in the local runtime (local/src/metering.ts) and through the DynamoDB capacity proxy; Lambda durations are measured against DynamoDB Local in worker threads, so they are indicative only (DynamoDB Local is not AWS).',
       perLifecycle: per,
       createToRiskAssessedMs: {
         p50: round(latency.p50, 0),

@@ -5,48 +5,36 @@
  * what is accepted comes back exactly as sent.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { OPS_KEY, useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { Api, isProblem, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
 import { templateRouteKeys } from '../support/routes.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
-const OPS_KEY = 'sk_test_ops';
-
-let runtime: LocalRuntime;
-let api: Api;
-
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200 });
-  api = new Api(runtime.url);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+const e2e = useLocalRuntime();
 
 const valid = { amount: 1050, currency: 'USD' };
 
 describe('authentication and tenant isolation', () => {
   it('answers 401 problem+json without an API key', async () => {
-    const r = await api.get('/v1/payments', { key: null });
+    const r = await e2e.api.get('/v1/payments', { key: null });
     assert.ok(isProblem(r, 401), `${r.status} ${r.text}`);
   });
 
   it('answers 401 problem+json for an unknown API key', async () => {
-    const r = await api.createPayment(valid, { key: 'sk_test_nope' });
+    const r = await e2e.api.createPayment(valid, { key: 'sk_test_nope' });
     assert.ok(isProblem(r, 401), `${r.status} ${r.text}`);
   });
 
   it('answers 401 for a malformed Authorization header', async () => {
-    const r = await api.get('/v1/payments', { key: null, headers: { authorization: 'Basic abc' } });
+    const r = await e2e.api.get('/v1/payments', { key: null, headers: { authorization: 'Basic abc' } });
     assert.ok(isProblem(r, 401), `${r.status} ${r.text}`);
   });
 
   it("answers 404 for another merchant's payment and refunds, exactly as for a missing one", async () => {
-    const mine = await api.createPayment(valid);
-    const other = new Api(runtime.url, MERCHANT_2.key);
+    const mine = await e2e.api.createPayment(valid);
+    const other = new Api(e2e.runtime.url, MERCHANT_2.key);
     const seen = await other.get(`/v1/payments/${mine.body.id}`);
     const missing = await other.get('/v1/payments/pay_doesnotexist');
     assert.ok(isProblem(seen, 404), seen.text);
@@ -88,7 +76,7 @@ describe('validation', () => {
   ];
   for (const [name, body, path] of cases) {
     it(`refuses ${name} with 400 naming the field`, async () => {
-      const r = await api.createPayment(body as Record<string, unknown>);
+      const r = await e2e.api.createPayment(body as Record<string, unknown>);
       assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
       if (path) {
         assert.ok(Array.isArray(r.body.errors), r.text);
@@ -101,24 +89,26 @@ describe('validation', () => {
   }
 
   it('refuses malformed JSON with 400', async () => {
-    const r = await api.post('/v1/payments', '{"amount": 10', { idempotencyKey: uniqueKey() });
+    const r = await e2e.api.post('/v1/payments', '{"amount": 10', { idempotencyKey: uniqueKey() });
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
   });
 
   it('refuses a create without Idempotency-Key with 400', async () => {
-    const r = await api.post('/v1/payments', valid);
+    const r = await e2e.api.post('/v1/payments', valid);
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
   });
 
   it('refuses an Idempotency-Key over 255 characters with 400', async () => {
-    const r = await api.post('/v1/payments', valid, { idempotencyKey: 'k'.repeat(256) });
+    const r = await e2e.api.post('/v1/payments', valid, { idempotencyKey: 'k'.repeat(256) });
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
   });
 
   it('refuses a refund with an invalid amount or unknown field with 400', async () => {
-    const p = await api.createPayment(valid);
+    const p = await e2e.api.createPayment(valid);
     for (const body of [{ amount: 0 }, { amount: 1.5 }, { amount: 'all' }, { amount: 10, note: 'x' }]) {
-      const r = await api.post(`/v1/payments/${p.body.id}/refunds`, body, { idempotencyKey: uniqueKey() });
+      const r = await e2e.api.post(`/v1/payments/${p.body.id}/refunds`, body, {
+        idempotencyKey: uniqueKey(),
+      });
       assert.ok(isProblem(r, 400), `${JSON.stringify(body)} → ${r.status} ${r.text}`);
     }
   });
@@ -133,16 +123,16 @@ describe('validation', () => {
     'status=done',
   ]) {
     it(`refuses a list with ${q} with 400`, async () => {
-      const r = await api.get(`/v1/payments?${q}`);
+      const r = await e2e.api.get(`/v1/payments?${q}`);
       assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
     });
   }
 
   it('stores nothing for a request refused by validation: the same key then works', async () => {
     const key = uniqueKey();
-    const bad = await api.post('/v1/payments', { amount: -1, currency: 'USD' }, { idempotencyKey: key });
+    const bad = await e2e.api.post('/v1/payments', { amount: -1, currency: 'USD' }, { idempotencyKey: key });
     assert.equal(bad.status, 400);
-    const good = await api.post('/v1/payments', valid, { idempotencyKey: key });
+    const good = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
     assert.equal(good.status, 201, good.text);
   });
 });
@@ -150,11 +140,11 @@ describe('validation', () => {
 describe('idempotency', () => {
   it('replays the first response for the same key and body, with Idempotent-Replayed: true', async () => {
     const key = uniqueKey();
-    const first = await api.post('/v1/payments', valid, { idempotencyKey: key });
+    const first = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
     assert.equal(first.status, 201);
     assert.equal(first.headers.get('idempotent-replayed'), null);
-    await api.waitForPayment(first.body.id, (x) => x.status === 'succeeded');
-    const again = await api.post('/v1/payments', valid, { idempotencyKey: key });
+    await e2e.api.waitForPayment(first.body.id, (x) => x.status === 'succeeded');
+    const again = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
     assert.equal(again.status, 201);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(again.body, first.body);
@@ -162,15 +152,17 @@ describe('idempotency', () => {
 
   it('answers 422 for the same key with a different body', async () => {
     const key = uniqueKey();
-    await api.post('/v1/payments', valid, { idempotencyKey: key });
-    const r = await api.post('/v1/payments', { ...valid, amount: 2000 }, { idempotencyKey: key });
+    await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
+    const r = await e2e.api.post('/v1/payments', { ...valid, amount: 2000 }, { idempotencyKey: key });
     assert.ok(isProblem(r, 422), `${r.status} ${r.text}`);
   });
 
   it('scopes keys per merchant', async () => {
     const key = uniqueKey();
-    const a = await api.post('/v1/payments', valid, { idempotencyKey: key });
-    const b = await new Api(runtime.url, MERCHANT_2.key).post('/v1/payments', valid, { idempotencyKey: key });
+    const a = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
+    const b = await new Api(e2e.runtime.url, MERCHANT_2.key).post('/v1/payments', valid, {
+      idempotencyKey: key,
+    });
     assert.equal(a.status, 201);
     assert.equal(b.status, 201);
     assert.notEqual(a.body.id, b.body.id);
@@ -178,15 +170,15 @@ describe('idempotency', () => {
   });
 
   it('replays a business refusal as it was, even after the payment changed', async () => {
-    const p = await api.createPayment({ amount: 700, currency: 'USD' });
+    const p = await e2e.api.createPayment({ amount: 700, currency: 'USD' });
     const key = uniqueKey();
-    const refused = await api.post(
+    const refused = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
     );
-    await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
-    const replay = await api.post(
+    await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const replay = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
@@ -204,15 +196,15 @@ describe('idempotency', () => {
   });
 
   it('replays a refund for the same key and refuses the key on another payment', async () => {
-    const p = await api.createPayment({ amount: 900, currency: 'USD' });
-    await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const p = await e2e.api.createPayment({ amount: 900, currency: 'USD' });
+    await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
     const key = uniqueKey();
-    const first = await api.post(
+    const first = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
     );
-    const again = await api.post(
+    const again = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
@@ -221,10 +213,10 @@ describe('idempotency', () => {
     assert.equal(again.status, 201);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(again.body, first.body);
-    const list = await api.get(`/v1/payments/${p.body.id}/refunds`);
+    const list = await e2e.api.get(`/v1/payments/${p.body.id}/refunds`);
     assert.equal(list.body.data.length, 1);
-    const q = await api.createPayment({ amount: 900, currency: 'USD' });
-    const reused = await api.post(
+    const q = await e2e.api.createPayment({ amount: 900, currency: 'USD' });
+    const reused = await e2e.api.post(
       `/v1/payments/${q.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
@@ -235,12 +227,12 @@ describe('idempotency', () => {
 
 describe('routing', () => {
   it('answers a 404 problem for an unknown route', async () => {
-    const r = await api.get('/v1/nothing-here');
+    const r = await e2e.api.get('/v1/nothing-here');
     assert.ok(isProblem(r, 404), `${r.status} ${r.text}`);
   });
 
   it('answers a 405 problem with Allow for a known path asked with another method', async () => {
-    const r = await api.request('DELETE', '/v1/payments');
+    const r = await e2e.api.request('DELETE', '/v1/payments');
     assert.ok(isProblem(r, 405), `${r.status} ${r.text}`);
     assert.equal(r.headers.get('allow'), 'GET, POST');
   });
@@ -251,7 +243,7 @@ describe('routing', () => {
     assert.ok(keyed.length >= 15, keyed.join());
     for (const routeKey of keyed) {
       const [method = 'GET', path = ''] = routeKey.split(' ');
-      const r = await api.request(method, path.replace(/\{[^}]+\}/g, long), {
+      const r = await e2e.api.request(method, path.replace(/\{[^}]+\}/g, long), {
         key: path.startsWith('/v1/ops/') ? OPS_KEY : undefined,
         idempotencyKey: uniqueKey(),
         ...(method === 'GET' ? {} : { body: {} }),
@@ -280,19 +272,19 @@ describe('hostile input', () => {
   it('stores any metadata key name and gives it back exactly: create, get, list, webhook', async () => {
     const receiver = await startWebhookReceiver();
     try {
-      const endpoint = await api.post(
+      const endpoint = await e2e.api.post(
         '/v1/webhook-endpoints',
         { url: receiver.url },
         { idempotencyKey: uniqueKey() },
       );
       assert.equal(endpoint.status, 201, endpoint.text);
       const sent = JSON.stringify(hostileMetadata);
-      const created = await api.createPayment({ ...valid, metadata: hostileMetadata });
+      const created = await e2e.api.createPayment({ ...valid, metadata: hostileMetadata });
       assert.equal(created.status, 201, created.text);
       assert.equal(JSON.stringify(created.body.metadata), sent);
-      const read = await api.get(`/v1/payments/${created.body.id}`);
+      const read = await e2e.api.get(`/v1/payments/${created.body.id}`);
       assert.equal(JSON.stringify(read.body.metadata), sent);
-      const listed = await api.get('/v1/payments?limit=20');
+      const listed = await e2e.api.get('/v1/payments?limit=20');
       const inList = listed.body.data.find((p: { id: string }) => p.id === created.body.id);
       assert.equal(JSON.stringify(inList?.metadata), sent);
       const delivered = await eventually(() =>
@@ -306,27 +298,27 @@ describe('hostile input', () => {
 
   it('refuses an object under __proto__ in metadata with 400 naming it', async () => {
     const body = JSON.parse('{"amount":1050,"currency":"USD","metadata":{"__proto__":{"a":"b"}}}');
-    const r = await api.createPayment(body);
+    const r = await e2e.api.createPayment(body);
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
     assert.equal(r.body.errors?.[0]?.path, 'metadata.__proto__', r.text);
   });
 
   it('refuses a __proto__ currency in a risk profile limit with 400 naming it', async () => {
     const body = '{"singleTransactionLimit":{"__proto__":{"USD":5}}}';
-    const r = await api.request('PUT', '/v1/ops/merchants/m_demo_1/risk-profile', { key: OPS_KEY, body });
+    const r = await e2e.api.request('PUT', '/v1/ops/merchants/m_demo_1/risk-profile', { key: OPS_KEY, body });
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
     assert.equal(r.body.errors?.[0]?.path, 'singleTransactionLimit.__proto__', r.text);
   });
 
   it('takes query names that are Object.prototype names as ordinary (unknown) fields', async () => {
-    const r = await api.get('/v1/payments?constructor=x');
+    const r = await e2e.api.get('/v1/payments?constructor=x');
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
     assert.equal(r.body.errors?.[0]?.path, 'constructor', r.text);
   });
 
   for (const q of ['limit=0x10', 'limit=1e1', 'limit=%2016%20', 'limit=%2B16', 'limit=16.0']) {
     it(`refuses a list with ${q} with 400`, async () => {
-      const r = await api.get(`/v1/payments?${q}`);
+      const r = await e2e.api.get(`/v1/payments?${q}`);
       assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
     });
   }
@@ -343,7 +335,7 @@ describe('hostile input', () => {
     'https://merchant.example/hooks',
   ]) {
     it(`refuses the webhook endpoint ${url} with 400 naming url`, async () => {
-      const r = await api.post('/v1/webhook-endpoints', { url }, { idempotencyKey: uniqueKey() });
+      const r = await e2e.api.post('/v1/webhook-endpoints', { url }, { idempotencyKey: uniqueKey() });
       assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
       assert.equal(r.body.errors?.[0]?.path, 'url', r.text);
     });
@@ -378,7 +370,7 @@ describe('hostile input', () => {
 });
 
 async function rawPost(path: string, body: Buffer, contentType: string, key: string) {
-  const res = await fetch(`${runtime.url}${path}`, {
+  const res = await fetch(`${e2e.runtime.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': contentType, 'idempotency-key': uniqueKey() },
     body,

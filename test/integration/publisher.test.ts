@@ -1,6 +1,6 @@
 /**
  * The outbox end to end on DynamoDB Local: real writes by the stores, the table's real stream, the
- * publisher driven the way an event source mapping drives it (infra/local/stream-batches.ts, the local
+ * publisher driven the way an event source mapping drives it (local/src/stream-batches.ts, the local
  * runtime's emulation), and an EventBridge that fails partially, entirely, or "crashes" the function
  * midway. Whatever the faults, every event of every committed change reaches the bus, with its id.
  */
@@ -18,8 +18,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { deliverRecords } from '../../infra/local/stream-batches.js';
-import { type LambdaStreamRecord, toLambdaRecord } from '../../infra/local/stream-event.js';
+import { deliverRecords } from '../../local/src/stream-batches.js';
+import { type LambdaStreamRecord, toLambdaRecord } from '../../local/src/stream-event.js';
 import { setEventBridgeClient } from '../../shared/aws/eventbridge.js';
 import { eventsFromChange } from '../../shared/events/derive.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';

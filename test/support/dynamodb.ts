@@ -8,7 +8,7 @@ import {
   type GlobalSecondaryIndex,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/src/dynamodb-local.js';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
 
 export interface TestTable {

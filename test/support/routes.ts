@@ -1,7 +1,7 @@
 /** The HTTP API routes of the synthesized template the local runtime serves (cdk.out). */
-import { httpApiWiring } from '../../infra/local/api-routes.js';
-import { ASSEMBLY_DIR } from '../../infra/local/synth.js';
-import { loadTemplate } from '../../infra/local/template.js';
+import { httpApiWiring } from '../../local/src/api-routes.js';
+import { ASSEMBLY_DIR } from '../../local/src/synth.js';
+import { loadTemplate } from '../../local/src/template.js';
 
 /** Every `METHOD /path` route key of the template (the `$default` route left out). */
 export function templateRouteKeys(): string[] {

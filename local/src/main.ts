@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--quiet`, `--synth` (always
+ * synthesize) or `--no-synth` (never; default: only when the sources changed since the last synthesis),
+ * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN),
+ * `--config <file>` (the system's configuration; default `local.config.json` at the project root).
+ * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
+ */
+import { parseArgs } from 'node:util';
+import { readyLine } from './banner.js';
+import { JavaMissingError } from './dynamodb-local.js';
+import { type LocalRuntime, startLocalRuntime } from './runtime.js';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    persist: { type: 'boolean', default: false },
+    synth: { type: 'boolean', default: false },
+    'no-synth': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    'log-level': { type: 'string' },
+    config: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'usage: npm start -- [--port 3000] [--persist] [--synth|--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
+  );
+  process.exit(0);
+}
+
+let runtime: LocalRuntime | undefined;
+let exiting = false;
+
+async function shutdown(code: number, reason: string): Promise<void> {
+  if (exiting) {
+    // A second Ctrl-C: leave now; dynamodb-local's exit hook still kills the Java process group.
+    process.exit(code || 130);
+  }
+  exiting = true;
+  process.stderr.write(`\n[local] ${reason}: stopping…\n`);
+  removeRuntimeFile();
+  await runtime?.stop();
+  process.stderr.write('[local] stopped\n');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0, 'SIGINT'));
+process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`[local] uncaught: ${error.stack ?? String(error)}\n`);
+  void shutdown(1, 'uncaught exception');
+});
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`[local] unhandled rejection: ${(error as Error)?.stack ?? String(error)}\n`);
+  void shutdown(1, 'unhandled rejection');
+});
+
+try {
+  runtime = await startLocalRuntime({
+    ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+    persist: values.persist,
+    ...(values.synth ? { synth: true } : values['no-synth'] ? { synth: false } : {}),
+    quiet: values.quiet,
+    ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),
+    ...(values.config ? { configFile: values.config } : {}),
+  });
+  if (values.quiet) process.stdout.write(`${readyLine(runtime.name, runtime.url)}\n`);
+  writeRuntimeFile(runtime);
+} catch (error) {
+  if (error instanceof JavaMissingError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`[local] failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+}

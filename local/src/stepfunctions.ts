@@ -1,0 +1,385 @@
+/**
+ * Step Functions, locally: an executor that runs the template's state machines (stepfunctions-machines.ts)
+ * with aws-local-stepfunctions, every `Task` routed to the local functions, bus and DynamoDB
+ * (stepfunctions-tasks.ts). Executions live in memory with what `DescribeExecution` reports, plus
+ * the state transitions Standard workflows bill (see `ExecutionRecord.stateTransitions`).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  StateMachine,
+} from 'aws-local-stepfunctions';
+import { AwsError } from './aws-json.js';
+import type { Logger } from './log.js';
+import {
+  type AslDefinition,
+  allStates,
+  nestedMachines,
+  type StateMachineConfig,
+} from './stepfunctions-machines.js';
+import { TaskFailure, type TaskIntegrations, type TaskRunner, taskRunner } from './stepfunctions-tasks.js';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  /** The input as given (JSON text). */
+  readonly input: string;
+  /** The output as JSON text, once SUCCEEDED. */
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate: Date;
+  readonly stopDate?: Date;
+  /**
+   * The transitions Standard workflows bill: every state entered (the states of each Map iteration and
+   * Parallel branch included) plus every retry of a Task state. Retries of Map/Parallel states are not
+   * counted.
+   */
+  readonly stateTransitions: number;
+  /** Settles (never rejects) when the execution closes. */
+  readonly done: Promise<ExecutionRecord>;
+}
+
+type MutableExecution = { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] };
+
+interface Running {
+  /** Aborts the library's execution (StopExecution). */
+  readonly abort: () => void;
+  /** Settles the task calls still pending (their results would go nowhere), releasing their timers. */
+  readonly release: () => void;
+  readonly settle: (record: ExecutionRecord) => void;
+}
+
+export interface StartExecutionInput {
+  readonly stateMachineArn: string;
+  /** Default: a random UUID. */
+  readonly name?: string;
+  /** JSON text; default `{}`. */
+  readonly input?: string;
+}
+
+export interface StepFunctionsExecutorOptions {
+  readonly machines: readonly StateMachineConfig[];
+  readonly integrations: TaskIntegrations;
+  readonly log: Logger;
+  /**
+   * Multiplies the waits: Retry intervals (`IntervalSeconds`, `MaxDelaySeconds`) and Wait states'
+   * `Seconds`. Tests pass e.g. 0.001 to keep the backoff shape in milliseconds. Default 1.
+   */
+  readonly timeScale?: number;
+  /** Called when an execution closes, e.g. to count transitions for the bench. */
+  readonly onExecutionClosed?: (execution: ExecutionRecord) => void;
+}
+
+/** setTimeout's ceiling (~24.8 days); aws-local-stepfunctions' timers would fire at once beyond it. */
+const MAX_TIMER_SECONDS = 2_147_483;
+/** Step Functions' limits on StartExecution. */
+const MAX_INPUT_BYTES = 256 * 1024;
+/** What an execution name may not contain: whitespace, brackets, wildcards, these marks, control characters. */
+const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+const invalidName = (name: string) =>
+  name.length < 1 ||
+  name.length > 80 ||
+  INVALID_NAME_CHARACTERS.test(name) ||
+  [...name].some((c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+  });
+
+/** Fields and modes aws-local-stepfunctions does not run: refused at start-up rather than mis-run. */
+function unsupported(definition: AslDefinition): string[] {
+  const found: string[] = [];
+  if (definition.QueryLanguage === 'JSONata') found.push('QueryLanguage JSONata');
+  for (const [name, state] of allStates(definition)) {
+    if (state.QueryLanguage === 'JSONata') found.push(`${name}: QueryLanguage JSONata`);
+    for (const field of ['Assign', 'Arguments', 'Output', 'ItemReader', 'ItemBatcher', 'ResultWriter']) {
+      if (field in state) found.push(`${name}: ${field}`);
+    }
+    for (const field of ['ToleratedFailureCount', 'ToleratedFailurePercentage']) {
+      if (field in state || `${field}Path` in state) found.push(`${name}: ${field}`);
+    }
+    const mode = (record(state.ItemProcessor).ProcessorConfig as { Mode?: string } | undefined)?.Mode;
+    if (mode === 'DISTRIBUTED') found.push(`${name}: distributed Map`);
+  }
+  return found;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * The definition aws-local-stepfunctions runs: Task states without a timeout get Step Functions' (none,
+ * here the timer ceiling) rather than the library's 60 s; timers are capped; waits are scaled.
+ */
+function runnable(definition: AslDefinition, timeScale: number): AslDefinition {
+  const copy = structuredClone(definition) as AslDefinition & { TimeoutSeconds?: number };
+  const cap = (n: number) => Math.min(n, MAX_TIMER_SECONDS);
+  if (typeof copy.TimeoutSeconds === 'number') copy.TimeoutSeconds = cap(copy.TimeoutSeconds);
+  for (const [, state] of allStates(copy)) {
+    const s = state as Record<string, unknown>;
+    if (s.Type === 'Task' && s.TimeoutSecondsPath === undefined) {
+      s.TimeoutSeconds = cap(typeof s.TimeoutSeconds === 'number' ? s.TimeoutSeconds : MAX_TIMER_SECONDS);
+    }
+    if (timeScale === 1) continue;
+    if (s.Type === 'Wait' && typeof s.Seconds === 'number') s.Seconds *= timeScale;
+    for (const retrier of (s.Retry as Record<string, unknown>[] | undefined) ?? []) {
+      retrier.IntervalSeconds =
+        (typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1) * timeScale;
+      if (typeof retrier.MaxDelaySeconds === 'number') retrier.MaxDelaySeconds *= timeScale;
+    }
+  }
+  return copy;
+}
+
+/**
+ * A per-execution copy whose `States` objects count reads: aws-local-stepfunctions looks a state up in
+ * `States` exactly once per state entered (the start state included), in the root machine and in each
+ * Map iteration or Parallel branch. Its event log would do too, but drops events of nested machines
+ * that arrive after their parent closed.
+ */
+function instrumented(definition: AslDefinition, entered: (name: string) => void): AslDefinition {
+  const copy = structuredClone(definition);
+  const wrap = (machine: AslDefinition) => {
+    for (const state of Object.values(machine.States))
+      for (const nested of nestedMachines(state)) wrap(nested);
+    (machine as { States: AslDefinition['States'] }).States = new Proxy(machine.States, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && Object.hasOwn(target, key)) entered(key);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+  };
+  wrap(copy);
+  return copy;
+}
+
+interface PreparedMachine {
+  readonly config: StateMachineConfig;
+  readonly definition: AslDefinition;
+  /** Task runners by state name. */
+  readonly tasks: ReadonlyMap<string, TaskRunner>;
+}
+
+const FAIL_STATE_DEFAULT_CAUSE = 'Execution failed because of a Fail state';
+
+export class StepFunctionsExecutor {
+  private readonly prepared = new Map<string, PreparedMachine>();
+  private readonly executions = new Map<string, MutableExecution>();
+  private readonly running = new Map<MutableExecution, Running>();
+  readonly machines: readonly StateMachineConfig[];
+  /** When the machines were "created" (DescribeStateMachine's creationDate). */
+  readonly createdAt = new Date();
+
+  constructor(private readonly options: StepFunctionsExecutorOptions) {
+    this.machines = options.machines;
+    for (const config of options.machines) {
+      const problems = unsupported(config.definition);
+      if (problems.length > 0) {
+        throw new Error(`state machine ${config.logicalId}: not supported locally: ${problems.join(', ')}`);
+      }
+      const tasks = new Map<string, TaskRunner>();
+      for (const [name, state] of allStates(config.definition)) {
+        if (state.Type !== 'Task') continue;
+        try {
+          tasks.set(name, taskRunner(String(state.Resource), options.integrations));
+        } catch (error) {
+          throw new Error(`state machine ${config.logicalId}, state ${name}: ${(error as Error).message}`);
+        }
+      }
+      const definition = runnable(config.definition, options.timeScale ?? 1);
+      this.prepared.set(config.arn, { config, definition, tasks });
+    }
+  }
+
+  /** The machine an ARN designates, or StateMachineDoesNotExist. */
+  machine(stateMachineArn: unknown): StateMachineConfig {
+    const found = this.prepared.get(String(stateMachineArn));
+    if (!found) {
+      throw new AwsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${String(stateMachineArn)}'`,
+      );
+    }
+    return found.config;
+  }
+
+  /**
+   * Starts an execution, or returns the running one of the same name and input (StartExecution is
+   * idempotent for Standard workflows); a closed one, or a different input, is ExecutionAlreadyExists.
+   */
+  startExecution(request: StartExecutionInput): ExecutionRecord {
+    const machine = this.machine(request.stateMachineArn);
+    const name = request.name ?? randomUUID();
+    if (invalidName(name)) {
+      throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
+    }
+    const input = request.input ?? '{}';
+    if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
+      throw new AwsError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: input exceeds 256 KiB',
+      );
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      throw new AwsError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+      );
+    }
+    const executionArn = `arn:aws:states:${machine.arn.split(':')[3]}:${machine.arn.split(':')[4]}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return existing;
+      throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    return this.run(machine, executionArn, name, input, value);
+  }
+
+  private run(
+    machine: StateMachineConfig,
+    executionArn: string,
+    name: string,
+    input: string,
+    value: unknown,
+  ): ExecutionRecord {
+    const prepared = this.prepared.get(machine.arn) as PreparedMachine;
+    const entered = new Map<string, number>();
+    const attempts = new Map<string, number>();
+    const transitions = () => {
+      let total = 0;
+      for (const n of entered.values()) total += n;
+      for (const [state, n] of attempts) total += Math.max(0, n - (entered.get(state) ?? 0));
+      return total;
+    };
+    const context = { executionArn, stateMachineArn: machine.arn };
+    // Closing the execution also settles the tasks it still waits on (the library's task timers go with them).
+    const stopped = new AbortController();
+    const onStop = new Promise<never>((_, reject) => {
+      stopped.signal.addEventListener('abort', () =>
+        reject(new TaskFailure('States.Runtime', 'execution stopped')),
+      );
+    });
+    onStop.catch(() => undefined);
+    const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+    for (const [state, runner] of prepared.tasks) {
+      handlers[state] = (taskInput) => {
+        attempts.set(state, (attempts.get(state) ?? 0) + 1);
+        return Promise.race([runner(taskInput, context), onStop]) as Promise<never>;
+      };
+    }
+    const definition = instrumented(prepared.definition, (state) =>
+      entered.set(state, (entered.get(state) ?? 0) + 1),
+    );
+    const execution = new StateMachine(definition as never, { validationOptions: { noValidate: true } }).run(
+      value as never,
+      {
+        overrides: { taskResourceLocalHandlers: handlers },
+        context: {
+          Execution: { Id: executionArn, Name: name, RoleArn: machine.roleArn, RedriveCount: 0 },
+          StateMachine: { Id: machine.arn, Name: machine.name },
+        },
+      },
+    );
+    // Drain the event log (it buffers every event until read); nothing else needs it.
+    void (async () => {
+      for await (const _ of execution.eventLogs);
+    })().catch(() => undefined);
+
+    let settle: (r: ExecutionRecord) => void = () => undefined;
+    const record: MutableExecution = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      status: 'RUNNING',
+      input,
+      startDate: new Date(),
+      get stateTransitions() {
+        return transitions();
+      },
+      done: new Promise<ExecutionRecord>((resolve) => {
+        settle = resolve;
+      }),
+    };
+    this.executions.set(executionArn, record);
+    this.running.set(record, { abort: execution.abort, release: () => stopped.abort(), settle });
+    this.options.log.info(`state machine ${machine.name}: execution ${name} started`);
+    execution.result.then(
+      (output) => this.finish(record, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
+      (error: unknown) => this.finish(record, this.failure(error)),
+    );
+    return record;
+  }
+
+  private failure(error: unknown): Partial<MutableExecution> {
+    if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT' };
+    if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+    const caught = error instanceof ExecutionError ? (error.cause as Error) : (error as Error);
+    // A Fail state without Error/Cause: the library's placeholders, which Step Functions does not report.
+    const failState = caught?.name === 'FailStateError';
+    const cause = caught?.message === FAIL_STATE_DEFAULT_CAUSE ? undefined : caught?.message;
+    const out: Partial<MutableExecution> = { status: 'FAILED' };
+    if (!failState) out.error = caught?.name ?? 'States.Runtime';
+    if (cause !== undefined) out.cause = cause;
+    return out;
+  }
+
+  /**
+   * Closes an execution once (a stopped one ignores the library's late verdict) and returns what aborts
+   * the library's run; tasks still pending (a Map's other iterations after one failed, say) are settled.
+   */
+  private finish(record: MutableExecution, outcome: Partial<MutableExecution>): (() => void) | undefined {
+    const running = this.running.get(record);
+    if (!running) return undefined;
+    this.running.delete(record);
+    Object.assign(record, outcome, { stopDate: new Date() });
+    const transitions = record.stateTransitions;
+    Object.defineProperty(record, 'stateTransitions', { value: transitions, enumerable: true });
+    this.options.log[record.status === 'SUCCEEDED' ? 'info' : 'error'](
+      `execution ${record.name} ${record.status}${record.error ? `: ${record.error}` : ''}` +
+        `${record.cause ? ` (${record.cause.slice(0, 300)})` : ''}; ${transitions} state transitions`,
+    );
+    this.options.onExecutionClosed?.(record);
+    running.settle(record);
+    running.release();
+    return running.abort;
+  }
+
+  describeExecution(executionArn: unknown): ExecutionRecord {
+    const found = this.executions.get(String(executionArn));
+    if (!found)
+      throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(executionArn)}'`);
+    return found;
+  }
+
+  /** A machine's executions, newest first, optionally of one status. */
+  listExecutions(stateMachineArn: unknown, statusFilter?: ExecutionStatus): ExecutionRecord[] {
+    const machine = this.machine(stateMachineArn);
+    return [...this.executions.values()]
+      .filter((e) => e.stateMachineArn === machine.arn && (!statusFilter || e.status === statusFilter))
+      .reverse();
+  }
+
+  /** Aborts a running execution (a closed one is left as it is, as StopExecution does). */
+  stopExecution(executionArn: unknown, details: { error?: string; cause?: string } = {}): ExecutionRecord {
+    const record = this.describeExecution(executionArn) as MutableExecution;
+    this.finish(record, { status: 'ABORTED', ...details })?.();
+    return record;
+  }
+
+  /** Aborts every running execution (the runtime stops). */
+  close(): void {
+    for (const record of [...this.running.keys()]) {
+      this.finish(record, { status: 'ABORTED', cause: 'the local runtime stopped' })?.();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { FunctionSpec } from '../src/functions.js';
+import { LambdaFunction } from '../src/lambda-runner.js';
+import type { Logger } from '../src/log.js';
+
+const file = fileURLToPath(new URL('./fixtures/assembly/asset.fixture/index.mjs', import.meta.url));
+const lines: string[] = [];
+const log: Logger = {
+  info: (m) => lines.push(m),
+  error: (m) => lines.push(`ERROR ${m}`),
+  fn: () => undefined,
+};
+
+function fn(overrides: Partial<FunctionSpec> = {}): LambdaFunction {
+  const spec: FunctionSpec = {
+    logicalId: 'Fixture',
+    functionName: 'fixture',
+    file,
+    exportName: 'handler',
+    timeoutSeconds: 2,
+    memorySize: 128,
+    environment: { TABLE_NAME: 'T1', AWS_LAMBDA_FUNCTION_NAME: 'fixture', AWS_REGION: 'us-east-1' },
+    ...overrides,
+  };
+  const f = new LambdaFunction(spec, {
+    log,
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fixture',
+  });
+  opened.push(f);
+  return f;
+}
+const opened: LambdaFunction[] = [];
+after(() => Promise.all(opened.map((f) => f.close())));
+
+describe('Lambda runner', () => {
+  it("runs the handler with the function's own environment, isolated from the runtime's", async () => {
+    const r = await fn().invoke({ action: 'env' });
+    assert.deepEqual(r.ok && r.payload, { TABLE_NAME: 'T1', FN: 'fixture', region: 'us-east-1' });
+    assert.equal(process.env.TABLE_NAME, undefined);
+  });
+
+  it('keeps one environment warm between invocations and logs the cold start once', async () => {
+    const f = fn();
+    const a = await f.invoke({ action: 'echo' });
+    const b = await f.invoke({ action: 'echo' });
+    assert.ok(a.ok && b.ok);
+    if (a.ok && b.ok) {
+      assert.equal((b.payload as { invocations: number }).invocations, 2);
+      assert.equal(
+        (a.payload as { loadedAt: number }).loadedAt,
+        (b.payload as { loadedAt: number }).loadedAt,
+      );
+    }
+  });
+
+  it('passes a Lambda-like context', async () => {
+    const r = await fn().invoke({ action: 'context' }, 'req-1');
+    assert.ok(r.ok);
+    const c = r.ok
+      ? (r.payload as { requestId: string; functionName: string; remaining: number })
+      : undefined;
+    assert.equal(c?.requestId, 'req-1');
+    assert.equal(c?.functionName, 'fixture');
+    assert.ok((c?.remaining ?? 0) > 1000 && (c?.remaining ?? 0) <= 2000);
+  });
+
+  it('reports a thrown error as an invocation error, and the function keeps serving', async () => {
+    const f = fn();
+    const r = await f.invoke({ action: 'throw' });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.deepEqual([r.error.errorType, r.error.errorMessage], ['TypeError', 'boom']);
+    assert.equal((await f.invoke({ action: 'echo' })).ok, true);
+  });
+
+  it('times out after the template Timeout and discards the environment', async () => {
+    const f = fn({ timeoutSeconds: 1 });
+    const r = await f.invoke({ action: 'sleep', ms: 5000 });
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.error.errorType, 'Sandbox.Timedout');
+      assert.match(r.error.errorMessage, /Task timed out after 1.00 seconds/);
+    }
+    assert.equal((await f.invoke({ action: 'echo' })).ok, true);
+  });
+
+  it('survives an uncaught exception inside the handler', async () => {
+    const f = fn();
+    const r = await f.invoke({ action: 'crash' });
+    assert.equal(r.ok, false);
+    assert.equal((await f.invoke({ action: 'echo' })).ok, true);
+  });
+
+  it('runs concurrent invocations in separate environments', async () => {
+    const f = fn();
+    const results = await Promise.all([1, 2, 3].map(() => f.invoke({ action: 'sleep', ms: 200 })));
+    assert.ok(results.every((r) => r.ok && (r.payload as { invocations: number }).invocations === 1));
+  });
+
+  it('reports a missing handler export as Runtime.HandlerNotFound', async () => {
+    const r = await fn({ exportName: 'nope' }).invoke({});
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.error.errorType, 'Runtime.HandlerNotFound');
+  });
+});

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { toLambdaRecord } from '../src/stream-event.js';
+
+describe('DynamoDB stream records for Lambda', () => {
+  it('turns a Streams API record into the Lambda event record', () => {
+    // Prepare: what @aws-sdk/client-dynamodb-streams returns from GetRecords
+    const apiRecord = {
+      eventID: '1',
+      eventName: 'INSERT' as const,
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'ddblocal',
+      dynamodb: {
+        ApproximateCreationDateTime: new Date(1_700_000_000_500),
+        Keys: { PK: { S: 'OBJ#1' }, SK: { S: 'OBJ' } },
+        NewImage: { PK: { S: 'OBJ#1' }, amount: { N: '1050' }, blob: { B: new Uint8Array([1, 2, 3]) } },
+        SequenceNumber: '000000000000000000001',
+        SizeBytes: 42,
+        StreamViewType: 'NEW_AND_OLD_IMAGES' as const,
+      },
+    };
+
+    // Act
+    const r = toLambdaRecord(apiRecord, 'us-east-1', 'arn:stream');
+
+    // Assess
+    assert.deepEqual(JSON.parse(JSON.stringify(r)), {
+      eventID: '1',
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'us-east-1',
+      dynamodb: {
+        ApproximateCreationDateTime: 1_700_000_000,
+        Keys: { PK: { S: 'OBJ#1' }, SK: { S: 'OBJ' } },
+        NewImage: { PK: { S: 'OBJ#1' }, amount: { N: '1050' }, blob: { B: 'AQID' } },
+        SequenceNumber: '000000000000000000001',
+        SizeBytes: 42,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN: 'arn:stream',
+    });
+  });
+
+  it('keeps the TTL service principal of a record deleted by TTL', () => {
+    const r = toLambdaRecord(
+      {
+        eventName: 'REMOVE',
+        dynamodb: { SequenceNumber: '2' },
+        userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' },
+      },
+      'us-east-1',
+      'arn',
+    );
+    assert.deepEqual(r.userIdentity, { type: 'Service', principalId: 'dynamodb.amazonaws.com' });
+  });
+});
