@@ -1,5 +1,6 @@
 /**
- * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--no-synth`, `--quiet`,
+ * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist` (`--data-dir <dir>`, default
+ * `.local`), `--no-synth`, `--quiet`,
  * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN).
  * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
  */
@@ -12,6 +13,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     persist: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
     'no-synth': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     'log-level': { type: 'string' },
@@ -21,7 +23,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm start -- [--port 3000] [--persist] [--no-synth] [--quiet] [--log-level INFO]\n',
+    'usage: npm start -- [--port 3000] [--persist [--data-dir .local]] [--no-synth] [--quiet] [--log-level INFO]\n',
   );
   process.exit(0);
 }
@@ -56,7 +58,8 @@ process.on('unhandledRejection', (error) => {
 try {
   runtime = await startLocalRuntime({
     ...(values.port !== undefined ? { port: Number(values.port) } : {}),
-    persist: values.persist,
+    persist: values.persist || values['data-dir'] !== undefined,
+    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     synth: !values['no-synth'],
     quiet: values.quiet,
     ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),

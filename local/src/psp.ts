@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Journal } from './durable-log.js';
 import { PROJECT_ROOT } from './synth.js';
 
 export interface SandboxPsp {
@@ -16,6 +17,8 @@ export interface SandboxPspOptions {
   readonly callbackUrl: () => string;
   readonly secret: string;
   readonly delayMs: number;
+  /** With `--persist`: its books and pending callbacks (see shared/channels/sandbox/journal.ts). */
+  readonly journal?: Journal<unknown>;
 }
 
 type StartSandboxPsp = (options: {
@@ -23,6 +26,7 @@ type StartSandboxPsp = (options: {
   callbackUrl: string | (() => string);
   secret: string;
   delayMs?: number;
+  journal?: Journal<unknown>;
 }) => Promise<SandboxPsp>;
 
 const SIMULATOR = join(PROJECT_ROOT, 'shared', 'channels', 'sandbox', 'psp-simulator.ts');
@@ -38,5 +42,6 @@ export async function startPsp(options: SandboxPspOptions): Promise<SandboxPsp |
     callbackUrl: options.callbackUrl,
     secret: options.secret,
     delayMs: options.delayMs,
+    ...(options.journal ? { journal: options.journal } : {}),
   });
 }

@@ -11,6 +11,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { httpApiWiring } from './api-routes.js';
 import { banner, readyLine } from './banner.js';
 import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
+import { openJournal } from './durable-log.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from './event-wiring.js';
 import { EventBridge, startEventBridgeEndpoint } from './eventbridge.js';
@@ -26,6 +27,7 @@ import { paymentsTable, seedCredentials } from './seed.js';
 import { SqsBroker } from './sqs.js';
 import { startSqsEndpoint } from './sqs-api.js';
 import { SqsPoller } from './sqs-poller.js';
+import { FileQueueStore } from './sqs-store.js';
 import { StepFunctionsExecutor, stateMachineConfigs, stateMachineResolution } from './stepfunctions.js';
 import { startStepFunctionsEndpoint } from './stepfunctions-api.js';
 import { streamMappings } from './stream-mappings.js';
@@ -42,8 +44,14 @@ export const SANDBOX_SECRET = 'whsec_sandbox_local';
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. Default: `PORT` or 3000. */
   readonly port?: number;
-  /** Keep DynamoDB Local's data in `.local/dynamodb` across restarts. */
+  /**
+   * Keep what AWS and a real PSP would keep across restarts, under `dataDir`: DynamoDB Local's data and
+   * the stream positions, queue messages, the sandbox PSP's books and pending callbacks, S3 objects and
+   * the event archive.
+   */
   readonly persist?: boolean;
+  /** Where `persist` keeps its data. Default: `.local` in the project. */
+  readonly dataDir?: string;
   /** Run `cdk synth` first (default true); false uses the existing `cdk.out`. */
   readonly synth?: boolean;
   /** Print only errors: no banner, no request log, no function logs. */
@@ -134,7 +142,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const loaded = loadTemplate(options.assemblyDir ?? ASSEMBLY_DIR, options.stackName);
 
-    const dbPath = options.persist ? join(PROJECT_ROOT, '.local', 'dynamodb') : undefined;
+    const dataDir = options.persist ? (options.dataDir ?? join(PROJECT_ROOT, '.local')) : undefined;
+    const dbPath = dataDir ? join(dataDir, 'dynamodb') : undefined;
     if (dbPath) mkdirSync(dbPath, { recursive: true });
     const dynamo: DynamoDbLocal = await startDynamoDbLocal(dbPath ? { dbPath } : {});
     cleanups.push(() => dynamo.stop());
@@ -168,7 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const s3Server = await startS3Endpoint({
       buckets,
       log,
-      ...(dbPath ? { dir: join(PROJECT_ROOT, '.local', 's3') } : {}),
+      ...(dataDir ? { dir: join(dataDir, 's3') } : {}),
     });
     cleanups.push(() => s3Server.close());
     const bucketRefs = bucketResolution(buckets, LOCAL_REGION);
@@ -176,7 +185,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log.info(`S3 on ${s3Server.url} (buckets: ${buckets.map((b) => b.name).join(', ') || 'none'})`);
 
     // The event backbone: SQS queues first (queue URLs carry the endpoint's port), then the buses.
+    const queueStore = dataDir ? new FileQueueStore(join(dataDir, 'sqs.jsonl')) : undefined;
+    if (queueStore?.damaged)
+      log.error(`sqs.jsonl: ${queueStore.damaged} unreadable line(s) dropped (torn write)`);
     const broker = new SqsBroker({
+      ...(queueStore ? { store: queueStore } : {}),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       queues: queueConfigs(loaded.template, baseCtx).map((q) =>
@@ -201,7 +214,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const ctx: ResolveContext = { ...baseCtx, refs };
     const buses = eventBuses(loaded.template, ctx);
     const archives = eventArchives(loaded.template, ctx, buses).map((a) =>
-      dbPath ? { ...a, file: join(PROJECT_ROOT, '.local', 'events-archive', `${a.name}.jsonl`) } : a,
+      dataDir ? { ...a, file: join(dataDir, 'events-archive', `${a.name}.jsonl`) } : a,
     );
     const rules = eventRules(loaded.template, ctx, buses, broker, log);
     const bridge = new EventBridge({
@@ -250,10 +263,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
 
     let apiUrl = '';
+    const pspJournal = dataDir ? openJournal<unknown>(join(dataDir, 'sandbox-psp.jsonl')) : undefined;
+    if (pspJournal?.damaged)
+      log.error(`sandbox-psp.jsonl: ${pspJournal.damaged} unreadable line(s) dropped (torn write)`);
     const psp: SandboxPsp | undefined = await startPsp({
       callbackUrl: () => `${apiUrl}/v1/channels/sandbox/callbacks`,
       secret: SANDBOX_SECRET,
       delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
+      ...(pspJournal ? { journal: pspJournal } : {}),
     });
     if (psp) cleanups.push(() => psp.close());
     else
@@ -338,8 +355,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     apiUrl = http.url;
     cleanups.push(() => http.close());
 
-    const checkpoints = dbPath
-      ? fileCheckpoints(join(PROJECT_ROOT, '.local', 'stream-checkpoints.json'))
+    const checkpoints = dataDir
+      ? fileCheckpoints(join(dataDir, 'stream-checkpoints.json'))
       : memoryCheckpoints();
     const pollers = mappings.map((mapping) => {
       const streamArn = attributes[`${mapping.tableLogicalId}.StreamArn`];

@@ -6,6 +6,7 @@
  */
 import { utcDayOf } from '../../domain/reconciliation/day.js';
 import type { StatementRow } from '../../domain/reconciliation/row.js';
+import type { PspJournal } from './journal.js';
 
 /**
  * The sandbox fee of an outcome, in minor units of its currency: for a succeeded payment, 2.9% of the
@@ -57,6 +58,8 @@ export const RETAINED_DAYS = 31;
 /** A sandbox PSP's statements: what it recorded per day, and what tests injected. */
 export class StatementBook {
   private readonly days = new Map<string, Day>();
+  /** Where injections are recorded when the PSP persists (set once its journal is replayed). */
+  journal: Pick<PspJournal, 'append'> | undefined;
 
   /** Files an outcome under the UTC day of its `occurredAt`. */
   record(row: StatementRow): void {
@@ -97,6 +100,7 @@ export class StatementBook {
     }
     into.add.push(...(injections.add ?? []));
     for (const reference of injections.blankReference ?? []) into.blankReference.add(reference);
+    this.journal?.append({ t: 'injected', date, injections });
     return { unknown: [] };
   }
 
@@ -115,6 +119,7 @@ export class StatementBook {
   clear(date: string): void {
     const day = this.days.get(date);
     if (day) day.injections = undefined;
+    this.journal?.append({ t: 'cleared', date });
   }
 
   /**
