@@ -30,6 +30,7 @@ import { SqsPoller } from './sqs-poller.js';
 import { FileQueueStore } from './sqs-store.js';
 import { StepFunctionsExecutor, stateMachineConfigs, stateMachineResolution } from './stepfunctions.js';
 import { startStepFunctionsEndpoint } from './stepfunctions-api.js';
+import type { ExecutionJournalEntry } from './stepfunctions-journal.js';
 import { streamMappings } from './stream-mappings.js';
 import { StreamPoller } from './streams.js';
 import { ASSEMBLY_DIR, PROJECT_ROOT, synthesize } from './synth.js';
@@ -237,7 +238,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     Object.assign(refs, machineRefs.refs);
     Object.assign(attributes, machineRefs.attributes);
     const functionsByName = new Map<string, LambdaFunction>();
+    const executionJournal = dataDir
+      ? openJournal<ExecutionJournalEntry>(join(dataDir, 'stepfunctions.jsonl'))
+      : undefined;
     const stepFunctions = new StepFunctionsExecutor({
+      ...(executionJournal ? { journal: executionJournal } : {}),
       ...(options.stepFunctionsTimeScale !== undefined ? { timeScale: options.stepFunctionsTimeScale } : {}),
       machines,
       log,
@@ -250,6 +255,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sfnServer = await startStepFunctionsEndpoint({ executor: stepFunctions, log });
     cleanups.push(async () => {
       stepFunctions.close();
+      executionJournal?.close();
       await sfnServer.close();
     });
     if (machines.length > 0)
@@ -408,6 +414,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     for (const p of pollers) p.start();
     for (const p of queuePollers) p.start();
+    stepFunctions.resume();
     // Shutdown order: pollers are told to stop first, then the server and the functions go (which ends
     // any invocation a poller still waits on), and only then are the pollers awaited.
     let pollersStopped: Promise<unknown> = Promise.resolve();
