@@ -273,7 +273,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (pspJournal?.damaged)
       log.error(`sandbox-psp.jsonl: ${pspJournal.damaged} unreadable line(s) dropped (torn write)`);
     const psp: SandboxPsp | undefined = await startPsp({
-      callbackUrl: () => `${apiUrl}/v1/channels/sandbox/callbacks`,
+      callbackUrl: () => (apiUrl ? `${apiUrl}/v1/channels/sandbox/callbacks` : ''),
       secret: SANDBOX_SECRET,
       delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
       ...(pspJournal ? { journal: pspJournal } : {}),

@@ -9,7 +9,7 @@ import { localClient } from './dynamodb.js';
 import type { LocalRuntime } from './runtime.js';
 
 export async function expectedOutcomeCount(
-  runtime: LocalRuntime,
+  runtime: Pick<LocalRuntime, 'dynamoEndpoint' | 'tableName'>,
   channel: string,
   date: string,
 ): Promise<number> {

@@ -82,6 +82,11 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
   async function deliver(reference: string, body: string, attempt: number): Promise<void> {
     if (closed) return;
     const url = typeof options.callbackUrl === 'function' ? options.callbackUrl() : options.callbackUrl;
+    // No URL yet: the API is still starting (callbacks owed from before a restart); not an attempt.
+    if (url === '') {
+      later(100, () => void deliver(reference, body, attempt));
+      return;
+    }
     const t = Math.floor(Date.now() / 1000);
     let failure: string | undefined;
     try {
