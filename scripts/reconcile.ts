@@ -11,12 +11,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { readRuntimeFile } from '../local/src/runtime-file.js';
 import { createSandboxAdapter } from '../shared/channels/sandbox/adapter.js';
 import { executeRun, type StatementHandle } from '../shared/reconciliation/run.js';
 import { statementFinder } from '../shared/reconciliation/statements.js';
 import { CHANNELS } from '../shared/schemas/payment.js';
 import { statementDateSchema } from '../shared/schemas/reconciliation.js';
+import { readLocalRuntime } from './local-runtime.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +41,7 @@ if (!date.success || !(CHANNELS as readonly string[]).includes(values.channel)) 
 const channel = values.channel;
 
 // Where to run: the local runtime if one is up (its endpoints in the SDK's own variables), else AWS.
-const local = readRuntimeFile();
+const local = readLocalRuntime();
 if (local) {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = local.dynamoEndpoint;
   process.env.AWS_ENDPOINT_URL_S3 = local.s3Endpoint;

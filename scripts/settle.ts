@@ -7,7 +7,7 @@
  * same day again replays that run instead of settling twice (`--run-key` for another).
  */
 import { parseArgs } from 'node:util';
-import { readRuntimeFile } from '../local/src/runtime-file.js';
+import { readLocalRuntime } from './local-runtime.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,7 +23,7 @@ if (values.help || !values.date) {
   (values.help ? process.stdout : process.stderr).write(USAGE);
   process.exit(values.help ? 0 : 2);
 }
-const local = readRuntimeFile();
+const local = readLocalRuntime();
 const base = values.url ?? local?.url;
 const key = values.key ?? process.env.PAYMENTS_OPS_KEY ?? (local ? 'sk_test_ops' : undefined);
 if (!base || !key) {

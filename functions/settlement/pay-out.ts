@@ -5,7 +5,7 @@
  */
 
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { payoutClient } from '../../shared/channels/sandbox/bank.js';
+import { payoutClient } from '../../shared/channels/sandbox/payout-client.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { payOut, type SettlementRef, settlementCompletedDetail } from '../../shared/settlement/settle.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';

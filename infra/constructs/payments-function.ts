@@ -2,12 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-
-/** Repository root: bundling must see `package-lock.json`, `tsconfig.json` and `shared/` from here. */
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { bundledCode } from './function-bundles.js';
 
 /**
  * Absolute path of a handler file under `functions/`, e.g. `functionEntry('api/health')`.
@@ -17,26 +14,10 @@ export function functionEntry(relativePath: string): string {
   return fileURLToPath(new URL(`../../functions/${relativePath}.ts`, import.meta.url));
 }
 
-/**
- * Bundling alias target for `@aws-sdk/credential-provider-node` (exports the same `defaultProvider`
- * the SDK clients' `runtimeConfig` imports). See the `esbuildArgs` of the bundling options below.
- */
-const ENV_CREDENTIALS_PROVIDER = fileURLToPath(
-  new URL('../../shared/aws/env-credentials.ts', import.meta.url),
-);
-
 /** Request/response handlers answer a client that is waiting: fail fast, well under API Gateway's 30 s. */
 export const API_TIMEOUT = Duration.seconds(10);
 /** Stream consumers call a channel over the network for a batch of records: allow more headroom. */
 export const STREAM_TIMEOUT = Duration.seconds(30);
-
-/**
- * esbuild emits ESM, where `require` does not exist; CommonJS dependencies bundled into it call
- * `require('node:crypto')` and friends at runtime. Defining it from `import.meta.url` keeps them working.
- * The alias avoids a clash if a bundled module imports `createRequire` itself.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __paymentsCreateRequire } from 'node:module'; const require = __paymentsCreateRequire(import.meta.url);";
 
 const XRAY_WILDCARD_REASON =
   'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so their resource must be "*".';
@@ -80,11 +61,12 @@ export const EVENT_MEMORY_MB = 512;
  *   both with Lambda Power Tuning once real traffic exists.
  * - esbuild: minified ESM `index.mjs` (handler `index.handler`) with source maps, AWS SDK v3
  *   bundled rather than taken from the runtime, so the version is pinned by our lock file and the
- *   bundle size we measure is the size we ship.
+ *   bundle size we measure is the size we ship. All functions are bundled by one esbuild build
+ *   (function-bundles.ts), not one per function.
  * - X-Ray active tracing; a log group created here with one-month retention (no log-retention
  *   custom resource), and an execution role that may write to that log group only.
  */
-export class PaymentsFunction extends NodejsFunction {
+export class PaymentsFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: PaymentsFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -99,11 +81,9 @@ export class PaymentsFunction extends NodejsFunction {
     });
 
     super(scope, id, {
-      entry: functionEntry(props.entry),
-      handler: 'handler',
+      code: bundledCode(functionEntry(props.entry)),
+      handler: 'index.handler',
       description: props.description,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? API_MEMORY_MB,
@@ -124,28 +104,6 @@ export class PaymentsFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'payments',
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        // Stack traces need file/line mappings only; embedding sources would double the asset.
-        sourcesContent: false,
-        format: OutputFormat.ESM,
-        // Prefer packages' ESM builds: better tree shaking of the SDK clients.
-        mainFields: ['module', 'main'],
-        target: 'node22',
-        banner: ESM_REQUIRE_BANNER,
-        externalModules: [],
-        // A deliberate trade: in Lambda the execution role's credentials are always in environment
-        // variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), so the environment
-        // provider is the whole credential chain a function needs. The SDK's full default chain
-        // (STS, SSO, SSO-OIDC, ini files, IMDS) is ~135 KB of every bundle and of its cold start.
-        // Consequence: a bundle run outside Lambda must be given credentials in the environment
-        // (the local runtime does so with dummy ones); tests run the sources and keep the full chain.
-        esbuildArgs: {
-          '--alias': `@aws-sdk/credential-provider-node=${ENV_CREDENTIALS_PROVIDER}`,
-        },
       },
     });
 

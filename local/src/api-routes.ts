@@ -1,14 +1,12 @@
 /**
- * Reads the HTTP API wiring from the template: routes → integrations → functions, and the Lambda
- * authorizers routes use. Anything the runtime cannot emulate faithfully is an error, not a silent skip.
+ * Reads the HTTP API wiring from the template: routes → integrations → functions. Anything the runtime
+ * cannot emulate faithfully (an authorizer among them) is an error, not a silent skip.
  */
-import type { AuthorizerConfig } from './authorizer.js';
 import type { Route } from './routes.js';
 import { type CfnTemplate, referencedResource, requireResource, resourcesOfType } from './template.js';
 
 export interface RouteTarget {
   readonly functionLogicalId: string;
-  readonly authorizer?: AuthorizerConfig;
 }
 
 export interface HttpApiWiring {
@@ -16,36 +14,11 @@ export interface HttpApiWiring {
   readonly routes: Route<RouteTarget>[];
 }
 
-function authorizerConfig(template: CfnTemplate, logicalId: string): AuthorizerConfig {
-  const props = requireResource(template, logicalId, 'a route').Properties ?? {};
-  if (props.AuthorizerType !== 'REQUEST') {
-    throw new Error(
-      `authorizer ${logicalId}: type ${String(props.AuthorizerType)} is not emulated locally (REQUEST is)`,
-    );
-  }
-  if (props.AuthorizerPayloadFormatVersion !== undefined && props.AuthorizerPayloadFormatVersion !== '2.0') {
-    throw new Error(
-      `authorizer ${logicalId}: payload format ${String(props.AuthorizerPayloadFormatVersion)} is not emulated (2.0 is)`,
-    );
-  }
-  const fn = referencedResource(template, props.AuthorizerUri, 'AWS::Lambda::Function');
-  if (!fn) throw new Error(`authorizer ${logicalId}: AuthorizerUri names no function of the template`);
-  return {
-    logicalId,
-    functionLogicalId: fn,
-    identitySource: (props.IdentitySource as string[] | undefined) ?? [],
-    // API Gateway's default TTL for HTTP API Lambda authorizers is 0 (no caching).
-    ttlSeconds: Number(props.AuthorizerResultTtlInSeconds ?? 0),
-    simpleResponses: props.EnableSimpleResponses === true,
-  };
-}
-
-/** The routes of every HTTP API in the template (normally one), with their functions and authorizers. */
+/** The routes of every HTTP API in the template (normally one), with their functions. */
 export function httpApiWiring(template: CfnTemplate): HttpApiWiring[] {
   const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api').filter(
     ([, api]) => (api.Properties?.ProtocolType ?? 'HTTP') === 'HTTP',
   );
-  const authorizers = new Map<string, AuthorizerConfig>();
   return apis.map(([apiLogicalId]) => {
     const routes: Route<RouteTarget>[] = [];
     for (const [routeId, route] of resourcesOfType(template, 'AWS::ApiGatewayV2::Route')) {
@@ -68,24 +41,11 @@ export function httpApiWiring(template: CfnTemplate): HttpApiWiring[] {
       );
       if (!functionLogicalId)
         throw new Error(`route ${routeKey}: integration ${integrationId} names no function`);
-      let authorizer: AuthorizerConfig | undefined;
       const authorization = props.AuthorizationType ?? 'NONE';
-      if (authorization === 'CUSTOM') {
-        const authorizerId = referencedResource(
-          template,
-          props.AuthorizerId,
-          'AWS::ApiGatewayV2::Authorizer',
-        );
-        if (!authorizerId) throw new Error(`route ${routeKey}: CUSTOM authorization without an authorizer`);
-        authorizer = authorizers.get(authorizerId) ?? authorizerConfig(template, authorizerId);
-        authorizers.set(authorizerId, authorizer);
-      } else if (authorization !== 'NONE') {
+      if (authorization !== 'NONE') {
         throw new Error(`route ${routeKey}: authorization ${String(authorization)} is not emulated locally`);
       }
-      routes.push({
-        routeKey,
-        target: authorizer ? { functionLogicalId, authorizer } : { functionLogicalId },
-      });
+      routes.push({ routeKey, target: { functionLogicalId } });
     }
     return { apiLogicalId, routes };
   });

@@ -1,6 +1,15 @@
-/** The start-up banner: where the API is, the contract's local credentials and a first request. */
+/** The start-up banner: where the API and every emulated service is, then the configuration's own lines. */
+
+import { fill } from './config.js';
+import type { SqsMapping } from './event-wiring.js';
+import type { EventArchive, EventBus, EventRule } from './eventbridge.js';
+import type { SqsBroker } from './sqs.js';
 
 export interface BannerInfo {
+  /** The system's name (configuration). */
+  readonly name: string;
+  /** The configuration's lines (credentials, a first request); `${url}` is the API's URL. */
+  readonly lines: readonly string[];
   readonly url: string;
   readonly dynamoEndpoint: string;
   readonly pspUrl?: string;
@@ -20,25 +29,18 @@ export interface BannerInfo {
 }
 
 /** The line tests and scripts wait for; printed last. */
-export function readyLine(url: string): string {
-  return `Payments API listening on ${url}`;
+export function readyLine(name: string, url: string): string {
+  return `${name} API listening on ${url}`;
 }
 
 export function banner(info: BannerInfo): string {
-  const curl = [
-    `curl -s -X POST ${info.url}/v1/payments \\`,
-    `  -H 'Authorization: Bearer sk_test_demo_1' \\`,
-    `  -H "Idempotency-Key: $(uuidgen 2>/dev/null || date +%s%N)" \\`,
-    `  -H 'Content-Type: application/json' \\`,
-    `  -d '{"amount": 1050, "currency": "USD", "description": "First local payment"}'`,
-  ];
   return [
     '',
-    '  Payments: local runtime (no AWS account, nothing leaves this machine)',
+    `  ${info.name}: local runtime (no AWS account, nothing leaves this machine)`,
     '',
     `  API              ${info.url}`,
     `  DynamoDB Local   ${info.dynamoEndpoint}   table ${info.tableName}${info.persist ? '   (persisted in .local/dynamodb)' : '   (in memory)'}`,
-    `  Sandbox PSP      ${info.pspUrl ?? 'not available (shared/channels/sandbox/psp-simulator.ts missing)'}`,
+    ...(info.pspUrl ? [`  Sandbox PSP      ${info.pspUrl}`] : []),
     `  Routes           ${info.routes.join(', ')}`,
     ...(info.eventBridgeUrl
       ? [
@@ -68,17 +70,44 @@ export function banner(info: BannerInfo): string {
         ]
       : []),
     '',
-    '  Local credentials (CONTRACT.md)',
-    '    merchant 1      m_demo_1    API key sk_test_demo_1',
-    '    merchant 2      m_demo_2    API key sk_test_demo_2',
-    '    ops                         API key sk_test_ops',
-    '    sandbox webhook secret      whsec_sandbox_local',
-    '',
-    '  Try',
-    ...curl.map((l) => `    ${l}`),
-    `    npm run reconcile -- --date $(date -u +%F)      npm run settle -- --date $(date -u +%F)`,
-    '',
-    `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream and queue pollers, EventBridge, SQS, S3, Step Functions, PSP, DynamoDB Local).`,
+    ...info.lines.map((l) => fill(l, { url: info.url })),
+    ...(info.lines.length ? [''] : []),
+    `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream and queue pollers, EventBridge, SQS, S3, Step Functions, simulators, DynamoDB Local).`,
     '',
   ].join('\n');
+}
+
+/** Each bus of the template with its rules (`rule → target queues`) and archives. */
+export function busLines(
+  buses: readonly EventBus[],
+  rules: readonly EventRule[],
+  archives: readonly EventArchive[],
+): NonNullable<BannerInfo['buses']> {
+  return buses
+    .filter((b) => b.logicalId)
+    .map((b) => ({
+      name: b.name,
+      rules: rules
+        .filter((r) => r.busName === b.name)
+        .map((r) => `${r.name} → ${r.targets.map((t) => t.queue.config.name).join(', ')}`),
+      archives: archives.filter((a) => a.busName === b.name).map((a) => a.name),
+    }));
+}
+
+/** One line per queue: its name, the functions it feeds, its dead-letter queue or whose it is. */
+export function queueLines(broker: SqsBroker, queueMappings: readonly SqsMapping[]): string[] {
+  return broker.queues.map((q) => {
+    const consumers = queueMappings.filter((m) => m.queueLogicalId === q.config.logicalId);
+    const dlqOf = broker.queues.filter((s) => s.config.redrivePolicy?.deadLetterTargetArn === q.arn);
+    const notes = [
+      ...consumers.map((m) => `→ ${m.functionLogicalId}`),
+      ...(q.config.redrivePolicy
+        ? [
+            `DLQ ${broker.queueByArn(q.config.redrivePolicy.deadLetterTargetArn)?.config.name} after ${q.config.redrivePolicy.maxReceiveCount}`,
+          ]
+        : []),
+      ...(dlqOf.length ? [`dead letters of ${dlqOf.map((s) => s.config.name).join(', ')}`] : []),
+    ];
+    return `${q.config.name}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  });
 }

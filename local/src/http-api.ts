@@ -1,18 +1,10 @@
 /**
- * The HTTP API on 127.0.0.1: matches the template's routes, runs the route's authorizer, invokes the
- * integration's function with a payload 2.0 event and maps its answer, as API Gateway does.
+ * The HTTP API on 127.0.0.1: matches the template's routes, invokes the integration's function with a payload 2.0 event and maps its answer, as API Gateway does.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RouteTarget } from './api-routes.js';
-import { Authorizer, type AuthorizerConfig } from './authorizer.js';
-import {
-  type ApiContext,
-  buildAuthorizerEvent,
-  buildHttpEvent,
-  type IncomingRequest,
-  newRequestId,
-} from './http-event.js';
+import { type ApiContext, buildHttpEvent, type IncomingRequest, newRequestId } from './http-event.js';
 import { gatewayError, type HttpResponse, INTERNAL_SERVER_ERROR, mapLambdaResult } from './http-response.js';
 import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
@@ -84,14 +76,6 @@ function send(res: ServerResponse, response: HttpResponse, requestId: string): v
 /** Starts the server; resolves once it listens. */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const table = new RouteTable(options.routes);
-  const authorizers = new Map<string, Authorizer>();
-  const authorizerFor = (config: AuthorizerConfig) => {
-    const existing = authorizers.get(config.logicalId);
-    if (existing) return existing;
-    const created = new Authorizer(config);
-    authorizers.set(config.logicalId, created);
-    return created;
-  };
   let api: ApiContext = {
     apiId: options.apiId,
     accountId: options.accountId,
@@ -128,27 +112,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const { routeKey, target } = match.route;
     options.metering?.apiRequest(routeKey);
 
-    let authorizerContext: Record<string, unknown> | undefined;
-    if (target.authorizer) {
-      const config = target.authorizer;
-      const probe = buildHttpEvent(request, api, routeKey, match.pathParameters, undefined);
-      const decision = await authorizerFor(config).authorize(
-        {
-          headers: probe.headers as Record<string, string>,
-          queryStringParameters: probe.queryStringParameters as Record<string, string> | undefined,
-          routeArn: `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/$default/${method}${rawPath}`,
-        },
-        async (identitySource) => {
-          const event = buildAuthorizerEvent(request, api, routeKey, match.pathParameters, identitySource);
-          const result = await options.invoke(config.functionLogicalId, event);
-          return result.ok ? { ok: true, payload: result.payload } : { ok: false };
-        },
-      );
-      if (!decision.allowed) return decision.response;
-      authorizerContext = decision.authorizer;
-    }
-
-    const event = buildHttpEvent(request, api, routeKey, match.pathParameters, authorizerContext);
+    const event = buildHttpEvent(request, api, routeKey, match.pathParameters, undefined);
     const result = await options.invoke(target.functionLogicalId, event);
     if (!result.ok) return INTERNAL_SERVER_ERROR();
     const response = mapLambdaResult(result.payload);

@@ -162,30 +162,3 @@ export function buildHttpEvent(
   event.isBase64Encoded = isBase64Encoded;
   return event;
 }
-
-/** The event a REQUEST Lambda authorizer receives (payload format 2.0): no body. */
-export function buildAuthorizerEvent(
-  req: IncomingRequest,
-  api: ApiContext,
-  routeKey: string,
-  pathParameters: Record<string, string> | undefined,
-  identitySource: string[],
-): Record<string, unknown> {
-  const { headers, cookies, queryStringParameters } = sharedParts(req, api);
-  const routePath = req.rawPath.replace(/^\//, '');
-  const event: Record<string, unknown> = {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/$default/${req.method}/${routePath}`,
-    identitySource,
-    routeKey,
-    rawPath: req.rawPath,
-    rawQueryString: req.rawQueryString,
-  };
-  if (cookies) event.cookies = cookies;
-  event.headers = headers;
-  if (queryStringParameters) event.queryStringParameters = queryStringParameters;
-  event.requestContext = requestContext(req, api, routeKey, headers);
-  if (pathParameters) event.pathParameters = pathParameters;
-  return event;
-}

@@ -1,10 +1,13 @@
 /**
  * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist` (`--data-dir <dir>`, default
- * `.local`), `--no-synth`, `--quiet`,
- * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN).
+ * `.local`), `--quiet`, `--synth` (always
+ * synthesize) or `--no-synth` (never; default: only when the sources changed since the last synthesis),
+ * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN),
+ * `--config <file>` (the system's configuration; default `local.config.json` at the project root).
  * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
  */
 import { parseArgs } from 'node:util';
+import { readyLine } from './banner.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { type LocalRuntime, startLocalRuntime } from './runtime.js';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
@@ -14,16 +17,18 @@ const { values } = parseArgs({
     port: { type: 'string' },
     persist: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
+    synth: { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     'log-level': { type: 'string' },
+    config: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm start -- [--port 3000] [--persist [--data-dir .local]] [--no-synth] [--quiet] [--log-level INFO]\n',
+    'usage: npm start -- [--port 3000] [--persist [--data-dir .local]] [--synth|--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
   );
   process.exit(0);
 }
@@ -60,11 +65,12 @@ try {
     ...(values.port !== undefined ? { port: Number(values.port) } : {}),
     persist: values.persist || values['data-dir'] !== undefined,
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
-    synth: !values['no-synth'],
+    ...(values.synth ? { synth: true } : values['no-synth'] ? { synth: false } : {}),
     quiet: values.quiet,
     ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),
+    ...(values.config ? { configFile: values.config } : {}),
   });
-  if (values.quiet) process.stdout.write(`Payments API listening on ${runtime.url}\n`);
+  if (values.quiet) process.stdout.write(`${readyLine(runtime.name, runtime.url)}\n`);
   writeRuntimeFile(runtime);
 } catch (error) {
   if (error instanceof JavaMissingError) {

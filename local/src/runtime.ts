@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { httpApiWiring } from './api-routes.js';
-import { banner, readyLine } from './banner.js';
+import { banner, busLines, queueLines, readyLine } from './banner.js';
 import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
+import { fill, loadConfig } from './config.js';
 import { openJournal } from './durable-log.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from './event-wiring.js';
@@ -18,99 +19,34 @@ import { EventBridge, startEventBridgeEndpoint } from './eventbridge.js';
 import { functionSpec } from './functions.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
 import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
-import { createLogger, type Logger } from './log.js';
-import type { LocalMetering } from './metering.js';
+import { createLogger } from './log.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
-import { bucketConfigs, bucketResolution, startS3Endpoint } from './s3.js';
-import { paymentsTable, seedCredentials } from './seed.js';
+import type { LocalRuntime, LocalRuntimeOptions } from './runtime-options.js';
+import { startS3Endpoint } from './s3.js';
+import { bucketConfigs, bucketResolution } from './s3-buckets.js';
+import type { PspJournalEntry } from './sandbox/journal.js';
+import { seedTables, tableNamed } from './seed.js';
 import { SqsBroker } from './sqs.js';
 import { startSqsEndpoint } from './sqs-api.js';
 import { SqsPoller } from './sqs-poller.js';
 import { FileQueueStore } from './sqs-store.js';
-import { StepFunctionsExecutor, stateMachineConfigs, stateMachineResolution } from './stepfunctions.js';
+import { StepFunctionsExecutor } from './stepfunctions.js';
 import { startStepFunctionsEndpoint } from './stepfunctions-api.js';
 import type { ExecutionJournalEntry } from './stepfunctions-journal.js';
+import { stateMachineConfigs, stateMachineResolution } from './stepfunctions-machines.js';
 import { streamMappings } from './stream-mappings.js';
 import { StreamPoller } from './streams.js';
-import { ASSEMBLY_DIR, PROJECT_ROOT, synthesize } from './synth.js';
+import { ASSEMBLY_DIR, assemblyIsFresh, PROJECT_ROOT, synthesize } from './synth.js';
 import { createTables } from './tables.js';
 import { loadTemplate } from './template.js';
 
+export type { LocalRuntime, LocalRuntimeOptions } from './runtime-options.js';
+
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
-export const SANDBOX_SECRET_NAME = 'payments/channels/sandbox/webhook-secrets';
-export const SANDBOX_SECRET = 'whsec_sandbox_local';
-
-export interface LocalRuntimeOptions {
-  /** HTTP port; 0 picks a free one. Default: `PORT` or 3000. */
-  readonly port?: number;
-  /**
-   * Keep what AWS and a real PSP would keep across restarts, under `dataDir`: DynamoDB Local's data and
-   * the stream positions, queue messages, the sandbox PSP's books and pending callbacks, S3 objects and
-   * the event archive.
-   */
-  readonly persist?: boolean;
-  /** Where `persist` keeps its data. Default: `.local` in the project. */
-  readonly dataDir?: string;
-  /** Run `cdk synth` first (default true); false uses the existing `cdk.out`. */
-  readonly synth?: boolean;
-  /** Print only errors: no banner, no request log, no function logs. */
-  readonly quiet?: boolean;
-  /** Application log level of every function (e.g. `INFO`); default: the template's (WARN). */
-  readonly logLevel?: string;
-  /** Variables added to every function's environment (tests only). */
-  readonly functionEnvironment?: Readonly<Record<string, string>>;
-  /** Sandbox PSP callback delay. Default: `SANDBOX_CALLBACK_DELAY_MS` or 1000. */
-  readonly callbackDelayMs?: number;
-  /**
-   * Caps every queue's visibility timeout (seconds), for tests that need a failing message dead-lettered in
-   * seconds rather than after maxReceiveCount × the template's minutes. Default: the template's values.
-   */
-  readonly maxVisibilityTimeoutSeconds?: number;
-  /** Scales state machines' retry intervals and waits (tests: 0.01 turns seconds into tens of ms). Default 1. */
-  readonly stepFunctionsTimeScale?: number;
-  /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
-  readonly maxBatchingWindowSeconds?: number;
-  readonly assemblyDir?: string;
-  readonly stackName?: string;
-  readonly log?: Logger;
-  /**
-   * Counts what the emulated services would bill (API requests, invocations and durations, PutEvents
-   * entries, SQS requests); the bench passes one. Absent, nothing is counted.
-   */
-  readonly metering?: LocalMetering;
-  /**
-   * Puts something between the functions and DynamoDB Local: given DynamoDB Local's endpoint and a
-   * function, returns the endpoint that function uses (the bench's capacity-metering proxy). The
-   * runtime's own clients (tables, seeding, stream polling) keep the direct endpoint.
-   */
-  readonly functionsDynamoEndpoint?: (dynamoEndpoint: string, functionLogicalId: string) => Promise<string>;
-}
-
-export interface LocalRuntime {
-  readonly url: string;
-  readonly dynamoEndpoint: string;
-  readonly tableName: string;
-  /** The sandbox PSP's URL, or '' while its simulator module does not exist. */
-  readonly pspUrl: string;
-  /** The local SQS endpoint (AWS JSON protocol); queue URLs are `<sqsEndpoint>/000000000000/<name>`. */
-  readonly sqsEndpoint: string;
-  /** The local EventBridge endpoint (PutEvents). */
-  readonly eventBridgeEndpoint: string;
-  /** The local S3 endpoint (path-style: `<s3Endpoint>/<bucket>/<key>`). */
-  readonly s3Endpoint: string;
-  /** The local Step Functions endpoint (AWS JSON 1.0); state machine ARNs are `arn:aws:states:us-east-1:000000000000:stateMachine:<name>`. */
-  readonly stepFunctionsEndpoint: string;
-  /** The template's state machines, with their local ARNs, and the executor that runs them. */
-  readonly stepFunctions: StepFunctionsExecutor;
-  /** The template's buckets by logical id, with their local names. */
-  readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
-  /** Milliseconds from the call to ready (synthesis included). */
-  readonly startupMs: number;
-  /** Stops everything this runtime started; safe to call twice. */
-  stop(): Promise<void>;
-}
+/** Where the system's configuration is read from unless an option says otherwise. */
+export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'local.config.json');
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
@@ -137,17 +73,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
 
   try {
-    if (options.synth !== false) {
-      log.info('synthesizing the CDK app (cdk synth)…');
-      await synthesize({ quiet: options.quiet });
-    }
-    const loaded = loadTemplate(options.assemblyDir ?? ASSEMBLY_DIR, options.stackName);
-
+    // DynamoDB Local (a JVM) starts while the app synthesizes: neither needs the other.
     const dataDir = options.persist ? (options.dataDir ?? join(PROJECT_ROOT, '.local')) : undefined;
     const dbPath = dataDir ? join(dataDir, 'dynamodb') : undefined;
     if (dbPath) mkdirSync(dbPath, { recursive: true });
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal(dbPath ? { dbPath } : {});
-    cleanups.push(() => dynamo.stop());
+    const dynamoStarting = startDynamoDbLocal(dbPath ? { dbPath } : {});
+    // Its failure (no Java) is reported where it is awaited, not as an unhandled rejection meanwhile.
+    dynamoStarting.catch(() => {});
+    cleanups.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
+
+    const custom = options.assemblyDir !== undefined && options.assemblyDir !== ASSEMBLY_DIR;
+    if (options.synth === true || (options.synth === undefined && !custom && !assemblyIsFresh())) {
+      log.info('synthesizing the CDK app (cdk synth)…');
+      await synthesize({ quiet: options.quiet });
+    } else if (options.synth === undefined && !custom) {
+      log.info('cdk.out is current (same sources): not synthesizing');
+    }
+    const config = options.config ?? loadConfig(options.configFile ?? DEFAULT_CONFIG_FILE);
+    const loaded = loadTemplate(options.assemblyDir ?? ASSEMBLY_DIR, options.stackName);
+
+    const dynamo: DynamoDbLocal = await dynamoStarting;
     log.info(`DynamoDB Local on ${dynamo.endpoint}`);
     const clientConfig = {
       endpoint: dynamo.endpoint,
@@ -169,7 +114,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       stackName: loaded.stackName,
-      secrets: { [SANDBOX_SECRET_NAME]: SANDBOX_SECRET },
+      secrets: config.secrets,
       attributes,
     };
 
@@ -269,20 +214,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
 
     let apiUrl = '';
-    const pspJournal = dataDir ? openJournal<unknown>(join(dataDir, 'sandbox-psp.jsonl')) : undefined;
+    const pspConfig = config.simulators.sandboxPsp;
+    const pspJournal =
+      pspConfig && dataDir ? openJournal<PspJournalEntry>(join(dataDir, 'sandbox-psp.jsonl')) : undefined;
     if (pspJournal?.damaged)
       log.error(`sandbox-psp.jsonl: ${pspJournal.damaged} unreadable line(s) dropped (torn write)`);
-    const psp: SandboxPsp | undefined = await startPsp({
-      callbackUrl: () => (apiUrl ? `${apiUrl}/v1/channels/sandbox/callbacks` : ''),
-      secret: SANDBOX_SECRET,
-      delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
-      ...(pspJournal ? { journal: pspJournal } : {}),
-    });
+    const psp: SandboxPsp | undefined = pspConfig
+      ? await startPsp({
+          // Empty until the API listens: callbacks owed from before a restart wait for it.
+          callbackUrl: () => (apiUrl ? `${apiUrl}${pspConfig.callbackPath}` : ''),
+          secret: pspConfig.secret,
+          delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
+          ...(pspJournal ? { journal: pspJournal } : {}),
+        })
+      : undefined;
     if (psp) cleanups.push(() => psp.close());
-    else
-      log.error(
-        'sandbox PSP simulator not found (shared/channels/sandbox/psp-simulator.ts): payments get no callbacks',
-      );
+    const placeholders: Record<string, string> = psp ? { 'sandboxPsp.url': psp.url } : {};
+    const overrides = Object.fromEntries(
+      Object.entries(config.environment).map(([name, value]) => [name, fill(value, placeholders)]),
+    );
 
     const apis = httpApiWiring(loaded.template);
     const mappings = streamMappings(loaded.template, ctx);
@@ -299,10 +249,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     const wired = new Set<string>();
     for (const api of apis) {
-      for (const route of api.routes) {
-        wired.add(route.target.functionLogicalId);
-        if (route.target.authorizer) wired.add(route.target.authorizer.functionLogicalId);
-      }
+      for (const route of api.routes) wired.add(route.target.functionLogicalId);
     }
     for (const m of mappings) wired.add(m.functionLogicalId);
     for (const m of queueMappings) wired.add(m.functionLogicalId);
@@ -315,7 +262,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           ? await options.functionsDynamoEndpoint(dynamo.endpoint, logicalId)
           : dynamo.endpoint,
         endpoints,
-        overrides: psp ? { SANDBOX_PSP_URL: psp.url } : {},
+        overrides,
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
         ...(options.functionEnvironment ? { extraEnvironment: options.functionEnvironment } : {}),
       });
@@ -339,10 +286,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return fn.invoke(event);
     };
 
-    const table = paymentsTable(tables);
-    if (!(await seedCredentials(dynamoClient, table.tableName))) {
-      log.error('shared/store/api-keys.ts not found: local credentials not seeded');
-    }
+    // The table the banner and `.local/runtime.json` name: the first one seeded, else the only one.
+    const table = tableNamed(tables, config.seed[0]?.table);
+    const seeded = await seedTables(dynamoClient, tables, config.seed);
+    if (seeded > 0) log.info(`seeded ${seeded} items`);
 
     const routes = apis.flatMap((a) => a.routes);
     if (apis.length > 1)
@@ -430,47 +377,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           url: http.url,
           dynamoEndpoint: dynamo.endpoint,
           pspUrl: psp?.url,
-          tableName: table.tableName,
+          name: config.name,
+          lines: config.banner,
+          tableName: table?.tableName ?? '',
           routes: routes.map((r) => r.routeKey),
           eventBridgeUrl: eventsServer.url,
-          buses: buses
-            .filter((b) => b.logicalId)
-            .map((b) => ({
-              name: b.name,
-              rules: rules
-                .filter((r) => r.busName === b.name)
-                .map((r) => `${r.name} → ${r.targets.map((t) => t.queue.config.name).join(', ')}`),
-              archives: archives.filter((a) => a.busName === b.name).map((a) => a.name),
-            })),
+          buses: busLines(buses, rules, archives),
           sqsUrl: sqsServer.url,
           s3Url: s3Server.url,
           buckets: buckets.map((b) => b.name),
           stepFunctionsUrl: sfnServer.url,
           stateMachines: machines.map((m) => m.name),
-          queues: broker.queues.map((q) => {
-            const consumers = queueMappings.filter((m) => m.queueLogicalId === q.config.logicalId);
-            const dlqOf = broker.queues.filter((s) => s.config.redrivePolicy?.deadLetterTargetArn === q.arn);
-            const notes = [
-              ...consumers.map((m) => `→ ${m.functionLogicalId}`),
-              ...(q.config.redrivePolicy
-                ? [
-                    `DLQ ${broker.queueByArn(q.config.redrivePolicy.deadLetterTargetArn)?.config.name} after ${q.config.redrivePolicy.maxReceiveCount}`,
-                  ]
-                : []),
-              ...(dlqOf.length ? [`dead letters of ${dlqOf.map((s) => s.config.name).join(', ')}`] : []),
-            ];
-            return `${q.config.name}${notes.length ? ` (${notes.join('; ')})` : ''}`;
-          }),
+          queues: queueLines(broker, queueMappings),
           persist: options.persist === true,
           startupMs,
         }),
       );
-      process.stdout.write(`${readyLine(http.url)}\n`);
+      process.stdout.write(`${readyLine(config.name, http.url)}\n`);
     }
     return {
       url: http.url,
       dynamoEndpoint: dynamo.endpoint,
-      tableName: table.tableName,
+      tableName: table?.tableName ?? '',
+      name: config.name,
       pspUrl: psp?.url ?? '',
       sqsEndpoint: sqsServer.url,
       eventBridgeEndpoint: eventsServer.url,

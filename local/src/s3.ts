@@ -5,86 +5,21 @@
  * aws-chunked uploads, delimiters, bucket management) answers 501 NotImplemented rather than something
  * subtly wrong. Signatures are not verified (like DynamoDB Local); a signed payload hash is.
  *
- * Objects live on disk (a statement is up to ~100 MB): `<dir>/<bucket>/data/<uuid>` holds a version's
- * bytes and `<dir>/<bucket>/keys/<sha256(key)>.json` its key and metadata, so any key (slashes, 1,024
- * bytes) maps to a valid file name and an overwrite never mixes two versions.
+ * Objects live on disk (a statement is up to ~100 MB), one store per bucket (s3-bucket.ts); the buckets
+ * and their names come from the template (s3-buckets.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from './log.js';
-import { type ResolveContext, resolveValue } from './resolve.js';
-import { type CfnTemplate, resourcesOfType } from './template.js';
 
-export interface S3BucketConfig {
-  readonly logicalId: string;
-  /** The physical name: `BucketName` when the template sets one, else `<stack>-<logicalid>` lowercased. */
-  readonly name: string;
-}
-
-/** The template's `AWS::S3::Bucket` resources with their local names. */
-export function bucketConfigs(template: CfnTemplate, ctx: ResolveContext): S3BucketConfig[] {
-  return resourcesOfType(template, 'AWS::S3::Bucket').map(([logicalId, resource]) => {
-    const explicit = resource.Properties?.BucketName;
-    if (explicit !== undefined) return { logicalId, name: String(resolveValue(ctx, explicit)) };
-    // CloudFormation generates `<stack>-<logicalid>-<random>`, lowercased; locally the name is deterministic.
-    const generated = `${ctx.stackName}-${logicalId}`
-      .toLowerCase()
-      .replace(/[^a-z0-9-]/g, '-')
-      .slice(0, 63)
-      .replace(/-+$/, '');
-    return { logicalId, name: generated };
-  });
-}
-
-/**
- * What the resolver needs for buckets: `Ref` is the name, plus the attributes CDK grants and
- * environments use. Merge into `ResolveContext.refs` and `.attributes`.
- */
-export function bucketResolution(
-  buckets: readonly S3BucketConfig[],
-  region: string,
-): { refs: Record<string, string>; attributes: Record<string, string> } {
-  const refs: Record<string, string> = {};
-  const attributes: Record<string, string> = {};
-  for (const b of buckets) {
-    refs[b.logicalId] = b.name;
-    attributes[`${b.logicalId}.Arn`] = `arn:aws:s3:::${b.name}`;
-    attributes[`${b.logicalId}.DomainName`] = `${b.name}.s3.amazonaws.com`;
-    attributes[`${b.logicalId}.RegionalDomainName`] = `${b.name}.s3.${region}.amazonaws.com`;
-  }
-  return { refs, attributes };
-}
-
-interface StoredObject {
-  readonly key: string;
-  /** The data file's name under `data/`. */
-  readonly file: string;
-  readonly size: number;
-  readonly etag: string;
-  readonly lastModified: string;
-  readonly contentType: string;
-  readonly metadata: Record<string, string>;
-}
-
-class S3Error extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly extra: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-const NOT_IMPLEMENTED = (what: string) =>
-  new S3Error('NotImplemented', `${what} is not implemented by the local S3 endpoint.`, 501);
+import { Bucket, NOT_IMPLEMENTED, S3Error, type StoredObject } from './s3-bucket.js';
+import type { S3BucketConfig } from './s3-buckets.js';
 
 function xmlEscape(text: string): string {
   return text.replace(
@@ -100,121 +35,6 @@ function xmlElements(values: Record<string, string | number | boolean | undefine
     .join('');
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** One bucket's objects: an in-memory index over the files, loaded at start (for `--persist`). */
-class Bucket {
-  readonly objects = new Map<string, StoredObject>();
-  private commits: Promise<void> = Promise.resolve();
-  constructor(
-    readonly name: string,
-    readonly dir: string,
-  ) {}
-
-  async load(): Promise<void> {
-    await mkdir(join(this.dir, 'data'), { recursive: true });
-    await mkdir(join(this.dir, 'keys'), { recursive: true });
-    for (const file of await readdir(join(this.dir, 'keys'))) {
-      if (!file.endsWith('.json')) continue;
-      const stored = JSON.parse(await readFile(join(this.dir, 'keys', file), 'utf8')) as StoredObject;
-      this.objects.set(stored.key, stored);
-    }
-  }
-
-  dataPath(stored: StoredObject): string {
-    return join(this.dir, 'data', stored.file);
-  }
-
-  /** Streams the request body to a new data file, then swaps the key over to it. */
-  async put(key: string, req: IncomingMessage): Promise<StoredObject> {
-    const file = randomUUID();
-    const path = join(this.dir, 'data', file);
-    const md5 = createHash('md5');
-    const sha = createHash('sha256');
-    let size = 0;
-    try {
-      await pipeline(
-        req,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            md5.update(chunk);
-            sha.update(chunk);
-            size += chunk.length;
-            yield chunk;
-          }
-        },
-        createWriteStream(path),
-      );
-      const declared = req.headers['content-length'];
-      if (declared !== undefined && Number(declared) !== size) {
-        throw new S3Error(
-          'IncompleteBody',
-          'You did not provide the number of bytes specified by the Content-Length HTTP header.',
-          400,
-        );
-      }
-      const claimed = String(req.headers['x-amz-content-sha256'] ?? '');
-      const computed = sha.digest('hex');
-      if (/^[0-9a-f]{64}$/.test(claimed) && claimed !== computed) {
-        throw new S3Error(
-          'XAmzContentSHA256Mismatch',
-          "The provided 'x-amz-content-sha256' header does not match what was computed.",
-          400,
-          { ClientComputedContentSHA256: claimed, S3ComputedContentSHA256: computed },
-        );
-      }
-    } catch (error) {
-      await unlink(path).catch(() => undefined);
-      throw error;
-    }
-    const metadata: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name] = value;
-    }
-    const stored: StoredObject = {
-      key,
-      file,
-      size,
-      etag: `"${md5.digest('hex')}"`,
-      lastModified: new Date().toISOString(),
-      contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'),
-      metadata,
-    };
-    await this.commit(key, stored);
-    return stored;
-  }
-
-  async delete(key: string): Promise<void> {
-    await this.commit(key, undefined);
-  }
-
-  /**
-   * Points `key` at a new version (or at none), one commit at a time per bucket, so that the index, the
-   * key file and the surviving data file agree when two writes to a key race.
-   */
-  private commit(key: string, stored: StoredObject | undefined): Promise<void> {
-    const run = async () => {
-      const keyFile = join(this.dir, 'keys', `${sha256(key)}.json`);
-      const previous = this.objects.get(key);
-      if (stored) {
-        await writeFile(`${keyFile}.${stored.file}`, JSON.stringify(stored));
-        await rename(`${keyFile}.${stored.file}`, keyFile);
-        this.objects.set(key, stored);
-      } else {
-        if (!previous) return;
-        this.objects.delete(key);
-        await unlink(keyFile).catch(() => undefined);
-      }
-      // A reader still streaming the previous version keeps its open file (POSIX unlink semantics).
-      if (previous) await unlink(this.dataPath(previous)).catch(() => undefined);
-    };
-    const done = this.commits.then(run);
-    this.commits = done.catch(() => undefined);
-    return done;
-  }
-}
-
-/** A single `bytes=` range, as S3 honours it; `undefined` means "serve the whole object". */
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
   const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
   if (!match || (match[1] === '' && match[2] === '')) return undefined;

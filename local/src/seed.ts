@@ -1,34 +1,54 @@
-/** Seeds the contract's local credentials with the app core's own seeding code (shared/store/api-keys.ts). */
-
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PROJECT_ROOT } from './synth.js';
+/** Seeds the items the configuration names, each unless an item with its key is already there. */
+import {
+  ConditionalCheckFailedException,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { SeedTable } from './config.js';
 import type { LocalTable } from './tables.js';
 
-const API_KEYS = join(PROJECT_ROOT, 'shared', 'store', 'api-keys.ts');
-
-/** The payments table: the one whose logical id starts with `PaymentsTable`, else the only table. */
-export function paymentsTable(tables: readonly LocalTable[]): LocalTable {
-  const named = tables.filter((t) => t.logicalId.startsWith('PaymentsTable'));
-  const table = named.length === 1 ? named[0] : tables.length === 1 ? tables[0] : undefined;
-  if (!table) {
-    throw new Error(
-      `cannot tell the payments table among: ${tables.map((t) => t.logicalId).join(', ') || 'no tables'}`,
-    );
-  }
-  return table;
+/** The table a logical id (or its prefix, before CDK's hash) names; else the only table. */
+export function tableNamed(tables: readonly LocalTable[], name: string | undefined): LocalTable | undefined {
+  const exact = tables.find((t) => t.logicalId === name);
+  if (exact) return exact;
+  const named = name === undefined ? [] : tables.filter((t) => t.logicalId.startsWith(name));
+  if (named.length === 1) return named[0];
+  return tables.length === 1 ? tables[0] : undefined;
 }
 
-/** Seeds merchants and API keys; false when the seeding module is not there yet. */
-export async function seedCredentials(client: DynamoDBClient, tableName: string): Promise<boolean> {
-  if (!existsSync(API_KEYS)) return false;
-  const module = (await import(pathToFileURL(API_KEYS).href)) as {
-    seedLocalCredentials?: (client: DynamoDBClient, tableName: string) => Promise<void>;
-  };
-  if (typeof module.seedLocalCredentials !== 'function')
-    throw new Error(`${API_KEYS} does not export seedLocalCredentials`);
-  await module.seedLocalCredentials(client, tableName);
-  return true;
+/**
+ * Puts each item with a condition that its key is free, so a persisted database keeps what it has (a
+ * restart seeds nothing twice and overwrites nothing). Answers how many items were new.
+ */
+export async function seedTables(
+  client: DynamoDBClient,
+  tables: readonly LocalTable[],
+  seeds: readonly SeedTable[],
+): Promise<number> {
+  let written = 0;
+  for (const seed of seeds) {
+    const table = tableNamed(tables, seed.table);
+    if (!table) throw new Error(`seed: no table ${seed.table} in the template`);
+    const described = await client.send(new DescribeTableCommand({ TableName: table.tableName }));
+    const hashKey = described.Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+    if (!hashKey) throw new Error(`seed: table ${table.tableName} has no hash key`);
+    for (const item of seed.items) {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: table.tableName,
+            Item: marshall(item, { removeUndefinedValues: true }),
+            ConditionExpression: 'attribute_not_exists(#k)',
+            ExpressionAttributeNames: { '#k': hashKey },
+          }),
+        );
+        written += 1;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+  }
+  return written;
 }

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  type ApiContext,
-  buildAuthorizerEvent,
-  buildHttpEvent,
-  clfTime,
-  type IncomingRequest,
-} from '../src/http-event.js';
+import { type ApiContext, buildHttpEvent, clfTime, type IncomingRequest } from '../src/http-event.js';
 
 const api: ApiContext = {
   apiId: 'abc123defg',
@@ -114,21 +108,6 @@ describe('API Gateway payload 2.0 events', () => {
     ) as Record<string, any>;
     assert.equal(csv.isBase64Encoded, false);
     assert.equal(csv.body, 'a,b');
-  });
-
-  it('builds the REQUEST authorizer event without a body', () => {
-    const event = buildAuthorizerEvent(request(), api, 'POST /v1/payments/{id}/refunds', { id: 'pay_1' }, [
-      'Bearer sk',
-    ]) as Record<string, any>;
-    assert.equal(event.type, 'REQUEST');
-    assert.equal(event.version, '2.0');
-    assert.deepEqual(event.identitySource, ['Bearer sk']);
-    assert.equal(
-      event.routeArn,
-      'arn:aws:execute-api:us-east-1:000000000000:abc123defg/$default/POST/v1/payments/pay_1/refunds',
-    );
-    assert.equal('body' in event, false);
-    assert.deepEqual(event.pathParameters, { id: 'pay_1' });
   });
 
   it('formats requestContext.time as API Gateway does', () => {

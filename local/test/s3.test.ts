@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { createS3Objects, S3ObjectError, type S3Objects } from '../../shared/aws/s3-objects.js';
 import { createLogger } from '../src/log.js';
 import type { ResolveContext } from '../src/resolve.js';
-import { bucketConfigs, bucketResolution, type S3Endpoint, startS3Endpoint } from '../src/s3.js';
+import { type S3Endpoint, startS3Endpoint } from '../src/s3.js';
+import { bucketConfigs, bucketResolution } from '../src/s3-buckets.js';
 import type { CfnTemplate } from '../src/template.js';
 
 const BUCKET = 'payments-statementsbucket';

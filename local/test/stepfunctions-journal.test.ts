@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openJournal } from '../src/durable-log.js';
 import { createLogger } from '../src/log.js';
-import { type StateMachineConfig, StepFunctionsExecutor } from '../src/stepfunctions.js';
+import { StepFunctionsExecutor } from '../src/stepfunctions.js';
 import type { ExecutionJournalEntry } from '../src/stepfunctions-journal.js';
+import type { StateMachineConfig } from '../src/stepfunctions-machines.js';
 import type { LambdaOutcome } from '../src/stepfunctions-tasks.js';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:settle';

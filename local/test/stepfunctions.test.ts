@@ -27,15 +27,15 @@ import { LambdaFunction } from '../src/lambda-runner.js';
 import { createLogger } from '../src/log.js';
 import type { ResolveContext } from '../src/resolve.js';
 import { SqsBroker } from '../src/sqs.js';
+import { StepFunctionsExecutor } from '../src/stepfunctions.js';
+import { startStepFunctionsEndpoint } from '../src/stepfunctions-api.js';
 import {
   type AslDefinition,
   type StateMachineConfig,
-  StepFunctionsExecutor,
   stateMachineConfigs,
   stateMachineResolution,
   validateAsl,
-} from '../src/stepfunctions.js';
-import { startStepFunctionsEndpoint } from '../src/stepfunctions-api.js';
+} from '../src/stepfunctions-machines.js';
 import type { LambdaOutcome, PutEventsEntry, TaskIntegrations } from '../src/stepfunctions-tasks.js';
 import type { CfnTemplate } from '../src/template.js';
 

@@ -35,19 +35,26 @@ export async function putApiKey(
   tableName: string,
   input: { apiKey: string; merchantId: string; role: Role },
 ): Promise<void> {
-  const keyHash = hashApiKey(input.apiKey);
   await putOnce(
     client,
     tableName,
-    {
-      ...keys.apiKey(keyHash),
-      entity: 'apiKey',
-      merchantId: input.merchantId,
-      role: input.role,
-      createdAt: new Date().toISOString(),
-    },
+    apiKeyItem(input, new Date().toISOString()),
     (existing) => existing.merchantId === input.merchantId && existing.role === input.role,
   );
+}
+
+/** The item an API key is stored as: its digest, never the key. */
+export function apiKeyItem(
+  input: { apiKey: string; merchantId: string; role: Role },
+  createdAt: string,
+): Record<string, unknown> {
+  return {
+    ...keys.apiKey(hashApiKey(input.apiKey)),
+    entity: 'apiKey',
+    merchantId: input.merchantId,
+    role: input.role,
+    createdAt,
+  };
 }
 
 /** Stores a merchant record; idempotent like `putApiKey`. */
@@ -56,29 +63,33 @@ export async function putMerchant(
   tableName: string,
   input: { merchantId: string; name?: string },
 ): Promise<void> {
-  await putOnce(
-    client,
-    tableName,
+  for (const item of merchantItems(input, new Date().toISOString())) {
+    await putOnce(client, tableName, item, (existing) => existing.merchantId === input.merchantId);
+  }
+}
+
+/**
+ * The items a merchant is stored as: its record, and its entry in the registry settlement lists
+ * merchants from (one Query instead of a scan of the table).
+ */
+export function merchantItems(
+  input: { merchantId: string; name?: string },
+  createdAt: string,
+): Record<string, unknown>[] {
+  return [
     {
       ...keys.merchant(input.merchantId),
       entity: 'merchant',
       merchantId: input.merchantId,
       name: input.name ?? input.merchantId,
-      createdAt: new Date().toISOString(),
+      createdAt,
     },
-    (existing) => existing.merchantId === input.merchantId,
-  );
-  // The registry settlement lists merchants from (one Query instead of a scan of the table).
-  await putOnce(
-    client,
-    tableName,
     {
       ...keys.merchantRegistry(input.merchantId),
       entity: 'merchantRegistration',
       merchantId: input.merchantId,
     },
-    (existing) => existing.merchantId === input.merchantId,
-  );
+  ];
 }
 
 /** What the authorizer needs: the key's principal and role, or `undefined` for an unknown key. */
@@ -104,6 +115,19 @@ export const LOCAL_CREDENTIALS = [
   { apiKey: 'sk_test_demo_2', merchantId: 'm_demo_2', role: 'merchant' },
   { apiKey: 'sk_test_ops', merchantId: OPS_PRINCIPAL, role: 'ops' },
 ] as const satisfies ReadonlyArray<{ apiKey: string; merchantId: string; role: Role }>;
+
+/**
+ * The items `seedLocalCredentials` writes, in its order: what the local emulator seeds from
+ * `local.config.json` (scripts/local-config.ts writes them there).
+ */
+export function localCredentialItems(createdAt: string): Record<string, unknown>[] {
+  return LOCAL_CREDENTIALS.flatMap((credential) => [
+    ...(credential.role === 'merchant'
+      ? merchantItems({ merchantId: credential.merchantId }, createdAt)
+      : []),
+    apiKeyItem(credential, createdAt),
+  ]);
+}
 
 /** Seeds the local merchants and keys; safe to run on every start. */
 export async function seedLocalCredentials(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -3,21 +3,11 @@
  * exceed the amount race and the refunded total never passes it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Api, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { describe, it } from 'node:test';
+import { useLocalRuntime } from '../support/e2e.js';
+import { uniqueKey } from '../support/http.js';
 
-let runtime: LocalRuntime;
-let api: Api;
-
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 100 });
-  api = new Api(runtime.url);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+const e2e = useLocalRuntime({ callbackDelayMs: 100 });
 
 describe('concurrency', () => {
   it('turns 50 concurrent identical creates into exactly one payment', async () => {
@@ -32,7 +22,7 @@ describe('concurrency', () => {
 
     // Act
     const replies = await Promise.all(
-      Array.from({ length: 50 }, () => api.post('/v1/payments', body, { idempotencyKey: key })),
+      Array.from({ length: 50 }, () => e2e.api.post('/v1/payments', body, { idempotencyKey: key })),
     );
 
     // Assess: each answer is the one payment (201, replayed or not) or 409 while the first is in flight.
@@ -42,19 +32,19 @@ describe('concurrency', () => {
     const ids = new Set(created.map((r) => r.body.id));
     assert.equal(ids.size, 1);
     assert.equal(created.filter((r) => r.headers.get('idempotent-replayed') !== 'true').length, 1);
-    const list = await api.get('/v1/payments?limit=100');
+    const list = await e2e.api.get('/v1/payments?limit=100');
     assert.equal(list.body.data.filter((p: any) => p.description === 'race').length, 1);
   });
 
   it('never refunds more than the amount when 20 concurrent refunds together exceed it', async () => {
     // Prepare: 10,000 captured; 20 refunds of 700 ask for 14,000.
-    const p = await api.createPayment({ amount: 10_000, currency: 'USD' });
-    await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const p = await e2e.api.createPayment({ amount: 10_000, currency: 'USD' });
+    await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
 
     // Act
     const replies = await Promise.all(
       Array.from({ length: 20 }, () =>
-        api.post(
+        e2e.api.post(
           `/v1/payments/${p.body.id}/refunds`,
           { amount: 700 },
           { idempotencyKey: uniqueKey('refund') },
@@ -66,18 +56,18 @@ describe('concurrency', () => {
     for (const r of replies) assert.ok([201, 422].includes(r.status), `${r.status} ${r.text}`);
     const accepted = replies.filter((r) => r.status === 201);
     assert.equal(accepted.length, 14, 'exactly floor(10000 / 700) refunds fit');
-    const payment = await api.get(`/v1/payments/${p.body.id}`);
+    const payment = await e2e.api.get(`/v1/payments/${p.body.id}`);
     assert.equal(payment.body.amountRefunded, 9_800);
-    const refunds = await api.get(`/v1/payments/${p.body.id}/refunds`);
+    const refunds = await e2e.api.get(`/v1/payments/${p.body.id}/refunds`);
     const total = refunds.body.data.reduce((s: number, r: any) => s + r.amount, 0);
     assert.equal(total, 9_800);
     assert.ok(total <= 10_000);
 
     // What remains (200) can still be refunded, and nothing more.
-    const rest = await api.post(`/v1/payments/${p.body.id}/refunds`, {}, { idempotencyKey: uniqueKey() });
+    const rest = await e2e.api.post(`/v1/payments/${p.body.id}/refunds`, {}, { idempotencyKey: uniqueKey() });
     assert.equal(rest.status, 201, rest.text);
     assert.equal(rest.body.amount, 200);
-    const none = await api.post(
+    const none = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 1 },
       { idempotencyKey: uniqueKey() },

@@ -8,43 +8,19 @@
  * dead-lettering would take 15 minutes. The consumer's mapping is the only receiver, so the count is exact.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { describe, it } from 'node:test';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
-import { Api, MERCHANT_1 } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { MERCHANT_1 } from '../support/http.js';
 
-const OPS_KEY = 'sk_test_ops';
 const BASE = '/v1/ops/dead-letter-queues';
 /** Enough messages that a move task at 1 message per tick lasts long enough to be seen running. */
 const POISON = 10;
 
-let runtime: LocalRuntime;
-let ops: Api;
-let sqs: SQSClient;
-
-before(async () => {
-  runtime = await startRuntime({
-    callbackDelayMs: 200,
-    maxVisibilityTimeoutSeconds: 1,
-    maxBatchingWindowSeconds: 0,
-  });
-  ops = new Api(runtime.url, OPS_KEY);
-  sqs = new SQSClient({
-    endpoint: runtime.sqsEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-});
-
-after(async () => {
-  sqs?.destroy();
-  await runtime?.stop();
+const e2e = useLocalRuntime({
+  maxVisibilityTimeoutSeconds: 1,
+  maxBatchingWindowSeconds: 0,
 });
 
 async function reconciliationDlq(): Promise<{
@@ -54,7 +30,7 @@ async function reconciliationDlq(): Promise<{
   sourceQueues: string[];
   approximateMessages: number;
 }> {
-  const listed = await ops.request('GET', BASE);
+  const listed = await e2e.ops.request('GET', BASE);
   assert.equal(listed.status, 200, listed.text);
   const dlq = listed.body.data.find((q: { name: string }) => q.name === 'reconciliation');
   assert.ok(dlq, listed.text);
@@ -62,7 +38,7 @@ async function reconciliationDlq(): Promise<{
 }
 
 async function depth(queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(
+  const { Attributes } = await e2e.sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
@@ -77,10 +53,10 @@ async function depth(queueUrl: string): Promise<number> {
 describe('dead letters on the local runtime', () => {
   it('lists every DLQ of the stack to ops only, and answers 404 for an unknown one', async () => {
     // Act
-    const listed = await ops.request('GET', BASE);
-    const anonymous = await ops.request('GET', BASE, { key: null });
-    const merchant = await ops.request('GET', BASE, { key: MERCHANT_1.key });
-    const unknown = await ops.request('GET', `${BASE}/nope/messages`);
+    const listed = await e2e.ops.request('GET', BASE);
+    const anonymous = await e2e.ops.request('GET', BASE, { key: null });
+    const merchant = await e2e.ops.request('GET', BASE, { key: MERCHANT_1.key });
+    const unknown = await e2e.ops.request('GET', `${BASE}/nope/messages`);
     // Assess
     assert.equal(listed.status, 200, listed.text);
     assert.deepEqual(
@@ -97,9 +73,9 @@ describe('dead letters on the local runtime', () => {
     assert.equal(dlq.approximateMessages, 0);
     const [sourceName] = dlq.sourceQueues;
     assert.ok(sourceName);
-    const { QueueUrl: sourceUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: sourceName }));
+    const { QueueUrl: sourceUrl } = await e2e.sqs.send(new GetQueueUrlCommand({ QueueName: sourceName }));
     const bodies = Array.from({ length: POISON }, (_, i) => `not an event #${i}`);
-    await sqs.send(
+    await e2e.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: sourceUrl,
         Entries: bodies.map((body, i) => ({ Id: `m${i}`, MessageBody: body })),
@@ -113,7 +89,7 @@ describe('dead letters on the local runtime', () => {
     );
 
     // Assess 1: a peek shows them with their source queue, and leaves them where they are
-    const peeked = await ops.request('GET', `${BASE}/reconciliation/messages?limit=10`);
+    const peeked = await e2e.ops.request('GET', `${BASE}/reconciliation/messages?limit=10`);
     assert.equal(peeked.status, 200, peeked.text);
     assert.ok(peeked.body.data.length > 0);
     for (const m of peeked.body.data) {
@@ -123,15 +99,15 @@ describe('dead letters on the local runtime', () => {
       assert.ok(Date.parse(m.sentAt) > 0);
     }
     assert.equal((await reconciliationDlq()).approximateMessages, POISON);
-    const badLimit = await ops.request('GET', `${BASE}/reconciliation/messages?limit=11`);
+    const badLimit = await e2e.ops.request('GET', `${BASE}/reconciliation/messages?limit=11`);
     assert.equal(badLimit.status, 400);
 
     // Act 2: redrive, slowly enough that a second redrive meets the running task
-    const started = await ops.request('POST', `${BASE}/reconciliation/redrive`, {
+    const started = await e2e.ops.request('POST', `${BASE}/reconciliation/redrive`, {
       body: { maxPerSecond: 1 },
       idempotencyKey: 'redrive-1',
     });
-    const second = await ops.request('POST', `${BASE}/reconciliation/redrive`, { body: {} });
+    const second = await e2e.ops.request('POST', `${BASE}/reconciliation/redrive`, { body: {} });
 
     // Assess 2
     assert.equal(started.status, 202, started.text);
@@ -141,7 +117,7 @@ describe('dead letters on the local runtime', () => {
     assert.ok(second.body.type.endsWith('/redrive-in-progress'));
 
     const task = await eventually(async () => {
-      const listed = await ops.request('GET', `${BASE}/reconciliation/redrives`);
+      const listed = await e2e.ops.request('GET', `${BASE}/reconciliation/redrives`);
       assert.equal(listed.status, 200, listed.text);
       return listed.body.data[0]?.status === 'completed' ? listed.body.data[0] : undefined;
     }, 20_000);
@@ -157,7 +133,7 @@ describe('dead letters on the local runtime', () => {
 
   it('refuses to redrive a stream consumer’s on-failure DLQ (409)', async () => {
     // Act
-    const refused = await ops.request('POST', `${BASE}/dispatch/redrive`, { body: {} });
+    const refused = await e2e.ops.request('POST', `${BASE}/dispatch/redrive`, { body: {} });
     // Assess
     assert.equal(refused.status, 409, refused.text);
     assert.ok(refused.body.type.endsWith('/redrive-not-supported'));

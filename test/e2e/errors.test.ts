@@ -3,43 +3,33 @@
  * Each answer must be a problem+json 4xx, never a 5xx, and nothing may be written by a refused request.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { useLocalRuntime } from '../support/e2e.js';
 import { Api, isProblem, MERCHANT_2, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
-let runtime: LocalRuntime;
-let api: Api;
-
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200 });
-  api = new Api(runtime.url);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+const e2e = useLocalRuntime();
 
 const valid = { amount: 1050, currency: 'USD' };
 
 describe('authentication and tenant isolation', () => {
   it('answers 401 problem+json without an API key', async () => {
-    const r = await api.get('/v1/payments', { key: null });
+    const r = await e2e.api.get('/v1/payments', { key: null });
     assert.ok(isProblem(r, 401), `${r.status} ${r.text}`);
   });
 
   it('answers 401 problem+json for an unknown API key', async () => {
-    const r = await api.createPayment(valid, { key: 'sk_test_nope' });
+    const r = await e2e.api.createPayment(valid, { key: 'sk_test_nope' });
     assert.ok(isProblem(r, 401), `${r.status} ${r.text}`);
   });
 
   it('answers 401 for a malformed Authorization header', async () => {
-    const r = await api.get('/v1/payments', { key: null, headers: { authorization: 'Basic abc' } });
+    const r = await e2e.api.get('/v1/payments', { key: null, headers: { authorization: 'Basic abc' } });
     assert.ok(isProblem(r, 401), `${r.status} ${r.text}`);
   });
 
   it("answers 404 for another merchant's payment and refunds, exactly as for a missing one", async () => {
-    const mine = await api.createPayment(valid);
-    const other = new Api(runtime.url, MERCHANT_2.key);
+    const mine = await e2e.api.createPayment(valid);
+    const other = new Api(e2e.runtime.url, MERCHANT_2.key);
     const seen = await other.get(`/v1/payments/${mine.body.id}`);
     const missing = await other.get('/v1/payments/pay_doesnotexist');
     assert.ok(isProblem(seen, 404), seen.text);
@@ -81,7 +71,7 @@ describe('validation', () => {
   ];
   for (const [name, body, path] of cases) {
     it(`refuses ${name} with 400 naming the field`, async () => {
-      const r = await api.createPayment(body as Record<string, unknown>);
+      const r = await e2e.api.createPayment(body as Record<string, unknown>);
       assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
       if (path) {
         assert.ok(Array.isArray(r.body.errors), r.text);
@@ -94,24 +84,26 @@ describe('validation', () => {
   }
 
   it('refuses malformed JSON with 400', async () => {
-    const r = await api.post('/v1/payments', '{"amount": 10', { idempotencyKey: uniqueKey() });
+    const r = await e2e.api.post('/v1/payments', '{"amount": 10', { idempotencyKey: uniqueKey() });
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
   });
 
   it('refuses a create without Idempotency-Key with 400', async () => {
-    const r = await api.post('/v1/payments', valid);
+    const r = await e2e.api.post('/v1/payments', valid);
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
   });
 
   it('refuses an Idempotency-Key over 255 characters with 400', async () => {
-    const r = await api.post('/v1/payments', valid, { idempotencyKey: 'k'.repeat(256) });
+    const r = await e2e.api.post('/v1/payments', valid, { idempotencyKey: 'k'.repeat(256) });
     assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
   });
 
   it('refuses a refund with an invalid amount or unknown field with 400', async () => {
-    const p = await api.createPayment(valid);
+    const p = await e2e.api.createPayment(valid);
     for (const body of [{ amount: 0 }, { amount: 1.5 }, { amount: 'all' }, { amount: 10, note: 'x' }]) {
-      const r = await api.post(`/v1/payments/${p.body.id}/refunds`, body, { idempotencyKey: uniqueKey() });
+      const r = await e2e.api.post(`/v1/payments/${p.body.id}/refunds`, body, {
+        idempotencyKey: uniqueKey(),
+      });
       assert.ok(isProblem(r, 400), `${JSON.stringify(body)} → ${r.status} ${r.text}`);
     }
   });
@@ -126,16 +118,16 @@ describe('validation', () => {
     'status=done',
   ]) {
     it(`refuses a list with ${q} with 400`, async () => {
-      const r = await api.get(`/v1/payments?${q}`);
+      const r = await e2e.api.get(`/v1/payments?${q}`);
       assert.ok(isProblem(r, 400), `${r.status} ${r.text}`);
     });
   }
 
   it('stores nothing for a request refused by validation: the same key then works', async () => {
     const key = uniqueKey();
-    const bad = await api.post('/v1/payments', { amount: -1, currency: 'USD' }, { idempotencyKey: key });
+    const bad = await e2e.api.post('/v1/payments', { amount: -1, currency: 'USD' }, { idempotencyKey: key });
     assert.equal(bad.status, 400);
-    const good = await api.post('/v1/payments', valid, { idempotencyKey: key });
+    const good = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
     assert.equal(good.status, 201, good.text);
   });
 });
@@ -143,11 +135,11 @@ describe('validation', () => {
 describe('idempotency', () => {
   it('replays the first response for the same key and body, with Idempotent-Replayed: true', async () => {
     const key = uniqueKey();
-    const first = await api.post('/v1/payments', valid, { idempotencyKey: key });
+    const first = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
     assert.equal(first.status, 201);
     assert.equal(first.headers.get('idempotent-replayed'), null);
-    await api.waitForPayment(first.body.id, (x) => x.status === 'succeeded');
-    const again = await api.post('/v1/payments', valid, { idempotencyKey: key });
+    await e2e.api.waitForPayment(first.body.id, (x) => x.status === 'succeeded');
+    const again = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
     assert.equal(again.status, 201);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(again.body, first.body);
@@ -155,15 +147,17 @@ describe('idempotency', () => {
 
   it('answers 422 for the same key with a different body', async () => {
     const key = uniqueKey();
-    await api.post('/v1/payments', valid, { idempotencyKey: key });
-    const r = await api.post('/v1/payments', { ...valid, amount: 2000 }, { idempotencyKey: key });
+    await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
+    const r = await e2e.api.post('/v1/payments', { ...valid, amount: 2000 }, { idempotencyKey: key });
     assert.ok(isProblem(r, 422), `${r.status} ${r.text}`);
   });
 
   it('scopes keys per merchant', async () => {
     const key = uniqueKey();
-    const a = await api.post('/v1/payments', valid, { idempotencyKey: key });
-    const b = await new Api(runtime.url, MERCHANT_2.key).post('/v1/payments', valid, { idempotencyKey: key });
+    const a = await e2e.api.post('/v1/payments', valid, { idempotencyKey: key });
+    const b = await new Api(e2e.runtime.url, MERCHANT_2.key).post('/v1/payments', valid, {
+      idempotencyKey: key,
+    });
     assert.equal(a.status, 201);
     assert.equal(b.status, 201);
     assert.notEqual(a.body.id, b.body.id);
@@ -171,15 +165,15 @@ describe('idempotency', () => {
   });
 
   it('replays a business refusal as it was, even after the payment changed', async () => {
-    const p = await api.createPayment({ amount: 700, currency: 'USD' });
+    const p = await e2e.api.createPayment({ amount: 700, currency: 'USD' });
     const key = uniqueKey();
-    const refused = await api.post(
+    const refused = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
     );
-    await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
-    const replay = await api.post(
+    await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const replay = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
@@ -197,15 +191,15 @@ describe('idempotency', () => {
   });
 
   it('replays a refund for the same key and refuses the key on another payment', async () => {
-    const p = await api.createPayment({ amount: 900, currency: 'USD' });
-    await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const p = await e2e.api.createPayment({ amount: 900, currency: 'USD' });
+    await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
     const key = uniqueKey();
-    const first = await api.post(
+    const first = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
     );
-    const again = await api.post(
+    const again = await e2e.api.post(
       `/v1/payments/${p.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
@@ -214,10 +208,10 @@ describe('idempotency', () => {
     assert.equal(again.status, 201);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(again.body, first.body);
-    const list = await api.get(`/v1/payments/${p.body.id}/refunds`);
+    const list = await e2e.api.get(`/v1/payments/${p.body.id}/refunds`);
     assert.equal(list.body.data.length, 1);
-    const q = await api.createPayment({ amount: 900, currency: 'USD' });
-    const reused = await api.post(
+    const q = await e2e.api.createPayment({ amount: 900, currency: 'USD' });
+    const reused = await e2e.api.post(
       `/v1/payments/${q.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: key },
@@ -228,7 +222,7 @@ describe('idempotency', () => {
 
 describe('routing', () => {
   it('answers 404 for an unknown route', async () => {
-    const r = await api.get('/v1/nothing-here');
+    const r = await e2e.api.get('/v1/nothing-here');
     assert.equal(r.status, 404);
   });
 });

@@ -3,25 +3,15 @@
  * `cdk deploy` ships, DynamoDB Local, the stream-driven dispatcher and the sandbox PSP's signed callbacks.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { useLocalRuntime } from '../support/e2e.js';
 import { Api, isProblem, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
-let runtime: LocalRuntime;
-let api: Api;
-
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200 });
-  api = new Api(runtime.url);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+const e2e = useLocalRuntime();
 
 describe('payment lifecycle', () => {
   it('answers the health check without auth', async () => {
-    const r = await api.get('/health', { key: null });
+    const r = await e2e.api.get('/health', { key: null });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, { status: 'ok' });
   });
@@ -37,7 +27,7 @@ describe('payment lifecycle', () => {
     };
 
     // Act: create
-    const created = await api.createPayment(body);
+    const created = await e2e.api.createPayment(body);
 
     // Assess
     assert.equal(created.status, 201, created.text);
@@ -58,12 +48,12 @@ describe('payment lifecycle', () => {
     assert.ok(!Number.isNaN(Date.parse(p.updatedAt)));
 
     // The sandbox PSP calls back on its own.
-    const succeeded = await api.waitForPayment(p.id, (x) => x.status === 'succeeded');
+    const succeeded = await e2e.api.waitForPayment(p.id, (x) => x.status === 'succeeded');
     assert.equal(typeof succeeded.channelReference, 'string');
     assert.ok(succeeded.channelReference.length > 0);
 
     // Partial refunds.
-    const r1 = await api.post(
+    const r1 = await e2e.api.post(
       `/v1/payments/${p.id}/refunds`,
       { amount: 2_500, reason: 'damaged' },
       { idempotencyKey: uniqueKey() },
@@ -77,7 +67,7 @@ describe('payment lifecycle', () => {
     assert.equal(r1.body.status, 'pending');
     assert.equal(r1.body.reason, 'damaged');
 
-    const r2 = await api.post(
+    const r2 = await e2e.api.post(
       `/v1/payments/${p.id}/refunds`,
       { amount: 1_500 },
       { idempotencyKey: uniqueKey() },
@@ -85,17 +75,17 @@ describe('payment lifecycle', () => {
     assert.equal(r2.status, 201, r2.text);
     assert.equal(r2.body.reason, null);
 
-    const afterRefunds = await api.get(`/v1/payments/${p.id}`);
+    const afterRefunds = await e2e.api.get(`/v1/payments/${p.id}`);
     assert.equal(afterRefunds.body.amountRefunded, 4_000);
 
     // More than what remains → 422; the rest (no amount) → 201 for exactly the remainder.
-    const over = await api.post(
+    const over = await e2e.api.post(
       `/v1/payments/${p.id}/refunds`,
       { amount: 6_001 },
       { idempotencyKey: uniqueKey() },
     );
     assert.ok(isProblem(over, 422), over.text);
-    const rest = await api.post(`/v1/payments/${p.id}/refunds`, {}, { idempotencyKey: uniqueKey() });
+    const rest = await e2e.api.post(`/v1/payments/${p.id}/refunds`, {}, { idempotencyKey: uniqueKey() });
     assert.equal(rest.status, 201, rest.text);
     assert.equal(rest.body.amount, 6_000);
 
@@ -103,7 +93,7 @@ describe('payment lifecycle', () => {
     const deadline = Date.now() + 15_000;
     let refunds: any[] = [];
     while (Date.now() < deadline) {
-      const list = await api.get(`/v1/payments/${p.id}/refunds`);
+      const list = await e2e.api.get(`/v1/payments/${p.id}/refunds`);
       assert.equal(list.status, 200);
       refunds = list.body.data;
       if (refunds.length === 3 && refunds.every((r) => r.status === 'succeeded')) break;
@@ -117,64 +107,67 @@ describe('payment lifecycle', () => {
       refunds.map((r) => r.amount).sort((a, b) => a - b),
       [1_500, 2_500, 6_000],
     );
-    const final = await api.get(`/v1/payments/${p.id}`);
+    const final = await e2e.api.get(`/v1/payments/${p.id}`);
     assert.equal(final.body.amountRefunded, 10_000);
     assert.equal(final.body.status, 'succeeded');
   });
 
   it('fails a payment whose amount ends in 13', async () => {
-    const created = await api.createPayment({ amount: 1013, currency: 'EUR' });
+    const created = await e2e.api.createPayment({ amount: 1013, currency: 'EUR' });
     assert.equal(created.status, 201, created.text);
-    const failed = await api.waitForPayment(created.body.id, (x) => x.status !== 'processing');
+    const failed = await e2e.api.waitForPayment(created.body.id, (x) => x.status !== 'processing');
     assert.equal(failed.status, 'failed');
   });
 
   it('lets sandbox_outcome override the amount rule', async () => {
-    const ok = await api.createPayment({
+    const ok = await e2e.api.createPayment({
       amount: 2013,
       currency: 'USD',
       metadata: { sandbox_outcome: 'succeed' },
     });
-    const ko = await api.createPayment({
+    const ko = await e2e.api.createPayment({
       amount: 2000,
       currency: 'USD',
       metadata: { sandbox_outcome: 'fail' },
     });
     assert.equal(
-      (await api.waitForPayment(ok.body.id, (x) => x.status !== 'processing')).status,
+      (await e2e.api.waitForPayment(ok.body.id, (x) => x.status !== 'processing')).status,
       'succeeded',
     );
-    assert.equal((await api.waitForPayment(ko.body.id, (x) => x.status !== 'processing')).status, 'failed');
+    assert.equal(
+      (await e2e.api.waitForPayment(ko.body.id, (x) => x.status !== 'processing')).status,
+      'failed',
+    );
   });
 
   it('takes zero-decimal currencies in their own minor units', async () => {
-    const created = await api.createPayment({ amount: 1050, currency: 'JPY' });
+    const created = await e2e.api.createPayment({ amount: 1050, currency: 'JPY' });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.amount, 1050);
     assert.equal(created.body.currency, 'JPY');
-    const done = await api.waitForPayment(created.body.id, (x) => x.status === 'succeeded');
+    const done = await e2e.api.waitForPayment(created.body.id, (x) => x.status === 'succeeded');
     assert.equal(done.amount, 1050);
   });
 
   it('refuses to refund a payment that has not succeeded with 409', async () => {
-    const created = await api.createPayment({
+    const created = await e2e.api.createPayment({
       amount: 500,
       currency: 'USD',
       metadata: { sandbox_outcome: 'none' },
     });
-    const refund = await api.post(
+    const refund = await e2e.api.post(
       `/v1/payments/${created.body.id}/refunds`,
       { amount: 100 },
       { idempotencyKey: uniqueKey() },
     );
     assert.ok(isProblem(refund, 409), refund.text);
-    const failed = await api.createPayment({
+    const failed = await e2e.api.createPayment({
       amount: 600,
       currency: 'USD',
       metadata: { sandbox_outcome: 'fail' },
     });
-    await api.waitForPayment(failed.body.id, (x) => x.status === 'failed');
-    const refund2 = await api.post(
+    await e2e.api.waitForPayment(failed.body.id, (x) => x.status === 'failed');
+    const refund2 = await e2e.api.post(
       `/v1/payments/${failed.body.id}/refunds`,
       {},
       { idempotencyKey: uniqueKey() },
@@ -183,7 +176,7 @@ describe('payment lifecycle', () => {
   });
 
   it('lists payments newest first with cursors and a status filter', async () => {
-    const api2 = new Api(runtime.url, MERCHANT_2.key);
+    const api2 = new Api(e2e.runtime.url, MERCHANT_2.key);
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const r = await api2.createPayment({
@@ -218,7 +211,7 @@ describe('payment lifecycle', () => {
     assert.equal(onlyFailed.body.nextCursor, null);
 
     // Merchant 1 never sees merchant 2's payments.
-    const mine = await api.get('/v1/payments?limit=100');
+    const mine = await e2e.api.get('/v1/payments?limit=100');
     assert.ok(mine.body.data.every((x: any) => x.merchantId === MERCHANT_1.id));
   });
 });

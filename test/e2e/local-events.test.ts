@@ -5,31 +5,21 @@
  * DynamoDB Local. Skipped while the synthesized template has no event bus.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ASSEMBLY_DIR } from '../../local/src/synth.js';
 import { loadTemplate, resourcesOfType } from '../../local/src/template.js';
 import { localClient } from '../support/dynamodb.js';
+import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
-import { Api } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
 
-let runtime: LocalRuntime;
-let api: Api;
-let sqs: SQSClient;
 let hasBus = false;
 let reconciliationQueue: string | undefined;
 
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200, maxBatchingWindowSeconds: 2 });
-  api = new Api(runtime.url);
-  sqs = new SQSClient({
-    endpoint: runtime.sqsEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+const e2e = useLocalRuntime({ maxBatchingWindowSeconds: 2 });
+before(() => {
   const { template } = loadTemplate(ASSEMBLY_DIR);
   hasBus = resourcesOfType(template, 'AWS::Events::EventBus').length > 0;
   reconciliationQueue = resourcesOfType(template, 'AWS::SQS::Queue')
@@ -37,14 +27,9 @@ before(async () => {
     .find((name) => /Reconciliation/.test(name) && !/DeadLetter/.test(name));
 });
 
-after(async () => {
-  sqs?.destroy();
-  await runtime?.stop();
-});
-
 async function queueDepth(name: string): Promise<number> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  const { Attributes } = await sqs.send(
+  const { QueueUrl } = await e2e.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+  const { Attributes } = await e2e.sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl,
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
@@ -63,20 +48,24 @@ describe('local event backbone', () => {
       return;
     }
     // Prepare
-    const created = await api.createPayment({ amount: 4_200, currency: 'USD', description: 'events e2e' });
+    const created = await e2e.api.createPayment({
+      amount: 4_200,
+      currency: 'USD',
+      description: 'events e2e',
+    });
     assert.equal(created.status, 201, created.text);
     const id: string = created.body.id;
 
     // Act: the sandbox PSP calls back; the payment succeeds
-    await api.waitForPayment(id, (p) => p.status === 'succeeded');
+    await e2e.api.waitForPayment(id, (p) => p.status === 'succeeded');
 
     // Assess: the consumer recorded the expected outcome of this payment
-    const dynamo = localClient(runtime.dynamoEndpoint);
+    const dynamo = localClient(e2e.runtime.dynamoEndpoint);
     try {
       const outcome = await eventually(async () => {
         const page = await dynamo.send(
           new ScanCommand({
-            TableName: runtime.tableName,
+            TableName: e2e.runtime.tableName,
             FilterExpression: 'entity = :e AND #ref = :id',
             ExpressionAttributeNames: { '#ref': 'reference' },
             ExpressionAttributeValues: { ':e': { S: 'expectedOutcome' }, ':id': { S: id } },

@@ -6,37 +6,23 @@
  * refused naming its line, nothing stored).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
 import type { StatementRow } from '../../shared/domain/reconciliation/row.js';
+import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { expectedOutcomeCount } from '../support/expected-outcomes.js';
-import { Api, isProblem, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { isProblem, uniqueKey } from '../support/http.js';
 
-const OPS_KEY = 'sk_test_ops';
-
-let runtime: LocalRuntime;
-let api: Api;
-let ops: Api;
-
-before(async () => {
-  // Outcomes are recorded in batches every 10 s in the template; 1 s keeps the test short.
-  runtime = await startRuntime({ callbackDelayMs: 200, maxBatchingWindowSeconds: 1 });
-  api = new Api(runtime.url);
-  ops = new Api(runtime.url, OPS_KEY);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+// Outcomes are recorded in batches every 10 s in the template; 1 s keeps the test short.
+const e2e = useLocalRuntime({ maxBatchingWindowSeconds: 1 });
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-const expectedOutcomes = (date: string) => expectedOutcomeCount(runtime, 'sandbox', date);
+const expectedOutcomes = (date: string) => expectedOutcomeCount(e2e.runtime, 'sandbox', date);
 
 async function psp(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${runtime.pspUrl}${path}`, {
+  const response = await fetch(`${e2e.runtime.pspUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -46,7 +32,7 @@ async function psp(method: string, path: string, body?: unknown) {
 }
 
 async function runToEnd(date: string) {
-  const started = await ops.post(
+  const started = await e2e.ops.post(
     '/v1/ops/reconciliation/runs',
     { channel: 'sandbox', date },
     {
@@ -57,7 +43,7 @@ async function runToEnd(date: string) {
   assert.equal(started.body.status, 'running');
   return eventually(
     async () => {
-      const run = await ops.get(`/v1/ops/reconciliation/runs/${started.body.id}`);
+      const run = await e2e.ops.get(`/v1/ops/reconciliation/runs/${started.body.id}`);
       assert.equal(run.status, 200, run.text);
       return run.body.status === 'running' ? undefined : run.body;
     },
@@ -70,7 +56,7 @@ describe('reconciliation (local runtime)', () => {
   it('finds every kind of discrepancy once, repairs the missed callback, and reruns the same', async () => {
     // Prepare: five payments; the third never hears back from the channel
     const create = (amount: number, metadata?: Record<string, string>) =>
-      api.createPayment({ amount, currency: 'USD', ...(metadata ? { metadata } : {}) });
+      e2e.api.createPayment({ amount, currency: 'USD', ...(metadata ? { metadata } : {}) });
     const [p1, p2, missed, dropped, altered] = await Promise.all([
       create(1_100),
       create(1_200),
@@ -80,7 +66,7 @@ describe('reconciliation (local runtime)', () => {
     ]);
     for (const p of [p1, p2, missed, dropped, altered]) assert.equal(p.status, 201, p.text);
     for (const p of [p1, p2, dropped, altered]) {
-      await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+      await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
     }
     const date = today();
     await eventually(
@@ -122,10 +108,10 @@ describe('reconciliation (local runtime)', () => {
       duplicates: 1,
     });
     assert.equal(run.repaired, 1);
-    const listed = await ops.get(`/v1/ops/reconciliation/runs/${run.id}/discrepancies?limit=3`);
+    const listed = await e2e.ops.get(`/v1/ops/reconciliation/runs/${run.id}/discrepancies?limit=3`);
     assert.equal(listed.status, 200, listed.text);
     assert.equal(listed.body.data.length, 3);
-    const rest = await ops.get(
+    const rest = await e2e.ops.get(
       `/v1/ops/reconciliation/runs/${run.id}/discrepancies?limit=3&cursor=${listed.body.nextCursor}`,
     );
     const found = [...listed.body.data, ...rest.body.data];
@@ -138,7 +124,7 @@ describe('reconciliation (local runtime)', () => {
     assert.equal(byKind('channel_missing', dropped.body.id)?.status, 'open');
     assert.deepEqual(byKind('mismatch', altered.body.id)?.fields, ['amount']);
     assert.equal(byKind('duplicate', p1.body.id)?.status, 'open');
-    const repaired = await api.get(`/v1/payments/${missed.body.id}`);
+    const repaired = await e2e.api.get(`/v1/payments/${missed.body.id}`);
     assert.equal(repaired.body.status, 'succeeded');
     assert.equal(repaired.body.channelReference, 'sbx_missed_1');
 
@@ -148,7 +134,7 @@ describe('reconciliation (local runtime)', () => {
     // Assess: the same findings under the same ids, nothing repaired twice
     assert.deepEqual(rerun.counts, run.counts);
     assert.equal(rerun.repaired, 1);
-    const again = await ops.get(`/v1/ops/reconciliation/runs/${rerun.id}/discrepancies?limit=10`);
+    const again = await e2e.ops.get(`/v1/ops/reconciliation/runs/${rerun.id}/discrepancies?limit=10`);
     assert.deepEqual(
       again.body.data.map((d: { id: string }) => d.id).sort(),
       found.map((d: { id: string }) => d.id).sort(),
@@ -156,10 +142,10 @@ describe('reconciliation (local runtime)', () => {
 
     // Act: ops resolve the mismatch; a repaired finding cannot be
     const mismatch = byKind('mismatch', altered.body.id);
-    const resolved = await ops.post(`/v1/ops/reconciliation/discrepancies/${mismatch.id}/resolve`, {
+    const resolved = await e2e.ops.post(`/v1/ops/reconciliation/discrepancies/${mismatch.id}/resolve`, {
       note: 'the channel corrected its amount',
     });
-    const refused = await ops.post(
+    const refused = await e2e.ops.post(
       `/v1/ops/reconciliation/discrepancies/${byKind('local_missing', missed.body.id).id}/resolve`,
       { note: 'nothing to do' },
     );
@@ -170,7 +156,7 @@ describe('reconciliation (local runtime)', () => {
     assert.equal(resolved.body.status, 'resolved');
     assert.ok(isProblem(refused, 409), refused.text);
     assert.match(refused.body.type, /\/discrepancy-repaired$/);
-    const kept = await ops.get(`/v1/ops/reconciliation/runs/${third.id}/discrepancies?limit=10`);
+    const kept = await e2e.ops.get(`/v1/ops/reconciliation/runs/${third.id}/discrepancies?limit=10`);
     const stillResolved = kept.body.data.find((d: { id: string }) => d.id === mismatch.id);
     assert.equal(stillResolved.status, 'resolved');
     assert.equal(stillResolved.note, 'the channel corrected its amount');
@@ -193,7 +179,7 @@ describe('reconciliation (local runtime)', () => {
     ]);
     const bad = `${good}sbx_up_2,,payment,12.5,EUR,succeeded,0,${date}T09:00:00Z\n`;
     const upload = (csv: string, contentType = 'text/csv') =>
-      ops.request('POST', `/v1/ops/reconciliation/statements?channel=sandbox&date=${date}`, {
+      e2e.ops.request('POST', `/v1/ops/reconciliation/statements?channel=sandbox&date=${date}`, {
         body: csv,
         headers: { 'content-type': contentType },
       });
@@ -229,19 +215,19 @@ describe('reconciliation (local runtime)', () => {
   });
 
   it('answers 400 for a day in the future, 404 for an unknown run, and 401 without a key', async () => {
-    const future = await ops.post(
+    const future = await e2e.ops.post(
       '/v1/ops/reconciliation/runs',
       { channel: 'sandbox', date: '2999-01-01' },
       { idempotencyKey: uniqueKey('run') },
     );
     assert.ok(isProblem(future, 400), future.text);
-    const unknown = await ops.get('/v1/ops/reconciliation/runs/rcr_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+    const unknown = await e2e.ops.get('/v1/ops/reconciliation/runs/rcr_aaaaaaaaaaaaaaaaaaaaaaaaaa');
     assert.ok(isProblem(unknown, 404), unknown.text);
-    const anonymous = await ops.get('/v1/ops/reconciliation/runs/rcr_aaaaaaaaaaaaaaaaaaaaaaaaaa', {
+    const anonymous = await e2e.ops.get('/v1/ops/reconciliation/runs/rcr_aaaaaaaaaaaaaaaaaaaaaaaaaa', {
       key: null,
     });
     assert.ok(isProblem(anonymous, 401), anonymous.text);
-    const merchant = await api.get('/v1/ops/reconciliation/runs/rcr_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+    const merchant = await e2e.api.get('/v1/ops/reconciliation/runs/rcr_aaaaaaaaaaaaaaaaaaaaaaaaaa');
     assert.ok(isProblem(merchant, 403), merchant.text);
   });
 });

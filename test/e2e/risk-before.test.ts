@@ -6,32 +6,19 @@
  * a little longer than that before creating.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_RISK_PROFILE } from '../../shared/schemas/risk-profile.js';
-import { Api, isProblem, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { useLocalRuntime } from '../support/e2e.js';
+import { isProblem, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
 
-const OPS_KEY = 'sk_test_ops';
 const profilePath = (merchantId: string) => `/v1/ops/merchants/${merchantId}/risk-profile`;
 const PROFILE_TTL_WAIT_MS = 1_100;
 
-let runtime: LocalRuntime;
-let api: Api;
-let ops: Api;
-
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200 });
-  api = new Api(runtime.url, MERCHANT_1.key);
-  ops = new Api(runtime.url, OPS_KEY);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+const e2e = useLocalRuntime();
 
 async function putProfile(merchantId: string, profile: Record<string, unknown>) {
-  const r = await ops.request('PUT', profilePath(merchantId), { body: profile });
+  const r = await e2e.ops.request('PUT', profilePath(merchantId), { body: profile });
   assert.equal(r.status, 200, r.text);
   await sleep(PROFILE_TTL_WAIT_MS);
   return r;
@@ -40,8 +27,8 @@ async function putProfile(merchantId: string, profile: Record<string, unknown>) 
 describe('ops risk profile routes', () => {
   it('answers the documented defaults for a merchant that never set a profile, a valid PUT body', async () => {
     // Act
-    const r = await ops.get(profilePath(MERCHANT_2.id));
-    const back = await ops.request('PUT', profilePath(MERCHANT_2.id), { body: r.body });
+    const r = await e2e.ops.get(profilePath(MERCHANT_2.id));
+    const back = await e2e.ops.request('PUT', profilePath(MERCHANT_2.id), { body: r.body });
     // Assess
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.body, DEFAULT_RISK_PROFILE);
@@ -51,24 +38,24 @@ describe('ops risk profile routes', () => {
   });
 
   it('refuses a merchant key (403) and no key (401)', async () => {
-    const merchant = await api.get(profilePath(MERCHANT_1.id));
-    const anonymous = await ops.request('PUT', profilePath(MERCHANT_1.id), { key: null, body: {} });
+    const merchant = await e2e.api.get(profilePath(MERCHANT_1.id));
+    const anonymous = await e2e.ops.request('PUT', profilePath(MERCHANT_1.id), { key: null, body: {} });
     assert.ok(isProblem(merchant, 403), merchant.text);
     assert.ok(isProblem(anonymous, 401), anonymous.text);
   });
 
   it('answers 400 naming the fields of an invalid profile, and stores nothing', async () => {
     // Act
-    const unknownField = await ops.request('PUT', profilePath(MERCHANT_2.id), {
+    const unknownField = await e2e.ops.request('PUT', profilePath(MERCHANT_2.id), {
       body: { singleTransactionLimit: { USD: 100 }, dailyLimit: { USD: 1 } },
     });
-    const inverted = await ops.request('PUT', profilePath(MERCHANT_2.id), {
+    const inverted = await e2e.ops.request('PUT', profilePath(MERCHANT_2.id), {
       body: { reviewScore: 90, rejectScore: 80 },
     });
-    const badLimit = await ops.request('PUT', profilePath(MERCHANT_2.id), {
+    const badLimit = await e2e.ops.request('PUT', profilePath(MERCHANT_2.id), {
       body: { dailyAmountLimit: { USD: -5, usd: 10 } },
     });
-    const after = await ops.get(profilePath(MERCHANT_2.id));
+    const after = await e2e.ops.get(profilePath(MERCHANT_2.id));
     // Assess
     assert.ok(isProblem(unknownField, 400), unknownField.text);
     assert.deepEqual(unknownField.body.errors, [{ path: 'dailyLimit', message: 'is not a known field' }]);
@@ -82,8 +69,8 @@ describe('ops risk profile routes', () => {
   });
 
   it('answers 404 for a merchant that does not exist', async () => {
-    const get = await ops.get(profilePath('m_nobody'));
-    const put = await ops.request('PUT', profilePath('m_nobody'), { body: {} });
+    const get = await e2e.ops.get(profilePath('m_nobody'));
+    const put = await e2e.ops.request('PUT', profilePath('m_nobody'), { body: {} });
     assert.ok(isProblem(get, 404), get.text);
     assert.ok(isProblem(put, 404), put.text);
   });
@@ -104,12 +91,12 @@ describe('before-checks on create', () => {
     };
     const idempotencyKey = uniqueKey('risk');
     const summaryPath = `/v1/ops/merchants/${MERCHANT_1.id}/risk-summary?date=${new Date().toISOString().slice(0, 10)}`;
-    const refusedBefore = (await ops.get(summaryPath)).body.refusedBefore;
+    const refusedBefore = (await e2e.ops.get(summaryPath)).body.refusedBefore;
     // Act
-    const refused = await api.createPayment(body, { idempotencyKey });
-    const replay = await api.createPayment(body, { idempotencyKey });
-    const allowed = await api.createPayment({ ...body, customer: { id: 'cus_fine' } });
-    const list = await api.get('/v1/payments?limit=100');
+    const refused = await e2e.api.createPayment(body, { idempotencyKey });
+    const replay = await e2e.api.createPayment(body, { idempotencyKey });
+    const allowed = await e2e.api.createPayment({ ...body, customer: { id: 'cus_fine' } });
+    const list = await e2e.api.get('/v1/payments?limit=100');
     // Assess
     assert.ok(isProblem(refused, 422), refused.text);
     assert.match(refused.body.type, /\/risk-rejected$/);
@@ -124,7 +111,7 @@ describe('before-checks on create', () => {
       [],
     );
     // The ops daily summary counts the refusal once (the replay is not a second attempt).
-    const summary = await ops.get(summaryPath);
+    const summary = await e2e.ops.get(summaryPath);
     assert.equal(summary.body.refusedBefore, refusedBefore + 1, summary.text);
     assert.equal(summary.body.amounts.refusedBefore.USD >= 4200, true, summary.text);
   });
@@ -139,8 +126,8 @@ describe('before-checks on create', () => {
     // Act
     const answers = [];
     for (let i = 0; i < 4; i++)
-      answers.push(await api.createPayment({ amount: 1000 + i, currency: 'USD', customer }));
-    const otherCustomer = await api.createPayment({
+      answers.push(await e2e.api.createPayment({ amount: 1000 + i, currency: 'USD', customer }));
+    const otherCustomer = await e2e.api.createPayment({
       amount: 1000,
       currency: 'USD',
       customer: { id: 'cus_other' },

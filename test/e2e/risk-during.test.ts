@@ -4,29 +4,17 @@
  * for review is held and ops release it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Api, isProblem, MERCHANT_1, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { describe, it } from 'node:test';
+import { OPS_KEY, useLocalRuntime } from '../support/e2e.js';
+import { isProblem, MERCHANT_1, uniqueKey } from '../support/http.js';
 
-const OPS_KEY = 'sk_test_ops';
-
-let runtime: LocalRuntime;
-let api: Api;
-
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200 });
-  api = new Api(runtime.url);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+const e2e = useLocalRuntime();
 
 describe('risk during (local runtime)', () => {
   it('assesses a payment within seconds of its creation and success', async () => {
     // Prepare
     const started = Date.now();
-    const created = await api.createPayment({
+    const created = await e2e.api.createPayment({
       amount: 2_500,
       currency: 'USD',
       customer: {
@@ -39,7 +27,7 @@ describe('risk during (local runtime)', () => {
     assert.equal(created.status, 201, created.text);
 
     // Act
-    const payment = await api.waitForPayment(
+    const payment = await e2e.api.waitForPayment(
       created.body.id,
       (p) => p.status === 'succeeded' && p.risk,
       15_000,
@@ -56,13 +44,13 @@ describe('risk during (local runtime)', () => {
   it('holds a payment scored for review until ops release it', async () => {
     // Prepare: a fraud report puts the first customer's email on the merchant's blocklist.
     const local = uniqueKey('mallory').replace(/[^a-z0-9]/gi, '');
-    const first = await api.createPayment({
+    const first = await e2e.api.createPayment({
       amount: 1_000,
       currency: 'USD',
       customer: { id: uniqueKey('cus'), email: `${local}@gmail.com` },
     });
     assert.equal(first.status, 201, first.text);
-    const report = await api.post(
+    const report = await e2e.api.post(
       `/v1/payments/${first.body.id}/fraud-reports`,
       { reason: 'card holder disputed' },
       { idempotencyKey: uniqueKey('fr') },
@@ -73,7 +61,7 @@ describe('risk during (local runtime)', () => {
 
     // A near-miss of that email (dots, +tag), a new customer, a high amount: 40 + 25 = 65 ≥ 60 (review).
     const dotted = `${local.slice(0, 3)}.${local.slice(3)}+second@gmail.com`;
-    const second = await api.createPayment({
+    const second = await e2e.api.createPayment({
       amount: 150_000,
       currency: 'USD',
       customer: { id: uniqueKey('cus'), email: dotted },
@@ -82,15 +70,23 @@ describe('risk during (local runtime)', () => {
     assert.equal(second.status, 201, second.text);
 
     // Act
-    const held = await api.waitForPayment(second.body.id, (p) => p.risk && p.status === 'succeeded', 15_000);
+    const held = await e2e.api.waitForPayment(
+      second.body.id,
+      (p) => p.risk && p.status === 'succeeded',
+      15_000,
+    );
 
     // Assess
     assert.equal(held.risk.decision, 'review');
     assert.deepEqual(held.risk.reasons, ['new_customer_high_amount', 'blocklist_near_miss']);
     const ops = { key: OPS_KEY };
-    const notHeld = await api.post(`/v1/ops/payments/${first.body.id}/review`, { decision: 'release' }, ops);
+    const notHeld = await e2e.api.post(
+      `/v1/ops/payments/${first.body.id}/review`,
+      { decision: 'release' },
+      ops,
+    );
     assert.ok(isProblem(notHeld, 409), notHeld.text);
-    const released = await api.post(
+    const released = await e2e.api.post(
       `/v1/ops/payments/${second.body.id}/review`,
       { decision: 'release' },
       ops,
@@ -98,14 +94,22 @@ describe('risk during (local runtime)', () => {
     assert.equal(released.status, 200, released.text);
     assert.equal(released.body.reviewStatus, 'released');
     assert.equal(released.body.status, 'succeeded');
-    const replay = await api.post(`/v1/ops/payments/${second.body.id}/review`, { decision: 'release' }, ops);
+    const replay = await e2e.api.post(
+      `/v1/ops/payments/${second.body.id}/review`,
+      { decision: 'release' },
+      ops,
+    );
     assert.equal(replay.status, 200);
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
-    const other = await api.post(`/v1/ops/payments/${second.body.id}/review`, { decision: 'reject' }, ops);
+    const other = await e2e.api.post(
+      `/v1/ops/payments/${second.body.id}/review`,
+      { decision: 'reject' },
+      ops,
+    );
     assert.ok(isProblem(other, 409), other.text);
 
     const day = held.createdAt.slice(0, 10);
-    const summary = await api.get(`/v1/ops/merchants/${MERCHANT_1.id}/risk-summary?date=${day}`, ops);
+    const summary = await e2e.api.get(`/v1/ops/merchants/${MERCHANT_1.id}/risk-summary?date=${day}`, ops);
     assert.equal(summary.status, 200, summary.text);
     assert.ok(summary.body.reviewed >= 1);
     assert.ok(summary.body.amounts.reviewed.USD >= 150_000);

@@ -6,41 +6,27 @@
  * that keeps failing → retried, then recorded `payout_failed`.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEFAULT_PRICING, feeOf } from '../../shared/domain/settlement/pricing.js';
+import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { expectedOutcomeCount } from '../support/expected-outcomes.js';
-import { Api, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
 
-const OPS_KEY = 'sk_test_ops';
 /** Outcomes older than this are settled by a run for today (10 minutes in AWS). */
 const GRACE_MS = 1_500;
 
-let runtime: LocalRuntime;
-let api: Api;
-let ops: Api;
-
-before(async () => {
-  runtime = await startRuntime({
-    callbackDelayMs: 200,
-    maxBatchingWindowSeconds: 1,
-    stepFunctionsTimeScale: 0.01,
-    functionEnvironment: { SETTLEMENT_GRACE_MS: String(GRACE_MS) },
-  });
-  api = new Api(runtime.url);
-  ops = new Api(runtime.url, OPS_KEY);
-});
-
-after(async () => {
-  await runtime?.stop();
+const e2e = useLocalRuntime({
+  maxBatchingWindowSeconds: 1,
+  stepFunctionsTimeScale: 0.01,
+  functionEnvironment: { SETTLEMENT_GRACE_MS: String(GRACE_MS) },
 });
 
 const today = () => new Date().toISOString().slice(0, 10);
 const fee = (amount: number) => feeOf(DEFAULT_PRICING, amount, 'USD');
 
 async function bank(path: string, body?: unknown) {
-  const response = await fetch(`${runtime.pspUrl}${path}`, {
+  const response = await fetch(`${e2e.runtime.pspUrl}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -50,11 +36,11 @@ async function bank(path: string, body?: unknown) {
 }
 
 async function settle(key = uniqueKey('settle')) {
-  const started = await ops.post('/v1/ops/settlements/runs', { date: today() }, { idempotencyKey: key });
+  const started = await e2e.ops.post('/v1/ops/settlements/runs', { date: today() }, { idempotencyKey: key });
   assert.equal(started.status, 202, started.text);
   const run = await eventually(
     async () => {
-      const r = await ops.get(`/v1/ops/settlements/runs/${started.body.id}`);
+      const r = await e2e.ops.get(`/v1/ops/settlements/runs/${started.body.id}`);
       assert.equal(r.status, 200, r.text);
       return r.body.status === 'running' ? undefined : r.body;
     },
@@ -65,7 +51,7 @@ async function settle(key = uniqueKey('settle')) {
 }
 
 async function settlementsOf(key: string) {
-  const listed = await api.get('/v1/settlements?limit=100', { key });
+  const listed = await e2e.api.get('/v1/settlements?limit=100', { key });
   assert.equal(listed.status, 200, listed.text);
   return listed.body.data as any[];
 }
@@ -74,13 +60,13 @@ describe('settlement (local runtime)', () => {
   it('settles a day exactly, holds what is held, pays out once and settles nothing twice', async () => {
     // Prepare: a reported payment puts its email on the blocklist; a near-miss of it is held for review
     const local = uniqueKey('mallory').replace(/[^a-z0-9]/gi, '');
-    const reported = await api.createPayment({
+    const reported = await e2e.api.createPayment({
       amount: 3_000,
       currency: 'USD',
       customer: { email: `${local}@gmail.com` },
     });
-    await api.waitForPayment(reported.body.id, (p) => p.status === 'succeeded' && p.risk);
-    const report = await api.post(
+    await e2e.api.waitForPayment(reported.body.id, (p) => p.status === 'succeeded' && p.risk);
+    const report = await e2e.api.post(
       `/v1/payments/${reported.body.id}/fraud-reports`,
       { reason: 'stolen card' },
       {
@@ -88,38 +74,39 @@ describe('settlement (local runtime)', () => {
       },
     );
     assert.equal(report.status, 201, report.text);
-    const review = await api.createPayment({
+    const review = await e2e.api.createPayment({
       amount: 150_000,
       currency: 'USD',
       customer: { id: uniqueKey('cus'), email: `${local.slice(0, 3)}.${local.slice(3)}+x@gmail.com` },
     });
-    const p1 = await api.createPayment({ amount: 10_000, currency: 'USD' });
-    const p2 = await api.createPayment({ amount: 2_550, currency: 'USD' });
-    const altered = await api.createPayment({ amount: 4_400, currency: 'USD' });
+    const p1 = await e2e.api.createPayment({ amount: 10_000, currency: 'USD' });
+    const p2 = await e2e.api.createPayment({ amount: 2_550, currency: 'USD' });
+    const altered = await e2e.api.createPayment({ amount: 4_400, currency: 'USD' });
     for (const p of [review, p1, p2, altered]) assert.equal(p.status, 201, p.text);
-    const held = await api.waitForPayment(review.body.id, (p) => p.status === 'succeeded' && p.risk);
+    const held = await e2e.api.waitForPayment(review.body.id, (p) => p.status === 'succeeded' && p.risk);
     assert.equal(held.risk.decision, 'review');
-    for (const p of [p1, p2, altered]) await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
-    const refund = await api.post(
+    for (const p of [p1, p2, altered])
+      await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const refund = await e2e.api.post(
       `/v1/payments/${p1.body.id}/refunds`,
       { amount: 4_000 },
       { idempotencyKey: uniqueKey('re') },
     );
     assert.equal(refund.status, 201, refund.text);
     await eventually(async () => {
-      const r = await api.get(`/v1/payments/${p1.body.id}/refunds`);
+      const r = await e2e.api.get(`/v1/payments/${p1.body.id}/refunds`);
       return r.body.data[0]?.status === 'succeeded' ? true : undefined;
     });
     // Every outcome recorded (five payments, the refund) before the channel's statement is reconciled.
     await eventually(
-      async () => ((await expectedOutcomeCount(runtime, 'sandbox', today())) >= 6 ? true : undefined),
+      async () => ((await expectedOutcomeCount(e2e.runtime, 'sandbox', today())) >= 6 ? true : undefined),
       20_000,
     );
     // An open discrepancy holds `altered`: the channel reports another amount.
     await bank(`/statements/${today()}/discrepancies`, {
       alter: [{ reference: altered.body.id, amount: 4_401 }],
     });
-    const recon = await ops.post(
+    const recon = await e2e.ops.post(
       '/v1/ops/reconciliation/runs',
       { channel: 'sandbox', date: today() },
       {
@@ -128,7 +115,7 @@ describe('settlement (local runtime)', () => {
     );
     assert.equal(recon.status, 202, recon.text);
     const reconciled = await eventually(async () => {
-      const r = await ops.get(`/v1/ops/reconciliation/runs/${recon.body.id}`);
+      const r = await e2e.ops.get(`/v1/ops/reconciliation/runs/${recon.body.id}`);
       return r.body.status === 'completed' ? r.body : undefined;
     }, 20_000);
     assert.deepEqual(reconciled.counts, {
@@ -156,7 +143,7 @@ describe('settlement (local runtime)', () => {
     );
     assert.equal(s.status, 'paid');
     assert.equal(s.payout.amount, s.netAmount);
-    const csv = await api.get(`/v1/settlements/${s.id}?format=csv`);
+    const csv = await e2e.api.get(`/v1/settlements/${s.id}?format=csv`);
     assert.equal(csv.status, 200, csv.text);
     assert.equal(csv.text.trim().split('\n').length, 1 + 4);
     assert.ok(
@@ -166,7 +153,7 @@ describe('settlement (local runtime)', () => {
     );
 
     // Act: the same key again, then another run of the day
-    const replay = await ops.post('/v1/ops/settlements/runs', { date: today() }, { idempotencyKey: key });
+    const replay = await e2e.ops.post('/v1/ops/settlements/runs', { date: today() }, { idempotencyKey: key });
     const { run: second } = await settle();
 
     // Assess
@@ -180,7 +167,7 @@ describe('settlement (local runtime)', () => {
     assert.equal(payouts.length, 1);
 
     // Act: ops release the review; the next run takes it
-    const released = await ops.post(`/v1/ops/payments/${review.body.id}/review`, { decision: 'release' });
+    const released = await e2e.ops.post(`/v1/ops/payments/${review.body.id}/review`, { decision: 'release' });
     assert.equal(released.status, 200, released.text);
     const { run: third } = await settle();
 
@@ -194,12 +181,12 @@ describe('settlement (local runtime)', () => {
   it('retries a payout the bank refuses, then records it failed', async () => {
     // Prepare
     await bank('/payouts/failures', { merchantId: MERCHANT_2.id, times: 100 });
-    const p = await api.createPayment({ amount: 5_000, currency: 'USD' }, { key: MERCHANT_2.key });
+    const p = await e2e.api.createPayment({ amount: 5_000, currency: 'USD' }, { key: MERCHANT_2.key });
     assert.equal(p.status, 201, p.text);
-    await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded', 15_000, { key: MERCHANT_2.key });
+    await e2e.api.waitForPayment(p.body.id, (x) => x.status === 'succeeded', 15_000, { key: MERCHANT_2.key });
     // Its outcome recorded (the first test's six, and this one), then older than the grace.
     await eventually(
-      async () => ((await expectedOutcomeCount(runtime, 'sandbox', today())) >= 7 ? true : undefined),
+      async () => ((await expectedOutcomeCount(e2e.runtime, 'sandbox', today())) >= 7 ? true : undefined),
       20_000,
     );
     await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2));

@@ -5,29 +5,19 @@
  * 30 s. The deliveries list shows both attempts; another merchant's endpoint receives nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
-import { Api, isProblem, MERCHANT_2, uniqueKey } from '../support/http.js';
-import { type LocalRuntime, startRuntime } from '../support/runtime.js';
+import { isProblem, MERCHANT_2, uniqueKey } from '../support/http.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
-let runtime: LocalRuntime;
-let api: Api;
-
-before(async () => {
-  runtime = await startRuntime({ callbackDelayMs: 200 });
-  api = new Api(runtime.url);
-});
-
-after(async () => {
-  await runtime?.stop();
-});
+const e2e = useLocalRuntime();
 
 describe('merchant webhooks', () => {
   it('refuses a registration without Idempotency-Key, or with a URL that is neither https nor loopback', async () => {
-    const noKey = await api.post('/v1/webhook-endpoints', { url: 'https://merchant.example/hooks' });
+    const noKey = await e2e.api.post('/v1/webhook-endpoints', { url: 'https://merchant.example/hooks' });
     assert.ok(isProblem(noKey, 400), noKey.text);
-    const plainHttp = await api.post(
+    const plainHttp = await e2e.api.post(
       '/v1/webhook-endpoints',
       { url: 'http://merchant.example/hooks' },
       { idempotencyKey: uniqueKey() },
@@ -39,12 +29,12 @@ describe('merchant webhooks', () => {
   it('returns the secret once per registration, and the same answer to a retry with the same key', async () => {
     const key = uniqueKey();
     const body = { url: 'https://merchant.example/hooks', events: ['refund.succeeded'] };
-    const first = await api.post('/v1/webhook-endpoints', body, { idempotencyKey: key });
+    const first = await e2e.api.post('/v1/webhook-endpoints', body, { idempotencyKey: key });
     assert.equal(first.status, 201, first.text);
     assert.match(first.body.id, /^we_/);
     assert.match(first.body.secret, /^whsec_/);
     assert.equal(first.body.url, body.url);
-    const retry = await api.post('/v1/webhook-endpoints', body, { idempotencyKey: key });
+    const retry = await e2e.api.post('/v1/webhook-endpoints', body, { idempotencyKey: key });
     assert.equal(retry.status, 201);
     assert.deepEqual(retry.body, first.body);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
@@ -55,14 +45,14 @@ describe('merchant webhooks', () => {
     const receiver = await startWebhookReceiver([500]);
     const otherReceiver = await startWebhookReceiver();
     try {
-      const registered = await api.post(
+      const registered = await e2e.api.post(
         '/v1/webhook-endpoints',
         { url: receiver.url },
         { idempotencyKey: uniqueKey() },
       );
       assert.equal(registered.status, 201, registered.text);
       receiver.setSecret(registered.body.secret);
-      const other = await api.post(
+      const other = await e2e.api.post(
         '/v1/webhook-endpoints',
         { url: otherReceiver.url },
         { idempotencyKey: uniqueKey(), key: MERCHANT_2.key },
@@ -71,7 +61,7 @@ describe('merchant webhooks', () => {
       otherReceiver.setSecret(other.body.secret);
 
       // Act
-      const created = await api.createPayment({
+      const created = await e2e.api.createPayment({
         amount: 4200,
         currency: 'USD',
         metadata: { sandbox_outcome: 'succeed' },
@@ -105,7 +95,7 @@ describe('merchant webhooks', () => {
       assert.ok(types.includes('payment.created'));
       for (const d of receiver.deliveries) assert.ok(d.verified);
 
-      const listed = await api.get(`/v1/webhook-endpoints/${registered.body.id}/deliveries?limit=100`);
+      const listed = await e2e.api.get(`/v1/webhook-endpoints/${registered.body.id}/deliveries?limit=100`);
       assert.equal(listed.status, 200, listed.text);
       const attempts = listed.body.data.filter((d: any) => d.eventId === first.body.id);
       assert.deepEqual(
@@ -118,7 +108,7 @@ describe('merchant webhooks', () => {
 
       // Merchant 2's endpoint saw none of merchant 1's events, and cannot read merchant 1's deliveries
       assert.equal(otherReceiver.deliveries.length, 0);
-      const foreign = await api.get(`/v1/webhook-endpoints/${registered.body.id}/deliveries`, {
+      const foreign = await e2e.api.get(`/v1/webhook-endpoints/${registered.body.id}/deliveries`, {
         key: MERCHANT_2.key,
       });
       assert.ok(isProblem(foreign, 404), foreign.text);

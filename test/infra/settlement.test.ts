@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AslDefinition, allStates, validateAsl } from '../../local/src/stepfunctions.js';
+import { type AslDefinition, allStates, validateAsl } from '../../local/src/stepfunctions-machines.js';
 import { synthesize } from './synthesized.js';
 
 const { resources } = synthesize();

@@ -2,12 +2,11 @@
  * The local runtime for end-to-end tests, in the test's own process: a free port, in-memory DynamoDB
  * Local, errors printed (set `LOCAL_RUNTIME_LOGS=1` for the request and function logs too).
  *
- * `cdk synth` runs only when `cdk.out` is older than the sources it is built from, so with several e2e
- * files (run one after another) the first one synthesizes and the others reuse the assembly.
+ * `cdk synth` runs only when the sources differ from those `cdk.out` was built from (by content), so with
+ * several e2e files (run one after another) the first one synthesizes and the others reuse the assembly.
  * Call `stop()` in `after()`: it stops the workers, pollers, PSP and the DynamoDB Local process group.
  */
 import { type LocalRuntime, startLocalRuntime } from '../../local/src/runtime.js';
-import { assemblyIsFresh } from '../../local/src/synth.js';
 
 export type { LocalRuntime } from '../../local/src/runtime.js';
 
@@ -28,7 +27,6 @@ export interface StartRuntimeOptions {
 export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRuntime> {
   return startLocalRuntime({
     port: 0,
-    synth: !assemblyIsFresh(),
     quiet: process.env.LOCAL_RUNTIME_LOGS !== '1',
     ...(options.callbackDelayMs !== undefined ? { callbackDelayMs: options.callbackDelayMs } : {}),
     ...(options.maxVisibilityTimeoutSeconds !== undefined

@@ -1,6 +1,6 @@
 /**
  * The sandbox channel adapter: verifies and parses its webhooks, submits payments and refunds to the
- * sandbox PSP over HTTP (the simulator locally, see psp-simulator.ts) and streams its daily statements.
+ * sandbox PSP over HTTP (locally the emulator's simulator, local/src/sandbox/psp-simulator.ts) and streams its daily statements.
  */
 import { fieldErrors } from '../../http/validation.js';
 import { sandboxWebhookSchema } from '../../schemas/sandbox-webhook.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { sandboxFee } from '../../../../shared/channels/sandbox/statements.js';
+import { sandboxFee } from '../../../../local/src/sandbox/statements.js';
 import { CURRENCY_EXPONENTS, MAX_AMOUNT } from '../../../../shared/domain/money.js';
 import {
   DEFAULT_PRICING,

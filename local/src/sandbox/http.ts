@@ -1,5 +1,6 @@
 /** The sandbox simulators' small HTTP helpers: a bounded JSON body, and a JSON answer. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type * as z from 'zod/v4/core';
 
 /** The largest request body the sandbox reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,4 +27,18 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 export function json(res: ServerResponse, status: number, body: unknown): true {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   return true;
+}
+
+/** Flattens zod issues into `{ path, message }` pairs with dotted paths (`add[0].amount`). */
+export function fieldErrors(error: z.$ZodError): Array<{ path: string; message: string }> {
+  const dotted = (path: readonly PropertyKey[]) =>
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[');
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: dotted([...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: dotted(issue.path), message: issue.message }],
+  );
 }

@@ -1,13 +1,11 @@
 /**
- * The sandbox bank (served by the sandbox PSP simulator locally): receives settlement payouts.
+ * The sandbox bank (served by the sandbox PSP simulator): receives settlement payouts.
  *
  * - `POST /payouts` `{ id, merchantId, amount, currency }` → 200 `{ reference }`; the same `id` again
  *   answers the same reference and pays nothing twice (a retried task).
  * - `POST /payouts/failures` `{ merchantId, times }`: the merchant's next `times` payouts answer 503, so
  *   tests and demos can show a payout retried, then recorded failed and alarmed.
  * - `GET /payouts`: what was paid, for tests.
- *
- * And the client settlement uses: `payoutClient(url)`.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -86,23 +84,4 @@ export class SandboxBank {
     await this.journal?.sync();
     return send(res, 200, { reference: payout.reference });
   }
-}
-
-/** The payout adapter: one POST, idempotent by the payout id; a non-2xx throws (the task retries). */
-export function payoutClient(url: string, fetchImpl: typeof fetch = (i, init) => fetch(i, init)) {
-  return async (payout: { id: string; merchantId: string; amount: number; currency: string }) => {
-    const response = await fetchImpl(`${url.replace(/\/+$/, '')}/payouts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payout),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok)
-      throw new PayoutFailedError(`the bank answered ${response.status} to payout ${payout.id}`);
-    return (await response.json()) as { reference: string };
-  };
-}
-
-export class PayoutFailedError extends Error {
-  override readonly name = 'PayoutFailedError';
 }

@@ -4,9 +4,10 @@
  * "Reconciliation (ops)"). Injections are applied as the statement is read, never to the record, so
  * clearing them gives back the true statement.
  */
-import { utcDayOf } from '../../domain/reconciliation/day.js';
-import type { StatementRow } from '../../domain/reconciliation/row.js';
 import type { PspJournal } from './journal.js';
+import { type StatementRow, utcDayOf } from './statement-csv.js';
+
+export type { StatementRow } from './statement-csv.js';
 
 /**
  * The sandbox fee of an outcome, in minor units of its currency: for a succeeded payment, 2.9% of the

@@ -6,9 +6,10 @@
  * answers, and replays the entries when it starts: a callback due while the runtime was stopped is sent
  * soon after it starts again, one reported but never accepted is sent again with the same event id.
  *
- * The storage (a fsynced, torn-write tolerant file) is the runtime's; the simulator only sees this port.
+ * The storage (a fsynced, torn-write tolerant file, durable-log.ts) is the runtime's; the simulator
+ * only sees this port.
  */
-import type { StatementRow } from '../../domain/reconciliation/row.js';
+import type { StatementRow } from './statement-csv.js';
 import type { Injections } from './statements.js';
 
 export type PspJournalEntry =

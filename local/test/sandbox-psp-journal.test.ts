@@ -11,9 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openJournal } from '../../../local/src/durable-log.js';
-import type { PspJournal } from '../../../shared/channels/sandbox/journal.js';
-import { type SandboxPsp, startSandboxPsp } from '../../../shared/channels/sandbox/psp-simulator.js';
+import { openJournal } from '../src/durable-log.js';
+import type { PspJournalEntry } from '../src/sandbox/journal.js';
+import { type SandboxPsp, startSandboxPsp } from '../src/sandbox/psp-simulator.js';
 
 describe('sandbox PSP simulator with a journal', () => {
   const bodies: string[] = [];
@@ -35,7 +35,7 @@ describe('sandbox PSP simulator with a journal', () => {
       secret: 'whsec_test',
       delayMs,
       retryBaseMs: 20,
-      journal: openJournal(file) as PspJournal,
+      journal: openJournal<PspJournalEntry>(file),
     });
 
   before(async () => {

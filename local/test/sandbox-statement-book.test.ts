@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { RETAINED_DAYS, StatementBook, sandboxFee } from '../../../shared/channels/sandbox/statements.js';
-import type { StatementRow } from '../../../shared/domain/reconciliation/index.js';
+import type { StatementRow } from '../src/sandbox/statement-csv.js';
+import { RETAINED_DAYS, StatementBook, sandboxFee } from '../src/sandbox/statements.js';
 
 const row = (reference: string, overrides: Partial<StatementRow> = {}): StatementRow => ({
   channelReference: `sbx_${reference}`,

@@ -10,12 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as z from 'zod/mini';
-import { MAX_AMOUNT } from '../../domain/money.js';
-import { isDay, utcDayOf } from '../../domain/reconciliation/day.js';
-import { statementCsvLines } from '../../domain/reconciliation/format.js';
-import { fieldErrors } from '../../http/validation.js';
-import { amountSchema } from '../../schemas/common.js';
-import { json, MAX_BODY_BYTES, readJson, tooLarge } from './http.js';
+import { fieldErrors, json, MAX_BODY_BYTES, readJson, tooLarge } from './http.js';
+import { isDay, MAX_AMOUNT, statementCsvLines, utcDayOf } from './statement-csv.js';
 import type { StatementBook } from './statements.js';
 
 const MAX_ENTRIES = 10_000;
@@ -26,6 +22,13 @@ const reference = z.string().check(z.minLength(1), z.maxLength(255));
 const references = z.optional(z.array(reference).check(z.maxLength(MAX_ENTRIES)));
 const currency = z.string().check(z.regex(/^[A-Z]{3}$/, { error: 'must be three upper-case letters' }));
 const status = z.enum(['succeeded', 'failed']);
+const amountSchema = z
+  .number({ error: 'must be an integer number of minor units' })
+  .check(
+    z.int({ error: 'must be an integer number of minor units' }),
+    z.positive({ error: 'must be positive' }),
+    z.maximum(MAX_AMOUNT, { error: `must be at most ${MAX_AMOUNT}` }),
+  );
 const fee = z.number().check(z.int(), z.nonnegative(), z.maximum(MAX_AMOUNT));
 
 const rowSchema = z.strictObject({
