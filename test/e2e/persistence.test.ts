@@ -108,6 +108,7 @@ async function allPayments(api: Api): Promise<any[]> {
   return out;
 }
 
+/** Waits for every payment to be final and assessed, every refund final (30–50 s on a busy 2-core machine). */
 async function settled(api: Api): Promise<{ payments: any[]; refunds: any[] }> {
   return eventually(
     async () => {
@@ -122,7 +123,7 @@ async function settled(api: Api): Promise<{ payments: any[]; refunds: any[] }> {
       if (refunds.some((r) => r.status === 'pending')) return undefined;
       return { payments, refunds };
     },
-    40_000,
+    90_000,
     'every payment final and assessed, every refund final',
     500,
   );
