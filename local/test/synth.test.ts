@@ -48,4 +48,13 @@ describe('source hash', () => {
     write('app/main.ts', 'export const changed = true;');
     assert.equal(assemblyIsFresh(root), false);
   });
+
+  it('calls an assembly rewritten after its hash was recorded stale (a cdk synth by hand)', () => {
+    const assembly = join(root, 'cdk.out');
+    recordSourceHash(sourceHash(root), assembly);
+    assert.equal(assemblyIsFresh(root), true);
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(assembly, 'manifest.json'), later, later);
+    assert.equal(assemblyIsFresh(root), false);
+  });
 });

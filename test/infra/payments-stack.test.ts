@@ -9,7 +9,7 @@ import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
 import { dynamoGrants, referencedId, synthesize } from './synthesized.js';
 
-// One synthesis (and one esbuild run per function) for the whole file.
+// One synthesis (and one esbuild build for all functions) for the whole file.
 const { app, template, resources, functions } = synthesize();
 after(() => rmSync(app.outdir, { recursive: true, force: true }));
 
