@@ -23,6 +23,8 @@ export interface ChildRuntimeOptions {
   readonly callbackDelayMs?: number;
   readonly maxVisibilityTimeoutSeconds?: number;
   readonly maxBatchingWindowSeconds?: number;
+  /** Variables added to every function's environment. */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
 const CHILD = join(PROJECT_ROOT, 'test', 'support', 'runtime-child.ts');

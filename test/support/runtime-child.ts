@@ -11,6 +11,7 @@ const options = JSON.parse(process.argv[2] ?? '{}') as {
   callbackDelayMs?: number;
   maxVisibilityTimeoutSeconds?: number;
   maxBatchingWindowSeconds?: number;
+  functionEnvironment?: Record<string, string>;
 };
 
 const runtime = await startLocalRuntime({
