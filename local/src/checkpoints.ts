@@ -19,9 +19,13 @@ export function memoryCheckpoints(): CheckpointStore {
 
 /** Checkpoints kept in a JSON file, rewritten atomically on each change (they are few and small). */
 export function fileCheckpoints(file: string): CheckpointStore {
-  const data: Record<string, string> = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
-    : {};
+  let data: Record<string, string> = {};
+  try {
+    if (existsSync(file)) data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch {
+    // Unreadable (it is replaced by rename, so only by hand): mappings start over and replay records.
+    data = {};
+  }
   return {
     get: (k) => data[k],
     set: (k, v) => {

@@ -131,6 +131,11 @@ export class EventBridge {
     return this.buses.get(name);
   }
 
+  /** Resolves once the messages delivered so far are stored (`--persist`); PutEvents answers after it. */
+  flush(): Promise<void> {
+    return this.options.broker.flush();
+  }
+
   putEvents(input: Entry): { FailedEntryCount: number; Entries: ResultEntry[] } {
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
@@ -246,8 +251,13 @@ export async function startEventBridgeEndpoint(
     queryCompatible: false,
     log,
     port,
-    handle: (action, input) => {
-      if (action === 'PutEvents') return bridge.putEvents(input);
+    handle: async (action, input) => {
+      if (action === 'PutEvents') {
+        // Write-ahead: the publisher's stream position moves on only once its events' messages are stored.
+        const result = bridge.putEvents(input);
+        await bridge.flush();
+        return result;
+      }
       throw new AwsError(
         'UnknownOperationException',
         `${action} is not supported by the local EventBridge endpoint.`,

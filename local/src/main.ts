@@ -1,5 +1,6 @@
 /**
- * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist`, `--quiet`, `--synth` (always
+ * `npm start`: the local runtime as a CLI. Flags: `--port <n>`, `--persist` (`--data-dir <dir>`, default
+ * `.local`), `--quiet`, `--synth` (always
  * synthesize) or `--no-synth` (never; default: only when the sources changed since the last synthesis),
  * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN),
  * `--config <file>` (the system's configuration; default `local.config.json` at the project root).
@@ -15,6 +16,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     persist: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
     synth: { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
@@ -26,7 +28,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm start -- [--port 3000] [--persist] [--synth|--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
+    'usage: npm start -- [--port 3000] [--persist [--data-dir .local]] [--synth|--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
   );
   process.exit(0);
 }
@@ -61,7 +63,8 @@ process.on('unhandledRejection', (error) => {
 try {
   runtime = await startLocalRuntime({
     ...(values.port !== undefined ? { port: Number(values.port) } : {}),
-    persist: values.persist,
+    persist: values.persist || values['data-dir'] !== undefined,
+    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values.synth ? { synth: true } : values['no-synth'] ? { synth: false } : {}),
     quiet: values.quiet,
     ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),

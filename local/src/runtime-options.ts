@@ -11,8 +11,14 @@ export interface LocalRuntimeOptions {
   readonly configFile?: string;
   /** HTTP port; 0 picks a free one. Default: `PORT` or 3000. */
   readonly port?: number;
-  /** Keep DynamoDB Local's data in `.local/dynamodb` across restarts. */
+  /**
+   * Keep what AWS and a real PSP would keep across restarts, under `dataDir`: DynamoDB Local's data and
+   * the stream positions, queue messages, Step Functions executions, the sandbox PSP's books and pending
+   * callbacks, S3 objects and the event archive.
+   */
   readonly persist?: boolean;
+  /** Where `persist` keeps its data. Default: `.local` in the project. */
+  readonly dataDir?: string;
   /**
    * Run `cdk synth` first: true always, false never (the existing `cdk.out`), default only when the
    * sources differ from those `cdk.out` was synthesized from (their content hash, see synth.ts).

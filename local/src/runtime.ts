@@ -12,6 +12,7 @@ import { httpApiWiring } from './api-routes.js';
 import { banner, busLines, queueLines, readyLine } from './banner.js';
 import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
 import { fill, loadConfig } from './config.js';
+import { openJournal } from './durable-log.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from './event-wiring.js';
 import { EventBridge, startEventBridgeEndpoint } from './eventbridge.js';
@@ -24,12 +25,15 @@ import type { ResolveContext } from './resolve.js';
 import type { LocalRuntime, LocalRuntimeOptions } from './runtime-options.js';
 import { startS3Endpoint } from './s3.js';
 import { bucketConfigs, bucketResolution } from './s3-buckets.js';
+import type { PspJournalEntry } from './sandbox/journal.js';
 import { seedTables, tableNamed } from './seed.js';
 import { SqsBroker } from './sqs.js';
 import { startSqsEndpoint } from './sqs-api.js';
 import { SqsPoller } from './sqs-poller.js';
+import { FileQueueStore } from './sqs-store.js';
 import { StepFunctionsExecutor } from './stepfunctions.js';
 import { startStepFunctionsEndpoint } from './stepfunctions-api.js';
+import type { ExecutionJournalEntry } from './stepfunctions-journal.js';
 import { stateMachineConfigs, stateMachineResolution } from './stepfunctions-machines.js';
 import { streamMappings } from './stream-mappings.js';
 import { StreamPoller } from './streams.js';
@@ -70,7 +74,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   try {
     // DynamoDB Local (a JVM) starts while the app synthesizes: neither needs the other.
-    const dbPath = options.persist ? join(PROJECT_ROOT, '.local', 'dynamodb') : undefined;
+    const dataDir = options.persist ? (options.dataDir ?? join(PROJECT_ROOT, '.local')) : undefined;
+    const dbPath = dataDir ? join(dataDir, 'dynamodb') : undefined;
     if (dbPath) mkdirSync(dbPath, { recursive: true });
     const dynamoStarting = startDynamoDbLocal(dbPath ? { dbPath } : {});
     // Its failure (no Java) is reported where it is awaited, not as an unhandled rejection meanwhile.
@@ -118,7 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const s3Server = await startS3Endpoint({
       buckets,
       log,
-      ...(dbPath ? { dir: join(PROJECT_ROOT, '.local', 's3') } : {}),
+      ...(dataDir ? { dir: join(dataDir, 's3') } : {}),
     });
     cleanups.push(() => s3Server.close());
     const bucketRefs = bucketResolution(buckets, LOCAL_REGION);
@@ -126,7 +131,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log.info(`S3 on ${s3Server.url} (buckets: ${buckets.map((b) => b.name).join(', ') || 'none'})`);
 
     // The event backbone: SQS queues first (queue URLs carry the endpoint's port), then the buses.
+    const queueStore = dataDir ? new FileQueueStore(join(dataDir, 'sqs.jsonl')) : undefined;
+    if (queueStore?.damaged)
+      log.error(`sqs.jsonl: ${queueStore.damaged} unreadable line(s) dropped (torn write)`);
     const broker = new SqsBroker({
+      ...(queueStore ? { store: queueStore } : {}),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       queues: queueConfigs(loaded.template, baseCtx).map((q) =>
@@ -151,7 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const ctx: ResolveContext = { ...baseCtx, refs };
     const buses = eventBuses(loaded.template, ctx);
     const archives = eventArchives(loaded.template, ctx, buses).map((a) =>
-      dbPath ? { ...a, file: join(PROJECT_ROOT, '.local', 'events-archive', `${a.name}.jsonl`) } : a,
+      dataDir ? { ...a, file: join(dataDir, 'events-archive', `${a.name}.jsonl`) } : a,
     );
     const rules = eventRules(loaded.template, ctx, buses, broker, log);
     const bridge = new EventBridge({
@@ -174,7 +183,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     Object.assign(refs, machineRefs.refs);
     Object.assign(attributes, machineRefs.attributes);
     const functionsByName = new Map<string, LambdaFunction>();
+    const executionJournal = dataDir
+      ? openJournal<ExecutionJournalEntry>(join(dataDir, 'stepfunctions.jsonl'))
+      : undefined;
     const stepFunctions = new StepFunctionsExecutor({
+      ...(executionJournal ? { journal: executionJournal } : {}),
       ...(options.stepFunctionsTimeScale !== undefined ? { timeScale: options.stepFunctionsTimeScale } : {}),
       machines,
       log,
@@ -187,6 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sfnServer = await startStepFunctionsEndpoint({ executor: stepFunctions, log });
     cleanups.push(async () => {
       stepFunctions.close();
+      executionJournal?.close();
       await sfnServer.close();
     });
     if (machines.length > 0)
@@ -201,11 +215,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     let apiUrl = '';
     const pspConfig = config.simulators.sandboxPsp;
+    const pspJournal =
+      pspConfig && dataDir ? openJournal<PspJournalEntry>(join(dataDir, 'sandbox-psp.jsonl')) : undefined;
+    if (pspJournal?.damaged)
+      log.error(`sandbox-psp.jsonl: ${pspJournal.damaged} unreadable line(s) dropped (torn write)`);
     const psp: SandboxPsp | undefined = pspConfig
       ? await startPsp({
-          callbackUrl: () => `${apiUrl}${pspConfig.callbackPath}`,
+          // Empty until the API listens: callbacks owed from before a restart wait for it.
+          callbackUrl: () => (apiUrl ? `${apiUrl}${pspConfig.callbackPath}` : ''),
           secret: pspConfig.secret,
           delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
+          ...(pspJournal ? { journal: pspJournal } : {}),
         })
       : undefined;
     if (psp) cleanups.push(() => psp.close());
@@ -288,8 +308,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     apiUrl = http.url;
     cleanups.push(() => http.close());
 
-    const checkpoints = dbPath
-      ? fileCheckpoints(join(PROJECT_ROOT, '.local', 'stream-checkpoints.json'))
+    const checkpoints = dataDir
+      ? fileCheckpoints(join(dataDir, 'stream-checkpoints.json'))
       : memoryCheckpoints();
     const pollers = mappings.map((mapping) => {
       const streamArn = attributes[`${mapping.tableLogicalId}.StreamArn`];
@@ -341,6 +361,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     for (const p of pollers) p.start();
     for (const p of queuePollers) p.start();
+    stepFunctions.resume();
     // Shutdown order: pollers are told to stop first, then the server and the functions go (which ends
     // any invocation a poller still waits on), and only then are the pollers awaited.
     let pollersStopped: Promise<unknown> = Promise.resolve();

@@ -178,7 +178,7 @@ export async function startSqsEndpoint(
     queryCompatible: true,
     log,
     port,
-    handle: (action, input) => {
+    handle: async (action, input) => {
       const run = actions[action];
       if (!run) {
         throw new AwsError(
@@ -189,7 +189,10 @@ export async function startSqsEndpoint(
         );
       }
       metering?.sqsApiCall(action, Buffer.byteLength(JSON.stringify(input)));
-      return run(input);
+      const result = run(input);
+      // A sent message is acknowledged only once stored (`--persist`; at once otherwise).
+      await broker.flush();
+      return result;
     },
   });
   broker.setEndpoint(server.url);

@@ -12,6 +12,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsError } from './aws-json.js';
+import type { QueueStore } from './sqs-store.js';
 
 export interface RedrivePolicy {
   readonly deadLetterTargetArn: string;
@@ -104,6 +105,8 @@ export interface SqsBrokerOptions {
   readonly queues: readonly QueueConfig[];
   /** Called when a message moves to a dead-letter queue. */
   readonly onDeadLetter?: (from: LocalQueue, to: LocalQueue, message: SqsMessage) => void;
+  /** Keeps every message change on disk and gives back what the queues held (`--persist`). */
+  readonly store?: QueueStore;
 }
 
 /** The SenderId of messages sent by the local functions and by EventBridge (an IAM role id, as in AWS). */
@@ -179,7 +182,8 @@ export class SqsBroker {
         },
         createdTimestamp: created,
       };
-      const state: QueueState = { queue, messages: new Map(), waiters: new Set() };
+      const messages = new Map((options.store?.messages(config.name) ?? []).map((m) => [m.messageId, m]));
+      const state: QueueState = { queue, messages, waiters: new Set() };
       this.states.set(config.name, state);
       this.byArn.set(queue.arn, state);
     }
@@ -251,6 +255,20 @@ export class SqsBroker {
     for (const wake of [...state.waiters]) wake();
   }
 
+  private put(state: QueueState, message: SqsMessage): void {
+    state.messages.set(message.messageId, message);
+    this.options.store?.put(state.queue.config.name, message);
+  }
+
+  private remove(state: QueueState, messageId: string): void {
+    if (state.messages.delete(messageId)) this.options.store?.remove(state.queue.config.name, messageId);
+  }
+
+  /** Resolves once every message change so far is on disk (at once without a store). */
+  async flush(): Promise<void> {
+    await this.options.store?.flush();
+  }
+
   send(queue: LocalQueue, options: SendOptions): SqsMessage {
     const state = this.state(queue);
     const now = Date.now();
@@ -268,20 +286,20 @@ export class SqsBroker {
       receiveCount: 0,
       visibleAt: now + delay * 1000,
     };
-    state.messages.set(message.messageId, message);
+    this.put(state, message);
     if (delay === 0) this.notify(state);
     return message;
   }
 
   private expire(state: QueueState, now: number): void {
     const retentionMs = state.queue.config.messageRetentionPeriod * 1000;
-    for (const [id, m] of state.messages) if (m.sentTimestamp + retentionMs <= now) state.messages.delete(id);
+    for (const [id, m] of state.messages) if (m.sentTimestamp + retentionMs <= now) this.remove(state, id);
   }
 
   private moveToDeadLetter(state: QueueState, message: SqsMessage, now: number): void {
     const target = this.byArn.get(state.queue.config.redrivePolicy?.deadLetterTargetArn ?? '');
     if (!target) return;
-    state.messages.delete(message.messageId);
+    this.remove(state, message.messageId);
     const moved: SqsMessage = {
       ...message,
       receiveCount: 0,
@@ -291,7 +309,7 @@ export class SqsBroker {
       visibleAt: now,
       deadLetterQueueSourceArn: state.queue.arn,
     };
-    target.messages.set(moved.messageId, moved);
+    this.put(target, moved);
     this.options.onDeadLetter?.(state.queue, target.queue, moved);
     this.notify(target);
   }
@@ -317,6 +335,7 @@ export class SqsBroker {
       message.receivedAt = now;
       message.visibleAt = now + visibility * 1000;
       message.receiptHandle = encodeHandle(queue.config.name, message.messageId);
+      this.options.store?.put(queue.config.name, message);
       out.push({ ...message });
     }
     return out;
@@ -371,7 +390,7 @@ export class SqsBroker {
    */
   delete(queue: LocalQueue, receiptHandle: unknown): void {
     const { state, message } = this.inFlight(queue, receiptHandle);
-    if (message) state.messages.delete(message.messageId);
+    if (message) this.remove(state, message.messageId);
   }
 
   changeVisibility(queue: LocalQueue, receiptHandle: unknown, timeout: unknown): void {
@@ -406,6 +425,7 @@ export class SqsBroker {
       );
     }
     message.visibleAt = now + timeout * 1000;
+    this.options.store?.put(queue.config.name, message);
     if (timeout === 0) this.notify(state);
   }
 
@@ -422,12 +442,13 @@ export class SqsBroker {
       );
     }
     state.lastPurge = now;
-    state.messages.clear();
+    for (const id of [...state.messages.keys()]) this.remove(state, id);
   }
 
   /** Empties a queue, in flight messages included (tests; no once-a-minute limit). */
   clear(queue: LocalQueue): void {
-    this.state(queue).messages.clear();
+    const state = this.state(queue);
+    for (const id of [...state.messages.keys()]) this.remove(state, id);
   }
 
   counts(queue: LocalQueue): { visible: number; notVisible: number; delayed: number } {
@@ -552,8 +573,8 @@ export class SqsBroker {
           task.failureReason = `CouldNotDetermineMessageSource: message ${id} has no DeadLetterQueueSourceArn and the task has no DestinationArn`;
           return;
         }
-        source.messages.delete(id);
-        to.messages.set(id, {
+        this.remove(source, id);
+        this.put(to, {
           ...message,
           sentTimestamp: now,
           receiveCount: 0,
@@ -610,13 +631,15 @@ export class SqsBroker {
     return task;
   }
 
-  /** Ends long polls and move tasks; no timer survives. */
+  /** Ends long polls and move tasks; no timer survives. The store is closed (synced) last. */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     for (const task of this.tasks) {
       clearTimeout(task.timer);
       task.timer = undefined;
     }
     for (const state of this.states.values()) this.notify(state);
+    this.options.store?.close();
   }
 }

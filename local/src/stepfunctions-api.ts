@@ -160,7 +160,7 @@ export function startStepFunctionsEndpoint(options: StepFunctionsEndpointOptions
     queryCompatible: false,
     log: options.log,
     port: options.port,
-    handle: (action, input) => {
+    handle: async (action, input) => {
       const run = actions[action];
       if (!run) {
         throw new AwsError(
@@ -168,7 +168,10 @@ export function startStepFunctionsEndpoint(options: StepFunctionsEndpointOptions
           `${action} is not supported by the local Step Functions endpoint.`,
         );
       }
-      return run(input);
+      const result = run(input);
+      // A started execution is acknowledged once it is on disk (`--persist`; at once otherwise).
+      await options.executor.flush();
+      return result;
     },
   });
 }

@@ -12,7 +12,9 @@ import {
   StateMachine,
 } from 'aws-local-stepfunctions';
 import { AwsError } from './aws-json.js';
+import type { Journal } from './durable-log.js';
 import type { Logger } from './log.js';
+import { type ExecutionJournalEntry, replayExecutions, type StartedEntry } from './stepfunctions-journal.js';
 import {
   type AslDefinition,
   allStates,
@@ -66,6 +68,8 @@ export interface StartExecutionInput {
 
 export interface StepFunctionsExecutorOptions {
   readonly machines: readonly StateMachineConfig[];
+  /** Keeps executions across restarts (`--persist`, see stepfunctions-journal.ts); memory only without. */
+  readonly journal?: Journal<ExecutionJournalEntry>;
   readonly integrations: TaskIntegrations;
   readonly log: Logger;
   /**
@@ -176,6 +180,10 @@ export class StepFunctionsExecutor {
   readonly machines: readonly StateMachineConfig[];
   /** When the machines were "created" (DescribeStateMachine's creationDate). */
   readonly createdAt = new Date();
+  /** Executions running when the runtime last stopped; `resume()` starts them again. */
+  private interrupted: StartedEntry[] = [];
+  /** The runtime is stopping: executions it aborts are not closed in the journal (they resume). */
+  private closing = false;
 
   constructor(private readonly options: StepFunctionsExecutorOptions) {
     this.machines = options.machines;
@@ -196,6 +204,53 @@ export class StepFunctionsExecutor {
       const definition = runnable(config.definition, options.timeScale ?? 1);
       this.prepared.set(config.arn, { config, definition, tasks });
     }
+    for (const { started, closed } of replayExecutions(options.journal?.entries ?? [])) {
+      if (!closed) {
+        this.interrupted.push(started);
+        continue;
+      }
+      const { t: _s, startDate, ...start } = started;
+      const { t: _c, stopDate, executionArn: _a, ...end } = closed;
+      const record = {
+        ...start,
+        ...end,
+        startDate: new Date(startDate),
+        stopDate: new Date(stopDate),
+      } as MutableExecution;
+      record.done = Promise.resolve(record);
+      this.executions.set(record.executionArn, record);
+    }
+  }
+
+  /**
+   * Starts again, from the beginning, the executions that were running when the runtime last stopped
+   * (once the functions their tasks call are up); one whose machine is gone from the template fails.
+   */
+  resume(): void {
+    const interrupted = this.interrupted;
+    this.interrupted = [];
+    for (const entry of interrupted) {
+      const prepared = this.prepared.get(entry.stateMachineArn);
+      if (!prepared) {
+        this.options.journal?.append({
+          t: 'closed',
+          executionArn: entry.executionArn,
+          status: 'FAILED',
+          error: 'States.Runtime',
+          cause: 'the state machine is no longer in the template',
+          stopDate: new Date().toISOString(),
+          stateTransitions: 0,
+        });
+        continue;
+      }
+      this.options.log.info(`execution ${entry.name} was running when the runtime stopped: started again`);
+      this.run(prepared.config, entry.executionArn, entry.name, entry.input, JSON.parse(entry.input), true);
+    }
+  }
+
+  /** Resolves once every start and close so far is on disk (at once without a journal). */
+  async flush(): Promise<void> {
+    await this.options.journal?.sync();
   }
 
   /** The machine an ARN designates, or StateMachineDoesNotExist. */
@@ -251,6 +306,7 @@ export class StepFunctionsExecutor {
     name: string,
     input: string,
     value: unknown,
+    resumed = false,
   ): ExecutionRecord {
     const prepared = this.prepared.get(machine.arn) as PreparedMachine;
     const entered = new Map<string, number>();
@@ -311,6 +367,17 @@ export class StepFunctionsExecutor {
       }),
     };
     this.executions.set(executionArn, record);
+    if (!resumed) {
+      const startDate = record.startDate.toISOString();
+      this.options.journal?.append({
+        t: 'started',
+        executionArn,
+        stateMachineArn: machine.arn,
+        name,
+        input,
+        startDate,
+      });
+    }
     this.running.set(record, { abort: execution.abort, release: () => stopped.abort(), settle });
     this.options.log.info(`state machine ${machine.name}: execution ${name} started`);
     execution.result.then(
@@ -344,6 +411,19 @@ export class StepFunctionsExecutor {
     Object.assign(record, outcome, { stopDate: new Date() });
     const transitions = record.stateTransitions;
     Object.defineProperty(record, 'stateTransitions', { value: transitions, enumerable: true });
+    if (!this.closing) {
+      const { executionArn, output, error, cause } = record;
+      this.options.journal?.append({
+        t: 'closed',
+        executionArn,
+        status: record.status as Exclude<ExecutionStatus, 'RUNNING'>,
+        ...(output !== undefined ? { output } : {}),
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+        stopDate: (record.stopDate ?? new Date()).toISOString(),
+        stateTransitions: transitions,
+      });
+    }
     this.options.log[record.status === 'SUCCEEDED' ? 'info' : 'error'](
       `execution ${record.name} ${record.status}${record.error ? `: ${record.error}` : ''}` +
         `${record.cause ? ` (${record.cause.slice(0, 300)})` : ''}; ${transitions} state transitions`,
@@ -378,6 +458,7 @@ export class StepFunctionsExecutor {
 
   /** Aborts every running execution (the runtime stops). */
   close(): void {
+    this.closing = true;
     for (const record of [...this.running.keys()]) {
       this.finish(record, { status: 'ABORTED', cause: 'the local runtime stopped' })?.();
     }

@@ -20,6 +20,8 @@ export type BatchInvoke = (
 
 export interface DeliveryHooks {
   onDiscard(records: readonly LambdaStreamRecord[], attempts: number, reason: string): void;
+  /** Every record up to `record` is processed (delivered or discarded): the shard may be checkpointed there. */
+  onProgress?(record: LambdaStreamRecord): void;
   sleep(ms: number): Promise<void>;
   stopped(): boolean;
 }
@@ -71,12 +73,14 @@ export async function deliverRecords(
     const result = await invoke(batch);
     const failedAt = firstFailure(batch, result, policy.reportBatchItemFailures);
     if (failedAt < 0) {
+      hooks.onProgress?.(batch[batch.length - 1] as LambdaStreamRecord);
       pending = pending.slice(batch.length);
       attempts = 0;
       limit = policy.batchSize;
       continue;
     }
     // Records before the first failure are done; the shard resumes from the failure.
+    if (failedAt > 0) hooks.onProgress?.(batch[failedAt - 1] as LambdaStreamRecord);
     pending = pending.slice(failedAt);
     const failedCount = batch.length - failedAt;
     if (!result.ok && policy.bisectBatchOnFunctionError && failedCount > 1) {
@@ -87,6 +91,7 @@ export async function deliverRecords(
     if (policy.maximumRetryAttempts >= 0 && attempts > policy.maximumRetryAttempts) {
       const reason = result.ok ? 'partial batch failure' : 'function error';
       hooks.onDiscard(pending.slice(0, failedCount), attempts, reason);
+      hooks.onProgress?.(pending[failedCount - 1] as LambdaStreamRecord);
       pending = pending.slice(failedCount);
       attempts = 0;
       limit = policy.batchSize;

@@ -138,11 +138,11 @@ export class StreamPoller {
       this.seen.add(id);
       const checkpoint = this.options.checkpoints?.get(this.checkpointKey(id));
       if (checkpoint) {
-        this.active.set(id, {
-          iterator: await this.iterator(id, 'AFTER_SEQUENCE_NUMBER', checkpoint),
-          lastSequence: checkpoint,
-        });
-        continue;
+        const resumed = await this.resumeAfter(id, checkpoint);
+        if (resumed) {
+          this.active.set(id, { iterator: resumed, lastSequence: checkpoint });
+          continue;
+        }
       }
       const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
       if (this.firstDescribe && this.options.mapping.startingPosition === 'LATEST') {
@@ -156,6 +156,25 @@ export class StreamPoller {
       }
     }
     this.firstDescribe = false;
+  }
+
+  /**
+   * An iterator after a saved checkpoint; undefined when the stream no longer has it (records older than
+   * the 24-hour retention, after a long stop), in which case the shard starts from the mapping's starting
+   * position.
+   */
+  private async resumeAfter(shardId: string, sequence: string): Promise<string | undefined> {
+    try {
+      return await this.iterator(shardId, 'AFTER_SEQUENCE_NUMBER', sequence);
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'TrimmedDataAccessException' && name !== 'ValidationException') throw error;
+      this.options.log.error(
+        `${this.options.mapping.logicalId}: checkpoint ${sequence} of ${shardId} is gone from the stream ` +
+          `(${name}); starting the shard from the mapping's starting position`,
+      );
+      return undefined;
+    }
   }
 
   private async iterator(
@@ -200,13 +219,14 @@ export class StreamPoller {
       if (selected.length > 0) {
         await deliverRecords(selected, mapping, (batch) => this.invoke(batch), {
           onDiscard: (discarded, attempts, reason) => this.discard(discarded, attempts, reason, shardId),
+          // A stop in the middle of a page then replays only what was not processed yet.
+          onProgress: (record) => this.checkpoint(shardId, state, record.dynamodb.SequenceNumber),
           sleep,
           stopped: () => this.stopped,
         });
       }
       if (this.stopped) return false;
-      state.lastSequence = records[records.length - 1]?.dynamodb.SequenceNumber;
-      if (state.lastSequence) this.options.checkpoints?.set(this.checkpointKey(shardId), state.lastSequence);
+      this.checkpoint(shardId, state, records[records.length - 1]?.dynamodb.SequenceNumber);
     }
     state.iterator = page.NextShardIterator;
     if (!state.iterator) this.closeShard(shardId);
@@ -218,6 +238,13 @@ export class StreamPoller {
     return result.ok
       ? { ok: true as const, payload: result.payload }
       : { ok: false as const, error: result.error };
+  }
+
+  /** Records processed up to `sequence`: the mapping resumes after it, in this run and the next. */
+  private checkpoint(shardId: string, state: ShardState, sequence: string | undefined): void {
+    if (!sequence) return;
+    state.lastSequence = sequence;
+    this.options.checkpoints?.set(this.checkpointKey(shardId), sequence);
   }
 
   private checkpointKey(shardId: string): string {

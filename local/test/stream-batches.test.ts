@@ -144,4 +144,35 @@ describe('stream batch delivery', () => {
     const delivered = batches.filter((b) => !b.includes('105')).flat();
     assert.deepEqual(delivered, ['100', '101', '102', '103', '104', '106', '107']);
   });
+
+  it('reports progress after each processed batch, never past a record not yet processed', async () => {
+    // Prepare: the second batch fails at its 4th record once, then the runtime stops during the retry
+    const progress: string[] = [];
+    let calls = 0;
+    let stopping = false;
+    const hooks = {
+      ...harness().hooks,
+      stopped: () => stopping,
+      onProgress: (r: LambdaStreamRecord) => progress.push(r.dynamodb.SequenceNumber),
+    };
+
+    // Act
+    await deliverRecords(
+      records(25),
+      policy,
+      async () => {
+        calls += 1;
+        if (calls === 2) return { ok: true, payload: { batchItemFailures: [{ itemIdentifier: '113' }] } };
+        if (calls === 3) {
+          stopping = true;
+          return { ok: false, error: new Error('the function was stopped') };
+        }
+        return { ok: true, payload: null };
+      },
+      hooks,
+    );
+
+    // Assess: 100-109 done, then 110-112; nothing from the interrupted retry
+    assert.deepEqual(progress, ['109', '112']);
+  });
 });

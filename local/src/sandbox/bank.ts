@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES, readJson, json as send, tooLarge } from './http.js';
+import type { PspJournal, PspJournalEntry } from './journal.js';
 
 export interface Payout {
   readonly id: string;
@@ -22,6 +23,19 @@ export interface Payout {
 export class SandboxBank {
   private readonly payouts = new Map<string, Payout>();
   private readonly failures = new Map<string, number>();
+  /** Where payouts are recorded when the PSP persists (set once its journal is replayed). */
+  journal: Pick<PspJournal, 'append' | 'sync'> | undefined;
+
+  /** Replays a recorded payout or failure injection. */
+  restore(entry: PspJournalEntry): void {
+    if (entry.t === 'payout') this.payouts.set(entry.payout.id, entry.payout);
+    else if (entry.t === 'payout-failures') this.failures.set(entry.merchantId, entry.times);
+  }
+
+  private setFailures(merchantId: string, times: number): void {
+    this.failures.set(merchantId, times);
+    this.journal?.append({ t: 'payout-failures', merchantId, times });
+  }
 
   /** Serves the bank's routes; false when `path` is not one of them. */
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
@@ -37,7 +51,8 @@ export class SandboxBank {
       if (typeof body.merchantId !== 'string' || !Number.isSafeInteger(body.times)) {
         return send(res, 400, { error: 'merchantId and times are required' });
       }
-      this.failures.set(body.merchantId, body.times as number);
+      this.setFailures(body.merchantId, body.times as number);
+      await this.journal?.sync();
       return send(res, 200, { merchantId: body.merchantId, times: body.times });
     }
     const { id, merchantId, amount, currency } = body;
@@ -53,7 +68,7 @@ export class SandboxBank {
     if (done) return send(res, 200, { reference: done.reference });
     const failing = this.failures.get(merchantId) ?? 0;
     if (failing > 0) {
-      this.failures.set(merchantId, failing - 1);
+      this.setFailures(merchantId, failing - 1);
       return send(res, 503, { error: 'the bank is unavailable' });
     }
     const payout = {
@@ -64,6 +79,9 @@ export class SandboxBank {
       reference: `bank_${randomBytes(8).toString('hex')}`,
     };
     this.payouts.set(id, payout);
+    // A payout the bank answered is paid: it must survive a restart, or a retried task would pay twice.
+    this.journal?.append({ t: 'payout', payout });
+    await this.journal?.sync();
     return send(res, 200, { reference: payout.reference });
   }
 }

@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { SandboxBank } from './bank.js';
 import { MAX_BODY_BYTES, readJson, tooLarge } from './http.js';
+import type { PspJournal, PspJournalEntry } from './journal.js';
 import { signatureHeader } from './signature.js';
 import { handleStatementRoute } from './statement-routes.js';
 import { StatementBook, sandboxFee } from './statements.js';
@@ -38,6 +39,8 @@ export interface SandboxPspOptions {
   /** Deliveries per callback, first included; default 6. */
   readonly maxAttempts?: number;
   readonly logger?: SimulatorLogger;
+  /** Keeps its books and pending callbacks across restarts (journal.ts); in memory when absent. */
+  readonly journal?: PspJournal;
 }
 
 export interface SandboxPsp {
@@ -64,6 +67,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
   const references = new Map<string, string>();
   const book = new StatementBook();
   const timers = new Set<NodeJS.Timeout>();
+  const journal = options.journal;
   let closed = false;
 
   function later(ms: number, fn: () => void): void {
@@ -75,9 +79,14 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     timers.add(timer);
   }
 
-  async function deliver(body: string, attempt: number): Promise<void> {
+  async function deliver(reference: string, body: string, attempt: number): Promise<void> {
     if (closed) return;
     const url = typeof options.callbackUrl === 'function' ? options.callbackUrl() : options.callbackUrl;
+    // No URL yet: the API is still starting (callbacks owed from before a restart); not an attempt.
+    if (url === '') {
+      later(100, () => void deliver(reference, body, attempt));
+      return;
+    }
     const t = Math.floor(Date.now() / 1000);
     let failure: string | undefined;
     try {
@@ -95,13 +104,38 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     } catch (error) {
       failure = String(error);
     }
-    if (failure === undefined) return;
+    if (failure === undefined) {
+      journal?.append({ t: 'delivered', reference });
+      return;
+    }
     if (attempt >= maxAttempts) {
       log.warn('sandbox callback abandoned', { failure, attempt });
+      journal?.append({ t: 'abandoned', reference });
       return;
     }
     log.info('sandbox callback failed, retrying', { failure, attempt });
-    later(retryBaseMs * 2 ** (attempt - 1), () => void deliver(body, attempt + 1));
+    later(retryBaseMs * 2 ** (attempt - 1), () => void deliver(reference, body, attempt + 1));
+  }
+
+  /** The callback falls due: the outcome goes on the statement, then the callback is sent. */
+  function report(s: Submission, channelReference: string, result: 'succeeded' | 'failed'): void {
+    const data = {
+      reference: s.reference,
+      channelReference,
+      amount: s.amount,
+      currency: s.currency,
+      occurredAt: new Date().toISOString(),
+    };
+    const outcome = { ...data, type: s.kind, status: result };
+    const row = { ...outcome, fee: sandboxFee(outcome) };
+    book.record(row);
+    const body = JSON.stringify({
+      id: `evt_${randomBytes(12).toString('hex')}`,
+      type: `${s.kind}.${result}`,
+      data,
+    });
+    journal?.append({ t: 'reported', reference: s.reference, row, body });
+    void deliver(s.reference, body, 1);
   }
 
   function accept(s: Submission): string {
@@ -110,30 +144,39 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     const channelReference = `sbx_${randomBytes(12).toString('hex')}`;
     references.set(s.reference, channelReference);
     const result = outcomeOf(s);
-    if (result !== 'none') {
-      later(delayMs, () => {
-        const data = {
-          reference: s.reference,
-          channelReference,
-          amount: s.amount,
-          currency: s.currency,
-          occurredAt: new Date().toISOString(),
-        };
-        const outcome = { ...data, type: s.kind, status: result };
-        book.record({ ...outcome, fee: sandboxFee(outcome) });
-        const body = JSON.stringify({
-          id: `evt_${randomBytes(12).toString('hex')}`,
-          type: `${s.kind}.${result}`,
-          data,
-        });
-        void deliver(body, 1);
-      });
-    }
+    journal?.append({ t: 'accepted', ...s, channelReference, result, dueAt: Date.now() + delayMs });
+    if (result !== 'none') later(delayMs, () => report(s, channelReference, result));
     log.info('sandbox accepted', { kind: s.kind, reference: s.reference, outcome: result });
     return channelReference;
   }
 
   const bank = new SandboxBank();
+  if (journal) {
+    const due = new Map<string, PspJournalEntry & { t: 'accepted' }>();
+    const owed = new Map<string, string>();
+    for (const entry of journal.entries) {
+      if (entry.t === 'accepted') {
+        references.set(entry.reference, entry.channelReference);
+        if (entry.result !== 'none') due.set(entry.reference, entry);
+      } else if (entry.t === 'reported') {
+        due.delete(entry.reference);
+        book.record(entry.row);
+        owed.set(entry.reference, entry.body);
+      } else if (entry.t === 'delivered' || entry.t === 'abandoned') owed.delete(entry.reference);
+      else if (entry.t === 'injected') book.inject(entry.date, entry.injections);
+      else if (entry.t === 'cleared') book.clear(entry.date);
+      else bank.restore(entry);
+    }
+    book.journal = journal;
+    bank.journal = journal;
+    // What fell due while the runtime was stopped goes out now; what was owed is sent again, same event id.
+    const now = Date.now();
+    for (const { dueAt, channelReference, result, t: _, ...s } of due.values()) {
+      if (result !== 'none') later(Math.max(0, dueAt - now), () => report(s, channelReference, result));
+    }
+    for (const [reference, body] of owed) later(0, () => void deliver(reference, body, 1));
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => answer(res, 500, { error: String(error) }));
   });
@@ -160,7 +203,10 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
       currency,
       ...(typeof outcome === 'string' ? { outcome } : {}),
     };
-    answer(res, 200, { channelReference: accept(submission) });
+    const channelReference = accept(submission);
+    // The dispatcher's stream position moves on once we answer: what we accepted must be on disk first.
+    await journal?.sync();
+    answer(res, 200, { channelReference });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -175,6 +221,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      journal?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -4,6 +4,7 @@
  * "Reconciliation (ops)"). Injections are applied as the statement is read, never to the record, so
  * clearing them gives back the true statement.
  */
+import type { PspJournal } from './journal.js';
 import { type StatementRow, utcDayOf } from './statement-csv.js';
 
 export type { StatementRow } from './statement-csv.js';
@@ -58,6 +59,8 @@ export const RETAINED_DAYS = 31;
 /** A sandbox PSP's statements: what it recorded per day, and what tests injected. */
 export class StatementBook {
   private readonly days = new Map<string, Day>();
+  /** Where injections are recorded when the PSP persists (set once its journal is replayed). */
+  journal: Pick<PspJournal, 'append'> | undefined;
 
   /** Files an outcome under the UTC day of its `occurredAt`. */
   record(row: StatementRow): void {
@@ -98,6 +101,7 @@ export class StatementBook {
     }
     into.add.push(...(injections.add ?? []));
     for (const reference of injections.blankReference ?? []) into.blankReference.add(reference);
+    this.journal?.append({ t: 'injected', date, injections });
     return { unknown: [] };
   }
 
@@ -116,6 +120,7 @@ export class StatementBook {
   clear(date: string): void {
     const day = this.days.get(date);
     if (day) day.injections = undefined;
+    this.journal?.append({ t: 'cleared', date });
   }
 
   /**
