@@ -95,6 +95,8 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
+      // $default: answers a problem for whatever no route matches, before any key is read.
+      'Payments/Api/NoRoute',
     ]);
   });
 
