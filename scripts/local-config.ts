@@ -15,7 +15,7 @@ import { URL_POLICY_VARIABLE } from '../shared/webhooks/url-policy.js';
 
 export const LOCAL_CONFIG_FILE = fileURLToPath(new URL('../local.config.json', import.meta.url));
 
-/** The contract's local sandbox webhook secret (CONTRACT.md, Local runtime). */
+/** The contract's local sandbox webhook secret (docs/contract.md, Local runtime). */
 export const LOCAL_SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_local';
 
 /** A fixed creation time, so the file only changes when the items do. */

@@ -39,7 +39,7 @@ const MERCHANT_KEY_IN_FUNCTION =
 
 /** Why `/health` has no merchant authorizer, recorded as its cdk-nag (APIG4/COG4) suppression. */
 const HEALTH_IS_PUBLIC =
-  'GET /health is unauthenticated by contract (CONTRACT.md): uptime probes call it and it reads no data.';
+  'GET /health is unauthenticated by contract (docs/contract.md): uptime probes call it and it reads no data.';
 
 /** Why the `$default` route has no authorizer, recorded as its cdk-nag (APIG4/COG4) acknowledgement. */
 const NO_ROUTE_IS_PUBLIC =
@@ -78,7 +78,7 @@ export class PaymentsApi extends Construct {
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       apiName: 'payments',
-      description: 'Payments API (CONTRACT.md v1)',
+      description: 'Payments API (docs/contract.md, v1)',
       // Created below with throttling and access logs, which the default stage cannot be given.
       createDefaultStage: false,
     });

@@ -1,5 +1,5 @@
 /**
- * A merchant's risk profile (CONTRACT.md, Risk): limits and blocklists checked before a payment is
+ * A merchant's risk profile (docs/contract.md, Risk): limits and blocklists checked before a payment is
  * stored, and the thresholds and weights of the asynchronous score. Rules are data: changing a threshold
  * or a weight is a PUT of this document, never a code change. Every field has a documented default, so
  * `GET` always answers a complete profile and that answer is a valid `PUT` body.

@@ -1,5 +1,5 @@
 /**
- * Bodies and answers of the risk routes (CONTRACT.md, Risk): ops review of a held payment, merchant
+ * Bodies and answers of the risk routes (docs/contract.md, Risk): ops review of a held payment, merchant
  * fraud reports, ops daily risk summary.
  */
 import * as z from 'zod/mini';

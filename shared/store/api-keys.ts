@@ -109,7 +109,7 @@ export async function resolveApiKey(
   return { merchantId: item.merchantId, role: item.role };
 }
 
-/** The contract's local credentials (CONTRACT.md, Local runtime). For local use only. */
+/** The contract's local credentials (docs/contract.md, Local runtime). For local use only. */
 export const LOCAL_CREDENTIALS = [
   { apiKey: 'sk_test_demo_1', merchantId: 'm_demo_1', role: 'merchant' },
   { apiKey: 'sk_test_demo_2', merchantId: 'm_demo_2', role: 'merchant' },

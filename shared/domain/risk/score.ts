@@ -1,5 +1,5 @@
 /**
- * The asynchronous risk score (CONTRACT.md, Risk): pure, so the same inputs always give the same
+ * The asynchronous risk score (docs/contract.md, Risk): pure, so the same inputs always give the same
  * assessment. Each rule is a predicate over the payment and its signals; the points it adds and the
  * thresholds it uses come from the merchant's profile (rules are data, never code forks). The score is
  * the sum of the weights of the rules that fire, capped at 100; the decision follows the profile's
