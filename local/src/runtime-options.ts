@@ -1,8 +1,14 @@
-/** What `startLocalRuntime` (runtime.ts) takes, and the running runtime it answers. */
+/**
+ * What `startLocalRuntime` (runtime.ts) takes, the running runtime it answers, and the one account
+ * and region every emulated resource lives in.
+ */
 import type { LocalConfig } from './config.js';
 import type { Logger } from './log.js';
 import type { LocalMetering } from './metering.js';
 import type { StepFunctionsExecutor } from './stepfunctions.js';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
 
 export interface LocalRuntimeOptions {
   /** The system's configuration (seed items, secrets, simulators); default: read from `configFile`. */

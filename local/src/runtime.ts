@@ -1,50 +1,49 @@
 /**
  * The local runtime, programmatically: synthesize, start DynamoDB Local and the tables, the sandbox
  * PSP, the functions, the HTTP API and the stream pollers, all from the synthesized template.
- * `main.ts` is a thin CLI over `startLocalRuntime`; end-to-end tests call it in-process.
+ * `main.ts` is a thin CLI over `startLocalRuntime`; end-to-end tests call it in-process. This file is
+ * the start sequence; the event backbone is in runtime-backbone.ts, the functions' wiring in
+ * runtime-functions.ts, the pollers in runtime-pollers.ts and the stop in runtime-stop.ts.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { httpApiWiring } from './api-routes.js';
 import { banner, busLines, queueLines, readyLine } from './banner.js';
-import { fileCheckpoints, memoryCheckpoints } from './checkpoints.js';
 import { fill, loadConfig } from './config.js';
 import { openJournal } from './durable-log.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
-import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from './event-wiring.js';
-import { EventBridge, startEventBridgeEndpoint } from './eventbridge.js';
-import { functionSpec } from './functions.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
-import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
+import type { LambdaFunction } from './lambda-runner.js';
 import { createLogger } from './log.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
-import type { LocalRuntime, LocalRuntimeOptions } from './runtime-options.js';
+import { type BackboneContext, startQueuesAndBuses, startStateMachines } from './runtime-backbone.js';
+import { wireFunctions } from './runtime-functions.js';
+import {
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+} from './runtime-options.js';
+import { startPollers } from './runtime-pollers.js';
+import { stopSequence } from './runtime-stop.js';
 import { startS3Endpoint } from './s3.js';
 import { bucketConfigs, bucketResolution } from './s3-buckets.js';
 import type { PspJournalEntry } from './sandbox/journal.js';
 import { seedTables, tableNamed } from './seed.js';
-import { SqsBroker } from './sqs.js';
-import { startSqsEndpoint } from './sqs-api.js';
-import { SqsPoller } from './sqs-poller.js';
-import { FileQueueStore } from './sqs-store.js';
-import { StepFunctionsExecutor } from './stepfunctions.js';
-import { startStepFunctionsEndpoint } from './stepfunctions-api.js';
-import type { ExecutionJournalEntry } from './stepfunctions-journal.js';
-import { stateMachineConfigs, stateMachineResolution } from './stepfunctions-machines.js';
-import { streamMappings } from './stream-mappings.js';
-import { StreamPoller } from './streams.js';
 import { ASSEMBLY_DIR, assemblyIsFresh, PROJECT_ROOT, synthesize } from './synth.js';
 import { createTables } from './tables.js';
 import { loadTemplate } from './template.js';
 
-export type { LocalRuntime, LocalRuntimeOptions } from './runtime-options.js';
+export {
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+} from './runtime-options.js';
 
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_ACCOUNT = '000000000000';
 /** Where the system's configuration is read from unless an option says otherwise. */
 export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'local.config.json');
 
@@ -57,20 +56,8 @@ function envNumber(name: string): number | undefined {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const started = performance.now();
   const log = options.log ?? createLogger({ quiet: options.quiet });
-  const cleanups: Array<() => Promise<void>> = [];
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      for (const cleanup of cleanups.reverse()) {
-        try {
-          await cleanup();
-        } catch (error) {
-          log.error(`while stopping: ${(error as Error).message}`);
-        }
-      }
-    })();
-    return stopping;
-  };
+  const { cleanups, stop } = stopSequence(log);
+  const metering = options.metering;
 
   try {
     // DynamoDB Local (a JVM) starts while the app synthesizes: neither needs the other.
@@ -130,81 +117,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     Object.assign(attributes, bucketRefs.attributes);
     log.info(`S3 on ${s3Server.url} (buckets: ${buckets.map((b) => b.name).join(', ') || 'none'})`);
 
-    // The event backbone: SQS queues first (queue URLs carry the endpoint's port), then the buses.
-    const queueStore = dataDir ? new FileQueueStore(join(dataDir, 'sqs.jsonl')) : undefined;
-    if (queueStore?.damaged)
-      log.error(`sqs.jsonl: ${queueStore.damaged} unreadable line(s) dropped (torn write)`);
-    const broker = new SqsBroker({
-      ...(queueStore ? { store: queueStore } : {}),
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-      queues: queueConfigs(loaded.template, baseCtx).map((q) =>
-        options.maxVisibilityTimeoutSeconds === undefined
-          ? q
-          : { ...q, visibilityTimeout: Math.min(q.visibilityTimeout, options.maxVisibilityTimeoutSeconds) },
-      ),
-      onDeadLetter: (from, to, m) =>
-        log.error(
-          `message ${m.messageId} moved from ${from.config.name} to dead-letter queue ${to.config.name} ` +
-            `after ${from.config.redrivePolicy?.maxReceiveCount} receives`,
-        ),
-    });
-    const metering = options.metering;
-    const sqsServer = await startSqsEndpoint(broker, log, undefined, metering);
-    cleanups.push(async () => {
-      broker.stop();
-      await sqsServer.close();
-    });
+    const backbone: BackboneContext = { template: loaded.template, options, dataDir, log, cleanups };
     const refs: Record<string, string> = { ...bucketRefs.refs };
-    for (const q of broker.queues) refs[q.config.logicalId] = q.url;
-    const ctx: ResolveContext = { ...baseCtx, refs };
-    const buses = eventBuses(loaded.template, ctx);
-    const archives = eventArchives(loaded.template, ctx, buses).map((a) =>
-      dataDir ? { ...a, file: join(dataDir, 'events-archive', `${a.name}.jsonl`) } : a,
-    );
-    const rules = eventRules(loaded.template, ctx, buses, broker, log);
-    const bridge = new EventBridge({
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-      buses,
-      rules,
-      archives,
-      broker,
-      log,
-      ...(metering ? { metering } : {}),
-    });
-    const eventsServer = await startEventBridgeEndpoint(bridge, log);
-    cleanups.push(() => eventsServer.close());
-
-    // State machines: their ARNs resolve (Ref, Arn, Name) before any function environment is built; their
-    // tasks reach the functions (created below, looked up by name when a task runs), the bus and DynamoDB.
-    const machines = stateMachineConfigs(loaded.template, ctx);
-    const machineRefs = stateMachineResolution(machines);
-    Object.assign(refs, machineRefs.refs);
-    Object.assign(attributes, machineRefs.attributes);
+    const { broker, sqsServer, ctx, buses, archives, rules, bridge, eventsServer } =
+      await startQueuesAndBuses(backbone, baseCtx, refs);
     const functionsByName = new Map<string, LambdaFunction>();
-    const executionJournal = dataDir
-      ? openJournal<ExecutionJournalEntry>(join(dataDir, 'stepfunctions.jsonl'))
-      : undefined;
-    const stepFunctions = new StepFunctionsExecutor({
-      ...(executionJournal ? { journal: executionJournal } : {}),
-      ...(options.stepFunctionsTimeScale !== undefined ? { timeScale: options.stepFunctionsTimeScale } : {}),
-      machines,
-      log,
-      integrations: {
-        invoke: async (functionName, payload) => functionsByName.get(functionName)?.invoke(payload),
-        putEvents: (entries) => bridge.putEvents({ Entries: entries }),
-        dynamodb: dynamoClient,
-      },
-    });
-    const sfnServer = await startStepFunctionsEndpoint({ executor: stepFunctions, log });
-    cleanups.push(async () => {
-      stepFunctions.close();
-      executionJournal?.close();
-      await sfnServer.close();
-    });
-    if (machines.length > 0)
-      log.info(`Step Functions on ${sfnServer.url} (${machines.map((m) => m.name).join(', ')})`);
+    const { machines, stepFunctions, sfnServer } = await startStateMachines(
+      backbone,
+      ctx,
+      { refs, attributes },
+      { bridge, dynamoClient, functionsByName },
+    );
 
     const endpoints = {
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsServer.url,
@@ -234,57 +157,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       Object.entries(config.environment).map(([name, value]) => [name, fill(value, placeholders)]),
     );
 
-    const apis = httpApiWiring(loaded.template);
-    const mappings = streamMappings(loaded.template, ctx);
-    const queueMappings = sqsMappings(loaded.template).map((m) =>
-      options.maxBatchingWindowSeconds === undefined
-        ? m
-        : {
-            ...m,
-            maximumBatchingWindowInSeconds: Math.min(
-              m.maximumBatchingWindowInSeconds,
-              options.maxBatchingWindowSeconds,
-            ),
-          },
-    );
-    const wired = new Set<string>();
-    for (const api of apis) {
-      for (const route of api.routes) wired.add(route.target.functionLogicalId);
-    }
-    for (const m of mappings) wired.add(m.functionLogicalId);
-    for (const m of queueMappings) wired.add(m.functionLogicalId);
-    for (const m of machines) for (const id of m.functionLogicalIds) wired.add(id);
-
-    const functions = new Map<string, LambdaFunction>();
-    for (const logicalId of wired) {
-      const spec = functionSpec(loaded, ctx, logicalId, {
-        dynamoEndpoint: options.functionsDynamoEndpoint
-          ? await options.functionsDynamoEndpoint(dynamo.endpoint, logicalId)
-          : dynamo.endpoint,
-        endpoints,
-        overrides,
-        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-        extraEnvironment: { ...config.functionEnvironment, ...options.functionEnvironment },
-      });
-      functions.set(
-        logicalId,
-        new LambdaFunction(spec, {
-          log,
-          invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
-          ...(metering ? { metering } : {}),
-        }),
-      );
-    }
+    const { apis, mappings, queueMappings, functions, invoke, closeFunctions } = await wireFunctions({
+      loaded,
+      ctx,
+      machines,
+      options,
+      config,
+      log,
+      cleanups,
+      dynamoEndpoint: dynamo.endpoint,
+      endpoints,
+      overrides,
+    });
     for (const f of functions.values()) functionsByName.set(f.spec.functionName, f);
-    const closeFunctions = async () => {
-      await Promise.all([...functions.values()].map((f) => f.close()));
-    };
-    cleanups.push(closeFunctions);
-    const invoke = (logicalId: string, event: unknown): Promise<InvokeResult> => {
-      const fn = functions.get(logicalId);
-      if (!fn) throw new Error(`function ${logicalId} is not wired`);
-      return fn.invoke(event);
-    };
 
     // The table the banner and `.local/runtime.json` name: the first one seeded, else the only one.
     const table = tableNamed(tables, config.seed[0]?.table);
@@ -308,67 +193,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     apiUrl = http.url;
     cleanups.push(() => http.close());
 
-    const checkpoints = dataDir
-      ? fileCheckpoints(join(dataDir, 'stream-checkpoints.json'))
-      : memoryCheckpoints();
-    const pollers = mappings.map((mapping) => {
-      const streamArn = attributes[`${mapping.tableLogicalId}.StreamArn`];
-      if (!streamArn)
-        throw new Error(
-          `event source mapping ${mapping.logicalId}: table ${mapping.tableLogicalId} has no stream`,
-        );
-      // Lambda sends an SQS OnFailure destination a record of the discarded batch (not the records).
-      const onFailureQueue = mapping.onFailure ? broker.queueByArn(mapping.onFailure) : undefined;
-      return new StreamPoller({
-        client: streamsClient,
-        streamArn,
-        mapping,
-        region: LOCAL_REGION,
-        invoke: (event) => invoke(mapping.functionLogicalId, event),
-        log,
-        checkpoints,
-        ...(onFailureQueue
-          ? {
-              onFailure: (record) =>
-                broker.send(onFailureQueue, {
-                  body: JSON.stringify({
-                    ...record,
-                    requestContext: {
-                      ...record.requestContext,
-                      functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functions.get(mapping.functionLogicalId)?.spec.functionName}`,
-                    },
-                  }),
-                }),
-            }
-          : {}),
-      });
+    startPollers({
+      mappings,
+      queueMappings,
+      attributes,
+      broker,
+      streamsClient,
+      functions,
+      invoke,
+      log,
+      metering,
+      dataDir,
+      cleanups,
+      closeFunctions,
     });
-    const queuePollers = queueMappings.map((mapping) => {
-      const queue = broker.queueByName(
-        broker.queues.find((q) => q.config.logicalId === mapping.queueLogicalId)?.config.name ?? '',
-      );
-      if (!queue)
-        throw new Error(`event source mapping ${mapping.logicalId}: queue ${mapping.queueLogicalId} missing`);
-      return new SqsPoller({
-        broker,
-        queue,
-        mapping,
-        region: LOCAL_REGION,
-        invoke: (event) => invoke(mapping.functionLogicalId, event),
-        log,
-        ...(metering ? { metering } : {}),
-      });
-    });
-    for (const p of pollers) p.start();
-    for (const p of queuePollers) p.start();
     stepFunctions.resume();
-    // Shutdown order: pollers are told to stop first, then the server and the functions go (which ends
-    // any invocation a poller still waits on), and only then are the pollers awaited.
-    let pollersStopped: Promise<unknown> = Promise.resolve();
-    cleanups.splice(cleanups.indexOf(closeFunctions), 0, () => pollersStopped.then(() => undefined));
-    cleanups.push(async () => {
-      pollersStopped = Promise.all([...pollers, ...queuePollers].map((p) => p.stop()));
-    });
 
     const startupMs = Math.round(performance.now() - started);
     if (!options.quiet) {

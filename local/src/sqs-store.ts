@@ -9,7 +9,7 @@
  * the rest stay in the dead-letter queue, and ops start a new redrive.
  */
 import { DurableLog, readJournal } from './durable-log.js';
-import type { SqsMessage } from './sqs.js';
+import type { SqsMessage } from './sqs-model.js';
 
 /** What the broker tells its store; without one, queues live in memory only. */
 export interface QueueStore {

@@ -7,7 +7,7 @@
  * answered from its state, a payout id is paid once by the bank, the run is finished by a guarded write),
  * so a settlement run interrupted by a stop completes after the restart instead of staying `running`.
  */
-import type { ExecutionStatus } from './stepfunctions.js';
+import type { ExecutionStatus } from './stepfunctions-execution.js';
 
 export type ExecutionJournalEntry =
   | {

@@ -2,53 +2,31 @@
  * Step Functions, locally: an executor that runs the template's state machines (stepfunctions-machines.ts)
  * with aws-local-stepfunctions, every `Task` routed to the local functions, bus and DynamoDB
  * (stepfunctions-tasks.ts). Executions live in memory with what `DescribeExecution` reports, plus
- * the state transitions Standard workflows bill (see `ExecutionRecord.stateTransitions`).
+ * the state transitions Standard workflows bill (see `ExecutionRecord.stateTransitions`). What the
+ * library is given to run is in stepfunctions-definition.ts; the execution records, StartExecution's
+ * limits and the library's verdicts in stepfunctions-execution.ts.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ExecutionAbortedError,
-  ExecutionError,
-  ExecutionTimeoutError,
-  StateMachine,
-} from 'aws-local-stepfunctions';
+import { StateMachine } from 'aws-local-stepfunctions';
 import { AwsError } from './aws-json.js';
 import type { Journal } from './durable-log.js';
 import type { Logger } from './log.js';
-import { type ExecutionJournalEntry, replayExecutions, type StartedEntry } from './stepfunctions-journal.js';
+import { instrumented, type PreparedMachine, prepareMachine } from './stepfunctions-definition.js';
 import {
-  type AslDefinition,
-  allStates,
-  nestedMachines,
-  type StateMachineConfig,
-} from './stepfunctions-machines.js';
-import { TaskFailure, type TaskIntegrations, type TaskRunner, taskRunner } from './stepfunctions-tasks.js';
+  type ExecutionRecord,
+  type ExecutionStatus,
+  endedExecution,
+  failure,
+  invalidName,
+  MAX_INPUT_BYTES,
+  type MutableExecution,
+  type StartExecutionInput,
+} from './stepfunctions-execution.js';
+import { type ExecutionJournalEntry, replayExecutions, type StartedEntry } from './stepfunctions-journal.js';
+import type { StateMachineConfig } from './stepfunctions-machines.js';
+import { TaskFailure, type TaskIntegrations } from './stepfunctions-tasks.js';
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-export interface ExecutionRecord {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
-  readonly status: ExecutionStatus;
-  /** The input as given (JSON text). */
-  readonly input: string;
-  /** The output as JSON text, once SUCCEEDED. */
-  readonly output?: string;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly startDate: Date;
-  readonly stopDate?: Date;
-  /**
-   * The transitions Standard workflows bill: every state entered (the states of each Map iteration and
-   * Parallel branch included) plus every retry of a Task state. Retries of Map/Parallel states are not
-   * counted.
-   */
-  readonly stateTransitions: number;
-  /** Settles (never rejects) when the execution closes. */
-  readonly done: Promise<ExecutionRecord>;
-}
-
-type MutableExecution = { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] };
+export type { ExecutionRecord, ExecutionStatus, StartExecutionInput } from './stepfunctions-execution.js';
 
 interface Running {
   /** Aborts the library's execution (StopExecution). */
@@ -56,14 +34,6 @@ interface Running {
   /** Settles the task calls still pending (their results would go nowhere), releasing their timers. */
   readonly release: () => void;
   readonly settle: (record: ExecutionRecord) => void;
-}
-
-export interface StartExecutionInput {
-  readonly stateMachineArn: string;
-  /** Default: a random UUID. */
-  readonly name?: string;
-  /** JSON text; default `{}`. */
-  readonly input?: string;
 }
 
 export interface StepFunctionsExecutorOptions {
@@ -81,98 +51,6 @@ export interface StepFunctionsExecutorOptions {
   readonly onExecutionClosed?: (execution: ExecutionRecord) => void;
 }
 
-/** setTimeout's ceiling (~24.8 days); aws-local-stepfunctions' timers would fire at once beyond it. */
-const MAX_TIMER_SECONDS = 2_147_483;
-/** Step Functions' limits on StartExecution. */
-const MAX_INPUT_BYTES = 256 * 1024;
-/** What an execution name may not contain: whitespace, brackets, wildcards, these marks, control characters. */
-const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
-const invalidName = (name: string) =>
-  name.length < 1 ||
-  name.length > 80 ||
-  INVALID_NAME_CHARACTERS.test(name) ||
-  [...name].some((c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
-  });
-
-/** Fields and modes aws-local-stepfunctions does not run: refused at start-up rather than mis-run. */
-function unsupported(definition: AslDefinition): string[] {
-  const found: string[] = [];
-  if (definition.QueryLanguage === 'JSONata') found.push('QueryLanguage JSONata');
-  for (const [name, state] of allStates(definition)) {
-    if (state.QueryLanguage === 'JSONata') found.push(`${name}: QueryLanguage JSONata`);
-    for (const field of ['Assign', 'Arguments', 'Output', 'ItemReader', 'ItemBatcher', 'ResultWriter']) {
-      if (field in state) found.push(`${name}: ${field}`);
-    }
-    for (const field of ['ToleratedFailureCount', 'ToleratedFailurePercentage']) {
-      if (field in state || `${field}Path` in state) found.push(`${name}: ${field}`);
-    }
-    const mode = (record(state.ItemProcessor).ProcessorConfig as { Mode?: string } | undefined)?.Mode;
-    if (mode === 'DISTRIBUTED') found.push(`${name}: distributed Map`);
-  }
-  return found;
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-}
-
-/**
- * The definition aws-local-stepfunctions runs: Task states without a timeout get Step Functions' (none,
- * here the timer ceiling) rather than the library's 60 s; timers are capped; waits are scaled.
- */
-function runnable(definition: AslDefinition, timeScale: number): AslDefinition {
-  const copy = structuredClone(definition) as AslDefinition & { TimeoutSeconds?: number };
-  const cap = (n: number) => Math.min(n, MAX_TIMER_SECONDS);
-  if (typeof copy.TimeoutSeconds === 'number') copy.TimeoutSeconds = cap(copy.TimeoutSeconds);
-  for (const [, state] of allStates(copy)) {
-    const s = state as Record<string, unknown>;
-    if (s.Type === 'Task' && s.TimeoutSecondsPath === undefined) {
-      s.TimeoutSeconds = cap(typeof s.TimeoutSeconds === 'number' ? s.TimeoutSeconds : MAX_TIMER_SECONDS);
-    }
-    if (timeScale === 1) continue;
-    if (s.Type === 'Wait' && typeof s.Seconds === 'number') s.Seconds *= timeScale;
-    for (const retrier of (s.Retry as Record<string, unknown>[] | undefined) ?? []) {
-      retrier.IntervalSeconds =
-        (typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1) * timeScale;
-      if (typeof retrier.MaxDelaySeconds === 'number') retrier.MaxDelaySeconds *= timeScale;
-    }
-  }
-  return copy;
-}
-
-/**
- * A per-execution copy whose `States` objects count reads: aws-local-stepfunctions looks a state up in
- * `States` exactly once per state entered (the start state included), in the root machine and in each
- * Map iteration or Parallel branch. Its event log would do too, but drops events of nested machines
- * that arrive after their parent closed.
- */
-function instrumented(definition: AslDefinition, entered: (name: string) => void): AslDefinition {
-  const copy = structuredClone(definition);
-  const wrap = (machine: AslDefinition) => {
-    for (const state of Object.values(machine.States))
-      for (const nested of nestedMachines(state)) wrap(nested);
-    (machine as { States: AslDefinition['States'] }).States = new Proxy(machine.States, {
-      get(target, key, receiver) {
-        if (typeof key === 'string' && Object.hasOwn(target, key)) entered(key);
-        return Reflect.get(target, key, receiver);
-      },
-    });
-  };
-  wrap(copy);
-  return copy;
-}
-
-interface PreparedMachine {
-  readonly config: StateMachineConfig;
-  readonly definition: AslDefinition;
-  /** Task runners by state name. */
-  readonly tasks: ReadonlyMap<string, TaskRunner>;
-}
-
-const FAIL_STATE_DEFAULT_CAUSE = 'Execution failed because of a Fail state';
-
 export class StepFunctionsExecutor {
   private readonly prepared = new Map<string, PreparedMachine>();
   private readonly executions = new Map<string, MutableExecution>();
@@ -188,36 +66,14 @@ export class StepFunctionsExecutor {
   constructor(private readonly options: StepFunctionsExecutorOptions) {
     this.machines = options.machines;
     for (const config of options.machines) {
-      const problems = unsupported(config.definition);
-      if (problems.length > 0) {
-        throw new Error(`state machine ${config.logicalId}: not supported locally: ${problems.join(', ')}`);
-      }
-      const tasks = new Map<string, TaskRunner>();
-      for (const [name, state] of allStates(config.definition)) {
-        if (state.Type !== 'Task') continue;
-        try {
-          tasks.set(name, taskRunner(String(state.Resource), options.integrations));
-        } catch (error) {
-          throw new Error(`state machine ${config.logicalId}, state ${name}: ${(error as Error).message}`);
-        }
-      }
-      const definition = runnable(config.definition, options.timeScale ?? 1);
-      this.prepared.set(config.arn, { config, definition, tasks });
+      this.prepared.set(config.arn, prepareMachine(config, options.integrations, options.timeScale ?? 1));
     }
     for (const { started, closed } of replayExecutions(options.journal?.entries ?? [])) {
       if (!closed) {
         this.interrupted.push(started);
         continue;
       }
-      const { t: _s, startDate, ...start } = started;
-      const { t: _c, stopDate, executionArn: _a, ...end } = closed;
-      const record = {
-        ...start,
-        ...end,
-        startDate: new Date(startDate),
-        stopDate: new Date(stopDate),
-      } as MutableExecution;
-      record.done = Promise.resolve(record);
+      const record = endedExecution(started, closed);
       this.executions.set(record.executionArn, record);
     }
   }
@@ -382,22 +238,9 @@ export class StepFunctionsExecutor {
     this.options.log.info(`state machine ${machine.name}: execution ${name} started`);
     execution.result.then(
       (output) => this.finish(record, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
-      (error: unknown) => this.finish(record, this.failure(error)),
+      (error: unknown) => this.finish(record, failure(error)),
     );
     return record;
-  }
-
-  private failure(error: unknown): Partial<MutableExecution> {
-    if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT' };
-    if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
-    const caught = error instanceof ExecutionError ? (error.cause as Error) : (error as Error);
-    // A Fail state without Error/Cause: the library's placeholders, which Step Functions does not report.
-    const failState = caught?.name === 'FailStateError';
-    const cause = caught?.message === FAIL_STATE_DEFAULT_CAUSE ? undefined : caught?.message;
-    const out: Partial<MutableExecution> = { status: 'FAILED' };
-    if (!failState) out.error = caught?.name ?? 'States.Runtime';
-    if (cause !== undefined) out.cause = cause;
-    return out;
   }
 
   /**

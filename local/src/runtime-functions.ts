@@ -1,0 +1,100 @@
+/**
+ * The functions' wiring: which of the template's functions run locally (those an HTTP route, a stream
+ * or queue mapping, or a state machine calls: the others are never invoked), each in its own worker with
+ * its resolved environment, and the one way the API and the pollers invoke them.
+ */
+import { httpApiWiring } from './api-routes.js';
+import type { LocalConfig } from './config.js';
+import { sqsMappings } from './event-wiring.js';
+import { functionSpec } from './functions.js';
+import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
+import type { Logger } from './log.js';
+import type { ResolveContext } from './resolve.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalRuntimeOptions } from './runtime-options.js';
+import type { Cleanup } from './runtime-stop.js';
+import type { StateMachineConfig } from './stepfunctions-machines.js';
+import { streamMappings } from './stream-mappings.js';
+import type { LoadedTemplate } from './template.js';
+
+export interface FunctionWiringInput {
+  readonly loaded: LoadedTemplate;
+  readonly ctx: ResolveContext;
+  readonly machines: readonly StateMachineConfig[];
+  readonly options: LocalRuntimeOptions;
+  readonly config: LocalConfig;
+  readonly log: Logger;
+  readonly cleanups: Cleanup[];
+  /** DynamoDB Local's endpoint, as the runtime's own clients reach it. */
+  readonly dynamoEndpoint: string;
+  /** `AWS_ENDPOINT_URL_<SERVICE>` of the emulated services. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  /** The configuration's values for variables the template declares. */
+  readonly overrides: Readonly<Record<string, string>>;
+}
+
+/** Starts a worker per wired function; their close is registered in `cleanups` and returned. */
+export async function wireFunctions({
+  loaded,
+  ctx,
+  machines,
+  options,
+  config,
+  log,
+  cleanups,
+  dynamoEndpoint,
+  endpoints,
+  overrides,
+}: FunctionWiringInput) {
+  const metering = options.metering;
+  const apis = httpApiWiring(loaded.template);
+  const mappings = streamMappings(loaded.template, ctx);
+  const queueMappings = sqsMappings(loaded.template).map((m) =>
+    options.maxBatchingWindowSeconds === undefined
+      ? m
+      : {
+          ...m,
+          maximumBatchingWindowInSeconds: Math.min(
+            m.maximumBatchingWindowInSeconds,
+            options.maxBatchingWindowSeconds,
+          ),
+        },
+  );
+  const wired = new Set<string>();
+  for (const api of apis) {
+    for (const route of api.routes) wired.add(route.target.functionLogicalId);
+  }
+  for (const m of mappings) wired.add(m.functionLogicalId);
+  for (const m of queueMappings) wired.add(m.functionLogicalId);
+  for (const m of machines) for (const id of m.functionLogicalIds) wired.add(id);
+
+  const functions = new Map<string, LambdaFunction>();
+  for (const logicalId of wired) {
+    const spec = functionSpec(loaded, ctx, logicalId, {
+      dynamoEndpoint: options.functionsDynamoEndpoint
+        ? await options.functionsDynamoEndpoint(dynamoEndpoint, logicalId)
+        : dynamoEndpoint,
+      endpoints,
+      overrides,
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      extraEnvironment: { ...config.functionEnvironment, ...options.functionEnvironment },
+    });
+    functions.set(
+      logicalId,
+      new LambdaFunction(spec, {
+        log,
+        invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
+        ...(metering ? { metering } : {}),
+      }),
+    );
+  }
+  const closeFunctions = async () => {
+    await Promise.all([...functions.values()].map((f) => f.close()));
+  };
+  cleanups.push(closeFunctions);
+  const invoke = (logicalId: string, event: unknown): Promise<InvokeResult> => {
+    const fn = functions.get(logicalId);
+    if (!fn) throw new Error(`function ${logicalId} is not wired`);
+    return fn.invoke(event);
+  };
+  return { apis, mappings, queueMappings, functions, invoke, closeFunctions };
+}
