@@ -423,6 +423,7 @@ async function measureCore() {
       STATEMENTS_BUCKET: 'statements',
       SETTLEMENT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:settlement',
       RUNS_MAX_RECEIVE_COUNT: '3',
+      ROUTE_KEYS: JSON.stringify(['GET /health', 'POST /v1/payments']),
       DEAD_LETTER_QUEUES: JSON.stringify({
         risk: {
           url: 'http://127.0.0.1:9/000000000000/risk-dlq',

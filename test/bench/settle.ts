@@ -263,7 +263,7 @@ export async function benchSettlement(options: SettlementBenchOptions = {}) {
     for (const m of MERCHANTS) await putMerchant(client, runtime.tableName, { merchantId: m.id });
     await batchWrite(client, runtime.tableName, items);
     const seedMs = performance.now() - seedStarted;
-    const payments = items.filter((i) => i.type === 'payment').length;
+    const payments = items.filter((i) => i.entity === 'bench_payment').length;
     items.length = 0;
 
     // Warm-up: the day before yesterday (nothing to settle).
