@@ -35,7 +35,8 @@ export function localConfig() {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder the emulator fills, not ours
     environment: { SANDBOX_PSP_URL: '${sandboxPsp.url}' },
     // Merchant webhooks may go to a receiver on this machine (contract: http://127.0.0.1:<port>), locally only.
-    functionEnvironment: { [URL_POLICY_VARIABLE]: 'allow' },
+    // DynamoDB Local applies a write and its index entries at once: runs need not wait 10 s for them.
+    functionEnvironment: { [URL_POLICY_VARIABLE]: 'allow', OUTCOME_INDEX_LAG_MS: '1000' },
     banner: [
       '  Local credentials (docs/contract.md)',
       ...LOCAL_CREDENTIALS.map((c, i) =>

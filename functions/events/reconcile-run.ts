@@ -52,6 +52,7 @@ function defaultDeps(): ReconciliationDeps {
     const env = loadEnv(reconcileRunEnvSchema);
     const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
     deps = {
+      indexLagMs: env.OUTCOME_INDEX_LAG_MS,
       store: new DynamoReconciliationStore(table),
       outcomes: new DynamoChannelOutcomeStore(table),
       statement: statementFinder({

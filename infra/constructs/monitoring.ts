@@ -61,7 +61,8 @@ export class Monitoring extends Construct {
 
     const api5xx = props.httpApi.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM });
     this.alarm('Api5xxAlarm', {
-      alarmDescription: 'The payments API answered 5xx: never expected, even for bad input (docs/contract.md).',
+      alarmDescription:
+        'The payments API answered 5xx: never expected, even for bad input (docs/contract.md).',
       metric: api5xx,
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

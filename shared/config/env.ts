@@ -7,6 +7,7 @@
  * and classic zod would add ~75 KB to their bundles for these three variables.
  */
 import * as z from 'zod/mini';
+import { OUTCOME_INDEX_LAG_MS } from '../store/keys.js';
 import { ConfigError } from './errors.js';
 
 const nonEmpty = z.string().check(z.trim(), z.minLength(1, { error: 'must be set' }));
@@ -71,8 +72,19 @@ function envInteger(min: number, max: number, fallback: number) {
  */
 export const runReceivesEnvSchema = z.object({ RUNS_MAX_RECEIVE_COUNT: envInteger(1, 1000, 3) });
 
+/** Runs that read the outcome indexes: how long after a run's start they wait (keys.ts OUTCOME_INDEX_LAG_MS). */
+export const outcomeIndexEnvSchema = z.object({
+  OUTCOME_INDEX_LAG_MS: envInteger(0, 600_000, OUTCOME_INDEX_LAG_MS),
+});
+
 /** The reconciliation run consumer: the table, the statements bucket, and the channels' statements. */
-export const reconcileRunEnvSchema = z.extend(dispatchEnvSchema, { STATEMENTS_BUCKET: nonEmpty });
+export const reconcileRunEnvSchema = z.extend(dispatchEnvSchema, {
+  STATEMENTS_BUCKET: nonEmpty,
+  ...outcomeIndexEnvSchema.shape,
+});
+
+/** The settlement task that reads a merchant's line items: the table, and the index wait. */
+export const settleMerchantEnvSchema = z.extend(tableEnvSchema, outcomeIndexEnvSchema.shape);
 
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;

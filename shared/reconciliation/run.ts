@@ -58,6 +58,8 @@ export interface ReconciliationDeps {
   /** Told how many outcomes are loaded so far (the CLI's progress line). */
   readonly onExpectations?: (loaded: number) => void;
   readonly now?: () => Date;
+  /** How long after its start the run waits before it reads the outcome index (keys.ts OUTCOME_INDEX_LAG_MS). */
+  readonly indexLagMs?: number;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
       .filter((k) => k.kind === 'local_missing' && k.status === 'repaired' && k.reference)
       .map((k) => `${k.type}#${k.reference}`),
   );
-  await untilIndexed(run.createdAt);
+  await untilIndexed(run.createdAt, deps.indexLagMs);
   const index = await ExpectationIndex.from(
     withoutRepaired(deps.store.expectations(channel, date), repairedRefs, deps.onExpectations),
   );

@@ -35,6 +35,8 @@ import { keys } from '../store/keys.js';
 export interface SettleDeps {
   readonly store: DynamoSettlementStore;
   readonly pricing?: (merchantId: string) => Promise<Pricing>;
+  /** How long after the run's start it waits before it reads the line items (keys.ts OUTCOME_INDEX_LAG_MS). */
+  readonly indexLagMs?: number;
 }
 
 /** What the state machine carries per settlement to pay it out. */
@@ -77,7 +79,7 @@ export async function settleMerchant(
   }
   const cutoff = cutoffOf(input.date, input.startedAt);
   const period: [string, string] = [state.settledTo, cutoff];
-  await untilIndexed(input.startedAt);
+  await untilIndexed(input.startedAt, deps.indexLagMs);
   const held = await store.heldPayments(input.merchantId);
   const pricing = (await deps.pricing?.(input.merchantId)) ?? DEFAULT_PRICING;
   const heldEarlier = new Set(Object.keys(state.heldOut));

@@ -100,12 +100,16 @@ export const GSI2 = 'GSI2';
 export const GSI3 = 'GSI3';
 
 /**
- * How long after a write a run waits before it reads GSI2 or GSI3: global secondary indexes are
- * eventually consistent (DynamoDB Developer Guide, "Read consistency for global secondary indexes": an
- * update usually reaches the index in well under a second). A run reads no earlier than its `createdAt`
- * plus this, so what showed `succeeded` before it started is in what it reads.
+ * How long after its start a run waits before it reads GSI2 or GSI3, so that what showed `succeeded` before
+ * it started is in what it reads. Two delays add up: the write that applies an outcome is stamped with its
+ * commit time (the line item's key) just before it is sent, and the SDK may retry it (3 attempts, backoff of
+ * up to ≈ 1.5 s for throttling) before it lands; then global secondary indexes are eventually consistent
+ * (DynamoDB Developer Guide, "Read consistency for global secondary indexes": an update usually reaches the
+ * index in well under a second). 10 s covers both with a wide margin, and costs a settlement or
+ * reconciliation run nothing that matters. `OUTCOME_INDEX_LAG_MS` overrides it where the writes and the
+ * indexes are synchronous (DynamoDB Local: the local runtime sets 1 s).
  */
-export const OUTCOME_INDEX_LAG_MS = 1_000;
+export const OUTCOME_INDEX_LAG_MS = 10_000;
 
 /** One base32 character: 32 partitions per channel-day of outcomes and per merchant's line items. */
 const SHARD_ALPHABET = [...'abcdefghijklmnopqrstuvwxyz234567'];

@@ -16,7 +16,7 @@ import {
 } from '../../shared/store/dynamodb/reconciliation.js';
 import { keys } from '../../shared/store/keys.js';
 import { alipayBillLines, gbk, wechatpayBillLines } from '../bench/native-statements.js';
-import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { LOCAL_INDEX_LAG_MS, startTestTable, type TestTable } from '../support/dynamodb.js';
 
 const DATE = '2026-11-21';
 const AT = `${DATE}T04:00:00.000Z`;
@@ -69,7 +69,10 @@ describe('reconciliation runs on native channel statements', () => {
       date: DATE,
       now: new Date(),
     });
-    return executeRun({ store, outcomes, statement: async () => handle }, started.body.id);
+    return executeRun(
+      { store, outcomes, indexLagMs: LOCAL_INDEX_LAG_MS, statement: async () => handle },
+      started.body.id,
+    );
   };
 
   const outcome = (n: number, type: StatementRow['type'], amount: number): StatementRow => ({

@@ -22,7 +22,7 @@ import {
 } from '../../shared/store/dynamodb/reconciliation.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
 import { slotOfId } from '../../shared/store/items.js';
-import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { LOCAL_INDEX_LAG_MS, startTestTable, type TestTable } from '../support/dynamodb.js';
 
 const DATE = '2026-11-20';
 const AT = `${DATE}T10:00:00.000Z`;
@@ -87,6 +87,7 @@ describe('reconciliation runs on DynamoDB Local', () => {
     return {
       store,
       outcomes,
+      indexLagMs: LOCAL_INDEX_LAG_MS,
       statement: async () => {
         if (csv === undefined) throw new StatementUnavailableError('no statement for sandbox 2026-11-20');
         return { source: 'channel', open: async () => csv };

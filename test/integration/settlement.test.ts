@@ -19,7 +19,7 @@ import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
-import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { LOCAL_INDEX_LAG_MS, startTestTable, type TestTable } from '../support/dynamodb.js';
 
 const DAY = '2026-02-10';
 const at = (hh: string) => `${DAY}T${hh}:00:00.000Z`;
@@ -131,7 +131,7 @@ describe('settlement on DynamoDB Local', () => {
 
     // Act
     const [ref, ...others] = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       { merchantId: m, date: DAY, runId: 'str_1', startedAt: NEXT_MORNING },
     );
 
@@ -166,11 +166,11 @@ describe('settlement on DynamoDB Local', () => {
 
     // Act: the same run again (a retried task), and another run of the same day
     const again = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       { merchantId: m, date: DAY, runId: 'str_1', startedAt: NEXT_MORNING },
     );
     const second = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       { merchantId: m, date: DAY, runId: 'str_2', startedAt: NEXT_MORNING },
     );
 
@@ -193,7 +193,7 @@ describe('settlement on DynamoDB Local', () => {
     // Act: ops release the review hold; the next day's run takes it (and tomorrow's payment)
     await holds.release(m, review, 'review');
     const [next] = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       {
         merchantId: m,
         date: '2026-02-11',
@@ -215,14 +215,14 @@ describe('settlement on DynamoDB Local', () => {
     const m = 'm_late';
     const onTime = await payment(m, 5_000, at('08'));
     const [first] = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       { merchantId: m, date: DAY, runId: 'str_l1', startedAt: NEXT_MORNING },
     );
     const late = await payment(m, 1_234, '2026-02-11T04:00:00.000Z');
 
     // Act
     const [second] = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       {
         merchantId: m,
         date: '2026-02-11',
@@ -246,7 +246,7 @@ describe('settlement on DynamoDB Local', () => {
     // Act
     const today = new Date().toISOString().slice(0, 10);
     const refs = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       { merchantId: m, date: today, runId: 'str_today', startedAt: new Date() },
     );
 
@@ -262,7 +262,10 @@ describe('settlement on DynamoDB Local', () => {
     // Prepare: "today" is 2026-03-05 in this merchant's story
     const m = 'm_runs';
     const run = (date: string, runId: string, startedAt: string) =>
-      settleMerchant({ store }, { merchantId: m, date, runId, startedAt: new Date(startedAt) });
+      settleMerchant(
+        { store, indexLagMs: LOCAL_INDEX_LAG_MS },
+        { merchantId: m, date, runId, startedAt: new Date(startedAt) },
+      );
     const gross = async (refs: { id: string }[]) =>
       Promise.all(refs.map(async (r) => (await store.settlement(m, r.id))?.grossAmount));
     const yesterday = await payment(m, 100, '2026-03-04T20:00:00.000Z');
@@ -291,7 +294,7 @@ describe('settlement on DynamoDB Local', () => {
     await payment(m, 1_000, at('08'));
     await payment(m, 5_000, at('09'), 'JPY');
     const refs = await settleMerchant(
-      { store },
+      { store, indexLagMs: LOCAL_INDEX_LAG_MS },
       { merchantId: m, date: DAY, runId: 'str_m', startedAt: NEXT_MORNING },
     );
     assert.deepEqual(refs.map((r) => r.currency).sort(), ['JPY', 'USD']);

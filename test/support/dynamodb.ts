@@ -20,6 +20,12 @@ export interface TestTable {
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
+/**
+ * The index wait of runs against DynamoDB Local, which applies a write and its index entries at once (the
+ * product's 10 s covers SDK retries and AWS's index propagation; keys.ts OUTCOME_INDEX_LAG_MS).
+ */
+export const LOCAL_INDEX_LAG_MS = 1_000;
+
 /** A client for DynamoDB Local at `endpoint`. */
 export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({

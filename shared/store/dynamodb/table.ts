@@ -56,7 +56,10 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * `startedAt + OUTCOME_INDEX_LAG_MS` (keys.ts). A run normally starts later than that and does not wait;
  * never longer than the lag, whatever `startedAt` says.
  */
-export async function untilIndexed(startedAt: string | Date, lagMs = OUTCOME_INDEX_LAG_MS): Promise<void> {
+export async function untilIndexed(
+  startedAt: string | Date,
+  lagMs: number = OUTCOME_INDEX_LAG_MS,
+): Promise<void> {
   const remaining = new Date(startedAt).getTime() + lagMs - Date.now();
   if (remaining > 0) await sleep(Math.min(remaining, lagMs));
 }

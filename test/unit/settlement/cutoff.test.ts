@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadEnv, settleMerchantEnvSchema } from '../../../shared/config/env.js';
 import { cutoffOf } from '../../../shared/settlement/settle.js';
 import { untilIndexed } from '../../../shared/store/dynamodb/table.js';
 import { OUTCOME_INDEX_LAG_MS } from '../../../shared/store/keys.js';
@@ -41,6 +42,12 @@ describe('waiting for the indexes', () => {
     const t0 = performance.now();
     await untilIndexed(new Date(Date.now() + 60_000), 100);
     assert.ok(performance.now() - t0 < 2_000);
-    assert.equal(OUTCOME_INDEX_LAG_MS, 1_000);
+  });
+
+  it('waits 10 s by default in AWS: an SDK retry of the stamped write, then index propagation', () => {
+    assert.equal(OUTCOME_INDEX_LAG_MS, 10_000);
+    assert.equal(loadEnv(settleMerchantEnvSchema, { TABLE_NAME: 't' }).OUTCOME_INDEX_LAG_MS, 10_000);
+    const local = { TABLE_NAME: 't', OUTCOME_INDEX_LAG_MS: '1000' };
+    assert.equal(loadEnv(settleMerchantEnvSchema, local).OUTCOME_INDEX_LAG_MS, 1_000);
   });
 });
