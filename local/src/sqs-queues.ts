@@ -44,7 +44,15 @@ export class SqsQueues {
         },
         createdTimestamp: created,
       };
-      const messages = new Map((options.store?.messages(config.name) ?? []).map((m) => [m.messageId, m]));
+      // A message in flight when the emulator stopped was held by a consumer that stopped with it (every
+      // event source mapping is the emulator's own): it is visible again at once, its receive counted, rather
+      // than after the template's visibility timeout (minutes) as after a consumer crash in AWS.
+      const restored = (options.store?.messages(config.name) ?? []).map((m) =>
+        m.receiptHandle === undefined
+          ? m
+          : { ...m, visibleAt: Math.min(m.visibleAt, created), receiptHandle: undefined },
+      );
+      const messages = new Map(restored.map((m) => [m.messageId, m]));
       const state: QueueState = { queue, messages, waiters: new Set() };
       this.states.set(config.name, state);
       this.byArn.set(queue.arn, state);

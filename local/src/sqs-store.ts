@@ -2,8 +2,8 @@
  * With `--persist`, the queues' messages on disk, as SQS keeps them: every change of a message (sent,
  * received, its visibility changed, moved to a dead-letter queue, deleted, expired) is one journal
  * entry, written before the broker's caller is answered. After a restart each message is back with
- * its receive count and the time it becomes visible: one in flight when the runtime stopped comes back
- * when its visibility timeout would have run out, as it would in AWS after a consumer crash.
+ * its receive count; one in flight when the runtime stopped is visible again at once (sqs-queues.ts: its
+ * consumer stopped with the runtime).
  *
  * Message move tasks (DLQ redrives) are not kept: the messages they had moved are where they were put,
  * the rest stay in the dead-letter queue, and ops start a new redrive.

@@ -45,11 +45,9 @@ after(async () => {
 async function start(dataDir: string): Promise<ChildRuntime> {
   const runtime = await startChildRuntime({
     dataDir,
+    // The template's visibility timeouts and batching windows: a message in flight at the stop must come
+    // back at the restart, not minutes later.
     callbackDelayMs: 200,
-    // A message in flight at the stop comes back after its visibility timeout: seconds, not minutes.
-    maxVisibilityTimeoutSeconds: 3,
-    // Expected outcomes are recorded in 10 s batches in the template; 1 s keeps the test short.
-    maxBatchingWindowSeconds: 1,
   });
   running.set(dataDir, runtime);
   return runtime;
