@@ -1,6 +1,7 @@
 /**
  * The local runtime, programmatically: synthesize, start DynamoDB Local and the tables, the sandbox
- * PSP and the channel simulators, the functions, the HTTP API and the stream pollers, all from the synthesized template.
+ * PSP and the channel simulators, the functions, the HTTP API and the stream pollers, all from the
+ * synthesized template.
  * `main.ts` is a thin CLI over `startLocalRuntime`; end-to-end tests call it in-process. This file is
  * the start sequence; the event backbone is in runtime-backbone.ts, the functions' wiring in
  * runtime-functions.ts, the pollers in runtime-pollers.ts and the stop in runtime-stop.ts.

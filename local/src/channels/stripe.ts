@@ -11,7 +11,6 @@ import {
   callbackSender,
   channelFee,
   DayBook,
-  decimal,
   hold,
   listen,
   type Outcome,
@@ -21,8 +20,8 @@ import {
   type SimulatorServer,
   silent,
   statementDay,
-  wallClock,
 } from './common.js';
+import { stripeStatement } from './stripe-statement.js';
 
 export interface StripeSimulatorOptions {
   readonly port?: number;
@@ -40,17 +39,6 @@ export interface StripeSimulatorOptions {
   readonly holdMs?: number;
   readonly logger?: SimulatorLogger;
 }
-
-/** Currencies Stripe counts in whole units, and those with three decimals; all others have two. */
-const ZERO_DECIMAL = new Set(
-  'bif clp djf gnf jpy kmf krw mga pyg rwf vnd vuv xaf xof xpf'.split(' ').map((c) => c.toUpperCase()),
-);
-const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
-const exponentOf = (currency: string) =>
-  ZERO_DECIMAL.has(currency) ? 0 : THREE_DECIMAL.has(currency) ? 3 : 2;
-
-export const STRIPE_STATEMENT_HEADER =
-  'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id,payment_intent_id,description,payment_metadata[reference],refund_metadata[reference]';
 
 type StripeObject = Record<string, unknown> & { id: string; status: string };
 
@@ -238,7 +226,14 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
       if (outcome !== 'none') callbacks.due(() => settle(intent, kind, outcome, key));
     } else {
       const intent = intents.get(form.get('payment_intent') ?? '');
-      if (!intent) {
+      if (intent && intent.status !== 'succeeded') {
+        status = 400;
+        answer = stripeError(
+          'invalid_request_error',
+          `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
+          { code: 'charge_not_refundable' },
+        );
+      } else if (!intent) {
         status = 400;
         answer = stripeError(
           'invalid_request_error',
@@ -267,33 +262,6 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
     }
     if (key) replays.set(`${kind}:${key}`, { body, status, answer });
     send(res, status, answer);
-  }
-
-  function statement(res: ServerResponse, day: string): void {
-    const lines = [STRIPE_STATEMENT_HEADER];
-    for (const r of book.rows(day)) {
-      const refund = r.kind === 'refund';
-      const e = exponentOf(r.currency);
-      const gross = refund && r.status === 'succeeded' ? -r.amount : r.amount;
-      const fee = refund ? -r.fee : r.fee;
-      lines.push(
-        [
-          id('txn'),
-          wallClock(r.occurredAt),
-          r.currency.toLowerCase(),
-          decimal(gross, e),
-          decimal(fee, e),
-          decimal(gross - fee, e),
-          refund ? (r.status === 'succeeded' ? 'refund' : 'refund_failure') : 'charge',
-          refund ? r.channelReference : id('ch'),
-          refund ? '' : r.channelReference,
-          refund ? 'REFUND FOR CHARGE' : 'Payment',
-          refund ? '' : r.reference,
-          refund ? r.reference : '',
-        ].join(','),
-      );
-    }
-    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(`${lines.join('\n')}\n`);
   }
 
   return listen(options.port ?? 0, async (req, res) => {
@@ -327,7 +295,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
       );
     }
     const day = req.method === 'GET' ? statementDay(path, 'csv') : undefined;
-    if (day) return statement(res, day);
+    if (day) {
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(stripeStatement(book.rows(day)));
+      return;
+    }
     send(
       res,
       404,

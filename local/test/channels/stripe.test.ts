@@ -185,6 +185,11 @@ describe('Stripe simulator', () => {
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(receiver.deliveries.filter(forIntent(id)).length, 0);
     assert.equal(JSON.parse((await send(retrievePaymentIntent(credentials, id))).body).status, 'processing');
+    const early = await send(
+      createRefund(credentials, { reference: ref('re'), paymentIntent: id, amount: 900, currency: 'USD' }),
+    );
+    assert.equal(early.status, 400, 'nothing to refund before the charge succeeds');
+    assert.equal(readSubmission(early).kind, 'declined');
   });
 
   it('refunds with refund.updated, retries a refused event, and lists the day on its balance CSV', async () => {
