@@ -107,15 +107,40 @@ describe('Alipay simulator', () => {
     assert.equal(verifier.checkNotifySignV2(params), true);
     assert.equal(verifier.checkNotifySignV2({ ...params, total_amount: '1.00' }), false);
     assert.equal(params.trade_status, 'TRADE_SUCCESS');
-    const read = readAlipayNotify(delivery.body, { alipayKeys: keys, appId: APP_ID });
-    assert.ok(read.kind === 'outcome', JSON.stringify(read));
-    assert.equal(read.event.reference, reference);
-    assert.equal(read.event.outcome, 'succeeded');
-    assert.equal(read.event.amount, 1050);
+    const notified = readAlipayNotify(delivery.body, { alipayKeys: keys, appId: APP_ID });
+    assert.ok(notified.kind === 'outcome', JSON.stringify(notified));
+    assert.equal(notified.event.reference, reference);
+    assert.equal(notified.event.outcome, 'succeeded');
+    assert.equal(notified.event.amount, 1050);
 
     const found = readQuery(await send(query(credentials, reference, new Date())), keys);
     assert.equal(found.kind === 'found' && found.state, 'succeeded');
     assert.equal(found.kind === 'found' && found.amount, 1050);
+
+    // alipay-sdk verifies a success answer's sign itself (validateSign), and refuses one it cannot verify.
+    const sdkClient = (alipayPublicKey: string) =>
+      new AlipaySdk({
+        appId: APP_ID,
+        privateKey: merchantPrivate,
+        keyType: 'PKCS8',
+        alipayPublicKey,
+        gateway: credentials.gateway,
+      });
+    const viaSdk = (await sdkClient(platformPublic).exec(
+      'alipay.trade.query',
+      { bizContent: { out_trade_no: reference } },
+      { validateSign: true },
+    )) as Record<string, unknown>;
+    assert.equal(viaSdk.code, '10000');
+    assert.equal(viaSdk.tradeStatus ?? viaSdk.trade_status, 'TRADE_SUCCESS');
+    await assert.rejects(
+      sdkClient(read('alipay-merchant-public')).exec(
+        'alipay.trade.query',
+        { bizContent: { out_trade_no: reference } },
+        { validateSign: true },
+      ),
+      /sign|验签/i,
+    );
   });
 
   it('answers a badly signed request with isv.invalid-signature, signed, which the product reads as unavailable', async () => {
@@ -133,7 +158,7 @@ describe('Alipay simulator', () => {
     assert.equal(result.kind === 'unavailable' && result.code, 'isv.invalid-signature');
   });
 
-  it('answers alipay-sdk as a client, which verifies the answer itself', async () => {
+  it('answers alipay-sdk as a client, common parameters in the query string, an error in the shape it reads', async () => {
     const client = new AlipaySdk({
       appId: APP_ID,
       privateKey: merchantPrivate,

@@ -197,7 +197,7 @@ describe('WeChat Pay simulator', () => {
     assert.equal(late.kind === 'found' && late.state, 'failed');
   });
 
-  it('follows attach: the per-channel override, unavailable (503), timeout (never answered, never found)', async () => {
+  it('follows attach: the per-channel override, unavailable (503), timeout (never answered, never found), none', async () => {
     const forced = ref('pay');
     await send(order(forced, 2013, 'sandbox_outcome=fail&sandbox_outcome_wechatpay=succeed'));
     assert.equal(resourceOf(await receiver.next(forOrder(forced))).trade_state, 'SUCCESS');
@@ -213,6 +213,13 @@ describe('WeChat Pay simulator', () => {
     );
     const query = readQuery(await send(queryPayment(credentials, timedOut, clock())), 'payment', keys, now());
     assert.deepEqual(query, { kind: 'not_found' });
+
+    const unpaid = ref('pay');
+    await send(order(unpaid, 100, 'sandbox_outcome=none'));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(receiver.deliveries.filter(forOrder(unpaid)).length, 0);
+    const pending = readQuery(await send(queryPayment(credentials, unpaid, clock())), 'payment', keys, now());
+    assert.equal(pending.kind === 'found' && pending.state, 'pending', 'none: the order stays NOTPAY');
   });
 
   it('refunds with REFUND.SUCCESS, retries a refused notification, and bills the day with backticks', async () => {
