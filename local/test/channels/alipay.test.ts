@@ -234,6 +234,25 @@ describe('Alipay simulator', () => {
       assert.match(notify.gmt_refund ?? '', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
     }
 
+    const sdk = new AlipaySdk({ appId: APP_ID, privateKey: merchantPrivate, keyType: 'PKCS8' });
+    const refusedBody = sdk.sdkExecute('alipay.trade.refund', {
+      bizContent: {
+        out_trade_no: reference,
+        refund_amount: '1.00',
+        out_request_no: ref('re'),
+        passback_params: encodeURIComponent('sandbox_outcome=fail'),
+      },
+    });
+    const refused = await send({
+      method: 'POST',
+      url: credentials.gateway,
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
+      body: refusedBody,
+    });
+    const result = readSubmission(refused, 'alipay.trade.refund', keys);
+    assert.equal(result.kind, 'declined');
+    assert.equal(result.kind === 'declined' && result.code, 'ACQ.SELLER_BALANCE_NOT_ENOUGH');
+
     const date = new Date().toISOString().slice(0, 10);
     const response = await fetch(`${sim.url}/statements/${date}.csv`);
     const bytes = new Uint8Array(await response.arrayBuffer());

@@ -215,6 +215,27 @@ describe('Stripe simulator', () => {
     assert.equal((event.data.object as { status: string }).status, 'succeeded');
     assert.equal(JSON.parse(deliveries()[0]!.body).id, event.id, 'a redelivery keeps its event id');
 
+    const failingRef = ref('re');
+    const failing = await send(
+      createRefund(credentials, {
+        reference: failingRef,
+        paymentIntent,
+        amount: 500,
+        currency: 'USD',
+        metadata: { sandbox_outcome_stripe: 'fail' },
+      }),
+    );
+    const failingId = JSON.parse(failing.body).id as string;
+    const failed = await receiver.next((d) => eventOf(d).data.object.id === failingId);
+    assert.equal(eventOf(failed).data.object.status, 'failed');
+    const read = readStripeEvent(
+      { 'stripe-signature': String(failed.headers['stripe-signature']) },
+      failed.body,
+      [SECRET],
+      Date.now() / 1000,
+    );
+    assert.ok(read.kind === 'outcome' && read.event.subject === 'refund' && read.event.outcome === 'failed');
+
     const date = new Date().toISOString().slice(0, 10);
     const csv = await send({
       method: 'GET',
@@ -231,6 +252,8 @@ describe('Stripe simulator', () => {
     assert.match(JSON.stringify(payment), /"amount":2500/);
     assert.match(JSON.stringify(payment), /"fee":103/);
     assert.match(JSON.stringify(refund), /"amount":1000/);
+    const refundFailure = rows.find((r) => JSON.stringify(r).includes(failingRef));
+    assert.match(JSON.stringify(refundFailure), /"status":"failed"/);
     assert.ok(!rows.some((r) => JSON.stringify(r).includes('"status":"failed","type":"payment"')));
   });
 });

@@ -247,6 +247,27 @@ describe('WeChat Pay simulator', () => {
     const query = readQuery(await send(queryRefund(credentials, refundRef, clock())), 'refund', keys, now());
     assert.equal(query.kind === 'found' && query.state, 'succeeded');
 
+    const abnormalRef = ref('re');
+    const abnormal = await send(
+      signedPost('/v3/refund/domestic/refunds', {
+        out_trade_no: reference,
+        out_refund_no: abnormalRef,
+        attach: 'sandbox_outcome_wechatpay=fail',
+        notify_url: receiver.url,
+        amount: { refund: 100, total: 3000, currency: 'CNY' },
+      }),
+    );
+    assert.equal(readSubmission(abnormal, 'refund', keys, now()).kind, 'accepted');
+    const abnormalNote = await receiver.next((d) => resourceOf(d).out_refund_no === abnormalRef);
+    assert.equal(JSON.parse(abnormalNote.body).event_type, 'REFUND.ABNORMAL');
+    const abnormalQuery = readQuery(
+      await send(queryRefund(credentials, abnormalRef, clock())),
+      'refund',
+      keys,
+      now(),
+    );
+    assert.equal(abnormalQuery.kind === 'found' && abnormalQuery.state, 'failed');
+
     const date = new Date().toISOString().slice(0, 10);
     const bill = await (await fetch(`${sim.url}/statements/${date}.csv`)).text();
     assert.match(bill, /^交易时间,/);
