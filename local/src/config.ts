@@ -5,6 +5,7 @@
  * the emulator runs the template bare.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export interface SeedTable {
   /** The table's logical id in the template, or a prefix of it (CDK appends a hash). */
@@ -20,13 +21,50 @@ export interface SandboxPspConfig {
   readonly secret: string;
 }
 
+/** The Stripe simulator (channels/stripe.ts); credentials default to the contract's local ones. */
+export interface StripeSimulatorConfig {
+  /** Path on the HTTP API its events are posted to (e.g. `/v1/channels/stripe/callbacks`). */
+  readonly callbackPath: string;
+  readonly secretKey?: string;
+  readonly webhookSecret?: string;
+}
+
+/** The Alipay simulator (channels/alipay.ts); key files are PEM, relative to the configuration file. */
+export interface AlipaySimulatorConfig {
+  readonly callbackPath: string;
+  readonly appId?: string;
+  /** Our app's public key, which requests are checked with. Default: local/channel-test-keys. */
+  readonly merchantPublicKeyFile?: string;
+  /** Alipay's private key, which answers and notifies are signed with. Default: local/channel-test-keys. */
+  readonly platformPrivateKeyFile?: string;
+}
+
+/** The WeChat Pay simulator (channels/wechatpay.ts); key files as for Alipay. */
+export interface WechatpaySimulatorConfig {
+  readonly callbackPath: string;
+  readonly mchid?: string;
+  readonly appid?: string;
+  readonly merchantSerial?: string;
+  readonly platformSerial?: string;
+  readonly apiV3Key?: string;
+  readonly merchantPublicKeyFile?: string;
+  readonly platformPrivateKeyFile?: string;
+}
+
+export interface SimulatorsConfig {
+  readonly sandboxPsp?: SandboxPspConfig;
+  readonly stripe?: StripeSimulatorConfig;
+  readonly alipay?: AlipaySimulatorConfig;
+  readonly wechatpay?: WechatpaySimulatorConfig;
+}
+
 export interface LocalConfig {
   /** How the banner and the ready line name the system (`<name> API listening on <url>`). */
   readonly name: string;
   readonly seed: readonly SeedTable[];
   /** Secrets Manager secret values by secret name (`{{resolve:secretsmanager:<name>…}}`). */
   readonly secrets: Readonly<Record<string, string>>;
-  readonly simulators: { readonly sandboxPsp?: SandboxPspConfig };
+  readonly simulators: SimulatorsConfig;
   /**
    * Values for environment variables the template declares, where a function declares them (the
    * template's value is meant for AWS). `${sandboxPsp.url}` in a value becomes the simulator's URL.
@@ -85,6 +123,23 @@ export function loadConfig(file: string): LocalConfig {
     (!isRecord(psp) || typeof psp.callbackPath !== 'string' || typeof psp.secret !== 'string')
   )
     fail(file, 'simulators.sandboxPsp must be { callbackPath, secret }');
+  const channels: Record<string, Record<string, string>> = {};
+  for (const name of ['stripe', 'alipay', 'wechatpay']) {
+    const sim = simulators[name];
+    if (sim === undefined) continue;
+    if (
+      !isRecord(sim) ||
+      typeof sim.callbackPath !== 'string' ||
+      Object.values(sim).some((v) => typeof v !== 'string')
+    )
+      fail(file, `simulators.${name} must be { callbackPath, … } with string values`);
+    const entries = Object.entries(sim as Record<string, string>).map(([key, value]) => [
+      key,
+      // Key files are named relative to the configuration file, wherever the emulator runs from.
+      key.endsWith('KeyFile') ? resolve(dirname(file), value) : value,
+    ]);
+    channels[name] = Object.fromEntries(entries);
+  }
   const banner = raw.banner ?? [];
   if (!Array.isArray(banner) || banner.some((l) => typeof l !== 'string'))
     fail(file, 'banner must be a list of lines');
@@ -92,7 +147,10 @@ export function loadConfig(file: string): LocalConfig {
     name: typeof raw.name === 'string' ? raw.name : EMPTY_CONFIG.name,
     seed: seed as SeedTable[],
     secrets: stringMap(file, 'secrets', raw.secrets),
-    simulators: psp ? { sandboxPsp: psp as unknown as SandboxPspConfig } : {},
+    simulators: {
+      ...(psp ? { sandboxPsp: psp as unknown as SandboxPspConfig } : {}),
+      ...(channels as SimulatorsConfig),
+    },
     environment: stringMap(file, 'environment', raw.environment),
     functionEnvironment: stringMap(file, 'functionEnvironment', raw.functionEnvironment),
     banner: banner as string[],

@@ -71,6 +71,8 @@ export interface LocalRuntime {
   readonly name: string;
   /** The sandbox PSP's URL, or '' when the configuration starts no sandbox PSP. */
   readonly pspUrl: string;
+  /** The channel simulators' URLs by channel (`stripe`, `alipay`, `wechatpay`), those configured. */
+  readonly channelUrls: Readonly<Record<string, string>>;
   /** The local SQS endpoint (AWS JSON protocol); queue URLs are `<sqsEndpoint>/000000000000/<name>`. */
   readonly sqsEndpoint: string;
   /** The local EventBridge endpoint (PutEvents). */

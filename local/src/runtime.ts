@@ -1,6 +1,7 @@
 /**
  * The local runtime, programmatically: synthesize, start DynamoDB Local and the tables, the sandbox
- * PSP, the functions, the HTTP API and the stream pollers, all from the synthesized template.
+ * PSP and the channel simulators, the functions, the HTTP API and the stream pollers, all from the
+ * synthesized template.
  * `main.ts` is a thin CLI over `startLocalRuntime`; end-to-end tests call it in-process. This file is
  * the start sequence; the event backbone is in runtime-backbone.ts, the functions' wiring in
  * runtime-functions.ts, the pollers in runtime-pollers.ts and the stop in runtime-stop.ts.
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { banner, busLines, queueLines, readyLine } from './banner.js';
+import { startChannelSimulators } from './channels/index.js';
 import { fill, loadConfig } from './config.js';
 import { openJournal } from './durable-log.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
@@ -152,7 +154,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         })
       : undefined;
     if (psp) cleanups.push(() => psp.close());
-    const placeholders: Record<string, string> = psp ? { 'sandboxPsp.url': psp.url } : {};
+    // Stripe, Alipay and WeChat Pay's sides, when the configuration names them (channels/).
+    const channels = await startChannelSimulators(config.simulators, {
+      callbackUrl: (path) => (apiUrl ? `${apiUrl}${path}` : ''),
+      delayMs: options.callbackDelayMs ?? envNumber('SANDBOX_CALLBACK_DELAY_MS') ?? 1000,
+      logger: {
+        info: (message, extra) => log.info(`${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`),
+        warn: (message, extra) => log.error(`${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`),
+      },
+    });
+    cleanups.push(() => channels.close());
+    const placeholders: Record<string, string> = {
+      ...(psp ? { 'sandboxPsp.url': psp.url } : {}),
+      ...Object.fromEntries(Object.entries(channels.urls).map(([name, url]) => [`${name}.url`, url])),
+    };
     const overrides = Object.fromEntries(
       Object.entries(config.environment).map(([name, value]) => [name, fill(value, placeholders)]),
     );
@@ -240,6 +255,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName: table?.tableName ?? '',
       name: config.name,
       pspUrl: psp?.url ?? '',
+      channelUrls: channels.urls,
       sqsEndpoint: sqsServer.url,
       eventBridgeEndpoint: eventsServer.url,
       s3Endpoint: s3Server.url,
