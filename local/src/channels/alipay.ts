@@ -21,28 +21,20 @@ import {
   listen,
   outcomeFor,
   readText,
-  type SimulatorLogger,
+  type SimulatorOptions,
   type SimulatorServer,
   silent,
   statementDay,
   wallClock,
 } from './common.js';
 
-export interface AlipaySimulatorOptions {
-  readonly port?: number;
-  /** Where notifies go; read at send time. */
-  readonly callbackUrl: string | (() => string);
+export interface AlipaySimulatorOptions extends SimulatorOptions {
   /** Default `2021000000000001`. */
   readonly appId?: string;
   /** Our app's public key (PEM): what requests are verified with. */
   readonly merchantPublicKey: string;
   /** Alipay's private key (PEM): what answers and notifies are signed with. */
   readonly platformPrivateKey: string;
-  readonly delayMs?: number;
-  readonly retryBaseMs?: number;
-  readonly maxAttempts?: number;
-  readonly holdMs?: number;
-  readonly logger?: SimulatorLogger;
 }
 
 interface Trade {
@@ -95,14 +87,7 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
   const holdMs = options.holdMs ?? 30_000;
   const trades = new Map<string, Trade>();
   const book = new DayBook();
-  const callbacks = callbackSender({
-    url:
-      typeof options.callbackUrl === 'function' ? options.callbackUrl : () => options.callbackUrl as string,
-    delayMs: options.delayMs ?? 1000,
-    retryBaseMs: options.retryBaseMs ?? 500,
-    maxAttempts: options.maxAttempts ?? 6,
-    logger: log,
-  });
+  const callbacks = callbackSender(options);
   const sign = (content: string) =>
     createSign('RSA-SHA256').update(content, 'utf8').sign(options.platformPrivateKey, 'base64');
 

@@ -108,17 +108,35 @@ export interface CallbackSender {
   close(): void;
 }
 
+/** What every channel simulator takes besides its credentials. */
+export interface SimulatorOptions {
+  readonly port?: number;
+  /** Where notifications go; read at send time. */
+  readonly callbackUrl: string | (() => string);
+  /** Before a notification, default 1000 ms. */
+  readonly delayMs?: number;
+  /** First redelivery delay (doubling), default 500 ms. */
+  readonly retryBaseMs?: number;
+  /** Deliveries in all, default 6. */
+  readonly maxAttempts?: number;
+  /** How long a `timeout` submission is held at most, default 30 s. */
+  readonly holdMs?: number;
+  readonly logger?: SimulatorLogger;
+}
+
 /**
- * Delayed deliveries to `url()`: a non-2xx answer or none is retried with doubling delays, as vendors
- * redeliver, up to `maxAttempts` deliveries in all.
+ * Delayed deliveries to `callbackUrl`: a non-2xx answer or none is retried with doubling delays, as
+ * vendors redeliver, up to `maxAttempts` deliveries in all.
  */
-export function callbackSender(options: {
-  readonly url: () => string;
-  readonly delayMs: number;
-  readonly retryBaseMs: number;
-  readonly maxAttempts: number;
-  readonly logger: SimulatorLogger;
-}): CallbackSender {
+export function callbackSender(options: SimulatorOptions): CallbackSender {
+  const { callbackUrl } = options;
+  const settings = {
+    url: typeof callbackUrl === 'function' ? callbackUrl : () => callbackUrl,
+    delayMs: options.delayMs ?? 1000,
+    retryBaseMs: options.retryBaseMs ?? 500,
+    maxAttempts: options.maxAttempts ?? 6,
+    logger: options.logger ?? silent,
+  };
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
   const later = (ms: number, fn: () => void) => {
@@ -135,7 +153,7 @@ export function callbackSender(options: {
     attempt: number,
   ): Promise<void> {
     if (closed) return;
-    const url = options.url();
+    const url = settings.url();
     // The API may still be starting; that is not an attempt.
     if (url === '') return later(100, () => void deliver(label, make, attempt));
     const { headers, body } = make();
@@ -153,16 +171,16 @@ export function callbackSender(options: {
       failure = String(error);
     }
     if (failure === undefined) return;
-    if (attempt >= options.maxAttempts) {
-      options.logger.warn(`${label} abandoned`, { failure, attempt });
+    if (attempt >= settings.maxAttempts) {
+      settings.logger.warn(`${label} abandoned`, { failure, attempt });
       return;
     }
-    options.logger.info(`${label} failed, retrying`, { failure, attempt });
-    later(options.retryBaseMs * 2 ** (attempt - 1), () => void deliver(label, make, attempt + 1));
+    settings.logger.info(`${label} failed, retrying`, { failure, attempt });
+    later(settings.retryBaseMs * 2 ** (attempt - 1), () => void deliver(label, make, attempt + 1));
   }
   return {
-    send: (label, make, delayMs) => later(delayMs ?? options.delayMs, () => void deliver(label, make, 1)),
-    due: (fn) => later(options.delayMs, fn),
+    send: (label, make, delayMs) => later(delayMs ?? settings.delayMs, () => void deliver(label, make, 1)),
+    due: (fn) => later(settings.delayMs, fn),
     close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);

@@ -16,28 +16,18 @@ import {
   type Outcome,
   outcomeFor,
   readText,
-  type SimulatorLogger,
+  type SimulatorOptions,
   type SimulatorServer,
   silent,
   statementDay,
 } from './common.js';
 import { stripeStatement } from './stripe-statement.js';
 
-export interface StripeSimulatorOptions {
-  readonly port?: number;
-  /** Where events go; read at send time. */
-  readonly callbackUrl: string | (() => string);
+export interface StripeSimulatorOptions extends SimulatorOptions {
   /** Default `sk_test_local_stripe`. */
   readonly secretKey?: string;
   /** Default `whsec_stripe_local`. */
   readonly webhookSecret?: string;
-  /** Before an event, default 1000 ms. */
-  readonly delayMs?: number;
-  readonly retryBaseMs?: number;
-  readonly maxAttempts?: number;
-  /** How long a `timeout` submission is held at most, default 30 s. */
-  readonly holdMs?: number;
-  readonly logger?: SimulatorLogger;
 }
 
 type StripeObject = Record<string, unknown> & { id: string; status: string };
@@ -78,14 +68,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
   /** Idempotency-Key → the request body it was first used with, and the answer given. */
   const replays = new Map<string, { body: string; status: number; answer: unknown }>();
   const book = new DayBook();
-  const callbacks = callbackSender({
-    url:
-      typeof options.callbackUrl === 'function' ? options.callbackUrl : () => options.callbackUrl as string,
-    delayMs: options.delayMs ?? 1000,
-    retryBaseMs: options.retryBaseMs ?? 500,
-    maxAttempts: options.maxAttempts ?? 6,
-    logger: log,
-  });
+  const callbacks = callbackSender(options);
 
   function emit(type: string, object: StripeObject, idempotencyKey: string | undefined): void {
     const event = {

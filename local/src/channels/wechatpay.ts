@@ -19,7 +19,7 @@ import {
   type Outcome,
   outcomeFor,
   readText,
-  type SimulatorLogger,
+  type SimulatorOptions,
   type SimulatorServer,
   silent,
   statementDay,
@@ -27,10 +27,7 @@ import {
 import { wechatpayBill } from './wechatpay-bill.js';
 import { encryptResource, merchantSigned, nonceStr, platformHeaders } from './wechatpay-crypto.js';
 
-export interface WechatpaySimulatorOptions {
-  readonly port?: number;
-  /** Where notifications go; read at send time. */
-  readonly callbackUrl: string | (() => string);
+export interface WechatpaySimulatorOptions extends SimulatorOptions {
   /** Defaults: the contract's local credentials. */
   readonly mchid?: string;
   readonly appid?: string;
@@ -41,11 +38,6 @@ export interface WechatpaySimulatorOptions {
   readonly merchantPublicKey: string;
   /** The platform private key (PEM): what answers and notifications are signed with. */
   readonly platformPrivateKey: string;
-  readonly delayMs?: number;
-  readonly retryBaseMs?: number;
-  readonly maxAttempts?: number;
-  readonly holdMs?: number;
-  readonly logger?: SimulatorLogger;
 }
 
 interface Order {
@@ -95,14 +87,7 @@ export async function startWechatpaySimulator(options: WechatpaySimulatorOptions
   const orders = new Map<string, Order>();
   const refunds = new Map<string, Refund>();
   const book = new DayBook();
-  const callbacks = callbackSender({
-    url:
-      typeof options.callbackUrl === 'function' ? options.callbackUrl : () => options.callbackUrl as string,
-    delayMs: options.delayMs ?? 1000,
-    retryBaseMs: options.retryBaseMs ?? 500,
-    maxAttempts: options.maxAttempts ?? 6,
-    logger: log,
-  });
+  const callbacks = callbackSender(options);
 
   function send(res: ServerResponse, status: number, value: unknown): void {
     const body = JSON.stringify(value);
