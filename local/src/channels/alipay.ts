@@ -1,13 +1,14 @@
 /**
  * Alipay's side of the Alipay channel, locally: the OpenAPI gateway (`POST /gateway.do`, a form with
- * `method` alipay.trade.precreate | refund | query), whose requests must carry our app's RSA2 `sign` over
- * the sorted parameters but `sign` (otherwise `isv.invalid-signature`, as Alipay answers it), answers
- * signed with Alipay's key over the exact `<method>_response` text, async notifies (form, RSA2 over the
- * sorted non-empty parameters but `sign` and `sign_type`), and the day's GBK trade bill at
- * `GET /statements/<yyyy-mm-dd>.csv`. A precreated trade exists once the customer "scans" it, which
- * happens a moment later (the notify's delay); until then, and for ever with `none` or `timeout`, a
- * query answers `ACQ.TRADE_NOT_EXIST`. A refund is answered `fund_change: N` and settled by its notify;
- * a refund that fails is refused at once with `ACQ.SELLER_BALANCE_NOT_ENOUGH`, as Alipay refuses.
+ * `method` alipay.trade.precreate | refund | query | fastpay.refund.query, or
+ * alipay.data.dataservice.bill.downloadurl.query naming the bill's URL), whose requests must carry our
+ * app's RSA2 `sign` over the sorted parameters but `sign` (otherwise `isv.invalid-signature`, as Alipay
+ * answers it), answers signed with Alipay's key over the exact `<method>_response` text, async notifies
+ * (form, RSA2 over the sorted non-empty parameters but `sign` and `sign_type`), and the day's GBK trade
+ * bill at `GET /statements/<yyyy-mm-dd>.csv`. A precreated trade exists once the customer "scans" it,
+ * which happens a moment later (the notify's delay); until then, and for ever with `none` or `timeout`, a
+ * query answers `ACQ.TRADE_NOT_EXIST`. A refund is answered `fund_change: N` and settled by its notify; a
+ * refund that fails is refused at once with `ACQ.SELLER_BALANCE_NOT_ENOUGH`, as Alipay refuses.
  */
 import { createSign, createVerify, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,7 +46,8 @@ interface Trade {
   /** Set once the customer has scanned it. */
   status?: 'TRADE_SUCCESS' | 'TRADE_CLOSED';
   refunded: number;
-  readonly refunds: Set<string>;
+  /** By out_request_no: fen, and whether it has gone through (notified). */
+  readonly refunds: Map<string, { readonly amount: number; settled: boolean }>;
 }
 
 /**
@@ -152,7 +154,7 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
       tradeNo: `2026${Date.now()}${randomBytes(4).readUInt32BE() % 100000}`,
       amount,
       refunded: 0,
-      refunds: new Set(),
+      refunds: new Map(),
     };
     callbacks.due(() => {
       trades.set(outTradeNo, trade);
@@ -217,11 +219,13 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
       fund_change: 'N',
     });
     if (repeated || outcome === 'none') return;
-    trade.refunds.add(reference);
+    const held = { amount, settled: false };
+    trade.refunds.set(reference, held);
     trade.refunded += amount;
     const cumulative = trade.refunded;
     callbacks.due(() => {
       const now = new Date();
+      held.settled = true;
       book.record({
         kind: 'refund',
         status: 'succeeded',
@@ -256,6 +260,46 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
       trade_status: trade.status,
       total_amount: decimal(trade.amount, 2),
       buyer_logon_id: 'buy***@example.com',
+    });
+  }
+
+  /**
+   * `alipay.trade.fastpay.refund.query`: Alipay answers 10000 for a refund it never received too, without
+   * `refund_amount` or `refund_status`; one still being processed has no `refund_status` yet.
+   */
+  function refundQuery(res: ServerResponse, biz: Record<string, unknown>, method: string) {
+    const trade = trades.get(String(biz.out_trade_no ?? ''));
+    if (!trade) return answer(res, method, notExist);
+    const reference = String(biz.out_request_no ?? '');
+    const held = trade.refunds.get(reference);
+    answer(res, method, {
+      code: '10000',
+      msg: 'Success',
+      trade_no: trade.tradeNo,
+      out_trade_no: trade.outTradeNo,
+      out_request_no: reference,
+      ...(held
+        ? {
+            total_amount: decimal(trade.amount, 2),
+            refund_amount: decimal(held.amount, 2),
+            ...(held.settled ? { refund_status: 'REFUND_SUCCESS' } : {}),
+          }
+        : {}),
+    });
+  }
+
+  /**
+   * `alipay.data.dataservice.bill.downloadurl.query` of a trade bill: the URL of the day's bill on this
+   * simulator (Alipay's is a short-lived URL of a csv.zip; this one serves the GBK CSV itself).
+   */
+  function billUrl(req: IncomingMessage, res: ServerResponse, biz: Record<string, unknown>, method: string) {
+    const day = typeof biz.bill_date === 'string' ? biz.bill_date : '';
+    if (biz.bill_type !== 'trade' || !/^\d{4}-\d{2}-\d{2}$/.test(day))
+      return answer(res, method, refusal('40004', 'Business Failed', 'isp.bill_not_exist', '账单不存在'));
+    answer(res, method, {
+      code: '10000',
+      msg: 'Success',
+      bill_download_url: `http://${req.headers.host}/statements/${day}.csv`,
     });
   }
 
@@ -298,6 +342,8 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
     if (method === 'alipay.trade.precreate') return precreate(res, biz, method);
     if (method === 'alipay.trade.refund') return refund(res, biz, method);
     if (method === 'alipay.trade.query') return query(res, biz, method);
+    if (method === 'alipay.trade.fastpay.refund.query') return refundQuery(res, biz, method);
+    if (method === 'alipay.data.dataservice.bill.downloadurl.query') return billUrl(req, res, biz, method);
     answer(res, method, refusal('40002', 'Invalid Arguments', 'isv.invalid-method', '不存在的方法名'));
   }
 
