@@ -5,14 +5,15 @@
  * app's RSA2 `sign` over the sorted parameters but `sign` (otherwise `isv.invalid-signature`, as Alipay
  * answers it), answers signed with Alipay's key over the exact `<method>_response` text, async notifies
  * (form, RSA2 over the sorted non-empty parameters but `sign` and `sign_type`), and the day's GBK trade
- * bill at `GET /statements/<yyyy-mm-dd>.csv`. A precreated trade exists once the customer "scans" it,
+ * bill at `GET /statements/<yyyy-mm-dd>.csv` (and zipped with a summary file at `.csv.zip`, as Alipay's
+ * download serves it). A precreated trade exists once the customer "scans" it,
  * which happens a moment later (the notify's delay); until then, and for ever with `none` or `timeout`, a
  * query answers `ACQ.TRADE_NOT_EXIST`. A refund is answered `fund_change: N` and settled by its notify; a
  * refund that fails is refused at once with `ACQ.SELLER_BALANCE_NOT_ENOUGH`, as Alipay refuses.
  */
 import { createSign, createVerify, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { alipayBill } from './alipay-bill.js';
+import { alipayBill, alipayBillZip } from './alipay-bill.js';
 import {
   callbackSender,
   channelFee,
@@ -290,7 +291,7 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
 
   /**
    * `alipay.data.dataservice.bill.downloadurl.query` of a trade bill: the URL of the day's bill on this
-   * simulator (Alipay's is a short-lived URL of a csv.zip; this one serves the GBK CSV itself).
+   * simulator, serving the day's csv.zip as Alipay does (the plain GBK CSV stays at `.csv`).
    */
   function billUrl(req: IncomingMessage, res: ServerResponse, biz: Record<string, unknown>, method: string) {
     const day = typeof biz.bill_date === 'string' ? biz.bill_date : '';
@@ -299,7 +300,7 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
     answer(res, method, {
       code: '10000',
       msg: 'Success',
-      bill_download_url: `http://${req.headers.host}/statements/${day}.csv`,
+      bill_download_url: `http://${req.headers.host}/statements/${day}.csv.zip`,
     });
   }
 
@@ -350,6 +351,11 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
   const server = await listen(options.port ?? 0, async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'POST' && path === '/gateway.do') return gateway(req, res);
+    const zipped = req.method === 'GET' ? statementDay(path, 'csv\\.zip') : undefined;
+    if (zipped) {
+      res.writeHead(200, { 'content-type': 'application/zip' }).end(alipayBillZip(book.rows(zipped), zipped));
+      return;
+    }
     const day = req.method === 'GET' ? statementDay(path, 'csv') : undefined;
     if (day) {
       res.writeHead(200, { 'content-type': 'text/csv; charset=GBK' }).end(alipayBill(book.rows(day), day));

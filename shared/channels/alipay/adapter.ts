@@ -12,6 +12,7 @@ import { ChannelError, StatementFetchError } from '../errors.js';
 import { send } from '../http.js';
 import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
 import type { ChannelAdapter, PaymentSubmission, RefundSubmission } from '../types.js';
+import { alipayBillCsv } from './bill-zip.js';
 import { ALIPAY_ACK, readAlipayNotify } from './notifications.js';
 import {
   type AlipayCredentials,
@@ -139,8 +140,8 @@ export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapt
    * outcomes by UTC day, so locally the two agree. Against the vendor itself the bill named `date` covers
    * the eight hours before that UTC day and not its last eight, and the native reader refuses a row whose
    * UTC day is not the statement's: a UTC day there takes the bills of two Beijing days, a change of the
-   * contract's statement day that is not made here. Alipay serves the bill zipped (`csv.zip`); the
-   * simulator serves the GBK CSV itself, which is what the native reader reads.
+   * contract's statement day that is not made here. Alipay serves the bill as a `csv.zip`
+   * (bill-zip.ts takes its detail file out; a plain CSV passes through).
    */
   async function* statement(date: string): AsyncGenerator<Uint8Array> {
     if (!isDay(date))
@@ -154,6 +155,6 @@ export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapt
       throw new StatementFetchError('alipay', date, undefined, detail, retryable);
     }
     // The URL carries its own short-lived token: no signature, as Alipay's SDKs fetch it.
-    yield* download(asked.url, { channel: 'alipay', date, fetch: doFetch, timeoutMs });
+    yield* alipayBillCsv(download(asked.url, { channel: 'alipay', date, fetch: doFetch, timeoutMs }), date);
   }
 }
