@@ -1,13 +1,13 @@
 /**
  * WeChat Pay's side of the WeChat Pay channel, locally (API v3): Native orders, refunds and their
- * queries, each request's `WECHATPAY2-SHA256-RSA2048` Authorization checked against our merchant key
- * and serial (401 `SIGN_ERROR` otherwise), every answer signed with the platform key (`Wechatpay-*`
- * headers), notifications whose resource is AES-256-GCM-encrypted with the APIv3 key, and the day's
- * backtick trade bill at `GET /statements/<yyyy-mm-dd>.csv` (and as WeChat Pay serves it: announced by
- * `GET /v3/bill/tradebill` with its SHA1, fetched from `/v3/billdownload/file`). An order exists (NOTPAY) once created and
- * is paid a moment later with `TRANSACTION.SUCCESS`; one that fails closes without a notification (as
- * WeChat Pay closes an unpaid order), so a query finds it CLOSED. The sandbox's metadata rides in
- * `attach` as URL-encoded pairs (`sandbox_outcome=fail`), on refunds too (for tests).
+ * queries, each request's `WECHATPAY2-SHA256-RSA2048` Authorization checked against our merchant key and
+ * serial (401 `SIGN_ERROR` otherwise), every answer signed with the platform key (`Wechatpay-*` headers),
+ * notifications whose resource is AES-256-GCM-encrypted with the APIv3 key, and the day's backtick trade
+ * bill at `GET /statements/<yyyy-mm-dd>.csv` (and as WeChat Pay serves it: announced by `GET
+ * /v3/bill/tradebill` with its SHA1, fetched from `/v3/billdownload/file`). An order exists (NOTPAY) once
+ * created and is paid a moment later with `TRANSACTION.SUCCESS`; one that fails closes without a
+ * notification (as WeChat Pay closes an unpaid order), so a query finds it CLOSED. The sandbox's metadata
+ * rides in `attach` as URL-encoded pairs (`sandbox_outcome=fail`), on refunds too (for tests).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
