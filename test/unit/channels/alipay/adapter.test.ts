@@ -338,4 +338,33 @@ describe('Alipay adapter', () => {
       assert.equal(verifier.checkNotifySignV2({ ...params, app_id: '2021000000000002' }), false);
     }
   });
+
+  it("sends the test outcome to a simulator only, never to Alipay's own gateway", async () => {
+    // Prepare
+    const bodies: string[] = [];
+    const production = createAlipayAdapter({
+      ...options(),
+      baseUrl: 'https://openapi.alipay.com',
+      fetch: async (_input, init) => {
+        bodies.push(String(init?.body ?? ''));
+        return new Response('', { status: 503 });
+      },
+    });
+    const submission = { amount: 100, currency: 'CNY', outcome: 'fail' };
+    // Act
+    await production.submitPayment({ reference: 'pay_1', ...submission });
+    await production.submitRefund({
+      reference: 're_1',
+      paymentReference: 'pay_1',
+      paymentAmount: 100,
+      ...submission,
+    });
+    // Assess
+    assert.equal(bodies.length, 2);
+    for (const body of bodies) {
+      const biz = JSON.parse(new URLSearchParams(body).get('biz_content') ?? '{}');
+      assert.equal(biz.passback_params, undefined);
+      assert.ok(biz.out_trade_no);
+    }
+  });
 });

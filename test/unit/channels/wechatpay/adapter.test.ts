@@ -393,4 +393,32 @@ describe('WeChat Pay adapter', () => {
     assert.equal(Rsa.verify(message, fields.signature, merchantKey), true);
     assert.equal(Rsa.verify(`${message}x`, fields.signature, merchantKey), false);
   });
+
+  it("sends the test outcome to a simulator only, never to WeChat Pay's own API", async () => {
+    // Prepare
+    const bodies: string[] = [];
+    const production = createWechatpayAdapter({
+      ...options(),
+      baseUrl: 'https://api.mch.weixin.qq.com',
+      fetch: async (_input, init) => {
+        bodies.push(String(init?.body ?? ''));
+        return new Response('', { status: 503 });
+      },
+    });
+    const submission = { amount: 100, currency: 'CNY', outcome: 'fail' };
+    // Act
+    await production.submitPayment({ reference: 'pay_1', ...submission });
+    await production.submitRefund({
+      reference: 're_1',
+      paymentReference: 'pay_1',
+      paymentAmount: 100,
+      ...submission,
+    });
+    // Assess
+    assert.equal(bodies.length, 2);
+    for (const body of bodies) {
+      assert.equal(JSON.parse(body).attach, undefined);
+      assert.equal(JSON.parse(body).out_trade_no, 'pay_1');
+    }
+  });
 });
