@@ -15,6 +15,19 @@ import { createSign, createVerify, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { alipayBill, alipayBillZip } from './alipay-bill.js';
 import {
+  alipaySignContent,
+  beijing,
+  billUrlAnswer,
+  fen,
+  metadataOf,
+  refundQueryAnswer,
+  refusal,
+  type Trade,
+} from './alipay-wire.js';
+
+export { alipaySignContent } from './alipay-wire.js';
+
+import {
   callbackSender,
   channelFee,
   DayBook,
@@ -27,7 +40,6 @@ import {
   type SimulatorServer,
   silent,
   statementDay,
-  wallClock,
 } from './common.js';
 
 export interface AlipaySimulatorOptions extends SimulatorOptions {
@@ -37,50 +49,6 @@ export interface AlipaySimulatorOptions extends SimulatorOptions {
   readonly merchantPublicKey: string;
   /** Alipay's private key (PEM): what answers and notifies are signed with. */
   readonly platformPrivateKey: string;
-}
-
-interface Trade {
-  readonly outTradeNo: string;
-  readonly tradeNo: string;
-  /** Fen. */
-  readonly amount: number;
-  /** Set once the customer has scanned it. */
-  status?: 'TRADE_SUCCESS' | 'TRADE_CLOSED';
-  refunded: number;
-  /** By out_request_no: fen, and whether it has gone through (notified). */
-  readonly refunds: Map<string, { readonly amount: number; settled: boolean }>;
-}
-
-/**
- * The sandbox's metadata on Alipay: `passback_params` in biz_content, URL-encoded pairs
- * (`sandbox_outcome=fail`), the field Alipay carries for the merchant and gives back unread.
- */
-function metadataOf(biz: Record<string, unknown>): Record<string, string> {
-  return typeof biz.passback_params === 'string'
-    ? Object.fromEntries(new URLSearchParams(decodeURIComponent(biz.passback_params)))
-    : {};
-}
-
-const beijing = (date = new Date()) => wallClock(date.toISOString(), 8);
-
-/** Sorted `k=v&…` of the non-empty parameters not in `exclude`: what Alipay signs. */
-export function alipaySignContent(
-  params: Readonly<Record<string, string>>,
-  exclude: readonly string[],
-): string {
-  return Object.keys(params)
-    .filter((key) => !exclude.includes(key) && params[key] !== '')
-    .sort()
-    .map((key) => `${key}=${params[key]}`)
-    .join('&');
-}
-
-/** "10.50" → 1050; undefined unless a positive yuan amount with at most two decimals. */
-function fen(yuan: unknown): number | undefined {
-  if (typeof yuan !== 'string' || !/^\d{1,10}(\.\d{1,2})?$/.test(yuan)) return undefined;
-  const [whole, part = ''] = yuan.split('.');
-  const value = Number(whole) * 100 + Number(part.padEnd(2, '0'));
-  return value > 0 ? value : undefined;
 }
 
 /** Starts the simulator on 127.0.0.1. */
@@ -123,12 +91,6 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
       .end(`{"${key}":${text},"sign":"${sign(text)}"}`);
   }
 
-  const refusal = (code: string, msg: string, subCode: string, subMsg: string) => ({
-    code,
-    msg,
-    sub_code: subCode,
-    sub_msg: subMsg,
-  });
   const notExist = refusal('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
 
   function precreate(res: ServerResponse, biz: Record<string, unknown>, method: string) {
@@ -264,46 +226,6 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
     });
   }
 
-  /**
-   * `alipay.trade.fastpay.refund.query`: Alipay answers 10000 for a refund it never received too, without
-   * `refund_amount` or `refund_status`; one still being processed has no `refund_status` yet.
-   */
-  function refundQuery(res: ServerResponse, biz: Record<string, unknown>, method: string) {
-    const trade = trades.get(String(biz.out_trade_no ?? ''));
-    if (!trade) return answer(res, method, notExist);
-    const reference = String(biz.out_request_no ?? '');
-    const held = trade.refunds.get(reference);
-    answer(res, method, {
-      code: '10000',
-      msg: 'Success',
-      trade_no: trade.tradeNo,
-      out_trade_no: trade.outTradeNo,
-      out_request_no: reference,
-      ...(held
-        ? {
-            total_amount: decimal(trade.amount, 2),
-            refund_amount: decimal(held.amount, 2),
-            ...(held.settled ? { refund_status: 'REFUND_SUCCESS' } : {}),
-          }
-        : {}),
-    });
-  }
-
-  /**
-   * `alipay.data.dataservice.bill.downloadurl.query` of a trade bill: the URL of the day's bill on this
-   * simulator, serving the day's csv.zip as Alipay does (the plain GBK CSV stays at `.csv`).
-   */
-  function billUrl(req: IncomingMessage, res: ServerResponse, biz: Record<string, unknown>, method: string) {
-    const day = typeof biz.bill_date === 'string' ? biz.bill_date : '';
-    if (biz.bill_type !== 'trade' || !/^\d{4}-\d{2}-\d{2}$/.test(day))
-      return answer(res, method, refusal('40004', 'Business Failed', 'isp.bill_not_exist', '账单不存在'));
-    answer(res, method, {
-      code: '10000',
-      msg: 'Success',
-      bill_download_url: `http://${req.headers.host}/statements/${day}.csv.zip`,
-    });
-  }
-
   async function gateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Alipay's SDKs send the common parameters in the query string and biz_content in the body.
     const search = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
@@ -343,8 +265,16 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
     if (method === 'alipay.trade.precreate') return precreate(res, biz, method);
     if (method === 'alipay.trade.refund') return refund(res, biz, method);
     if (method === 'alipay.trade.query') return query(res, biz, method);
-    if (method === 'alipay.trade.fastpay.refund.query') return refundQuery(res, biz, method);
-    if (method === 'alipay.data.dataservice.bill.downloadurl.query') return billUrl(req, res, biz, method);
+    if (method === 'alipay.trade.fastpay.refund.query') {
+      const trade = trades.get(String(biz.out_trade_no ?? ''));
+      return answer(
+        res,
+        method,
+        trade ? refundQueryAnswer(trade, String(biz.out_request_no ?? '')) : notExist,
+      );
+    }
+    if (method === 'alipay.data.dataservice.bill.downloadurl.query')
+      return answer(res, method, billUrlAnswer(`http://${req.headers.host}`, biz));
     answer(res, method, refusal('40002', 'Invalid Arguments', 'isv.invalid-method', '不存在的方法名'));
   }
 

@@ -9,7 +9,7 @@
  * notification (as WeChat Pay closes an unpaid order), so a query finds it CLOSED. The sandbox's metadata
  * rides in `attach` as URL-encoded pairs (`sandbox_outcome=fail`), on refunds too (for tests).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   callbackSender,
@@ -25,7 +25,7 @@ import {
   silent,
   statementDay,
 } from './common.js';
-import { wechatpayBill } from './wechatpay-bill.js';
+import { billDownloads, wechatpayBill } from './wechatpay-bill.js';
 import { encryptResource, merchantSigned, nonceStr, platformHeaders } from './wechatpay-crypto.js';
 
 export interface WechatpaySimulatorOptions extends SimulatorOptions {
@@ -88,8 +88,7 @@ export async function startWechatpaySimulator(options: WechatpaySimulatorOptions
   const orders = new Map<string, Order>();
   const refunds = new Map<string, Refund>();
   const book = new DayBook();
-  /** Bills announced by /v3/bill/tradebill, by download token: the file as it was made. */
-  const bills = new Map<string, string>();
+  const bills = billDownloads((day) => wechatpayBill(book.rows(day), { appid, mchid }));
   const callbacks = callbackSender(options);
 
   function send(res: ServerResponse, status: number, value: unknown): void {
@@ -270,32 +269,6 @@ export async function startWechatpaySimulator(options: WechatpaySimulatorOptions
     });
   }
 
-  /**
-   * GET /v3/bill/tradebill: the day's bill is made at once (WeChat Pay's is ready the next morning) and
-   * announced with its SHA1 and a download URL on this simulator.
-   */
-  function tradeBill(req: IncomingMessage, res: ServerResponse, url: string) {
-    const query = new URLSearchParams(url.split('?')[1] ?? '');
-    const day = query.get('bill_date') ?? '';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || (query.get('bill_type') ?? 'ALL') !== 'ALL')
-      return error(res, 400, 'PARAM_ERROR', '参数错误');
-    const bill = wechatpayBill(book.rows(day), { appid, mchid });
-    const token = nonceStr(24);
-    bills.set(token, bill);
-    send(res, 200, {
-      hash_type: 'SHA1',
-      hash_value: createHash('sha1').update(bill, 'utf8').digest('hex'),
-      download_url: `http://${req.headers.host}/v3/billdownload/file?token=${token}`,
-    });
-  }
-
-  /** GET /v3/billdownload/file?token=…: the file itself, unsigned (its announced hash stands for it). */
-  function billFile(res: ServerResponse, url: string) {
-    const bill = bills.get(new URLSearchParams(url.split('?')[1] ?? '').get('token') ?? '');
-    if (bill === undefined) return error(res, 400, 'INVALID_REQUEST', '下载链接已失效');
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bill);
-  }
-
   async function api(req: IncomingMessage, res: ServerResponse, url: string, path: string): Promise<void> {
     const text = (await readText(req)) ?? '';
     const method = req.method ?? 'GET';
@@ -313,8 +286,16 @@ export async function startWechatpaySimulator(options: WechatpaySimulatorOptions
       if (path === '/v3/pay/transactions/native') return native(res, body);
       if (path === '/v3/refund/domestic/refunds') return refund(res, body);
     }
-    if (method === 'GET' && path === '/v3/bill/tradebill') return tradeBill(req, res, url);
-    if (method === 'GET' && path === '/v3/billdownload/file') return billFile(res, url);
+    if (method === 'GET' && path === '/v3/bill/tradebill') {
+      const announced = bills.announce(`http://${req.headers.host}`, url);
+      return announced ? send(res, 200, announced) : error(res, 400, 'PARAM_ERROR', '参数错误');
+    }
+    if (method === 'GET' && path === '/v3/billdownload/file') {
+      const bill = bills.file(url);
+      if (bill === undefined) return error(res, 400, 'INVALID_REQUEST', '下载链接已失效');
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bill);
+      return;
+    }
     const payment = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/.exec(path);
     if (method === 'GET' && payment?.[1]) {
       const order = orders.get(decodeURIComponent(payment[1]));
