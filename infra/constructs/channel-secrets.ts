@@ -10,11 +10,15 @@ export type VendorChannel = (typeof VENDOR_CHANNELS)[number];
 /** Secret name of a channel's credentials; the local runtime serves the same names. */
 export const channelSecretName = (channel: VendorChannel) => `payments/channels/${channel}/credentials`;
 
-/** Base URL variables of the channels, by channel, and the CDK context key that sets each. */
-const URL_SETTINGS: Readonly<Record<VendorChannel, { variable: string; context: string }>> = {
-  stripe: { variable: 'STRIPE_API_URL', context: 'stripeApiUrl' },
-  alipay: { variable: 'ALIPAY_GATEWAY_URL', context: 'alipayGatewayUrl' },
-  wechatpay: { variable: 'WECHATPAY_API_URL', context: 'wechatpayApiUrl' },
+/**
+ * Base URL variables of the channels (shared/channels/registry.ts), the CDK context key that overrides
+ * each, and the vendor's own URL, written into the template so that it says where each function calls
+ * (and the local runtime can point the same variables at its simulators).
+ */
+const URL_SETTINGS: Readonly<Record<VendorChannel, { variable: string; context: string; url: string }>> = {
+  stripe: { variable: 'STRIPE_API_URL', context: 'stripeApiUrl', url: 'https://api.stripe.com' },
+  alipay: { variable: 'ALIPAY_GATEWAY_URL', context: 'alipayGatewayUrl', url: 'https://openapi.alipay.com' },
+  wechatpay: { variable: 'WECHATPAY_API_URL', context: 'wechatpayApiUrl', url: 'https://api.mch.weixin.qq.com' },
 };
 
 const ROTATED_AT_THE_VENDOR =
@@ -48,17 +52,18 @@ export class ChannelSecrets extends Construct {
   }
 
   /**
-   * Lets `fn` read the credentials of `channels` (`CHANNEL_SECRET_<CHANNEL>` = the secret's ARN) and
-   * tells it each channel's base URL when a context key overrides the vendor's.
+   * Lets `fn` read every vendor channel's credentials (`CHANNEL_SECRET_<CHANNEL>` = the secret's ARN)
+   * and, when it calls the channels (`calls`), tells it their base URLs.
    */
-  grantRead(fn: lambda.Function, channels: readonly VendorChannel[] = VENDOR_CHANNELS): void {
-    for (const channel of channels) {
+  grantRead(fn: lambda.Function, options: { readonly calls: boolean }): void {
+    for (const channel of VENDOR_CHANNELS) {
       const secret = this.secrets[channel];
       secret.grantRead(fn);
       fn.addEnvironment(`CHANNEL_SECRET_${channel.toUpperCase()}`, secret.secretArn);
-      const { variable, context } = URL_SETTINGS[channel];
-      const url: unknown = this.node.tryGetContext(context);
-      if (typeof url === 'string' && url !== '') fn.addEnvironment(variable, url);
+      if (!options.calls) continue;
+      const { variable, context, url } = URL_SETTINGS[channel];
+      const given: unknown = this.node.tryGetContext(context);
+      fn.addEnvironment(variable, typeof given === 'string' && given !== '' ? given : url);
     }
   }
 }

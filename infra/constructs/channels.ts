@@ -72,7 +72,7 @@ export class Channels extends Construct {
       },
     });
     // Every vendor's notifications are verified with that vendor's keys.
-    this.secrets.grantRead(this.callbackFunction);
+    this.secrets.grantRead(this.callbackFunction, { calls: false });
     // Read the payment/refund, apply a guarded transition, record duplicates and mismatches; the
     // TransactWriteItems it may use is authorized by these same per-item actions.
     table.grantItemActions(
@@ -115,7 +115,9 @@ export class Channels extends Construct {
       },
     });
     table.grantItemActions(this.dispatchFunction, 'dynamodb:GetItem');
-    this.secrets.grantRead(this.dispatchFunction);
+    this.secrets.grantRead(this.dispatchFunction, { calls: true });
+    // Alipay's and WeChat Pay's requests name where they notify us: this API's callback route.
+    this.dispatchFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
     this.dispatchFunction.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: each new payment must reach its channel exactly as committed.

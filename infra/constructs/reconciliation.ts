@@ -141,7 +141,7 @@ export class Reconciliation extends Construct {
       memorySize: API_MEMORY_MB,
     });
     const { fn, queue } = this.runs;
-    props.channelSecrets?.grantRead(fn);
+    props.channelSecrets?.grantRead(fn, { calls: true });
     // Findings (Query, GetItem), runs (Put, Update), findings (BatchWriteItem), repairs through the
     // callback's transitions (UpdateItem; a refund's is a transaction) and holds; the channel-day's
     // outcomes are the payments and refunds themselves, read from GSI3.

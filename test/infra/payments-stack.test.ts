@@ -24,6 +24,11 @@ const secretNamed = (name: string) =>
   ofType('AWS::SecretsManager::Secret').find(([, r]) => r.Properties.Name === name)?.[0];
 const secretId = secretNamed('payments/channels/sandbox/webhook-secrets');
 /** The vendor channels' credentials (infra/constructs/channel-secrets.ts), read at run time. */
+const channelUrlsEnv = () => ({
+  STRIPE_API_URL: 'https://api.stripe.com',
+  ALIPAY_GATEWAY_URL: 'https://openapi.alipay.com',
+  WECHATPAY_API_URL: 'https://api.mch.weixin.qq.com',
+});
 const channelSecretsEnv = () => ({
   CHANNEL_SECRET_STRIPE: { Ref: secretNamed('payments/channels/stripe/credentials') },
   CHANNEL_SECRET_ALIPAY: { Ref: secretNamed('payments/channels/alipay/credentials') },
@@ -543,7 +548,22 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   }
   if (source === 'functions/channels/dispatch.ts') {
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
-    Object.assign(env, channelSecretsEnv());
+    Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
+    // Our callback route's base (the API's default stage), which Alipay and WeChat Pay requests name.
+    env.CHANNEL_CALLBACK_BASE_URL = {
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: ofType('AWS::ApiGatewayV2::Api')[0]?.[0] },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+        ],
+      ],
+    };
   }
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
   if (source === 'functions/api/start-settlement-run.ts') {
@@ -554,7 +574,7 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.STATEMENTS_BUCKET = { Ref: bucketId };
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
     env.RUNS_MAX_RECEIVE_COUNT = '3';
-    Object.assign(env, channelSecretsEnv());
+    Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
   }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.
