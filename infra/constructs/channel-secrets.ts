@@ -18,7 +18,11 @@ export const channelSecretName = (channel: VendorChannel) => `payments/channels/
 const URL_SETTINGS: Readonly<Record<VendorChannel, { variable: string; context: string; url: string }>> = {
   stripe: { variable: 'STRIPE_API_URL', context: 'stripeApiUrl', url: 'https://api.stripe.com' },
   alipay: { variable: 'ALIPAY_GATEWAY_URL', context: 'alipayGatewayUrl', url: 'https://openapi.alipay.com' },
-  wechatpay: { variable: 'WECHATPAY_API_URL', context: 'wechatpayApiUrl', url: 'https://api.mch.weixin.qq.com' },
+  wechatpay: {
+    variable: 'WECHATPAY_API_URL',
+    context: 'wechatpayApiUrl',
+    url: 'https://api.mch.weixin.qq.com',
+  },
 };
 
 const ROTATED_AT_THE_VENDOR =
