@@ -32,6 +32,13 @@ export interface BannerInfo {
   readonly startupMs: number;
 }
 
+/** How the banner names each channel simulator. */
+const CHANNEL_LABELS: Readonly<Record<string, string>> = {
+  stripe: 'Stripe',
+  alipay: 'Alipay',
+  wechatpay: 'WeChat Pay',
+};
+
 /** The line tests and scripts wait for; printed last. */
 export function readyLine(name: string, url: string): string {
   return `${name} API listening on ${url}`;
@@ -46,7 +53,7 @@ export function banner(info: BannerInfo): string {
     `  DynamoDB Local   ${info.dynamoEndpoint}   table ${info.tableName}${info.persist ? '   (persisted in .local/dynamodb)' : '   (in memory)'}`,
     ...(info.pspUrl ? [`  Sandbox PSP      ${info.pspUrl}`] : []),
     ...Object.entries(info.channelUrls ?? {}).map(
-      ([channel, url]) => `  ${`${channel} simulator`.padEnd(17)}${url}`,
+      ([channel, url]) => `  ${(CHANNEL_LABELS[channel] ?? channel).padEnd(17)}${url}   (simulator)`,
     ),
     `  Routes           ${info.routes.join(', ')}`,
     ...(info.eventBridgeUrl
