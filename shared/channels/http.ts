@@ -1,127 +1,97 @@
 /**
- * Sending a built `ChannelRequest` (protocol.ts) with a timeout, and streaming a channel's statement.
- * What a failure to get an answer means for a submission decides failover, so it is told apart here:
- * a connection that was never made (refused, no such host, connect timeout) never reached the channel:
- * `unavailable`; a timeout or a connection lost after the request went out may hide a request the
- * channel took: `unknown`.
+ * Sending a vendor's signed request (`ChannelRequest`) and taking its raw answer (`ChannelReply`), with
+ * a timeout. What went wrong on the way is told apart by whether the vendor may have received the
+ * request: a connection never made (refused, no route, no DNS answer, TLS refused) cannot have reached
+ * it, so another channel may take the payment (`unavailable`); a timeout or a connection cut once the
+ * request was sent may hide a request it took (`unknown`: query before going elsewhere).
  */
-import { StatementFetchError } from './errors.js';
 import type { ChannelReply, ChannelRequest } from './protocol.js';
 
-export type SendResult =
-  | ChannelReply
-  | { readonly failure: 'unavailable' | 'unknown'; readonly message: string };
+export interface SendOptions {
+  /** Looked up per call by the adapters, so tests can stub the global. */
+  readonly fetch: typeof fetch;
+  /** For the whole exchange, answer body included. */
+  readonly timeoutMs: number;
+}
 
-/** Errors of undici's `fetch` (in `cause.code`) raised before a byte of the request was sent. */
+export type Sent =
+  | { readonly ok: true; readonly reply: ChannelReply }
+  | {
+      readonly ok: false;
+      readonly kind: 'unavailable' | 'unknown';
+      readonly code: string;
+      readonly message: string;
+    };
+
+/** Error codes (Node's and undici's) raised before a request could leave: it never reached the vendor. */
 const NOT_CONNECTED = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'EADDRNOTAVAIL',
   'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
 ]);
 
-/** Whether a `fetch` rejection happened before the request could reach the other side. */
-export function neverConnected(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } })?.cause;
-  if (typeof cause?.code === 'string' && NOT_CONNECTED.has(cause.code)) return true;
-  // Happy eyeballs: every address refused arrives as an AggregateError of the attempts.
-  return (
-    (cause?.errors ?? []).length > 0 && (cause?.errors ?? []).every((e) => NOT_CONNECTED.has(String(e.code)))
-  );
+/** The first code found along an error's `cause` chain (fetch wraps the socket's error). */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    // An AggregateError (several addresses tried) carries the attempts in `errors`.
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
+    else current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
-export async function sendChannelRequest(
-  request: ChannelRequest,
-  options: { readonly fetch: typeof fetch; readonly timeoutMs: number; readonly channel: string },
-): Promise<SendResult> {
-  let response: Response;
+/** Why a fetch failed, read as the channel port's result kinds. */
+export function failureOf(error: unknown, vendor: string): Exclude<Sent, { ok: true }> {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return { ok: false, kind: 'unknown', code: 'timeout', message: `${vendor} did not answer in time` };
+  const code = errorCode(error);
+  if (code && NOT_CONNECTED.has(code))
+    return {
+      ok: false,
+      kind: 'unavailable',
+      code: code === 'ECONNREFUSED' ? 'connection_refused' : code.toLowerCase(),
+      message: `${vendor} unreachable: ${code}`,
+    };
+  return {
+    ok: false,
+    kind: 'unknown',
+    code: code ? code.toLowerCase() : 'network_error',
+    message: `${vendor}: ${String(error)}`,
+  };
+}
+
+/** Sends `request` and reads the whole answer as text within `timeoutMs`. Never throws. */
+export async function send(request: ChannelRequest, vendor: string, options: SendOptions): Promise<Sent> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    response = await options.fetch(request.url, {
+    const response = await options.fetch(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal,
+      redirect: 'manual',
     });
+    const body = await response.text();
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { ok: true, reply: { status: response.status, headers, body } };
   } catch (error) {
-    const message = `${options.channel}: ${String((error as Error).cause ?? error)}`;
-    return { failure: neverConnected(error) ? 'unavailable' : 'unknown', message };
-  }
-  let body: string;
-  try {
-    body = await response.text();
-  } catch (error) {
-    return { failure: 'unknown', message: `${options.channel} answer broke off: ${String(error)}` };
-  }
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return { status: response.status, headers, body };
-}
-
-/**
- * A channel's statement bytes as they arrive from `request`, with an idle timeout (a long statement is
- * fine, a silent channel is not). Nothing is requested until it is iterated.
- * @throws (while iterating) StatementFetchError for no answer, a non-2xx one, or a stream that broke off
- */
-export async function* streamStatement(
-  request: ChannelRequest,
-  options: {
-    readonly fetch: typeof fetch;
-    readonly timeoutMs: number;
-    readonly channel: string;
-    readonly date: string;
-  },
-): AsyncGenerator<Uint8Array, void, undefined> {
-  const { channel, date } = options;
-  const failure = (status: number | undefined, detail: string, retryable: boolean, cause?: unknown) =>
-    new StatementFetchError(channel, date, status, detail, retryable, { cause });
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    timer = setTimeout(
-      () => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)),
-      options.timeoutMs,
-    );
-  };
-  arm();
-  try {
-    let response: Response;
-    try {
-      response = await options.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        signal: controller.signal,
-      });
-    } catch (cause) {
-      throw failure(undefined, `${channel} unreachable: ${String(cause)}`, true, cause);
-    }
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      const retryable = response.status >= 500 || response.status === 429;
-      throw failure(
-        response.status,
-        `${channel} answered ${response.status}: ${text.slice(0, 200)}`,
-        retryable,
-      );
-    }
-    if (!response.body) return;
-    const reader = response.body[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<Uint8Array>;
-      try {
-        next = await reader.next();
-      } catch (cause) {
-        throw failure(response.status, `the statement broke off: ${String(cause)}`, true, cause);
-      }
-      if (next.done) return;
-      clearTimeout(timer);
-      yield next.value;
-      arm();
-    }
-  } finally {
-    clearTimeout(timer);
+    // The signal's reason is the TimeoutError; fetch may surface it or wrap it.
+    return failureOf(signal.aborted ? signal.reason : error, vendor);
   }
 }

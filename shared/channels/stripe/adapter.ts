@@ -5,9 +5,10 @@
  */
 import { isDay } from '../../domain/reconciliation/day.js';
 import type { StripeChannelCredentials } from '../credentials.js';
+import { download } from '../download.js';
 import { ChannelError } from '../errors.js';
-import { type SendResult, sendChannelRequest, streamStatement } from '../http.js';
-import type { ChannelReply, QueryResult, SubmissionResult } from '../protocol.js';
+import { type Sent, send as sendRequest } from '../http.js';
+import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
 import type { ChannelAdapter, PaymentSubmission, RefundSubmission } from '../types.js';
 import { fromStripeAmount } from './amount.js';
 import { readStripeEvent, STRIPE_ACK } from './notifications.js';
@@ -41,18 +42,15 @@ export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapt
   // Looked up per call (not captured) so tests can stub the global.
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const send = (request: Parameters<typeof sendChannelRequest>[0]) =>
-    sendChannelRequest(request, { fetch: doFetch, timeoutMs, channel: 'stripe' });
+  const send = (request: ChannelRequest) => sendRequest(request, 'Stripe', { fetch: doFetch, timeoutMs });
 
   const metadataOf = (outcome: string | undefined) =>
     outcome === undefined ? undefined : { sandbox_outcome: outcome };
 
-  /** A reply that is not an answer: what sending it told. */
-  const failed = (r: SendResult): r is Extract<SendResult, { failure: string }> => 'failure' in r;
-
   /** A Stripe list's objects, or a QueryResult saying why there is none. */
-  function listOf(reply: SendResult): Record<string, unknown>[] | NoAnswer {
-    if (failed(reply)) return { kind: reply.failure, code: 'stripe_unreachable', message: reply.message };
+  function listOf(sent: Sent): Record<string, unknown>[] | NoAnswer {
+    if (!sent.ok) return { kind: sent.kind, code: sent.code, message: sent.message };
+    const { reply } = sent;
     if (reply.status < 200 || reply.status >= 300) {
       const read = readQuery(reply, 'USD');
       return read.kind === 'found' ? { kind: 'unknown', code: 'unexpected', message: 'not a list' } : read;
@@ -87,17 +85,17 @@ export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapt
     return { intent: intent as Record<string, unknown> & { id: string } };
   }
 
-  async function submit(build: () => Parameters<typeof send>[0]): Promise<SubmissionResult> {
-    let request: Parameters<typeof send>[0];
+  async function submit(build: () => ChannelRequest): Promise<SubmissionResult> {
+    let request: ChannelRequest;
     try {
       request = build();
     } catch (error) {
       // An amount Stripe cannot carry exactly (AmountFormatError) or a currency it does not know.
       return { kind: 'declined', code: 'amount_not_representable', message: (error as Error).message };
     }
-    const reply = await send(request);
-    if (failed(reply)) return { kind: reply.failure, code: 'stripe_unreachable', message: reply.message };
-    return readSubmission(reply);
+    const sent = await send(request);
+    if (!sent.ok) return { kind: sent.kind, code: sent.code, message: sent.message };
+    return readSubmission(sent.reply);
   }
 
   return {
@@ -183,12 +181,8 @@ export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapt
     fetchStatement(date: string) {
       if (!isDay(date))
         throw new ChannelError('channel_rejected', `${JSON.stringify(date)} is not a yyyy-mm-dd day`, false);
-      return streamStatement(balanceStatement(credentials, date), {
-        fetch: doFetch,
-        timeoutMs,
-        channel: 'stripe',
-        date,
-      });
+      const { url, headers } = balanceStatement(credentials, date);
+      return download(url, { channel: 'stripe', date, fetch: doFetch, timeoutMs, headers });
     },
   };
 }
