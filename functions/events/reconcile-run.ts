@@ -13,7 +13,7 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
-import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
+import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
@@ -60,7 +60,8 @@ function defaultDeps(): ReconciliationDeps {
         objects: s3Objects(),
         bucket: env.STATEMENTS_BUCKET,
         // Each channel's own statement, in its own format (readStatement detects it), through its adapter.
-        channels: defaultChannelRegistry().adapters(),
+        // A statement may take a while to stream: wait up to 30 s for each chunk.
+        channels: createChannelRegistry({ timeoutMs: 30_000 }).adapters(),
       }),
     };
   }

@@ -10,8 +10,15 @@ import { type ChannelRegistry, channelRegistry } from './registry.js';
 
 let shared: ChannelRegistry | undefined;
 
+/** The container's registry, made on first use, with the adapters' own timeouts. */
 export function defaultChannelRegistry(): ChannelRegistry {
-  shared ??= channelRegistry({
+  shared ??= createChannelRegistry();
+  return shared;
+}
+
+/** A registry of its own, e.g. with a longer `timeoutMs` (per request, or per chunk of a statement). */
+export function createChannelRegistry(options: { readonly timeoutMs?: number } = {}): ChannelRegistry {
+  return channelRegistry({
     credentials: secretsManagerCredentials({
       client: secretsManagerClient,
       onStale: (channel, error) =>
@@ -21,6 +28,6 @@ export function defaultChannelRegistry(): ChannelRegistry {
         }),
     }),
     factories: ADAPTER_FACTORIES,
+    ...options,
   });
-  return shared;
 }
