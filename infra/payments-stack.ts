@@ -47,6 +47,7 @@ export class PaymentsStack extends Stack {
       api: this.api,
       table: this.table,
       events: this.events,
+      channelSecrets: this.channels.secrets,
     });
     this.settlement = new Settlement(this, 'Settlement', {
       api: this.api,

@@ -16,6 +16,8 @@ export interface LocalRuntimeInfo {
   readonly s3Endpoint: string;
   readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   readonly pspUrl: string;
+  /** The channel simulators' URLs, by channel (absent from older runtimes' files). */
+  readonly channelUrls?: Readonly<Record<string, string>>;
 }
 
 /** The running local runtime, or `undefined` when none is (no file, or its process is gone). */

@@ -11,7 +11,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { createSandboxAdapter } from '../shared/channels/sandbox/adapter.js';
+import { secretsManagerClient } from '../shared/aws/secrets-manager.js';
+import { ADAPTER_FACTORIES } from '../shared/channels/adapters.js';
+import { secretsManagerCredentials, staticCredentials } from '../shared/channels/credentials.js';
+import { channelRegistry } from '../shared/channels/registry.js';
 import { executeRun, type StatementHandle } from '../shared/reconciliation/run.js';
 import { statementFinder } from '../shared/reconciliation/statements.js';
 import { CHANNELS } from '../shared/schemas/payment.js';
@@ -64,16 +67,31 @@ if (!tableName || !bucket) {
 // Imported after the endpoints are set: the SDK clients read them when they are created.
 const { dynamoDbClient } = await import('../shared/aws/dynamodb.js');
 const { s3Objects } = await import('../shared/aws/s3-objects.js');
+const { localChannelCredentials } = await import('./local-config.js');
 const { DynamoChannelOutcomeStore } = await import('../shared/store/dynamodb/channel-outcomes.js');
 const { DynamoReconciliationStore } = await import('../shared/store/dynamodb/reconciliation.js');
 
 const table = { client: dynamoDbClient(), tableName };
 const store = new DynamoReconciliationStore(table);
-const finder = statementFinder({
-  objects: s3Objects(),
-  bucket,
-  channels: { sandbox: createSandboxAdapter({ ...(pspUrl ? { pspUrl } : {}), timeoutMs: 30_000 }) },
+// Locally the simulators' URLs and the contract's local credentials; in AWS the environment's URLs and
+// the channels' secrets.
+const urls = local
+  ? {
+      SANDBOX_PSP_URL: pspUrl,
+      STRIPE_API_URL: local.channelUrls?.stripe,
+      ALIPAY_GATEWAY_URL: local.channelUrls?.alipay,
+      WECHATPAY_API_URL: local.channelUrls?.wechatpay,
+    }
+  : { ...process.env, SANDBOX_PSP_URL: pspUrl };
+const registry = channelRegistry({
+  credentials: local
+    ? staticCredentials(localChannelCredentials())
+    : secretsManagerCredentials({ client: secretsManagerClient }),
+  factories: ADAPTER_FACTORIES,
+  env: urls,
+  timeoutMs: 30_000,
 });
+const finder = statementFinder({ objects: s3Objects(), bucket, channels: registry.adapters() });
 
 /**
  * A one-line progress bar on stderr (bytes of the statement read, per pass). Hand-written: fifteen lines

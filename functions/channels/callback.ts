@@ -1,19 +1,23 @@
 /**
- * POST /v1/channels/{channel}/callbacks: a channel's signed webhook. The signature is checked over
- * the raw body bytes before anything is parsed; only then is the outcome applied with a guarded write.
- * Answers: 200 accepted (applied, duplicate, contradicting or mismatching: the last two are recorded);
- * 401 bad signature; 400 bad body; 404 unknown channel; 422 a reference that is not ours (so the
- * channel sees it and its operators can look, instead of a silent 200).
+ * POST /v1/channels/{channel}/callbacks: a channel's signed notification. The channel's adapter verifies
+ * it over the raw body bytes before anything is parsed; only then is the outcome applied with a guarded
+ * write. Answers: the channel's own acknowledgement (applied, ignored, duplicate, contradicting or
+ * mismatching: the last two are recorded; the sandbox's is `{ received, result }`); 401 bad signature;
+ * 400 bad body; 404 unknown channel; 422 a reference that is not ours (so the channel sees it and its
+ * operators can look, instead of a silent acknowledgement).
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
+import { ChannelError } from '../../shared/channels/errors.js';
 import {
   type ChannelNotification,
+  type ChannelNotificationEvent,
   NotificationBodyError,
   NotificationError,
 } from '../../shared/channels/protocol.js';
-import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
 import type { ChannelAdapter } from '../../shared/channels/types.js';
 import { callbackEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { refundAmountFromCumulative } from '../../shared/domain/cumulative-refund.js';
 import { rawBody } from '../../shared/http/api-event.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import {
@@ -23,25 +27,45 @@ import {
   ValidationError,
 } from '../../shared/http/errors.js';
 import { logger } from '../../shared/http/logger.js';
-import { json } from '../../shared/http/responses.js';
+import { type ApiResult, json } from '../../shared/http/responses.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import { refundsBesides } from '../../shared/store/dynamodb/payment-refunds.js';
 import type { ChannelOutcomeStore } from '../../shared/store/ports.js';
 
 /** Channel names are short lower-case words (`sandbox`); anything else is no channel of ours (404). */
 const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const env = loadEnv(callbackEnvSchema);
-const outcomes: ChannelOutcomeStore = new DynamoChannelOutcomeStore({
-  client: dynamoDbClient(),
-  tableName: env.TABLE_NAME,
-});
-const adapters: Record<string, ChannelAdapter> = {
-  sandbox: createSandboxAdapter({ secrets: env.SANDBOX_WEBHOOK_SECRETS }),
-};
+const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
+const outcomes: ChannelOutcomeStore = new DynamoChannelOutcomeStore(table);
+const registry = defaultChannelRegistry();
+
+async function adapterOf(channel: string): Promise<ChannelAdapter> {
+  try {
+    return await registry.adapter(channel);
+  } catch (error) {
+    if (error instanceof ChannelError && error.code === 'unknown_channel')
+      throw new NotFoundError(`No such channel: ${channel}`);
+    throw error;
+  }
+}
+
+/** The vendor's acknowledgement; the sandbox's names what was done, as its tests read. */
+function acknowledge(adapter: ChannelAdapter, result: string): ApiResult {
+  if (adapter.name === 'sandbox') return json(200, { received: true, result });
+  const { status, contentType, body } = adapter.ack;
+  return { statusCode: status, headers: contentType ? { 'Content-Type': contentType } : {}, body };
+}
+
+/** An Alipay refund notify's cumulative amount, turned into this refund's own (domain/cumulative-refund.ts). */
+async function ownAmount(event: ChannelNotificationEvent): Promise<number> {
+  if (event.subject !== 'refund' || event.cumulativeRefunded === undefined) return event.amount;
+  const refunds = await refundsBesides(table, event.reference);
+  return refundAmountFromCumulative(event.reference, event.cumulativeRefunded, refunds);
+}
 
 export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ event }) => {
   const channel = event.pathParameters?.channel ?? '';
-  const adapter = Object.hasOwn(adapters, channel) ? adapters[channel] : undefined;
-  if (!adapter) throw new NotFoundError(`No such channel: ${channel}`);
+  const adapter = await adapterOf(channel);
 
   const raw = rawBody(event);
   let notification: ChannelNotification;
@@ -53,10 +77,11 @@ export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ 
     logger.warn('webhook signature refused', { channel, reason: error.code });
     throw new UnauthorizedError(`Signature ${error.code}.`, 'invalid-signature');
   }
-  if (notification.kind === 'ignored') return json(200, { received: true, result: 'ignored' });
+  if (notification.kind === 'ignored') return acknowledge(adapter, 'ignored');
 
-  const { subject, outcome, ...report } = notification.event;
-  const input = { ...report, channel, to: outcome, now: new Date() };
+  const { subject, outcome, cumulativeRefunded: _, ...report } = notification.event;
+  const amount = await ownAmount(notification.event);
+  const input = { ...report, amount, channel, to: outcome, now: new Date() };
   const result =
     subject === 'payment'
       ? await outcomes.applyPaymentOutcome(input)
@@ -65,5 +90,5 @@ export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ 
   if (result.kind === 'unknown_reference') {
     throw new HttpProblemError('unknown-reference', `No ${subject} ${report.reference} is known here.`);
   }
-  return json(200, { received: true, result: result.kind });
+  return acknowledge(adapter, result.kind);
 });

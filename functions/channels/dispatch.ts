@@ -11,18 +11,17 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
 import { ChannelError } from '../../shared/channels/errors.js';
-import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
 import { type ChannelAdapter, outcomeHint } from '../../shared/channels/types.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { streamConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
 import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
 
-const env = loadEnv(dispatchEnvSchema);
-const adapters: Record<string, ChannelAdapter> = {
-  sandbox: createSandboxAdapter({ pspUrl: env.SANDBOX_PSP_URL }),
-};
+// Checked at cold start (a wiring mistake fails loudly); the registry reads the URLs itself.
+loadEnv(dispatchEnvSchema);
+const adapters: Record<string, ChannelAdapter> = defaultChannelRegistry().adapters();
 
 /** The payment or refund a record inserted; anything else is not for the channels. */
 function insertedItem(record: DynamoDBRecord): PaymentItem | RefundItem | undefined {

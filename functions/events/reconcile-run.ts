@@ -1,6 +1,7 @@
 /**
  * SQS consumer of reconciliation runs (rule: ReconciliationRunStarted; batch size 1): executes the run
- * (shared/reconciliation/run.ts) against the statement ops uploaded or, failing that, the channel's.
+ * (shared/reconciliation/run.ts) against the statement ops uploaded or, failing that, the channel's own
+ * (fetched through the channel registry's adapter, in the channel's format).
  * A run that ended (completed or failed) is left alone, so a redelivery does nothing. A transient error
  * (DynamoDB, a channel that is down) fails the message and SQS retries it; after the last receive the
  * message moves to the DLQ (alarmed) and the run is marked failed so ops see why.
@@ -12,7 +13,7 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
-import { sandboxStatement } from '../../shared/channels/sandbox/statement-fetch.js';
+import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
@@ -58,13 +59,9 @@ function defaultDeps(): ReconciliationDeps {
       statement: statementFinder({
         objects: s3Objects(),
         bucket: env.STATEMENTS_BUCKET,
+        // Each channel's own statement, in its own format (readStatement detects it), through its adapter.
         // A statement may take a while to stream: wait up to 30 s for each chunk.
-        channels: {
-          sandbox: {
-            fetchStatement: (date) =>
-              sandboxStatement(date, { pspUrl: env.SANDBOX_PSP_URL, timeoutMs: 30_000 }),
-          },
-        },
+        channels: createChannelRegistry({ timeoutMs: 30_000 }).adapters(),
       }),
     };
   }

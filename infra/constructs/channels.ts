@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
+import { ChannelSecrets } from './channel-secrets.js';
 import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
 import type { PaymentsTable } from './table.js';
 
@@ -38,11 +39,14 @@ export class Channels extends Construct {
   /** Stream batches that failed every retry land here (as pointers to the stream records). */
   readonly dispatchDeadLetterQueue: sqs.Queue;
   readonly sandboxWebhookSecret: secretsmanager.Secret;
+  /** The vendor channels' credentials (Stripe, Alipay, WeChat Pay), read at run time. */
+  readonly secrets: ChannelSecrets;
 
   constructor(scope: Construct, id: string, props: ChannelsProps) {
     super(scope, id);
     const { api, table } = props;
 
+    this.secrets = new ChannelSecrets(this, 'Secrets');
     this.sandboxWebhookSecret = new secretsmanager.Secret(this, 'SandboxWebhookSecrets', {
       secretName: SANDBOX_WEBHOOK_SECRET_NAME,
       description: 'Sandbox channel webhook signing secrets, comma-separated (several during a rotation)',
@@ -67,6 +71,8 @@ export class Channels extends Construct {
         SANDBOX_WEBHOOK_SECRETS: this.sandboxWebhookSecret.secretValue.unsafeUnwrap(),
       },
     });
+    // Every vendor's notifications are verified with that vendor's keys.
+    this.secrets.grantRead(this.callbackFunction, { calls: false });
     // Read the payment/refund, apply a guarded transition, record duplicates and mismatches; the
     // TransactWriteItems it may use is authorized by these same per-item actions.
     table.grantItemActions(
@@ -74,6 +80,8 @@ export class Channels extends Construct {
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
       'dynamodb:PutItem',
+      // An Alipay refund notify states the trade's cumulative refunds: the payment's refunds are read.
+      'dynamodb:Query',
     );
     api.addPublicRoute(
       apigw.HttpMethod.POST,
@@ -107,6 +115,9 @@ export class Channels extends Construct {
       },
     });
     table.grantItemActions(this.dispatchFunction, 'dynamodb:GetItem');
+    this.secrets.grantRead(this.dispatchFunction, { calls: true });
+    // Alipay's and WeChat Pay's requests name where they notify us: this API's callback route.
+    this.dispatchFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
     this.dispatchFunction.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: each new payment must reach its channel exactly as committed.

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
+import type { ChannelSecrets } from './channel-secrets.js';
 import { DEFAULT_SANDBOX_PSP_URL } from './channels.js';
 import type { EventConsumer, Events } from './events.js';
 import { API_MEMORY_MB, type PaymentsFunction } from './payments-function.js';
@@ -24,6 +25,8 @@ export interface ReconciliationProps {
   readonly api: PaymentsApi;
   readonly table: PaymentsTable;
   readonly events: Events;
+  /** The vendor channels' credentials: runs fetch each channel's statement with them. */
+  readonly channelSecrets?: ChannelSecrets;
 }
 
 /**
@@ -138,6 +141,7 @@ export class Reconciliation extends Construct {
       memorySize: API_MEMORY_MB,
     });
     const { fn, queue } = this.runs;
+    props.channelSecrets?.grantRead(fn, { calls: true });
     // Findings (Query, GetItem), runs (Put, Update), findings (BatchWriteItem), repairs through the
     // callback's transitions (UpdateItem; a refund's is a transaction) and holds; the channel-day's
     // outcomes are the payments and refunds themselves, read from GSI3.

@@ -13,6 +13,10 @@ export interface BannerInfo {
   readonly url: string;
   readonly dynamoEndpoint: string;
   readonly pspUrl?: string;
+  /** The channel simulators started, by channel. */
+  readonly channelUrls?: Readonly<Record<string, string>>;
+  readonly secretsUrl?: string;
+  readonly secrets?: readonly string[];
   readonly tableName: string;
   readonly routes: readonly string[];
   readonly eventBridgeUrl?: string;
@@ -28,6 +32,13 @@ export interface BannerInfo {
   readonly startupMs: number;
 }
 
+/** How the banner names each channel simulator. */
+const CHANNEL_LABELS: Readonly<Record<string, string>> = {
+  stripe: 'Stripe',
+  alipay: 'Alipay',
+  wechatpay: 'WeChat Pay',
+};
+
 /** The line tests and scripts wait for; printed last. */
 export function readyLine(name: string, url: string): string {
   return `${name} API listening on ${url}`;
@@ -41,6 +52,9 @@ export function banner(info: BannerInfo): string {
     `  API              ${info.url}`,
     `  DynamoDB Local   ${info.dynamoEndpoint}   table ${info.tableName}${info.persist ? '   (persisted in .local/dynamodb)' : '   (in memory)'}`,
     ...(info.pspUrl ? [`  Sandbox PSP      ${info.pspUrl}`] : []),
+    ...Object.entries(info.channelUrls ?? {}).map(
+      ([channel, url]) => `  ${(CHANNEL_LABELS[channel] ?? channel).padEnd(17)}${url}   (simulator)`,
+    ),
     `  Routes           ${info.routes.join(', ')}`,
     ...(info.eventBridgeUrl
       ? [
@@ -61,6 +75,12 @@ export function banner(info: BannerInfo): string {
       ? [
           `  S3               ${info.s3Url}   (AWS_ENDPOINT_URL_S3)`,
           ...(info.buckets ?? []).map((b) => `    bucket ${b}`),
+        ]
+      : []),
+    ...(info.secretsUrl
+      ? [
+          `  Secrets Manager  ${info.secretsUrl}   (AWS_ENDPOINT_URL_SECRETS_MANAGER)`,
+          ...(info.secrets ?? []).map((n) => `    secret ${n}`),
         ]
       : []),
     ...(info.stepFunctionsUrl

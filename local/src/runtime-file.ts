@@ -1,6 +1,6 @@
 /**
  * `.local/runtime.json`: where a running `npm start` serves what (its pid, the API, DynamoDB Local and
- * its table, S3 and its buckets, the sandbox PSP), so command-line tools such as `npm run reconcile` act
+ * its table, S3 and its buckets, the sandbox PSP and the channel simulators), so command-line tools such as `npm run reconcile` act
  * on it without being told the random ports. Written once the runtime is up, removed when it stops; a
  * file left by a killed runtime is recognised by its dead pid.
  */
@@ -19,6 +19,8 @@ export interface RuntimeFile {
   readonly s3Endpoint: string;
   readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   readonly pspUrl: string;
+  /** The channel simulators' URLs, by channel (absent in files of older runtimes). */
+  readonly channelUrls?: Readonly<Record<string, string>>;
 }
 
 export function writeRuntimeFile(runtime: LocalRuntime): void {
@@ -30,6 +32,7 @@ export function writeRuntimeFile(runtime: LocalRuntime): void {
     s3Endpoint: runtime.s3Endpoint,
     buckets: runtime.buckets,
     pspUrl: runtime.pspUrl,
+    channelUrls: runtime.channelUrls,
   };
   mkdirSync(dirname(RUNTIME_FILE), { recursive: true });
   writeFileSync(RUNTIME_FILE, `${JSON.stringify(file, null, 2)}\n`);

@@ -34,6 +34,7 @@ import { stopSequence } from './runtime-stop.js';
 import { startS3Endpoint } from './s3.js';
 import { bucketConfigs, bucketResolution } from './s3-buckets.js';
 import type { PspJournalEntry } from './sandbox/journal.js';
+import { startSecretsManagerEndpoint } from './secretsmanager.js';
 import { seedTables, tableNamed } from './seed.js';
 import { ASSEMBLY_DIR, assemblyIsFresh, PROJECT_ROOT, synthesize } from './synth.js';
 import { createTables } from './tables.js';
@@ -131,7 +132,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       { bridge, dynamoClient, functionsByName },
     );
 
+    // The functions read their channels' credentials at run time (GetSecretValue), as in AWS.
+    const secretsServer = await startSecretsManagerEndpoint({
+      secrets: config.secrets,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      log,
+    });
+    cleanups.push(() => secretsServer.close());
     const endpoints = {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsServer.url,
       AWS_ENDPOINT_URL_SQS: sqsServer.url,
       AWS_ENDPOINT_URL_S3: s3Server.url,
@@ -231,6 +241,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           url: http.url,
           dynamoEndpoint: dynamo.endpoint,
           pspUrl: psp?.url,
+          channelUrls: channels.urls,
+          secretsUrl: secretsServer.url,
+          secrets: Object.keys(config.secrets),
           name: config.name,
           lines: config.banner,
           tableName: table?.tableName ?? '',

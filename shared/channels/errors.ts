@@ -42,6 +42,15 @@ export class StatementFetchError extends ChannelError {
   }
 }
 
+/**
+ * A channel's credentials could not be read (`credentials_unavailable`: no secret configured, or Secrets
+ * Manager failed) or are not what the channel needs (`credentials_invalid`). Our failure, not the
+ * channel's: nothing is failed over for it, the work is retried.
+ */
+export class ChannelCredentialsError extends CodedError<'credentials_unavailable' | 'credentials_invalid'> {
+  override readonly name = 'ChannelCredentialsError';
+}
+
 /** The bank refused or failed a payout: the payout state retries, then its Catch records the failure. */
 export class PayoutFailedError extends CodedError<'payout_failed'> {
   override readonly name = 'PayoutFailedError';

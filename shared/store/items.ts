@@ -65,7 +65,11 @@ export interface RefundItem {
   status: RefundStatus;
   reason?: string;
   channel: Payment['channel'];
-  /** The payment's sandbox outcome override, copied so the dispatcher needs no read. */
+  /** The payment's amount (WeChat Pay refunds state it), copied so the dispatcher needs no read. */
+  paymentAmount?: number;
+  /** The channel's id of the payment when known (Stripe refunds name the PaymentIntent). */
+  paymentChannelReference?: string;
+  /** The payment's test hint for its channel (outcomeHint), copied so the dispatcher needs no read. */
   sandboxOutcome?: string;
   channelReference?: string;
   lastChannelEventId?: string;

@@ -20,7 +20,20 @@ const fn = (source: string) => {
   return found;
 };
 const tableId = ofType('AWS::DynamoDB::Table')[0]?.[0];
-const secretId = ofType('AWS::SecretsManager::Secret')[0]?.[0];
+const secretNamed = (name: string) =>
+  ofType('AWS::SecretsManager::Secret').find(([, r]) => r.Properties.Name === name)?.[0];
+const secretId = secretNamed('payments/channels/sandbox/webhook-secrets');
+/** The vendor channels' credentials (infra/constructs/channel-secrets.ts), read at run time. */
+const channelUrlsEnv = () => ({
+  STRIPE_API_URL: 'https://api.stripe.com',
+  ALIPAY_GATEWAY_URL: 'https://openapi.alipay.com',
+  WECHATPAY_API_URL: 'https://api.mch.weixin.qq.com',
+});
+const channelSecretsEnv = () => ({
+  CHANNEL_SECRET_STRIPE: { Ref: secretNamed('payments/channels/stripe/credentials') },
+  CHANNEL_SECRET_ALIPAY: { Ref: secretNamed('payments/channels/alipay/credentials') },
+  CHANNEL_SECRET_WECHATPAY: { Ref: secretNamed('payments/channels/wechatpay/credentials') },
+});
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
 const bucketId = ofType('AWS::S3::Bucket')[0]?.[0];
@@ -300,6 +313,7 @@ describe('least privilege', () => {
     'channels/callback': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'channels/dispatch': [
@@ -532,7 +546,25 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.WEBHOOK_QUEUE_URL = { Ref: webhookQueueId };
     env.WEBHOOK_MAX_RECEIVE_COUNT = String(DEFAULT_MAX_RECEIVE_COUNT);
   }
-  if (source === 'functions/channels/dispatch.ts') env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+  if (source === 'functions/channels/dispatch.ts') {
+    env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+    Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
+    // Our callback route's base (the API's default stage), which Alipay and WeChat Pay requests name.
+    env.CHANNEL_CALLBACK_BASE_URL = {
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: ofType('AWS::ApiGatewayV2::Api')[0]?.[0] },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+        ],
+      ],
+    };
+  }
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
   if (source === 'functions/api/start-settlement-run.ts') {
     env.SETTLEMENT_STATE_MACHINE_ARN = { Ref: stateMachineId };
@@ -542,12 +574,14 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.STATEMENTS_BUCKET = { Ref: bucketId };
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
     env.RUNS_MAX_RECEIVE_COUNT = '3';
+    Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
   }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.
     env.SANDBOX_WEBHOOK_SECRETS = {
       'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
     };
+    Object.assign(env, channelSecretsEnv());
   }
   return env;
 }

@@ -94,6 +94,32 @@ describe('refunds and channel outcomes on DynamoDB Local', () => {
     assert.equal(items.length, 3);
   });
 
+  it("carries on the refund item what its submission needs: the payment's amount, channel id and test hint", async () => {
+    // Prepare
+    const body = {
+      amount: 900,
+      currency: 'USD',
+      channel: 'sandbox' as const,
+      metadata: { sandbox_outcome: 'succeed', sandbox_outcome_sandbox: 'none' },
+    };
+    const created = await payments.create({
+      merchantId: 'm_r',
+      idempotencyKey: `pay-${++n}`,
+      requestFingerprint: requestFingerprint('POST', '/v1/payments', body),
+      body,
+      now: new Date(),
+    });
+    const id = (created.body as Payment).id;
+    await capture(id, 900, `evt_cap_${n}`);
+    // Act
+    await refund('m_r', id, 'needs', 100);
+    // Assess
+    const [item] = await refundItems(id);
+    assert.equal(item?.paymentAmount, 900);
+    assert.equal(item?.paymentChannelReference, 'ch');
+    assert.equal(item?.sandboxOutcome, 'none');
+  });
+
   it('refunds all that remains by default, replays it, and refuses more with a stored 422', async () => {
     // Prepare
     const id = await payment('m_r', 500);

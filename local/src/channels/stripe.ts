@@ -1,7 +1,8 @@
 /**
  * Stripe's side of the Stripe channel, locally: PaymentIntents and Refunds (form-encoded, Bearer secret
  * key, Idempotency-Key replayed as Stripe replays it), events signed `Stripe-Signature: t=,v1=` a moment
- * later, and the day's balance-transaction CSV at `GET /statements/<yyyy-mm-dd>.csv`. Outcome rules in
+ * later, status queries (retrieve, search by `metadata['reference']`, refunds of a PaymentIntent), and
+ * the day's balance-transaction CSV at `GET /statements/<yyyy-mm-dd>.csv`. Outcome rules in
  * common.ts. A payment is answered `processing` and settles with its event; a failed PaymentIntent is
  * left `canceled`, so that a status query tells the failure apart from a payment still under way.
  */
@@ -264,6 +265,22 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
     }
     if (req.method === 'POST' && path === '/v1/payment_intents') return create(req, res, 'payment');
     if (req.method === 'POST' && path === '/v1/refunds') return create(req, res, 'refund');
+    const params = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    if (req.method === 'GET' && path === '/v1/payment_intents/search') {
+      // Only the one query the product sends: metadata['reference']:'<id>'.
+      const wanted = /^metadata\['reference'\]:'([^']*)'$/.exec(params.get('query') ?? '')?.[1];
+      if (wanted === undefined)
+        return send(res, 400, stripeError('invalid_request_error', 'Unsupported search query.'));
+      const data = [...intents.values()].filter(
+        (i) => (i.metadata as Record<string, string>).reference === wanted,
+      );
+      return send(res, 200, { object: 'search_result', data, has_more: false, url: path });
+    }
+    if (req.method === 'GET' && path === '/v1/refunds') {
+      const of = params.get('payment_intent');
+      const data = [...refunds.values()].filter((r) => of === null || r.payment_intent === of).reverse();
+      return send(res, 200, { object: 'list', data, has_more: false, url: path });
+    }
     const intent = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && intent?.[1]) {
       const found = intents.get(decodeURIComponent(intent[1]));

@@ -2,7 +2,11 @@
  * A simulated sandbox PSP for the local runtime and tests. It accepts payments and refunds, and calls
  * back on its own, with signed webhooks, as the contract describes:
  * - payments: amounts whose last two digits are 13 fail, others succeed; `outcome` succeed | fail |
- *   none overrides (none: no callback at all);
+ *   none overrides (none: no callback at all); `unavailable` answers the submission 503 and takes nothing;
+ *   `timeout` never answers it (the socket is held, then cut) and takes nothing;
+ * - status queries: `GET /payments/<reference>` and `GET /refunds/<reference>` answer
+ *   `{ state, channelReference, amount, currency }` (`pending` until its callback falls due), or 404 for
+ *   what it never took;
  * - refunds: succeed, unless `outcome` is none (no callback) or fail (our extension, for tests);
  * - idempotent per reference: a resubmission gets the same channelReference and no second callback;
  * - a callback answered non-2xx (or not at all) is retried with backoff, keeping its event id;
@@ -41,6 +45,8 @@ export interface SandboxPspOptions {
   readonly logger?: SimulatorLogger;
   /** Keeps its books and pending callbacks across restarts (journal.ts); in memory when absent. */
   readonly journal?: PspJournal;
+  /** How long a `timeout` submission is held before its socket is cut; default 30 s. */
+  readonly holdMs?: number;
 }
 
 export interface SandboxPsp {
@@ -56,6 +62,8 @@ interface Submission {
   readonly outcome?: string;
 }
 
+type State = 'pending' | 'succeeded' | 'failed';
+
 const silent: SimulatorLogger = { info: () => {}, warn: () => {} };
 
 /** Starts the simulator; `close()` cancels pending callbacks and stops the server. */
@@ -65,6 +73,12 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
   const retryBaseMs = options.retryBaseMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 6;
   const references = new Map<string, string>();
+  /** What a status query answers, by reference. */
+  const taken = new Map<
+    string,
+    { kind: Submission['kind']; amount: number; currency: string; state: State }
+  >();
+  const holdMs = options.holdMs ?? 30_000;
   const book = new StatementBook();
   const timers = new Set<NodeJS.Timeout>();
   const journal = options.journal;
@@ -119,6 +133,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
 
   /** The callback falls due: the outcome goes on the statement, then the callback is sent. */
   function report(s: Submission, channelReference: string, result: 'succeeded' | 'failed'): void {
+    settle(s.reference, result);
     const data = {
       reference: s.reference,
       channelReference,
@@ -143,11 +158,17 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     if (known) return known;
     const channelReference = `sbx_${randomBytes(12).toString('hex')}`;
     references.set(s.reference, channelReference);
+    taken.set(s.reference, { kind: s.kind, amount: s.amount, currency: s.currency, state: 'pending' });
     const result = outcomeOf(s);
     journal?.append({ t: 'accepted', ...s, channelReference, result, dueAt: Date.now() + delayMs });
     if (result !== 'none') later(delayMs, () => report(s, channelReference, result));
     log.info('sandbox accepted', { kind: s.kind, reference: s.reference, outcome: result });
     return channelReference;
+  }
+
+  function settle(reference: string, state: 'succeeded' | 'failed'): void {
+    const found = taken.get(reference);
+    if (found) found.state = state;
   }
 
   const bank = new SandboxBank();
@@ -157,10 +178,17 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     for (const entry of journal.entries) {
       if (entry.t === 'accepted') {
         references.set(entry.reference, entry.channelReference);
+        taken.set(entry.reference, {
+          kind: entry.kind,
+          amount: entry.amount,
+          currency: entry.currency,
+          state: 'pending',
+        });
         if (entry.result !== 'none') due.set(entry.reference, entry);
       } else if (entry.t === 'reported') {
         due.delete(entry.reference);
         book.record(entry.row);
+        settle(entry.reference, entry.row.status);
         owed.set(entry.reference, entry.body);
       } else if (entry.t === 'delivered' || entry.t === 'abandoned') owed.delete(entry.reference);
       else if (entry.t === 'injected') book.inject(entry.date, entry.injections);
@@ -185,6 +213,15 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (await handleStatementRoute(book, req, res, path)) return;
     if (await bank.handle(req, res, path)) return;
+    const queried = /^\/(payments|refunds)\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && queried?.[2]) {
+      const reference = decodeURIComponent(queried[2]);
+      const found = taken.get(reference);
+      const kind = queried[1] === 'payments' ? 'payment' : 'refund';
+      if (!found || found.kind !== kind) return answer(res, 404, { error: `no ${kind} ${reference}` });
+      const { amount, currency, state } = found;
+      return answer(res, 200, { state, channelReference: references.get(reference), amount, currency });
+    }
     const kind = path === '/payments' ? 'payment' : path === '/refunds' ? 'refund' : undefined;
     if (req.method !== 'POST' || !kind) return answer(res, 404, { error: 'not found' });
     const read = await readJson(req);
@@ -203,6 +240,14 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
       currency,
       ...(typeof outcome === 'string' ? { outcome } : {}),
     };
+    // Down, or too slow to answer: nothing is taken, so a status query finds nothing.
+    if (outcome === 'unavailable') return answer(res, 503, { error: 'the sandbox PSP is unavailable' });
+    if (outcome === 'timeout') {
+      log.info('sandbox holds a submission unanswered', { kind, reference });
+      const timer = setTimeout(() => res.destroy(), holdMs);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     const channelReference = accept(submission);
     // The dispatcher's stream position moves on once we answer: what we accepted must be on disk first.
     await journal?.sync();

@@ -104,3 +104,32 @@ export function createRefund(credentials: StripeCredentials, r: StripeRefundInpu
   };
   return request(credentials, 'POST', '/v1/refunds', body, r.reference);
 }
+
+/**
+ * GET /v1/payment_intents/search: the PaymentIntent carrying our `pay_` id, for a status query when its
+ * `pi_` id is not known (the create timed out, or it was never written back). Stripe's search index
+ * trails writes by up to a minute, so an empty answer right after a create is not yet proof.
+ */
+export function searchPaymentIntents(credentials: StripeCredentials, reference: string): ChannelRequest {
+  // Our ids are [A-Za-z0-9_] only, so the quoted value needs no escaping.
+  const query = formEncode({ query: `metadata['reference']:'${reference}'`, limit: 1 });
+  return request(credentials, 'GET', `/v1/payment_intents/search?${query}`);
+}
+
+/** GET /v1/refunds?payment_intent=: a PaymentIntent's refunds (newest first, up to 100). */
+export function listRefunds(credentials: StripeCredentials, paymentIntent: string): ChannelRequest {
+  return request(
+    credentials,
+    'GET',
+    `/v1/refunds?${formEncode({ payment_intent: paymentIntent, limit: 100 })}`,
+  );
+}
+
+/**
+ * The day's balance-transaction CSV (`balance_change_from_activity.itemized`). Stripe produces it as a
+ * report run; the local simulator serves it at once at this path. In AWS, ops upload Stripe's file with
+ * the statement upload route (it takes the native format) until report runs are wired.
+ */
+export function balanceStatement(credentials: StripeCredentials, date: string): ChannelRequest {
+  return request(credentials, 'GET', `/statements/${date}.csv`);
+}

@@ -13,6 +13,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { outcomeHint } from '../../channels/types.js';
 import { planRefund } from '../../domain/refund.js';
 import { type Problem, problem } from '../../schemas/problem-catalogue.js';
 import type { Refund } from '../../schemas/refund.js';
@@ -129,7 +130,10 @@ export class DynamoRefundStore implements RefundStore {
       status: 'pending',
       reason: input.reason,
       channel: payment.channel,
-      sandboxOutcome: refundSandboxOutcome(metadataOf(payment)),
+      // What the refund's submission needs, so the dispatcher sends it without reading the payment.
+      paymentAmount: payment.amount,
+      ...(payment.channelReference ? { paymentChannelReference: payment.channelReference } : {}),
+      sandboxOutcome: refundSandboxOutcome(metadataOf(payment), payment.channel),
       createdAt: now,
       updatedAt: now,
       // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
@@ -205,11 +209,15 @@ function hasConflict(error: TransactionCanceledException): boolean {
 }
 
 /**
- * Sandbox outcome for a refund: `sandbox_refund_outcome` (our extension, so tests can make a refund
- * fail) or else no callback when the payment's `sandbox_outcome` is `none` (contract).
+ * The outcome a local simulator is asked for a refund: `sandbox_refund_outcome` (our extension, so tests
+ * can make a refund fail), else the payment's hint for its channel (`outcomeHint`: `sandbox_outcome_<channel>`,
+ * then `sandbox_outcome`; `none` means no callback for the refund either, as the contract says).
  */
-function refundSandboxOutcome(metadata: Record<string, string> | undefined): string | undefined {
+function refundSandboxOutcome(
+  metadata: Record<string, string> | undefined,
+  channel: string | null | undefined,
+): string | undefined {
   const explicit = metadata?.sandbox_refund_outcome;
   if (explicit === 'succeed' || explicit === 'fail' || explicit === 'none') return explicit;
-  return metadata?.sandbox_outcome === 'none' ? 'none' : undefined;
+  return metadata && channel ? outcomeHint(metadata, channel) : undefined;
 }

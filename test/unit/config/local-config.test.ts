@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LOCAL_CONFIG_FILE, localConfig, localConfigText } from '../../../scripts/local-config.js';
+import { parseCredentials } from '../../../shared/channels/credentials.js';
 import { keys } from '../../../shared/store/keys.js';
 
 describe('local.config.json', () => {
@@ -41,7 +42,28 @@ describe('local.config.json', () => {
 
   it('serves the sandbox webhook secret under the name the template resolves', () => {
     const config = localConfig();
-    assert.deepEqual(config.secrets, { 'payments/channels/sandbox/webhook-secrets': 'whsec_sandbox_local' });
+    assert.equal(config.secrets['payments/channels/sandbox/webhook-secrets'], 'whsec_sandbox_local');
     assert.equal(config.simulators.sandboxPsp.secret, 'whsec_sandbox_local');
+  });
+
+  it("serves each vendor channel's contract credentials as valid secrets, its simulator's URL to the functions", () => {
+    const config = localConfig();
+    const stripe = parseCredentials('stripe', config.secrets['payments/channels/stripe/credentials'] ?? '');
+    const alipay = parseCredentials('alipay', config.secrets['payments/channels/alipay/credentials'] ?? '');
+    const wechat = parseCredentials(
+      'wechatpay',
+      config.secrets['payments/channels/wechatpay/credentials'] ?? '',
+    );
+    assert.deepEqual(stripe, { secretKey: 'sk_test_local_stripe', webhookSecrets: ['whsec_stripe_local'] });
+    assert.equal(alipay.appId, '2021000000000001');
+    assert.match(alipay.appPrivateKeyPem, /BEGIN PRIVATE KEY/);
+    assert.equal(wechat.mchid, '1900000001');
+    assert.deepEqual(
+      wechat.platformKeys.map((k) => k.serial),
+      ['PUB_KEY_ID_0000000000000001'],
+    );
+    assert.equal(Buffer.byteLength(wechat.apiV3Keys[0] ?? ''), 32);
+    assert.equal(config.environment.STRIPE_API_URL, '$' + '{stripe.url}');
+    assert.equal(config.simulators.stripe.callbackPath, '/v1/channels/stripe/callbacks');
   });
 });

@@ -1,0 +1,188 @@
+/**
+ * The Stripe channel adapter: PaymentIntents and Refunds over Stripe's API (requests.ts, answers read by
+ * responses.ts), events verified and read by notifications.ts, status queries by our reference (Stripe's
+ * search, since the `pi_` id is not written back at submission), and the day's balance-transaction CSV.
+ */
+import { isDay } from '../../domain/reconciliation/day.js';
+import type { StripeChannelCredentials } from '../credentials.js';
+import { download } from '../download.js';
+import { ChannelError } from '../errors.js';
+import { type Sent, send as sendRequest } from '../http.js';
+import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
+import type { ChannelAdapter, PaymentSubmission, RefundSubmission } from '../types.js';
+import { fromStripeAmount } from './amount.js';
+import { readStripeEvent, STRIPE_ACK } from './notifications.js';
+import {
+  balanceStatement,
+  createPaymentIntent,
+  createRefund,
+  listRefunds,
+  STRIPE_API,
+  type StripeCredentials,
+  searchPaymentIntents,
+} from './requests.js';
+import { readQuery, readSubmission, stripeState } from './responses.js';
+
+export interface StripeAdapterOptions extends StripeChannelCredentials {
+  /** Default Stripe's API; the local simulator's in local runs. */
+  readonly baseUrl?: string;
+  readonly fetch?: typeof fetch;
+  /** Per request, default 10 s (Stripe's own SDK waits 80 s; a stream batch cannot). */
+  readonly timeoutMs?: number;
+}
+
+type StripeList = { data?: unknown };
+type NoAnswer = Exclude<QueryResult, { kind: 'found' }>;
+
+export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapter {
+  const credentials: StripeCredentials = {
+    secretKey: options.secretKey,
+    apiBase: (options.baseUrl ?? STRIPE_API).replace(/\/+$/, ''),
+  };
+  // Looked up per call (not captured) so tests can stub the global.
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const send = (request: ChannelRequest) => sendRequest(request, 'Stripe', { fetch: doFetch, timeoutMs });
+
+  const metadataOf = (outcome: string | undefined) =>
+    outcome === undefined ? undefined : { sandbox_outcome: outcome };
+
+  /** A Stripe list's objects, or a QueryResult saying why there is none. */
+  function listOf(sent: Sent): Record<string, unknown>[] | NoAnswer {
+    if (!sent.ok) return { kind: sent.kind, code: sent.code, message: sent.message };
+    const { reply } = sent;
+    if (reply.status < 200 || reply.status >= 300) {
+      const read = readQuery(reply, 'USD');
+      return read.kind === 'found' ? { kind: 'unknown', code: 'unexpected', message: 'not a list' } : read;
+    }
+    try {
+      const data = (JSON.parse(reply.body) as StripeList).data;
+      if (Array.isArray(data)) return data as Record<string, unknown>[];
+    } catch {}
+    return { kind: 'unknown', code: 'malformed_response', message: 'Stripe answered 2xx without a list' };
+  }
+
+  /** An object of a list, read as a status query's answer. */
+  function found(object: Record<string, unknown>, currency: string): QueryResult {
+    const reply: ChannelReply = { status: 200, headers: {}, body: JSON.stringify(object) };
+    return readQuery(reply, currency);
+  }
+
+  /** The PaymentIntent carrying our `pay_` id, or why there is none. */
+  async function intentOf(
+    reference: string,
+  ): Promise<{ intent: Record<string, unknown> & { id: string } } | { result: NoAnswer }> {
+    const list = listOf(await send(searchPaymentIntents(credentials, reference)));
+    if (!Array.isArray(list)) return { result: list };
+    const intent = list.find(
+      (o) => (o.metadata as { reference?: unknown } | undefined)?.reference === reference,
+    );
+    if (!intent) return { result: { kind: 'not_found' } };
+    if (typeof intent.id !== 'string')
+      return {
+        result: { kind: 'unknown', code: 'malformed_response', message: 'a PaymentIntent without id' },
+      };
+    return { intent: intent as Record<string, unknown> & { id: string } };
+  }
+
+  async function submit(build: () => ChannelRequest): Promise<SubmissionResult> {
+    let request: ChannelRequest;
+    try {
+      request = build();
+    } catch (error) {
+      // An amount Stripe cannot carry exactly (AmountFormatError) or a currency it does not know.
+      return { kind: 'declined', code: 'amount_not_representable', message: (error as Error).message };
+    }
+    const sent = await send(request);
+    if (!sent.ok) return { kind: sent.kind, code: sent.code, message: sent.message };
+    return readSubmission(sent.reply);
+  }
+
+  return {
+    name: 'stripe',
+    ack: STRIPE_ACK,
+
+    readNotification: (headers, rawBody, now) =>
+      readStripeEvent(headers, rawBody, options.webhookSecrets, Math.floor(now.getTime() / 1000)),
+
+    submitPayment: (p: PaymentSubmission) =>
+      submit(() =>
+        createPaymentIntent(credentials, {
+          reference: p.reference,
+          amount: p.amount,
+          currency: p.currency,
+          ...(p.description === undefined ? {} : { description: p.description }),
+          ...(p.outcome === undefined ? {} : { metadata: metadataOf(p.outcome) }),
+        }),
+      ),
+
+    async submitRefund(r: RefundSubmission) {
+      let paymentIntent = r.paymentChannelReference;
+      if (!paymentIntent) {
+        const looked = await intentOf(r.paymentReference);
+        if ('result' in looked) {
+          const { result } = looked;
+          // A payment Stripe never had cannot be refunded there; any other answer may change: retry.
+          if (result.kind === 'not_found')
+            return {
+              kind: 'declined',
+              code: 'payment_unknown',
+              message: `Stripe has no ${r.paymentReference}`,
+            };
+          return { kind: result.kind, code: result.code, message: result.message };
+        }
+        paymentIntent = looked.intent.id;
+      }
+      const intent = paymentIntent;
+      return submit(() =>
+        createRefund(credentials, {
+          reference: r.reference,
+          paymentIntent: intent,
+          amount: r.amount,
+          currency: r.currency,
+          ...(r.outcome === undefined ? {} : { metadata: metadataOf(r.outcome) }),
+        }),
+      );
+    },
+
+    async queryPayment({ reference, currency }) {
+      const looked = await intentOf(reference);
+      return 'result' in looked ? looked.result : found(looked.intent, currency);
+    },
+
+    async queryRefund({ reference, paymentReference, currency }) {
+      const looked = await intentOf(paymentReference);
+      if ('result' in looked) return looked.result;
+      const list = listOf(await send(listRefunds(credentials, looked.intent.id)));
+      if (!Array.isArray(list)) return list;
+      const refund = list.find(
+        (o) => (o.metadata as { reference?: unknown } | undefined)?.reference === reference,
+      );
+      if (!refund) return { kind: 'not_found' };
+      try {
+        if (typeof refund.id !== 'string' || typeof refund.amount !== 'number')
+          throw new Error('no id or amount');
+        return {
+          kind: 'found',
+          state: stripeState(refund.status),
+          channelReference: refund.id,
+          amount: fromStripeAmount(refund.amount, currency),
+          currency: String(refund.currency ?? currency).toUpperCase(),
+        };
+      } catch (error) {
+        return {
+          kind: 'unknown',
+          code: 'malformed_response',
+          message: `Stripe refund: ${(error as Error).message}`,
+        };
+      }
+    },
+
+    fetchStatement(date: string) {
+      if (!isDay(date))
+        throw new ChannelError('channel_rejected', `${JSON.stringify(date)} is not a yyyy-mm-dd day`, false);
+      const { url, headers } = balanceStatement(credentials, date);
+      return download(url, { channel: 'stripe', date, fetch: doFetch, timeoutMs, headers });
+    },
+  };
+}
