@@ -89,7 +89,7 @@ export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapt
   return {
     // CHANNELS (shared/schemas/channels.ts) gains the real channels with routing; until then the
     // port's type names the sandbox alone.
-    name: 'alipay' as ChannelAdapter['name'],
+    name: 'alipay',
     ack: ALIPAY_ACK,
 
     async submitPayment(p: PaymentSubmission): Promise<SubmissionResult> {

@@ -102,7 +102,7 @@ export function createWechatpayAdapter(options: WechatpayAdapterOptions): Channe
   return {
     // CHANNELS (shared/schemas/channels.ts) gains the real channels with routing; until then the
     // port's type names the sandbox alone.
-    name: 'wechatpay' as ChannelAdapter['name'],
+    name: 'wechatpay',
     ack: WECHATPAY_ACK,
 
     async submitPayment(p: PaymentSubmission): Promise<SubmissionResult> {
