@@ -106,7 +106,15 @@ export class Channels extends Construct {
         SANDBOX_PSP_URL: scope.node.tryGetContext('sandboxPspUrl') ?? DEFAULT_SANDBOX_PSP_URL,
       },
     });
-    table.grantItemActions(this.dispatchFunction, 'dynamodb:GetItem');
+    // Read a payment again before submitting it; the guarded failover and failure writes (UpdateItem, and
+    // TransactWriteItems for a refused refund, authorized by the per-item actions); a status query's
+    // outcome applied as a notification's, which may record a mismatch (PutItem).
+    table.grantItemActions(
+      this.dispatchFunction,
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+    );
     this.dispatchFunction.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: each new payment must reach its channel exactly as committed.

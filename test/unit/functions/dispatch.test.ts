@@ -1,21 +1,28 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 
 process.env.TABLE_NAME = 'payments-unit';
 process.env.SANDBOX_PSP_URL = 'http://127.0.0.1:9/';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+// The dispatcher reads a payment again before submitting it: the table answers it is still processing.
+const ddb = mockClient(DynamoDBClient);
+ddb.on(GetItemCommand).resolves({
+  Item: marshall({ entity: 'payment', status: 'processing', channel: 'sandbox' }),
+});
 const { processBatch } = await import('../../../functions/channels/dispatch.js');
 
 const record = (seq: string, item: Record<string, unknown>) => ({
   eventName: 'INSERT' as const,
   dynamodb: { SequenceNumber: seq, NewImage: marshall(item) as Record<string, AttributeValue> },
 });
+const PAY_ID = `pay_${'a'.repeat(26)}`;
 const payment = {
   entity: 'payment',
-  id: 'pay_1',
+  id: PAY_ID,
   amount: 1013,
   currency: 'USD',
   channel: 'sandbox',
@@ -24,7 +31,7 @@ const payment = {
 const refund = {
   entity: 'refund',
   id: 're_1',
-  paymentId: 'pay_1',
+  paymentId: PAY_ID,
   amount: 5,
   currency: 'USD',
   channel: 'sandbox',
@@ -44,15 +51,15 @@ describe('stream dispatcher', () => {
     const result = await processBatch(event);
     // Assess
     assert.deepEqual(result, { batchItemFailures: [] });
-    const calls = fetchMock.mock.calls.map((c) => [
-      String(c.arguments[0]),
-      JSON.parse(String(c.arguments[1]?.body)),
-    ]);
+    // Records are dispatched together: the payment's read may let the refund go first.
+    const calls = fetchMock.mock.calls
+      .map((c) => [String(c.arguments[0]), JSON.parse(String(c.arguments[1]?.body))])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     assert.deepEqual(calls, [
-      ['http://127.0.0.1:9/payments', { reference: 'pay_1', amount: 1013, currency: 'USD', outcome: 'none' }],
+      ['http://127.0.0.1:9/payments', { reference: PAY_ID, amount: 1013, currency: 'USD', outcome: 'none' }],
       [
         'http://127.0.0.1:9/refunds',
-        { reference: 're_1', paymentReference: 'pay_1', amount: 5, currency: 'USD', outcome: 'fail' },
+        { reference: 're_1', paymentReference: PAY_ID, amount: 5, currency: 'USD', outcome: 'fail' },
       ],
     ]);
   });
