@@ -6,12 +6,14 @@
  * together; the batch reports its first failed record and every later one, from which Lambda resumes
  * the shard. A payment is read again before it is submitted, so a retried record goes where the
  * payment is now; a refund is deduplicated by the channel on our reference. Once per batch: the
- * unavailability seen goes to channel health.
+ * unavailability seen goes to channel health, and every submission the channel has not settled yet gets
+ * its delayed check (shared/channels/checker.ts).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { createCheckQueue, parseCheckDelays } from '../../shared/channels/check-queue.js';
 import {
   type BreakerRecorder,
   createDispatcher,
@@ -21,15 +23,19 @@ import {
 } from '../../shared/channels/dispatcher.js';
 import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
 import type { ChannelAdapter } from '../../shared/channels/types.js';
-import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { type Read, streamConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
 import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
 
-const env = loadEnv(dispatchEnvSchema);
+const env = loadEnv(dispatcherEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
+const checks = createCheckQueue({
+  queueUrl: env.CHANNEL_CHECKS_QUEUE_URL,
+  delays: parseCheckDelays(env.CHANNEL_CHECK_DELAYS),
+});
 const adapters: Record<string, ChannelAdapter> = {
   sandbox: createSandboxAdapter({ pspUrl: env.SANDBOX_PSP_URL }),
 };
@@ -83,6 +89,14 @@ async function dispatchAll(items: readonly Read<Inserted>[]): Promise<number | u
   for (const [i, r] of results.entries()) {
     if (r.status === 'rejected')
       logger.warn('dispatch failed, will retry', { reference: items[i]?.item.id, error: r.reason as Error });
+  }
+  // The checks are what keeps a lost submission from staying processing: without them the batch is not
+  // done (a retry reads each payment again, so it resubmits only where the payment is now).
+  try {
+    await checks.send(batch.checks);
+  } catch (error) {
+    logger.error('channel checks not queued, the batch will be retried', { error: error as Error });
+    return 0;
   }
   const counts = batch.unavailableCounts();
   // Health is not worth resubmitting a batch for: a failed report is logged and dropped.

@@ -37,6 +37,7 @@ export interface DispatchView {
   readonly status: string;
   readonly channel: string | null;
   readonly attempts: readonly StoredAttempt[];
+  readonly amount?: number;
 }
 
 export type PaymentFailureCode = 'declined' | 'channel_unavailable';
@@ -60,9 +61,12 @@ export interface FailRefundInput {
 
 /** The port the dispatcher and the checks write through (tests provide fakes). */
 export interface DispatchStore {
-  /** The payment as it stands (strongly consistent), `undefined` when absent. */
-  readPayment(paymentId: string): Promise<DispatchView | undefined>;
-  readRefund(refundId: string, paymentId: string): Promise<DispatchView | undefined>;
+  /**
+   * The payment as it stands, `undefined` when absent. Strongly consistent unless `consistent` is false
+   * (the checks: a stale view only costs a status query, every write after it is guarded).
+   */
+  readPayment(paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
+  readRefund(refundId: string, paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
   /** Moves a processing payment from `from` to `to`. @returns false when it was no longer at `from`. */
   failOver(input: { paymentId: string; from: string; to: string; at: Date }): Promise<boolean>;
   /** @returns false when the payment was no longer processing at `channel`. */
@@ -76,14 +80,18 @@ const attemptAppend = 'attempts = list_append(if_not_exists(attempts, :empty), :
 export class DynamoDispatchStore implements DispatchStore {
   constructor(private readonly table: TableContext) {}
 
-  async readPayment(paymentId: string): Promise<DispatchView | undefined> {
+  async readPayment(paymentId: string, consistent = true): Promise<DispatchView | undefined> {
     const slot = slotOfId(paymentId, 'pay');
-    return slot ? this.read(keys.object(slot), 'payment') : undefined;
+    return slot ? this.read(keys.object(slot), 'payment', consistent) : undefined;
   }
 
-  async readRefund(refundId: string, paymentId: string): Promise<DispatchView | undefined> {
+  async readRefund(
+    refundId: string,
+    paymentId: string,
+    consistent = true,
+  ): Promise<DispatchView | undefined> {
     const slot = slotOfId(paymentId, 'pay');
-    return slot ? this.read(keys.refund(slot, refundId), 'refund') : undefined;
+    return slot ? this.read(keys.refund(slot, refundId), 'refund', consistent) : undefined;
   }
 
   failOver(input: { paymentId: string; from: string; to: string; at: Date }): Promise<boolean> {
@@ -202,13 +210,14 @@ export class DynamoDispatchStore implements DispatchStore {
   private async read(
     key: { PK: string; SK: string },
     entity: 'payment' | 'refund',
+    consistent: boolean,
   ): Promise<DispatchView | undefined> {
     const out = await this.table.client.send(
       new GetItemCommand({
         TableName: this.table.tableName,
         Key: marshall(key),
-        ConsistentRead: true,
-        ProjectionExpression: 'entity, #status, channel, attempts',
+        ConsistentRead: consistent,
+        ProjectionExpression: 'entity, #status, channel, attempts, amount',
         ExpressionAttributeNames: { '#status': 'status' },
       }),
     );
@@ -219,6 +228,7 @@ export class DynamoDispatchStore implements DispatchStore {
       status: String(item.status),
       channel: typeof item.channel === 'string' ? item.channel : null,
       attempts: Array.isArray(item.attempts) ? (item.attempts as StoredAttempt[]) : [],
+      ...(typeof item.amount === 'number' ? { amount: item.amount } : {}),
     };
   }
 }

@@ -61,6 +61,7 @@ interface StoredObject {
   channel: string | null;
   attempts: StoredAttempt[];
   failureCode?: string;
+  amount?: number;
 }
 
 /** The table's guarded writes, as DynamoDB applies them one at a time. */
