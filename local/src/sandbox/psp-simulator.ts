@@ -4,6 +4,10 @@
  * - payments: amounts whose last two digits are 13 fail, others succeed; `outcome` succeed | fail |
  *   none overrides (none: no callback at all);
  * - refunds: succeed, unless `outcome` is none (no callback) or fail (our extension, for tests);
+ * - `outcome` unavailable: the submission is answered 503 and not taken; timeout: never answered (until
+ *   close) and not taken, so a status query finds nothing;
+ * - status queries: GET /payments/<reference>, /refunds/<reference> → `{ channelReference, state,
+ *   amount, currency }` (state pending until its outcome is reported: for ever with none), or 404;
  * - idempotent per reference: a resubmission gets the same channelReference and no second callback;
  * - a callback answered non-2xx (or not at all) is retried with backoff, keeping its event id;
  * - every outcome it reports is on its daily statement, with the sandbox fee (statements.ts), whether
@@ -65,6 +69,8 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
   const retryBaseMs = options.retryBaseMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 6;
   const references = new Map<string, string>();
+  /** What a status query answers, by reference. */
+  const queryable = new Map<string, { s: Submission; state: 'pending' | 'succeeded' | 'failed' }>();
   const book = new StatementBook();
   const timers = new Set<NodeJS.Timeout>();
   const journal = options.journal;
@@ -128,6 +134,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     };
     const outcome = { ...data, type: s.kind, status: result };
     const row = { ...outcome, fee: sandboxFee(outcome) };
+    queryable.set(s.reference, { s, state: result });
     book.record(row);
     const body = JSON.stringify({
       id: `evt_${randomBytes(12).toString('hex')}`,
@@ -143,6 +150,7 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     if (known) return known;
     const channelReference = `sbx_${randomBytes(12).toString('hex')}`;
     references.set(s.reference, channelReference);
+    queryable.set(s.reference, { s, state: 'pending' });
     const result = outcomeOf(s);
     journal?.append({ t: 'accepted', ...s, channelReference, result, dueAt: Date.now() + delayMs });
     if (result !== 'none') later(delayMs, () => report(s, channelReference, result));
@@ -157,9 +165,12 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     for (const entry of journal.entries) {
       if (entry.t === 'accepted') {
         references.set(entry.reference, entry.channelReference);
+        queryable.set(entry.reference, { s: entry, state: 'pending' });
         if (entry.result !== 'none') due.set(entry.reference, entry);
       } else if (entry.t === 'reported') {
         due.delete(entry.reference);
+        const found = queryable.get(entry.reference);
+        if (found) found.state = entry.row.status === 'failed' ? 'failed' : 'succeeded';
         book.record(entry.row);
         owed.set(entry.reference, entry.body);
       } else if (entry.t === 'delivered' || entry.t === 'abandoned') owed.delete(entry.reference);
@@ -185,6 +196,14 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (await handleStatementRoute(book, req, res, path)) return;
     if (await bank.handle(req, res, path)) return;
+    const query = /^\/(payments|refunds)\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && query) {
+      const found = queryable.get(decodeURIComponent(query[2] ?? ''));
+      if (!found || `${found.s.kind}s` !== query[1]) return answer(res, 404, { error: 'not found' });
+      const { s, state } = found;
+      const channelReference = references.get(s.reference);
+      return answer(res, 200, { channelReference, state, amount: s.amount, currency: s.currency });
+    }
     const kind = path === '/payments' ? 'payment' : path === '/refunds' ? 'refund' : undefined;
     if (req.method !== 'POST' || !kind) return answer(res, 404, { error: 'not found' });
     const read = await readJson(req);
@@ -203,6 +222,9 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
       currency,
       ...(typeof outcome === 'string' ? { outcome } : {}),
     };
+    if (submission.outcome === 'unavailable') return answer(res, 503, { error: 'sandbox unavailable' });
+    // Never answered: the caller times out; close() cuts the connection (closeAllConnections).
+    if (submission.outcome === 'timeout') return;
     const channelReference = accept(submission);
     // The dispatcher's stream position moves on once we answer: what we accepted must be on disk first.
     await journal?.sync();
