@@ -65,6 +65,8 @@ export interface PaymentToDispatch {
   readonly currency: string;
   readonly description?: string | undefined;
   readonly channel: string | null;
+  /** As inserted; a status only moves on from `processing`. */
+  readonly status?: string | undefined;
   readonly metadata: Readonly<Record<string, string>>;
   readonly routing?: { readonly candidates?: readonly string[] } | undefined;
 }
@@ -175,6 +177,8 @@ export function createDispatcher(deps: DispatcherDeps) {
    * Dispatches one inserted payment. @returns the channels it was submitted to, in order (for logs).
    */
   async function dispatchPayment(p: PaymentToDispatch, batch: DispatchBatch): Promise<string[]> {
+    // A payment inserted without a channel (no healthy candidate) or already final needs no read.
+    if (p.channel === null || (p.status !== undefined && p.status !== 'processing')) return [];
     const current = await deps.store.readPayment(p.id);
     if (current?.status !== 'processing' || current.channel === null) return [];
     const left = new Set(current.attempts.filter((a) => a.outcome === 'unavailable').map((a) => a.channel));

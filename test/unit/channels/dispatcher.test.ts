@@ -243,7 +243,11 @@ describe('channel dispatcher', () => {
     store.payments.set(PAY, { status: 'canceled', channel: 'sandbox', attempts: [] });
     assert.deepEqual(await dispatcher().dispatchPayment(inserted, batch), []);
     store.payments.set(PAY, { status: 'failed', channel: null, attempts: [] });
-    assert.deepEqual(await dispatcher().dispatchPayment({ ...inserted, channel: null }, batch), []);
+    store.readPayment = async () => assert.fail('a payment failed at create is not read');
+    assert.deepEqual(
+      await dispatcher().dispatchPayment({ ...inserted, status: 'failed', channel: null }, batch),
+      [],
+    );
     assert.deepEqual(submissions(), {});
   });
 
