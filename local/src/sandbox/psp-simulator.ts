@@ -223,8 +223,11 @@ export async function startSandboxPsp(options: SandboxPspOptions): Promise<Sandb
       ...(typeof outcome === 'string' ? { outcome } : {}),
     };
     if (submission.outcome === 'unavailable') return answer(res, 503, { error: 'sandbox unavailable' });
-    // Never answered: the caller times out; close() cuts the connection (closeAllConnections).
-    if (submission.outcome === 'timeout') return;
+    // Never answered: held until the caller gives up, at most 30 s as the vendor simulators do.
+    if (submission.outcome === 'timeout') {
+      later(30_000, () => res.destroy());
+      return;
+    }
     const channelReference = accept(submission);
     // The dispatcher's stream position moves on once we answer: what we accepted must be on disk first.
     await journal?.sync();
