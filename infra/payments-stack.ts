@@ -35,9 +35,14 @@ export class PaymentsStack extends Stack {
     this.channels = new Channels(this, 'Channels', { api: this.api, table: this.table });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
-      functions: [...this.api.functions, this.channels.callbackFunction, this.channels.dispatchFunction],
+      functions: [
+        ...this.api.functions,
+        this.channels.callbackFunction,
+        this.channels.dispatchFunction,
+        this.channels.checkFunction,
+      ],
       streamConsumer: this.channels.dispatchFunction,
-      deadLetterQueues: [this.channels.dispatchDeadLetterQueue],
+      deadLetterQueues: [this.channels.dispatchDeadLetterQueue, this.channels.checksDeadLetterQueue],
     });
     this.events = new Events(this, 'Events', { table: this.table, monitoring: this.monitoring });
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });

@@ -1,80 +1,109 @@
 /**
  * Stream consumer (filtered: INSERT of a payment or a refund): submits each new payment or refund to
- * its channel. The channel deduplicates by our reference, so a retried batch is harmless.
+ * its channel, failing over when the channel is unavailable (shared/channels/dispatcher.ts).
  *
- * On the one batch wrapper (shared/events/batch.ts). Records are independent, so they are submitted
+ * On the one batch wrapper (shared/events/batch.ts). Records are independent, so they are dispatched
  * together; the batch reports its first failed record and every later one, from which Lambda resumes
- * the shard (the later ones may be submitted again: the channel deduplicates them). A channel that
- * refuses a submission for good would refuse every retry: it is logged and dropped rather than block
- * the shard; reconciliation finds the payment that never settled.
+ * the shard. A payment is read again before it is submitted, so a retried record goes where the
+ * payment is now; a refund is deduplicated by the channel on our reference. Once per batch: the
+ * unavailability seen goes to channel health, and every submission the channel has not settled yet gets
+ * its delayed check (shared/channels/checker.ts).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { createCheckQueue, parseCheckDelays } from '../../shared/channels/check-queue.js';
 import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
-import { ChannelError } from '../../shared/channels/errors.js';
-import { type ChannelAdapter, outcomeHint } from '../../shared/channels/types.js';
-import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
-import { streamConsumer } from '../../shared/events/batch.js';
+import {
+  type BreakerRecorder,
+  createDispatcher,
+  DispatchBatch,
+  type PaymentToDispatch,
+  type UnavailableCount,
+} from '../../shared/channels/dispatcher.js';
+import type { ChannelAdapter } from '../../shared/channels/types.js';
+import { dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { type Read, streamConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
+import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
+import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
 
-// Checked at cold start (a wiring mistake fails loudly); the registry reads the URLs itself.
-loadEnv(dispatchEnvSchema);
+const env = loadEnv(dispatcherEnvSchema);
+const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
+const checks = createCheckQueue({
+  queueUrl: env.CHANNEL_CHECKS_QUEUE_URL,
+  delays: parseCheckDelays(env.CHANNEL_CHECK_DELAYS),
+});
 const adapters: Record<string, ChannelAdapter> = defaultChannelRegistry().adapters();
 
+/**
+ * Until the breaker store is wired in here, every breaker reads closed and nothing is recorded: the
+ * failing-open behaviour the breaker store itself has when its table cannot be read.
+ */
+const closedBreakers: BreakerRecorder = { record: async () => {}, claimProbe: async () => true };
+
+/** Where one batch's unavailability goes (channel health); one call per batch. */
+let recordUnavailable = async (counts: readonly UnavailableCount[]): Promise<void> => {
+  logger.info('channels unavailable', { counts });
+};
+
+/** Tests replace the per-batch health report. */
+export function setUnavailableRecorder(fn: typeof recordUnavailable): void {
+  recordUnavailable = fn;
+}
+
+const dispatcher = createDispatcher({
+  adapters,
+  store: new DynamoDispatchStore(table),
+  outcomes: new DynamoChannelOutcomeStore(table),
+  breakers: closedBreakers,
+  breakerPosition: async () => 'closed',
+  now: () => new Date(),
+});
+
+type Inserted = (PaymentItem & Pick<PaymentToDispatch, 'routing'>) | RefundItem;
+
 /** The payment or refund a record inserted; anything else is not for the channels. */
-function insertedItem(record: DynamoDBRecord): PaymentItem | RefundItem | undefined {
+function insertedItem(record: DynamoDBRecord): Inserted | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image) return undefined;
-  const item = unmarshall(image as Record<string, AttributeValue>) as PaymentItem | RefundItem;
+  const item = unmarshall(image as Record<string, AttributeValue>) as Inserted;
   return item.entity === 'payment' || item.entity === 'refund' ? item : undefined;
 }
 
-async function submit(item: PaymentItem | RefundItem): Promise<void> {
-  const adapter = item.channel ? adapters[item.channel] : undefined;
-  if (!adapter) {
-    logger.error('no adapter for channel', { channel: item.channel, reference: item.id });
-    return;
-  }
-  const result =
-    item.entity === 'payment'
-      ? await adapter.submitPayment({
-          reference: item.id,
-          amount: item.amount,
-          currency: item.currency,
-          description: item.description,
-          outcome: outcomeHint(metadataOf(item), adapter.name),
-        })
-      : await adapter.submitRefund({
-          reference: item.id,
-          paymentReference: item.paymentId,
-          paymentAmount: item.amount,
-          amount: item.amount,
-          currency: item.currency,
-          outcome: item.sandboxOutcome,
-        });
-  // The reference is not written back: the channel's callback carries it, and a write here would
-  // cost one more write unit per payment for nothing.
-  if (result.kind === 'accepted') {
-    logger.info('submitted to channel', { entity: item.entity, reference: item.id, result });
-    return;
-  }
-  if (result.kind === 'declined') {
-    logger.error('channel refused the submission', { entity: item.entity, reference: item.id, result });
-    throw new ChannelError('channel_rejected', result.message, false);
-  }
-  // Unavailable, or unknown (the channel deduplicates by our reference, so a retry is safe).
-  throw new ChannelError('channel_unavailable', result.message, true);
+async function dispatchOne(item: Inserted, batch: DispatchBatch): Promise<void> {
+  if (item.entity === 'refund') return dispatcher.dispatchRefund(item, batch);
+  const sent = await dispatcher.dispatchPayment({ ...item, metadata: metadataOf(item) }, batch);
+  logger.info('payment dispatched', { reference: item.id, channels: sent });
 }
 
-/** Submits a batch; exported for tests. */
-export const processBatch = streamConsumer({
-  name: 'dispatch',
-  parallel: true,
-  parse: insertedItem,
-  handle: submit,
-  failure: (error) => (error instanceof ChannelError && !error.retryable ? 'skip' : 'retry'),
-});
+/** Dispatches the batch; the index of the first record not done, from which the stream retries. */
+async function dispatchAll(items: readonly Read<Inserted>[]): Promise<number | undefined> {
+  const batch = new DispatchBatch();
+  const results = await Promise.allSettled(items.map(({ item }) => dispatchOne(item, batch)));
+  const first = results.findIndex((r) => r.status === 'rejected');
+  for (const [i, r] of results.entries()) {
+    if (r.status === 'rejected')
+      logger.warn('dispatch failed, will retry', { reference: items[i]?.item.id, error: r.reason as Error });
+  }
+  // The checks are what keeps a lost submission from staying processing: without them the batch is not
+  // done (a retry reads each payment again, so it resubmits only where the payment is now).
+  try {
+    await checks.send(batch.checks);
+  } catch (error) {
+    logger.error('channel checks not queued, the batch will be retried', { error: error as Error });
+    return 0;
+  }
+  const counts = batch.unavailableCounts();
+  // Health is not worth resubmitting a batch for: a failed report is logged and dropped.
+  if (counts.length > 0)
+    await recordUnavailable(counts).catch((error) => logger.warn('health report failed', { error }));
+  return first >= 0 ? first : undefined;
+}
+
+/** Dispatches a batch; exported for tests. */
+export const processBatch = streamConsumer({ name: 'dispatch', parse: insertedItem, handleAll: dispatchAll });
 
 export const handler = processBatch;

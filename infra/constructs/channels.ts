@@ -1,7 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -19,6 +19,13 @@ export const SANDBOX_WEBHOOK_SECRET_NAME = 'payments/channels/sandbox/webhook-se
  * the local runtime overrides the variable with its simulator's URL.
  */
 export const DEFAULT_SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+
+/**
+ * Seconds after a submission before its channel is asked about it, per channel (context
+ * `channelCheckDelays` overrides): a sandbox payment settles in about a second; real channels notify
+ * within minutes, and a QR-code payment (Alipay, WeChat Pay) waits for its customer to scan.
+ */
+export const CHANNEL_CHECK_DELAYS = 'sandbox=120,stripe=600,alipay=900,wechatpay=900';
 
 const CALLBACK_IS_PUBLIC =
   'Channel webhooks carry no merchant credentials by contract; the handler authenticates each delivery by the channel signature (HMAC-SHA256 over timestamp and raw body, 300 s tolerance) before changing anything.';
@@ -41,6 +48,11 @@ export class Channels extends Construct {
   readonly sandboxWebhookSecret: secretsmanager.Secret;
   /** The vendor channels' credentials (Stripe, Alipay, WeChat Pay), read at run time. */
   readonly secrets: ChannelSecrets;
+  /** Delayed status checks of submissions a channel has not settled (docs/architecture.md "Channel checks"). */
+  readonly checkFunction: PaymentsFunction;
+  readonly checksQueue: sqs.Queue;
+  /** Checks still unresolved after every retry: ops look, and a redrive asks the channel again. */
+  readonly checksDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ChannelsProps) {
     super(scope, id);
@@ -102,6 +114,24 @@ export class Channels extends Construct {
         'This queue is itself a dead-letter queue: the on-failure destination of the dispatch event source mapping (cdk-nag only recognises redrive-policy DLQs).',
     });
 
+    this.checksDeadLetterQueue = new sqs.Queue(this, 'ChannelChecksDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.checksQueue = new sqs.Queue(this, 'ChannelChecksQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // 6 × the checker's timeout (AWS's recommendation for a Lambda event source).
+      visibilityTimeout: Duration.seconds(STREAM_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.checksDeadLetterQueue, maxReceiveCount: 5 },
+    });
+    const checks = {
+      CHANNEL_CHECKS_QUEUE_URL: this.checksQueue.queueUrl,
+      // Seconds after a submission before the channel is asked (SQS delays up to 900 s).
+      CHANNEL_CHECK_DELAYS: scope.node.tryGetContext('channelCheckDelays') ?? CHANNEL_CHECK_DELAYS,
+    };
+
     this.dispatchFunction = new PaymentsFunction(this, 'DispatchFunction', {
       entry: 'channels/dispatch',
       description: 'Table stream: submit new payments and refunds to their channel',
@@ -112,12 +142,22 @@ export class Channels extends Construct {
       environment: {
         TABLE_NAME: table.tableName,
         SANDBOX_PSP_URL: scope.node.tryGetContext('sandboxPspUrl') ?? DEFAULT_SANDBOX_PSP_URL,
+        ...checks,
       },
     });
-    table.grantItemActions(this.dispatchFunction, 'dynamodb:GetItem');
     this.secrets.grantRead(this.dispatchFunction, { calls: true });
     // Alipay's and WeChat Pay's requests name where they notify us: this API's callback route.
     this.dispatchFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
+    // Read a payment again before submitting it; the guarded failover and failure writes (UpdateItem, and
+    // TransactWriteItems for a refused refund, authorized by the per-item actions); a status query's
+    // outcome applied as a notification's, which may record a mismatch (PutItem).
+    table.grantItemActions(
+      this.dispatchFunction,
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+    );
+    this.checksQueue.grantSendMessages(this.dispatchFunction);
     this.dispatchFunction.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: each new payment must reach its channel exactly as committed.
@@ -138,6 +178,32 @@ export class Channels extends Construct {
           }),
         ],
       }),
+    );
+
+    this.checkFunction = new PaymentsFunction(this, 'CheckFunction', {
+      entry: 'channels/check',
+      description:
+        'Channel checks queue: ask the channel about a submission still processing, apply what it says',
+      timeout: STREAM_TIMEOUT,
+      memorySize: EVENT_MEMORY_MB,
+      environment: {
+        TABLE_NAME: table.tableName,
+        SANDBOX_PSP_URL: scope.node.tryGetContext('sandboxPspUrl') ?? DEFAULT_SANDBOX_PSP_URL,
+        ...checks,
+        CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL: this.checksDeadLetterQueue.queueUrl,
+        CHANNEL_CHECK_MAX: '3',
+      },
+    });
+    // Read the object; fail a lost payment or refund (UpdateItem, TransactWriteItems); apply a found
+    // outcome as a notification does (UpdateItem, PutItem for a mismatch record).
+    table.grantItemActions(this.checkFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+    // It asks each vendor channel about its submissions, with that vendor's credentials.
+    this.secrets.grantRead(this.checkFunction, { calls: true });
+    this.checkFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
+    this.checksQueue.grantSendMessages(this.checkFunction);
+    this.checksDeadLetterQueue.grantSendMessages(this.checkFunction);
+    this.checkFunction.addEventSource(
+      new SqsEventSource(this.checksQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
   }
 }

@@ -23,19 +23,25 @@ export interface DeadLettersProps {
   readonly api: PaymentsApi;
   readonly table: PaymentsTable;
   /** Create this construct after every consumer was added: the DLQs are collected once, here. */
-  readonly channels: Pick<Channels, 'dispatchDeadLetterQueue'>;
+  readonly channels: Pick<Channels, 'dispatchDeadLetterQueue' | 'checksQueue' | 'checksDeadLetterQueue'>;
   readonly events: Pick<Events, 'publisherDeadLetterQueue' | 'consumers'>;
 }
 
 /**
- * Every DLQ of the stack: the two stream on-failure destinations (dispatch, publisher) and the DLQ of each
- * event consumer (`events.addConsumer`), named after it.
+ * Every DLQ of the stack: the two stream on-failure destinations (dispatch, publisher), the channel checks'
+ * (unresolved checks; a redrive asks the channel again) and the DLQ of each event consumer
+ * (`events.addConsumer`), named after it.
  */
 export function deadLetterQueuesOf(
   props: Pick<DeadLettersProps, 'channels' | 'events'>,
 ): DeadLetterQueueEntry[] {
   return [
     { name: 'dispatch', queue: props.channels.dispatchDeadLetterQueue, sources: [] },
+    {
+      name: 'channel-checks',
+      queue: props.channels.checksDeadLetterQueue,
+      sources: [props.channels.checksQueue],
+    },
     { name: 'publisher', queue: props.events.publisherDeadLetterQueue, sources: [] },
     ...props.events.consumers.map((c) => ({
       name: deadLetterQueueName(c.deadLetterQueue.node.id),

@@ -91,6 +91,49 @@ describe('sandbox PSP simulator', () => {
     );
   });
 
+  it('answers unavailable with a 503, never answers a timeout, and takes neither', async () => {
+    // Act
+    const down = await fetch(`${psp.url}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reference: 'pay_down', amount: 100, currency: 'USD', outcome: 'unavailable' }),
+    });
+    const silent = await fetch(`${psp.url}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reference: 'pay_silent', amount: 100, currency: 'USD', outcome: 'timeout' }),
+      signal: AbortSignal.timeout(300),
+    }).catch((error: Error) => error.name);
+    // Assess
+    assert.equal(down.status, 503);
+    assert.equal(silent, 'TimeoutError');
+    assert.equal((await fetch(`${psp.url}/payments/pay_down`)).status, 404);
+    assert.equal((await fetch(`${psp.url}/payments/pay_silent`)).status, 404);
+  });
+
+  it('answers status queries: pending until the outcome is reported, for ever with none', async () => {
+    // Prepare
+    const { channelReference } = await submit('/payments', {
+      reference: 'pay_query',
+      amount: 1013,
+      currency: 'USD',
+    });
+    await submit('/payments', { reference: 'pay_query_none', amount: 100, currency: 'USD', outcome: 'none' });
+    const state = async (path: string) =>
+      (await (await fetch(`${psp.url}${path}`)).json()) as { state: string };
+    // Act
+    await until(() => deliveries.some((d) => d.body.includes('pay_query')));
+    // Assess
+    assert.deepEqual(await state('/payments/pay_query'), {
+      channelReference,
+      state: 'failed',
+      amount: 1013,
+      currency: 'USD',
+    });
+    assert.equal((await state('/payments/pay_query_none')).state, 'pending');
+    assert.equal((await fetch(`${psp.url}/refunds/pay_query`)).status, 404);
+  });
+
   it('does not call back when the outcome is none', async () => {
     // Prepare
     deliveries.length = 0;

@@ -38,6 +38,18 @@ export const dispatchEnvSchema = z.extend(tableEnvSchema, {
 });
 
 /**
+ * The channel checks (shared/channels/checker.ts): their queue, the bound per channel before a submission
+ * is checked (`sandbox=120,stripe=600`, seconds, at most 900), and how many checks before ops are told.
+ */
+const channelChecksShape = {
+  CHANNEL_CHECKS_QUEUE_URL: nonEmpty,
+  CHANNEL_CHECK_DELAYS: z._default(z.string(), ''),
+};
+
+/** The dispatcher: the table, the sandbox PSP, and the channel checks it schedules. */
+export const dispatcherEnvSchema = z.extend(dispatchEnvSchema, channelChecksShape);
+
+/**
  * create-payment: how long a merchant's risk profile is applied from the container's cache before it is
  * read again (see store/dynamodb/risk-profiles.ts `cachingRiskProfiles` for why 1 s). 0 = every create reads.
  */
@@ -81,6 +93,12 @@ export const outcomeIndexEnvSchema = z.object({
 export const reconcileRunEnvSchema = z.extend(dispatchEnvSchema, {
   STATEMENTS_BUCKET: nonEmpty,
   ...outcomeIndexEnvSchema.shape,
+});
+
+/** The channel checks' consumer: what the dispatcher has, the checks' DLQ and the number of checks. */
+export const channelCheckEnvSchema = z.extend(dispatcherEnvSchema, {
+  CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL: nonEmpty,
+  CHANNEL_CHECK_MAX: envInteger(1, 100, 3),
 });
 
 /** The settlement task that reads a merchant's line items: the table, and the index wait. */

@@ -125,6 +125,8 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
     synth: false,
     quiet: true,
     callbackDelayMs: options.callbackDelayMs,
+    // Each submission's delayed channel check (120 s in the template) falls inside the measured window.
+    functionEnvironment: { CHANNEL_CHECK_DELAYS: 'sandbox=1' },
     metering,
     functionsDynamoEndpoint: async (endpoint, logicalId) => {
       proxy ??= await startMeteringProxy(endpoint);
@@ -192,7 +194,7 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
       return batch;
     };
 
-    /** Messages in the consumers' queues (visible or in flight) and in the dead-letter queues. */
+    /** Messages in the consumers' queues (visible, in flight or delayed) and in the dead-letter queues. */
     const queueDepths = async (): Promise<{ pending: number; deadLetters: number }> => {
       const sqs = new SQSClient({
         endpoint: runtime.sqsEndpoint,
@@ -208,13 +210,19 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
             await sqs.send(
               new GetQueueAttributesCommand({
                 QueueUrl: url,
-                AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+                AttributeNames: [
+                  'ApproximateNumberOfMessages',
+                  'ApproximateNumberOfMessagesNotVisible',
+                  'ApproximateNumberOfMessagesDelayed',
+                ],
               }),
             )
           ).Attributes;
+          // Delayed messages (the channel checks) are work still to come.
           const depth =
             Number(a?.ApproximateNumberOfMessages ?? 0) +
-            Number(a?.ApproximateNumberOfMessagesNotVisible ?? 0);
+            Number(a?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+            Number(a?.ApproximateNumberOfMessagesDelayed ?? 0);
           if (/dead-?letter/i.test(url)) deadLetters += depth;
           else pending += depth;
         }

@@ -87,6 +87,10 @@ describe('dead letters infrastructure', () => {
     const expected = {
       dispatch: { queue: /^ChannelsDispatchDeadLetterQueue/, sources: [] as RegExp[] },
       publisher: { queue: /^EventsPublisherDeadLetterQueue/, sources: [] as RegExp[] },
+      'channel-checks': {
+        queue: /^ChannelsChannelChecksDeadLetterQueue/,
+        sources: [/^ChannelsChannelChecksQueue/],
+      },
       'reconciliation-runs': {
         queue: /^EventsReconciliationRunsDeadLetterQueue/,
         sources: [/^EventsReconciliationRunsQueue/],

@@ -37,6 +37,8 @@ const channelSecretsEnv = () => ({
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
 const bucketId = ofType('AWS::S3::Bucket')[0]?.[0];
+const checksQueueId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksQueue/.test(id))?.[0];
+const checksDlqId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksDeadLetterQueue/.test(id))?.[0];
 const stateMachineId = ofType('AWS::StepFunctions::StateMachine')[0]?.[0];
 
 describe('payments table', () => {
@@ -221,6 +223,7 @@ describe('payments functions', () => {
       'functions/api/start-settlement-run.ts',
       'functions/api/upload-statement.ts',
       'functions/channels/callback.ts',
+      'functions/channels/check.ts',
       'functions/channels/dispatch.ts',
       'functions/events/merchant-webhooks.ts',
       'functions/events/publisher.ts',
@@ -245,7 +248,8 @@ describe('payments functions', () => {
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/settlement/') ||
-        source === 'functions/channels/dispatch.ts';
+        source === 'functions/channels/dispatch.ts' ||
+        source === 'functions/channels/check.ts';
       assert.equal(p.MemorySize, consumer ? 512 : 1024, source);
       assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
       const { LogGroup, ...levels } = p.LoggingConfig as { LogGroup: unknown };
@@ -322,7 +326,10 @@ describe('least privilege', () => {
       `dynamodb:GetRecords on ${T} StreamArn`,
       `dynamodb:GetShardIterator on ${T} StreamArn`,
       'dynamodb:ListStreams on *',
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
+    'channels/check': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
     'api/create-webhook-endpoint': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/list-webhook-deliveries': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
@@ -546,8 +553,10 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.WEBHOOK_QUEUE_URL = { Ref: webhookQueueId };
     env.WEBHOOK_MAX_RECEIVE_COUNT = String(DEFAULT_MAX_RECEIVE_COUNT);
   }
-  if (source === 'functions/channels/dispatch.ts') {
+  if (source === 'functions/channels/dispatch.ts' || source === 'functions/channels/check.ts') {
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
+    env.CHANNEL_CHECKS_QUEUE_URL = { Ref: checksQueueId };
+    env.CHANNEL_CHECK_DELAYS = 'sandbox=120,stripe=600,alipay=900,wechatpay=900';
     Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
     // Our callback route's base (the API's default stage), which Alipay and WeChat Pay requests name.
     env.CHANNEL_CALLBACK_BASE_URL = {
@@ -564,6 +573,10 @@ function expectedEnvironment(source: string): Record<string, unknown> {
         ],
       ],
     };
+  }
+  if (source === 'functions/channels/check.ts') {
+    env.CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL = { Ref: checksDlqId };
+    env.CHANNEL_CHECK_MAX = '3';
   }
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
   if (source === 'functions/api/start-settlement-run.ts') {

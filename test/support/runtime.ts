@@ -19,6 +19,8 @@ export interface StartRuntimeOptions {
   readonly maxBatchingWindowSeconds?: number;
   /** Scales state machines' retry intervals (0.01: a 2 s backoff waits 20 ms). */
   readonly stepFunctionsTimeScale?: number;
+  /** Variables added to every function's environment (e.g. shorter channel check bounds). */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Starts the whole local system on a random port. */
@@ -33,6 +35,7 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
     ...(options.stepFunctionsTimeScale !== undefined
       ? { stepFunctionsTimeScale: options.stepFunctionsTimeScale }
       : {}),
+    ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
     ...(options.maxBatchingWindowSeconds !== undefined
       ? { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }
       : {}),

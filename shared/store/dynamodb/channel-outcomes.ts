@@ -1,7 +1,8 @@
 /**
  * Applies channel outcomes (webhooks) with conditional writes, so a duplicate or out-of-order
  * delivery never changes anything twice:
- * - payment: `processing → succeeded|failed` only when amount and currency agree with ours;
+ * - payment: `processing → succeeded|failed` only when amount and currency agree with ours, its attempt
+ *   `{ channel, outcome, at }` appended and, failed, `failureCode: 'declined'`;
  * - refund succeeded: `pending → succeeded`;
  * - refund failed: `pending → failed` and, in the same transaction, its amount released on the payment.
  * A failed condition is classified from the item as it is (ALL_OLD): already applied, contradicting
@@ -218,8 +219,13 @@ function outcomeUpdate(
   const day = new Date(o.occurredAt).toISOString().slice(0, 10);
   const { GSI3PK, GSI3SK } = keys.outcome(o.channel, day, type, o.reference);
   const committedAt = at.toISOString();
+  // A payment's outcome is its last attempt (appended to items written before `attempts` too); a failed
+  // one says why, in the same write.
+  const payment = type === 'payment';
+  const attempt = payment ? ', attempts = list_append(if_not_exists(attempts, :empty), :attempt)' : '';
+  const failureCode = payment && o.to === 'failed' ? ', failureCode = :code' : '';
   return {
-    UpdateExpression: `SET #status = :to, channelReference = :ref, updatedAt = :now, lastChannelEventId = :evt, outcomeAt = :at, GSI3PK = :g3pk, GSI3SK = :g3sk${o.to === 'succeeded' ? ', GSI2SK = :g2sk' : ''}`,
+    UpdateExpression: `SET #status = :to, channelReference = :ref, updatedAt = :now, lastChannelEventId = :evt${attempt}${failureCode}, outcomeAt = :at, GSI3PK = :g3pk, GSI3SK = :g3sk${o.to === 'succeeded' ? ', GSI2SK = :g2sk' : ''}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: marshall({
       ...values,
@@ -234,6 +240,10 @@ function outcomeUpdate(
       ':g3pk': GSI3PK,
       ':g3sk': GSI3SK,
       ...(o.to === 'succeeded' ? { ':g2sk': keys.settlementLineSort(committedAt, type, o.reference) } : {}),
+      ...(payment
+        ? { ':empty': [], ':attempt': [{ channel: o.channel, outcome: o.to, at: committedAt }] }
+        : {}),
+      ...(failureCode ? { ':code': 'declined' } : {}),
     }),
   };
 }

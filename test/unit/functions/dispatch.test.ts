@@ -1,21 +1,50 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 
 process.env.TABLE_NAME = 'payments-unit';
 process.env.SANDBOX_PSP_URL = 'http://127.0.0.1:9/';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.CHANNEL_CHECKS_QUEUE_URL = 'http://127.0.0.1:8/000000000000/checks';
+process.env.CHANNEL_CHECK_DELAYS = 'sandbox=7';
+process.env.AWS_ENDPOINT_URL_SQS = 'http://127.0.0.1:8/';
+process.env.AWS_ACCESS_KEY_ID = 'test';
+process.env.AWS_SECRET_ACCESS_KEY = 'test';
+const SQS = 'http://127.0.0.1:8/';
+
+/** The PSP answers `psp`; SQS (the channel checks) answers `sqs`. */
+function network(
+  psp: (url: string) => Response,
+  sqs: () => Response = () => Response.json({ Successful: [] }),
+) {
+  return mock.method(globalThis, 'fetch', async (url: string | URL) =>
+    String(url) === SQS ? sqs() : psp(String(url)),
+  );
+}
+const sqsBodies = (fetchMock: ReturnType<typeof network>) =>
+  fetchMock.mock.calls
+    .filter((c) => String(c.arguments[0]) === SQS)
+    .map((c) => JSON.parse(String(c.arguments[1]?.body)));
+const pspCalls = (fetchMock: ReturnType<typeof network>) =>
+  fetchMock.mock.calls.filter((c) => String(c.arguments[0]) !== SQS);
+// The dispatcher reads a payment again before submitting it: the table answers it is still processing.
+const ddb = mockClient(DynamoDBClient);
+ddb.on(GetItemCommand).resolves({
+  Item: marshall({ entity: 'payment', status: 'processing', channel: 'sandbox' }),
+});
 const { processBatch } = await import('../../../functions/channels/dispatch.js');
 
 const record = (seq: string, item: Record<string, unknown>) => ({
   eventName: 'INSERT' as const,
   dynamodb: { SequenceNumber: seq, NewImage: marshall(item) as Record<string, AttributeValue> },
 });
+const PAY_ID = `pay_${'a'.repeat(26)}`;
 const payment = {
   entity: 'payment',
-  id: 'pay_1',
+  id: PAY_ID,
   amount: 1013,
   currency: 'USD',
   channel: 'sandbox',
@@ -24,7 +53,7 @@ const payment = {
 const refund = {
   entity: 'refund',
   id: 're_1',
-  paymentId: 'pay_1',
+  paymentId: PAY_ID,
   amount: 5,
   currency: 'USD',
   channel: 'sandbox',
@@ -36,31 +65,29 @@ describe('stream dispatcher', () => {
 
   it('submits new payments and refunds to the sandbox PSP with their outcome overrides', async () => {
     // Prepare
-    const fetchMock = mock.method(globalThis, 'fetch', async () =>
-      Response.json({ channelReference: 'sbx_1' }),
-    );
+    const fetchMock = network(() => Response.json({ channelReference: 'sbx_1' }));
     const event = { Records: [record('1', payment), record('2', refund)] } as unknown as DynamoDBStreamEvent;
     // Act
     const result = await processBatch(event);
     // Assess
     assert.deepEqual(result, { batchItemFailures: [] });
-    const calls = fetchMock.mock.calls.map((c) => [
-      String(c.arguments[0]),
-      JSON.parse(String(c.arguments[1]?.body)),
-    ]);
+    // Records are dispatched together: the payment's read may let the refund go first.
+    const calls = pspCalls(fetchMock)
+      .map((c) => [String(c.arguments[0]), JSON.parse(String(c.arguments[1]?.body))])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     assert.deepEqual(calls, [
-      ['http://127.0.0.1:9/payments', { reference: 'pay_1', amount: 1013, currency: 'USD', outcome: 'none' }],
+      ['http://127.0.0.1:9/payments', { reference: PAY_ID, amount: 1013, currency: 'USD', outcome: 'none' }],
       [
         'http://127.0.0.1:9/refunds',
-        { reference: 're_1', paymentReference: 'pay_1', amount: 5, currency: 'USD', outcome: 'fail' },
+        { reference: 're_1', paymentReference: PAY_ID, amount: 5, currency: 'USD', outcome: 'fail' },
       ],
     ]);
   });
 
   it('reports the records the PSP could not take so the stream retries them', async () => {
     // Prepare
-    mock.method(globalThis, 'fetch', async (url: string) =>
-      String(url).endsWith('/refunds')
+    network((url) =>
+      url.endsWith('/refunds')
         ? new Response('busy', { status: 503 })
         : Response.json({ channelReference: 'x' }),
     );
@@ -69,6 +96,46 @@ describe('stream dispatcher', () => {
     const result = await processBatch(event);
     // Assess
     assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '2' }] });
+  });
+
+  it('schedules one delayed check per accepted submission, in one SQS call per batch', async () => {
+    // Prepare
+    const fetchMock = network(() => Response.json({ channelReference: 'sbx_1' }));
+    const event = { Records: [record('1', payment), record('2', refund)] } as unknown as DynamoDBStreamEvent;
+    // Act
+    await processBatch(event);
+    // Assess
+    const calls = sqsBodies(fetchMock);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.QueueUrl, 'http://127.0.0.1:8/000000000000/checks');
+    const entries: { DelaySeconds: number; MessageBody: string }[] = calls[0]?.Entries ?? [];
+    assert.deepEqual(
+      entries.map((e) => e.DelaySeconds),
+      [7, 7],
+    );
+    assert.deepEqual(
+      entries
+        .map((e) => JSON.parse(String(e.MessageBody)))
+        .map((c) => [c.kind, c.reference, c.channel, c.check])
+        .sort(),
+      [
+        ['payment', PAY_ID, 'sandbox', 1],
+        ['refund', 're_1', 'sandbox', 1],
+      ],
+    );
+  });
+
+  it('retries the whole batch when its checks cannot be queued', async () => {
+    // Prepare
+    network(
+      () => Response.json({ channelReference: 'sbx_1' }),
+      () => Response.json({ __type: 'AccessDeniedException' }, { status: 403 }),
+    );
+    const event = { Records: [record('1', payment), record('2', refund)] } as unknown as DynamoDBStreamEvent;
+    // Act
+    const result = await processBatch(event);
+    // Assess
+    assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }] });
   });
 
   it('skips items that are neither payments nor refunds', async () => {

@@ -1,0 +1,234 @@
+/**
+ * The dispatcher's and the channel checks' writes on payments and refunds, each guarded so that two
+ * dispatchers of the same payment (a retried stream batch beside a late one, a check beside a
+ * notification) never both act:
+ * - fail over: `processing` at channel A → at channel B, attempt `{ A, unavailable }` appended;
+ * - fail a payment at its channel (`declined`, `channel_unavailable`), the attempt appended;
+ * - fail a refund the channel refused or never took, releasing its amount on the payment.
+ * `attempts` is appended with `list_append(if_not_exists(attempts, :empty), …)` so items written before
+ * it existed take it too. None of these writes sets the outcome index keys (GSI3): nothing reached the
+ * channel's statement.
+ *
+ * Access patterns (keys.ts): GetItem OBJ#<slot>/OBJ (payment), OBJ#<payment slot>/REF#<re_id> (refund);
+ * UpdateItem on the payment; TransactWriteItems refund + payment. Write rate: only on the unhappy paths
+ * (a failover, a refusal, a lost submission), never on a healthy submission.
+ */
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { slotOfId } from '../items.js';
+import { keys } from '../keys.js';
+import { capacityParam, reportCapacity, type TableContext } from './table.js';
+
+/** One submission of a payment to a channel, as `attempts` stores it. */
+export interface StoredAttempt {
+  readonly channel: string;
+  readonly outcome: 'unavailable' | 'declined' | 'succeeded' | 'failed';
+  readonly at: string;
+}
+
+/** What a dispatcher or a check needs to know of a payment or refund now. */
+export interface DispatchView {
+  readonly status: string;
+  readonly channel: string | null;
+  readonly attempts: readonly StoredAttempt[];
+  readonly amount?: number;
+}
+
+export type PaymentFailureCode = 'declined' | 'channel_unavailable';
+
+export interface FailPaymentInput {
+  readonly paymentId: string;
+  readonly channel: string;
+  readonly failureCode: PaymentFailureCode;
+  /** The attempt the failure ends with. */
+  readonly attempt: 'declined' | 'unavailable';
+  readonly at: Date;
+}
+
+export interface FailRefundInput {
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly channel: string;
+  readonly amount: number;
+  readonly at: Date;
+}
+
+/** The port the dispatcher and the checks write through (tests provide fakes). */
+export interface DispatchStore {
+  /**
+   * The payment as it stands, `undefined` when absent. Strongly consistent unless `consistent` is false
+   * (the checks: a stale view only costs a status query, every write after it is guarded).
+   */
+  readPayment(paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
+  readRefund(refundId: string, paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
+  /** Moves a processing payment from `from` to `to`. @returns false when it was no longer at `from`. */
+  failOver(input: { paymentId: string; from: string; to: string; at: Date }): Promise<boolean>;
+  /** @returns false when the payment was no longer processing at `channel`. */
+  failPayment(input: FailPaymentInput): Promise<boolean>;
+  /** @returns false when the refund was no longer pending at `channel`. */
+  failRefund(input: FailRefundInput): Promise<boolean>;
+}
+
+const attemptAppend = 'attempts = list_append(if_not_exists(attempts, :empty), :attempt)';
+
+export class DynamoDispatchStore implements DispatchStore {
+  constructor(private readonly table: TableContext) {}
+
+  async readPayment(paymentId: string, consistent = true): Promise<DispatchView | undefined> {
+    const slot = slotOfId(paymentId, 'pay');
+    return slot ? this.read(keys.object(slot), 'payment', consistent) : undefined;
+  }
+
+  async readRefund(
+    refundId: string,
+    paymentId: string,
+    consistent = true,
+  ): Promise<DispatchView | undefined> {
+    const slot = slotOfId(paymentId, 'pay');
+    return slot ? this.read(keys.refund(slot, refundId), 'refund', consistent) : undefined;
+  }
+
+  failOver(input: { paymentId: string; from: string; to: string; at: Date }): Promise<boolean> {
+    return this.guardedPaymentUpdate('failOver', input.paymentId, input.from, {
+      UpdateExpression: `SET channel = :to, updatedAt = :now, ${attemptAppend}`,
+      values: {
+        ':to': input.to,
+        ':now': input.at.toISOString(),
+        ':attempt': [{ channel: input.from, outcome: 'unavailable', at: input.at.toISOString() }],
+      },
+    });
+  }
+
+  failPayment(input: FailPaymentInput): Promise<boolean> {
+    return this.guardedPaymentUpdate('failPayment', input.paymentId, input.channel, {
+      UpdateExpression: `SET #status = :failed, failureCode = :code, updatedAt = :now, ${attemptAppend}`,
+      values: {
+        ':failed': 'failed',
+        ':code': input.failureCode,
+        ':now': input.at.toISOString(),
+        ':attempt': [{ channel: input.channel, outcome: input.attempt, at: input.at.toISOString() }],
+      },
+    });
+  }
+
+  async failRefund(input: FailRefundInput): Promise<boolean> {
+    const slot = slotOfId(input.paymentId, 'pay');
+    if (!slot) return false;
+    const now = input.at.toISOString();
+    try {
+      const out = await this.table.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table.tableName,
+                Key: marshall(keys.refund(slot, input.refundId)),
+                ConditionExpression:
+                  'entity = :refund AND #status = :pending AND channel = :channel AND amount = :amt',
+                UpdateExpression: 'SET #status = :failed, updatedAt = :now',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: marshall({
+                  ':refund': 'refund',
+                  ':pending': 'pending',
+                  ':channel': input.channel,
+                  ':amt': input.amount,
+                  ':failed': 'failed',
+                  ':now': now,
+                }),
+              },
+            },
+            {
+              // The same release as a channel's refund-failed notification (channel-outcomes.ts).
+              Update: {
+                TableName: this.table.tableName,
+                Key: marshall(keys.object(slot)),
+                ConditionExpression: 'entity = :payment AND amountRefunded >= :amt',
+                UpdateExpression:
+                  'SET amountRefunded = amountRefunded - :amt, refundableRemaining = refundableRemaining + :amt, updatedAt = :now',
+                ExpressionAttributeValues: marshall({
+                  ':payment': 'payment',
+                  ':amt': input.amount,
+                  ':now': now,
+                }),
+              },
+            },
+          ],
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'failRefund', out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      const refused =
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+      if (refused) return false;
+      throw error;
+    }
+  }
+
+  private async guardedPaymentUpdate(
+    operation: string,
+    paymentId: string,
+    channel: string,
+    update: { UpdateExpression: string; values: Record<string, unknown> },
+  ): Promise<boolean> {
+    const slot = slotOfId(paymentId, 'pay');
+    if (!slot) return false;
+    try {
+      const out = await this.table.client.send(
+        new UpdateItemCommand({
+          TableName: this.table.tableName,
+          Key: marshall(keys.object(slot)),
+          ConditionExpression: 'entity = :payment AND #status = :processing AND channel = :channel',
+          UpdateExpression: update.UpdateExpression,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({
+            ':payment': 'payment',
+            ':processing': 'processing',
+            ':channel': channel,
+            ':empty': [],
+            ...update.values,
+          }),
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, operation, out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async read(
+    key: { PK: string; SK: string },
+    entity: 'payment' | 'refund',
+    consistent: boolean,
+  ): Promise<DispatchView | undefined> {
+    const out = await this.table.client.send(
+      new GetItemCommand({
+        TableName: this.table.tableName,
+        Key: marshall(key),
+        ConsistentRead: consistent,
+        ProjectionExpression: 'entity, #status, channel, attempts, amount',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    if (!out.Item) return undefined;
+    const item = unmarshall(out.Item);
+    if (item.entity !== entity) return undefined;
+    return {
+      status: String(item.status),
+      channel: typeof item.channel === 'string' ? item.channel : null,
+      attempts: Array.isArray(item.attempts) ? (item.attempts as StoredAttempt[]) : [],
+      ...(typeof item.amount === 'number' ? { amount: item.amount } : {}),
+    };
+  }
+}
