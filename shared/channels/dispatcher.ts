@@ -78,6 +78,9 @@ export interface RefundToDispatch {
   readonly currency: string;
   readonly channel: string | null;
   readonly sandboxOutcome?: string | undefined;
+  /** The payment's whole amount and its channel id, copied on the refund at create (refunds store). */
+  readonly paymentAmount?: number | undefined;
+  readonly paymentChannelReference?: string | undefined;
 }
 
 /** What one batch's dispatching leaves to do once: health counts and checks to schedule. */
@@ -241,7 +244,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     const result = await adapter.submitRefund({
       reference: r.id,
       paymentReference: r.paymentId,
-      paymentAmount: r.amount,
+      // Refunds created before the payment's amount was copied on them: the refund's is the best known.
+      paymentAmount: r.paymentAmount ?? r.amount,
+      paymentChannelReference: r.paymentChannelReference,
       amount: r.amount,
       currency: r.currency,
       outcome: r.sandboxOutcome,
