@@ -20,6 +20,9 @@
  * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
  * | webhook attempt (TTL)     | WHE#<we_id>            | DLV#<at>#<attempt> | —             | —                   |
  * | webhook delivered (TTL)   | WHE#<we_id>            | DLVOK#<evt>      | —               | —                   |
+ * | channel settings          | CHANNEL#<channel>      | SETTINGS         | —               | —                   |
+ * | channel breaker           | CHANNEL#<channel>      | BREAKER          | —               | —                   |
+ * | channel outcome counts (TTL) | HLT#<scope>#<bucket>#<shard> | HLT     | —               | —                   |
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -90,6 +93,17 @@
  *   statuses survive a rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
  *   same finding, and the run's `runId`; a run's list is that Query filtered on `runId`. A discrepancy id
  *   carries its channel-day (`dsc_<channel>_<yyyymmdd>_<hash>`), so resolving it is one UpdateItem.
+ * - a channel's settings and breaker (routing at create, the dispatcher, ops GET/PUT /v1/ops/channels):
+ *   one BatchGetItem of CHANNEL#<channel>/SETTINGS and /BREAKER for every channel asked, cached ≤ 1 s per
+ *   container. Write rate: settings only on an ops PUT; the breaker only when its state changes (a failure
+ *   inside the window, opening, the half-open probe's claim, closing), never for a healthy payment, so at
+ *   most a few writes a second per channel whatever the traffic (channel-breakers.ts).
+ * - channel outcome counts (health view, success_rate routing): UpdateItem ADD succeeded|failed|unavailable
+ *   on HLT#<scope>#<bucket start ms>#<shard>, one per (scope, 5-minute bucket) per consumer batch, at a
+ *   shard drawn per batch (CHANNEL_HEALTH_SHARDS partitions per scope and bucket), so no key takes a write
+ *   per payment. `<scope>`: `<channel>` (all merchants and currencies: the health view),
+ *   `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
+ *   Read with BatchGetItem of every shard of the window's 12 buckets; expire (TTL) 2 h after the bucket.
  */
 
 import { createHash } from 'node:crypto';
@@ -203,4 +217,14 @@ export const keys = {
     PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
     SK: `DLVOK#${eventId}`,
   }),
+  channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
+  channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
+  /** One shard of one 5-minute bucket of outcome counts; `bucketStart` in epoch ms. */
+  channelOutcomeCounts: (scope: string, bucketStart: number, shard: number) => ({
+    PK: `HLT#${scope}#${bucketStart}#${shard}`,
+    SK: 'HLT',
+  }),
 } as const;
+
+/** Partitions per scope and bucket of channel outcome counts (one drawn per consumer batch). */
+export const CHANNEL_HEALTH_SHARDS = 4;
