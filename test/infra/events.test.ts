@@ -95,7 +95,7 @@ describe('publisher', () => {
     assert.equal(referencedId(destination), idOf(stack.events.publisherDeadLetterQueue));
   });
 
-  test('is invoked for changes of payments and refunds, and new discrepancies and runs, only', () => {
+  test('is invoked for changes of payments and refunds, new discrepancies and runs, and breaker state changes, only', () => {
     const filters = (mapping!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     assert.deepEqual(
       filters.map((f) => JSON.parse(f.Pattern)),
@@ -107,6 +107,12 @@ describe('publisher', () => {
         {
           eventName: ['INSERT'],
           dynamodb: { NewImage: { entity: { S: ['discrepancy', 'reconciliationRun'] } } },
+        },
+        {
+          eventName: ['INSERT', 'MODIFY'],
+          dynamodb: {
+            NewImage: { entity: { S: ['channelBreaker'] }, announce: { S: [{ exists: true }] } },
+          },
         },
       ],
     );

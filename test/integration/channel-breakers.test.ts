@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RoutingChannel } from '../../shared/domain/routing/catalogue.js';
+import { eventsFromChange } from '../../shared/events/derive.js';
 import { DynamoBreakerStore } from '../../shared/store/dynamodb/channel-breakers.js';
 import { ChannelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { localClient, startTestTable, type TestTable } from '../support/dynamodb.js';
@@ -74,6 +75,18 @@ describe('channel breaker store on DynamoDB Local', () => {
     await container().record('stripe', { type: 'probe_result', at: T0 + 200 + COOLDOWN_MS, available: true });
     // Assess
     assert.deepEqual((await transitions('stripe')).slice(-2), ['open→half_open', 'half_open→closed']);
+    const image = (v: unknown) => (v ? unmarshall(v as Record<string, AttributeValue>) : undefined);
+    const events = (await streamRecords(table)).flatMap((r) =>
+      eventsFromChange({
+        eventName: r.eventName,
+        oldImage: image(r.dynamodb.OldImage),
+        newImage: image(r.dynamodb.NewImage),
+      }),
+    );
+    assert.deepEqual(
+      events.map((e) => e.detailType),
+      ['ChannelBreakerOpened', 'ChannelBreakerClosed'],
+    );
     assert.equal(await container().claimProbe('stripe', T0 + 300 + COOLDOWN_MS), true);
   });
 

@@ -17,7 +17,7 @@
  *   must not stop every payment.
  *
  * Item: `{ entity: 'channelBreaker', channel, state, openedAt, failures, probeTakenAt, recentFailures,
- * version, changedAt }`; its stream record is the outbox of ChannelBreakerOpened / ChannelBreakerClosed
+ * version, changedAt, announce? }` (`announce`: the event of the write that opened or closed it); its stream record is the outbox of ChannelBreakerOpened / ChannelBreakerClosed
  * (shared/events/breaker-events.ts).
  */
 import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -121,6 +121,8 @@ export class DynamoBreakerStore implements BreakerRecorder {
           recentFailures: failures.length,
           version,
           changedAt: new Date(at).toISOString(),
+          // The stream publishes the change this write makes (shared/events/breaker-events.ts).
+          ...(step.publish ? { announce: step.publish } : {}),
         }),
         ...(previous.version === 0
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
