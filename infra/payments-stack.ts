@@ -56,7 +56,11 @@ export class PaymentsStack extends Stack {
       events: this.events,
       monitoring: this.monitoring,
     });
-    this.channelHealth = new ChannelHealth(this, 'ChannelHealth', { monitoring: this.monitoring });
+    this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
+      table: this.table,
+      events: this.events,
+      monitoring: this.monitoring,
+    });
     new DeadLetters(this, 'DeadLetters', {
       api: this.api,
       table: this.table,

@@ -2,14 +2,30 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/store/dynamodb/channel-metrics.js';
+import type { Events } from './events.js';
 import type { Monitoring } from './monitoring.js';
+import type { PaymentsFunction } from './payments-function.js';
+import type { PaymentsTable } from './table.js';
 
 export interface ChannelHealthProps {
+  readonly table: PaymentsTable;
+  readonly events: Events;
   readonly monitoring: Monitoring;
 }
 
+/** Partition-key prefix of the outcome counts (shared/store/keys.ts). */
+const OUTCOME_COUNTS = 'HLT#*';
+
 /**
- * Channel health: the alarms on the channels' circuit breakers. The breaker store counts each opening
+ * Outcome messages per invocation: the counts of a whole batch are one write per scope and bucket, so
+ * bigger batches mean fewer writes per key; nobody waits on them, so the pollers may gather for a while.
+ */
+const HEALTH_BATCH_SIZE = 100;
+const HEALTH_BATCHING_WINDOW = Duration.seconds(5);
+
+/**
+ * Channel health: the consumer that counts payment outcomes per channel (PaymentSucceeded, PaymentFailed
+ * → functions/events/channel-health.ts; UpdateItem on the outcome counts only), and the alarms on the channels' circuit breakers. The breaker store counts each opening
  * (and each time it failed open because the table could not be reached) in the embedded metric format,
  * emitted by the one conditional write that made the change, so an opening is counted exactly once
  * whichever function saw it (shared/store/dynamodb/channel-metrics.ts).
@@ -17,10 +33,21 @@ export interface ChannelHealthProps {
 export class ChannelHealth extends Construct {
   readonly breakerOpenedAlarm: cloudwatch.Alarm;
   readonly breakerStoreAlarm: cloudwatch.Alarm;
+  readonly consumerFunction: PaymentsFunction;
 
   constructor(scope: Construct, id: string, props: ChannelHealthProps) {
     super(scope, id);
-    const { monitoring } = props;
+    const { table, events, monitoring } = props;
+    this.consumerFunction = events.addConsumer('ChannelHealth', {
+      entry: 'events/channel-health',
+      description: 'PaymentSucceeded, PaymentFailed: count outcomes per channel, per batch',
+      detailTypes: ['PaymentSucceeded', 'PaymentFailed'],
+      environment: { TABLE_NAME: table.tableName },
+      batchSize: HEALTH_BATCH_SIZE,
+      maxBatchingWindow: HEALTH_BATCHING_WINDOW,
+    }).fn;
+    table.grantItemActionsOnKeys(this.consumerFunction, ['dynamodb:UpdateItem'], [OUTCOME_COUNTS]);
+
     const count = (metricName: string) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,

@@ -38,3 +38,41 @@ describe('channel health alarms', () => {
     });
   }
 });
+
+describe('channel health consumer', () => {
+  const fnId = stack.getLogicalId(stack.channelHealth.consumerFunction.node.defaultChild as never);
+
+  it('receives PaymentSucceeded and PaymentFailed in batches of up to 100', () => {
+    const rule = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        JSON.stringify(r.Properties.Targets ?? '').includes('ChannelHealthQueue'),
+    );
+    assert.ok(rule, 'a rule sends to the queue');
+    assert.deepEqual((rule.Properties.EventPattern as { 'detail-type': string[] })['detail-type'], [
+      'PaymentSucceeded',
+      'PaymentFailed',
+    ]);
+    const mapping = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::EventSourceMapping' &&
+        JSON.stringify(r.Properties.FunctionName).includes(fnId),
+    );
+    assert.equal(mapping?.Properties.BatchSize, 100);
+    assert.equal(mapping?.Properties.MaximumBatchingWindowInSeconds, 5);
+  });
+
+  it('may only update outcome counts', () => {
+    const fn = resources[fnId];
+    assert.ok(fn);
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(role))
+      .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+      .filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    assert.deepEqual(
+      statements.map((s) => [s.Action, s.Condition]),
+      [['dynamodb:UpdateItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HLT#*'] } }]],
+    );
+  });
+});
