@@ -57,6 +57,7 @@ export class PaymentsStack extends Stack {
       monitoring: this.monitoring,
     });
     this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
+      api: this.api,
       table: this.table,
       events: this.events,
       monitoring: this.monitoring,

@@ -64,6 +64,8 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/settlements': ['get'],
   '/v1/settlements/{id}': ['get'],
   '/v1/channels/{channel}/callbacks': ['post'],
+  '/v1/ops/channels': ['get'],
+  '/v1/ops/channels/{channel}': ['get', 'put'],
 };
 
 /** The POSTs that create something, so require `Idempotency-Key` (contract: Idempotency). */
