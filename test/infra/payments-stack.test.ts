@@ -63,7 +63,7 @@ describe('payments table', () => {
           ],
           Projection: {
             ProjectionType: 'INCLUDE',
-            NonKeyAttributes: ['amount', 'currency', 'outcomeAt'],
+            NonKeyAttributes: ['amount', 'currency', 'outcomeAt', 'channel'],
           },
         },
         {
