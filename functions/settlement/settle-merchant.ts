@@ -8,18 +8,18 @@ import { loadEnv, settleMerchantEnvSchema } from '../../shared/config/env.js';
 import { ROUTING_CHANNELS } from '../../shared/domain/routing/catalogue.js';
 import { taskHandler } from '../../shared/events/task.js';
 import { settleMerchant } from '../../shared/settlement/settle.js';
-import { DynamoChannelSettingsStore } from '../../shared/store/dynamodb/channel-settings.js';
+import { channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(settleMerchantEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const store = new DynamoSettlementStore(table);
-const settings = new DynamoChannelSettingsStore(table);
+const records = channelRecords(table);
 
 /** Each channel's fees by currency, as the channel settings hold them when the merchant is settled. */
 async function channelFees() {
-  const all = await settings.getAll(ROUTING_CHANNELS);
-  return Object.fromEntries([...all].map(([channel, s]) => [channel, s.fees]));
+  const all = await records.read(ROUTING_CHANNELS, true);
+  return Object.fromEntries([...all].map(([channel, record]) => [channel, record.settings.fees]));
 }
 
 export const handler = taskHandler(

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_BREAKER_SETTINGS } from '../../shared/domain/breaker.js';
 import { DEFAULT_CHANNEL_FEES } from '../../shared/domain/channel-defaults.js';
 import { ChannelRecords } from '../../shared/store/dynamodb/channel-records.js';
@@ -7,6 +9,7 @@ import {
   DynamoChannelSettingsStore,
   InvalidChannelSettingsError,
 } from '../../shared/store/dynamodb/channel-settings.js';
+import { keys } from '../../shared/store/keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -62,5 +65,25 @@ describe('channel settings store on DynamoDB Local', () => {
         error instanceof InvalidChannelSettingsError && error.issues[0]?.path === 'fees.USD',
     );
     assert.deepEqual((await store.get('alipay')).fees, DEFAULT_CHANNEL_FEES.alipay);
+  });
+
+  it('applies the defaults when the stored settings are not a shape it writes', async () => {
+    // Prepare: a threshold of 0 (no PUT can store it)
+    await table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: marshall({
+          ...keys.channelSettings('wechatpay'),
+          entity: 'channelSettings',
+          channel: 'wechatpay',
+          settings: { fees: {}, breaker: { failureThreshold: 0, windowSeconds: 60, cooldownSeconds: 30 } },
+        }),
+      }),
+    );
+    clock += 1000;
+    // Act
+    const settings = await store.get('wechatpay');
+    // Assess
+    assert.deepEqual(settings, { fees: DEFAULT_CHANNEL_FEES.wechatpay, breaker: DEFAULT_BREAKER_SETTINGS });
   });
 });

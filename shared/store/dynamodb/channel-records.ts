@@ -7,12 +7,10 @@
  */
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { safeParse } from 'zod/mini';
-import type { BreakerState } from '../../domain/breaker.js';
+import type { BreakerSettings, BreakerState } from '../../domain/breaker.js';
 import { type ChannelSettingsValue, defaultChannelSettings } from '../../domain/channel-defaults.js';
 import type { RoutingChannel } from '../../domain/routing/catalogue.js';
 import { logger } from '../../http/logger.js';
-import { channelSettingsSchema } from '../../schemas/routing.js';
 import { keys } from '../keys.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
@@ -133,14 +131,45 @@ function recordOf(
   let settings = defaultChannelSettings(channel);
   let settingsStored = false;
   if (settingsItem) {
-    const parsed = safeParse(channelSettingsSchema, settingsItem.settings);
+    const stored = storedSettings(settingsItem.settings);
     // A record we cannot read must not stop payments: the defaults apply and ops are told in the logs.
-    if (parsed.success) {
-      settings = parsed.data;
+    if (stored) {
+      settings = stored;
       settingsStored = true;
     } else logger.error('unreadable channel settings, defaults apply', { channel });
   }
   return { settings, settingsStored, breaker: breakerItem ? breakerOf(breakerItem) : NO_BREAKER };
+}
+
+const isCount = (v: unknown, min: number, max: number): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/**
+ * The settings an item holds, checked by hand: they were validated by the schema when ops PUT them
+ * (channel-settings.ts), and the functions that read them on the payment path (the dispatcher, routing)
+ * validate no request bodies, so they are kept free of zod (about 20 KB of bundle). `undefined`: not a
+ * shape we write.
+ */
+function storedSettings(value: unknown): ChannelSettingsValue | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { fees, breaker } = value as { fees?: unknown; breaker?: Partial<BreakerSettings> };
+  if (typeof fees !== 'object' || fees === null || typeof breaker !== 'object' || breaker === null)
+    return undefined;
+  const checked: Record<string, { percentBps: number; fixed: number }> = {};
+  for (const [currency, fee] of Object.entries(fees)) {
+    const { percentBps, fixed } = (fee ?? {}) as { percentBps?: unknown; fixed?: unknown };
+    if (!isCount(percentBps, 0, 10_000) || !isCount(fixed, 0, 1e12)) return undefined;
+    checked[currency] = { percentBps, fixed };
+  }
+  const { failureThreshold, windowSeconds, cooldownSeconds } = breaker;
+  if (
+    !isCount(failureThreshold, 1, 1000) ||
+    !isCount(windowSeconds, 1, 3600) ||
+    !isCount(cooldownSeconds, 1, 3600)
+  ) {
+    return undefined;
+  }
+  return { fees: checked, breaker: { failureThreshold, windowSeconds, cooldownSeconds } };
 }
 
 /** The breaker state of a stored item (see channel-breakers.ts for its shape). */
