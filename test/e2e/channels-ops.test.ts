@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_BREAKER_SETTINGS } from '../../shared/domain/breaker.js';
 import { DEFAULT_CHANNEL_FEES } from '../../shared/domain/channel-defaults.js';
+import { DynamoBreakerStore } from '../../shared/store/dynamodb/channel-breakers.js';
+import { ChannelRecords } from '../../shared/store/dynamodb/channel-records.js';
+import { localClient } from '../support/dynamodb.js';
 import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { isProblem, uniqueKey } from '../support/http.js';
@@ -117,5 +121,47 @@ describe('ops channel routes', () => {
     assert.equal(health.succeeded, before.succeeded + 1);
     assert.equal(health.attempts, before.attempts + 1);
     assert.ok(health.authorizationRate > 0);
+  });
+
+  it('shows a breaker opened under the thresholds ops PUT, and the outbox keeps flowing', async () => {
+    // Prepare: two failures open WeChat Pay's breaker.
+    const put = await e2e.ops.request('PUT', '/v1/ops/channels/wechatpay', {
+      body: { breaker: { failureThreshold: 2, windowSeconds: 60, cooldownSeconds: 600 } },
+    });
+    assert.equal(put.status, 200, put.text);
+    const dynamo = localClient(e2e.runtime.dynamoEndpoint);
+    const table = { client: dynamo, tableName: e2e.runtime.tableName };
+    const breakers = new DynamoBreakerStore(table, new ChannelRecords(table));
+    try {
+      // Act
+      const now = Date.now();
+      await breakers.record('wechatpay', { type: 'unavailable', at: now - 1000 });
+      await breakers.record('wechatpay', { type: 'unavailable', at: now });
+      const channel = (await e2e.ops.get('/v1/ops/channels/wechatpay')).body;
+      // Assess
+      assert.equal(channel.breaker.state, 'open');
+      assert.equal(channel.breaker.recentFailures, 2);
+      assert.equal(channel.breaker.openedAt, new Date(now).toISOString());
+      // The publisher took the breaker's record (ChannelBreakerOpened) and goes on: a payment created
+      // after it is still assessed by the risk consumer, which only PaymentCreated on the bus triggers.
+      const p = await e2e.api.createPayment({ amount: 1_200, currency: 'USD' });
+      assert.equal(p.status, 201, p.text);
+      await eventually(
+        async () => {
+          const out = await dynamo.send(
+            new GetItemCommand({
+              TableName: e2e.runtime.tableName,
+              Key: { PK: { S: `OBJ#${p.body.id.slice('pay_'.length)}` }, SK: { S: 'OBJ' } },
+              ConsistentRead: true,
+            }),
+          );
+          return out.Item?.risk ? true : undefined;
+        },
+        20_000,
+        'the payment to be assessed',
+      );
+    } finally {
+      dynamo.destroy();
+    }
   });
 });
