@@ -184,4 +184,32 @@ describe('channel health on DynamoDB Local', () => {
     assert.deepEqual(facts, { sandbox: {}, stripe: {} });
     client.destroy();
   });
+
+  it('reads each channel once a second per container, whatever the payments asking', async () => {
+    // Prepare
+    const client = localClient(table.endpoint);
+    const faults = installFaults(client);
+    let clock = NOW;
+    const on = { client, tableName: table.tableName };
+    const load = createChannelFactsLoader(on, {
+      records: new ChannelRecords(on, { clock: () => clock }),
+      clock: () => clock,
+    });
+    const input = {
+      merchantId: 'm_2',
+      currency: 'CNY',
+      channels: ['alipay', 'wechatpay'] as const,
+      now: NOW,
+    };
+    // Act
+    for (let i = 0; i < 10; i++) await load({ ...input, channels: [...input.channels] });
+    const first = faults.attempts('BatchGetItem');
+    clock += 1000;
+    await load({ ...input, channels: [...input.channels] });
+    // Assess: one read of the records, and of the windows (2 channels × 2 scopes × 48 keys: 2 requests of
+    // at most 100 keys), then again once the second is over.
+    assert.equal(first, 3);
+    assert.equal(faults.attempts('BatchGetItem'), 6);
+    client.destroy();
+  });
 });

@@ -81,7 +81,10 @@ export class DynamoBreakerStore implements BreakerRecorder {
   private async apply(channel: RoutingChannel, event: BreakerEvent): Promise<BreakerStep> {
     for (let attempt = 0; attempt < BREAKER_WRITE_ATTEMPTS; attempt++) {
       if (attempt > 1) await sleep(backoffDelay(attempt));
-      const { breaker, settings } = await this.records.one(channel, attempt > 0);
+      // A probe's answer is rare (one per cooldown) and must not be lost on a cached read from before its
+      // claim: it always reads the item as it is.
+      const fresh = attempt > 0 || event.type === 'probe_result';
+      const { breaker, settings } = await this.records.one(channel, fresh);
       const step = stepBreaker(breaker.state, settings.breaker, event);
       if (!step.write) return step;
       try {
