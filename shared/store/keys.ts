@@ -22,7 +22,7 @@
  * | webhook delivered (TTL)   | WHE#<we_id>            | DLVOK#<evt>      | —               | —                   |
  * | channel settings          | CHANNEL#<channel>      | SETTINGS         | —               | —                   |
  * | channel breaker           | CHANNEL#<channel>      | BREAKER          | —               | —                   |
- * | channel outcome counts (TTL) | HLT#<scope>#<bucket>#<shard> | HLT     | —               | —                   |
+ * | channel outcome counts (TTL) | HLT#<scope>#<hour>#<shard> | HLT       | —               | —                   |
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -98,12 +98,14 @@
  *   container. Write rate: settings only on an ops PUT; the breaker only when its state changes (a failure
  *   inside the window, opening, the half-open probe's claim, closing), never for a healthy payment, so at
  *   most a few writes a second per channel whatever the traffic (channel-breakers.ts).
- * - channel outcome counts (health view, success_rate routing): UpdateItem ADD succeeded|failed|unavailable
- *   on HLT#<scope>#<bucket start ms>#<shard>, one per (scope, 5-minute bucket) per consumer batch, at a
- *   shard drawn per batch (CHANNEL_HEALTH_SHARDS partitions per scope and bucket), so no key takes a write
- *   per payment. `<scope>`: `<channel>` (all merchants and currencies: the health view),
- *   `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
- *   Read with BatchGetItem of every shard of the window's 12 buckets; expire (TTL) 2 h after the bucket.
+ * - channel outcome counts (health view, success_rate routing): one item per scope, clock hour and shard,
+ *   HLT#<scope>#<hour start ms>#<shard>, holding its twelve 5-minute buckets as top-level numbers
+ *   (`s<bucket start>`, `f…`, `u…`: succeeded, failed, unavailable). One UpdateItem ADD per (scope, hour)
+ *   per consumer batch, at a shard drawn per batch (CHANNEL_HEALTH_SHARDS partitions per scope and hour), so
+ *   no key takes a write per payment. `<scope>`: `<channel>` (all merchants and currencies: the health
+ *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
+ *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
+ *   Expire (TTL) 2 h after their hour.
  */
 
 import { createHash } from 'node:crypto';
@@ -219,12 +221,12 @@ export const keys = {
   }),
   channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
   channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
-  /** One shard of one 5-minute bucket of outcome counts; `bucketStart` in epoch ms. */
-  channelOutcomeCounts: (scope: string, bucketStart: number, shard: number) => ({
-    PK: `HLT#${scope}#${bucketStart}#${shard}`,
+  /** One shard of one clock hour of outcome counts; `hourStart` in epoch ms. */
+  channelOutcomeCounts: (scope: string, hourStart: number, shard: number) => ({
+    PK: `HLT#${scope}#${hourStart}#${shard}`,
     SK: 'HLT',
   }),
 } as const;
 
-/** Partitions per scope and bucket of channel outcome counts (one drawn per consumer batch). */
+/** Partitions per scope and hour of channel outcome counts (one drawn per consumer batch). */
 export const CHANNEL_HEALTH_SHARDS = 4;

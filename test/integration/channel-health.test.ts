@@ -1,6 +1,6 @@
 /**
  * Channel health on DynamoDB Local: the consumer of payment outcomes counts a batch with one write per
- * (scope, bucket), never per payment; the dispatcher's unavailability counts join them; routing's facts
+ * (scope, hour), never per payment; the dispatcher's unavailability counts join them; routing's facts
  * and the ops view read them back, summed over shards; an unreachable store leaves routing's facts empty.
  */
 import assert from 'node:assert/strict';
@@ -66,7 +66,7 @@ describe('channel health on DynamoDB Local', () => {
   });
   after(async () => table.stop());
 
-  it('counts a batch of 60 outcomes with one write per scope and bucket', async () => {
+  it('counts a batch of 60 outcomes with one write per scope and hour', async () => {
     // Prepare
     const client = localClient(table.endpoint);
     const faults = installFaults(client);
@@ -206,10 +206,31 @@ describe('channel health on DynamoDB Local', () => {
     const first = faults.attempts('BatchGetItem');
     clock += 1000;
     await load({ ...input, channels: [...input.channels] });
-    // Assess: one read of the records, and of the windows (2 channels × 2 scopes × 48 keys: 2 requests of
-    // at most 100 keys), then again once the second is over.
-    assert.equal(first, 3);
-    assert.equal(faults.attempts('BatchGetItem'), 6);
+    // Assess: one read of the records and one of the windows (2 channels × 2 scopes × 2 hours × 4 shards:
+    // 32 keys), then again once the second is over.
+    assert.equal(first, 2);
+    assert.equal(faults.attempts('BatchGetItem'), 4);
     client.destroy();
+  });
+
+  it('sums a window that spans two clock hours, and only the last twelve buckets of it', async () => {
+    // Prepare: NOW is 10:30, so the window runs from the 09:35 bucket to the 10:30 one.
+    const outcome = { channel: 'sandbox', merchantId: 'm_5', currency: 'EUR' } as const;
+    await recordChannelOutcomes(context(), [
+      { ...outcome, at: Date.parse('2026-12-06T09:20:00Z'), outcome: 'succeeded' },
+      { ...outcome, at: Date.parse('2026-12-06T09:50:00Z'), outcome: 'failed' },
+      { ...outcome, at: Date.parse('2026-12-06T10:10:00Z'), outcome: 'succeeded' },
+      { ...outcome, at: Date.parse('2026-12-06T10:34:59Z'), outcome: 'unavailable' },
+    ]);
+    // Act
+    const [sandbox] = await channelViews(context(), ['sandbox'], NOW, new ChannelRecords(context()));
+    // Assess
+    assert.deepEqual(sandbox?.health, {
+      attempts: 3,
+      succeeded: 1,
+      failed: 1,
+      unavailable: 1,
+      authorizationRate: 0.5,
+    });
   });
 });

@@ -1,13 +1,16 @@
 /**
- * Channels' outcome counts in 5-minute buckets (keys.ts `HLT#<scope>#<bucket>#<shard>`), the data behind
+ * Channels' outcome counts in 5-minute buckets (keys.ts `HLT#<scope>#<hour>#<shard>`), the data behind
  * a channel's `health` (last hour, all merchants) and `success_rate` routing (this merchant's window, and
  * all merchants' in the currency as its fallback), without a hot key (DESIGN.md principle 6):
  *
- * - a writer adds a whole batch's outcomes at once: one UpdateItem `ADD` per (scope, bucket) the batch
- *   touches, never one per payment;
+ * - a writer adds a whole batch's outcomes at once: one UpdateItem `ADD` per (scope, clock hour) the batch
+ *   touches, never one per payment; an hour's item holds its twelve buckets as top-level numbers
+ *   (`s<start>`, `f<start>`, `u<start>`), so a window of 12 buckets is at most two items per shard;
  * - at a shard drawn once per batch, so concurrent batches spread over CHANNEL_HEALTH_SHARDS partitions
- *   per scope and bucket (at 20,000 payments/s in batches of 100, 200 batches/s: 50 writes/s per key);
- * - readers fetch every shard of the window's 12 buckets with BatchGetItem and sum them.
+ *   per scope and hour (at 20,000 payments/s in batches of 100, 200 batches/s: 50 writes/s per key);
+ * - readers fetch both hours × every shard (8 keys a scope) with BatchGetItem and sum them. A key per
+ *   bucket would cost 48 keys a scope: a routing read of a merchant's window and the currency's, for 4
+ *   channels, would be 384 item reads instead of 64.
  *
  * Counts are statistics, not money: a batch that SQS redelivers after a partial write may be counted
  * twice, which moves a rate by a fraction of a percent for one bucket; no count is ever needed exactly.
@@ -37,10 +40,12 @@ export interface ChannelOutcomeCount {
   readonly outcome: CountedOutcome;
 }
 
-/** Buckets outlive the hour they are read for by a little, then DynamoDB's TTL removes them. */
-const BUCKET_TTL_MS = DEFAULT_BUCKET_MS * DEFAULT_BUCKET_COUNT + 2 * 3_600_000;
+/** Hours outlive the window they are read for by a little, then DynamoDB's TTL removes them. */
+const HOUR_MS = 3_600_000;
+const HOUR_TTL_MS = 3 * HOUR_MS;
 const PARALLEL_WRITES = 8;
 const BATCH_GET_ATTEMPTS = 5;
+const OUTCOME_PREFIX: Record<CountedOutcome, string> = { succeeded: 's', failed: 'f', unavailable: 'u' };
 
 /** The scopes an outcome counts in: the channel, the channel in its currency, and the merchant's. */
 export const scopes = {
@@ -50,9 +55,10 @@ export const scopes = {
 };
 
 const bucketOf = (at: number) => Math.floor(at / DEFAULT_BUCKET_MS) * DEFAULT_BUCKET_MS;
+const hourOf = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
 
 /**
- * Adds a batch's outcomes: one UpdateItem per (scope, bucket), at one shard for the whole batch.
+ * Adds a batch's outcomes: one UpdateItem per (scope, hour), at one shard for the whole batch.
  * @throws on a store error (a queue consumer's batch is retried).
  */
 export async function recordChannelOutcomes(
@@ -60,43 +66,49 @@ export async function recordChannelOutcomes(
   outcomes: readonly ChannelOutcomeCount[],
   shard: number = Math.floor(Math.random() * CHANNEL_HEALTH_SHARDS),
 ): Promise<void> {
-  const sums = new Map<string, { scope: string; bucket: number; counts: Record<CountedOutcome, number> }>();
+  /** (scope, hour) → attribute (`s<bucket start>`, …) → count. */
+  const sums = new Map<string, { scope: string; hour: number; counts: Map<string, number> }>();
   for (const o of outcomes) {
     const bucket = bucketOf(o.at);
+    const hour = hourOf(o.at);
+    const attribute = `${OUTCOME_PREFIX[o.outcome]}${bucket}`;
     for (const scope of [
       scopes.channel(o.channel),
       scopes.currency(o.channel, o.currency),
       scopes.merchant(o.channel, o.currency, o.merchantId),
     ]) {
-      const id = `${scope}|${bucket}`;
+      const id = `${scope}|${hour}`;
       let sum = sums.get(id);
       if (!sum) {
-        sum = { scope, bucket, counts: { succeeded: 0, failed: 0, unavailable: 0 } };
+        sum = { scope, hour, counts: new Map() };
         sums.set(id, sum);
       }
-      sum.counts[o.outcome]++;
+      sum.counts.set(attribute, (sum.counts.get(attribute) ?? 0) + 1);
     }
   }
   const pending = [...sums.values()];
   const write = async () => {
     for (let next = pending.shift(); next; next = pending.shift()) {
-      const { scope, bucket, counts } = next;
+      const { scope, hour, counts } = next;
+      const names: Record<string, string> = { '#scope': 'scope' };
+      const values: Record<string, unknown> = {
+        ':e': 'channelOutcomeCounts',
+        ':scope': scope,
+        ':h': hour,
+        ':x': Math.floor((hour + HOUR_TTL_MS) / 1000),
+      };
+      const adds = [...counts].map(([attribute, count], i) => {
+        names[`#a${i}`] = attribute;
+        values[`:a${i}`] = count;
+        return `#a${i} :a${i}`;
+      });
       const out = await table.client.send(
         new UpdateItemCommand({
           TableName: table.tableName,
-          Key: marshall(keys.channelOutcomeCounts(scope, bucket, shard)),
-          UpdateExpression:
-            'ADD succeeded :s, failed :f, unavailable :u SET entity = :e, #scope = :scope, bucketStart = :b, expiresAt = :x',
-          ExpressionAttributeNames: { '#scope': 'scope' },
-          ExpressionAttributeValues: marshall({
-            ':s': counts.succeeded,
-            ':f': counts.failed,
-            ':u': counts.unavailable,
-            ':e': 'channelOutcomeCounts',
-            ':scope': scope,
-            ':b': bucket,
-            ':x': Math.floor((bucket + BUCKET_TTL_MS) / 1000),
-          }),
+          Key: marshall(keys.channelOutcomeCounts(scope, hour, shard)),
+          UpdateExpression: `ADD ${adds.join(', ')} SET entity = :e, #scope = :scope, hourStart = :h, expiresAt = :x`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: marshall(values),
           ...capacityParam(table),
         }),
       );
@@ -125,29 +137,32 @@ export async function recordUnavailable(
   }
 }
 
-/** The windows of `scopeList` at `now` (12 buckets × every shard, BatchGetItem). @throws on a store error. */
+/** The windows of `scopeList` at `now` (2 hours × every shard, BatchGetItem). @throws on a store error. */
 export async function readWindows(
   table: TableContext,
   scopeList: readonly string[],
   now: number,
 ): Promise<Map<string, SuccessWindow>> {
   const newest = bucketOf(now);
+  const hours = new Set([hourOf(newest), hourOf(newest - (DEFAULT_BUCKET_COUNT - 1) * DEFAULT_BUCKET_MS)]);
   const wanted: Item[] = [];
   for (const scope of new Set(scopeList)) {
-    for (let b = 0; b < DEFAULT_BUCKET_COUNT; b++) {
+    for (const hour of hours) {
       for (let shard = 0; shard < CHANNEL_HEALTH_SHARDS; shard++) {
-        wanted.push(marshall(keys.channelOutcomeCounts(scope, newest - b * DEFAULT_BUCKET_MS, shard)));
+        wanted.push(marshall(keys.channelOutcomeCounts(scope, hour, shard)));
       }
     }
   }
   const windows = new Map<string, SuccessWindow>(scopeList.map((s) => [s, emptyWindow()]));
   for (const item of await batchGet(table, wanted)) {
     const scope = String(item.scope);
-    const start = Number(item.bucketStart);
     let window = windows.get(scope) ?? emptyWindow();
-    for (const outcome of ['succeeded', 'failed', 'unavailable'] as const) {
-      const count = Number(item[outcome] ?? 0);
-      if (count > 0) window = recordOutcome(window, start, outcome, count);
+    for (const [attribute, value] of Object.entries(item)) {
+      const match = /^([sfu])(\d+)$/.exec(attribute);
+      const count = Number(value);
+      if (!match || !(count > 0)) continue;
+      const outcome = match[1] === 's' ? 'succeeded' : match[1] === 'f' ? 'failed' : 'unavailable';
+      window = recordOutcome(window, Number(match[2]), outcome, count);
     }
     windows.set(scope, window);
   }
@@ -166,13 +181,7 @@ async function batchGet(table: TableContext, wanted: Item[]): Promise<Record<str
         if (attempt > 0) await sleep(backoffDelay(attempt));
         const out = await table.client.send(
           new BatchGetItemCommand({
-            RequestItems: {
-              [table.tableName]: {
-                Keys: pending,
-                ProjectionExpression: '#scope, bucketStart, succeeded, failed, unavailable',
-                ExpressionAttributeNames: { '#scope': 'scope' },
-              },
-            },
+            RequestItems: { [table.tableName]: { Keys: pending } },
             ...capacityParam(table),
           }),
         );
