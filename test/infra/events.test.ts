@@ -155,7 +155,9 @@ describe('consumers', () => {
 
   test('no consumer records outcomes a second time: payments and refunds are their own outcome records', () => {
     // Reconciliation and settlement read the objects' own indexes (GSI3, GSI2), written by the transition.
+    // Channel health counts outcomes per batch in aggregate buckets, never a record per payment.
     assert.deepEqual(consumers.map((c) => c.name).sort(), [
+      'ChannelHealthFunction',
       'MerchantWebhooksFunction',
       'ReconciliationRunsFunction',
       'RiskFunction',
@@ -230,7 +232,7 @@ describe('consumers', () => {
     }
   });
 
-  test('batches what nobody waits on: webhooks gather for 1 s, risk and reconciliation runs not at all', () => {
+  test('batches what nobody waits on: webhooks gather for 1 s, channel health 100 for 5 s, risk and reconciliation runs not at all', () => {
     const mappingOf = (fnId: string) =>
       ofType('AWS::Lambda::EventSourceMapping')
         .map(([, m]) => m.Properties)
@@ -246,6 +248,8 @@ describe('consumers', () => {
       MerchantWebhooksFunction: [10, 1],
       // One reconciliation run per invocation, started at once.
       ReconciliationRunsFunction: [1, undefined],
+      // Counts: the bigger the batch, the fewer writes per key.
+      ChannelHealthFunction: [100, 5],
     });
   });
 

@@ -10,9 +10,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RoutingChannel } from '../../shared/domain/routing/catalogue.js';
 import { eventsFromChange } from '../../shared/events/derive.js';
 import { DynamoBreakerStore } from '../../shared/store/dynamodb/channel-breakers.js';
-import { ChannelRecords } from '../../shared/store/dynamodb/channel-records.js';
+import { ChannelRecords, channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { localClient, startTestTable, type TestTable } from '../support/dynamodb.js';
-import { installFaults } from '../support/faults.js';
+import { installFaults, networkError } from '../support/faults.js';
 import { streamRecords } from '../support/stream.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -125,6 +125,22 @@ describe('channel breaker store on DynamoDB Local', () => {
     // Assess
     assert.equal(faults.attempts('PutItem'), 0);
     assert.equal(faults.attempts('BatchGetItem'), 1, 'one read, then the container cache');
+    client.destroy();
+  });
+
+  it('counts a failure once when the answer to its write was lost and the SDK retried it', async () => {
+    // Prepare
+    const client = localClient(table.endpoint);
+    const faults = installFaults(client);
+    const on = { client, tableName: table.tableName };
+    const store = new DynamoBreakerStore(on, new ChannelRecords(on));
+    faults.inject({ command: 'PutItem', when: 'after', attempts: 1, error: networkError });
+    // Act
+    await store.record('sandbox', { type: 'unavailable', at: T0 });
+    // Assess
+    const { breaker } = await channelRecords(context()).one('sandbox', true);
+    assert.deepEqual(breaker.state.failures, [T0]);
+    assert.equal(faults.attempts('PutItem'), 2, 'the lost answer, then the retry the condition refused');
     client.destroy();
   });
 

@@ -85,6 +85,11 @@ export class DynamoBreakerStore implements BreakerRecorder {
       // claim: it always reads the item as it is.
       const fresh = attempt > 0 || event.type === 'probe_result';
       const { breaker, settings } = await this.records.one(channel, fresh);
+      // Our own write may have landed with its answer lost (the SDK's retry then meets the new version):
+      // the failure it carried is already counted.
+      if (attempt > 0 && event.type === 'unavailable' && breaker.state.failures.includes(event.at)) {
+        return { next: breaker.state, write: false, publish: null };
+      }
       const step = stepBreaker(breaker.state, settings.breaker, event);
       if (!step.write) return step;
       try {
