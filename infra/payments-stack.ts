@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PaymentsApi } from './constructs/api.js';
+import { ChannelHealth } from './constructs/channel-health.js';
 import { Channels } from './constructs/channels.js';
 import { DeadLetters } from './constructs/dead-letters.js';
 import { Events } from './constructs/events.js';
@@ -26,6 +27,7 @@ export class PaymentsStack extends Stack {
   readonly events: Events;
   readonly reconciliation: Reconciliation;
   readonly settlement: Settlement;
+  readonly channelHealth: ChannelHealth;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -55,6 +57,12 @@ export class PaymentsStack extends Stack {
       channelSecrets: this.channels.secrets,
     });
     this.settlement = new Settlement(this, 'Settlement', {
+      api: this.api,
+      table: this.table,
+      events: this.events,
+      monitoring: this.monitoring,
+    });
+    this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
       api: this.api,
       table: this.table,
       events: this.events,

@@ -1,10 +1,14 @@
 /**
  * GET /v1/settlements/{id}[?format=csv] (merchant key): the settlement; as CSV, its line items (every
- * payment and refund it settled: `type,id,amount,currency,occurred_at`), read again from the window the
- * settlement recorded. Another merchant's settlement answers 404.
+ * payment and refund it settled: `type,id,amount,currency,occurred_at,channel,fee`), read again from the
+ * window the settlement recorded. `fee` is priced with the channel fee schedules the settlement recorded
+ * (else the merchant's pricing), so the lines add up to its `feeAmount` whatever ops changed since; a
+ * refund's fee is 0. Another merchant's settlement answers 404.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { type FeeSources, lineFee } from '../../shared/domain/settlement/accumulate.js';
+import { DEFAULT_PRICING } from '../../shared/domain/settlement/pricing.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
@@ -23,15 +27,26 @@ export const handler = apiHandler(
     const settlement = await store.settlement(auth.merchantId, id);
     if (!settlement) throw new ObjectNotFoundError(id);
     if (query.format !== 'csv') return json(200, settlementFromItem(settlement));
-    const lines = ['type,id,amount,currency,occurred_at'];
+    const { currency } = settlement;
+    const sources: FeeSources = {
+      pricing: DEFAULT_PRICING,
+      channelFees: Object.fromEntries(
+        Object.entries(settlement.fees ?? {}).map(([channel, fee]) => [channel, { [currency]: fee }]),
+      ),
+    };
+    const line = (type: string, id: string, amount: number, occurredAt: string, channel?: string) => {
+      const fee = type === 'payment' ? lineFee({ amount, currency, channel }, sources) : 0;
+      return `${type},${id},${amount},${currency},${occurredAt},${channel ?? ''},${fee}`;
+    };
+    const lines = ['type,id,amount,currency,occurred_at,channel,fee'];
     const heldOut = new Set(settlement.windows.heldOut);
     for await (const item of store.lineItems(auth.merchantId, settlement.windows.period)) {
       // What the settlement left out: other currencies, and payments it held (carried to a later one).
-      if (item.currency !== settlement.currency || heldOut.has(item.id)) continue;
-      lines.push(`${item.type},${item.id},${item.amount},${item.currency},${item.occurredAt}`);
+      if (item.currency !== currency || heldOut.has(item.id)) continue;
+      lines.push(line(item.type, item.id, item.amount, item.occurredAt, item.channel));
     }
     for (const r of settlement.windows.released) {
-      lines.push(`payment,${r.id},${r.amount},${settlement.currency},${r.occurredAt}`);
+      lines.push(line('payment', r.id, r.amount, r.occurredAt, r.channel));
     }
     return {
       statusCode: 200,

@@ -24,10 +24,15 @@ import {
 } from '../../shared/channels/dispatcher.js';
 import type { ChannelAdapter } from '../../shared/channels/types.js';
 import { dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { type BreakerPositionName, breakerPosition } from '../../shared/domain/breaker.js';
+import { isRoutingChannel } from '../../shared/domain/routing/catalogue.js';
 import { type Read, streamConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
+import { DynamoBreakerStore } from '../../shared/store/dynamodb/channel-breakers.js';
 import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
+import { recordUnavailable as recordChannelUnavailable } from '../../shared/store/dynamodb/channel-outcome-counts.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import { channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
 
 const env = loadEnv(dispatcherEnvSchema);
@@ -38,15 +43,33 @@ const checks = createCheckQueue({
 });
 const adapters: Record<string, ChannelAdapter> = defaultChannelRegistry().adapters();
 
-/**
- * Until the breaker store is wired in here, every breaker reads closed and nothing is recorded: the
- * failing-open behaviour the breaker store itself has when its table cannot be read.
- */
-const closedBreakers: BreakerRecorder = { record: async () => {}, claimProbe: async () => true };
+// The breakers and channel settings share one per-container cache (≤ 1 s old, channel-records.ts).
+const records = channelRecords(table);
+const breakers = new DynamoBreakerStore(table, records);
+
+/** A channel's breaker now; an unreadable store reads closed (fail open, as the breaker store does). */
+async function positionOf(channel: string, now: number): Promise<BreakerPositionName> {
+  if (!isRoutingChannel(channel)) return 'closed';
+  try {
+    const { breaker, settings } = await records.one(channel);
+    return breakerPosition(breaker.state, settings.breaker, now).state;
+  } catch (error) {
+    logger.warn('breaker unreadable: closed assumed', { channel, error: error as Error });
+    return 'closed';
+  }
+}
 
 /** Where one batch's unavailability goes (channel health); one call per batch. */
 let recordUnavailable = async (counts: readonly UnavailableCount[]): Promise<void> => {
-  logger.info('channels unavailable', { counts });
+  const at = Date.now();
+  await recordChannelUnavailable(
+    table,
+    counts.flatMap(({ channel, merchantId, currency, n }) =>
+      isRoutingChannel(channel)
+        ? Array.from({ length: n }, () => ({ channel, merchantId, currency, at }))
+        : [],
+    ),
+  );
 };
 
 /** Tests replace the per-batch health report. */
@@ -58,8 +81,8 @@ const dispatcher = createDispatcher({
   adapters,
   store: new DynamoDispatchStore(table),
   outcomes: new DynamoChannelOutcomeStore(table),
-  breakers: closedBreakers,
-  breakerPosition: async () => 'closed',
+  breakers,
+  breakerPosition: positionOf,
   now: () => new Date(),
 });
 

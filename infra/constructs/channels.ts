@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
+import { CHANNEL_RECORDS, OUTCOME_COUNTS } from './channel-health.js';
 import { ChannelSecrets } from './channel-secrets.js';
 import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
 import type { PaymentsTable } from './table.js';
@@ -158,6 +159,14 @@ export class Channels extends Construct {
       'dynamodb:PutItem',
     );
     this.checksQueue.grantSendMessages(this.dispatchFunction);
+    // The channels' breakers and settings (read in one BatchGetItem, a breaker stepped by a conditional
+    // PutItem) and the per-batch unavailability counts (UpdateItem ADD).
+    table.grantItemActionsOnKeys(
+      this.dispatchFunction,
+      ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+      [CHANNEL_RECORDS],
+    );
+    table.grantItemActionsOnKeys(this.dispatchFunction, ['dynamodb:UpdateItem'], [OUTCOME_COUNTS]);
     this.dispatchFunction.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: each new payment must reach its channel exactly as committed.

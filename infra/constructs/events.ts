@@ -131,6 +131,17 @@ export class Events extends Construct {
               NewImage: { entity: { S: lambda.FilterRule.or('discrepancy', 'reconciliationRun') } },
             },
           }),
+          // A channel breaker's writes that open or close it (the others, a failure counted, a probe
+          // claimed, announce nothing and cost no invocation).
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: {
+              NewImage: {
+                entity: { S: lambda.FilterRule.isEqual('channelBreaker') },
+                announce: { S: lambda.FilterRule.exists() },
+              },
+            },
+          }),
         ],
       }),
     );

@@ -84,6 +84,8 @@ export class Settlement extends Construct {
       'dynamodb:ConditionCheckItem',
     );
     table.grantIndexActions(settleFn, 'GSI2', 'dynamodb:Query');
+    // The channels' fee schedules (their settings items, read with the breakers in one BatchGetItem).
+    table.grantItemActionsOnKeys(settleFn, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
     table.grantItemActions(payOutFn, 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
     table.grantItemActions(failureFn, 'dynamodb:Query', 'dynamodb:UpdateItem');
     table.grantItemActions(finishFn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');

@@ -83,6 +83,45 @@ export function sqsConsumer<T>(options: RecordConsumerOptions<SQSRecord, T>) {
   };
 }
 
+export interface SqsBatchConsumerOptions<T> extends ConsumerOptions<SQSRecord, T> {
+  /** Handles every record read, at once (one aggregate write per batch). @throws when it failed. */
+  readonly handleAll: (items: readonly T[]) => Promise<unknown>;
+}
+
+/**
+ * An SQS consumer that folds its whole batch into one piece of work (counts aggregated per batch, so no
+ * key takes a write per message): records it cannot read fail alone; when the work fails, every record
+ * it covered is reported and redelivered.
+ */
+export function sqsBatchConsumer<T>(options: SqsBatchConsumerOptions<T>) {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    if (context) logger.addContext(context);
+    const parsed = event.Records.map((record) => parseOne(options, record, record.messageId));
+    const outcomes: Outcome[] = parsed.map((p) => p.outcome ?? 'handled');
+    const read = parsed.flatMap((p, index) => (p.outcome ? [] : [{ item: p.item as T, index }]));
+    if (read.length > 0) {
+      try {
+        await options.handleAll(read.map((r) => r.item));
+      } catch (error) {
+        const kind = options.failure?.(error, event.Records[read[0]?.index ?? 0] as SQSRecord) ?? 'retry';
+        logger.warn('batch failed', {
+          consumer: options.name,
+          records: read.length,
+          kind,
+          error: error as Error,
+        });
+        for (const { index } of read) outcomes[index] = kind;
+      }
+    }
+    recordBatch(options.name, outcomes);
+    return {
+      batchItemFailures: event.Records.filter((_, i) => outcomes[i] === 'retry').map((r) => ({
+        itemIdentifier: r.messageId,
+      })),
+    };
+  };
+}
+
 /** A DynamoDB stream consumer: records in order, the first failed one and every later one reported. */
 export function streamConsumer<T>(options: StreamConsumerOptions<T>) {
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {

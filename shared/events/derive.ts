@@ -11,6 +11,7 @@
  * | refund status changed to succeeded/failed     | RefundSucceeded / RefundFailed                     |
  * | discrepancy inserted (a rerun's overwrite is not) | DiscrepancyFound                               |
  * | reconciliation run inserted                   | ReconciliationRunStarted (internal)                |
+ * | channel breaker written with `announce`       | ChannelBreakerOpened / ChannelBreakerClosed        |
  * | anything else (other items, removals, a payment's `amountRefunded` moving, ...) | none        |
  *
  * Pure: no I/O, the same change always gives the same events, ids included.
@@ -20,6 +21,7 @@ import type { RefundStatus } from '../domain/refund.js';
 import type { DetailType, EventDetail, PaymentsEvent } from '../schemas/events.js';
 import { type PaymentItem, paymentFromItem, type RefundItem, refundFromItem } from '../store/items.js';
 import { type DiscrepancyItem, discrepancyFromItem, type RunItem } from '../store/reconciliation-items.js';
+import { type BreakerItemImage, breakerEvents } from './breaker-events.js';
 import { eventIdOf } from './event-id.js';
 
 /** One stream record, images unmarshalled to plain objects. */
@@ -55,6 +57,8 @@ export function eventsFromChange(change: TableChange): PaymentsEvent[] {
       return previous ? [] : [discrepancyFound(newImage as unknown as DiscrepancyItem)];
     case 'reconciliationRun':
       return previous ? [] : [runStarted(newImage as unknown as RunItem)];
+    case 'channelBreaker':
+      return breakerEvents(previous as BreakerItemImage | undefined, newImage as unknown as BreakerItemImage);
     default:
       return [];
   }

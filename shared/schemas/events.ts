@@ -6,6 +6,7 @@
  * know, so adding a field is not a breaking change; removing or retyping one is a new `version`.
  */
 import * as z from 'zod/mini';
+import { channelBreakerData } from './channel-events.js';
 import { isoTimestamp } from './common.js';
 import { CHANNELS, paymentSchema, riskSchema } from './payment.js';
 import { discrepancyFoundData, reconciliationRunStartedData } from './reconciliation.js';
@@ -57,6 +58,17 @@ function detailOf<D extends z.ZodMiniType>(data: D) {
   });
 }
 
+/** A detail about no merchant (a channel's breaker): the same envelope without `merchantId`. */
+function channelDetailOf<D extends z.ZodMiniType>(data: D) {
+  return z.object({
+    eventId: eventIdSchema,
+    occurredAt: isoTimestamp,
+    merchantId: z.optional(z.string()),
+    version: z.literal(1),
+    data,
+  });
+}
+
 /** One schema per detail-type. */
 export const eventDetailSchemas = {
   PaymentCreated: detailOf(paymentData),
@@ -71,6 +83,8 @@ export const eventDetailSchemas = {
   /** Internal: a reconciliation run was accepted; its consumer executes it. */
   ReconciliationRunStarted: detailOf(reconciliationRunStartedData),
   SettlementCompleted: detailOf(z.object({ settlement: settlementSchema })),
+  ChannelBreakerOpened: channelDetailOf(channelBreakerData),
+  ChannelBreakerClosed: channelDetailOf(channelBreakerData),
 } as const;
 
 export type DetailType = keyof typeof eventDetailSchemas;
@@ -95,6 +109,8 @@ export const STREAM_DETAIL_TYPES = [
   'RiskAssessed',
   'DiscrepancyFound',
   'ReconciliationRunStarted',
+  'ChannelBreakerOpened',
+  'ChannelBreakerClosed',
 ] as const satisfies readonly DetailType[];
 
 /** A typed event as the code handles it: its detail-type and its detail. */

@@ -8,6 +8,7 @@
  * bundles.
  */
 import { componentsSection } from './openapi/components.js';
+import { channelHealthPaths } from './openapi/paths/channel-health.js';
 import { channelPaths } from './openapi/paths/channels.js';
 import { deadLetterPaths } from './openapi/paths/dead-letters.js';
 import { paymentPaths } from './openapi/paths/payments.js';
@@ -43,6 +44,7 @@ export function buildOpenApi(): object {
       ...settlementPaths(),
       ...deadLetterPaths(),
       ...channelPaths(),
+      ...channelHealthPaths(),
     },
     webhooks: {
       payment: webhook(`A payment event (${PAYMENT_WEBHOOK_TYPES.join(', ')})`, 'PaymentWebhookEvent'),

@@ -18,6 +18,7 @@
  */
 
 import type { CurrencyCode } from '../domain/money.js';
+import type { ChannelFees } from '../domain/routing/fees.js';
 import { type LineItem, SettlementAccumulator } from '../domain/settlement/accumulate.js';
 import { settlementId } from '../domain/settlement/ids.js';
 import { balanceOf, entriesForSettlement, payoutAmount, payoutEntries } from '../domain/settlement/ledger.js';
@@ -35,6 +36,11 @@ import { keys } from '../store/keys.js';
 export interface SettleDeps {
   readonly store: DynamoSettlementStore;
   readonly pricing?: (merchantId: string) => Promise<Pricing>;
+  /**
+   * Each channel's fees by currency (channel settings): a payment is charged its channel's fee in its
+   * currency, else the merchant's pricing. Absent: the merchant's pricing for every payment.
+   */
+  readonly channelFees?: () => Promise<Readonly<Partial<Record<string, ChannelFees>>>>;
   /** How long after the run's start it waits before it reads the line items (keys.ts OUTCOME_INDEX_LAG_MS). */
   readonly indexLagMs?: number;
 }
@@ -82,8 +88,14 @@ export async function settleMerchant(
   await untilIndexed(input.startedAt, deps.indexLagMs);
   const held = await store.heldPayments(input.merchantId);
   const pricing = (await deps.pricing?.(input.merchantId)) ?? DEFAULT_PRICING;
+  const channelFees = await deps.channelFees?.();
   const heldEarlier = new Set(Object.keys(state.heldOut));
-  const accumulator = new SettlementAccumulator({ pricing, held, heldEarlier });
+  const accumulator = new SettlementAccumulator({
+    pricing,
+    held,
+    heldEarlier,
+    ...(channelFees ? { channelFees } : {}),
+  });
 
   const heldOut: Record<string, HeldOut> = {};
   const released: LineItem[] = [];
@@ -96,6 +108,7 @@ export async function settleMerchant(
         amount: item.amount,
         currency: item.currency,
         occurredAt: item.occurredAt,
+        ...(item.channel ? { channel: item.channel } : {}),
       };
       if (!heldEarlier.has(item.id)) heldNew.push(item);
     }
@@ -111,6 +124,7 @@ export async function settleMerchant(
         amount: h.amount,
         currency: h.currency as CurrencyCode,
         occurredAt: h.occurredAt,
+        channel: h.channel,
       });
   }
   for await (const item of store.lineItems(input.merchantId, period)) feed(item);
@@ -149,11 +163,17 @@ export async function settleMerchant(
       payout: null,
       payoutError: null,
       runId: input.runId,
+      fees: accumulator.feeSchedules(t.currency),
       windows: {
         period,
         released: released
           .filter((r) => r.currency === t.currency)
-          .map((r) => ({ id: r.id, amount: r.amount, occurredAt: r.occurredAt })),
+          .map((r) => ({
+            id: r.id,
+            amount: r.amount,
+            occurredAt: r.occurredAt,
+            ...(r.channel ? { channel: r.channel } : {}),
+          })),
         heldOut: heldNew.filter((h) => h.currency === t.currency).map((h) => h.id),
       },
       createdAt: now,

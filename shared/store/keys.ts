@@ -20,6 +20,9 @@
  * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
  * | webhook attempt (TTL)     | WHE#<we_id>            | DLV#<at>#<attempt> | —             | —                   |
  * | webhook delivered (TTL)   | WHE#<we_id>            | DLVOK#<evt>      | —               | —                   |
+ * | channel settings          | CHANNEL#<channel>      | SETTINGS         | —               | —                   |
+ * | channel breaker           | CHANNEL#<channel>      | BREAKER          | —               | —                   |
+ * | channel outcome counts (TTL) | HLT#<scope>#<hour>#<shard> | HLT       | —               | —                   |
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -90,6 +93,19 @@
  *   statuses survive a rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
  *   same finding, and the run's `runId`; a run's list is that Query filtered on `runId`. A discrepancy id
  *   carries its channel-day (`dsc_<channel>_<yyyymmdd>_<hash>`), so resolving it is one UpdateItem.
+ * - a channel's settings and breaker (routing at create, the dispatcher, ops GET/PUT /v1/ops/channels):
+ *   one BatchGetItem of CHANNEL#<channel>/SETTINGS and /BREAKER for every channel asked, cached ≤ 1 s per
+ *   container. Write rate: settings only on an ops PUT; the breaker only when its state changes (a failure
+ *   inside the window, opening, the half-open probe's claim, closing), never for a healthy payment, so at
+ *   most a few writes a second per channel whatever the traffic (channel-breakers.ts).
+ * - channel outcome counts (health view, success_rate routing): one item per scope, clock hour and shard,
+ *   HLT#<scope>#<hour start ms>#<shard>, holding its twelve 5-minute buckets as top-level numbers
+ *   (`s<bucket start>`, `f…`, `u…`: succeeded, failed, unavailable). One UpdateItem ADD per (scope, hour)
+ *   per consumer batch, at a shard drawn per batch (CHANNEL_HEALTH_SHARDS partitions per scope and hour), so
+ *   no key takes a write per payment. `<scope>`: `<channel>` (all merchants and currencies: the health
+ *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
+ *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
+ *   Expire (TTL) 2 h after their hour.
  */
 
 import { createHash } from 'node:crypto';
@@ -203,4 +219,14 @@ export const keys = {
     PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
     SK: `DLVOK#${eventId}`,
   }),
+  channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
+  channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
+  /** One shard of one clock hour of outcome counts; `hourStart` in epoch ms. */
+  channelOutcomeCounts: (scope: string, hourStart: number, shard: number) => ({
+    PK: `HLT#${scope}#${hourStart}#${shard}`,
+    SK: 'HLT',
+  }),
 } as const;
+
+/** Partitions per scope and hour of channel outcome counts (one drawn per consumer batch). */
+export const CHANNEL_HEALTH_SHARDS = 4;

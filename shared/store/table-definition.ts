@@ -26,10 +26,11 @@ export const TABLE_GSIS = [
      * INCLUDE: only succeeded payments and refunds carry both GSI2 keys (a sparse index of settlement line
      * items; the sort key names the type and id); a settlement sums these attributes, none of which
      * changes after the outcome, so a later update of the payment (a refund, a hold) never writes to the
-     * index. ~150 bytes an entry.
+     * index. `channel` (where it succeeded; final once it shows `succeeded`) prices its fee with that
+     * channel's schedule. ~165 bytes an entry.
      */
     projection: 'INCLUDE',
-    nonKeyAttributes: ['amount', 'currency', 'outcomeAt'],
+    nonKeyAttributes: ['amount', 'currency', 'outcomeAt', 'channel'],
   },
   {
     indexName: GSI3,

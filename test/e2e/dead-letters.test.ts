@@ -62,7 +62,15 @@ describe('dead letters on the local runtime', () => {
     assert.equal(listed.status, 200, listed.text);
     assert.deepEqual(
       listed.body.data.map((q: { name: string }) => q.name),
-      ['channel-checks', 'dispatch', 'merchant-webhooks', 'publisher', 'reconciliation-runs', 'risk'],
+      [
+        'channel-checks',
+        'channel-health',
+        'dispatch',
+        'merchant-webhooks',
+        'publisher',
+        'reconciliation-runs',
+        'risk',
+      ],
     );
     assert.deepEqual([anonymous.status, merchant.status, unknown.status], [401, 403, 404]);
     assert.equal(unknown.headers.get('content-type'), 'application/problem+json');

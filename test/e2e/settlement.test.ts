@@ -136,6 +136,17 @@ describe('settlement (local runtime)', () => {
     const csv = await e2e.api.get(`/v1/settlements/${s.id}?format=csv`);
     assert.equal(csv.status, 200, csv.text);
     assert.equal(csv.text.trim().split('\n').length, 1 + 4);
+    // Each line with the channel it succeeded at and its fee: the payments' fees add up to the settlement's.
+    const [header, ...rows] = csv.text
+      .trim()
+      .split('\n')
+      .map((l: string) => l.split(','));
+    assert.deepEqual(header, ['type', 'id', 'amount', 'currency', 'occurred_at', 'channel', 'fee']);
+    assert.ok(rows.every((r: string[]) => r[5] === 'sandbox'));
+    assert.equal(
+      rows.reduce((sum: number, r: string[]) => sum + Number(r[6]), 0),
+      s.feeAmount,
+    );
     assert.ok(
       csv.text.includes(p1.body.id) &&
         !csv.text.includes(review.body.id) &&

@@ -69,6 +69,8 @@ describe('cdk-nag AwsSolutions', () => {
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
       'Payments/Api/HttpApi/GET--health',
+      'Payments/Api/HttpApi/GET--v1--ops--channels',
+      'Payments/Api/HttpApi/GET--v1--ops--channels--{channel}',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--messages',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--redrives',
@@ -94,6 +96,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/POST--v1--payments--{id}--fraud-reports',
       'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
+      'Payments/Api/HttpApi/PUT--v1--ops--channels--{channel}',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
       // $default: answers a problem for whatever no route matches, before any key is read.
       'Payments/Api/NoRoute',

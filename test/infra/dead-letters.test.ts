@@ -100,6 +100,10 @@ describe('dead letters infrastructure', () => {
         queue: /^EventsMerchantWebhooksDeadLetterQueue/,
         sources: [/^EventsMerchantWebhooksQueue/],
       },
+      'channel-health': {
+        queue: /^EventsChannelHealthDeadLetterQueue/,
+        sources: [/^EventsChannelHealthQueue/],
+      },
     };
     for (const source of Object.values(SOURCES)) {
       const registry = registryOf(fnBySource(source).resource);

@@ -95,7 +95,7 @@ describe('publisher', () => {
     assert.equal(referencedId(destination), idOf(stack.events.publisherDeadLetterQueue));
   });
 
-  test('is invoked for changes of payments and refunds, and new discrepancies and runs, only', () => {
+  test('is invoked for changes of payments and refunds, new discrepancies and runs, and breaker state changes, only', () => {
     const filters = (mapping!.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     assert.deepEqual(
       filters.map((f) => JSON.parse(f.Pattern)),
@@ -107,6 +107,12 @@ describe('publisher', () => {
         {
           eventName: ['INSERT'],
           dynamodb: { NewImage: { entity: { S: ['discrepancy', 'reconciliationRun'] } } },
+        },
+        {
+          eventName: ['INSERT', 'MODIFY'],
+          dynamodb: {
+            NewImage: { entity: { S: ['channelBreaker'] }, announce: { S: [{ exists: true }] } },
+          },
         },
       ],
     );
@@ -149,7 +155,9 @@ describe('consumers', () => {
 
   test('no consumer records outcomes a second time: payments and refunds are their own outcome records', () => {
     // Reconciliation and settlement read the objects' own indexes (GSI3, GSI2), written by the transition.
+    // Channel health counts outcomes per batch in aggregate buckets, never a record per payment.
     assert.deepEqual(consumers.map((c) => c.name).sort(), [
+      'ChannelHealthFunction',
       'MerchantWebhooksFunction',
       'ReconciliationRunsFunction',
       'RiskFunction',
@@ -224,7 +232,7 @@ describe('consumers', () => {
     }
   });
 
-  test('batches what nobody waits on: webhooks gather for 1 s, risk and reconciliation runs not at all', () => {
+  test('batches what nobody waits on: webhooks gather for 1 s, channel health 100 for 5 s, risk and reconciliation runs not at all', () => {
     const mappingOf = (fnId: string) =>
       ofType('AWS::Lambda::EventSourceMapping')
         .map(([, m]) => m.Properties)
@@ -240,6 +248,8 @@ describe('consumers', () => {
       MerchantWebhooksFunction: [10, 1],
       // One reconciliation run per invocation, started at once.
       ReconciliationRunsFunction: [1, undefined],
+      // Counts: the bigger the batch, the fewer writes per key.
+      ChannelHealthFunction: [100, 5],
     });
   });
 

@@ -78,7 +78,7 @@ describe('payments table', () => {
           ],
           Projection: {
             ProjectionType: 'INCLUDE',
-            NonKeyAttributes: ['amount', 'currency', 'outcomeAt'],
+            NonKeyAttributes: ['amount', 'currency', 'outcomeAt', 'channel'],
           },
         },
         {
@@ -145,6 +145,9 @@ describe('HTTP API', () => {
     ['GET /v1/ops/settlements/runs/{id}', 'api/get-settlement-run'],
     ['GET /v1/settlements', 'api/list-settlements'],
     ['GET /v1/settlements/{id}', 'api/get-settlement'],
+    ['GET /v1/ops/channels', 'api/list-channels'],
+    ['GET /v1/ops/channels/{channel}', 'api/get-channel'],
+    ['PUT /v1/ops/channels/{channel}', 'api/put-channel'],
     // Any request no route matches: a 404 / 405 problem instead of API Gateway's own body.
     ['$default', 'api/no-route'],
   ];
@@ -199,6 +202,7 @@ describe('payments functions', () => {
       'functions/api/create-payment.ts',
       'functions/api/create-refund.ts',
       'functions/api/create-webhook-endpoint.ts',
+      'functions/api/get-channel.ts',
       'functions/api/get-payment.ts',
       'functions/api/get-reconciliation-run.ts',
       'functions/api/get-risk-profile.ts',
@@ -206,6 +210,7 @@ describe('payments functions', () => {
       'functions/api/get-settlement-run.ts',
       'functions/api/get-settlement.ts',
       'functions/api/health.ts',
+      'functions/api/list-channels.ts',
       'functions/api/list-dead-letter-messages.ts',
       'functions/api/list-dead-letter-queues.ts',
       'functions/api/list-dead-letter-redrives.ts',
@@ -215,6 +220,7 @@ describe('payments functions', () => {
       'functions/api/list-settlements.ts',
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/no-route.ts',
+      'functions/api/put-channel.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/redrive-dead-letter-queue.ts',
       'functions/api/resolve-discrepancy.ts',
@@ -225,6 +231,7 @@ describe('payments functions', () => {
       'functions/channels/callback.ts',
       'functions/channels/check.ts',
       'functions/channels/dispatch.ts',
+      'functions/events/channel-health.ts',
       'functions/events/merchant-webhooks.ts',
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
@@ -358,6 +365,16 @@ describe('least privilege', () => {
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
+    // Channel health (infra/constructs/channel-health.ts): scoped by dynamodb:LeadingKeys to the channel
+    // records (CHANNEL#…) and the outcome counts (HLT#…).
+    'api/list-channels': [`dynamodb:BatchGetItem on ${T}`, `dynamodb:GetItem on ${T}`],
+    'api/get-channel': [`dynamodb:BatchGetItem on ${T}`, `dynamodb:GetItem on ${T}`],
+    'api/put-channel': [
+      `dynamodb:BatchGetItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+    ],
+    'events/channel-health': [`dynamodb:UpdateItem on ${T}`],
     'events/merchant-webhooks': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -516,9 +533,10 @@ describe('monitoring', () => {
 
   test('every alarm notifies the KMS-encrypted, TLS-only alarm topic', () => {
     // API 5xx, one per function, one per dead-letter queue (dispatch, publisher, each consumer), the
-    // iterator age of the two stream consumers (dispatch, publisher), failed settlement runs and payouts.
+    // iterator age of the two stream consumers (dispatch, publisher), failed settlement runs and payouts,
+    // channel breakers opening and their store failing open.
     const deadLetterQueues = ofType('AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
-    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2);
+    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2 + 2);
     for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });

@@ -113,12 +113,38 @@ export function discrepancyItem(overrides: Partial<DiscrepancyItem> = {}): Discr
 
 const asImage = (item: object) => item as unknown as Record<string, unknown>;
 
+/** A channel breaker item (shared/store/dynamodb/channel-breakers.ts); version 6 is the closing write. */
+function breakerItem(version: number) {
+  return {
+    PK: 'CHANNEL#stripe',
+    SK: 'BREAKER',
+    entity: 'channelBreaker',
+    channel: 'stripe',
+    state: 'closed',
+    openedAt: null,
+    failures: [],
+    probeTakenAt: null,
+    recentFailures: 0,
+    version,
+    changedAt: T1,
+    ...(version === 6 ? { announce: 'ChannelBreakerClosed' } : {}),
+  };
+}
+
 /** Every event the stream publisher derives, from a representative change each. */
 function derivedSamples(): PaymentsEvent[] {
   const created = paymentItem();
   const succeeded = paymentItem({ status: 'succeeded', channelReference: 'sbx_1', updatedAt: T1 });
   const risk = { score: 12, decision: 'approve' as const, reasons: [], assessedAt: T1 };
   const pending = refundItem();
+  const opened = {
+    ...breakerItem(4),
+    state: 'open',
+    openedAt: Date.parse(T1),
+    recentFailures: 5,
+    announce: 'ChannelBreakerOpened',
+  };
+  const halfOpen = { ...opened, state: 'half_open', version: 5, announce: undefined };
   const changes = [
     { eventName: 'INSERT', newImage: asImage(created) },
     { eventName: 'MODIFY', oldImage: asImage(created), newImage: asImage(succeeded) },
@@ -146,6 +172,8 @@ function derivedSamples(): PaymentsEvent[] {
     },
     { eventName: 'INSERT', newImage: asImage(discrepancyItem()) },
     { eventName: 'INSERT', newImage: asImage(runItem()) },
+    { eventName: 'MODIFY', oldImage: asImage(breakerItem(3)), newImage: asImage(opened) },
+    { eventName: 'MODIFY', oldImage: asImage(halfOpen), newImage: asImage(breakerItem(6)) },
   ];
   return changes.flatMap((c) => eventsFromChange(c));
 }

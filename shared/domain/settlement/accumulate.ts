@@ -4,6 +4,7 @@
  * merchant-day of a million payments costs a handful of numbers.
  */
 import { type CurrencyCode, isCurrency, MAX_AMOUNT } from '../money.js';
+import { type ChannelFee, type ChannelFees, feeFor } from '../routing/fees.js';
 import { SettlementError } from './errors.js';
 import { DEFAULT_PRICING, feeOf, type Pricing } from './pricing.js';
 
@@ -17,6 +18,38 @@ export interface LineItem {
   readonly currency: CurrencyCode;
   /** When it succeeded. The store selects items by it; the arithmetic here does not read it. */
   readonly occurredAt: string;
+  /** The channel it succeeded at; absent for items recorded before line items carried it. */
+  readonly channel?: string | undefined;
+}
+
+/** The fee schedules a settlement prices payments with (contract: each channel's fee schedule). */
+export interface FeeSources {
+  /** The merchant's pricing: for a payment whose channel has no fee in its currency. */
+  readonly pricing: Pricing;
+  /** Each channel's fees by currency (channel settings). */
+  readonly channelFees?: Readonly<Partial<Record<string, ChannelFees>>>;
+}
+
+/** The channel schedule that prices `item`, or `null` when the merchant's pricing does. */
+export function channelFeeOf(
+  item: Pick<LineItem, 'channel' | 'currency'>,
+  sources: FeeSources,
+): ChannelFee | null {
+  const fees = item.channel && sources.channelFees ? sources.channelFees[item.channel] : undefined;
+  const fee = fees && Object.hasOwn(fees, item.currency) ? fees[item.currency] : undefined;
+  return fee ?? null;
+}
+
+/**
+ * The fee of one succeeded payment: its channel's schedule in its currency, else the merchant's pricing
+ * (domain/settlement/pricing.ts). Refunds have none.
+ */
+export function lineFee(
+  item: Pick<LineItem, 'channel' | 'currency' | 'amount'>,
+  sources: FeeSources,
+): number {
+  const fee = channelFeeOf(item, sources);
+  return fee ? feeFor(fee, item.amount) : feeOf(sources.pricing, item.amount, item.currency);
 }
 
 /** The totals of one merchant-currency in one settlement. */
@@ -55,6 +88,8 @@ export interface AccumulatorOptions {
   readonly held?: IdLookup;
   /** Payments an earlier settlement held, so already in `merchant_held`: released when no longer held. */
   readonly heldEarlier?: IdLookup;
+  /** Each channel's fees by currency; a payment at a channel without a fee in its currency uses `pricing`. */
+  readonly channelFees?: FeeSources['channelFees'];
 }
 
 type Counter = { -readonly [K in keyof SettlementTotals]: SettlementTotals[K] };
@@ -78,12 +113,17 @@ function added(total: number, amount: number, currency: CurrencyCode): number {
  */
 export class SettlementAccumulator {
   private readonly byCurrency = new Map<CurrencyCode, Counter>();
-  private readonly pricing: Pricing;
+  private readonly sources: FeeSources;
+  /** Per currency, the channel schedules that priced at least one payment. */
+  private readonly schedules = new Map<CurrencyCode, Record<string, ChannelFee>>();
   private readonly held: IdLookup;
   private readonly heldEarlier: IdLookup;
 
   constructor(options: AccumulatorOptions = {}) {
-    this.pricing = options.pricing ?? DEFAULT_PRICING;
+    this.sources = {
+      pricing: options.pricing ?? DEFAULT_PRICING,
+      ...(options.channelFees ? { channelFees: options.channelFees } : {}),
+    };
     this.held = options.held ?? NONE;
     this.heldEarlier = options.heldEarlier ?? NONE;
   }
@@ -118,12 +158,27 @@ export class SettlementAccumulator {
       return 'held';
     }
     t.grossAmount = added(t.grossAmount, amount, currency);
-    t.feeAmount = added(t.feeAmount, feeOf(this.pricing, amount, currency), currency);
+    t.feeAmount = added(t.feeAmount, lineFee(item, this.sources), currency);
+    const schedule = channelFeeOf(item, this.sources);
+    if (schedule && item.channel) {
+      const used = this.schedules.get(currency) ?? {};
+      used[item.channel] = schedule;
+      this.schedules.set(currency, used);
+    }
     t.paymentCount += 1;
     if (!earlier) return 'settled';
     t.releasedAmount = added(t.releasedAmount, amount, currency);
     t.releasedCount += 1;
     return 'released';
+  }
+
+  /**
+   * The channel fee schedules that priced payments of `currency`, by channel (a channel absent: its
+   * payments used the merchant's pricing). A settlement records them, so its line items' fees can be
+   * told later whatever ops change since.
+   */
+  feeSchedules(currency: CurrencyCode): Record<string, ChannelFee> {
+    return { ...this.schedules.get(currency) };
   }
 
   /** The totals of every currency seen, by currency code; one with only held items has zero gross. */

@@ -4,6 +4,7 @@ import { redriveBody } from '../../dead-letters/schemas.js';
 import { BEFORE_REASONS } from '../../domain/risk/before.js';
 import { RISK_REASONS } from '../../domain/risk/score.js';
 import { PAYMENTS_SIGNATURE_HEADER, SECRET_PREFIX } from '../../webhooks/signature.js';
+import { channelViewSchema } from '../channel-view.js';
 import { listResponse } from '../common.js';
 import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from '../events.js';
 import { createPaymentBody, paymentIdSchema, paymentSchema, riskSchema } from '../payment.js';
@@ -17,6 +18,7 @@ import {
 import { createRefundBody, refundSchema } from '../refund.js';
 import { riskProfileSchema } from '../risk-profile.js';
 import { createFraudReportBody, fraudReportSchema, reviewPaymentBody } from '../risk-routes.js';
+import { channelSettingsSchema } from '../routing.js';
 import { sandboxWebhookSchema } from '../sandbox-webhook.js';
 import {
   settlementRunIdSchema,
@@ -54,6 +56,12 @@ export function components(): Record<string, JsonSchema> {
   requests.add(createRefundBody, { id: 'CreateRefundRequest' });
   requests.add(sandboxWebhookSchema, { id: 'SandboxWebhook' });
   requests.add(riskProfileSchema, { id: 'RiskProfileRequest' });
+  requests.add(channelSettingsSchema, {
+    id: 'ChannelSettingsRequest',
+    description:
+      '`fees` by currency (`percentBps`: basis points, `fixed`: minor units; only currencies the channel ' +
+      'takes), `breaker` thresholds; an absent part takes its default (no fees; 5 failures in 60 s, 30 s cooldown).',
+  });
   requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
   requests.add(startReconciliationRunBody, { id: 'StartReconciliationRunRequest' });
@@ -92,6 +100,14 @@ export function components(): Record<string, JsonSchema> {
   });
   responses.add(healthSchema, { id: 'Health' });
   responses.add(riskProfileSchema, { id: 'RiskProfile' });
+  responses.add(channelViewSchema, {
+    id: 'Channel',
+    description:
+      'A channel: the currencies it takes, its fees, its circuit breaker (state now; `recentFailures` in ' +
+      'the window) and `health` over the last hour (`authorizationRate` = succeeded / (succeeded + failed), ' +
+      'null before any answered attempt).',
+  });
+  responses.add(dataList(channelViewSchema), { id: 'ChannelList' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });

@@ -35,6 +35,8 @@ export interface HeldOut {
   readonly amount: number;
   readonly currency: string;
   readonly occurredAt: string;
+  /** The channel it succeeded at (carried since line items know it). */
+  readonly channel?: string | undefined;
 }
 
 export interface SettlementState {
@@ -74,12 +76,17 @@ export interface SettlementItem {
   payout: { id: string; amount: number; bankReference: string | null; paidAt: string } | null;
   payoutError: string | null;
   runId: string;
+  /**
+   * The channel fee schedules (in this currency) that priced its payments, by channel; a payment whose
+   * channel is not here was priced with the merchant's pricing. Absent on settlements made before.
+   */
+  fees?: Record<string, { percentBps: number; fixed: number }>;
   /** What the settlement covered, for its line items (`?format=csv`). */
   windows: {
     /** [from, to): the commit times of the line items it settled. */
     period: [string, string];
     /** Payments held earlier that this settlement takes (outside its windows). */
-    released: { id: string; amount: number; occurredAt: string }[];
+    released: { id: string; amount: number; occurredAt: string; channel?: string }[];
     /** Payments of its windows it left out, held. */
     heldOut: string[];
   };
@@ -126,6 +133,7 @@ export class DynamoSettlementStore {
           amount: Number(item.amount),
           currency: String(item.currency),
           occurredAt: String(item.outcomeAt),
+          ...(typeof item.channel === 'string' ? { channel: item.channel } : {}),
         };
       }
     }

@@ -49,8 +49,10 @@ export function settlementPaths(): Record<string, object> {
         ...operation({
           operationId: 'getSettlement',
           summary:
-            'A settlement; `?format=csv` answers its line items instead (`type,id,amount,currency,occurred_at`: ' +
-            'every payment and refund it settled). Another merchant’s settlement answers 404.',
+            'A settlement; `?format=csv` answers its line items instead (' +
+            '`type,id,amount,currency,occurred_at,channel,fee`: every payment and refund it settled, each ' +
+            'payment’s fee from the channel fee schedules the settlement used). Another merchant’s settlement ' +
+            'answers 404.',
           caller: 'merchant',
           parameters: [
             { name: 'id', in: 'path', required: true, schema: inline(settlementIdSchema) },

@@ -1,0 +1,137 @@
+/**
+ * What routing and the ops channel view read about channels, assembled from the channel records (settings
+ * and breaker, channel-records.ts) and the outcome counts (channel-outcome-counts.ts):
+ *
+ * - `loadChannelFacts` (routing at create): per channel its breaker with its thresholds, its fees, and the
+ *   outcome windows of this merchant and of all merchants in the payment's currency. Reads are reused
+ *   ≤ 1 s per container. A store error leaves that part out (`{}` for the channel when nothing could be
+ *   read): routing then treats the channel as closed and without statistics, failing open.
+ * - `channelViews` (GET /v1/ops/channels): per channel its settings, breaker answer and last hour's health.
+ */
+import { type BreakerView, breakerView } from '../../domain/breaker.js';
+import type { ChannelSettingsValue } from '../../domain/channel-defaults.js';
+import { CHANNEL_CURRENCIES, type RoutingChannel } from '../../domain/routing/catalogue.js';
+import type { StoredChannelFacts } from '../../domain/routing/state.js';
+import { type ChannelHealth, healthAt, type SuccessWindow } from '../../domain/routing/success-window.js';
+import { logger } from '../../http/logger.js';
+import { readWindows, scopes } from './channel-outcome-counts.js';
+import { CHANNEL_RECORDS_TTL_MS, type ChannelRecords, channelRecords } from './channel-records.js';
+import type { TableContext } from './table.js';
+
+export interface ChannelFactsInput {
+  readonly merchantId: string;
+  readonly currency: string;
+  readonly channels: readonly RoutingChannel[];
+  /** Epoch ms. */
+  readonly now: number;
+}
+
+export type LoadChannelFacts = (
+  input: ChannelFactsInput,
+) => Promise<Partial<Record<RoutingChannel, StoredChannelFacts>>>;
+
+export interface ChannelFactsOptions {
+  readonly records?: ChannelRecords;
+  readonly ttlMs?: number;
+  readonly clock?: () => number;
+}
+
+/** A loader of channel facts on `table`, with its own ≤ 1 s cache of outcome windows. */
+export function createChannelFactsLoader(
+  table: TableContext,
+  options: ChannelFactsOptions = {},
+): LoadChannelFacts {
+  const records = options.records ?? channelRecords(table);
+  const ttl = options.ttlMs ?? CHANNEL_RECORDS_TTL_MS;
+  const clock = options.clock ?? Date.now;
+  const windows = new Map<string, { window: SuccessWindow; readAt: number }>();
+
+  async function windowsOf(wanted: readonly string[], now: number): Promise<Map<string, SuccessWindow>> {
+    const at = clock();
+    const found = new Map<string, SuccessWindow>();
+    const missing = wanted.filter((scope) => {
+      const cached = windows.get(scope);
+      if (cached && at - cached.readAt < ttl) found.set(scope, cached.window);
+      return !found.has(scope);
+    });
+    if (missing.length > 0) {
+      for (const [scope, window] of await readWindows(table, missing, now)) {
+        windows.set(scope, { window, readAt: at });
+        found.set(scope, window);
+      }
+    }
+    return found;
+  }
+
+  return async ({ merchantId, currency, channels, now }) => {
+    const facts: Partial<Record<RoutingChannel, StoredChannelFacts>> = {};
+    for (const channel of channels) facts[channel] = {};
+    const [read, counts] = await Promise.allSettled([
+      records.read(channels),
+      windowsOf(
+        channels.flatMap((c) => [scopes.merchant(c, currency, merchantId), scopes.currency(c, currency)]),
+        now,
+      ),
+    ]);
+    if (read.status === 'rejected')
+      logger.warn('channel records unreadable: routing fails open', { error: read.reason });
+    if (counts.status === 'rejected')
+      logger.warn('channel outcome counts unreadable', { error: counts.reason });
+    for (const channel of channels) {
+      const record = read.status === 'fulfilled' ? read.value.get(channel) : undefined;
+      const w = counts.status === 'fulfilled' ? counts.value : undefined;
+      facts[channel] = {
+        ...(record
+          ? {
+              breaker: { state: record.breaker.state, settings: record.settings.breaker },
+              fees: record.settings.fees,
+            }
+          : {}),
+        ...(w
+          ? {
+              merchantWindow: w.get(scopes.merchant(channel, currency, merchantId)),
+              globalWindow: w.get(scopes.currency(channel, currency)),
+            }
+          : {}),
+      };
+    }
+    return facts;
+  };
+}
+
+/** One channel as GET /v1/ops/channels answers it (contract: "Routing and channel health"). */
+export interface ChannelView {
+  readonly id: RoutingChannel;
+  /** `"all"`, or the currency codes it takes. */
+  readonly currencies: 'all' | readonly string[];
+  readonly fees: ChannelSettingsValue['fees'];
+  readonly breaker: BreakerView;
+  readonly health: ChannelHealth;
+}
+
+/** The views of `channels` at `now`, read fresh (strongly consistent records): what ops see is current. */
+export async function channelViews(
+  table: TableContext,
+  channels: readonly RoutingChannel[],
+  now: number,
+  records: ChannelRecords = channelRecords(table),
+): Promise<ChannelView[]> {
+  const [read, windows] = await Promise.all([
+    records.read(channels, true),
+    readWindows(table, channels.map(scopes.channel), now),
+  ]);
+  return channels.map((channel) => {
+    const record = read.get(channel);
+    if (!record) throw new Error(`no record read for ${channel}`);
+    const window = windows.get(scopes.channel(channel));
+    return {
+      id: channel,
+      currencies: CHANNEL_CURRENCIES[channel],
+      fees: record.settings.fees,
+      breaker: breakerView(record.breaker.state, record.settings.breaker, now),
+      health: window
+        ? healthAt(window, now)
+        : { attempts: 0, succeeded: 0, failed: 0, unavailable: 0, authorizationRate: null },
+    };
+  });
+}

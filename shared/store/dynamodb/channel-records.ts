@@ -1,0 +1,196 @@
+/**
+ * A channel's two records (keys.ts): its settings (`CHANNEL#<channel>/SETTINGS`, fees and breaker
+ * thresholds, written by ops) and its breaker (`CHANNEL#<channel>/BREAKER`, written on state changes
+ * only). Every reader on the hot path (routing at create, the dispatcher) asks for several channels at
+ * once, so both records of every channel asked come in one BatchGetItem, kept ≤ 1 s per container: a
+ * PUT of the settings, or a breaker opening elsewhere, is seen within that second (contract: within 2 s).
+ */
+import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { BreakerSettings, BreakerState } from '../../domain/breaker.js';
+import { type ChannelSettingsValue, defaultChannelSettings } from '../../domain/channel-defaults.js';
+import type { RoutingChannel } from '../../domain/routing/catalogue.js';
+import { logger } from '../../http/logger.js';
+import { keys } from '../keys.js';
+import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+
+/** The breaker item as stored: the pure state plus the version its conditional writes compare. */
+export interface StoredBreaker {
+  readonly state: BreakerState;
+  /** Incremented by every write; 0 when no item exists yet. */
+  readonly version: number;
+}
+
+export interface ChannelRecord {
+  readonly settings: ChannelSettingsValue;
+  /** Whether the settings came from the table (false: the channel's defaults). */
+  readonly settingsStored: boolean;
+  readonly breaker: StoredBreaker;
+}
+
+/** How long a read is reused; the contract's "within 2 s" leaves room for one more second in flight. */
+export const CHANNEL_RECORDS_TTL_MS = 1000;
+const BATCH_GET_ATTEMPTS = 5;
+
+export const NO_BREAKER: StoredBreaker = Object.freeze({
+  state: Object.freeze({ state: 'closed', openedAt: null, failures: [], probeTakenAt: null }),
+  version: 0,
+}) as StoredBreaker;
+
+/** Reads and caches channels' records on one table. */
+export class ChannelRecords {
+  private readonly cache = new Map<RoutingChannel, { record: ChannelRecord; readAt: number }>();
+
+  constructor(
+    readonly table: TableContext,
+    private readonly options: { readonly ttlMs?: number; readonly clock?: () => number } = {},
+  ) {}
+
+  /**
+   * The records of `channels`, from the cache when read less than the TTL ago (`fresh`: never), the
+   * others in one BatchGetItem (strongly consistent when `fresh`). @throws on a store error.
+   */
+  async read(
+    channels: readonly RoutingChannel[],
+    fresh = false,
+  ): Promise<Map<RoutingChannel, ChannelRecord>> {
+    const now = this.now();
+    const ttl = this.options.ttlMs ?? CHANNEL_RECORDS_TTL_MS;
+    const found = new Map<RoutingChannel, ChannelRecord>();
+    const missing: RoutingChannel[] = [];
+    for (const channel of new Set(channels)) {
+      const cached = this.cache.get(channel);
+      if (!fresh && cached && now - cached.readAt < ttl) found.set(channel, cached.record);
+      else missing.push(channel);
+    }
+    if (missing.length === 0) return found;
+    const items = await this.batchGet(missing, fresh);
+    for (const channel of missing) {
+      const record = recordOf(
+        channel,
+        items.get(keys.channelSettings(channel).SK + channel),
+        items.get(keys.channelBreaker(channel).SK + channel),
+      );
+      this.cache.set(channel, { record, readAt: now });
+      found.set(channel, record);
+    }
+    return found;
+  }
+
+  /** One channel's record (see `read`). */
+  async one(channel: RoutingChannel, fresh = false): Promise<ChannelRecord> {
+    return (await this.read([channel], fresh)).get(channel) as ChannelRecord;
+  }
+
+  /** What this container just wrote: later reads within the TTL see it without a round trip. */
+  remember(channel: RoutingChannel, change: Partial<ChannelRecord>): void {
+    const cached = this.cache.get(channel);
+    if (!cached) return;
+    this.cache.set(channel, { record: { ...cached.record, ...change }, readAt: cached.readAt });
+  }
+
+  forget(channel: RoutingChannel): void {
+    this.cache.delete(channel);
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+
+  private async batchGet(channels: readonly RoutingChannel[], consistent: boolean) {
+    const found = new Map<string, Record<string, unknown>>();
+    let pending: Item[] = channels.flatMap((c) => [
+      marshall(keys.channelSettings(c)),
+      marshall(keys.channelBreaker(c)),
+    ]);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_GET_ATTEMPTS) throw new Error('BatchGetItem left channel records unprocessed');
+      if (attempt > 0) await sleep(backoffDelay(attempt));
+      const out = await this.table.client.send(
+        new BatchGetItemCommand({
+          RequestItems: { [this.table.tableName]: { Keys: pending, ConsistentRead: consistent } },
+          ...capacityParam(this.table),
+        }),
+      );
+      reportCapacity(this.table, 'channelRecords.batchGet', out.ConsumedCapacity);
+      for (const raw of out.Responses?.[this.table.tableName] ?? []) {
+        const item = unmarshall(raw);
+        found.set(`${item.SK}${item.channel}`, item);
+      }
+      pending = out.UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
+    }
+    return found;
+  }
+}
+
+function recordOf(
+  channel: RoutingChannel,
+  settingsItem: Record<string, unknown> | undefined,
+  breakerItem: Record<string, unknown> | undefined,
+): ChannelRecord {
+  let settings = defaultChannelSettings(channel);
+  let settingsStored = false;
+  if (settingsItem) {
+    const stored = storedSettings(settingsItem.settings);
+    // A record we cannot read must not stop payments: the defaults apply and ops are told in the logs.
+    if (stored) {
+      settings = stored;
+      settingsStored = true;
+    } else logger.error('unreadable channel settings, defaults apply', { channel });
+  }
+  return { settings, settingsStored, breaker: breakerItem ? breakerOf(breakerItem) : NO_BREAKER };
+}
+
+const isCount = (v: unknown, min: number, max: number): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/**
+ * The settings an item holds, checked by hand: they were validated by the schema when ops PUT them
+ * (channel-settings.ts), and the functions that read them on the payment path (the dispatcher, routing)
+ * validate no request bodies, so they are kept free of zod (about 20 KB of bundle). `undefined`: not a
+ * shape we write.
+ */
+function storedSettings(value: unknown): ChannelSettingsValue | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { fees, breaker } = value as { fees?: unknown; breaker?: Partial<BreakerSettings> };
+  if (typeof fees !== 'object' || fees === null || typeof breaker !== 'object' || breaker === null)
+    return undefined;
+  const checked: Record<string, { percentBps: number; fixed: number }> = {};
+  for (const [currency, fee] of Object.entries(fees)) {
+    const { percentBps, fixed } = (fee ?? {}) as { percentBps?: unknown; fixed?: unknown };
+    if (!isCount(percentBps, 0, 10_000) || !isCount(fixed, 0, 1e12)) return undefined;
+    checked[currency] = { percentBps, fixed };
+  }
+  const { failureThreshold, windowSeconds, cooldownSeconds } = breaker;
+  if (
+    !isCount(failureThreshold, 1, 1000) ||
+    !isCount(windowSeconds, 1, 3600) ||
+    !isCount(cooldownSeconds, 1, 3600)
+  ) {
+    return undefined;
+  }
+  return { fees: checked, breaker: { failureThreshold, windowSeconds, cooldownSeconds } };
+}
+
+/** The breaker state of a stored item (see channel-breakers.ts for its shape). */
+export function breakerOf(item: Record<string, unknown>): StoredBreaker {
+  const state = item.state === 'open' || item.state === 'half_open' ? item.state : 'closed';
+  const failures = Array.isArray(item.failures) ? item.failures.filter((f) => typeof f === 'number') : [];
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  return {
+    state: { state, openedAt: num(item.openedAt), failures, probeTakenAt: num(item.probeTakenAt) },
+    version: typeof item.version === 'number' ? item.version : 0,
+  };
+}
+
+const shared = new Map<string, ChannelRecords>();
+
+/** The container's reader of `table`'s channel records (one cache shared by every store using it). */
+export function channelRecords(table: TableContext): ChannelRecords {
+  let records = shared.get(table.tableName);
+  if (!records || records.table.client !== table.client) {
+    records = new ChannelRecords(table);
+    shared.set(table.tableName, records);
+  }
+  return records;
+}
