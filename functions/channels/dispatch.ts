@@ -16,7 +16,6 @@ import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { createCheckQueue, parseCheckDelays } from '../../shared/channels/check-queue.js';
 import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
 import {
-  type BreakerRecorder,
   createDispatcher,
   DispatchBatch,
   type PaymentToDispatch,
