@@ -289,8 +289,9 @@ describe('OpenAPI document', () => {
     assert.equal(amount.type, 'integer');
     assert.ok(amount.exclusiveMinimum === 0 || amount.minimum === 1, 'amount must be positive');
     assert.equal(amount.maximum, 10 ** 12);
-    // Defaults make a field optional on input: the channel defaults to sandbox.
-    assert.equal(body.properties.channel.default, 'sandbox');
+    // No default channel: a payment without one is routed by its merchant's configuration.
+    assert.equal(body.properties.channel.default, undefined);
+    assert.deepEqual(body.properties.channel.enum, ['sandbox', 'stripe', 'alipay', 'wechatpay']);
   });
 
   it('answers errors as application/problem+json and successes as application/json', () => {

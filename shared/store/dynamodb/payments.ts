@@ -15,6 +15,8 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { decideRoute } from '../../domain/routing/decide.js';
+import type { Channel } from '../../schemas/channels.js';
 import type { Payment } from '../../schemas/payment.js';
 import { type Problem, riskRejected } from '../../schemas/problem-catalogue.js';
 import { toStoredPairs } from '../client-map.js';
@@ -28,6 +30,8 @@ import {
   requireSlot,
   type SlotItem,
   type StoredAnswer,
+  type StoredRouting,
+  storedRoutingOf,
   verdictForSlot,
 } from '../items.js';
 import { GSI1, keys } from '../keys.js';
@@ -266,6 +270,7 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
   const id = `${PAYMENT_ID_PREFIX}${slot}`;
   const createdAt = input.now.toISOString();
   const { body } = input;
+  const routing = input.routing ?? unconfiguredRouting(body);
   const item: PaymentItem = {
     ...keys.object(slot),
     entity: 'payment',
@@ -273,8 +278,10 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     merchantId: input.merchantId,
     amount: body.amount,
     currency: body.currency,
-    status: 'processing',
-    channel: body.channel,
+    status: routing.chosen ? 'processing' : 'failed',
+    // Not stored without a chosen channel (items.ts): `paymentFromItem` answers null.
+    channel: routing.chosen as Channel,
+    routing,
     amountRefunded: 0,
     refundableRemaining: body.amount,
     createdAt,
@@ -286,11 +293,21 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
     GSI2PK: keys.settlementLines(input.merchantId, id),
   };
+  if (!routing.chosen) {
+    delete (item as Partial<PaymentItem>).channel;
+    item.failureCode = 'channel_unavailable';
+  }
   if (body.description !== undefined) item.description = body.description;
   if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;
   const metadataPairs = toStoredPairs(body.metadata);
   if (metadataPairs) item.metadataPairs = metadataPairs;
   return item;
+}
+
+/** The decision for a merchant without routing configuration, when the caller brings none. */
+function unconfiguredRouting(body: CreatePaymentInput['body']): StoredRouting {
+  const payment = { amount: body.amount, currency: body.currency, channel: body.channel };
+  return storedRoutingOf(decideRoute({ payment, channels: {}, random: 0 }));
 }
 
 /**

@@ -66,7 +66,7 @@ describe('POST /v1/payments handler', () => {
       status: 'succeeded',
       amountRefunded: 0,
       refundableRemaining: 1050,
-      requestFingerprint: requestFingerprint('POST', '/v1/payments', { ...body, channel: 'sandbox' }),
+      requestFingerprint: requestFingerprint('POST', '/v1/payments', body),
       idempotencyKey: 'k1',
       updatedAt: '2031-01-01T00:00:00.000Z',
     };
