@@ -393,7 +393,7 @@ describe('channels', () => {
     });
   });
 
-  test('feeds dispatch from the table stream with only new payments and refunds', () => {
+  test('feeds dispatch from the table stream with only new processing payments and pending refunds', () => {
     // The event publisher reads the same stream (test/infra/events.test.ts).
     const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
       ([, m]) => referencedId(m.Properties.FunctionName) === fn('channels/dispatch').logicalId,
@@ -406,7 +406,14 @@ describe('channels', () => {
     const filters = (p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     assert.deepEqual(
       filters.map((f) => JSON.parse(f.Pattern)),
-      [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['payment', 'refund'] } } } }],
+      [
+        {
+          eventName: ['INSERT'],
+          dynamodb: {
+            NewImage: { entity: { S: ['payment', 'refund'] }, status: { S: ['processing', 'pending'] } },
+          },
+        },
+      ],
     );
   });
 

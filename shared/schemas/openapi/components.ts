@@ -17,6 +17,7 @@ import {
 import { createRefundBody, refundSchema } from '../refund.js';
 import { riskProfileSchema } from '../risk-profile.js';
 import { createFraudReportBody, fraudReportSchema, reviewPaymentBody } from '../risk-routes.js';
+import { routingConfigSchema } from '../routing.js';
 import { sandboxWebhookSchema } from '../sandbox-webhook.js';
 import {
   settlementRunIdSchema,
@@ -54,6 +55,13 @@ export function components(): Record<string, JsonSchema> {
   requests.add(createRefundBody, { id: 'CreateRefundRequest' });
   requests.add(sandboxWebhookSchema, { id: 'SandboxWebhook' });
   requests.add(riskProfileSchema, { id: 'RiskProfileRequest' });
+  requests.add(routingConfigSchema, {
+    id: 'RoutingConfigRequest',
+    description:
+      'Rules are evaluated in order, the first whose `when` matches wins, else `default`. `weights` (percent, ' +
+      'summing to 100) only with `volume_split`. `quotas`: daily amount limits in minor units by channel ' +
+      'then currency (a payment goes to a channel while used today + its amount ≤ the limit).',
+  });
   requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
   requests.add(startReconciliationRunBody, { id: 'StartReconciliationRunRequest' });
@@ -92,6 +100,7 @@ export function components(): Record<string, JsonSchema> {
   });
   responses.add(healthSchema, { id: 'Health' });
   responses.add(riskProfileSchema, { id: 'RiskProfile' });
+  responses.add(routingConfigSchema, { id: 'RoutingConfig' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });
