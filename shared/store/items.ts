@@ -179,10 +179,17 @@ function storedRouting(item: PaymentItem): StoredRouting {
  * submission under way as `pending` at `updatedAt` (derived here, so a healthy submission costs no write).
  */
 function routingOf(item: PaymentItem, status: PaymentStatus, updatedAt: string): PaymentRouting {
-  const attempts: RoutingAttempt[] = [...(item.attempts ?? [])];
+  const attempts: RoutingAttempt[] = (item.attempts ?? []).map(({ channel, outcome, at }) => ({
+    channel,
+    outcome,
+    at,
+  }));
   const channel = (item.channel as Channel | undefined) ?? null;
   if (status === 'processing' && channel) attempts.push({ channel, outcome: 'pending', at: updatedAt });
-  return { ...storedRouting(item), attempts };
+  // Fields named one by one: a map read back from DynamoDB comes in another key order, and a replay
+  // must answer the same bytes as the first answer.
+  const { strategy, rule, candidates, chosen, reason } = storedRouting(item);
+  return { strategy, rule, candidates, chosen, reason, attempts };
 }
 
 export function paymentFromItem(item: PaymentItem): Payment {

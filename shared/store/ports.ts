@@ -27,6 +27,12 @@ export interface CreatePaymentInput {
    * configuration gets (pinned to `body.channel`, else priority over ["sandbox"]).
    */
   readonly routing?: StoredRouting;
+  /**
+   * Count the amount on the chosen channel's daily quota usage (quota-usage.ts), in the same transaction
+   * as the payment. Set only when the merchant configured a quota for that channel and currency: a
+   * merchant without quotas keeps the one-PutItem create.
+   */
+  readonly countQuota?: boolean;
 }
 
 export interface ListPaymentsInput {

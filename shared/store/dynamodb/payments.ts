@@ -12,6 +12,7 @@ import {
   PutItemCommand,
   QueryCommand,
   type TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -36,8 +37,9 @@ import {
 } from '../items.js';
 import { GSI1, keys } from '../keys.js';
 import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
+import { quotaCountWrite } from './quota-usage.js';
 import { putRefusal } from './refusals.js';
-import { counterWrites } from './risk-counters.js';
+import { type CounterWrite, counterWrites } from './risk-counters.js';
 import {
   backoffDelay,
   capacityParam,
@@ -61,10 +63,18 @@ export class DynamoPaymentStore implements PaymentStore {
   async create(input: CreatePaymentInput): Promise<StoredAnswer<Payment | Problem>> {
     const slot = idempotencySlot(input.merchantId, input.idempotencyKey);
     const item = newPaymentItem(slot, input);
-    const limits = input.counterLimits ?? [];
-    // No counted limit applies: the create stays one conditional PutItem (2 write units with its GSI1
-    // entry). Counted limits cost a transaction, paid only by merchants that configure them.
-    if (limits.length > 0) return this.createCounted(slot, item, input);
+    const counters = counterWrites(
+      this.table.tableName,
+      input.merchantId,
+      input.counterLimits ?? [],
+      input.now,
+    );
+    const quota = input.countQuota && item.routing?.chosen ? [this.quotaWrite(item, input)] : [];
+    // No counted limit and no quota applies: the create stays one conditional PutItem (2 write units
+    // with its GSI1 entry). Counted limits and quotas cost a transaction, paid only by merchants that
+    // configure them.
+    if (counters.length > 0 || quota.length > 0)
+      return this.createTransacted(slot, item, input, counters, quota);
     try {
       const out = await this.table.client.send(
         new PutItemCommand({
@@ -84,35 +94,44 @@ export class DynamoPaymentStore implements PaymentStore {
     }
   }
 
+  /** The count of the payment's amount on the chosen channel's quota usage (quota-usage.ts). */
+  private quotaWrite(item: PaymentItem, input: CreatePaymentInput): TransactWriteItem {
+    return quotaCountWrite(this.table.tableName, {
+      merchantId: input.merchantId,
+      channel: item.channel,
+      currency: item.currency,
+      paymentId: item.id,
+      amount: item.amount,
+      now: input.now,
+    });
+  }
+
   /**
-   * The create under counted risk limits: ONE TransactWriteItems of the payment's Put
-   * (attribute_not_exists, the idempotency record as always) and one guarded counter Update per limit
-   * (risk-counters.ts). All or nothing, so:
+   * The create under counted risk limits or a quota: ONE TransactWriteItems of the payment's Put
+   * (attribute_not_exists, the idempotency record as always), one guarded counter Update per limit
+   * (risk-counters.ts) and the quota usage Update (quota-usage.ts). All or nothing, so:
    * - the slot already taken (a retry) → the first answer replayed, and no counter moves;
    * - a limit without room → 422 `risk-rejected` naming the limits, stored at the slot like any refusal;
    *   the attempt stores no payment and no counter. (The contract allows "nothing stored but the
    *   attempt's counters"; storing nothing at all is stricter and needs no compensation.)
+   * - a payment is counted on its channel's quota exactly when it is stored.
    * Transactions on one counter item conflict when creates race (TransactionConflict): retried with
    * jittered backoff; the conditions, not the retries, are what keep the limit.
    */
-  private async createCounted(
+  private async createTransacted(
     slot: string,
     item: PaymentItem,
     input: CreatePaymentInput,
+    counters: readonly CounterWrite[],
+    quota: readonly TransactWriteItem[],
   ): Promise<StoredAnswer<Payment | Problem>> {
-    const counters = counterWrites(
-      this.table.tableName,
-      input.merchantId,
-      input.counterLimits ?? [],
-      input.now,
-    );
     let lastError: unknown;
     for (let attempt = 0; attempt < COUNTED_CREATE_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt, 20, 1000));
       try {
         const out = await this.table.client.send(
           new TransactWriteItemsCommand({
-            TransactItems: [claimItem(this.table, item), ...counters.map((c) => c.item)],
+            TransactItems: [claimItem(this.table, item), ...counters.map((c) => c.item), ...quota],
             ...capacityParam(this.table),
           }),
         );
