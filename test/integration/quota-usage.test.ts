@@ -18,6 +18,12 @@ import { storedRoutingOf } from '../../shared/store/items.js';
 import { keys } from '../../shared/store/keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 
+/** The payment a routed create answered (the test fails here if it stored none). */
+function paymentOf(created: { answer?: { body: unknown } | undefined }): Payment {
+  assert.ok(created.answer, 'no payment was created');
+  return created.answer.body as Payment;
+}
+
 const NOW = new Date('2026-12-06T10:00:00.000Z');
 const DAY = '2026-12-06';
 
@@ -98,7 +104,7 @@ describe('channel quotas on DynamoDB Local', () => {
     const replay = await createRouted('m_q_2', 'same', body, config);
     // Assess
     assert.equal(replay.answer?.replayed, true);
-    assert.equal((replay.answer?.body as Payment).id, (first.answer?.body as Payment).id);
+    assert.equal(paymentOf(replay).id, paymentOf(first).id);
     assert.equal(await usedOn('m_q_2', 'sandbox'), 700);
   });
 
@@ -122,7 +128,7 @@ describe('channel quotas on DynamoDB Local', () => {
       ['routed', 'routed', 'routed', 'quota_exceeded'],
     );
     assert.equal(await usedOn('m_q_3', 'stripe'), 3_000, 'the refused payment counted nothing');
-    assert.equal((routed.answer?.body as Payment).channel, 'sandbox');
+    assert.equal(paymentOf(routed).channel, 'sandbox');
     assert.equal(await usedOn('m_q_3', 'sandbox'), 0, 'sandbox has no quota: nothing counted');
   });
 
@@ -142,7 +148,7 @@ describe('channel quotas on DynamoDB Local', () => {
     // Act
     const { answer } = await createRouted('m_q_4', 'cny', { amount: 500, currency: 'CNY' }, config);
     // Assess
-    const payment = answer?.body as Payment;
+    const payment = paymentOf({ answer });
     assert.equal(answer?.status, 201);
     assert.equal(payment.status, 'failed');
     assert.equal(payment.failureCode, 'channel_unavailable');
@@ -166,7 +172,7 @@ describe('channel quotas on DynamoDB Local', () => {
       ),
     );
     // Assess: 20 distinct keys (10 of them sent twice at once), each counted once
-    const ids = new Set(answers.map((a) => (a.answer?.body as Payment).id));
+    const ids = new Set(answers.map((a) => paymentOf(a).id));
     assert.equal(ids.size, 20);
     assert.equal(await usedOn('m_q_5', 'sandbox'), 20 * 1_000 + (19 * 20) / 2);
   });
