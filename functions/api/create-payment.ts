@@ -9,7 +9,12 @@ import { checkBefore, counterLimits } from '../../shared/domain/risk/before.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { logger } from '../../shared/http/logger.js';
 import { storedAnswer } from '../../shared/http/responses.js';
-import { type LoadChannelFacts, noChannelFacts, routePayment } from '../../shared/routing/route-payment.js';
+import {
+  type LoadChannelFacts,
+  noChannelFacts,
+  routePayment,
+  storedRoutingOf,
+} from '../../shared/routing/route-payment.js';
 import { type CreatePaymentBody, createPaymentBody } from '../../shared/schemas/payment.js';
 import {
   channelQuotaExceeded,
@@ -24,7 +29,7 @@ import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dyn
 import { DynamoRiskSummaryStore, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { readRoutingConfig } from '../../shared/store/dynamodb/routing-config-reads.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
-import { storedRoutingOf } from '../../shared/store/items.js';
+
 import type { CreatePaymentInput, PaymentStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(createPaymentEnvSchema);

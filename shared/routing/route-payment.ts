@@ -15,8 +15,9 @@ import {
 } from '../domain/routing/config.js';
 import { decideRoute, type RouteDecision } from '../domain/routing/decide.js';
 import type { ChannelStates } from '../domain/routing/health.js';
-import { channelRoutingState, type StoredChannelFacts } from '../domain/routing/state.js';
+import { channelRoutingState, type StoredChannelFacts, submissionOrder } from '../domain/routing/state.js';
 import { logger } from '../http/logger.js';
+import type { StoredRouting } from '../store/items.js';
 
 /** What the channel facts source is asked (the same shape as the channel health store's loader). */
 export interface ChannelFactsInput {
@@ -135,4 +136,10 @@ export async function routePayment(
     decision,
     countQuota: decision.chosen !== null && hasQuota(config.quotas, decision.chosen, currency),
   };
+}
+
+/** The decision as the payment stores it: candidates cut to those it may be submitted to. */
+export function storedRoutingOf(decision: RouteDecision): StoredRouting {
+  const { strategy, rule, chosen, reason } = decision;
+  return { strategy, rule, candidates: submissionOrder(decision), chosen, reason };
 }

@@ -4,8 +4,6 @@
  */
 import type { PaymentStatus } from '../domain/payment.js';
 import type { RefundStatus } from '../domain/refund.js';
-import type { RouteDecision } from '../domain/routing/decide.js';
-import { submissionOrder } from '../domain/routing/state.js';
 import type { Channel } from '../schemas/channels.js';
 import type { Payment, PaymentRouting, RoutingAttempt } from '../schemas/payment.js';
 import type { Refund } from '../schemas/refund.js';
@@ -151,12 +149,6 @@ export function requireSlot(id: string, prefix: 'pay' | 're'): string {
 /** A payment item's metadata, whichever way the item stores it. */
 export function metadataOf(item: Pick<PaymentItem, 'metadataPairs' | 'metadata'>): Record<string, string> {
   return fromStoredPairs(item.metadataPairs, item.metadata);
-}
-
-/** The decision as the payment stores it: candidates cut to those it may be submitted to. */
-export function storedRoutingOf(decision: RouteDecision): StoredRouting {
-  const { strategy, rule, chosen, reason } = decision;
-  return { strategy, rule, candidates: submissionOrder(decision), chosen, reason };
 }
 
 /** What items written before routing existed show: pinned to the channel they were created on. */

@@ -63,7 +63,8 @@
  *   (`2026-11-26T10:07`) for the customer frequency. The customer id comes last, so a `#` inside it cannot
  *   make two keys collide. Items expire (TTL) once their window is over; never read outside a write.
  * - a merchant's routing configuration (create-payment, through a per-container cache of 1 s; ops GET/PUT):
- *   GetItem MER#<merchant>/ROUTING, stored whole under `config` (validated on write and on read). Absent:
+ *   GetItem MER#<merchant>/ROUTING, stored whole under `config` (validated on write; ops reads parse it
+ *   again, create checks its shape by hand to keep zod's schema out of its bundle). Absent:
  *   priority over ["sandbox"]. Written only by ops, never per payment.
  * - a merchant's daily channel quota usage (create-payment, only when the merchant configured a quota
  *   for a listed channel in the payment's currency): the amount routed to the channel that UTC day,

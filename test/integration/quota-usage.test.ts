@@ -8,13 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RoutingChannel } from '../../shared/domain/routing/catalogue.js';
-import { routePayment } from '../../shared/routing/route-payment.js';
+import { routePayment, storedRoutingOf } from '../../shared/routing/route-payment.js';
 import type { CreatePaymentBody, Payment } from '../../shared/schemas/payment.js';
 import { type RoutingConfigBody, routingConfigSchema } from '../../shared/schemas/routing.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { quotaDay, readQuotaUsage } from '../../shared/store/dynamodb/quota-usage.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
-import { storedRoutingOf } from '../../shared/store/items.js';
 import { keys } from '../../shared/store/keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 

@@ -16,7 +16,6 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { decideRoute } from '../../domain/routing/decide.js';
 import type { Channel } from '../../schemas/channels.js';
 import type { Payment } from '../../schemas/payment.js';
 import { type Problem, riskRejected } from '../../schemas/problem-catalogue.js';
@@ -32,7 +31,6 @@ import {
   type SlotItem,
   type StoredAnswer,
   type StoredRouting,
-  storedRoutingOf,
   verdictForSlot,
 } from '../items.js';
 import { GSI1, keys } from '../keys.js';
@@ -323,10 +321,29 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
   return item;
 }
 
-/** The decision for a merchant without routing configuration, when the caller brings none. */
-function unconfiguredRouting(body: CreatePaymentInput['body']): StoredRouting {
-  const payment = { amount: body.amount, currency: body.currency, channel: body.channel };
-  return storedRoutingOf(decideRoute({ payment, channels: {}, random: 0 }));
+/**
+ * The decision `decideRoute` takes for a merchant without routing configuration (pinned to the body's
+ * channel, else priority over ["sandbox"]), for callers that bring none. Written out rather than computed:
+ * the routing domain stays out of every bundle that only reads payments (a unit test pins it to
+ * decideRoute's answer).
+ */
+export function unconfiguredRouting(body: Pick<CreatePaymentInput['body'], 'channel'>): StoredRouting {
+  const channel = body.channel ?? 'sandbox';
+  return body.channel
+    ? {
+        strategy: 'pinned',
+        rule: null,
+        candidates: [channel],
+        chosen: channel,
+        reason: `pinned to ${channel} by the payment; no failover`,
+      }
+    : {
+        strategy: 'priority',
+        rule: null,
+        candidates: [channel],
+        chosen: channel,
+        reason: 'default, priority: sandbox, first healthy in order',
+      };
 }
 
 /**

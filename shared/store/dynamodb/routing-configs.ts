@@ -3,19 +3,24 @@
  * whole under `config`, validated on write and on read: what is stored is always a complete, valid PUT
  * body, so a GET answers it as it is.
  *
- * - `readRoutingConfig` (routing-config-reads.ts): the stored configuration or `null` (create-payment);
+ * - `readRoutingConfig` (routing-config-reads.ts): the stored configuration or `null` (create-payment,
+ *   shape-checked by hand);
  * - `DynamoRoutingConfigStore.getStored` / `put`: the ops routes, for merchants that exist.
  */
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { safeParse } from 'zod/mini';
 import { type RoutingConfigBody, routingConfigSchema } from '../../schemas/routing.js';
+import { CorruptItemError } from '../errors.js';
 import { keys } from '../keys.js';
 import { MerchantNotFoundError } from './risk-profiles.js';
-import { DEFAULT_ROUTING_CONFIG_BODY, readRoutingConfig } from './routing-config-reads.js';
+import { readStoredRoutingDocument } from './routing-config-reads.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
-export { DEFAULT_ROUTING_CONFIG_BODY, readRoutingConfig } from './routing-config-reads.js';
+export { readRoutingConfig } from './routing-config-reads.js';
+
+/** What a merchant without a stored configuration routes by: priority over ["sandbox"], as a PUT body. */
+export const DEFAULT_ROUTING_CONFIG_BODY: RoutingConfigBody = routingConfigSchema.parse({});
 
 interface RoutingConfigItem {
   PK: string;
@@ -33,10 +38,16 @@ export class DynamoRoutingConfigStore {
   async getStored(merchantId: string): Promise<RoutingConfigBody> {
     const [exists, stored] = await Promise.all([
       this.merchantExists(merchantId),
-      readRoutingConfig(this.table, merchantId),
+      readStoredRoutingDocument(this.table, merchantId),
     ]);
     if (!exists) throw new MerchantNotFoundError(merchantId);
-    return stored ?? DEFAULT_ROUTING_CONFIG_BODY;
+    if (!stored) return DEFAULT_ROUTING_CONFIG_BODY;
+    // Validated on read as well: a field added to the schema since it was stored takes its default.
+    const result = safeParse(routingConfigSchema, stored.config);
+    if (!result.success) {
+      throw new CorruptItemError(`routing configuration of ${stored.pk}: ${result.error.message}`);
+    }
+    return result.data;
   }
 
   /**

@@ -5,8 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { decideRoute } from '../../../shared/domain/routing/decide.js';
 import { validate } from '../../../shared/http/validation.js';
+import { storedRoutingOf } from '../../../shared/routing/route-payment.js';
 import { paymentSchema } from '../../../shared/schemas/payment.js';
+import { unconfiguredRouting } from '../../../shared/store/dynamodb/payments.js';
 import {
   firstAnswerOf,
   type PaymentItem,
@@ -153,5 +156,20 @@ describe('the first answer of a create, replayed', () => {
     assert.equal(first.status, 'processing');
     assert.equal(first.channel, 'sandbox');
     assert.deepEqual(first.routing.attempts, [{ channel: 'sandbox', outcome: 'pending', at: T0 }]);
+  });
+});
+
+describe('the decision stored for a caller that brings none', () => {
+  it('is exactly what decideRoute decides for a merchant without configuration, pinned or not', () => {
+    for (const channel of [undefined, 'sandbox', 'stripe'] as const) {
+      // Act
+      const decided = decideRoute({
+        payment: { amount: 1050, currency: 'USD', channel },
+        channels: {},
+        random: 0.3,
+      });
+      // Assess
+      assert.deepEqual(unconfiguredRouting({ channel }), storedRoutingOf(decided), String(channel));
+    }
   });
 });
