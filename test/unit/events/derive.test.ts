@@ -307,3 +307,22 @@ describe('reconciliation events', () => {
     );
   });
 });
+
+describe('payment events published before routing', () => {
+  it('still parse: routing and failureCode may be absent from an archived or queued detail', () => {
+    // Prepare: today's PaymentCreated detail without the fields routing added
+    const [created] = eventsFromChange({ eventName: 'INSERT', newImage: image(paymentItem()) });
+    assert.ok(created);
+    const payment = (created.detail.data as { payment: Record<string, unknown> }).payment;
+    const { routing: _r, failureCode: _f, ...before } = payment;
+    const detail = { ...created.detail, data: { payment: before } };
+    // Act & Assess
+    assert.doesNotThrow(() => z.parse(eventDetailSchemas.PaymentCreated, detail));
+    assert.throws(() =>
+      z.parse(eventDetailSchemas.PaymentCreated, {
+        ...detail,
+        data: { payment: { ...before, routing: {} } },
+      }),
+    );
+  });
+});
