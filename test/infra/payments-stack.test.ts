@@ -117,6 +117,8 @@ describe('HTTP API', () => {
     ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
     ['GET /v1/ops/merchants/{merchantId}/risk-profile', 'api/get-risk-profile'],
     ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
+    ['GET /v1/ops/merchants/{merchantId}/routing', 'api/get-routing-config'],
+    ['PUT /v1/ops/merchants/{merchantId}/routing', 'api/put-routing-config'],
     ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
     ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
     ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
@@ -188,6 +190,7 @@ describe('payments functions', () => {
       'functions/api/get-reconciliation-run.ts',
       'functions/api/get-risk-profile.ts',
       'functions/api/get-risk-summary.ts',
+      'functions/api/get-routing-config.ts',
       'functions/api/get-settlement-run.ts',
       'functions/api/get-settlement.ts',
       'functions/api/health.ts',
@@ -201,6 +204,7 @@ describe('payments functions', () => {
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/no-route.ts',
       'functions/api/put-risk-profile.ts',
+      'functions/api/put-routing-config.ts',
       'functions/api/redrive-dead-letter-queue.ts',
       'functions/api/resolve-discrepancy.ts',
       'functions/api/review-payment.ts',
@@ -275,14 +279,21 @@ describe('least privilege', () => {
     // Every merchant function reads its caller's API key item (GetItem).
     // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
+    // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
+    // (UpdateItem) under QUOTA#…, scoped the same way.
     'api/create-payment': [
+      `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+      // Two statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…).
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/get-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
     'api/put-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'api/get-routing-config': [`dynamodb:GetItem on ${T}`],
+    'api/put-routing-config': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-payment': [`dynamodb:GetItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
