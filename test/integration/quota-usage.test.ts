@@ -29,10 +29,16 @@ const DAY = '2026-12-06';
 describe('channel quotas on DynamoDB Local', () => {
   let table: TestTable;
   let payments: DynamoPaymentStore;
+  const capacity: { operation: string; units: number }[] = [];
 
   before(async () => {
     table = await startTestTable();
-    payments = new DynamoPaymentStore({ client: table.client, tableName: table.tableName });
+    payments = new DynamoPaymentStore({
+      client: table.client,
+      tableName: table.tableName,
+      onConsumedCapacity: (operation, consumed) =>
+        capacity.push({ operation, units: consumed.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0) }),
+    });
   });
   after(async () => table.stop());
 
@@ -159,6 +165,23 @@ describe('channel quotas on DynamoDB Local', () => {
     assert.equal(stored.status, 'failed');
     assert.equal(stored.channel, undefined);
     assert.equal(await usedOn('m_q_4', 'alipay', 'CNY'), 0);
+  });
+
+  it('costs a create 6 write units when a quota counts it (a transaction) and 2 without one', async () => {
+    // Prepare
+    const withQuota = routingConfigSchema.parse({ quotas: { sandbox: { USD: 10 ** 9 } } });
+    const without = routingConfigSchema.parse({});
+    // Act
+    capacity.length = 0;
+    await createRouted('m_q_6', 'cost-q', { amount: 4_200, currency: 'USD' }, withQuota);
+    const counted = [...capacity];
+    capacity.length = 0;
+    await createRouted('m_q_6', 'cost-0', { amount: 4_200, currency: 'USD' }, without);
+    const plain = [...capacity];
+    // Assess: a transaction costs twice what its writes would (the payment, its GSI1 entry, the shard),
+    // against 2 units for the plain PutItem (the payment and its GSI1 entry)
+    assert.deepEqual(plain, [{ operation: 'createPayment', units: 2 }]);
+    assert.deepEqual(counted, [{ operation: 'createPayment.counted', units: 6 }]);
   });
 
   it('counts every stored payment exactly once under concurrent creates', async () => {
