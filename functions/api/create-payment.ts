@@ -9,12 +9,7 @@ import { checkBefore, counterLimits } from '../../shared/domain/risk/before.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { logger } from '../../shared/http/logger.js';
 import { storedAnswer } from '../../shared/http/responses.js';
-import {
-  type LoadChannelFacts,
-  noChannelFacts,
-  routePayment,
-  storedRoutingOf,
-} from '../../shared/routing/route-payment.js';
+import { loadChannelFacts, routePayment, storedRoutingOf } from '../../shared/routing/route-payment.js';
 import { type CreatePaymentBody, createPaymentBody } from '../../shared/schemas/payment.js';
 import {
   channelQuotaExceeded,
@@ -47,11 +42,6 @@ const riskProfile = cachingRiskProfiles(
 const routingConfig = cachePerContainer((merchantId) => readRoutingConfig(table, merchantId), {
   ttlMs: env.ROUTING_CONFIG_TTL_MS,
 });
-/**
- * Each channel's breaker, fees and outcome windows. Until the channel health store is wired here, no
- * channel has stored facts: every channel counts as closed and feeless (routing fails open).
- */
-const loadChannelFacts: LoadChannelFacts = noChannelFacts;
 
 export const handler = apiHandler(
   { role: 'merchant', idempotencyKey: true, body: createPaymentBody },
@@ -70,12 +60,9 @@ export const handler = apiHandler(
     const verdict = checkBefore(profile, body);
     // Refused before any payment write: the refusal is stored at the key's slot (or the slot's first
     // answer replayed), so a retry answers the same.
-    if (!verdict.ok) {
-      const answer = await payments.refuse(input, riskRejected(verdict.reasons));
-      await countRefusal(auth.merchantId, input.now, body, answer);
-      return storedAnswer(answer);
-    }
-    const answer = await createRouted({ ...input, counterLimits: counterLimits(profile, body) }, config);
+    const answer = verdict.ok
+      ? await createRouted({ ...input, counterLimits: counterLimits(profile, body) }, config)
+      : await payments.refuse(input, riskRejected(verdict.reasons));
     await countRefusal(auth.merchantId, input.now, body, answer);
     return storedAnswer(answer);
   },
@@ -100,6 +87,7 @@ async function createRouted(input: CreatePaymentInput, config: Awaited<ReturnTyp
     },
     {
       config,
+      // Each listed channel's breaker, fees and outcome windows (setChannelFactsSource).
       loadFacts: loadChannelFacts,
       readQuotaUsage: (merchantId, currency, channels, now) =>
         readQuotaUsage(table, merchantId, currency, quotaDay(now), channels),

@@ -36,6 +36,20 @@ export type LoadChannelFacts = (
 /** A source that knows nothing of any channel: every channel closed, no fees, no rates. */
 export const noChannelFacts: LoadChannelFacts = async () => ({});
 
+let channelFactsSource: LoadChannelFacts = noChannelFacts;
+
+/**
+ * Sets where create-payment reads channel facts from (the channel health store once it is wired in;
+ * tests give their own). Until then no channel has stored facts: every channel counts as closed and
+ * feeless, so routing fails open.
+ */
+export function setChannelFactsSource(load: LoadChannelFacts): void {
+  channelFactsSource = load;
+}
+
+/** Reads channel facts from the source set with `setChannelFactsSource`. */
+export const loadChannelFacts: LoadChannelFacts = (input) => channelFactsSource(input);
+
 /** The merchant's amount routed to each channel today in `currency` (minor units). */
 export type ReadQuotaUsage = (
   merchantId: string,

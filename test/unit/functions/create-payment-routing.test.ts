@@ -16,6 +16,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_BREAKER_SETTINGS } from '../../../shared/domain/breaker.js';
+import { type ChannelFactsInput, setChannelFactsSource } from '../../../shared/routing/route-payment.js';
 import { routingConfigSchema } from '../../../shared/schemas/routing.js';
 import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
 
@@ -59,6 +61,7 @@ const stored = () => unmarshall(ddb.commandCalls(PutItemCommand)[0]?.args[0].inp
 
 describe('POST /v1/payments routing', () => {
   beforeEach(() => {
+    setChannelFactsSource(async () => ({}));
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(GetItemCommand).resolves({});
@@ -196,5 +199,52 @@ describe('POST /v1/payments routing', () => {
     // Assess
     assert.equal(payment.routing.strategy, 'pinned');
     assert.deepEqual(payment.routing.candidates, ['sandbox']);
+  });
+
+  it('reads the facts of the listed channels through the injected source and routes around an open breaker', async () => {
+    // Prepare
+    const asked: ChannelFactsInput[] = [];
+    setChannelFactsSource(async (input) => {
+      asked.push(input);
+      const openedAt = input.now - 1_000;
+      return {
+        stripe: {
+          breaker: {
+            state: { state: 'open', openedAt, failures: [], probeTakenAt: null },
+            settings: DEFAULT_BREAKER_SETTINGS,
+          },
+        },
+      };
+    });
+    storedConfig({ default: { strategy: 'priority', channels: ['stripe', 'sandbox'] } });
+    // Act
+    const payment = JSON.parse((await create({ amount: 1050, currency: 'USD' })).body);
+    // Assess
+    assert.deepEqual(
+      asked.map(({ merchantId, currency, channels }) => ({ merchantId, currency, channels })),
+      [{ merchantId: 'm_1', currency: 'USD', channels: ['stripe', 'sandbox'] }],
+    );
+    assert.equal(payment.channel, 'sandbox');
+    assert.match(payment.routing.reason, /skipped stripe \(breaker open\)/);
+  });
+
+  it('routes by the lowest fee the channel facts give, and fails open when the source throws', async () => {
+    // Prepare
+    storedConfig({ default: { strategy: 'lowest_fee', channels: ['sandbox', 'stripe'] } });
+    setChannelFactsSource(async () => ({
+      sandbox: { fees: { USD: { percentBps: 290, fixed: 30 } } },
+      stripe: { fees: { USD: { percentBps: 150, fixed: 10 } } },
+    }));
+    // Act
+    const cheaper = JSON.parse((await create({ amount: 10_000, currency: 'USD' }, 'fee-1')).body);
+    setChannelFactsSource(async () => {
+      throw new Error('store down');
+    });
+    const open = await create({ amount: 10_000, currency: 'USD' }, 'fee-2');
+    // Assess
+    assert.equal(cheaper.routing.chosen, 'stripe');
+    assert.match(cheaper.routing.reason, /fee 160 is the lowest/);
+    assert.equal(open.statusCode, 201);
+    assert.equal(JSON.parse(open.body).routing.chosen, 'sandbox', 'no fee known: first listed');
   });
 });
