@@ -6,6 +6,11 @@
  * channel sees it and its operators can look, instead of a silent 200).
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import {
+  type ChannelNotification,
+  NotificationBodyError,
+  NotificationError,
+} from '../../shared/channels/protocol.js';
 import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
 import type { ChannelAdapter } from '../../shared/channels/types.js';
 import { callbackEnvSchema, loadEnv } from '../../shared/config/env.js';
@@ -17,10 +22,8 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../../shared/http/errors.js';
-import { parseJson } from '../../shared/http/json-body.js';
 import { logger } from '../../shared/http/logger.js';
 import { json } from '../../shared/http/responses.js';
-import { jsonText } from '../../shared/http/utf8.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import type { ChannelOutcomeStore } from '../../shared/store/ports.js';
 
@@ -41,15 +44,18 @@ export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ 
   if (!adapter) throw new NotFoundError(`No such channel: ${channel}`);
 
   const raw = rawBody(event);
-  const verdict = adapter.verifyWebhook(event.headers ?? {}, raw, Math.floor(Date.now() / 1000));
-  if (!verdict.ok) {
-    logger.warn('webhook signature refused', { channel, reason: verdict.reason });
-    throw new UnauthorizedError(`Signature ${verdict.reason}.`, 'invalid-signature');
+  let notification: ChannelNotification;
+  try {
+    notification = adapter.readNotification(event.headers ?? {}, raw, new Date());
+  } catch (error) {
+    if (error instanceof NotificationBodyError) throw new ValidationError(error.message, [...error.issues]);
+    if (!(error instanceof NotificationError)) throw error;
+    logger.warn('webhook signature refused', { channel, reason: error.code });
+    throw new UnauthorizedError(`Signature ${error.code}.`, 'invalid-signature');
   }
-  const parsed = adapter.parseWebhook(parseJson(jsonText(raw)));
-  if (!parsed.ok) throw new ValidationError('The webhook body is not valid.', parsed.issues);
+  if (notification.kind === 'ignored') return json(200, { received: true, result: 'ignored' });
 
-  const { subject, outcome, ...report } = parsed.event;
+  const { subject, outcome, ...report } = notification.event;
   const input = { ...report, channel, to: outcome, now: new Date() };
   const result =
     subject === 'payment'

@@ -13,7 +13,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ChannelError } from '../../shared/channels/errors.js';
 import { createSandboxAdapter } from '../../shared/channels/sandbox/adapter.js';
-import type { ChannelAdapter } from '../../shared/channels/types.js';
+import { type ChannelAdapter, outcomeHint } from '../../shared/channels/types.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { streamConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
@@ -33,29 +33,40 @@ function insertedItem(record: DynamoDBRecord): PaymentItem | RefundItem | undefi
 }
 
 async function submit(item: PaymentItem | RefundItem): Promise<void> {
-  const adapter = adapters[item.channel];
+  const adapter = item.channel ? adapters[item.channel] : undefined;
   if (!adapter) {
     logger.error('no adapter for channel', { channel: item.channel, reference: item.id });
     return;
   }
-  const { channelReference } =
+  const result =
     item.entity === 'payment'
       ? await adapter.submitPayment({
           reference: item.id,
           amount: item.amount,
           currency: item.currency,
-          outcome: metadataOf(item).sandbox_outcome,
+          description: item.description,
+          outcome: outcomeHint(metadataOf(item), adapter.name),
         })
       : await adapter.submitRefund({
           reference: item.id,
           paymentReference: item.paymentId,
+          paymentAmount: item.amount,
           amount: item.amount,
           currency: item.currency,
           outcome: item.sandboxOutcome,
         });
   // The reference is not written back: the channel's callback carries it, and a write here would
   // cost one more write unit per payment for nothing.
-  logger.info('submitted to channel', { entity: item.entity, reference: item.id, channelReference });
+  if (result.kind === 'accepted') {
+    logger.info('submitted to channel', { entity: item.entity, reference: item.id, result });
+    return;
+  }
+  if (result.kind === 'declined') {
+    logger.error('channel refused the submission', { entity: item.entity, reference: item.id, result });
+    throw new ChannelError('channel_rejected', result.message, false);
+  }
+  // Unavailable, or unknown (the channel deduplicates by our reference, so a retry is safe).
+  throw new ChannelError('channel_unavailable', result.message, true);
 }
 
 /** Submits a batch; exported for tests. */

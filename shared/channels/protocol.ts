@@ -89,6 +89,20 @@ export class NotificationError extends CodedError<NotificationFailure> {
   override readonly name = 'NotificationError';
 }
 
+/**
+ * A notification whose signature holds but whose body is not one the channel sends (not JSON, fields
+ * missing): the callback answers 400 problem+json naming the fields, and changes nothing.
+ */
+export class NotificationBodyError extends CodedError<'invalid_body'> {
+  override readonly name = 'NotificationBodyError';
+  constructor(
+    message: string,
+    readonly issues: readonly { readonly path: string; readonly message: string }[] = [],
+  ) {
+    super('invalid_body', message);
+  }
+}
+
 /** The answer a vendor takes as "delivered" (anything else and it redelivers). */
 export interface ChannelAck {
   readonly status: number;

@@ -1,13 +1,15 @@
 /**
- * The channel port. An adapter turns our payment and refund into a channel's request, a channel's
- * signed webhook into a normalized outcome, and fetches the channel's daily statement. Handlers know
- * nothing of a channel's format.
+ * The channel port. An adapter turns our payment and refund into a channel's request and its answer
+ * into a canonical result, a channel's signed notification into a canonical outcome, answers status
+ * queries and fetches the channel's daily statement. Handlers know nothing of a channel's format.
  */
+import type { Channel } from '../schemas/channels.js';
+import type { ChannelAck, ChannelNotification, QueryResult, SubmissionResult } from './protocol.js';
 
-/** Why a webhook was refused before reading it. */
+/** Why a notification was refused before reading it. */
 export type SignatureFailure = 'missing' | 'malformed' | 'stale' | 'mismatch';
 
-/** A channel's webhook, normalized. */
+/** A channel's notification, normalized. */
 export interface ChannelEvent {
   readonly eventId: string;
   readonly subject: 'payment' | 'refund';
@@ -20,41 +22,65 @@ export interface ChannelEvent {
   readonly occurredAt: string;
 }
 
-export type WebhookVerdict =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: SignatureFailure };
-
 export interface PaymentSubmission {
   readonly reference: string;
   readonly amount: number;
   readonly currency: string;
-  /** Sandbox only: `succeed` | `fail` | `none`, from the payment's metadata. */
-  readonly outcome?: string;
+  readonly description?: string | undefined;
+  /**
+   * Local simulators only: the outcome the test asks for (`outcomeHint`). Real channels ignore it; the
+   * vendor formats carry it where the simulators read it (Stripe metadata, Alipay `passback_params`,
+   * WeChat Pay `attach`).
+   */
+  readonly outcome?: string | undefined;
 }
 
 export interface RefundSubmission extends PaymentSubmission {
   readonly paymentReference: string;
+  /** The channel's id of the payment, when known (Stripe refunds name the PaymentIntent). */
+  readonly paymentChannelReference?: string | undefined;
+  /** The payment's whole amount (WeChat Pay refunds state it). */
+  readonly paymentAmount: number;
 }
 
 export interface ChannelAdapter {
-  readonly name: string;
-  /** Verifies the webhook's signature over the raw body bytes (the caller parses only after this). */
-  verifyWebhook(
-    headers: Record<string, string | undefined>,
-    rawBody: Buffer,
-    nowSeconds: number,
-  ): WebhookVerdict;
-  /** Validates a verified webhook body. Returns the zod issues when it does not match. */
-  parseWebhook(
-    body: unknown,
-  ): { ok: true; event: ChannelEvent } | { ok: false; issues: { path: string; message: string }[] };
-  submitPayment(payment: PaymentSubmission): Promise<{ channelReference: string }>;
-  submitRefund(refund: RefundSubmission): Promise<{ channelReference: string }>;
+  readonly name: Channel;
+  /** Never throws for the channel's behaviour: 5xx, refused connection, timeout are results. */
+  submitPayment(payment: PaymentSubmission): Promise<SubmissionResult>;
+  submitRefund(refund: RefundSubmission): Promise<SubmissionResult>;
+  /** `not_found`: the channel never took it, so another channel may be tried. */
+  queryPayment(query: { readonly reference: string; readonly currency: string }): Promise<QueryResult>;
+  queryRefund(query: {
+    readonly reference: string;
+    readonly paymentReference: string;
+    readonly currency: string;
+  }): Promise<QueryResult>;
   /**
-   * The channel's statement of the UTC day `date` (`yyyy-mm-dd`): the raw CSV of the contract, as it
-   * streams in, to hand to `parseStatement` as is. Nothing is requested until it is iterated.
+   * Verifies a notification over the raw body bytes, then reads it (nothing is parsed before the
+   * signature holds). @throws NotificationError (protocol.ts): the callback answers 401 and changes nothing.
+   */
+  readNotification(
+    headers: Readonly<Record<string, string | undefined>>,
+    rawBody: Buffer,
+    now: Date,
+  ): ChannelNotification;
+  /** The answer the channel takes as "delivered". */
+  readonly ack: ChannelAck;
+  /**
+   * The channel's statement of the UTC day `date` (`yyyy-mm-dd`), in its own format, as it streams in,
+   * for `readStatement` (native readers detect the format). Nothing is requested until it is iterated.
    * @throws StatementFetchError (while iterating) when the channel does not answer 2xx, or the stream
    *   breaks off; ChannelError `channel_rejected` for a `date` that is not a day.
    */
   fetchStatement(date: string): AsyncIterable<Uint8Array | string>;
+}
+
+/**
+ * The outcome a test asks of a local simulator for `channel`: metadata `sandbox_outcome_<channel>`
+ * when present, else `sandbox_outcome` (contract: "Payment channels", local runtime).
+ */
+export function outcomeHint(metadata: Readonly<Record<string, string>>, channel: string): string | undefined {
+  const own = `sandbox_outcome_${channel}`;
+  if (Object.hasOwn(metadata, own)) return metadata[own];
+  return Object.hasOwn(metadata, 'sandbox_outcome') ? metadata.sandbox_outcome : undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { type BookRow, decimal, wallClock } from './common.js';
 import { gbk } from './gbk.js';
+import { zip } from './zip.js';
 
 const HEADER =
   '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
@@ -66,4 +67,21 @@ export function alipayBill(rows: readonly BookRow[], date: string): Uint8Array {
     `#导出时间：[${y}年${m}月${d}日 23:59:59]`,
   );
   return gbk(`${lines.join('\r\n')}\r\n`);
+}
+
+const ACCOUNT = '20880000000000000156';
+
+/**
+ * The day's bill as Alipay's download serves it: a zip of the detail file above and a summary file,
+ * named `<account>_<yyyymmdd>_业务明细.csv` and `…_业务明细(汇总).csv`.
+ */
+export function alipayBillZip(rows: readonly BookRow[], date: string): Buffer {
+  const day = date.replaceAll('-', '');
+  const paid = rows.filter((r) => r.status === 'succeeded' && r.kind === 'payment');
+  const total = paid.reduce((sum, r) => sum + r.amount, 0);
+  const summary = gbk(`#业务汇总\r\n${ACCOUNT},${paid.length},${decimal(total, 2)}\r\n`);
+  return zip({
+    [`${ACCOUNT}_${day}_业务明细.csv`]: alipayBill(rows, date),
+    [`${ACCOUNT}_${day}_业务明细(汇总).csv`]: summary,
+  });
 }

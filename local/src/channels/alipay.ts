@@ -1,17 +1,32 @@
 /**
  * Alipay's side of the Alipay channel, locally: the OpenAPI gateway (`POST /gateway.do`, a form with
- * `method` alipay.trade.precreate | refund | query), whose requests must carry our app's RSA2 `sign` over
- * the sorted parameters but `sign` (otherwise `isv.invalid-signature`, as Alipay answers it), answers
- * signed with Alipay's key over the exact `<method>_response` text, async notifies (form, RSA2 over the
- * sorted non-empty parameters but `sign` and `sign_type`), and the day's GBK trade bill at
- * `GET /statements/<yyyy-mm-dd>.csv`. A precreated trade exists once the customer "scans" it, which
- * happens a moment later (the notify's delay); until then, and for ever with `none` or `timeout`, a
- * query answers `ACQ.TRADE_NOT_EXIST`. A refund is answered `fund_change: N` and settled by its notify;
- * a refund that fails is refused at once with `ACQ.SELLER_BALANCE_NOT_ENOUGH`, as Alipay refuses.
+ * `method` alipay.trade.precreate | refund | query | fastpay.refund.query, or
+ * alipay.data.dataservice.bill.downloadurl.query naming the bill's URL), whose requests must carry our
+ * app's RSA2 `sign` over the sorted parameters but `sign` (otherwise `isv.invalid-signature`, as Alipay
+ * answers it), answers signed with Alipay's key over the exact `<method>_response` text, async notifies
+ * (form, RSA2 over the sorted non-empty parameters but `sign` and `sign_type`), and the day's GBK trade
+ * bill at `GET /statements/<yyyy-mm-dd>.csv` (and zipped with a summary file at `.csv.zip`, as Alipay's
+ * download serves it). A precreated trade exists once the customer "scans" it,
+ * which happens a moment later (the notify's delay); until then, and for ever with `none` or `timeout`, a
+ * query answers `ACQ.TRADE_NOT_EXIST`. A refund is answered `fund_change: N` and settled by its notify; a
+ * refund that fails is refused at once with `ACQ.SELLER_BALANCE_NOT_ENOUGH`, as Alipay refuses.
  */
 import { createSign, createVerify, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { alipayBill } from './alipay-bill.js';
+import { alipayBill, alipayBillZip } from './alipay-bill.js';
+import {
+  alipaySignContent,
+  beijing,
+  billUrlAnswer,
+  fen,
+  metadataOf,
+  refundQueryAnswer,
+  refusal,
+  type Trade,
+} from './alipay-wire.js';
+
+export { alipaySignContent } from './alipay-wire.js';
+
 import {
   callbackSender,
   channelFee,
@@ -25,7 +40,6 @@ import {
   type SimulatorServer,
   silent,
   statementDay,
-  wallClock,
 } from './common.js';
 
 export interface AlipaySimulatorOptions extends SimulatorOptions {
@@ -35,49 +49,6 @@ export interface AlipaySimulatorOptions extends SimulatorOptions {
   readonly merchantPublicKey: string;
   /** Alipay's private key (PEM): what answers and notifies are signed with. */
   readonly platformPrivateKey: string;
-}
-
-interface Trade {
-  readonly outTradeNo: string;
-  readonly tradeNo: string;
-  /** Fen. */
-  readonly amount: number;
-  /** Set once the customer has scanned it. */
-  status?: 'TRADE_SUCCESS' | 'TRADE_CLOSED';
-  refunded: number;
-  readonly refunds: Set<string>;
-}
-
-/**
- * The sandbox's metadata on Alipay: `passback_params` in biz_content, URL-encoded pairs
- * (`sandbox_outcome=fail`), the field Alipay carries for the merchant and gives back unread.
- */
-function metadataOf(biz: Record<string, unknown>): Record<string, string> {
-  return typeof biz.passback_params === 'string'
-    ? Object.fromEntries(new URLSearchParams(decodeURIComponent(biz.passback_params)))
-    : {};
-}
-
-const beijing = (date = new Date()) => wallClock(date.toISOString(), 8);
-
-/** Sorted `k=v&…` of the non-empty parameters not in `exclude`: what Alipay signs. */
-export function alipaySignContent(
-  params: Readonly<Record<string, string>>,
-  exclude: readonly string[],
-): string {
-  return Object.keys(params)
-    .filter((key) => !exclude.includes(key) && params[key] !== '')
-    .sort()
-    .map((key) => `${key}=${params[key]}`)
-    .join('&');
-}
-
-/** "10.50" → 1050; undefined unless a positive yuan amount with at most two decimals. */
-function fen(yuan: unknown): number | undefined {
-  if (typeof yuan !== 'string' || !/^\d{1,10}(\.\d{1,2})?$/.test(yuan)) return undefined;
-  const [whole, part = ''] = yuan.split('.');
-  const value = Number(whole) * 100 + Number(part.padEnd(2, '0'));
-  return value > 0 ? value : undefined;
 }
 
 /** Starts the simulator on 127.0.0.1. */
@@ -120,12 +91,6 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
       .end(`{"${key}":${text},"sign":"${sign(text)}"}`);
   }
 
-  const refusal = (code: string, msg: string, subCode: string, subMsg: string) => ({
-    code,
-    msg,
-    sub_code: subCode,
-    sub_msg: subMsg,
-  });
   const notExist = refusal('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
 
   function precreate(res: ServerResponse, biz: Record<string, unknown>, method: string) {
@@ -152,7 +117,7 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
       tradeNo: `2026${Date.now()}${randomBytes(4).readUInt32BE() % 100000}`,
       amount,
       refunded: 0,
-      refunds: new Set(),
+      refunds: new Map(),
     };
     callbacks.due(() => {
       trades.set(outTradeNo, trade);
@@ -217,11 +182,13 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
       fund_change: 'N',
     });
     if (repeated || outcome === 'none') return;
-    trade.refunds.add(reference);
+    const held = { amount, settled: false };
+    trade.refunds.set(reference, held);
     trade.refunded += amount;
     const cumulative = trade.refunded;
     callbacks.due(() => {
       const now = new Date();
+      held.settled = true;
       book.record({
         kind: 'refund',
         status: 'succeeded',
@@ -298,12 +265,27 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
     if (method === 'alipay.trade.precreate') return precreate(res, biz, method);
     if (method === 'alipay.trade.refund') return refund(res, biz, method);
     if (method === 'alipay.trade.query') return query(res, biz, method);
+    if (method === 'alipay.trade.fastpay.refund.query') {
+      const trade = trades.get(String(biz.out_trade_no ?? ''));
+      return answer(
+        res,
+        method,
+        trade ? refundQueryAnswer(trade, String(biz.out_request_no ?? '')) : notExist,
+      );
+    }
+    if (method === 'alipay.data.dataservice.bill.downloadurl.query')
+      return answer(res, method, billUrlAnswer(`http://${req.headers.host}`, biz));
     answer(res, method, refusal('40002', 'Invalid Arguments', 'isv.invalid-method', '不存在的方法名'));
   }
 
   const server = await listen(options.port ?? 0, async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'POST' && path === '/gateway.do') return gateway(req, res);
+    const zipped = req.method === 'GET' ? statementDay(path, 'csv\\.zip') : undefined;
+    if (zipped) {
+      res.writeHead(200, { 'content-type': 'application/zip' }).end(alipayBillZip(book.rows(zipped), zipped));
+      return;
+    }
     const day = req.method === 'GET' ? statementDay(path, 'csv') : undefined;
     if (day) {
       res.writeHead(200, { 'content-type': 'text/csv; charset=GBK' }).end(alipayBill(book.rows(day), day));

@@ -1,12 +1,13 @@
 /**
  * WeChat Pay's side of the WeChat Pay channel, locally (API v3): Native orders, refunds and their
- * queries, each request's `WECHATPAY2-SHA256-RSA2048` Authorization checked against our merchant key
- * and serial (401 `SIGN_ERROR` otherwise), every answer signed with the platform key (`Wechatpay-*`
- * headers), notifications whose resource is AES-256-GCM-encrypted with the APIv3 key, and the day's
- * backtick trade bill at `GET /statements/<yyyy-mm-dd>.csv`. An order exists (NOTPAY) once created and
- * is paid a moment later with `TRANSACTION.SUCCESS`; one that fails closes without a notification (as
- * WeChat Pay closes an unpaid order), so a query finds it CLOSED. The sandbox's metadata rides in
- * `attach` as URL-encoded pairs (`sandbox_outcome=fail`), on refunds too (for tests).
+ * queries, each request's `WECHATPAY2-SHA256-RSA2048` Authorization checked against our merchant key and
+ * serial (401 `SIGN_ERROR` otherwise), every answer signed with the platform key (`Wechatpay-*` headers),
+ * notifications whose resource is AES-256-GCM-encrypted with the APIv3 key, and the day's backtick trade
+ * bill at `GET /statements/<yyyy-mm-dd>.csv` (and as WeChat Pay serves it: announced by `GET
+ * /v3/bill/tradebill` with its SHA1, fetched from `/v3/billdownload/file`). An order exists (NOTPAY) once
+ * created and is paid a moment later with `TRANSACTION.SUCCESS`; one that fails closes without a
+ * notification (as WeChat Pay closes an unpaid order), so a query finds it CLOSED. The sandbox's metadata
+ * rides in `attach` as URL-encoded pairs (`sandbox_outcome=fail`), on refunds too (for tests).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -24,7 +25,7 @@ import {
   silent,
   statementDay,
 } from './common.js';
-import { wechatpayBill } from './wechatpay-bill.js';
+import { billDownloads, wechatpayBill } from './wechatpay-bill.js';
 import { encryptResource, merchantSigned, nonceStr, platformHeaders } from './wechatpay-crypto.js';
 
 export interface WechatpaySimulatorOptions extends SimulatorOptions {
@@ -87,6 +88,7 @@ export async function startWechatpaySimulator(options: WechatpaySimulatorOptions
   const orders = new Map<string, Order>();
   const refunds = new Map<string, Refund>();
   const book = new DayBook();
+  const bills = billDownloads((day) => wechatpayBill(book.rows(day), { appid, mchid }));
   const callbacks = callbackSender(options);
 
   function send(res: ServerResponse, status: number, value: unknown): void {
@@ -283,6 +285,16 @@ export async function startWechatpaySimulator(options: WechatpaySimulatorOptions
         return error(res, 400, 'PARAM_ERROR', '请求体不是JSON对象');
       if (path === '/v3/pay/transactions/native') return native(res, body);
       if (path === '/v3/refund/domestic/refunds') return refund(res, body);
+    }
+    if (method === 'GET' && path === '/v3/bill/tradebill') {
+      const announced = bills.announce(`http://${req.headers.host}`, url);
+      return announced ? send(res, 200, announced) : error(res, 400, 'PARAM_ERROR', '参数错误');
+    }
+    if (method === 'GET' && path === '/v3/billdownload/file') {
+      const bill = bills.file(url);
+      if (bill === undefined) return error(res, 400, 'INVALID_REQUEST', '下载链接已失效');
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bill);
+      return;
     }
     const payment = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/.exec(path);
     if (method === 'GET' && payment?.[1]) {

@@ -9,7 +9,12 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { AmountFormatError, yuanToFen } from '../amounts.js';
-import { type ChannelAck, type ChannelNotification, NotificationError } from '../protocol.js';
+import {
+  type ChannelAck,
+  type ChannelNotification,
+  NotificationBodyError,
+  NotificationError,
+} from '../protocol.js';
 import { beijingTimeToIso, rsa2Verify, signContent } from './sign.js';
 
 export const ALIPAY_ACK: ChannelAck = { status: 200, contentType: 'text/plain', body: 'success' };
@@ -37,9 +42,16 @@ export interface AlipayNotifyOptions {
   readonly appId: string;
 }
 
+/**
+ * A notify Alipay signed that is not one it sends (a field missing or unreadable): 400, not 401, since
+ * its signature holds. Only thrown once the signature is verified.
+ */
+const unreadable = (name: string, message: string) =>
+  new NotificationBodyError(`Alipay notify: ${name} ${message}`, [{ path: name, message }]);
+
 function required(params: Record<string, string>, name: string): string {
   const value = params[name];
-  if (!value) throw new NotificationError('malformed', `notify without ${name}`);
+  if (!value) throw unreadable(name, 'is missing');
   return value;
 }
 
@@ -47,8 +59,7 @@ function fen(params: Record<string, string>, name: string): number {
   try {
     return yuanToFen(required(params, name));
   } catch (cause) {
-    if (cause instanceof AmountFormatError)
-      throw new NotificationError('malformed', `${name}: ${cause.message}`);
+    if (cause instanceof AmountFormatError) throw unreadable(name, cause.message);
     throw cause;
   }
 }
@@ -59,12 +70,13 @@ function time(params: Record<string, string>, ...names: string[]): string {
     const iso = value ? beijingTimeToIso(value) : undefined;
     if (iso) return iso;
   }
-  throw new NotificationError('malformed', `notify without a valid ${names.join(' or ')}`);
+  throw unreadable(names[0] as string, `is not a Beijing time (nor ${names.slice(1).join(', ')})`);
 }
 
 /**
  * Verifies an Alipay async notify over its raw form body and reads it.
- * @throws NotificationError (`missing` sign, `mismatch`, `malformed`)
+ * @throws NotificationError (`missing` sign, `mismatch`, `malformed`: not RSA2, a parameter sent twice, a
+ *   notify for another app); NotificationBodyError for a signed notify with a field missing or unreadable
  */
 export function readAlipayNotify(
   rawBody: Buffer | string,
@@ -93,7 +105,7 @@ export function readAlipayNotify(
   if (params.out_biz_no !== undefined || params.refund_fee !== undefined) {
     const refunded = fen(params, 'refund_fee');
     if (!/^re_[A-Za-z0-9]{1,64}$/.test(params.out_biz_no ?? ''))
-      throw new NotificationError('malformed', 'refund notify without our refund id in out_biz_no');
+      throw unreadable('out_biz_no', 'is not our refund id (re_…)');
     return {
       kind: 'outcome',
       event: {

@@ -61,11 +61,25 @@ export interface AlipayPaymentInput {
   /** Fen (CNY minor units). */
   readonly amount: number;
   readonly subject: string;
+  /**
+   * Local simulators only: `sandbox_outcome=<outcome>` in `passback_params`, which Alipay gives back
+   * unread (URL-encoded, as Alipay asks of that field).
+   */
+  readonly outcome?: string | undefined;
 }
+
+/** `passback_params` carrying a test outcome, or nothing. */
+const passback = (outcome: string | undefined) =>
+  outcome ? { passback_params: encodeURIComponent(`sandbox_outcome=${outcome}`) } : {};
 
 /** `alipay.trade.precreate`: Alipay answers with the QR code, and notifies when the customer pays. */
 export function precreate(credentials: AlipayCredentials, p: AlipayPaymentInput, now: Date): ChannelRequest {
-  const biz = { out_trade_no: p.reference, total_amount: fenToYuan(p.amount), subject: p.subject };
+  const biz = {
+    out_trade_no: p.reference,
+    total_amount: fenToYuan(p.amount),
+    subject: p.subject,
+    ...passback(p.outcome),
+  };
   return request(credentials, signedParams(credentials, 'alipay.trade.precreate', biz, now, true));
 }
 
@@ -76,6 +90,8 @@ export interface AlipayRefundInput {
   readonly paymentReference: string;
   readonly amount: number;
   readonly reason?: string;
+  /** Local simulators only (see AlipayPaymentInput). */
+  readonly outcome?: string | undefined;
 }
 
 /** `alipay.trade.refund` of part or all of a trade; repeating an `out_request_no` refunds once. */
@@ -85,6 +101,7 @@ export function refund(credentials: AlipayCredentials, r: AlipayRefundInput, now
     refund_amount: fenToYuan(r.amount),
     out_request_no: r.reference,
     ...(r.reason ? { refund_reason: r.reason } : {}),
+    ...passback(r.outcome),
   };
   return request(credentials, signedParams(credentials, 'alipay.trade.refund', biz, now, true));
 }
@@ -93,4 +110,30 @@ export function refund(credentials: AlipayCredentials, r: AlipayRefundInput, now
 export function query(credentials: AlipayCredentials, paymentReference: string, now: Date): ChannelRequest {
   const biz = { out_trade_no: paymentReference };
   return request(credentials, signedParams(credentials, 'alipay.trade.query', biz, now));
+}
+
+/** `alipay.trade.fastpay.refund.query` of a refund by our `re_` id and the payment's `pay_` id. */
+export function refundQuery(
+  credentials: AlipayCredentials,
+  r: { readonly reference: string; readonly paymentReference: string },
+  now: Date,
+): ChannelRequest {
+  const biz = { out_trade_no: r.paymentReference, out_request_no: r.reference };
+  return request(credentials, signedParams(credentials, 'alipay.trade.fastpay.refund.query', biz, now));
+}
+
+/**
+ * `alipay.data.dataservice.bill.downloadurl.query` of the trade bill (业务明细) of `billDate`
+ * (`yyyy-MM-dd`, a Beijing day at Alipay): the answer names a short-lived download URL.
+ */
+export function billDownloadUrlQuery(
+  credentials: AlipayCredentials,
+  billDate: string,
+  now: Date,
+): ChannelRequest {
+  const biz = { bill_type: 'trade', bill_date: billDate };
+  return request(
+    credentials,
+    signedParams(credentials, 'alipay.data.dataservice.bill.downloadurl.query', biz, now),
+  );
 }

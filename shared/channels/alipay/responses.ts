@@ -160,3 +160,52 @@ export function readQuery(reply: ChannelReply, alipayKeys: readonly (KeyObject |
     currency: 'CNY',
   };
 }
+
+/**
+ * Reads the answer to `alipay.trade.fastpay.refund.query`. Alipay answers 10000 even for a refund it
+ * never received: `refund_status` `REFUND_SUCCESS` says the money moved; without it, an answer naming
+ * the refund's amount is one Alipay holds but has not finished (pending), and one without is a refund
+ * it never took (Alipay: "未返回该字段表示退款请求未收到或者退款失败").
+ */
+export function readRefundQuery(
+  reply: ChannelReply,
+  alipayKeys: readonly (KeyObject | string)[],
+): QueryResult {
+  const v = verified(reply, 'alipay.trade.fastpay.refund.query', alipayKeys);
+  if (!v.ok) {
+    const { kind, code, message } = v.result;
+    return { kind: kind === 'unavailable' ? kind : 'unknown', code, message };
+  }
+  const { data } = v;
+  if (data.code !== '10000') {
+    if (data.sub_code === 'ACQ.TRADE_NOT_EXIST') return { kind: 'not_found' };
+    const { kind, code, message } = refusal(data);
+    return { kind: kind === 'unavailable' ? kind : 'unknown', code, message };
+  }
+  if (typeof data.refund_amount !== 'string' || data.refund_amount === '') return { kind: 'not_found' };
+  return {
+    kind: 'found',
+    state: data.refund_status === 'REFUND_SUCCESS' ? 'succeeded' : 'pending',
+    channelReference: typeof data.trade_no === 'string' ? data.trade_no : '',
+    amount: yuanToFen(data.refund_amount),
+    currency: 'CNY',
+  };
+}
+
+/**
+ * Reads the answer to `alipay.data.dataservice.bill.downloadurl.query`: the bill's download URL, or why
+ * there is none (`unavailable`/`unknown` may pass on a later run; `declined`, e.g. `isp.bill_not_exist`,
+ * will not by itself).
+ */
+export function readBillDownloadUrl(
+  reply: ChannelReply,
+  alipayKeys: readonly (KeyObject | string)[],
+): { readonly kind: 'url'; readonly url: string } | Refusal {
+  const v = verified(reply, 'alipay.data.dataservice.bill.downloadurl.query', alipayKeys);
+  if (!v.ok) return v.result;
+  if (v.data.code !== '10000') return refusal(v.data);
+  const url = v.data.bill_download_url;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+    return unknown('malformed_response', 'no bill_download_url');
+  return { kind: 'url', url };
+}

@@ -1,108 +1,183 @@
 /**
- * The sandbox channel adapter: verifies and parses its webhooks, submits payments and refunds to the
- * sandbox PSP over HTTP (locally the emulator's simulator, local/src/sandbox/psp-simulator.ts) and streams its daily statements.
+ * The sandbox channel adapter: submits payments and refunds to the sandbox PSP over HTTP (locally the
+ * emulator's simulator, local/src/sandbox/psp-simulator.ts), asks it for their status, verifies and
+ * reads its notifications, and streams its daily statements.
  */
 import { fieldErrors } from '../../http/validation.js';
 import { sandboxWebhookSchema } from '../../schemas/sandbox-webhook.js';
-import { ChannelError } from '../errors.js';
-import type {
-  ChannelAdapter,
-  ChannelEvent,
-  PaymentSubmission,
-  RefundSubmission,
-  WebhookVerdict,
-} from '../types.js';
+import {
+  type ChannelNotification,
+  header,
+  NotificationBodyError,
+  NotificationError,
+  type QueryResult,
+  type SubmissionResult,
+} from '../protocol.js';
+import type { ChannelAdapter, ChannelEvent, PaymentSubmission, RefundSubmission } from '../types.js';
 import { SIGNATURE_HEADER, verifySignature } from './signature.js';
 import { sandboxStatement } from './statement-fetch.js';
 
 export interface SandboxAdapterOptions {
-  /** Webhook secrets accepted (several during rotation). Needed to verify webhooks. */
+  /** Webhook secrets accepted (several during rotation). Needed to verify notifications. */
   readonly secrets?: readonly string[];
-  /** Base URL of the sandbox PSP. Needed to submit. */
+  /** Base URL of the sandbox PSP. Needed to submit and query. */
   readonly pspUrl?: string;
   readonly fetch?: typeof fetch;
   /**
-   * Per request; the stream batch retries a timed-out submission, which the PSP deduplicates. For a
-   * statement, the longest wait for its answer or for its next chunk (it may take longer in all).
+   * Per request. A submission that times out is `unknown` (the PSP may have taken it): the caller asks
+   * before going elsewhere. For a statement, the longest wait for its answer or for its next chunk.
    */
   readonly timeoutMs?: number;
 }
 
-const retryableStatus = (status: number) => status >= 500 || status === 429;
+type Reply = { status: number; body: unknown } | { failure: 'unavailable' | 'unknown'; message: string };
+
+const STATES = new Set(['pending', 'succeeded', 'failed']);
 
 export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAdapter {
   // Looked up per call (not captured) so tests can stub the global.
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 5000;
 
-  async function post(path: string, payload: object): Promise<{ channelReference: string }> {
-    if (!options.pspUrl)
-      throw new ChannelError('channel_unavailable', 'SANDBOX_PSP_URL is not configured', false);
+  async function call(method: 'GET' | 'POST', path: string, payload?: object): Promise<Reply> {
+    if (!options.pspUrl) return { failure: 'unavailable', message: 'SANDBOX_PSP_URL is not configured' };
     let response: Response;
     try {
       response = await doFetch(`${options.pspUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
+        method,
+        headers: payload ? { 'content-type': 'application/json' } : {},
+        ...(payload ? { body: JSON.stringify(payload) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
-      throw new ChannelError('channel_unavailable', `sandbox PSP unreachable: ${String(cause)}`, true, {
-        cause,
-      });
+      // A timeout may hide a request the PSP took; a refused connection never reached it.
+      const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
+      return { failure: timedOut ? 'unknown' : 'unavailable', message: `sandbox PSP: ${String(cause)}` };
     }
-    const text = await response.text();
-    if (!response.ok) {
-      const retryable = retryableStatus(response.status);
-      const code = retryable ? 'channel_unavailable' : 'channel_rejected';
-      throw new ChannelError(
-        code,
-        `sandbox PSP answered ${response.status}: ${text.slice(0, 200)}`,
-        retryable,
-      );
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      return { failure: 'unknown', message: `sandbox PSP answer broke off: ${String(cause)}` };
     }
-    const body = JSON.parse(text) as { channelReference?: unknown };
-    if (typeof body.channelReference !== 'string') {
-      throw new ChannelError('channel_rejected', 'sandbox PSP answered without channelReference', false);
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
     }
-    return { channelReference: body.channelReference };
+    return { status: response.status, body };
+  }
+
+  function submission(reply: Reply): SubmissionResult {
+    if ('failure' in reply)
+      return { kind: reply.failure, code: 'sandbox_unreachable', message: reply.message };
+    const { status, body } = reply;
+    const detail = JSON.stringify(body)?.slice(0, 200) ?? '';
+    if (status >= 500 || status === 429) {
+      return {
+        kind: 'unavailable',
+        code: `http_${status}`,
+        message: `sandbox PSP answered ${status}: ${detail}`,
+      };
+    }
+    const reference = (body as { channelReference?: unknown } | null)?.channelReference;
+    if (status >= 200 && status < 300 && typeof reference === 'string') {
+      return { kind: 'accepted', channelReference: reference };
+    }
+    if (status >= 200 && status < 300) {
+      return {
+        kind: 'unknown',
+        code: 'no_reference',
+        message: 'sandbox PSP answered without channelReference',
+      };
+    }
+    return { kind: 'declined', code: `http_${status}`, message: `sandbox PSP refused it: ${detail}` };
+  }
+
+  async function query(path: string): Promise<QueryResult> {
+    const reply = await call('GET', path);
+    if ('failure' in reply)
+      return { kind: reply.failure, code: 'sandbox_unreachable', message: reply.message };
+    if (reply.status === 404) return { kind: 'not_found' };
+    const found = reply.body as Record<string, unknown> | null;
+    if (
+      reply.status === 200 &&
+      typeof found?.channelReference === 'string' &&
+      typeof found.state === 'string' &&
+      STATES.has(found.state) &&
+      Number.isSafeInteger(found.amount) &&
+      typeof found.currency === 'string'
+    ) {
+      return {
+        kind: 'found',
+        state: found.state as 'pending' | 'succeeded' | 'failed',
+        channelReference: found.channelReference,
+        amount: found.amount as number,
+        currency: found.currency,
+      };
+    }
+    const kind = reply.status >= 500 ? 'unavailable' : 'unknown';
+    return {
+      kind,
+      code: `http_${reply.status}`,
+      message: `sandbox PSP status query answered ${reply.status}`,
+    };
   }
 
   return {
     name: 'sandbox',
+    ack: { status: 200, contentType: 'application/json', body: '{"received":true}' },
 
-    verifyWebhook(headers, rawBody, nowSeconds): WebhookVerdict {
-      const header = Object.entries(headers).find(([k]) => k.toLowerCase() === SIGNATURE_HEADER)?.[1];
-      const verdict = verifySignature(header, rawBody, options.secrets ?? [], nowSeconds);
-      return verdict.ok ? { ok: true } : verdict;
-    },
-
-    parseWebhook(body) {
+    readNotification(headers, rawBody, now): ChannelNotification {
+      const nowSeconds = Math.floor(now.getTime() / 1000);
+      const verdict = verifySignature(
+        header(headers, SIGNATURE_HEADER),
+        rawBody,
+        options.secrets ?? [],
+        nowSeconds,
+      );
+      if (!verdict.ok) throw new NotificationError(verdict.reason, `Sandbox-Signature ${verdict.reason}`);
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
+      } catch {
+        throw new NotificationBodyError('The notification body is not JSON.');
+      }
       const result = sandboxWebhookSchema.safeParse(body);
-      if (!result.success) return { ok: false, issues: fieldErrors(result.error) };
+      if (!result.success) {
+        throw new NotificationBodyError('The webhook body is not valid.', fieldErrors(result.error));
+      }
       const { id, type, data } = result.data;
       const [subject, outcome] = type.split('.') as [ChannelEvent['subject'], ChannelEvent['outcome']];
-      return { ok: true, event: { eventId: id, subject, outcome, ...data } };
+      return { kind: 'outcome', event: { eventId: id, subject, outcome, ...data } };
     },
 
-    submitPayment(p: PaymentSubmission) {
-      return post('/payments', {
-        reference: p.reference,
-        amount: p.amount,
-        currency: p.currency,
-        outcome: p.outcome,
-      });
+    async submitPayment(p: PaymentSubmission) {
+      return submission(
+        await call('POST', '/payments', {
+          reference: p.reference,
+          amount: p.amount,
+          currency: p.currency,
+          outcome: p.outcome,
+        }),
+      );
     },
 
-    submitRefund(r: RefundSubmission) {
-      return post('/refunds', {
-        reference: r.reference,
-        paymentReference: r.paymentReference,
-        amount: r.amount,
-        currency: r.currency,
-        outcome: r.outcome,
-      });
+    async submitRefund(r: RefundSubmission) {
+      return submission(
+        await call('POST', '/refunds', {
+          reference: r.reference,
+          paymentReference: r.paymentReference,
+          amount: r.amount,
+          currency: r.currency,
+          outcome: r.outcome,
+        }),
+      );
     },
+
+    queryPayment: ({ reference }) => query(`/payments/${encodeURIComponent(reference)}`),
+    queryRefund: ({ reference }) => query(`/refunds/${encodeURIComponent(reference)}`),
 
     fetchStatement(date: string) {
       return sandboxStatement(date, { ...options, fetch: doFetch, timeoutMs });

@@ -9,7 +9,13 @@
  */
 import { createDecipheriv, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
-import { type ChannelAck, type ChannelNotification, header, NotificationError } from '../protocol.js';
+import {
+  type ChannelAck,
+  type ChannelNotification,
+  header,
+  NotificationBodyError,
+  NotificationError,
+} from '../protocol.js';
 import { verifySigned } from './sign.js';
 
 export const WECHATPAY_ACK: ChannelAck = { status: 204, body: '' };
@@ -90,6 +96,17 @@ export function decryptResource(
   throw new NotificationError('mismatch', 'resource does not decrypt with any APIv3 key');
 }
 
+/**
+ * A notification WeChat Pay signed that is not one it sends (not JSON, fields missing): 400, not 401,
+ * since its signature holds. Only thrown once the signature is verified.
+ */
+function unreadable(message: string, issues?: readonly { path: readonly PropertyKey[]; message: string }[]) {
+  return new NotificationBodyError(
+    `WeChat Pay notification: ${message}`,
+    (issues ?? []).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  );
+}
+
 const iso = (rfc3339: string | undefined) => {
   const date = rfc3339 ? new Date(rfc3339) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
@@ -98,7 +115,9 @@ const iso = (rfc3339: string | undefined) => {
 /**
  * Verifies a WeChat Pay notification over its raw body, decrypts its resource and reads it.
  * @param nowSeconds current unix time, injected so tests control the clock
- * @throws NotificationError (`missing`, `malformed`, `stale`, `unknown_serial`, `mismatch`)
+ * @throws NotificationError (`missing`, `malformed` headers or another merchant's, `stale`,
+ *   `unknown_serial`, `mismatch` signature or resource key); NotificationBodyError for a signed body
+ *   that is not a notification WeChat Pay sends
  */
 export function readWechatpayNotification(
   headers: Readonly<Record<string, string | undefined>>,
@@ -112,12 +131,11 @@ export function readWechatpayNotification(
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (cause) {
-    throw new NotificationError('malformed', 'notification is not JSON', { cause });
+  } catch {
+    throw unreadable('the body is not JSON');
   }
   const parsed = envelope.safeParse(json);
-  if (!parsed.success)
-    throw new NotificationError('malformed', 'not a WeChat Pay notification', { cause: parsed.error });
+  if (!parsed.success) throw unreadable('not a WeChat Pay notification', parsed.error.issues);
   const { id: eventId, event_type: type, create_time, resource } = parsed.data;
   const isRefund = Object.hasOwn(REFUND_OUTCOMES, type);
   if (type !== 'TRANSACTION.SUCCESS' && !isRefund) return { kind: 'ignored', eventId, type };
@@ -127,11 +145,15 @@ export function readWechatpayNotification(
     plain = JSON.parse(decryptResource(resource, options.apiV3Keys));
   } catch (cause) {
     if (cause instanceof NotificationError) throw cause;
-    throw new NotificationError('malformed', 'resource is not JSON', { cause });
+    throw unreadable('the resource is not JSON');
   }
   const schema = isRefund ? refundResource : transaction;
   const read = schema.safeParse(plain);
-  if (!read.success) throw new NotificationError('malformed', `${type} resource`, { cause: read.error });
+  if (!read.success)
+    throw unreadable(
+      `${type} resource`,
+      read.error.issues.map((i) => ({ ...i, path: ['resource', ...i.path] })),
+    );
   if (read.data.mchid !== undefined && read.data.mchid !== options.mchid)
     throw new NotificationError('malformed', `notification for ${read.data.mchid}`);
   // The signed Wechatpay-Timestamp (checked above) stands in for a notification without its times.

@@ -48,7 +48,16 @@ export interface WechatpayPaymentInput {
   /** Fen. */
   readonly amount: number;
   readonly description: string;
+  /**
+   * Local simulators only: `sandbox_outcome=<outcome>` in `attach`, the field WeChat Pay carries for the
+   * merchant and gives back unread.
+   */
+  readonly outcome?: string | undefined;
 }
+
+/** `attach` carrying a test outcome, or nothing. */
+const attach = (outcome: string | undefined) =>
+  outcome ? { attach: new URLSearchParams({ sandbox_outcome: outcome }).toString() } : {};
 
 /** POST /v3/pay/transactions/native: WeChat Pay answers `code_url`, and notifies once paid. */
 export function nativePayment(
@@ -63,6 +72,7 @@ export function nativePayment(
     out_trade_no: p.reference,
     notify_url: credentials.notifyUrl,
     amount: { total: p.amount, currency: 'CNY' },
+    ...attach(p.outcome),
   });
 }
 
@@ -74,6 +84,8 @@ export interface WechatpayRefundInput {
   readonly paymentAmount: number;
   readonly amount: number;
   readonly reason?: string;
+  /** Local simulators only (see WechatpayPaymentInput); WeChat Pay's refunds have no such field. */
+  readonly outcome?: string | undefined;
 }
 
 /** POST /v3/refund/domestic/refunds. */
@@ -84,6 +96,7 @@ export function refund(credentials: WechatpayCredentials, r: WechatpayRefundInpu
     ...(r.reason ? { reason: r.reason } : {}),
     notify_url: credentials.notifyUrl,
     amount: { refund: r.amount, total: r.paymentAmount, currency: 'CNY' },
+    ...attach(r.outcome),
   });
 }
 
@@ -105,4 +118,23 @@ export function queryRefund(credentials: WechatpayCredentials, refundReference: 
     `/v3/refund/domestic/refunds/${encodeURIComponent(refundReference)}`,
     clock,
   );
+}
+
+/**
+ * GET /v3/bill/tradebill?bill_date=…&bill_type=ALL: the trade bill of `billDate` (`yyyy-MM-dd`, a
+ * Beijing day at WeChat Pay); the signed answer names its `download_url` and SHA1 `hash_value`.
+ */
+export function tradeBill(credentials: WechatpayCredentials, billDate: string, clock: RequestClock) {
+  const path = `/v3/bill/tradebill?bill_date=${encodeURIComponent(billDate)}&bill_type=ALL`;
+  return request(credentials, 'GET', path, clock);
+}
+
+/**
+ * GET of a bill's `download_url`, signed like any API v3 request (over the URL's path and query); its
+ * answer is the file itself, unsigned: the announced hash stands for it.
+ */
+export function billDownload(credentials: WechatpayCredentials, downloadUrl: string, clock: RequestClock) {
+  const url = new URL(downloadUrl);
+  const signed = request(credentials, 'GET', `${url.pathname}${url.search}`, clock);
+  return { ...signed, url: downloadUrl };
 }

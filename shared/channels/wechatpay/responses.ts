@@ -126,3 +126,31 @@ export function readQuery(
     currency: typeof amount.currency === 'string' ? amount.currency : 'CNY',
   };
 }
+
+/** A bill WeChat Pay announced: where to fetch it and its digest. */
+export interface AnnouncedBill {
+  readonly kind: 'bill';
+  readonly url: string;
+  readonly hashType: 'sha1';
+  readonly hashValue: string;
+}
+
+/**
+ * Reads the answer to GET /v3/bill/tradebill, or why there is no bill (a 4xx such as
+ * `NO_STATEMENT_EXIST` or `STATEMENT_CREATING` is `declined`, with WeChat Pay's code).
+ */
+export function readTradeBill(reply: ChannelReply, keys: Keys, nowSeconds: number): AnnouncedBill | Refusal {
+  if (reply.status < 200 || reply.status >= 300) return refusal(reply);
+  const verified = verifiedBody(reply, keys, nowSeconds);
+  if (!verified.ok) return verified.refusal;
+  const { download_url: url, hash_type: hashType, hash_value: hashValue } = verified.body;
+  if (
+    typeof url !== 'string' ||
+    !/^https?:\/\//.test(url) ||
+    String(hashType).toUpperCase() !== 'SHA1' ||
+    typeof hashValue !== 'string' ||
+    !/^[0-9a-fA-F]{40}$/.test(hashValue)
+  )
+    return { kind: 'unknown', code: 'malformed_response', message: 'no download_url with a SHA1 hash' };
+  return { kind: 'bill', url, hashType: 'sha1', hashValue };
+}

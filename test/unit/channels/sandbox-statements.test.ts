@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type SandboxPsp, startSandboxPsp } from '../../../local/src/sandbox/psp-simulator.js';
 import { sandboxFee } from '../../../local/src/sandbox/statements.js';
+import type { SubmissionResult } from '../../../shared/channels/protocol.js';
 import { createSandboxAdapter } from '../../../shared/channels/sandbox/adapter.js';
 import type { ChannelAdapter } from '../../../shared/channels/types.js';
 import { parseStatement, type StatementRow } from '../../../shared/domain/reconciliation/index.js';
@@ -46,15 +47,26 @@ describe('sandbox PSP statements', () => {
       { reference: 'pay_yen', amount: 500, currency: 'JPY' },
       { reference: 'pay_quiet', amount: 700, currency: 'EUR', outcome: 'none' },
     ];
+    const accepted = (result: SubmissionResult) => {
+      assert.equal(result.kind, 'accepted');
+      return result.kind === 'accepted' ? (result.channelReference ?? '') : '';
+    };
     for (const p of payments) {
-      channelReferences.set(p.reference, (await adapter.submitPayment(p)).channelReference);
+      channelReferences.set(p.reference, accepted(await adapter.submitPayment(p)));
     }
     const refunds = [
-      { reference: 're_ok', paymentReference: 'pay_ok', amount: 400, currency: 'USD' },
-      { reference: 're_fails', paymentReference: 'pay_yen', amount: 500, currency: 'JPY', outcome: 'fail' },
+      { reference: 're_ok', paymentReference: 'pay_ok', paymentAmount: 1050, amount: 400, currency: 'USD' },
+      {
+        reference: 're_fails',
+        paymentReference: 'pay_yen',
+        paymentAmount: 500,
+        amount: 500,
+        currency: 'JPY',
+        outcome: 'fail',
+      },
     ];
     for (const r of refunds) {
-      channelReferences.set(r.reference, (await adapter.submitRefund(r)).channelReference);
+      channelReferences.set(r.reference, accepted(await adapter.submitRefund(r)));
     }
     await eventually(() => (callbacks.length >= 5 ? true : undefined), 5000, 'five callbacks', 10);
     date = callbacks[0]?.data.occurredAt.slice(0, 10) ?? '';

@@ -7,7 +7,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AlipaySdk } from 'alipay-sdk';
-import { precreate, query, refund, signedParams } from '../../../../shared/channels/alipay/requests.js';
+import {
+  billDownloadUrlQuery,
+  precreate,
+  query,
+  refund,
+  refundQuery,
+  signedParams,
+} from '../../../../shared/channels/alipay/requests.js';
 import { APP_ID, merchantPrivate, merchantPublic } from './keys.js';
 
 const NOW = new Date('2026-12-06T14:00:05Z');
@@ -70,6 +77,8 @@ describe('Alipay requests', () => {
       ],
       ['alipay.trade.refund', { out_trade_no: 'pay_1', refund_amount: '0.01', out_request_no: 're_1' }],
       ['alipay.trade.query', { out_trade_no: 'pay_1' }],
+      ['alipay.trade.fastpay.refund.query', { out_trade_no: 'pay_1', out_request_no: 're_1' }],
+      ['alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: '2026-12-06' }],
     ] as const) {
       // Prepare
       const ours = signedParams(credentials, method, biz, NOW, true);
@@ -114,5 +123,43 @@ describe('Alipay requests', () => {
     assert.equal(params.notify_url, undefined);
     assert.equal(params.biz_content, '{"out_trade_no":"pay_01HZX3"}');
     assert.equal(sdk.checkNotifySignV2(params), true);
+  });
+
+  it('queries a refund and names the bill of a day, signed, without a notify_url', () => {
+    for (const [request, method, biz] of [
+      [
+        refundQuery(credentials, { reference: 're_01HZX4', paymentReference: 'pay_01HZX3' }, NOW),
+        'alipay.trade.fastpay.refund.query',
+        { out_trade_no: 'pay_01HZX3', out_request_no: 're_01HZX4' },
+      ],
+      [
+        billDownloadUrlQuery(credentials, '2026-12-06', NOW),
+        'alipay.data.dataservice.bill.downloadurl.query',
+        { bill_type: 'trade', bill_date: '2026-12-06' },
+      ],
+    ] as const) {
+      const params = bodyParams(request.body);
+      assert.equal(params.method, method);
+      assert.equal(params.notify_url, undefined);
+      assert.deepEqual(JSON.parse(params.biz_content!), biz);
+      assert.equal(sdk.checkNotifySignV2(params), true);
+    }
+  });
+
+  it('carries a test outcome URL-encoded in passback_params, as the simulator and Alipay read it', () => {
+    const params = bodyParams(
+      precreate(credentials, { reference: 'pay_1', amount: 100, subject: 'x', outcome: 'unavailable' }, NOW)
+        .body,
+    );
+    const biz = JSON.parse(params.biz_content!);
+    assert.equal(biz.passback_params, 'sandbox_outcome%3Dunavailable');
+    assert.equal(
+      new URLSearchParams(decodeURIComponent(biz.passback_params)).get('sandbox_outcome'),
+      'unavailable',
+    );
+    const plain = bodyParams(
+      precreate(credentials, { reference: 'pay_1', amount: 100, subject: 'x' }, NOW).body,
+    );
+    assert.equal(JSON.parse(plain.biz_content!).passback_params, undefined);
   });
 });

@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { createSign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AlipaySdk } from 'alipay-sdk';
-import { rawObjectValue, readQuery, readSubmission } from '../../../../shared/channels/alipay/responses.js';
+import {
+  rawObjectValue,
+  readBillDownloadUrl,
+  readQuery,
+  readRefundQuery,
+  readSubmission,
+} from '../../../../shared/channels/alipay/responses.js';
 import { APP_ID, merchantPrivate, platformPrivate, platformPublic } from './keys.js';
 
 const sdk = new AlipaySdk({
@@ -160,5 +166,55 @@ describe("Alipay's answers", () => {
       rawObjectValue('{"a":{"alipay_trade_query_response":{}}}', 'alipay_trade_query_response'),
       undefined,
     );
+  });
+
+  it('reads a refund query: REFUND_SUCCESS succeeded, held without a status pending, unknown to Alipay not_found', () => {
+    const method = 'alipay.trade.fastpay.refund.query';
+    const common = { code: '10000', msg: 'Success', trade_no: '2026120622001', out_trade_no: 'pay_1' };
+    const held = { ...common, out_request_no: 're_1', refund_amount: '3.00', total_amount: '10.50' };
+    assert.deepEqual(
+      readRefundQuery(checkedBySdk(answer(method, { ...held, refund_status: 'REFUND_SUCCESS' })), keys),
+      { kind: 'found', state: 'succeeded', channelReference: '2026120622001', amount: 300, currency: 'CNY' },
+    );
+    const pending = readRefundQuery(checkedBySdk(answer(method, held)), keys);
+    assert.equal(pending.kind === 'found' && pending.state, 'pending');
+    assert.deepEqual(
+      readRefundQuery(checkedBySdk(answer(method, { ...common, out_request_no: 're_2' })), keys),
+      {
+        kind: 'not_found',
+      },
+    );
+    const noTrade = {
+      code: '40004',
+      msg: 'Business Failed',
+      sub_code: 'ACQ.TRADE_NOT_EXIST',
+      sub_msg: '交易不存在',
+    };
+    assert.deepEqual(readRefundQuery(checkedBySdk(answer(method, noTrade)), keys), { kind: 'not_found' });
+    const forged = answer(method, { ...held, refund_status: 'REFUND_SUCCESS' }, merchantPrivate);
+    assert.equal(readRefundQuery(forged.reply, keys).kind, 'unknown');
+  });
+
+  it("reads the bill's download URL, or Alipay's reason for naming none", () => {
+    const method = 'alipay.data.dataservice.bill.downloadurl.query';
+    const url = 'http://dwbillcenter.alipay.com/downloadBillFile.resource?bizType=trade&fileType=csv.zip';
+    const named = readBillDownloadUrl(
+      checkedBySdk(answer(method, { code: '10000', msg: 'Success', bill_download_url: url })),
+      keys,
+    );
+    assert.deepEqual(named, { kind: 'url', url });
+    const none = readBillDownloadUrl(
+      checkedBySdk(
+        answer(method, {
+          code: '40004',
+          msg: 'Business Failed',
+          sub_code: 'isp.bill_not_exist',
+          sub_msg: '账单不存在',
+        }),
+      ),
+      keys,
+    );
+    assert.equal(none.kind === 'declined' && none.code, 'isp.bill_not_exist');
+    assert.equal(readBillDownloadUrl({ status: 503, headers: {}, body: '' }, keys).kind, 'unavailable');
   });
 });

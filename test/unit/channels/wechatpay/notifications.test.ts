@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
-import { NotificationError } from '../../../../shared/channels/protocol.js';
+import { NotificationBodyError, NotificationError } from '../../../../shared/channels/protocol.js';
 import {
   decryptResource,
   readWechatpayNotification,
@@ -267,15 +267,28 @@ describe('WeChat Pay notifications', () => {
     );
   });
 
-  it('refuses a malformed notification: another merchant, a resource not ours, no JSON', () => {
+  it("refuses another merchant's notification", () => {
+    const { headers, body } = notification('TRANSACTION.SUCCESS', { ...paid, mchid: '1900000002' });
+    assert.throws(() => readWechatpayNotification(headers, body, options, NOW), refusal('malformed'));
+  });
+
+  it('refuses a signed body that is not a notification WeChat Pay sends as a bad body (400), naming the field', () => {
     const cases = [
-      notification('TRANSACTION.SUCCESS', { ...paid, mchid: '1900000002' }),
-      notification('TRANSACTION.SUCCESS', { ...paid, out_trade_no: 'ORDER-7' }),
-      notification('TRANSACTION.SUCCESS', { ...paid, amount: { total: 10.5, currency: 'CNY' } }),
-      notification('REFUND.SUCCESS', { ...refunded('SUCCESS'), out_refund_no: undefined }),
-    ];
-    for (const { headers, body } of cases)
-      assert.throws(() => readWechatpayNotification(headers, body, options, NOW), refusal('malformed'));
+      [notification('TRANSACTION.SUCCESS', { ...paid, out_trade_no: 'ORDER-7' }), 'resource.out_trade_no'],
+      [
+        notification('TRANSACTION.SUCCESS', { ...paid, amount: { total: 10.5, currency: 'CNY' } }),
+        'resource.amount.total',
+      ],
+      [
+        notification('REFUND.SUCCESS', { ...refunded('SUCCESS'), out_refund_no: undefined }),
+        'resource.out_refund_no',
+      ],
+    ] as const;
+    for (const [{ headers, body }, path] of cases)
+      assert.throws(
+        () => readWechatpayNotification(headers, body, options, NOW),
+        (error) => error instanceof NotificationBodyError && error.issues.some((i) => i.path === path),
+      );
     const timestamp = String(NOW);
     const notJson = 'not json';
     const headers = {
@@ -284,6 +297,15 @@ describe('WeChat Pay notifications', () => {
       'wechatpay-serial': PLATFORM_SERIAL,
       'wechatpay-signature': Rsa.sign(Formatter.response(timestamp, 'n', notJson), platformPrivate),
     };
-    assert.throws(() => readWechatpayNotification(headers, notJson, options, NOW), refusal('malformed'));
+    assert.throws(
+      () => readWechatpayNotification(headers, notJson, options, NOW),
+      (error) => error instanceof NotificationBodyError && /not JSON/.test(error.message),
+    );
+    // Unsigned, the same body is refused for its signature first.
+    const forged = {
+      ...headers,
+      'wechatpay-signature': Rsa.sign(Formatter.response(timestamp, 'n', notJson), merchantPrivate),
+    };
+    assert.throws(() => readWechatpayNotification(forged, notJson, options, NOW), refusal('mismatch'));
   });
 });

@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import {
+  billDownload,
   nativePayment,
   queryPayment,
   queryRefund,
   refund,
+  tradeBill,
 } from '../../../../shared/channels/wechatpay/requests.js';
 import { nonce } from '../../../../shared/channels/wechatpay/sign.js';
 import { APPID, MCHID, MERCHANT_SERIAL, merchantPrivate, merchantPublic } from './keys.js';
@@ -126,6 +128,7 @@ describe('WeChat Pay requests', () => {
         '/v3/pay/transactions/out-trade-no/pay_01HZX3?mchid=1900000001',
       ],
       [queryRefund(credentials, 're_01HZX4', clock), '/v3/refund/domestic/refunds/re_01HZX4'],
+      [tradeBill(credentials, '2026-12-06', clock), '/v3/bill/tradebill?bill_date=2026-12-06&bill_type=ALL'],
     ] as const) {
       assert.equal(request.method, 'GET');
       assert.equal(request.body, undefined);
@@ -152,5 +155,27 @@ describe('WeChat Pay requests', () => {
       { timestamp: 1 },
     );
     assert.match(authorizationParams(request.headers.authorization!).nonce_str!, /^[A-Za-z0-9]{32}$/);
+  });
+
+  it("signs a bill download over the download URL's own path and query, sent to that URL", () => {
+    const url =
+      'https://api.mch.weixin.qq.com/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO';
+    const request = billDownload(credentials, url, clock);
+    assert.equal(request.method, 'GET');
+    assert.equal(request.url, url);
+    const auth = authorizationParams(request.headers.authorization!);
+    const signed = Formatter.request('GET', url.slice(url.indexOf('/v3/')), clock.timestamp, clock.nonce, '');
+    assert.equal(Rsa.verify(signed, auth.signature!, merchantPublic), true);
+  });
+
+  it('carries a test outcome in attach, and nothing without one', () => {
+    const hinted = nativePayment(
+      credentials,
+      { reference: 'pay_1', amount: 1, description: 'x', outcome: 'timeout' },
+      clock,
+    );
+    assert.equal(JSON.parse(hinted.body!).attach, 'sandbox_outcome=timeout');
+    const plain = nativePayment(credentials, { reference: 'pay_1', amount: 1, description: 'x' }, clock);
+    assert.equal(JSON.parse(plain.body!).attach, undefined);
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
-import { readQuery, readSubmission } from '../../../../shared/channels/wechatpay/responses.js';
+import { readQuery, readSubmission, readTradeBill } from '../../../../shared/channels/wechatpay/responses.js';
 import { merchantPrivate, PLATFORM_SERIAL, platformPrivate, platformPublic } from './keys.js';
 
 const NOW = 1_900_000_000;
@@ -145,5 +145,30 @@ describe("WeChat Pay's answers", () => {
     });
     assert.equal(readQuery(unsigned(200, trade), 'payment', keys, NOW).kind, 'unknown');
     assert.equal(readQuery(unsigned(500, { code: 'SYSTEM_ERROR' }), 'payment', keys, NOW).kind, 'unknown');
+  });
+
+  it("reads a trade bill's announcement (download_url, SHA1), or why there is none", () => {
+    const announced = {
+      hash_type: 'SHA1',
+      hash_value: '79bb0f45fc4c42234a918000b2668d689e2bde04',
+      download_url: 'https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx',
+    };
+    assert.deepEqual(readTradeBill(answer(200, announced), keys, NOW), {
+      kind: 'bill',
+      url: announced.download_url,
+      hashType: 'sha1',
+      hashValue: announced.hash_value,
+    });
+    assert.equal(
+      readTradeBill(answer(200, announced, { signer: merchantPrivate }), keys, NOW).kind,
+      'unknown',
+    );
+    assert.equal(readTradeBill(answer(200, { ...announced, hash_type: 'MD5' }), keys, NOW).kind, 'unknown');
+    const none = readTradeBill(
+      unsigned(400, { code: 'NO_STATEMENT_EXIST', message: '账单文件不存在' }),
+      keys,
+      NOW,
+    );
+    assert.equal(none.kind === 'declined' && none.code, 'NO_STATEMENT_EXIST');
   });
 });
