@@ -9,6 +9,7 @@ import { Monitoring } from './constructs/monitoring.js';
 import { Reconciliation } from './constructs/reconciliation.js';
 import { RiskBefore } from './constructs/risk.js';
 import { RiskControl } from './constructs/risk-consumer.js';
+import { Routing } from './constructs/routing.js';
 import { Settlement } from './constructs/settlement.js';
 import { PaymentsTable } from './constructs/table.js';
 import { MerchantWebhooks } from './constructs/webhooks.js';
@@ -50,6 +51,7 @@ export class PaymentsStack extends Stack {
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    new Routing(this, 'Routing', { api: this.api, table: this.table });
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       api: this.api,
       table: this.table,

@@ -1,6 +1,7 @@
 /**
- * POST /v1/payments: the risk before-checks, then one conditional PutItem (also the idempotency record),
- * or one TransactWriteItems when counted risk limits apply (payment + guarded counters).
+ * POST /v1/payments: the risk before-checks, routing (the merchant's configuration, each listed channel's
+ * facts, quota usage when a quota applies), then one conditional PutItem (also the idempotency record),
+ * or one TransactWriteItems when counted risk limits or a quota apply (payment + counters).
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { createPaymentEnvSchema, loadEnv } from '../../shared/config/env.js';
@@ -8,18 +9,36 @@ import { checkBefore, counterLimits } from '../../shared/domain/risk/before.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { logger } from '../../shared/http/logger.js';
 import { storedAnswer } from '../../shared/http/responses.js';
-import { createPaymentBody } from '../../shared/schemas/payment.js';
-import { riskRejected } from '../../shared/schemas/problem-catalogue.js';
+import {
+  loadChannelFacts,
+  routePayment,
+  setChannelFactsSource,
+  storedRoutingOf,
+} from '../../shared/routing/route-payment.js';
+import { type CreatePaymentBody, createPaymentBody } from '../../shared/schemas/payment.js';
+import {
+  channelQuotaExceeded,
+  currencyNotSupported,
+  type Problem,
+  riskRejected,
+} from '../../shared/schemas/problem-catalogue.js';
+import { cachePerContainer } from '../../shared/store/container-cache.js';
+import { createChannelFactsLoader } from '../../shared/store/dynamodb/channel-facts.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+import { quotaDay, readQuotaUsage } from '../../shared/store/dynamodb/quota-usage.js';
 import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dynamodb/risk-profile-reads.js';
 import { DynamoRiskSummaryStore, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
+import { readRoutingConfig } from '../../shared/store/dynamodb/routing-config-reads.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
-import type { PaymentStore } from '../../shared/store/ports.js';
+
+import type { CreatePaymentInput, PaymentStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(createPaymentEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const payments: PaymentStore = new DynamoPaymentStore(table);
 const summaries = new DynamoRiskSummaryStore(table);
+// Breakers, fees and outcome windows of the listed channels, at most 1 s old (channel-records.ts).
+setChannelFactsSource(createChannelFactsLoader(table));
 // Cached per container for RISK_PROFILE_TTL_MS (default 1 s): a warm create stays one write round trip.
 const riskProfile = cachingRiskProfiles(
   async (merchantId) => (await readRiskProfileView(table, merchantId)).effective,
@@ -27,6 +46,10 @@ const riskProfile = cachingRiskProfiles(
     ttlMs: env.RISK_PROFILE_TTL_MS,
   },
 );
+// The same for the routing configuration (ROUTING_CONFIG_TTL_MS, default 1 s: a PUT applies within 2 s).
+const routingConfig = cachePerContainer((merchantId) => readRoutingConfig(table, merchantId), {
+  ttlMs: env.ROUTING_CONFIG_TTL_MS,
+});
 
 export const handler = apiHandler(
   { role: 'merchant', idempotencyKey: true, body: createPaymentBody },
@@ -38,17 +61,58 @@ export const handler = apiHandler(
       body,
       now: new Date(),
     };
-    const profile = await riskProfile(auth.merchantId);
+    const [profile, config] = await Promise.all([
+      riskProfile(auth.merchantId),
+      routingConfig(auth.merchantId),
+    ]);
     const verdict = checkBefore(profile, body);
     // Refused before any payment write: the refusal is stored at the key's slot (or the slot's first
     // answer replayed), so a retry answers the same.
     const answer = verdict.ok
-      ? await payments.create({ ...input, counterLimits: counterLimits(profile, body) })
+      ? await createRouted({ ...input, counterLimits: counterLimits(profile, body) }, config)
       : await payments.refuse(input, riskRejected(verdict.reasons));
     await countRefusal(auth.merchantId, input.now, body, answer);
     return storedAnswer(answer);
   },
 );
+
+/**
+ * Routes the payment, then stores it with its decision. A pinned payment its channel cannot take (over
+ * the quota, or not in that currency) is a stored 422 refusal, replayed for the key like a risk refusal;
+ * a payment no healthy channel can take is stored `failed` with `channel_unavailable` (201, and the
+ * stream announces PaymentCreated then PaymentFailed).
+ */
+async function createRouted(input: CreatePaymentInput, config: Awaited<ReturnType<typeof routingConfig>>) {
+  const { body } = input;
+  const { decision, countQuota } = await routePayment(
+    {
+      merchantId: input.merchantId,
+      amount: body.amount,
+      currency: body.currency,
+      country: body.customer?.country,
+      channel: body.channel,
+      now: input.now,
+    },
+    {
+      config,
+      // Each listed channel's breaker, fees and outcome windows (setChannelFactsSource).
+      loadFacts: loadChannelFacts,
+      readQuotaUsage: (merchantId, currency, channels, now) =>
+        readQuotaUsage(table, merchantId, currency, quotaDay(now), channels),
+      random: Math.random(),
+    },
+  );
+  const refusal = pinnedRefusal(decision.outcome, body);
+  if (refusal) return payments.refuse(input, refusal);
+  return payments.create({ ...input, routing: storedRoutingOf(decision), countQuota });
+}
+
+function pinnedRefusal(outcome: string, body: CreatePaymentBody): Problem | undefined {
+  if (!body.channel) return undefined;
+  if (outcome === 'quota_exceeded') return channelQuotaExceeded(body.channel, body.currency);
+  if (outcome === 'currency_not_supported') return currencyNotSupported(body.channel, body.currency);
+  return undefined;
+}
 
 /**
  * Counts a first risk refusal (not a replay) in the merchant's daily risk summary. Best effort: the

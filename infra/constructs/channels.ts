@@ -179,11 +179,17 @@ export class Channels extends Construct {
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.dispatchDeadLetterQueue),
         // Only new payments and refunds need a channel; status updates and idempotency records do not
-        // cost an invocation.
+        // cost an invocation, and neither does a payment stored failed at create (no channel could take
+        // it: it is inserted `failed`, not `processing`).
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.or('payment', 'refund') } } },
+            dynamodb: {
+              NewImage: {
+                entity: { S: lambda.FilterRule.or('payment', 'refund') },
+                status: { S: lambda.FilterRule.or('processing', 'pending') },
+              },
+            },
           }),
         ],
       }),

@@ -1,3 +1,9 @@
-/** The channels payments can go through (a module of its own: bundles that only name them take no zod). */
-export const CHANNELS = ['sandbox', 'stripe', 'alipay', 'wechatpay'] as const;
-export type Channel = (typeof CHANNELS)[number];
+/**
+ * The channels payments can go through: the routing catalogue's (shared/domain/routing/catalogue.ts), so
+ * the API, the events and routing name the same channels. A module of its own, zod-free: bundles that
+ * only name the channels take no zod.
+ */
+import { ROUTING_CHANNELS, type RoutingChannel } from '../domain/routing/catalogue.js';
+
+export const CHANNELS = ROUTING_CHANNELS;
+export type Channel = RoutingChannel;

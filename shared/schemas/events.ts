@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { channelBreakerData } from './channel-events.js';
 import { isoTimestamp } from './common.js';
-import { CHANNELS, paymentSchema, riskSchema } from './payment.js';
+import { CHANNELS, paymentRoutingSchema, paymentSchema, riskSchema } from './payment.js';
 import { discrepancyFoundData, reconciliationRunStartedData } from './reconciliation.js';
 import { refundSchema } from './refund.js';
 import { settlementSchema } from './settlement.js';
@@ -20,9 +20,13 @@ export const eventIdSchema = z.string().check(z.regex(/^evt_[a-z2-7]{26}$/));
 
 /**
  * The payment object as events carry it. The contract's payment object, except that `customer` is not
- * strict: the request body refuses unknown customer fields, a consumer must not.
+ * strict (the request body refuses unknown customer fields, a consumer must not), and that `routing` and
+ * `failureCode` may be absent: events published before routing existed (in queues at a deploy, in the
+ * archive for a replay) do not carry them.
  */
 export const eventPaymentSchema = z.extend(paymentSchema, {
+  routing: z.optional(paymentRoutingSchema),
+  failureCode: z.optional(z.nullable(z.string())),
   customer: z.nullable(
     z.object({
       id: z.optional(z.string()),

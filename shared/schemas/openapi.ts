@@ -14,6 +14,7 @@ import { deadLetterPaths } from './openapi/paths/dead-letters.js';
 import { paymentPaths } from './openapi/paths/payments.js';
 import { reconciliationPaths } from './openapi/paths/reconciliation.js';
 import { riskPaths } from './openapi/paths/risk.js';
+import { routingPaths } from './openapi/paths/routing.js';
 import { settlementPaths } from './openapi/paths/settlement.js';
 import { webhookEndpointPaths } from './openapi/paths/webhook-endpoints.js';
 import { PAYMENT_WEBHOOK_TYPES, REFUND_WEBHOOK_TYPES } from './openapi/response-schemas.js';
@@ -40,6 +41,7 @@ export function buildOpenApi(): object {
       ...paymentPaths(),
       ...webhookEndpointPaths(),
       ...riskPaths(),
+      ...routingPaths(),
       ...reconciliationPaths(),
       ...settlementPaths(),
       ...deadLetterPaths(),

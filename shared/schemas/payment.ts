@@ -3,6 +3,7 @@ import { PAYMENT_STATUSES } from '../domain/payment.js';
 import { amountSchema, currencySchema, cursorSchema, isoTimestamp, limitSchema } from './common.js';
 import './locale.js';
 
+import { ROUTING_STRATEGIES } from '../domain/routing/config.js';
 import { CHANNELS } from './channels.js';
 import { stringMap } from './string-map.js';
 
@@ -30,7 +31,8 @@ export const metadataSchema = stringMap({
 export const createPaymentBody = z.strictObject({
   amount: amountSchema,
   currency: currencySchema,
-  channel: z._default(channelSchema, 'sandbox'),
+  /** Pins the payment to that channel (no failover); absent: the merchant's routing configuration decides. */
+  channel: z.optional(channelSchema),
   description: z.optional(z.string().check(z.maxLength(500, { error: 'must be at most 500 characters' }))),
   customer: z.optional(customerSchema),
   metadata: z.optional(metadataSchema),
@@ -54,6 +56,35 @@ export const riskSchema = z.object({
  */
 const storedStringMap = stringMap({ error: 'must be an object of string values' });
 
+/** How a submission to a channel ended; `pending` only in answers, for the submission under way. */
+export const ATTEMPT_OUTCOMES = ['pending', 'unavailable', 'declined', 'succeeded', 'failed'] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+export const routingAttemptSchema = z.object({
+  channel: channelSchema,
+  outcome: z.enum(ATTEMPT_OUTCOMES),
+  at: isoTimestamp,
+});
+export type RoutingAttempt = z.infer<typeof routingAttemptSchema>;
+
+/**
+ * How the payment was routed (contract: "Routing and channel health"): the decision taken at create,
+ * never changed, and every submission since. `rule`: the matching rule's name, `null` for the default
+ * and for a pinned payment.
+ */
+export const paymentRoutingSchema = z.object({
+  strategy: z.enum([...ROUTING_STRATEGIES, 'pinned']),
+  rule: z.nullable(z.string()),
+  candidates: z.array(channelSchema),
+  chosen: z.nullable(channelSchema),
+  reason: z.string(),
+  attempts: z.array(routingAttemptSchema),
+});
+export type PaymentRouting = z.infer<typeof paymentRoutingSchema>;
+
+/** Why a payment failed: `declined` by the channel, or `channel_unavailable` (no healthy channel took it). */
+export const FAILURE_CODES = ['declined', 'channel_unavailable'] as const;
+
 /** The payment object of the contract. */
 export const paymentSchema = z.object({
   id: z.string().check(z.startsWith('pay_')),
@@ -62,8 +93,12 @@ export const paymentSchema = z.object({
   amount: z.number().check(z.int()),
   currency: z.string(),
   status: paymentStatusSchema,
-  channel: channelSchema,
+  /** The channel the payment is at (after any failover); `null` when no channel could take it at create. */
+  channel: z.nullable(channelSchema),
   channelReference: z.nullable(z.string()),
+  routing: paymentRoutingSchema,
+  /** Set with `status: failed` (FAILURE_CODES; consumers accept codes added later). */
+  failureCode: z.nullable(z.string()),
   amountRefunded: z.number().check(z.int()),
   description: z.nullable(z.string()),
   customer: z.nullable(customerSchema),

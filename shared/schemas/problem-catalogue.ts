@@ -33,6 +33,8 @@ export const PROBLEMS = {
   'refund-exceeds-remaining': { status: 422, title: 'The refund exceeds what remains refundable' },
   'unknown-reference': { status: 422, title: 'The reference does not name one of our objects' },
   'risk-rejected': { status: 422, title: 'The payment was refused by risk control' },
+  'channel-quota-exceeded': { status: 422, title: 'The channel’s daily quota has no room for this payment' },
+  'currency-not-supported': { status: 422, title: 'The channel does not take this currency' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },
   'service-unavailable': { status: 503, title: 'We are busy right now; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -61,4 +63,21 @@ export function riskRejected(reasons: readonly string[]): Problem {
     ...problem('risk-rejected', `Refused by risk control: ${reasons.join(', ')}.`),
     reasons: [...reasons],
   };
+}
+
+/**
+ * 422 `channel-quota-exceeded`: a payment pinned to `channel` would take the merchant's daily quota for
+ * it in `currency` past its limit (used today + this amount > limit). Stored at the key's slot like any
+ * refusal, so a retry replays it.
+ */
+export function channelQuotaExceeded(channel: string, currency: string): Problem {
+  return problem(
+    'channel-quota-exceeded',
+    `The payment is pinned to ${channel}, and the merchant's daily quota for ${channel} in ${currency} has no room for it. Send it without a channel to let routing choose, or later.`,
+  );
+}
+
+/** 422 `currency-not-supported`: a payment pinned to a channel that does not take its currency. */
+export function currencyNotSupported(channel: string, currency: string): Problem {
+  return problem('currency-not-supported', `${channel} does not take ${currency}.`);
 }

@@ -4,7 +4,8 @@
  */
 import type { PaymentStatus } from '../domain/payment.js';
 import type { RefundStatus } from '../domain/refund.js';
-import type { Payment } from '../schemas/payment.js';
+import type { Channel } from '../schemas/channels.js';
+import type { Payment, PaymentRouting, RoutingAttempt } from '../schemas/payment.js';
 import type { Refund } from '../schemas/refund.js';
 import { fromStoredPairs, type StoredPairs } from './client-map.js';
 import { CorruptItemError, ObjectNotFoundError } from './errors.js';
@@ -12,6 +13,16 @@ import { CorruptItemError, ObjectNotFoundError } from './errors.js';
 export const PAYMENT_ID_PREFIX = 'pay_';
 export const REFUND_ID_PREFIX = 're_';
 const SLOT_ID = /^(pay|re)_([a-z2-7]{26})$/;
+
+/** The routing decision as stored on the payment (written once, at create). */
+export type StoredRouting = Omit<PaymentRouting, 'attempts'>;
+
+/** A finished submission as stored (`pending` is never stored: it is derived while processing). */
+export interface StoredAttempt {
+  channel: Channel;
+  outcome: Exclude<RoutingAttempt['outcome'], 'pending'>;
+  at: string;
+}
 
 export interface PaymentItem {
   PK: string;
@@ -22,8 +33,21 @@ export interface PaymentItem {
   amount: number;
   currency: string;
   status: PaymentStatus;
-  channel: Payment['channel'];
+  /**
+   * The channel the payment is at now (the chosen one, then each failover's). Not stored on a payment
+   * that failed at create with no healthy candidate (`routing.chosen` null): typed as present because no
+   * path that needs a channel ever meets such an item (the dispatcher's stream filter takes processing
+   * payments only, callbacks find no channel outcome to apply, refunds need a succeeded payment); the
+   * readers here (`paymentFromItem`) treat it as absent.
+   */
+  channel: Channel;
   channelReference?: string;
+  /** Absent on payments created before routing (read as pinned to `channel`). */
+  routing?: StoredRouting;
+  /** Top level, so `list_append(if_not_exists(attempts, :empty), :a)` also works on older items. */
+  attempts?: StoredAttempt[];
+  /** With `status: failed`: `declined`, `channel_unavailable`. */
+  failureCode?: string;
   amountRefunded: number;
   /** amount − amountRefunded, kept so a refund is guarded by one comparison. */
   refundableRemaining: number;
@@ -64,7 +88,7 @@ export interface RefundItem {
   currency: string;
   status: RefundStatus;
   reason?: string;
-  channel: Payment['channel'];
+  channel: Channel;
   /** The payment's amount (WeChat Pay refunds state it), copied so the dispatcher needs no read. */
   paymentAmount?: number;
   /** The channel's id of the payment when known (Stripe refunds name the PaymentIntent). */
@@ -131,6 +155,39 @@ export function metadataOf(item: Pick<PaymentItem, 'metadataPairs' | 'metadata'>
   return fromStoredPairs(item.metadataPairs, item.metadata);
 }
 
+/** What items written before routing existed show: pinned to the channel they were created on. */
+export const PRE_ROUTING_REASON = 'created before routing';
+
+function storedRouting(item: PaymentItem): StoredRouting {
+  if (item.routing) return item.routing;
+  const channel = (item.channel as Channel | undefined) ?? null;
+  return {
+    strategy: 'pinned',
+    rule: null,
+    candidates: channel ? [channel] : [],
+    chosen: channel,
+    reason: PRE_ROUTING_REASON,
+  };
+}
+
+/**
+ * The routing answer: the decision, its stored attempts, and while the payment is processing the
+ * submission under way as `pending` at `updatedAt` (derived here, so a healthy submission costs no write).
+ */
+function routingOf(item: PaymentItem, status: PaymentStatus, updatedAt: string): PaymentRouting {
+  const attempts: RoutingAttempt[] = (item.attempts ?? []).map(({ channel, outcome, at }) => ({
+    channel,
+    outcome,
+    at,
+  }));
+  const channel = (item.channel as Channel | undefined) ?? null;
+  if (status === 'processing' && channel) attempts.push({ channel, outcome: 'pending', at: updatedAt });
+  // Fields named one by one: a map read back from DynamoDB comes in another key order, and a replay
+  // must answer the same bytes as the first answer.
+  const { strategy, rule, candidates, chosen, reason } = storedRouting(item);
+  return { strategy, rule, candidates, chosen, reason, attempts };
+}
+
 export function paymentFromItem(item: PaymentItem): Payment {
   const payment: Payment = {
     id: item.id,
@@ -139,8 +196,10 @@ export function paymentFromItem(item: PaymentItem): Payment {
     amount: item.amount,
     currency: item.currency,
     status: item.status,
-    channel: item.channel,
+    channel: (item.channel as Channel | undefined) ?? null,
     channelReference: item.channelReference ?? null,
+    routing: routingOf(item, item.status, item.updatedAt),
+    failureCode: item.failureCode ?? null,
     amountRefunded: item.amountRefunded,
     description: item.description ?? null,
     customer: item.customer ?? null,
@@ -154,14 +213,23 @@ export function paymentFromItem(item: PaymentItem): Payment {
 
 /**
  * The payment exactly as the create request first answered it, rebuilt from the item: what changed
- * since (status, refunds, channel reference, risk) is not part of the replayed answer.
+ * since (status, failovers and attempts, refunds, channel reference, risk) is not part of the replayed
+ * answer. The create answered either `processing` at the chosen channel, or `failed` with
+ * `channel_unavailable` when no channel could take it (nothing changes such a payment afterwards).
  */
 export function firstAnswerOf(item: PaymentItem): Payment {
   const { risk: _risk, ...payment } = paymentFromItem(item);
+  const routing = storedRouting(item);
+  const failedAtCreate = item.routing !== undefined && routing.chosen === null;
+  const status: PaymentStatus = failedAtCreate ? 'failed' : 'processing';
+  const asCreated = { ...item, attempts: [], channel: routing.chosen as Channel };
   return {
     ...payment,
-    status: 'processing',
+    status,
+    channel: routing.chosen,
     channelReference: null,
+    routing: routingOf(asCreated, status, item.createdAt),
+    failureCode: failedAtCreate ? (item.failureCode ?? null) : null,
     amountRefunded: 0,
     updatedAt: item.createdAt,
   };

@@ -14,6 +14,8 @@
  * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
+ * | routing configuration     | MER#<merchant>         | ROUTING          | —               | —                   |
+ * | channel quota used (TTL)  | QUOTA#<merchant>#<channel>#<currency>#<day>#<0-7> | QUOTA | — | —           |
  * | fraud reports of a day    | MER#<merchant>         | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
  * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
  * | webhook endpoint          | MER#<merchant>         | WHE#<we_id>      | —               | —                   |
@@ -63,6 +65,17 @@
  *   One item per merchant, dimension and window: a day (`2026-11-26`) for amounts, a minute
  *   (`2026-11-26T10:07`) for the customer frequency. The customer id comes last, so a `#` inside it cannot
  *   make two keys collide. Items expire (TTL) once their window is over; never read outside a write.
+ * - a merchant's routing configuration (create-payment, through a per-container cache of 1 s; ops GET/PUT):
+ *   GetItem MER#<merchant>/ROUTING, stored whole under `config` (validated on write; ops reads parse it
+ *   again, create checks its shape by hand to keep zod's schema out of its bundle). Absent:
+ *   priority over ["sandbox"]. Written only by ops, never per payment.
+ * - a merchant's daily channel quota usage (create-payment, only when the merchant configured a quota
+ *   for a listed channel in the payment's currency): the amount routed to the channel that UTC day,
+ *   `ADD total :amount` on ONE of 8 shard items (the shard by the payment id), inside the create's
+ *   TransactWriteItems, so a payment is counted exactly when it is stored; read back as the sum of the 8
+ *   shards with one consistent BatchGetItem. Write rate: one write per payment routed to a channel with a
+ *   quota, spread over 8 partition keys (8,000 writes/s per merchant, channel and currency before one
+ *   reaches the partition limit). Items expire (TTL) two days after their day.
  * - register a merchant webhook endpoint (POST /v1/webhook-endpoints): ONE TransactWriteItems, the
  *   request at its Idempotency-Key slot (first answer, secret included, for replay) and the endpoint
  *   under its merchant, both attribute_not_exists. The id is `we_<slot>`.
@@ -136,9 +149,18 @@ export function shardOf(id: string): string {
   return base32(createHash('sha256').update(id, 'utf8').digest()).slice(0, 1);
 }
 
+/** The quota shard a payment counts on: spread by its id, so one merchant's payments meet in no key. */
+export function quotaShardOf(paymentId: string): number {
+  return createHash('sha256').update(paymentId, 'utf8').digest().readUInt8(0) % QUOTA_SHARDS;
+}
+
 export const SLOT_PREFIX = 'OBJ#';
 
 export const RISK_PROFILE_SK = 'RISK_PROFILE';
+export const ROUTING_CONFIG_SK = 'ROUTING';
+
+/** Shards of a merchant's daily quota usage per channel and currency. */
+export const QUOTA_SHARDS = 8;
 export const FRAUD_REPORT_DAY_PREFIX = `${RISK_PROFILE_SK}#FRAUD_REPORTS#`;
 
 export const WEBHOOK_ENDPOINT_PREFIX = 'WHE#';
@@ -162,6 +184,12 @@ export const keys = {
   apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
   merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'MER' }),
   riskProfile: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: RISK_PROFILE_SK }),
+  routingConfig: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: ROUTING_CONFIG_SK }),
+  /** `day` is `yyyy-mm-dd` (UTC); `shard` in [0, QUOTA_SHARDS). */
+  quotaUsage: (merchantId: string, channel: string, currency: string, day: string, shard: number) => ({
+    PK: `QUOTA#${merchantId}#${channel}#${currency}#${day}#${shard}`,
+    SK: 'QUOTA',
+  }),
   fraudReportDay: (merchantId: string, day: string) => ({
     PK: `MER#${merchantId}`,
     SK: `${FRAUD_REPORT_DAY_PREFIX}${day}`,

@@ -7,7 +7,7 @@ import type { CounterLimit } from '../domain/risk/before.js';
 import type { CreatePaymentBody, Payment } from '../schemas/payment.js';
 import type { Problem } from '../schemas/problem-catalogue.js';
 import type { Refund } from '../schemas/refund.js';
-import type { StoredAnswer } from './items.js';
+import type { StoredAnswer, StoredRouting } from './items.js';
 
 export interface CreatePaymentInput {
   readonly merchantId: string;
@@ -21,6 +21,18 @@ export interface CreatePaymentInput {
    * limit; a limit without room answers a stored 422 `risk-rejected`.
    */
   readonly counterLimits?: readonly CounterLimit[];
+  /**
+   * The routing decision to store (written once). `chosen: null` stores the payment `failed` with
+   * `failureCode: channel_unavailable` and no channel. Absent: the decision a merchant without routing
+   * configuration gets (pinned to `body.channel`, else priority over ["sandbox"]).
+   */
+  readonly routing?: StoredRouting;
+  /**
+   * Count the amount on the chosen channel's daily quota usage (quota-usage.ts), in the same transaction
+   * as the payment. Set only when the merchant configured a quota for that channel and currency: a
+   * merchant without quotas keeps the one-PutItem create.
+   */
+  readonly countQuota?: boolean;
 }
 
 export interface ListPaymentsInput {

@@ -132,6 +132,8 @@ describe('HTTP API', () => {
     ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
     ['GET /v1/ops/merchants/{merchantId}/risk-profile', 'api/get-risk-profile'],
     ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
+    ['GET /v1/ops/merchants/{merchantId}/routing', 'api/get-routing-config'],
+    ['PUT /v1/ops/merchants/{merchantId}/routing', 'api/put-routing-config'],
     ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
     ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
     ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
@@ -207,6 +209,7 @@ describe('payments functions', () => {
       'functions/api/get-reconciliation-run.ts',
       'functions/api/get-risk-profile.ts',
       'functions/api/get-risk-summary.ts',
+      'functions/api/get-routing-config.ts',
       'functions/api/get-settlement-run.ts',
       'functions/api/get-settlement.ts',
       'functions/api/health.ts',
@@ -222,6 +225,7 @@ describe('payments functions', () => {
       'functions/api/no-route.ts',
       'functions/api/put-channel.ts',
       'functions/api/put-risk-profile.ts',
+      'functions/api/put-routing-config.ts',
       'functions/api/redrive-dead-letter-queue.ts',
       'functions/api/resolve-discrepancy.ts',
       'functions/api/review-payment.ts',
@@ -299,14 +303,21 @@ describe('least privilege', () => {
     // Every merchant function reads its caller's API key item (GetItem).
     // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
+    // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
+    // (UpdateItem) under QUOTA#…, scoped the same way.
     'api/create-payment': [
+      `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+      // Two statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…).
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/get-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
     'api/put-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'api/get-routing-config': [`dynamodb:GetItem on ${T}`],
+    'api/put-routing-config': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-payment': [`dynamodb:GetItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
@@ -431,7 +442,7 @@ describe('channels', () => {
     });
   });
 
-  test('feeds dispatch from the table stream with only new payments and refunds', () => {
+  test('feeds dispatch from the table stream with only new processing payments and pending refunds', () => {
     // The event publisher reads the same stream (test/infra/events.test.ts).
     const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
       ([, m]) => referencedId(m.Properties.FunctionName) === fn('channels/dispatch').logicalId,
@@ -444,7 +455,14 @@ describe('channels', () => {
     const filters = (p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     assert.deepEqual(
       filters.map((f) => JSON.parse(f.Pattern)),
-      [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['payment', 'refund'] } } } }],
+      [
+        {
+          eventName: ['INSERT'],
+          dynamodb: {
+            NewImage: { entity: { S: ['payment', 'refund'] }, status: { S: ['processing', 'pending'] } },
+          },
+        },
+      ],
     );
   });
 

@@ -48,6 +48,7 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/webhook-endpoints': ['post'],
   '/v1/webhook-endpoints/{id}/deliveries': ['get'],
   '/v1/ops/merchants/{merchantId}/risk-profile': ['get', 'put'],
+  '/v1/ops/merchants/{merchantId}/routing': ['get', 'put'],
   '/v1/ops/merchants/{merchantId}/risk-summary': ['get'],
   '/v1/ops/payments/{id}/review': ['post'],
   '/v1/ops/dead-letter-queues': ['get'],
@@ -295,8 +296,9 @@ describe('OpenAPI document', () => {
     assert.equal(amount.type, 'integer');
     assert.ok(amount.exclusiveMinimum === 0 || amount.minimum === 1, 'amount must be positive');
     assert.equal(amount.maximum, 10 ** 12);
-    // Defaults make a field optional on input: the channel defaults to sandbox.
-    assert.equal(body.properties.channel.default, 'sandbox');
+    // No default channel: a payment without one is routed by its merchant's configuration.
+    assert.equal(body.properties.channel.default, undefined);
+    assert.deepEqual(body.properties.channel.enum, ['sandbox', 'stripe', 'alipay', 'wechatpay']);
   });
 
   it('answers errors as application/problem+json and successes as application/json', () => {

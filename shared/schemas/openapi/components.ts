@@ -18,7 +18,7 @@ import {
 import { createRefundBody, refundSchema } from '../refund.js';
 import { riskProfileSchema } from '../risk-profile.js';
 import { createFraudReportBody, fraudReportSchema, reviewPaymentBody } from '../risk-routes.js';
-import { channelSettingsSchema } from '../routing.js';
+import { channelSettingsSchema, routingConfigSchema } from '../routing.js';
 import { sandboxWebhookSchema } from '../sandbox-webhook.js';
 import {
   settlementRunIdSchema,
@@ -61,6 +61,13 @@ export function components(): Record<string, JsonSchema> {
     description:
       '`fees` by currency (`percentBps`: basis points, `fixed`: minor units; only currencies the channel ' +
       'takes), `breaker` thresholds; an absent part takes its default (no fees; 5 failures in 60 s, 30 s cooldown).',
+  });
+  requests.add(routingConfigSchema, {
+    id: 'RoutingConfigRequest',
+    description:
+      'Rules are evaluated in order, the first whose `when` matches wins, else `default`. `weights` (percent, ' +
+      'summing to 100) only with `volume_split`. `quotas`: daily amount limits in minor units by channel ' +
+      'then currency (a payment goes to a channel while used today + its amount ≤ the limit).',
   });
   requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
@@ -108,6 +115,7 @@ export function components(): Record<string, JsonSchema> {
       'null before any answered attempt).',
   });
   responses.add(dataList(channelViewSchema), { id: 'ChannelList' });
+  responses.add(routingConfigSchema, { id: 'RoutingConfig' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });

@@ -12,9 +12,11 @@ import {
   PutItemCommand,
   QueryCommand,
   type TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Channel } from '../../schemas/channels.js';
 import type { Payment } from '../../schemas/payment.js';
 import { type Problem, riskRejected } from '../../schemas/problem-catalogue.js';
 import { toStoredPairs } from '../client-map.js';
@@ -28,12 +30,14 @@ import {
   requireSlot,
   type SlotItem,
   type StoredAnswer,
+  type StoredRouting,
   verdictForSlot,
 } from '../items.js';
 import { GSI1, keys } from '../keys.js';
 import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
+import { quotaCountWrite } from './quota-usage.js';
 import { putRefusal } from './refusals.js';
-import { counterWrites } from './risk-counters.js';
+import { type CounterWrite, counterWrites } from './risk-counters.js';
 import {
   backoffDelay,
   capacityParam,
@@ -57,10 +61,18 @@ export class DynamoPaymentStore implements PaymentStore {
   async create(input: CreatePaymentInput): Promise<StoredAnswer<Payment | Problem>> {
     const slot = idempotencySlot(input.merchantId, input.idempotencyKey);
     const item = newPaymentItem(slot, input);
-    const limits = input.counterLimits ?? [];
-    // No counted limit applies: the create stays one conditional PutItem (2 write units with its GSI1
-    // entry). Counted limits cost a transaction, paid only by merchants that configure them.
-    if (limits.length > 0) return this.createCounted(slot, item, input);
+    const counters = counterWrites(
+      this.table.tableName,
+      input.merchantId,
+      input.counterLimits ?? [],
+      input.now,
+    );
+    const quota = input.countQuota && item.routing?.chosen ? [this.quotaWrite(item, input)] : [];
+    // No counted limit and no quota applies: the create stays one conditional PutItem (2 write units
+    // with its GSI1 entry). Counted limits and quotas cost a transaction, paid only by merchants that
+    // configure them.
+    if (counters.length > 0 || quota.length > 0)
+      return this.createTransacted(slot, item, input, counters, quota);
     try {
       const out = await this.table.client.send(
         new PutItemCommand({
@@ -80,35 +92,44 @@ export class DynamoPaymentStore implements PaymentStore {
     }
   }
 
+  /** The count of the payment's amount on the chosen channel's quota usage (quota-usage.ts). */
+  private quotaWrite(item: PaymentItem, input: CreatePaymentInput): TransactWriteItem {
+    return quotaCountWrite(this.table.tableName, {
+      merchantId: input.merchantId,
+      channel: item.channel,
+      currency: item.currency,
+      paymentId: item.id,
+      amount: item.amount,
+      now: input.now,
+    });
+  }
+
   /**
-   * The create under counted risk limits: ONE TransactWriteItems of the payment's Put
-   * (attribute_not_exists, the idempotency record as always) and one guarded counter Update per limit
-   * (risk-counters.ts). All or nothing, so:
+   * The create under counted risk limits or a quota: ONE TransactWriteItems of the payment's Put
+   * (attribute_not_exists, the idempotency record as always), one guarded counter Update per limit
+   * (risk-counters.ts) and the quota usage Update (quota-usage.ts). All or nothing, so:
    * - the slot already taken (a retry) → the first answer replayed, and no counter moves;
    * - a limit without room → 422 `risk-rejected` naming the limits, stored at the slot like any refusal;
    *   the attempt stores no payment and no counter. (The contract allows "nothing stored but the
    *   attempt's counters"; storing nothing at all is stricter and needs no compensation.)
+   * - a payment is counted on its channel's quota exactly when it is stored.
    * Transactions on one counter item conflict when creates race (TransactionConflict): retried with
    * jittered backoff; the conditions, not the retries, are what keep the limit.
    */
-  private async createCounted(
+  private async createTransacted(
     slot: string,
     item: PaymentItem,
     input: CreatePaymentInput,
+    counters: readonly CounterWrite[],
+    quota: readonly TransactWriteItem[],
   ): Promise<StoredAnswer<Payment | Problem>> {
-    const counters = counterWrites(
-      this.table.tableName,
-      input.merchantId,
-      input.counterLimits ?? [],
-      input.now,
-    );
     let lastError: unknown;
     for (let attempt = 0; attempt < COUNTED_CREATE_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt, 20, 1000));
       try {
         const out = await this.table.client.send(
           new TransactWriteItemsCommand({
-            TransactItems: [claimItem(this.table, item), ...counters.map((c) => c.item)],
+            TransactItems: [claimItem(this.table, item), ...counters.map((c) => c.item), ...quota],
             ...capacityParam(this.table),
           }),
         );
@@ -266,6 +287,7 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
   const id = `${PAYMENT_ID_PREFIX}${slot}`;
   const createdAt = input.now.toISOString();
   const { body } = input;
+  const routing = input.routing ?? unconfiguredRouting(body);
   const item: PaymentItem = {
     ...keys.object(slot),
     entity: 'payment',
@@ -273,8 +295,10 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     merchantId: input.merchantId,
     amount: body.amount,
     currency: body.currency,
-    status: 'processing',
-    channel: body.channel,
+    status: routing.chosen ? 'processing' : 'failed',
+    // Not stored without a chosen channel (items.ts): `paymentFromItem` answers null.
+    channel: routing.chosen as Channel,
+    routing,
     amountRefunded: 0,
     refundableRemaining: body.amount,
     createdAt,
@@ -286,11 +310,40 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
     GSI2PK: keys.settlementLines(input.merchantId, id),
   };
+  if (!routing.chosen) {
+    delete (item as Partial<PaymentItem>).channel;
+    item.failureCode = 'channel_unavailable';
+  }
   if (body.description !== undefined) item.description = body.description;
   if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;
   const metadataPairs = toStoredPairs(body.metadata);
   if (metadataPairs) item.metadataPairs = metadataPairs;
   return item;
+}
+
+/**
+ * The decision `decideRoute` takes for a merchant without routing configuration (pinned to the body's
+ * channel, else priority over ["sandbox"]), for callers that bring none. Written out rather than computed:
+ * the routing domain stays out of every bundle that only reads payments (a unit test pins it to
+ * decideRoute's answer).
+ */
+export function unconfiguredRouting(body: Pick<CreatePaymentInput['body'], 'channel'>): StoredRouting {
+  const channel = body.channel ?? 'sandbox';
+  return body.channel
+    ? {
+        strategy: 'pinned',
+        rule: null,
+        candidates: [channel],
+        chosen: channel,
+        reason: `pinned to ${channel} by the payment; no failover`,
+      }
+    : {
+        strategy: 'priority',
+        rule: null,
+        candidates: [channel],
+        chosen: channel,
+        reason: 'default, priority: sandbox, first healthy in order',
+      };
 }
 
 /**

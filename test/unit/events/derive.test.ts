@@ -37,6 +37,15 @@ describe('eventsFromChange', () => {
           status: 'processing',
           channel: 'sandbox',
           channelReference: null,
+          routing: {
+            strategy: 'pinned',
+            rule: null,
+            candidates: ['sandbox'],
+            chosen: 'sandbox',
+            reason: 'created before routing',
+            attempts: [{ channel: 'sandbox', outcome: 'pending', at: T0 }],
+          },
+          failureCode: null,
           amountRefunded: 0,
           description: null,
           customer: item.customer,
@@ -48,6 +57,35 @@ describe('eventsFromChange', () => {
     });
     // No storage attributes leak into the event.
     assert.ok(!JSON.stringify(created).includes('requestFingerprint'));
+  });
+
+  it('announces a payment stored failed at create (no healthy channel) with PaymentCreated then PaymentFailed', () => {
+    // Prepare: what the create stores when routing finds no channel (no `channel` attribute)
+    const { channel: _none, ...item } = paymentItem({
+      status: 'failed',
+      failureCode: 'channel_unavailable',
+      routing: {
+        strategy: 'priority',
+        rule: 'cny',
+        candidates: [],
+        chosen: null,
+        reason: 'rule "cny", priority: no healthy channel; skipped alipay (daily quota reached)',
+      },
+    });
+    // Act
+    const events = eventsFromChange({
+      eventName: 'INSERT',
+      newImage: image(item as typeof item & { channel: 'sandbox' }),
+    });
+    // Assess
+    assert.deepEqual(types(events), ['PaymentCreated', 'PaymentFailed']);
+    for (const event of events) {
+      const payment = (event.detail.data as { payment: Record<string, unknown> }).payment;
+      assert.equal(payment.status, 'failed');
+      assert.equal(payment.channel, null);
+      assert.equal(payment.failureCode, 'channel_unavailable');
+      assert.deepEqual(payment.routing, { ...item.routing, attempts: [] });
+    }
   });
 
   for (const [status, detailType] of [
@@ -266,6 +304,25 @@ describe('reconciliation events', () => {
         newImage: image({ ...run, status: 'completed' }),
       }),
       [],
+    );
+  });
+});
+
+describe('payment events published before routing', () => {
+  it('still parse: routing and failureCode may be absent from an archived or queued detail', () => {
+    // Prepare: today's PaymentCreated detail without the fields routing added
+    const [created] = eventsFromChange({ eventName: 'INSERT', newImage: image(paymentItem()) });
+    assert.ok(created);
+    const payment = (created.detail.data as { payment: Record<string, unknown> }).payment;
+    const { routing: _r, failureCode: _f, ...before } = payment;
+    const detail = { ...created.detail, data: { payment: before } };
+    // Act & Assess
+    assert.doesNotThrow(() => z.parse(eventDetailSchemas.PaymentCreated, detail));
+    assert.throws(() =>
+      z.parse(eventDetailSchemas.PaymentCreated, {
+        ...detail,
+        data: { payment: { ...before, routing: {} } },
+      }),
     );
   });
 });

@@ -3,6 +3,7 @@ import { beforeEach, describe, it } from 'node:test';
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
@@ -18,6 +19,7 @@ process.env.TABLE_NAME = 'payments-unit';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 // Every create reads the profile (the mock's), instead of the per-container cache.
 process.env.RISK_PROFILE_TTL_MS = '0';
+process.env.ROUTING_CONFIG_TTL_MS = '0';
 const ddb = mockClient(DynamoDBClient);
 const { handler } = await import('../../../functions/api/create-payment.js');
 
@@ -33,6 +35,8 @@ describe('POST /v1/payments handler', () => {
     ddb.reset();
     // No stored risk profile: the defaults, which refuse nothing and count nothing.
     ddb.on(QueryCommand).resolves({ Items: [] });
+    // No stored routing configuration: priority over sandbox, no quota read.
+    ddb.on(GetItemCommand).resolves({});
   });
 
   it('creates the payment with one PutItem guarded by attribute_not_exists(PK)', async () => {
@@ -66,7 +70,7 @@ describe('POST /v1/payments handler', () => {
       status: 'succeeded',
       amountRefunded: 0,
       refundableRemaining: 1050,
-      requestFingerprint: requestFingerprint('POST', '/v1/payments', { ...body, channel: 'sandbox' }),
+      requestFingerprint: requestFingerprint('POST', '/v1/payments', body),
       idempotencyKey: 'k1',
       updatedAt: '2031-01-01T00:00:00.000Z',
     };

@@ -24,11 +24,21 @@ function errorsOf(schema: Parameters<typeof validate>[0], value: unknown): Error
 const valid = { amount: 1000, currency: 'USD' };
 
 describe('payment request schemas', () => {
-  it('accepts a minimal payment and defaults the channel to sandbox', () => {
+  it('accepts a minimal payment and leaves its channel unset, for routing to decide', () => {
     // Act
     const body = validate(createPaymentBody, valid, 'body');
     // Assess
-    assert.deepEqual(body, { amount: 1000, currency: 'USD', channel: 'sandbox' });
+    assert.deepEqual(body, { amount: 1000, currency: 'USD' });
+  });
+
+  it('accepts every channel of the catalogue as a pinned channel, and names them for another', () => {
+    // Act & Assess
+    for (const channel of ['sandbox', 'stripe', 'alipay', 'wechatpay']) {
+      assert.equal(validate(createPaymentBody, { ...valid, channel }, 'body').channel, channel);
+    }
+    assert.deepEqual(errorsOf(createPaymentBody, { ...valid, channel: 'paypal' }), [
+      { path: 'channel', message: 'must be one of: sandbox, stripe, alipay, wechatpay' },
+    ]);
   });
 
   it('accepts a zero-decimal currency such as JPY and the largest allowed amount', () => {

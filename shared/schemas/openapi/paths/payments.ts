@@ -25,8 +25,12 @@ export function paymentPaths(): Record<string, object> {
       post: operation({
         operationId: 'createPayment',
         summary:
-          'Create a payment, sent to its channel. The risk before-checks may refuse it (422 ' +
-          '`risk-rejected` with `reasons`); its `risk` assessment follows asynchronously.',
+          'Create a payment, sent to its channel: the one it names (pinned), else the one the merchant’s ' +
+          'routing configuration chooses (`routing` tells how). The risk before-checks may refuse it (422 ' +
+          '`risk-rejected` with `reasons`); its `risk` assessment follows asynchronously. A pinned payment ' +
+          'over its channel’s daily quota is refused (422 `channel-quota-exceeded`), as is one pinned to a ' +
+          'channel that does not take its currency (422 `currency-not-supported`). A payment no healthy ' +
+          'channel can take is created `failed` with `failureCode: channel_unavailable`.',
         caller: 'merchant',
         requestBody: { id: 'CreatePaymentRequest', required: true },
         ok: { status: 201, description: 'The payment, created (or replayed)', id: 'Payment' },
@@ -36,9 +40,13 @@ export function paymentPaths(): Record<string, object> {
           'concurrent-modification',
           'idempotency-key-reused',
           'risk-rejected',
+          'channel-quota-exceeded',
+          'currency-not-supported',
           ...TABLE,
         ],
-        idempotent: { replayedProblems: ['risk-rejected'] },
+        idempotent: {
+          replayedProblems: ['risk-rejected', 'channel-quota-exceeded', 'currency-not-supported'],
+        },
       }),
       get: operation({
         operationId: 'listPayments',

@@ -1,0 +1,60 @@
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { Construct } from 'constructs';
+import type { PaymentsApi } from './api.js';
+import { CHANNEL_RECORDS, OUTCOME_COUNTS } from './channel-health.js';
+import type { PaymentsFunction } from './payments-function.js';
+import type { PaymentsTable } from './table.js';
+
+export interface RoutingProps {
+  readonly api: PaymentsApi;
+  readonly table: PaymentsTable;
+}
+
+/** Partition-key prefixes (shared/store/keys.ts): merchant records (the configuration), quota usage shards. */
+const MERCHANT_RECORDS = 'MER#*';
+const QUOTA_USAGE = 'QUOTA#*';
+
+/**
+ * Routing: the ops routes of merchants' routing configurations, and the grants routing adds to
+ * create-payment. Beyond the key lookup every keyed route has (GetItem, which also reads the merchant
+ * record and the configuration), each grant is limited to the partition-key prefixes it uses
+ * (`dynamodb:LeadingKeys`):
+ * - PUT configuration: PutItem `MER#<merchant>` / `ROUTING`;
+ * - create-payment: BatchGetItem `QUOTA#…` (the shards of a quota's usage, read only when a quota
+ *   applies) and UpdateItem `QUOTA#…` (one shard counted inside the create's TransactWriteItems; the
+ *   payment's Put is the API's grant).
+ */
+export class Routing extends Construct {
+  readonly getConfigFunction: PaymentsFunction;
+  readonly putConfigFunction: PaymentsFunction;
+
+  constructor(scope: Construct, id: string, props: RoutingProps) {
+    super(scope, id);
+    const { api, table } = props;
+    const environment = { TABLE_NAME: table.tableName };
+    const path = '/v1/ops/merchants/{merchantId}/routing';
+
+    this.getConfigFunction = api.addKeyedFunction('GetRoutingConfigFunction', apigw.HttpMethod.GET, path, {
+      entry: 'api/get-routing-config',
+      environment,
+    });
+
+    this.putConfigFunction = api.addKeyedFunction('PutRoutingConfigFunction', apigw.HttpMethod.PUT, path, {
+      entry: 'api/put-routing-config',
+      environment,
+    });
+    table.grantItemActionsOnKeys(this.putConfigFunction, ['dynamodb:PutItem'], [MERCHANT_RECORDS]);
+
+    table.grantItemActionsOnKeys(
+      api.createPaymentFunction,
+      ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      [QUOTA_USAGE],
+    );
+    // The listed channels' facts: settings and breakers, and the outcome windows for success_rate.
+    table.grantItemActionsOnKeys(
+      api.createPaymentFunction,
+      ['dynamodb:BatchGetItem'],
+      [CHANNEL_RECORDS, OUTCOME_COUNTS],
+    );
+  }
+}

@@ -1,0 +1,30 @@
+/** Paths of the OpenAPI document: Ops routes of routing: merchants' routing configurations. */
+import { AUTH, BODY, merchantIdParameter, operation, TABLE } from '../routes.js';
+
+export function routingPaths(): Record<string, object> {
+  return {
+    '/v1/ops/merchants/{merchantId}/routing': {
+      get: operation({
+        operationId: 'getRoutingConfig',
+        summary:
+          'Ops: the merchant’s routing configuration (rules in order, default, daily quotas), or the default ' +
+          '(priority over ["sandbox"]) when none is stored: always a valid PUT body',
+        caller: 'ops',
+        parameters: [merchantIdParameter],
+        ok: { status: 200, description: 'The configuration', id: 'RoutingConfig' },
+        problems: [...AUTH, 'not-found', ...TABLE],
+      }),
+      put: operation({
+        operationId: 'putRoutingConfig',
+        summary:
+          'Ops: replace the merchant’s routing configuration (absent parts take their defaults, so `{}` ' +
+          'resets). Takes effect for new payments within 2 s.',
+        caller: 'ops',
+        parameters: [merchantIdParameter],
+        requestBody: { id: 'RoutingConfigRequest', required: true },
+        ok: { status: 200, description: 'The configuration as stored', id: 'RoutingConfig' },
+        problems: [...BODY, ...AUTH, 'not-found', ...TABLE],
+      }),
+    },
+  };
+}

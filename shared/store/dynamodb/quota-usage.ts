@@ -1,0 +1,117 @@
+/**
+ * A merchant's daily channel quota usage (keys.ts: `QUOTA#<merchant>#<channel>#<currency>#<day>#<shard>`):
+ * the amount routed to a channel in a currency on a UTC day, kept on QUOTA_SHARDS (8) items so that one
+ * merchant's payments never meet in one partition key (a single counter would cap the merchant at
+ * DynamoDB's 1,000 writes a second per partition).
+ *
+ * - counted by `quotaCountWrite`, an `Update` that goes INSIDE the create's TransactWriteItems, next to
+ *   the payment's conditional Put: all or nothing, so a crash or a replay can never count a payment that
+ *   does not exist, nor count one twice (a replay fails the Put and cancels the whole transaction);
+ * - read by `readQuotaUsage`: the sum of the shards, one strongly consistent BatchGetItem for every
+ *   channel asked (8 keys each), made only when the merchant configured a quota that could apply.
+ *
+ * How exact the limit is under concurrency: the read and the counted write are two round trips, so
+ * creates of one merchant, channel and currency that run at the same time may all read the same usage and
+ * all find room. The quota can therefore be exceeded by the payments in flight at once, at most
+ * (concurrent creates − 1) × their amount, within the few milliseconds between a create's read and its
+ * commit; creates that start after a commit see it (consistent read). Making it exact would take either
+ * one counter item (a hot key, which this layout exists to avoid) or a transaction that checks all 8
+ * shards unchanged (8 more items and 16 more write units per payment, and every payment of the
+ * merchant-channel-currency conflicting with every other). A quota caps exposure to a channel; an
+ * overshoot by the payments of the same few milliseconds is accepted and documented instead.
+ */
+import { type AttributeValue, BatchGetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { keys, QUOTA_SHARDS, quotaShardOf } from '../keys.js';
+import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext } from './table.js';
+
+/** Counters outlive their day by two days (TTL deletion is lazy anyway: this bounds storage only). */
+export const QUOTA_TTL_SECONDS = 3 * 86_400;
+const BATCH_GET_ATTEMPTS = 5;
+
+/** The UTC day (`yyyy-mm-dd`) a payment created at `now` counts on. */
+export function quotaDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export interface QuotaCount {
+  readonly merchantId: string;
+  readonly channel: string;
+  readonly currency: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly now: Date;
+}
+
+/**
+ * The transaction item that counts a payment's amount on its shard of the day's usage (`ADD total`).
+ * Unconditional: the room was checked when routing read the usage (see the module comment for how exact
+ * that is), and the payment's own Put in the same transaction is what makes the count exactly-once.
+ */
+export function quotaCountWrite(tableName: string, count: QuotaCount): TransactWriteItem {
+  const day = quotaDay(count.now);
+  const shard = quotaShardOf(count.paymentId);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: marshall(keys.quotaUsage(count.merchantId, count.channel, count.currency, day, shard)),
+      UpdateExpression: 'ADD #total :amount SET entity = :entity, expiresAt = if_not_exists(expiresAt, :exp)',
+      ExpressionAttributeNames: { '#total': 'total' },
+      ExpressionAttributeValues: marshall({
+        ':amount': count.amount,
+        ':entity': 'quotaUsage',
+        ':exp': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + QUOTA_TTL_SECONDS,
+      }),
+    },
+  };
+}
+
+/**
+ * The amount the merchant routed to each of `channels` in `currency` on `day`: the sum of each channel's
+ * shards, read with one consistent BatchGetItem (unprocessed keys retried with backoff). A channel with
+ * no counted payment answers 0.
+ */
+export async function readQuotaUsage(
+  table: TableContext,
+  merchantId: string,
+  currency: string,
+  day: string,
+  channels: readonly string[],
+): Promise<Record<string, number>> {
+  const used: Record<string, number> = Object.fromEntries(channels.map((c) => [c, 0]));
+  const channelOf = new Map<string, string>();
+  let pending: Record<string, AttributeValue>[] = [];
+  for (const channel of channels) {
+    for (let shard = 0; shard < QUOTA_SHARDS; shard++) {
+      const key = keys.quotaUsage(merchantId, channel, currency, day, shard);
+      channelOf.set(key.PK, channel);
+      pending.push(marshall(key));
+    }
+  }
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= BATCH_GET_ATTEMPTS)
+      throw new Error('BatchGetItem left quota keys unprocessed after retries');
+    if (attempt > 0) await sleep(backoffDelay(attempt));
+    const out = await table.client.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          [table.tableName]: {
+            Keys: pending,
+            ConsistentRead: true,
+            ProjectionExpression: 'PK, #total',
+            ExpressionAttributeNames: { '#total': 'total' },
+          },
+        },
+        ...capacityParam(table),
+      }),
+    );
+    reportCapacity(table, 'quotaUsage.batchGet', out.ConsumedCapacity);
+    for (const raw of out.Responses?.[table.tableName] ?? []) {
+      const item = unmarshall(raw);
+      const channel = channelOf.get(String(item.PK));
+      if (channel !== undefined) used[channel] = (used[channel] ?? 0) + Number(item.total ?? 0);
+    }
+    pending = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+  }
+  return used;
+}

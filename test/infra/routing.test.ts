@@ -1,0 +1,72 @@
+/**
+ * Routing in the template: the ops routes of routing configurations and the grants routing adds to create-payment, each limited
+ * to the partition-key prefixes the function touches (`dynamodb:LeadingKeys`). Bundling is skipped: the
+ * wiring is what matters here (payments-stack.test.ts bundles and checks every function).
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { type Resource, referencedId, synthesize } from './synthesized.js';
+
+const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
+after(() => rmSync(app.outdir, { recursive: true, force: true }));
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const PATH = '/v1/ops/merchants/{merchantId}/routing';
+
+function functionDescribed(description: string): [string, Resource] {
+  const found = ofType('AWS::Lambda::Function').find(([, r]) => r.Properties.Description === description);
+  assert.ok(found, `no function described ${description}`);
+  return found;
+}
+
+/** The role's DynamoDB statements as `actions on resource [leading keys]`. */
+function dynamoStatements(fn: Resource): string[] {
+  const roleId = referencedId(fn.Properties.Role);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as unknown[]).map(referencedId).includes(roleId))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement)
+    .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')))
+    .map((s) => {
+      const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      return `${[s.Action].flat().sort().join(',')}${keys ? ` [${[keys].flat().join(',')}]` : ''}`;
+    })
+    .sort();
+}
+
+describe('routing in the template', () => {
+  it('serves GET and PUT of the routing configuration from their own functions, without a gateway authorizer', () => {
+    for (const method of ['GET', 'PUT']) {
+      const [, route] =
+        ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === `${method} ${PATH}`) ??
+        [];
+      assert.ok(route, `${method} ${PATH}`);
+      assert.equal(route.Properties.AuthorizationType, 'NONE');
+      functionDescribed(`${method} ${PATH}`);
+    }
+  });
+
+  it('lets GET read single items only (the key lookup also reads the merchant and its configuration)', () => {
+    const [, fn] = functionDescribed(`GET ${PATH}`);
+    assert.deepEqual(dynamoStatements(fn), ['dynamodb:GetItem']);
+  });
+
+  it('lets PUT write only merchant records beyond its key lookup', () => {
+    const [, fn] = functionDescribed(`PUT ${PATH}`);
+    assert.deepEqual(dynamoStatements(fn), ['dynamodb:GetItem', 'dynamodb:PutItem [MER#*]']);
+  });
+
+  it('lets create-payment read and count quota usage shards, and nothing else new', () => {
+    const [, fn] = functionDescribed('POST /v1/payments');
+    assert.ok(dynamoStatements(fn).includes('dynamodb:BatchGetItem,dynamodb:UpdateItem [QUOTA#*]'));
+  });
+
+  it('does not invoke the dispatcher for a payment stored failed at create', () => {
+    const mapping = ofType('AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => m.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)
+      .find((f) => f?.Filters.some((p) => p.Pattern.includes('"refund"')));
+    assert.ok(mapping);
+    const pattern = JSON.parse(mapping.Filters[0]?.Pattern ?? '{}');
+    assert.deepEqual(pattern.dynamodb.NewImage.status, { S: ['processing', 'pending'] });
+  });
+});
