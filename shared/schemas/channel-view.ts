@@ -11,8 +11,8 @@ const count = z.int().check(z.minimum(0));
 
 export const channelViewSchema = z.object({
   id: z.enum(ROUTING_CHANNELS),
-  /** `"all"`: every ISO 4217 currency the system knows. */
-  currencies: z.union([z.literal('all'), z.array(z.string())]),
+  /** Every currency it takes (Stripe and the sandbox: every ISO 4217 currency the system knows). */
+  currencies: z.array(z.string()),
   fees: z.record(z.string(), channelFeeSchema),
   breaker: z.object({
     state: z.enum(['closed', 'open', 'half_open']),

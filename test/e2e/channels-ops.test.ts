@@ -43,7 +43,9 @@ describe('ops channel routes', () => {
       'succeeded',
       'unavailable',
     ]);
-    assert.equal(r.body.data[1].currencies, 'all');
+    // Stripe lists every currency the system knows; Alipay takes yuan only.
+    assert.ok(r.body.data[1].currencies.includes('USD') && r.body.data[1].currencies.includes('JPY'));
+    assert.deepEqual(r.body.data[2].currencies, ['CNY']);
   });
 
   it('replaces a channel’s settings and answers them on GET', async () => {

@@ -10,6 +10,7 @@
  */
 import { type BreakerView, breakerView } from '../../domain/breaker.js';
 import type { ChannelSettingsValue } from '../../domain/channel-defaults.js';
+import { CURRENCY_EXPONENTS } from '../../domain/money.js';
 import { CHANNEL_CURRENCIES, type RoutingChannel } from '../../domain/routing/catalogue.js';
 import type { StoredChannelFacts } from '../../domain/routing/state.js';
 import { type ChannelHealth, healthAt, type SuccessWindow } from '../../domain/routing/success-window.js';
@@ -102,11 +103,21 @@ export function createChannelFactsLoader(
 /** One channel as GET /v1/ops/channels answers it (contract: "Routing and channel health"). */
 export interface ChannelView {
   readonly id: RoutingChannel;
-  /** `"all"`, or the currency codes it takes. */
-  readonly currencies: 'all' | readonly string[];
+  /**
+   * The currency codes it takes, listed even for a channel that takes every currency the system knows:
+   * one shape for every channel, so a client tests membership the same way.
+   */
+  readonly currencies: readonly string[];
   readonly fees: ChannelSettingsValue['fees'];
   readonly breaker: BreakerView;
   readonly health: ChannelHealth;
+}
+
+const ALL_CURRENCIES = Object.freeze(Object.keys(CURRENCY_EXPONENTS).sort());
+
+function currenciesOf(channel: RoutingChannel): readonly string[] {
+  const taken = CHANNEL_CURRENCIES[channel];
+  return taken === 'all' ? ALL_CURRENCIES : taken;
 }
 
 /** The views of `channels` at `now`, read fresh (strongly consistent records): what ops see is current. */
@@ -126,7 +137,7 @@ export async function channelViews(
     const window = windows.get(scopes.channel(channel));
     return {
       id: channel,
-      currencies: CHANNEL_CURRENCIES[channel],
+      currencies: currenciesOf(channel),
       fees: record.settings.fees,
       breaker: breakerView(record.breaker.state, record.settings.breaker, now),
       health: window
