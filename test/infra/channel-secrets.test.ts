@@ -34,7 +34,7 @@ describe('channel secrets', () => {
     }
   });
 
-  it('lets exactly the callback, the dispatcher and the reconciliation runs read them, each told their ARNs', () => {
+  it('lets exactly the callback, the dispatcher, the channel checks and the reconciliation runs read them, each told their ARNs', () => {
     for (const [id] of secrets) {
       const readers = ofType('AWS::IAM::Policy')
         .filter(([, p]) =>
@@ -48,6 +48,7 @@ describe('channel secrets', () => {
         .sort();
       assert.deepEqual(readers, [
         'functions/channels/callback.ts',
+        'functions/channels/check.ts',
         'functions/channels/dispatch.ts',
         'functions/events/reconcile-run.ts',
       ]);

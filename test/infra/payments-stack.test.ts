@@ -304,8 +304,10 @@ describe('least privilege', () => {
     // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
     // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
-    // (UpdateItem) under QUOTA#…, scoped the same way.
+    // (UpdateItem) under QUOTA#…, scoped the same way; the listed channels' facts (BatchGetItem of
+    // CHANNEL#… and HLT#…).
     'api/create-payment': [
+      `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -338,13 +340,18 @@ describe('least privilege', () => {
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
+    // The breakers and settings (CHANNEL#…: BatchGetItem, PutItem) and the unavailability counts (HLT#…:
+    // UpdateItem), each scoped by dynamodb:LeadingKeys, beside the payment's own reads and writes.
     'channels/dispatch': [
+      `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:DescribeStream on ${T} StreamArn`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:GetRecords on ${T} StreamArn`,
       `dynamodb:GetShardIterator on ${T} StreamArn`,
       'dynamodb:ListStreams on *',
       `dynamodb:PutItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'channels/check': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],

@@ -56,9 +56,10 @@ describe('risk before in the template', () => {
     assert.deepEqual(dynamoStatements(fn), ['dynamodb:GetItem', 'dynamodb:PutItem [MER#*]']);
   });
 
-  it('lets create-payment query profiles and update risk counters and daily summaries only (and quota usage)', () => {
+  it('lets create-payment query profiles and update risk counters and daily summaries only (and quota usage, channel facts)', () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     assert.deepEqual(dynamoStatements(fn), [
+      'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [QUOTA#*]',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
