@@ -21,7 +21,7 @@ import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
-import type { Channel } from '../../shared/schemas/channels.js';
+import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 
@@ -48,10 +48,12 @@ export function parseRunMessage(body: string): RunMessage {
 }
 
 /**
- * The channels the daily schedule reconciles: those whose statement a run can fetch (below). Not every
- * channel of the catalogue: a run for a channel without a statement source would only fail.
+ * The channels the daily schedule reconciles: those whose statement a run can fetch (below). Every channel
+ * of the catalogue has one now (the sandbox PSP's CSV, Stripe's balance transactions, Alipay's and WeChat
+ * Pay's trade bills, each through its adapter's `fetchStatement`); a channel added without one must be left
+ * out here, or its run would only fail.
  */
-const SCHEDULED_CHANNELS: readonly Channel[] = ['sandbox'];
+export const SCHEDULED_CHANNELS: readonly Channel[] = CHANNELS;
 
 let deps: ReconciliationDeps | undefined;
 function defaultDeps(): ReconciliationDeps {

@@ -65,7 +65,9 @@ export class SqsBroker extends SqsRedrive {
       visibleAt: now + delay * 1000,
     };
     this.put(state, message);
-    if (delay === 0) this.notify(state);
+    // Waiters wake for a delayed message too: a long poll that began before it slept until its own
+    // deadline (up to 20 s) and only then saw a message that was due long before.
+    this.notify(state);
     return message;
   }
 
@@ -181,7 +183,8 @@ export class SqsBroker extends SqsRedrive {
     }
     message.visibleAt = now + timeout * 1000;
     this.options.store?.put(queue.config.name, message);
-    if (timeout === 0) this.notify(state);
+    // Any change, not only 0: a shorter timeout makes the message due before a waiter's next wake-up.
+    this.notify(state);
   }
 
   /** PurgeQueue; SQS allows one purge per queue every 60 seconds. */

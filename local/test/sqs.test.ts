@@ -282,6 +282,44 @@ describe('local SQS endpoint', () => {
     assert.ok(Date.now() - started < 2000);
   });
 
+  it('long polls: a receive waiting on an empty queue returns when a delayed message sent meanwhile is due', async () => {
+    // Prepare
+    const started = Date.now();
+    const waiting = receive(otherUrl, { WaitTimeSeconds: 10 });
+    await sleep(150);
+    // Act
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: otherUrl, MessageBody: 'due in 1 s', DelaySeconds: 1 }),
+    );
+    const [m] = await waiting;
+    // Assess
+    assert.equal(m?.Body, 'due in 1 s');
+    const waited = Date.now() - started;
+    assert.ok(waited >= 1000 && waited < 3000, `received after ${waited} ms`);
+  });
+
+  it('long polls: a receive waiting on a queue whose message is in flight returns when a shorter visibility is due', async () => {
+    // Prepare
+    await sqs.send(new SendMessageCommand({ QueueUrl: otherUrl, MessageBody: 'backoff' }));
+    const [first] = await receive(otherUrl, { VisibilityTimeout: 30 });
+    const started = Date.now();
+    const waiting = receive(otherUrl, { WaitTimeSeconds: 10 });
+    await sleep(150);
+    // Act
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: otherUrl,
+        ReceiptHandle: first?.ReceiptHandle,
+        VisibilityTimeout: 1,
+      }),
+    );
+    const [again] = await waiting;
+    // Assess
+    assert.equal(again?.Body, 'backoff');
+    const waited = Date.now() - started;
+    assert.ok(waited >= 1000 && waited < 3000, `received after ${waited} ms`);
+  });
+
   it('validates ReceiveMessage parameters as SQS does', async () => {
     await assert.rejects(
       sqs.send(new ReceiveMessageCommand({ QueueUrl: otherUrl, MaxNumberOfMessages: 11 })),

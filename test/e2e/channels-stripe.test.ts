@@ -3,8 +3,9 @@
  * simulator (with the contract's local credentials, read from the emulator's Secrets Manager), succeeds
  * by its signed event, is refunded there, and a reconciliation run of Stripe's day reads Stripe's own
  * balance-transaction CSV and matches both. Notifications made with stripe-node: forged and stale → 401,
- * a redelivery → accepted and nothing changes. An amount ending in 13 fails. A sandbox payment whose
- * channel is `unavailable` or never answers (`timeout`) is not marked anything: it stays processing.
+ * a redelivery → accepted and nothing changes. An amount ending in 13 fails. A payment pinned to the
+ * sandbox whose channel is `unavailable` or never answers (`timeout`) fails `channel_unavailable` (a pinned
+ * payment does not fail over), and the PSP holds neither.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -126,7 +127,7 @@ describe('Stripe channel (local runtime)', () => {
     assert.equal(settled.status, 'failed');
   });
 
-  it('leaves a pinned sandbox payment processing when the channel is unavailable or never answers', async () => {
+  it('fails a pinned sandbox payment its channel answers 503 or never answers with channel_unavailable, not failed over', async () => {
     const down = await e2e.api.createPayment({
       amount: 1000,
       currency: 'USD',
@@ -141,9 +142,16 @@ describe('Stripe channel (local runtime)', () => {
     });
     assert.equal(down.status, 201, down.text);
     assert.equal(slow.status, 201, slow.text);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    assert.equal((await e2e.api.get(`/v1/payments/${down.body.id}`)).body.status, 'processing');
-    assert.equal((await e2e.api.get(`/v1/payments/${slow.body.id}`)).body.status, 'processing');
+    // The 503 fails at once; the silent one once the adapter gives up (5 s) and a query finds nothing.
+    for (const id of [down.body.id, slow.body.id]) {
+      const settled = await e2e.api.waitForPayment(id, (p) => p.status !== 'processing');
+      assert.equal(settled.status, 'failed');
+      assert.equal(settled.failureCode, 'channel_unavailable');
+      assert.deepEqual(
+        settled.routing.attempts.map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
+        [['sandbox', 'unavailable']],
+      );
+    }
     // Neither was taken by the sandbox PSP.
     for (const id of [down.body.id, slow.body.id]) {
       const status = (await fetch(`${e2e.runtime.pspUrl}/payments/${id}`)).status;
