@@ -13,7 +13,9 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
+import { STATEMENT_FACTORIES } from '../../shared/channels/adapters.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
+import { lazyStatements } from '../../shared/channels/registry.js';
 import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
@@ -65,9 +67,10 @@ function defaultDeps(): ReconciliationDeps {
       statement: statementFinder({
         objects: s3Objects(),
         bucket: env.STATEMENTS_BUCKET,
-        // Each channel's own statement, in its own format (readStatement detects it), through its adapter.
-        // A statement may take a while to stream: wait up to 30 s for each chunk.
-        channels: createChannelRegistry({ timeoutMs: 30_000 }).adapters(),
+        // Each channel's own statement, in its own format (readStatement detects it), through its adapter
+        // (statements only: no submissions or notification readers in this bundle). A statement may take
+        // a while to stream: wait up to 30 s for each chunk.
+        channels: lazyStatements(createChannelRegistry(STATEMENT_FACTORIES, { timeoutMs: 30_000 })),
       }),
     };
   }

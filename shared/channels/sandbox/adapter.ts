@@ -1,7 +1,9 @@
 /**
  * The sandbox channel adapter: submits payments and refunds to the sandbox PSP over HTTP (locally the
  * emulator's simulator, local/src/sandbox/psp-simulator.ts), asks it for their status, verifies and
- * reads its notifications, and streams its daily statements.
+ * reads its notifications, and streams its daily statements. Each part can be made alone
+ * (`createSandboxTransactions`, `createSandboxNotifier`, `createSandboxStatements`), so a function's
+ * bundle carries only the part it uses.
  */
 import { fieldErrors } from '../../http/validation.js';
 import { sandboxWebhookSchema } from '../../schemas/sandbox-webhook.js';
@@ -13,7 +15,15 @@ import {
   type QueryResult,
   type SubmissionResult,
 } from '../protocol.js';
-import type { ChannelAdapter, ChannelEvent, PaymentSubmission, RefundSubmission } from '../types.js';
+import type {
+  ChannelAdapter,
+  ChannelEvent,
+  ChannelNotifier,
+  ChannelStatements,
+  ChannelTransactions,
+  PaymentSubmission,
+  RefundSubmission,
+} from '../types.js';
 import { SIGNATURE_HEADER, verifySignature } from './signature.js';
 import { sandboxStatement } from './statement-fetch.js';
 
@@ -35,8 +45,19 @@ type Reply = { status: number; body: unknown } | { failure: 'unavailable' | 'unk
 const STATES = new Set(['pending', 'succeeded', 'failed']);
 
 export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAdapter {
-  // Looked up per call (not captured) so tests can stub the global.
-  const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  return {
+    ...createSandboxTransactions(options),
+    ...createSandboxNotifier(options),
+    ...createSandboxStatements(options),
+  };
+}
+
+// Looked up per call (not captured) so tests can stub the global.
+const fetchOf = (options: SandboxAdapterOptions): typeof fetch =>
+  options.fetch ?? ((input, init) => fetch(input, init));
+
+export function createSandboxTransactions(options: SandboxAdapterOptions): ChannelTransactions {
+  const doFetch = fetchOf(options);
   const timeoutMs = options.timeoutMs ?? 5000;
 
   async function call(method: 'GET' | 'POST', path: string, payload?: object): Promise<Reply> {
@@ -127,31 +148,6 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
 
   return {
     name: 'sandbox',
-    ack: { status: 200, contentType: 'application/json', body: '{"received":true}' },
-
-    readNotification(headers, rawBody, now): ChannelNotification {
-      const nowSeconds = Math.floor(now.getTime() / 1000);
-      const verdict = verifySignature(
-        header(headers, SIGNATURE_HEADER),
-        rawBody,
-        options.secrets ?? [],
-        nowSeconds,
-      );
-      if (!verdict.ok) throw new NotificationError(verdict.reason, `Sandbox-Signature ${verdict.reason}`);
-      let body: unknown;
-      try {
-        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
-      } catch {
-        throw new NotificationBodyError('The notification body is not JSON.');
-      }
-      const result = sandboxWebhookSchema.safeParse(body);
-      if (!result.success) {
-        throw new NotificationBodyError('The webhook body is not valid.', fieldErrors(result.error));
-      }
-      const { id, type, data } = result.data;
-      const [subject, outcome] = type.split('.') as [ChannelEvent['subject'], ChannelEvent['outcome']];
-      return { kind: 'outcome', event: { eventId: id, subject, outcome, ...data } };
-    },
 
     async submitPayment(p: PaymentSubmission) {
       return submission(
@@ -178,9 +174,45 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
 
     queryPayment: ({ reference }) => query(`/payments/${encodeURIComponent(reference)}`),
     queryRefund: ({ reference }) => query(`/refunds/${encodeURIComponent(reference)}`),
+  };
+}
 
-    fetchStatement(date: string) {
-      return sandboxStatement(date, { ...options, fetch: doFetch, timeoutMs });
+export function createSandboxStatements(options: SandboxAdapterOptions): ChannelStatements {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return {
+    name: 'sandbox',
+    fetchStatement: (date: string) =>
+      sandboxStatement(date, { ...options, fetch: fetchOf(options), timeoutMs }),
+  };
+}
+
+export function createSandboxNotifier(options: Pick<SandboxAdapterOptions, 'secrets'>): ChannelNotifier {
+  return {
+    name: 'sandbox',
+    ack: { status: 200, contentType: 'application/json', body: '{"received":true}' },
+
+    readNotification(headers, rawBody, now): ChannelNotification {
+      const nowSeconds = Math.floor(now.getTime() / 1000);
+      const verdict = verifySignature(
+        header(headers, SIGNATURE_HEADER),
+        rawBody,
+        options.secrets ?? [],
+        nowSeconds,
+      );
+      if (!verdict.ok) throw new NotificationError(verdict.reason, `Sandbox-Signature ${verdict.reason}`);
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
+      } catch {
+        throw new NotificationBodyError('The notification body is not JSON.');
+      }
+      const result = sandboxWebhookSchema.safeParse(body);
+      if (!result.success) {
+        throw new NotificationBodyError('The webhook body is not valid.', fieldErrors(result.error));
+      }
+      const { id, type, data } = result.data;
+      const [subject, outcome] = type.split('.') as [ChannelEvent['subject'], ChannelEvent['outcome']];
+      return { kind: 'outcome', event: { eventId: id, subject, outcome, ...data } };
     },
   };
 }
