@@ -7,9 +7,9 @@
  * operators can look, instead of a silent acknowledgement).
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { NOTIFIER_FACTORIES } from '../../shared/channels/adapters.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { ChannelError } from '../../shared/channels/errors.js';
+import { NOTIFIER_FACTORIES } from '../../shared/channels/notifiers.js';
 import {
   type ChannelNotification,
   type ChannelNotificationEvent,

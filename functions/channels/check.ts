@@ -5,11 +5,11 @@
  * depth alarm tells ops; redriving it asks the channel once more.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { TRANSACTION_FACTORIES } from '../../shared/channels/adapters.js';
 import { createCheckQueue, parseCheckDelays, sendOne } from '../../shared/channels/check-queue.js';
 import { createChecker } from '../../shared/channels/checker.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import type { ChannelCheck } from '../../shared/channels/dispatcher.js';
+import { TRANSACTION_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyTransactions } from '../../shared/channels/registry.js';
 import type { ChannelTransactions } from '../../shared/channels/types.js';
 import { channelCheckEnvSchema, loadEnv } from '../../shared/config/env.js';

@@ -13,7 +13,6 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { TRANSACTION_FACTORIES } from '../../shared/channels/adapters.js';
 import { createCheckQueue, parseCheckDelays } from '../../shared/channels/check-queue.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import {
@@ -22,6 +21,7 @@ import {
   type PaymentToDispatch,
   type UnavailableCount,
 } from '../../shared/channels/dispatcher.js';
+import { TRANSACTION_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyTransactions } from '../../shared/channels/registry.js';
 import type { ChannelTransactions } from '../../shared/channels/types.js';
 import { dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';

@@ -13,8 +13,8 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
-import { STATEMENT_FACTORIES } from '../../shared/channels/adapters.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
+import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyStatements } from '../../shared/channels/registry.js';
 import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';

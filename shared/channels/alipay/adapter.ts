@@ -4,8 +4,9 @@
  * `alipay.trade.fastpay.refund.query`, each RSA2-signed with our app key and its answer believed once
  * Alipay's sign holds; notifies are read by `readAlipayNotify`; the statement is the trade bill named by
  * `alipay.data.dataservice.bill.downloadurl.query`. Keys are parsed once, when the adapter is made.
- * Each part can be made alone (`createAlipayTransactions`, `createAlipayNotifier`,
- * `createAlipayStatements`), so a function's bundle carries only the part it uses.
+ * Submissions and queries (`createAlipayTransactions`) and statements (`createAlipayStatements`) are
+ * made apart, and notifications by notifications.ts (`createAlipayNotifier`), so a function's bundle
+ * carries only the part it uses (the whole adapter: shared/channels/adapters.ts).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { isDay } from '../../domain/reconciliation/day.js';
@@ -14,15 +15,12 @@ import { ChannelError, StatementFetchError } from '../errors.js';
 import { send } from '../http.js';
 import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
 import type {
-  ChannelAdapter,
-  ChannelNotifier,
   ChannelStatements,
   ChannelTransactions,
   PaymentSubmission,
   RefundSubmission,
 } from '../types.js';
 import { alipayBillCsv } from './bill-zip.js';
-import { ALIPAY_ACK, readAlipayNotify } from './notifications.js';
 import {
   type AlipayCredentials,
   billDownloadUrlQuery,
@@ -58,30 +56,11 @@ export interface AlipayAdapterOptions extends AlipaySecret {
 /** Alipay's `subject` holds at most 256 characters. */
 const SUBJECT_MAX = 256;
 
-export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapter {
-  const made = context(options);
-  return { ...transactions(made), ...createAlipayNotifier(options), ...statements(made) };
-}
-
 export const createAlipayTransactions = (options: AlipayAdapterOptions): ChannelTransactions =>
   transactions(context(options));
 
 export const createAlipayStatements = (options: AlipayAdapterOptions): ChannelStatements =>
   statements(context(options));
-
-export function createAlipayNotifier(
-  options: Pick<AlipaySecret, 'appId' | 'alipayPublicKeyPems'>,
-): ChannelNotifier {
-  const alipayKeys = loadPublicKeys(options.alipayPublicKeyPems);
-  return {
-    name: 'alipay',
-    ack: ALIPAY_ACK,
-    readNotification(_headers, rawBody) {
-      // An Alipay notify carries no timestamp to bound; its notify_id makes a redelivery a no-op.
-      return readAlipayNotify(rawBody, { alipayKeys, appId: options.appId });
-    },
-  };
-}
 
 type Context = ReturnType<typeof context>;
 

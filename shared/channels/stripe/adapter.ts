@@ -2,8 +2,9 @@
  * The Stripe channel adapter: PaymentIntents and Refunds over Stripe's API (requests.ts, answers read by
  * responses.ts), events verified and read by notifications.ts, status queries by our reference (Stripe's
  * search, since the `pi_` id is not written back at submission), and the day's balance-transaction CSV.
- * Each part can be made alone (`createStripeTransactions`, `createStripeNotifier`,
- * `createStripeStatements`), so a function's bundle carries only the part it uses.
+ * Submissions and queries (`createStripeTransactions`) and statements (`createStripeStatements`) are
+ * made apart, and notifications by notifications.ts (`createStripeNotifier`), so a function's bundle
+ * carries only the part it uses (the whole adapter: shared/channels/adapters.ts).
  */
 import { isDay } from '../../domain/reconciliation/day.js';
 import type { StripeChannelCredentials } from '../credentials.js';
@@ -12,15 +13,12 @@ import { ChannelError } from '../errors.js';
 import { type Sent, send as sendRequest } from '../http.js';
 import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
 import type {
-  ChannelAdapter,
-  ChannelNotifier,
   ChannelStatements,
   ChannelTransactions,
   PaymentSubmission,
   RefundSubmission,
 } from '../types.js';
 import { fromStripeAmount } from './amount.js';
-import { readStripeEvent, STRIPE_ACK } from './notifications.js';
 import {
   balanceStatement,
   createPaymentIntent,
@@ -43,14 +41,6 @@ export interface StripeAdapterOptions extends StripeChannelCredentials {
 type StripeList = { data?: unknown };
 type NoAnswer = Exclude<QueryResult, { kind: 'found' }>;
 
-export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapter {
-  return {
-    ...createStripeTransactions(options),
-    ...createStripeNotifier(options),
-    ...createStripeStatements(options),
-  };
-}
-
 /** What every part needs: credentials, fetch and the per-request timeout. */
 function context(options: StripeAdapterOptions) {
   const credentials: StripeCredentials = {
@@ -60,15 +50,6 @@ function context(options: StripeAdapterOptions) {
   // Looked up per call (not captured) so tests can stub the global.
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   return { credentials, doFetch, timeoutMs: options.timeoutMs ?? 10_000 };
-}
-
-export function createStripeNotifier(options: Pick<StripeAdapterOptions, 'webhookSecrets'>): ChannelNotifier {
-  return {
-    name: 'stripe',
-    ack: STRIPE_ACK,
-    readNotification: (headers, rawBody, now) =>
-      readStripeEvent(headers, rawBody, options.webhookSecrets, Math.floor(now.getTime() / 1000)),
-  };
 }
 
 export function createStripeStatements(options: StripeAdapterOptions): ChannelStatements {

@@ -3,9 +3,10 @@
  * scans), a refund a domestic refund, the status queries the two GETs by our ids, each signed with our
  * merchant key and its 2xx answer believed once the platform's signature holds; notifications are read
  * by `readWechatpayNotification`; the statement is the trade bill named by /v3/bill/tradebill, checked
- * against its announced SHA1. Keys are parsed once, when the adapter is made. Each part can be made
- * alone (`createWechatpayTransactions`, `createWechatpayNotifier`, `createWechatpayStatements`), so a
- * function's bundle carries only the part it uses.
+ * against its announced SHA1. Keys are parsed once, when the adapter is made. Submissions and queries
+ * (`createWechatpayTransactions`) and statements (`createWechatpayStatements`) are made apart, and
+ * notifications by notifications.ts (`createWechatpayNotifier`), so a function's bundle carries only
+ * the part it uses (the whole adapter: shared/channels/adapters.ts).
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { isDay } from '../../domain/reconciliation/day.js';
@@ -14,14 +15,11 @@ import { ChannelError, StatementFetchError } from '../errors.js';
 import { send } from '../http.js';
 import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
 import type {
-  ChannelAdapter,
-  ChannelNotifier,
   ChannelStatements,
   ChannelTransactions,
   PaymentSubmission,
   RefundSubmission,
 } from '../types.js';
-import { readWechatpayNotification, WECHATPAY_ACK } from './notifications.js';
 import {
   billDownload,
   nativePayment,
@@ -63,11 +61,6 @@ const DESCRIPTION_MAX = 127;
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
-export function createWechatpayAdapter(options: WechatpayAdapterOptions): ChannelAdapter {
-  const made = context(options);
-  return { ...transactions(made), ...createWechatpayNotifier(options), ...statements(made) };
-}
-
 export const createWechatpayTransactions = (options: WechatpayAdapterOptions): ChannelTransactions =>
   transactions(context(options));
 
@@ -77,25 +70,6 @@ export const createWechatpayStatements = (options: WechatpayAdapterOptions): Cha
 /** The platform's keys by serial. */
 const platformKeysOf = (options: Pick<WechatpaySecret, 'platformKeys'>): Record<string, KeyObject> =>
   Object.fromEntries(options.platformKeys.map((k) => [k.serial, createPublicKey(k.publicKeyPem)]));
-
-export function createWechatpayNotifier(
-  options: Pick<WechatpaySecret, 'mchid' | 'platformKeys' | 'apiV3Keys'>,
-): ChannelNotifier {
-  for (const key of options.apiV3Keys)
-    if (Buffer.byteLength(key, 'utf8') !== 32) throw new Error('a WeChat Pay APIv3 key is 32 bytes');
-  const notifyOptions = {
-    platformKeys: platformKeysOf(options),
-    apiV3Keys: options.apiV3Keys,
-    mchid: options.mchid,
-  };
-  return {
-    name: 'wechatpay',
-    ack: WECHATPAY_ACK,
-    readNotification(headers, rawBody, now) {
-      return readWechatpayNotification(headers, rawBody, notifyOptions, Math.floor(now.getTime() / 1000));
-    },
-  };
-}
 
 type Context = ReturnType<typeof context>;
 

@@ -11,7 +11,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import Stripe from 'stripe';
 import { setSecretReader } from '../../../shared/aws/secrets-manager.js';
-import { NOTIFIER_FACTORIES } from '../../../shared/channels/adapters.js';
+import { NOTIFIER_FACTORIES } from '../../../shared/channels/notifiers.js';
 import type { AdapterFactories } from '../../../shared/channels/registry.js';
 import type { ChannelNotifier } from '../../../shared/channels/types.js';
 import { apiEvent, context } from './fixtures.js';
