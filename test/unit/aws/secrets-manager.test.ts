@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createLogger } from '../../../local/src/log.js';
+import { startSecretsManagerEndpoint } from '../../../local/src/secretsmanager.js';
 import { getSecretValue } from '../../../shared/aws/secrets-manager.js';
 
 const saved = { ...process.env };
@@ -67,5 +69,29 @@ describe('getSecretValue', () => {
     assert.deepEqual(value, { SecretString: 's', VersionId: 'v2' });
     await assert.rejects(missing, { name: 'ResourceNotFoundException', message: /can't find/ });
     assert.equal(calls, 4);
+  });
+
+  it("reads the local runtime's emulated secret, by name or by ARN, and names a missing one", async () => {
+    // Prepare
+    const endpoint = await startSecretsManagerEndpoint({
+      secrets: { 'payments/channels/stripe/credentials': '{"secretKey":"sk_test_local_stripe"}' },
+      region: 'us-east-1',
+      accountId: '000000000000',
+      log: createLogger({ quiet: true }),
+    });
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = endpoint.url;
+    try {
+      // Act
+      const byArn = await getSecretValue(ARN);
+      const byName = await getSecretValue('payments/channels/stripe/credentials');
+      const missing = getSecretValue('payments/channels/nope/credentials');
+      // Assess
+      assert.equal(byArn.SecretString, '{"secretKey":"sk_test_local_stripe"}');
+      assert.equal(byArn.VersionId, byName.VersionId);
+      assert.ok(byArn.VersionId);
+      await assert.rejects(missing, { name: 'ResourceNotFoundException' });
+    } finally {
+      await endpoint.close();
+    }
   });
 });
