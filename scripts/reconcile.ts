@@ -11,10 +11,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
-import { secretsManagerClient } from '../shared/aws/secrets-manager.js';
-import { ADAPTER_FACTORIES } from '../shared/channels/adapters.js';
+import { readSecret } from '../shared/aws/secrets-manager.js';
 import { secretsManagerCredentials, staticCredentials } from '../shared/channels/credentials.js';
-import { channelRegistry } from '../shared/channels/registry.js';
+import { STATEMENT_FACTORIES } from '../shared/channels/factories.js';
+import { channelRegistry, lazyStatements } from '../shared/channels/registry.js';
 import { executeRun, type StatementHandle } from '../shared/reconciliation/run.js';
 import { statementFinder } from '../shared/reconciliation/statements.js';
 import { CHANNELS } from '../shared/schemas/payment.js';
@@ -86,12 +86,12 @@ const urls = local
 const registry = channelRegistry({
   credentials: local
     ? staticCredentials(localChannelCredentials())
-    : secretsManagerCredentials({ client: secretsManagerClient }),
-  factories: ADAPTER_FACTORIES,
+    : secretsManagerCredentials({ readSecret }),
+  factories: STATEMENT_FACTORIES,
   env: urls,
   timeoutMs: 30_000,
 });
-const finder = statementFinder({ objects: s3Objects(), bucket, channels: registry.adapters() });
+const finder = statementFinder({ objects: s3Objects(), bucket, channels: lazyStatements(registry) });
 
 /**
  * A one-line progress bar on stderr (bytes of the statement read, per pass). Hand-written: fifteen lines

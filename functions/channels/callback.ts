@@ -7,15 +7,16 @@
  * operators can look, instead of a silent acknowledgement).
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
+import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { ChannelError } from '../../shared/channels/errors.js';
+import { NOTIFIER_FACTORIES } from '../../shared/channels/notifiers.js';
 import {
   type ChannelNotification,
   type ChannelNotificationEvent,
   NotificationBodyError,
   NotificationError,
 } from '../../shared/channels/protocol.js';
-import type { ChannelAdapter } from '../../shared/channels/types.js';
+import type { ChannelNotifier } from '../../shared/channels/types.js';
 import { callbackEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { refundAmountFromCumulative } from '../../shared/domain/cumulative-refund.js';
 import { rawBody } from '../../shared/http/api-event.js';
@@ -37,9 +38,10 @@ const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const env = loadEnv(callbackEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const outcomes: ChannelOutcomeStore = new DynamoChannelOutcomeStore(table);
-const registry = defaultChannelRegistry();
+// Notifiers only: the callback sends nothing to a channel and fetches no statement.
+const registry = createChannelRegistry(NOTIFIER_FACTORIES);
 
-async function adapterOf(channel: string): Promise<ChannelAdapter> {
+async function adapterOf(channel: string): Promise<ChannelNotifier> {
   try {
     return await registry.adapter(channel);
   } catch (error) {
@@ -50,7 +52,7 @@ async function adapterOf(channel: string): Promise<ChannelAdapter> {
 }
 
 /** The vendor's acknowledgement; the sandbox's names what was done, as its tests read. */
-function acknowledge(adapter: ChannelAdapter, result: string): ApiResult {
+function acknowledge(adapter: ChannelNotifier, result: string): ApiResult {
   if (adapter.name === 'sandbox') return json(200, { received: true, result });
   const { status, contentType, body } = adapter.ack;
   return { statusCode: status, headers: contentType ? { 'Content-Type': contentType } : {}, body };

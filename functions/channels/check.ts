@@ -7,9 +7,11 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { createCheckQueue, parseCheckDelays, sendOne } from '../../shared/channels/check-queue.js';
 import { createChecker } from '../../shared/channels/checker.js';
-import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
+import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import type { ChannelCheck } from '../../shared/channels/dispatcher.js';
-import type { ChannelAdapter } from '../../shared/channels/types.js';
+import { TRANSACTION_FACTORIES } from '../../shared/channels/factories.js';
+import { lazyTransactions } from '../../shared/channels/registry.js';
+import type { ChannelTransactions } from '../../shared/channels/types.js';
 import { channelCheckEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
@@ -18,7 +20,10 @@ import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-o
 
 const env = loadEnv(channelCheckEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
-const adapters: Record<string, ChannelAdapter> = defaultChannelRegistry().adapters();
+// Submissions and queries only: no notification readers or statement downloads in this bundle.
+const adapters: Record<string, ChannelTransactions> = lazyTransactions(
+  createChannelRegistry(TRANSACTION_FACTORIES),
+);
 const queue = createCheckQueue({
   queueUrl: env.CHANNEL_CHECKS_QUEUE_URL,
   delays: parseCheckDelays(env.CHANNEL_CHECK_DELAYS),

@@ -14,14 +14,16 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { createCheckQueue, parseCheckDelays } from '../../shared/channels/check-queue.js';
-import { defaultChannelRegistry } from '../../shared/channels/default-registry.js';
+import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import {
   createDispatcher,
   DispatchBatch,
   type PaymentToDispatch,
   type UnavailableCount,
 } from '../../shared/channels/dispatcher.js';
-import type { ChannelAdapter } from '../../shared/channels/types.js';
+import { TRANSACTION_FACTORIES } from '../../shared/channels/factories.js';
+import { lazyTransactions } from '../../shared/channels/registry.js';
+import type { ChannelTransactions } from '../../shared/channels/types.js';
 import { dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { type BreakerPositionName, breakerPosition } from '../../shared/domain/breaker.js';
 import { isRoutingChannel } from '../../shared/domain/routing/catalogue.js';
@@ -40,7 +42,10 @@ const checks = createCheckQueue({
   queueUrl: env.CHANNEL_CHECKS_QUEUE_URL,
   delays: parseCheckDelays(env.CHANNEL_CHECK_DELAYS),
 });
-const adapters: Record<string, ChannelAdapter> = defaultChannelRegistry().adapters();
+// Submissions and queries only: no notification readers or statement downloads in this bundle.
+const adapters: Record<string, ChannelTransactions> = lazyTransactions(
+  createChannelRegistry(TRANSACTION_FACTORIES),
+);
 
 // The breakers and channel settings share one per-container cache (≤ 1 s old, channel-records.ts).
 const records = channelRecords(table);

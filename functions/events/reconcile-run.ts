@@ -14,6 +14,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
+import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
+import { lazyStatements } from '../../shared/channels/registry.js';
 import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
@@ -67,9 +69,10 @@ function defaultDeps(): ReconciliationDeps {
       statement: statementFinder({
         objects: s3Objects(),
         bucket: env.STATEMENTS_BUCKET,
-        // Each channel's own statement, in its own format (readStatement detects it), through its adapter.
-        // A statement may take a while to stream: wait up to 30 s for each chunk.
-        channels: createChannelRegistry({ timeoutMs: 30_000 }).adapters(),
+        // Each channel's own statement, in its own format (readStatement detects it), through its adapter
+        // (statements only: no submissions or notification readers in this bundle). A statement may take
+        // a while to stream: wait up to 30 s for each chunk.
+        channels: lazyStatements(createChannelRegistry(STATEMENT_FACTORIES, { timeoutMs: 30_000 })),
       }),
     };
   }

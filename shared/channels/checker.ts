@@ -14,10 +14,10 @@ import type { DispatchStore } from '../store/dynamodb/channel-dispatch.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
 import type { ChannelCheck } from './dispatcher.js';
 import type { QueryResult } from './protocol.js';
-import type { ChannelAdapter } from './types.js';
+import type { ChannelTransactions } from './types.js';
 
 export interface CheckerDeps {
-  readonly adapters: Readonly<Record<string, ChannelAdapter | undefined>>;
+  readonly adapters: Readonly<Record<string, ChannelTransactions | undefined>>;
   readonly store: Pick<DispatchStore, 'readPayment' | 'readRefund' | 'failPayment' | 'failRefund'>;
   readonly outcomes: Pick<ChannelOutcomeStore, 'applyPaymentOutcome' | 'applyRefundOutcome'>;
   readonly now: () => Date;
@@ -40,7 +40,7 @@ export function createChecker(deps: CheckerDeps) {
       : deps.store.readRefund(c.reference, c.paymentId, false);
   }
 
-  async function query(c: ChannelCheck, adapter: ChannelAdapter): Promise<QueryResult> {
+  async function query(c: ChannelCheck, adapter: ChannelTransactions): Promise<QueryResult> {
     return c.kind === 'payment'
       ? adapter.queryPayment({ reference: c.reference, currency: c.currency })
       : adapter.queryRefund({ reference: c.reference, paymentReference: c.paymentId, currency: c.currency });

@@ -6,8 +6,8 @@
  * (default 5 min), so a rotation is taken up without a deploy; the secret's id is in
  * `CHANNEL_SECRET_<CHANNEL>` (its ARN or name).
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
+import type { SecretReader } from '../aws/secrets-manager.js';
 import type { Channel } from '../schemas/channels.js';
 import { ChannelCredentialsError } from './errors.js';
 
@@ -76,7 +76,8 @@ export interface CredentialSource {
 }
 
 export interface SecretsManagerSourceOptions {
-  readonly client: () => SecretsManagerClient;
+  /** GetSecretValue (shared/aws/secrets-manager.ts's `readSecret` in the functions). */
+  readonly readSecret: SecretReader;
   /** The secret id (ARN or name) per channel; default from `CHANNEL_SECRET_<CHANNEL>`. */
   readonly secretIds?: Partial<Record<Channel, string>>;
   readonly ttlMs?: number;
@@ -116,7 +117,7 @@ export function secretsManagerCredentials(options: SecretsManagerSourceOptions):
     let secret: string | undefined;
     let version: string | undefined;
     try {
-      const out = await options.client().send(new GetSecretValueCommand({ SecretId: id }));
+      const out = await options.readSecret(id);
       secret = out.SecretString;
       version = out.VersionId;
     } catch (cause) {

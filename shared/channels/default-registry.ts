@@ -1,33 +1,32 @@
 /**
- * The registry the functions use: credentials from Secrets Manager (`CHANNEL_SECRET_<CHANNEL>`), base URLs
- * and our notify URL from the environment, the adapters of adapters.ts. One per container.
+ * The registries the functions use: credentials from Secrets Manager (`CHANNEL_SECRET_<CHANNEL>`), base
+ * URLs and our notify URL from the environment, and the factories of the part the function uses
+ * (adapters.ts: notifiers, transactions or statements). One per container.
  */
-import { secretsManagerClient } from '../aws/secrets-manager.js';
+import { readSecret } from '../aws/secrets-manager.js';
 import { logger } from '../http/logger.js';
-import { ADAPTER_FACTORIES } from './adapters.js';
+import type { Channel } from '../schemas/channels.js';
 import { secretsManagerCredentials } from './credentials.js';
-import { type ChannelRegistry, channelRegistry } from './registry.js';
+import { type AdapterFactories, type ChannelRegistry, channelRegistry } from './registry.js';
 
-let shared: ChannelRegistry | undefined;
-
-/** The container's registry, made on first use, with the adapters' own timeouts. */
-export function defaultChannelRegistry(): ChannelRegistry {
-  shared ??= createChannelRegistry();
-  return shared;
-}
-
-/** A registry of its own, e.g. with a longer `timeoutMs` (per request, or per chunk of a statement). */
-export function createChannelRegistry(options: { readonly timeoutMs?: number } = {}): ChannelRegistry {
+/**
+ * A registry building `factories`' adapters, with the adapters' own timeouts unless `timeoutMs` is
+ * given (per request, or per chunk of a statement).
+ */
+export function createChannelRegistry<A extends { readonly name: Channel }>(
+  factories: AdapterFactories<A>,
+  options: { readonly timeoutMs?: number } = {},
+): ChannelRegistry<A> {
   return channelRegistry({
     credentials: secretsManagerCredentials({
-      client: secretsManagerClient,
+      readSecret,
       onStale: (channel, error) =>
         logger.warn('channel credentials not refreshed: keeping the last good ones', {
           channel,
           error: (error as Error).message,
         }),
     }),
-    factories: ADAPTER_FACTORIES,
+    factories,
     ...options,
   });
 }

@@ -20,7 +20,7 @@ import type { Channel } from '../schemas/channels.js';
 import type { DispatchStore } from '../store/dynamodb/channel-dispatch.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
 import type { QueryResult } from './protocol.js';
-import { type ChannelAdapter, outcomeHint } from './types.js';
+import { type ChannelTransactions, outcomeHint } from './types.js';
 
 /** The breaker store's port (channel-breakers.ts implements it; both calls fail open). */
 export interface BreakerRecorder {
@@ -48,7 +48,7 @@ export interface ChannelCheck {
 }
 
 export interface DispatcherDeps {
-  readonly adapters: Readonly<Record<string, ChannelAdapter | undefined>>;
+  readonly adapters: Readonly<Record<string, ChannelTransactions | undefined>>;
   readonly store: DispatchStore;
   readonly outcomes: Pick<ChannelOutcomeStore, 'applyPaymentOutcome' | 'applyRefundOutcome'>;
   readonly breakers: BreakerRecorder;

@@ -1,7 +1,9 @@
 /**
- * Every channel's adapter, built from its credentials (credentials.ts) and base URL, for the callback,
- * the dispatcher and reconciliation runs. An adapter is rebuilt only when its channel's secret changes
- * (a rotation), so the keys it parses are parsed once per container and secret version.
+ * Every channel's adapter, or the part of it a function uses (its notifier, its transactions or its
+ * statements: adapters.ts), built from its credentials (credentials.ts) and base URL, for the callback,
+ * the dispatcher, the channel checks and reconciliation runs. An adapter is rebuilt only when its
+ * channel's secret changes (a rotation), so the keys it parses are parsed once per container and secret
+ * version.
  *
  * Base URLs: `SANDBOX_PSP_URL`, `STRIPE_API_URL`, `ALIPAY_GATEWAY_URL`, `WECHATPAY_API_URL` (default: the
  * vendors' own; the local runtime points them at its simulators). Our notify URL (Alipay's and WeChat
@@ -15,7 +17,7 @@ import { CHANNELS, type Channel } from '../schemas/channels.js';
 import { type CredentialSource, type CredentialsOf, secretVariable } from './credentials.js';
 import { ChannelCredentialsError, ChannelError } from './errors.js';
 import type { ChannelNotification } from './protocol.js';
-import type { ChannelAdapter } from './types.js';
+import type { ChannelAdapter, ChannelStatements, ChannelTransactions } from './types.js';
 
 /** What an adapter needs besides its credentials. */
 export interface AdapterEndpoint {
@@ -27,12 +29,18 @@ export interface AdapterEndpoint {
   readonly timeoutMs?: number;
 }
 
-export type AdapterFactory<C extends Channel> = (
+/** Makes a channel's adapter (or part of one, `A`) from its credentials. */
+export type AdapterFactory<C extends Channel, A = ChannelAdapter> = (
   credentials: CredentialsOf<C>,
   endpoint: AdapterEndpoint,
-) => ChannelAdapter;
+) => A;
 
-export type AdapterFactories = { readonly [C in Channel]?: AdapterFactory<C> };
+export type AdapterFactories<A = ChannelAdapter> = { readonly [C in Channel]?: AdapterFactory<C, A> };
+
+/** What every part of an adapter has. */
+interface Named {
+  readonly name: Channel;
+}
 
 /** The variable holding each channel's base URL. */
 export const BASE_URL_VARIABLES: Readonly<Record<Channel, string>> = {
@@ -42,9 +50,9 @@ export const BASE_URL_VARIABLES: Readonly<Record<Channel, string>> = {
   wechatpay: 'WECHATPAY_API_URL',
 };
 
-export interface ChannelRegistryOptions {
+export interface ChannelRegistryOptions<A extends Named = ChannelAdapter> {
   readonly credentials: CredentialSource;
-  readonly factories: AdapterFactories;
+  readonly factories: AdapterFactories<A>;
   /** Base URLs and notify URL, and the sandbox's secrets; default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly fetch?: typeof fetch;
@@ -52,19 +60,16 @@ export interface ChannelRegistryOptions {
   readonly timeoutMs?: number;
 }
 
-export interface ChannelRegistry {
+export interface ChannelRegistry<A extends Named = ChannelAdapter> {
   /** The channels this registry can build an adapter for. */
   readonly channels: readonly Channel[];
   /**
    * The channel's adapter with its current credentials.
    * @throws ChannelError `unknown_channel`; ChannelCredentialsError when its credentials cannot be read
    */
-  adapter(channel: string): Promise<ChannelAdapter>;
-  /**
-   * Adapters that read their credentials on each call (from the same cache), for code that holds a
-   * plain `Record` of adapters. Their `readNotification` works once `adapter(channel)` has been awaited.
-   */
-  adapters(): Record<string, ChannelAdapter>;
+  adapter(channel: string): Promise<A>;
+  /** The channel's adapter as last built, if it was. */
+  loaded(channel: Channel): A | undefined;
 }
 
 const trimUrl = (url: string | undefined) => (url ? url.replace(/\/+$/, '') : undefined);
@@ -74,9 +79,11 @@ export function isChannel(channel: string): channel is Channel {
   return (CHANNELS as readonly string[]).includes(channel);
 }
 
-export function channelRegistry(options: ChannelRegistryOptions): ChannelRegistry {
+export function channelRegistry<A extends Named = ChannelAdapter>(
+  options: ChannelRegistryOptions<A>,
+): ChannelRegistry<A> {
   const env = options.env ?? process.env;
-  const built = new Map<Channel, { version: string; adapter: ChannelAdapter }>();
+  const built = new Map<Channel, { version: string; adapter: A }>();
   const channels = CHANNELS.filter((c) => options.factories[c] !== undefined);
 
   async function credentialsOf<C extends Channel>(channel: C) {
@@ -91,8 +98,8 @@ export function channelRegistry(options: ChannelRegistryOptions): ChannelRegistr
     return options.credentials.load(channel);
   }
 
-  async function adapter(name: string): Promise<ChannelAdapter> {
-    const factory = isChannel(name) ? (options.factories[name] as AdapterFactory<Channel>) : undefined;
+  async function adapter(name: string): Promise<A> {
+    const factory = isChannel(name) ? (options.factories[name] as AdapterFactory<Channel, A>) : undefined;
     if (!isChannel(name) || !factory)
       throw new ChannelError('unknown_channel', `No adapter for channel ${name}`, false);
     const { credentials, version } = await credentialsOf(name);
@@ -100,7 +107,7 @@ export function channelRegistry(options: ChannelRegistryOptions): ChannelRegistr
     if (current?.version === version) return current.adapter;
     const base = trimUrl(env.CHANNEL_CALLBACK_BASE_URL) ?? '';
     const baseUrl = trimUrl(env[BASE_URL_VARIABLES[name]]);
-    let made: ChannelAdapter;
+    let made: A;
     try {
       made = factory(credentials, {
         ...(baseUrl ? { baseUrl } : {}),
@@ -120,32 +127,63 @@ export function channelRegistry(options: ChannelRegistryOptions): ChannelRegistr
     return made;
   }
 
-  function lazy(name: Channel): ChannelAdapter {
+  return { channels, adapter, loaded: (name) => built.get(name)?.adapter };
+}
+
+/**
+ * Adapters that read their credentials on each call (from the registry's cache), for code that holds a
+ * plain `Record` of adapters. Their `ack` and `readNotification` work once `adapter(channel)` has been
+ * awaited.
+ */
+export function lazyAdapters(registry: ChannelRegistry): Record<string, ChannelAdapter> {
+  const lazy = (name: Channel): ChannelAdapter => {
     const ready = (): ChannelAdapter => {
-      const current = built.get(name);
+      const current = registry.loaded(name);
       if (!current) throw new ChannelError('channel_unavailable', `${name} adapter not loaded yet`, true);
-      return current.adapter;
+      return current;
     };
     return {
-      name,
+      ...lazyTransaction(registry, name),
+      ...lazyStatement(registry, name),
       get ack() {
         return ready().ack;
       },
-      submitPayment: async (p) => (await adapter(name)).submitPayment(p),
-      submitRefund: async (r) => (await adapter(name)).submitRefund(r),
-      queryPayment: async (q) => (await adapter(name)).queryPayment(q),
-      queryRefund: async (q) => (await adapter(name)).queryRefund(q),
       readNotification: (headers, rawBody, now): ChannelNotification =>
         ready().readNotification(headers, rawBody, now),
-      async *fetchStatement(date) {
-        yield* (await adapter(name)).fetchStatement(date);
-      },
     };
-  }
+  };
+  return Object.fromEntries(registry.channels.map((c) => [c, lazy(c)]));
+}
 
+/** The dispatcher's and the checks' lazy adapters: submissions and queries. */
+export function lazyTransactions(
+  registry: ChannelRegistry<ChannelTransactions>,
+): Record<string, ChannelTransactions> {
+  return Object.fromEntries(registry.channels.map((c) => [c, lazyTransaction(registry, c)]));
+}
+
+/** Reconciliation runs' lazy adapters: statements. */
+export function lazyStatements(
+  registry: ChannelRegistry<ChannelStatements>,
+): Record<string, ChannelStatements> {
+  return Object.fromEntries(registry.channels.map((c) => [c, lazyStatement(registry, c)]));
+}
+
+function lazyTransaction(registry: ChannelRegistry<ChannelTransactions>, name: Channel): ChannelTransactions {
   return {
-    channels,
-    adapter,
-    adapters: () => Object.fromEntries(channels.map((c) => [c, lazy(c)])),
+    name,
+    submitPayment: async (p) => (await registry.adapter(name)).submitPayment(p),
+    submitRefund: async (r) => (await registry.adapter(name)).submitRefund(r),
+    queryPayment: async (q) => (await registry.adapter(name)).queryPayment(q),
+    queryRefund: async (q) => (await registry.adapter(name)).queryRefund(q),
+  };
+}
+
+function lazyStatement(registry: ChannelRegistry<ChannelStatements>, name: Channel): ChannelStatements {
+  return {
+    name,
+    async *fetchStatement(date) {
+      yield* (await registry.adapter(name)).fetchStatement(date);
+    },
   };
 }

@@ -43,18 +43,9 @@ export interface RefundSubmission extends PaymentSubmission {
   readonly paymentAmount: number;
 }
 
-export interface ChannelAdapter {
+/** What the callback needs of a channel: its notifications, verified and read, and its acknowledgement. */
+export interface ChannelNotifier {
   readonly name: Channel;
-  /** Never throws for the channel's behaviour: 5xx, refused connection, timeout are results. */
-  submitPayment(payment: PaymentSubmission): Promise<SubmissionResult>;
-  submitRefund(refund: RefundSubmission): Promise<SubmissionResult>;
-  /** `not_found`: the channel never took it, so another channel may be tried. */
-  queryPayment(query: { readonly reference: string; readonly currency: string }): Promise<QueryResult>;
-  queryRefund(query: {
-    readonly reference: string;
-    readonly paymentReference: string;
-    readonly currency: string;
-  }): Promise<QueryResult>;
   /**
    * Verifies a notification over the raw body bytes, then reads it (nothing is parsed before the
    * signature holds). @throws NotificationError (protocol.ts): the callback answers 401 and changes nothing.
@@ -66,6 +57,26 @@ export interface ChannelAdapter {
   ): ChannelNotification;
   /** The answer the channel takes as "delivered". */
   readonly ack: ChannelAck;
+}
+
+/** What the dispatcher and the channel checks need of a channel: submissions and status queries. */
+export interface ChannelTransactions {
+  readonly name: Channel;
+  /** Never throws for the channel's behaviour: 5xx, refused connection, timeout are results. */
+  submitPayment(payment: PaymentSubmission): Promise<SubmissionResult>;
+  submitRefund(refund: RefundSubmission): Promise<SubmissionResult>;
+  /** `not_found`: the channel never took it, so another channel may be tried. */
+  queryPayment(query: { readonly reference: string; readonly currency: string }): Promise<QueryResult>;
+  queryRefund(query: {
+    readonly reference: string;
+    readonly paymentReference: string;
+    readonly currency: string;
+  }): Promise<QueryResult>;
+}
+
+/** What reconciliation runs need of a channel: its daily statement. */
+export interface ChannelStatements {
+  readonly name: Channel;
   /**
    * The channel's statement of the UTC day `date` (`yyyy-mm-dd`), in its own format, as it streams in,
    * for `readStatement` (native readers detect the format). Nothing is requested until it is iterated.
@@ -74,6 +85,12 @@ export interface ChannelAdapter {
    */
   fetchStatement(date: string): AsyncIterable<Uint8Array | string>;
 }
+
+/**
+ * A channel's whole adapter. Each function builds only the part it uses (adapters.ts), so a bundle
+ * carries no request builders it never sends, no readers of notifications it never receives.
+ */
+export interface ChannelAdapter extends ChannelNotifier, ChannelTransactions, ChannelStatements {}
 
 /**
  * The outcome a test asks of a local simulator for `channel`: metadata `sandbox_outcome_<channel>`

@@ -10,7 +10,7 @@
  */
 import type { S3Objects } from '../aws/s3-objects.js';
 import { StatementFetchError } from '../channels/errors.js';
-import type { ChannelAdapter } from '../channels/types.js';
+import type { ChannelStatements } from '../channels/types.js';
 import { hasNativeStatement, readStatement } from '../domain/reconciliation/native/index.js';
 import type { StatementScope } from '../domain/reconciliation/statement.js';
 import { type StatementHandle, StatementUnavailableError } from './run.js';
@@ -23,7 +23,7 @@ export function statementKey(channel: string, date: string): string {
 export interface StatementSources {
   readonly objects: Pick<S3Objects, 'getObject' | 'headObject'>;
   readonly bucket: string;
-  readonly channels: Readonly<Record<string, Pick<ChannelAdapter, 'fetchStatement'>>>;
+  readonly channels: Readonly<Record<string, Pick<ChannelStatements, 'fetchStatement'>>>;
 }
 
 /** The statement finder a run uses (ReconciliationDeps.statement). */

@@ -4,6 +4,9 @@
  * `alipay.trade.fastpay.refund.query`, each RSA2-signed with our app key and its answer believed once
  * Alipay's sign holds; notifies are read by `readAlipayNotify`; the statement is the trade bill named by
  * `alipay.data.dataservice.bill.downloadurl.query`. Keys are parsed once, when the adapter is made.
+ * Submissions and queries (`createAlipayTransactions`) and statements (`createAlipayStatements`) are
+ * made apart, and notifications by notifications.ts (`createAlipayNotifier`), so a function's bundle
+ * carries only the part it uses (the whole adapter: shared/channels/adapters.ts).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { isDay } from '../../domain/reconciliation/day.js';
@@ -11,9 +14,13 @@ import { download } from '../download.js';
 import { ChannelError, StatementFetchError } from '../errors.js';
 import { send } from '../http.js';
 import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
-import type { ChannelAdapter, PaymentSubmission, RefundSubmission } from '../types.js';
+import type {
+  ChannelStatements,
+  ChannelTransactions,
+  PaymentSubmission,
+  RefundSubmission,
+} from '../types.js';
 import { alipayBillCsv } from './bill-zip.js';
-import { ALIPAY_ACK, readAlipayNotify } from './notifications.js';
 import {
   type AlipayCredentials,
   billDownloadUrlQuery,
@@ -49,7 +56,16 @@ export interface AlipayAdapterOptions extends AlipaySecret {
 /** Alipay's `subject` holds at most 256 characters. */
 const SUBJECT_MAX = 256;
 
-export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapter {
+export const createAlipayTransactions = (options: AlipayAdapterOptions): ChannelTransactions =>
+  transactions(context(options));
+
+export const createAlipayStatements = (options: AlipayAdapterOptions): ChannelStatements =>
+  statements(context(options));
+
+type Context = ReturnType<typeof context>;
+
+/** What the transactions and the statements share: keys, credentials, and one exchange with Alipay. */
+function context(options: AlipayAdapterOptions) {
   // Parsed here so a mangled key in the secret fails at cold start, not on every call.
   const privateKey: KeyObject = createPrivateKey(options.appPrivateKeyPem);
   const alipayKeys = loadPublicKeys(options.alipayPublicKeyPems);
@@ -80,6 +96,10 @@ export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapt
     }
   }
 
+  return { credentials, alipayKeys, exchange, hint, doFetch, timeoutMs };
+}
+
+function transactions({ credentials, alipayKeys, exchange, hint }: Context): ChannelTransactions {
   const notCny = (currency: string): SubmissionResult => ({
     kind: 'declined',
     code: 'currency_not_supported',
@@ -90,7 +110,6 @@ export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapt
     // CHANNELS (shared/schemas/channels.ts) gains the real channels with routing; until then the
     // port's type names the sandbox alone.
     name: 'alipay',
-    ack: ALIPAY_ACK,
 
     async submitPayment(p: PaymentSubmission): Promise<SubmissionResult> {
       if (p.currency !== 'CNY') return notCny(p.currency);
@@ -127,16 +146,11 @@ export function createAlipayAdapter(options: AlipayAdapterOptions): ChannelAdapt
       const request = refundQuery(credentials, { reference, paymentReference }, new Date());
       return exchange(request, (reply) => readRefundQuery(reply, alipayKeys));
     },
-
-    readNotification(_headers, rawBody) {
-      // An Alipay notify carries no timestamp to bound; its notify_id makes a redelivery a no-op.
-      return readAlipayNotify(rawBody, { alipayKeys, appId: options.appId });
-    },
-
-    fetchStatement(date: string) {
-      return statement(date);
-    },
   };
+}
+
+function statements({ credentials, alipayKeys, exchange, doFetch, timeoutMs }: Context): ChannelStatements {
+  return { name: 'alipay', fetchStatement: (date: string) => statement(date) };
 
   /**
    * The trade bill of `date`. Alipay's bill day is a Beijing day (00:00–24:00 +08:00, which is 16:00 UTC

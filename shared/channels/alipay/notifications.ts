@@ -15,7 +15,8 @@ import {
   NotificationBodyError,
   NotificationError,
 } from '../protocol.js';
-import { beijingTimeToIso, rsa2Verify, signContent } from './sign.js';
+import type { ChannelNotifier } from '../types.js';
+import { beijingTimeToIso, loadPublicKeys, rsa2Verify, signContent } from './sign.js';
 
 export const ALIPAY_ACK: ChannelAck = { status: 200, contentType: 'text/plain', body: 'success' };
 
@@ -141,6 +142,22 @@ export function readAlipayNotify(
         'notify_time',
         'gmt_create',
       ),
+    },
+  };
+}
+
+/** The callback's part of the Alipay adapter. */
+export function createAlipayNotifier(options: {
+  readonly appId: string;
+  readonly alipayPublicKeyPems: readonly string[];
+}): ChannelNotifier {
+  const alipayKeys = loadPublicKeys(options.alipayPublicKeyPems);
+  return {
+    name: 'alipay',
+    ack: ALIPAY_ACK,
+    readNotification(_headers, rawBody) {
+      // An Alipay notify carries no timestamp to bound; its notify_id makes a redelivery a no-op.
+      return readAlipayNotify(rawBody, { alipayKeys, appId: options.appId });
     },
   };
 }

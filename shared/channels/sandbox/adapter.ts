@@ -1,20 +1,20 @@
 /**
  * The sandbox channel adapter: submits payments and refunds to the sandbox PSP over HTTP (locally the
  * emulator's simulator, local/src/sandbox/psp-simulator.ts), asks it for their status, verifies and
- * reads its notifications, and streams its daily statements.
+ * reads its notifications, and streams its daily statements. Submissions and queries
+ * (`createSandboxTransactions`) and statements (`createSandboxStatements`) are made apart, and
+ * notifications by notifications.ts (`createSandboxNotifier`), so a function's bundle carries only the
+ * part it uses (the whole adapter: shared/channels/adapters.ts).
  */
-import { fieldErrors } from '../../http/validation.js';
-import { sandboxWebhookSchema } from '../../schemas/sandbox-webhook.js';
-import {
-  type ChannelNotification,
-  header,
-  NotificationBodyError,
-  NotificationError,
-  type QueryResult,
-  type SubmissionResult,
-} from '../protocol.js';
-import type { ChannelAdapter, ChannelEvent, PaymentSubmission, RefundSubmission } from '../types.js';
-import { SIGNATURE_HEADER, verifySignature } from './signature.js';
+
+import type { QueryResult, SubmissionResult } from '../protocol.js';
+import type { AdapterEndpoint } from '../registry.js';
+import type {
+  ChannelStatements,
+  ChannelTransactions,
+  PaymentSubmission,
+  RefundSubmission,
+} from '../types.js';
 import { sandboxStatement } from './statement-fetch.js';
 
 export interface SandboxAdapterOptions {
@@ -30,13 +30,27 @@ export interface SandboxAdapterOptions {
   readonly timeoutMs?: number;
 }
 
+/** The adapter's options from the registry's credentials and endpoint. */
+export const sandboxOptions = (
+  credentials: { readonly webhookSecrets: readonly string[] },
+  endpoint: AdapterEndpoint,
+): SandboxAdapterOptions => ({
+  secrets: credentials.webhookSecrets,
+  ...(endpoint.baseUrl ? { pspUrl: endpoint.baseUrl } : {}),
+  ...(endpoint.fetch ? { fetch: endpoint.fetch } : {}),
+  ...(endpoint.timeoutMs === undefined ? {} : { timeoutMs: endpoint.timeoutMs }),
+});
+
 type Reply = { status: number; body: unknown } | { failure: 'unavailable' | 'unknown'; message: string };
 
 const STATES = new Set(['pending', 'succeeded', 'failed']);
 
-export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAdapter {
-  // Looked up per call (not captured) so tests can stub the global.
-  const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+// Looked up per call (not captured) so tests can stub the global.
+const fetchOf = (options: SandboxAdapterOptions): typeof fetch =>
+  options.fetch ?? ((input, init) => fetch(input, init));
+
+export function createSandboxTransactions(options: SandboxAdapterOptions): ChannelTransactions {
+  const doFetch = fetchOf(options);
   const timeoutMs = options.timeoutMs ?? 5000;
 
   async function call(method: 'GET' | 'POST', path: string, payload?: object): Promise<Reply> {
@@ -127,31 +141,6 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
 
   return {
     name: 'sandbox',
-    ack: { status: 200, contentType: 'application/json', body: '{"received":true}' },
-
-    readNotification(headers, rawBody, now): ChannelNotification {
-      const nowSeconds = Math.floor(now.getTime() / 1000);
-      const verdict = verifySignature(
-        header(headers, SIGNATURE_HEADER),
-        rawBody,
-        options.secrets ?? [],
-        nowSeconds,
-      );
-      if (!verdict.ok) throw new NotificationError(verdict.reason, `Sandbox-Signature ${verdict.reason}`);
-      let body: unknown;
-      try {
-        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
-      } catch {
-        throw new NotificationBodyError('The notification body is not JSON.');
-      }
-      const result = sandboxWebhookSchema.safeParse(body);
-      if (!result.success) {
-        throw new NotificationBodyError('The webhook body is not valid.', fieldErrors(result.error));
-      }
-      const { id, type, data } = result.data;
-      const [subject, outcome] = type.split('.') as [ChannelEvent['subject'], ChannelEvent['outcome']];
-      return { kind: 'outcome', event: { eventId: id, subject, outcome, ...data } };
-    },
 
     async submitPayment(p: PaymentSubmission) {
       return submission(
@@ -178,9 +167,14 @@ export function createSandboxAdapter(options: SandboxAdapterOptions): ChannelAda
 
     queryPayment: ({ reference }) => query(`/payments/${encodeURIComponent(reference)}`),
     queryRefund: ({ reference }) => query(`/refunds/${encodeURIComponent(reference)}`),
+  };
+}
 
-    fetchStatement(date: string) {
-      return sandboxStatement(date, { ...options, fetch: doFetch, timeoutMs });
-    },
+export function createSandboxStatements(options: SandboxAdapterOptions): ChannelStatements {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return {
+    name: 'sandbox',
+    fetchStatement: (date: string) =>
+      sandboxStatement(date, { ...options, fetch: fetchOf(options), timeoutMs }),
   };
 }

@@ -2,6 +2,9 @@
  * The Stripe channel adapter: PaymentIntents and Refunds over Stripe's API (requests.ts, answers read by
  * responses.ts), events verified and read by notifications.ts, status queries by our reference (Stripe's
  * search, since the `pi_` id is not written back at submission), and the day's balance-transaction CSV.
+ * Submissions and queries (`createStripeTransactions`) and statements (`createStripeStatements`) are
+ * made apart, and notifications by notifications.ts (`createStripeNotifier`), so a function's bundle
+ * carries only the part it uses (the whole adapter: shared/channels/adapters.ts).
  */
 import { isDay } from '../../domain/reconciliation/day.js';
 import type { StripeChannelCredentials } from '../credentials.js';
@@ -9,9 +12,13 @@ import { download } from '../download.js';
 import { ChannelError } from '../errors.js';
 import { type Sent, send as sendRequest } from '../http.js';
 import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
-import type { ChannelAdapter, PaymentSubmission, RefundSubmission } from '../types.js';
+import type {
+  ChannelStatements,
+  ChannelTransactions,
+  PaymentSubmission,
+  RefundSubmission,
+} from '../types.js';
 import { fromStripeAmount } from './amount.js';
-import { readStripeEvent, STRIPE_ACK } from './notifications.js';
 import {
   balanceStatement,
   createPaymentIntent,
@@ -34,14 +41,32 @@ export interface StripeAdapterOptions extends StripeChannelCredentials {
 type StripeList = { data?: unknown };
 type NoAnswer = Exclude<QueryResult, { kind: 'found' }>;
 
-export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapter {
+/** What every part needs: credentials, fetch and the per-request timeout. */
+function context(options: StripeAdapterOptions) {
   const credentials: StripeCredentials = {
     secretKey: options.secretKey,
     apiBase: (options.baseUrl ?? STRIPE_API).replace(/\/+$/, ''),
   };
   // Looked up per call (not captured) so tests can stub the global.
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  return { credentials, doFetch, timeoutMs: options.timeoutMs ?? 10_000 };
+}
+
+export function createStripeStatements(options: StripeAdapterOptions): ChannelStatements {
+  const { credentials, doFetch, timeoutMs } = context(options);
+  return {
+    name: 'stripe',
+    fetchStatement(date: string) {
+      if (!isDay(date))
+        throw new ChannelError('channel_rejected', `${JSON.stringify(date)} is not a yyyy-mm-dd day`, false);
+      const { url, headers } = balanceStatement(credentials, date);
+      return download(url, { channel: 'stripe', date, fetch: doFetch, timeoutMs, headers });
+    },
+  };
+}
+
+export function createStripeTransactions(options: StripeAdapterOptions): ChannelTransactions {
+  const { credentials, doFetch, timeoutMs } = context(options);
   const send = (request: ChannelRequest) => sendRequest(request, 'Stripe', { fetch: doFetch, timeoutMs });
 
   const metadataOf = (outcome: string | undefined) =>
@@ -100,10 +125,6 @@ export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapt
 
   return {
     name: 'stripe',
-    ack: STRIPE_ACK,
-
-    readNotification: (headers, rawBody, now) =>
-      readStripeEvent(headers, rawBody, options.webhookSecrets, Math.floor(now.getTime() / 1000)),
 
     submitPayment: (p: PaymentSubmission) =>
       submit(() =>
@@ -176,13 +197,6 @@ export function createStripeAdapter(options: StripeAdapterOptions): ChannelAdapt
           message: `Stripe refund: ${(error as Error).message}`,
         };
       }
-    },
-
-    fetchStatement(date: string) {
-      if (!isDay(date))
-        throw new ChannelError('channel_rejected', `${JSON.stringify(date)} is not a yyyy-mm-dd day`, false);
-      const { url, headers } = balanceStatement(credentials, date);
-      return download(url, { channel: 'stripe', date, fetch: doFetch, timeoutMs, headers });
     },
   };
 }

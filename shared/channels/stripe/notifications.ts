@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { type ChannelAck, type ChannelNotification, header, NotificationError } from '../protocol.js';
 import { verifySignature } from '../sandbox/signature.js';
+import type { ChannelNotifier } from '../types.js';
 import { fromStripeAmount } from './amount.js';
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
@@ -105,5 +106,17 @@ export function readStripeEvent(
       // An event always has `created`; the signature's `t` is when Stripe sent it, the next best thing.
       occurredAt: new Date((created ?? verdict.t) * 1000).toISOString(),
     },
+  };
+}
+
+/** The callback's part of the Stripe adapter. */
+export function createStripeNotifier(options: {
+  readonly webhookSecrets: readonly string[];
+}): ChannelNotifier {
+  return {
+    name: 'stripe',
+    ack: STRIPE_ACK,
+    readNotification: (headers, rawBody, now) =>
+      readStripeEvent(headers, rawBody, options.webhookSecrets, Math.floor(now.getTime() / 1000)),
   };
 }

@@ -3,7 +3,10 @@
  * scans), a refund a domestic refund, the status queries the two GETs by our ids, each signed with our
  * merchant key and its 2xx answer believed once the platform's signature holds; notifications are read
  * by `readWechatpayNotification`; the statement is the trade bill named by /v3/bill/tradebill, checked
- * against its announced SHA1. Keys are parsed once, when the adapter is made.
+ * against its announced SHA1. Keys are parsed once, when the adapter is made. Submissions and queries
+ * (`createWechatpayTransactions`) and statements (`createWechatpayStatements`) are made apart, and
+ * notifications by notifications.ts (`createWechatpayNotifier`), so a function's bundle carries only
+ * the part it uses (the whole adapter: shared/channels/adapters.ts).
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { isDay } from '../../domain/reconciliation/day.js';
@@ -11,8 +14,12 @@ import { download } from '../download.js';
 import { ChannelError, StatementFetchError } from '../errors.js';
 import { send } from '../http.js';
 import type { ChannelReply, ChannelRequest, QueryResult, SubmissionResult } from '../protocol.js';
-import type { ChannelAdapter, PaymentSubmission, RefundSubmission } from '../types.js';
-import { readWechatpayNotification, WECHATPAY_ACK } from './notifications.js';
+import type {
+  ChannelStatements,
+  ChannelTransactions,
+  PaymentSubmission,
+  RefundSubmission,
+} from '../types.js';
 import {
   billDownload,
   nativePayment,
@@ -54,12 +61,23 @@ const DESCRIPTION_MAX = 127;
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
-export function createWechatpayAdapter(options: WechatpayAdapterOptions): ChannelAdapter {
+export const createWechatpayTransactions = (options: WechatpayAdapterOptions): ChannelTransactions =>
+  transactions(context(options));
+
+export const createWechatpayStatements = (options: WechatpayAdapterOptions): ChannelStatements =>
+  statements(context(options));
+
+/** The platform's keys by serial. */
+const platformKeysOf = (options: Pick<WechatpaySecret, 'platformKeys'>): Record<string, KeyObject> =>
+  Object.fromEntries(options.platformKeys.map((k) => [k.serial, createPublicKey(k.publicKeyPem)]));
+
+type Context = ReturnType<typeof context>;
+
+/** What the transactions and the statements share: keys, credentials, and one exchange with WeChat Pay. */
+function context(options: WechatpayAdapterOptions) {
   // Parsed here so a mangled key in the secret fails at cold start, not on every call.
   const privateKey: KeyObject = createPrivateKey(options.merchantPrivateKeyPem);
-  const platformKeys: Record<string, KeyObject> = Object.fromEntries(
-    options.platformKeys.map((k) => [k.serial, createPublicKey(k.publicKeyPem)]),
-  );
+  const platformKeys = platformKeysOf(options);
   for (const key of options.apiV3Keys)
     if (Buffer.byteLength(key, 'utf8') !== 32) throw new Error('a WeChat Pay APIv3 key is 32 bytes');
   const credentials: WechatpayCredentials = {
@@ -70,7 +88,6 @@ export function createWechatpayAdapter(options: WechatpayAdapterOptions): Channe
     notifyUrl: options.notifyUrl,
     apiBase: (options.baseUrl ?? WECHATPAY_BASE_URL).replace(/\/+$/, ''),
   };
-  const notifyOptions = { platformKeys, apiV3Keys: options.apiV3Keys, mchid: options.mchid };
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 5000;
   // The test outcome goes to a simulator only: WeChat Pay documents no such field on some of these calls
@@ -92,18 +109,21 @@ export function createWechatpayAdapter(options: WechatpayAdapterOptions): Channe
     }
   }
 
+  const clock = () => ({ timestamp: seconds() });
+  return { credentials, platformKeys, exchange, hint, clock, doFetch, timeoutMs };
+}
+
+function transactions({ credentials, platformKeys, exchange, hint, clock }: Context): ChannelTransactions {
   const notCny = (currency: string): SubmissionResult => ({
     kind: 'declined',
     code: 'currency_not_supported',
     message: `WeChat Pay takes CNY only, not ${currency}`,
   });
-  const clock = () => ({ timestamp: seconds() });
 
   return {
     // CHANNELS (shared/schemas/channels.ts) gains the real channels with routing; until then the
     // port's type names the sandbox alone.
     name: 'wechatpay',
-    ack: WECHATPAY_ACK,
 
     async submitPayment(p: PaymentSubmission): Promise<SubmissionResult> {
       if (p.currency !== 'CNY') return notCny(p.currency);
@@ -142,15 +162,12 @@ export function createWechatpayAdapter(options: WechatpayAdapterOptions): Channe
       const request = queryRefund(credentials, reference, clock());
       return exchange(request, (reply, now) => readQuery(reply, 'refund', platformKeys, now));
     },
-
-    readNotification(headers, rawBody, now) {
-      return readWechatpayNotification(headers, rawBody, notifyOptions, Math.floor(now.getTime() / 1000));
-    },
-
-    fetchStatement(date: string) {
-      return statement(date);
-    },
   };
+}
+
+function statements(made: Context): ChannelStatements {
+  const { credentials, platformKeys, exchange, clock, doFetch, timeoutMs } = made;
+  return { name: 'wechatpay', fetchStatement: (date: string) => statement(date) };
 
   /**
    * The trade bill of `date`. WeChat Pay's bill day is a Beijing day (00:00–24:00 +08:00, which is 16:00

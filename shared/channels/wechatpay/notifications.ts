@@ -7,7 +7,7 @@
  * (the money could not reach the payer) and `REFUND.CLOSED` fail it. The notification `id` is the event
  * id, so a redelivery is a no-op.
  */
-import { createDecipheriv, type KeyObject } from 'node:crypto';
+import { createDecipheriv, createPublicKey, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
 import {
   type ChannelAck,
@@ -16,6 +16,7 @@ import {
   NotificationBodyError,
   NotificationError,
 } from '../protocol.js';
+import type { ChannelNotifier } from '../types.js';
 import { verifySigned } from './sign.js';
 
 export const WECHATPAY_ACK: ChannelAck = { status: 204, body: '' };
@@ -190,6 +191,30 @@ export function readWechatpayNotification(
       amount: t.amount.total,
       currency: t.amount.currency ?? 'CNY',
       occurredAt,
+    },
+  };
+}
+
+/** The callback's part of the WeChat Pay adapter. */
+export function createWechatpayNotifier(options: {
+  readonly mchid: string;
+  readonly platformKeys: readonly { readonly serial: string; readonly publicKeyPem: string }[];
+  readonly apiV3Keys: readonly string[];
+}): ChannelNotifier {
+  for (const key of options.apiV3Keys)
+    if (Buffer.byteLength(key, 'utf8') !== 32) throw new Error('a WeChat Pay APIv3 key is 32 bytes');
+  const notifyOptions = {
+    platformKeys: Object.fromEntries(
+      options.platformKeys.map((k) => [k.serial, createPublicKey(k.publicKeyPem)]),
+    ),
+    apiV3Keys: options.apiV3Keys,
+    mchid: options.mchid,
+  };
+  return {
+    name: 'wechatpay',
+    ack: WECHATPAY_ACK,
+    readNotification(headers, rawBody, now) {
+      return readWechatpayNotification(headers, rawBody, notifyOptions, Math.floor(now.getTime() / 1000));
     },
   };
 }

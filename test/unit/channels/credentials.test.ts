@@ -21,7 +21,7 @@ describe('channel credentials', () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(stripe), VersionId: 'v1' });
     let clock = 0;
     const source = secretsManagerCredentials({
-      client: () => client,
+      readSecret: (id) => client.send(new GetSecretValueCommand({ SecretId: id })),
       secretIds: { stripe: 'arn:aws:secretsmanager:us-east-1:1:secret:stripe' },
       ttlMs: 1000,
       now: () => clock,
@@ -55,7 +55,7 @@ describe('channel credentials', () => {
       .rejects(new Error('throttled'));
     const stale: string[] = [];
     const source = secretsManagerCredentials({
-      client: () => client,
+      readSecret: (id) => client.send(new GetSecretValueCommand({ SecretId: id })),
       secretIds: { stripe: 's', alipay: 'a' },
       ttlMs: 10,
       now: () => clock,
@@ -76,7 +76,10 @@ describe('channel credentials', () => {
   });
 
   it('refuses a channel without a configured secret', async () => {
-    const source = secretsManagerCredentials({ client: () => client, secretIds: {} });
+    const source = secretsManagerCredentials({
+      readSecret: (id) => client.send(new GetSecretValueCommand({ SecretId: id })),
+      secretIds: {},
+    });
     await assert.rejects(source.load('wechatpay'), /CHANNEL_SECRET_WECHATPAY is not set/);
     assert.equal(sm.commandCalls(GetSecretValueCommand).length, 0);
   });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ADAPTER_FACTORIES } from '../../../shared/channels/adapters.js';
 import type { CredentialSource } from '../../../shared/channels/credentials.js';
 import { ChannelCredentialsError } from '../../../shared/channels/errors.js';
-import { channelRegistry } from '../../../shared/channels/registry.js';
+import { channelRegistry, lazyAdapters } from '../../../shared/channels/registry.js';
 
 const STRIPE = { secretKey: 'sk_test_1', webhookSecrets: ['whsec_1'] };
 
@@ -91,7 +91,7 @@ describe('channel registry', () => {
         status: 200,
       })) as unknown as typeof globalThis.fetch;
     const registry = channelRegistry({ credentials, factories: ADAPTER_FACTORIES, env: {}, fetch });
-    const { stripe } = registry.adapters();
+    const { stripe } = lazyAdapters(registry);
     assert.ok(stripe);
     assert.throws(() => stripe.ack, { code: 'channel_unavailable' });
     const result = await stripe.submitPayment({ reference: 'pay_1', amount: 100, currency: 'USD' });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type SandboxPsp, startSandboxPsp } from '../../../local/src/sandbox/psp-simulator.js';
-import { createSandboxAdapter } from '../../../shared/channels/sandbox/adapter.js';
+import { createSandboxAdapter } from '../../../shared/channels/adapters.js';
 import type { ChannelAdapter } from '../../../shared/channels/types.js';
 
 describe('sandbox adapter outcomes', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { createSandboxAdapter } from '../../../shared/channels/adapters.js';
 import { ChannelError, StatementFetchError } from '../../../shared/channels/errors.js';
-import { createSandboxAdapter } from '../../../shared/channels/sandbox/adapter.js';
 import { parseStatement } from '../../../shared/domain/reconciliation/index.js';
 
 const HEADER = 'channel_reference,reference,type,amount,currency,status,fee,occurred_at';

@@ -10,8 +10,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import Stripe from 'stripe';
-import { ADAPTER_FACTORIES } from '../../../shared/channels/adapters.js';
+import { setSecretReader } from '../../../shared/aws/secrets-manager.js';
+import { NOTIFIER_FACTORIES } from '../../../shared/channels/notifiers.js';
 import type { AdapterFactories } from '../../../shared/channels/registry.js';
+import type { ChannelNotifier } from '../../../shared/channels/types.js';
 import { apiEvent, context } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
@@ -21,6 +23,9 @@ process.env.CHANNEL_SECRET_ALIPAY = 'arn:aws:secretsmanager:us-east-1:1:secret:a
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const ddb = mockClient(DynamoDBClient);
 const sm = mockClient(SecretsManagerClient);
+// The functions read secrets with a signed call of their own; here through the mocked SDK client.
+const secrets = new SecretsManagerClient({ region: 'us-east-1' });
+setSecretReader((id) => secrets.send(new GetSecretValueCommand({ SecretId: id })));
 const SECRETS: Record<string, object> = {
   [process.env.CHANNEL_SECRET_STRIPE]: { secretKey: 'sk_test', webhookSecrets: ['whsec_a', 'whsec_b'] },
   [process.env.CHANNEL_SECRET_ALIPAY]: { appId: '1', appPrivateKeyPem: 'k', alipayPublicKeyPems: ['p'] },
@@ -28,15 +33,11 @@ const SECRETS: Record<string, object> = {
 
 // An Alipay-shaped adapter: the notify is trusted JSON here; what is under test is the callback's use of
 // its cumulative amount and acknowledgement (the real reader has its own tests).
-(ADAPTER_FACTORIES as { -readonly [K in keyof AdapterFactories]: AdapterFactories[K] }).alipay = () => ({
+type Notifiers = AdapterFactories<ChannelNotifier>;
+(NOTIFIER_FACTORIES as { -readonly [K in keyof Notifiers]: Notifiers[K] }).alipay = () => ({
   name: 'alipay',
   ack: { status: 200, contentType: 'text/plain', body: 'success' },
   readNotification: (_headers, raw) => ({ kind: 'outcome', event: JSON.parse(raw.toString()) }),
-  submitPayment: async () => ({ kind: 'accepted' }),
-  submitRefund: async () => ({ kind: 'accepted' }),
-  queryPayment: async () => ({ kind: 'not_found' }),
-  queryRefund: async () => ({ kind: 'not_found' }),
-  fetchStatement: () => (async function* () {})(),
 });
 const { handler } = await import('../../../functions/channels/callback.js');
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AlipaySdk } from 'alipay-sdk';
-import { createAlipayAdapter } from '../../../../shared/channels/alipay/adapter.js';
+import { createAlipayAdapter } from '../../../../shared/channels/adapters.js';
 import { NotificationError } from '../../../../shared/channels/protocol.js';
 import { APP_ID, merchantPrivate, merchantPublic, platformPrivate, platformPublic } from './keys.js';
 

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startAlipaySimulator } from '../../../../local/src/channels/alipay.js';
 import type { SimulatorServer } from '../../../../local/src/channels/common.js';
 import { type Delivery, type Receiver, startReceiver } from '../../../../local/test/channels/receiver.js';
-import { createAlipayAdapter } from '../../../../shared/channels/alipay/adapter.js';
+import { createAlipayAdapter } from '../../../../shared/channels/adapters.js';
 import { ChannelError, StatementFetchError } from '../../../../shared/channels/errors.js';
 import type { ChannelAdapter } from '../../../../shared/channels/types.js';
 import { readStatement } from '../../../../shared/domain/reconciliation/native/index.js';

@@ -10,7 +10,7 @@ import Stripe from 'stripe';
 import type { SimulatorServer } from '../../../../local/src/channels/common.js';
 import { startStripeSimulator } from '../../../../local/src/channels/stripe.js';
 import { type Delivery, type Receiver, startReceiver } from '../../../../local/test/channels/receiver.js';
-import { createStripeAdapter } from '../../../../shared/channels/stripe/adapter.js';
+import { createStripeAdapter } from '../../../../shared/channels/adapters.js';
 import type { ChannelAdapter } from '../../../../shared/channels/types.js';
 import { parseNativeStatement } from '../../../../shared/domain/reconciliation/native/index.js';
 

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
+import { createWechatpayAdapter } from '../../../../shared/channels/adapters.js';
 import { NotificationError } from '../../../../shared/channels/protocol.js';
-import { createWechatpayAdapter } from '../../../../shared/channels/wechatpay/adapter.js';
 import {
   API_V3_KEY,
   APPID,

@@ -12,9 +12,9 @@ import { Aes } from 'wechatpay-axios-plugin';
 import type { SimulatorServer } from '../../../../local/src/channels/common.js';
 import { startWechatpaySimulator } from '../../../../local/src/channels/wechatpay.js';
 import { type Delivery, type Receiver, startReceiver } from '../../../../local/test/channels/receiver.js';
+import { createWechatpayAdapter } from '../../../../shared/channels/adapters.js';
 import { ChannelError, StatementFetchError } from '../../../../shared/channels/errors.js';
 import type { ChannelAdapter } from '../../../../shared/channels/types.js';
-import { createWechatpayAdapter } from '../../../../shared/channels/wechatpay/adapter.js';
 import { readStatement } from '../../../../shared/domain/reconciliation/native/index.js';
 import {
   API_V3_KEY,
