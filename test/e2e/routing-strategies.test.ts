@@ -3,7 +3,8 @@
  * `lowest_fee` by the fees ops PUT on the channels, `volume_split` 70/30 within a binomial tolerance,
  * `success_rate` away from a channel that declines this merchant (once the channel health consumer has
  * counted the declines), a pinned payment whose channel is unavailable (failed, never failed over), and a
- * quota that sends the rest of the day's payments to the next channel.
+ * quota that sends the rest of the day's payments to the next channel, and a failover that moves the
+ * payment's quota count with it.
  *
  * Merchant 1 takes the fee, split, pinned and quota cases; merchant 2 alone has the outcomes that
  * `success_rate` reads, so that the split's Stripe successes of merchant 1 cannot lift Stripe's rate.
@@ -12,6 +13,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quotaDay, readQuotaUsage } from '../../shared/store/dynamodb/quota-usage.js';
+import { localClient } from '../support/dynamodb.js';
 import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { type Api, MERCHANT_1, MERCHANT_2, type Reply } from '../support/http.js';
@@ -210,5 +213,41 @@ describe('routing strategies over Stripe and the sandbox', () => {
     );
     const done = await e2e.api.waitForPayment(over?.body.id, (p) => p.status !== 'processing');
     assert.equal(done.status, 'succeeded');
+  });
+
+  it('moves the payment’s quota count to the channel it fails over to', async () => {
+    // Prepare: both channels have a GBP quota; Stripe will be unavailable for this payment.
+    await putRouting(MERCHANT_1.id, {
+      default: { strategy: 'priority', channels: ['stripe', 'sandbox'] },
+      quotas: { stripe: { GBP: 50_000 }, sandbox: { GBP: 50_000 } },
+    });
+    // Act
+    const created = await e2e.api.createPayment({
+      amount: 4_200,
+      currency: 'GBP',
+      metadata: { sandbox_outcome_stripe: 'unavailable' },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.channel, 'stripe');
+    const done = await e2e.api.waitForPayment(created.body.id, (p) => p.status !== 'processing');
+    // Assess
+    assert.equal(done.status, 'succeeded');
+    assert.equal(done.channel, 'sandbox');
+    assert.deepEqual(
+      done.routing.attempts.map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
+      [
+        ['stripe', 'unavailable'],
+        ['sandbox', 'succeeded'],
+      ],
+    );
+    const dynamo = localClient(e2e.runtime.dynamoEndpoint);
+    try {
+      const table = { client: dynamo, tableName: e2e.runtime.tableName };
+      const day = quotaDay(new Date(created.body.createdAt));
+      const used = await readQuotaUsage(table, MERCHANT_1.id, 'GBP', day, ['stripe', 'sandbox']);
+      assert.deepEqual(used, { stripe: 0, sandbox: 4_200 });
+    } finally {
+      dynamo.destroy();
+    }
   });
 });
