@@ -3,8 +3,9 @@
  * simulator (with the contract's local credentials, read from the emulator's Secrets Manager), succeeds
  * by its signed event, is refunded there, and a reconciliation run of Stripe's day reads Stripe's own
  * balance-transaction CSV and matches both. Notifications made with stripe-node: forged and stale → 401,
- * a redelivery → accepted and nothing changes. An amount ending in 13 fails. A sandbox payment whose
- * channel is `unavailable` or never answers (`timeout`) is not marked anything: it stays processing.
+ * a redelivery → accepted and nothing changes. An amount ending in 13 fails. A pinned sandbox payment
+ * whose channel is `unavailable` fails `channel_unavailable`; one whose channel has not answered yet
+ * (`timeout`) stays processing.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -126,7 +127,7 @@ describe('Stripe channel (local runtime)', () => {
     assert.equal(settled.status, 'failed');
   });
 
-  it('leaves a pinned sandbox payment processing when the channel is unavailable or never answers', async () => {
+  it('fails a pinned sandbox payment whose channel is unavailable, and leaves one not answered yet processing', async () => {
     const down = await e2e.api.createPayment({
       amount: 1000,
       currency: 'USD',
@@ -142,7 +143,16 @@ describe('Stripe channel (local runtime)', () => {
     assert.equal(down.status, 201, down.text);
     assert.equal(slow.status, 201, slow.text);
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    assert.equal((await e2e.api.get(`/v1/payments/${down.body.id}`)).body.status, 'processing');
+    // Unavailable: a pinned payment has no other candidate, so it fails (contract: "Routing and channel
+    // health"), never submitted elsewhere.
+    const failed = (await e2e.api.get(`/v1/payments/${down.body.id}`)).body;
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.failureCode, 'channel_unavailable');
+    assert.deepEqual(
+      failed.routing.attempts.map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
+      [['sandbox', 'unavailable']],
+    );
+    // Not answered within the adapter's 5 s yet: the channel may have it, so it stays where it is.
     assert.equal((await e2e.api.get(`/v1/payments/${slow.body.id}`)).body.status, 'processing');
     // Neither was taken by the sandbox PSP.
     for (const id of [down.body.id, slow.body.id]) {
