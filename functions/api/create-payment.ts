@@ -84,7 +84,7 @@ export const handler = apiHandler(
  */
 async function createRouted(input: CreatePaymentInput, config: Awaited<ReturnType<typeof routingConfig>>) {
   const { body } = input;
-  const { decision, countQuota } = await routePayment(
+  const { decision, countQuota, quotaChannels } = await routePayment(
     {
       merchantId: input.merchantId,
       amount: body.amount,
@@ -104,7 +104,7 @@ async function createRouted(input: CreatePaymentInput, config: Awaited<ReturnTyp
   );
   const refusal = pinnedRefusal(decision.outcome, body);
   if (refusal) return payments.refuse(input, refusal);
-  return payments.create({ ...input, routing: storedRoutingOf(decision), countQuota });
+  return payments.create({ ...input, routing: storedRoutingOf(decision), countQuota, quotaChannels });
 }
 
 function pinnedRefusal(outcome: string, body: CreatePaymentBody): Problem | undefined {

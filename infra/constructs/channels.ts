@@ -150,7 +150,8 @@ export class Channels extends Construct {
     // Alipay's and WeChat Pay's requests name where they notify us: this API's callback route.
     this.dispatchFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
     // Read a payment again before submitting it; the guarded failover and failure writes (UpdateItem, and
-    // TransactWriteItems for a refused refund, authorized by the per-item actions); a status query's
+    // TransactWriteItems for a refused refund or a failover that moves a quota count onto its QUOTA#
+    // shards, authorized by the per-item actions); a status query's
     // outcome applied as a notification's, which may record a mismatch (PutItem).
     table.grantItemActions(
       this.dispatchFunction,

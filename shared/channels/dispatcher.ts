@@ -7,7 +7,8 @@
  *   take it. A write per submission to claim it would cost more than the read and prove no more;
  * - unavailable (or unknown, then `not_found` by a status query) → the next of `routing.candidates`,
  *   at most `MAX_FAILOVERS` more, each move a guarded write (status processing AND channel = the one
- *   left): of two dispatchers of one payment only one moves it, and only that one submits further;
+ *   left): of two dispatchers of one payment only one moves it, and only that one submits further; the
+ *   same write moves the payment's daily quota count to the next channel (`quotaMoveOf`);
  * - declined → `failed` with `failureCode: 'declined'`; no candidate left → `channel_unavailable`;
  * - unknown that a query cannot settle → left processing: the first channel may have it, so it is never
  *   submitted elsewhere; the delayed check (checker.ts) asks again later.
@@ -17,7 +18,7 @@
 import type { BreakerEvent, BreakerPositionName } from '../domain/breaker.js';
 import { MAX_FAILOVERS } from '../domain/routing/state.js';
 import type { Channel } from '../schemas/channels.js';
-import type { DispatchStore } from '../store/dynamodb/channel-dispatch.js';
+import type { DispatchStore, FailOverInput } from '../store/dynamodb/channel-dispatch.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
 import type { QueryResult } from './protocol.js';
 import { type ChannelTransactions, outcomeHint } from './types.js';
@@ -69,6 +70,10 @@ export interface PaymentToDispatch {
   readonly status?: string | undefined;
   readonly metadata: Readonly<Record<string, string>>;
   readonly routing?: { readonly candidates?: readonly string[] } | undefined;
+  /** The candidates with a daily quota in its currency (set at create when a failover could move it). */
+  readonly quotaChannels?: readonly string[] | undefined;
+  /** ISO 8601: the day its quota count belongs to. */
+  readonly createdAt?: string | undefined;
 }
 
 export interface RefundToDispatch {
@@ -105,6 +110,24 @@ export class RefundNotTakenError extends Error {
 }
 
 type Step = 'taken' | 'declined' | 'unavailable' | 'left';
+
+/**
+ * The quota count a failover from `from` to `to` moves: off the channel left when its quota counted the
+ * payment, onto the next when that one has a quota. None when neither has one (or the payment predates
+ * `quotaChannels`): the failover stays one UpdateItem.
+ */
+export function quotaMoveOf(p: PaymentToDispatch, from: string, to: string): FailOverInput['quota'] {
+  const counted = new Set(p.quotaChannels ?? []);
+  if (p.createdAt === undefined || !(counted.has(from) || counted.has(to))) return undefined;
+  return {
+    merchantId: p.merchantId,
+    currency: p.currency,
+    amount: p.amount,
+    createdAt: new Date(p.createdAt),
+    from: counted.has(from) ? from : undefined,
+    to: counted.has(to) ? to : undefined,
+  };
+}
 
 export function createDispatcher(deps: DispatcherDeps) {
   async function recordBreaker(channel: string, event: BreakerEvent): Promise<void> {
@@ -228,7 +251,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         return sent;
       }
       // Lost: another dispatcher moved it first, and only that one goes on.
-      if (!(await deps.store.failOver({ paymentId: p.id, from: channel, to: next, at }))) return sent;
+      const quota = quotaMoveOf(p, channel, next);
+      if (!(await deps.store.failOver({ paymentId: p.id, from: channel, to: next, at, quota }))) return sent;
       left.add(channel);
       channel = next;
     }

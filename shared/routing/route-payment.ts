@@ -82,6 +82,12 @@ export interface RoutedPayment {
   readonly decision: RouteDecision;
   /** The chosen channel has a quota in the payment's currency: count the payment on it. */
   readonly countQuota: boolean;
+  /**
+   * The channels it may be submitted to (chosen first, then failover order) that have a quota in its
+   * currency: stored on the payment so that a failover moves its count from the channel it leaves to
+   * the one it goes to by the configuration that routed it, with no read of the configuration then.
+   */
+  readonly quotaChannels: RoutingChannel[];
 }
 
 function hasQuota(quotas: RoutingQuotas, channel: RoutingChannel, currency: string): boolean {
@@ -149,6 +155,7 @@ export async function routePayment(
   return {
     decision,
     countQuota: decision.chosen !== null && hasQuota(config.quotas, decision.chosen, currency),
+    quotaChannels: submissionOrder(decision).filter((c) => hasQuota(config.quotas, c, currency)),
   };
 }
 

@@ -44,6 +44,11 @@ export interface PaymentItem {
   channelReference?: string;
   /** Absent on payments created before routing (read as pinned to `channel`). */
   routing?: StoredRouting;
+  /**
+   * The candidates whose daily quota counts this payment while it is at them (set at create when a
+   * failover could move the count, route-payment.ts): the count moves with each failover.
+   */
+  quotaChannels?: string[];
   /** Top level, so `list_append(if_not_exists(attempts, :empty), :a)` also works on older items. */
   attempts?: StoredAttempt[];
   /** With `status: failed`: `declined`, `channel_unavailable`. */

@@ -75,7 +75,8 @@
  *   TransactWriteItems, so a payment is counted exactly when it is stored; read back as the sum of the 8
  *   shards with one consistent BatchGetItem. Write rate: one write per payment routed to a channel with a
  *   quota, spread over 8 partition keys (8,000 writes/s per merchant, channel and currency before one
- *   reaches the partition limit). Items expire (TTL) two days after their day.
+ *   reaches the partition limit), and one or two more when the dispatcher fails the payment over (the
+ *   count moves, same shard, inside the failover's transaction). Items expire (TTL) two days after their day.
  * - register a merchant webhook endpoint (POST /v1/webhook-endpoints): ONE TransactWriteItems, the
  *   request at its Idempotency-Key slot (first answer, secret included, for replay) and the endpoint
  *   under its merchant, both attribute_not_exists. The id is `we_<slot>`.

@@ -33,6 +33,12 @@ export interface CreatePaymentInput {
    * merchant without quotas keeps the one-PutItem create.
    */
   readonly countQuota?: boolean;
+  /**
+   * The routing candidates with a quota in the payment's currency (route-payment.ts), stored on the
+   * payment when a failover could move its count (more than one candidate), so the dispatcher's failover
+   * moves the count in the same transaction as the move itself.
+   */
+  readonly quotaChannels?: readonly string[];
 }
 
 export interface ListPaymentsInput {

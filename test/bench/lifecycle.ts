@@ -1,6 +1,7 @@
 /**
  * Full payment lifecycles through the real local runtime, counted: create over HTTP (a checkout's
- * customer id, email, IP) → table stream → dispatch → sandbox PSP → signed callback → succeeded, and on
+ * customer id, email, IP) → table stream → dispatch → sandbox PSP (or, pinned, the Stripe simulator) →
+ * signed callback → succeeded, and on
  * the event backbone: publisher → bus → risk / merchant-webhook queues → consumers →
  * `risk` on the payment → RiskAssessed; the merchant has a webhook endpoint (a receiver on 127.0.0.1
  * answering 200).
@@ -31,7 +32,15 @@ export interface LifecycleOptions {
   readonly intervalMs: number;
   readonly callbackDelayMs: number;
   readonly timeoutMs?: number;
+  /**
+   * Where the payments go: `sandbox` (the default) routes them by the merchant's configuration (none:
+   * the sandbox PSP), `stripe` pins them to Stripe (the local Stripe simulator, which calls back with
+   * signed events).
+   */
+  readonly channel?: LifecycleChannel;
 }
+
+export type LifecycleChannel = 'sandbox' | 'stripe';
 
 export interface LifecycleMeasurement {
   readonly options: LifecycleOptions;
@@ -125,8 +134,9 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
     synth: false,
     quiet: true,
     callbackDelayMs: options.callbackDelayMs,
-    // Each submission's delayed channel check (120 s in the template) falls inside the measured window.
-    functionEnvironment: { CHANNEL_CHECK_DELAYS: 'sandbox=1' },
+    // Each submission's delayed channel check (120 s and 600 s in the template) falls inside the
+    // measured window.
+    functionEnvironment: { CHANNEL_CHECK_DELAYS: 'sandbox=1,stripe=1' },
     metering,
     functionsDynamoEndpoint: async (endpoint, logicalId) => {
       proxy ??= await startMeteringProxy(endpoint);
@@ -178,6 +188,7 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
                   country: 'GB',
                 },
                 metadata: { order: String(n) },
+                ...(options.channel === 'stripe' ? { channel: 'stripe' } : {}),
               },
               randomUUID(),
             );

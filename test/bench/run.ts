@@ -7,7 +7,8 @@
  * - DynamoDB write (and read) units per create + capture lifecycle, metered by a proxy that asks DynamoDB
  *   for ReturnConsumedCapacity on every call the shipped bundles make;
  * - bundle size of every function and its cold import time (fresh Node process each time);
- * - full lifecycles through the local runtime (test/bench/lifecycle.ts): API requests, Lambda
+ * - full lifecycles through the local runtime (test/bench/lifecycle.ts), on the sandbox and pinned to
+ *   Stripe (BENCH_RUNTIME_CHANNELS=sandbox for the sandbox alone): API requests, Lambda
  *   invocations and durations, EventBridge events, SQS requests and DynamoDB units per lifecycle, the
  *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $9 goal, and
  *   the latency from the create response to RiskAssessed on the bus;
@@ -40,7 +41,8 @@ import {
   PRICE_FILE,
   xrayReservoirPer30Days,
 } from './cost.js';
-import { measureLifecycles, perLifecycle } from './lifecycle.js';
+import { type LifecycleChannel, measureLifecycles, perLifecycle } from './lifecycle.js';
+import { compareChannels, printChannelComparison } from './lifecycle-channels.js';
 import { startMeteringProxy } from './metering-proxy.js';
 import { benchReconcile } from './reconcile.js';
 import { benchRouting } from './routing.js';
@@ -54,6 +56,8 @@ const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 100);
 /** Full lifecycles through the local runtime, after a warm-up. */
 const RUNTIME_LIFECYCLES = Number(process.env.BENCH_RUNTIME_LIFECYCLES ?? 50);
 const RUNTIME_WARMUP = Number(process.env.BENCH_RUNTIME_WARMUP ?? 20);
+/** `sandbox,stripe` (default) also measures the lifecycle pinned to Stripe; `sandbox` skips it. */
+const RUNTIME_CHANNELS = (process.env.BENCH_RUNTIME_CHANNELS ?? 'sandbox,stripe').split(',');
 const RUNTIME_INTERVAL_MS = Number(process.env.BENCH_RUNTIME_INTERVAL_MS ?? 100);
 const CALLBACK_DELAY_MS = Number(process.env.BENCH_CALLBACK_DELAY_MS ?? 50);
 const RESULTS = 'test/bench/results.json';
@@ -207,6 +211,8 @@ async function main() {
     `\nlifecycles through the local runtime: ${RUNTIME_WARMUP} warm-up + ${RUNTIME_LIFECYCLES} measured…`,
   );
   const lifecycle = await measureRuntimeLifecycles();
+  // The same lifecycle pinned to Stripe, whose simulator calls back with its own signed events.
+  const stripe = RUNTIME_CHANNELS.includes('stripe') ? await measureRuntimeLifecycles('stripe') : undefined;
   const settlement = args.has('--lifecycle-only') ? undefined : await measureSettlement();
   const routing = benchRouting();
   const results = {
@@ -216,6 +222,11 @@ async function main() {
     node: process.version,
     lifecycles: lifecycle.lifecycles,
     costPerMillionLifecycles: lifecycle.cost,
+    ...(stripe && {
+      stripeLifecycles: stripe.lifecycles,
+      stripeCostPerMillionLifecycles: stripe.cost,
+      lifecyclesByChannel: compareChannels({ sandbox: lifecycle, stripe }),
+    }),
     ...(reconciliation && { reconciliation }),
     ...(settlement && { settlement }),
   };
@@ -223,6 +234,10 @@ async function main() {
   printTable(core);
   if (reconciliation) printReconciliation(reconciliation);
   printLifecycles(lifecycle);
+  if (stripe) {
+    printLifecycles(stripe);
+    printChannelComparison(compareChannels({ sandbox: lifecycle, stripe }));
+  }
   if (settlement) printSettlement(settlement);
   printRouting(routing);
   console.log(`\nwritten to ${RESULTS}`);
@@ -326,13 +341,14 @@ function printSettlement(r: Awaited<ReturnType<typeof measureSettlement>>) {
   console.log(`checks                                     ${mark(r.goalMet)} ${JSON.stringify(r.checks)}`);
 }
 
-async function measureRuntimeLifecycles() {
+async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
   const prices = loadPrices();
   const m = await measureLifecycles({
     lifecycles: RUNTIME_LIFECYCLES,
     warmup: RUNTIME_WARMUP,
     intervalMs: RUNTIME_INTERVAL_MS,
     callbackDelayMs: CALLBACK_DELAY_MS,
+    channel,
   });
   const per = perLifecycle(m);
   const n = RUNTIME_LIFECYCLES;
@@ -363,6 +379,7 @@ async function measureRuntimeLifecycles() {
     .map(([service, usd]) => ({ service, usd: round(usd, 3), share: round(usd / breakdown.total, 3) }));
   return {
     lifecycles: {
+      channel,
       measured: n,
       warmup: RUNTIME_WARMUP,
       createIntervalMs: RUNTIME_INTERVAL_MS,
@@ -645,7 +662,9 @@ function printReconciliation(r: Awaited<ReturnType<typeof measureReconciliation>
 function printLifecycles(r: Awaited<ReturnType<typeof measureRuntimeLifecycles>>) {
   const p = r.lifecycles.perLifecycle;
   const l = r.lifecycles.createToRiskAssessedMs;
-  console.log(`\nper lifecycle (${r.lifecycles.measured} measured, after ${r.lifecycles.warmup} warm-up)`);
+  console.log(
+    `\nper lifecycle on ${r.lifecycles.channel} (${r.lifecycles.measured} measured, after ${r.lifecycles.warmup} warm-up)`,
+  );
   console.log(`API requests               ${p.apiRequests}  ${JSON.stringify(p.apiRequestsByRoute)}`);
   console.log(`Lambda invocations         ${p.lambdaInvocations}`);
   for (const [fn, t] of Object.entries(p.lambdaByFunction)) {

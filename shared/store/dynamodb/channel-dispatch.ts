@@ -10,19 +10,22 @@
  * channel's statement.
  *
  * Access patterns (keys.ts): GetItem OBJ#<slot>/OBJ (payment), OBJ#<payment slot>/REF#<re_id> (refund);
- * UpdateItem on the payment; TransactWriteItems refund + payment. Write rate: only on the unhappy paths
+ * UpdateItem on the payment; TransactWriteItems refund + payment, and payment + quota usage shards for a
+ * failover of a payment with a quota on either channel (quota-usage.ts). Write rate: only on the unhappy paths
  * (a failover, a refusal, a lost submission), never on a healthy submission.
  */
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
   TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { slotOfId } from '../items.js';
 import { keys } from '../keys.js';
+import { type QuotaMove, quotaMoveWrites } from './quota-usage.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 /** One submission of a payment to a channel, as `attempts` stores it. */
@@ -51,6 +54,15 @@ export interface FailPaymentInput {
   readonly at: Date;
 }
 
+export interface FailOverInput {
+  readonly paymentId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly at: Date;
+  /** The quota count to move (quota-usage.ts), when either channel has a quota for the payment. */
+  readonly quota?: Omit<QuotaMove, 'paymentId'> | undefined;
+}
+
 export interface FailRefundInput {
   readonly refundId: string;
   readonly paymentId: string;
@@ -67,12 +79,23 @@ export interface DispatchStore {
    */
   readPayment(paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
   readRefund(refundId: string, paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
-  /** Moves a processing payment from `from` to `to`. @returns false when it was no longer at `from`. */
-  failOver(input: { paymentId: string; from: string; to: string; at: Date }): Promise<boolean>;
+  /**
+   * Moves a processing payment from `from` to `to`, and its quota count with it when `quota` says so
+   * (one transaction). @returns false when it was no longer at `from` (nothing written).
+   */
+  failOver(input: FailOverInput): Promise<boolean>;
   /** @returns false when the payment was no longer processing at `channel`. */
   failPayment(input: FailPaymentInput): Promise<boolean>;
   /** @returns false when the refund was no longer pending at `channel`. */
   failRefund(input: FailRefundInput): Promise<boolean>;
+}
+
+/** A transaction cancelled because a guard failed (not a conflict or a throttle: those are thrown). */
+function isGuardRefused(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
 }
 
 const attemptAppend = 'attempts = list_append(if_not_exists(attempts, :empty), :attempt)';
@@ -94,15 +117,24 @@ export class DynamoDispatchStore implements DispatchStore {
     return slot ? this.read(keys.refund(slot, refundId), 'refund', consistent) : undefined;
   }
 
-  failOver(input: { paymentId: string; from: string; to: string; at: Date }): Promise<boolean> {
-    return this.guardedPaymentUpdate('failOver', input.paymentId, input.from, {
-      UpdateExpression: `SET channel = :to, updatedAt = :now, ${attemptAppend}`,
-      values: {
-        ':to': input.to,
-        ':now': input.at.toISOString(),
-        ':attempt': [{ channel: input.from, outcome: 'unavailable', at: input.at.toISOString() }],
+  failOver(input: FailOverInput): Promise<boolean> {
+    const moves = input.quota
+      ? quotaMoveWrites(this.table.tableName, { ...input.quota, paymentId: input.paymentId })
+      : [];
+    return this.guardedPaymentUpdate(
+      'failOver',
+      input.paymentId,
+      input.from,
+      {
+        UpdateExpression: `SET channel = :to, updatedAt = :now, ${attemptAppend}`,
+        values: {
+          ':to': input.to,
+          ':now': input.at.toISOString(),
+          ':attempt': [{ channel: input.from, outcome: 'unavailable', at: input.at.toISOString() }],
+        },
       },
-    });
+      moves,
+    );
   }
 
   failPayment(input: FailPaymentInput): Promise<boolean> {
@@ -165,44 +197,56 @@ export class DynamoDispatchStore implements DispatchStore {
       reportCapacity(this.table, 'failRefund', out.ConsumedCapacity);
       return true;
     } catch (error) {
-      const refused =
-        error instanceof TransactionCanceledException &&
-        (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-      if (refused) return false;
+      if (isGuardRefused(error)) return false;
       throw error;
     }
   }
 
+  /**
+   * The guarded update of a processing payment at `channel`; with `alongside` items (a quota move), one
+   * TransactWriteItems of the update and them, so they are written exactly when the guard holds.
+   */
   private async guardedPaymentUpdate(
     operation: string,
     paymentId: string,
     channel: string,
     update: { UpdateExpression: string; values: Record<string, unknown> },
+    alongside: readonly TransactWriteItem[] = [],
   ): Promise<boolean> {
     const slot = slotOfId(paymentId, 'pay');
     if (!slot) return false;
+    const guarded = {
+      TableName: this.table.tableName,
+      Key: marshall(keys.object(slot)),
+      ConditionExpression: 'entity = :payment AND #status = :processing AND channel = :channel',
+      UpdateExpression: update.UpdateExpression,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: marshall({
+        ':payment': 'payment',
+        ':processing': 'processing',
+        ':channel': channel,
+        ':empty': [],
+        ...update.values,
+      }),
+    };
     try {
-      const out = await this.table.client.send(
-        new UpdateItemCommand({
-          TableName: this.table.tableName,
-          Key: marshall(keys.object(slot)),
-          ConditionExpression: 'entity = :payment AND #status = :processing AND channel = :channel',
-          UpdateExpression: update.UpdateExpression,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: marshall({
-            ':payment': 'payment',
-            ':processing': 'processing',
-            ':channel': channel,
-            ':empty': [],
-            ...update.values,
+      if (alongside.length > 0) {
+        const out = await this.table.client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [{ Update: guarded }, ...alongside],
+            ...capacityParam(this.table),
           }),
-          ...capacityParam(this.table),
-        }),
+        );
+        reportCapacity(this.table, `${operation}.transacted`, out.ConsumedCapacity);
+        return true;
+      }
+      const out = await this.table.client.send(
+        new UpdateItemCommand({ ...guarded, ...capacityParam(this.table) }),
       );
       reportCapacity(this.table, operation, out.ConsumedCapacity);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException || isGuardRefused(error)) return false;
       throw error;
     }
   }

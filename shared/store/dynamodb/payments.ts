@@ -314,6 +314,9 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     delete (item as Partial<PaymentItem>).channel;
     item.failureCode = 'channel_unavailable';
   }
+  // Only where a failover could move the count: a payment with one candidate never leaves it.
+  if (routing.chosen && routing.candidates.length > 1 && (input.quotaChannels?.length ?? 0) > 0)
+    item.quotaChannels = [...(input.quotaChannels ?? [])];
   if (body.description !== undefined) item.description = body.description;
   if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;
   const metadataPairs = toStoredPairs(body.metadata);

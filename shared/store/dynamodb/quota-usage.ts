@@ -7,6 +7,8 @@
  * - counted by `quotaCountWrite`, an `Update` that goes INSIDE the create's TransactWriteItems, next to
  *   the payment's conditional Put: all or nothing, so a crash or a replay can never count a payment that
  *   does not exist, nor count one twice (a replay fails the Put and cancels the whole transaction);
+ * - moved by `quotaMoveWrites` when the dispatcher fails the payment over, inside the failover's own
+ *   guarded transaction (channel-dispatch.ts);
  * - read by `readQuotaUsage`: the sum of the shards, one strongly consistent BatchGetItem for every
  *   channel asked (8 keys each), made only when the merchant configured a quota that could apply.
  *
@@ -64,6 +66,36 @@ export function quotaCountWrite(tableName: string, count: QuotaCount): TransactW
       }),
     },
   };
+}
+
+/** A failover's move of a payment's count between two channels' usage of the payment's day. */
+export interface QuotaMove {
+  readonly merchantId: string;
+  readonly currency: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  /** When the payment was created: the day its count belongs to, whatever day the failover runs. */
+  readonly createdAt: Date;
+  /** The channel it leaves, when its count is there (that channel has a quota). */
+  readonly from?: string | undefined;
+  /** The channel it goes to, when that channel has a quota. */
+  readonly to?: string | undefined;
+}
+
+/**
+ * The transaction items that move a failed-over payment's count (`ADD` −amount on the channel left, +amount
+ * on the next), for the TransactWriteItems of the guarded failover (channel-dispatch.ts): the count moves
+ * exactly when the payment does. The channel left never took the payment (a failover only follows an
+ * unavailability), so its quota gets the room back. The next channel's room is not checked again: it had
+ * room when routing listed it, and the overshoot is the one the module comment accepts.
+ */
+export function quotaMoveWrites(tableName: string, move: QuotaMove): TransactWriteItem[] {
+  const count = (channel: string, amount: number) =>
+    quotaCountWrite(tableName, { ...move, channel, amount, now: move.createdAt });
+  return [
+    ...(move.from === undefined ? [] : [count(move.from, -move.amount)]),
+    ...(move.to === undefined ? [] : [count(move.to, move.amount)]),
+  ];
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Channel } from '../../../shared/schemas/channels.js';
 import type {
   DispatchStore,
   DispatchView,
+  FailOverInput,
   FailPaymentInput,
   FailRefundInput,
   StoredAttempt,
@@ -78,9 +79,12 @@ export class FakeDispatchStore implements DispatchStore {
     const r = this.refunds.get(id);
     return r && { ...r, attempts: [...r.attempts] };
   }
-  async failOver(i: { paymentId: string; from: string; to: string; at: Date }): Promise<boolean> {
+  /** The quota moves of the failovers that landed, in order. */
+  readonly quotaMoves: NonNullable<FailOverInput['quota']>[] = [];
+  async failOver(i: FailOverInput): Promise<boolean> {
     const p = this.payments.get(i.paymentId);
     if (p?.status !== 'processing' || p.channel !== i.from) return false;
+    if (i.quota) this.quotaMoves.push(i.quota);
     p.channel = i.to;
     p.attempts.push({ channel: i.from, outcome: 'unavailable', at: i.at.toISOString() });
     return true;
