@@ -189,7 +189,11 @@ export function createDispatcher(deps: DispatcherDeps) {
       case 'unavailable':
         return unavailable();
       case 'unknown': {
-        const q = await adapter.queryPayment({ reference: p.id, currency: p.currency });
+        const q = await adapter.queryPayment({
+          reference: p.id,
+          currency: p.currency,
+          submittedAt: new Date(at),
+        });
         if (q.kind === 'not_found') return unavailable();
         if (q.kind !== 'found') return 'left';
         if (probe) await recordBreaker(channel, answered('succeeded'));

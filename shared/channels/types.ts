@@ -65,8 +65,16 @@ export interface ChannelTransactions {
   /** Never throws for the channel's behaviour: 5xx, refused connection, timeout are results. */
   submitPayment(payment: PaymentSubmission): Promise<SubmissionResult>;
   submitRefund(refund: RefundSubmission): Promise<SubmissionResult>;
-  /** `not_found`: the channel never took it, so another channel may be tried. */
-  queryPayment(query: { readonly reference: string; readonly currency: string }): Promise<QueryResult>;
+  /**
+   * `not_found`: the channel never took it, so another channel may be tried. `submittedAt`: when the
+   * submission being asked about was sent, for a channel whose lookup lags its writes (Stripe's search):
+   * a miss that soon after proves nothing, so it answers `unknown` instead.
+   */
+  queryPayment(query: {
+    readonly reference: string;
+    readonly currency: string;
+    readonly submittedAt?: Date | undefined;
+  }): Promise<QueryResult>;
   queryRefund(query: {
     readonly reference: string;
     readonly paymentReference: string;

@@ -65,6 +65,9 @@ export function createStripeStatements(options: StripeAdapterOptions): ChannelSt
   };
 }
 
+/** How long Stripe's search may take to show a new PaymentIntent (Stripe's docs: under a minute). */
+export const STRIPE_SEARCH_LAG_MS = 60_000;
+
 export function createStripeTransactions(options: StripeAdapterOptions): ChannelTransactions {
   const { credentials, doFetch, timeoutMs } = context(options);
   const send = (request: ChannelRequest) => sendRequest(request, 'Stripe', { fetch: doFetch, timeoutMs });
@@ -166,9 +169,24 @@ export function createStripeTransactions(options: StripeAdapterOptions): Channel
       );
     },
 
-    async queryPayment({ reference, currency }) {
+    async queryPayment({ reference, currency, submittedAt }) {
       const looked = await intentOf(reference);
-      return 'result' in looked ? looked.result : found(looked.intent, currency);
+      if (!('result' in looked)) return found(looked.intent, currency);
+      // Stripe's search index lags its writes by up to a minute: a PaymentIntent created by the request
+      // that just timed out may not be found yet. Failing over then could leave the payment taken by two
+      // channels, so a miss that soon is not proof; the delayed check asks again once it is.
+      if (
+        looked.result.kind === 'not_found' &&
+        submittedAt &&
+        Date.now() - submittedAt.getTime() < STRIPE_SEARCH_LAG_MS
+      ) {
+        return {
+          kind: 'unknown',
+          code: 'search_lag',
+          message: `Stripe's search may not show ${reference} yet`,
+        };
+      }
+      return looked.result;
     },
 
     async queryRefund({ reference, paymentReference, currency }) {

@@ -11,6 +11,7 @@ import type { SimulatorServer } from '../../../../local/src/channels/common.js';
 import { startStripeSimulator } from '../../../../local/src/channels/stripe.js';
 import { type Delivery, type Receiver, startReceiver } from '../../../../local/test/channels/receiver.js';
 import { createStripeAdapter } from '../../../../shared/channels/adapters.js';
+import { STRIPE_SEARCH_LAG_MS } from '../../../../shared/channels/stripe/adapter.js';
 import type { ChannelAdapter } from '../../../../shared/channels/types.js';
 import { parseNativeStatement } from '../../../../shared/domain/reconciliation/native/index.js';
 
@@ -110,6 +111,15 @@ describe('Stripe adapter', () => {
     });
     assert.equal(down.kind, 'unavailable');
     assert.equal(slow.kind, 'unknown');
+    // Asked right after the submission, a miss may be Stripe's search lagging: not proof it was never taken.
+    const soon = await adapter.queryPayment({ reference: pay, currency: 'JPY', submittedAt: new Date() });
+    assert.equal(soon.kind, 'unknown');
+    assert.equal(soon.kind === 'unknown' && soon.code, 'search_lag');
+    // Asked once the search has caught up (the delayed check), the miss is proof.
+    const later = new Date(Date.now() - STRIPE_SEARCH_LAG_MS);
+    assert.deepEqual(await adapter.queryPayment({ reference: pay, currency: 'JPY', submittedAt: later }), {
+      kind: 'not_found',
+    });
     assert.deepEqual(await adapter.queryPayment({ reference: pay, currency: 'JPY' }), { kind: 'not_found' });
   });
 
