@@ -7,7 +7,7 @@
  * no row. Only types are imported: the table costs the API bundles none of the modules it names.
  */
 import type { ExecutionAlreadyExistsError } from '../aws/sfn.js';
-import type { ChannelErrorCode, PayoutFailedError } from '../channels/errors.js';
+import type { ChannelCredentialsError, ChannelErrorCode, PayoutFailedError } from '../channels/errors.js';
 import type { ConfigError } from '../config/errors.js';
 import type {
   DeadLetterQueueNotFoundError,
@@ -37,6 +37,7 @@ export type ErrorCode =
   | MoneyErrorCode
   | EventErrorCode
   | ChannelErrorCode
+  | ChannelCredentialsError['code']
   | ConfigError['code']
   | DeadLetterQueueNotFoundError['code']
   | RedriveInProgressError['code']
@@ -117,6 +118,10 @@ export const ERROR_PROBLEMS: Record<ErrorCode, ProblemRule | null> = {
   channel_rejected: null,
   unknown_channel: null,
   statement_unavailable: null,
+  // A channel's secret unreadable or not what its adapter needs: our failure; a notifying channel
+  // answered 500 delivers again later, by when ops have fixed the secret.
+  credentials_unavailable: null,
+  credentials_invalid: null,
   config_invalid: null,
   webhook_delivery_failed: null,
 };
