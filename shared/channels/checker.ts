@@ -12,7 +12,7 @@
  */
 import type { DispatchStore } from '../store/dynamodb/channel-dispatch.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
-import type { ChannelCheck } from './dispatcher.js';
+import { type ChannelCheck, queryOutcome } from './dispatcher.js';
 import type { QueryResult } from './protocol.js';
 import type { ChannelTransactions } from './types.js';
 
@@ -92,18 +92,13 @@ export function createChecker(deps: CheckerDeps) {
     }
     if (q.kind !== 'found') return again(c, `status query ${q.kind}: ${q.message}`);
     if (q.state === 'pending') return again(c, 'still pending at the channel');
-    const now = deps.now();
-    const outcome = {
-      channel: c.channel,
-      eventId: `check_${c.channel}_${c.reference}`,
-      reference: c.reference,
-      to: q.state,
-      channelReference: q.channelReference,
-      amount: q.amount,
-      currency: q.currency,
-      occurredAt: now.toISOString(),
-      now,
-    };
+    const outcome = queryOutcome(
+      c.channel,
+      `check_${c.channel}_${c.reference}`,
+      c.reference,
+      { ...q, state: q.state },
+      deps.now(),
+    );
     if (c.kind === 'payment') await deps.outcomes.applyPaymentOutcome(outcome);
     else await deps.outcomes.applyRefundOutcome(outcome);
     return 'resolved';

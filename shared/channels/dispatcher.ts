@@ -19,7 +19,7 @@ import type { BreakerEvent, BreakerPositionName } from '../domain/breaker.js';
 import { MAX_FAILOVERS } from '../domain/routing/state.js';
 import type { Channel } from '../schemas/channels.js';
 import type { DispatchStore, FailOverInput } from '../store/dynamodb/channel-dispatch.js';
-import type { ChannelOutcomeStore } from '../store/ports.js';
+import type { ChannelOutcome, ChannelOutcomeStore } from '../store/ports.js';
 import type { QueryResult } from './protocol.js';
 import { type ChannelTransactions, outcomeHint } from './types.js';
 
@@ -129,6 +129,30 @@ export function quotaMoveOf(p: PaymentToDispatch, from: string, to: string): Fai
   };
 }
 
+/**
+ * The outcome a status query's final answer stands for, applied as the channel's notification would be
+ * (the same guarded write; `eventId` names the query, so a repeat of it changes nothing twice).
+ */
+export function queryOutcome(
+  channel: string,
+  eventId: string,
+  reference: string,
+  q: QueryResult & { kind: 'found'; state: 'succeeded' | 'failed' },
+  now: Date,
+): ChannelOutcome {
+  return {
+    channel,
+    eventId,
+    reference,
+    to: q.state,
+    channelReference: q.channelReference,
+    amount: q.amount,
+    currency: q.currency,
+    occurredAt: now.toISOString(),
+    now,
+  };
+}
+
 export function createDispatcher(deps: DispatcherDeps) {
   async function recordBreaker(channel: string, event: BreakerEvent): Promise<void> {
     await deps.breakers.record(channel as Channel, event);
@@ -137,18 +161,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Applies a final state a status query already knows, through the notification's guarded write. */
   async function applyFound(p: PaymentToDispatch, channel: string, q: QueryResult & { kind: 'found' }) {
     if (q.state === 'pending') return;
-    const now = deps.now();
-    await deps.outcomes.applyPaymentOutcome({
-      channel,
-      eventId: `query_${channel}_${p.id}`,
-      reference: p.id,
-      to: q.state,
-      channelReference: q.channelReference,
-      amount: q.amount,
-      currency: q.currency,
-      occurredAt: now.toISOString(),
-      now,
-    });
+    await deps.outcomes.applyPaymentOutcome(
+      queryOutcome(channel, `query_${channel}_${p.id}`, p.id, { ...q, state: q.state }, deps.now()),
+    );
   }
 
   /** One submission to `channel`, with the breaker's say before and its report after. */

@@ -15,23 +15,18 @@ import {
 } from '../domain/routing/config.js';
 import { decideRoute, type RouteDecision } from '../domain/routing/decide.js';
 import type { ChannelStates } from '../domain/routing/health.js';
-import { channelRoutingState, type StoredChannelFacts, submissionOrder } from '../domain/routing/state.js';
+import {
+  type ChannelFactsInput,
+  channelRoutingState,
+  type LoadChannelFacts,
+  type StoredChannelFacts,
+  submissionOrder,
+} from '../domain/routing/state.js';
+
+export type { ChannelFactsInput, LoadChannelFacts };
+
 import { logger } from '../http/logger.js';
 import type { StoredRouting } from '../store/items.js';
-
-/** What the channel facts source is asked (the same shape as the channel health store's loader). */
-export interface ChannelFactsInput {
-  readonly merchantId: string;
-  readonly currency: string;
-  readonly channels: readonly RoutingChannel[];
-  /** Epoch ms. */
-  readonly now: number;
-}
-
-/** Each channel's stored facts; a channel left out counts as closed, feeless and unrated (fail open). */
-export type LoadChannelFacts = (
-  input: ChannelFactsInput,
-) => Promise<Partial<Record<RoutingChannel, StoredChannelFacts>>>;
 
 /** A source that knows nothing of any channel: every channel closed, no fees, no rates. */
 export const noChannelFacts: LoadChannelFacts = async () => ({});
@@ -39,9 +34,9 @@ export const noChannelFacts: LoadChannelFacts = async () => ({});
 let channelFactsSource: LoadChannelFacts = noChannelFacts;
 
 /**
- * Sets where create-payment reads channel facts from (the channel health store once it is wired in;
- * tests give their own). Until then no channel has stored facts: every channel counts as closed and
- * feeless, so routing fails open.
+ * Sets where create-payment reads channel facts from: the channel records and outcome counts
+ * (store/dynamodb/channel-facts.ts), or a test's own. Unset, no channel has stored facts: every channel
+ * counts as closed and feeless, so routing fails open.
  */
 export function setChannelFactsSource(load: LoadChannelFacts): void {
   channelFactsSource = load;

@@ -5,6 +5,7 @@
  */
 import { type BreakerSettings, type BreakerState, breakerPosition } from '../breaker.js';
 import type { CurrencyCode } from '../money.js';
+import type { RoutingChannel } from './catalogue.js';
 import type { RouteDecision } from './decide.js';
 import type { ChannelFees } from './fees.js';
 import type { ChannelRoutingState } from './health.js';
@@ -22,6 +23,20 @@ export interface StoredChannelFacts {
   readonly merchantWindow?: SuccessWindow | undefined;
   readonly globalWindow?: SuccessWindow | undefined;
 }
+
+/** What a channel facts source is asked: the merchant, the payment's currency, the listed channels. */
+export interface ChannelFactsInput {
+  readonly merchantId: string;
+  readonly currency: string;
+  readonly channels: readonly RoutingChannel[];
+  /** Epoch ms. */
+  readonly now: number;
+}
+
+/** Each channel's stored facts; a channel left out counts as closed, feeless and unrated (fail open). */
+export type LoadChannelFacts = (
+  input: ChannelFactsInput,
+) => Promise<Partial<Record<RoutingChannel, StoredChannelFacts>>>;
 
 /** One channel's routing state at `now`. */
 export function channelRoutingState(facts: StoredChannelFacts, now: number): ChannelRoutingState {

@@ -12,24 +12,12 @@ import { type BreakerView, breakerView } from '../../domain/breaker.js';
 import type { ChannelSettingsValue } from '../../domain/channel-defaults.js';
 import { CURRENCY_EXPONENTS } from '../../domain/money.js';
 import { CHANNEL_CURRENCIES, type RoutingChannel } from '../../domain/routing/catalogue.js';
-import type { StoredChannelFacts } from '../../domain/routing/state.js';
+import type { LoadChannelFacts, StoredChannelFacts } from '../../domain/routing/state.js';
 import { type ChannelHealth, healthAt, type SuccessWindow } from '../../domain/routing/success-window.js';
 import { logger } from '../../http/logger.js';
 import { readWindows, scopes } from './channel-outcome-counts.js';
 import { CHANNEL_RECORDS_TTL_MS, type ChannelRecords, channelRecords } from './channel-records.js';
 import type { TableContext } from './table.js';
-
-export interface ChannelFactsInput {
-  readonly merchantId: string;
-  readonly currency: string;
-  readonly channels: readonly RoutingChannel[];
-  /** Epoch ms. */
-  readonly now: number;
-}
-
-export type LoadChannelFacts = (
-  input: ChannelFactsInput,
-) => Promise<Partial<Record<RoutingChannel, StoredChannelFacts>>>;
 
 export interface ChannelFactsOptions {
   readonly records?: ChannelRecords;
