@@ -1,8 +1,7 @@
 /**
- * A vendor's statement file streamed as it arrives, for the Alipay and WeChat Pay adapters: both first
- * ask a signed API for the day's download URL, then fetch the file from it. Errors as the sandbox's
- * statement fetch raises them (StatementFetchError: a run that meets one fails and may be run again,
- * it never reads a partial statement as a whole one).
+ * A channel's statement file streamed as it arrives, for every adapter's `fetchStatement` (Alipay and
+ * WeChat Pay first ask a signed API for the day's download URL). Errors are StatementFetchError: a run
+ * that meets one fails and may be run again, it never reads a partial statement as a whole one.
  */
 import { createHash } from 'node:crypto';
 import { StatementFetchError } from './errors.js';
@@ -14,6 +13,8 @@ export interface DownloadOptions {
   /** The longest wait for the answer or for its next chunk. */
   readonly timeoutMs: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** What the errors call the other side; default `<channel> bill download`. */
+  readonly source?: string;
   /** The file's digest as the vendor announced it (WeChat Pay: SHA1), checked once the last byte is in. */
   readonly digest?: { readonly algorithm: 'sha1' | 'sha256'; readonly hex: string };
 }
@@ -27,6 +28,7 @@ const retryableStatus = (status: number) => status >= 500 || status === 429;
  */
 export async function* download(url: string, options: DownloadOptions): AsyncGenerator<Uint8Array> {
   const { channel, date, timeoutMs } = options;
+  const source = options.source ?? `${channel} bill download`;
   const failure = (status: number | undefined, detail: string, retryable: boolean, cause?: unknown) =>
     new StatementFetchError(channel, date, status, detail, retryable, { cause });
   // An idle timeout rather than one for the whole download: a long statement is fine, a silent vendor
@@ -47,11 +49,11 @@ export async function* download(url: string, options: DownloadOptions): AsyncGen
         redirect: 'follow',
       });
     } catch (cause) {
-      throw failure(undefined, `${channel} bill download unreachable: ${String(cause)}`, true, cause);
+      throw failure(undefined, `${source} unreachable: ${String(cause)}`, true, cause);
     }
     if (!response.ok) {
       const text = await response.text().catch(() => '');
-      const detail = `${channel} bill download answered ${response.status}: ${text.slice(0, 200)}`;
+      const detail = `${source} answered ${response.status}: ${text.slice(0, 200)}`;
       throw failure(response.status, detail, retryableStatus(response.status));
     }
     if (response.body) {
