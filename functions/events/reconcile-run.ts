@@ -7,8 +7,9 @@
  * message moves to the DLQ (alarmed) and the run is marked failed so ops see why.
  *
  * The daily schedule's events (source `aws.events`, detail-type `Scheduled Event`) arrive on the same
- * queue: they start the run of yesterday (UTC) for each channel, once per day whatever the retries (the
- * schedule and the day make its Idempotency-Key); the run then arrives here like any other.
+ * queue: they start, for each channel, the run of the latest UTC day whose statement the channel has ready
+ * (shared/channels/statement-days.ts), once per day whatever the retries (the schedule, channel and day
+ * make its Idempotency-Key); the run then arrives here like any other.
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
@@ -16,6 +17,7 @@ import { s3Objects } from '../../shared/aws/s3-objects.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyStatements } from '../../shared/channels/registry.js';
+import { scheduledDayOf } from '../../shared/channels/statement-days.js';
 import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
@@ -86,8 +88,11 @@ export async function handleRunMessage(
   record: SQSRecord,
 ): Promise<void> {
   if (message.kind === 'schedule') {
-    const day = new Date(Date.parse(message.time) - 86_400_000).toISOString().slice(0, 10);
+    const fired = new Date(message.time);
     for (const channel of SCHEDULED_CHANNELS) {
+      // Each channel's day once its statement is ready (statement-days.ts): yesterday for the sandbox,
+      // the day before for the vendors.
+      const day = scheduledDayOf(channel, fired);
       const started = await with_.store.createRun({
         callerId: 'schedule',
         idempotencyKey: `daily:${channel}:${day}`,

@@ -167,8 +167,10 @@ export class Reconciliation extends Construct {
     );
 
     this.schedule = new events.Rule(this, 'DailySchedule', {
-      description: 'Every day at 02:00 UTC: reconcile yesterday for every channel',
-      schedule: events.Schedule.cron({ minute: '0', hour: '2' }),
+      // 02:30 UTC is 10:30 Beijing time: Alipay's and WeChat Pay's bills of the day before are out (from
+      // 10:00), and the runs still end before settlement's schedule at 03:00.
+      description: 'Every day at 02:30 UTC: reconcile, per channel, the latest day its statement is ready',
+      schedule: events.Schedule.cron({ minute: '30', hour: '2' }),
       targets: [new targets.SqsQueue(queue)],
     });
   }

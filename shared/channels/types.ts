@@ -86,8 +86,10 @@ export interface ChannelTransactions {
 export interface ChannelStatements {
   readonly name: Channel;
   /**
-   * The channel's statement of the UTC day `date` (`yyyy-mm-dd`), in its own format, as it streams in,
-   * for `readStatement` (native readers detect the format). Nothing is requested until it is iterated.
+   * The channel's statement of its day `date` (`yyyy-mm-dd`), in its own format, as it streams in, for
+   * `readStatement` (native readers detect the format). The day is the vendor's: a UTC day for the
+   * sandbox and Stripe, a Beijing day for Alipay and WeChat Pay (statement-days.ts says which files a
+   * UTC day's run reads). Nothing is requested until it is iterated.
    * @throws StatementFetchError (while iterating) when the channel does not answer 2xx, or the stream
    *   breaks off; ChannelError `channel_rejected` for a `date` that is not a day.
    */

@@ -28,8 +28,7 @@ import { classify } from '../domain/reconciliation/classify.js';
 import type { Discrepancy } from '../domain/reconciliation/discrepancy.js';
 import { ReconciliationError } from '../domain/reconciliation/errors.js';
 import { type Expectation, ExpectationIndex } from '../domain/reconciliation/expectations.js';
-import { readStatement } from '../domain/reconciliation/native/index.js';
-import type { StatementSource } from '../domain/reconciliation/statement.js';
+import type { StatementLine } from '../domain/reconciliation/row.js';
 import type { DiscrepancyObject } from '../schemas/reconciliation.js';
 import type {
   DiscrepancyItem,
@@ -42,10 +41,14 @@ import { slotOfId } from '../store/items.js';
 import { keys } from '../store/keys.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
 
-/** Where a channel-day's statement comes from, opened as often as the run needs to read it. */
+/** Where a channel-day's statement comes from, read as often as the run needs to read it. */
 export interface StatementHandle {
   readonly source: 'upload' | 'channel';
-  open(): Promise<StatementSource>;
+  /**
+   * The channel-day's rows, read afresh from the source each time (a run reads them twice: once to
+   * validate, once to classify), as they stream in.
+   */
+  rows(): AsyncIterable<StatementLine>;
 }
 
 export interface ReconciliationDeps {
@@ -109,7 +112,7 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
   }
   try {
     if (statement.source === 'channel') {
-      for await (const _row of readStatement(await statement.open(), { channel, date })) {
+      for await (const _row of statement.rows()) {
         // Validation pass: nothing is written unless the whole statement is well-formed.
       }
     }
@@ -130,7 +133,7 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
   const index = await ExpectationIndex.from(
     withoutRepaired(deps.store.expectations(channel, date), repairedRefs, deps.onExpectations),
   );
-  const reconciliation = classify(index, readStatement(await statement.open(), { channel, date }));
+  const reconciliation = classify(index, statement.rows());
 
   const occurrences = new Map<string, number>();
   const batch: DiscrepancyItem[] = [];

@@ -259,7 +259,7 @@ describe('consumers', () => {
     const [, schedule] = schedules.find(([, r]) =>
       JSON.stringify(r.Properties?.Targets).includes(String(runsQueueId)),
     ) as [string, { Properties: Record<string, unknown> }];
-    assert.equal(schedule.Properties.ScheduleExpression, 'cron(0 2 * * ? *)');
+    assert.equal(schedule.Properties.ScheduleExpression, 'cron(30 2 * * ? *)');
     const runs = consumers.find((c) => c.name === 'ReconciliationRunsFunction');
     assert.deepEqual((schedule.Properties.Targets as { Arn: unknown }[])[0]?.Arn, {
       'Fn::GetAtt': [runs?.queueId, 'Arn'],

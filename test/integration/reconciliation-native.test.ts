@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { readStatement } from '../../shared/domain/reconciliation/native/index.js';
 import type { StatementRow } from '../../shared/domain/reconciliation/row.js';
 import { executeRun, type StatementHandle } from '../../shared/reconciliation/run.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
@@ -96,7 +97,10 @@ describe('reconciliation runs on native channel statements', () => {
     ] as const;
     for (const row of [a, b, c]) await expect_('wechatpay', row);
     const bill = [...wechatpayBillLines([a, { ...b, amount: 400 }, d])].join('');
-    const handle: StatementHandle = { source: 'channel', open: async () => [new TextEncoder().encode(bill)] };
+    const handle: StatementHandle = {
+      source: 'channel',
+      rows: () => readStatement([new TextEncoder().encode(bill)], { channel: 'wechatpay', date: DATE }),
+    };
 
     // Act
     const done = await run('wechatpay', 'native-1', handle);
@@ -126,7 +130,8 @@ describe('reconciliation runs on native channel statements', () => {
     const bytes = gbk([...alipayBillLines(rows, DATE)].join(''));
     const handle: StatementHandle = {
       source: 'upload',
-      open: async () => [bytes.subarray(0, 333), bytes.subarray(333)],
+      rows: () =>
+        readStatement([bytes.subarray(0, 333), bytes.subarray(333)], { channel: 'alipay', date: DATE }),
     };
 
     // Act
@@ -152,7 +157,10 @@ describe('reconciliation runs on native channel statements', () => {
     const before = await store.known('wechatpay', DATE);
 
     // Act
-    const done = await run('wechatpay', 'native-3', { source: 'channel', open: async () => bill });
+    const done = await run('wechatpay', 'native-3', {
+      source: 'channel',
+      rows: () => readStatement(bill, { channel: 'wechatpay', date: DATE }),
+    });
 
     // Assess
     assert.equal(done.status, 'failed');

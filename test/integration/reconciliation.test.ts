@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
+import { readStatement } from '../../shared/domain/reconciliation/native/index.js';
 import type { StatementRow } from '../../shared/domain/reconciliation/row.js';
 import {
   executeRun,
@@ -88,9 +89,9 @@ describe('reconciliation runs on DynamoDB Local', () => {
       store,
       outcomes,
       indexLagMs: LOCAL_INDEX_LAG_MS,
-      statement: async () => {
+      statement: async (channel, date) => {
         if (csv === undefined) throw new StatementUnavailableError('no statement for sandbox 2026-11-20');
-        return { source: 'channel', open: async () => csv };
+        return { source: 'channel', rows: () => readStatement(csv, { channel, date }) };
       },
     };
   }
@@ -296,11 +297,11 @@ describe('reconciliation runs on DynamoDB Local', () => {
     const deps: ReconciliationDeps = {
       store,
       outcomes,
-      statement: async () => ({
+      statement: async (channel, date) => ({
         source: 'channel',
-        open: async () => {
+        rows: () => {
           opened += 1;
-          return formatStatementCsv([row(p)]);
+          return readStatement(formatStatementCsv([row(p)]), { channel, date });
         },
       }),
     };

@@ -57,7 +57,8 @@ export async function startAlipaySimulator(options: AlipaySimulatorOptions): Pro
   const log = options.logger ?? silent;
   const holdMs = options.holdMs ?? 30_000;
   const trades = new Map<string, Trade>();
-  const book = new DayBook();
+  // Bills are by Beijing day, as the vendor's are.
+  const book = new DayBook(8);
   const callbacks = callbackSender(options);
   const sign = (content: string) =>
     createSign('RSA-SHA256').update(content, 'utf8').sign(options.platformPrivateKey, 'base64');

@@ -75,12 +75,17 @@ export interface BookRow {
   readonly occurredAt: string;
 }
 
-/** Outcomes by the UTC day they happened. */
+/**
+ * Outcomes by the day they happened on the vendor's statement clock: UTC (the sandbox PSP, Stripe's
+ * reports asked for Etc/UTC), or Beijing time for Alipay's and WeChat Pay's bills (`zoneHours` 8).
+ */
 export class DayBook {
   private readonly days = new Map<string, BookRow[]>();
 
+  constructor(private readonly zoneHours = 0) {}
+
   record(row: BookRow): void {
-    const day = row.occurredAt.slice(0, 10);
+    const day = wallClock(row.occurredAt, this.zoneHours).slice(0, 10);
     const rows = this.days.get(day) ?? [];
     rows.push(row);
     this.days.set(day, rows);
@@ -88,6 +93,17 @@ export class DayBook {
 
   rows(day: string): readonly BookRow[] {
     return this.days.get(day) ?? [];
+  }
+
+  /** The outcomes from `start` (inclusive) to `end` (exclusive), epoch milliseconds, in booking order. */
+  between(start: number, end: number): readonly BookRow[] {
+    const out: BookRow[] = [];
+    for (const rows of this.days.values())
+      for (const row of rows) {
+        const t = Date.parse(row.occurredAt);
+        if (t >= start && t < end) out.push(row);
+      }
+    return out;
   }
 }
 

@@ -18,29 +18,39 @@ const exponentOf = (currency: string) =>
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
-export function stripeStatement(rows: readonly BookRow[]): string {
-  const lines = [STRIPE_STATEMENT_HEADER];
+/** The columns this statement can carry: the header's. */
+export const STRIPE_STATEMENT_COLUMNS: readonly string[] = STRIPE_STATEMENT_HEADER.split(',');
+
+/**
+ * The CSV of `rows`, with `columns` (a report run's `parameters[columns]`, all of them by default) in the
+ * order given.
+ */
+export function stripeStatement(
+  rows: readonly BookRow[],
+  columns: readonly string[] = STRIPE_STATEMENT_COLUMNS,
+): string {
+  const at = columns.map((c) => STRIPE_STATEMENT_COLUMNS.indexOf(c));
+  const lines = [columns.join(',')];
   for (const r of rows) {
     const refund = r.kind === 'refund';
     const e = exponentOf(r.currency);
     const gross = refund && r.status === 'succeeded' ? -r.amount : r.amount;
     const fee = refund ? -r.fee : r.fee;
-    lines.push(
-      [
-        id('txn'),
-        wallClock(r.occurredAt),
-        r.currency.toLowerCase(),
-        decimal(gross, e),
-        decimal(fee, e),
-        decimal(gross - fee, e),
-        refund ? (r.status === 'succeeded' ? 'refund' : 'refund_failure') : 'charge',
-        refund ? r.channelReference : id('ch'),
-        refund ? '' : r.channelReference,
-        refund ? 'REFUND FOR CHARGE' : 'Payment',
-        refund ? '' : r.reference,
-        refund ? r.reference : '',
-      ].join(','),
-    );
+    const fields = [
+      id('txn'),
+      wallClock(r.occurredAt),
+      r.currency.toLowerCase(),
+      decimal(gross, e),
+      decimal(fee, e),
+      decimal(gross - fee, e),
+      refund ? (r.status === 'succeeded' ? 'refund' : 'refund_failure') : 'charge',
+      refund ? r.channelReference : id('ch'),
+      refund ? '' : r.channelReference,
+      refund ? 'REFUND FOR CHARGE' : 'Payment',
+      refund ? '' : r.reference,
+      refund ? r.reference : '',
+    ];
+    lines.push(at.map((i) => fields[i] ?? '').join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@
  * Stripe's side of the Stripe channel, locally: PaymentIntents and Refunds (form-encoded, Bearer secret
  * key, Idempotency-Key replayed as Stripe replays it), events signed `Stripe-Signature: t=,v1=` a moment
  * later, status queries (retrieve, search by `metadata['reference']`, refunds of a PaymentIntent), and
- * the day's balance-transaction CSV at `GET /statements/<yyyy-mm-dd>.csv`. Outcome rules in
+ * the day's balance-transaction CSV through the Reporting API (stripe-reports.ts). Outcome rules in
  * common.ts. A payment is answered `processing` and settles with its event; a failed PaymentIntent is
  * left `canceled`, so that a status query tells the failure apart from a payment still under way.
  */
@@ -20,9 +20,8 @@ import {
   type SimulatorOptions,
   type SimulatorServer,
   silent,
-  statementDay,
 } from './common.js';
-import { stripeStatement } from './stripe-statement.js';
+import { stripeReports } from './stripe-reports.js';
 
 export interface StripeSimulatorOptions extends SimulatorOptions {
   /** Default `sk_test_local_stripe`. */
@@ -69,6 +68,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
   /** Idempotency-Key → the request body it was first used with, and the answer given. */
   const replays = new Map<string, { body: string; status: number; answer: unknown }>();
   const book = new DayBook();
+  const reports = stripeReports(book, send);
   const callbacks = callbackSender(options);
 
   function emit(type: string, object: StripeObject, idempotencyKey: string | undefined): void {
@@ -294,11 +294,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
         }),
       );
     }
-    const day = req.method === 'GET' ? statementDay(path, 'csv') : undefined;
-    if (day) {
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(stripeStatement(book.rows(day)));
-      return;
-    }
+    if (await reports(req, res, path)) return;
     send(
       res,
       404,

@@ -87,7 +87,8 @@ export async function startWechatpaySimulator(options: WechatpaySimulatorOptions
   const holdMs = options.holdMs ?? 30_000;
   const orders = new Map<string, Order>();
   const refunds = new Map<string, Refund>();
-  const book = new DayBook();
+  // Bills are by Beijing day, as the vendor's are.
+  const book = new DayBook(8);
   const bills = billDownloads((day) => wechatpayBill(book.rows(day), { appid, mchid }));
   const callbacks = callbackSender(options);
 

@@ -153,12 +153,8 @@ function statements({ credentials, alipayKeys, exchange, doFetch, timeoutMs }: C
   return { name: 'alipay', fetchStatement: (date: string) => statement(date) };
 
   /**
-   * The trade bill of `date`. Alipay's bill day is a Beijing day (00:00–24:00 +08:00, which is 16:00 UTC
-   * the day before to 16:00 UTC), while the port asks for a UTC day; the local simulator books its
-   * outcomes by UTC day, so locally the two agree. Against the vendor itself the bill named `date` covers
-   * the eight hours before that UTC day and not its last eight, and the native reader refuses a row whose
-   * UTC day is not the statement's: a UTC day there takes the bills of two Beijing days, a change of the
-   * contract's statement day that is not made here. Alipay serves the bill as a `csv.zip`
+   * The trade bill of the Beijing day `date` (00:00–24:00 +08:00). A run of a UTC day reads two of them
+   * and keeps that day's rows (shared/channels/statement-days.ts). Alipay serves the bill as a `csv.zip`
    * (bill-zip.ts takes its detail file out; a plain CSV passes through).
    */
   async function* statement(date: string): AsyncGenerator<Uint8Array> {

@@ -1,7 +1,8 @@
 /**
  * The Stripe channel adapter: PaymentIntents and Refunds over Stripe's API (requests.ts, answers read by
  * responses.ts), events verified and read by notifications.ts, status queries by our reference (Stripe's
- * search, since the `pi_` id is not written back at submission), and the day's balance-transaction CSV.
+ * search, since the `pi_` id is not written back at submission), and the day's balance-transaction CSV
+ * from a Reporting API run (reports.ts).
  * Submissions and queries (`createStripeTransactions`) and statements (`createStripeStatements`) are
  * made apart, and notifications by notifications.ts (`createStripeNotifier`), so a function's bundle
  * carries only the part it uses (the whole adapter: shared/channels/adapters.ts).
@@ -19,8 +20,8 @@ import type {
   RefundSubmission,
 } from '../types.js';
 import { fromStripeAmount } from './amount.js';
+import { createReportRun, reportType, retrieveReportRun, stripeReportReader } from './reports.js';
 import {
-  balanceStatement,
   createPaymentIntent,
   createRefund,
   listRefunds,
@@ -36,6 +37,11 @@ export interface StripeAdapterOptions extends StripeChannelCredentials {
   readonly fetch?: typeof fetch;
   /** Per request, default 10 s (Stripe's own SDK waits 80 s; a stream batch cannot). */
   readonly timeoutMs?: number;
+  /** How long a statement's report run is waited for, default 10 minutes (a run's function has 15). */
+  readonly reportWaitMs?: number;
+  /** Between report run polls (tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => Date;
 }
 
 type StripeList = { data?: unknown };
@@ -54,15 +60,40 @@ function context(options: StripeAdapterOptions) {
 
 export function createStripeStatements(options: StripeAdapterOptions): ChannelStatements {
   const { credentials, doFetch, timeoutMs } = context(options);
+  const send = (request: ChannelRequest) => sendRequest(request, 'Stripe', { fetch: doFetch, timeoutMs });
+  const waitMs = options.reportWaitMs ?? 10 * 60_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? (() => new Date());
   return {
     name: 'stripe',
+    /**
+     * The day's balance-transaction CSV, made by a report run (reports.ts): created, then polled (0.5 s,
+     * doubling to 10 s) for up to `reportWaitMs`, then downloaded as it streams in. A run still pending
+     * after the wait is a retryable failure: the next attempt makes a new run, which costs nothing.
+     */
     fetchStatement(date: string) {
       if (!isDay(date))
         throw new ChannelError('channel_rejected', `${JSON.stringify(date)} is not a yyyy-mm-dd day`, false);
-      const { url, headers } = balanceStatement(credentials, date);
-      return download(url, { channel: 'stripe', date, fetch: doFetch, timeoutMs, headers });
+      return statement(date);
     },
   };
+
+  async function* statement(date: string): AsyncGenerator<Uint8Array> {
+    const read = stripeReportReader(credentials, date);
+    const interval = read.interval(await send(reportType(credentials)), now());
+    let run = read.run(await send(createReportRun(credentials, interval)));
+    let waited = 0;
+    for (let pause = 500; run.status === 'pending'; pause = Math.min(pause * 2, 10_000)) {
+      if (waited + pause > waitMs)
+        throw read.failure(200, `report run ${run.id} still pending after ${waited} ms`, true);
+      await sleep(pause);
+      waited += pause;
+      run = read.run(await send(retrieveReportRun(credentials, run.id)));
+    }
+    if (run.status === 'failed') throw read.failure(200, `report run ${run.id} failed: ${run.error}`, false);
+    const headers = { authorization: `Bearer ${credentials.secretKey}` };
+    yield* download(run.url, { channel: 'stripe', date, fetch: doFetch, timeoutMs, headers });
+  }
 }
 
 /** How long Stripe's search may take to show a new PaymentIntent (Stripe's docs: under a minute). */

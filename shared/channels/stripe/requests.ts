@@ -124,12 +124,3 @@ export function listRefunds(credentials: StripeCredentials, paymentIntent: strin
     `/v1/refunds?${formEncode({ payment_intent: paymentIntent, limit: 100 })}`,
   );
 }
-
-/**
- * The day's balance-transaction CSV (`balance_change_from_activity.itemized`). Stripe produces it as a
- * report run; the local simulator serves it at once at this path. In AWS, ops upload Stripe's file with
- * the statement upload route (it takes the native format) until report runs are wired.
- */
-export function balanceStatement(credentials: StripeCredentials, date: string): ChannelRequest {
-  return request(credentials, 'GET', `/statements/${date}.csv`);
-}

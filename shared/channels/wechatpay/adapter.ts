@@ -170,12 +170,8 @@ function statements(made: Context): ChannelStatements {
   return { name: 'wechatpay', fetchStatement: (date: string) => statement(date) };
 
   /**
-   * The trade bill of `date`. WeChat Pay's bill day is a Beijing day (00:00–24:00 +08:00, which is 16:00
-   * UTC the day before to 16:00 UTC), while the port asks for a UTC day; the local simulator books its
-   * outcomes by UTC day, so locally the two agree. Against the vendor itself the bill named `date` covers
-   * the eight hours before that UTC day and not its last eight, and the native reader refuses a row whose
-   * UTC day is not the statement's: a UTC day there takes the bills of two Beijing days, a change of the
-   * contract's statement day that is not made here.
+   * The trade bill of the Beijing day `date` (00:00–24:00 +08:00). A run of a UTC day reads two of them
+   * and keeps that day's rows (shared/channels/statement-days.ts).
    */
   async function* statement(date: string): AsyncGenerator<Uint8Array> {
     if (!isDay(date))

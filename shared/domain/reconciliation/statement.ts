@@ -41,6 +41,11 @@ export {
 export interface StatementScope {
   readonly channel: string;
   readonly date: string;
+  /**
+   * Rows of another UTC day: refused (the default: a statement of the day, uploaded or fetched) or left
+   * out (`skip`: a vendor's bill that covers more than the day, read in a native format only).
+   */
+  readonly otherDays?: 'refuse' | 'skip';
 }
 
 export type StatementSource =

@@ -42,10 +42,10 @@ const tick = (time: string) =>
   });
 
 describe('daily reconciliation schedule', () => {
-  it("starts yesterday's run for every channel with a statement source: sandbox, Stripe, Alipay, WeChat Pay", async () => {
+  it("starts every channel's run of the latest day its statement is ready: yesterday's sandbox CSV, the vendors' day before", async () => {
     // Prepare
     const { created, deps } = recording();
-    const message = parseRunMessage(tick('2026-12-07T02:00:00Z'));
+    const message = parseRunMessage(tick('2026-12-07T02:30:00Z'));
     // Act
     await handleRunMessage(deps, message, { messageId: 'm1' } as SQSRecord);
     // Assess
@@ -54,9 +54,9 @@ describe('daily reconciliation schedule', () => {
       created.map((c) => [c.callerId, c.idempotencyKey, c.channel, c.date]),
       [
         ['schedule', 'daily:sandbox:2026-12-06', 'sandbox', '2026-12-06'],
-        ['schedule', 'daily:stripe:2026-12-06', 'stripe', '2026-12-06'],
-        ['schedule', 'daily:alipay:2026-12-06', 'alipay', '2026-12-06'],
-        ['schedule', 'daily:wechatpay:2026-12-06', 'wechatpay', '2026-12-06'],
+        ['schedule', 'daily:stripe:2026-12-05', 'stripe', '2026-12-05'],
+        ['schedule', 'daily:alipay:2026-12-05', 'alipay', '2026-12-05'],
+        ['schedule', 'daily:wechatpay:2026-12-05', 'wechatpay', '2026-12-05'],
       ],
     );
   });
@@ -64,7 +64,7 @@ describe('daily reconciliation schedule', () => {
   it('starts the same runs under the same keys when the tick is redelivered', async () => {
     // Prepare
     const { created, deps } = recording();
-    const message = parseRunMessage(tick('2026-12-07T02:00:03Z'));
+    const message = parseRunMessage(tick('2026-12-07T02:30:03Z'));
     // Act
     await handleRunMessage(deps, message, { messageId: 'm1' } as SQSRecord);
     await handleRunMessage(deps, message, { messageId: 'm1' } as SQSRecord);

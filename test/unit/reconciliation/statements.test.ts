@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StatementFormatError } from '../../../shared/domain/reconciliation/errors.js';
-import { readStatement } from '../../../shared/domain/reconciliation/native/index.js';
 import {
   countStatementRows,
   statementFinder,
@@ -59,13 +58,51 @@ describe('statements of channels with a native format', () => {
     // Act
     const handle = await finder('alipay', DATE);
     const rows = [];
-    for await (const { line: _, ...row } of readStatement(await handle.open(), {
-      channel: 'alipay',
-      date: DATE,
-    }))
-      rows.push(row);
+    for await (const { line: _, ...row } of handle.rows()) rows.push(row);
     // Assess
     assert.equal(handle.source, 'upload');
     assert.deepEqual(rows, [ROW]);
+  });
+
+  it('of a Beijing-day channel are read from the two bills that hold the UTC day, keeping its rows alone', async () => {
+    // Prepare: WeChat Pay bills of Beijing 03-01 and 03-02, each with a row on either side of the UTC day
+    const at = (occurredAt: string, n: number) => ({ ...ROW, occurredAt, reference: `pay_${n}` });
+    const bills: Record<string, ReturnType<typeof at>[]> = {
+      '2026-03-01': [at('2026-03-01T07:59:59+08:00', 1), at('2026-03-01T08:00:00+08:00', 2)],
+      '2026-03-02': [at('2026-03-02T07:59:59+08:00', 3), at('2026-03-02T08:00:00+08:00', 4)],
+    };
+    const asked: string[] = [];
+    const finder = statementFinder({
+      bucket: 'statements',
+      objects: { headObject: async () => undefined, getObject: async () => undefined },
+      channels: {
+        wechatpay: {
+          async *fetchStatement(day: string) {
+            asked.push(day);
+            yield [...wechatpayBillLines(bills[day] ?? [])].join('');
+          },
+        },
+      },
+    });
+
+    // Act
+    const handle = await finder('wechatpay', DATE);
+    const references = [];
+    for await (const row of handle.rows()) references.push(row.reference);
+
+    // Assess: 08:00 Beijing is 00:00 UTC; the rows before it on 03-01 and from it on 03-02 are other days
+    assert.equal(handle.source, 'channel');
+    assert.deepEqual(asked, ['2026-03-01', '2026-03-02']);
+    assert.deepEqual(references, ['pay_2', 'pay_3']);
+  });
+
+  it('uploaded for a UTC day still refuse a row of another day, whatever the channel', async () => {
+    const bill = new TextEncoder().encode(
+      [...wechatpayBillLines([{ ...ROW, occurredAt: '2026-03-02T08:00:00+08:00' }])].join(''),
+    );
+    await assert.rejects(
+      countStatementRows(bill, { channel: 'wechatpay', date: DATE }),
+      (e) => e instanceof StatementFormatError && e.code === 'wrong_day' && e.line === 2,
+    );
   });
 });

@@ -54,7 +54,7 @@ const columnName = (s: string) => s.trim().replaceAll('ï¼ˆ', '(').replaceAll('ï¼
 
 export const alipayFormat: NativeFormat = {
   encoding: 'gbk',
-  reader(date) {
+  reader(day) {
     let header: string[] | undefined;
     let at: Record<keyof typeof COLUMNS, number> | undefined;
     let ended = false;
@@ -93,7 +93,7 @@ export const alipayFormat: NativeFormat = {
           fee: String(Math.abs(fee)),
           occurredAt: isoAt(cell(fields, at.finishedAt), '+08:00'),
         },
-        date,
+        day,
         {
           channel_reference: columnAt(header, at.tradeNo),
           reference: columnAt(header, reference),

@@ -79,7 +79,7 @@ function createdAt(value: string): string {
 
 export const stripeFormat: NativeFormat = {
   encoding: 'utf-8',
-  reader(date) {
+  reader(day) {
     let header: string[] | undefined;
     let at: Record<keyof typeof COLUMNS, number> | undefined;
     const record = ({ line, fields }: CsvRecord): StatementLine | undefined => {
@@ -132,7 +132,7 @@ export const stripeFormat: NativeFormat = {
           fee: String(Math.abs(fee)),
           occurredAt: createdAt(cell(fields, at.created)),
         },
-        date,
+        day,
         {
           channel_reference: columnAt(header, intent ? at.paymentIntent : at.source),
           amount: columnAt(header, at.amount),

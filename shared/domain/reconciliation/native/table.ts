@@ -8,19 +8,29 @@
 
 import { StringDecoder } from 'node:string_decoder';
 import { type CsvRecord, CsvSplitter } from '../csv.js';
-import { isDay } from '../day.js';
+import { isDay, utcDayOf } from '../day.js';
 import { ReconciliationError, StatementFormatError } from '../errors.js';
 import { rowOf, type StatementColumn, type StatementLine, type StatementRow } from '../row.js';
-import type { StatementSource } from '../statement.js';
+import type { StatementScope, StatementSource } from '../statement.js';
 
 /** The canonical row a native record becomes, or `undefined` for a record that is not an outcome. */
 export type NativeRowReader = (record: CsvRecord) => StatementLine | undefined;
 
+/**
+ * The UTC day a statement's rows are read for, and what becomes of a row of another day: refused (a
+ * statement of that day, as the contract has it) or left out (a vendor's bill that covers more than the
+ * day: Alipay's and WeChat Pay's bills cover Beijing days, two of which hold a UTC day).
+ */
+export interface RowDay {
+  readonly date: string;
+  readonly skipOtherDays: boolean;
+}
+
 /** One channel's format: its encoding and, per statement, a reader fed every record in order. */
 export interface NativeFormat {
   readonly encoding: 'utf-8' | 'gbk';
-  /** A fresh reader for the statement of `date`; `end` throws when no header was ever seen. */
-  reader(date: string): { readonly record: NativeRowReader; end(): void };
+  /** A fresh reader for the statement of `day`; `end` throws when no header was ever seen. */
+  reader(day: RowDay): { readonly record: NativeRowReader; end(): void };
 }
 
 /**
@@ -30,7 +40,7 @@ export interface NativeFormat {
 export async function* readNative(
   format: NativeFormat,
   source: StatementSource,
-  scope: { readonly channel: string; readonly date: string },
+  scope: StatementScope,
 ): AsyncGenerator<StatementLine, void, undefined> {
   if (!isDay(scope.date)) {
     throw new ReconciliationError(
@@ -38,7 +48,7 @@ export async function* readNative(
       `${JSON.stringify(scope.date)} is not a yyyy-mm-dd day`,
     );
   }
-  const reader = format.reader(scope.date);
+  const reader = format.reader({ date: scope.date, skipOtherDays: scope.otherDays === 'skip' });
   const splitter = new CsvSplitter();
   const decoder = decoderFor(format.encoding);
   let first = true;
@@ -127,14 +137,20 @@ export function invalidNative(line: number, column: string, value: string, expec
 
 /**
  * The canonical row of a converted native record, checked by the canonical rules; an error names the
- * native column the canonical one was read from (`columns`).
+ * native column the canonical one was read from (`columns`). `undefined` for a well-timed row of another
+ * day when `day` says to leave those out (a malformed time is still refused).
  */
 export function canonicalRow(
   line: number,
   row: { readonly [K in keyof StatementRow]: string },
-  date: string,
+  day: RowDay,
   columns: Readonly<Partial<Record<StatementColumn, string>>>,
-): StatementLine {
+): StatementLine | undefined {
+  if (day.skipOtherDays) {
+    const occurred = utcDayOf(row.occurredAt);
+    if (occurred !== undefined && occurred !== day.date) return undefined;
+  }
+  const { date } = day;
   const fields = [
     row.channelReference,
     row.reference,

@@ -74,7 +74,7 @@ const cell = (fields: readonly string[], i: number) => value(fields[i] as string
 
 export const wechatpayFormat: NativeFormat = {
   encoding: 'utf-8',
-  reader(date) {
+  reader(day) {
     let header: string[] | undefined;
     let at: Record<keyof typeof COLUMNS, number> | undefined;
     let ended = false;
@@ -141,7 +141,7 @@ export const wechatpayFormat: NativeFormat = {
           fee: String(Math.abs(fee)),
           occurredAt: isoAt(cell(fields, at.time), '+08:00'),
         },
-        date,
+        day,
         {
           channel_reference: columnAt(header, channelReference),
           reference: columnAt(header, reference),

@@ -260,11 +260,14 @@ describe('WeChat Pay adapter', () => {
       currency: 'CNY',
     });
     await receiver.next(refundNotice(refund));
-    const date = new Date().toISOString().slice(0, 10);
+    // The bill of today's Beijing day (UTC+8) holds them; their UTC day may be the one before.
+    const now = Date.now();
+    const date = new Date(now).toISOString().slice(0, 10);
+    const beijingDay = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
     // Act
     const rows = [];
-    for await (const row of readStatement(adapter.fetchStatement(date), { channel: 'wechatpay', date }))
-      rows.push(row);
+    const scope = { channel: 'wechatpay', date, otherDays: 'skip' } as const;
+    for await (const row of readStatement(adapter.fetchStatement(beijingDay), scope)) rows.push(row);
     // Assess
     const paymentRow = rows.find((r) => r.reference === payment);
     const refundRow = rows.find((r) => r.reference === refund);
