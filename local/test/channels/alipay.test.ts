@@ -253,12 +253,20 @@ describe('Alipay simulator', () => {
     assert.equal(result.kind, 'declined');
     assert.equal(result.kind === 'declined' && result.code, 'ACQ.SELLER_BALANCE_NOT_ENOUGH');
 
-    const date = new Date().toISOString().slice(0, 10);
-    const response = await fetch(`${sim.url}/statements/${date}.csv`);
+    // Billed by Beijing day (UTC+8), as the vendor bills: today's Beijing bill holds them, read for the
+    // UTC day they happened on.
+    const now = Date.now();
+    const date = new Date(now).toISOString().slice(0, 10);
+    const beijingDay = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+    const response = await fetch(`${sim.url}/statements/${beijingDay}.csv`);
     const bytes = new Uint8Array(await response.arrayBuffer());
     assert.match(new TextDecoder('gbk').decode(bytes), /#支付宝业务明细查询/);
     const rows: any[] = [];
-    for await (const line of parseNativeStatement('alipay', [bytes], { channel: 'alipay', date }))
+    for await (const line of parseNativeStatement('alipay', [bytes], {
+      channel: 'alipay',
+      date,
+      otherDays: 'skip',
+    }))
       rows.push(line);
     const text = JSON.stringify(rows);
     for (const id of [reference, first, second])

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import type { ChannelReply, ChannelRequest } from '../../../shared/channels/protocol.js';
+import { createStripeStatements } from '../../../shared/channels/stripe/adapter.js';
 import { readStripeEvent } from '../../../shared/channels/stripe/notifications.js';
 import {
   createPaymentIntent,
@@ -236,15 +237,19 @@ describe('Stripe simulator', () => {
     );
     assert.ok(read.kind === 'outcome' && read.event.subject === 'refund' && read.event.outcome === 'failed');
 
+    // The day's report, as the product fetches it: a Reporting API run, polled, its file downloaded.
     const date = new Date().toISOString().slice(0, 10);
-    const csv = await send({
-      method: 'GET',
-      url: `${sim.url}/statements/${date}.csv`,
-      headers: { authorization: 'Bearer sk_test_local_stripe' },
+    const statements = createStripeStatements({
+      secretKey: 'sk_test_local_stripe',
+      webhookSecrets: [],
+      baseUrl: sim.url,
+      sleep: async () => {},
     });
-    assert.equal(csv.status, 200);
     const rows: any[] = [];
-    for await (const line of parseNativeStatement('stripe', csv.body, { channel: 'stripe', date }))
+    for await (const line of parseNativeStatement('stripe', statements.fetchStatement(date), {
+      channel: 'stripe',
+      date,
+    }))
       rows.push(line);
     const payment = rows.find((r) => JSON.stringify(r).includes(reference));
     const refund = rows.find((r) => JSON.stringify(r).includes(refundReference));

@@ -268,11 +268,19 @@ describe('WeChat Pay simulator', () => {
     );
     assert.equal(abnormalQuery.kind === 'found' && abnormalQuery.state, 'failed');
 
-    const date = new Date().toISOString().slice(0, 10);
-    const bill = await (await fetch(`${sim.url}/statements/${date}.csv`)).text();
+    // Billed by Beijing day (UTC+8), as the vendor bills: today's Beijing bill holds them, read for the
+    // UTC day they happened on.
+    const at = Date.now();
+    const date = new Date(at).toISOString().slice(0, 10);
+    const beijingDay = new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
+    const bill = await (await fetch(`${sim.url}/statements/${beijingDay}.csv`)).text();
     assert.match(bill, /^交易时间,/);
     const rows: any[] = [];
-    for await (const line of parseNativeStatement('wechatpay', bill, { channel: 'wechatpay', date }))
+    for await (const line of parseNativeStatement('wechatpay', bill, {
+      channel: 'wechatpay',
+      date,
+      otherDays: 'skip',
+    }))
       rows.push(line);
     const text = JSON.stringify(rows);
     assert.ok(text.includes(reference) && text.includes(refundRef), text.slice(0, 400));
