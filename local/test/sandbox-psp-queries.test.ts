@@ -15,11 +15,13 @@ describe('sandbox PSP outcomes and status queries', () => {
     });
   });
   let psp: SandboxPsp;
+  // Long enough that a loaded machine still queries before the outcome falls due; the waits for what
+  // must not happen are longer than it.
 
   before(async () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callbacks`;
-    psp = await startSandboxPsp({ callbackUrl: url, secret: 'whsec_test', delayMs: 50, holdMs: 2000 });
+    psp = await startSandboxPsp({ callbackUrl: url, secret: 'whsec_test', delayMs: 300, holdMs: 2000 });
   });
   after(async () => {
     await psp.close();
@@ -66,7 +68,7 @@ describe('sandbox PSP outcomes and status queries', () => {
 
   it('keeps a payment with outcome none pending', async () => {
     await post('/payments', { reference: 'pay_q2', amount: 100, currency: 'USD', outcome: 'none' });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 500));
     assert.equal((await query('/payments/pay_q2')).body.state, 'pending');
   });
 
@@ -80,7 +82,7 @@ describe('sandbox PSP outcomes and status queries', () => {
     });
     assert.equal(response.status, 503);
     await response.arrayBuffer();
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 500));
     assert.equal((await query('/payments/pay_q3')).status, 404);
     assert.equal(delivered, before);
   });
@@ -95,7 +97,7 @@ describe('sandbox PSP outcomes and status queries', () => {
       ),
       { name: 'TimeoutError' },
     );
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 500));
     assert.equal((await query('/payments/pay_q4')).status, 404);
     assert.equal(delivered, before);
   });
