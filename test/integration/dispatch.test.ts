@@ -114,11 +114,24 @@ describe('dispatcher writes on DynamoDB Local', () => {
       metadata: {},
       routing: { candidates: ['sandbox', 'stripe'] },
     };
+    // Both submissions to the first channel are held until both are in: each dispatcher has read the
+    // payment (still at the first channel) before either fails it over, the race this test is about.
+    let release = () => {};
+    const bothIn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = setTimeout(release, 5_000);
+    sandbox.arrive = async () => {
+      if (sandbox.submitted.length === 2) release();
+      await bothIn;
+    };
     // Act
     await Promise.all([
       dispatcher().dispatchPayment(image, new DispatchBatch()),
       dispatcher().dispatchPayment(image, new DispatchBatch()),
     ]);
+    clearTimeout(held);
+    sandbox.arrive = undefined;
     // Assess: both tried the first channel (which deduplicates by our reference, and took neither); only
     // the one whose guarded write moved the payment submitted it to the next.
     assert.equal(sandbox.submitted.length, 2);

@@ -20,6 +20,8 @@ export const PAY = `pay_${'a'.repeat(26)}`;
 export class FakeChannel {
   readonly submitted: string[] = [];
   readonly queried: string[] = [];
+  /** Awaited by each payment submission once recorded (a test holds submissions back with it). */
+  arrive?: () => Promise<void>;
   constructor(
     readonly name: string,
     public submit: SubmissionResult = { kind: 'accepted', channelReference: `ch_${name}` },
@@ -32,6 +34,7 @@ export class FakeChannel {
       name: this.name as Channel,
       async submitPayment(p) {
         self.submitted.push(p.reference);
+        await self.arrive?.();
         return self.submit;
       },
       async submitRefund(r) {
