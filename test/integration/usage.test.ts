@@ -157,6 +157,7 @@ describe('usage counters on DynamoDB Local', () => {
       ['2026-12-01', '2026-12-02'],
     );
     assert.equal(one, thousand, 'writes per batch, not per request');
+    console.log(`# write units of a one-counter batch: ${one} (1 request or 1,000)`);
     assert.ok(
       one > 0 && one <= 4,
       `a one-counter batch costs ${one} write units (marker + counter, transactional)`,
