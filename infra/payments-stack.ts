@@ -72,12 +72,13 @@ export class PaymentsStack extends Stack {
       monitoring: this.monitoring,
     });
     // Meters every keyed route, those added above and below (it subscribes to routes as they are added).
-    new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
+    const usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     new DeadLetters(this, 'DeadLetters', {
       api: this.api,
       table: this.table,
       channels: this.channels,
       events: this.events,
+      usage,
     });
 
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;

@@ -2,10 +2,12 @@
  * The usage aggregator: invoked by the CloudWatch Logs subscription filters of the API functions' log
  * groups with a batch of usage lines (shared/usage/record.ts). It sums the batch per merchant, UTC day and
  * route and applies it once (shared/store/dynamodb/usage.ts: a marker per batch in the same transaction as
- * the counters), so a redelivered batch, an async retry or a redrive from the dead-letter queue counts
- * nothing twice. A failure throws: Lambda retries the asynchronous invocation twice, then the batch goes
- * to the dead-letter queue (alarmed), whence it can be replayed safely.
+ * the counters), so a redelivered batch, an async retry or a replay counts nothing twice. A failure throws:
+ * Lambda retries the asynchronous invocation twice, then the batch goes to the dead-letter queue (alarmed).
+ * The ops redrive of that queue sends its messages (each the original event) to the replay queue, whose
+ * SQS records this same handler applies, reporting the ones that failed.
  */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { logger } from '../../shared/http/logger.js';
@@ -17,7 +19,8 @@ import { parseUsageLine, type UsageRecord } from '../../shared/usage/record.js';
 const env = loadEnv(tableEnvSchema);
 const store = new DynamoUsageStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = async (event: unknown): Promise<void> => {
+/** Applies one subscription delivery, once. @throws when it cannot be applied (it is retried). */
+async function applyDelivery(event: unknown): Promise<void> {
   const batch = decodeLogsBatch(event);
   // CloudWatch Logs checks a new destination with a control message: nothing to count.
   if (batch.messageType !== 'DATA_MESSAGE') return;
@@ -47,4 +50,27 @@ export const handler = async (event: unknown): Promise<void> => {
   });
   if (result.duplicates > 0)
     logger.warn('usage batch delivered again: not counted twice', { batchId, ...result });
+}
+
+const isSqsEvent = (event: unknown): event is SQSEvent =>
+  Array.isArray((event as Partial<SQSEvent> | null)?.Records);
+
+export const handler = async (event: unknown): Promise<SQSBatchResponse | undefined> => {
+  if (!isSqsEvent(event)) {
+    await applyDelivery(event);
+    return undefined;
+  }
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      await applyDelivery(JSON.parse(record.body));
+    } catch (error) {
+      logger.error('replayed usage batch not applied', {
+        messageId: record.messageId,
+        error: error as Error,
+      });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
 };

@@ -1,6 +1,7 @@
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -28,7 +29,8 @@ const BILLING_RECORDS = 'BILLING';
  * (shared/http/usage-meter.ts). A subscription filter on each such function's log group sends those lines,
  * in batches, to the usage aggregator, which applies each batch once (a marker in the counters'
  * transaction). Asynchronous invocation: Lambda retries a failed batch twice, then puts it in the
- * dead-letter queue (alarmed; a replay is safe, the marker refuses what was applied). The metered
+ * dead-letter queue (alarmed). The ops dead-letter routes list it (`usage-aggregator`) and redrive it to the
+ * replay queue, which the aggregator also reads: a replay is safe, the marker refuses what was applied. The metered
  * functions log at INFO so that Lambda's level filter keeps the usage line (their other INFO line is the
  * 4xx "request refused"; START/REPORT system lines stay filtered at WARN).
  *
@@ -39,6 +41,8 @@ const BILLING_RECORDS = 'BILLING';
 export class Usage extends Construct {
   readonly aggregator: PaymentsFunction;
   readonly deadLetterQueue: sqs.Queue;
+  /** Where a redrive of the DLQ sends batches back: the aggregator reads it too. */
+  readonly replayQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: UsageProps) {
     super(scope, id);
@@ -75,6 +79,18 @@ export class Usage extends Construct {
     };
     this.deadLetterQueue.grantSendMessages(this.aggregator);
     this.aggregator.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    // The ops redrive route moves dead-lettered batches here (its SQS move task needs a source queue with
+    // the DLQ as its redrive target); the aggregator applies them like a delivery, once each.
+    this.replayQueue = new sqs.Queue(this, 'UsageAggregatorQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // 6 × the aggregator's timeout (AWS's recommendation for a Lambda event source).
+      visibilityTimeout: Duration.seconds(360),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
+    });
+    this.aggregator.addEventSource(
+      new SqsEventSource(this.replayQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
     monitoring.watchFunction(this.aggregator);
     monitoring.watchDeadLetterQueue(this.deadLetterQueue);
 

@@ -104,6 +104,11 @@ describe('dead letters infrastructure', () => {
         queue: /^EventsChannelHealthDeadLetterQueue/,
         sources: [/^EventsChannelHealthQueue/],
       },
+      // Batches of usage lines; a redrive replays them through the aggregator's own queue.
+      'usage-aggregator': {
+        queue: /^UsageUsageAggregatorDeadLetterQueue/,
+        sources: [/^UsageUsageAggregatorQueue/],
+      },
     };
     for (const source of Object.values(SOURCES)) {
       const registry = registryOf(fnBySource(source).resource);

@@ -89,6 +89,23 @@ describe('usage metering in the template', () => {
     assert.ok(alarmed, 'the dead-letter queue has an alarm');
   });
 
+  it('replays a redriven dead letter through its own queue, read by the aggregator with partial failures', () => {
+    // Prepare
+    const [id] = aggregator ?? [];
+    const replay = ofType('AWS::SQS::Queue').find(([qid]) => /^UsageUsageAggregatorQueue/.test(qid));
+    const dlqId = referencedId((aggregator?.[1].Properties.DeadLetterConfig as any)?.TargetArn);
+    // Assess
+    assert.ok(replay);
+    assert.deepEqual((replay[1].Properties.RedrivePolicy as any).deadLetterTargetArn, {
+      'Fn::GetAtt': [dlqId, 'Arn'],
+    });
+    const mapping = ofType('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => referencedId(m.Properties.FunctionName) === id,
+    );
+    assert.deepEqual(mapping?.[1].Properties.EventSourceArn, { 'Fn::GetAtt': [replay[0], 'Arn'] });
+    assert.deepEqual(mapping?.[1].Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+  });
+
   it('grants the aggregator only PutItem and UpdateItem on usage keys', () => {
     const roleId = referencedId(aggregator?.[1].Properties.Role);
     const statements = ofType('AWS::IAM::Policy')
