@@ -18,6 +18,11 @@ export interface DeadLetterQueueEntry {
   readonly queue: sqs.IQueue;
   /** Empty for a stream event source mapping's on-failure destination (SQS cannot redrive those). */
   readonly sources: readonly sqs.IQueue[];
+  /**
+   * The queue a redrive names as its destination, for a DLQ whose messages Lambda put there (asynchronous
+   * invocation): they carry no source queue for SQS to send them back to.
+   */
+  readonly redriveTo?: sqs.IQueue;
 }
 
 export interface DeadLettersProps {
@@ -53,7 +58,14 @@ export function deadLetterQueuesOf(
     })),
     // Batches of usage lines the aggregator failed; a redrive replays them through its queue, once each.
     ...(props.usage
-      ? [{ name: 'usage-aggregator', queue: props.usage.deadLetterQueue, sources: [props.usage.replayQueue] }]
+      ? [
+          {
+            name: 'usage-aggregator',
+            queue: props.usage.deadLetterQueue,
+            sources: [props.usage.replayQueue],
+            redriveTo: props.usage.replayQueue,
+          },
+        ]
       : []),
   ];
 }
@@ -102,7 +114,12 @@ export class DeadLetters extends Construct {
     const registry = Object.fromEntries(
       queues.map((q) => [
         q.name,
-        { url: q.queue.queueUrl, arn: q.queue.queueArn, sources: q.sources.map((s) => s.queueName) },
+        {
+          url: q.queue.queueUrl,
+          arn: q.queue.queueArn,
+          sources: q.sources.map((s) => s.queueName),
+          ...(q.redriveTo ? { redriveTo: q.redriveTo.queueArn } : {}),
+        },
       ]),
     );
     const environment = {

@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { type Api, isProblem, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
@@ -154,6 +156,49 @@ describe('usage metering through the local runtime', () => {
       'POST /v1/payments': { requests: post.requests + 2, errors: post.errors },
     });
     console.log(`# usage shown ${lag} ms after the last answer (warm, batch window 200 ms)`);
+  });
+
+  it('replays a dead-lettered batch through the ops redrive, counting it once even if it was dead-lettered twice', async () => {
+    // Prepare: a batch the aggregator failed (as Lambda leaves it in the DLQ: the event itself), twice.
+    const before = await usageOf(MERCHANT_2.id);
+    const line = JSON.stringify({
+      level: 'INFO',
+      message: 'api usage',
+      usage: {
+        merchantId: MERCHANT_2.id,
+        route: 'GET /v1/payments',
+        status: 503,
+        at: new Date().toISOString(),
+      },
+    });
+    const data = gzipSync(
+      JSON.stringify({
+        messageType: 'DATA_MESSAGE',
+        logGroup: 'replayed',
+        logStream: 's',
+        subscriptionFilters: ['usage'],
+        logEvents: [{ id: `replay-${Date.now()}`, timestamp: Date.now(), message: line }],
+      }),
+    ).toString('base64');
+    const listed = await e2e.ops.get('/v1/ops/dead-letter-queues');
+    const dlq = listed.body.data.find((q: { name: string }) => q.name === 'usage-aggregator');
+    assert.ok(dlq, listed.text);
+    for (let i = 0; i < 2; i++)
+      await e2e.sqs.send(
+        new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: JSON.stringify({ awslogs: { data } }) }),
+      );
+    // Act
+    const redrive = await e2e.ops.request('POST', '/v1/ops/dead-letter-queues/usage-aggregator/redrive', {
+      body: {},
+      idempotencyKey: uniqueKey('redrive'),
+    });
+    // Assess
+    assert.equal(redrive.status, 202, redrive.text);
+    const list = before['GET /v1/payments'] ?? { requests: 0, errors: 0 };
+    await expectUsage(MERCHANT_2.id, {
+      ...before,
+      'GET /v1/payments': { requests: list.requests + 1, errors: list.errors + 1 },
+    });
   });
 
   it('answers usage over a validated, bounded range of days, and 404 for an unknown merchant', async () => {
