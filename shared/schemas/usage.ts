@@ -21,29 +21,37 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-/** `GET /v1/ops/merchants/{merchantId}/usage?from=&to=`: both default to today (UTC), `from` to `to`'s month start. */
-export const usageQuery = z.strictObject({ from: z.optional(daySchema), to: z.optional(daySchema) }).check(
-  z.superRefine((q, ctx) => {
-    if (q.from === undefined || q.to === undefined) return;
-    if (q.from > q.to)
-      ctx.issues.push({ code: 'custom', message: 'must not be after to', path: ['from'], input: q.from });
-    else if (daysBetween(q.from, q.to) > MAX_USAGE_DAYS)
-      ctx.issues.push({
-        code: 'custom',
-        message: `must be at most ${MAX_USAGE_DAYS} days before to`,
-        path: ['from'],
-        input: q.from,
-      });
-  }),
-);
-export type UsageQuery = z.infer<typeof usageQuery>;
-
 /** The range a query stands for, defaults applied: `to` today, `from` the first day of `to`'s month. */
-export function usageRange(query: UsageQuery, now = new Date()): { from: string; to: string } {
+export function usageRange(
+  query: { from?: string; to?: string },
+  now = new Date(),
+): { from: string; to: string } {
   const to = query.to ?? now.toISOString().slice(0, 10);
   const from = query.from ?? `${to.slice(0, 8)}01`;
   return { from, to };
 }
+
+/**
+ * `GET /v1/ops/merchants/{merchantId}/usage?from=&to=`: `to` defaults to today (UTC), `from` to the first day
+ * of `to`'s month; the range, defaults applied, must run forwards and hold at most MAX_USAGE_DAYS days.
+ */
+export const usageQuery = z.strictObject({ from: z.optional(daySchema), to: z.optional(daySchema) }).check(
+  z.superRefine((q, ctx) => {
+    // A day that is not one already has its issue.
+    if ([q.from, q.to].some((d) => d !== undefined && !isDay(d))) return;
+    const { from, to } = usageRange(q);
+    const path = [q.from === undefined ? 'to' : 'from'];
+    if (from > to) ctx.issues.push({ code: 'custom', message: 'must not be after to', path, input: from });
+    else if (daysBetween(from, to) > MAX_USAGE_DAYS)
+      ctx.issues.push({
+        code: 'custom',
+        message: `must be at most ${MAX_USAGE_DAYS} days before to`,
+        path,
+        input: from,
+      });
+  }),
+);
+export type UsageQuery = z.infer<typeof usageQuery>;
 
 const count = z.number().check(z.int(), z.minimum(0));
 
