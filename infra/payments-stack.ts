@@ -12,6 +12,7 @@ import { RiskControl } from './constructs/risk-consumer.js';
 import { Routing } from './constructs/routing.js';
 import { Settlement } from './constructs/settlement.js';
 import { PaymentsTable } from './constructs/table.js';
+import { Usage } from './constructs/usage.js';
 import { MerchantWebhooks } from './constructs/webhooks.js';
 
 /**
@@ -70,11 +71,14 @@ export class PaymentsStack extends Stack {
       events: this.events,
       monitoring: this.monitoring,
     });
+    // Meters every keyed route, those added above and below (it subscribes to routes as they are added).
+    const usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     new DeadLetters(this, 'DeadLetters', {
       api: this.api,
       table: this.table,
       channels: this.channels,
       events: this.events,
+      usage,
     });
 
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;

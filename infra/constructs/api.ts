@@ -69,6 +69,9 @@ export class PaymentsApi extends Construct {
   private readonly table: PaymentsTable;
   /** `METHOD /path` of every route, for the `$default` route's function. */
   private readonly routeKeys: string[] = [];
+  /** Functions serving a keyed route (merchant or ops key): the ones whose answers are metered. */
+  private readonly keyedFunctions = new Set<PaymentsFunction>();
+  private readonly keyedListeners: ((fn: PaymentsFunction) => void)[] = [];
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
     super(scope, id);
@@ -171,7 +174,7 @@ export class PaymentsApi extends Construct {
       entry: 'api/no-route',
       description: '$default: 404 / 405 problem for a request no route matches',
       environment: {
-        ROUTE_KEYS: Lazy.string({ produce: () => JSON.stringify([...this.routeKeys].sort()) }),
+        ROUTE_KEYS: this.routeKeysJson(),
       },
     });
     const route = new apigw.HttpRoute(this, 'NoRoute', {
@@ -193,6 +196,24 @@ export class PaymentsApi extends Construct {
   addKeyedRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction): void {
     this.table.grantItemActions(fn, 'dynamodb:GetItem');
     this.addPublicRoute(method, path, fn, MERCHANT_KEY_IN_FUNCTION);
+    if (!this.keyedFunctions.has(fn)) {
+      this.keyedFunctions.add(fn);
+      for (const listener of this.keyedListeners) listener(fn);
+    }
+  }
+
+  /**
+   * Calls `listener` with every function serving a keyed route, those added so far and those added later
+   * (usage metering subscribes to their logs whatever construct adds the route, and whenever).
+   */
+  onKeyedFunction(listener: (fn: PaymentsFunction) => void): void {
+    this.keyedListeners.push(listener);
+    for (const fn of this.keyedFunctions) listener(fn);
+  }
+
+  /** The JSON array of every route key, sorted, produced at synth time (once all routes are added). */
+  routeKeysJson(): string {
+    return Lazy.string({ produce: () => JSON.stringify([...this.routeKeys].sort()) });
   }
 
   /**

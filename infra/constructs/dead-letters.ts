@@ -9,6 +9,7 @@ import type { Channels } from './channels.js';
 import type { Events } from './events.js';
 import type { PaymentsFunction } from './payments-function.js';
 import type { PaymentsTable } from './table.js';
+import type { Usage } from './usage.js';
 
 /** A dead-letter queue ops may inspect, and the queues whose redrive policy feeds it. */
 export interface DeadLetterQueueEntry {
@@ -17,6 +18,11 @@ export interface DeadLetterQueueEntry {
   readonly queue: sqs.IQueue;
   /** Empty for a stream event source mapping's on-failure destination (SQS cannot redrive those). */
   readonly sources: readonly sqs.IQueue[];
+  /**
+   * The queue a redrive names as its destination, for a DLQ whose messages Lambda put there (asynchronous
+   * invocation): they carry no source queue for SQS to send them back to.
+   */
+  readonly redriveTo?: sqs.IQueue;
 }
 
 export interface DeadLettersProps {
@@ -25,6 +31,8 @@ export interface DeadLettersProps {
   /** Create this construct after every consumer was added: the DLQs are collected once, here. */
   readonly channels: Pick<Channels, 'dispatchDeadLetterQueue' | 'checksQueue' | 'checksDeadLetterQueue'>;
   readonly events: Pick<Events, 'publisherDeadLetterQueue' | 'consumers'>;
+  /** The usage aggregator's DLQ and the queue a redrive replays its batches through. */
+  readonly usage?: Pick<Usage, 'deadLetterQueue' | 'replayQueue'>;
 }
 
 /**
@@ -33,7 +41,7 @@ export interface DeadLettersProps {
  * (`events.addConsumer`), named after it.
  */
 export function deadLetterQueuesOf(
-  props: Pick<DeadLettersProps, 'channels' | 'events'>,
+  props: Pick<DeadLettersProps, 'channels' | 'events' | 'usage'>,
 ): DeadLetterQueueEntry[] {
   return [
     { name: 'dispatch', queue: props.channels.dispatchDeadLetterQueue, sources: [] },
@@ -48,6 +56,17 @@ export function deadLetterQueuesOf(
       queue: c.deadLetterQueue,
       sources: [c.queue],
     })),
+    // Batches of usage lines the aggregator failed; a redrive replays them through its queue, once each.
+    ...(props.usage
+      ? [
+          {
+            name: 'usage-aggregator',
+            queue: props.usage.deadLetterQueue,
+            sources: [props.usage.replayQueue],
+            redriveTo: props.usage.replayQueue,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -95,7 +114,12 @@ export class DeadLetters extends Construct {
     const registry = Object.fromEntries(
       queues.map((q) => [
         q.name,
-        { url: q.queue.queueUrl, arn: q.queue.queueArn, sources: q.sources.map((s) => s.queueName) },
+        {
+          url: q.queue.queueUrl,
+          arn: q.queue.queueArn,
+          sources: q.sources.map((s) => s.queueName),
+          ...(q.redriveTo ? { redriveTo: q.redriveTo.queueArn } : {}),
+        },
       ]),
     );
     const environment = {

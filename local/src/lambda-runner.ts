@@ -29,6 +29,8 @@ export interface LambdaRunnerOptions {
   readonly invokedFunctionArn: string;
   /** Counts invocations, handler durations and cold starts when given (the bench). */
   readonly metering?: LocalMetering;
+  /** Receives each line the function writes (what Lambda ships to its log group). */
+  readonly onLine?: (line: string) => void;
 }
 
 const WORKER_URL = new URL('./lambda-worker.ts', import.meta.url);
@@ -57,8 +59,12 @@ class Environment {
       resourceLimits: { maxOldGenerationSizeMb: Math.max(128, spec.memorySize) },
       name: spec.functionName,
     });
-    pipeLines(this.worker.stdout, (line) => options.log.fn(spec.logicalId, line));
-    pipeLines(this.worker.stderr, (line) => options.log.fn(spec.logicalId, line));
+    const write = (line: string) => {
+      options.log.fn(spec.logicalId, line);
+      options.onLine?.(line);
+    };
+    pipeLines(this.worker.stdout, write);
+    pipeLines(this.worker.stderr, write);
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {
         if (message.type === 'ready') {

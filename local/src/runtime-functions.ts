@@ -9,9 +9,11 @@ import { sqsMappings } from './event-wiring.js';
 import { functionSpec } from './functions.js';
 import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
 import type { Logger } from './log.js';
-import type { ResolveContext } from './resolve.js';
+import { LogDelivery, logSubscriptions } from './log-subscriptions.js';
+import { type ResolveContext, resolveValue } from './resolve.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalRuntimeOptions } from './runtime-options.js';
 import type { Cleanup } from './runtime-stop.js';
+import type { SqsBroker } from './sqs.js';
 import type { StateMachineConfig } from './stepfunctions-machines.js';
 import { streamMappings } from './stream-mappings.js';
 import type { LoadedTemplate } from './template.js';
@@ -30,6 +32,8 @@ export interface FunctionWiringInput {
   readonly endpoints: Readonly<Record<string, string>>;
   /** The configuration's values for variables the template declares. */
   readonly overrides: Readonly<Record<string, string>>;
+  /** The emulated queues: a log subscription's undeliverable batch goes to its destination's DLQ. */
+  readonly broker?: SqsBroker;
 }
 
 /** Starts a worker per wired function; their close is registered in `cleanups` and returned. */
@@ -44,6 +48,7 @@ export async function wireFunctions({
   dynamoEndpoint,
   endpoints,
   overrides,
+  broker,
 }: FunctionWiringInput) {
   const metering = options.metering;
   const apis = httpApiWiring(loaded.template);
@@ -66,6 +71,12 @@ export async function wireFunctions({
   for (const m of mappings) wired.add(m.functionLogicalId);
   for (const m of queueMappings) wired.add(m.functionLogicalId);
   for (const m of machines) for (const id of m.functionLogicalIds) wired.add(id);
+  // Log subscriptions run their destination when a function that runs logs to their log group.
+  const subscriptions = logSubscriptions(loaded.template).filter((s) =>
+    s.sourceFunctionIds.some((id) => wired.has(id)),
+  );
+  for (const s of subscriptions) wired.add(s.destinationFunctionId);
+  let delivery: LogDelivery | undefined;
 
   const functions = new Map<string, LambdaFunction>();
   for (const logicalId of wired) {
@@ -84,17 +95,35 @@ export async function wireFunctions({
         log,
         invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
         ...(metering ? { metering } : {}),
+        onLine: (line) => delivery?.line(logicalId, line),
       }),
     );
   }
-  const closeFunctions = async () => {
-    await Promise.all([...functions.values()].map((f) => f.close()));
-  };
-  cleanups.push(closeFunctions);
   const invoke = (logicalId: string, event: unknown): Promise<InvokeResult> => {
     const fn = functions.get(logicalId);
     if (!fn) throw new Error(`function ${logicalId} is not wired`);
     return fn.invoke(event);
   };
-  return { apis, mappings, queueMappings, functions, invoke, closeFunctions };
+  delivery = new LogDelivery({
+    subscriptions,
+    invoke,
+    log,
+    accountId: LOCAL_ACCOUNT,
+    levelOf: (id) => functions.get(id)?.spec.environment.AWS_LAMBDA_LOG_LEVEL,
+    ...options.logSubscriptions,
+    deadLetter: (subscription, event) => {
+      const arn = resolveValue(ctx, subscription.deadLetterTarget as never);
+      const queue = typeof arn === 'string' ? broker?.queueByArn(arn) : undefined;
+      if (queue && broker) broker.send(queue, { body: JSON.stringify(event) });
+      else log.error(`${subscription.logicalId}: an undeliverable batch has no dead-letter queue to go to`);
+    },
+  });
+  const logs = delivery;
+  // Pending batches are delivered before the functions stop (cleanups run last-registered first).
+  const closeFunctions = async () => {
+    await Promise.all([...functions.values()].map((f) => f.close()));
+  };
+  cleanups.push(closeFunctions);
+  cleanups.push(() => logs.close());
+  return { apis, mappings, queueMappings, functions, invoke, closeFunctions, logs };
 }

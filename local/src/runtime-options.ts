@@ -45,6 +45,15 @@ export interface LocalRuntimeOptions {
   readonly maxVisibilityTimeoutSeconds?: number;
   /** Scales state machines' retry intervals and waits (tests: 0.01 turns seconds into tens of ms). Default 1. */
   readonly stepFunctionsTimeScale?: number;
+  /**
+   * Log subscription filters (CloudWatch Logs → Lambda): how long lines wait for their batch (default
+   * 1000 ms), retry delay, and `deliverTwice` to deliver every batch twice (at-least-once, for tests).
+   */
+  readonly logSubscriptions?: {
+    readonly batchWindowMs?: number;
+    readonly retryDelayMs?: number;
+    readonly deliverTwice?: boolean;
+  };
   /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
   readonly maxBatchingWindowSeconds?: number;
   readonly assemblyDir?: string;
@@ -87,6 +96,8 @@ export interface LocalRuntime {
   readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   /** Milliseconds from the call to ready (synthesis included). */
   readonly startupMs: number;
+  /** Delivers the log lines waiting for their subscription batch now, and waits for every delivery. */
+  flushLogs(): Promise<void>;
   /** Stops everything this runtime started; safe to call twice. */
   stop(): Promise<void>;
 }

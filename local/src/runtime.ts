@@ -182,7 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       Object.entries(config.environment).map(([name, value]) => [name, fill(value, placeholders)]),
     );
 
-    const { apis, mappings, queueMappings, functions, invoke, closeFunctions } = await wireFunctions({
+    const { apis, mappings, queueMappings, functions, invoke, closeFunctions, logs } = await wireFunctions({
       loaded,
       ctx,
       machines,
@@ -193,6 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamoEndpoint: dynamo.endpoint,
       endpoints,
       overrides,
+      broker,
     });
     for (const f of functions.values()) functionsByName.set(f.spec.functionName, f);
 
@@ -276,6 +277,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stepFunctions,
       buckets,
       startupMs,
+      flushLogs: () => logs.flush(),
       stop,
     };
   } catch (error) {

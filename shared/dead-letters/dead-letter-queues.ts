@@ -132,7 +132,8 @@ export class DeadLetterQueues {
 
   /**
    * Starts moving every message of the DLQ back to the queue it came from (no `DestinationArn`: SQS uses
-   * each message's `DeadLetterQueueSourceArn`).
+   * each message's `DeadLetterQueueSourceArn`), or to the DLQ's `redriveTo` queue when its messages were put
+   * there by Lambda rather than by a redrive policy.
    * @throws RedriveNotSupportedError for a DLQ no queue feeds; RedriveInProgressError when one runs.
    */
   async redrive(name: string, maxPerSecond?: number): Promise<{ taskHandle: string; status: RedriveStatus }> {
@@ -142,6 +143,7 @@ export class DeadLetterQueues {
       const { TaskHandle } = await this.client.send(
         new StartMessageMoveTaskCommand({
           SourceArn: queue.arn,
+          ...(queue.redriveTo ? { DestinationArn: queue.redriveTo } : {}),
           ...(maxPerSecond !== undefined ? { MaxNumberOfMessagesPerSecond: maxPerSecond } : {}),
         }),
       );

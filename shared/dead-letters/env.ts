@@ -16,6 +16,12 @@ const deadLetterQueueSchema = z.object({
   arn: z.string().check(z.startsWith('arn:')),
   /** Source queues' names; empty for the on-failure destinations of stream event source mappings. */
   sources: z.array(z.string().check(z.minLength(1))),
+  /**
+   * Where a redrive sends messages that no redrive policy put there (a Lambda asynchronous-invocation DLQ:
+   * its messages carry no source queue, so the move task must name its destination). Absent: each message
+   * goes back to the queue it came from.
+   */
+  redriveTo: z.optional(z.string().check(z.startsWith('arn:'))),
 });
 
 const registrySchema = z.record(z.string().check(z.regex(DEAD_LETTER_QUEUE_NAME)), deadLetterQueueSchema);

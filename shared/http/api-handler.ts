@@ -1,6 +1,6 @@
 /**
  * Composes the middlewares every API handler needs, in the order the checks must happen:
- * logger context → problem+json errors → auth (401/403) → path parameters (404) → Idempotency-Key
+ * logger context → usage metering (keyed routes: sees every answer) → problem+json errors → auth (401/403) → path parameters (404) → Idempotency-Key
  * (400) → JSON body (415/400) → body and query validation (400). The handler function then only maps a validated
  * request to a store call and a response.
  */
@@ -16,6 +16,7 @@ import { injectLambdaContext, logger } from './logger.js';
 import { type PathPatterns, pathParameters } from './path-parameters.js';
 import { problemErrors } from './problem-errors.js';
 import type { ApiResult } from './responses.js';
+import { usageMeter } from './usage-meter.js';
 import { validateBody, validateQuery } from './validation.js';
 
 export interface ApiRequest<B, Q> {
@@ -51,9 +52,10 @@ export function apiHandler<B = undefined, Q = undefined>(
   options: ApiHandlerOptions<B, Q>,
   fn: (request: ApiRequest<B, Q>) => Promise<ApiResult>,
 ) {
-  const chain = middy<ApiEvent, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(problemErrors());
+  const chain = middy<ApiEvent, ApiResult, Error, Context>().use(injectLambdaContext(logger));
+  // Keyed routes only: health and channel callbacks are nobody's usage.
+  if (options.role) chain.use(usageMeter());
+  chain.use(problemErrors());
   if (options.role) chain.use(authContext(options.role));
   chain.use(pathParameters(options.path));
   if (options.idempotencyKey) chain.use(idempotencyKey());

@@ -16,6 +16,7 @@ import { reconciliationPaths } from './openapi/paths/reconciliation.js';
 import { riskPaths } from './openapi/paths/risk.js';
 import { routingPaths } from './openapi/paths/routing.js';
 import { settlementPaths } from './openapi/paths/settlement.js';
+import { usagePaths } from './openapi/paths/usage.js';
 import { webhookEndpointPaths } from './openapi/paths/webhook-endpoints.js';
 import { PAYMENT_WEBHOOK_TYPES, REFUND_WEBHOOK_TYPES } from './openapi/response-schemas.js';
 import { webhook } from './openapi/routes.js';
@@ -47,6 +48,7 @@ export function buildOpenApi(): object {
       ...deadLetterPaths(),
       ...channelPaths(),
       ...channelHealthPaths(),
+      ...usagePaths(),
     },
     webhooks: {
       payment: webhook(`A payment event (${PAYMENT_WEBHOOK_TYPES.join(', ')})`, 'PaymentWebhookEvent'),

@@ -25,6 +25,9 @@
  * | channel settings          | CHANNEL#<channel>      | SETTINGS         | —               | —                   |
  * | channel breaker           | CHANNEL#<channel>      | BREAKER          | —               | —                   |
  * | channel outcome counts (TTL) | HLT#<scope>#<hour>#<shard> | HLT       | —               | —                   |
+ * | usage counter             | USAGE#<merchant>#<0-3> | <yyyy-mm-dd>#<route> | —           | —                   |
+ * | usage batch applied (TTL) | USAGEBATCH#<batch id>#<chunk> | USAGEBATCH | —          | —                   |
+ * | billing prices            | BILLING                | PRICES           | —               | —                   |
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -120,6 +123,16 @@
  *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
  *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
  *   Expire (TTL) 2 h after their hour.
+ * - usage metering (the usage aggregator, per delivered batch of usage log lines; never per request): ONE
+ *   TransactWriteItems per batch (per 99 counters of it): PutItem USAGEBATCH#<batch id>#<chunk>,
+ *   attribute_not_exists (a redelivered batch is refused whole), and one UpdateItem `ADD requests, errors,
+ *   created` per (merchant, UTC day, route) the batch holds, on USAGE#<merchant>#<shard>, the shard drawn
+ *   from the batch id (USAGE_SHARDS = 4). Write rate: zero per request; per batch, one marker and one counter
+ *   per (merchant, day, route) in it, each counter of a merchant spread over 4 partition keys. Markers expire
+ *   (TTL) after 14 days, longer than any redelivery (async retries ≤ 6 h, the dead-letter queue keeps 14 days).
+ * - a merchant's usage between two days (ops usage route, monthly statements): 4 Queries, one per shard,
+ *   USAGE#<merchant>#<shard> with SK BETWEEN `<from>#` AND `<to>#\uffff`, summed per (day, route).
+ * - billing prices (ops GET/PUT, statements): GetItem / PutItem BILLING/PRICES, stored whole under `prices`.
  */
 
 import { createHash } from 'node:crypto';
@@ -250,6 +263,18 @@ export const keys = {
   }),
   channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
   channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
+  /** One merchant's usage counter of a day and route, in one of USAGE_SHARDS partitions. */
+  usageCounter: (merchantId: string, shard: number, date: string, route: string) => ({
+    PK: `USAGE#${merchantId}#${shard}`,
+    SK: `${date}#${route}`,
+  }),
+  usageShard: (merchantId: string, shard: number) => `USAGE#${merchantId}#${shard}`,
+  /** The marker of one applied transaction of a usage batch. */
+  usageBatch: (batchId: string, chunk: number) => ({
+    PK: `USAGEBATCH#${batchId}#${chunk}`,
+    SK: 'USAGEBATCH',
+  }),
+  billingPrices: () => ({ PK: 'BILLING', SK: 'PRICES' }),
   /** One shard of one clock hour of outcome counts; `hourStart` in epoch ms. */
   channelOutcomeCounts: (scope: string, hourStart: number, shard: number) => ({
     PK: `HLT#${scope}#${hourStart}#${shard}`,

@@ -70,6 +70,7 @@ describe('dead letters on the local runtime', () => {
         'publisher',
         'reconciliation-runs',
         'risk',
+        'usage-aggregator',
       ],
     );
     assert.deepEqual([anonymous.status, merchant.status, unknown.status], [401, 403, 404]);

@@ -69,6 +69,8 @@ describe('cdk-nag AwsSolutions', () => {
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
       'Payments/Api/HttpApi/GET--health',
+      'Payments/Api/HttpApi/GET--v1--billing--statements--{month}',
+      'Payments/Api/HttpApi/GET--v1--ops--billing--prices',
       'Payments/Api/HttpApi/GET--v1--ops--channels',
       'Payments/Api/HttpApi/GET--v1--ops--channels--{channel}',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues',
@@ -77,6 +79,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--routing',
+      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--usage',
       'Payments/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}',
       'Payments/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}--discrepancies',
       'Payments/Api/HttpApi/GET--v1--ops--settlements--runs--{id}',
@@ -97,6 +100,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/POST--v1--payments--{id}--fraud-reports',
       'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
+      'Payments/Api/HttpApi/PUT--v1--ops--billing--prices',
       'Payments/Api/HttpApi/PUT--v1--ops--channels--{channel}',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--routing',

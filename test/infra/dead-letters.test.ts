@@ -53,7 +53,9 @@ function sqsGrants(fn: Resource): string[] {
 }
 
 /** The registry with its intrinsic functions reduced to `Ref <id>` / `<id>.<attribute>` strings. */
-function registryOf(fn: Resource): Record<string, { url: string; arn: string; sources: string[] }> {
+function registryOf(
+  fn: Resource,
+): Record<string, { url: string; arn: string; sources: string[]; redriveTo?: string }> {
   const raw = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
     .DEAD_LETTER_QUEUES;
   const join = (raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
@@ -104,15 +106,27 @@ describe('dead letters infrastructure', () => {
         queue: /^EventsChannelHealthDeadLetterQueue/,
         sources: [/^EventsChannelHealthQueue/],
       },
+      // Batches of usage lines; a redrive replays them through the aggregator's own queue.
+      'usage-aggregator': {
+        queue: /^UsageUsageAggregatorDeadLetterQueue/,
+        sources: [/^UsageUsageAggregatorQueue/],
+        redriveTo: /^UsageUsageAggregatorQueue/,
+      },
     };
     for (const source of Object.values(SOURCES)) {
       const registry = registryOf(fnBySource(source).resource);
       assert.deepEqual(Object.keys(registry).sort(), Object.keys(expected).sort(), source);
       for (const [name, e] of Object.entries(expected)) {
         const id = queueId(e.queue);
+        const redriveTo = 'redriveTo' in e ? { redriveTo: `${queueId(e.redriveTo)}.Arn` } : {};
         assert.deepEqual(
           registry[name],
-          { url: `Ref ${id}`, arn: `${id}.Arn`, sources: e.sources.map((s) => `${queueId(s)}.QueueName`) },
+          {
+            url: `Ref ${id}`,
+            arn: `${id}.Arn`,
+            sources: e.sources.map((s) => `${queueId(s)}.QueueName`),
+            ...redriveTo,
+          },
           `${source}: ${name}`,
         );
       }

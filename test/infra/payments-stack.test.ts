@@ -114,46 +114,50 @@ describe('payments table', () => {
   });
 });
 
-describe('HTTP API', () => {
-  // No route has an API Gateway authorizer: merchant routes check the API key in the function
-  // (shared/http/api-key-resolver.ts), so that a missing or wrong key is the contract's 401 problem+json.
-  const routes: [routeKey: string, handler: string][] = [
-    ['GET /health', 'api/health'],
-    ['POST /v1/payments', 'api/create-payment'],
-    ['GET /v1/payments/{id}', 'api/get-payment'],
-    ['GET /v1/payments', 'api/list-payments'],
-    ['POST /v1/payments/{id}/refunds', 'api/create-refund'],
-    ['GET /v1/payments/{id}/refunds', 'api/list-refunds'],
-    ['POST /v1/channels/{channel}/callbacks', 'channels/callback'],
-    ['POST /v1/ops/payments/{id}/review', 'api/review-payment'],
-    ['POST /v1/payments/{id}/fraud-reports', 'api/create-fraud-report'],
-    ['GET /v1/ops/merchants/{merchantId}/risk-summary', 'api/get-risk-summary'],
-    ['POST /v1/webhook-endpoints', 'api/create-webhook-endpoint'],
-    ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
-    ['GET /v1/ops/merchants/{merchantId}/risk-profile', 'api/get-risk-profile'],
-    ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
-    ['GET /v1/ops/merchants/{merchantId}/routing', 'api/get-routing-config'],
-    ['PUT /v1/ops/merchants/{merchantId}/routing', 'api/put-routing-config'],
-    ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
-    ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
-    ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
-    ['GET /v1/ops/dead-letter-queues/{name}/redrives', 'api/list-dead-letter-redrives'],
-    ['POST /v1/ops/reconciliation/statements', 'api/upload-statement'],
-    ['POST /v1/ops/reconciliation/runs', 'api/start-reconciliation-run'],
-    ['GET /v1/ops/reconciliation/runs/{id}', 'api/get-reconciliation-run'],
-    ['GET /v1/ops/reconciliation/runs/{id}/discrepancies', 'api/list-reconciliation-discrepancies'],
-    ['POST /v1/ops/reconciliation/discrepancies/{id}/resolve', 'api/resolve-discrepancy'],
-    ['POST /v1/ops/settlements/runs', 'api/start-settlement-run'],
-    ['GET /v1/ops/settlements/runs/{id}', 'api/get-settlement-run'],
-    ['GET /v1/settlements', 'api/list-settlements'],
-    ['GET /v1/settlements/{id}', 'api/get-settlement'],
-    ['GET /v1/ops/channels', 'api/list-channels'],
-    ['GET /v1/ops/channels/{channel}', 'api/get-channel'],
-    ['PUT /v1/ops/channels/{channel}', 'api/put-channel'],
-    // Any request no route matches: a 404 / 405 problem instead of API Gateway's own body.
-    ['$default', 'api/no-route'],
-  ];
+// No route has an API Gateway authorizer: merchant routes check the API key in the function
+// (shared/http/api-key-resolver.ts), so that a missing or wrong key is the contract's 401 problem+json.
+const routes: [routeKey: string, handler: string][] = [
+  ['GET /health', 'api/health'],
+  ['POST /v1/payments', 'api/create-payment'],
+  ['GET /v1/payments/{id}', 'api/get-payment'],
+  ['GET /v1/payments', 'api/list-payments'],
+  ['POST /v1/payments/{id}/refunds', 'api/create-refund'],
+  ['GET /v1/payments/{id}/refunds', 'api/list-refunds'],
+  ['POST /v1/channels/{channel}/callbacks', 'channels/callback'],
+  ['POST /v1/ops/payments/{id}/review', 'api/review-payment'],
+  ['POST /v1/payments/{id}/fraud-reports', 'api/create-fraud-report'],
+  ['GET /v1/ops/merchants/{merchantId}/risk-summary', 'api/get-risk-summary'],
+  ['POST /v1/webhook-endpoints', 'api/create-webhook-endpoint'],
+  ['GET /v1/webhook-endpoints/{id}/deliveries', 'api/list-webhook-deliveries'],
+  ['GET /v1/ops/merchants/{merchantId}/risk-profile', 'api/get-risk-profile'],
+  ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
+  ['GET /v1/ops/merchants/{merchantId}/routing', 'api/get-routing-config'],
+  ['PUT /v1/ops/merchants/{merchantId}/routing', 'api/put-routing-config'],
+  ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
+  ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
+  ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
+  ['GET /v1/ops/dead-letter-queues/{name}/redrives', 'api/list-dead-letter-redrives'],
+  ['POST /v1/ops/reconciliation/statements', 'api/upload-statement'],
+  ['POST /v1/ops/reconciliation/runs', 'api/start-reconciliation-run'],
+  ['GET /v1/ops/reconciliation/runs/{id}', 'api/get-reconciliation-run'],
+  ['GET /v1/ops/reconciliation/runs/{id}/discrepancies', 'api/list-reconciliation-discrepancies'],
+  ['POST /v1/ops/reconciliation/discrepancies/{id}/resolve', 'api/resolve-discrepancy'],
+  ['POST /v1/ops/settlements/runs', 'api/start-settlement-run'],
+  ['GET /v1/ops/settlements/runs/{id}', 'api/get-settlement-run'],
+  ['GET /v1/settlements', 'api/list-settlements'],
+  ['GET /v1/settlements/{id}', 'api/get-settlement'],
+  ['GET /v1/ops/channels', 'api/list-channels'],
+  ['GET /v1/ops/channels/{channel}', 'api/get-channel'],
+  ['PUT /v1/ops/channels/{channel}', 'api/put-channel'],
+  ['GET /v1/ops/merchants/{merchantId}/usage', 'api/get-merchant-usage'],
+  ['GET /v1/ops/billing/prices', 'api/get-billing-prices'],
+  ['PUT /v1/ops/billing/prices', 'api/put-billing-prices'],
+  ['GET /v1/billing/statements/{month}', 'api/get-billing-statement'],
+  // Any request no route matches: a 404 / 405 problem instead of API Gateway's own body.
+  ['$default', 'api/no-route'],
+];
 
+describe('HTTP API', () => {
   test('serves exactly the routes of docs/architecture.md', () => {
     const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
     assert.deepEqual(keys.sort(), routes.map(([key]) => key).sort());
@@ -197,6 +201,13 @@ describe('HTTP API', () => {
   });
 });
 
+/** Functions behind a keyed route (a merchant or ops key): all but health, callbacks and `$default`. */
+const metered = new Set(
+  routes
+    .filter(([key]) => !['GET /health', 'POST /v1/channels/{channel}/callbacks', '$default'].includes(key))
+    .map(([, handler]) => `functions/${handler}.ts`),
+);
+
 describe('payments functions', () => {
   test('bundles one function per handler of docs/architecture.md', () => {
     assert.deepEqual(functions.map((f) => f.source).sort(), [
@@ -204,7 +215,10 @@ describe('payments functions', () => {
       'functions/api/create-payment.ts',
       'functions/api/create-refund.ts',
       'functions/api/create-webhook-endpoint.ts',
+      'functions/api/get-billing-prices.ts',
+      'functions/api/get-billing-statement.ts',
       'functions/api/get-channel.ts',
+      'functions/api/get-merchant-usage.ts',
       'functions/api/get-payment.ts',
       'functions/api/get-reconciliation-run.ts',
       'functions/api/get-risk-profile.ts',
@@ -223,6 +237,7 @@ describe('payments functions', () => {
       'functions/api/list-settlements.ts',
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/no-route.ts',
+      'functions/api/put-billing-prices.ts',
       'functions/api/put-channel.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/put-routing-config.ts',
@@ -245,6 +260,7 @@ describe('payments functions', () => {
       'functions/settlement/record-payout-failure.ts',
       'functions/settlement/settle-merchant.ts',
       'functions/settlement/start-run.ts',
+      'functions/usage/aggregate-usage.ts',
     ]);
   });
 
@@ -259,6 +275,7 @@ describe('payments functions', () => {
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/settlement/') ||
+        source.startsWith('functions/usage/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
       assert.equal(p.MemorySize, consumer ? 512 : 1024, source);
@@ -266,10 +283,15 @@ describe('payments functions', () => {
       const { LogGroup, ...levels } = p.LoggingConfig as { LogGroup: unknown };
       const logGroup = resources[referencedId(LogGroup) ?? ''];
       assert.equal(logGroup?.Properties.RetentionInDays, 30, source);
-      // A healthy invocation logs nothing: no START/REPORT lines, no INFO lines (CloudWatch bills ingestion).
+      // A healthy invocation logs nothing: no START/REPORT lines, no INFO lines (CloudWatch bills ingestion),
+      // except the one usage line of a metered function (a keyed route's), which its level must let through.
       assert.deepEqual(
         levels,
-        { LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN' },
+        {
+          LogFormat: 'JSON',
+          ApplicationLogLevel: metered.has(source) ? 'INFO' : 'WARN',
+          SystemLogLevel: 'WARN',
+        },
         source,
       );
       const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -398,6 +420,14 @@ describe('least privilege', () => {
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
     ],
+    // Usage (infra/constructs/usage.ts): counters read (Query USAGE…), the price list written (PutItem
+    // BILLING), the aggregator's transaction (PutItem marker, UpdateItem counters, both USAGE…), each scoped
+    // by dynamodb:LeadingKeys.
+    'api/get-merchant-usage': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/get-billing-statement': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/get-billing-prices': [`dynamodb:GetItem on ${T}`],
+    'api/put-billing-prices': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'usage/aggregate-usage': [`dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
     // A run reads the channel-day's outcomes from GSI3 (the payments and refunds themselves), and no
     // other index.
     'events/reconcile-run': [
@@ -583,8 +613,9 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   };
   const tableless = ['functions/api/health.ts', 'functions/events/publisher.ts', 'functions/api/no-route.ts'];
   if (!tableless.includes(source)) env.TABLE_NAME = { Ref: tableId };
-  // The $default route's function knows every other route of the template, from the same wiring.
-  if (source === 'functions/api/no-route.ts') {
+  // The $default route's function knows every other route of the template, from the same wiring; so does
+  // the price list's PUT, which refuses a price for a route the API does not have.
+  if (source === 'functions/api/no-route.ts' || source === 'functions/api/put-billing-prices.ts') {
     const keys = Object.values(resources)
       .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
       .map((r) => r.Properties.RouteKey as string)

@@ -21,6 +21,8 @@ export interface StartRuntimeOptions {
   readonly stepFunctionsTimeScale?: number;
   /** Variables added to every function's environment (e.g. shorter channel check bounds). */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
+  /** Log subscription delivery (batch window, double delivery), for the usage metering tests. */
+  readonly logSubscriptions?: { batchWindowMs?: number; retryDelayMs?: number; deliverTwice?: boolean };
 }
 
 /** Starts the whole local system on a random port. */
@@ -36,6 +38,7 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
       ? { stepFunctionsTimeScale: options.stepFunctionsTimeScale }
       : {}),
     ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
+    ...(options.logSubscriptions ? { logSubscriptions: options.logSubscriptions } : {}),
     ...(options.maxBatchingWindowSeconds !== undefined
       ? { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }
       : {}),

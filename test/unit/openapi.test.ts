@@ -67,6 +67,9 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/channels/{channel}/callbacks': ['post'],
   '/v1/ops/channels': ['get'],
   '/v1/ops/channels/{channel}': ['get', 'put'],
+  '/v1/ops/merchants/{merchantId}/usage': ['get'],
+  '/v1/ops/billing/prices': ['get', 'put'],
+  '/v1/billing/statements/{month}': ['get'],
 };
 
 /** The POSTs that create something, so require `Idempotency-Key` (contract: Idempotency). */

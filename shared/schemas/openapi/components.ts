@@ -4,6 +4,7 @@ import { redriveBody } from '../../dead-letters/schemas.js';
 import { BEFORE_REASONS } from '../../domain/risk/before.js';
 import { RISK_REASONS } from '../../domain/risk/score.js';
 import { PAYMENTS_SIGNATURE_HEADER, SECRET_PREFIX } from '../../webhooks/signature.js';
+import { billingPricesSchema, statementSchema } from '../billing.js';
 import { channelViewSchema } from '../channel-view.js';
 import { listResponse } from '../common.js';
 import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from '../events.js';
@@ -26,6 +27,7 @@ import {
   settlementSchema,
   startSettlementRunBody,
 } from '../settlement.js';
+import { usageResponseSchema } from '../usage.js';
 import { createWebhookEndpointBody, webhookDeliverySchema, webhookEndpointSchema } from '../webhooks.js';
 import { convert, inline, type JsonSchema, type Registry } from './json-schema.js';
 import {
@@ -74,6 +76,12 @@ export function components(): Record<string, JsonSchema> {
   requests.add(startReconciliationRunBody, { id: 'StartReconciliationRunRequest' });
   requests.add(resolveDiscrepancyBody, { id: 'ResolveDiscrepancyRequest' });
   requests.add(startSettlementRunBody, { id: 'StartSettlementRunRequest' });
+  requests.add(billingPricesSchema(), {
+    id: 'BillingPricesRequest',
+    description:
+      '`perRequest`: minor units per 1,000 requests by route key (`GET /v1/payments/{id}`) or `*` (every route ' +
+      'without its own price; absent: free); `perPayment`: minor units per payment created. Integers 0–1,000,000.',
+  });
   requests.add(redriveBody, {
     id: 'RedriveRequest',
     description:
@@ -184,6 +192,14 @@ export function components(): Record<string, JsonSchema> {
     id: 'SettlementRun',
     description:
       '`settlements`: how many the run made (one per merchant and currency with something to settle).',
+  });
+  responses.add(usageResponseSchema, { id: 'MerchantUsage' });
+  responses.add(billingPricesSchema(), { id: 'BillingPrices' });
+  responses.add(statementSchema, {
+    id: 'BillingStatement',
+    description:
+      'Request lines: `unitPrice` per 1,000 requests, `amount` = ⌊(quantity × unitPrice + 500) / 1000⌋. ' +
+      'Payment line: `unitPrice` per payment. Amounts in minor units of `currency`.',
   });
   responses.add(settlementSchema, {
     id: 'Settlement',

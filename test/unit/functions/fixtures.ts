@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import type { ApiEvent } from '../../../shared/http/api-event.js';
 import { setApiKeyResolver } from '../../../shared/http/api-key-resolver.js';
+import { setUsageSink } from '../../../shared/http/usage-meter.js';
 
 /**
  * Handler tests authenticate with keys of the form `test|<merchantId>|<role>`, resolved without
@@ -12,6 +13,9 @@ setApiKeyResolver(async (apiKey) => {
   if (prefix !== 'test' || !merchantId || (role !== 'merchant' && role !== 'ops')) return undefined;
   return { merchantId, role };
 });
+
+// Usage lines are the metering tests' business (test/unit/http/usage-meter.test.ts), not noise on stdout.
+setUsageSink(() => {});
 
 export const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 
