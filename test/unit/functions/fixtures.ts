@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import type { ApiEvent } from '../../../shared/http/api-event.js';
 import { setApiKeyResolver } from '../../../shared/http/api-key-resolver.js';
+import { setSigningRequirementReader } from '../../../shared/http/request-signing.js';
 
 /**
  * Handler tests authenticate with keys of the form `test|<merchantId>|<role>`, resolved without
@@ -12,6 +13,8 @@ setApiKeyResolver(async (apiKey) => {
   if (prefix !== 'test' || !merchantId || (role !== 'merchant' && role !== 'ops')) return undefined;
   return { merchantId, role };
 });
+/** No test merchant signs its requests (test/unit/http/request-signing.test.ts covers those that do). */
+setSigningRequirementReader(async () => ({ required: false }));
 
 export const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 
