@@ -66,8 +66,8 @@ export function apiHandler<B = undefined, Q = undefined>(
   chain.use(pathParameters(options.path));
   if (options.idempotencyKey) chain.use(idempotencyKey());
   if (options.body) chain.use(jsonBody());
-  // Keyed routes only: a channel callback's body and query are the channel's, not free text.
-  if (options.role) chain.use(refuseCardData());
+  // What a keyed route parses; a channel callback's body and query are the channel's, not free text.
+  if (options.role && (options.body || options.query)) chain.use(refuseCardData(Boolean(options.query)));
   if (options.body) chain.use(validateBody(options.body));
   if (options.query) chain.use(validateQuery(options.query));
   return chain.handler(async (event: ApiEvent) => {

@@ -1,6 +1,7 @@
 /**
  * Refuses card data wherever free text enters the API: every string of the parsed JSON body (values and
- * field names, at any depth) and every query string parameter of a keyed route. A card number
+ * field names, at any depth) and every query string parameter of a keyed route that reads its query
+ * (the others ignore it: it is neither stored nor logged, API Gateway's access log has no query). A card number
  * (shared/domain/card-numbers.ts) answers 400 `card-data-refused` naming each field by its JSON path,
  * before validation, the idempotency record or the handler see the request, so it is stored nowhere;
  * the problem and the log line (problemErrors logs a 4xx by its code only) never hold the number.
@@ -63,8 +64,11 @@ export function cardDataFields(value: unknown): ProblemFieldError[] {
   return found;
 }
 
-/** Checks the parsed JSON body (when the route parses one) and the query string. @throws CardDataRefusedError */
-export function refuseCardData(): MiddlewareObj<ApiEvent> {
+/**
+ * Checks the parsed JSON body (when the route parses one) and, when `query` (the route reads its query
+ * string), the query string parameters. @throws CardDataRefusedError
+ */
+export function refuseCardData(query: boolean): MiddlewareObj<ApiEvent> {
   return {
     before: function refuseCardDataBefore(request) {
       const body = parsedOf(request.event).json;
@@ -72,9 +76,9 @@ export function refuseCardData(): MiddlewareObj<ApiEvent> {
         const fields = cardDataFields(body);
         if (fields.length > 0) throw new CardDataRefusedError('body', fields);
       }
-      const query = request.event.queryStringParameters;
-      if (query) {
-        const fields = cardDataFields(query);
+      const parameters = query ? request.event.queryStringParameters : undefined;
+      if (parameters) {
+        const fields = cardDataFields(parameters);
         if (fields.length > 0) throw new CardDataRefusedError('query string', fields);
       }
     },

@@ -320,6 +320,8 @@ describe('least privilege', () => {
     'api/put-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-routing-config': [`dynamodb:GetItem on ${T}`],
     'api/put-routing-config': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    // Request signing: PutItem scoped to merchant records (MER#…), pinned in test/infra/gateway-guard.test.ts.
+    'api/put-request-signing': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-payment': [`dynamodb:GetItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
