@@ -8,7 +8,11 @@ import { afterEach, describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { apiHandler } from '../../../shared/http/api-handler.js';
-import { type ApiKeyResolver, setApiKeyResolver } from '../../../shared/http/api-key-resolver.js';
+import {
+  type ApiKeyResolver,
+  cachingResolver,
+  setApiKeyResolver,
+} from '../../../shared/http/api-key-resolver.js';
 import { NotFoundError } from '../../../shared/http/errors.js';
 import { signRequest } from '../../../shared/http/request-signature.js';
 import {
@@ -17,6 +21,7 @@ import {
 } from '../../../shared/http/request-signing.js';
 import { json } from '../../../shared/http/responses.js';
 import { resolveApiKey } from '../../../shared/store/api-keys.js';
+import { cachePerContainer } from '../../../shared/store/container-cache.js';
 import { readSigningRequirement } from '../../../shared/store/dynamodb/request-signing-reads.js';
 import { apiEvent, context, jsonHeaders, problemOf } from '../functions/fixtures.js';
 
@@ -176,6 +181,61 @@ describe('failure paths: fail closed', () => {
     assert.equal(answer.statusCode, 503);
     assert.equal(answer.headers?.['Retry-After'], '1');
     assert.equal(ran, 0);
+  });
+
+  it('serves a key the cache holds through an outage only until its entry expires, then 503', async () => {
+    // Prepare: the key is read once while the store is up, then the store goes down.
+    let clock = 0;
+    let up = true;
+    setApiKeyResolver(
+      cachingResolver(
+        async (apiKey) => {
+          if (!up) return resolveApiKey(unreachable, 'payments-unit', apiKey);
+          return TEST_KEYS(apiKey);
+        },
+        { ttlMs: 10_000, now: () => clock },
+      ),
+    );
+    // Act
+    const before = await post();
+    up = false;
+    clock = 9_999;
+    const cached = await post();
+    clock = 10_001;
+    const expired = await post();
+    const again = await post();
+    // Assess
+    assert.deepEqual(
+      [before, cached, expired, again].map((a) => a.statusCode),
+      [201, 201, 503, 503],
+      'a failed lookup is not cached: every request after expiry asks the store again, and is refused',
+    );
+  });
+
+  it('checks signatures with the cached requirement through an outage until it expires, then 503', async () => {
+    let clock = 0;
+    let up = true;
+    setSigningRequirementReader(
+      cachePerContainer(
+        async (merchantId) => {
+          if (!up) return readSigningRequirement(unreachableTable, merchantId);
+          return { required: true, secret: SECRET };
+        },
+        { ttlMs: 2_000, now: () => clock },
+      ),
+    );
+    const signed = () => post({ 'payments-request-signature': signature(now()) });
+    const before = await signed();
+    up = false;
+    clock = 1_999;
+    const unsignedDuringOutage = await post();
+    const cached = await signed();
+    clock = 2_001;
+    const expired = await signed();
+    assert.deepEqual(
+      [before, unsignedDuringOutage, cached, expired].map((a) => a.statusCode),
+      [201, 401, 201, 503],
+    );
   });
 
   it('still answers 401 for an unknown key, and a coded answer of the lookup as it is: only failures become 503', async () => {
