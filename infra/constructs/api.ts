@@ -160,6 +160,15 @@ export class PaymentsApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/payments/{id}/refunds', listRefunds],
     ];
     for (const [method, path, fn] of merchantRoutes) this.addKeyedRoute(method, path, fn);
+
+    // Request signing of a merchant's requests: PutItem `MER#<merchant>` / `SIGNING` only.
+    const putRequestSigning = this.addKeyedFunction(
+      'PutRequestSigningFunction',
+      apigw.HttpMethod.PUT,
+      '/v1/ops/merchants/{merchantId}/request-signing',
+      { entry: 'api/put-request-signing', environment: tableEnv },
+    );
+    table.grantItemActionsOnKeys(putRequestSigning, ['dynamodb:PutItem'], ['MER#*']);
     this.addNoRoute();
   }
 

@@ -128,15 +128,18 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const server: Server = createServer((req, res) => {
     const started = performance.now();
     const requestId = newRequestId();
+    // The path only, as API Gateway's access log has no query string: a query may carry what must never
+    // be logged (a card number the function refuses).
+    const path = (req.url ?? '/').split('?')[0];
     handle(req, requestId)
       .catch((error: unknown) => {
-        options.log.error(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+        options.log.error(`${req.method} ${path}: ${(error as Error).stack ?? String(error)}`);
         return INTERNAL_SERVER_ERROR();
       })
       .then((response) => {
         send(res, response, requestId);
         options.log.info(
-          `${req.method} ${req.url} → ${response.statusCode} (${Math.round(performance.now() - started)} ms)`,
+          `${req.method} ${path} → ${response.statusCode} (${Math.round(performance.now() - started)} ms)`,
         );
       });
   });

@@ -16,7 +16,10 @@ import { type ApiResult, problemResponse } from './responses.js';
 /** Maps any thrown value to the problem response the client sees. */
 export function toProblemResponse(error: unknown): ApiResult {
   if (error instanceof HttpProblemError) {
-    return problemResponse(problem(error.code, error.detail, error.errors));
+    // Every 503 tells the client when to retry, whoever raised it (a gateway check failing closed too).
+    const headers: Record<string, string> =
+      error.code === 'service-unavailable' ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+    return problemResponse(problem(error.code, error.detail, error.errors), headers);
   }
   const rule = error instanceof CodedError ? problemRuleOf(error.code) : undefined;
   if (rule) {

@@ -17,8 +17,13 @@ export const PROBLEM_TYPE_BASE = 'https://payments.example/problems/';
 export const PROBLEMS = {
   'validation-error': { status: 400, title: 'Your request is not valid' },
   'malformed-json': { status: 400, title: 'The body is not valid JSON' },
+  'card-data-refused': { status: 400, title: 'Card numbers are not accepted' },
   unauthorized: { status: 401, title: 'Authentication is required' },
   'invalid-signature': { status: 401, title: 'The signature is missing, wrong or stale' },
+  'invalid-request-signature': {
+    status: 401,
+    title: 'The request signature is missing, wrong or stale',
+  },
   forbidden: { status: 403, title: 'This key may not use this route' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'This method is not allowed on this path' },

@@ -15,6 +15,7 @@
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
  * | routing configuration     | MER#<merchant>         | ROUTING          | —               | —                   |
+ * | request signing           | MER#<merchant>         | SIGNING          | —               | —                   |
  * | channel quota used (TTL)  | QUOTA#<merchant>#<channel>#<currency>#<day>#<0-7> | QUOTA | — | —           |
  * | fraud reports of a day    | MER#<merchant>         | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
  * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
@@ -80,6 +81,11 @@
  *   quota, spread over 8 partition keys (8,000 writes/s per merchant, channel and currency before one
  *   reaches the partition limit), and one or two more when the dispatcher fails the payment over (the
  *   count moves, same shard, inside the failover's transaction). Items expire (TTL) two days after their day.
+ * - a merchant's request-signing requirement (every merchant-key request, through a per-container cache of
+ *   2 s; ops PUT): GetItem MER#<merchant>/SIGNING, `{ required, secret? }`; absent = not required. The
+ *   secret is kept as issued (an HMAC is verified with the secret itself, not a digest; see
+ *   docs/architecture.md, "Gateway guard"). Written only by ops: turning it on is a PutItem guarded by
+ *   `attribute_not_exists(PK) OR required = false`, so two concurrent PUTs issue one secret. Never per payment.
  * - register a merchant webhook endpoint (POST /v1/webhook-endpoints): ONE TransactWriteItems, the
  *   request at its Idempotency-Key slot (first answer, secret included, for replay) and the endpoint
  *   under its merchant, both attribute_not_exists. The id is `we_<slot>`.
@@ -199,6 +205,7 @@ export const keys = {
   merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'MER' }),
   riskProfile: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: RISK_PROFILE_SK }),
   routingConfig: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: ROUTING_CONFIG_SK }),
+  requestSigning: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'SIGNING' }),
   /** `day` is `yyyy-mm-dd` (UTC); `shard` in [0, QUOTA_SHARDS). */
   quotaUsage: (merchantId: string, channel: string, currency: string, day: string, shard: number) => ({
     PK: `QUOTA#${merchantId}#${channel}#${currency}#${day}#${shard}`,

@@ -102,6 +102,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
       'Payments/Api/HttpApi/PUT--v1--ops--billing--prices',
       'Payments/Api/HttpApi/PUT--v1--ops--channels--{channel}',
+      'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--request-signing',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--routing',
       // $default: answers a problem for whatever no route matches, before any key is read.

@@ -133,6 +133,7 @@ const routes: [routeKey: string, handler: string][] = [
   ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
   ['GET /v1/ops/merchants/{merchantId}/routing', 'api/get-routing-config'],
   ['PUT /v1/ops/merchants/{merchantId}/routing', 'api/put-routing-config'],
+  ['PUT /v1/ops/merchants/{merchantId}/request-signing', 'api/put-request-signing'],
   ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
   ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
   ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
@@ -239,6 +240,7 @@ describe('payments functions', () => {
       'functions/api/no-route.ts',
       'functions/api/put-billing-prices.ts',
       'functions/api/put-channel.ts',
+      'functions/api/put-request-signing.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/put-routing-config.ts',
       'functions/api/redrive-dead-letter-queue.ts',
@@ -342,6 +344,8 @@ describe('least privilege', () => {
     'api/put-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-routing-config': [`dynamodb:GetItem on ${T}`],
     'api/put-routing-config': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    // Request signing: PutItem scoped to merchant records (MER#…), pinned in test/infra/gateway-guard.test.ts.
+    'api/put-request-signing': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-payment': [`dynamodb:GetItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,

@@ -49,6 +49,7 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/webhook-endpoints/{id}/deliveries': ['get'],
   '/v1/ops/merchants/{merchantId}/risk-profile': ['get', 'put'],
   '/v1/ops/merchants/{merchantId}/routing': ['get', 'put'],
+  '/v1/ops/merchants/{merchantId}/request-signing': ['put'],
   '/v1/ops/merchants/{merchantId}/risk-summary': ['get'],
   '/v1/ops/payments/{id}/review': ['post'],
   '/v1/ops/dead-letter-queues': ['get'],

@@ -17,6 +17,7 @@ import {
   startReconciliationRunBody,
 } from '../reconciliation.js';
 import { createRefundBody, refundSchema } from '../refund.js';
+import { requestSigningAnswer, requestSigningBody } from '../request-signing.js';
 import { riskProfileSchema } from '../risk-profile.js';
 import { createFraudReportBody, fraudReportSchema, reviewPaymentBody } from '../risk-routes.js';
 import { channelSettingsSchema, routingConfigSchema } from '../routing.js';
@@ -71,6 +72,10 @@ export function components(): Record<string, JsonSchema> {
       'summing to 100) only with `volume_split`. `quotas`: daily amount limits in minor units by channel ' +
       'then currency (a payment goes to a channel while used today + its amount ≤ the limit).',
   });
+  requests.add(requestSigningBody, {
+    id: 'RequestSigningRequest',
+    description: 'Whether the merchant must sign every request with `Payments-Request-Signature`.',
+  });
   requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
   requests.add(startReconciliationRunBody, { id: 'StartReconciliationRunRequest' });
@@ -124,6 +129,13 @@ export function components(): Record<string, JsonSchema> {
   });
   responses.add(dataList(channelViewSchema), { id: 'ChannelList' });
   responses.add(routingConfigSchema, { id: 'RoutingConfig' });
+  responses.add(requestSigningAnswer, {
+    id: 'RequestSigning',
+    description:
+      '`secret` (`rss_…`) only in the answer that turned signing on: it is never shown again. Requests then ' +
+      'carry `Payments-Request-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, ' +
+      '"<t>.<METHOD>.<path with query>.<raw body>")>`; several `v1` may be sent; 300 s tolerance.',
+  });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });
@@ -278,7 +290,15 @@ export function componentsSection(): object {
       },
     },
     securitySchemes: {
-      merchantKey: { type: 'http', scheme: 'bearer', description: 'A merchant API key as bearer token' },
+      merchantKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'A merchant API key as bearer token. A merchant that ops made sign its requests also sends ' +
+          '`Payments-Request-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<METHOD>.<path with ' +
+          'query>.<raw body>")>` (several `v1` allowed, 300 s tolerance); missing, wrong or stale: 401 ' +
+          '`invalid-request-signature`.',
+      },
       opsKey: {
         type: 'http',
         scheme: 'bearer',

@@ -87,7 +87,21 @@ export function problemResponses(route: Route): Record<string, object> {
   return out;
 }
 
-export function operation(route: Route): object {
+/**
+ * Problems the gateway checks of apiHandler add to a route, whatever it does: a keyed route that reads a
+ * body or a query refuses card numbers in them (400), a merchant route a missing or wrong request
+ * signature from a merchant that signs (401).
+ */
+function gatewayProblems(route: Route): ProblemCode[] {
+  if (route.caller === 'public') return [];
+  const readsQuery = (route.parameters ?? []).some((p) => (p as { in?: string }).in === 'query');
+  const free: ProblemCode[] = route.requestBody || readsQuery ? ['card-data-refused'] : [];
+  return route.caller === 'merchant' ? [...free, 'invalid-request-signature'] : free;
+}
+
+export function operation(declared: Route): object {
+  const extra = gatewayProblems(declared).filter((code) => !declared.problems.includes(code));
+  const route: Route = { ...declared, problems: [...declared.problems, ...extra] };
   const parameters = [
     ...(route.parameters ?? []),
     ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),

@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import type { ApiEvent } from '../../../shared/http/api-event.js';
 import { setApiKeyResolver } from '../../../shared/http/api-key-resolver.js';
+import { setSigningRequirementReader } from '../../../shared/http/request-signing.js';
 import { setUsageSink } from '../../../shared/http/usage-meter.js';
 
 /**
@@ -13,6 +14,8 @@ setApiKeyResolver(async (apiKey) => {
   if (prefix !== 'test' || !merchantId || (role !== 'merchant' && role !== 'ops')) return undefined;
   return { merchantId, role };
 });
+/** No test merchant signs its requests (test/unit/http/request-signing.test.ts covers those that do). */
+setSigningRequirementReader(async () => ({ required: false }));
 
 // Usage lines are the metering tests' business (test/unit/http/usage-meter.test.ts), not noise on stdout.
 setUsageSink(() => {});

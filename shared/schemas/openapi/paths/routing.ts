@@ -1,4 +1,4 @@
-/** Paths of the OpenAPI document: Ops routes of routing: merchants' routing configurations. */
+/** Paths of the OpenAPI document: ops routes of merchants' routing configurations and request signing. */
 import { AUTH, BODY, merchantIdParameter, operation, TABLE } from '../routes.js';
 
 export function routingPaths(): Record<string, object> {
@@ -23,6 +23,19 @@ export function routingPaths(): Record<string, object> {
         parameters: [merchantIdParameter],
         requestBody: { id: 'RoutingConfigRequest', required: true },
         ok: { status: 200, description: 'The configuration as stored', id: 'RoutingConfig' },
+        problems: [...BODY, ...AUTH, 'not-found', ...TABLE],
+      }),
+    },
+    '/v1/ops/merchants/{merchantId}/request-signing': {
+      put: operation({
+        operationId: 'putRequestSigning',
+        summary:
+          'Ops: require (or stop requiring) the merchant to sign its requests. Turning it on answers the ' +
+          'secret, once; `true` again keeps it and answers without it. Applies within 2 s.',
+        caller: 'ops',
+        parameters: [merchantIdParameter],
+        requestBody: { id: 'RequestSigningRequest', required: true },
+        ok: { status: 200, description: 'The requirement as stored', id: 'RequestSigning' },
         problems: [...BODY, ...AUTH, 'not-found', ...TABLE],
       }),
     },
