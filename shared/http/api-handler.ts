@@ -1,8 +1,8 @@
 /**
  * Composes the middlewares every API handler needs, in the order the checks must happen:
- * logger context → problem+json errors → auth (401/403) → path parameters (404) → Idempotency-Key
- * (400) → JSON body (415/400) → body and query validation (400). The handler function then only maps a validated
- * request to a store call and a response.
+ * logger context → problem+json errors → auth (401/403) → flow control (429, merchant keys only) →
+ * path parameters (404) → Idempotency-Key (400) → JSON body (415/400) → body and query validation (400).
+ * The handler function then only maps a validated request to a store call and a response.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -15,6 +15,7 @@ import { jsonBody } from './json-body.js';
 import { injectLambdaContext, logger } from './logger.js';
 import { type PathPatterns, pathParameters } from './path-parameters.js';
 import { problemErrors } from './problem-errors.js';
+import { rateLimit } from './rate-limit.js';
 import type { ApiResult } from './responses.js';
 import { validateBody, validateQuery } from './validation.js';
 
@@ -54,7 +55,7 @@ export function apiHandler<B = undefined, Q = undefined>(
   const chain = middy<ApiEvent, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(problemErrors());
-  if (options.role) chain.use(authContext(options.role));
+  if (options.role) chain.use(authContext(options.role)).use(rateLimit());
   chain.use(pathParameters(options.path));
   if (options.idempotencyKey) chain.use(idempotencyKey());
   if (options.body) chain.use(jsonBody()).use(validateBody(options.body));

@@ -16,7 +16,7 @@ import { type ApiResult, problemResponse } from './responses.js';
 /** Maps any thrown value to the problem response the client sees. */
 export function toProblemResponse(error: unknown): ApiResult {
   if (error instanceof HttpProblemError) {
-    return problemResponse(problem(error.code, error.detail, error.errors));
+    return problemResponse(problem(error.code, error.detail, error.errors), { ...error.headers });
   }
   const rule = error instanceof CodedError ? problemRuleOf(error.code) : undefined;
   if (rule) {

@@ -25,6 +25,8 @@
  * | channel settings          | CHANNEL#<channel>      | SETTINGS         | —               | —                   |
  * | channel breaker           | CHANNEL#<channel>      | BREAKER          | —               | —                   |
  * | channel outcome counts (TTL) | HLT#<scope>#<hour>#<shard> | HLT       | —               | —                   |
+ * | flow limits               | MER#<merchant>         | LIMITS           | —               | —                   |
+ * | flow bucket shard (TTL)   | FLOW#<merchant>#<shard> | FLOW            | —               | —                   |
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -120,6 +122,16 @@
  *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
  *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
  *   Expire (TTL) 2 h after their hour.
+ * - a merchant's flow limits (every merchant request, through a per-container cache of 2 s; ops GET/PUT):
+ *   GetItem MER#<merchant>/LIMITS (`requestsPerSecond`, `burst`); absent: the contract's defaults.
+ *   Written only by ops.
+ * - a merchant's token bucket (every merchant request, rarely a call): shardCount(limits) items
+ *   FLOW#<merchant>#<shard>, one per 500 requests/s of rate, each holding its share of rate and burst
+ *   (`milliTokens`, `at`, `version`). A container leases up to 50 tokens with ONE conditional PutItem
+ *   (`version` as it last saw it; a refusal returns the item, ALL_OLD) and admits from its lease without
+ *   a call; a shard it knows to be empty refuses without a call. Write rate: one write per lease, about
+ *   rate / lease size per second per merchant (≈ 5/s for 100 requests/s), never per request; no read.
+ *   Shards expire (TTL) a day after their last lease (docs/architecture.md, "Flow control").
  */
 
 import { createHash } from 'node:crypto';
@@ -250,6 +262,9 @@ export const keys = {
   }),
   channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
   channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
+  flowLimits: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'LIMITS' }),
+  /** One shard of a merchant's token bucket; `shard` in [0, shardCount(limits)). */
+  flowBucket: (merchantId: string, shard: number) => ({ PK: `FLOW#${merchantId}#${shard}`, SK: 'FLOW' }),
   /** One shard of one clock hour of outcome counts; `hourStart` in epoch ms. */
   channelOutcomeCounts: (scope: string, hourStart: number, shard: number) => ({
     PK: `HLT#${scope}#${hourStart}#${shard}`,

@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import type { ApiEvent } from '../../../shared/http/api-event.js';
 import { setApiKeyResolver } from '../../../shared/http/api-key-resolver.js';
+import { setFlowLimiter } from '../../../shared/http/rate-limit.js';
 
 /**
  * Handler tests authenticate with keys of the form `test|<merchantId>|<role>`, resolved without
@@ -12,6 +13,8 @@ setApiKeyResolver(async (apiKey) => {
   if (prefix !== 'test' || !merchantId || (role !== 'merchant' && role !== 'ops')) return undefined;
   return { merchantId, role };
 });
+// Flow control has its own tests (test/unit/http/rate-limit.test.ts): here every request is admitted.
+setFlowLimiter({ admit: async () => ({ admitted: true }) });
 
 export const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 

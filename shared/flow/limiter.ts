@@ -1,0 +1,175 @@
+/**
+ * A container's side of per-merchant flow control (docs/architecture.md, "Flow control"). Tokens live in
+ * the table (a merchant's bucket spread over shard items); a container leases a few at a time with one
+ * conditional write and admits requests from its lease without any call, so most requests cost no
+ * write. A lease expires after LEASE_MS: a token is never used more than that after it left the bucket,
+ * which bounds what leases add to the bucket's own limit.
+ *
+ * A shard known (from this container's last write to it) to hold less than a token is skipped without a
+ * call: others only take tokens, so the true bucket holds no more than what we computed. A flooding
+ * merchant is therefore refused from memory, and never waits on (or slows) another merchant's calls.
+ *
+ * When the store cannot be reached, requests are admitted (fail open: an outage of the limiter must not
+ * become an outage of payments), said in a warning and a metric, and the store is left alone for
+ * FAIL_OPEN_MS so that no request waits on a store that is down.
+ */
+import {
+  type BucketState,
+  type FlowLimits,
+  nextLeaseSize,
+  retryAfterSeconds,
+  shardCount,
+  shardLimits,
+  take,
+} from '../domain/flow/token-bucket.js';
+
+/** A shard's state as stored, with the version its conditional write is guarded by. */
+export interface StoredBucket extends BucketState {
+  readonly version: number;
+}
+
+export type LeaseWrite =
+  | { readonly ok: true; readonly stored: StoredBucket }
+  /** Someone wrote the shard since `expected`: here is what it holds now. */
+  | { readonly ok: false; readonly current: StoredBucket | undefined };
+
+/** What the limiter needs from the store (shared/store/dynamodb/flow-buckets.ts). */
+export interface FlowStore {
+  /** The merchant's limits, or the defaults (read through a short per-container cache). */
+  limitsOf(merchantId: string): Promise<FlowLimits>;
+  /** Writes `next` over `expected` (absent when `undefined`) only if the shard still holds `expected`. */
+  writeShard(
+    merchantId: string,
+    shard: number,
+    expected: StoredBucket | undefined,
+    next: BucketState,
+  ): Promise<LeaseWrite>;
+}
+
+export type Decision =
+  | { readonly admitted: true; readonly failedOpen?: true }
+  | { readonly admitted: false; readonly retryAfterSeconds: number };
+
+export interface LimiterOptions {
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly leaseMs?: number;
+  readonly failOpenMs?: number;
+  /** Told once per store failure (the middleware logs and counts it). */
+  readonly onStoreError?: (merchantId: string, error: unknown) => void;
+}
+
+/** A lease lives at most this long (the brief bound of unused tokens a container may hold). */
+export const LEASE_MS = 1_000;
+/** After a store failure, requests are admitted without a call for this long. */
+export const FAIL_OPEN_MS = 1_000;
+/** Conditional writes tried on one shard before moving to another (others kept writing it). */
+const ATTEMPTS_PER_SHARD = 3;
+/** Merchants whose state a container keeps, whatever the traffic. */
+const MAX_MERCHANTS = 1_000;
+
+interface Lease {
+  size: number;
+  used: number;
+  expiresAt: number;
+}
+
+interface MerchantState {
+  lease?: Lease;
+  readonly shards: Map<number, StoredBucket>;
+  refilling?: Promise<Decision>;
+}
+
+export class FlowLimiter {
+  private readonly merchants = new Map<string, MerchantState>();
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly leaseMs: number;
+  private readonly failOpenMs: number;
+  private failOpenUntil = 0;
+
+  constructor(
+    private readonly store: FlowStore,
+    private readonly options: LimiterOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
+    this.failOpenMs = options.failOpenMs ?? FAIL_OPEN_MS;
+  }
+
+  /** Admits one request of `merchantId`, or says how many whole seconds it should wait. */
+  async admit(merchantId: string): Promise<Decision> {
+    const state = this.stateOf(merchantId);
+    for (;;) {
+      const lease = state.lease;
+      if (lease && lease.used < lease.size && lease.expiresAt > this.now()) {
+        lease.used += 1;
+        return { admitted: true };
+      }
+      if (this.failOpenUntil > this.now()) return { admitted: true, failedOpen: true };
+      if (!state.refilling) {
+        // One lease request per merchant and container at a time; others wait for it, then use it.
+        const refill = this.refill(merchantId, state).finally(() => {
+          state.refilling = undefined;
+        });
+        state.refilling = refill;
+        return refill;
+      }
+      const decision = await state.refilling;
+      if (!decision.admitted) return decision;
+    }
+  }
+
+  /** Leases tokens from one shard, drawn at random, then the others in turn; the first token is ours. */
+  private async refill(merchantId: string, state: MerchantState): Promise<Decision> {
+    try {
+      const limits = await this.store.limitsOf(merchantId);
+      const count = shardCount(limits);
+      const start = Math.floor(this.random() * count);
+      let wait = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < count; i++) {
+        const index = (start + i) % count;
+        const shard = shardLimits(limits, index, count);
+        let current = state.shards.get(index);
+        for (let attempt = 0; attempt < ATTEMPTS_PER_SHARD; attempt++) {
+          const now = this.now();
+          const want = nextLeaseSize(state.lease, shard);
+          const result = take(current, shard, want, now);
+          if (result.granted === 0) {
+            wait = Math.min(wait, retryAfterSeconds(current, shard, now));
+            break;
+          }
+          const written = await this.store.writeShard(merchantId, index, current, result.next);
+          if (written.ok) {
+            state.shards.set(index, written.stored);
+            state.lease = { size: result.granted, used: 1, expiresAt: now + this.leaseMs };
+            return { admitted: true };
+          }
+          current = written.current;
+          if (current) state.shards.set(index, current);
+          else state.shards.delete(index);
+        }
+      }
+      state.lease = undefined;
+      return { admitted: false, retryAfterSeconds: Number.isFinite(wait) ? wait : 1 };
+    } catch (error) {
+      this.failOpenUntil = this.now() + this.failOpenMs;
+      this.options.onStoreError?.(merchantId, error);
+      return { admitted: true, failedOpen: true };
+    }
+  }
+
+  private stateOf(merchantId: string): MerchantState {
+    let state = this.merchants.get(merchantId);
+    if (!state) {
+      if (this.merchants.size >= MAX_MERCHANTS) {
+        const oldest = this.merchants.keys().next().value;
+        if (oldest !== undefined) this.merchants.delete(oldest);
+      }
+      state = { shards: new Map() };
+      this.merchants.set(merchantId, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  type BucketState,
+  DEFAULT_FLOW_LIMITS,
+  type FlowLimits,
+} from '../../../shared/domain/flow/token-bucket.js';
+import {
+  FlowLimiter,
+  type FlowStore,
+  type LeaseWrite,
+  type StoredBucket,
+} from '../../../shared/flow/limiter.js';
+
+const T0 = Date.parse('2026-12-01T12:00:00.000Z');
+
+/** An in-memory table of shards with the adapter's conditional write, counting writes. */
+class MemoryFlowStore implements FlowStore {
+  readonly shards = new Map<string, StoredBucket>();
+  writes = 0;
+  failWith?: Error;
+  delayMs = 0;
+  constructor(readonly limits: Record<string, FlowLimits> = {}) {}
+  async limitsOf(merchantId: string): Promise<FlowLimits> {
+    if (this.failWith) throw this.failWith;
+    return this.limits[merchantId] ?? DEFAULT_FLOW_LIMITS;
+  }
+  async writeShard(
+    merchantId: string,
+    shard: number,
+    expected: StoredBucket | undefined,
+    next: BucketState,
+  ): Promise<LeaseWrite> {
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.failWith) throw this.failWith;
+    this.writes += 1;
+    const key = `${merchantId}#${shard}`;
+    const current = this.shards.get(key);
+    if (current?.version !== expected?.version) return { ok: false, current };
+    const stored = { ...next, version: (expected?.version ?? 0) + 1 };
+    this.shards.set(key, stored);
+    return { ok: true, stored };
+  }
+}
+
+function clock(start = T0) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+async function admitMany(limiter: FlowLimiter, merchantId: string, n: number) {
+  const decisions = [];
+  for (let i = 0; i < n; i++) decisions.push(await limiter.admit(merchantId));
+  return decisions;
+}
+
+describe('flow limiter', () => {
+  it('admits the burst then refuses with Retry-After, at one write per lease', async () => {
+    // Prepare
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 10, burst: 100 } });
+    const time = clock();
+    const limiter = new FlowLimiter(store, { now: time.now });
+    // Act
+    const decisions = await admitMany(limiter, 'm_1', 120);
+    // Assess
+    assert.equal(decisions.filter((d) => d.admitted).length, 100);
+    const refused = decisions.at(-1);
+    assert.deepEqual(refused, { admitted: false, retryAfterSeconds: 1 });
+    // Leases of 1, 2, 4, 8, then 10 (a tenth of the burst) each: 13 writes for 100 tokens.
+    assert.equal(store.writes, 13);
+  });
+
+  it('refuses a merchant whose bucket it knows to be empty without a call', async () => {
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 2 } });
+    const limiter = new FlowLimiter(store, { now: clock().now });
+    await admitMany(limiter, 'm_1', 3);
+    const writes = store.writes;
+    const decisions = await admitMany(limiter, 'm_1', 50);
+    assert.ok(decisions.every((d) => !d.admitted));
+    assert.equal(store.writes, writes);
+  });
+
+  it('shares one bucket between containers: together they admit no more than burst + rate × elapsed', async () => {
+    // Prepare: three containers (limiters) on one store, 2 s of requests every 10 ms from each
+    const limits = { requestsPerSecond: 20, burst: 10 };
+    const store = new MemoryFlowStore({ m_1: limits });
+    const time = clock();
+    const containers = [0, 1, 2].map(() => new FlowLimiter(store, { now: time.now }));
+    let admitted = 0;
+    // Act
+    for (let t = 0; t < 2_000; t += 10) {
+      for (const c of containers) if ((await c.admit('m_1')).admitted) admitted += 1;
+      time.advance(10);
+    }
+    // Assess: the bucket's bound, plus at most one lease's early tokens (LEASE_MS × rate)
+    assert.ok(admitted <= limits.burst + limits.requestsPerSecond * 2, `${admitted} admitted`);
+    assert.ok(admitted >= limits.requestsPerSecond * 2 * 0.8, `${admitted} admitted: tokens were wasted`);
+  });
+
+  it('lets an expired lease go: its tokens are not used more than a lease after they were taken', async () => {
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 200 } });
+    const time = clock();
+    const limiter = new FlowLimiter(store, { now: time.now, leaseMs: 1_000 });
+    await admitMany(limiter, 'm_1', 8); // leases of 1, 2, 4, 8 tokens
+    const writes = store.writes;
+    time.advance(1_001);
+    await limiter.admit('m_1');
+    assert.equal(store.writes, writes + 1, 'a new lease was written');
+  });
+
+  it('keeps merchants apart: one merchant refused does not refuse or delay another', async () => {
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 1 } });
+    const limiter = new FlowLimiter(store, { now: clock().now });
+    const flood = await admitMany(limiter, 'm_1', 20);
+    const other = await admitMany(limiter, 'm_2', 20);
+    assert.equal(flood.filter((d) => d.admitted).length, 1);
+    assert.ok(other.every((d) => d.admitted));
+  });
+
+  it('lets concurrent requests of one merchant wait for a single lease write', async () => {
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 100, burst: 200 } });
+    store.delayMs = 5;
+    const limiter = new FlowLimiter(store, { now: clock().now });
+    await limiter.admit('m_1');
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => limiter.admit('m_1')));
+    assert.ok(decisions.every((d) => d.admitted));
+    assert.ok(store.writes <= 4, `${store.writes} writes`);
+  });
+
+  it('moves to another shard when one is empty, and refuses only when all are', async () => {
+    // 1,000 rps over 2 shards of 500, burst 4 (2 each): the random draw always starts at shard 0
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1_000, burst: 4 } });
+    const limiter = new FlowLimiter(store, { now: clock().now, random: () => 0 });
+    const decisions = await admitMany(limiter, 'm_1', 5);
+    assert.equal(decisions.filter((d) => d.admitted).length, 4);
+    assert.deepEqual([...store.shards.keys()].sort(), ['m_1#0', 'm_1#1']);
+  });
+
+  it('retries a shard another container wrote meanwhile, from the state the refusal returned', async () => {
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 3 } });
+    const time = clock();
+    const a = new FlowLimiter(store, { now: time.now });
+    const b = new FlowLimiter(store, { now: time.now });
+    assert.ok((await a.admit('m_1')).admitted);
+    assert.ok((await b.admit('m_1')).admitted, 'b lost its first write, then leased from what it returned');
+    assert.ok((await b.admit('m_1')).admitted);
+    assert.equal((await a.admit('m_1')).admitted, false);
+  });
+
+  it('fails open when the store is unreachable, tells it once, then leaves the store alone a while', async () => {
+    // Prepare
+    const store = new MemoryFlowStore();
+    store.failWith = Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
+    const time = clock();
+    const told: string[] = [];
+    const limiter = new FlowLimiter(store, {
+      now: time.now,
+      failOpenMs: 1_000,
+      onStoreError: (merchantId) => told.push(merchantId),
+    });
+    // Act
+    const decisions = await admitMany(limiter, 'm_1', 30);
+    // Assess
+    assert.ok(decisions.every((d) => d.admitted));
+    assert.deepEqual(told, ['m_1']);
+    time.advance(1_001);
+    store.failWith = undefined;
+    assert.deepEqual(await limiter.admit('m_1'), { admitted: true });
+    assert.equal(store.writes, 1);
+  });
+});
