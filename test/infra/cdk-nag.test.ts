@@ -74,6 +74,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--messages',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--redrives',
+      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--limits',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--routing',
@@ -98,6 +99,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
       'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
       'Payments/Api/HttpApi/PUT--v1--ops--channels--{channel}',
+      'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--limits',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--routing',
       // $default: answers a problem for whatever no route matches, before any key is read.

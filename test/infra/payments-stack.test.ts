@@ -134,6 +134,8 @@ describe('HTTP API', () => {
     ['PUT /v1/ops/merchants/{merchantId}/risk-profile', 'api/put-risk-profile'],
     ['GET /v1/ops/merchants/{merchantId}/routing', 'api/get-routing-config'],
     ['PUT /v1/ops/merchants/{merchantId}/routing', 'api/put-routing-config'],
+    ['GET /v1/ops/merchants/{merchantId}/limits', 'api/get-merchant-limits'],
+    ['PUT /v1/ops/merchants/{merchantId}/limits', 'api/put-merchant-limits'],
     ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
     ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
     ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
@@ -205,6 +207,7 @@ describe('payments functions', () => {
       'functions/api/create-refund.ts',
       'functions/api/create-webhook-endpoint.ts',
       'functions/api/get-channel.ts',
+      'functions/api/get-merchant-limits.ts',
       'functions/api/get-payment.ts',
       'functions/api/get-reconciliation-run.ts',
       'functions/api/get-risk-profile.ts',
@@ -224,6 +227,7 @@ describe('payments functions', () => {
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/no-route.ts',
       'functions/api/put-channel.ts',
+      'functions/api/put-merchant-limits.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/put-routing-config.ts',
       'functions/api/redrive-dead-letter-queue.ts',
@@ -300,7 +304,8 @@ describe('least privilege', () => {
   const T = 'table';
   const expected: Record<string, string[]> = {
     'api/health': [],
-    // Every merchant function reads its caller's API key item (GetItem).
+    // Every merchant function reads its caller's API key item (GetItem), and leases its merchant's flow
+    // control tokens (PutItem, scoped to FLOW#… by dynamodb:LeadingKeys: infra/constructs/api.ts).
     // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
     // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
@@ -311,6 +316,7 @@ describe('least privilege', () => {
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       // Two statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…).
       `dynamodb:UpdateItem on ${T}`,
@@ -320,10 +326,14 @@ describe('least privilege', () => {
     'api/put-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-routing-config': [`dynamodb:GetItem on ${T}`],
     'api/put-routing-config': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
-    'api/get-payment': [`dynamodb:GetItem on ${T}`],
+    // Flow control's ops routes: the limits item (PutItem scoped to MER#…).
+    'api/get-merchant-limits': [`dynamodb:GetItem on ${T}`],
+    'api/put-merchant-limits': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'api/get-payment': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:Query on ${T}/index/GSI1`,
     ],
@@ -331,9 +341,10 @@ describe('least privilege', () => {
       `dynamodb:ConditionCheckItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:Query on ${T}`],
     'channels/callback': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -355,8 +366,16 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     'channels/check': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
-    'api/create-webhook-endpoint': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
-    'api/list-webhook-deliveries': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/create-webhook-endpoint': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+    ],
+    'api/list-webhook-deliveries': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+    ],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
     'api/review-payment': [
       `dynamodb:GetItem on ${T}`,
@@ -365,6 +384,7 @@ describe('least privilege', () => {
     ],
     'api/create-fraud-report': [
       `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
