@@ -205,12 +205,12 @@ export class PaymentsApi extends Construct {
    * Adds a route whose function authenticates a merchant or ops API key itself (the role is checked in
    * the function): grants it the key lookup (GetItem, which also serves its reads of single items and of
    * the merchant's flow limits), and on merchant routes (all but `/v1/ops/`) the leases of the merchant's
-   * token bucket (PutItem `FLOW#…`, shared/http/rate-limit.ts).
+   * token bucket (UpdateItem `FLOW#…`, shared/http/rate-limit.ts).
    */
   addKeyedRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction): void {
     this.table.grantItemActions(fn, 'dynamodb:GetItem');
     if (!path.startsWith('/v1/ops/'))
-      this.table.grantItemActionsOnKeys(fn, ['dynamodb:PutItem'], [FLOW_BUCKETS]);
+      this.table.grantItemActionsOnKeys(fn, ['dynamodb:UpdateItem'], [FLOW_BUCKETS]);
     this.addPublicRoute(method, path, fn, MERCHANT_KEY_IN_FUNCTION);
   }
 

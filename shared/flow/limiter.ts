@@ -5,45 +5,36 @@
  * write. A lease expires after LEASE_MS: a token is never used more than that after it left the bucket,
  * which bounds what leases add to the bucket's own limit.
  *
- * A shard known (from this container's last write to it) to hold less than a token is skipped without a
- * call: others only take tokens, so the true bucket holds no more than what we computed. A flooding
- * merchant is therefore refused from memory, and never waits on (or slows) another merchant's calls.
+ * A shard this container knows (from its last write to it) to hold less than a token is skipped without
+ * a call: a shard's `fullAt` only ever moves later, so the true shard holds no more than what we computed.
+ * A flooding merchant is therefore refused from memory, and never waits on (or slows) another merchant.
  *
  * When the store cannot be reached, requests are admitted (fail open: an outage of the limiter must not
- * become an outage of payments), said in a warning and a metric, and the store is left alone for
- * FAIL_OPEN_MS so that no request waits on a store that is down.
+ * become an outage of payments), said once per FAIL_OPEN_MS through `onStoreError`, and the store is
+ * left alone for that long so that no request waits on a store that is down.
  */
 import {
-  type BucketState,
   type FlowLimits,
+  type LeasePlan,
+  micros,
   nextLeaseSize,
+  planLease,
   retryAfterSeconds,
   shardCount,
   shardLimits,
-  take,
 } from '../domain/flow/token-bucket.js';
 
-/** A shard's state as stored, with the version its conditional write is guarded by. */
-export interface StoredBucket extends BucketState {
-  readonly version: number;
-}
-
-export type LeaseWrite =
-  | { readonly ok: true; readonly stored: StoredBucket }
-  /** Someone wrote the shard since `expected`: here is what it holds now. */
-  | { readonly ok: false; readonly current: StoredBucket | undefined };
+/** A conditional take's outcome, with the shard's `fullAt` as it is now (after the take, if taken). */
+export type ShardWrite =
+  | { readonly ok: true; readonly fullAt: number }
+  | { readonly ok: false; readonly fullAt: number | undefined };
 
 /** What the limiter needs from the store (shared/store/dynamodb/flow-buckets.ts). */
 export interface FlowStore {
   /** The merchant's limits, or the defaults (read through a short per-container cache). */
   limitsOf(merchantId: string): Promise<FlowLimits>;
-  /** Writes `next` over `expected` (absent when `undefined`) only if the shard still holds `expected`. */
-  writeShard(
-    merchantId: string,
-    shard: number,
-    expected: StoredBucket | undefined,
-    next: BucketState,
-  ): Promise<LeaseWrite>;
+  /** Applies `plan` to the shard in one conditional write (token-bucket.ts `applyLease` is its meaning). */
+  takeFromShard(merchantId: string, shard: number, plan: LeasePlan): Promise<ShardWrite>;
 }
 
 export type Decision =
@@ -63,7 +54,7 @@ export interface LimiterOptions {
 export const LEASE_MS = 1_000;
 /** After a store failure, requests are admitted without a call for this long. */
 export const FAIL_OPEN_MS = 1_000;
-/** Conditional writes tried on one shard before moving to another (others kept writing it). */
+/** Conditional writes tried on one shard before moving to another (others kept emptying it). */
 const ATTEMPTS_PER_SHARD = 3;
 /** Merchants whose state a container keeps, whatever the traffic. */
 const MAX_MERCHANTS = 1_000;
@@ -76,7 +67,8 @@ interface Lease {
 
 interface MerchantState {
   lease?: Lease;
-  readonly shards: Map<number, StoredBucket>;
+  /** Each shard's `fullAt` as this container last saw it (a lower bound of the true one). */
+  readonly shards: Map<number, number>;
   refilling?: Promise<Decision>;
 }
 
@@ -131,24 +123,23 @@ export class FlowLimiter {
       for (let i = 0; i < count; i++) {
         const index = (start + i) % count;
         const shard = shardLimits(limits, index, count);
-        let current = state.shards.get(index);
+        let fullAt = state.shards.get(index);
         for (let attempt = 0; attempt < ATTEMPTS_PER_SHARD; attempt++) {
-          const now = this.now();
-          const want = nextLeaseSize(state.lease, shard);
-          const result = take(current, shard, want, now);
-          if (result.granted === 0) {
-            wait = Math.min(wait, retryAfterSeconds(current, shard, now));
+          const nowMs = this.now();
+          const now = micros(nowMs);
+          const plan = planLease(fullAt, shard, nextLeaseSize(state.lease, shard), now);
+          if (plan.granted === 0) {
+            wait = Math.min(wait, retryAfterSeconds(fullAt, shard, now));
             break;
           }
-          const written = await this.store.writeShard(merchantId, index, current, result.next);
+          const written = await this.store.takeFromShard(merchantId, index, plan);
+          fullAt = written.fullAt;
+          if (fullAt === undefined) state.shards.delete(index);
+          else state.shards.set(index, fullAt);
           if (written.ok) {
-            state.shards.set(index, written.stored);
-            state.lease = { size: result.granted, used: 1, expiresAt: now + this.leaseMs };
+            state.lease = { size: plan.granted, used: 1, expiresAt: nowMs + this.leaseMs };
             return { admitted: true };
           }
-          current = written.current;
-          if (current) state.shards.set(index, current);
-          else state.shards.delete(index);
         }
       }
       state.lease = undefined;

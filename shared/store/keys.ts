@@ -126,12 +126,15 @@
  *   GetItem MER#<merchant>/LIMITS (`requestsPerSecond`, `burst`); absent: the contract's defaults.
  *   Written only by ops.
  * - a merchant's token bucket (every merchant request, rarely a call): shardCount(limits) items
- *   FLOW#<merchant>#<shard>, one per 500 requests/s of rate, each holding its share of rate and burst
- *   (`milliTokens`, `at`, `version`). A container leases up to 50 tokens with ONE conditional PutItem
- *   (`version` as it last saw it; a refusal returns the item, ALL_OLD) and admits from its lease without
- *   a call; a shard it knows to be empty refuses without a call. Write rate: one write per lease, about
- *   rate / lease size per second per merchant (≈ 5/s for 100 requests/s), never per request; no read.
- *   Shards expire (TTL) a day after their last lease (docs/architecture.md, "Flow control").
+ *   FLOW#<merchant>#<shard>, one per 500 requests/s of rate, each holding its share of rate and burst as
+ *   one number, `fullAt` (epoch µs at which the shard is full again). A container leases up to 50 tokens
+ *   with ONE UpdateItem: `SET fullAt = fullAt + :increment` if `fullAt BETWEEN :now AND :latest`, or a
+ *   restart `SET fullAt = :now + :increment` of an idle shard; increments commute, so concurrent
+ *   containers do not conflict, and a refusal returns the item (ALL_OLD). Requests are admitted from the
+ *   lease without a call; a shard known to be empty refuses without a call. Write rate: one write per
+ *   lease, about rate / lease size per second per merchant (≈ 2–5/s at 100 requests/s), never per
+ *   request; no read. Shards expire (TTL) a day after they are full again (docs/architecture.md,
+ *   "Flow control").
  */
 
 import { createHash } from 'node:crypto';

@@ -305,7 +305,7 @@ describe('least privilege', () => {
   const expected: Record<string, string[]> = {
     'api/health': [],
     // Every merchant function reads its caller's API key item (GetItem), and leases its merchant's flow
-    // control tokens (PutItem, scoped to FLOW#… by dynamodb:LeadingKeys: infra/constructs/api.ts).
+    // control tokens (UpdateItem, scoped to FLOW#… by dynamodb:LeadingKeys: infra/constructs/api.ts).
     // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
     // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
@@ -316,9 +316,10 @@ describe('least privilege', () => {
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
-      // Two statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…).
+      // Three statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…), flow
+      // control leases (FLOW#…).
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
@@ -329,22 +330,22 @@ describe('least privilege', () => {
     // Flow control's ops routes: the limits item (PutItem scoped to MER#…).
     'api/get-merchant-limits': [`dynamodb:GetItem on ${T}`],
     'api/put-merchant-limits': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
-    'api/get-payment': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'api/get-payment': [`dynamodb:GetItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:Query on ${T}/index/GSI1`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
     'api/create-refund': [
       `dynamodb:ConditionCheckItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`, `dynamodb:UpdateItem on ${T}`],
     'channels/callback': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -369,12 +370,12 @@ describe('least privilege', () => {
     'api/create-webhook-endpoint': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
     'api/list-webhook-deliveries': [
       `dynamodb:GetItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
     'api/review-payment': [
@@ -385,8 +386,8 @@ describe('least privilege', () => {
     'api/create-fraud-report': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/get-risk-summary': [`dynamodb:GetItem on ${T}`],

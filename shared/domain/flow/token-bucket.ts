@@ -1,10 +1,16 @@
 /**
  * Per-merchant flow control as token-bucket arithmetic, pure and in integers (docs/architecture.md,
  * "Flow control"). A merchant's `requestsPerSecond` and `burst` are split over `shardCount` bucket items
- * so that no single item takes every write of a busy merchant; each shard is an ordinary token bucket
- * holding its share of both. Tokens are counted in thousandths (milli-tokens), so that a bucket of
- * `rate` tokens a second refills exactly `rate` milli-tokens a millisecond: no float ever decides
- * whether a request is admitted.
+ * so that no single item takes every write of a busy merchant; each shard is a token bucket holding its
+ * share of both.
+ *
+ * A shard is stored as one number, `fullAt`: the instant (epoch µs) at which it is full again (the
+ * "theoretical arrival time" of the generic cell rate algorithm, which is this token bucket). Every token
+ * taken pushes it one `interval` later; at `now` the shard holds `(now + tolerance − max(fullAt, now)) /
+ * interval` whole tokens, `tolerance` being `burst` intervals. Taking tokens is then an increment guarded
+ * by a comparison, which the store can apply in one conditional update whoever else takes meanwhile: no
+ * read first, no version, no race to lose. Microseconds make every figure an integer: the interval is
+ * rounded up, so a shard earns at most its rate, never more.
  */
 
 /** A merchant's limits (contract: `{ requestsPerSecond, burst }`). */
@@ -21,9 +27,8 @@ export const MAX_REQUESTS_PER_SECOND = 10_000;
 export const MAX_BURST = 100_000;
 
 /**
- * Requests a second one shard serves before another is added. With leases of up to MAX_LEASE tokens a
- * shard item takes ≥ SHARD_RPS / MAX_LEASE writes a second at full rate (10/s at 500 rps), far below
- * a partition's 1,000 writes/s, and few enough that containers rarely race on one version.
+ * Requests a second one shard serves before another is added: with leases of up to MAX_LEASE tokens, a
+ * shard at full rate takes ≥ SHARD_RPS / MAX_LEASE writes a second (10/s), far below a partition's 1,000.
  */
 export const SHARD_RPS = 500;
 export const MAX_SHARDS = MAX_REQUESTS_PER_SECOND / SHARD_RPS;
@@ -31,19 +36,13 @@ export const MAX_SHARDS = MAX_REQUESTS_PER_SECOND / SHARD_RPS;
 /** Most tokens one lease takes: bounds what a container can hold that others cannot use. */
 export const MAX_LEASE = 50;
 
-export const MILLI = 1_000;
+const MICROS = 1_000_000;
 
 /** One shard's share of a merchant's limits. */
 export interface ShardLimits {
-  /** Tokens a second (= milli-tokens a millisecond). */
+  /** Tokens a second. */
   readonly rate: number;
   readonly burst: number;
-}
-
-/** A shard's stored state: milli-tokens left as of `at` (epoch ms). */
-export interface BucketState {
-  readonly milliTokens: number;
-  readonly at: number;
 }
 
 /**
@@ -61,52 +60,85 @@ export function shardLimits(limits: FlowLimits, index: number, count: number): S
   return { rate: share(limits.requestsPerSecond), burst: share(limits.burst) };
 }
 
-/** Milli-tokens in the shard at `now`: an absent shard is full; time never runs backwards. */
-export function available(state: BucketState | undefined, shard: ShardLimits, now: number): number {
-  const full = shard.burst * MILLI;
-  if (!state) return full;
-  const elapsed = Math.max(0, now - state.at);
-  return Math.min(full, state.milliTokens + shard.rate * elapsed);
+/** Microseconds between two tokens of a shard, rounded up (never faster than its rate). */
+export function intervalOf(shard: ShardLimits): number {
+  return Math.ceil(MICROS / shard.rate);
 }
 
-export interface Take {
-  /** Whole tokens taken, 0 … want. */
+/** Whole tokens the shard holds at `now` (µs); a shard never written (`fullAt` undefined) is full. */
+export function available(fullAt: number | undefined, shard: ShardLimits, now: number): number {
+  const interval = intervalOf(shard);
+  const base = Math.max(fullAt ?? now, now);
+  return Math.max(0, Math.floor((now + shard.burst * interval - base) / interval));
+}
+
+/**
+ * What taking up to `want` tokens at `now` writes: `granted` tokens; when the shard is idle (`fullAt`
+ * absent or past) `fullAt` becomes `now + granted × interval`, else it is incremented by that much,
+ * on condition that it still is at most `latest` (so no other taker has emptied it meanwhile).
+ */
+export interface LeasePlan {
   readonly granted: number;
-  /** The shard's state after the take (written only when something was granted). */
-  readonly next: BucketState;
+  readonly idle: boolean;
+  readonly now: number;
+  readonly increment: number;
+  /** The latest `fullAt` from which `granted` tokens can still be taken at `now`. */
+  readonly latest: number;
+  /** `fullAt` after the take, if nobody else took meanwhile. */
+  readonly next: number;
 }
 
-/** Takes up to `want` whole tokens from the shard at `now`. */
-export function take(state: BucketState | undefined, shard: ShardLimits, want: number, now: number): Take {
-  const milli = available(state, shard, now);
-  const granted = Math.max(0, Math.min(want, Math.floor(milli / MILLI)));
-  return {
-    granted,
-    next: { milliTokens: milli - granted * MILLI, at: Math.max(state?.at ?? now, now) },
-  };
+export function planLease(
+  fullAt: number | undefined,
+  shard: ShardLimits,
+  want: number,
+  now: number,
+): LeasePlan {
+  const interval = intervalOf(shard);
+  const granted = Math.max(0, Math.min(want, available(fullAt, shard, now)));
+  const idle = fullAt === undefined || fullAt < now;
+  const increment = granted * interval;
+  const latest = now + shard.burst * interval - increment;
+  return { granted, idle, now, increment, latest, next: (idle ? now : (fullAt ?? now)) + increment };
+}
+
+/** Applies a plan to the shard as the store does (conditional increment or restart); `null` = refused. */
+export function applyLease(fullAt: number | undefined, plan: LeasePlan): number | null {
+  if (plan.idle) return fullAt === undefined || fullAt < plan.now ? plan.now + plan.increment : null;
+  if (fullAt === undefined || fullAt < plan.now || fullAt > plan.latest) return null;
+  return fullAt + plan.increment;
 }
 
 /**
  * Whole seconds (≥ 1, as `Retry-After` needs) until the shard holds one token again, if nobody else
  * takes from it meanwhile: a request retried then is admitted.
  */
-export function retryAfterSeconds(state: BucketState | undefined, shard: ShardLimits, now: number): number {
-  const missing = MILLI - available(state, shard, now);
-  if (missing <= 0 || shard.rate <= 0) return 1;
-  return Math.max(1, Math.ceil(Math.ceil(missing / shard.rate) / 1000));
+export function retryAfterSeconds(fullAt: number | undefined, shard: ShardLimits, now: number): number {
+  const interval = intervalOf(shard);
+  const wait = Math.max(fullAt ?? now, now) + interval - shard.burst * interval - now;
+  return Math.max(1, Math.ceil(wait / MICROS));
 }
 
 /**
  * How many tokens a container asks for in its next lease: double the last lease when it ran out before
- * expiring (demand outgrew it), else what the last one served; at least 1, at most a tenth of the
- * shard's burst (so tokens idle in one container are a small part of what the others may use) and
- * MAX_LEASE.
+ * expiring (demand outgrew it), else what the last one served; at least 1, at most leaseCap. Growing
+ * only on demand keeps a quiet container's leases small, a busy one's large (fewer writes).
  */
 export function nextLeaseSize(
   previous: { size: number; used: number } | undefined,
   shard: ShardLimits,
 ): number {
-  const cap = Math.max(1, Math.min(MAX_LEASE, Math.floor(shard.burst / 10)));
   const wanted = !previous ? 1 : previous.used >= previous.size ? previous.size * 2 : previous.used;
-  return Math.max(1, Math.min(cap, wanted));
+  return Math.max(1, Math.min(leaseCap(shard), wanted));
 }
+
+/**
+ * The largest lease of a shard: a quarter of its burst (tokens idle in one container stay a small part
+ * of what the others may use), at least 1, at most MAX_LEASE.
+ */
+export function leaseCap(shard: ShardLimits): number {
+  return Math.max(1, Math.min(MAX_LEASE, Math.ceil(shard.burst / 4)));
+}
+
+/** Epoch microseconds of an epoch-milliseconds clock reading. */
+export const micros = (ms: number): number => Math.round(ms * 1000);

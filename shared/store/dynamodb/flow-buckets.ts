@@ -3,21 +3,23 @@
  * shards `FLOW#<merchant>#<shard>` / `FLOW`), on the hot path of every merchant request: no zod here,
  * the limits are checked by hand (they were validated whole when ops stored them).
  *
- * A shard is written with one conditional PutItem guarded by the version this container last saw
- * (`attribute_not_exists(PK)` for a shard it never saw); a refused write returns the shard as it is
- * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so a race costs no extra read. Every call has a
- * deadline: the limiter fails open rather than hold a request on a store that does not answer.
+ * A lease is one UpdateItem that applies the limiter's plan (token-bucket.ts `applyLease`): an idle shard
+ * restarts at `now + increment` if it is still idle; a busy one is incremented if it still holds the
+ * tokens (`fullAt BETWEEN :now AND :latest`). Increments commute, so containers taking from one shard at
+ * once all succeed while tokens last: no read first, no version to lose a race on. Success returns the
+ * new `fullAt` (UPDATED_NEW), a refusal the current one (ALL_OLD), both free. Every call has a deadline:
+ * the limiter fails open rather than hold a request on a store that does not answer.
  */
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
-  type BucketState,
   DEFAULT_FLOW_LIMITS,
   type FlowLimits,
+  type LeasePlan,
   MAX_BURST,
   MAX_REQUESTS_PER_SECOND,
 } from '../../domain/flow/token-bucket.js';
-import type { FlowStore, LeaseWrite, StoredBucket } from '../../flow/limiter.js';
+import type { FlowStore, ShardWrite } from '../../flow/limiter.js';
 import { cachePerContainer } from '../container-cache.js';
 import { CorruptItemError } from '../errors.js';
 import { keys } from '../keys.js';
@@ -27,7 +29,7 @@ import { capacityParam, reportCapacity, type TableContext } from './table.js';
 export const LIMITS_CACHE_MS = 2_000;
 /** The longest a request waits on the limiter's store before it is admitted anyway. */
 export const FLOW_STORE_TIMEOUT_MS = 1_000;
-/** Idle shards expire (TTL) a day after their last lease; an absent shard is a full bucket, as it would be. */
+/** Shards expire (TTL) a day after they are full again; an absent shard is a full one, as it would be. */
 const SHARD_TTL_SECONDS = 86_400;
 
 /** The store's answer to one call, or a `TimeoutError` once `ms` passed (the call is aborted then). */
@@ -78,11 +80,17 @@ export async function readFlowLimits(
   return { requestsPerSecond, burst };
 }
 
-function storedBucket(item: Record<string, unknown>): StoredBucket {
-  const { milliTokens, at, version } = item;
-  if (![milliTokens, at, version].every((n) => typeof n === 'number' && Number.isSafeInteger(n)))
-    throw new CorruptItemError(`flow bucket ${String(item.PK)}`);
-  return { milliTokens: milliTokens as number, at: at as number, version: version as number };
+/** The `fullAt` of a returned item, or `undefined` when it has none. @throws CorruptItemError */
+function fullAtOf(
+  attributes: Parameters<typeof unmarshall>[0] | undefined,
+  merchantId: string,
+): number | undefined {
+  if (!attributes) return undefined;
+  const { fullAt } = unmarshall(attributes);
+  if (fullAt === undefined) return undefined;
+  if (typeof fullAt !== 'number' || !Number.isSafeInteger(fullAt))
+    throw new CorruptItemError(`flow bucket of ${merchantId}`);
+  return fullAt;
 }
 
 /** The limiter's store: limits through a per-container cache, shards by conditional write. */
@@ -103,47 +111,45 @@ export class DynamoFlowStore implements FlowStore {
     return this.cachedLimits(merchantId);
   }
 
-  async writeShard(
-    merchantId: string,
-    shard: number,
-    expected: StoredBucket | undefined,
-    next: BucketState,
-  ): Promise<LeaseWrite> {
-    const version = (expected?.version ?? 0) + 1;
-    const item = {
-      ...keys.flowBucket(merchantId, shard),
-      entity: 'flowBucket',
-      milliTokens: next.milliTokens,
-      at: next.at,
-      version,
-      expiresAt: Math.floor(next.at / 1000) + SHARD_TTL_SECONDS,
+  async takeFromShard(merchantId: string, shard: number, plan: LeasePlan): Promise<ShardWrite> {
+    const values = {
+      ':now': plan.now,
+      ':increment': plan.increment,
+      ':expiresAt': Math.ceil((plan.latest + plan.increment) / 1_000_000) + SHARD_TTL_SECONDS,
+      // DynamoDB refuses values the expressions do not use: each branch sends only its own.
+      ...(plan.idle ? { ':entity': 'flowBucket', ':merchantId': merchantId } : { ':latest': plan.latest }),
     };
     try {
       const out = await withDeadline(this.timeoutMs, (abortSignal) =>
         this.table.client.send(
-          new PutItemCommand({
+          new UpdateItemCommand({
             TableName: this.table.tableName,
-            Item: marshall(item),
-            ...(expected
-              ? {
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: marshall({ ':expected': expected.version }),
-                }
-              : { ConditionExpression: 'attribute_not_exists(PK)' }),
+            Key: marshall(keys.flowBucket(merchantId, shard)),
+            UpdateExpression: plan.idle
+              ? 'SET fullAt = :now + :increment, expiresAt = :expiresAt, entity = :entity, merchantId = :merchantId'
+              : 'SET fullAt = fullAt + :increment, expiresAt = :expiresAt',
+            ConditionExpression: plan.idle
+              ? 'attribute_not_exists(fullAt) OR fullAt < :now'
+              : 'fullAt BETWEEN :now AND :latest',
+            ExpressionAttributeValues: marshall(values),
+            ReturnValues: 'UPDATED_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             ...capacityParam(this.table),
           }),
           { abortSignal },
         ),
       );
-      reportCapacity(this.table, 'flowBucket.put', out.ConsumedCapacity);
-      return { ok: true, stored: { ...next, version } };
+      reportCapacity(this.table, 'flowBucket.update', out.ConsumedCapacity);
+      const fullAt = fullAtOf(out.Attributes, merchantId);
+      if (fullAt === undefined) throw new CorruptItemError(`flow bucket of ${merchantId}: no fullAt`);
+      return { ok: true, fullAt };
     } catch (error) {
       // Matched by name: the SDK's exception classes stay out of the API bundles.
       if ((error as { name?: unknown })?.name !== 'ConditionalCheckFailedException') throw error;
-      const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-      return { ok: false, current: old ? storedBucket(unmarshall(old)) : undefined };
+      return {
+        ok: false,
+        fullAt: fullAtOf((error as { Item?: Parameters<typeof unmarshall>[0] }).Item, merchantId),
+      };
     }
   }
 }

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  type BucketState,
+  applyLease,
   DEFAULT_FLOW_LIMITS,
   type FlowLimits,
+  type LeasePlan,
 } from '../../../shared/domain/flow/token-bucket.js';
-import {
-  FlowLimiter,
-  type FlowStore,
-  type LeaseWrite,
-  type StoredBucket,
-} from '../../../shared/flow/limiter.js';
+import { FlowLimiter, type FlowStore, type ShardWrite } from '../../../shared/flow/limiter.js';
 
 const T0 = Date.parse('2026-12-01T12:00:00.000Z');
 
-/** An in-memory table of shards with the adapter's conditional write, counting writes. */
+/** An in-memory table of shards with the adapter's conditional update, counting writes. */
 class MemoryFlowStore implements FlowStore {
-  readonly shards = new Map<string, StoredBucket>();
+  readonly shards = new Map<string, number>();
   writes = 0;
   failWith?: Error;
   delayMs = 0;
@@ -25,21 +21,15 @@ class MemoryFlowStore implements FlowStore {
     if (this.failWith) throw this.failWith;
     return this.limits[merchantId] ?? DEFAULT_FLOW_LIMITS;
   }
-  async writeShard(
-    merchantId: string,
-    shard: number,
-    expected: StoredBucket | undefined,
-    next: BucketState,
-  ): Promise<LeaseWrite> {
+  async takeFromShard(merchantId: string, shard: number, plan: LeasePlan): Promise<ShardWrite> {
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.failWith) throw this.failWith;
     this.writes += 1;
     const key = `${merchantId}#${shard}`;
-    const current = this.shards.get(key);
-    if (current?.version !== expected?.version) return { ok: false, current };
-    const stored = { ...next, version: (expected?.version ?? 0) + 1 };
-    this.shards.set(key, stored);
-    return { ok: true, stored };
+    const next = applyLease(this.shards.get(key), plan);
+    if (next === null) return { ok: false, fullAt: this.shards.get(key) };
+    this.shards.set(key, next);
+    return { ok: true, fullAt: next };
   }
 }
 
@@ -66,8 +56,9 @@ describe('flow limiter', () => {
     assert.equal(decisions.filter((d) => d.admitted).length, 100);
     const refused = decisions.at(-1);
     assert.deepEqual(refused, { admitted: false, retryAfterSeconds: 1 });
-    // Leases of 1, 2, 4, 8, then 10 (a tenth of the burst) each: 13 writes for 100 tokens.
-    assert.equal(store.writes, 13);
+    // Leases of 1, 2, 4, 8, 16, then 25 (a quarter of the burst) twice and the last 19: 8 writes for
+    // 100 tokens, none for the 20 refusals.
+    assert.equal(store.writes, 8);
   });
 
   it('refuses a merchant whose bucket it knows to be empty without a call', async () => {
@@ -136,15 +127,23 @@ describe('flow limiter', () => {
     assert.deepEqual([...store.shards.keys()].sort(), ['m_1#0', 'm_1#1']);
   });
 
-  it('retries a shard another container wrote meanwhile, from the state the refusal returned', async () => {
-    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 3 } });
+  it('learns from a refused take that another container emptied the shard, and refuses', async () => {
+    // Prepare: two containers, a bucket of 2
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 2 } });
     const time = clock();
     const a = new FlowLimiter(store, { now: time.now });
     const b = new FlowLimiter(store, { now: time.now });
-    assert.ok((await a.admit('m_1')).admitted);
-    assert.ok((await b.admit('m_1')).admitted, 'b lost its first write, then leased from what it returned');
-    assert.ok((await b.admit('m_1')).admitted);
-    assert.equal((await a.admit('m_1')).admitted, false);
+    // Act: a and b take one each (concurrent takes of a shard both succeed); a still believes one is left
+    const taken = [await a.admit('m_1'), await b.admit('m_1')];
+    const refused = await a.admit('m_1');
+    const again = await a.admit('m_1');
+    // Assess
+    assert.ok(taken.every((d) => d.admitted));
+    assert.deepEqual(refused, { admitted: false, retryAfterSeconds: 1 });
+    assert.deepEqual(again, refused);
+    // a: its take, one refused take (now it knows), no call for the last refusal; b: a refused restart
+    // (it had never seen the shard, which was not idle any more), then its take.
+    assert.equal(store.writes, 4);
   });
 
   it('fails open when the store is unreachable, tells it once, then leaves the store alone a while', async () => {

@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { FlowLimiter } from '../../../shared/flow/limiter.js';
@@ -33,6 +38,13 @@ function useDynamoLimiter(timeoutMs?: number) {
   );
 }
 
+/** What DynamoDB answers a lease that succeeds: the new `fullAt` (UPDATED_NEW). */
+function leaseGranted(input: UpdateItemCommandInput) {
+  const values = input.ExpressionAttributeValues ?? {};
+  const fullAt = Number(values[':now']?.N) + Number(values[':increment']?.N);
+  return { Attributes: marshall({ fullAt }) };
+}
+
 describe('rateLimit middleware', () => {
   beforeEach(() => {
     ddb.reset();
@@ -42,7 +54,7 @@ describe('rateLimit middleware', () => {
   it('answers 429 rate-limited with Retry-After once the merchant used its burst', async () => {
     // Prepare: limits of 1 request a second, burst 1
     ddb.on(GetItemCommand).resolves({ Item: marshall({ requestsPerSecond: 1, burst: 1 }) });
-    ddb.on(PutItemCommand).resolves({});
+    ddb.on(UpdateItemCommand).callsFake(leaseGranted);
     // Act
     const first = await call(merchantRoute);
     const second = await call(merchantRoute);
@@ -53,24 +65,29 @@ describe('rateLimit middleware', () => {
     assert.match(problem.type, /\/rate-limited$/);
     assert.equal(problem.status, 429);
     assert.equal(second.headers?.['Retry-After'], '1');
-    assert.equal(ddb.commandCalls(PutItemCommand).length, 1, 'the refusal was decided without a write');
+    assert.equal(ddb.commandCalls(UpdateItemCommand).length, 1, 'the refusal was decided without a write');
   });
 
-  it('leases with one PutItem on the bucket shard, new: attribute_not_exists; known: the version it saw', async () => {
+  it('leases with one UpdateItem: a restart of an idle shard, then a guarded increment', async () => {
+    // Prepare
     ddb.on(GetItemCommand).resolves({});
-    ddb.on(PutItemCommand).resolves({});
+    ddb.on(UpdateItemCommand).callsFake(leaseGranted);
+    // Act: the first lease holds 1 token, so the second request leases again
     await call(merchantRoute, 'merchant', 'm_7');
-    await call(merchantRoute, 'merchant', 'm_7'); // the first lease held 1 token: a second write
-    const [create, update] = ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input);
-    assert.equal(create?.TableName, TABLE);
-    assert.equal(create?.Item?.PK?.S, 'FLOW#m_7#0');
-    assert.equal(create?.Item?.SK?.S, 'FLOW');
-    assert.equal(create?.ConditionExpression, 'attribute_not_exists(PK)');
-    assert.equal(create?.ReturnValuesOnConditionCheckFailure, 'ALL_OLD');
-    assert.equal(create?.Item?.milliTokens?.N, String(199_000));
-    assert.equal(update?.ConditionExpression, '#version = :expected');
-    assert.equal(update?.ExpressionAttributeValues?.[':expected']?.N, '1');
-    assert.equal(update?.Item?.version?.N, '2');
+    await call(merchantRoute, 'merchant', 'm_7');
+    // Assess
+    const [restart, increment] = ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input);
+    assert.equal(restart?.TableName, TABLE);
+    assert.deepEqual(restart?.Key, marshall({ PK: 'FLOW#m_7#0', SK: 'FLOW' }));
+    assert.equal(restart?.ConditionExpression, 'attribute_not_exists(fullAt) OR fullAt < :now');
+    assert.match(restart?.UpdateExpression ?? '', /^SET fullAt = :now \+ :increment, /);
+    // 100 requests/s: one token is 10,000 µs
+    assert.equal(restart?.ExpressionAttributeValues?.[':increment']?.N, '10000');
+    assert.equal(restart?.ReturnValues, 'UPDATED_NEW');
+    assert.equal(restart?.ReturnValuesOnConditionCheckFailure, 'ALL_OLD');
+    assert.equal(increment?.ConditionExpression, 'fullAt BETWEEN :now AND :latest');
+    assert.match(increment?.UpdateExpression ?? '', /^SET fullAt = fullAt \+ :increment, /);
+    assert.equal(increment?.ExpressionAttributeValues?.[':increment']?.N, '20000', 'a lease of 2 tokens');
   });
 
   it('limits merchant keys only: an ops key is never counted', async () => {
@@ -85,7 +102,7 @@ describe('rateLimit middleware', () => {
     ddb
       .on(GetItemCommand)
       .rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'Error' }));
-    ddb.on(PutItemCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    ddb.on(UpdateItemCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
     // Act
     const answers = await Promise.all([1, 2, 3].map(() => call(merchantRoute)));
     const later = await call(merchantRoute);

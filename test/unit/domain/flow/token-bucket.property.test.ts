@@ -2,21 +2,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
-  type BucketState,
+  applyLease,
+  available,
   type FlowLimits,
+  leaseCap,
   MAX_BURST,
   MAX_LEASE,
   MAX_REQUESTS_PER_SECOND,
-  MILLI,
+  micros,
   nextLeaseSize,
+  planLease,
   retryAfterSeconds,
   type ShardLimits,
   shardCount,
   shardLimits,
-  take,
 } from '../../../../shared/domain/flow/token-bucket.js';
 
-const T0 = Date.parse('2026-12-01T12:00:00.000Z');
+const T0 = micros(Date.parse('2026-12-01T12:00:00.000Z'));
 
 const limitsArb: fc.Arbitrary<FlowLimits> = fc.oneof(
   fc.record({ requestsPerSecond: fc.integer({ min: 1, max: 50 }), burst: fc.integer({ min: 1, max: 100 }) }),
@@ -26,42 +28,62 @@ const limitsArb: fc.Arbitrary<FlowLimits> = fc.oneof(
   }),
 );
 
-/** Takes at non-decreasing times (ms), each from a shard picked by index, wanting 1 … MAX_LEASE tokens. */
+/** Takes at non-decreasing times (µs) by one of 3 containers, from a shard picked by index. */
 const takesArb = fc.array(
   fc.record({
-    gap: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3_000 })),
+    gap: fc.oneof(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 3_000_000 })),
+    container: fc.integer({ min: 0, max: 2 }),
     shard: fc.nat(),
     want: fc.integer({ min: 1, max: MAX_LEASE }),
   }),
   { maxLength: 60 },
 );
 
+const shardArb: fc.Arbitrary<ShardLimits> = fc.record({
+  rate: fc.integer({ min: 1, max: 500 }),
+  burst: fc.integer({ min: 1, max: 5_000 }),
+});
+
 describe('token bucket arithmetic', () => {
-  it('never admits more than burst + rate × elapsed in any window, over all shards together', () => {
+  it('never admits more than burst + rate × elapsed in any window, whatever containers race on the shards', () => {
     fc.assert(
       fc.property(limitsArb, takesArb, (limits, takes) => {
-        // Prepare
+        // Prepare: the stored shards, and what each container last saw of them (possibly stale)
         const count = shardCount(limits);
-        const states = new Map<number, BucketState>();
+        const stored = new Map<number, number>();
+        const seen = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>()];
         const admitted: { at: number; n: number }[] = [];
         let now = T0;
-        // Act
-        for (const { gap, shard: pick, want } of takes) {
+        // Act: plan from what the container saw; the store applies it or refuses it (then one retry)
+        for (const { gap, container, shard: pick, want } of takes) {
           now += gap;
           const index = pick % count;
-          const result = take(states.get(index), shardLimits(limits, index, count), want, now);
-          if (result.granted > 0) states.set(index, result.next);
-          admitted.push({ at: now, n: result.granted });
+          const shard = shardLimits(limits, index, count);
+          const cache = seen[container] ?? new Map<number, number>();
+          let granted = 0;
+          for (let attempt = 0; attempt < 2 && granted === 0; attempt++) {
+            const plan = planLease(cache.get(index), shard, want, now);
+            if (plan.granted === 0) break;
+            const next = applyLease(stored.get(index), plan);
+            const current = next ?? stored.get(index);
+            if (next !== null) {
+              stored.set(index, next);
+              granted = plan.granted;
+            }
+            if (current === undefined) cache.delete(index);
+            else cache.set(index, current);
+          }
+          admitted.push({ at: now, n: granted });
         }
-        // Assess: every window [a, b] of the sequence, the bucket starting full at T0
+        // Assess: every window [a, b] of the sequence (the bucket starts full)
         for (let i = 0; i < admitted.length; i++) {
           let sum = 0;
           for (let j = i; j < admitted.length; j++) {
             sum += admitted[j]?.n ?? 0;
             const elapsed = (admitted[j]?.at ?? 0) - (admitted[i]?.at ?? 0);
             assert.ok(
-              sum * MILLI <= limits.burst * MILLI + limits.requestsPerSecond * elapsed,
-              `${sum} admitted in ${elapsed} ms with ${JSON.stringify(limits)}`,
+              sum * 1_000_000 <= limits.burst * 1_000_000 + limits.requestsPerSecond * elapsed,
+              `${sum} admitted in ${elapsed} µs with ${JSON.stringify(limits)}`,
             );
           }
         }
@@ -69,49 +91,45 @@ describe('token bucket arithmetic', () => {
     );
   });
 
-  it('grants what the bucket holds: a full bucket gives its burst at once, never a negative balance', () => {
+  it('gives a full bucket its burst at once and a token per interval after, never more than asked', () => {
     fc.assert(
-      fc.property(limitsArb, takesArb, (limits, takes) => {
-        const shard = shardLimits(limits, 0, 1);
-        let state: BucketState | undefined;
-        let now = T0;
-        assert.equal(take(undefined, shard, shard.burst + 1, now).granted, shard.burst);
-        for (const { gap, want } of takes) {
-          now += gap;
-          const result = take(state, shard, want, now);
-          assert.ok(result.next.milliTokens >= 0 && Number.isSafeInteger(result.next.milliTokens));
-          assert.ok(result.next.milliTokens <= shard.burst * MILLI);
-          assert.ok(result.granted >= 0 && result.granted <= want);
-          state = result.next;
-        }
+      fc.property(shardArb, fc.integer({ min: 1, max: MAX_LEASE }), (shard, want) => {
+        const first = planLease(undefined, shard, shard.burst + want, T0);
+        assert.equal(first.granted, shard.burst);
+        assert.equal(available(first.next, shard, T0), 0);
+        const interval = Math.ceil(1_000_000 / shard.rate);
+        assert.equal(available(first.next, shard, T0 + interval), 1);
+        assert.ok(planLease(undefined, shard, want, T0).granted <= want);
+      }),
+    );
+  });
+
+  it('refuses a stale plan the store would over-grant, and accepts it when still true', () => {
+    fc.assert(
+      fc.property(shardArb, fc.integer({ min: 1, max: 10 }), (shard, want) => {
+        const plan = planLease(T0, shard, want, T0);
+        fc.pre(plan.granted > 0);
+        // Another container took everything meanwhile: the plan's condition fails.
+        const emptied = T0 + shard.burst * Math.ceil(1_000_000 / shard.rate);
+        assert.equal(applyLease(emptied, plan), null);
+        assert.equal(applyLease(T0, plan), plan.next);
       }),
     );
   });
 
   it('answers Retry-After in whole seconds ≥ 1, after which a token is there, and not a second earlier', () => {
-    const shardArb: fc.Arbitrary<ShardLimits> = fc.record({
-      rate: fc.integer({ min: 1, max: 1_000 }),
-      burst: fc.integer({ min: 1, max: 5_000 }),
-    });
     fc.assert(
-      fc.property(
-        shardArb,
-        fc.integer({ min: 0, max: MILLI - 1 }),
-        fc.integer({ min: 0, max: 2 }),
-        (shard, milliTokens, late) => {
-          // Prepare: an empty shard (less than one token), looked at `late` ms after its last take
-          const state: BucketState = { milliTokens: Math.min(milliTokens, shard.burst * MILLI), at: T0 };
-          const now = T0 + late;
-          fc.pre(take(state, shard, 1, now).granted === 0);
-          // Act
-          const seconds = retryAfterSeconds(state, shard, now);
-          // Assess
-          assert.ok(Number.isInteger(seconds) && seconds >= 1);
-          assert.equal(take(state, shard, 1, now + seconds * 1000).granted, 1, 'honest');
-          if (seconds > 1)
-            assert.equal(take(state, shard, 1, now + (seconds - 1) * 1000).granted, 0, 'tight');
-        },
-      ),
+      fc.property(shardArb, fc.integer({ min: 0, max: 20_000_000 }), (shard, ahead) => {
+        // Prepare: a shard full again only `ahead` µs from now
+        const fullAt = T0 + ahead;
+        fc.pre(available(fullAt, shard, T0) === 0);
+        // Act
+        const seconds = retryAfterSeconds(fullAt, shard, T0);
+        // Assess
+        assert.ok(Number.isInteger(seconds) && seconds >= 1);
+        assert.equal(available(fullAt, shard, T0 + seconds * 1_000_000) >= 1, true, 'honest');
+        if (seconds > 1) assert.equal(available(fullAt, shard, T0 + (seconds - 1) * 1_000_000), 0, 'tight');
+      }),
     );
   });
 
@@ -133,10 +151,10 @@ describe('token bucket arithmetic', () => {
     );
   });
 
-  it('sizes a lease between 1 and a tenth of the burst, growing while demand outruns it', () => {
+  it('sizes a lease between 1 and a quarter of the burst, growing while demand outruns it', () => {
     fc.assert(
       fc.property(
-        fc.record({ rate: fc.integer({ min: 1, max: 500 }), burst: fc.integer({ min: 1, max: 5_000 }) }),
+        shardArb,
         fc.option(
           fc.record({
             size: fc.integer({ min: 1, max: MAX_LEASE }),
@@ -145,7 +163,8 @@ describe('token bucket arithmetic', () => {
         ),
         (shard, previous) => {
           const size = nextLeaseSize(previous ?? undefined, shard);
-          const cap = Math.max(1, Math.min(MAX_LEASE, Math.floor(shard.burst / 10)));
+          const cap = leaseCap(shard);
+          assert.ok(cap >= 1 && cap <= MAX_LEASE && cap <= Math.max(1, Math.ceil(shard.burst / 4)));
           assert.ok(size >= 1 && size <= cap);
           if (previous && previous.used >= previous.size)
             assert.equal(size, Math.min(cap, previous.size * 2));
