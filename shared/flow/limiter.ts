@@ -54,7 +54,7 @@ export interface LimiterOptions {
 export const LEASE_MS = 1_000;
 /** After a store failure, requests are admitted without a call for this long. */
 export const FAIL_OPEN_MS = 1_000;
-/** Conditional writes tried on one shard before moving to another (others kept emptying it). */
+/** Conditional writes tried on one shard: a restart refused, an increment, a smaller one (partial). */
 const ATTEMPTS_PER_SHARD = 3;
 /** Merchants whose state a container keeps, whatever the traffic. */
 const MAX_MERCHANTS = 1_000;
@@ -124,9 +124,12 @@ export class FlowLimiter {
         const index = (start + i) % count;
         const shard = shardLimits(limits, index, count);
         let fullAt = state.shards.get(index);
+        // One instant for every attempt on this shard: a take refused at `now` was refused because the
+        // shard is busy (then an increment at `now` can only fail if it is empty) or has fewer tokens.
+        // A fresh clock could instead flip the guess back to "idle" each time while others keep it busy.
+        const nowMs = this.now();
+        const now = micros(nowMs);
         for (let attempt = 0; attempt < ATTEMPTS_PER_SHARD; attempt++) {
-          const nowMs = this.now();
-          const now = micros(nowMs);
           const plan = planLease(fullAt, shard, nextLeaseSize(state.lease, shard), now);
           if (plan.granted === 0) {
             wait = Math.min(wait, retryAfterSeconds(fullAt, shard, now));

@@ -146,6 +146,29 @@ describe('flow limiter', () => {
     assert.equal(store.writes, 4);
   });
 
+  it('is admitted by a busy shard it guessed idle, even while others keep it busy and the clock runs', async () => {
+    // Prepare: before each of this container's writes lands, others take a token at the current time and
+    // the write itself takes 20 ms, so a fresh clock would always find the shard's fullAt just past.
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 100, burst: 200 } });
+    const time = clock();
+    const takeFromShard = store.takeFromShard.bind(store);
+    store.takeFromShard = async (merchantId, shard, plan) => {
+      const key = `${merchantId}#${shard}`;
+      const now = time.now() * 1000;
+      store.shards.set(key, Math.max(store.shards.get(key) ?? now, now) + 10_000);
+      time.advance(20);
+      return takeFromShard(merchantId, shard, plan);
+    };
+    const limiter = new FlowLimiter(store, { now: time.now });
+    // Act
+    const decisions = await admitMany(limiter, 'm_1', 5);
+    // Assess
+    assert.ok(
+      decisions.every((d) => d.admitted),
+      JSON.stringify(decisions),
+    );
+  });
+
   it('fails open when the store is unreachable, tells it once, then leaves the store alone a while', async () => {
     // Prepare
     const store = new MemoryFlowStore();
