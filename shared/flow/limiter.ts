@@ -9,6 +9,10 @@
  * a call: a shard's `fullAt` only ever moves later, so the true shard holds no more than what we computed.
  * A flooding merchant is therefore refused from memory, and never waits on (or slows) another merchant.
  *
+ * The next lease is taken in the background once the current one runs low (a quarter left), so a
+ * container that keeps its pace finds it there: only a cold container, one whose leases expired unused,
+ * or one whose merchant ran out of tokens waits for the store.
+ *
  * When the store cannot be reached, requests are admitted (fail open: an outage of the limiter must not
  * become an outage of payments), said once per FAIL_OPEN_MS through `onStoreError`, and the store is
  * left alone for that long so that no request waits on a store that is down.
@@ -48,6 +52,8 @@ export interface LimiterOptions {
   readonly failOpenMs?: number;
   /** Told once per store failure (the middleware logs and counts it). */
   readonly onStoreError?: (merchantId: string, error: unknown) => void;
+  /** Take the next lease in the background when the current one runs low (default true). */
+  readonly prefetch?: boolean;
 }
 
 /** A lease lives at most this long (the brief bound of unused tokens a container may hold). */
@@ -65,11 +71,19 @@ interface Lease {
   expiresAt: number;
 }
 
+/** What one lease request came to: a lease in `next`, an empty bucket, or a store that failed. */
+type Refill =
+  | { readonly kind: 'leased' }
+  | { readonly kind: 'empty'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'failed' };
+
 interface MerchantState {
   lease?: Lease;
+  /** A lease taken ahead, used once `lease` is spent or expired. */
+  next?: Lease;
   /** Each shard's `fullAt` as this container last saw it (a lower bound of the true one). */
   readonly shards: Map<number, number>;
-  refilling?: Promise<Decision>;
+  refilling?: Promise<Refill>;
 }
 
 export class FlowLimiter {
@@ -94,27 +108,46 @@ export class FlowLimiter {
   async admit(merchantId: string): Promise<Decision> {
     const state = this.stateOf(merchantId);
     for (;;) {
+      const now = this.now();
+      if (!usable(state.lease, now) && usable(state.next, now)) {
+        state.lease = state.next;
+        state.next = undefined;
+      }
       const lease = state.lease;
-      if (lease && lease.used < lease.size && lease.expiresAt > this.now()) {
+      if (lease && usable(lease, now)) {
         lease.used += 1;
+        if (this.options.prefetch !== false && lease.size - lease.used <= lease.size / 4 && !state.next)
+          this.startRefill(merchantId, state, true);
         return { admitted: true };
       }
-      if (this.failOpenUntil > this.now()) return { admitted: true, failedOpen: true };
-      if (!state.refilling) {
-        // One lease request per merchant and container at a time; others wait for it, then use it.
-        const refill = this.refill(merchantId, state).finally(() => {
-          state.refilling = undefined;
-        });
-        state.refilling = refill;
-        return refill;
-      }
-      const decision = await state.refilling;
-      if (!decision.admitted) return decision;
+      if (this.failOpenUntil > now) return { admitted: true, failedOpen: true };
+      const refill = await this.startRefill(merchantId, state, false);
+      if (refill.kind === 'empty') return { admitted: false, retryAfterSeconds: refill.retryAfterSeconds };
+      // A lease (ours or one taken ahead): use it. A failure: fail open if it was a request's own
+      // refill; a background one's failure only means this request asks the store itself.
+      if (refill.kind === 'failed' && this.failOpenUntil > this.now())
+        return { admitted: true, failedOpen: true };
     }
   }
 
-  /** Leases tokens from one shard, drawn at random, then the others in turn; the first token is ours. */
-  private async refill(merchantId: string, state: MerchantState): Promise<Decision> {
+  /**
+   * One lease request per merchant and container at a time; whoever needs a lease meanwhile waits for
+   * it. A background one (`ahead`) is never waited for by the request that started it, and its failure
+   * is not a store outage: a frozen Lambda environment can time it out while nobody waits.
+   */
+  private startRefill(merchantId: string, state: MerchantState, ahead: boolean): Promise<Refill> {
+    if (state.refilling) return state.refilling;
+    const refill = this.refill(merchantId, state, ahead).finally(() => {
+      state.refilling = undefined;
+    });
+    state.refilling = refill;
+    return refill;
+  }
+
+  /** Leases tokens from one shard, drawn at random, then the others in turn, into `state.next`. */
+  private async refill(merchantId: string, state: MerchantState, ahead: boolean): Promise<Refill> {
+    // Ahead of need, demand kept pace with the current lease: ask for more, as if it were spent.
+    const previous = ahead && state.lease ? { size: state.lease.size, used: state.lease.size } : state.lease;
     try {
       const limits = await this.store.limitsOf(merchantId);
       const count = shardCount(limits);
@@ -130,7 +163,7 @@ export class FlowLimiter {
         const nowMs = this.now();
         const now = micros(nowMs);
         for (let attempt = 0; attempt < ATTEMPTS_PER_SHARD; attempt++) {
-          const plan = planLease(fullAt, shard, nextLeaseSize(state.lease, shard), now);
+          const plan = planLease(fullAt, shard, nextLeaseSize(previous, shard), now);
           if (plan.granted === 0) {
             wait = Math.min(wait, retryAfterSeconds(fullAt, shard, now));
             break;
@@ -140,17 +173,18 @@ export class FlowLimiter {
           if (fullAt === undefined) state.shards.delete(index);
           else state.shards.set(index, fullAt);
           if (written.ok) {
-            state.lease = { size: plan.granted, used: 1, expiresAt: nowMs + this.leaseMs };
-            return { admitted: true };
+            state.next = { size: plan.granted, used: 0, expiresAt: nowMs + this.leaseMs };
+            return { kind: 'leased' };
           }
         }
       }
-      state.lease = undefined;
-      return { admitted: false, retryAfterSeconds: Number.isFinite(wait) ? wait : 1 };
+      return { kind: 'empty', retryAfterSeconds: Number.isFinite(wait) ? wait : 1 };
     } catch (error) {
-      this.failOpenUntil = this.now() + this.failOpenMs;
-      this.options.onStoreError?.(merchantId, error);
-      return { admitted: true, failedOpen: true };
+      if (!ahead) {
+        this.failOpenUntil = this.now() + this.failOpenMs;
+        this.options.onStoreError?.(merchantId, error);
+      }
+      return { kind: 'failed' };
     }
   }
 
@@ -166,4 +200,8 @@ export class FlowLimiter {
     }
     return state;
   }
+}
+
+function usable(lease: Lease | undefined, now: number): lease is Lease {
+  return lease !== undefined && lease.used < lease.size && lease.expiresAt > now;
 }

@@ -91,8 +91,8 @@ describe('flow limiter', () => {
   it('lets an expired lease go: its tokens are not used more than a lease after they were taken', async () => {
     const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 200 } });
     const time = clock();
-    const limiter = new FlowLimiter(store, { now: time.now, leaseMs: 1_000 });
-    await admitMany(limiter, 'm_1', 8); // leases of 1, 2, 4, 8 tokens
+    const limiter = new FlowLimiter(store, { now: time.now, leaseMs: 1_000, prefetch: false });
+    await admitMany(limiter, 'm_1', 8); // leases of 1, 2, 4, then 1 of 8 tokens used
     const writes = store.writes;
     time.advance(1_001);
     await limiter.admit('m_1');
@@ -131,8 +131,8 @@ describe('flow limiter', () => {
     // Prepare: two containers, a bucket of 2
     const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1, burst: 2 } });
     const time = clock();
-    const a = new FlowLimiter(store, { now: time.now });
-    const b = new FlowLimiter(store, { now: time.now });
+    const a = new FlowLimiter(store, { now: time.now, prefetch: false });
+    const b = new FlowLimiter(store, { now: time.now, prefetch: false });
     // Act: a and b take one each (concurrent takes of a shard both succeed); a still believes one is left
     const taken = [await a.admit('m_1'), await b.admit('m_1')];
     const refused = await a.admit('m_1');
@@ -169,6 +169,28 @@ describe('flow limiter', () => {
     );
   });
 
+  it('takes the next lease ahead: past its first leases, a container at a steady pace never waits', async () => {
+    // Prepare: a store 20 ms away, a request every 5 ms
+    const store = new MemoryFlowStore({ m_1: { requestsPerSecond: 1_000, burst: 200 } });
+    store.delayMs = 20;
+    const limiter = new FlowLimiter(store);
+    const waited: boolean[] = [];
+    // Act
+    for (let i = 0; i < 150; i++) {
+      const started = performance.now();
+      assert.ok((await limiter.admit('m_1')).admitted);
+      waited.push(performance.now() - started >= 15);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Assess: waits only while leases are still growing (1, 2, 4, 8 tokens)
+    assert.ok(waited.slice(0, 20).filter(Boolean).length <= 5, JSON.stringify(waited.slice(0, 20)));
+    assert.deepEqual(
+      waited.slice(20).filter(Boolean).length,
+      0,
+      'no request waits once leases are large enough to cover a write',
+    );
+  });
+
   it('fails open when the store is unreachable, tells it once, then leaves the store alone a while', async () => {
     // Prepare
     const store = new MemoryFlowStore();
@@ -179,6 +201,7 @@ describe('flow limiter', () => {
       now: time.now,
       failOpenMs: 1_000,
       onStoreError: (merchantId) => told.push(merchantId),
+      prefetch: false,
     });
     // Act
     const decisions = await admitMany(limiter, 'm_1', 30);
