@@ -9,21 +9,24 @@
  * a call: a shard's `fullAt` only ever moves later, so the true shard holds no more than what we computed.
  * A flooding merchant is therefore refused from memory, and never waits on (or slows) another merchant.
  *
- * The next lease is taken in the background once the current one runs low (a quarter left), so a
- * container that keeps its pace finds it there: only a cold container, one whose leases expired unused,
- * or one whose merchant ran out of tokens waits for the store.
+ * The next lease is taken in the background once the current one runs low (three quarters spent or
+ * three quarters through its life), sized to the pace it served, so a container that keeps a pace finds
+ * it there: only a cold container, sporadic requests (each lease expired unspent), or a merchant out of
+ * tokens wait for the store.
  *
  * When the store cannot be reached, requests are admitted (fail open: an outage of the limiter must not
  * become an outage of payments), said once per FAIL_OPEN_MS through `onStoreError`, and the store is
  * left alone for that long so that no request waits on a store that is down.
  */
 import {
+  aheadLeaseSize,
   type FlowLimits,
   type LeasePlan,
   micros,
   nextLeaseSize,
   planLease,
   retryAfterSeconds,
+  type ShardLimits,
   shardCount,
   shardLimits,
 } from '../domain/flow/token-bucket.js';
@@ -68,7 +71,10 @@ const MAX_MERCHANTS = 1_000;
 interface Lease {
   size: number;
   used: number;
+  takenAt: number;
   expiresAt: number;
+  /** Taken because demand outran the lease before (then the next one is taken ahead). */
+  hot: boolean;
 }
 
 /** What one lease request came to: a lease in `next`, an empty bucket, or a store that failed. */
@@ -116,8 +122,7 @@ export class FlowLimiter {
       const lease = state.lease;
       if (lease && usable(lease, now)) {
         lease.used += 1;
-        if (this.options.prefetch !== false && lease.size - lease.used <= lease.size / 4 && !state.next)
-          this.startRefill(merchantId, state, true);
+        if (this.runsLow(lease, now) && !state.next) this.startRefill(merchantId, state, true);
         return { admitted: true };
       }
       if (this.failOpenUntil > now) return { admitted: true, failedOpen: true };
@@ -128,6 +133,16 @@ export class FlowLimiter {
       if (refill.kind === 'failed' && this.failOpenUntil > this.now())
         return { admitted: true, failedOpen: true };
     }
+  }
+
+  /**
+   * Whether to take the next lease now: a lease taken because demand outran the last one (a lone
+   * request's lease never is: ahead of it would mostly take tokens that expire) that is three quarters
+   * spent or three quarters through its life.
+   */
+  private runsLow(lease: Lease, now: number): boolean {
+    if (this.options.prefetch === false || !lease.hot) return false;
+    return lease.size - lease.used <= lease.size / 4 || now - lease.takenAt >= (this.leaseMs * 3) / 4;
   }
 
   /**
@@ -146,8 +161,13 @@ export class FlowLimiter {
 
   /** Leases tokens from one shard, drawn at random, then the others in turn, into `state.next`. */
   private async refill(merchantId: string, state: MerchantState, ahead: boolean): Promise<Refill> {
-    // Ahead of need, demand kept pace with the current lease: ask for more, as if it were spent.
-    const previous = ahead && state.lease ? { size: state.lease.size, used: state.lease.size } : state.lease;
+    const previous = state.lease;
+    // Ahead: the current lease's pace. Else the last lease: spent (double it) or expired (what it served).
+    const sizeFor = (shard: ShardLimits, nowMs: number) =>
+      ahead && previous
+        ? aheadLeaseSize({ ...previous, ageMs: nowMs - previous.takenAt }, this.leaseMs, shard)
+        : nextLeaseSize(previous, shard);
+    const hot = ahead || (previous !== undefined && previous.used >= previous.size);
     try {
       const limits = await this.store.limitsOf(merchantId);
       const count = shardCount(limits);
@@ -163,7 +183,7 @@ export class FlowLimiter {
         const nowMs = this.now();
         const now = micros(nowMs);
         for (let attempt = 0; attempt < ATTEMPTS_PER_SHARD; attempt++) {
-          const plan = planLease(fullAt, shard, nextLeaseSize(previous, shard), now);
+          const plan = planLease(fullAt, shard, sizeFor(shard, nowMs), now);
           if (plan.granted === 0) {
             wait = Math.min(wait, retryAfterSeconds(fullAt, shard, now));
             break;
@@ -173,7 +193,13 @@ export class FlowLimiter {
           if (fullAt === undefined) state.shards.delete(index);
           else state.shards.set(index, fullAt);
           if (written.ok) {
-            state.next = { size: plan.granted, used: 0, expiresAt: nowMs + this.leaseMs };
+            state.next = {
+              size: plan.granted,
+              used: 0,
+              takenAt: nowMs,
+              expiresAt: nowMs + this.leaseMs,
+              hot,
+            };
             return { kind: 'leased' };
           }
         }

@@ -133,6 +133,21 @@ export function nextLeaseSize(
 }
 
 /**
+ * How many tokens to take ahead, while the current lease (`size` tokens, `used` of them in `ageMs`) is
+ * still running: what this pace uses in three quarters of a lease (what is left of the next lease's life
+ * once the current one runs out, roughly), at most double the current lease (a ramp, not a jump), at
+ * least 1, at most leaseCap.
+ */
+export function aheadLeaseSize(
+  current: { size: number; used: number; ageMs: number },
+  leaseMs: number,
+  shard: ShardLimits,
+): number {
+  const pace = Math.ceil((current.used * leaseMs * 3) / (4 * Math.max(1, current.ageMs)));
+  return Math.max(1, Math.min(leaseCap(shard), current.size * 2, pace));
+}
+
+/**
  * The largest lease of a shard: a quarter of its burst (tokens idle in one container stay a small part
  * of what the others may use), at least 1, at most MAX_LEASE.
  */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  aheadLeaseSize,
   applyLease,
   available,
   type FlowLimits,
@@ -168,6 +169,24 @@ describe('token bucket arithmetic', () => {
           assert.ok(size >= 1 && size <= cap);
           if (previous && previous.used >= previous.size)
             assert.equal(size, Math.min(cap, previous.size * 2));
+        },
+      ),
+    );
+  });
+
+  it('takes ahead what the current pace uses in three quarters of a lease, at most double, within the cap', () => {
+    fc.assert(
+      fc.property(
+        shardArb,
+        fc.integer({ min: 1, max: MAX_LEASE }),
+        fc.integer({ min: 1, max: MAX_LEASE }),
+        fc.integer({ min: 0, max: 2_000 }),
+        (shard, size, used, ageMs) => {
+          const ahead = aheadLeaseSize({ size, used, ageMs }, 1_000, shard);
+          assert.ok(ahead >= 1 && ahead <= leaseCap(shard) && ahead <= size * 2);
+          // 10 tokens in 500 ms: 15 in 750 ms
+          if (leaseCap(shard) >= 15 && size >= 8)
+            assert.equal(aheadLeaseSize({ size, used: 10, ageMs: 500 }, 1_000, shard), 15);
         },
       ),
     );
