@@ -580,9 +580,9 @@ describe('monitoring', () => {
   test('every alarm notifies the KMS-encrypted, TLS-only alarm topic', () => {
     // API 5xx, one per function, one per dead-letter queue (dispatch, publisher, each consumer), the
     // iterator age of the two stream consumers (dispatch, publisher), failed settlement runs and payouts,
-    // channel breakers opening and their store failing open.
+    // channel breakers opening and their store failing open, flow control's store failing open.
     const deadLetterQueues = ofType('AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
-    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2 + 2);
+    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2 + 2 + 1);
     for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
