@@ -1,7 +1,7 @@
 /**
  * PUT /v1/ops/merchants/{merchantId}/limits (ops): replaces the merchant's flow limits (positive integers
  * within their maxima, else 400 naming the field; an absent field takes its default). Idempotent by
- * nature: no Idempotency-Key. Every container applies them within its limits cache (2 s) plus one lease
+ * nature: no Idempotency-Key. Every container applies them within its limits cache (1 s) plus one lease
  * (1 s). An unknown merchant answers 404.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';

@@ -122,7 +122,7 @@
  *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
  *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
  *   Expire (TTL) 2 h after their hour.
- * - a merchant's flow limits (every merchant request, through a per-container cache of 2 s; ops GET/PUT):
+ * - a merchant's flow limits (every merchant request, through a per-container cache of 1 s; ops GET/PUT):
  *   GetItem MER#<merchant>/LIMITS (`requestsPerSecond`, `burst`); absent: the contract's defaults.
  *   Written only by ops.
  * - a merchant's token bucket (every merchant request, rarely a call): shardCount(limits) items

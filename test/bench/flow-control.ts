@@ -12,7 +12,7 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { FlowLimits } from '../../shared/domain/flow/token-bucket.js';
 import { FlowLimiter } from '../../shared/flow/limiter.js';
 import { putMerchant } from '../../shared/store/api-keys.js';
-import { DynamoFlowStore } from '../../shared/store/dynamodb/flow-buckets.js';
+import { DynamoFlowStore, LIMITS_CACHE_MS } from '../../shared/store/dynamodb/flow-buckets.js';
 import { DynamoFlowLimitsStore } from '../../shared/store/dynamodb/flow-limits.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 import { round, summarize } from './stats.js';
@@ -84,7 +84,7 @@ async function run(table: TestTable, scenario: Scenario, merchantId: string) {
     store.limitsOf = async (id) => {
       // Counts the cache's misses: the reads it makes (it caches for LIMITS_CACHE_MS).
       const now = Date.now();
-      if (now - cached >= 2_000) {
+      if (now - cached >= LIMITS_CACHE_MS) {
         reads += 1;
         cached = now;
       }

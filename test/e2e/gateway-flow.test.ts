@@ -4,7 +4,7 @@
  * environments of each (worker threads, as Lambda runs containers) that share its one bucket: 429
  * rate-limited with an honest Retry-After past its limits, while the other demo merchant is not slowed.
  *
- * Each container caches a merchant's limits for 2 s and holds a lease for at most 1 s: after a PUT the
+ * Each container caches a merchant's limits for 1 s and holds a lease for at most 1 s: after a PUT the
  * tests wait a little longer than both.
  */
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import { OPS_KEY } from '../support/e2e.js';
 import { Api, isProblem, MERCHANT_1, MERCHANT_2, type Reply } from '../support/http.js';
 
 const limitsPath = (merchantId: string) => `/v1/ops/merchants/${merchantId}/limits`;
-const LIMITS_APPLIED_MS = 3_100;
+const LIMITS_APPLIED_MS = 2_100;
 const DEFAULTS = { requestsPerSecond: 100, burst: 200 };
 
 let runtime: LocalRuntime | undefined;

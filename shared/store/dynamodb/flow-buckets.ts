@@ -25,8 +25,11 @@ import { CorruptItemError } from '../errors.js';
 import { keys } from '../keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
-/** How long a container uses the limits it read: a PUT applies everywhere within this (plus a lease). */
-export const LIMITS_CACHE_MS = 2_000;
+/**
+ * How long a container uses the limits it read: a PUT applies everywhere within this plus a lease (2 s,
+ * the delay the contract gives routing configurations). A read a second per merchant and container.
+ */
+export const LIMITS_CACHE_MS = 1_000;
 /** The longest a request waits on the limiter's store before it is admitted anyway. */
 export const FLOW_STORE_TIMEOUT_MS = 1_000;
 /** Shards expire (TTL) a day after they are full again; an absent shard is a full one, as it would be. */

@@ -18,7 +18,7 @@ export function flowLimitsPaths(): Record<string, object> {
         operationId: 'putMerchantLimits',
         summary:
           'Ops: replace the merchant’s flow limits, shared by all of its keys (an absent field takes its ' +
-          'default, so `{}` resets). Applied everywhere within 3 s.',
+          'default, so `{}` resets). Applied everywhere within 2 s.',
         caller: 'ops',
         parameters: [merchantIdParameter],
         requestBody: { id: 'FlowLimitsRequest', required: true },
