@@ -58,13 +58,17 @@ export function isLimit(value: unknown, max: number): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= max;
 }
 
-/** The merchant's stored limits, or `null` (eventually consistent: the cache is staler than that). */
+/**
+ * The merchant's stored limits, or `null` (eventually consistent: the cache is staler than that). With
+ * `timeoutMs` (the limiter), a store that does not answer in time is an error; without (ops), the SDK's
+ * own retries and timeouts apply.
+ */
 export async function readFlowLimits(
   table: TableContext,
   merchantId: string,
-  timeoutMs: number = FLOW_STORE_TIMEOUT_MS,
+  timeoutMs?: number,
 ): Promise<FlowLimits | null> {
-  const out = await withDeadline(timeoutMs, (abortSignal) =>
+  const get = (abortSignal?: AbortSignal) =>
     table.client.send(
       new GetItemCommand({
         TableName: table.tableName,
@@ -72,9 +76,9 @@ export async function readFlowLimits(
         ProjectionExpression: 'requestsPerSecond, burst',
         ...capacityParam(table),
       }),
-      { abortSignal },
-    ),
-  );
+      abortSignal ? { abortSignal } : {},
+    );
+  const out = timeoutMs === undefined ? await get() : await withDeadline(timeoutMs, get);
   reportCapacity(table, 'flowLimits.get', out.ConsumedCapacity);
   if (!out.Item) return null;
   const { requestsPerSecond, burst } = unmarshall(out.Item);
