@@ -7,7 +7,8 @@
  *
  * A shard this container knows (from its last write to it) to hold less than a token is skipped without
  * a call: a shard's `fullAt` only ever moves later, so the true shard holds no more than what we computed.
- * A flooding merchant is therefore refused from memory, and never waits on (or slows) another merchant.
+ * A flooding merchant is therefore refused from memory until its next token is due (then its requests
+ * wait on the race for it), and lease requests are per merchant: it never slows another merchant.
  *
  * The next lease is taken in the background once the current one runs low (three quarters spent or
  * three quarters through its life), sized to the pace it served, so a container that keeps a pace finds
@@ -115,7 +116,8 @@ export class FlowLimiter {
     const state = this.stateOf(merchantId);
     for (;;) {
       const now = this.now();
-      if (!usable(state.lease, now) && usable(state.next, now)) {
+      if (state.next && !usable(state.next, now)) state.next = undefined;
+      if (!usable(state.lease, now) && state.next) {
         state.lease = state.next;
         state.next = undefined;
       }
