@@ -1,5 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { FLOW_METRICS_NAMESPACE } from '../shared/http/rate-limit.js';
 import { PaymentsApi } from './constructs/api.js';
 import { ChannelHealth } from './constructs/channel-health.js';
 import { Channels } from './constructs/channels.js';
@@ -84,6 +86,17 @@ export class PaymentsStack extends Stack {
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;
     // their functions get error alarms here (watching a function twice does nothing).
     for (const fn of this.api.functions) this.monitoring.watchFunction(fn);
+    // Flow control fails open when its store cannot be reached (shared/http/rate-limit.ts): say so.
+    this.monitoring.watchCount(
+      'FlowStoreErrorsAlarm',
+      new cloudwatch.Metric({
+        namespace: FLOW_METRICS_NAMESPACE,
+        metricName: 'FlowStoreErrors',
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      'Flow control could not reach its store: merchants are not rate limited while it lasts (requests are admitted).',
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the payments API' });
     new CfnOutput(this, 'EventBusName', {

@@ -9,10 +9,15 @@ import { PaymentsFunction, type PaymentsFunctionProps } from './payments-functio
 import type { PaymentsTable } from './table.js';
 
 /**
- * Stage-wide throttle. It protects the table and the channels from a runaway client; per-merchant
- * limits come later (a per-merchant token bucket next to the key lookup), since HTTP APIs have no usage plans.
+ * Stage-wide throttle. It protects the table and the channels from a runaway client; per-merchant limits
+ * are a token bucket next to the key lookup (shared/http/rate-limit.ts), since HTTP APIs have no usage
+ * plans. A merchant's limits above this throttle need it raised first (docs/architecture.md, "Flow control").
  */
 const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
+/** Partition-key prefixes (shared/store/keys.ts): merchant records (the limits), token bucket shards. */
+const MERCHANT_RECORDS = 'MER#*';
+const FLOW_BUCKETS = 'FLOW#*';
 
 /** One line of JSON per request. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -169,6 +174,15 @@ export class PaymentsApi extends Construct {
       { entry: 'api/put-request-signing', environment: tableEnv },
     );
     table.grantItemActionsOnKeys(putRequestSigning, ['dynamodb:PutItem'], ['MER#*']);
+    // Flow control's ops routes; the merchant routes' lease grant is in addKeyedRoute.
+    const limitsPath = '/v1/ops/merchants/{merchantId}/limits';
+    const limits = { entry: 'api/get-merchant-limits', environment: tableEnv };
+    this.addKeyedFunction('GetMerchantLimitsFunction', apigw.HttpMethod.GET, limitsPath, limits);
+    const putLimits = this.addKeyedFunction('PutMerchantLimitsFunction', apigw.HttpMethod.PUT, limitsPath, {
+      ...limits,
+      entry: 'api/put-merchant-limits',
+    });
+    table.grantItemActionsOnKeys(putLimits, ['dynamodb:PutItem'], [MERCHANT_RECORDS]);
     this.addNoRoute();
   }
 
@@ -200,10 +214,14 @@ export class PaymentsApi extends Construct {
 
   /**
    * Adds a route whose function authenticates a merchant or ops API key itself (the role is checked in
-   * the function): grants it the key lookup (GetItem, which also serves its reads of single items).
+   * the function): grants it the key lookup (GetItem, which also serves its reads of single items and of
+   * the merchant's flow limits), and on merchant routes (all but `/v1/ops/`) the leases of the merchant's
+   * token bucket (UpdateItem `FLOW#…`, shared/http/rate-limit.ts).
    */
   addKeyedRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction): void {
     this.table.grantItemActions(fn, 'dynamodb:GetItem');
+    if (!path.startsWith('/v1/ops/'))
+      this.table.grantItemActionsOnKeys(fn, ['dynamodb:UpdateItem'], [FLOW_BUCKETS]);
     this.addPublicRoute(method, path, fn, MERCHANT_KEY_IN_FUNCTION);
     if (!this.keyedFunctions.has(fn)) {
       this.keyedFunctions.add(fn);

@@ -1,10 +1,11 @@
 /**
  * Composes the middlewares every API handler needs, in the order the checks must happen:
  * logger context → usage metering (keyed routes: sees every answer) → security headers (on every answer)
- * → problem+json errors → auth (401/403; 503 when the key store cannot be read) → request signature of
- * merchants that sign (401; 503 likewise) → path parameters (404) → Idempotency-Key (400) → JSON body
- * (415/400) → card data in the body or query (400) → body and query validation (400). The handler
- * function then only maps a validated request to a store call and a response.
+ * → problem+json errors → auth (401/403; 503 when the key store cannot be read) → flow control (429,
+ * merchant keys only; fails open) → request signature of merchants that sign (401; 503 likewise) → path
+ * parameters (404) → Idempotency-Key (400) → JSON body (415/400) → card data in the body or query (400) →
+ * body and query validation (400). The handler function then only maps a validated request to a store call
+ * and a response.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -19,6 +20,7 @@ import { jsonBody } from './json-body.js';
 import { injectLambdaContext, logger } from './logger.js';
 import { type PathPatterns, pathParameters } from './path-parameters.js';
 import { problemErrors } from './problem-errors.js';
+import { rateLimit } from './rate-limit.js';
 import { requestSigning } from './request-signing.js';
 import type { ApiResult } from './responses.js';
 import { securityHeaders } from './security-headers.js';
@@ -62,7 +64,7 @@ export function apiHandler<B = undefined, Q = undefined>(
   // Keyed routes only: health and channel callbacks are nobody's usage.
   if (options.role) chain.use(usageMeter());
   chain.use(securityHeaders()).use(problemErrors());
-  if (options.role) chain.use(failClosed('api-key', authContext(options.role)));
+  if (options.role) chain.use(failClosed('api-key', authContext(options.role))).use(rateLimit());
   if (options.role === 'merchant') chain.use(failClosed('request-signing', requestSigning()));
   chain.use(pathParameters(options.path));
   if (options.idempotencyKey) chain.use(idempotencyKey());

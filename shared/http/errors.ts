@@ -10,6 +10,8 @@ import { PROBLEMS, type ProblemCode, type ProblemFieldError } from '../schemas/p
 export class HttpProblemError extends CodedError<ProblemCode> {
   override readonly name: string = 'HttpProblemError';
   readonly status: number;
+  /** Headers the answer carries besides its content type (`Retry-After` of a 429). */
+  readonly headers: Readonly<Record<string, string>> = {};
   constructor(
     code: ProblemCode,
     readonly detail: string,
@@ -69,5 +71,18 @@ export class NotFoundError extends HttpProblemError {
   override readonly name = 'NotFoundError';
   constructor(detail: string) {
     super('not-found', detail);
+  }
+}
+
+/** 429: the merchant is over its flow limits; `Retry-After` says when a request will be admitted. */
+export class RateLimitedError extends HttpProblemError {
+  override readonly name = 'RateLimitedError';
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'rate-limited',
+      `This merchant's requests are over its flow limits. Retry in ${retryAfterSeconds} s.`,
+    );
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
   }
 }

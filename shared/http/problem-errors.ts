@@ -16,10 +16,11 @@ import { type ApiResult, problemResponse } from './responses.js';
 /** Maps any thrown value to the problem response the client sees. */
 export function toProblemResponse(error: unknown): ApiResult {
   if (error instanceof HttpProblemError) {
-    // Every 503 tells the client when to retry, whoever raised it (a gateway check failing closed too).
+    // Every 503 tells the client when to retry, whoever raised it (a gateway check failing closed too);
+    // an error's own headers (a 429's Retry-After) come with it.
     const headers: Record<string, string> =
       error.code === 'service-unavailable' ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
-    return problemResponse(problem(error.code, error.detail, error.errors), headers);
+    return problemResponse(problem(error.code, error.detail, error.errors), { ...headers, ...error.headers });
   }
   const rule = error instanceof CodedError ? problemRuleOf(error.code) : undefined;
   if (rule) {

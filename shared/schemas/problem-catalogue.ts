@@ -40,6 +40,7 @@ export const PROBLEMS = {
   'risk-rejected': { status: 422, title: 'The payment was refused by risk control' },
   'channel-quota-exceeded': { status: 422, title: 'The channel’s daily quota has no room for this payment' },
   'currency-not-supported': { status: 422, title: 'The channel does not take this currency' },
+  'rate-limited': { status: 429, title: 'Too many requests for this merchant; retry after the delay given' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },
   'service-unavailable': { status: 503, title: 'We are busy right now; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;

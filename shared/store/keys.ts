@@ -29,6 +29,8 @@
  * | usage counter             | USAGE#<merchant>#<0-3> | <yyyy-mm-dd>#<route> | —           | —                   |
  * | usage batch applied (TTL) | USAGEBATCH#<batch id>#<chunk> | USAGEBATCH | —          | —                   |
  * | billing prices            | BILLING                | PRICES           | —               | —                   |
+ * | flow limits               | MER#<merchant>         | LIMITS           | —               | —                   |
+ * | flow bucket shard (TTL)   | FLOW#<merchant>#<shard> | FLOW            | —               | —                   |
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -139,6 +141,19 @@
  * - a merchant's usage between two days (ops usage route, monthly statements): 4 Queries, one per shard,
  *   USAGE#<merchant>#<shard> with SK BETWEEN `<from>#` AND `<to>#\uffff`, summed per (day, route).
  * - billing prices (ops GET/PUT, statements): GetItem / PutItem BILLING/PRICES, stored whole under `prices`.
+ * - a merchant's flow limits (every merchant request, through a per-container cache of 1 s; ops GET/PUT):
+ *   GetItem MER#<merchant>/LIMITS (`requestsPerSecond`, `burst`); absent: the contract's defaults.
+ *   Written only by ops.
+ * - a merchant's token bucket (every merchant request, rarely a call): shardCount(limits) items
+ *   FLOW#<merchant>#<shard>, one per 500 requests/s of rate, each holding its share of rate and burst as
+ *   one number, `fullAt` (epoch µs at which the shard is full again). A container leases up to 50 tokens
+ *   with ONE UpdateItem: `SET fullAt = fullAt + :increment` if `fullAt BETWEEN :now AND :latest`, or a
+ *   restart `SET fullAt = :now + :increment` of an idle shard; increments commute, so concurrent
+ *   containers do not conflict, and a refusal returns the item (ALL_OLD). Requests are admitted from the
+ *   lease without a call; a shard known to be empty refuses without a call. Write rate: one write per
+ *   lease, about rate / lease size per second per merchant (≈ 2–5/s at 100 requests/s), never per
+ *   request; no read. Shards expire (TTL) a day after they are full again (docs/architecture.md,
+ *   "Flow control").
  */
 
 import { createHash } from 'node:crypto';
@@ -282,6 +297,9 @@ export const keys = {
     SK: 'USAGEBATCH',
   }),
   billingPrices: () => ({ PK: 'BILLING', SK: 'PRICES' }),
+  flowLimits: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'LIMITS' }),
+  /** One shard of a merchant's token bucket; `shard` in [0, shardCount(limits)). */
+  flowBucket: (merchantId: string, shard: number) => ({ PK: `FLOW#${merchantId}#${shard}`, SK: 'FLOW' }),
   /** One shard of one clock hour of outcome counts; `hourStart` in epoch ms. */
   channelOutcomeCounts: (scope: string, hourStart: number, shard: number) => ({
     PK: `HLT#${scope}#${hourStart}#${shard}`,

@@ -134,6 +134,8 @@ const routes: [routeKey: string, handler: string][] = [
   ['GET /v1/ops/merchants/{merchantId}/routing', 'api/get-routing-config'],
   ['PUT /v1/ops/merchants/{merchantId}/routing', 'api/put-routing-config'],
   ['PUT /v1/ops/merchants/{merchantId}/request-signing', 'api/put-request-signing'],
+  ['GET /v1/ops/merchants/{merchantId}/limits', 'api/get-merchant-limits'],
+  ['PUT /v1/ops/merchants/{merchantId}/limits', 'api/put-merchant-limits'],
   ['GET /v1/ops/dead-letter-queues', 'api/list-dead-letter-queues'],
   ['GET /v1/ops/dead-letter-queues/{name}/messages', 'api/list-dead-letter-messages'],
   ['POST /v1/ops/dead-letter-queues/{name}/redrive', 'api/redrive-dead-letter-queue'],
@@ -219,6 +221,7 @@ describe('payments functions', () => {
       'functions/api/get-billing-prices.ts',
       'functions/api/get-billing-statement.ts',
       'functions/api/get-channel.ts',
+      'functions/api/get-merchant-limits.ts',
       'functions/api/get-merchant-usage.ts',
       'functions/api/get-payment.ts',
       'functions/api/get-reconciliation-run.ts',
@@ -241,6 +244,7 @@ describe('payments functions', () => {
       'functions/api/put-billing-prices.ts',
       'functions/api/put-channel.ts',
       'functions/api/put-request-signing.ts',
+      'functions/api/put-merchant-limits.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/put-routing-config.ts',
       'functions/api/redrive-dead-letter-queue.ts',
@@ -324,7 +328,8 @@ describe('least privilege', () => {
   const T = 'table';
   const expected: Record<string, string[]> = {
     'api/health': [],
-    // Every merchant function reads its caller's API key item (GetItem).
+    // Every merchant function reads its caller's API key item (GetItem), and leases its merchant's flow
+    // control tokens (UpdateItem, scoped to FLOW#… by dynamodb:LeadingKeys: infra/constructs/api.ts).
     // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
     // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
@@ -336,7 +341,9 @@ describe('least privilege', () => {
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
-      // Two statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…).
+      // Three statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…), flow
+      // control leases (FLOW#…).
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
@@ -344,22 +351,27 @@ describe('least privilege', () => {
     'api/put-risk-profile': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/get-routing-config': [`dynamodb:GetItem on ${T}`],
     'api/put-routing-config': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    // Flow control's ops routes: the limits item (PutItem scoped to MER#…).
+    'api/get-merchant-limits': [`dynamodb:GetItem on ${T}`],
+    'api/put-merchant-limits': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'api/get-payment': [`dynamodb:GetItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
     // Request signing: PutItem scoped to merchant records (MER#…), pinned in test/infra/gateway-guard.test.ts.
     'api/put-request-signing': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
-    'api/get-payment': [`dynamodb:GetItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:Query on ${T}/index/GSI1`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
     'api/create-refund': [
       `dynamodb:ConditionCheckItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
-    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`, `dynamodb:UpdateItem on ${T}`],
     'channels/callback': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -381,8 +393,16 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     'channels/check': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
-    'api/create-webhook-endpoint': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
-    'api/list-webhook-deliveries': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/create-webhook-endpoint': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    'api/list-webhook-deliveries': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
     'api/review-payment': [
       `dynamodb:GetItem on ${T}`,
@@ -393,6 +413,7 @@ describe('least privilege', () => {
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/get-risk-summary': [`dynamodb:GetItem on ${T}`],
@@ -593,9 +614,9 @@ describe('monitoring', () => {
   test('every alarm notifies the KMS-encrypted, TLS-only alarm topic', () => {
     // API 5xx, one per function, one per dead-letter queue (dispatch, publisher, each consumer), the
     // iterator age of the two stream consumers (dispatch, publisher), failed settlement runs and payouts,
-    // channel breakers opening and their store failing open.
+    // channel breakers opening and their store failing open, flow control's store failing open.
     const deadLetterQueues = ofType('AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
-    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2 + 2);
+    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2 + 2 + 1);
     for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });

@@ -65,6 +65,8 @@ describe('risk before in the template', () => {
       'dynamodb:PutItem',
       'dynamodb:Query [MER#*]',
       'dynamodb:UpdateItem [CTR#*,RISKSUM#*]',
+      // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
+      'dynamodb:UpdateItem [FLOW#*]',
     ]);
   });
 });

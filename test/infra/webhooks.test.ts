@@ -85,14 +85,15 @@ describe('merchant webhooks infrastructure', () => {
       actionsOf(statementsOf(roleOf(create)))
         .filter((a) => a.startsWith('dynamodb:'))
         .sort(),
-      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      // UpdateItem: flow control's leases (FLOW#… only), as on every merchant route.
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     );
     const list = fnBySource('functions/api/list-webhook-deliveries.ts').resource;
     assert.deepEqual(
       actionsOf(statementsOf(roleOf(list)))
         .filter((a) => a.startsWith('dynamodb:'))
         .sort(),
-      ['dynamodb:GetItem', 'dynamodb:Query'],
+      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     );
   });
 

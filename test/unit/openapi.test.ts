@@ -50,6 +50,7 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/ops/merchants/{merchantId}/risk-profile': ['get', 'put'],
   '/v1/ops/merchants/{merchantId}/routing': ['get', 'put'],
   '/v1/ops/merchants/{merchantId}/request-signing': ['put'],
+  '/v1/ops/merchants/{merchantId}/limits': ['get', 'put'],
   '/v1/ops/merchants/{merchantId}/risk-summary': ['get'],
   '/v1/ops/payments/{id}/review': ['post'],
   '/v1/ops/dead-letter-queues': ['get'],
@@ -173,21 +174,38 @@ describe('OpenAPI document', () => {
     );
     assert.deepEqual(
       statuses('/v1/payments/{id}/fraud-reports', 'post'),
-      [201, 400, 401, 403, 404, 409, 415, 422, 503],
+      [201, 400, 401, 403, 404, 409, 415, 422, 429, 503],
     );
     assert.deepEqual(
       statuses('/v1/ops/merchants/{merchantId}/risk-summary', 'get'),
       [200, 400, 401, 403, 404, 503],
     );
-    assert.deepEqual(statuses('/v1/webhook-endpoints', 'post'), [201, 400, 401, 403, 409, 415, 422, 503]);
+    assert.deepEqual(
+      statuses('/v1/webhook-endpoints', 'post'),
+      [201, 400, 401, 403, 409, 415, 422, 429, 503],
+    );
     assert.deepEqual(
       statuses('/v1/webhook-endpoints/{id}/deliveries', 'get'),
-      [200, 400, 401, 403, 404, 503],
+      [200, 400, 401, 403, 404, 429, 503],
     );
     assert.match(
       built.paths['/v1/ops/payments/{id}/review'].post.responses['409'].description,
       /payment-not-in-review/,
     );
+  });
+
+  it('lets every merchant-key route answer 429 rate-limited with Retry-After, and no ops or public route', () => {
+    for (const [path, methods] of Object.entries(built.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const merchant = JSON.stringify(op.security) === JSON.stringify([{ merchantKey: [] }]);
+        const limited = op.responses['429'];
+        assert.equal(Boolean(limited), merchant, `${method} ${path}`);
+        if (limited) {
+          assert.match(limited.description, /rate-limited/);
+          assert.ok(limited.headers?.['Retry-After'], `${method} ${path} Retry-After`);
+        }
+      }
+    }
   });
 
   it('answers each dead-letter route with the statuses its handler can give', () => {

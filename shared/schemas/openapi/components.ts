@@ -1,6 +1,7 @@
 /** The document's components: every schema by name, the shared parameters, headers and security schemes. */
 import * as z from 'zod/mini';
 import { redriveBody } from '../../dead-letters/schemas.js';
+import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from '../../domain/flow/token-bucket.js';
 import { BEFORE_REASONS } from '../../domain/risk/before.js';
 import { RISK_REASONS } from '../../domain/risk/score.js';
 import { PAYMENTS_SIGNATURE_HEADER, SECRET_PREFIX } from '../../webhooks/signature.js';
@@ -8,6 +9,7 @@ import { billingPricesSchema, statementSchema } from '../billing.js';
 import { channelViewSchema } from '../channel-view.js';
 import { listResponse } from '../common.js';
 import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from '../events.js';
+import { flowLimitsSchema } from '../flow-limits.js';
 import { createPaymentBody, paymentIdSchema, paymentSchema, riskSchema } from '../payment.js';
 import { problemSchema } from '../problem.js';
 import {
@@ -76,6 +78,12 @@ export function components(): Record<string, JsonSchema> {
     id: 'RequestSigningRequest',
     description: 'Whether the merchant must sign every request with `Payments-Request-Signature`.',
   });
+  requests.add(flowLimitsSchema, {
+    id: 'FlowLimitsRequest',
+    description:
+      'A token bucket per merchant, across all of its keys: `requestsPerSecond` sustained, up to `burst` at ' +
+      `once. Positive integers, at most ${MAX_REQUESTS_PER_SECOND} and ${MAX_BURST}.`,
+  });
   requests.add(reviewPaymentBody, { id: 'ReviewPaymentRequest' });
   requests.add(createFraudReportBody, { id: 'CreateFraudReportRequest' });
   requests.add(startReconciliationRunBody, { id: 'StartReconciliationRunRequest' });
@@ -136,6 +144,7 @@ export function components(): Record<string, JsonSchema> {
       'carry `Payments-Request-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, ' +
       '"<t>.<METHOD>.<path with query>.<raw body>")>`; several `v1` may be sent; 300 s tolerance.',
   });
+  responses.add(flowLimitsSchema, { id: 'FlowLimits' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });

@@ -62,11 +62,16 @@ export const TABLE: readonly ProblemCode[] = ['service-unavailable'];
 /** Headers that come with a problem whatever the route. */
 const PROBLEM_HEADERS: Partial<Record<ProblemCode, Record<string, object>>> = {
   'service-unavailable': { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
+  'rate-limited': { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } },
 };
+
+/** Every merchant-key route may answer 429 past the merchant's flow limits (shared/http/rate-limit.ts). */
+const MERCHANT: readonly ProblemCode[] = ['rate-limited'];
 
 export function problemResponses(route: Route): Record<string, object> {
   const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of route.problems) {
+  const problems = route.caller === 'merchant' ? [...route.problems, ...MERCHANT] : route.problems;
+  for (const code of problems) {
     const { status } = PROBLEMS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }

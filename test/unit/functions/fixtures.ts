@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import type { ApiEvent } from '../../../shared/http/api-event.js';
 import { setApiKeyResolver } from '../../../shared/http/api-key-resolver.js';
+import { setFlowLimiter } from '../../../shared/http/rate-limit.js';
 import { setSigningRequirementReader } from '../../../shared/http/request-signing.js';
 import { setUsageSink } from '../../../shared/http/usage-meter.js';
 
@@ -19,6 +20,8 @@ setSigningRequirementReader(async () => ({ required: false }));
 
 // Usage lines are the metering tests' business (test/unit/http/usage-meter.test.ts), not noise on stdout.
 setUsageSink(() => {});
+// Flow control has its own tests (test/unit/http/rate-limit.test.ts): here every request is admitted.
+setFlowLimiter({ admit: async () => ({ admitted: true }) });
 
 export const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 
