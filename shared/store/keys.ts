@@ -157,6 +157,11 @@ export function quotaShardOf(paymentId: string): number {
 
 export const SLOT_PREFIX = 'OBJ#';
 
+export const MERCHANT_SK = 'MER';
+/** Sorts right after `MER`: one Query `begins_with(SK, "MER")` reads a merchant and its history. */
+export const MERCHANT_CHANGE_PREFIX = 'MERHIST#';
+export const MERCHANT_API_KEY_PREFIX = 'APIKEY#';
+
 export const RISK_PROFILE_SK = 'RISK_PROFILE';
 export const ROUTING_CONFIG_SK = 'ROUTING';
 
@@ -183,7 +188,23 @@ export const keys = {
     SK: `CONFLICT#${eventId}`,
   }),
   apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
-  merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'MER' }),
+  merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: MERCHANT_SK }),
+  /** One change of a merchant (onboarding history, and the outbox of its events); `version` from 1. */
+  merchantChange: (merchantId: string, version: number) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${MERCHANT_CHANGE_PREFIX}${String(version).padStart(6, '0')}`,
+  }),
+  /** The ops list of merchants, newest first: every merchant (`status` absent) or those of one status. */
+  merchantList: (status?: string) => `MERLIST#${status ?? 'ALL'}`,
+  merchantListEntry: (createdAt: string, merchantId: string, status?: string) => ({
+    PK: `MERLIST#${status ?? 'ALL'}`,
+    SK: `${createdAt}#${merchantId}`,
+  }),
+  /** A merchant's API key as ops list it (the digest item under KEY# is what authentication reads). */
+  merchantApiKey: (merchantId: string, keyId: string) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${MERCHANT_API_KEY_PREFIX}${keyId}`,
+  }),
   riskProfile: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: RISK_PROFILE_SK }),
   routingConfig: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: ROUTING_CONFIG_SK }),
   /** `day` is `yyyy-mm-dd` (UTC); `shard` in [0, QUOTA_SHARDS). */
