@@ -53,7 +53,6 @@ export function localChannelCredentials() {
   return { stripe, alipay, wechatpay };
 }
 
-
 /** The configuration as the emulator reads it (local/README.md describes its fields). */
 export function localConfig() {
   const channels = localChannelCredentials();

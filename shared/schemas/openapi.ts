@@ -11,6 +11,7 @@ import { componentsSection } from './openapi/components.js';
 import { channelHealthPaths } from './openapi/paths/channel-health.js';
 import { channelPaths } from './openapi/paths/channels.js';
 import { deadLetterPaths } from './openapi/paths/dead-letters.js';
+import { merchantPaths } from './openapi/paths/merchants.js';
 import { paymentPaths } from './openapi/paths/payments.js';
 import { reconciliationPaths } from './openapi/paths/reconciliation.js';
 import { riskPaths } from './openapi/paths/risk.js';
@@ -42,6 +43,7 @@ export function buildOpenApi(): object {
       ...webhookEndpointPaths(),
       ...riskPaths(),
       ...routingPaths(),
+      ...merchantPaths(),
       ...reconciliationPaths(),
       ...settlementPaths(),
       ...deadLetterPaths(),

@@ -9,8 +9,13 @@
  * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
  * | mismatching report        | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
  * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
- * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
+ * | API key (digest)          | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
+ * | merchant change (history) | MER#<merchant>         | MERHIST#<000001> | —               | —                   |
+ * | merchant's API key record | MER#<merchant>         | APIKEY#<key_id>  | —               | —                   |
+ * | ops list of merchants     | MERLIST#<ALL|status>   | <createdAt>#<m_id> | —             | —                   |
+ * | settlement registry entry | MERCHANTS              | <merchant>       | —               | —                   |
+ * | merchant / key request (idem) | OBJ#<slot>         | OBJ              | —               | —                   |
  * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
@@ -49,7 +54,21 @@
  *   BatchGetItem. Only payments carry GSI1 keys (sparse index).
  * - list a payment's refunds: Query OBJ#<payment slot>, SK begins_with REF#.
  * - find a refund from its id (callbacks): GetItem of the refund request OBJ#<slot>/OBJ → paymentId.
- * - resolve an API key: GetItem KEY#<sha256(key)>/KEY. Keys are stored only as SHA-256 digests.
+ * - resolve an API key (every keyed request, through a per-container cache of ≤ 5 s, bounded at 10 s):
+ *   GetItem KEY#<sha256(key)>/KEY (`merchantId`, `keyId`, `keyExpiresAt` after a roll, `revokedAt`), then for a
+ *   merchant key GetItem MER#<merchant>/MER projecting `status` (active works, suspended → 403). Keys are stored
+ *   only as SHA-256 digests; `keyExpiresAt` is not `expiresAt`, the table's TTL attribute.
+ * - merchant onboarding (ops, never per payment): a merchant is created at its Idempotency-Key's slot (`m_<slot>`,
+ *   the request record holds the first answer); each change (create, review, suspend, reinstate) is ONE
+ *   TransactWriteItems: the merchant guarded on `status` and `version`, its entries in MERLIST#ALL and
+ *   MERLIST#<status> (the old status's deleted), and the change item MERHIST#<version>, whose stream INSERT
+ *   publishes the merchant's event. An approval adds the risk profile and the MERCHANTS registry entry.
+ *   The merchant and its history: ONE Query MER#<merchant> begins_with "MER" (only MER and MERHIST# sort
+ *   there). The ops list: Query MERLIST#<ALL|status> descending, cursor = the last SK.
+ * - a merchant's API keys (ops): Query MER#<merchant> begins_with APIKEY#; issue and roll are ONE
+ *   TransactWriteItems (the request slot, whose record keeps the secret sealed under the Idempotency-Key and
+ *   expires after 48 h; a ConditionCheck of the merchant's `active` status; the digest item and the record;
+ *   for a roll the old key's two items guarded on being active); a revocation updates both items.
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.

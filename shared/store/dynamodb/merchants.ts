@@ -104,6 +104,8 @@ export class DynamoMerchantStore {
       entity: 'merchantRequest',
       merchantId: id,
       requestFingerprint: input.requestFingerprint,
+      /** The first answer, replayed as it was (contract: Idempotency). */
+      response: JSON.stringify(merchant),
       createdAt: at,
     };
     const change: MerchantChange = {
@@ -129,8 +131,7 @@ export class DynamoMerchantStore {
       const existing = reason.Item ? unmarshall(reason.Item) : undefined;
       if (existing?.entity !== 'merchantRequest' || existing.requestFingerprint !== input.requestFingerprint)
         throw new IdempotencyKeyReusedError();
-      // The merchant as it is now (a replay after its review shows it reviewed, like a payment would).
-      return { merchant: await this.get(id), replayed: true };
+      return { merchant: JSON.parse(String(existing.response)) as Merchant, replayed: true };
     }
   }
 
