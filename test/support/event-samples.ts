@@ -133,7 +133,7 @@ function breakerItem(version: number) {
 }
 
 /** A merchant's change item (store/merchant-items.ts): one per transition, each announcing its event. */
-function merchantChange(version: number, action: 'approve' | 'reject' | 'suspend' | 'reinstate') {
+export function merchantChange(version: number, action: 'approve' | 'reject' | 'suspend' | 'reinstate') {
   const to = { approve: 'active', reject: 'rejected', suspend: 'suspended', reinstate: 'active' } as const;
   const from = {
     approve: 'pending_review',
