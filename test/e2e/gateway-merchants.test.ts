@@ -114,12 +114,12 @@ describe('merchant onboarding and keys, end to end', () => {
     assert.deepEqual(
       listed.body.data.map((k: any) => [k.id, k.status, k.secret]),
       [
-        [issued.body.id, 'expiring', undefined],
         [rolled.body.id, 'active', undefined],
+        [issued.body.id, 'expiring', undefined],
       ],
     );
     assert.ok(!listed.text.includes(first) && !listed.text.includes(second), 'no secret listed');
-    await sleep(Date.parse(listed.body.data[0].expiresAt) - Date.now() + 50);
+    await sleep(Date.parse(listed.body.data[1].expiresAt) - Date.now() + 50);
     assert.ok(isProblem(await asMerchant(first), 401), 'expired');
     assert.equal((await asMerchant(second)).status, 200);
 
@@ -183,6 +183,27 @@ describe('merchant onboarding and keys, end to end', () => {
     }
     const again = await review((await activeMerchant()).id, { decision: 'reject' });
     assert.match(again.body.type, /\/merchant-state-conflict$/);
+  });
+
+  it('rolls with a day of overlap by default, once per key; a retry with the same Idempotency-Key replays', async () => {
+    const { id } = await activeMerchant();
+    const key = (await issueKey(id)).body;
+    const rollPath = `/v1/ops/merchants/${id}/api-keys/${key.id}/roll`;
+    const idem = uniqueKey('roll');
+    const rolled = await e2e.ops.request('POST', rollPath, { idempotencyKey: idem });
+    assert.equal(rolled.status, 201, rolled.text);
+    const replay = await e2e.ops.request('POST', rollPath, { idempotencyKey: idem });
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(replay.body, rolled.body);
+    const again = await e2e.ops.request('POST', rollPath);
+    assert.ok(isProblem(again, 409), again.text);
+    assert.match(again.body.type, /\/api-key-not-active$/);
+    const listed = await e2e.ops.get(`/v1/ops/merchants/${id}/api-keys`);
+    assert.equal(listed.body.nextCursor, null);
+    const old = listed.body.data.find((k: any) => k.id === key.id);
+    const overlap = Date.parse(old.expiresAt) - Date.parse(rolled.body.createdAt);
+    assert.equal(old.status, 'expiring');
+    assert.ok(Math.abs(overlap - 86_400_000) < 1_000, `overlap ${overlap} ms`);
   });
 
   it('lists merchants by status, newest first, with an opaque cursor', async () => {

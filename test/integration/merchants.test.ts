@@ -171,8 +171,8 @@ describe('merchant onboarding and API keys on DynamoDB Local', () => {
     assert.deepEqual(
       listed.map((k) => [k.id, k.status]),
       [
-        [old.id, 'expiring'],
         [next.id, 'active'],
+        [old.id, 'expiring'],
       ],
     );
     assert.ok(listed.every((k) => k.secret === undefined));

@@ -149,7 +149,7 @@ export function components(): Record<string, JsonSchema> {
       '`secret` only in the 201 of its issue or roll (and that answer’s replays); stored as a SHA-256 digest. ' +
       '`status`: `expiring` after a roll until `expiresAt`, `revoked` once revoked or past `expiresAt`.',
   });
-  responses.add(dataList(apiKeySchema), { id: 'ApiKeyList' });
+  responses.add(listResponse(apiKeySchema), { id: 'ApiKeyList' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });

@@ -114,7 +114,7 @@ export class DynamoMerchantApiKeyStore {
     );
   }
 
-  /** Every key of the merchant, newest last, without secrets. @throws MerchantNotFoundError */
+  /** Every key of the merchant, newest first (the API's list order), without secrets. @throws MerchantNotFoundError */
   async list(merchantId: string, now: Date): Promise<ApiKey[]> {
     const merchant = await getItemConsistent(this.table, keys.merchant(merchantId), 'merchant.get');
     if (merchant?.entity !== 'merchant') throw new MerchantNotFoundError(merchantId);
@@ -132,7 +132,7 @@ export class DynamoMerchantApiKeyStore {
     )) {
       out.push(apiKeyFromItem(item as unknown as MerchantApiKeyItem, now));
     }
-    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
   /** Revokes a key: idempotent (a revoked key stays revoked at its first time). @throws ObjectNotFoundError */

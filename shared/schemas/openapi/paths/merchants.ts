@@ -110,7 +110,11 @@ export function merchantPaths(): Record<string, object> {
         summary: 'Ops: the merchant’s keys, without secrets',
         caller: 'ops',
         parameters: [merchantIdParameter],
-        ok: { status: 200, description: 'Every key of the merchant, oldest first', id: 'ApiKeyList' },
+        ok: {
+          status: 200,
+          description: 'Every key of the merchant, newest first, in one page',
+          id: 'ApiKeyList',
+        },
         problems: [...AUTH, 'not-found', ...TABLE],
       }),
     },
