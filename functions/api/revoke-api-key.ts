@@ -15,6 +15,14 @@ const apiKeys = new DynamoMerchantApiKeyStore({ client: dynamoDbClient(), tableN
 
 export const handler = apiHandler(
   { role: 'ops', path: { merchantId: MERCHANT_ID, keyId: prefixedId('key') } },
-  async ({ params }) =>
-    json(200, await apiKeys.revoke(params.merchantId ?? '', params.keyId ?? '', new Date())),
+  async ({ auth, params }) =>
+    json(
+      200,
+      await apiKeys.revoke(
+        params.merchantId ?? '',
+        params.keyId ?? '',
+        auth.keyId ?? auth.merchantId,
+        new Date(),
+      ),
+    ),
 );

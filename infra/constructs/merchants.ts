@@ -41,6 +41,7 @@ const ISSUE: Grant[] = [
  * - suspend / reinstate: the merchant, its history and its list entries (one moves: Delete + Put);
  * - issue / roll: the slot, the key's digest item and its record under the merchant, the merchant's
  *   status checked (ConditionCheckItem); a roll also updates the old key's two items; revoke updates them.
+ *   Each also puts its history item under the merchant (`MER#`).
  */
 export class Merchants extends Construct {
   readonly functions: Record<string, PaymentsFunction> = {};
@@ -103,7 +104,10 @@ export class Merchants extends Construct {
         apigw.HttpMethod.DELETE,
         KEY,
         'revoke-api-key',
-        [[['dynamodb:UpdateItem'], [MERCHANT_RECORDS, KEY_DIGESTS]]],
+        [
+          [['dynamodb:UpdateItem'], [MERCHANT_RECORDS, KEY_DIGESTS]],
+          [['dynamodb:PutItem'], [MERCHANT_RECORDS]],
+        ],
       ],
     ];
     for (const [name, method, path, entry, grants] of routes) {

@@ -61,6 +61,19 @@ export const merchantChangeSchema = z.object({
 });
 export type MerchantChange = z.infer<typeof merchantChangeSchema>;
 
+/** A change of one of the merchant's API keys, in the same history: who issued, rolled or revoked which key. */
+export const apiKeyChangeSchema = z.object({
+  action: z.enum(['issue_key', 'roll_key', 'revoke_key']),
+  /** The key issued, rolled (the old one) or revoked. */
+  keyId: z.string(),
+  /** A roll's new key. */
+  newKeyId: z.optional(z.string()),
+  by: z.string(),
+  at: z.string(),
+  note: z.nullable(z.string()),
+});
+export type ApiKeyChange = z.infer<typeof apiKeyChangeSchema>;
+
 export const merchantSchema = z.object({
   id: z.string().check(z.startsWith('m_')),
   object: z.literal('merchant'),
@@ -73,8 +86,8 @@ export const merchantSchema = z.object({
   riskRating: z.nullable(riskRatingSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
-  /** GET of one merchant only: every change, oldest first. */
-  history: z.optional(z.array(merchantChangeSchema)),
+  /** GET of one merchant only: every change of it and of its keys, oldest first. */
+  history: z.optional(z.array(z.union([merchantChangeSchema, apiKeyChangeSchema]))),
 });
 export type Merchant = z.infer<typeof merchantSchema>;
 

@@ -12,6 +12,7 @@
  * | API key (digest)          | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
  * | merchant change (history) | MER#<merchant>         | MERHIST#<000001> | —               | —                   |
+ * | key change (history)      | MER#<merchant>         | MERHIST#KEY#<key_id>#<action> | —  | —                   |
  * | merchant's API key record | MER#<merchant>         | APIKEY#<key_id>  | —               | —                   |
  * | ops list of merchants     | MERLIST#<ALL|status>   | <createdAt>#<m_id> | —             | —                   |
  * | settlement registry entry | MERCHANTS              | <merchant>       | —               | —                   |
@@ -68,7 +69,8 @@
  * - a merchant's API keys (ops): Query MER#<merchant> begins_with APIKEY#; issue and roll are ONE
  *   TransactWriteItems (the request slot, whose record keeps the secret sealed under the Idempotency-Key and
  *   expires after 48 h; a ConditionCheck of the merchant's `active` status; the digest item and the record;
- *   for a roll the old key's two items guarded on being active); a revocation updates both items.
+ *   for a roll the old key's two items guarded on being active); a revocation updates both items. Each also
+ *   puts its history item MERHIST#KEY#<key_id>#<action> (once per key and action), read with the merchant's.
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
@@ -212,6 +214,11 @@ export const keys = {
   merchantChange: (merchantId: string, version: number) => ({
     PK: `MER#${merchantId}`,
     SK: `${MERCHANT_CHANGE_PREFIX}${String(version).padStart(6, '0')}`,
+  }),
+  /** A change of one of the merchant's keys (issue, roll, revoke), in its history. */
+  merchantKeyChange: (merchantId: string, keyId: string, action: string) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${MERCHANT_CHANGE_PREFIX}KEY#${keyId}#${action}`,
   }),
   /** The ops list of merchants, newest first: every merchant (`status` absent) or those of one status. */
   merchantList: (status?: string) => `MERLIST#${status ?? 'ALL'}`,

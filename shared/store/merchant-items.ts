@@ -6,7 +6,7 @@
  * publisher use it too.
  */
 import type { MerchantStatus, RiskRating } from '../domain/merchants/onboarding.js';
-import type { Merchant, MerchantChange } from '../schemas/merchants.js';
+import type { ApiKeyChange, Merchant, MerchantChange } from '../schemas/merchants.js';
 import { keys } from './keys.js';
 
 export interface MerchantItem {
@@ -91,5 +91,31 @@ export function changeFromItem(item: Record<string, unknown>): MerchantChange {
     at: c.at,
     note: c.note ?? null,
     ...(c.riskRating ? { riskRating: c.riskRating } : {}),
+  };
+}
+
+/**
+ * The history item of a key's issue, roll or revocation: under the merchant, beside its own changes (one
+ * Query reads both). One per key and action, so a revocation sent twice is recorded once.
+ */
+export function apiKeyChangeItem(merchantId: string, change: ApiKeyChange): Record<string, unknown> {
+  return {
+    ...keys.merchantKeyChange(merchantId, change.keyId, change.action),
+    entity: 'merchantKeyChange',
+    merchantId,
+    ...change,
+  };
+}
+
+/** A key change as the history shows it. */
+export function apiKeyChangeFromItem(item: Record<string, unknown>): ApiKeyChange {
+  const c = item as unknown as ApiKeyChange;
+  return {
+    action: c.action,
+    keyId: c.keyId,
+    ...(c.newKeyId ? { newKeyId: c.newKeyId } : {}),
+    by: c.by,
+    at: c.at,
+    note: c.note ?? null,
   };
 }

@@ -131,7 +131,8 @@ describe('merchant onboarding and keys, end to end', () => {
     assert.ok(revocation.ms < REVOCATION_BOUND_MS, `revocation took ${revocation.ms} ms`);
 
     // Suspend: 403 merchant-suspended within 10 s; no key issued meanwhile; reinstate: works again
-    const third = (await issueKey(id)).body.secret as string;
+    const thirdKey = (await issueKey(id)).body;
+    const third = thirdKey.secret as string;
     assert.equal((await asMerchant(third)).status, 200);
     const suspended = await e2e.ops.post(`/v1/ops/merchants/${id}/suspend`, { note: 'chargeback spike' });
     assert.equal(suspended.status, 200, suspended.text);
@@ -155,8 +156,9 @@ describe('merchant onboarding and keys, end to end', () => {
     // The history: who, when, why
     const merchant = await e2e.ops.get(`/v1/ops/merchants/${id}`);
     assert.equal(merchant.status, 200, merchant.text);
+    const changes = merchant.body.history.filter((c: any) => !c.action.endsWith('_key'));
     assert.deepEqual(
-      merchant.body.history.map((c: any) => [c.action, c.from, c.to, c.by, c.note]),
+      changes.map((c: any) => [c.action, c.from, c.to, c.by, c.note]),
       [
         ['create', null, 'pending_review', 'ops', null],
         ['approve', 'pending_review', 'active', 'ops', 'KYC documents checked'],
@@ -165,6 +167,16 @@ describe('merchant onboarding and keys, end to end', () => {
       ],
     );
     assert.ok(merchant.body.history.every((c: any) => !Number.isNaN(Date.parse(c.at))));
+    const keyChanges = merchant.body.history.filter((c: any) => c.action.endsWith('_key'));
+    assert.deepEqual(
+      keyChanges.map((c: any) => [c.action, c.keyId, c.newKeyId, c.by]),
+      [
+        ['issue_key', issued.body.id, undefined, 'ops'],
+        ['roll_key', issued.body.id, rolled.body.id, 'ops'],
+        ['revoke_key', rolled.body.id, undefined, 'ops'],
+        ['issue_key', thirdKey.id, undefined, 'ops'],
+      ],
+    );
   });
 
   it('rejects: a rejected merchant is never issued keys, never reviewed again, never suspended', async () => {

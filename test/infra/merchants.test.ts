@@ -65,7 +65,11 @@ const GRANTS: Record<string, string[]> = {
     'dynamodb:PutItem [OBJ#*,KEY#*,MER#*]',
     'dynamodb:UpdateItem [MER#*,KEY#*]',
   ],
-  [`DELETE ${M}/{merchantId}/api-keys/{keyId}`]: ['dynamodb:GetItem', 'dynamodb:UpdateItem [MER#*,KEY#*]'],
+  [`DELETE ${M}/{merchantId}/api-keys/{keyId}`]: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem [MER#*]',
+    'dynamodb:UpdateItem [MER#*,KEY#*]',
+  ],
 };
 
 describe('merchants and API keys in the template', () => {

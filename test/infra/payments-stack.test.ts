@@ -422,7 +422,11 @@ describe('least privilege', () => {
       `dynamodb:PutItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    'api/revoke-api-key': [`dynamodb:GetItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
+    'api/revoke-api-key': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
     // Dead letters (infra/constructs/dead-letters.ts): the key lookup only; their SQS grants are pinned by
     // test/infra/dead-letters.test.ts.
     'api/list-dead-letter-queues': [`dynamodb:GetItem on ${T}`],

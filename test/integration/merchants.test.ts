@@ -199,10 +199,27 @@ describe('merchant onboarding and API keys on DynamoDB Local', () => {
     await review(merchant.id, { kind: 'reinstate' });
     assert.equal((await resolve(next.secret ?? ''))?.merchantSuspended, undefined);
     // Revoked: unknown
-    const revoked = await apiKeys.revoke(merchant.id, next.id, new Date());
+    const revoked = await apiKeys.revoke(merchant.id, next.id, 'ops', new Date());
     assert.equal(revoked.status, 'revoked');
     assert.equal(await resolve(next.secret ?? ''), undefined);
-    assert.equal((await apiKeys.revoke(merchant.id, next.id, new Date())).revokedAt, revoked.revokedAt);
+    assert.equal(
+      (await apiKeys.revoke(merchant.id, next.id, 'ops', new Date())).revokedAt,
+      revoked.revokedAt,
+    );
+    // Every key change is in the merchant's history, once, beside its own changes
+    const { history } = await merchants.getWithHistory(merchant.id);
+    assert.deepEqual(
+      history?.map((c) => [c.action, 'keyId' in c ? c.keyId : null]),
+      [
+        ['create', null],
+        ['approve', null],
+        ['issue_key', old.id],
+        ['roll_key', old.id],
+        ['suspend', null],
+        ['reinstate', null],
+        ['revoke_key', next.id],
+      ],
+    );
   });
 
   it('lists merchants newest first by status, page by page with an opaque cursor', async () => {

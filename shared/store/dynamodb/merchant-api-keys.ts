@@ -28,6 +28,7 @@ import { hashApiKey } from '../api-keys.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import { keys, MERCHANT_API_KEY_PREFIX } from '../keys.js';
+import { apiKeyChangeItem } from '../merchant-items.js';
 import { MerchantNotFoundError } from './risk-profiles.js';
 import {
   capacityParam,
@@ -135,8 +136,11 @@ export class DynamoMerchantApiKeyStore {
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
-  /** Revokes a key: idempotent (a revoked key stays revoked at its first time). @throws ObjectNotFoundError */
-  async revoke(merchantId: string, keyId: string, now: Date): Promise<ApiKey> {
+  /**
+   * Revokes a key, recorded in the merchant's history with `by`: idempotent (a revoked key stays revoked at
+   * its first time). @throws ObjectNotFoundError
+   */
+  async revoke(merchantId: string, keyId: string, by: string, now: Date): Promise<ApiKey> {
     const old = await this.item(merchantId, keyId);
     const revoke = (key: { PK: string; SK: string }): TransactWriteItem => ({
       Update: {
@@ -147,9 +151,14 @@ export class DynamoMerchantApiKeyStore {
         ExpressionAttributeValues: marshall({ ':now': now.toISOString() }),
       },
     });
+    const change = { action: 'revoke_key' as const, keyId, by, at: now.toISOString(), note: null };
     await this.transact('apiKey.revoke', [
       revoke(keys.merchantApiKey(merchantId, keyId)),
       revoke(keys.apiKey(old.digest)),
+      // Recorded once: a revocation sent again changes nothing.
+      ...(old.revokedAt === undefined
+        ? [{ Put: { TableName: this.table.tableName, Item: marshall(apiKeyChangeItem(merchantId, change)) } }]
+        : []),
     ]);
     return apiKeyFromItem({ ...old, revokedAt: old.revokedAt ?? now.toISOString() }, now);
   }
@@ -229,6 +238,26 @@ export class DynamoMerchantApiKeyStore {
         },
       },
       ...extra,
+      {
+        Put: {
+          TableName: this.table.tableName,
+          Item: marshall(
+            apiKeyChangeItem(
+              input.merchantId,
+              rolled
+                ? {
+                    action: 'roll_key',
+                    keyId: rolled.id,
+                    newKeyId: id,
+                    by: input.callerId,
+                    at: createdAt,
+                    note: null,
+                  }
+                : { action: 'issue_key', keyId: id, by: input.callerId, at: createdAt, note: null },
+            ),
+          ),
+        },
+      },
     );
     try {
       await this.transact(rolled ? 'apiKey.roll' : 'apiKey.issue', items);

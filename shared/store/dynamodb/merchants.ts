@@ -30,6 +30,7 @@ import { ConcurrentModificationError, IdempotencyKeyReusedError, InvalidCursorEr
 import { idempotencySlot } from '../idempotency.js';
 import { keys, MERCHANT_SK } from '../keys.js';
 import {
+  apiKeyChangeFromItem,
   changeFromItem,
   type MerchantItem,
   merchantChangeItem,
@@ -145,7 +146,7 @@ export class DynamoMerchantStore {
   /** The merchant and its history, oldest change first: one Query (keys.ts). @throws MerchantNotFoundError */
   async getWithHistory(merchantId: string): Promise<Merchant> {
     let merchant: Merchant | undefined;
-    const history = [];
+    const history: NonNullable<Merchant['history']> = [];
     for await (const item of queryPages(
       this.table,
       {
@@ -157,9 +158,11 @@ export class DynamoMerchantStore {
     )) {
       if (item.entity === 'merchant') merchant = merchantFromItem(item);
       else if (item.entity === 'merchantChange') history.push(changeFromItem(item));
+      else if (item.entity === 'merchantKeyChange') history.push(apiKeyChangeFromItem(item));
     }
     if (!merchant) throw new MerchantNotFoundError(merchantId);
-    return { ...merchant, history };
+    // Key changes sort after the merchant's own (by key id): one timeline by time, ties in stored order.
+    return { ...merchant, history: history.sort((a, b) => a.at.localeCompare(b.at)) };
   }
 
   /** A page of merchants, newest first, of one status or all. @throws InvalidCursorError */
