@@ -14,7 +14,22 @@ import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
 import { isProblem, MERCHANT_1, type Reply, uniqueKey } from '../support/http.js';
 
-const e2e = useLocalRuntime();
+/** Every line the runtime and the functions logged (at DEBUG), to show no secret is ever in them. */
+const logged: string[] = [];
+let functionLines = 0;
+/** Every secret issued in this file. */
+const secrets: string[] = [];
+const e2e = useLocalRuntime({
+  logLevel: 'DEBUG',
+  log: {
+    info: (line) => logged.push(line),
+    error: (line) => logged.push(line),
+    fn: (id, line) => {
+      functionLines += 1;
+      logged.push(`[${id}] ${line}`);
+    },
+  },
+});
 const BODY = {
   name: 'Gateway Test GmbH',
   country: 'DE',
@@ -27,8 +42,11 @@ const REVOCATION_BOUND_MS = 10_000;
 const createMerchant = (body: unknown = BODY, idempotencyKey = uniqueKey('mer')) =>
   e2e.ops.post('/v1/ops/merchants', body, { idempotencyKey });
 const review = (id: string, body: unknown) => e2e.ops.post(`/v1/ops/merchants/${id}/review`, body);
-const issueKey = (id: string, idempotencyKey = uniqueKey('key')) =>
-  e2e.ops.post(`/v1/ops/merchants/${id}/api-keys`, undefined, { idempotencyKey });
+async function issueKey(id: string, idempotencyKey = uniqueKey('key')) {
+  const reply = await e2e.ops.post(`/v1/ops/merchants/${id}/api-keys`, undefined, { idempotencyKey });
+  if (reply.body?.secret) secrets.push(reply.body.secret);
+  return reply;
+}
 /** A merchant request with `key`: its payments list. */
 const asMerchant = (key: string) => e2e.api.get('/v1/payments?limit=1', { key });
 
@@ -108,6 +126,7 @@ describe('merchant onboarding and keys, end to end', () => {
     });
     assert.equal(rolled.status, 201, rolled.text);
     const second = rolled.body.secret as string;
+    secrets.push(second);
     assert.equal((await asMerchant(first)).status, 200);
     assert.equal((await asMerchant(second)).status, 200);
     const listed = await e2e.ops.get(`/v1/ops/merchants/${id}/api-keys`);
@@ -274,5 +293,14 @@ describe('merchant onboarding and keys, end to end', () => {
       ),
     );
     assert.ok(isProblem(await e2e.api.get('/v1/ops/merchants'), 403));
+  });
+
+  it('never logs a secret, at any log level (runs last: it reads what the tests above logged)', () => {
+    assert.ok(functionLines > 0, 'the functions’ logs are captured');
+    assert.ok(secrets.length >= 5, `secrets issued: ${secrets.length}`);
+    for (const secret of secrets) {
+      assert.ok(!logged.some((line) => line.includes(secret)), 'a secret was logged');
+      assert.ok(!logged.some((line) => line.includes(secret.slice(3, 23))), 'part of a secret was logged');
+    }
   });
 });

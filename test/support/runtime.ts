@@ -6,6 +6,7 @@
  * several e2e files (run one after another) the first one synthesizes and the others reuse the assembly.
  * Call `stop()` in `after()`: it stops the workers, pollers, PSP and the DynamoDB Local process group.
  */
+import type { Logger } from '../../local/src/log.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/src/runtime.js';
 
 export type { LocalRuntime } from '../../local/src/runtime.js';
@@ -21,6 +22,10 @@ export interface StartRuntimeOptions {
   readonly stepFunctionsTimeScale?: number;
   /** Variables added to every function's environment (e.g. shorter channel check bounds). */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
+  /** Receives the runtime's lines, the functions' included (tests that read what was logged). */
+  readonly log?: Logger;
+  /** Application log level of every function (default: the template's). */
+  readonly logLevel?: string;
 }
 
 /** Starts the whole local system on a random port. */
@@ -36,6 +41,8 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
       ? { stepFunctionsTimeScale: options.stepFunctionsTimeScale }
       : {}),
     ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.maxBatchingWindowSeconds !== undefined
       ? { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }
       : {}),
