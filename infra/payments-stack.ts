@@ -7,6 +7,7 @@ import { ChannelHealth } from './constructs/channel-health.js';
 import { Channels } from './constructs/channels.js';
 import { DeadLetters } from './constructs/dead-letters.js';
 import { Events } from './constructs/events.js';
+import { Merchants } from './constructs/merchants.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Reconciliation } from './constructs/reconciliation.js';
 import { RiskBefore } from './constructs/risk.js';
@@ -55,6 +56,7 @@ export class PaymentsStack extends Stack {
     new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
     new Routing(this, 'Routing', { api: this.api, table: this.table });
+    new Merchants(this, 'Merchants', { api: this.api, table: this.table });
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       api: this.api,
       table: this.table,

@@ -117,7 +117,8 @@ export class Events extends Construct {
         retryAttempts: 10,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.publisherDeadLetterQueue),
-        // Only payments and refunds (any change), new discrepancies and new reconciliation runs announce
+        // Only payments and refunds (any change), new discrepancies, reconciliation runs and merchant
+        // changes (onboarding: review, suspension, reinstatement) announce
         // anything; idempotency records, counters and removals (TTL) cost no invocation. A MODIFY that
         // announces nothing (amountRefunded moving) still invokes.
         filters: [
@@ -128,7 +129,9 @@ export class Events extends Construct {
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual('INSERT'),
             dynamodb: {
-              NewImage: { entity: { S: lambda.FilterRule.or('discrepancy', 'reconciliationRun') } },
+              NewImage: {
+                entity: { S: lambda.FilterRule.or('discrepancy', 'reconciliationRun', 'merchantChange') },
+              },
             },
           }),
           // A channel breaker's writes that open or close it (the others, a failure counted, a probe

@@ -12,6 +12,7 @@
  * | discrepancy inserted (a rerun's overwrite is not) | DiscrepancyFound                               |
  * | reconciliation run inserted                   | ReconciliationRunStarted (internal)                |
  * | channel breaker written with `announce`       | ChannelBreakerOpened / ChannelBreakerClosed        |
+ * | merchant change inserted (review, suspend, reinstate) | MerchantOnboarded / …Rejected / …Suspended / …Reinstated |
  * | anything else (other items, removals, a payment's `amountRefunded` moving, ...) | none        |
  *
  * Pure: no I/O, the same change always gives the same events, ids included.
@@ -20,9 +21,11 @@ import type { PaymentStatus } from '../domain/payment.js';
 import type { RefundStatus } from '../domain/refund.js';
 import type { DetailType, EventDetail, PaymentsEvent } from '../schemas/events.js';
 import { type PaymentItem, paymentFromItem, type RefundItem, refundFromItem } from '../store/items.js';
+import type { MerchantChangeItem } from '../store/merchant-items.js';
 import { type DiscrepancyItem, discrepancyFromItem, type RunItem } from '../store/reconciliation-items.js';
 import { type BreakerItemImage, breakerEvents } from './breaker-events.js';
 import { eventIdOf } from './event-id.js';
+import { merchantEvents } from './merchant-events.js';
 
 /** One stream record, images unmarshalled to plain objects. */
 export interface TableChange {
@@ -59,6 +62,8 @@ export function eventsFromChange(change: TableChange): PaymentsEvent[] {
       return previous ? [] : [runStarted(newImage as unknown as RunItem)];
     case 'channelBreaker':
       return breakerEvents(previous as BreakerItemImage | undefined, newImage as unknown as BreakerItemImage);
+    case 'merchantChange':
+      return previous ? [] : merchantEvents(newImage as unknown as MerchantChangeItem);
     default:
       return [];
   }

@@ -10,6 +10,8 @@ export type Role = 'merchant' | 'ops';
 export interface AuthContext {
   readonly merchantId: string;
   readonly role: Role;
+  /** The API key's id (`key_…`); absent for the seeded ops key. */
+  readonly keyId?: string;
 }
 
 export interface ParsedRequest {

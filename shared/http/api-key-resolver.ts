@@ -6,12 +6,22 @@
  * header with its own 401 `{"message":"Unauthorized"}` and a denied one with 403 `{"message":"Forbidden"}`,
  * bodies it cannot be told to change, while the contract wants a 401 problem+json for both. Resolving the
  * key here also saves an authorizer invocation per uncached key, and a warm function answers from the
- * cache below without any call: the same 1-minute staleness an authorizer cache would have.
+ * cache below without any call.
+ *
+ * The cache is bounded: a known key is trusted for {@link KEY_CACHE_TTL_MS} at most (never more than
+ * {@link MAX_KEY_CACHE_TTL_MS}, whatever a caller asks), so a revocation or a suspension answers within
+ * 10 s in every container; a rolled key's end (`expiresAt`) is checked on every request, cached or not,
+ * so it stops on time to the millisecond. Only the key's SHA-256 is kept, never the key.
  */
 import { createHash } from 'node:crypto';
 import { dynamoDbClient } from '../aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../config/env.js';
 import { type ApiKeyRecord, resolveApiKey } from '../store/api-keys.js';
+
+/** How long a known key is trusted without a lookup (and how late a revocation may take effect). */
+export const KEY_CACHE_TTL_MS = 5_000;
+/** The contract's bound on a revocation: no cache setting may exceed it. */
+export const MAX_KEY_CACHE_TTL_MS = 10_000;
 
 /** Looks up a key; `undefined` for an unknown or revoked one. */
 export type ApiKeyResolver = (apiKey: string) => Promise<ApiKeyRecord | undefined>;
@@ -31,15 +41,18 @@ export interface CacheOptions {
  * Concurrent lookups of one key share a single call.
  */
 export function cachingResolver(resolve: ApiKeyResolver, options: CacheOptions = {}): ApiKeyResolver {
-  const ttl = options.ttlMs ?? 60_000;
-  const negativeTtl = options.negativeTtlMs ?? 5_000;
+  const ttl = Math.min(options.ttlMs ?? KEY_CACHE_TTL_MS, MAX_KEY_CACHE_TTL_MS);
+  const negativeTtl = Math.min(options.negativeTtlMs ?? 5_000, MAX_KEY_CACHE_TTL_MS);
   const maxEntries = options.maxEntries ?? 1_000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { expiresAt: number; value: Promise<ApiKeyRecord | undefined> }>();
+  /** A rolled key past its end answers as unknown, even from the cache. */
+  const live = (record: ApiKeyRecord | undefined) =>
+    record?.expiresAt !== undefined && record.expiresAt <= now() ? undefined : record;
   return async (apiKey) => {
     const id = createHash('sha256').update(apiKey, 'utf8').digest('hex');
     const hit = cache.get(id);
-    if (hit && hit.expiresAt > now()) return hit.value;
+    if (hit && hit.expiresAt > now()) return live(await hit.value);
     if (cache.size >= maxEntries) {
       // Map iteration is insertion order: drop the oldest entry.
       const oldest = cache.keys().next().value;
@@ -52,7 +65,7 @@ export function cachingResolver(resolve: ApiKeyResolver, options: CacheOptions =
     try {
       const record = await value;
       if (!record) entry.expiresAt = now() + negativeTtl;
-      return record;
+      return live(record);
     } catch (error) {
       // A failed lookup is not an answer: the next request asks again.
       cache.delete(id);

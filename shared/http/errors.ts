@@ -66,6 +66,17 @@ export class ForbiddenError extends HttpProblemError {
   }
 }
 
+/** 403: the key is valid but its merchant is suspended (a 401 would read as a wrong key). */
+export class MerchantSuspendedError extends HttpProblemError {
+  override readonly name = 'MerchantSuspendedError';
+  constructor() {
+    super(
+      'merchant-suspended',
+      'The merchant is suspended: its API keys are refused until ops reinstate it.',
+    );
+  }
+}
+
 /** 404: absent, or belongs to another merchant (the two are indistinguishable on purpose). */
 export class NotFoundError extends HttpProblemError {
   override readonly name = 'NotFoundError';

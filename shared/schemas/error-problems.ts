@@ -15,6 +15,7 @@ import type {
   RedriveNotSupportedError,
 } from '../dead-letters/errors.js';
 import type { CodedError } from '../domain/errors.js';
+import type { MerchantErrorCode } from '../domain/merchants/errors.js';
 import type { MoneyErrorCode } from '../domain/money.js';
 import type {
   ReconciliationErrorCode,
@@ -35,6 +36,7 @@ export type ErrorCode =
   | ReconciliationErrorCode
   | SettlementErrorCode
   | MoneyErrorCode
+  | MerchantErrorCode
   | EventErrorCode
   | ChannelErrorCode
   | ChannelCredentialsError['code']
@@ -94,6 +96,10 @@ export const ERROR_PROBLEMS: Record<ErrorCode, ProblemRule | null> = {
   invalid_expectation: null,
   run_state: null,
   no_statement: null,
+  // Merchant onboarding and API keys
+  merchant_state_conflict: { problem: 'merchant-state-conflict' },
+  merchant_not_active: { problem: 'merchant-not-active' },
+  api_key_not_active: { problem: 'api-key-not-active' },
   // Risk review
   payment_not_in_review: { problem: 'payment-not-in-review' },
   // Dead letters

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { channelBreakerData } from './channel-events.js';
 import { isoTimestamp } from './common.js';
+import { merchantChangeSchema, merchantSchema } from './merchants.js';
 import { CHANNELS, paymentRoutingSchema, paymentSchema, riskSchema } from './payment.js';
 import { discrepancyFoundData, reconciliationRunStartedData } from './reconciliation.js';
 import { refundSchema } from './refund.js';
@@ -73,6 +74,9 @@ function channelDetailOf<D extends z.ZodMiniType>(data: D) {
   });
 }
 
+/** Merchant events carry the merchant after the change and the change itself (who, when, why). */
+const merchantData = z.object({ merchant: merchantSchema, change: merchantChangeSchema });
+
 /** One schema per detail-type. */
 export const eventDetailSchemas = {
   PaymentCreated: detailOf(paymentData),
@@ -89,6 +93,10 @@ export const eventDetailSchemas = {
   SettlementCompleted: detailOf(z.object({ settlement: settlementSchema })),
   ChannelBreakerOpened: channelDetailOf(channelBreakerData),
   ChannelBreakerClosed: channelDetailOf(channelBreakerData),
+  MerchantOnboarded: detailOf(merchantData),
+  MerchantRejected: detailOf(merchantData),
+  MerchantSuspended: detailOf(merchantData),
+  MerchantReinstated: detailOf(merchantData),
 } as const;
 
 export type DetailType = keyof typeof eventDetailSchemas;
@@ -115,6 +123,10 @@ export const STREAM_DETAIL_TYPES = [
   'ReconciliationRunStarted',
   'ChannelBreakerOpened',
   'ChannelBreakerClosed',
+  'MerchantOnboarded',
+  'MerchantRejected',
+  'MerchantSuspended',
+  'MerchantReinstated',
 ] as const satisfies readonly DetailType[];
 
 /** A typed event as the code handles it: its detail-type and its detail. */

@@ -12,6 +12,7 @@ import { channelHealthPaths } from './openapi/paths/channel-health.js';
 import { channelPaths } from './openapi/paths/channels.js';
 import { deadLetterPaths } from './openapi/paths/dead-letters.js';
 import { flowLimitsPaths } from './openapi/paths/flow-limits.js';
+import { merchantPaths } from './openapi/paths/merchants.js';
 import { paymentPaths } from './openapi/paths/payments.js';
 import { reconciliationPaths } from './openapi/paths/reconciliation.js';
 import { riskPaths } from './openapi/paths/risk.js';
@@ -45,6 +46,7 @@ export function buildOpenApi(): object {
       ...riskPaths(),
       ...routingPaths(),
       ...flowLimitsPaths(),
+      ...merchantPaths(),
       ...reconciliationPaths(),
       ...settlementPaths(),
       ...deadLetterPaths(),

@@ -9,8 +9,14 @@
  * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
  * | mismatching report        | OBJ#<payment slot>     | MISMATCH#<evt>   | —               | —                   |
  * | contradicting outcome     | OBJ#<payment slot>     | CONFLICT#<evt>   | —               | —                   |
- * | API key                   | KEY#<sha256(key)>      | KEY              | —               | —                   |
+ * | API key (digest)          | KEY#<sha256(key)>      | KEY              | —               | —                   |
  * | merchant                  | MER#<merchant>         | MER              | —               | —                   |
+ * | merchant change (history) | MER#<merchant>         | MERHIST#<000001> | —               | —                   |
+ * | key change (history)      | MER#<merchant>         | MERHIST#KEY#<key_id>#<action> | —  | —                   |
+ * | merchant's API key record | MER#<merchant>         | APIKEY#<key_id>  | —               | —                   |
+ * | ops list of merchants     | MERLIST#<ALL|status>   | <createdAt>#<m_id> | —             | —                   |
+ * | settlement registry entry | MERCHANTS              | <merchant>       | —               | —                   |
+ * | merchant / key request (idem) | OBJ#<slot>         | OBJ              | —               | —                   |
  * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
@@ -55,7 +61,22 @@
  *   BatchGetItem. Only payments carry GSI1 keys (sparse index).
  * - list a payment's refunds: Query OBJ#<payment slot>, SK begins_with REF#.
  * - find a refund from its id (callbacks): GetItem of the refund request OBJ#<slot>/OBJ → paymentId.
- * - resolve an API key: GetItem KEY#<sha256(key)>/KEY. Keys are stored only as SHA-256 digests.
+ * - resolve an API key (every keyed request, through a per-container cache of ≤ 5 s, bounded at 10 s):
+ *   GetItem KEY#<sha256(key)>/KEY (`merchantId`, `keyId`, `keyExpiresAt` after a roll, `revokedAt`), then for a
+ *   merchant key GetItem MER#<merchant>/MER projecting `status` (active works, suspended → 403). Keys are stored
+ *   only as SHA-256 digests; `keyExpiresAt` is not `expiresAt`, the table's TTL attribute.
+ * - merchant onboarding (ops, never per payment): a merchant is created at its Idempotency-Key's slot (`m_<slot>`,
+ *   the request record holds the first answer); each change (create, review, suspend, reinstate) is ONE
+ *   TransactWriteItems: the merchant guarded on `status` and `version`, its entries in MERLIST#ALL and
+ *   MERLIST#<status> (the old status's deleted), and the change item MERHIST#<version>, whose stream INSERT
+ *   publishes the merchant's event. An approval adds the risk profile and the MERCHANTS registry entry.
+ *   The merchant and its history: ONE Query MER#<merchant> begins_with "MER" (only MER and MERHIST# sort
+ *   there). The ops list: Query MERLIST#<ALL|status> descending, cursor = the last SK.
+ * - a merchant's API keys (ops): Query MER#<merchant> begins_with APIKEY#; issue and roll are ONE
+ *   TransactWriteItems (the request slot, whose record keeps the secret sealed under the Idempotency-Key and
+ *   expires after 48 h; a ConditionCheck of the merchant's `active` status; the digest item and the record;
+ *   for a roll the old key's two items guarded on being active); a revocation updates both items. Each also
+ *   puts its history item MERHIST#KEY#<key_id>#<action> (once per key and action), read with the merchant's.
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
@@ -191,6 +212,11 @@ export function quotaShardOf(paymentId: string): number {
 
 export const SLOT_PREFIX = 'OBJ#';
 
+export const MERCHANT_SK = 'MER';
+/** Sorts right after `MER`: one Query `begins_with(SK, "MER")` reads a merchant and its history. */
+export const MERCHANT_CHANGE_PREFIX = 'MERHIST#';
+export const MERCHANT_API_KEY_PREFIX = 'APIKEY#';
+
 export const RISK_PROFILE_SK = 'RISK_PROFILE';
 export const ROUTING_CONFIG_SK = 'ROUTING';
 
@@ -217,7 +243,28 @@ export const keys = {
     SK: `CONFLICT#${eventId}`,
   }),
   apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
-  merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'MER' }),
+  merchant: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: MERCHANT_SK }),
+  /** One change of a merchant (onboarding history, and the outbox of its events); `version` from 1. */
+  merchantChange: (merchantId: string, version: number) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${MERCHANT_CHANGE_PREFIX}${String(version).padStart(6, '0')}`,
+  }),
+  /** A change of one of the merchant's keys (issue, roll, revoke), in its history. */
+  merchantKeyChange: (merchantId: string, keyId: string, action: string) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${MERCHANT_CHANGE_PREFIX}KEY#${keyId}#${action}`,
+  }),
+  /** The ops list of merchants, newest first: every merchant (`status` absent) or those of one status. */
+  merchantList: (status?: string) => `MERLIST#${status ?? 'ALL'}`,
+  merchantListEntry: (createdAt: string, merchantId: string, status?: string) => ({
+    PK: `MERLIST#${status ?? 'ALL'}`,
+    SK: `${createdAt}#${merchantId}`,
+  }),
+  /** A merchant's API key as ops list it (the digest item under KEY# is what authentication reads). */
+  merchantApiKey: (merchantId: string, keyId: string) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${MERCHANT_API_KEY_PREFIX}${keyId}`,
+  }),
   riskProfile: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: RISK_PROFILE_SK }),
   routingConfig: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: ROUTING_CONFIG_SK }),
   requestSigning: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'SIGNING' }),

@@ -68,6 +68,7 @@ describe('cdk-nag AwsSolutions', () => {
       .filter(([, id]) => id === 'AwsSolutions-APIG4')
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
+      'Payments/Api/HttpApi/DELETE--v1--ops--merchants--{merchantId}--api-keys--{keyId}',
       'Payments/Api/HttpApi/GET--health',
       'Payments/Api/HttpApi/GET--v1--billing--statements--{month}',
       'Payments/Api/HttpApi/GET--v1--ops--billing--prices',
@@ -76,6 +77,9 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--messages',
       'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--redrives',
+      'Payments/Api/HttpApi/GET--v1--ops--merchants',
+      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}',
+      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--api-keys',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--limits',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-profile',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
@@ -92,6 +96,12 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/GET--v1--webhook-endpoints--{id}--deliveries',
       'Payments/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
       'Payments/Api/HttpApi/POST--v1--ops--dead-letter-queues--{name}--redrive',
+      'Payments/Api/HttpApi/POST--v1--ops--merchants',
+      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--api-keys',
+      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--api-keys--{keyId}--roll',
+      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--reinstate',
+      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--review',
+      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--suspend',
       'Payments/Api/HttpApi/POST--v1--ops--payments--{id}--review',
       'Payments/Api/HttpApi/POST--v1--ops--reconciliation--discrepancies--{id}--resolve',
       'Payments/Api/HttpApi/POST--v1--ops--reconciliation--runs',

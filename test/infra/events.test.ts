@@ -106,7 +106,7 @@ describe('publisher', () => {
         },
         {
           eventName: ['INSERT'],
-          dynamodb: { NewImage: { entity: { S: ['discrepancy', 'reconciliationRun'] } } },
+          dynamodb: { NewImage: { entity: { S: ['discrepancy', 'reconciliationRun', 'merchantChange'] } } },
         },
         {
           eventName: ['INSERT', 'MODIFY'],

@@ -22,16 +22,19 @@ describe('API keys on DynamoDB Local', () => {
     assert.deepEqual(await resolveApiKey(table.client, table.tableName, 'sk_test_demo_1'), {
       merchantId: 'm_demo_1',
       role: 'merchant',
+      keyId: 'key_demo_1',
     });
     assert.deepEqual(await resolveApiKey(table.client, table.tableName, 'sk_test_demo_2'), {
       merchantId: 'm_demo_2',
       role: 'merchant',
+      keyId: 'key_demo_2',
     });
     assert.equal((await resolveApiKey(table.client, table.tableName, 'sk_test_ops'))?.role, 'ops');
     assert.equal(await resolveApiKey(table.client, table.tableName, 'sk_test_nope'), undefined);
     const scan = await table.client.send(new ScanCommand({ TableName: table.tableName }));
-    // Two merchants, their registry entries (settlement lists merchants from them), three keys.
-    assert.equal(scan.Items?.length, 7);
+    // Two merchants, each with its two ops list entries, its registry entry (settlement lists merchants
+    // from them) and its key's record; three keys.
+    assert.equal(scan.Items?.length, 13);
     assert.doesNotMatch(JSON.stringify(scan.Items), /sk_test/);
   });
 

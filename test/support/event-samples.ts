@@ -14,6 +14,7 @@ import {
 } from '../../shared/schemas/events.js';
 import { settlementCompletedDetail } from '../../shared/settlement/settle.js';
 import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
+import { merchantChangeItem } from '../../shared/store/merchant-items.js';
 import { type DiscrepancyItem, EMPTY_COUNTS, type RunItem } from '../../shared/store/reconciliation-items.js';
 
 export const T0 = '2026-03-01T10:00:00.000Z';
@@ -131,6 +132,39 @@ function breakerItem(version: number) {
   };
 }
 
+/** A merchant's change item (store/merchant-items.ts): one per transition, each announcing its event. */
+export function merchantChange(version: number, action: 'approve' | 'reject' | 'suspend' | 'reinstate') {
+  const to = { approve: 'active', reject: 'rejected', suspend: 'suspended', reinstate: 'active' } as const;
+  const from = {
+    approve: 'pending_review',
+    reject: 'pending_review',
+    suspend: 'active',
+    reinstate: 'suspended',
+  } as const;
+  const merchant = {
+    id: 'm_demo_3',
+    object: 'merchant' as const,
+    name: 'Demo 3',
+    country: 'DE',
+    website: null,
+    mcc: null,
+    expectedMonthlyVolume: { EUR: 100_000 },
+    status: to[action],
+    riskRating: action === 'reject' ? null : ('medium' as const),
+    createdAt: T0,
+    updatedAt: T1,
+  };
+  return merchantChangeItem(merchant, version, {
+    action,
+    from: from[action],
+    to: to[action],
+    by: 'ops',
+    at: T1,
+    note: 'sample',
+    ...(action === 'approve' ? { riskRating: 'medium' as const } : {}),
+  });
+}
+
 /** Every event the stream publisher derives, from a representative change each. */
 function derivedSamples(): PaymentsEvent[] {
   const created = paymentItem();
@@ -174,6 +208,10 @@ function derivedSamples(): PaymentsEvent[] {
     { eventName: 'INSERT', newImage: asImage(runItem()) },
     { eventName: 'MODIFY', oldImage: asImage(breakerItem(3)), newImage: asImage(opened) },
     { eventName: 'MODIFY', oldImage: asImage(halfOpen), newImage: asImage(breakerItem(6)) },
+    ...(['approve', 'reject', 'suspend', 'reinstate'] as const).map((action, i) => ({
+      eventName: 'INSERT',
+      newImage: asImage(merchantChange(i + 2, action)),
+    })),
   ];
   return changes.flatMap((c) => eventsFromChange(c));
 }

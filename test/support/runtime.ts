@@ -6,6 +6,7 @@
  * several e2e files (run one after another) the first one synthesizes and the others reuse the assembly.
  * Call `stop()` in `after()`: it stops the workers, pollers, PSP and the DynamoDB Local process group.
  */
+import type { Logger } from '../../local/src/log.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/src/runtime.js';
 
 export type { LocalRuntime } from '../../local/src/runtime.js';
@@ -23,6 +24,10 @@ export interface StartRuntimeOptions {
   readonly functionEnvironment?: Readonly<Record<string, string>>;
   /** Log subscription delivery (batch window, double delivery), for the usage metering tests. */
   readonly logSubscriptions?: { batchWindowMs?: number; retryDelayMs?: number; deliverTwice?: boolean };
+  /** Receives the runtime's lines, the functions' included (tests that read what was logged). */
+  readonly log?: Logger;
+  /** Application log level of every function (default: the template's). */
+  readonly logLevel?: string;
 }
 
 /** Starts the whole local system on a random port. */
@@ -39,6 +44,8 @@ export function startRuntime(options: StartRuntimeOptions = {}): Promise<LocalRu
       : {}),
     ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
     ...(options.logSubscriptions ? { logSubscriptions: options.logSubscriptions } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.maxBatchingWindowSeconds !== undefined
       ? { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }
       : {}),

@@ -52,6 +52,14 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/ops/merchants/{merchantId}/request-signing': ['put'],
   '/v1/ops/merchants/{merchantId}/limits': ['get', 'put'],
   '/v1/ops/merchants/{merchantId}/risk-summary': ['get'],
+  '/v1/ops/merchants': ['get', 'post'],
+  '/v1/ops/merchants/{merchantId}': ['get'],
+  '/v1/ops/merchants/{merchantId}/review': ['post'],
+  '/v1/ops/merchants/{merchantId}/suspend': ['post'],
+  '/v1/ops/merchants/{merchantId}/reinstate': ['post'],
+  '/v1/ops/merchants/{merchantId}/api-keys': ['get', 'post'],
+  '/v1/ops/merchants/{merchantId}/api-keys/{keyId}': ['delete'],
+  '/v1/ops/merchants/{merchantId}/api-keys/{keyId}/roll': ['post'],
   '/v1/ops/payments/{id}/review': ['post'],
   '/v1/ops/dead-letter-queues': ['get'],
   '/v1/ops/dead-letter-queues/{name}/messages': ['get'],
@@ -76,6 +84,8 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
 
 /** The POSTs that create something, so require `Idempotency-Key` (contract: Idempotency). */
 const CREATING_POSTS = new Set([
+  'post /v1/ops/merchants',
+  'post /v1/ops/merchants/{merchantId}/api-keys',
   'post /v1/payments',
   'post /v1/payments/{id}/refunds',
   'post /v1/payments/{id}/fraud-reports',

@@ -10,6 +10,14 @@ import { channelViewSchema } from '../channel-view.js';
 import { listResponse } from '../common.js';
 import { type DetailType, EVENT_SOURCE, eventDetailSchemas, eventPaymentSchema } from '../events.js';
 import { flowLimitsSchema } from '../flow-limits.js';
+import {
+  apiKeySchema,
+  createMerchantBody,
+  merchantNoteBody,
+  merchantSchema,
+  reviewMerchantBody,
+  rollApiKeyBody,
+} from '../merchants.js';
 import { createPaymentBody, paymentIdSchema, paymentSchema, riskSchema } from '../payment.js';
 import { problemSchema } from '../problem.js';
 import {
@@ -108,6 +116,19 @@ export function components(): Record<string, JsonSchema> {
       'when absent.',
   });
 
+  requests.add(createMerchantBody, {
+    id: 'CreateMerchantRequest',
+    description:
+      '`country`: ISO 3166-1 alpha-2; `mcc`: ISO 18245; `expectedMonthlyVolume`: minor units by currency.',
+  });
+  requests.add(reviewMerchantBody, {
+    id: 'ReviewMerchantRequest',
+    description:
+      '`riskRating` (approve only; default `medium`) sets the risk profile’s limits (docs/architecture.md).',
+  });
+  requests.add(merchantNoteBody, { id: 'MerchantNoteRequest', description: '`note`: why, for the history.' });
+  requests.add(rollApiKeyBody, { id: 'RollApiKeyRequest' });
+
   // What the API answers, and what it sends: webhook payloads and events on the bus.
   const responses: Registry = z.registry();
   responses.add(paymentSchema, { id: 'Payment' });
@@ -145,6 +166,19 @@ export function components(): Record<string, JsonSchema> {
       '"<t>.<METHOD>.<path with query>.<raw body>")>`; several `v1` may be sent; 300 s tolerance.',
   });
   responses.add(flowLimitsSchema, { id: 'FlowLimits' });
+  responses.add(merchantSchema, {
+    id: 'Merchant',
+    description:
+      '`history` (GET of one merchant only): every change, oldest first: who (`by`), when (`at`), why (`note`).',
+  });
+  responses.add(listResponse(merchantSchema), { id: 'MerchantList' });
+  responses.add(apiKeySchema, {
+    id: 'ApiKey',
+    description:
+      '`secret` only in the 201 of its issue or roll (and that answer’s replays); stored as a SHA-256 digest. ' +
+      '`status`: `expiring` after a roll until `expiresAt`, `revoked` once revoked or past `expiresAt`.',
+  });
+  responses.add(listResponse(apiKeySchema), { id: 'ApiKeyList' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });

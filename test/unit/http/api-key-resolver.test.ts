@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ApiKeyResolver, cachingResolver } from '../../../shared/http/api-key-resolver.js';
+import {
+  type ApiKeyResolver,
+  cachingResolver,
+  KEY_CACHE_TTL_MS,
+  MAX_KEY_CACHE_TTL_MS,
+} from '../../../shared/http/api-key-resolver.js';
 
 function counting(answer: (key: string) => { merchantId: string; role: 'merchant' } | undefined) {
   const calls: string[] = [];
@@ -65,5 +70,69 @@ describe('API key resolver cache', () => {
     await cached('a'); // evicted, looked up again
     await cached('d'); // still cached
     assert.deepEqual(calls, ['a', 'b', 'c', 'd', 'a']);
+  });
+});
+
+describe('API key resolver cache bounds (revocation, suspension, roll)', () => {
+  it('answers a revoked key 401 within 10 s, whatever time to live is asked for', async () => {
+    // Prepare
+    let now = 0;
+    let revoked = false;
+    const { resolve } = counting(() => (revoked ? undefined : { merchantId: 'm_1', role: 'merchant' }));
+    const cached = cachingResolver(resolve, { ttlMs: 3_600_000, now: () => now });
+    assert.ok(await cached('sk_1'));
+    // Act
+    revoked = true;
+    now = 9_999;
+    const stillCached = await cached('sk_1');
+    now = 10_000;
+    const afterBound = await cached('sk_1');
+    // Assess
+    assert.ok(stillCached, 'a container may trust its cache until the bound');
+    assert.equal(afterBound, undefined, 'never past the 10 s bound');
+  });
+
+  it('looks a known key up again after 5 s by default', async () => {
+    let now = 0;
+    const { calls, resolve } = counting(() => ({ merchantId: 'm_1', role: 'merchant' }));
+    const cached = cachingResolver(resolve, { now: () => now });
+    await cached('sk_1');
+    now = KEY_CACHE_TTL_MS - 1;
+    await cached('sk_1');
+    now = KEY_CACHE_TTL_MS;
+    await cached('sk_1');
+    assert.equal(calls.length, 2);
+    assert.ok(KEY_CACHE_TTL_MS <= MAX_KEY_CACHE_TTL_MS && MAX_KEY_CACHE_TTL_MS === 10_000);
+  });
+
+  it('stops a rolled key at its expiresAt to the millisecond, even from the cache', async () => {
+    // Prepare
+    let now = 1_000;
+    const calls: string[] = [];
+    const resolve: ApiKeyResolver = async (key) => {
+      calls.push(key);
+      return { merchantId: 'm_1', role: 'merchant', keyId: 'key_old', expiresAt: 3_000 };
+    };
+    const cached = cachingResolver(resolve, { now: () => now });
+    // Act
+    const before = await cached('sk_old');
+    now = 2_999;
+    const lastMoment = await cached('sk_old');
+    now = 3_000;
+    const expired = await cached('sk_old');
+    // Assess
+    assert.equal(before?.keyId, 'key_old');
+    assert.ok(lastMoment);
+    assert.equal(expired, undefined);
+    assert.equal(calls.length, 1, 'the end is checked on the cached record, without a lookup');
+  });
+
+  it('keeps a suspended merchant’s record, so authentication can answer 403 rather than 401', async () => {
+    const cached = cachingResolver(async () => ({
+      merchantId: 'm_1',
+      role: 'merchant',
+      merchantSuspended: true,
+    }));
+    assert.deepEqual(await cached('sk_1'), { merchantId: 'm_1', role: 'merchant', merchantSuspended: true });
   });
 });

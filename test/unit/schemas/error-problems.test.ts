@@ -10,10 +10,16 @@ import {
   RedriveNotSupportedError,
 } from '../../../shared/dead-letters/errors.js';
 import { CodedError } from '../../../shared/domain/errors.js';
+import {
+  ApiKeyNotActiveError,
+  MerchantNotActiveError,
+  MerchantStateError,
+} from '../../../shared/domain/merchants/errors.js';
 import { MoneyError } from '../../../shared/domain/money.js';
 import { StatementFormatError } from '../../../shared/domain/reconciliation/errors.js';
 import { SettlementError } from '../../../shared/domain/settlement/errors.js';
 import { InvalidEventError } from '../../../shared/events/errors.js';
+import { MerchantSuspendedError } from '../../../shared/http/errors.js';
 import { toProblemResponse } from '../../../shared/http/problem-errors.js';
 import { PaymentNotInReviewError } from '../../../shared/risk/errors.js';
 import { ERROR_PROBLEMS, type ErrorCode } from '../../../shared/schemas/error-problems.js';
@@ -95,6 +101,25 @@ describe('the error table', () => {
         'payment-not-in-review',
         'Payment pay_1 is not in review: it was already released.',
       ],
+      [
+        new MerchantStateError('approve', 'active', 'pending_review'),
+        409,
+        'merchant-state-conflict',
+        'The merchant is active: approve needs a merchant that is pending_review.',
+      ],
+      [
+        new MerchantNotActiveError('suspended'),
+        409,
+        'merchant-not-active',
+        'The merchant is suspended: only an active merchant is issued API keys.',
+      ],
+      [
+        new ApiKeyNotActiveError('expiring'),
+        409,
+        'api-key-not-active',
+        'The key is expiring: only an active key can be rolled.',
+      ],
+      [new MerchantSuspendedError(), 403, 'merchant-suspended', new MerchantSuspendedError().detail],
     ];
     for (const [error, status, slug, detail] of cases) {
       // Act

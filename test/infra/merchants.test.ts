@@ -1,0 +1,93 @@
+/**
+ * Merchants and API keys in the template: their ops routes, each on its own function without a gateway
+ * authorizer, and each function's DynamoDB grants limited to the partition-key prefixes it touches
+ * (`dynamodb:LeadingKeys`). Bundling is skipped: the wiring is what matters here.
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { type Resource, referencedId, synthesize } from './synthesized.js';
+
+const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
+after(() => rmSync(app.outdir, { recursive: true, force: true }));
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+function functionDescribed(description: string): Resource {
+  const found = ofType('AWS::Lambda::Function').find(([, r]) => r.Properties.Description === description);
+  assert.ok(found, `no function described ${description}`);
+  return found[1];
+}
+
+/** The role's DynamoDB statements as `actions [leading keys]`. */
+function dynamoStatements(fn: Resource): string[] {
+  const roleId = referencedId(fn.Properties.Role);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as unknown[]).map(referencedId).includes(roleId))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement)
+    .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')))
+    .map((s) => {
+      const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      return `${[s.Action].flat().sort().join(',')}${keys ? ` [${[keys].flat().join(',')}]` : ''}`;
+    })
+    .sort();
+}
+
+const M = '/v1/ops/merchants';
+const GRANTS: Record<string, string[]> = {
+  [`POST ${M}`]: ['dynamodb:GetItem', 'dynamodb:PutItem [OBJ#*,MER#*,MERLIST#*]'],
+  [`GET ${M}`]: ['dynamodb:GetItem', 'dynamodb:Query [MERLIST#*]'],
+  [`GET ${M}/{merchantId}`]: ['dynamodb:GetItem', 'dynamodb:Query [MER#*]'],
+  [`POST ${M}/{merchantId}/review`]: [
+    'dynamodb:DeleteItem [MERLIST#*]',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem [MER#*,MERLIST#*,MERCHANTS]',
+  ],
+  [`POST ${M}/{merchantId}/suspend`]: [
+    'dynamodb:DeleteItem [MERLIST#*]',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem [MER#*,MERLIST#*]',
+  ],
+  [`POST ${M}/{merchantId}/reinstate`]: [
+    'dynamodb:DeleteItem [MERLIST#*]',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem [MER#*,MERLIST#*]',
+  ],
+  [`POST ${M}/{merchantId}/api-keys`]: [
+    'dynamodb:ConditionCheckItem [MER#*]',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem [OBJ#*,KEY#*,MER#*]',
+  ],
+  [`GET ${M}/{merchantId}/api-keys`]: ['dynamodb:GetItem', 'dynamodb:Query [MER#*]'],
+  [`POST ${M}/{merchantId}/api-keys/{keyId}/roll`]: [
+    'dynamodb:ConditionCheckItem [MER#*]',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem [OBJ#*,KEY#*,MER#*]',
+    'dynamodb:UpdateItem [MER#*,KEY#*]',
+  ],
+  [`DELETE ${M}/{merchantId}/api-keys/{keyId}`]: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem [MER#*]',
+    'dynamodb:UpdateItem [MER#*,KEY#*]',
+  ],
+};
+
+describe('merchants and API keys in the template', () => {
+  for (const [routeKey, grants] of Object.entries(GRANTS)) {
+    it(`serves ${routeKey} without a gateway authorizer, writing only its own items`, () => {
+      const [, route] =
+        ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey) ?? [];
+      assert.ok(route, routeKey);
+      assert.equal(route.Properties.AuthorizationType, 'NONE');
+      assert.deepEqual(dynamoStatements(functionDescribed(routeKey)), grants);
+    });
+  }
+
+  it('publishes merchant changes: the stream publisher is invoked for inserted change items', () => {
+    const patterns = ofType('AWS::Lambda::EventSourceMapping').flatMap(
+      ([, m]) =>
+        (m.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters ?? [],
+    );
+    assert.ok(patterns.some((p) => p.Pattern.includes('"merchantChange"') && p.Pattern.includes('"INSERT"')));
+  });
+});
