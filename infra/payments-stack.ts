@@ -42,8 +42,8 @@ export class PaymentsStack extends Stack {
     this.channels = new Channels(this, 'Channels', { api: this.api, table: this.table });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
+      apiFunctions: this.api.functions,
       functions: [
-        ...this.api.functions,
         this.channels.callbackFunction,
         this.channels.dispatchFunction,
         this.channels.checkFunction,
@@ -86,8 +86,8 @@ export class PaymentsStack extends Stack {
     });
 
     // Constructs created after Monitoring (risk, webhooks: create them above this line) may add API routes;
-    // their functions get error alarms here (watching a function twice does nothing).
-    for (const fn of this.api.functions) this.monitoring.watchFunction(fn);
+    // their functions join the dashboard here, their failures paged as API 5xx (watching twice does nothing).
+    for (const fn of this.api.functions) this.monitoring.watchFunction(fn, { alarm: false });
     // Flow control fails open when its store cannot be reached (shared/http/rate-limit.ts): say so.
     this.monitoring.watchCount(
       'FlowStoreErrorsAlarm',

@@ -67,8 +67,15 @@ export class PaymentsApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   /** The `$default` stage; its URL is the API's base URL. */
   readonly stage: apigw.HttpStage;
-  /** Every function behind a route, for alarms. */
+  /** Every function behind a route, for the dashboard (their failures are the API's 5xx, alarmed). */
   readonly functions: PaymentsFunction[] = [];
+  /**
+   * The log group every function behind a route writes to. One group rather than one per function: a
+   * CloudFormation stack holds at most 500 resources, and a group per route function (with its usage
+   * subscription filter) cost two of them per route. Lambda names each stream by its function's version
+   * and instance, and every JSON line carries `function_name`.
+   */
+  readonly logGroup: logs.LogGroup;
   /** POST /v1/payments; risk control (risk.ts) adds the grants of its before-checks. */
   readonly createPaymentFunction: PaymentsFunction;
   private readonly table: PaymentsTable;
@@ -91,6 +98,11 @@ export class PaymentsApi extends Construct {
       createDefaultStage: false,
     });
 
+    this.logGroup = new logs.LogGroup(this, 'FunctionLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      // Logs are diagnostic, not records of payments: the table and its PITR are the system of record.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -258,9 +270,12 @@ export class PaymentsApi extends Construct {
     return fn;
   }
 
-  /** A function of this API's house style, registered for alarms. For routes added by other constructs. */
+  /**
+   * A function of this API's house style, writing to the API's log group, shown on the dashboard. For
+   * routes added by other constructs.
+   */
   addFunction(id: string, props: PaymentsFunctionProps): PaymentsFunction {
-    const fn = new PaymentsFunction(this, id, props);
+    const fn = new PaymentsFunction(this, id, { logGroup: this.logGroup, ...props });
     this.functions.push(fn);
     return fn;
   }

@@ -18,6 +18,12 @@ export interface MonitoringProps {
   readonly httpApi: apigw.HttpApi;
   /** Every function whose errors should page someone. */
   readonly functions: lambda.Function[];
+  /**
+   * Functions behind API routes: on the dashboard, with no alarm of their own, since an unhandled error or
+   * a timeout of one is an API 5xx, which Api5xxAlarm pages on (one alarm instead of one per route: a
+   * stack holds at most 500 resources).
+   */
+  readonly apiFunctions?: lambda.Function[];
   /** The stream consumer whose lag is watched. */
   readonly streamConsumer: lambda.Function;
   /** Dead-letter queues: any message there is a payment or refund that never reached its channel. */
@@ -75,6 +81,7 @@ export class Monitoring extends Construct {
       title: 'Stream consumers iterator age (ms) and dead letters',
     });
     for (const fn of props.functions) this.watchFunction(fn);
+    for (const fn of props.apiFunctions ?? []) this.watchFunction(fn, { alarm: false });
     this.watchStreamConsumer(
       'DispatchIteratorAgeAlarm',
       props.streamConsumer,
@@ -101,18 +108,19 @@ export class Monitoring extends Construct {
   }
 
   /** Alarms on any error (unhandled error or timeout) of `fn`. Watching a function twice does nothing. */
-  watchFunction(fn: lambda.IFunction): void {
+  watchFunction(fn: lambda.IFunction, options: { readonly alarm?: boolean } = {}): void {
     if (this.watchedFunctions.has(fn)) return;
     this.watchedFunctions.add(fn);
     const errors = fn.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM });
-    this.alarm(`${fn.node.id}ErrorsAlarm`, {
-      alarmDescription: `${fn.node.path} failed (unhandled error or timeout).`,
-      metric: errors,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    if (options.alarm ?? true)
+      this.alarm(`${fn.node.id}ErrorsAlarm`, {
+        alarmDescription: `${fn.node.path} failed (unhandled error or timeout).`,
+        metric: errors,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     // A label only on the dashboard's copy: a labelled alarm metric renders as a metric-math alarm.
     this.errorsWidget.addLeftMetric(errors.with({ label: fn.node.id }));
   }

@@ -39,6 +39,8 @@ export interface PaymentsFunctionProps {
   readonly otherWildcardResourceReason?: string;
   /** @default API_MEMORY_MB; event consumers take EVENT_MEMORY_MB */
   readonly memorySize?: number;
+  /** A log group shared with other functions (the API's); @default one of its own */
+  readonly logGroup?: logs.ILogGroup;
 }
 
 /** API functions: a client waits, so CPU (init, hashing, HMAC) is bought with memory. */
@@ -64,15 +66,18 @@ export const EVENT_MEMORY_MB = 512;
  *   bundle size we measure is the size we ship. All functions are bundled by one esbuild build
  *   (function-bundles.ts), not one per function.
  * - X-Ray active tracing; a log group created here with one-month retention (no log-retention
- *   custom resource), and an execution role that may write to that log group only.
+ *   custom resource), or the one given (the API's functions share one), and an execution role that may
+ *   write to that log group only.
  */
 export class PaymentsFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: PaymentsFunctionProps) {
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-      retention: logs.RetentionDays.ONE_MONTH,
-      // Logs are diagnostic, not records of payments: the table and its PITR are the system of record.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup =
+      props.logGroup ??
+      new logs.LogGroup(scope, `${id}Logs`, {
+        retention: logs.RetentionDays.ONE_MONTH,
+        // Logs are diagnostic, not records of payments: the table and its PITR are the system of record.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy, whose
     // logs:* statements apply to every log group of the account.
     const role = new iam.Role(scope, `${id}Role`, {

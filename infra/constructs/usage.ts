@@ -1,6 +1,6 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
@@ -94,23 +94,15 @@ export class Usage extends Construct {
     monitoring.watchFunction(this.aggregator);
     monitoring.watchDeadLetterQueue(this.deadLetterQueue);
 
-    // One permission for every subscribed log group of this account and region, instead of one each.
-    const invokeFromLogs = new lambda.CfnPermission(this, 'LogsInvokeAggregator', {
-      action: 'lambda:InvokeFunction',
-      functionName: this.aggregator.functionArn,
-      principal: 'logs.amazonaws.com',
-      sourceAccount: Aws.ACCOUNT_ID,
-      sourceArn: `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
+    // The API's functions share one log group (api.ts): one filter takes every usage line, and the
+    // destination grants CloudWatch Logs the invoke from that log group alone.
+    new logs.SubscriptionFilter(this, 'UsageFilter', {
+      logGroup: api.logGroup,
+      destination: new LambdaDestination(this.aggregator),
+      filterPattern: logs.FilterPattern.literal(USAGE_FILTER_PATTERN),
+      filterName: 'usage',
     });
-    const destination = new LambdaDestination(this.aggregator, { addPermissions: false });
     api.onKeyedFunction((fn) => {
-      const filter = new logs.SubscriptionFilter(this, `${fn.node.id}UsageFilter`, {
-        logGroup: fn.logGroup,
-        destination,
-        filterPattern: logs.FilterPattern.literal(USAGE_FILTER_PATTERN),
-        filterName: 'usage',
-      });
-      filter.node.addDependency(invokeFromLogs);
       (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride(
         'LoggingConfig.ApplicationLogLevel',
         'INFO',

@@ -258,8 +258,8 @@ describe('payments functions', () => {
       'functions/api/no-route.ts',
       'functions/api/put-billing-prices.ts',
       'functions/api/put-channel.ts',
-      'functions/api/put-request-signing.ts',
       'functions/api/put-merchant-limits.ts',
+      'functions/api/put-request-signing.ts',
       'functions/api/put-risk-profile.ts',
       'functions/api/put-routing-config.ts',
       'functions/api/redrive-dead-letter-queue.ts',
@@ -506,7 +506,11 @@ describe('least privilege', () => {
     // BILLING), the aggregator's transaction (PutItem marker, UpdateItem counters, both USAGE…), each scoped
     // by dynamodb:LeadingKeys.
     'api/get-merchant-usage': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
-    'api/get-billing-statement': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
+    'api/get-billing-statement': [
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
     'api/get-billing-prices': [`dynamodb:GetItem on ${T}`],
     'api/put-billing-prices': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'usage/aggregate-usage': [`dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
@@ -634,11 +638,23 @@ describe('monitoring', () => {
     assert.equal(alarm.Statistic, 'Sum');
   });
 
-  test('alarms on errors of every function', () => {
+  test('alarms on errors of every function: its own alarm, or the API 5xx alarm for a route function', () => {
     const watched = alarms
       .filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')
       .map((a) => referencedId((a.Dimensions as { Value: unknown }[])[0]?.Value));
-    assert.deepEqual(watched.sort(), functions.map((f) => f.logicalId).sort());
+    // The API's route functions (functions/api/): an unhandled error or a timeout of one is an API 5xx.
+    const behindApi = (f: { source: string }) => f.source.startsWith('functions/api/');
+    assert.deepEqual(
+      watched.sort(),
+      functions
+        .filter((f) => !behindApi(f))
+        .map((f) => f.logicalId)
+        .sort(),
+    );
+    const api5xx = alarms.find((a) => a.MetricName === '5xx' && a.Namespace === 'AWS/ApiGateway');
+    assert.equal(api5xx?.Threshold, 0);
+    assert.equal(api5xx?.ComparisonOperator, 'GreaterThanThreshold');
+    assert.ok(functions.some(behindApi) && functions.some((f) => !behindApi(f)));
   });
 
   test('alarms as soon as one record reaches the dispatch dead-letter queue', () => {
@@ -669,11 +685,13 @@ describe('monitoring', () => {
   });
 
   test('every alarm notifies the KMS-encrypted, TLS-only alarm topic', () => {
-    // API 5xx, one per function, one per dead-letter queue (dispatch, publisher, each consumer), the
-    // iterator age of the two stream consumers (dispatch, publisher), failed settlement runs and payouts,
-    // channel breakers opening and their store failing open, flow control's store failing open.
+    // API 5xx, one per function not behind the API (a route function's failure is an API 5xx), one per
+    // dead-letter queue (dispatch, publisher, each consumer), the iterator age of the two stream consumers
+    // (dispatch, publisher), failed settlement runs and payouts, channel breakers opening and their store
+    // failing open, flow control's store failing open.
     const deadLetterQueues = ofType('AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
-    assert.equal(alarms.length, 1 + functions.length + deadLetterQueues.length + 2 + 2 + 2 + 1);
+    const notBehindApi = functions.filter((f) => !f.source.startsWith('functions/api/'));
+    assert.equal(alarms.length, 1 + notBehindApi.length + deadLetterQueues.length + 2 + 2 + 2 + 1);
     for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
