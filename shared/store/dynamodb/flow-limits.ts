@@ -3,11 +3,12 @@
  * item `MER#<merchant>` / `LIMITS` of a merchant that exists. Absent: the contract's defaults. Containers
  * apply a change within their limits cache (flow-buckets.ts, LIMITS_CACHE_MS) plus one lease.
  */
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_FLOW_LIMITS, type FlowLimits } from '../../domain/flow/token-bucket.js';
 import { keys } from '../keys.js';
 import { readFlowLimits } from './flow-buckets.js';
+import { merchantExists } from './merchant-exists.js';
 import { MerchantNotFoundError } from './risk-profiles.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
@@ -17,7 +18,7 @@ export class DynamoFlowLimitsStore {
   /** The limits of an existing merchant, stored or default. @throws MerchantNotFoundError */
   async get(merchantId: string): Promise<FlowLimits> {
     const [exists, stored] = await Promise.all([
-      this.merchantExists(merchantId),
+      merchantExists(this.table, merchantId),
       readFlowLimits(this.table, merchantId),
     ]);
     if (!exists) throw new MerchantNotFoundError(merchantId);
@@ -26,7 +27,7 @@ export class DynamoFlowLimitsStore {
 
   /** Replaces the limits of an existing merchant (validated by the route). @throws MerchantNotFoundError */
   async put(merchantId: string, limits: FlowLimits, now: Date = new Date()): Promise<FlowLimits> {
-    if (!(await this.merchantExists(merchantId))) throw new MerchantNotFoundError(merchantId);
+    if (!(await merchantExists(this.table, merchantId))) throw new MerchantNotFoundError(merchantId);
     const stored = { requestsPerSecond: limits.requestsPerSecond, burst: limits.burst };
     const out = await this.table.client.send(
       new PutItemCommand({
@@ -43,18 +44,5 @@ export class DynamoFlowLimitsStore {
     );
     reportCapacity(this.table, 'flowLimits.put', out.ConsumedCapacity);
     return stored;
-  }
-
-  private async merchantExists(merchantId: string): Promise<boolean> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.merchant(merchantId)),
-        ProjectionExpression: 'PK',
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'merchant.get', out.ConsumedCapacity);
-    return out.Item !== undefined;
   }
 }

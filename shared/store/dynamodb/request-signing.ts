@@ -3,9 +3,10 @@
  * issues a secret, shown once; turning it off forgets the secret. Merchant routes read the requirement
  * through request-signing-reads.ts.
  */
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../keys.js';
+import { merchantExists } from './merchant-exists.js';
 import { MerchantNotFoundError } from './risk-profiles.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
@@ -28,7 +29,7 @@ export class DynamoRequestSigningStore {
     newSecret: () => string,
     now: Date = new Date(),
   ): Promise<SigningChange> {
-    if (!(await this.merchantExists(merchantId))) throw new MerchantNotFoundError(merchantId);
+    if (!(await merchantExists(this.table, merchantId))) throw new MerchantNotFoundError(merchantId);
     const base = {
       ...keys.requestSigning(merchantId),
       entity: 'requestSigning',
@@ -67,18 +68,5 @@ export class DynamoRequestSigningStore {
   private async send(command: PutItemCommand): Promise<void> {
     const out = await this.table.client.send(command);
     reportCapacity(this.table, 'requestSigning.put', out.ConsumedCapacity);
-  }
-
-  private async merchantExists(merchantId: string): Promise<boolean> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.merchant(merchantId)),
-        ProjectionExpression: 'PK',
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'merchant.get', out.ConsumedCapacity);
-    return out.Item !== undefined;
   }
 }

@@ -32,6 +32,8 @@ export {
   readRiskProfileView,
 } from './risk-profile-reads.js';
 
+import { merchantExists } from './merchant-exists.js';
+
 /** What a merchant's fraud reports add to its blocklists. */
 export interface BlocklistAdditions {
   readonly customerId?: string;
@@ -86,7 +88,10 @@ export class DynamoRiskProfileStore {
 
   /** The stored profile (defaults filled) of an existing merchant. @throws MerchantNotFoundError */
   async getStored(merchantId: string, now: Date = new Date()): Promise<RiskProfileView> {
-    const [exists, view] = await Promise.all([this.merchantExists(merchantId), this.view(merchantId, now)]);
+    const [exists, view] = await Promise.all([
+      merchantExists(this.table, merchantId),
+      this.view(merchantId, now),
+    ]);
     if (!exists) throw new MerchantNotFoundError(merchantId);
     return view;
   }
@@ -98,7 +103,7 @@ export class DynamoRiskProfileStore {
    */
   async put(merchantId: string, profile: RiskProfile, now: Date = new Date()): Promise<RiskProfile> {
     const valid = validProfile(profile);
-    if (!(await this.merchantExists(merchantId))) throw new MerchantNotFoundError(merchantId);
+    if (!(await merchantExists(this.table, merchantId))) throw new MerchantNotFoundError(merchantId);
     const item: RiskProfileItem = {
       ...keys.riskProfile(merchantId),
       entity: 'riskProfile',
@@ -164,19 +169,6 @@ export class DynamoRiskProfileStore {
       }),
     );
     reportCapacity(this.table, 'riskProfile.fraudReport', out.ConsumedCapacity);
-  }
-
-  private async merchantExists(merchantId: string): Promise<boolean> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.merchant(merchantId)),
-        ProjectionExpression: 'PK',
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'merchant.get', out.ConsumedCapacity);
-    return out.Item !== undefined;
   }
 
   private async readStored(merchantId: string): Promise<RiskProfile | undefined> {

@@ -7,12 +7,13 @@
  *   shape-checked by hand);
  * - `DynamoRoutingConfigStore.getStored` / `put`: the ops routes, for merchants that exist.
  */
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { safeParse } from 'zod/mini';
 import { type RoutingConfigBody, routingConfigSchema } from '../../schemas/routing.js';
 import { CorruptItemError } from '../errors.js';
 import { keys } from '../keys.js';
+import { merchantExists } from './merchant-exists.js';
 import { MerchantNotFoundError } from './risk-profiles.js';
 import { readStoredRoutingDocument } from './routing-config-reads.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
@@ -37,7 +38,7 @@ export class DynamoRoutingConfigStore {
   /** The stored configuration of an existing merchant, or the default one. @throws MerchantNotFoundError */
   async getStored(merchantId: string): Promise<RoutingConfigBody> {
     const [exists, stored] = await Promise.all([
-      this.merchantExists(merchantId),
+      merchantExists(this.table, merchantId),
       readStoredRoutingDocument(this.table, merchantId),
     ]);
     if (!exists) throw new MerchantNotFoundError(merchantId);
@@ -62,7 +63,7 @@ export class DynamoRoutingConfigStore {
     const result = safeParse(routingConfigSchema, config);
     if (!result.success)
       throw new TypeError(`invalid routing configuration: ${result.error.issues[0]?.message}`);
-    if (!(await this.merchantExists(merchantId))) throw new MerchantNotFoundError(merchantId);
+    if (!(await merchantExists(this.table, merchantId))) throw new MerchantNotFoundError(merchantId);
     const item: RoutingConfigItem = {
       ...keys.routingConfig(merchantId),
       entity: 'routingConfig',
@@ -79,18 +80,5 @@ export class DynamoRoutingConfigStore {
     );
     reportCapacity(this.table, 'routingConfig.put', out.ConsumedCapacity);
     return result.data;
-  }
-
-  private async merchantExists(merchantId: string): Promise<boolean> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.merchant(merchantId)),
-        ProjectionExpression: 'PK',
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'merchant.get', out.ConsumedCapacity);
-    return out.Item !== undefined;
   }
 }
