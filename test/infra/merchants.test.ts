@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { type Resource, referencedId, synthesize } from './synthesized.js';
+import { dynamoStatements, type Resource, synthesize } from './synthesized.js';
 
 const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 after(() => rmSync(app.outdir, { recursive: true, force: true }));
@@ -20,19 +20,6 @@ function functionDescribed(description: string): Resource {
 }
 
 /** The role's DynamoDB statements as `actions [leading keys]`. */
-function dynamoStatements(fn: Resource): string[] {
-  const roleId = referencedId(fn.Properties.Role);
-  return ofType('AWS::IAM::Policy')
-    .filter(([, p]) => (p.Properties.Roles as unknown[]).map(referencedId).includes(roleId))
-    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement)
-    .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')))
-    .map((s) => {
-      const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
-      return `${[s.Action].flat().sort().join(',')}${keys ? ` [${[keys].flat().join(',')}]` : ''}`;
-    })
-    .sort();
-}
-
 const M = '/v1/ops/merchants';
 const GRANTS: Record<string, string[]> = {
   [`POST ${M}`]: ['dynamodb:GetItem', 'dynamodb:PutItem [OBJ#*,MER#*,MERLIST#*]'],
@@ -79,7 +66,7 @@ describe('merchants and API keys in the template', () => {
         ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey) ?? [];
       assert.ok(route, routeKey);
       assert.equal(route.Properties.AuthorizationType, 'NONE');
-      assert.deepEqual(dynamoStatements(functionDescribed(routeKey)), grants);
+      assert.deepEqual(dynamoStatements(resources, functionDescribed(routeKey)), grants);
     });
   }
 

@@ -74,6 +74,24 @@ export function dynamoGrants(resources: Record<string, Resource>, roleLogicalId:
   return grants.sort();
 }
 
+/**
+ * A function's DynamoDB statements as `actions [leading keys]`, sorted: what the per-service infra tests pin
+ * (which actions, on which key prefixes).
+ */
+export function dynamoStatements(resources: Record<string, Resource>, fn: Resource): string[] {
+  const roleId = referencedId(fn.Properties.Role);
+  return Object.values(resources)
+    .filter((p) => p.Type === 'AWS::IAM::Policy')
+    .filter((p) => (p.Properties.Roles as unknown[]).map(referencedId).includes(roleId))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement)
+    .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')))
+    .map((s) => {
+      const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      return `${[s.Action].flat().sort().join(',')}${keys ? ` [${[keys].flat().join(',')}]` : ''}`;
+    })
+    .sort();
+}
+
 /** `table`, `table/index/GSI1`, `table stream`, `*`, ... : enough to tell grants apart. */
 function describeResource(resource: unknown): string {
   if (resource === '*') return '*';
