@@ -8,11 +8,17 @@
  * tests wait a little longer than that.
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useLocalRuntime } from '../support/e2e.js';
-import { isProblem, MERCHANT_1, MERCHANT_2, type Reply, uniqueKey } from '../support/http.js';
+import {
+  isProblem,
+  MERCHANT_1,
+  MERCHANT_2,
+  type Reply,
+  requestSignature,
+  uniqueKey,
+} from '../support/http.js';
 
 const e2e = useLocalRuntime();
 const SIGNING_TTL_WAIT_MS = 2_300;
@@ -20,11 +26,6 @@ const signingPath = (merchantId: string) => `/v1/ops/merchants/${merchantId}/req
 const PROBLEMS = 'https://payments.example/problems/';
 const PAN = '4111 1111 1111 1111';
 
-/** The contract's signature, computed here from its words (node:crypto, not the product's code). */
-function sign(secret: string, method: string, pathWithQuery: string, body: string, t: number): string {
-  const v1 = createHmac('sha256', secret).update(`${t}.${method}.${pathWithQuery}.${body}`).digest('hex');
-  return `t=${t},v1=${v1}`;
-}
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A merchant 2 request, signed with `secret` at `t` unless `signature` says otherwise. */
@@ -37,7 +38,7 @@ function asMerchant2(
   const headers: Record<string, string> = {};
   const signature =
     options.signature ??
-    (options.secret ? sign(options.secret, method, path, body, options.t ?? now()) : undefined);
+    (options.secret ? requestSignature(options.secret, method, path, body, options.t ?? now()) : undefined);
   if (signature) headers['payments-request-signature'] = signature;
   return e2e.api2.request(method, path, {
     headers,
@@ -75,16 +76,16 @@ describe('request signing', () => {
     const stale = await asMerchant2('GET', '/v1/payments?limit=2', { secret, t: now() - 301 });
     const future = await asMerchant2('GET', '/v1/payments?limit=2', { secret, t: now() + 301 });
     const otherQuery = await asMerchant2('GET', '/v1/payments?limit=3', {
-      signature: sign(secret, 'GET', '/v1/payments?limit=2', '', now()),
+      signature: requestSignature(secret, 'GET', '/v1/payments?limit=2', '', now()),
     });
     const otherBody = await asMerchant2('POST', '/v1/payments', {
       body: createBody,
-      signature: sign(secret, 'POST', '/v1/payments', createBody.replace('1050', '9999'), now()),
+      signature: requestSignature(secret, 'POST', '/v1/payments', createBody.replace('1050', '9999'), now()),
       idempotencyKey: uniqueKey('tampered'),
     });
     const wrongSecret = await asMerchant2('GET', '/v1/payments?limit=2', { secret: 'rss_not_the_secret' });
     const rolling = await asMerchant2('GET', '/v1/payments?limit=2', {
-      signature: `${sign('rss_old', 'GET', '/v1/payments?limit=2', '', now())},v1=${sign(secret, 'GET', '/v1/payments?limit=2', '', now()).split('v1=')[1]}`,
+      signature: `${requestSignature('rss_old', 'GET', '/v1/payments?limit=2', '', now())},v1=${requestSignature(secret, 'GET', '/v1/payments?limit=2', '', now()).split('v1=')[1]}`,
     });
     const merchant1 = await e2e.api.get('/v1/payments?limit=1');
     const ops = await e2e.ops.get(`/v1/ops/merchants/${MERCHANT_2.id}/routing`);

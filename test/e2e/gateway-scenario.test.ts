@@ -9,23 +9,16 @@
  * the test waits a little longer than that.
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
-import { isProblem, type Reply, uniqueKey } from '../support/http.js';
+import { isProblem, type Reply, requestSignature, uniqueKey } from '../support/http.js';
 
 const e2e = useLocalRuntime({ logSubscriptions: { batchWindowMs: 200 } });
 const PROBLEMS = 'https://payments.example/problems/';
 const PAN = '4242-4242-4242-4242';
 const CACHES_EXPIRED_MS = 2_500;
-
-/** The contract's request signature, from its words (node:crypto, not the product's code). */
-function signature(secret: string, method: string, path: string, body: string): string {
-  const t = Math.floor(Date.now() / 1000);
-  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${method}.${path}.${body}`).digest('hex')}`;
-}
 
 describe('a merchant through the gateway, from onboarding to its monthly statement', () => {
   it('is onboarded, pays, is throttled, signs, is refused card data, and is billed for it', async () => {
@@ -99,7 +92,7 @@ describe('a merchant through the gateway, from onboarding to its monthly stateme
       as(method, path, {
         ...(body ? { body } : {}),
         headers: {
-          'payments-request-signature': signature(secret, method, path, body),
+          'payments-request-signature': requestSignature(secret, method, path, body),
           ...(method === 'POST' ? { 'idempotency-key': uniqueKey('signed') } : {}),
         },
       });

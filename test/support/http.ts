@@ -96,6 +96,21 @@ export function uniqueKey(prefix = 'test'): string {
 }
 
 /** Signs a sandbox webhook body the way the channel does (contract: Sandbox-Signature). */
+/**
+ * The contract's `Payments-Request-Signature` of a request, computed here from its words (node:crypto, not
+ * the product's code): `t=<t>,v1=<hex HMAC-SHA256(secret, "<t>.<METHOD>.<path with query>.<raw body>")>`.
+ */
+export function requestSignature(
+  secret: string,
+  method: string,
+  pathWithQuery: string,
+  body: string,
+  t = Math.floor(Date.now() / 1000),
+): string {
+  const v1 = createHmac('sha256', secret).update(`${t}.${method}.${pathWithQuery}.${body}`).digest('hex');
+  return `t=${t},v1=${v1}`;
+}
+
 export function sandboxSignature(
   rawBody: string,
   secret = SANDBOX_SECRET,
