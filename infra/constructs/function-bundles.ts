@@ -35,6 +35,9 @@ const ENV_CREDENTIALS_PROVIDER = join(PROJECT_ROOT, 'shared', 'aws', 'env-creden
  */
 const NO_EVENT_STREAMS = join(PROJECT_ROOT, 'shared', 'aws', 'no-event-streams.ts');
 
+/** Alias target for `@smithy/core/checksum`: the SDK's native SHA-256 and MD5 without JS fallbacks (~4 KB). */
+const NATIVE_CHECKSUMS = join(PROJECT_ROOT, 'shared', 'aws', 'native-checksums.ts');
+
 /** Alias target for `@aws-sdk/endpoint-cache`: the same cache on a `Map`, without mnemonist (~7 KB). */
 const ENDPOINT_CACHE = join(PROJECT_ROOT, 'shared', 'aws', 'endpoint-cache.ts');
 
@@ -62,6 +65,7 @@ export const BUNDLE_OPTIONS = {
     '@aws-sdk/credential-provider-node': ENV_CREDENTIALS_PROVIDER,
     '@smithy/core/event-streams': NO_EVENT_STREAMS,
     '@aws-sdk/endpoint-cache': ENDPOINT_CACHE,
+    '@smithy/core/checksum': NATIVE_CHECKSUMS,
   },
   outExtension: { '.js': '.mjs' },
   absWorkingDir: PROJECT_ROOT,
