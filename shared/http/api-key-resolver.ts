@@ -36,39 +36,71 @@ export interface CacheOptions {
   readonly now?: () => number;
 }
 
+interface Entry {
+  readAt: number;
+  /** The TTL of what the read found: `ttl` for a key, `negativeTtl` for none. */
+  ttlMs: number;
+  value: Promise<ApiKeyRecord | undefined>;
+  settled: boolean;
+  refreshing?: boolean;
+}
+
 /**
  * Wraps a resolver with a per-container cache keyed by the key's SHA-256 (the raw key is never kept).
- * Concurrent lookups of one key share a single call.
+ * Concurrent lookups of one key share a single call. An entry past half its TTL is answered at once and
+ * read again in the background (stale-while-revalidate, as shared/store/container-cache.ts), so a busy
+ * container never waits on a key lookup; the TTL, counted from the start of the read that produced the
+ * entry, stays the bound on a revocation.
  */
 export function cachingResolver(resolve: ApiKeyResolver, options: CacheOptions = {}): ApiKeyResolver {
   const ttl = Math.min(options.ttlMs ?? KEY_CACHE_TTL_MS, MAX_KEY_CACHE_TTL_MS);
   const negativeTtl = Math.min(options.negativeTtlMs ?? 5_000, MAX_KEY_CACHE_TTL_MS);
   const maxEntries = options.maxEntries ?? 1_000;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { expiresAt: number; value: Promise<ApiKeyRecord | undefined> }>();
+  const cache = new Map<string, Entry>();
   /** A rolled key past its end answers as unknown, even from the cache. */
   const live = (record: ApiKeyRecord | undefined) =>
     record?.expiresAt !== undefined && record.expiresAt <= now() ? undefined : record;
+
+  function refresh(apiKey: string, id: string, entry: Entry): void {
+    entry.refreshing = true;
+    const readAt = now();
+    resolve(apiKey).then(
+      (record) => {
+        if (cache.get(id) !== entry) return;
+        const value = Promise.resolve(record);
+        cache.set(id, { readAt, ttlMs: record ? ttl : negativeTtl, value, settled: true });
+      },
+      () => {
+        entry.refreshing = false;
+      },
+    );
+  }
+
   return async (apiKey) => {
     const id = createHash('sha256').update(apiKey, 'utf8').digest('hex');
     const hit = cache.get(id);
-    if (hit && hit.expiresAt > now()) return live(await hit.value);
-    if (cache.size >= maxEntries) {
+    const at = now();
+    if (hit && at - hit.readAt < hit.ttlMs) {
+      if (hit.settled && !hit.refreshing && at - hit.readAt >= hit.ttlMs / 2) refresh(apiKey, id, hit);
+      return live(await hit.value);
+    }
+    if (cache.size >= maxEntries && !hit) {
       // Map iteration is insertion order: drop the oldest entry.
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);
     }
-    const value = resolve(apiKey);
-    const entry = { expiresAt: now() + ttl, value };
+    const entry: Entry = { readAt: at, ttlMs: ttl, value: resolve(apiKey), settled: false };
     cache.delete(id);
     cache.set(id, entry);
     try {
-      const record = await value;
-      if (!record) entry.expiresAt = now() + negativeTtl;
+      const record = await entry.value;
+      entry.settled = true;
+      if (!record) entry.ttlMs = negativeTtl;
       return live(record);
     } catch (error) {
       // A failed lookup is not an answer: the next request asks again.
-      cache.delete(id);
+      if (cache.get(id) === entry) cache.delete(id);
       throw error;
     }
   };

@@ -58,6 +58,21 @@ describe('channel settings store on DynamoDB Local', () => {
     assert.deepEqual(await other.get('stripe'), settings);
   });
 
+  it('answers a record past half its second at once and reads it again behind the request', async () => {
+    // Prepare
+    const before = await other.get('sandbox');
+    const settings = { fees: { USD: { percentBps: 100, fixed: 0 } }, breaker: DEFAULT_BREAKER_SETTINGS };
+    await store.put('sandbox', settings);
+    // Act: half a second later, the cached record, and a read started in the background
+    clock += 500;
+    const stale = await other.get('sandbox');
+    await new Promise((r) => setTimeout(r, 200));
+    const refreshed = await other.get('sandbox');
+    // Assess
+    assert.deepEqual(stale, before);
+    assert.deepEqual(refreshed, settings, 'the background read landed before the TTL was over');
+  });
+
   it('refuses fees in a currency the channel does not take, naming the field', async () => {
     await assert.rejects(
       store.put('alipay', { fees: { USD: { percentBps: 60, fixed: 0 } }, breaker: DEFAULT_BREAKER_SETTINGS }),

@@ -35,14 +35,32 @@ export function createChannelFactsLoader(
   const clock = options.clock ?? Date.now;
   const windows = new Map<string, { window: SuccessWindow; readAt: number }>();
 
+  const refreshing = new Set<string>();
+
+  /** Outcome windows of `wanted`, cached as the records are (a window past half the TTL is re-read behind). */
   async function windowsOf(wanted: readonly string[], now: number): Promise<Map<string, SuccessWindow>> {
     const at = clock();
     const found = new Map<string, SuccessWindow>();
+    const stale: string[] = [];
     const missing = wanted.filter((scope) => {
       const cached = windows.get(scope);
-      if (cached && at - cached.readAt < ttl) found.set(scope, cached.window);
+      if (cached && at - cached.readAt < ttl) {
+        found.set(scope, cached.window);
+        if (at - cached.readAt >= ttl / 2 && !refreshing.has(scope)) stale.push(scope);
+      }
       return !found.has(scope);
     });
+    if (stale.length > 0) {
+      for (const scope of stale) refreshing.add(scope);
+      readWindows(table, stale, now)
+        .then((read) => {
+          for (const [scope, window] of read) windows.set(scope, { window, readAt: at });
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          for (const scope of stale) refreshing.delete(scope);
+        });
+    }
     if (missing.length > 0) {
       for (const [scope, window] of await readWindows(table, missing, now)) {
         windows.set(scope, { window, readAt: at });

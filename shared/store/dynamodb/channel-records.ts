@@ -40,6 +40,7 @@ export const NO_BREAKER: StoredBreaker = Object.freeze({
 /** Reads and caches channels' records on one table. */
 export class ChannelRecords {
   private readonly cache = new Map<RoutingChannel, { record: ChannelRecord; readAt: number }>();
+  private readonly refreshing = new Set<RoutingChannel>();
 
   constructor(
     readonly table: TableContext,
@@ -48,7 +49,10 @@ export class ChannelRecords {
 
   /**
    * The records of `channels`, from the cache when read less than the TTL ago (`fresh`: never), the
-   * others in one BatchGetItem (strongly consistent when `fresh`). @throws on a store error.
+   * others in one BatchGetItem (strongly consistent when `fresh`). A cached record past half the TTL is
+   * answered and read again in the background (stale-while-revalidate, as container-cache.ts), so a busy
+   * container does not wait on these reads; the TTL from the read's start still bounds its age.
+   * @throws on a store error.
    */
   async read(
     channels: readonly RoutingChannel[],
@@ -58,23 +62,51 @@ export class ChannelRecords {
     const ttl = this.options.ttlMs ?? CHANNEL_RECORDS_TTL_MS;
     const found = new Map<RoutingChannel, ChannelRecord>();
     const missing: RoutingChannel[] = [];
+    const stale: RoutingChannel[] = [];
     for (const channel of new Set(channels)) {
       const cached = this.cache.get(channel);
-      if (!fresh && cached && now - cached.readAt < ttl) found.set(channel, cached.record);
-      else missing.push(channel);
+      if (!fresh && cached && now - cached.readAt < ttl) {
+        found.set(channel, cached.record);
+        if (now - cached.readAt >= ttl / 2 && !this.refreshing.has(channel)) stale.push(channel);
+      } else missing.push(channel);
     }
+    if (stale.length > 0) this.refresh(stale, now);
     if (missing.length === 0) return found;
     const items = await this.batchGet(missing, fresh);
     for (const channel of missing) {
-      const record = recordOf(
-        channel,
-        items.get(keys.channelSettings(channel).SK + channel),
-        items.get(keys.channelBreaker(channel).SK + channel),
-      );
+      const record = this.recordFrom(channel, items);
       this.cache.set(channel, { record, readAt: now });
       found.set(channel, record);
     }
     return found;
+  }
+
+  /**
+   * Reads `channels` again in the background. A record this container changed meanwhile (`remember`,
+   * `forget`) is kept: the read started before that change.
+   */
+  private refresh(channels: readonly RoutingChannel[], readAt: number): void {
+    const before = new Map(channels.map((c) => [c, this.cache.get(c)]));
+    for (const c of channels) this.refreshing.add(c);
+    this.batchGet(channels, false)
+      .then((items) => {
+        for (const channel of channels)
+          if (this.cache.get(channel) === before.get(channel))
+            this.cache.set(channel, { record: this.recordFrom(channel, items), readAt });
+      })
+      // A failed refresh changes nothing: the records expire on time and the next read waits for the store.
+      .catch(() => undefined)
+      .finally(() => {
+        for (const c of channels) this.refreshing.delete(c);
+      });
+  }
+
+  private recordFrom(channel: RoutingChannel, items: Map<string, Record<string, unknown>>): ChannelRecord {
+    return recordOf(
+      channel,
+      items.get(keys.channelSettings(channel).SK + channel),
+      items.get(keys.channelBreaker(channel).SK + channel),
+    );
   }
 
   /** One channel's record (see `read`). */

@@ -105,6 +105,42 @@ describe('API key resolver cache bounds (revocation, suspension, roll)', () => {
     assert.ok(KEY_CACHE_TTL_MS <= MAX_KEY_CACHE_TTL_MS && MAX_KEY_CACHE_TTL_MS === 10_000);
   });
 
+  it('answers a key past half its time to live at once and looks it up in the background', async () => {
+    let now = 0;
+    let revoked = false;
+    const { calls, resolve } = counting(() =>
+      revoked ? undefined : { merchantId: 'm_1', role: 'merchant' },
+    );
+    const cached = cachingResolver(resolve, { now: () => now });
+    await cached('sk_1');
+    revoked = true;
+    now = KEY_CACHE_TTL_MS / 2;
+    // Still the cached record, without waiting; the lookup it started finds the revocation.
+    assert.deepEqual(await cached('sk_1'), { merchantId: 'm_1', role: 'merchant' });
+    assert.equal(calls.length, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(await cached('sk_1'), undefined, 'revoked as soon as the background lookup landed');
+  });
+
+  it('never trusts a key past its time to live when the background lookups fail', async () => {
+    let now = 0;
+    let down = false;
+    const cached = cachingResolver(
+      async () => {
+        if (down) throw new Error('unreachable');
+        return { merchantId: 'm_1', role: 'merchant' };
+      },
+      { now: () => now },
+    );
+    await cached('sk_1');
+    down = true;
+    now = KEY_CACHE_TTL_MS - 1;
+    assert.deepEqual(await cached('sk_1'), { merchantId: 'm_1', role: 'merchant' });
+    await new Promise((r) => setImmediate(r));
+    now = KEY_CACHE_TTL_MS;
+    await assert.rejects(cached('sk_1'), /unreachable/);
+  });
+
   it('stops a rolled key at its expiresAt to the millisecond, even from the cache', async () => {
     // Prepare
     let now = 1_000;
