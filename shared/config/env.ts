@@ -7,66 +7,79 @@
  * and classic zod would add ~75 KB to their bundles for these three variables.
  */
 import * as z from 'zod/mini';
+import { defined } from '../schemas/defined.js';
 import { OUTCOME_INDEX_LAG_MS } from '../store/keys.js';
 import { ConfigError } from './errors.js';
 
-const nonEmpty = z.string().check(z.trim(), z.minLength(1, { error: 'must be set' }));
-
-/** Comma-separated list; several secrets are accepted while one is being rotated. */
-const secretList = z.pipe(
-  z.pipe(
-    nonEmpty,
-    z.transform((value: string) =>
-      value
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    ),
-  ),
-  z.array(z.string()).check(z.minLength(1, { error: 'must hold at least one secret' })),
+const nonEmpty = /* @__PURE__ */ defined(() =>
+  z.string().check(z.trim(), z.minLength(1, { error: 'must be set' })),
 );
 
-export const tableEnvSchema = z.object({ TABLE_NAME: nonEmpty });
-
-export const callbackEnvSchema = z.extend(tableEnvSchema, { SANDBOX_WEBHOOK_SECRETS: secretList });
-
-export const dispatchEnvSchema = z.extend(tableEnvSchema, {
-  SANDBOX_PSP_URL: z.pipe(
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-    z.transform((u: string) => u.replace(/\/+$/, '')),
+/** Comma-separated list; several secrets are accepted while one is being rotated. */
+const secretList = /* @__PURE__ */ defined(() =>
+  z.pipe(
+    z.pipe(
+      nonEmpty,
+      z.transform((value: string) =>
+        value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      ),
+    ),
+    z.array(z.string()).check(z.minLength(1, { error: 'must hold at least one secret' })),
   ),
-});
+);
+
+export const tableEnvSchema = /* @__PURE__ */ defined(() => z.object({ TABLE_NAME: nonEmpty }));
+
+export const callbackEnvSchema = /* @__PURE__ */ defined(() =>
+  z.extend(tableEnvSchema, { SANDBOX_WEBHOOK_SECRETS: secretList }),
+);
+
+export const dispatchEnvSchema = /* @__PURE__ */ defined(() =>
+  z.extend(tableEnvSchema, {
+    SANDBOX_PSP_URL: z.pipe(
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+      z.transform((u: string) => u.replace(/\/+$/, '')),
+    ),
+  }),
+);
 
 /**
  * The channel checks (shared/channels/checker.ts): their queue, the bound per channel before a submission
  * is checked (`sandbox=120,stripe=600`, seconds, at most 900), and how many checks before ops are told.
  */
-const channelChecksShape = {
+const channelChecksShape = /* @__PURE__ */ defined(() => ({
   CHANNEL_CHECKS_QUEUE_URL: nonEmpty,
   CHANNEL_CHECK_DELAYS: z._default(z.string(), ''),
-};
+}));
 
 /** The dispatcher: the table, the sandbox PSP, and the channel checks it schedules. */
-export const dispatcherEnvSchema = z.extend(dispatchEnvSchema, channelChecksShape);
+export const dispatcherEnvSchema = /* @__PURE__ */ defined(() =>
+  z.extend(dispatchEnvSchema, channelChecksShape),
+);
 
 /**
  * create-payment: how long a merchant's risk profile is applied from the container's cache before it is
  * read again (see store/dynamodb/risk-profiles.ts `cachingRiskProfiles` for why 1 s). 0 = every create reads.
  */
-export const createPaymentEnvSchema = z.extend(tableEnvSchema, {
-  RISK_PROFILE_TTL_MS: z._default(
-    z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(60_000)),
-    1000,
-  ),
-  /** How long a merchant's routing configuration is cached per container (the contract: applied within 2 s). */
-  ROUTING_CONFIG_TTL_MS: z._default(
-    z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(2_000)),
-    1000,
-  ),
-});
+export const createPaymentEnvSchema = /* @__PURE__ */ defined(() =>
+  z.extend(tableEnvSchema, {
+    RISK_PROFILE_TTL_MS: z._default(
+      z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(60_000)),
+      1000,
+    ),
+    /** How long a merchant's routing configuration is cached per container (the contract: applied within 2 s). */
+    ROUTING_CONFIG_TTL_MS: z._default(
+      z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(2_000)),
+      1000,
+    ),
+  }),
+);
 
 /** The statement upload route: the bucket statements are kept in. */
-export const statementsEnvSchema = z.object({ STATEMENTS_BUCKET: nonEmpty });
+export const statementsEnvSchema = /* @__PURE__ */ defined(() => z.object({ STATEMENTS_BUCKET: nonEmpty }));
 
 /** A whole number of decimal digits within bounds; absent → `fallback`. */
 function envInteger(min: number, max: number, fallback: number) {
@@ -87,27 +100,37 @@ function envInteger(min: number, max: number, fallback: number) {
  * The reconciliation run consumer's queue: its redrive maxReceiveCount (the last receive marks the run
  * failed). Its own schema: the consumer reads it at cold start, before (and without) its other settings.
  */
-export const runReceivesEnvSchema = z.object({ RUNS_MAX_RECEIVE_COUNT: envInteger(1, 1000, 3) });
+export const runReceivesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ RUNS_MAX_RECEIVE_COUNT: envInteger(1, 1000, 3) }),
+);
 
 /** Runs that read the outcome indexes: how long after a run's start they wait (keys.ts OUTCOME_INDEX_LAG_MS). */
-export const outcomeIndexEnvSchema = z.object({
-  OUTCOME_INDEX_LAG_MS: envInteger(0, 600_000, OUTCOME_INDEX_LAG_MS),
-});
+export const outcomeIndexEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({
+    OUTCOME_INDEX_LAG_MS: envInteger(0, 600_000, OUTCOME_INDEX_LAG_MS),
+  }),
+);
 
 /** The reconciliation run consumer: the table, the statements bucket, and the channels' statements. */
-export const reconcileRunEnvSchema = z.extend(dispatchEnvSchema, {
-  STATEMENTS_BUCKET: nonEmpty,
-  ...outcomeIndexEnvSchema.shape,
-});
+export const reconcileRunEnvSchema = /* @__PURE__ */ defined(() =>
+  z.extend(dispatchEnvSchema, {
+    STATEMENTS_BUCKET: nonEmpty,
+    ...outcomeIndexEnvSchema.shape,
+  }),
+);
 
 /** The channel checks' consumer: what the dispatcher has, the checks' DLQ and the number of checks. */
-export const channelCheckEnvSchema = z.extend(dispatcherEnvSchema, {
-  CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL: nonEmpty,
-  CHANNEL_CHECK_MAX: envInteger(1, 100, 3),
-});
+export const channelCheckEnvSchema = /* @__PURE__ */ defined(() =>
+  z.extend(dispatcherEnvSchema, {
+    CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL: nonEmpty,
+    CHANNEL_CHECK_MAX: envInteger(1, 100, 3),
+  }),
+);
 
 /** The settlement task that reads a merchant's line items: the table, and the index wait. */
-export const settleMerchantEnvSchema = z.extend(tableEnvSchema, outcomeIndexEnvSchema.shape);
+export const settleMerchantEnvSchema = /* @__PURE__ */ defined(() =>
+  z.extend(tableEnvSchema, outcomeIndexEnvSchema.shape),
+);
 
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;

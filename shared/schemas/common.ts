@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { isCurrency, MAX_AMOUNT } from '../domain/money.js';
 import { queryInteger } from './query-integer.js';
 import './locale.js';
+import { defined } from './defined.js';
 
 /** A positive integer amount in minor units, at most 10^12 (contract: Conventions). */
 export const amountSchema = z
@@ -25,12 +26,14 @@ export const currencySchema = z
     z.refine(isCurrency, { error: 'is not an active ISO 4217 currency' }),
   );
 
-export const isoTimestamp = z.iso.datetime();
+export const isoTimestamp = /* @__PURE__ */ defined(() => z.iso.datetime());
 
 /** Lists: `limit` 1–100 (default 10). */
-export const limitSchema = z._default(queryInteger(1, 100), 10);
+export const limitSchema = /* @__PURE__ */ defined(() => z._default(queryInteger(1, 100), 10));
 
-export const cursorSchema = z.string().check(z.minLength(1), z.maxLength(2048));
+export const cursorSchema = /* @__PURE__ */ defined(() =>
+  z.string().check(z.minLength(1), z.maxLength(2048)),
+);
 
 export function listResponse<T extends z.ZodMiniType>(item: T) {
   return z.object({ data: z.array(item), nextCursor: z.nullable(z.string()) });
