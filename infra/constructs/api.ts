@@ -9,11 +9,22 @@ import { PaymentsFunction, type PaymentsFunctionProps } from './payments-functio
 import type { PaymentsTable } from './table.js';
 
 /**
- * Stage-wide throttle. It protects the table and the channels from a runaway client; per-merchant limits
+ * Stage-wide throttle: the ceiling of the whole API, whatever merchants' own limits. Per-merchant limits
  * are a token bucket next to the key lookup (shared/http/rate-limit.ts), since HTTP APIs have no usage
- * plans. A merchant's limits above this throttle need it raised first (docs/architecture.md, "Flow control").
+ * plans; they are what keeps one merchant from flooding the others. The default is API Gateway's own
+ * account-level quota per Region (10,000 requests a second, burst 5,000: docs/scale.md), so the stage adds
+ * no lower ceiling of its own; `-c apiThrottle=<rate>,<burst>` sets another, e.g. below a raised quota.
  */
-const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+const DEFAULT_THROTTLE = { rateLimit: 10_000, burstLimit: 5_000 } as const;
+
+/** The stage throttle from the `apiThrottle` context (`<rate>,<burst>`), or the default. */
+export function stageThrottle(context: unknown): { rateLimit: number; burstLimit: number } {
+  if (context === undefined) return DEFAULT_THROTTLE;
+  const [rate, burst] = String(context).split(',').map(Number);
+  if (!Number.isInteger(rate) || !Number.isInteger(burst) || (rate ?? 0) < 1 || (burst ?? 0) < 1)
+    throw new Error(`apiThrottle must be "<rate>,<burst>" in whole requests, not "${String(context)}"`);
+  return { rateLimit: rate as number, burstLimit: burst as number };
+}
 
 /** Partition-key prefixes (shared/store/keys.ts): merchant records (the limits), token bucket shards. */
 const MERCHANT_RECORDS = 'MER#*';
@@ -111,7 +122,7 @@ export class PaymentsApi extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: DEFAULT_THROTTLE,
+      throttle: stageThrottle(this.node.tryGetContext('apiThrottle')),
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,

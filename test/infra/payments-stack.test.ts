@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { stageThrottle } from '../../infra/constructs/api.js';
 import { PaymentsStack } from '../../infra/payments-stack.js';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
@@ -192,6 +193,13 @@ describe('HTTP API', () => {
     });
   }
 
+  test('reads the stage throttle from -c apiThrottle=<rate>,<burst>, refusing anything else', () => {
+    assert.deepEqual(stageThrottle('2500,1250'), { rateLimit: 2500, burstLimit: 1250 });
+    assert.deepEqual(stageThrottle(undefined), { rateLimit: 10_000, burstLimit: 5_000 });
+    for (const bad of ['100', '0,10', '1.5,2', 'fast,slow'])
+      assert.throws(() => stageThrottle(bad), /apiThrottle must be/);
+  });
+
   test('declares no API Gateway authorizer: API keys are resolved in the merchant functions', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
@@ -200,7 +208,8 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+      // API Gateway's account quota per Region (docs/scale.md): no lower ceiling than the account's own.
+      DefaultRouteSettings: { ThrottlingBurstLimit: 5000, ThrottlingRateLimit: 10000 },
       AccessLogSettings: {
         DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] },
         Format: Match.stringLikeRegexp('\\$context\\.requestId'),

@@ -22,9 +22,13 @@ export interface FlowLimits {
 /** The contract's defaults, for a merchant without stored limits. */
 export const DEFAULT_FLOW_LIMITS: FlowLimits = { requestsPerSecond: 100, burst: 200 };
 
-/** Upper bounds ops may set: beyond them one merchant would need more shards than we spread over. */
-export const MAX_REQUESTS_PER_SECOND = 10_000;
-export const MAX_BURST = 100_000;
+/**
+ * Upper bounds ops may set: beyond them one merchant would need more shards than we spread over. 50,000
+ * requests a second leaves room above the 20,000 payments a second one merchant is built for
+ * (docs/scale.md): 100 shards, each at most SHARD_RPS / MAX_LEASE = 10 lease writes a second.
+ */
+export const MAX_REQUESTS_PER_SECOND = 50_000;
+export const MAX_BURST = 500_000;
 
 /**
  * Requests a second one shard serves before another is added: with leases of up to MAX_LEASE tokens, a
