@@ -17,6 +17,15 @@ export interface InvocationUsage {
   readonly calls: Record<string, number>;
 }
 
+/** X-Amz-Target prefixes (lower case) → the service names of the `AWS_ENDPOINT_URL_<SERVICE>` variables. */
+const TARGET_SERVICES: Record<string, string> = {
+  dynamodb_20120810: 'dynamodb',
+  dynamodbstreams_20120810: 'dynamodbstreams',
+  amazonsqs: 'sqs',
+  awsevents: 'eventbridge',
+  awsstepfunctions: 'sfn',
+};
+
 /** This thread's on-CPU time in ms: /proc/thread-self/schedstat (ns) on Linux, else the process's. */
 function threadCpuMs(): number {
   try {
@@ -48,9 +57,11 @@ export function invocationUsageMeter(env: NodeJS.ProcessEnv = process.env) {
   let calls: Record<string, number> = {};
   const count = (host: string, target: string | undefined, method: string) => {
     const service = services.get(host);
-    // JSON-protocol services name the operation in X-Amz-Target (`DynamoDB_20120810.PutItem`).
-    const operation = target?.split('.').pop() ?? method;
-    const key = service ? `${service}.${operation}` : `http ${host}`;
+    // JSON-protocol services name themselves and the operation in X-Amz-Target (`DynamoDB_20120810.PutItem`);
+    // the target wins over the host, which several services may share locally (DynamoDB and its streams).
+    const [prefix, operation] = target?.includes('.') ? target.split('.') : [undefined, method];
+    const named = prefix ? (TARGET_SERVICES[prefix.toLowerCase()] ?? prefix.toLowerCase()) : service;
+    const key = service ? `${named}.${operation}` : `http ${host}`;
     calls[key] = (calls[key] ?? 0) + 1;
   };
   subscribe('http.client.request.start', (message) => {

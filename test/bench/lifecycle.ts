@@ -166,7 +166,7 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
 
     const created: Array<{ id: string; respondedAt: number }> = [];
     let responseBytes = 0;
-    const runBatch = async (count: number, offset: number) => {
+    const runBatch = async (count: number, offset: number, intervalMs: number) => {
       const batch: Array<{ id: string; respondedAt: number }> = [];
       const pending: Promise<void>[] = [];
       for (let i = 0; i < count; i += 1) {
@@ -198,7 +198,7 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
             batch.push({ id: String(r.body.id), respondedAt });
           })(),
         );
-        await sleep(options.intervalMs);
+        await sleep(intervalMs);
       }
       await Promise.all(pending);
       await settle(batch.map((b) => b.id));
@@ -273,8 +273,9 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
       }
     };
 
-    // Warm-up: every function gets an environment; then the counters start from zero.
-    await runBatch(options.warmup, 0);
+    // Warm-up: every function gets an environment; then the counters start from zero. Spaced out more than
+    // the measured window, so that cold starts on a busy machine do not pile up into timeouts.
+    await runBatch(options.warmup, 0, Math.max(options.intervalMs, 300));
     metering.reset();
     proxy?.reset();
     for (const k of Object.keys(logBytes)) delete logBytes[k];
@@ -282,7 +283,7 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
     receiver.reset();
     responseBytes = 0;
 
-    created.push(...(await runBatch(options.lifecycles, options.warmup)));
+    created.push(...(await runBatch(options.lifecycles, options.warmup, options.intervalMs)));
 
     // The measured window ends here: copy the counters before the checks below add to them.
     const snapshot = metering.snapshot();
