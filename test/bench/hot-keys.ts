@@ -47,6 +47,8 @@ function segment(value: string, position: number, prefix: string, last: boolean)
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return '<minute>';
   if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return '<time>';
   if (/^\d{10,}$/.test(value)) return '<hour>';
+  // A window's number (minutes or hours since the epoch): one key per window, in sequence.
+  if (/^\d{5,9}$/.test(value)) return '<window>';
   if (last && /^[a-z0-9]{1,2}$/.test(value)) return '<shard>';
   if (/^[A-Za-z0-9_-]{20,}$/.test(value)) return '<id>';
   return value;

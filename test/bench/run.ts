@@ -61,7 +61,7 @@ const RUNTIME_LIFECYCLES = Number(process.env.BENCH_RUNTIME_LIFECYCLES ?? 200);
 const RUNTIME_WARMUP = Number(process.env.BENCH_RUNTIME_WARMUP ?? 20);
 /** `sandbox,stripe` (default) also measures the lifecycle pinned to Stripe; `sandbox` skips it. */
 const RUNTIME_CHANNELS = (process.env.BENCH_RUNTIME_CHANNELS ?? 'sandbox,stripe').split(',');
-const RUNTIME_INTERVAL_MS = Number(process.env.BENCH_RUNTIME_INTERVAL_MS ?? 100);
+const RUNTIME_INTERVAL_MS = Number(process.env.BENCH_RUNTIME_INTERVAL_MS ?? 500);
 const CALLBACK_DELAY_MS = Number(process.env.BENCH_CALLBACK_DELAY_MS ?? 50);
 const RESULTS = 'test/bench/results.json';
 const GOAL_USD_PER_MILLION = 15;
