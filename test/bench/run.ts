@@ -10,8 +10,10 @@
  * - full lifecycles through the local runtime (test/bench/lifecycle.ts), on the sandbox and pinned to
  *   Stripe (BENCH_RUNTIME_CHANNELS=sandbox for the sandbox alone): API requests, Lambda
  *   invocations and durations, EventBridge events, SQS requests and DynamoDB units per lifecycle, the
- *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $9 goal, and
- *   the latency from the create response to RiskAssessed on the bus;
+ *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $15 goal, with
+ *   Lambda duration modelled from CPU time and calls (test/bench/lambda-model.ts), the latency from the
+ *   create response to RiskAssessed on the bus, and DynamoDB units per partition key with the
+ *   single-merchant and single-channel ceilings (test/bench/hot-keys.ts);
  * - reconciliation of a generated 1,000,000-row statement (test/bench/reconcile.ts): reconcile time
  *   against parse time and peak RSS, each in its own Node process, with the discrepancy counts checked;
  * - the routing decision per payment, in process (test/bench/routing.ts): p50/p99 for 10 rules × 4 channels;
