@@ -38,7 +38,7 @@ export function hotKeyFigures(m: LifecycleMeasurement) {
       `Every DynamoDB call's partition keys (table and each GSI written or queried), units per key over ${n} lifecycles of one merchant. ` +
       `A pattern's load is its busiest key's units per lifecycle, or the mean over the keys touched when the busiest is within 3σ (Poisson) of an even spread; ` +
       `ceiling = min(${WRITE_UNITS_PER_SECOND_PER_KEY} WCU/s ÷ write units, 3000 RCU/s ÷ read units) per lifecycle on one key. ` +
-      'Keys unique to a payment or a customer never limit. Reads behind per-container caches are counted at the bench rate (≈10 payments/s), an upper bound at higher rates.',
+      'Keys unique to a payment or a customer never limit. Reads behind per-container caches and keys written once per batch or lease are counted at the bench rate, an upper bound at higher rates.',
     singleMerchantCeiling: ceiling(merchant),
     singleChannelCeiling: ceiling(channel),
     patterns: rows.map((r) => ({
