@@ -199,7 +199,8 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
             let r = await create();
             for (let attempt = 1; r.status >= 500 && attempt < 3; attempt += 1) r = await create();
             const respondedAt = Date.now();
-            if (r.status !== 201 && r.status !== 200) throw new Error(`create answered ${r.status}: ${r.text}`);
+            if (r.status !== 201 && r.status !== 200)
+              throw new Error(`create answered ${r.status}: ${r.text}`);
             responseBytes += Buffer.byteLength(r.text);
             batch.push({ id: String(r.body.id), respondedAt });
           })(),
