@@ -1,11 +1,15 @@
 /** Messages between the lambda runner (main thread) and a lambda worker (one execution environment). */
 
+import type { InvocationUsage } from './invocation-usage.js';
+
 export interface WorkerData {
   readonly file: string;
   readonly exportName: string;
   readonly functionName: string;
   readonly memorySize: number;
   readonly invokedFunctionArn: string;
+  /** Measure each invocation's CPU time and outgoing calls (the bench's metering). */
+  readonly measureUsage?: boolean;
 }
 
 /** The error shape Lambda reports for a failed invocation (`errorType`, `errorMessage`, `stackTrace`). */
@@ -27,8 +31,19 @@ export interface InvokeMessage {
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly initMs: number }
   | { readonly type: 'init-error'; readonly error: LambdaError }
-  | { readonly type: 'result'; readonly id: number; readonly payload: string }
-  | { readonly type: 'error'; readonly id: number; readonly error: LambdaError };
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      readonly payload: string;
+      /** Present when the runner asked for it (`WorkerData.measureUsage`). */
+      readonly usage?: InvocationUsage;
+    }
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly error: LambdaError;
+      readonly usage?: InvocationUsage;
+    };
 
 /** Lambda's error shape for anything thrown. */
 export function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {

@@ -49,6 +49,7 @@ class Environment {
       functionName: spec.functionName,
       memorySize: spec.memorySize,
       invokedFunctionArn: options.invokedFunctionArn,
+      ...(options.metering && { measureUsage: true }),
     };
     this.worker = new Worker(WORKER_URL, {
       workerData: data,
@@ -164,6 +165,7 @@ export class LambdaFunction {
       this.spec,
       performance.now() - invokeStarted,
       outcome !== 'timeout' && 'type' in outcome && outcome.type === 'result',
+      outcome !== 'timeout' && 'usage' in outcome ? outcome.usage : undefined,
     );
     if (outcome === 'timeout') {
       // Lambda freezes and discards a sandbox that timed out; so do we.

@@ -6,6 +6,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { invocationUsageMeter } from './invocation-usage.js';
 import {
   type InvokeMessage,
   type LambdaError,
@@ -78,14 +79,22 @@ function run(handler: Handler, message: InvokeMessage): Promise<unknown> {
 }
 
 const handler = await init();
+const meter = data.measureUsage ? invocationUsageMeter() : undefined;
 if (handler) {
   port.on('message', async (message: InvokeMessage) => {
+    meter?.begin();
     try {
       const result = await run(handler, message);
       // Lambda serializes the result to JSON; `undefined` becomes `null`.
-      post({ type: 'result', id: message.id, payload: JSON.stringify(result ?? null) });
+      const payload = JSON.stringify(result ?? null);
+      post({ type: 'result', id: message.id, payload, ...(meter && { usage: meter.end() }) });
     } catch (error) {
-      post({ type: 'error', id: message.id, error: toLambdaError(error) });
+      post({
+        type: 'error',
+        id: message.id,
+        error: toLambdaError(error),
+        ...(meter && { usage: meter.end() }),
+      });
     }
   });
 }

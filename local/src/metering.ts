@@ -12,6 +12,8 @@
  *   empty receives, deleted messages and delete batches of ≤ 10). Each request counts its 64 KB chunks.
  */
 
+import type { InvocationUsage } from './invocation-usage.js';
+
 /** SQS and EventBridge bill payloads in 64 KB chunks. */
 export const CHUNK_BYTES = 64 * 1024;
 
@@ -26,6 +28,8 @@ export interface FunctionTally {
   /** Sum of durations each rounded up to 1 ms, as Lambda bills them. */
   billedMs: number;
   memoryMb: number;
+  /** Each invocation's CPU time and outgoing calls, measured in its environment (invocation-usage.ts). */
+  usage: InvocationUsage[];
 }
 
 export interface SqsTally {
@@ -138,6 +142,7 @@ export class LocalMetering {
       durationMs: 0,
       billedMs: 0,
       memoryMb,
+      usage: [],
     };
     return this.state.lambda[logicalId];
   }
@@ -157,7 +162,12 @@ export class LocalMetering {
     this.inFlight += 1;
   }
 
-  invocationEnded(fn: { logicalId: string; memorySize: number }, durationMs: number, ok: boolean): void {
+  invocationEnded(
+    fn: { logicalId: string; memorySize: number },
+    durationMs: number,
+    ok: boolean,
+    usage?: InvocationUsage,
+  ): void {
     this.touch();
     this.inFlight -= 1;
     const t = this.fn(fn.logicalId, fn.memorySize);
@@ -165,6 +175,7 @@ export class LocalMetering {
     if (!ok) t.errors += 1;
     t.durationMs += durationMs;
     t.billedMs += Math.max(1, Math.ceil(durationMs));
+    if (usage) t.usage.push(usage);
   }
 
   putEvents(entries: readonly { bytes: number; accepted: boolean }[]): void {

@@ -6,8 +6,14 @@
  * may be rewritten; the bench only.)
  */
 import { createServer, request, type Server } from 'node:http';
-import { TABLE_GSIS } from '../../shared/store/table-definition.js';
-import { type AttributeValue, itemSize, writeUnits } from './item-size.js';
+import {
+  type ConsumedCapacity,
+  type Item,
+  type KeyAccess,
+  keyAccesses,
+  keysToReadBack,
+  transactionAccesses,
+} from './partition-keys.js';
 
 export interface Tally {
   calls: Record<string, number>;
@@ -22,10 +28,30 @@ export interface Tally {
   failures: Record<string, number>;
   /** Units and calls by caller, when the caller's endpoint carries a `/<caller>` path (see `endpointFor`). */
   byCaller: Record<string, { writeUnits: number; readUnits: number; calls: Record<string, number> }>;
+  /**
+   * Units by partition key (`<pk>` on the table, `<index> <pk>` on a GSI): what DynamoDB's per-partition
+   * limits apply to (hot-keys.ts reduces them to key patterns).
+   */
+  keys: Record<string, KeyTally>;
+}
+
+export interface KeyTally {
+  writeUnits: number;
+  readUnits: number;
+  writes: number;
+  reads: number;
 }
 
 export function emptyTally(): Tally {
-  return { calls: {}, writeUnits: 0, readUnits: 0, unitsByOperation: {}, failures: {}, byCaller: {} };
+  return {
+    calls: {},
+    writeUnits: 0,
+    readUnits: 0,
+    unitsByOperation: {},
+    failures: {},
+    byCaller: {},
+    keys: {},
+  };
 }
 
 const WRITE_OPERATIONS = new Set([
@@ -36,64 +62,27 @@ const WRITE_OPERATIONS = new Set([
   'BatchWriteItem',
 ]);
 
-interface Consumed {
-  CapacityUnits?: number;
-}
-
-type Item = Record<string, AttributeValue>;
-interface TransactItem {
-  Put?: { TableName: string; Item: Item };
-  Update?: {
-    TableName: string;
-    Key: Item;
-    UpdateExpression?: string;
-    ExpressionAttributeNames?: Record<string, string>;
-  };
-  Delete?: { TableName: string; Key: Item };
-  ConditionCheck?: { TableName: string; Key: Item };
-}
-
-/** GSI entries a transaction item writes (KEYS_ONLY indexes: one unit each, not doubled). */
-function gsiWrites(op: TransactItem): number {
-  return TABLE_GSIS.filter((g) => {
-    if (op.Put)
-      return op.Put.Item[g.partitionKey.name] !== undefined && op.Put.Item[g.sortKey.name] !== undefined;
-    if (op.Update) {
-      const names = new Set(Object.values(op.Update.ExpressionAttributeNames ?? {}));
-      const expression = op.Update.UpdateExpression ?? '';
-      return [g.partitionKey.name, g.sortKey.name].some((n) => names.has(n) || expression.includes(n));
-    }
-    return false;
-  }).length;
-}
-
 /**
- * What AWS charges for a committed TransactWriteItems: 2 units per item per started KB (ConditionCheck
- * included), plus its index writes. DynamoDB Local sizes the transaction as one item, so the sizes are
- * worked out here: a Put's from its item, an Update's or ConditionCheck's from the item as committed
- * (read back, unmetered), a Delete's as one KB (its item is gone).
+ * The partition keys of a call (partition-keys.ts), after reading back (unmetered) the committed items it
+ * needs: an Update's index entry whose key it did not set, a transaction's Updates and ConditionChecks.
  */
-async function transactionUnits(
+async function accessesOf(
   target: URL,
   headers: Record<string, string>,
-  input: { TransactItems?: TransactItem[] },
-): Promise<number> {
-  let units = 0;
-  for (const op of input.TransactItems ?? []) {
-    const keyed = op.Update ?? op.ConditionCheck;
-    let size = 0;
-    if (op.Put) size = itemSize(op.Put.Item);
-    else if (keyed) {
-      const found = (await call(target, headers, 'GetItem', {
-        TableName: keyed.TableName,
-        Key: keyed.Key,
-        ConsistentRead: true,
-      })) as { Item?: Item };
-      size = found.Item ? itemSize(found.Item) : 0;
-    }
-    units += writeUnits(size, true) + gsiWrites(op);
+  operation: string,
+  input: Parameters<typeof keyAccesses>[1],
+  consumed: ConsumedCapacity | ConsumedCapacity[] | undefined,
+): Promise<KeyAccess[]> {
+  const committed = new Map<string, Item | undefined>();
+  const id = (table: string, key: Item) => `${table} ${JSON.stringify(key)}`;
+  for (const k of keysToReadBack(operation, input, consumed)) {
+    const found = (await call(target, headers, 'GetItem', { ...k, ConsistentRead: true })) as { Item?: Item };
+    committed.set(id(k.TableName, k.Key), found.Item);
   }
-  return units;
+  const after = (table: string, key: Item) => committed.get(id(table, key));
+  return operation === 'TransactWriteItems'
+    ? transactionAccesses((input as { TransactItems?: [] }).TransactItems ?? [], after)
+    : keyAccesses(operation, input, consumed, after);
 }
 
 /** One unmetered DynamoDB call (JSON protocol) straight to the upstream. */
@@ -130,7 +119,7 @@ function call(
   });
 }
 
-function unitsOf(consumed: Consumed | Consumed[] | undefined): number {
+function unitsOf(consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): number {
   if (!consumed) return 0;
   const list = Array.isArray(consumed) ? consumed : [consumed];
   return list.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
@@ -183,11 +172,12 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
             if (by) by.calls[operation] = (by.calls[operation] ?? 0) + 1;
             if ((upRes.statusCode ?? 500) < 300 && payload.length > 0) {
               const parsed = JSON.parse(payload.toString('utf8')) as {
-                ConsumedCapacity?: Consumed | Consumed[];
+                ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
               };
+              const write = WRITE_OPERATIONS.has(operation);
               const count = (units: number) => {
                 t.unitsByOperation[operation] = (t.unitsByOperation[operation] ?? 0) + units;
-                if (WRITE_OPERATIONS.has(operation)) {
+                if (write) {
                   t.writeUnits += units;
                   if (by) by.writeUnits += units;
                 } else {
@@ -195,23 +185,47 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
                   if (by) by.readUnits += units;
                 }
               };
-              if (operation === 'TransactWriteItems') {
-                // Sized after the answer is sent, so the caller's latency is not the meter's.
-                const authHeaders = {
-                  authorization: String(req.headers.authorization ?? ''),
-                  'x-amz-date': String(req.headers['x-amz-date'] ?? ''),
-                };
-                const sizing = transactionUnits(
-                  upstream,
-                  authHeaders,
-                  input as { TransactItems?: TransactItem[] },
+              const byKey = (accesses: KeyAccess[]) => {
+                for (const a of accesses) {
+                  const name = a.index === 'table' ? a.pk : `${a.index} ${a.pk}`;
+                  t.keys[name] ??= { writeUnits: 0, readUnits: 0, writes: 0, reads: 0 };
+                  const k = t.keys[name];
+                  if (a.write) {
+                    k.writeUnits += a.units;
+                    k.writes += 1;
+                  } else {
+                    k.readUnits += a.units;
+                    k.reads += 1;
+                  }
+                }
+              };
+              // Attributed after the answer is sent (items may be read back), so the caller's latency is
+              // not the meter's.
+              const authHeaders = {
+                authorization: String(req.headers.authorization ?? ''),
+                'x-amz-date': String(req.headers['x-amz-date'] ?? ''),
+              };
+              const attributing = accessesOf(
+                upstream,
+                authHeaders,
+                operation,
+                input as Parameters<typeof keyAccesses>[1],
+                parsed.ConsumedCapacity,
+              )
+                .then(
+                  (accesses) => {
+                    byKey(accesses);
+                    // DynamoDB Local sizes a transaction as one item: its units are worked out per item.
+                    count(
+                      operation === 'TransactWriteItems'
+                        ? accesses.reduce((s, a) => s + a.units, 0)
+                        : unitsOf(parsed.ConsumedCapacity),
+                    );
+                  },
+                  () => count(unitsOf(parsed.ConsumedCapacity)),
                 )
-                  .then(count, () => count(unitsOf(parsed.ConsumedCapacity)))
-                  .finally(() => pending.delete(sizing));
-                pending.add(sizing);
-              } else {
-                count(unitsOf(parsed.ConsumedCapacity));
-              }
+                .finally(() => pending.delete(attributing));
+              pending.add(attributing);
             } else if ((upRes.statusCode ?? 500) >= 300) {
               let type = `HTTP ${upRes.statusCode}`;
               try {

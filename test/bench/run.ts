@@ -10,8 +10,10 @@
  * - full lifecycles through the local runtime (test/bench/lifecycle.ts), on the sandbox and pinned to
  *   Stripe (BENCH_RUNTIME_CHANNELS=sandbox for the sandbox alone): API requests, Lambda
  *   invocations and durations, EventBridge events, SQS requests and DynamoDB units per lifecycle, the
- *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $9 goal, and
- *   the latency from the create response to RiskAssessed on the bus;
+ *   cost per 1,000,000 lifecycles from docs/prices.json (test/bench/cost.ts) against the $15 goal, with
+ *   Lambda duration modelled from CPU time and calls (test/bench/lambda-model.ts), the latency from the
+ *   create response to RiskAssessed on the bus, and DynamoDB units per partition key with the
+ *   single-merchant and single-channel ceilings (test/bench/hot-keys.ts);
  * - reconciliation of a generated 1,000,000-row statement (test/bench/reconcile.ts): reconcile time
  *   against parse time and peak RSS, each in its own Node process, with the discrepancy counts checked;
  * - the routing decision per payment, in process (test/bench/routing.ts): p50/p99 for 10 rules × 4 channels;
@@ -37,7 +39,6 @@ import { DynamoFlowLimitsStore } from '../../shared/store/dynamodb/flow-limits.j
 import { createPaymentsTable, LOCAL_CREDENTIALS, localClient } from '../support/dynamodb.js';
 import {
   costPerMillion,
-  gbSeconds,
   idlePollingPerHour,
   loadPrices,
   PRICE_FILE,
@@ -45,6 +46,7 @@ import {
 } from './cost.js';
 import { type LifecycleChannel, measureLifecycles, perLifecycle } from './lifecycle.js';
 import { compareChannels, printChannelComparison } from './lifecycle-channels.js';
+import { hotKeyFigures, lambdaFigures, printHotKeys, printLambdaModel } from './lifecycle-figures.js';
 import { startMeteringProxy } from './metering-proxy.js';
 import { benchReconcile } from './reconcile.js';
 import { benchRouting } from './routing.js';
@@ -56,14 +58,15 @@ const args = new Set(process.argv.slice(2));
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 1500);
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 100);
 /** Full lifecycles through the local runtime, after a warm-up. */
-const RUNTIME_LIFECYCLES = Number(process.env.BENCH_RUNTIME_LIFECYCLES ?? 50);
+/** Enough that a sharded key's busiest shard is measured with little noise (hot-keys.ts). */
+const RUNTIME_LIFECYCLES = Number(process.env.BENCH_RUNTIME_LIFECYCLES ?? 200);
 const RUNTIME_WARMUP = Number(process.env.BENCH_RUNTIME_WARMUP ?? 20);
 /** `sandbox,stripe` (default) also measures the lifecycle pinned to Stripe; `sandbox` skips it. */
 const RUNTIME_CHANNELS = (process.env.BENCH_RUNTIME_CHANNELS ?? 'sandbox,stripe').split(',');
-const RUNTIME_INTERVAL_MS = Number(process.env.BENCH_RUNTIME_INTERVAL_MS ?? 100);
+const RUNTIME_INTERVAL_MS = Number(process.env.BENCH_RUNTIME_INTERVAL_MS ?? 500);
 const CALLBACK_DELAY_MS = Number(process.env.BENCH_CALLBACK_DELAY_MS ?? 50);
 const RESULTS = 'test/bench/results.json';
-const GOAL_USD_PER_MILLION = 9;
+const GOAL_USD_PER_MILLION = 15;
 const TABLE = 'payments-bench';
 const WEBHOOK_SECRET = 'whsec_bench';
 const MERCHANT = { id: 'm_demo_1', key: 'sk_test_demo_1' };
@@ -223,6 +226,8 @@ async function main() {
     measuredAt: new Date().toISOString(),
     node: process.version,
     lifecycles: lifecycle.lifecycles,
+    singleMerchantCeiling: singleCeiling([lifecycle, stripe], 'singleMerchantCeiling'),
+    singleChannelCeiling: singleCeiling([lifecycle, stripe], 'singleChannelCeiling'),
     costPerMillionLifecycles: lifecycle.cost,
     ...(stripe && {
       stripeLifecycles: stripe.lifecycles,
@@ -242,7 +247,32 @@ async function main() {
   }
   if (settlement) printSettlement(settlement);
   printRouting(routing);
+  const merchant = results.singleMerchantCeiling;
+  console.log(
+    `\nsingle-merchant ceiling ${merchant.paymentsPerSecond ?? '∞'} payments/s (${merchant.limitingKey}, ${merchant.channel}); single-channel ${results.singleChannelCeiling.paymentsPerSecond ?? '∞'} (${results.singleChannelCeiling.limitingKey}); $${lifecycle.cost.totalUsd} per 1,000,000 lifecycles`,
+  );
   console.log(`\nwritten to ${RESULTS}`);
+}
+
+type RuntimeLifecycles = Awaited<ReturnType<typeof measureRuntimeLifecycles>>;
+
+/** The lowest ceiling over the channels measured, with the channel it was measured on. */
+function singleCeiling(
+  runs: ReadonlyArray<RuntimeLifecycles | undefined>,
+  which: 'singleMerchantCeiling' | 'singleChannelCeiling',
+) {
+  const measured = runs.filter((r): r is RuntimeLifecycles => r !== undefined);
+  const rank = (r: RuntimeLifecycles) => r.lifecycles.hotKeys[which].paymentsPerSecond ?? Infinity;
+  const lowest = measured.reduce((a, b) => (rank(b) < rank(a) ? b : a));
+  const c = lowest.lifecycles.hotKeys[which];
+  return {
+    paymentsPerSecond: c.paymentsPerSecond,
+    limitingKey: c.limitingKey,
+    limitedBy: c.limitedBy,
+    channel: lowest.lifecycles.channel,
+    goal: c.goal,
+    goalMet: c.goalMet,
+  };
 }
 
 function printRouting(r: ReturnType<typeof benchRouting>) {
@@ -354,11 +384,14 @@ async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
   });
   const per = perLifecycle(m);
   const n = RUNTIME_LIFECYCLES;
+  const lambda = lambdaFigures(m, prices);
+  const hotKeys = hotKeyFigures(m);
   const xraySampled = prices.assumptions.xraySampledFraction?.value ?? 0.05;
   const usage = {
     apiRequests: m.metering.api.requests / n,
     lambdaRequests: Object.values(m.metering.lambda).reduce((s, t) => s + t.invocations, 0) / n,
-    lambdaGbSeconds: gbSeconds(Object.values(m.metering.lambda)) / n,
+    // Modelled from CPU time and calls (lambda-model.ts), not the wall time against DynamoDB Local.
+    lambdaGbSeconds: lambda.gbSecondsPerLifecycle,
     dynamoWriteUnits: m.dynamo.writeUnits / n,
     dynamoReadUnits: m.dynamo.readUnits / n,
     dynamoRefusedWrites:
@@ -386,8 +419,10 @@ async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
       warmup: RUNTIME_WARMUP,
       createIntervalMs: RUNTIME_INTERVAL_MS,
       sandboxCallbackDelayMs: CALLBACK_DELAY_MS,
-      note: 'Counted in the local runtime (local/src/metering.ts) and through the DynamoDB capacity proxy; Lambda durations are measured against DynamoDB Local in worker threads, so they are indicative only (DynamoDB Local is not AWS).',
+      note: 'Counted in the local runtime (local/src/metering.ts) and through the DynamoDB capacity proxy. Lambda duration is modelled (lambdaDurationModel): measured CPU time + calls × documented latencies; the wall times against DynamoDB Local (meanMs) are shown, not billed.',
       perLifecycle: per,
+      hotKeys,
+      lambdaDurationModel: lambda.figures,
       createToRiskAssessedMs: {
         p50: round(latency.p50, 0),
         p90: round(latency.p90, 0),
@@ -703,6 +738,8 @@ function printLifecycles(r: Awaited<ReturnType<typeof measureRuntimeLifecycles>>
   console.log(`webhook deliveries         ${p.webhookDeliveries}`);
   console.log(`create → RiskAssessed      p50 ${l.p50} ms, p99 ${l.p99} ms (max ${l.max})`);
   console.log(`checks                     ${JSON.stringify(r.lifecycles.checks)}`);
+  printHotKeys(r.lifecycles.hotKeys);
+  printLambdaModel(r.lifecycles.lambdaDurationModel);
   console.log(
     '\ncost per 1,000,000 lifecycles (us-east-1, docs/prices.json; * = price not read on an AWS page)',
   );
