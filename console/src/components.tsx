@@ -1,6 +1,6 @@
 /** The console's building blocks: states of a load, links, pager, confirmation dialog, money, charts. */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiError } from './api.js';
 import type { Resource } from './hooks.js';
 import { formatMoney } from './money.js';
@@ -100,6 +100,16 @@ export function ConfirmDialog(props: {
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
+  // Focus moves into the dialog once (its first field, else Confirm); Escape cancels, as a modal's does.
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose.current();
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
   const confirm = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -116,7 +126,7 @@ export function ConfirmDialog(props: {
     <div class="backdrop">
       <div role="dialog" aria-modal="true" aria-labelledby="dialog-title" class="dialog">
         <h2 id="dialog-title">{props.title}</h2>
-        <form onSubmit={confirm}>
+        <form ref={form} onSubmit={confirm}>
           {props.children}
           {error && (
             <p role="alert" class="state error">

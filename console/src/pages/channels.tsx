@@ -4,10 +4,19 @@ import { useResource } from '../hooks.js';
 import { formatRate } from '../money.js';
 import type { Channel } from '../types.js';
 
+/** The first `shown` items, and how many more (a channel may take every currency there is). */
+export function summarize(items: readonly string[], shown = 4): string {
+  if (items.length <= shown) return items.join(', ');
+  return `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
+
 function fees(channel: Channel): string {
-  return Object.entries(channel.fees)
-    .map(([currency, f]) => `${currency} ${(f.percentBps / 100).toFixed(2)}% + ${f.fixed}`)
-    .join(', ');
+  return summarize(
+    Object.entries(channel.fees).map(
+      ([currency, f]) => `${currency} ${(f.percentBps / 100).toFixed(2)}% + ${f.fixed}`,
+    ),
+    3,
+  );
 }
 
 export function ChannelCharts(props: { channels: readonly Channel[] }) {
@@ -70,8 +79,8 @@ export function Channels() {
                       <td>{c.health.attempts}</td>
                       <td>{formatRate(c.health.authorizationRate)}</td>
                       <td>{c.health.unavailable}</td>
-                      <td>{c.currencies.join(', ')}</td>
-                      <td>{fees(c)}</td>
+                      <td title={c.currencies.join(', ')}>{summarize(c.currencies, 6)}</td>
+                      <td title={Object.keys(c.fees).join(', ')}>{fees(c)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -156,7 +156,7 @@ export function MerchantPage(props: { id: string }) {
   return (
     <section>
       <p>
-        <Link to="merchants">← Merchants</Link>
+        <Link to="merchants">← Back</Link>
       </p>
       <h1>Merchant {props.id}</h1>
       <Notice text={notice} />

@@ -67,7 +67,7 @@ function Details(props: { p: Payment; reload: () => void }) {
         <dt>Routing</dt>
         <dd>
           {p.routing
-            ? `${p.routing.strategy ?? '?'} → ${p.routing.chosen ?? 'none'}${p.routing.reason ? ` (${p.routing.reason})` : ''}`
+            ? `${p.routing.strategy ?? '?'}, rule ${p.routing.rule ?? 'default'}, ${p.routing.attempts?.length ?? 0} attempt(s)${p.routing.reason ? `: ${p.routing.reason}` : ''}`
             : '—'}
         </dd>
         <dt>Created</dt>
@@ -97,9 +97,10 @@ export function PaymentPage(props: { id: string }) {
   return (
     <section>
       <p>
-        <Link to="payments">← Payments</Link>
+        <Link to="payments">← Back</Link>
       </p>
-      <h1>Payment {props.id}</h1>
+      {/* The id shows once, in the details, so that a search of the page for it finds one place. */}
+      <h1>Payment</h1>
       <Loaded resource={payment} retry={reload} what="the payment">
         {(p) => <Details p={p} reload={reload} />}
       </Loaded>

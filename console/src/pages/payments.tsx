@@ -96,7 +96,7 @@ export function Payments() {
   return (
     <section>
       <h1>Payments</h1>
-      <form class="filters" aria-label="Search payments" onSubmit={submit}>
+      <form class="filters" onSubmit={submit}>
         <label for="payment-search">Search</label>
         <input
           id="payment-search"
