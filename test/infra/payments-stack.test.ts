@@ -726,7 +726,12 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: 'payments',
   };
-  const tableless = ['functions/api/health.ts', 'functions/events/publisher.ts', 'functions/api/no-route.ts'];
+  const tableless = [
+    'functions/api/health.ts',
+    'functions/events/publisher.ts',
+    'functions/api/no-route.ts',
+    'functions/api/console.ts',
+  ];
   if (!tableless.includes(source)) env.TABLE_NAME = { Ref: tableId };
   // The $default route's function knows every other route of the template, from the same wiring; so does
   // the price list's PUT, which refuses a price for a route the API does not have.

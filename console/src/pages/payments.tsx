@@ -15,8 +15,8 @@ export function searchPath(query: string, status: string, channel: string): stri
   if (q !== '') params.set('merchantId', q);
   if (status !== '') params.set('status', status);
   if (channel !== '') params.set('channel', channel);
-  const query_ = params.toString();
-  return `/v1/ops/payments${query_ ? `?${query_}` : ''}`;
+  const qs = params.toString();
+  return `/v1/ops/payments${qs ? `?${qs}` : ''}`;
 }
 
 export function PaymentsTable(props: { payments: readonly Payment[]; actions?: (p: Payment) => unknown }) {
