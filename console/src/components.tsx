@@ -67,7 +67,8 @@ export function Pager(props: { pages: Pages; setPages: (p: Pages) => void; label
   const { pages, setPages } = props;
   if (!hasPrevious(pages) && !hasNext(pages)) return null;
   return (
-    <nav class="pager" aria-label={`${props.label} pages`}>
+    // A fieldset, not a second navigation landmark: the main navigation stays the page's only one.
+    <fieldset class="pager" aria-label={`${props.label} pages`}>
       <button type="button" disabled={!hasPrevious(pages)} onClick={() => setPages(previous(pages))}>
         Previous
       </button>
@@ -75,7 +76,7 @@ export function Pager(props: { pages: Pages; setPages: (p: Pages) => void; label
       <button type="button" disabled={!hasNext(pages)} onClick={() => setPages(next(pages))}>
         Next
       </button>
-    </nav>
+    </fieldset>
   );
 }
 
