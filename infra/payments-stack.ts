@@ -5,6 +5,7 @@ import { FLOW_METRICS_NAMESPACE } from '../shared/http/rate-limit.js';
 import { PaymentsApi } from './constructs/api.js';
 import { ChannelHealth } from './constructs/channel-health.js';
 import { Channels } from './constructs/channels.js';
+import { OpsConsole } from './constructs/console.js';
 import { DeadLetters } from './constructs/dead-letters.js';
 import { Events } from './constructs/events.js';
 import { Merchants } from './constructs/merchants.js';
@@ -57,6 +58,7 @@ export class PaymentsStack extends Stack {
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
     new Routing(this, 'Routing', { api: this.api, table: this.table });
     new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    new OpsConsole(this, 'Console', { api: this.api });
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       api: this.api,
       table: this.table,

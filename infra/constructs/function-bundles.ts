@@ -112,8 +112,10 @@ function build(entries: readonly string[]): string {
  * The code of the function whose handler is `entry`: an asset bundled by the shared build (all of
  * `functions/` at the first call, any other entry on its own) and hashed by its output, like a
  * NodejsFunction's. Stacks synthesized without bundling (`aws:cdk:bundling-stacks`) build nothing.
+ * `addFiles`, when given, writes more files next to the bundle (the ops console's static assets); they
+ * are part of the asset and of its hash.
  */
-export function bundledCode(entry: string): lambda.Code {
+export function bundledCode(entry: string, addFiles?: (outputDir: string) => void): lambda.Code {
   const name = bundleName(entry);
   return lambda.Code.fromAsset(FUNCTIONS_DIR, {
     assetHashType: AssetHashType.OUTPUT,
@@ -128,6 +130,7 @@ export function bundledCode(entry: string): lambda.Code {
           const dir = join(build(all.includes(entry) ? all : [entry]), name);
           mkdirSync(outputDir, { recursive: true });
           for (const file of readdirSync(dir)) copyFileSync(join(dir, file), join(outputDir, file));
+          addFiles?.(outputDir);
           return true;
         },
       },

@@ -41,6 +41,8 @@ export interface PaymentsFunctionProps {
   readonly memorySize?: number;
   /** A log group shared with other functions (the API's); @default one of its own */
   readonly logGroup?: logs.ILogGroup;
+  /** Writes more files next to the bundle at bundling time (function-bundles.ts); @default none */
+  readonly addFiles?: (outputDir: string) => void;
 }
 
 /** API functions: a client waits, so CPU (init, hashing, HMAC) is bought with memory. */
@@ -86,7 +88,7 @@ export class PaymentsFunction extends lambda.Function {
     });
 
     super(scope, id, {
-      code: bundledCode(functionEntry(props.entry)),
+      code: bundledCode(functionEntry(props.entry), props.addFiles),
       handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,

@@ -55,6 +55,11 @@ export class RouteTable<T> {
       }
     }
     if (best) return best.match;
+    // API Gateway routes `/a/` to the route of `/a` (a route key cannot end with a slash).
+    if (path.length > 1 && path.endsWith('/')) {
+      const trimmed = this.match(method, path.slice(0, -1));
+      if (trimmed && trimmed.route !== this.fallback) return trimmed;
+    }
     return this.fallback ? { route: this.fallback } : undefined;
   }
 }

@@ -39,9 +39,17 @@ describe('HTTP API route matching', () => {
     assert.equal(table('GET /health').match('GET', '/nope'), undefined);
   });
 
-  it('does not match an empty path variable or a trailing slash', () => {
+  it('does not match an empty path variable', () => {
     const t = table('GET /v1/payments/{id}', 'GET /health');
     assert.equal(t.match('GET', '/v1/payments/'), undefined);
-    assert.equal(t.match('GET', '/health/'), undefined);
+  });
+
+  it('routes a path with a trailing slash to the route without it, as API Gateway does', () => {
+    // A route key cannot end with a slash; `/console/` is served by `GET /console`.
+    const t = table('GET /v1/payments/{id}', 'GET /console', 'GET /console/{proxy+}', '$default');
+    assert.equal(t.match('GET', '/console/')?.route.target, 'GET /console');
+    assert.equal(t.match('GET', '/console/payments/')?.route.target, 'GET /console/{proxy+}');
+    assert.equal(t.match('GET', '/v1/payments/')?.route.target, '$default');
+    assert.equal(t.match('POST', '/console/')?.route.target, '$default');
   });
 });

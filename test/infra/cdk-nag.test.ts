@@ -69,6 +69,8 @@ describe('cdk-nag AwsSolutions', () => {
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
       'Payments/Api/HttpApi/DELETE--v1--ops--merchants--{merchantId}--api-keys--{keyId}',
+      'Payments/Api/HttpApi/GET--console',
+      'Payments/Api/HttpApi/GET--console--{proxy+}',
       'Payments/Api/HttpApi/GET--health',
       'Payments/Api/HttpApi/GET--v1--billing--statements--{month}',
       'Payments/Api/HttpApi/GET--v1--ops--billing--prices',

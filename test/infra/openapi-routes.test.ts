@@ -24,7 +24,13 @@ describe('API routes and the OpenAPI document', () => {
       .map((r) => r.Properties.RouteKey as string);
     // `$default` is no operation: it answers 404 / 405 problems for requests no route matches.
     assert.ok(allKeys.includes('$default'), 'the API must have its $default route');
-    const routeKeys = allKeys.filter((key) => key !== '$default');
+    // Nor are the ops console's pages and files (HTML, script, style), served beside the API.
+    const consoleKeys = ['GET /console', 'GET /console/{proxy+}'];
+    assert.ok(
+      consoleKeys.every((key) => allKeys.includes(key)),
+      'the API must serve the ops console',
+    );
+    const routeKeys = allKeys.filter((key) => key !== '$default' && !consoleKeys.includes(key));
     const documented = Object.entries(paths).flatMap(([path, item]) =>
       Object.keys(item)
         .filter((method) => HTTP_METHODS.has(method))

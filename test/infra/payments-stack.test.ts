@@ -167,6 +167,9 @@ const routes: [routeKey: string, handler: string][] = [
   ['GET /v1/ops/merchants/{merchantId}/api-keys', 'api/list-api-keys'],
   ['POST /v1/ops/merchants/{merchantId}/api-keys/{keyId}/roll', 'api/roll-api-key'],
   ['DELETE /v1/ops/merchants/{merchantId}/api-keys/{keyId}', 'api/revoke-api-key'],
+  // The ops console's static files (infra/constructs/console.ts); `/console/` is routed to `GET /console`.
+  ['GET /console', 'api/console'],
+  ['GET /console/{proxy+}', 'api/console'],
   // Any request no route matches: a 404 / 405 problem instead of API Gateway's own body.
   ['$default', 'api/no-route'],
 ];
@@ -226,13 +229,23 @@ describe('HTTP API', () => {
 /** Functions behind a keyed route (a merchant or ops key): all but health, callbacks and `$default`. */
 const metered = new Set(
   routes
-    .filter(([key]) => !['GET /health', 'POST /v1/channels/{channel}/callbacks', '$default'].includes(key))
+    .filter(
+      ([key]) =>
+        ![
+          'GET /health',
+          'POST /v1/channels/{channel}/callbacks',
+          '$default',
+          'GET /console',
+          'GET /console/{proxy+}',
+        ].includes(key),
+    )
     .map(([, handler]) => `functions/${handler}.ts`),
 );
 
 describe('payments functions', () => {
   test('bundles one function per handler of docs/architecture.md', () => {
     assert.deepEqual(functions.map((f) => f.source).sort(), [
+      'functions/api/console.ts',
       'functions/api/create-fraud-report.ts',
       'functions/api/create-merchant.ts',
       'functions/api/create-payment.ts',
@@ -313,7 +326,9 @@ describe('payments functions', () => {
         source.startsWith('functions/usage/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
-      assert.equal(p.MemorySize, consumer ? 512 : 1024, source);
+      // The ops console's function copies static files out (infra/constructs/console.ts): the least.
+      const memory = source === 'functions/api/console.ts' ? 256 : consumer ? 512 : 1024;
+      assert.equal(p.MemorySize, memory, source);
       assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
       const { LogGroup, ...levels } = p.LoggingConfig as { LogGroup: unknown };
       const logGroup = resources[referencedId(LogGroup) ?? ''];
@@ -720,7 +735,12 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: 'payments',
   };
-  const tableless = ['functions/api/health.ts', 'functions/events/publisher.ts', 'functions/api/no-route.ts'];
+  const tableless = [
+    'functions/api/health.ts',
+    'functions/events/publisher.ts',
+    'functions/api/no-route.ts',
+    'functions/api/console.ts',
+  ];
   if (!tableless.includes(source)) env.TABLE_NAME = { Ref: tableId };
   // The $default route's function knows every other route of the template, from the same wiring; so does
   // the price list's PUT, which refuses a price for a route the API does not have.

@@ -14,7 +14,13 @@ const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 after(() => rmSync(app.outdir, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const PUBLIC = ['GET /health', 'POST /v1/channels/{channel}/callbacks', '$default'];
+const PUBLIC = [
+  'GET /health',
+  'POST /v1/channels/{channel}/callbacks',
+  '$default',
+  'GET /console',
+  'GET /console/{proxy+}',
+];
 
 /** The function logical id behind each route key. */
 function routeFunctions(): Map<string, string> {

@@ -1,0 +1,2 @@
+/** esbuild bundles the stylesheet the entry imports into its own CSS file. */
+declare module '*.css';
