@@ -22,14 +22,14 @@
  * merchant-channel-currency conflicting with every other). A quota caps exposure to a channel; an
  * overshoot by the payments of the same few milliseconds is accepted and documented instead.
  */
-import { type AttributeValue, BatchGetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { keys, QUOTA_SHARDS, quotaShardOf } from '../keys.js';
-import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext } from './table.js';
+import { readTotals } from './batch-read.js';
+import type { TableContext } from './table.js';
 
 /** Counters outlive their day by two days (TTL deletion is lazy anyway: this bounds storage only). */
 export const QUOTA_TTL_SECONDS = 3 * 86_400;
-const BATCH_GET_ATTEMPTS = 5;
 
 /** The UTC day (`yyyy-mm-dd`) a payment created at `now` counts on. */
 export function quotaDay(now: Date): string {
@@ -110,40 +110,12 @@ export async function readQuotaUsage(
   day: string,
   channels: readonly string[],
 ): Promise<Record<string, number>> {
-  const used: Record<string, number> = Object.fromEntries(channels.map((c) => [c, 0]));
-  const channelOf = new Map<string, string>();
-  let pending: Record<string, AttributeValue>[] = [];
-  for (const channel of channels) {
-    for (let shard = 0; shard < QUOTA_SHARDS; shard++) {
-      const key = keys.quotaUsage(merchantId, channel, currency, day, shard);
-      channelOf.set(key.PK, channel);
-      pending.push(marshall(key));
-    }
-  }
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= BATCH_GET_ATTEMPTS)
-      throw new Error('BatchGetItem left quota keys unprocessed after retries');
-    if (attempt > 0) await sleep(backoffDelay(attempt));
-    const out = await table.client.send(
-      new BatchGetItemCommand({
-        RequestItems: {
-          [table.tableName]: {
-            Keys: pending,
-            ConsistentRead: true,
-            ProjectionExpression: 'PK, #total',
-            ExpressionAttributeNames: { '#total': 'total' },
-          },
-        },
-        ...capacityParam(table),
-      }),
+  const keysOf = (channel: string) =>
+    Array.from({ length: QUOTA_SHARDS }, (_, shard) =>
+      keys.quotaUsage(merchantId, channel, currency, day, shard),
     );
-    reportCapacity(table, 'quotaUsage.batchGet', out.ConsumedCapacity);
-    for (const raw of out.Responses?.[table.tableName] ?? []) {
-      const item = unmarshall(raw);
-      const channel = channelOf.get(String(item.PK));
-      if (channel !== undefined) used[channel] = (used[channel] ?? 0) + Number(item.total ?? 0);
-    }
-    pending = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-  }
-  return used;
+  const found = await readTotals(table, channels.flatMap(keysOf), 'quotaUsage.batchGet');
+  return Object.fromEntries(
+    channels.map((c) => [c, keysOf(c).reduce((sum, k) => sum + (found.get(k.PK) ?? 0), 0)]),
+  );
 }
