@@ -19,9 +19,9 @@
  * during its create) is less than its amount: what one exact counter would answer.
  */
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../keys.js';
 import { readTotals } from './batch-read.js';
+import { guardedAdd } from './risk-counters.js';
 import type { TableContext } from './table.js';
 
 /** Minor units of the limit dealt to a shard at a time: a limit up to this is one counter item. */
@@ -150,22 +150,8 @@ export function pieceWrite(
   at: { merchantId: string; day: string; currency: string; limit: number; expiresAt: number },
   piece: Piece,
 ): TransactWriteItem {
+  // A fresh shard takes the piece only within its share: planPieces never plans more, so room ≥ 0.
+  const key = amountShardKey(at.merchantId, at.day, at.currency, piece.shard);
   const room = shardShare(at.limit, piece.shard) - piece.amount;
-  return {
-    Update: {
-      TableName: tableName,
-      Key: marshall(amountShardKey(at.merchantId, at.day, at.currency, piece.shard)),
-      UpdateExpression: 'ADD #v :n SET entity = :entity, expiresAt = if_not_exists(expiresAt, :exp)',
-      // A fresh shard takes the piece only within its share (planPieces never plans more).
-      ConditionExpression: 'attribute_not_exists(#v) OR #v <= :room',
-      ExpressionAttributeNames: { '#v': 'total' },
-      ExpressionAttributeValues: marshall({
-        ':n': piece.amount,
-        ':room': room,
-        ':entity': 'riskCounter',
-        ':exp': at.expiresAt,
-      }),
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    },
-  };
+  return guardedAdd(tableName, key, 'total', piece.amount, room, at.expiresAt);
 }

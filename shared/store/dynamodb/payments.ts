@@ -157,9 +157,9 @@ export class DynamoPaymentStore implements PaymentStore {
           new TransactWriteItemsCommand({
             TransactItems: [
               claimItem(this.table, item),
+              ...pieces.map((p) => pieceWrite(this.table.tableName, at, p)),
               ...counters.map((c) => c.item),
               ...quota,
-              ...pieces.map((p) => pieceWrite(this.table.tableName, at, p)),
             ],
             ...capacityParam(this.table),
           }),
@@ -175,12 +175,11 @@ export class DynamoPaymentStore implements PaymentStore {
           return this.replay(slot, input, slotReason.Item ? unmarshall(slotReason.Item) : undefined, error);
         }
         const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
-        const refused = counters.filter((_, i) => failed(1 + i)).map((c) => c.reason);
+        const refused = counters.filter((_, i) => failed(1 + pieces.length + i)).map((c) => c.reason);
         if (refused.length > 0) return this.refuse(input, riskRejected(refused));
-        const first = 1 + counters.length + quota.length;
         const full = pieces.flatMap((p, i) => {
-          const old = reasons[first + i];
-          return failed(first + i)
+          const old = reasons[1 + i];
+          return failed(1 + i)
             ? [[p.shard, Number(old?.Item ? unmarshall(old.Item).total : 0)] as const]
             : [];
         });

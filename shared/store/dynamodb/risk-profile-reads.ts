@@ -7,6 +7,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { safeParse } from 'zod/mini';
 import { effectiveProfile, type RiskRating, ratingOf, ratingWindowStart } from '../../domain/risk/rating.js';
 import { DEFAULT_RISK_PROFILE, type RiskProfile, riskProfileSchema } from '../../schemas/risk-profile.js';
+import { type ContainerCacheOptions, cachePerContainer } from '../container-cache.js';
 import { CorruptItemError } from '../errors.js';
 import { FRAUD_REPORT_DAY_PREFIX, keys, RISK_PROFILE_SK } from '../keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
@@ -72,44 +73,16 @@ export function parseStored(item: Record<string, unknown>): RiskProfile {
   return result.data;
 }
 
-export interface RiskProfileCacheOptions {
-  /** How long a profile is applied without a read: a change takes at most this long to apply. */
-  readonly ttlMs: number;
-  /** Bound on memory whatever merchants call. */
-  readonly maxEntries?: number;
-  readonly now?: () => number;
-}
+export type RiskProfileCacheOptions = ContainerCacheOptions;
 
 /**
  * A per-container cache of effective profiles, for the create path. Why a cache, and why a short TTL:
  * the create path must stay one round trip to DynamoDB to meet the latency figure (create ≤ 1.3× one
  * bare PutItem), so the profile cannot be read on every create; a TTL of about a second bounds how long
  * an ops change (a new blocklist entry, a lower limit) or a rating change waits to apply. Concurrent
- * misses of one merchant share a single read; a failed read is not cached.
+ * misses of one merchant share a single read; a failed read is not cached (container-cache.ts).
  */
-export function cachingRiskProfiles(
+export const cachingRiskProfiles: (
   load: (merchantId: string) => Promise<RiskProfile>,
   options: RiskProfileCacheOptions,
-): (merchantId: string) => Promise<RiskProfile> {
-  const maxEntries = options.maxEntries ?? 1_000;
-  const now = options.now ?? Date.now;
-  const cache = new Map<string, { expiresAt: number; value: Promise<RiskProfile> }>();
-  return async (merchantId) => {
-    const hit = cache.get(merchantId);
-    if (hit && hit.expiresAt > now()) return hit.value;
-    if (cache.size >= maxEntries && !hit) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    const value = load(merchantId);
-    const entry = { expiresAt: now() + options.ttlMs, value };
-    cache.delete(merchantId);
-    cache.set(merchantId, entry);
-    try {
-      return await value;
-    } catch (error) {
-      if (cache.get(merchantId) === entry) cache.delete(merchantId);
-      throw error;
-    }
-  };
-}
+) => (merchantId: string) => Promise<RiskProfile> = cachePerContainer;

@@ -68,8 +68,7 @@ export class DynamoRiskSummaryStore implements AssessmentRecorder {
 
   /** Counts one payment refused by the before-checks (nothing of it is stored but counters). */
   recordRefusal(merchantId: string, day: string, o: Occurrence): Promise<void> {
-    const counts = countsOf(['refusedBefore'], `amt_refusedBefore_${o.currency}`, o);
-    return this.add(merchantId, day, counts, 'risk.summary.refusal');
+    return recordRiskRefusal(this.table, merchantId, day, o);
   }
 
   /** A recorder that keeps a batch's assessments until `flush`: one write per merchant-day. */
@@ -77,27 +76,46 @@ export class DynamoRiskSummaryStore implements AssessmentRecorder {
     return new SummaryBatch((merchantId, day, counts) => this.add(merchantId, day, counts, 'risk.summary'));
   }
 
-  private async add(merchantId: string, day: string, counts: Counts, operation: string): Promise<void> {
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = {};
-    const adds = [...counts].map(([attribute, n], i) => {
-      names[`#a${i}`] = attribute;
-      values[`:v${i}`] = n;
-      return `#a${i} :v${i}`;
-    });
-    const shard = Math.floor(Math.random() * SUMMARY_SHARDS);
-    const out = await this.table.client.send(
-      new UpdateItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(riskKeys.summary(merchantId, day, shard)),
-        UpdateExpression: `ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: marshall(values),
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, operation, out.ConsumedCapacity);
+  private add(merchantId: string, day: string, counts: Counts, operation: string): Promise<void> {
+    return addToSummary(this.table, merchantId, day, counts, operation);
   }
+}
+
+/**
+ * `recordRefusal` without the store (create-payment's bundle carries only this): one `ADD` of the
+ * refusal on a random shard of the merchant-day.
+ */
+export function recordRiskRefusal(table: TableContext, merchantId: string, day: string, o: Occurrence) {
+  const counts = countsOf(['refusedBefore'], `amt_refusedBefore_${o.currency}`, o);
+  return addToSummary(table, merchantId, day, counts, 'risk.summary.refusal');
+}
+
+async function addToSummary(
+  table: TableContext,
+  merchantId: string,
+  day: string,
+  counts: Counts,
+  operation: string,
+): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const adds = [...counts].map(([attribute, n], i) => {
+    names[`#a${i}`] = attribute;
+    values[`:v${i}`] = n;
+    return `#a${i} :v${i}`;
+  });
+  const shard = Math.floor(Math.random() * SUMMARY_SHARDS);
+  const out = await table.client.send(
+    new UpdateItemCommand({
+      TableName: table.tableName,
+      Key: marshall(riskKeys.summary(merchantId, day, shard)),
+      UpdateExpression: `ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall(values),
+      ...capacityParam(table),
+    }),
+  );
+  reportCapacity(table, operation, out.ConsumedCapacity);
 }
 
 /** A consumer batch's assessments, summed per merchant-day, written by `flush`. */
