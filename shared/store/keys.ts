@@ -81,7 +81,8 @@
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
- * - a merchant's effective risk profile (create-payment, the risk consumer): ONE Query
+ * - a merchant's effective risk profile (create-payment, the risk consumer, each through a per-container
+ *   cache of 1 s, so a busy merchant costs its partition one Query per container a second): ONE Query
  *   MER#<merchant> begins_with RISK_PROFILE returns the stored profile and the daily fraud-report
  *   counters of the rating window together. The counters sort right after the profile on purpose, so the
  *   rating costs no second round trip (a monthly counter would need two items for "the last 30 days"
