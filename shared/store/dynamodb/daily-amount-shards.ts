@@ -70,15 +70,11 @@ export function planPieces(limit: number, amount: number, totals: readonly numbe
   const free = Array.from({ length: AMOUNT_SHARDS }, (_, j) =>
     Math.max(0, shardShare(limit, j) - (totals?.[j] ?? 0)),
   );
-  if (!totals) {
-    const active = free.filter((f) => f > 0).length;
-    const home = Math.floor(Math.random() * active);
-    return (free[home] ?? 0) >= amount ? [{ shard: home, amount }] : 'read';
-  }
-  const counted = totals.reduce((s, t) => s + t, 0);
-  if (limit - counted < amount || free.reduce((s, f) => s + f, 0) < amount) return 'refuse';
   const whole = free.flatMap((f, j) => (f >= amount ? [j] : []));
   const pick = whole[Math.floor(Math.random() * whole.length)];
+  if (!totals) return pick === undefined ? 'read' : [{ shard: pick, amount }];
+  const counted = totals.reduce((s, t) => s + t, 0);
+  if (limit - counted < amount || free.reduce((s, f) => s + f, 0) < amount) return 'refuse';
   if (pick !== undefined) return [{ shard: pick, amount }];
   const pieces: Piece[] = [];
   let left = amount;
