@@ -107,6 +107,32 @@ describe('daily amount limit over shards on DynamoDB Local', () => {
     assert.deepEqual((await totals('m_split')).slice(0, 4), [AMOUNT_BLOCK, AMOUNT_BLOCK, AMOUNT_BLOCK, 0]);
   });
 
+  it('refuses a merchant at its limit from the snapshot, without reading or writing a counter', async () => {
+    // Prepare: a container that learned the shards are full.
+    const operations: string[] = [];
+    const store = new DynamoPaymentStore({
+      client: table.client,
+      tableName: table.tableName,
+      onConsumedCapacity: (operation) => operations.push(operation),
+    });
+    const profile = profileOf(2 * AMOUNT_BLOCK);
+    assert.equal((await create(store, 'm_full', profile, 2 * AMOUNT_BLOCK)).status, 201);
+    assert.equal((await create(store, 'm_full', profile, 1)).status, 422);
+    operations.length = 0;
+    // Act
+    const refused = await Promise.all([1, 2, 3].map(() => create(store, 'm_full', profile, 500)));
+    // Assess
+    assert.deepEqual(
+      refused.map((r) => r.status),
+      [422, 422, 422],
+    );
+    assert.deepEqual(
+      operations,
+      ['storeRefusal', 'storeRefusal', 'storeRefusal'],
+      'only the refusals at their slots',
+    );
+  });
+
   it('never counts over the limit with payments of random amounts racing to the last unit', async () => {
     // Prepare
     const limit = 5 * AMOUNT_BLOCK + 12_345;

@@ -54,6 +54,8 @@ export const MAX_INDEX_PAGES_PER_LIST = 5;
 const BATCH_GET_ATTEMPTS = 5;
 /** Attempts of a counted create whose transaction keeps colliding with concurrent creates. */
 export const COUNTED_CREATE_ATTEMPTS = 10;
+/** Plans of a daily amount made again after a piece found no room, before the create gives up (409). */
+export const MAX_PIECE_RETRIES = 64;
 /** Stored refusals are replayable for at least the contract's 24 hours. */
 
 export class DynamoPaymentStore implements PaymentStore {
@@ -143,7 +145,11 @@ export class DynamoPaymentStore implements PaymentStore {
       expiresAt: windowExpiry('day', input.now),
     };
     let lastError: unknown;
-    for (let attempt = 0, conflicts = 0, wait = false; attempt < COUNTED_CREATE_ATTEMPTS; attempt++) {
+    let conflicts = 0;
+    let wait = false;
+    // A piece without room teaches its shard's total (higher than the plan assumed, and another create
+    // committed there): retried without delay, and bounded apart from transaction conflicts.
+    for (let full = 0; conflicts < COUNTED_CREATE_ATTEMPTS && full <= MAX_PIECE_RETRIES; ) {
       if (wait) await sleep(backoffDelay(conflicts, 20, 1000));
       wait = false;
       let pieces: Piece[] = [];
@@ -177,14 +183,17 @@ export class DynamoPaymentStore implements PaymentStore {
         const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
         const refused = counters.filter((_, i) => failed(1 + pieces.length + i)).map((c) => c.reason);
         if (refused.length > 0) return this.refuse(input, riskRejected(refused));
-        const full = pieces.flatMap((p, i) => {
+        const noRoom = pieces.flatMap((p, i) => {
           const old = reasons[1 + i];
           return failed(1 + i)
             ? [[p.shard, Number(old?.Item ? unmarshall(old.Item).total : 0)] as const]
             : [];
         });
-        this.amounts.learn(at.merchantId, at.day, at.currency, [], full);
-        if (full.length > 0) continue;
+        this.amounts.learn(at.merchantId, at.day, at.currency, [], noRoom);
+        if (noRoom.length > 0) {
+          full++;
+          continue;
+        }
         if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw error;
         conflicts++;
         wait = true;
