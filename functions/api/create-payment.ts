@@ -25,9 +25,9 @@ import {
 import { cachePerContainer } from '../../shared/store/container-cache.js';
 import { createChannelFactsLoader } from '../../shared/store/dynamodb/channel-facts.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
-import { quotaDay, readQuotaUsage } from '../../shared/store/dynamodb/quota-usage.js';
+import { cachedQuotaUsage, quotaDay } from '../../shared/store/dynamodb/quota-usage.js';
 import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dynamodb/risk-profile-reads.js';
-import { DynamoRiskSummaryStore, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
+import { recordRiskRefusal, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { readRoutingConfig } from '../../shared/store/dynamodb/routing-config-reads.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
 
@@ -36,7 +36,6 @@ import type { CreatePaymentInput, PaymentStore } from '../../shared/store/ports.
 const env = loadEnv(createPaymentEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const payments: PaymentStore = new DynamoPaymentStore(table);
-const summaries = new DynamoRiskSummaryStore(table);
 // Breakers, fees and outcome windows of the listed channels, at most 1 s old (channel-records.ts).
 setChannelFactsSource(createChannelFactsLoader(table));
 // Cached per container for RISK_PROFILE_TTL_MS (default 1 s): a warm create stays one write round trip.
@@ -46,6 +45,8 @@ const riskProfile = cachingRiskProfiles(
     ttlMs: env.RISK_PROFILE_TTL_MS,
   },
 );
+// Quota usage read at most every QUOTA_USAGE_TTL_MS (500 ms) per channel, this container's counts added.
+const quotaUsage = cachedQuotaUsage(table, env.QUOTA_USAGE_TTL_MS);
 // The same for the routing configuration (ROUTING_CONFIG_TTL_MS, default 1 s: a PUT applies within 2 s).
 const routingConfig = cachePerContainer((merchantId) => readRoutingConfig(table, merchantId), {
   ttlMs: env.ROUTING_CONFIG_TTL_MS,
@@ -98,13 +99,22 @@ async function createRouted(input: CreatePaymentInput, config: Awaited<ReturnTyp
       // Each listed channel's breaker, fees and outcome windows (setChannelFactsSource).
       loadFacts: loadChannelFacts,
       readQuotaUsage: (merchantId, currency, channels, now) =>
-        readQuotaUsage(table, merchantId, currency, quotaDay(now), channels),
+        quotaUsage.read(merchantId, currency, quotaDay(now), channels),
       random: Math.random(),
     },
   );
   const refusal = pinnedRefusal(decision.outcome, body);
   if (refusal) return payments.refuse(input, refusal);
-  return payments.create({ ...input, routing: storedRoutingOf(decision), countQuota, quotaChannels });
+  const answer = await payments.create({
+    ...input,
+    routing: storedRoutingOf(decision),
+    countQuota,
+    quotaChannels,
+  });
+  const { chosen } = decision;
+  if (countQuota && chosen && answer.status === 201 && !answer.replayed)
+    quotaUsage.counted(input.merchantId, body.currency, quotaDay(input.now), chosen, body.amount);
+  return answer;
 }
 
 function pinnedRefusal(outcome: string, body: CreatePaymentBody): Problem | undefined {
@@ -127,7 +137,7 @@ async function countRefusal(
   const problem = answer.body as { type?: string; reasons?: string[] };
   if (answer.replayed || answer.status !== 422 || !problem.type?.endsWith('/risk-rejected')) return;
   try {
-    await summaries.recordRefusal(merchantId, utcDay(now), {
+    await recordRiskRefusal(table, merchantId, utcDay(now), {
       amount: body.amount,
       currency: body.currency,
       reasons: problem.reasons ?? [],

@@ -21,8 +21,9 @@ const RISK_SUMMARIES = 'RISKSUM#*';
  * (`dynamodb:LeadingKeys`):
  * - GET profile: Query `MER#<merchant>` (the profile and the fraud-report days of its rating);
  * - PUT profile: PutItem `MER#<merchant>` / `RISK_PROFILE`;
- * - create-payment: Query `MER#<merchant>` (its cached profile read) and UpdateItem `CTR#…` (the counted
+ * - create-payment: Query `MER#<merchant>` (its cached profile read), UpdateItem `CTR#…` (the counted
  *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant) and
+ *   BatchGetItem `CTR#…` (the daily amount's shards, read when a piece found no room), and UpdateItem
  *   `RISKSUM#…` (a refusal counted in the merchant's daily risk summary).
  */
 export class RiskBefore extends Construct {
@@ -50,6 +51,7 @@ export class RiskBefore extends Construct {
     grant(this.putProfileFunction, ['dynamodb:PutItem'], [MERCHANT_RECORDS]);
 
     grant(api.createPaymentFunction, ['dynamodb:Query'], [MERCHANT_RECORDS]);
-    grant(api.createPaymentFunction, ['dynamodb:UpdateItem'], [RISK_COUNTERS, RISK_SUMMARIES]);
+    grant(api.createPaymentFunction, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [RISK_COUNTERS]);
+    grant(api.createPaymentFunction, ['dynamodb:UpdateItem'], [RISK_SUMMARIES]);
   }
 }

@@ -70,6 +70,11 @@ export const createPaymentEnvSchema = /* @__PURE__ */ defined(() =>
       z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(60_000)),
       1000,
     ),
+    /** How long create-payment uses a quota usage read per channel (store/dynamodb/quota-usage.ts). */
+    QUOTA_USAGE_TTL_MS: z._default(
+      z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(2_000)),
+      500,
+    ),
     /** How long a merchant's routing configuration is cached per container (the contract: applied within 2 s). */
     ROUTING_CONFIG_TTL_MS: z._default(
       z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(2_000)),

@@ -17,14 +17,15 @@ import { assess, type RiskAssessment } from '../domain/risk/score.js';
 import type { RiskProfile } from '../schemas/risk-profile.js';
 import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
 import type { DynamoRiskAssessmentStore } from '../store/dynamodb/risk-assessments.js';
-import { type DynamoRiskSummaryStore, utcDay } from '../store/dynamodb/risk-summaries.js';
+import { type AssessmentRecorder, utcDay } from '../store/dynamodb/risk-summaries.js';
 import { ConcurrentModificationError } from '../store/errors.js';
 import { metadataOf, type StoredAnswer } from '../store/items.js';
 
 export interface RiskControlDeps {
   readonly payments: DynamoPaymentRiskStore;
   readonly counters: DynamoRiskAssessmentStore;
-  readonly summaries: DynamoRiskSummaryStore;
+  /** The store (one write per assessment) or a consumer batch's recorder (one per merchant-day). */
+  readonly summaries: AssessmentRecorder;
   readonly profiles: { get(merchantId: string, now?: Date): Promise<RiskProfile> };
   readonly ipCountry?: IpCountryLookup;
   readonly now?: () => Date;

@@ -22,9 +22,10 @@
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
  * | routing configuration     | MER#<merchant>         | ROUTING          | —               | —                   |
  * | request signing           | MER#<merchant>         | SIGNING          | —               | —                   |
- * | channel quota used (TTL)  | QUOTA#<merchant>#<channel>#<currency>#<day>#<0-7> | QUOTA | — | —           |
+ * | channel quota used (TTL)  | QUOTA#<merchant>#<channel>#<currency>#<day>#<0-63> | QUOTA | — | —          |
  * | fraud reports of a day    | MER#<merchant>         | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
  * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
+ * | daily amount shard (TTL)  | CTR#<merchant>#AMT#<day>#<currency>[#<1-63>] | CTR | —      | —                   |
  * | webhook endpoint          | MER#<merchant>         | WHE#<we_id>      | —               | —                   |
  * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
  * | webhook attempt (TTL)     | WHE#<we_id>            | DLV#<at>#<attempt> | —             | —                   |
@@ -80,7 +81,8 @@
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
- * - a merchant's effective risk profile (create-payment, the risk consumer): ONE Query
+ * - a merchant's effective risk profile (create-payment, the risk consumer, each through a per-container
+ *   cache of 1 s, so a busy merchant costs its partition one Query per container a second): ONE Query
  *   MER#<merchant> begins_with RISK_PROFILE returns the stored profile and the daily fraud-report
  *   counters of the rating window together. The counters sort right after the profile on purpose, so the
  *   rating costs no second round trip (a monthly counter would need two items for "the last 30 days"
@@ -91,19 +93,29 @@
  *   create's TransactWriteItems, `ADD total|count` guarded by `attribute_not_exists(x) OR x <= limit − n`.
  *   One item per merchant, dimension and window: a day (`2026-11-26`) for amounts, a minute
  *   (`2026-11-26T10:07`) for the customer frequency. The customer id comes last, so a `#` inside it cannot
- *   make two keys collide. Items expire (TTL) once their window is over; never read outside a write.
+ *   make two keys collide. Items expire (TTL) once their window is over.
+ *   The merchant's daily amount (AMT) is on up to 64 shards, `CTR#<merchant>#AMT#<day>#<currency>` for
+ *   shard 0 and `…#<currency>#<1-63>` for the others, each guarded by its share of the limit (the limit
+ *   dealt in blocks of 1,000,000 minor units; a limit of one block is shard 0 alone): a payment counts
+ *   whole on one shard with room, or in pieces over several (daily-amount-shards.ts). Read (one
+ *   consistent BatchGetItem of the 64 keys) only when a piece found no room and the container's snapshot
+ *   is over 1 s old: a merchant at its limit is refused from the snapshot. Write rate: 2 units per counted
+ *   create (transactional) on one of 64 keys (≤ 0.032 per payment on each, at a limit of ≥ 64 blocks).
  * - a merchant's routing configuration (create-payment, through a per-container cache of 1 s; ops GET/PUT):
  *   GetItem MER#<merchant>/ROUTING, stored whole under `config` (validated on write; ops reads parse it
  *   again, create checks its shape by hand to keep zod's schema out of its bundle). Absent:
  *   priority over ["sandbox"]. Written only by ops, never per payment.
  * - a merchant's daily channel quota usage (create-payment, only when the merchant configured a quota
  *   for a listed channel in the payment's currency): the amount routed to the channel that UTC day,
- *   `ADD total :amount` on ONE of 8 shard items (the shard by the payment id), inside the create's
- *   TransactWriteItems, so a payment is counted exactly when it is stored; read back as the sum of the 8
- *   shards with one consistent BatchGetItem. Write rate: one write per payment routed to a channel with a
- *   quota, spread over 8 partition keys (8,000 writes/s per merchant, channel and currency before one
- *   reaches the partition limit), and one or two more when the dispatcher fails the payment over (the
- *   count moves, same shard, inside the failover's transaction). Items expire (TTL) two days after their day.
+ *   `ADD total :amount` on ONE of QUOTA_SHARDS (64) shard items (the shard by the payment id), inside the
+ *   create's TransactWriteItems, so a payment is counted exactly when it is stored; read back as the sum of
+ *   the 64 shards with one consistent BatchGetItem, at most once per QUOTA_USAGE_TTL_MS (500 ms) per
+ *   container and channel, the container's own counts added meanwhile. Write rate: one transactional
+ *   write (2 units) per payment routed to a channel with a quota, spread over 64 partition keys (≤ 0.032
+ *   units per payment on each), and one or two more when the dispatcher fails the payment over (the count
+ *   moves, same shard, inside the failover's transaction). Read rate: each key is read about twice a
+ *   second per create-payment container, whatever the payment rate. Items expire (TTL) two days after
+ *   their day.
  * - a merchant's request-signing requirement (every merchant-key request, through a per-container cache of
  *   2 s; ops PUT): GetItem MER#<merchant>/SIGNING, `{ required, secret? }`; absent = not required. The
  *   secret is kept as issued (an HMAC is verified with the secret itself, not a digest; see
@@ -220,8 +232,11 @@ export const MERCHANT_API_KEY_PREFIX = 'APIKEY#';
 export const RISK_PROFILE_SK = 'RISK_PROFILE';
 export const ROUTING_CONFIG_SK = 'ROUTING';
 
-/** Shards of a merchant's daily quota usage per channel and currency. */
-export const QUOTA_SHARDS = 8;
+/**
+ * Shards of a merchant's daily quota usage per channel and currency: a count is a transactional write
+ * (2 units), so 64 keys put ≤ 0.032 write units per payment on each (one merchant at 31,000/s).
+ */
+export const QUOTA_SHARDS = 64;
 export const FRAUD_REPORT_DAY_PREFIX = `${RISK_PROFILE_SK}#FRAUD_REPORTS#`;
 
 export const WEBHOOK_ENDPOINT_PREFIX = 'WHE#';

@@ -6,7 +6,8 @@
  * |-----------------------------------|-----------------------------------------------------|-------------|----------------|
  * | velocity bucket                   | RISKVEL#<merchant>#<dim>#<window min>#<bucket>#<h>  | RISKVEL     | end of window  |
  * | customer history of a year        | RISKCUS#<merchant>#<h>#<yyyy>                       | RISKCUS     | 400 days idle  |
- * | daily risk summary                | RISKSUM#<merchant>                                  | DAY#<date>  | —              |
+ * | daily risk summary (shard 0)      | RISKSUM#<merchant>                                  | DAY#<date>  | —              |
+ * | daily risk summary (shard 1–31)   | RISKSUM#<merchant>#<shard>                          | DAY#<date>  | —              |
  * | fraud report (its own idem. slot) | OBJ#<slot>                                          | OBJ         | —              |
  *
  * `<h>` = base32(sha256(value)) truncated to 26 characters: emails and IPs are personal data and do
@@ -20,7 +21,10 @@
  *   redelivered event counts nothing twice (dynamodb/risk-assessments.ts).
  * - read the signals: BatchGetItem (consistent) of the current and previous bucket of each dimension
  *   and the customer's history items of this year and the last.
- * - summary of a merchant's day (consumer: ADD per decision and reason; ops: GetItem).
+ * - summary of a merchant's day: the consumer adds its batch's assessments with ONE UpdateItem `ADD` per
+ *   merchant-day per batch (counts per decision, reason and currency), create-payment one `ADD` per risk
+ *   refusal, each on a random one of SUMMARY_SHARDS items; ops read the day with a GetItem per shard and
+ *   sum them.
  * - fraud report: PutItem at the slot of the merchant's Idempotency-Key (`attribute_not_exists`), the
  *   record being its own idempotency record, exactly like payments.
  */
@@ -49,8 +53,18 @@ export const riskKeys = {
     PK: `RISKCUS#${merchantId}#${valueHash(customerId)}#${year}`,
     SK: 'RISKCUS',
   }),
-  summary: (merchantId: string, day: string) => ({ PK: `RISKSUM#${merchantId}`, SK: `DAY#${day}` }),
+  /** One of SUMMARY_SHARDS items of a merchant-day's summary; shard 0 keeps the unsharded key. */
+  summary: (merchantId: string, day: string, shard = 0) => ({
+    PK: shard === 0 ? `RISKSUM#${merchantId}` : `RISKSUM#${merchantId}#${shard}`,
+    SK: `DAY#${day}`,
+  }),
 } as const;
+
+/**
+ * Partitions of a merchant-day's summary: each write goes to a random one, so a merchant refused 20,000
+ * times a second at its limit (one write per refusal) puts ≤ 0.032 writes per payment on each key.
+ */
+export const SUMMARY_SHARDS = 32;
 
 /** A customer's history is forgotten after this long without a payment. */
 export const CUSTOMER_HISTORY_TTL_SECONDS = 400 * 24 * 60 * 60;

@@ -380,13 +380,16 @@ describe('least privilege', () => {
     // (UpdateItem) under QUOTA#…, scoped the same way; the listed channels' facts (BatchGetItem of
     // CHANNEL#… and HLT#…).
     'api/create-payment': [
+      // Channel facts (CHANNEL#…, HLT#…), quota usage shards (QUOTA#…), daily amount shards (CTR#…).
+      `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
-      // Three statements: risk counters and summaries (CTR#…, RISKSUM#…), quota usage (QUOTA#…), flow
+      // Four statements: risk counters (CTR#…), summaries (RISKSUM#…), quota usage (QUOTA#…), flow
       // control leases (FLOW#…).
+      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,

@@ -42,17 +42,18 @@ describe('risk before in the template', () => {
     assert.deepEqual(dynamoStatements(resources, fn), ['dynamodb:GetItem', 'dynamodb:PutItem [MER#*]']);
   });
 
-  it('lets create-payment query profiles and update risk counters and daily summaries only (and quota usage, channel facts)', () => {
+  it('lets create-payment query profiles, read and update risk counters and update daily summaries only (and quota usage, channel facts)', () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     assert.deepEqual(dynamoStatements(resources, fn), [
       'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
+      'dynamodb:BatchGetItem,dynamodb:UpdateItem [CTR#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [QUOTA#*]',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query [MER#*]',
-      'dynamodb:UpdateItem [CTR#*,RISKSUM#*]',
       // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
       'dynamodb:UpdateItem [FLOW#*]',
+      'dynamodb:UpdateItem [RISKSUM#*]',
     ]);
   });
 });

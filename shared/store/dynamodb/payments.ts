@@ -35,9 +35,10 @@ import {
 } from '../items.js';
 import { GSI1, keys } from '../keys.js';
 import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
+import { DailyAmountShards, type Piece, pieceWrite } from './daily-amount-shards.js';
 import { quotaCountWrite } from './quota-usage.js';
 import { putRefusal } from './refusals.js';
-import { type CounterWrite, counterWrites } from './risk-counters.js';
+import { type CounterWrite, counterWrites, windowExpiry, windowKey } from './risk-counters.js';
 import {
   backoffDelay,
   capacityParam,
@@ -53,26 +54,35 @@ export const MAX_INDEX_PAGES_PER_LIST = 5;
 const BATCH_GET_ATTEMPTS = 5;
 /** Attempts of a counted create whose transaction keeps colliding with concurrent creates. */
 export const COUNTED_CREATE_ATTEMPTS = 10;
+/** Plans of a daily amount made again after a piece found no room, before the create gives up (409). */
+export const MAX_PIECE_RETRIES = 64;
 /** Stored refusals are replayable for at least the contract's 24 hours. */
 
 export class DynamoPaymentStore implements PaymentStore {
-  constructor(private readonly table: TableContext) {}
+  /** The merchants' daily amount counters and what this container knows of them (daily-amount-shards.ts). */
+  private readonly amounts: DailyAmountShards;
+
+  constructor(private readonly table: TableContext) {
+    this.amounts = new DailyAmountShards(table);
+  }
 
   async create(input: CreatePaymentInput): Promise<StoredAnswer<Payment | Problem>> {
     const slot = idempotencySlot(input.merchantId, input.idempotencyKey);
     const item = newPaymentItem(slot, input);
+    const limits = input.counterLimits ?? [];
+    const daily = limits.find((l) => l.reason === 'daily_amount_limit');
     const counters = counterWrites(
       this.table.tableName,
       input.merchantId,
-      input.counterLimits ?? [],
+      limits.filter((l) => l !== daily),
       input.now,
     );
     const quota = input.countQuota && item.routing?.chosen ? [this.quotaWrite(item, input)] : [];
     // No counted limit and no quota applies: the create stays one conditional PutItem (2 write units
     // with its GSI1 entry). Counted limits and quotas cost a transaction, paid only by merchants that
     // configure them.
-    if (counters.length > 0 || quota.length > 0)
-      return this.createTransacted(slot, item, input, counters, quota);
+    if (daily || counters.length > 0 || quota.length > 0)
+      return this.createTransacted(slot, item, input, counters, quota, daily?.limit);
     try {
       const out = await this.table.client.send(
         new PutItemCommand({
@@ -106,12 +116,15 @@ export class DynamoPaymentStore implements PaymentStore {
 
   /**
    * The create under counted risk limits or a quota: ONE TransactWriteItems of the payment's Put
-   * (attribute_not_exists, the idempotency record as always), one guarded counter Update per limit
-   * (risk-counters.ts) and the quota usage Update (quota-usage.ts). All or nothing, so:
+   * (attribute_not_exists, the idempotency record as always), one guarded counter Update per customer
+   * limit (risk-counters.ts), the quota usage Update (quota-usage.ts) and the piece(s) of the merchant's
+   * daily amount on its shards (daily-amount-shards.ts). All or nothing, so:
    * - the slot already taken (a retry) → the first answer replayed, and no counter moves;
    * - a limit without room → 422 `risk-rejected` naming the limits, stored at the slot like any refusal;
    *   the attempt stores no payment and no counter. (The contract allows "nothing stored but the
-   *   attempt's counters"; storing nothing at all is stricter and needs no compensation.)
+   *   attempt's counters"; storing nothing at all is stricter and needs no compensation.) A daily amount
+   *   piece without room is planned again from what the refusal taught, and the create refused only when
+   *   the merchant's whole limit has no room for it;
    * - a payment is counted on its channel's quota exactly when it is stored.
    * Transactions on one counter item conflict when creates race (TransactionConflict): retried with
    * jittered backoff; the conditions, not the retries, are what keep the limit.
@@ -122,30 +135,68 @@ export class DynamoPaymentStore implements PaymentStore {
     input: CreatePaymentInput,
     counters: readonly CounterWrite[],
     quota: readonly TransactWriteItem[],
+    dailyLimit: number | undefined,
   ): Promise<StoredAnswer<Payment | Problem>> {
+    const at = {
+      merchantId: input.merchantId,
+      day: windowKey('day', input.now),
+      currency: item.currency,
+      limit: dailyLimit ?? 0,
+      expiresAt: windowExpiry('day', input.now),
+    };
     let lastError: unknown;
-    for (let attempt = 0; attempt < COUNTED_CREATE_ATTEMPTS; attempt++) {
-      if (attempt > 0) await sleep(backoffDelay(attempt, 20, 1000));
+    let conflicts = 0;
+    let wait = false;
+    // A piece without room teaches its shard's total (higher than the plan assumed, and another create
+    // committed there): retried without delay, and bounded apart from transaction conflicts.
+    for (let full = 0; conflicts < COUNTED_CREATE_ATTEMPTS && full <= MAX_PIECE_RETRIES; ) {
+      if (wait) await sleep(backoffDelay(conflicts, 20, 1000));
+      wait = false;
+      let pieces: Piece[] = [];
+      if (dailyLimit !== undefined) {
+        const plan = await this.amounts.plan(at.merchantId, at.day, at.currency, at.limit, item.amount);
+        if (plan === 'refuse') return this.refuse(input, riskRejected(['daily_amount_limit']));
+        if (plan !== 'read') pieces = plan;
+      }
       try {
         const out = await this.table.client.send(
           new TransactWriteItemsCommand({
-            TransactItems: [claimItem(this.table, item), ...counters.map((c) => c.item), ...quota],
+            TransactItems: [
+              claimItem(this.table, item),
+              ...pieces.map((p) => pieceWrite(this.table.tableName, at, p)),
+              ...counters.map((c) => c.item),
+              ...quota,
+            ],
             ...capacityParam(this.table),
           }),
         );
         reportCapacity(this.table, 'createPayment.counted', out.ConsumedCapacity);
+        this.amounts.learn(at.merchantId, at.day, at.currency, pieces, []);
         return { status: 201, body: paymentFromItem(item), replayed: false };
       } catch (error) {
         if (!isTransactionCanceled(error)) throw error;
-        const [slotReason, ...counterReasons] = error.CancellationReasons ?? [];
+        const reasons = error.CancellationReasons ?? [];
+        const slotReason = reasons[0];
         if (slotReason?.Code === 'ConditionalCheckFailed') {
           return this.replay(slot, input, slotReason.Item ? unmarshall(slotReason.Item) : undefined, error);
         }
-        const refused = counters
-          .filter((_, i) => counterReasons[i]?.Code === 'ConditionalCheckFailed')
-          .map((c) => c.reason);
+        const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
+        const refused = counters.filter((_, i) => failed(1 + pieces.length + i)).map((c) => c.reason);
         if (refused.length > 0) return this.refuse(input, riskRejected(refused));
-        if (!(error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')) throw error;
+        const noRoom = pieces.flatMap((p, i) => {
+          const old = reasons[1 + i];
+          return failed(1 + i)
+            ? [[p.shard, Number(old?.Item ? unmarshall(old.Item).total : 0)] as const]
+            : [];
+        });
+        this.amounts.learn(at.merchantId, at.day, at.currency, [], noRoom);
+        if (noRoom.length > 0) {
+          full++;
+          continue;
+        }
+        if (!reasons.some((r) => r.Code === 'TransactionConflict')) throw error;
+        conflicts++;
+        wait = true;
         lastError = error;
       }
     }

@@ -1,8 +1,9 @@
 /**
  * A merchant's daily channel quota usage (keys.ts: `QUOTA#<merchant>#<channel>#<currency>#<day>#<shard>`):
- * the amount routed to a channel in a currency on a UTC day, kept on QUOTA_SHARDS (8) items so that one
+ * the amount routed to a channel in a currency on a UTC day, kept on QUOTA_SHARDS (64) items so that one
  * merchant's payments never meet in one partition key (a single counter would cap the merchant at
- * DynamoDB's 1,000 writes a second per partition).
+ * DynamoDB's 1,000 writes a second per partition; a transactional count is 2 units, so 64 keys keep one
+ * merchant clear of it up to 31,000 payments a second).
  *
  * - counted by `quotaCountWrite`, an `Update` that goes INSIDE the create's TransactWriteItems, next to
  *   the payment's conditional Put: all or nothing, so a crash or a replay can never count a payment that
@@ -10,26 +11,30 @@
  * - moved by `quotaMoveWrites` when the dispatcher fails the payment over, inside the failover's own
  *   guarded transaction (channel-dispatch.ts);
  * - read by `readQuotaUsage`: the sum of the shards, one strongly consistent BatchGetItem for every
- *   channel asked (8 keys each), made only when the merchant configured a quota that could apply.
+ *   channel asked (64 keys each), made only when the merchant configured a quota that could apply;
+ *   create-payment reads through `cachedQuotaUsage`: at most once per QUOTA_USAGE_TTL_MS (500 ms) per
+ *   container, merchant, channel and day, adding what the container itself counted meanwhile, so a busy
+ *   merchant's creates do not each read every shard (each key would take one read per payment).
  *
- * How exact the limit is under concurrency: the read and the counted write are two round trips, so
- * creates of one merchant, channel and currency that run at the same time may all read the same usage and
- * all find room. The quota can therefore be exceeded by the payments in flight at once, at most
- * (concurrent creates − 1) × their amount, within the few milliseconds between a create's read and its
- * commit; creates that start after a commit see it (consistent read). Making it exact would take either
+ * How exact the limit is under concurrency: the read and the counted write are two round trips, and a
+ * container uses a read for up to QUOTA_USAGE_TTL_MS, so creates of one merchant, channel and currency
+ * in different containers may all find room in the same usage. The quota can therefore be exceeded by
+ * what OTHER containers count on the channel in the last QUOTA_USAGE_TTL_MS (plus the payments in flight
+ * at once); a container's own creates, and every create after that delay, see each commit. A merchant
+ * sending one payment at a time is exact. Making it exact would take either
  * one counter item (a hot key, which this layout exists to avoid) or a transaction that checks all 8
  * shards unchanged (8 more items and 16 more write units per payment, and every payment of the
  * merchant-channel-currency conflicting with every other). A quota caps exposure to a channel; an
  * overshoot by the payments of the same few milliseconds is accepted and documented instead.
  */
-import { type AttributeValue, BatchGetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { keys, QUOTA_SHARDS, quotaShardOf } from '../keys.js';
-import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext } from './table.js';
+import { readTotals } from './batch-read.js';
+import type { TableContext } from './table.js';
 
 /** Counters outlive their day by two days (TTL deletion is lazy anyway: this bounds storage only). */
 export const QUOTA_TTL_SECONDS = 3 * 86_400;
-const BATCH_GET_ATTEMPTS = 5;
 
 /** The UTC day (`yyyy-mm-dd`) a payment created at `now` counts on. */
 export function quotaDay(now: Date): string {
@@ -103,6 +108,40 @@ export function quotaMoveWrites(tableName: string, move: QuotaMove): TransactWri
  * shards, read with one consistent BatchGetItem (unprocessed keys retried with backoff). A channel with
  * no counted payment answers 0.
  */
+/** How long a container uses a usage read (its own counts added): the quota's overshoot window. */
+export const QUOTA_USAGE_TTL_MS = 500;
+
+/**
+ * `readQuotaUsage` through a per-container cache of `ttlMs` (0: every call reads), with `counted` adding
+ * a payment the container stored to its channel's cached usage.
+ */
+export function cachedQuotaUsage(table: TableContext, ttlMs: number, clock: () => number = Date.now) {
+  const cache = new Map<string, { readAt: number; used: number }>();
+  const id = (merchantId: string, currency: string, day: string, channel: string) =>
+    `${merchantId}#${channel}#${currency}#${day}`;
+  return {
+    async read(merchantId: string, currency: string, day: string, channels: readonly string[]) {
+      const now = clock();
+      const fresh = (c: string) =>
+        (cache.get(id(merchantId, currency, day, c))?.readAt ?? -Infinity) > now - ttlMs;
+      const stale = channels.filter((c) => !fresh(c));
+      if (stale.length > 0) {
+        const read = await readQuotaUsage(table, merchantId, currency, day, stale);
+        if (cache.size > 1_000) cache.clear();
+        for (const c of stale)
+          cache.set(id(merchantId, currency, day, c), { readAt: now, used: read[c] ?? 0 });
+      }
+      return Object.fromEntries(
+        channels.map((c) => [c, cache.get(id(merchantId, currency, day, c))?.used ?? 0]),
+      );
+    },
+    counted(merchantId: string, currency: string, day: string, channel: string, amount: number) {
+      const entry = cache.get(id(merchantId, currency, day, channel));
+      if (entry) entry.used += amount;
+    },
+  };
+}
+
 export async function readQuotaUsage(
   table: TableContext,
   merchantId: string,
@@ -110,40 +149,12 @@ export async function readQuotaUsage(
   day: string,
   channels: readonly string[],
 ): Promise<Record<string, number>> {
-  const used: Record<string, number> = Object.fromEntries(channels.map((c) => [c, 0]));
-  const channelOf = new Map<string, string>();
-  let pending: Record<string, AttributeValue>[] = [];
-  for (const channel of channels) {
-    for (let shard = 0; shard < QUOTA_SHARDS; shard++) {
-      const key = keys.quotaUsage(merchantId, channel, currency, day, shard);
-      channelOf.set(key.PK, channel);
-      pending.push(marshall(key));
-    }
-  }
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= BATCH_GET_ATTEMPTS)
-      throw new Error('BatchGetItem left quota keys unprocessed after retries');
-    if (attempt > 0) await sleep(backoffDelay(attempt));
-    const out = await table.client.send(
-      new BatchGetItemCommand({
-        RequestItems: {
-          [table.tableName]: {
-            Keys: pending,
-            ConsistentRead: true,
-            ProjectionExpression: 'PK, #total',
-            ExpressionAttributeNames: { '#total': 'total' },
-          },
-        },
-        ...capacityParam(table),
-      }),
+  const keysOf = (channel: string) =>
+    Array.from({ length: QUOTA_SHARDS }, (_, shard) =>
+      keys.quotaUsage(merchantId, channel, currency, day, shard),
     );
-    reportCapacity(table, 'quotaUsage.batchGet', out.ConsumedCapacity);
-    for (const raw of out.Responses?.[table.tableName] ?? []) {
-      const item = unmarshall(raw);
-      const channel = channelOf.get(String(item.PK));
-      if (channel !== undefined) used[channel] = (used[channel] ?? 0) + Number(item.total ?? 0);
-    }
-    pending = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-  }
-  return used;
+  const found = await readTotals(table, channels.flatMap(keysOf), 'quotaUsage.batchGet');
+  return Object.fromEntries(
+    channels.map((c) => [c, keysOf(c).reduce((sum, k) => sum + (found.get(k.PK) ?? 0), 0)]),
+  );
 }

@@ -58,25 +58,45 @@ export function counterWrites(
   limits: readonly CounterLimit[],
   now: Date,
 ): CounterWrite[] {
-  return limits.map((limit) => {
-    const attribute = limit.reason === 'customer_frequency_limit' ? 'count' : 'total';
-    return {
-      reason: limit.reason,
-      item: {
-        Update: {
-          TableName: tableName,
-          Key: marshall(counterKey(merchantId, limit, now)),
-          UpdateExpression: 'ADD #v :n SET entity = :entity, expiresAt = if_not_exists(expiresAt, :exp)',
-          ConditionExpression: 'attribute_not_exists(#v) OR #v <= :room',
-          ExpressionAttributeNames: { '#v': attribute },
-          ExpressionAttributeValues: marshall({
-            ':n': limit.increment,
-            ':room': limit.limit - limit.increment,
-            ':entity': 'riskCounter',
-            ':exp': windowExpiry(limit.window, now),
-          }),
-        },
-      },
-    };
-  });
+  return limits.map((limit) => ({
+    reason: limit.reason,
+    item: guardedAdd(
+      tableName,
+      counterKey(merchantId, limit, now),
+      limit.reason === 'customer_frequency_limit' ? 'count' : 'total',
+      limit.increment,
+      limit.limit - limit.increment,
+      windowExpiry(limit.window, now),
+    ),
+  }));
+}
+
+/**
+ * `ADD attribute :n` on a counter item guarded by `attribute_not_exists(x) OR x <= :room`, for a
+ * transaction; a refusal returns the item as it was (ALL_OLD), so the caller learns its count.
+ */
+export function guardedAdd(
+  tableName: string,
+  key: { PK: string; SK: string },
+  attribute: string,
+  n: number,
+  room: number,
+  expiresAt: number,
+): TransactWriteItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: marshall(key),
+      UpdateExpression: 'ADD #v :n SET entity = :entity, expiresAt = if_not_exists(expiresAt, :exp)',
+      ConditionExpression: 'attribute_not_exists(#v) OR #v <= :room',
+      ExpressionAttributeNames: { '#v': attribute },
+      ExpressionAttributeValues: marshall({
+        ':n': n,
+        ':room': room,
+        ':entity': 'riskCounter',
+        ':exp': expiresAt,
+      }),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
 }

@@ -83,9 +83,7 @@ export type RiskProfileCacheOptions = ContainerCacheOptions;
  * within 2 s). Concurrent misses of one merchant share a single read; a failed read is not cached; a
  * profile past half its TTL is refreshed in the background (container-cache.ts).
  */
-export function cachingRiskProfiles(
+export const cachingRiskProfiles: (
   load: (merchantId: string) => Promise<RiskProfile>,
   options: RiskProfileCacheOptions,
-): (merchantId: string) => Promise<RiskProfile> {
-  return cachePerContainer(load, options);
-}
+) => (merchantId: string) => Promise<RiskProfile> = cachePerContainer;

@@ -1,9 +1,12 @@
 /**
- * Per-merchant, per-day risk summary (risk after): one item per merchant-day, `ADD`-only counters, so
- * concurrent consumers never conflict and a day's summary is one GetItem. The consumer records an
- * assessment only when its own write set the payment's `risk` (so a redelivery records nothing twice);
- * the before-checks may record their refusals with `recordRefusal`. Ops read them with
- * `DynamoRiskSummaryReader` (risk-summary-reads.ts: kept apart so the consumer's bundle stays small).
+ * Per-merchant, per-day risk summary (risk after): `ADD`-only counters, so concurrent writers never
+ * conflict, on SUMMARY_SHARDS items per merchant-day (risk-keys.ts), each write on a random one, so no
+ * key takes a write per payment of a merchant. Ops read them with `DynamoRiskSummaryReader`
+ * (risk-summary-reads.ts: kept apart so the writers' bundles stay small), summing the shards.
+ *
+ * The consumer records an assessment only when its own write set the payment's `risk` (so a redelivery
+ * records nothing twice), into a `SummaryBatch`: one `ADD` per merchant-day per consumer batch, with the
+ * batch's counts. The before-checks record their refusals one by one (`recordRefusal`).
  *
  * Flat attribute names (`amt_rejected_USD`, `rsn_ip_velocity`): DynamoDB cannot `ADD` into a map that
  * does not exist yet, and flat counters need no read before the first write.
@@ -11,7 +14,7 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RiskDecision } from '../../schemas/risk-profile.js';
-import { riskKeys } from '../risk-keys.js';
+import { riskKeys, SUMMARY_SHARDS } from '../risk-keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 const DECISION_COUNTER: Record<RiskDecision, 'approved' | 'reviewed' | 'rejected'> = {
@@ -26,69 +29,112 @@ interface Occurrence {
   readonly reasons: readonly string[];
 }
 
+export type Assessed = Occurrence & { readonly decision: RiskDecision };
+
+/** What records assessments: the store itself (one write each) or a consumer batch. */
+export interface AssessmentRecorder {
+  recordAssessment(merchantId: string, day: string, o: Assessed): Promise<void>;
+}
+
 /** The UTC day (`yyyy-mm-dd`) of an instant. */
 export function utcDay(at: Date | string): string {
   return (typeof at === 'string' ? new Date(at) : at).toISOString().slice(0, 10);
 }
 
-export class DynamoRiskSummaryStore {
+/** Flat counter → increment. */
+type Counts = Map<string, number>;
+
+function countsOf(counters: readonly string[], amountAttribute: string | undefined, o: Occurrence): Counts {
+  const counts: Counts = new Map();
+  for (const c of counters) counts.set(c, 1);
+  for (const reason of new Set(o.reasons)) counts.set(`rsn_${reason}`, 1);
+  if (amountAttribute) counts.set(amountAttribute, o.amount);
+  return counts;
+}
+
+function assessmentCounts(o: Assessed): Counts {
+  const counter = DECISION_COUNTER[o.decision];
+  const amountOf = o.decision === 'approve' ? undefined : `amt_${counter}_${o.currency}`;
+  return countsOf(['assessed', counter], amountOf, o);
+}
+
+export class DynamoRiskSummaryStore implements AssessmentRecorder {
   constructor(private readonly table: TableContext) {}
 
-  /** Counts one assessment of the day. */
-  recordAssessment(
-    merchantId: string,
-    day: string,
-    o: Occurrence & { decision: RiskDecision },
-  ): Promise<void> {
-    const counter = DECISION_COUNTER[o.decision];
-    const amountOf = o.decision === 'approve' ? undefined : `amt_${counter}_${o.currency}`;
-    return this.add(merchantId, day, ['assessed', counter], amountOf, o, 'risk.summary');
+  /** Counts one assessment of the day (one write; the consumer batches them with `batch()`). */
+  recordAssessment(merchantId: string, day: string, o: Assessed): Promise<void> {
+    return this.add(merchantId, day, assessmentCounts(o), 'risk.summary');
   }
 
   /** Counts one payment refused by the before-checks (nothing of it is stored but counters). */
   recordRefusal(merchantId: string, day: string, o: Occurrence): Promise<void> {
-    return this.add(
-      merchantId,
-      day,
-      ['refusedBefore'],
-      `amt_refusedBefore_${o.currency}`,
-      o,
-      'risk.summary.refusal',
-    );
+    return recordRiskRefusal(this.table, merchantId, day, o);
   }
 
-  private async add(
-    merchantId: string,
-    day: string,
-    counters: string[],
-    amountAttribute: string | undefined,
-    o: Occurrence,
-    operation: string,
-  ): Promise<void> {
-    const names: Record<string, string> = {};
-    const adds: string[] = [];
-    const values: Record<string, unknown> = { ':one': 1 };
-    const countUp = (attribute: string, value = ':one') => {
-      const name = `#a${adds.length}`;
-      names[name] = attribute;
-      adds.push(`${name} ${value}`);
-    };
-    for (const c of counters) countUp(c);
-    for (const reason of new Set(o.reasons)) countUp(`rsn_${reason}`);
-    if (amountAttribute) {
-      values[':amt'] = o.amount;
-      countUp(amountAttribute, ':amt');
-    }
-    const out = await this.table.client.send(
-      new UpdateItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(riskKeys.summary(merchantId, day)),
-        UpdateExpression: `ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: marshall(values),
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, operation, out.ConsumedCapacity);
+  /** A recorder that keeps a batch's assessments until `flush`: one write per merchant-day. */
+  batch(): SummaryBatch {
+    return new SummaryBatch((merchantId, day, counts) => this.add(merchantId, day, counts, 'risk.summary'));
+  }
+
+  private add(merchantId: string, day: string, counts: Counts, operation: string): Promise<void> {
+    return addToSummary(this.table, merchantId, day, counts, operation);
+  }
+}
+
+/**
+ * `recordRefusal` without the store (create-payment's bundle carries only this): one `ADD` of the
+ * refusal on a random shard of the merchant-day.
+ */
+export function recordRiskRefusal(table: TableContext, merchantId: string, day: string, o: Occurrence) {
+  const counts = countsOf(['refusedBefore'], `amt_refusedBefore_${o.currency}`, o);
+  return addToSummary(table, merchantId, day, counts, 'risk.summary.refusal');
+}
+
+async function addToSummary(
+  table: TableContext,
+  merchantId: string,
+  day: string,
+  counts: Counts,
+  operation: string,
+): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const adds = [...counts].map(([attribute, n], i) => {
+    names[`#a${i}`] = attribute;
+    values[`:v${i}`] = n;
+    return `#a${i} :v${i}`;
+  });
+  const shard = Math.floor(Math.random() * SUMMARY_SHARDS);
+  const out = await table.client.send(
+    new UpdateItemCommand({
+      TableName: table.tableName,
+      Key: marshall(riskKeys.summary(merchantId, day, shard)),
+      UpdateExpression: `ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall(values),
+      ...capacityParam(table),
+    }),
+  );
+  reportCapacity(table, operation, out.ConsumedCapacity);
+}
+
+/** A consumer batch's assessments, summed per merchant-day, written by `flush`. */
+export class SummaryBatch implements AssessmentRecorder {
+  private readonly days = new Map<string, { merchantId: string; day: string; counts: Counts }>();
+
+  constructor(private readonly write: (merchantId: string, day: string, counts: Counts) => Promise<void>) {}
+
+  async recordAssessment(merchantId: string, day: string, o: Assessed): Promise<void> {
+    const id = `${merchantId}\n${day}`;
+    const entry = this.days.get(id) ?? { merchantId, day, counts: new Map() };
+    for (const [k, n] of assessmentCounts(o)) entry.counts.set(k, (entry.counts.get(k) ?? 0) + n);
+    this.days.set(id, entry);
+  }
+
+  /** Writes what was recorded (one `ADD` per merchant-day) and forgets it. */
+  async flush(): Promise<void> {
+    const entries = [...this.days.values()];
+    this.days.clear();
+    await Promise.all(entries.map((e) => this.write(e.merchantId, e.day, e.counts)));
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The read side of the daily risk summaries (risk-summaries.ts writes them): one GetItem per
- * merchant-day, answered as counts, amounts per currency and the top reasons.
+ * The read side of the daily risk summaries (risk-summaries.ts writes them): one GetItem per shard of
+ * the merchant-day (SUMMARY_SHARDS, in parallel), summed, answered as counts, amounts per currency and
+ * the top reasons. Ops read a day rarely; the writes are what the shards spread.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../keys.js';
-import { riskKeys } from '../risk-keys.js';
+import { riskKeys, SUMMARY_SHARDS } from '../risk-keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 /** How many reasons the summary lists. */
@@ -45,16 +46,29 @@ export class DynamoRiskSummaryReader {
   }
 
   async get(merchantId: string, day: string): Promise<RiskSummary> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(riskKeys.summary(merchantId, day)),
-        ...capacityParam(this.table),
+    const shards = await Promise.all(
+      Array.from({ length: SUMMARY_SHARDS }, async (_, shard) => {
+        const out = await this.table.client.send(
+          new GetItemCommand({
+            TableName: this.table.tableName,
+            Key: marshall(riskKeys.summary(merchantId, day, shard)),
+            ...capacityParam(this.table),
+          }),
+        );
+        reportCapacity(this.table, 'risk.summary.get', out.ConsumedCapacity);
+        return out.Item ? unmarshall(out.Item) : {};
       }),
     );
-    reportCapacity(this.table, 'risk.summary.get', out.ConsumedCapacity);
-    return summaryFromItem(merchantId, day, out.Item ? unmarshall(out.Item) : {});
+    return summaryFromItem(merchantId, day, sumShards(shards));
   }
+}
+
+/** The counters of a merchant-day's shards, added up attribute by attribute (keys left out). */
+export function sumShards(items: ReadonlyArray<Record<string, unknown>>): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const item of items)
+    for (const [k, v] of Object.entries(item)) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
+  return sum;
 }
 
 /** The summary as ops read it; a day without activity is all zeros. */

@@ -26,6 +26,8 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.RISK_PROFILE_TTL_MS = '0';
 // Every create reads the configuration (the mock's) instead of the per-container cache.
 process.env.ROUTING_CONFIG_TTL_MS = '0';
+// And reads quota usage (the mock's) on every create.
+process.env.QUOTA_USAGE_TTL_MS = '0';
 const ddb = mockClient(DynamoDBClient);
 const { handler } = await import('../../../functions/api/create-payment.js');
 
@@ -120,13 +122,19 @@ describe('POST /v1/payments routing', () => {
     assert.equal(result.statusCode, 201);
     const read = ddb.commandCalls(BatchGetItemCommand)[0]?.args[0].input.RequestItems?.['payments-unit'];
     assert.equal(read?.ConsistentRead, true);
-    assert.equal(read?.Keys?.length, 8, 'the 8 shards of stripe only: sandbox has no quota');
-    assert.ok(read?.Keys?.every((k) => /^QUOTA#m_1#stripe#USD#\d{4}-\d{2}-\d{2}#[0-7]$/.test(k.PK?.S ?? '')));
+    assert.equal(read?.Keys?.length, 64, 'the 64 shards of stripe only: sandbox has no quota');
+    const shards = read?.Keys?.map(
+      (k) => /^QUOTA#m_1#stripe#USD#\d{4}-\d{2}-\d{2}#(\d+)$/.exec(k.PK?.S ?? '')?.[1],
+    );
+    assert.deepEqual(new Set(shards), new Set(Array.from({ length: 64 }, (_, i) => String(i))));
     assert.equal(ddb.commandCalls(PutItemCommand).length, 0);
     const items = ddb.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
     assert.equal(items.length, 2);
     assert.equal(items[0]?.Put?.ConditionExpression, 'attribute_not_exists(PK)');
-    assert.match(items[1]?.Update?.Key?.PK?.S ?? '', /^QUOTA#m_1#stripe#USD#\d{4}-\d{2}-\d{2}#[0-7]$/);
+    assert.match(
+      items[1]?.Update?.Key?.PK?.S ?? '',
+      /^QUOTA#m_1#stripe#USD#\d{4}-\d{2}-\d{2}#([0-9]|[1-5][0-9]|6[0-3])$/,
+    );
     assert.equal(items[1]?.Update?.ExpressionAttributeValues?.[':amount']?.N, '1050');
   });
 
