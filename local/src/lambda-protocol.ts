@@ -6,6 +6,8 @@ export interface WorkerData {
   readonly functionName: string;
   readonly memorySize: number;
   readonly invokedFunctionArn: string;
+  /** Lower the thread's CPU priority (functions only events invoke). */
+  readonly background: boolean;
 }
 
 /** The error shape Lambda reports for a failed invocation (`errorType`, `errorMessage`, `stackTrace`). */
@@ -29,18 +31,3 @@ export type WorkerMessage =
   | { readonly type: 'init-error'; readonly error: LambdaError }
   | { readonly type: 'result'; readonly id: number; readonly payload: string }
   | { readonly type: 'error'; readonly id: number; readonly error: LambdaError };
-
-/** Lambda's error shape for anything thrown. */
-export function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {
-  if (error instanceof Error) {
-    return {
-      errorType: error.name || fallbackType,
-      errorMessage: error.message,
-      stackTrace: (error.stack ?? '')
-        .split('\n')
-        .slice(1)
-        .map((l) => l.trim()),
-    };
-  }
-  return { errorType: fallbackType, errorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
-}

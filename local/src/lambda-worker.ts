@@ -4,15 +4,12 @@
  * Lambda does. The runner terminates the thread on timeout, which is what Lambda does to a sandbox.
  */
 
+import { setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  type InvokeMessage,
-  type LambdaError,
-  toLambdaError,
-  type WorkerData,
-  type WorkerMessage,
-} from './lambda-protocol.js';
+// Types only: this file runs without tsx, under Node's own type stripping (see lambda-runner.ts), which
+// erases `import type` and cannot resolve `./x.js` to a `.ts` file.
+import type { InvokeMessage, LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
 
 type Handler = (
   event: unknown,
@@ -24,11 +21,35 @@ const data = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('lambda-worker must run in a worker thread');
 
+/** Lambda's error shape for anything thrown. */
+function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name || fallbackType,
+      errorMessage: error.message,
+      stackTrace: (error.stack ?? '')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    };
+  }
+  return { errorType: fallbackType, errorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
+}
+
 function post(message: WorkerMessage): void {
   port?.postMessage(message);
 }
 
 async function init(): Promise<Handler | undefined> {
+  // On Linux a nice value belongs to a thread, and pid 0 names the calling one: only this environment's
+  // thread is lowered. Elsewhere it would lower the whole runtime, so it is left alone.
+  if (data.background && process.platform === 'linux') {
+    try {
+      setPriority(0, 10);
+    } catch {
+      // Not allowed here: the environment runs at the runtime's priority.
+    }
+  }
   // NODE_OPTIONS in a worker's env is not applied; honour the one flag CDK bundles rely on.
   if (process.env.NODE_OPTIONS?.includes('--enable-source-maps')) process.setSourceMapsEnabled(true);
   const started = performance.now();
