@@ -6,8 +6,8 @@ export interface WorkerData {
   readonly functionName: string;
   readonly memorySize: number;
   readonly invokedFunctionArn: string;
-  /** Lower the thread's CPU priority (functions only events invoke). */
-  readonly background: boolean;
+  /** Nice value for the environment's thread (functions only events invoke); 0 leaves it alone. */
+  readonly background: number;
 }
 
 /** The error shape Lambda reports for a failed invocation (`errorType`, `errorMessage`, `stackTrace`). */

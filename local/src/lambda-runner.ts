@@ -5,6 +5,7 @@
  * discards the environment, never the runtime.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -32,7 +33,7 @@ export interface LambdaRunnerOptions {
    */
   readonly idleMs?: number;
   /**
-   * Runs the environments at a lower CPU priority (Linux: nice 10 on their threads): for functions only
+   * Runs the environments at a lower CPU priority (Linux: nice 5 on their threads): for functions only
    * events invoke, which in AWS run on other machines than the API's and here would take its CPU.
    */
   readonly background?: boolean;
@@ -43,10 +44,19 @@ export interface LambdaRunnerOptions {
   readonly onLine?: (line: string) => void;
 }
 
-/** Environments per function unless told otherwise (see runtime-options.ts, `lambdaConcurrency`). */
-export const DEFAULT_LAMBDA_CONCURRENCY = 4;
+/**
+ * Environments per function unless told otherwise (runtime-options.ts, `lambdaConcurrency`): one per core,
+ * at least two. More only share the same cores, each with a cold start and 30–40 MB of its own.
+ */
+export const DEFAULT_LAMBDA_CONCURRENCY = Math.max(2, availableParallelism());
 /** How long an environment may stay idle before it is reclaimed, unless told otherwise. */
 export const DEFAULT_IDLE_MS = 60_000;
+
+/**
+ * Nice value of event-invoked functions' threads: enough for requests to go first when the cores are
+ * busy, not so much that the consumers stall on a machine busy with other work.
+ */
+const BACKGROUND_NICE = Number(process.env.LOCAL_LAMBDA_BACKGROUND_NICE ?? 5);
 
 /** Young generation of each environment's heap (see the Worker's resourceLimits). */
 const YOUNG_GENERATION_MB = Number(process.env.LOCAL_LAMBDA_YOUNG_GENERATION_MB) || 8;
@@ -93,7 +103,7 @@ class Environment {
       functionName: spec.functionName,
       memorySize: spec.memorySize,
       invokedFunctionArn: options.invokedFunctionArn,
-      background: options.background === true,
+      background: options.background === true ? BACKGROUND_NICE : 0,
     };
     this.worker = new Worker(WORKER_URL, {
       workerData: data,

@@ -43,9 +43,9 @@ function post(message: WorkerMessage): void {
 async function init(): Promise<Handler | undefined> {
   // On Linux a nice value belongs to a thread, and pid 0 names the calling one: only this environment's
   // thread is lowered. Elsewhere it would lower the whole runtime, so it is left alone.
-  if (data.background && process.platform === 'linux') {
+  if (data.background > 0 && process.platform === 'linux') {
     try {
-      setPriority(0, 10);
+      setPriority(0, data.background);
     } catch {
       // Not allowed here: the environment runs at the runtime's priority.
     }

@@ -53,17 +53,22 @@ export async function wireFunctions({
   const metering = options.metering;
   const apis = httpApiWiring(loaded.template);
   const mappings = streamMappings(loaded.template, ctx);
-  const queueMappings = sqsMappings(loaded.template).map((m) =>
-    options.maxBatchingWindowSeconds === undefined
-      ? m
+  const fromEnv = Number(process.env.LOCAL_LAMBDA_CONCURRENCY);
+  const maxConcurrency = options.lambdaConcurrency ?? (fromEnv > 0 ? fromEnv : DEFAULT_LAMBDA_CONCURRENCY);
+  const queueMappings = sqsMappings(loaded.template).map((m) => ({
+    ...m,
+    // No more concurrent batches than environments: a batch received with no environment to run it
+    // would sit out its visibility timeout in flight, as a throttled invocation does in AWS.
+    maximumConcurrency: Math.min(m.maximumConcurrency, maxConcurrency),
+    ...(options.maxBatchingWindowSeconds === undefined
+      ? {}
       : {
-          ...m,
           maximumBatchingWindowInSeconds: Math.min(
             m.maximumBatchingWindowInSeconds,
             options.maxBatchingWindowSeconds,
           ),
-        },
-  );
+        }),
+  }));
   const wired = new Set<string>();
   for (const api of apis) {
     for (const route of api.routes) wired.add(route.target.functionLogicalId);
@@ -81,8 +86,6 @@ export async function wireFunctions({
   let delivery: LogDelivery | undefined;
 
   const functions = new Map<string, LambdaFunction>();
-  const fromEnv = Number(process.env.LOCAL_LAMBDA_CONCURRENCY);
-  const maxConcurrency = options.lambdaConcurrency ?? (fromEnv > 0 ? fromEnv : DEFAULT_LAMBDA_CONCURRENCY);
   for (const logicalId of wired) {
     const spec = functionSpec(loaded, ctx, logicalId, {
       dynamoEndpoint: options.functionsDynamoEndpoint

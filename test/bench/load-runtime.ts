@@ -40,11 +40,20 @@ export async function spawnRuntime(root: string, env: NodeJS.ProcessEnv = {}): P
     });
     child.once('exit', (code) => reject(new Error(`runtime exited (${code}) before serving:\n${stderr}`)));
   });
-  const file = JSON.parse(readFileSync(join(root, '.local', 'runtime.json'), 'utf8')) as Record<
-    string,
-    string
-  >;
-  if (Number(file.pid) !== child.pid) throw new Error('.local/runtime.json is not the spawned runtime’s');
+  // The ready line comes first, the runtime file right after it.
+  let file: Record<string, string> = {};
+  for (let i = 0; i < 100 && Number(file.pid) !== child.pid; i += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      file = JSON.parse(readFileSync(join(root, '.local', 'runtime.json'), 'utf8')) as Record<string, string>;
+    } catch {
+      // Not written yet.
+    }
+  }
+  if (Number(file.pid) !== child.pid) {
+    child.kill('SIGINT');
+    throw new Error('.local/runtime.json of the spawned runtime was not written');
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
