@@ -10,6 +10,8 @@ export interface WorkerData {
   readonly invokedFunctionArn: string;
   /** Measure each invocation's CPU time and outgoing calls (the bench's metering). */
   readonly measureUsage?: boolean;
+  /** Nice value for the environment's thread (functions only events invoke); 0 leaves it alone. */
+  readonly background: number;
 }
 
 /** The error shape Lambda reports for a failed invocation (`errorType`, `errorMessage`, `stackTrace`). */
@@ -44,18 +46,3 @@ export type WorkerMessage =
       readonly error: LambdaError;
       readonly usage?: InvocationUsage;
     };
-
-/** Lambda's error shape for anything thrown. */
-export function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {
-  if (error instanceof Error) {
-    return {
-      errorType: error.name || fallbackType,
-      errorMessage: error.message,
-      stackTrace: (error.stack ?? '')
-        .split('\n')
-        .slice(1)
-        .map((l) => l.trim()),
-    };
-  }
-  return { errorType: fallbackType, errorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
-}

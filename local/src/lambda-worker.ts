@@ -4,16 +4,14 @@
  * Lambda does. The runner terminates the thread on timeout, which is what Lambda does to a sandbox.
  */
 
+import { setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { invocationUsageMeter } from './invocation-usage.js';
-import {
-  type InvokeMessage,
-  type LambdaError,
-  toLambdaError,
-  type WorkerData,
-  type WorkerMessage,
-} from './lambda-protocol.js';
+// Types only: this file runs without tsx, under Node's own type stripping (see lambda-runner.ts), which
+// erases `import type` and cannot resolve `./x.js` to a `.ts` file.
+import type { InvokeMessage, LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
+
+type UsageMeter = ReturnType<typeof import('./invocation-usage.js')['invocationUsageMeter']>;
 
 type Handler = (
   event: unknown,
@@ -25,11 +23,35 @@ const data = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('lambda-worker must run in a worker thread');
 
+/** Lambda's error shape for anything thrown. */
+function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name || fallbackType,
+      errorMessage: error.message,
+      stackTrace: (error.stack ?? '')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    };
+  }
+  return { errorType: fallbackType, errorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
+}
+
 function post(message: WorkerMessage): void {
   port?.postMessage(message);
 }
 
 async function init(): Promise<Handler | undefined> {
+  // On Linux a nice value belongs to a thread, and pid 0 names the calling one: only this environment's
+  // thread is lowered. Elsewhere it would lower the whole runtime, so it is left alone.
+  if (data.background > 0 && process.platform === 'linux') {
+    try {
+      setPriority(0, data.background);
+    } catch {
+      // Not allowed here: the environment runs at the runtime's priority.
+    }
+  }
   // NODE_OPTIONS in a worker's env is not applied; honour the one flag CDK bundles rely on.
   if (process.env.NODE_OPTIONS?.includes('--enable-source-maps')) process.setSourceMapsEnabled(true);
   const started = performance.now();
@@ -78,8 +100,20 @@ function run(handler: Handler, message: InvokeMessage): Promise<unknown> {
   return Promise.resolve(handler(event, context(message)));
 }
 
+/**
+ * The bench's per-invocation CPU and call meter (invocation-usage.ts), loaded only when the runtime is
+ * metered. Imported by its `.ts` file name: type stripping runs a `.ts` module but does not map `.js` to it.
+ */
+async function usageMeter(): Promise<UsageMeter | undefined> {
+  if (!data.measureUsage) return undefined;
+  const meter = (await import(
+    new URL('./invocation-usage.ts', import.meta.url).href
+  )) as typeof import('./invocation-usage.js');
+  return meter.invocationUsageMeter();
+}
+
 const handler = await init();
-const meter = data.measureUsage ? invocationUsageMeter() : undefined;
+const meter = await usageMeter();
 if (handler) {
   port.on('message', async (message: InvokeMessage) => {
     meter?.begin();

@@ -19,6 +19,8 @@ export interface RuntimeFile {
   readonly s3Endpoint: string;
   readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   readonly pspUrl: string;
+  /** The emulated SQS endpoint (absent in files of older runtimes). */
+  readonly sqsEndpoint?: string;
   /** The channel simulators' URLs, by channel (absent in files of older runtimes). */
   readonly channelUrls?: Readonly<Record<string, string>>;
 }
@@ -32,6 +34,7 @@ export function writeRuntimeFile(runtime: LocalRuntime): void {
     s3Endpoint: runtime.s3Endpoint,
     buckets: runtime.buckets,
     pspUrl: runtime.pspUrl,
+    sqsEndpoint: runtime.sqsEndpoint,
     channelUrls: runtime.channelUrls,
   };
   mkdirSync(dirname(RUNTIME_FILE), { recursive: true });

@@ -7,7 +7,7 @@ import { httpApiWiring } from './api-routes.js';
 import type { LocalConfig } from './config.js';
 import { sqsMappings } from './event-wiring.js';
 import { functionSpec } from './functions.js';
-import { type InvokeResult, LambdaFunction } from './lambda-runner.js';
+import { DEFAULT_LAMBDA_CONCURRENCY, type InvokeResult, LambdaFunction } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import { LogDelivery, logSubscriptions } from './log-subscriptions.js';
 import { type ResolveContext, resolveValue } from './resolve.js';
@@ -53,21 +53,28 @@ export async function wireFunctions({
   const metering = options.metering;
   const apis = httpApiWiring(loaded.template);
   const mappings = streamMappings(loaded.template, ctx);
-  const queueMappings = sqsMappings(loaded.template).map((m) =>
-    options.maxBatchingWindowSeconds === undefined
-      ? m
+  const fromEnv = Number(process.env.LOCAL_LAMBDA_CONCURRENCY);
+  const maxConcurrency = options.lambdaConcurrency ?? (fromEnv > 0 ? fromEnv : DEFAULT_LAMBDA_CONCURRENCY);
+  const queueMappings = sqsMappings(loaded.template).map((m) => ({
+    ...m,
+    // No more concurrent batches than environments: a batch received with no environment to run it
+    // would sit out its visibility timeout in flight, as a throttled invocation does in AWS.
+    maximumConcurrency: Math.min(m.maximumConcurrency, maxConcurrency),
+    ...(options.maxBatchingWindowSeconds === undefined
+      ? {}
       : {
-          ...m,
           maximumBatchingWindowInSeconds: Math.min(
             m.maximumBatchingWindowInSeconds,
             options.maxBatchingWindowSeconds,
           ),
-        },
-  );
+        }),
+  }));
   const wired = new Set<string>();
   for (const api of apis) {
     for (const route of api.routes) wired.add(route.target.functionLogicalId);
   }
+  // What a request waits on; everything else is invoked by events (streams, queues, logs, state machines).
+  const serving = new Set(wired);
   for (const m of mappings) wired.add(m.functionLogicalId);
   for (const m of queueMappings) wired.add(m.functionLogicalId);
   for (const m of machines) for (const id of m.functionLogicalIds) wired.add(id);
@@ -93,6 +100,8 @@ export async function wireFunctions({
       logicalId,
       new LambdaFunction(spec, {
         log,
+        maxConcurrency,
+        background: !serving.has(logicalId),
         invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
         ...(metering ? { metering } : {}),
         onLine: (line) => delivery?.line(logicalId, line),

@@ -54,6 +54,12 @@ export interface LocalRuntimeOptions {
     readonly retryDelayMs?: number;
     readonly deliverTwice?: boolean;
   };
+  /**
+   * Execution environments a function may have at once (Lambda's concurrency per function). Beyond it an
+   * invocation waits for an environment to be free, where Lambda would start one more. Default:
+   * `LOCAL_LAMBDA_CONCURRENCY` or DEFAULT_LAMBDA_CONCURRENCY (lambda-runner.ts).
+   */
+  readonly lambdaConcurrency?: number;
   /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
   readonly maxBatchingWindowSeconds?: number;
   readonly assemblyDir?: string;

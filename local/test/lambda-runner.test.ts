@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { FunctionSpec } from '../src/functions.js';
-import { LambdaFunction } from '../src/lambda-runner.js';
+import { LambdaFunction, type LambdaRunnerOptions, workerExecArgv } from '../src/lambda-runner.js';
 import type { Logger } from '../src/log.js';
 
 const file = fileURLToPath(new URL('./fixtures/assembly/asset.fixture/index.mjs', import.meta.url));
@@ -13,7 +13,10 @@ const log: Logger = {
   fn: () => undefined,
 };
 
-function fn(overrides: Partial<FunctionSpec> = {}): LambdaFunction {
+function fn(
+  overrides: Partial<FunctionSpec> = {},
+  options: Partial<LambdaRunnerOptions> = {},
+): LambdaFunction {
   const spec: FunctionSpec = {
     logicalId: 'Fixture',
     functionName: 'fixture',
@@ -27,6 +30,7 @@ function fn(overrides: Partial<FunctionSpec> = {}): LambdaFunction {
   const f = new LambdaFunction(spec, {
     log,
     invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fixture',
+    ...options,
   });
   opened.push(f);
   return f;
@@ -93,9 +97,35 @@ describe('Lambda runner', () => {
   });
 
   it('runs concurrent invocations in separate environments', async () => {
-    const f = fn();
+    const f = fn({}, { maxConcurrency: 3 });
     const results = await Promise.all([1, 2, 3].map(() => f.invoke({ action: 'sleep', ms: 200 })));
     assert.ok(results.every((r) => r.ok && (r.payload as { invocations: number }).invocations === 1));
+  });
+
+  it('queues invocations beyond its environments, one at a time in each, keeping its state', async () => {
+    const f = fn({}, { maxConcurrency: 1 });
+    const results = await Promise.all([1, 2, 3].map(() => f.invoke({ action: 'sleep', ms: 50 })));
+    const counts = results.map((r) => (r.ok ? (r.payload as { invocations: number }).invocations : 0));
+    assert.deepEqual(
+      counts.sort((a, b) => a - b),
+      [1, 2, 3],
+    );
+  });
+
+  it('reclaims an environment idle for longer than idleMs: the next invocation is a cold start', async () => {
+    const f = fn({}, { idleMs: 100 });
+    const first = await f.invoke({ action: 'sleep', ms: 1 });
+    assert.equal(first.ok && (first.payload as { invocations: number }).invocations, 1);
+    const warm = await f.invoke({ action: 'sleep', ms: 1 });
+    assert.equal(warm.ok && (warm.payload as { invocations: number }).invocations, 2);
+    await new Promise((r) => setTimeout(r, 300));
+    const cold = await f.invoke({ action: 'sleep', ms: 1 });
+    assert.equal(cold.ok && (cold.payload as { invocations: number }).invocations, 1);
+  });
+
+  it("starts workers with the runtime's Node flags but not tsx's loader", () => {
+    const argv = ['--import', 'tsx', '--cpu-prof', '--require=tsx/cjs', '--import', './other.js'];
+    assert.deepEqual(workerExecArgv(argv), ['--cpu-prof', '--import', './other.js']);
   });
 
   it('reports a missing handler export as Runtime.HandlerNotFound', async () => {
