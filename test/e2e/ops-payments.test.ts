@@ -40,7 +40,7 @@ describe('ops payments (local runtime)', () => {
       { key: MERCHANT_2.key },
     );
     assert.equal(failing.status, 201, failing.text);
-    await e2e.api.waitForPayment(failing.body.id, (p) => p.status === 'failed', 15_000, {
+    await e2e.api.waitForPayment(failing.body.id, (p) => p.status === 'failed', 30_000, {
       key: MERCHANT_2.key,
     });
 
@@ -94,10 +94,11 @@ describe('ops payments (local runtime)', () => {
     });
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
-    const before = await e2e.api.get(`/v1/ops/payments/${id}`, ops);
-    await e2e.api.waitForPayment(id, (p) => p.risk && p.status === 'succeeded', 15_000);
+    await e2e.api.waitForPayment(id, (p) => p.risk && p.status === 'succeeded', 30_000);
+    await e2e.api.waitForPayment(reported.body.id, (p) => p.risk, 30_000);
 
     // Act
+    const never = await e2e.api.get(`/v1/ops/payments/${reported.body.id}`, ops);
     const held = await e2e.api.get(`/v1/ops/payments/${id}`, ops);
     const queue = await searchAll('&risk=review', 50);
     const queueOfMerchant2 = await searchAll(`&risk=review&merchantId=${MERCHANT_2.id}`, 50);
@@ -106,9 +107,10 @@ describe('ops payments (local runtime)', () => {
     const queueAfter = await searchAll('&risk=review', 50);
 
     // Assess
-    assert.equal(before.status, 200, before.text);
-    assert.equal(before.body.reviewStatus, null);
-    assert.equal(before.body.merchantId, MERCHANT_1.id);
+    assert.equal(never.status, 200, never.text);
+    assert.equal(never.body.reviewStatus, null, 'never held');
+    assert.equal(held.status, 200, held.text);
+    assert.equal(held.body.merchantId, MERCHANT_1.id);
     assert.equal(held.body.reviewStatus, 'held', held.text);
     assert.equal(held.body.risk.decision, 'review');
     assert.ok(queue.includes(id), 'the held payment is in the review queue');
