@@ -24,8 +24,8 @@ import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type Tab
  */
 export const MAX_EXAMINED_PER_PAGE = 500;
 const BATCH_GET_ATTEMPTS = 5;
-/** The owner of ops cursors (a merchant's cursor names the merchant). */
-const OPS = 'ops';
+/** The owner of ops cursors (a merchant's cursor names the merchant; no merchant id holds a `#`). */
+const OPS = '#ops';
 
 type RiskPaymentItem = PaymentItem & { reviewStatus?: ReviewStatus };
 export type OpsPaymentView = Payment & { reviewStatus: ReviewStatus | null };
