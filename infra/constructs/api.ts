@@ -4,7 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { GSI1 } from '../../shared/store/keys.js';
+import { GSI1, GSI4 } from '../../shared/store/keys.js';
 import { PaymentsFunction, type PaymentsFunctionProps } from './payments-function.js';
 import type { PaymentsTable } from './table.js';
 
@@ -155,8 +155,8 @@ export class PaymentsApi extends Construct {
       description: 'GET /v1/payments',
       environment: tableEnv,
     });
-    // GSI1 (KEYS_ONLY) gives the page's keys; BatchGetItem fetches the items.
-    table.grantItemActions(listPayments, 'dynamodb:Query', 'dynamodb:BatchGetItem');
+    // GSI1 (KEYS_ONLY, sharded) gives the page's keys; BatchGetItem fetches the items.
+    table.grantItemActions(listPayments, 'dynamodb:BatchGetItem');
     table.grantIndexActions(listPayments, GSI1, 'dynamodb:Query');
 
     const createRefund = this.addFunction('CreateRefundFunction', {
@@ -188,6 +188,20 @@ export class PaymentsApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/payments/{id}/refunds', listRefunds],
     ];
     for (const [method, path, fn] of merchantRoutes) this.addKeyedRoute(method, path, fn);
+
+    // Ops reads of payments (the search and one payment), one function for both routes: a function with
+    // its role and policy is three resources of a stack near CloudFormation's 500.
+    const opsPayments = this.addFunction('OpsPaymentsFunction', {
+      entry: 'api/ops-payments',
+      description: 'GET /v1/ops/payments, GET /v1/ops/payments/{id}',
+      environment: tableEnv,
+    });
+    // GSI1 (one merchant's payments) or GSI4 (all payments, the review queue) give a page's keys.
+    table.grantItemActions(opsPayments, 'dynamodb:BatchGetItem');
+    table.grantIndexActions(opsPayments, GSI1, 'dynamodb:Query');
+    table.grantIndexActions(opsPayments, GSI4, 'dynamodb:Query');
+    this.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/payments', opsPayments);
+    this.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/payments/{id}', opsPayments);
 
     // Request signing of a merchant's requests: PutItem `MER#<merchant>` / `SIGNING` only.
     const putRequestSigning = this.addKeyedFunction(

@@ -3,11 +3,13 @@
  * CloudFormation properties carry the CreateTable API's own names, so they pass through almost as is.
  */
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Logger } from './log.js';
@@ -68,7 +70,10 @@ export async function createTables(
     const tableName = physicalName(template, logicalId);
     let description = await describe(client, tableName);
     if (description) {
-      log.info(`table ${tableName} exists (persisted), kept as is`);
+      const added = await addMissingIndexes(client, tableName, description, props);
+      log.info(
+        `table ${tableName} exists (persisted), kept as is${added.length > 0 ? `; indexes added: ${added.join(', ')}` : ''}`,
+      );
     } else {
       description = (await client.send(new CreateTableCommand(createTableInput(tableName, props))))
         .TableDescription;
@@ -91,6 +96,35 @@ export async function createTables(
     });
   }
   return tables;
+}
+
+/**
+ * A persisted database made by an older template lacks the indexes added since: each is created (DynamoDB
+ * Local fills it from the items already there), one per UpdateTable as DynamoDB requires.
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  description: NonNullable<Awaited<ReturnType<typeof describe>>>,
+  props: Props,
+): Promise<string[]> {
+  const existing = new Set((description.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  const wanted = createTableInput(tableName, props).GlobalSecondaryIndexes ?? [];
+  const added: string[] = [];
+  for (const index of wanted.filter((g) => !existing.has(g.IndexName))) {
+    const names = new Set((index.KeySchema ?? []).map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: (props.AttributeDefinitions as AttributeDefinition[]).filter((a) =>
+          names.has(a.AttributeName),
+        ),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    added.push(index.IndexName ?? '');
+  }
+  return added;
 }
 
 async function describe(client: DynamoDBClient, tableName: string) {

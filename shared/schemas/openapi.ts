@@ -13,6 +13,7 @@ import { channelPaths } from './openapi/paths/channels.js';
 import { deadLetterPaths } from './openapi/paths/dead-letters.js';
 import { flowLimitsPaths } from './openapi/paths/flow-limits.js';
 import { merchantPaths } from './openapi/paths/merchants.js';
+import { opsPaymentPaths } from './openapi/paths/ops-payments.js';
 import { paymentPaths } from './openapi/paths/payments.js';
 import { reconciliationPaths } from './openapi/paths/reconciliation.js';
 import { riskPaths } from './openapi/paths/risk.js';
@@ -44,6 +45,7 @@ export function buildOpenApi(): object {
       ...paymentPaths(),
       ...webhookEndpointPaths(),
       ...riskPaths(),
+      ...opsPaymentPaths(),
       ...routingPaths(),
       ...flowLimitsPaths(),
       ...merchantPaths(),

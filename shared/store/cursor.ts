@@ -1,12 +1,10 @@
 /**
- * List cursors: opaque to clients (base64url), but plain for us: the merchant, and the GSI1 position
- * of the last payment examined. A cursor is validated on input: one we could not have issued, or
+ * List cursors: opaque to clients (base64url), but plain for us: the owner, and the index position
+ * of the last item examined. A cursor is validated on input: one we could not have issued, or
  * issued to another merchant, is a 400 and never reaches DynamoDB.
  */
 
-import type { Item } from './dynamodb/table.js';
 import { InvalidCursorError } from './errors.js';
-import { keys } from './keys.js';
 
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z#pay_[a-z2-7]{26}$/;
 const SLOT = /^[a-z2-7]{26}$/;
@@ -36,26 +34,33 @@ export function decodeOpaque(cursor: string, count: number): unknown[] {
   return parsed.slice(1);
 }
 
-/** Encodes the index position after which the next page starts. */
-export function encodeCursor(merchantId: string, gsi1sk: string, paymentPk: string): string {
-  return encodeOpaque([merchantId, gsi1sk, paymentPk.slice('OBJ#'.length)]);
+/**
+ * A payment list's position: the sort key (`<createdAt>#<id>`) of the last payment a page examined.
+ * Every shard of a payment index sorts by the same unique key, so that one key is every shard's
+ * position at once: the next page reads, in each shard, what sorts strictly below it. `owner` is the
+ * merchant (or `ops`) the cursor was issued to.
+ */
+export function encodeCursor(owner: string, sortKey: string): string {
+  return encodeOpaque([owner, sortKey]);
 }
 
 /**
- * Decodes a cursor into GSI1's `ExclusiveStartKey`.
- * @throws InvalidCursorError when it is malformed, tampered with, or another merchant's.
+ * The sort key below which the next page starts. Cursors issued before the list index was sharded
+ * (`[merchant, sort key, slot]`) still decode: their position is the same sort key.
+ * @throws InvalidCursorError when it is malformed, tampered with, or another owner's.
  */
-export function decodeCursor(cursor: string, merchantId: string): Item {
-  const [owner, gsi1sk, slot] = decodeOpaque(cursor, 3);
-  if (typeof gsi1sk !== 'string' || !SORT_KEY.test(gsi1sk) || typeof slot !== 'string' || !SLOT.test(slot)) {
+export function decodeCursor(cursor: string, owner: string): string {
+  let fields: unknown[];
+  try {
+    fields = decodeOpaque(cursor, 2);
+  } catch (error) {
+    fields = decodeOpaque(cursor, 3);
+    if (typeof fields[2] !== 'string' || !SLOT.test(fields[2])) throw error;
+  }
+  const [issuedTo, sortKey] = fields;
+  if (typeof sortKey !== 'string' || !SORT_KEY.test(sortKey)) {
     throw new InvalidCursorError('not a cursor this API issued');
   }
-  if (owner !== merchantId) throw new InvalidCursorError('issued to another merchant');
-  const object = keys.object(slot);
-  return {
-    PK: { S: object.PK },
-    SK: { S: object.SK },
-    GSI1PK: { S: keys.merchantPayments(merchantId) },
-    GSI1SK: { S: gsi1sk },
-  };
+  if (issuedTo !== owner) throw new InvalidCursorError('issued to another merchant');
+  return sortKey;
 }

@@ -3,7 +3,7 @@
  *
  * | item                      | PK                     | SK               | GSI1PK          | GSI1SK              |
  * |---------------------------|------------------------|------------------|-----------------|---------------------|
- * | payment                   | OBJ#<slot>             | OBJ              | MER#<merchant>  | <createdAt>#<id>    |
+ * | payment                   | OBJ#<slot>             | OBJ              | MER#<merchant>#<shard> | <createdAt>#<id> |
  * | refund request (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | stored refusal (idem)     | OBJ#<slot>             | OBJ              | —               | —                   |
  * | refund                    | OBJ#<payment slot>     | REF#<re_id>      | —               | —                   |
@@ -38,6 +38,11 @@
  * | billing prices            | BILLING                | PRICES           | —               | —                   |
  * | flow limits               | MER#<merchant>         | LIMITS           | —               | —                   |
  * | flow bucket shard (TTL)   | FLOW#<merchant>#<shard> | FLOW            | —               | —                   |
+ * | settlement hold           | HOLD#<merchant>        | <pay_id>         | —               | —                   |
+ *
+ * GSI4 (KEYS_ONLY), the ops search: every payment under GSI4PK `PAYMENTS#<00-63>` (set at create), and the
+ * hold item of each payment held for review under `REVIEW#<shard>` (set while `review` holds it, holds.ts);
+ * GSI4SK `<createdAt>#<pay_id>` for both, as GSI1SK.
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -57,9 +62,30 @@
  * Access patterns:
  * - get a payment by id (GET /v1/payments/{id}, callbacks): GetItem OBJ#<slot>/OBJ, then the merchant
  *   must match (another merchant's payment answers 404).
- * - list a merchant's payments newest first (GET /v1/payments): Query GSI1 MER#<merchant>, descending.
- *   GSI1 is KEYS_ONLY so a status change never writes to the index; the page is fetched with
- *   BatchGetItem. Only payments carry GSI1 keys (sparse index).
+ * - list a merchant's payments newest first (GET /v1/payments): a scatter-gather of GSI1's 32 partitions
+ *   MER#<merchant>#<shard> (the shard: the first base32 character of sha256(id), shardOf) plus the
+ *   pre-sharding MER#<merchant>, each Queried descending below the cursor, merged newest first
+ *   (dynamodb/index-merge.ts; ties on createdAt go by id, the sort key being unique). The cursor is the
+ *   sort key of the last payment examined: every partition's position at once. GSI1 is KEYS_ONLY so a
+ *   status change never writes to the index; the page is fetched with BatchGetItem. Only payments carry
+ *   GSI1 keys (sparse index). Write rate: 1 GSI1 write per payment, spread over 32 keys (32,000 payments/s
+ *   of one merchant before a key reaches 1,000 writes/s). Read cost of a page: 33 Queries of ≤ 25 keys
+ *   (≈ 4 KB, 0.5 read unit each, eventually consistent) = 16.5 units, plus BatchGetItem 0.5 unit per
+ *   payment (≤ 4 KB): 21.5 units for 10 payments, 66.5 for 100 (unsharded it was 0.5 + the same
+ *   BatchGetItem). Each partition key takes 0.5 unit a page: 6,000 pages/s of one merchant per key. A
+ *   filtered page examines at most 500 payments (≤ 20 rounds of refills, 5 BatchGetItems).
+ * - ops search across merchants (GET /v1/ops/payments): the same merge over GSI4 PAYMENTS#<00-63> (64
+ *   keys: 1,000,000 payments a minute is 16,667/s, 260 writes/s a key; 64,000/s before one is full); a
+ *   page costs 32 read units of Queries plus its BatchGetItem. Not bucketed by day: writes of a moment
+ *   all go to the current day's keys, so a day bucket raises no ceiling, while a reader would have to
+ *   know where days without payments begin and end; the shard count is what sets the ceiling. With
+ *   `merchantId`, the merchant's GSI1 partitions instead; `status` and `channel` filter the fetched
+ *   payments. `risk=review`: the merge over GSI4 REVIEW#<shard> (32 keys), whose entries are the review
+ *   hold items (their sort key names the payment), each payment re-checked for `reviewStatus = held`.
+ *   Write rate: 1 GSI4 write per payment at create (KEYS_ONLY, so no later update writes it), 1 when a
+ *   payment is held for review and 1 when ops decide.
+ * - ops get a payment (GET /v1/ops/payments/{id}): GetItem OBJ#<slot>/OBJ, any merchant; `reviewStatus`
+ *   from the item (absent: null).
  * - list a payment's refunds: Query OBJ#<payment slot>, SK begins_with REF#.
  * - find a refund from its id (callbacks): GetItem of the refund request OBJ#<slot>/OBJ → paymentId.
  * - resolve an API key (every keyed request, through a per-container cache of ≤ 5 s, bounded at 10 s):
@@ -195,6 +221,7 @@ import { base32 } from '../domain/base32.js';
 export const GSI1 = 'GSI1';
 export const GSI2 = 'GSI2';
 export const GSI3 = 'GSI3';
+export const GSI4 = 'GSI4';
 
 /**
  * How long after its start a run waits before it reads GSI2 or GSI3, so that what showed `succeeded` before
@@ -215,6 +242,26 @@ export const OUTCOME_SHARDS = SHARD_ALPHABET.length;
 /** The shard of an id: the first base32 character of its SHA-256 (even spread whatever the ids look like). */
 export function shardOf(id: string): string {
   return base32(createHash('sha256').update(id, 'utf8').digest()).slice(0, 1);
+}
+
+/**
+ * Partitions of one merchant's list index (GSI1 `MER#<merchant>#<shard>`): one index write per payment, so
+ * 32 keys take 32,000 payments/s of one merchant before one reaches DynamoDB's 1,000 writes/s per key
+ * (0.031 writes per payment per key; the goal is 20,000/s, ≤ 0.05). A list page reads every shard.
+ */
+export const MERCHANT_LIST_SHARDS = SHARD_ALPHABET.length;
+/**
+ * Partitions of the index of ALL payments (GSI4 `PAYMENTS#<00-63>`, the ops search): 1,000,000 payments a
+ * minute is 16,667/s, 260 a second per key (a quarter of the limit), 64,000/s before one is full.
+ */
+export const ALL_PAYMENT_SHARDS = 64;
+/** Partitions of the review queue (GSI4 `REVIEW#<shard>`): one write when a payment is held, one when decided. */
+export const REVIEW_QUEUE_SHARDS = SHARD_ALPHABET.length;
+
+/** The all-payments shard of a payment id: the first byte of its SHA-256, modulo 64. */
+export function allPaymentsShardOf(id: string): string {
+  const shard = createHash('sha256').update(id, 'utf8').digest().readUInt8(0) % ALL_PAYMENT_SHARDS;
+  return String(shard).padStart(2, '0');
 }
 
 /** The quota shard a payment counts on: spread by its id, so one merchant's payments meet in no key. */
@@ -297,8 +344,25 @@ export const keys = {
     PK: ['CTR', merchantId, dimension, window, ...parts].join('#'),
     SK: 'CTR',
   }),
-  merchantPayments: (merchantId: string) => `MER#${merchantId}`,
+  /** GSI1PK of a payment: its merchant's list, sharded by its id. */
+  merchantPayments: (merchantId: string, paymentId: string) => `MER#${merchantId}#${shardOf(paymentId)}`,
+  /**
+   * Every GSI1 partition of a merchant's list (a page merges them), and `MER#<merchant>`, where payments
+   * stored before the list was sharded are (one more half read unit a page, and no backfill needed).
+   */
+  merchantPaymentShards: (merchantId: string) => [
+    ...SHARD_ALPHABET.map((shard) => `MER#${merchantId}#${shard}`),
+    `MER#${merchantId}`,
+  ],
+  /** GSI1SK and GSI4SK of a payment: time-ordered, the id breaking ties (unique, so a total order). */
   merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
+  /** GSI4PK of a payment: the index of all payments (ops search), sharded by its id. */
+  allPayments: (paymentId: string) => `PAYMENTS#${allPaymentsShardOf(paymentId)}`,
+  allPaymentShards: () =>
+    Array.from({ length: ALL_PAYMENT_SHARDS }, (_, i) => `PAYMENTS#${String(i).padStart(2, '0')}`),
+  /** GSI4PK of a review hold item while its payment is held for review (the review queue). */
+  reviewQueue: (paymentId: string) => `REVIEW#${shardOf(paymentId)}`,
+  reviewQueueShards: () => SHARD_ALPHABET.map((shard) => `REVIEW#${shard}`),
   /** The GSI3 partitions of a channel-day's outcomes; `day` is `yyyy-mm-dd` (UTC). */
   channelDayShards: (channel: string, day: string) =>
     SHARD_ALPHABET.map((shard) => `RECON#${channel}#${day}#${shard}`),

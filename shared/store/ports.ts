@@ -63,7 +63,6 @@ export interface PaymentStore {
   refuse(input: CreatePaymentInput, problem: Problem): Promise<StoredAnswer<Payment | Problem>>;
   /** @throws ObjectNotFoundError when absent or another merchant's. */
   get(merchantId: string, paymentId: string): Promise<Payment>;
-  list(input: ListPaymentsInput): Promise<Page<Payment>>;
 }
 
 export interface CreateRefundInput {

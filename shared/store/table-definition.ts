@@ -3,7 +3,7 @@
  * integration tests both build the table from this, and the local runtime builds it from the
  * synthesized template (which this produced), so the three can never drift apart.
  */
-import { GSI1, GSI2, GSI3 } from './keys.js';
+import { GSI1, GSI2, GSI3, GSI4 } from './keys.js';
 
 export const TABLE_KEY_SCHEMA = {
   partitionKey: { name: 'PK', type: 'S' },
@@ -15,7 +15,10 @@ export const TABLE_GSIS = [
     indexName: GSI1,
     partitionKey: { name: 'GSI1PK', type: 'S' },
     sortKey: { name: 'GSI1SK', type: 'S' },
-    /** KEYS_ONLY: a payment's status changes never cost an index write (see keys.ts). */
+    /**
+     * KEYS_ONLY: a payment's status changes never cost an index write (see keys.ts); a page reads its
+     * payments with BatchGetItem. Partition `MER#<merchant>#<shard>`, sort `<createdAt>#<id>`.
+     */
     projection: 'KEYS_ONLY',
   },
   {
@@ -43,6 +46,16 @@ export const TABLE_GSIS = [
      */
     projection: 'INCLUDE',
     nonKeyAttributes: ['channelReference', 'amount', 'currency', 'status'],
+  },
+  {
+    indexName: GSI4,
+    partitionKey: { name: 'GSI4PK', type: 'S' },
+    sortKey: { name: 'GSI4SK', type: 'S' },
+    /**
+     * KEYS_ONLY, for the ops search: every payment under `PAYMENTS#<shard>`, and the review hold item of
+     * each payment held for review under `REVIEW#<shard>`, both sorted `<createdAt>#<id>` (see keys.ts).
+     */
+    projection: 'KEYS_ONLY',
   },
 ] as const;
 

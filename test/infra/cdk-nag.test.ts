@@ -87,6 +87,8 @@ describe('cdk-nag AwsSolutions', () => {
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--routing',
       'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--usage',
+      'Payments/Api/HttpApi/GET--v1--ops--payments',
+      'Payments/Api/HttpApi/GET--v1--ops--payments--{id}',
       'Payments/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}',
       'Payments/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}--discrepancies',
       'Payments/Api/HttpApi/GET--v1--ops--settlements--runs--{id}',

@@ -59,8 +59,8 @@ describe('payments table', () => {
     });
   });
 
-  test('indexes merchant listings in GSI1 (keys only), settlement line items in GSI2 and channel-day outcomes in GSI3 (both small)', () => {
-    const [gsi1, gsi2, gsi3] = TABLE_GSIS;
+  test('indexes merchant listings in GSI1 (keys only), settlement line items in GSI2 and channel-day outcomes in GSI3 (both small), all payments and the review queue in GSI4 (keys only)', () => {
+    const [gsi1, gsi2, gsi3, gsi4] = TABLE_GSIS;
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -93,6 +93,14 @@ describe('payments table', () => {
             NonKeyAttributes: ['channelReference', 'amount', 'currency', 'status'],
           },
         },
+        {
+          IndexName: 'GSI4',
+          KeySchema: [
+            { AttributeName: gsi4.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: gsi4.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
     });
   });
@@ -122,6 +130,8 @@ const routes: [routeKey: string, handler: string][] = [
   ['POST /v1/payments', 'api/create-payment'],
   ['GET /v1/payments/{id}', 'api/get-payment'],
   ['GET /v1/payments', 'api/list-payments'],
+  ['GET /v1/ops/payments', 'api/ops-payments'],
+  ['GET /v1/ops/payments/{id}', 'api/ops-payments'],
   ['POST /v1/payments/{id}/refunds', 'api/create-refund'],
   ['GET /v1/payments/{id}/refunds', 'api/list-refunds'],
   ['POST /v1/channels/{channel}/callbacks', 'channels/callback'],
@@ -278,6 +288,7 @@ describe('payments functions', () => {
       'functions/api/list-settlements.ts',
       'functions/api/list-webhook-deliveries.ts',
       'functions/api/no-route.ts',
+      'functions/api/ops-payments.ts',
       'functions/api/put-billing-prices.ts',
       'functions/api/put-channel.ts',
       'functions/api/put-merchant-limits.ts',
@@ -407,9 +418,15 @@ describe('least privilege', () => {
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
-      `dynamodb:Query on ${T}`,
       `dynamodb:Query on ${T}/index/GSI1`,
       `dynamodb:UpdateItem on ${T}`,
+    ],
+    // Ops reads (no flow-control lease): the merchant list (GSI1) or all payments and the review queue (GSI4).
+    'api/ops-payments': [
+      `dynamodb:BatchGetItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:Query on ${T}/index/GSI1`,
+      `dynamodb:Query on ${T}/index/GSI4`,
     ],
     'api/create-refund': [
       `dynamodb:ConditionCheckItem on ${T}`,

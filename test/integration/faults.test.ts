@@ -190,18 +190,23 @@ describe('handlers on DynamoDB Local under injected SDK faults', () => {
     return unmarshall(out.Item);
   }
 
-  /** Payments of the merchant (GSI1 holds exactly one entry per payment item). */
+  /** Payments of the merchant (GSI1 holds exactly one entry per payment item, in one of its shards). */
   async function merchantPaymentCount(): Promise<number> {
-    const out = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': { S: keys.merchantPayments(MERCHANT.id) } },
-        Select: 'COUNT',
+    const counts = await Promise.all(
+      keys.merchantPaymentShards(MERCHANT.id).map(async (shard) => {
+        const out = await table.client.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            IndexName: GSI1,
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': { S: shard } },
+            Select: 'COUNT',
+          }),
+        );
+        return out.Count ?? 0;
       }),
     );
-    return out.Count ?? 0;
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async function refundItems(paymentId: string): Promise<Record<string, unknown>[]> {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { Payment } from '../../shared/schemas/payment.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import { DynamoPaymentLists } from '../../shared/store/dynamodb/payment-lists.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import {
   IdempotencyKeyReusedError,
@@ -18,6 +19,7 @@ const fp = (b: unknown) => requestFingerprint('POST', '/v1/payments', b);
 describe('payment store on DynamoDB Local', () => {
   let table: TestTable;
   let payments: DynamoPaymentStore;
+  let lists: DynamoPaymentLists;
   let outcomes: DynamoChannelOutcomeStore;
   const capacity: Array<{ operation: string; capacity: readonly ConsumedCapacity[] }> = [];
 
@@ -30,6 +32,7 @@ describe('payment store on DynamoDB Local', () => {
         capacity.push({ operation, capacity: c }),
     };
     payments = new DynamoPaymentStore(context);
+    lists = new DynamoPaymentLists(context);
     outcomes = new DynamoChannelOutcomeStore(context);
   });
   after(async () => table.stop());
@@ -83,7 +86,7 @@ describe('payment store on DynamoDB Local', () => {
     // Assess
     assert.equal(answers.filter((a) => !a.replayed).length, 1);
     assert.equal(new Set(answers.map((a) => JSON.stringify(a.body))).size, 1);
-    const page = await payments.list({ merchantId: 'm_1', limit: 100 });
+    const page = await lists.merchantPage({ merchantId: 'm_1', limit: 100 });
     assert.equal(page.data.filter((p) => p.id === (answers[0]?.body as Payment | undefined)?.id).length, 1);
   });
 
@@ -100,7 +103,7 @@ describe('payment store on DynamoDB Local', () => {
     await assert.rejects(payments.get('m_intruder', (created.body as Payment).id), ObjectNotFoundError);
     await assert.rejects(payments.get('m_owner', 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa'), ObjectNotFoundError);
     await assert.rejects(payments.get('m_owner', 'not-an-id'), ObjectNotFoundError);
-    assert.equal((await payments.list({ merchantId: 'm_intruder', limit: 10 })).data.length, 0);
+    assert.equal((await lists.merchantPage({ merchantId: 'm_intruder', limit: 10 })).data.length, 0);
   });
 
   it('pages newest first with a status filter and refuses another merchant cursor', async () => {
@@ -130,14 +133,14 @@ describe('payment store on DynamoDB Local', () => {
       }
     }
     // Act
-    const first = await payments.list({ merchantId: 'm_list', limit: 3, status: 'succeeded' });
-    const second = await payments.list({
+    const first = await lists.merchantPage({ merchantId: 'm_list', limit: 3, status: 'succeeded' });
+    const second = await lists.merchantPage({
       merchantId: 'm_list',
       limit: 3,
       status: 'succeeded',
       cursor: first.nextCursor ?? '',
     });
-    const all = await payments.list({ merchantId: 'm_list', limit: 12 });
+    const all = await lists.merchantPage({ merchantId: 'm_list', limit: 12 });
     // Assess
     assert.deepEqual(
       first.data.map((p) => p.amount),
@@ -152,16 +155,16 @@ describe('payment store on DynamoDB Local', () => {
     assert.equal(all.data.length, 12);
     assert.equal(all.nextCursor, null);
     await assert.rejects(
-      payments.list({ merchantId: 'm_other', limit: 3, cursor: first.nextCursor ?? '' }),
+      lists.merchantPage({ merchantId: 'm_other', limit: 3, cursor: first.nextCursor ?? '' }),
       InvalidCursorError,
     );
     await assert.rejects(
-      payments.list({ merchantId: 'm_list', limit: 3, cursor: 'bm90LWEtY3Vyc29y' }),
+      lists.merchantPage({ merchantId: 'm_list', limit: 3, cursor: 'bm90LWEtY3Vyc29y' }),
       InvalidCursorError,
     );
   });
 
-  it('consumes 2 write units to create and 3 to capture: the item, its outcome (GSI3) and line item (GSI2)', async () => {
+  it('consumes 3 write units to create (the item, its merchant list and all-payments entries) and 3 to capture: the item, its outcome (GSI3) and line item (GSI2)', async () => {
     // Prepare
     capacity.length = 0;
     const b = {
@@ -196,10 +199,11 @@ describe('payment store on DynamoDB Local', () => {
         .filter((c) => c.operation === op)
         .flatMap((c) => c.capacity)
         .reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
-    // Create: the item and its GSI1 entry (GSI2PK alone adds no index entry). Capture: one write of the
-    // item, which also indexes it as its own outcome record and line item — the 2 units that a separate
-    // expected-outcome item and its index entry used to cost, so a lifecycle costs what it did (5).
-    assert.equal(units('createPayment'), 2);
+    // Create: the item, its GSI1 entry (the merchant's list) and its GSI4 entry (the ops search across
+    // merchants; GSI2PK alone adds no index entry). Capture: one write of the item, which also indexes it
+    // as its own outcome record and line item — the 2 units that a separate expected-outcome item and its
+    // index entry used to cost.
+    assert.equal(units('createPayment'), 3);
     assert.equal(units('applyPaymentOutcome'), 3);
   });
 });

@@ -61,6 +61,8 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   '/v1/ops/merchants/{merchantId}/api-keys/{keyId}': ['delete'],
   '/v1/ops/merchants/{merchantId}/api-keys/{keyId}/roll': ['post'],
   '/v1/ops/payments/{id}/review': ['post'],
+  '/v1/ops/payments': ['get'],
+  '/v1/ops/payments/{id}': ['get'],
   '/v1/ops/dead-letter-queues': ['get'],
   '/v1/ops/dead-letter-queues/{name}/messages': ['get'],
   '/v1/ops/dead-letter-queues/{name}/redrive': ['post'],

@@ -18,6 +18,7 @@ import {
   reviewMerchantBody,
   rollApiKeyBody,
 } from '../merchants.js';
+import { opsPaymentSchema } from '../ops-payments.js';
 import { createPaymentBody, paymentIdSchema, paymentSchema, riskSchema } from '../payment.js';
 import { problemSchema } from '../problem.js';
 import {
@@ -181,6 +182,12 @@ export function components(): Record<string, JsonSchema> {
   responses.add(listResponse(apiKeySchema), { id: 'ApiKeyList' });
   responses.add(callbackReceiptSchema, { id: 'CallbackReceipt' });
   responses.add(reviewedPaymentSchema, { id: 'ReviewedPayment' });
+  responses.add(opsPaymentSchema, {
+    id: 'OpsPayment',
+    description:
+      '`reviewStatus`: `held` while in risk review, `released` or `rejected` once decided, null if never held.',
+  });
+  responses.add(listResponse(opsPaymentSchema), { id: 'OpsPaymentList' });
   responses.add(fraudReportSchema, { id: 'FraudReport' });
   responses.add(riskSummarySchema, {
     id: 'RiskSummary',

@@ -4,6 +4,10 @@
  * every writer (risk control, ops review, reconciliation) can repeat its call after a crash. A payment is
  * held while its set is not empty (DynamoDB drops an emptied set). Settlement reads a merchant's holds
  * with one Query; nothing is written per payment that is not held.
+ *
+ * A review hold is also the payment's entry in the review queue (the ops search `risk=review`): while
+ * `review` is among its reasons the item carries GSI4 keys `REVIEW#<shard>` / `<createdAt>#<id>`
+ * (keys.ts); the release of the review removes them. One index write when held, one when decided.
  */
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -15,21 +19,36 @@ export const REVIEW_HOLD = 'review';
 export class DynamoHoldStore {
   constructor(private readonly table: TableContext) {}
 
-  hold(merchantId: string, paymentId: string, reason: string): Promise<void> {
-    return this.update(merchantId, paymentId, reason, 'ADD');
+  /** `createdAt` (the payment's) lists a review hold in the review queue. */
+  hold(merchantId: string, paymentId: string, reason: string, createdAt?: string): Promise<void> {
+    return this.update(merchantId, paymentId, reason, 'ADD', createdAt);
   }
 
   release(merchantId: string, paymentId: string, reason: string): Promise<void> {
     return this.update(merchantId, paymentId, reason, 'DELETE');
   }
 
-  private async update(merchantId: string, paymentId: string, reason: string, op: 'ADD' | 'DELETE') {
+  private async update(
+    merchantId: string,
+    paymentId: string,
+    reason: string,
+    op: 'ADD' | 'DELETE',
+    createdAt?: string,
+  ) {
+    const values: Record<string, unknown> = { ':r': new Set([reason]), ':hold': 'hold' };
+    let queue = '';
+    if (reason === REVIEW_HOLD && op === 'ADD' && createdAt !== undefined) {
+      queue = ', GSI4PK = :queue, GSI4SK = :sort';
+      values[':queue'] = keys.reviewQueue(paymentId);
+      values[':sort'] = keys.merchantPaymentsSort(createdAt, paymentId);
+    }
+    const leave = reason === REVIEW_HOLD && op === 'DELETE' ? ' REMOVE GSI4PK, GSI4SK' : '';
     const out = await this.table.client.send(
       new UpdateItemCommand({
         TableName: this.table.tableName,
         Key: marshall(keys.hold(merchantId, paymentId)),
-        UpdateExpression: `${op} reasons :r SET entity = :hold`,
-        ExpressionAttributeValues: marshall({ ':r': new Set([reason]), ':hold': 'hold' }),
+        UpdateExpression: `${op} reasons :r SET entity = :hold${queue}${leave}`,
+        ExpressionAttributeValues: marshall(values),
         ...capacityParam(this.table),
       }),
     );

@@ -126,7 +126,8 @@ export class DynamoPaymentRiskStore {
    * rejected → release. Idempotent, so the follow-ups of every path (and of a redelivery) may call it.
    */
   async syncReviewHold(item: RiskPaymentItem): Promise<void> {
-    if (item.reviewStatus === 'held') await this.holds.hold(item.merchantId, item.id, REVIEW_HOLD);
+    if (item.reviewStatus === 'held')
+      await this.holds.hold(item.merchantId, item.id, REVIEW_HOLD, item.createdAt);
     else if (item.reviewStatus) await this.holds.release(item.merchantId, item.id, REVIEW_HOLD);
   }
 

@@ -1,16 +1,14 @@
 /**
  * DynamoDB adapter of the payment store: one conditional PutItem per create (the item is its own
- * idempotency record), strongly consistent GetItem per read, GSI1 + BatchGetItem per list page.
+ * idempotency record), strongly consistent GetItem per read. Lists are payment-lists.ts's.
  * When the merchant's risk profile sets counted limits that apply to the payment, the create is one
  * TransactWriteItems instead (payment + guarded counters, see `createCounted`). Risk refusals are stored
  * at the key's slot like every business refusal.
  */
 import {
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   type TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
@@ -20,7 +18,6 @@ import type { Channel } from '../../schemas/channels.js';
 import type { Payment } from '../../schemas/payment.js';
 import { type Problem, riskRejected } from '../../schemas/problem-catalogue.js';
 import { toStoredPairs } from '../client-map.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import {
@@ -33,8 +30,8 @@ import {
   type StoredRouting,
   verdictForSlot,
 } from '../items.js';
-import { GSI1, keys } from '../keys.js';
-import type { CreatePaymentInput, ListPaymentsInput, Page, PaymentStore } from '../ports.js';
+import { keys } from '../keys.js';
+import type { CreatePaymentInput, PaymentStore } from '../ports.js';
 import { DailyAmountShards, type Piece, pieceWrite } from './daily-amount-shards.js';
 import { quotaCountWrite } from './quota-usage.js';
 import { putRefusal } from './refusals.js';
@@ -49,9 +46,6 @@ import {
   type TableContext,
 } from './table.js';
 
-/** A filtered list reads at most this many index pages per request, then hands back a cursor. */
-export const MAX_INDEX_PAGES_PER_LIST = 5;
-const BATCH_GET_ATTEMPTS = 5;
 /** Attempts of a counted create whose transaction keeps colliding with concurrent creates. */
 export const COUNTED_CREATE_ATTEMPTS = 10;
 /** Plans of a daily amount made again after a piece found no room, before the create gives up (409). */
@@ -78,8 +72,8 @@ export class DynamoPaymentStore implements PaymentStore {
       input.now,
     );
     const quota = input.countQuota && item.routing?.chosen ? [this.quotaWrite(item, input)] : [];
-    // No counted limit and no quota applies: the create stays one conditional PutItem (2 write units
-    // with its GSI1 entry). Counted limits and quotas cost a transaction, paid only by merchants that
+    // No counted limit and no quota applies: the create stays one conditional PutItem (3 write units
+    // with its GSI1 and GSI4 entries). Counted limits and quotas cost a transaction, paid only by merchants that
     // configure them.
     if (daily || counters.length > 0 || quota.length > 0)
       return this.createTransacted(slot, item, input, counters, quota, daily?.limit);
@@ -260,78 +254,6 @@ export class DynamoPaymentStore implements PaymentStore {
     reportCapacity(this.table, 'getItem', out.ConsumedCapacity);
     return out.Item ? unmarshall(out.Item) : undefined;
   }
-
-  async list(input: ListPaymentsInput): Promise<Page<Payment>> {
-    const { merchantId, limit, status } = input;
-    let startKey = input.cursor ? decodeCursor(input.cursor, merchantId) : undefined;
-    const data: Payment[] = [];
-    // Unfiltered, one extra key tells whether a next page exists; filtered, read full pages.
-    const pageSize = status ? 100 : limit + 1;
-    for (let page = 1; ; page++) {
-      const out = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': { S: keys.merchantPayments(merchantId) } },
-          ScanIndexForward: false,
-          Limit: pageSize,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'listPayments.query', out.ConsumedCapacity);
-      const indexKeys = out.Items ?? [];
-      const wanted = status ? indexKeys : indexKeys.slice(0, limit - data.length);
-      const items = await this.batchGet(
-        wanted.map((k) => ({ PK: k.PK as Item[string], SK: k.SK as Item[string] })),
-      );
-      for (const [i, key] of indexKeys.entries()) {
-        const item = items.get(key.PK?.S ?? '');
-        if (item && item.merchantId === merchantId && (!status || item.status === status)) {
-          data.push(paymentFromItem(item));
-        }
-        if (data.length === limit) {
-          const more = i < indexKeys.length - 1 || out.LastEvaluatedKey !== undefined;
-          return { data, nextCursor: more ? cursorAt(merchantId, key) : null };
-        }
-      }
-      if (!out.LastEvaluatedKey) return { data, nextCursor: null };
-      startKey = out.LastEvaluatedKey;
-      // Bound the work of one request: a rare status could otherwise scan the merchant's history.
-      if (page >= MAX_INDEX_PAGES_PER_LIST) return { data, nextCursor: cursorAt(merchantId, startKey) };
-    }
-  }
-
-  /** BatchGetItem by chunks of 100, retrying UnprocessedKeys with backoff. */
-  private async batchGet(wanted: Item[]): Promise<Map<string, PaymentItem>> {
-    const found = new Map<string, PaymentItem>();
-    for (let start = 0; start < wanted.length; start += 100) {
-      let pending: Item[] = wanted.slice(start, start + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= BATCH_GET_ATTEMPTS)
-          throw new Error('BatchGetItem left keys unprocessed after retries');
-        if (attempt > 0) await sleep(backoffDelay(attempt));
-        const out = await this.table.client.send(
-          new BatchGetItemCommand({
-            RequestItems: { [this.table.tableName]: { Keys: pending } },
-            ...capacityParam(this.table),
-          }),
-        );
-        reportCapacity(this.table, 'listPayments.batchGet', out.ConsumedCapacity);
-        for (const raw of out.Responses?.[this.table.tableName] ?? []) {
-          const item = unmarshall(raw) as PaymentItem;
-          if (item.entity === 'payment') found.set(item.PK, item);
-        }
-        pending = out.UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
-  }
-}
-
-function cursorAt(merchantId: string, key: Item): string {
-  return encodeCursor(merchantId, key.GSI1SK?.S ?? '', key.PK?.S ?? '');
 }
 
 function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
@@ -356,8 +278,11 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     updatedAt: createdAt,
     idempotencyKey: input.idempotencyKey,
     requestFingerprint: input.requestFingerprint,
-    GSI1PK: keys.merchantPayments(input.merchantId),
+    // The merchant's list (GSI1) and the list of all payments (GSI4), each sharded by the id (keys.ts).
+    GSI1PK: keys.merchantPayments(input.merchantId, id),
     GSI1SK: keys.merchantPaymentsSort(createdAt, id),
+    GSI4PK: keys.allPayments(id),
+    GSI4SK: keys.merchantPaymentsSort(createdAt, id),
     // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
     GSI2PK: keys.settlementLines(input.merchantId, id),
   };

@@ -72,7 +72,7 @@ describe('GET payment handlers', () => {
         }),
         context,
       );
-    const foreign = encodeCursor('m_2', `2030-01-01T00:00:00.000Z#${id}`, item.PK);
+    const foreign = encodeCursor('m_2', `2030-01-01T00:00:00.000Z#${id}`);
     // Act
     const results = [await list('bm90LWEtY3Vyc29y'), await list(foreign), await list('%%%')];
     // Assess
