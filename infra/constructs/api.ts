@@ -84,6 +84,7 @@ export class PaymentsApi extends Construct {
   /** Functions serving a keyed route (merchant or ops key): the ones whose answers are metered. */
   private readonly keyedFunctions = new Set<PaymentsFunction>();
   private readonly keyedListeners: ((fn: PaymentsFunction) => void)[] = [];
+  private readonly integrations = new Map<PaymentsFunction, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
     super(scope, id);
@@ -291,10 +292,16 @@ export class PaymentsApi extends Construct {
    */
   addPublicRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction, reason: string): void {
     this.routeKeys.push(`${method} ${path}`);
+    // One integration per function: a second route of a function adds a route and its permission only.
+    let integration = this.integrations.get(fn);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
+      this.integrations.set(fn, integration);
+    }
     const routes = this.httpApi.addRoutes({
       path,
       methods: [method],
-      integration: new HttpLambdaIntegration(`${fn.node.id}Integration`, fn),
+      integration,
       authorizer: new apigw.HttpNoneAuthorizer(),
     });
     for (const route of routes) {

@@ -13,6 +13,7 @@ import { channelPaths } from './openapi/paths/channels.js';
 import { deadLetterPaths } from './openapi/paths/dead-letters.js';
 import { flowLimitsPaths } from './openapi/paths/flow-limits.js';
 import { merchantPaths } from './openapi/paths/merchants.js';
+import { opsConsolePaths } from './openapi/paths/ops-console.js';
 import { paymentPaths } from './openapi/paths/payments.js';
 import { reconciliationPaths } from './openapi/paths/reconciliation.js';
 import { riskPaths } from './openapi/paths/risk.js';
@@ -50,6 +51,7 @@ export function buildOpenApi(): object {
       ...reconciliationPaths(),
       ...settlementPaths(),
       ...deadLetterPaths(),
+      ...opsConsolePaths(),
       ...channelPaths(),
       ...channelHealthPaths(),
       ...usagePaths(),
