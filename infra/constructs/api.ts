@@ -113,6 +113,10 @@ export class PaymentsApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: DEFAULT_THROTTLE,
+      // Per-route metrics (ApiId, Stage, Route): the dashboard's latency and errors by route and the SLO
+      // alarms of POST /v1/payments (monitoring.ts). Billed as custom metrics, only for routes that serve
+      // requests in the hour (docs/architecture.md, "Dashboards and SLOs").
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,

@@ -157,7 +157,7 @@
  *   no key takes a write per payment. `<scope>`: `<channel>` (all merchants and currencies: the health
  *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
  *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
- *   Expire (TTL) 2 h after their hour.
+ *   Expire (TTL) a few hours after their hour; the channel-wide scope 26 h (the ops overview reads 24).
  * - usage metering (the usage aggregator, per delivered batch of usage log lines; never per request): ONE
  *   TransactWriteItems per batch (per 99 counters of it): PutItem USAGEBATCH#<batch id>#<chunk>,
  *   attribute_not_exists (a redelivered batch is refused whole), and one UpdateItem `ADD requests, errors,

@@ -28,6 +28,7 @@ import {
 } from '../../domain/routing/success-window.js';
 import { logger } from '../../http/logger.js';
 import { CHANNEL_HEALTH_SHARDS, keys } from '../keys.js';
+import { countChannelOutcomes } from './channel-metrics.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
 /** One outcome of one payment at one channel. */
@@ -122,6 +123,17 @@ export async function recordChannelOutcomes(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, pending.length) }, write));
+  countChannelOutcomes(perChannel(outcomes));
+}
+
+function perChannel(outcomes: readonly ChannelOutcomeCount[]) {
+  const counts = new Map<string, { succeeded: number; failed: number; unavailable: number }>();
+  for (const o of outcomes) {
+    const c = counts.get(o.channel) ?? { succeeded: 0, failed: 0, unavailable: 0 };
+    c[o.outcome] += 1;
+    counts.set(o.channel, c);
+  }
+  return counts;
 }
 
 /**
