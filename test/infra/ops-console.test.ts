@@ -87,10 +87,9 @@ describe('dashboards and SLO alarms', () => {
 
   it('publishes per-route metrics from the stage (ApiId, Stage, Route)', () => {
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0] ?? [];
-    assert.equal(
-      (stage?.Properties.DefaultRouteSettings as { DetailedMetricsEnabled: boolean }).DetailedMetricsEnabled,
-      true,
-    );
+    assert.ok(stage);
+    const settings = stage.Properties.DefaultRouteSettings as { DetailedMetricsEnabled: boolean };
+    assert.equal(settings.DetailedMetricsEnabled, true);
   });
 
   // SRE workbook, "Alerting on SLOs", table 5-8: 14.4× over 1 h and 5 min; 6× over 6 h and 30 min.
