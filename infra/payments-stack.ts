@@ -43,6 +43,7 @@ export class PaymentsStack extends Stack {
     this.channels = new Channels(this, 'Channels', { api: this.api, table: this.table });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
+      stage: this.api.stage,
       apiFunctions: this.api.functions,
       functions: [
         this.channels.callbackFunction,
@@ -101,6 +102,11 @@ export class PaymentsStack extends Stack {
       }),
       'Flow control could not reach its store: merchants are not rate limited while it lasts (requests are admitted).',
     );
+
+    this.monitoring.addOpsRows({
+      queues: [...this.events.consumers.map((c) => c.queue), this.channels.checksQueue],
+      settlement: this.settlement.stateMachine,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the payments API' });
     new CfnOutput(this, 'EventBusName', {

@@ -23,6 +23,7 @@ import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
+import { emitMetrics } from '../../shared/http/metric-line.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
 import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
@@ -108,11 +109,20 @@ export async function handleRunMessage(
   const { runId } = message;
   try {
     const run = await executeRun({ ...with_, executor: `lambda:${record.messageId}` }, runId);
-    logger.info('reconciliation run ended', {
-      runId,
-      status: run.status,
-      counts: run.counts,
-      repaired: run.repaired,
+    // The run's findings as metrics per channel (the dashboard's reconciliation row), in its end line.
+    emitMetrics('reconciliation run ended', {
+      dimensions: { channel: run.channel },
+      metrics: {
+        ReconciliationRuns: 1,
+        ReconciliationRunsFailed: run.status === 'failed' ? 1 : 0,
+        ReconciliationMatched: run.counts.matched,
+        ReconciliationLocalMissing: run.counts.localMissing,
+        ReconciliationChannelMissing: run.counts.channelMissing,
+        ReconciliationMismatched: run.counts.mismatched,
+        ReconciliationDuplicates: run.counts.duplicates,
+        ReconciliationRepaired: run.repaired,
+      },
+      fields: { runId, status: run.status },
     });
   } catch (error) {
     const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);

@@ -2,6 +2,7 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { taskHandler } from '../../shared/events/task.js';
+import { emitMetrics } from '../../shared/http/metric-line.js';
 import { DynamoSettlementRunStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(tableEnvSchema);
@@ -21,6 +22,12 @@ export const handler = taskHandler(
       settlements,
       error: failed ? `${input.error?.Error ?? 'Error'}: ${input.error?.Cause ?? ''}`.slice(0, 1000) : null,
       now: new Date(),
+    });
+    // Settlements made per run (the dashboard; runs themselves are the state machine's own metrics).
+    emitMetrics('settlement run ended', {
+      dimensions: { service: 'settlement' },
+      metrics: { Settlements: settlements },
+      fields: { runId: input.runId, failed },
     });
     return { runId: input.runId, status: failed ? 'failed' : 'succeeded', settlements };
   },

@@ -8,6 +8,7 @@ import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { payoutClient } from '../../shared/channels/sandbox/payout-client.js';
 import { dispatchEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { taskHandler } from '../../shared/events/task.js';
+import { emitMetrics } from '../../shared/http/metric-line.js';
 import { payOut, type SettlementRef, settlementCompletedDetail } from '../../shared/settlement/settle.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
@@ -17,5 +18,6 @@ const bank = payoutClient(env.SANDBOX_PSP_URL);
 
 export const handler = taskHandler('pay-out', async (input: SettlementRef) => {
   const settlement = await payOut({ store, bank }, input, new Date());
+  emitMetrics('payout sent', { dimensions: { service: 'settlement' }, metrics: { PayoutSucceeded: 1 } });
   return { settlement: input, event: settlementCompletedDetail(settlement) };
 });

@@ -3,16 +3,15 @@
  * the `PayoutFailed` metric (CloudWatch embedded metric format), which an alarm watches. The money stays
  * in the merchant's payable balance: the next settlement's payout takes it.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { taskHandler } from '../../shared/events/task.js';
+import { emitMetrics } from '../../shared/http/metric-line.js';
 import type { SettlementRef } from '../../shared/settlement/settle.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(tableEnvSchema);
 const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
-const metrics = new Metrics({ namespace: 'Payments', serviceName: 'settlement' });
 
 export const handler = taskHandler(
   'record-payout-failure',
@@ -25,8 +24,8 @@ export const handler = taskHandler(
         new Date(),
       );
     }
-    metrics.addMetric('PayoutFailed', MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
+    // At WARN (metric-line.ts): a line Lambda's log level filters out would never reach the alarm.
+    emitMetrics('payout failed', { dimensions: { service: 'settlement' }, metrics: { PayoutFailed: 1 } });
     return {
       settlement: {
         id: input.id,

@@ -95,6 +95,7 @@ export class PaymentsApi extends Construct {
   /** Functions serving a keyed route (merchant or ops key): the ones whose answers are metered. */
   private readonly keyedFunctions = new Set<PaymentsFunction>();
   private readonly keyedListeners: ((fn: PaymentsFunction) => void)[] = [];
+  private readonly integrations = new Map<PaymentsFunction, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
     super(scope, id);
@@ -123,6 +124,10 @@ export class PaymentsApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: stageThrottle(this.node.tryGetContext('apiThrottle')),
+      // Per-route metrics (ApiId, Stage, Route): the dashboard's latency and errors by route and the SLO
+      // alarms of POST /v1/payments (monitoring.ts). Billed as custom metrics, only for routes that serve
+      // requests in the hour (docs/architecture.md, "Dashboards and SLOs").
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,
@@ -316,10 +321,16 @@ export class PaymentsApi extends Construct {
    */
   addPublicRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction, reason: string): void {
     this.routeKeys.push(`${method} ${path}`);
+    // One integration per function: a second route of a function adds a route and its permission only.
+    let integration = this.integrations.get(fn);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
+      this.integrations.set(fn, integration);
+    }
     const routes = this.httpApi.addRoutes({
       path,
       methods: [method],
-      integration: new HttpLambdaIntegration(`${fn.node.id}Integration`, fn),
+      integration,
       authorizer: new apigw.HttpNoneAuthorizer(),
     });
     for (const route of routes) {

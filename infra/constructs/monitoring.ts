@@ -7,7 +7,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { opsDashboardRows } from './ops-dashboard.js';
+import { CreatePaymentSlo } from './slo-alarms.js';
 
 /** A stream consumer this far behind means new payments wait that long before reaching their channel. */
 const ITERATOR_AGE_THRESHOLD = Duration.minutes(1);
@@ -16,6 +19,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps {
   readonly httpApi: apigw.HttpApi;
+  /** The API's stage: its per-route metrics carry the service levels of POST /v1/payments (slo-alarms.ts). */
+  readonly stage: apigw.HttpStage;
   /** Every function whose errors should page someone. */
   readonly functions: lambda.Function[];
   /**
@@ -43,6 +48,12 @@ export class Monitoring extends Construct {
   private readonly watchedQueues = new Set<sqs.IQueue>();
   private readonly errorsWidget: cloudwatch.GraphWidget;
   private readonly lagWidget: cloudwatch.GraphWidget;
+  /** The one dashboard of the stack; the ops rows are added once every construct exists (addOpsRows). */
+  readonly dashboard: cloudwatch.Dashboard;
+  /** The availability and latency objectives of POST /v1/payments, with their burn-rate alarms. */
+  readonly slo: CreatePaymentSlo;
+  private readonly httpApi: apigw.HttpApi;
+  private readonly stage: apigw.HttpStage;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -64,6 +75,13 @@ export class Monitoring extends Construct {
       enforceSSL: true,
     });
     this.action = new SnsAction(this.alarmTopic);
+    this.httpApi = props.httpApi;
+    this.stage = props.stage;
+    this.slo = new CreatePaymentSlo(this, 'Slo', {
+      httpApi: props.httpApi,
+      stage: props.stage,
+      action: this.action,
+    });
 
     const api5xx = props.httpApi.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM });
     this.alarm('Api5xxAlarm', {
@@ -89,7 +107,7 @@ export class Monitoring extends Construct {
     );
     for (const queue of props.deadLetterQueues) this.watchDeadLetterQueue(queue);
 
-    new cloudwatch.Dashboard(this, 'Dashboard', {
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
           new cloudwatch.GraphWidget({
@@ -105,6 +123,25 @@ export class Monitoring extends Construct {
         [this.errorsWidget, this.lagWidget],
       ],
     });
+  }
+
+  /**
+   * Adds the ops rows (ops-dashboard.ts): call once, after every construct that adds a queue or a route.
+   * The dead-letter queues are those watched so far.
+   */
+  addOpsRows(props: {
+    readonly queues: readonly sqs.IQueue[];
+    readonly settlement: sfn.IStateMachine;
+  }): void {
+    const rows = opsDashboardRows({
+      httpApi: this.httpApi,
+      stage: this.stage,
+      slo: this.slo,
+      queues: props.queues,
+      deadLetterQueues: [...this.watchedQueues],
+      settlement: props.settlement,
+    });
+    for (const row of rows) this.dashboard.addWidgets(...row);
   }
 
   /** Alarms on any error (unhandled error or timeout) of `fn`. Watching a function twice does nothing. */

@@ -90,7 +90,7 @@ export class Reconciliation extends Construct {
     // One conditional PutItem at the Idempotency-Key slot is the run and its idempotency record.
     table.grantItemActions(start, 'dynamodb:PutItem');
 
-    api.addKeyedFunction(
+    const getRun = api.addKeyedFunction(
       'GetReconciliationRunFunction',
       apigw.HttpMethod.GET,
       '/v1/ops/reconciliation/runs/{id}',
@@ -99,6 +99,11 @@ export class Reconciliation extends Construct {
         environment: tableEnv,
       },
     );
+    // The runs' list on the same function (a route costs the stack less than a function): the entries of
+    // RUNS#reconciliation, then the page's runs.
+    api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/reconciliation/runs', getRun);
+    table.grantItemActionsOnKeys(getRun, ['dynamodb:Query'], ['RUNS#*']);
+    table.grantItemActionsOnKeys(getRun, ['dynamodb:BatchGetItem'], ['OBJ#*']);
 
     const list = api.addKeyedFunction(
       'ListDiscrepanciesFunction',

@@ -80,6 +80,10 @@ export class RiskControl extends Construct {
     );
     // The guarded review update; a reject of a succeeded payment refunds it (refund transaction).
     grant(this.reviewFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [PAYMENTS_AND_REFUNDS, HOLDS]);
+    // A payment's events (the console's timeline) on the same function: one Query of the payment's
+    // partition (the payment and its refunds), from which the events are derived.
+    api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/payments/{id}/events', this.reviewFunction);
+    grant(this.reviewFunction, ['dynamodb:Query'], [PAYMENTS_AND_REFUNDS]);
 
     this.fraudReportFunction = api.addKeyedFunction(
       'CreateFraudReportFunction',

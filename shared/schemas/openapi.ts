@@ -13,6 +13,7 @@ import { channelPaths } from './openapi/paths/channels.js';
 import { deadLetterPaths } from './openapi/paths/dead-letters.js';
 import { flowLimitsPaths } from './openapi/paths/flow-limits.js';
 import { merchantPaths } from './openapi/paths/merchants.js';
+import { opsConsolePaths } from './openapi/paths/ops-console.js';
 import { opsPaymentPaths } from './openapi/paths/ops-payments.js';
 import { paymentPaths } from './openapi/paths/payments.js';
 import { reconciliationPaths } from './openapi/paths/reconciliation.js';
@@ -52,6 +53,7 @@ export function buildOpenApi(): object {
       ...reconciliationPaths(),
       ...settlementPaths(),
       ...deadLetterPaths(),
+      ...opsConsolePaths(),
       ...channelPaths(),
       ...channelHealthPaths(),
       ...usagePaths(),

@@ -18,6 +18,7 @@
  * | settlement registry entry | MERCHANTS              | <merchant>       | —               | —                   |
  * | merchant / key request (idem) | OBJ#<slot>         | OBJ              | —               | —                   |
  * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
+ * | run list entry            | RUNS#<recon|settlement> | <createdAt>#<run id> | —           | —                   |
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
  * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
  * | routing configuration     | MER#<merchant>         | ROUTING          | —               | —                   |
@@ -177,6 +178,11 @@
  *   statuses survive a rerun), then writes each discrepancy under DSC#<channel>#<day> with the id it always gets for the
  *   same finding, and the run's `runId`; a run's list is that Query filtered on `runId`. A discrepancy id
  *   carries its channel-day (`dsc_<channel>_<yyyymmdd>_<hash>`), so resolving it is one UpdateItem.
+ * - the ops lists of reconciliation and settlement runs, newest first: a run is created at its slot in ONE
+ *   TransactWriteItems with its entry RUNS#<kind>/<createdAt>#<id> (`channel`, `date`), so every run is
+ *   listed from the moment it exists; a list is Query RUNS#<kind> descending (filtered on channel and date
+ *   for reconciliation), then BatchGetItem of the page's runs for their status. One partition per kind is
+ *   no hot key: runs are a few a day, never per payment.
  * - a channel's settings and breaker (routing at create, the dispatcher, ops GET/PUT /v1/ops/channels):
  *   one BatchGetItem of CHANNEL#<channel>/SETTINGS and /BREAKER for every channel asked, cached ≤ 1 s per
  *   container. Write rate: settings only on an ops PUT; the breaker only when its state changes (a failure
@@ -189,7 +195,7 @@
  *   no key takes a write per payment. `<scope>`: `<channel>` (all merchants and currencies: the health
  *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
  *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
- *   Expire (TTL) 2 h after their hour.
+ *   Expire (TTL) a few hours after their hour; the channel-wide scope 26 h (the ops overview reads 24).
  * - usage metering (the usage aggregator, per delivered batch of usage log lines; never per request): ONE
  *   TransactWriteItems per batch (per 99 counters of it): PutItem USAGEBATCH#<batch id>#<chunk>,
  *   attribute_not_exists (a redelivered batch is refused whole), and one UpdateItem `ADD requests, errors,
@@ -288,6 +294,9 @@ export const FRAUD_REPORT_DAY_PREFIX = `${RISK_PROFILE_SK}#FRAUD_REPORTS#`;
 
 export const WEBHOOK_ENDPOINT_PREFIX = 'WHE#';
 export const WEBHOOK_DELIVERY_PREFIX = 'DLV#';
+
+/** The kinds of runs ops list: reconciliation runs and settlement runs. */
+export type RunKind = 'reconciliation' | 'settlement';
 
 export const keys = {
   object: (slot: string) => ({ PK: `${SLOT_PREFIX}${slot}`, SK: 'OBJ' }),
@@ -395,6 +404,12 @@ export const keys = {
     SK: `${settlementId}#${kind}`,
   }),
   ledgerOf: (merchantId: string, currency: string) => `LEDGER#${merchantId}#${currency}`,
+  /** A run's entry in its kind's ops list (newest first by `createdAt`). */
+  runListEntry: (kind: RunKind, createdAt: string, runId: string) => ({
+    PK: `RUNS#${kind}`,
+    SK: `${createdAt}#${runId}`,
+  }),
+  runList: (kind: RunKind) => `RUNS#${kind}`,
   discrepancyDay: (channel: string, day: string) => `DSC#${channel}#${day}`,
   discrepancy: (channel: string, day: string, id: string) => ({ PK: `DSC#${channel}#${day}`, SK: id }),
   webhookEndpoint: (merchantId: string, endpointId: string) => ({

@@ -136,6 +136,12 @@ const routes: [routeKey: string, handler: string][] = [
   ['GET /v1/payments/{id}/refunds', 'api/list-refunds'],
   ['POST /v1/channels/{channel}/callbacks', 'channels/callback'],
   ['POST /v1/ops/payments/{id}/review', 'api/review-payment'],
+  // The console's read routes, each on the function of its family (a route costs the stack less than a
+  // function): a payment's events, the overview, the lists of runs.
+  ['GET /v1/ops/payments/{id}/events', 'api/review-payment'],
+  ['GET /v1/ops/overview', 'api/list-dead-letter-queues'],
+  ['GET /v1/ops/reconciliation/runs', 'api/get-reconciliation-run'],
+  ['GET /v1/ops/settlements/runs', 'api/get-settlement-run'],
   ['POST /v1/payments/{id}/fraud-reports', 'api/create-fraud-report'],
   ['GET /v1/ops/merchants/{merchantId}/risk-summary', 'api/get-risk-summary'],
   ['POST /v1/webhook-endpoints', 'api/create-webhook-endpoint'],
@@ -471,6 +477,7 @@ describe('least privilege', () => {
     'api/review-payment': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
+      `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/create-fraud-report': [
@@ -519,8 +526,14 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     // Dead letters (infra/constructs/dead-letters.ts): the key lookup only; their SQS grants are pinned by
-    // test/infra/dead-letters.test.ts.
-    'api/list-dead-letter-queues': [`dynamodb:GetItem on ${T}`],
+    // test/infra/dead-letters.test.ts. The list's function also serves the overview: the channels' hourly
+    // counts (BatchGetItem HLT#…), the merchants' review holds and the open discrepancies (Query MERCHANTS,
+    // HOLD#…, DSC#…), scoped by dynamodb:LeadingKeys (test/infra/ops-console.test.ts pins the prefixes).
+    'api/list-dead-letter-queues': [
+      `dynamodb:BatchGetItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:Query on ${T}`,
+    ],
     'api/list-dead-letter-messages': [`dynamodb:GetItem on ${T}`],
     'api/redrive-dead-letter-queue': [`dynamodb:GetItem on ${T}`],
     'api/list-dead-letter-redrives': [`dynamodb:GetItem on ${T}`],
@@ -733,10 +746,21 @@ describe('monitoring', () => {
     // dead-letter queue (dispatch, publisher, each consumer), the iterator age of the two stream consumers
     // (dispatch, publisher), failed settlement runs and payouts, channel breakers opening and their store
     // failing open, flow control's store failing open.
+    // The SLO burn-rate windows (test/infra/ops-console.test.ts) notify nothing themselves: their two
+    // composite alarms do, once both windows of a pair burn.
     const deadLetterQueues = ofType('AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
     const notBehindApi = functions.filter((f) => !f.source.startsWith('functions/api/'));
-    assert.equal(alarms.length, 1 + notBehindApi.length + deadLetterQueues.length + 2 + 2 + 2 + 1);
-    for (const alarm of alarms) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+    const [sloWindows, paging] = [
+      alarms.filter((a) => String(a.AlarmDescription).includes('notifies nothing itself')),
+      alarms.filter((a) => !String(a.AlarmDescription).includes('notifies nothing itself')),
+    ];
+    assert.equal(sloWindows.length, 8);
+    for (const alarm of sloWindows) assert.equal(alarm.AlarmActions, undefined);
+    assert.equal(paging.length, 1 + notBehindApi.length + deadLetterQueues.length + 2 + 2 + 2 + 1);
+    for (const alarm of paging) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
+    const composites = ofType('AWS::CloudWatch::CompositeAlarm').map(([, a]) => a.Properties);
+    assert.equal(composites.length, 2);
+    for (const alarm of composites) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {

@@ -18,6 +18,7 @@ import {
   reviewMerchantBody,
   rollApiKeyBody,
 } from '../merchants.js';
+import { overviewSchema, paymentEventSchema } from '../ops.js';
 import { opsPaymentSchema } from '../ops-payments.js';
 import { createPaymentBody, paymentIdSchema, paymentSchema, riskSchema } from '../payment.js';
 import { problemSchema } from '../problem.js';
@@ -249,6 +250,22 @@ export function components(): Record<string, JsonSchema> {
   responses.add(listResponse(discrepancySchema), { id: 'DiscrepancyList' });
   responses.add(z.object({ id: settlementRunIdSchema, status: z.literal('running') }), {
     id: 'SettlementRunStarted',
+  });
+  responses.add(listResponse(reconciliationRunSchema), { id: 'ReconciliationRunList' });
+  responses.add(listResponse(settlementRunSchema), { id: 'SettlementRunList' });
+  responses.add(listResponse(paymentEventSchema), {
+    id: 'PaymentEventList',
+    description:
+      'A payment’s events and its refunds’, oldest first, as the bus carried them: `id` is the event’s ' +
+      '`eventId`, `detailType` its detail-type, `detail` the detail (shared/events/timeline.ts).',
+  });
+  responses.add(overviewSchema, {
+    id: 'Overview',
+    description:
+      'Per channel the last 24 clock hours of outcomes (all merchants): volume = succeeded + failed, ' +
+      '`authorizationRate` = succeeded / volume, `unavailableRate` = unavailable submissions over all ' +
+      'submissions; payments held for review; discrepancies still open of the last `days` days’ runs; ' +
+      'each dead-letter queue’s approximate depth.',
   });
   responses.add(settlementRunSchema, {
     id: 'SettlementRun',

@@ -28,6 +28,7 @@ import {
 } from '../../domain/routing/success-window.js';
 import { logger } from '../../http/logger.js';
 import { CHANNEL_HEALTH_SHARDS, keys } from '../keys.js';
+import { countChannelOutcomes } from './channel-metrics.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
 /** One outcome of one payment at one channel. */
@@ -43,6 +44,12 @@ export interface ChannelOutcomeCount {
 /** Hours outlive the window they are read for by a little, then DynamoDB's TTL removes them. */
 const HOUR_MS = 3_600_000;
 const HOUR_TTL_MS = 3 * HOUR_MS;
+/**
+ * A channel's all-merchant hours are also the ops overview's last 24 hours (shared/ops/overview.ts): kept
+ * a day longer. Four channels × 4 shards × 24 hours: a few hundred small items, whatever the traffic.
+ */
+export const OVERVIEW_HOURS = 24;
+const CHANNEL_HOUR_TTL_MS = (OVERVIEW_HOURS + 2) * HOUR_MS;
 const PARALLEL_WRITES = 8;
 const BATCH_GET_ATTEMPTS = 5;
 const OUTCOME_PREFIX: Record<CountedOutcome, string> = { succeeded: 's', failed: 'f', unavailable: 'u' };
@@ -95,7 +102,7 @@ export async function recordChannelOutcomes(
         ':e': 'channelOutcomeCounts',
         ':scope': scope,
         ':h': hour,
-        ':x': Math.floor((hour + HOUR_TTL_MS) / 1000),
+        ':x': Math.floor((hour + (scope.includes('#') ? HOUR_TTL_MS : CHANNEL_HOUR_TTL_MS)) / 1000),
       };
       const adds = [...counts].map(([attribute, count], i) => {
         names[`#a${i}`] = attribute;
@@ -116,6 +123,17 @@ export async function recordChannelOutcomes(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, pending.length) }, write));
+  countChannelOutcomes(perChannel(outcomes));
+}
+
+function perChannel(outcomes: readonly ChannelOutcomeCount[]) {
+  const counts = new Map<string, { succeeded: number; failed: number; unavailable: number }>();
+  for (const o of outcomes) {
+    const c = counts.get(o.channel) ?? { succeeded: 0, failed: 0, unavailable: 0 };
+    c[o.outcome] += 1;
+    counts.set(o.channel, c);
+  }
+  return counts;
 }
 
 /**
@@ -167,6 +185,53 @@ export async function readWindows(
     windows.set(scope, window);
   }
   return windows;
+}
+
+/** One clock hour of a scope's counts, summed over its shards. */
+export interface HourCounts {
+  readonly hourStart: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly unavailable: number;
+}
+
+/**
+ * The last `hours` clock hours (the current one included) of each channel's all-merchant counts, oldest
+ * first: hours × shards keys a channel, one BatchGetItem per 100. @throws on a store error.
+ */
+export async function readChannelHours(
+  table: TableContext,
+  channels: readonly string[],
+  now: number,
+  hours: number = OVERVIEW_HOURS,
+): Promise<Map<string, HourCounts[]>> {
+  const first = hourOf(now) - (hours - 1) * HOUR_MS;
+  const wanted: Item[] = [];
+  for (const channel of channels)
+    for (let h = 0; h < hours; h++)
+      for (let shard = 0; shard < CHANNEL_HEALTH_SHARDS; shard++)
+        wanted.push(marshall(keys.channelOutcomeCounts(scopes.channel(channel), first + h * HOUR_MS, shard)));
+  const sums = new Map<string, { s: number; f: number; u: number }>();
+  for (const item of await batchGet(table, wanted)) {
+    const id = `${String(item.scope)}|${Number(item.hourStart)}`;
+    const sum = sums.get(id) ?? { s: 0, f: 0, u: 0 };
+    for (const [attribute, value] of Object.entries(item)) {
+      const match = /^([sfu])\d+$/.exec(attribute);
+      const count = Number(value);
+      if (match && count > 0) sum[match[1] as 's' | 'f' | 'u'] += count;
+    }
+    sums.set(id, sum);
+  }
+  return new Map(
+    channels.map((channel) => [
+      channel,
+      Array.from({ length: hours }, (_, h) => {
+        const hourStart = first + h * HOUR_MS;
+        const sum = sums.get(`${scopes.channel(channel)}|${hourStart}`) ?? { s: 0, f: 0, u: 0 };
+        return { hourStart, succeeded: sum.s, failed: sum.f, unavailable: sum.u };
+      }),
+    ]),
+  );
 }
 
 async function batchGet(table: TableContext, wanted: Item[]): Promise<Record<string, unknown>[]> {

@@ -35,11 +35,11 @@ import {
   type RunItem,
 } from '../reconciliation-items.js';
 import { DynamoHoldStore } from './holds.js';
+import { putListedRun } from './run-list.js';
 import {
   backoffDelay,
   capacityParam,
   getItemConsistent,
-  putAtSlot,
   queryPages,
   reportCapacity,
   sleep,
@@ -91,7 +91,8 @@ export class DynamoReconciliationStore {
       createdAt: input.now.toISOString(),
       completedAt: null,
     };
-    const put = await putAtSlot(this.table, item, 'createReconciliationRun');
+    // With its entry in the ops list of runs (run-list.ts), in the same transaction.
+    const put = await putListedRun(this.table, 'reconciliation', item, 'createReconciliationRun');
     // A replay answers as the run was accepted (`running`), whatever it is now.
     return { status: 202, body: { id: item.id, status: 'running' }, replayed: !put.created };
   }

@@ -19,11 +19,11 @@ import type { LedgerEntry } from '../../domain/settlement/ledger.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import { GSI2, keys } from '../keys.js';
+import { putListedRun } from './run-list.js';
 import {
   capacityParam,
   getItemConsistent,
   type Item,
-  putAtSlot,
   queryPages,
   reportCapacity,
   type TableContext,
@@ -403,7 +403,8 @@ export class DynamoSettlementRunStore {
       createdAt: input.now.toISOString(),
       completedAt: null,
     };
-    const put = await putAtSlot(this.table, run, 'createSettlementRun');
+    // With its entry in the ops list of runs (run-list.ts), in the same transaction.
+    const put = await putListedRun(this.table, 'settlement', run, 'createSettlementRun');
     return put.created ? { run, created: true } : { run: put.existing, created: false };
   }
 

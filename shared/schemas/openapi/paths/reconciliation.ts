@@ -1,4 +1,6 @@
 /** Paths of the OpenAPI document: Ops routes of reconciliation: statements, runs, discrepancies. */
+
+import { listReconciliationRunsQuery } from '../../ops.js';
 import {
   discrepancyIdSchema,
   listDiscrepanciesQuery,
@@ -53,6 +55,14 @@ export function reconciliationPaths(): Record<string, object> {
       },
     },
     '/v1/ops/reconciliation/runs': {
+      get: operation({
+        operationId: 'listReconciliationRuns',
+        summary: 'Ops: runs newest first, of one channel and/or one statement day or all',
+        caller: 'ops',
+        parameters: queryParameters(listReconciliationRunsQuery),
+        ok: { status: 200, description: 'A page of runs', id: 'ReconciliationRunList' },
+        problems: ['validation-error', ...AUTH, ...TABLE],
+      }),
       post: operation({
         operationId: 'startReconciliationRun',
         summary:

@@ -1,4 +1,6 @@
 /** Paths of the OpenAPI document: Settlement runs (ops) and a merchant’s settlements. */
+
+import { listSettlementRunsQuery } from '../../ops.js';
 import {
   getSettlementQuery,
   listSettlementsQuery,
@@ -11,6 +13,14 @@ import { AUTH, BODY, operation, queryParameters, TABLE } from '../routes.js';
 export function settlementPaths(): Record<string, object> {
   return {
     '/v1/ops/settlements/runs': {
+      get: operation({
+        operationId: 'listSettlementRuns',
+        summary: 'Ops: settlement runs newest first',
+        caller: 'ops',
+        parameters: queryParameters(listSettlementRunsQuery),
+        ok: { status: 200, description: 'A page of runs', id: 'SettlementRunList' },
+        problems: ['validation-error', ...AUTH, ...TABLE],
+      }),
       post: operation({
         operationId: 'startSettlementRun',
         summary:
