@@ -27,8 +27,8 @@
  * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
  * | webhook endpoint          | MER#<merchant>         | WHE#<we_id>      | —               | —                   |
  * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
- * | webhook attempt (TTL)     | WHE#<we_id>            | DLV#<at>#<attempt> | —             | —                   |
- * | webhook delivered (TTL)   | WHE#<we_id>            | DLVOK#<evt>      | —               | —                   |
+ * | webhook attempt (TTL)     | WHE#<we_id>#<0-63>     | DLV#<at>#<attempt> | —             | —                   |
+ * | webhook delivered (TTL)   | WHE#<we_id>#<0-63>     | DLVOK#<evt>      | —               | —                   |
  * | channel settings          | CHANNEL#<channel>      | SETTINGS         | —               | —                   |
  * | channel breaker           | CHANNEL#<channel>      | BREAKER          | —               | —                   |
  * | channel outcome counts (TTL) | HLT#<scope>#<hour>#<shard> | HLT       | —               | —                   |
@@ -112,13 +112,21 @@
  * - register a merchant webhook endpoint (POST /v1/webhook-endpoints): ONE TransactWriteItems, the
  *   request at its Idempotency-Key slot (first answer, secret included, for replay) and the endpoint
  *   under its merchant, both attribute_not_exists. The id is `we_<slot>`.
- * - a merchant's endpoints (the webhook consumer, per event): Query MER#<merchant> begins_with WHE#.
+ * - a merchant's endpoints (the webhook consumer): Query MER#<merchant> begins_with WHE#, through a
+ *   per-container cache of ≤ 5 s (WEBHOOK_ENDPOINTS_CACHE_MS, bounded at 60 s): a new endpoint starts
+ *   receiving, and a disabled one stops, within it. Read rate: one Query per container and merchant per
+ *   TTL, whatever the merchant's traffic.
  * - one endpoint of a merchant (its deliveries list): GetItem MER#<merchant>/WHE#<we_id>; absent = 404,
  *   so another merchant's endpoint id leads nowhere.
- * - record a delivery attempt: PutItem WHE#<we_id>/DLV#<ISO time>#<attempt id>; list them newest first
- *   with Query WHE#<we_id> begins_with DLV# descending. Kept 30 days (TTL).
+ * - record a delivery attempt: PutItem WHE#<we_id>#<shard>/DLV#<ISO time>#<attempt id>, `<shard>` =
+ *   deliveryShardOf(event id) in [0, WEBHOOK_DELIVERY_SHARDS): one endpoint gets every event of its
+ *   merchant, so its records are spread over 64 partition keys (2 events a payment: 0.03 writes per
+ *   payment on each). Kept 30 days (TTL). List newest first: one Query per shard (and the unsharded
+ *   WHE#<we_id> of records written before the shards), begins_with DLV# descending, merged newest first;
+ *   the cursor is the last SK returned, an exact position in every shard at once (SKs are unique).
  * - which endpoints already answered 2xx for an event (retries re-send only to the others): PutItem
- *   WHE#<we_id>/DLVOK#<evt> on success, BatchGetItem of those keys before a retry. Kept 30 days (TTL).
+ *   WHE#<we_id>#<shard>/DLVOK#<evt> on success (only when a retry follows), BatchGetItem of those keys
+ *   per try (the event's shard: the marker and its attempts share a partition). Kept 30 days (TTL).
  * - a channel-day's outcomes (reconciliation runs): Query GSI3 RECON#<channel>#<day>#<shard>, shard by
  *   shard (`<shard>`: the first base32 character of sha256(reference), OUTCOME_SHARDS partitions, so a busy
  *   day's writes — thousands a second — never meet in one partition key; their order does not matter to a
@@ -226,6 +234,13 @@ export const FRAUD_REPORT_DAY_PREFIX = `${RISK_PROFILE_SK}#FRAUD_REPORTS#`;
 
 export const WEBHOOK_ENDPOINT_PREFIX = 'WHE#';
 export const WEBHOOK_DELIVERY_PREFIX = 'DLV#';
+/** Partitions of one endpoint's delivery records: at 2 events a payment, 0.03 writes per payment on each. */
+export const WEBHOOK_DELIVERY_SHARDS = 64;
+
+/** The delivery shard of an event: every record of one event at one endpoint shares it. */
+export function deliveryShardOf(eventId: string): number {
+  return createHash('sha256').update(eventId, 'utf8').digest().readUInt8(0) % WEBHOOK_DELIVERY_SHARDS;
+}
 
 export const keys = {
   object: (slot: string) => ({ PK: `${SLOT_PREFIX}${slot}`, SK: 'OBJ' }),
@@ -322,14 +337,22 @@ export const keys = {
     PK: `MER#${merchantId}`,
     SK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
   }),
-  webhookDelivery: (endpointId: string, at: string, attemptId: string) => ({
-    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+  webhookDelivery: (endpointId: string, eventId: string, at: string, attemptId: string) => ({
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${deliveryShardOf(eventId)}`,
     SK: `${WEBHOOK_DELIVERY_PREFIX}${at}#${attemptId}`,
   }),
   webhookDelivered: (endpointId: string, eventId: string) => ({
-    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${deliveryShardOf(eventId)}`,
     SK: `DLVOK#${eventId}`,
   }),
+  /** Every partition of an endpoint's attempts: its shards, then the one of records written before them. */
+  webhookDeliveryPartitions: (endpointId: string) => [
+    ...Array.from(
+      { length: WEBHOOK_DELIVERY_SHARDS },
+      (_, shard) => `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${shard}`,
+    ),
+    `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+  ],
   channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
   channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
   /** One merchant's usage counter of a day and route, in one of USAGE_SHARDS partitions. */
