@@ -119,7 +119,7 @@
  * - one endpoint of a merchant (its deliveries list): GetItem MER#<merchant>/WHE#<we_id>; absent = 404,
  *   so another merchant's endpoint id leads nowhere.
  * - record a delivery attempt: PutItem WHE#<we_id>#<shard>/DLV#<ISO time>#<attempt id>, `<shard>` =
- *   deliveryShardOf(event id) in [0, WEBHOOK_DELIVERY_SHARDS): one endpoint gets every event of its
+ *   webhook-deliveries.ts deliveryShardOf(event id) in [0, 64): one endpoint gets every event of its
  *   merchant, so its records are spread over 64 partition keys (2 events a payment: 0.03 writes per
  *   payment on each). Kept 30 days (TTL). List newest first: one Query per shard (and the unsharded
  *   WHE#<we_id> of records written before the shards), begins_with DLV# descending, merged newest first;
@@ -234,13 +234,6 @@ export const FRAUD_REPORT_DAY_PREFIX = `${RISK_PROFILE_SK}#FRAUD_REPORTS#`;
 
 export const WEBHOOK_ENDPOINT_PREFIX = 'WHE#';
 export const WEBHOOK_DELIVERY_PREFIX = 'DLV#';
-/** Partitions of one endpoint's delivery records: at 2 events a payment, 0.03 writes per payment on each. */
-export const WEBHOOK_DELIVERY_SHARDS = 64;
-
-/** The delivery shard of an event: every record of one event at one endpoint shares it. */
-export function deliveryShardOf(eventId: string): number {
-  return createHash('sha256').update(eventId, 'utf8').digest().readUInt8(0) % WEBHOOK_DELIVERY_SHARDS;
-}
 
 export const keys = {
   object: (slot: string) => ({ PK: `${SLOT_PREFIX}${slot}`, SK: 'OBJ' }),
@@ -337,22 +330,17 @@ export const keys = {
     PK: `MER#${merchantId}`,
     SK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
   }),
-  webhookDelivery: (endpointId: string, eventId: string, at: string, attemptId: string) => ({
-    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${deliveryShardOf(eventId)}`,
+  /** `shard`: the event's (webhook-deliveries.ts `deliveryShardOf`); absent: records written before shards. */
+  webhookDeliveries: (endpointId: string, shard?: number) =>
+    `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}${shard === undefined ? '' : `#${shard}`}`,
+  webhookDelivery: (endpointId: string, shard: number, at: string, attemptId: string) => ({
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${shard}`,
     SK: `${WEBHOOK_DELIVERY_PREFIX}${at}#${attemptId}`,
   }),
-  webhookDelivered: (endpointId: string, eventId: string) => ({
-    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${deliveryShardOf(eventId)}`,
+  webhookDelivered: (endpointId: string, shard: number, eventId: string) => ({
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${shard}`,
     SK: `DLVOK#${eventId}`,
   }),
-  /** Every partition of an endpoint's attempts: its shards, then the one of records written before them. */
-  webhookDeliveryPartitions: (endpointId: string) => [
-    ...Array.from(
-      { length: WEBHOOK_DELIVERY_SHARDS },
-      (_, shard) => `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${shard}`,
-    ),
-    `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
-  ],
   channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
   channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
   /** One merchant's usage counter of a day and route, in one of USAGE_SHARDS partitions. */

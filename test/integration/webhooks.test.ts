@@ -15,7 +15,11 @@ import {
   type WebhookEventType,
 } from '../../shared/schemas/webhooks.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
-import { DynamoWebhookDeliveryStore } from '../../shared/store/dynamodb/webhook-deliveries.js';
+import {
+  DynamoWebhookDeliveryStore,
+  deliveryShardOf,
+  WEBHOOK_DELIVERY_SHARDS,
+} from '../../shared/store/dynamodb/webhook-deliveries.js';
 import { DynamoWebhookEndpointStore } from '../../shared/store/dynamodb/webhook-endpoints.js';
 import {
   IdempotencyKeyReusedError,
@@ -23,7 +27,6 @@ import {
   ObjectNotFoundError,
 } from '../../shared/store/errors.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
-import { deliveryShardOf, WEBHOOK_DELIVERY_SHARDS } from '../../shared/store/keys.js';
 import { deliverRecord, type WebhookConsumerDeps } from '../../shared/webhooks/consumer.js';
 import { WebhookDeliveryFailedError } from '../../shared/webhooks/errors.js';
 import { generateEndpointSecret } from '../../shared/webhooks/signature.js';
