@@ -90,7 +90,12 @@ export function localConfig() {
     /* biome-ignore-end lint/suspicious/noTemplateCurlyInString: placeholders */
     // Merchant webhooks may go to a receiver on this machine (contract: http://127.0.0.1:<port>), locally only.
     // DynamoDB Local applies a write and its index entries at once: runs need not wait 10 s for them.
-    functionEnvironment: { [URL_POLICY_VARIABLE]: 'allow', OUTCOME_INDEX_LAG_MS: '1000' },
+    // An endpoint registered locally receives the very next event (AWS: within the consumer's 5 s cache).
+    functionEnvironment: {
+      [URL_POLICY_VARIABLE]: 'allow',
+      OUTCOME_INDEX_LAG_MS: '1000',
+      WEBHOOK_ENDPOINTS_CACHE_MS: '0',
+    },
     banner: [
       '  Local credentials (docs/contract.md)',
       ...LOCAL_CREDENTIALS.map((c, i) =>

@@ -15,6 +15,7 @@ import { logger } from '../../shared/http/logger.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/store/dynamodb/webhook-deliveries.js';
 import { DynamoWebhookEndpointStore } from '../../shared/store/dynamodb/webhook-endpoints.js';
 import { deliverRecord, type WebhookConsumerDeps } from '../../shared/webhooks/consumer.js';
+import { cachedEndpoints } from '../../shared/webhooks/endpoint-cache.js';
 import { webhooksConsumerEnvSchema } from '../../shared/webhooks/env.js';
 import { WebhookDeliveryFailedError } from '../../shared/webhooks/errors.js';
 import { parseWebhookSource, type WebhookSourceEvent } from '../../shared/webhooks/parse.js';
@@ -24,7 +25,10 @@ const env = loadEnv(webhooksConsumerEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 
 const deps: WebhookConsumerDeps = {
-  endpoints: new DynamoWebhookEndpointStore(table),
+  // Per container, a few seconds: a merchant's events do not each read its endpoints (keys.ts).
+  endpoints: cachedEndpoints(new DynamoWebhookEndpointStore(table), {
+    ttlMs: env.WEBHOOK_ENDPOINTS_CACHE_MS,
+  }),
   deliveries: new DynamoWebhookDeliveryStore(table),
   sqs: sqsClient(),
   queueUrl: env.WEBHOOK_QUEUE_URL,

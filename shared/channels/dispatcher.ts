@@ -19,6 +19,7 @@ import type { BreakerEvent, BreakerPositionName } from '../domain/breaker.js';
 import { MAX_FAILOVERS } from '../domain/routing/state.js';
 import type { Channel } from '../schemas/channels.js';
 import type { DispatchStore, FailOverInput } from '../store/dynamodb/channel-dispatch.js';
+import { decodeRouting } from '../store/payment-codec.js';
 import type { ChannelOutcome, ChannelOutcomeStore } from '../store/ports.js';
 import type { QueryResult } from './protocol.js';
 import { type ChannelTransactions, outcomeHint } from './types.js';
@@ -70,6 +71,8 @@ export interface PaymentToDispatch {
   readonly status?: string | undefined;
   readonly metadata: Readonly<Record<string, string>>;
   readonly routing?: { readonly candidates?: readonly string[] } | undefined;
+  /** The routing decision in its compact stored form (store/payment-codec.ts), where `routing` is absent. */
+  readonly rt?: readonly string[] | undefined;
   /** The candidates with a daily quota in its currency (set at create when a failover could move it). */
   readonly quotaChannels?: readonly string[] | undefined;
   /** ISO 8601: the day its quota count belongs to. */
@@ -227,7 +230,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     const current = await deps.store.readPayment(p.id);
     if (current?.status !== 'processing' || current.channel === null) return [];
     const left = new Set(current.attempts.filter((a) => a.outcome === 'unavailable').map((a) => a.channel));
-    const order = (p.routing?.candidates ?? []).slice(0, 1 + MAX_FAILOVERS);
+    const candidates = p.rt ? decodeRouting(p.rt).candidates : (p.routing?.candidates ?? []);
+    const order = candidates.slice(0, 1 + MAX_FAILOVERS);
     let channel = current.channel;
     const sent: string[] = [];
     for (;;) {

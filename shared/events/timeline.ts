@@ -14,7 +14,8 @@
  * millisecond are ordered outcome first.
  */
 import type { PaymentsEvent } from '../schemas/events.js';
-import type { PaymentItem, RefundItem } from '../store/items.js';
+import { type PaymentItem, type RefundItem, storedRouting } from '../store/items.js';
+import { decodeAttempt } from '../store/payment-codec.js';
 import { eventsFromChange } from './derive.js';
 
 /** The payment item with the risk-control attributes it may carry. */
@@ -40,14 +41,17 @@ export function timelineOf(payment: TimelinePaymentItem, refunds: readonly Refun
 
 /** Whether the payment failed at create (no channel would take it): it was inserted `failed`. */
 function failedAtCreate(item: PaymentItem): boolean {
-  return item.routing !== undefined && item.routing.chosen === null;
+  return (item.rt !== undefined || item.routing !== undefined) && storedRouting(item).chosen === null;
 }
 
 /** When the write that gave the payment its current status was committed. */
 function statusTime(item: TimelinePaymentItem): string {
   if (item.status === 'canceled') return item.reviewedAt ?? item.risk?.assessedAt ?? item.updatedAt;
-  // The outcome (callback, repair, the dispatcher's failure) appends its attempt last, stamped as committed.
-  return item.attempts?.at(-1)?.at ?? item.updatedAt;
+  // A capture stamps its settlement key with its commit time (and stores no attempt of its own: the
+  // answer derives it from that key); a failure appends its attempt last, stamped as committed.
+  if (item.status === 'succeeded' && item.GSI2SK) return item.GSI2SK.slice(0, item.GSI2SK.indexOf('#'));
+  const last = item.attempts?.at(-1);
+  return last !== undefined ? decodeAttempt(last).at : item.updatedAt;
 }
 
 function paymentEvents(item: TimelinePaymentItem): PaymentsEvent[] {
@@ -65,7 +69,7 @@ function paymentEvents(item: TimelinePaymentItem): PaymentsEvent[] {
     ...stable,
     status: atCreate ? 'failed' : 'processing',
     ...(atCreate && item.failureCode ? { failureCode: item.failureCode } : {}),
-    channel: (item.routing?.chosen ?? item.channel) as PaymentItem['channel'],
+    channel: (storedRouting(item).chosen ?? item.channel) as PaymentItem['channel'],
     amountRefunded: 0,
     refundableRemaining: item.amount,
     updatedAt: item.createdAt,

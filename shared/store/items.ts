@@ -9,6 +9,7 @@ import type { Payment, PaymentRouting, RoutingAttempt } from '../schemas/payment
 import type { Refund } from '../schemas/refund.js';
 import { fromStoredPairs, type StoredPairs } from './client-map.js';
 import { CorruptItemError, ObjectNotFoundError } from './errors.js';
+import { decodeAttempt, decodeRouting } from './payment-codec.js';
 
 export const PAYMENT_ID_PREFIX = 'pay_';
 export const REFUND_ID_PREFIX = 're_';
@@ -42,15 +43,21 @@ export interface PaymentItem {
    */
   channel: Channel;
   channelReference?: string;
-  /** Absent on payments created before routing (read as pinned to `channel`). */
+  /** The routing decision, compact (payment-codec.ts); absent where `routing` holds it. */
+  rt?: string[];
+  /** The decision as a map: what `rt` cannot hold, and items written before it. Both absent on payments
+   * created before routing (read as pinned to `channel`). */
   routing?: StoredRouting;
   /**
    * The candidates whose daily quota counts this payment while it is at them (set at create when a
    * failover could move the count, route-payment.ts): the count moves with each failover.
    */
   quotaChannels?: string[];
-  /** Top level, so `list_append(if_not_exists(attempts, :empty), :a)` also works on older items. */
-  attempts?: StoredAttempt[];
+  /**
+   * Finished submissions but the capture's (compact strings, payment-codec.ts; maps in older items). Top
+   * level, so `list_append(if_not_exists(attempts, :empty), :a)` also works on older items.
+   */
+  attempts?: (StoredAttempt | string)[];
   /** With `status: failed`: `declined`, `channel_unavailable`. */
   failureCode?: string;
   amountRefunded: number;
@@ -59,6 +66,8 @@ export interface PaymentItem {
   description?: string;
   customer?: NonNullable<Payment['customer']>;
   /** The client's metadata as pairs (client-map.ts): any key name is stored and read back exactly. */
+  md?: StoredPairs;
+  /** The pairs under their former, longer name (items written before `md`; read only). */
   metadataPairs?: StoredPairs;
   /**
    * Metadata as a DynamoDB map, in items written before `metadataPairs` (read only, through
@@ -68,8 +77,15 @@ export interface PaymentItem {
   risk?: Payment['risk'];
   createdAt: string;
   updatedAt: string;
-  idempotencyKey: string;
-  requestFingerprint: string;
+  /**
+   * The Idempotency-Key as sent, in items written before it was left out (the slot, hence the id, is
+   * derived from it: a key still finds its payment; read by no code).
+   */
+  idempotencyKey?: string;
+  /** The request fingerprint's first {@link STORED_FINGERPRINT_CHARS} characters. */
+  rf?: string;
+  /** The whole fingerprint, in items written before `rf` (read only). */
+  requestFingerprint?: string;
   lastChannelEventId?: string;
   GSI1PK: string;
   GSI1SK: string;
@@ -159,14 +175,18 @@ export function requireSlot(id: string, prefix: 'pay' | 're'): string {
 }
 
 /** A payment item's metadata, whichever way the item stores it. */
-export function metadataOf(item: Pick<PaymentItem, 'metadataPairs' | 'metadata'>): Record<string, string> {
-  return fromStoredPairs(item.metadataPairs, item.metadata);
+export function metadataOf(
+  item: Pick<PaymentItem, 'md' | 'metadataPairs' | 'metadata'>,
+): Record<string, string> {
+  return fromStoredPairs(item.md ?? item.metadataPairs, item.metadata);
 }
 
 /** What items written before routing existed show: pinned to the channel they were created on. */
 export const PRE_ROUTING_REASON = 'created before routing';
 
-function storedRouting(item: PaymentItem): StoredRouting {
+/** The routing decision the item stores, whichever way it stores it. */
+export function storedRouting(item: Pick<PaymentItem, 'rt' | 'routing' | 'channel'>): StoredRouting {
+  if (item.rt) return decodeRouting(item.rt);
   if (item.routing) return item.routing;
   const channel = (item.channel as Channel | undefined) ?? null;
   return {
@@ -181,14 +201,16 @@ function storedRouting(item: PaymentItem): StoredRouting {
 /**
  * The routing answer: the decision, its stored attempts, and while the payment is processing the
  * submission under way as `pending` at `updatedAt` (derived here, so a healthy submission costs no write).
+ * The capture is not stored as an attempt either: the write that applied it dated the payment's
+ * settlement line item with the same commit time (GSI2SK, `<committedAt>#payment#<id>`), which is the
+ * attempt's `at` (items written before this store it: then it is not derived twice).
  */
 function routingOf(item: PaymentItem, status: PaymentStatus, updatedAt: string): PaymentRouting {
-  const attempts: RoutingAttempt[] = (item.attempts ?? []).map(({ channel, outcome, at }) => ({
-    channel,
-    outcome,
-    at,
-  }));
+  const attempts: RoutingAttempt[] = (item.attempts ?? []).map(decodeAttempt);
   const channel = (item.channel as Channel | undefined) ?? null;
+  if (item.GSI2SK && channel && !attempts.some((a) => a.outcome === 'succeeded')) {
+    attempts.push({ channel, outcome: 'succeeded', at: item.GSI2SK.slice(0, item.GSI2SK.indexOf('#')) });
+  }
   if (status === 'processing' && channel) attempts.push({ channel, outcome: 'pending', at: updatedAt });
   // Fields named one by one: a map read back from DynamoDB comes in another key order, and a replay
   // must answer the same bytes as the first answer.
@@ -228,9 +250,10 @@ export function paymentFromItem(item: PaymentItem): Payment {
 export function firstAnswerOf(item: PaymentItem): Payment {
   const { risk: _risk, ...payment } = paymentFromItem(item);
   const routing = storedRouting(item);
-  const failedAtCreate = item.routing !== undefined && routing.chosen === null;
+  const failedAtCreate = (item.rt !== undefined || item.routing !== undefined) && routing.chosen === null;
   const status: PaymentStatus = failedAtCreate ? 'failed' : 'processing';
-  const asCreated = { ...item, attempts: [], channel: routing.chosen as Channel };
+  const { GSI2SK: _captured, ...uncaptured } = item;
+  const asCreated = { ...uncaptured, attempts: [], channel: routing.chosen as Channel };
   return {
     ...payment,
     status,
@@ -266,11 +289,24 @@ export interface StoredAnswer<T = unknown> {
 export type SlotVerdict = StoredAnswer | { readonly reused: true };
 
 /**
+ * Characters of a request fingerprint a payment keeps (132 of its 256 bits: a different body colliding
+ * is as likely as guessing a 128-bit key), 21 bytes less on every payment item.
+ */
+export const STORED_FINGERPRINT_CHARS = 22;
+
+/** `stored` is `fingerprint`, or (a payment's) its first {@link STORED_FINGERPRINT_CHARS} characters. */
+function sameRequest(stored: string | undefined, fingerprint: string): boolean {
+  if (typeof stored !== 'string' || stored.length < STORED_FINGERPRINT_CHARS) return false;
+  return fingerprint.slice(0, stored.length) === stored;
+}
+
+/**
  * What an occupied slot means for a request with `fingerprint`: the same request → replay its first
  * answer; anything else → the key was reused.
  */
 export function verdictForSlot(item: SlotItem, fingerprint: string): SlotVerdict {
-  if (item.requestFingerprint !== fingerprint) return { reused: true };
+  const stored = item.entity === 'payment' ? (item.rf ?? item.requestFingerprint) : item.requestFingerprint;
+  if (!sameRequest(stored, fingerprint)) return { reused: true };
   switch (item.entity) {
     case 'payment':
       return { status: 201, body: firstAnswerOf(item), replayed: true };

@@ -29,8 +29,8 @@
  * | daily amount shard (TTL)  | CTR#<merchant>#AMT#<day>#<currency>[#<1-63>] | CTR | —      | —                   |
  * | webhook endpoint          | MER#<merchant>         | WHE#<we_id>      | —               | —                   |
  * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
- * | webhook attempt (TTL)     | WHE#<we_id>            | DLV#<at>#<attempt> | —             | —                   |
- * | webhook delivered (TTL)   | WHE#<we_id>            | DLVOK#<evt>      | —               | —                   |
+ * | webhook attempt (TTL)     | WHE#<we_id>#<0-63>     | DLV#<at>#<attempt> | —             | —                   |
+ * | webhook delivered (TTL)   | WHE#<we_id>#<0-63>     | DLVOK#<evt>      | —               | —                   |
  * | channel settings          | CHANNEL#<channel>      | SETTINGS         | —               | —                   |
  * | channel breaker           | CHANNEL#<channel>      | BREAKER          | —               | —                   |
  * | channel outcome counts (TTL) | HLT#<scope>#<hour>#<shard> | HLT       | —               | —                   |
@@ -151,13 +151,21 @@
  * - register a merchant webhook endpoint (POST /v1/webhook-endpoints): ONE TransactWriteItems, the
  *   request at its Idempotency-Key slot (first answer, secret included, for replay) and the endpoint
  *   under its merchant, both attribute_not_exists. The id is `we_<slot>`.
- * - a merchant's endpoints (the webhook consumer, per event): Query MER#<merchant> begins_with WHE#.
+ * - a merchant's endpoints (the webhook consumer): Query MER#<merchant> begins_with WHE#, through a
+ *   per-container cache of ≤ 5 s (WEBHOOK_ENDPOINTS_CACHE_MS, bounded at 60 s): a new endpoint starts
+ *   receiving, and a disabled one stops, within it. Read rate: one Query per container and merchant per
+ *   TTL, whatever the merchant's traffic.
  * - one endpoint of a merchant (its deliveries list): GetItem MER#<merchant>/WHE#<we_id>; absent = 404,
  *   so another merchant's endpoint id leads nowhere.
- * - record a delivery attempt: PutItem WHE#<we_id>/DLV#<ISO time>#<attempt id>; list them newest first
- *   with Query WHE#<we_id> begins_with DLV# descending. Kept 30 days (TTL).
+ * - record a delivery attempt: PutItem WHE#<we_id>#<shard>/DLV#<ISO time>#<attempt id>, `<shard>` =
+ *   webhook-deliveries.ts deliveryShardOf(event id) in [0, 64): one endpoint gets every event of its
+ *   merchant, so its records are spread over 64 partition keys (2 events a payment: 0.03 writes per
+ *   payment on each). Kept 30 days (TTL). List newest first: one Query per shard (and the unsharded
+ *   WHE#<we_id> of records written before the shards), begins_with DLV# descending, merged newest first;
+ *   the cursor is the last SK returned, an exact position in every shard at once (SKs are unique).
  * - which endpoints already answered 2xx for an event (retries re-send only to the others): PutItem
- *   WHE#<we_id>/DLVOK#<evt> on success, BatchGetItem of those keys before a retry. Kept 30 days (TTL).
+ *   WHE#<we_id>#<shard>/DLVOK#<evt> on success (only when a retry follows), BatchGetItem of those keys
+ *   per try (the event's shard: the marker and its attempts share a partition). Kept 30 days (TTL).
  * - a channel-day's outcomes (reconciliation runs): Query GSI3 RECON#<channel>#<day>#<shard>, shard by
  *   shard (`<shard>`: the first base32 character of sha256(reference), OUTCOME_SHARDS partitions, so a busy
  *   day's writes — thousands a second — never meet in one partition key; their order does not matter to a
@@ -416,12 +424,15 @@ export const keys = {
     PK: `MER#${merchantId}`,
     SK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
   }),
-  webhookDelivery: (endpointId: string, at: string, attemptId: string) => ({
-    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+  /** `shard`: the event's (webhook-deliveries.ts `deliveryShardOf`); absent: records written before shards. */
+  webhookDeliveries: (endpointId: string, shard?: number) =>
+    `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}${shard === undefined ? '' : `#${shard}`}`,
+  webhookDelivery: (endpointId: string, shard: number, at: string, attemptId: string) => ({
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${shard}`,
     SK: `${WEBHOOK_DELIVERY_PREFIX}${at}#${attemptId}`,
   }),
-  webhookDelivered: (endpointId: string, eventId: string) => ({
-    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
+  webhookDelivered: (endpointId: string, shard: number, eventId: string) => ({
+    PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${shard}`,
     SK: `DLVOK#${eventId}`,
   }),
   channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),

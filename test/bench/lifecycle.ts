@@ -136,7 +136,8 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
     callbackDelayMs: options.callbackDelayMs,
     // Each submission's delayed channel check (120 s and 600 s in the template) falls inside the
     // measured window.
-    functionEnvironment: { CHANNEL_CHECK_DELAYS: 'sandbox=1,stripe=1' },
+    // The webhook consumer's endpoint cache as deployed (the local runtime reads per event by default).
+    functionEnvironment: { CHANNEL_CHECK_DELAYS: 'sandbox=1,stripe=1', WEBHOOK_ENDPOINTS_CACHE_MS: '5000' },
     metering,
     functionsDynamoEndpoint: async (endpoint, logicalId) => {
       proxy ??= await startMeteringProxy(endpoint);

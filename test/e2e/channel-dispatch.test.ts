@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { decodeAttempt } from '../../shared/store/payment-codec.js';
 import { localClient } from '../support/dynamodb.js';
 import { useLocalRuntime } from '../support/e2e.js';
 import { eventually } from '../support/eventually.js';
@@ -21,7 +22,7 @@ const e2e = useLocalRuntime({
 let dynamo: ReturnType<typeof localClient> | undefined;
 after(() => dynamo?.destroy());
 
-/** The payment item as stored (attempts and failureCode are not in the API's answer yet). */
+/** The payment item as stored (its attempts in their compact form: store/payment-codec.ts). */
 async function stored(id: string): Promise<Record<string, any> | undefined> {
   dynamo ??= localClient(e2e.runtime.dynamoEndpoint);
   const out = await dynamo.send(
@@ -55,7 +56,9 @@ describe('channel dispatch on the local runtime', () => {
     const item = await stored(id);
     assert.equal(item?.failureCode, 'channel_unavailable');
     assert.deepEqual(
-      item?.attempts.map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
+      item?.attempts
+        .map(decodeAttempt)
+        .map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
       [['sandbox', 'unavailable']],
     );
   });
@@ -68,7 +71,7 @@ describe('channel dispatch on the local runtime', () => {
     const item = await stored(id);
     assert.equal(item?.failureCode, 'channel_unavailable');
     assert.deepEqual(
-      item?.attempts.map((a: { outcome: string }) => a.outcome),
+      item?.attempts.map(decodeAttempt).map((a: { outcome: string }) => a.outcome),
       ['unavailable'],
     );
   });

@@ -10,6 +10,7 @@ import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-o
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
+import { type PaymentItem, paymentFromItem } from '../../shared/store/items.js';
 import { keys } from '../../shared/store/keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 import { FakeBreakers, FakeChannel } from '../unit/channels/dispatcher-fakes.js';
@@ -55,6 +56,17 @@ describe('dispatcher writes on DynamoDB Local', () => {
     return out.Item ? unmarshall(out.Item) : undefined;
   }
 
+  /**
+   * The finished attempts the payment answers: stored compactly, a capture dated by the settlement key
+   * its write sets (items.ts, payment-codec.ts).
+   */
+  function attemptsOf(stored: Record<string, unknown> | undefined) {
+    assert.ok(stored);
+    return paymentFromItem(stored as unknown as PaymentItem).routing.attempts.filter(
+      (a) => a.outcome !== 'pending',
+    );
+  }
+
   function outcome(id: string, to: 'succeeded' | 'failed', amount = 1050) {
     const now = new Date();
     return outcomes.applyPaymentOutcome({
@@ -83,13 +95,13 @@ describe('dispatcher writes on DynamoDB Local', () => {
     assert.equal(f?.status, 'failed');
     assert.equal(f?.failureCode, 'declined');
     assert.deepEqual(
-      f?.attempts.map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
+      attemptsOf(f).map((a) => [a.channel, a.outcome]),
       [['sandbox', 'failed']],
     );
     const s = await item(succeeded.id);
     assert.equal(s?.failureCode, undefined);
     assert.deepEqual(
-      s?.attempts.map((a: { outcome: string }) => a.outcome),
+      attemptsOf(s).map((a) => a.outcome),
       ['succeeded'],
     );
   });
@@ -145,7 +157,7 @@ describe('dispatcher writes on DynamoDB Local', () => {
     assert.equal(stored?.channel, 'stripe');
     assert.equal(stored?.status, 'processing');
     assert.deepEqual(
-      stored?.attempts.map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
+      attemptsOf(stored).map((a) => [a.channel, a.outcome]),
       [['sandbox', 'unavailable']],
     );
     // The notification from the channel it moved to is applied; the first one's would be a mismatch.
@@ -162,7 +174,7 @@ describe('dispatcher writes on DynamoDB Local', () => {
     );
     const done = await item(p.id);
     assert.deepEqual(
-      done?.attempts.map((a: { channel: string; outcome: string }) => [a.channel, a.outcome]),
+      attemptsOf(done).map((a) => [a.channel, a.outcome]),
       [
         ['sandbox', 'unavailable'],
         ['stripe', 'succeeded'],

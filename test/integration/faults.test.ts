@@ -14,6 +14,7 @@ import { signatureHeader } from '../../shared/channels/sandbox/signature.js';
 import type { ApiEvent } from '../../shared/http/api-event.js';
 import type { ApiResult } from '../../shared/http/responses.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
+import { idempotencySlot } from '../../shared/store/idempotency.js';
 import { GSI1, keys } from '../../shared/store/keys.js';
 import { LOCAL_CREDENTIALS, startTestTable, type TestTable } from '../support/dynamodb.js';
 import {
@@ -256,7 +257,8 @@ describe('handlers on DynamoDB Local under injected SDK faults', () => {
     assert.equal(retry.statusCode, 201, retry.body);
     assert.equal(retry.headers?.['Idempotent-Replayed'], 'true');
     const payment = JSON.parse(retry.body);
-    assert.equal((await storedPayment(payment.id)).idempotencyKey, 'lost-create');
+    // Stored at the slot of its key (the item keeps no copy of the key): the one payment it can create.
+    assert.equal((await storedPayment(payment.id)).id, `pay_${idempotencySlot(MERCHANT.id, 'lost-create')}`);
     assert.equal((await merchantPaymentCount()) - before, 1);
   });
 

@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -13,7 +15,11 @@ import {
   type WebhookEventType,
 } from '../../shared/schemas/webhooks.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
-import { DynamoWebhookDeliveryStore } from '../../shared/store/dynamodb/webhook-deliveries.js';
+import {
+  DynamoWebhookDeliveryStore,
+  deliveryShardOf,
+  WEBHOOK_DELIVERY_SHARDS,
+} from '../../shared/store/dynamodb/webhook-deliveries.js';
 import { DynamoWebhookEndpointStore } from '../../shared/store/dynamodb/webhook-endpoints.js';
 import {
   IdempotencyKeyReusedError,
@@ -286,6 +292,82 @@ describe('merchant webhooks on DynamoDB Local', () => {
     await assert.rejects(
       deliveries.list({ endpointId: other.body.id, limit: 3, cursor: first.nextCursor ?? '' }),
       InvalidCursorError,
+    );
+  });
+
+  it("spreads an endpoint's records over its shards, and pages them newest first exactly across the shards", async () => {
+    // Prepare: 60 attempts of 45 events (some retried), many at the same millisecond, and one record
+    // written before the shards, under the endpoint's unsharded partition
+    const created = await register('m_h', 'https://h.example/hooks');
+    const id = created.body.id;
+    const expected: { sk: string; eventId: string; attempt: number }[] = [];
+    const base = Date.UTC(2026, 1, 1);
+    for (let i = 0; i < 60; i++) {
+      const eventId = `evt_${String(i % 45).padStart(26, '0')}`;
+      const attempt = i < 45 ? 1 : 2;
+      const at = new Date(base + Math.floor(i / 3) * 1000);
+      const attemptId = `msg${String(i).padStart(3, '0')}-${attempt}`;
+      await deliveries.record({
+        endpointId: id,
+        attemptId,
+        eventId,
+        type: 'payment.created',
+        attempt,
+        ok: true,
+        responseStatus: 200,
+        error: null,
+        durationMs: 5,
+        at,
+      });
+      expected.push({ sk: `DLV#${at.toISOString()}#${attemptId}`, eventId, attempt });
+    }
+    const legacyAt = new Date(base - 60_000).toISOString();
+    await table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: marshall({
+          PK: `WHE#${id}`,
+          SK: `DLV#${legacyAt}#legacy-1`,
+          entity: 'webhookDelivery',
+          id: 'dlv_legacy-1',
+          endpointId: id,
+          eventId: 'evt_legacy',
+          type: 'payment.created',
+          attempt: 1,
+          outcome: 'succeeded',
+          responseStatus: 200,
+          durationMs: 4,
+          createdAt: legacyAt,
+        }),
+      }),
+    );
+    expected.push({ sk: `DLV#${legacyAt}#legacy-1`, eventId: 'evt_legacy', attempt: 1 });
+    const newestFirst = expected
+      .sort((a, b) => (a.sk < b.sk ? 1 : -1))
+      .map((e) => `${e.eventId}/${e.attempt}`);
+    const shards = new Set(expected.slice(0, 60).map((e) => deliveryShardOf(e.eventId)));
+    assert.ok(shards.size > 20, `spread over ${shards.size} of ${WEBHOOK_DELIVERY_SHARDS} shards`);
+
+    // Act / Assess: every page size walks the same sequence, each record once, and ends with null
+    for (const limit of [4, 7, 25, 61, 100]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await deliveries.list({ endpointId: id, limit, ...(cursor ? { cursor } : {}) });
+        assert.ok(page.data.length <= limit);
+        seen.push(...page.data.map((d) => `${d.eventId}/${d.attempt}`));
+        if (!page.nextCursor) break;
+        assert.equal(page.data.length, limit, 'only the last page is short');
+        cursor = page.nextCursor;
+      }
+      assert.deepEqual(seen, newestFirst, `limit ${limit}`);
+    }
+    // A retried event's attempts share its shard: the success marker a retry reads is there too.
+    const retried = `evt_${'0'.repeat(26)}`;
+    const page = await deliveries.list({ endpointId: id, limit: 100 });
+    assert.deepEqual(
+      page.data.filter((d) => d.eventId === retried).map((d) => d.attempt),
+      [2, 1],
     );
   });
 });

@@ -6,7 +6,7 @@
  * - fail a payment at its channel (`declined`, `channel_unavailable`), the attempt appended;
  * - fail a refund the channel refused or never took, releasing its amount on the payment.
  * `attempts` is appended with `list_append(if_not_exists(attempts, :empty), …)` so items written before
- * it existed take it too. None of these writes sets the outcome index keys (GSI3): nothing reached the
+ * it existed take it too, in its compact form (payment-codec.ts). None of these writes sets the outcome index keys (GSI3): nothing reached the
  * channel's statement.
  *
  * Access patterns (keys.ts): GetItem OBJ#<slot>/OBJ (payment), OBJ#<payment slot>/REF#<re_id> (refund);
@@ -25,6 +25,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { slotOfId } from '../items.js';
 import { keys } from '../keys.js';
+import { decodeAttempt, encodeAttempt } from '../payment-codec.js';
 import { type QuotaMove, quotaMoveWrites } from './quota-usage.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
@@ -130,7 +131,7 @@ export class DynamoDispatchStore implements DispatchStore {
         values: {
           ':to': input.to,
           ':now': input.at.toISOString(),
-          ':attempt': [{ channel: input.from, outcome: 'unavailable', at: input.at.toISOString() }],
+          ':attempt': [encodeAttempt(input.from, 'unavailable', input.at)],
         },
       },
       moves,
@@ -144,7 +145,7 @@ export class DynamoDispatchStore implements DispatchStore {
         ':failed': 'failed',
         ':code': input.failureCode,
         ':now': input.at.toISOString(),
-        ':attempt': [{ channel: input.channel, outcome: input.attempt, at: input.at.toISOString() }],
+        ':attempt': [encodeAttempt(input.channel, input.attempt, input.at)],
       },
     });
   }
@@ -271,7 +272,7 @@ export class DynamoDispatchStore implements DispatchStore {
     return {
       status: String(item.status),
       channel: typeof item.channel === 'string' ? item.channel : null,
-      attempts: Array.isArray(item.attempts) ? (item.attempts as StoredAttempt[]) : [],
+      attempts: Array.isArray(item.attempts) ? item.attempts.map(decodeAttempt) : [],
       ...(typeof item.amount === 'number' ? { amount: item.amount } : {}),
     };
   }

@@ -29,6 +29,7 @@ import { ConcurrentModificationError } from '../errors.js';
 import type { PaymentItem, RefundItem, RefundRequestItem } from '../items.js';
 import { slotOfId } from '../items.js';
 import { keys } from '../keys.js';
+import { encodeAttempt } from '../payment-codec.js';
 import type { ChannelOutcome, ChannelOutcomeStore, OutcomeResult } from '../ports.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
@@ -220,9 +221,10 @@ function outcomeUpdate(
   const { GSI3PK, GSI3SK } = keys.outcome(o.channel, day, type, o.reference);
   const committedAt = at.toISOString();
   // A payment's outcome is its last attempt (appended to items written before `attempts` too); a failed
-  // one says why, in the same write.
+  // one says why, in the same write. A success is not stored as an attempt: GSI2SK dates it (items.ts).
   const payment = type === 'payment';
-  const attempt = payment ? ', attempts = list_append(if_not_exists(attempts, :empty), :attempt)' : '';
+  const failedPayment = payment && o.to === 'failed';
+  const attempt = failedPayment ? ', attempts = list_append(if_not_exists(attempts, :empty), :attempt)' : '';
   const failureCode = payment && o.to === 'failed' ? ', failureCode = :code' : '';
   return {
     UpdateExpression: `SET #status = :to, channelReference = :ref, updatedAt = :now, lastChannelEventId = :evt${attempt}${failureCode}, outcomeAt = :at, GSI3PK = :g3pk, GSI3SK = :g3sk${o.to === 'succeeded' ? ', GSI2SK = :g2sk' : ''}`,
@@ -240,9 +242,7 @@ function outcomeUpdate(
       ':g3pk': GSI3PK,
       ':g3sk': GSI3SK,
       ...(o.to === 'succeeded' ? { ':g2sk': keys.settlementLineSort(committedAt, type, o.reference) } : {}),
-      ...(payment
-        ? { ':empty': [], ':attempt': [{ channel: o.channel, outcome: o.to, at: committedAt }] }
-        : {}),
+      ...(failedPayment ? { ':empty': [], ':attempt': [encodeAttempt(o.channel, 'failed', at)] } : {}),
       ...(failureCode ? { ':code': 'declined' } : {}),
     }),
   };

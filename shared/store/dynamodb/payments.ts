@@ -26,25 +26,19 @@ import {
   paymentFromItem,
   requireSlot,
   type SlotItem,
+  STORED_FINGERPRINT_CHARS,
   type StoredAnswer,
   type StoredRouting,
   verdictForSlot,
 } from '../items.js';
 import { keys } from '../keys.js';
+import { encodeRouting } from '../payment-codec.js';
 import type { CreatePaymentInput, PaymentStore } from '../ports.js';
 import { DailyAmountShards, type Piece, pieceWrite } from './daily-amount-shards.js';
 import { quotaCountWrite } from './quota-usage.js';
 import { putRefusal } from './refusals.js';
 import { type CounterWrite, counterWrites, windowExpiry, windowKey } from './risk-counters.js';
-import {
-  backoffDelay,
-  capacityParam,
-  claimItem,
-  type Item,
-  reportCapacity,
-  sleep,
-  type TableContext,
-} from './table.js';
+import { backoffDelay, capacityParam, claimItem, reportCapacity, sleep, type TableContext } from './table.js';
 
 /** Attempts of a counted create whose transaction keeps colliding with concurrent creates. */
 export const COUNTED_CREATE_ATTEMPTS = 10;
@@ -71,7 +65,7 @@ export class DynamoPaymentStore implements PaymentStore {
       limits.filter((l) => l !== daily),
       input.now,
     );
-    const quota = input.countQuota && item.routing?.chosen ? [this.quotaWrite(item, input)] : [];
+    const quota = input.countQuota && item.channel ? [this.quotaWrite(item, input)] : [];
     // No counted limit and no quota applies: the create stays one conditional PutItem (3 write units
     // with its GSI1 and GSI4 entries). Counted limits and quotas cost a transaction, paid only by merchants that
     // configure them.
@@ -271,13 +265,12 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     status: routing.chosen ? 'processing' : 'failed',
     // Not stored without a chosen channel (items.ts): `paymentFromItem` answers null.
     channel: routing.chosen as Channel,
-    routing,
     amountRefunded: 0,
     refundableRemaining: body.amount,
     createdAt,
     updatedAt: createdAt,
-    idempotencyKey: input.idempotencyKey,
-    requestFingerprint: input.requestFingerprint,
+    // Neither the Idempotency-Key (the slot is derived from it) nor all of the fingerprint: 1 KB (items.ts).
+    rf: input.requestFingerprint.slice(0, STORED_FINGERPRINT_CHARS),
     // The merchant's list (GSI1) and the list of all payments (GSI4), each sharded by the id (keys.ts).
     GSI1PK: keys.merchantPayments(input.merchantId, id),
     GSI1SK: keys.merchantPaymentsSort(createdAt, id),
@@ -286,6 +279,10 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
     GSI2PK: keys.settlementLines(input.merchantId, id),
   };
+  // Compact (payment-codec.ts): the item stays within 1 KB, so its capture costs one write unit.
+  const rt = encodeRouting(routing);
+  if (rt) item.rt = rt;
+  else item.routing = routing;
   if (!routing.chosen) {
     delete (item as Partial<PaymentItem>).channel;
     item.failureCode = 'channel_unavailable';
@@ -296,7 +293,7 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
   if (body.description !== undefined) item.description = body.description;
   if (body.customer && Object.keys(body.customer).length > 0) item.customer = body.customer;
   const metadataPairs = toStoredPairs(body.metadata);
-  if (metadataPairs) item.metadataPairs = metadataPairs;
+  if (metadataPairs) item.md = metadataPairs;
   return item;
 }
 

@@ -19,6 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_BREAKER_SETTINGS } from '../../../shared/domain/breaker.js';
 import { type ChannelFactsInput, setChannelFactsSource } from '../../../shared/routing/route-payment.js';
 import { routingConfigSchema } from '../../../shared/schemas/routing.js';
+import { type PaymentItem, storedRouting } from '../../../shared/store/items.js';
 import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
@@ -88,7 +89,7 @@ describe('POST /v1/payments routing', () => {
     });
     assert.equal(ddb.commandCalls(BatchGetItemCommand).length, 0);
     const { attempts: _derived, ...decision } = payment.routing;
-    assert.deepEqual(stored().routing, decision);
+    assert.deepEqual(storedRouting(stored() as PaymentItem), decision, 'the decision as stored reads back');
     assert.equal(stored().attempts, undefined, 'nothing stored for a healthy submission');
   });
 

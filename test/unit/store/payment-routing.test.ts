@@ -143,7 +143,7 @@ describe('the first answer of a create, replayed', () => {
       routing: { ...routed, candidates: [], chosen: null, reason: 'no healthy channel' },
     });
     // Act
-    const verdict = verdictForSlot(stored as PaymentItem, stored.requestFingerprint);
+    const verdict = verdictForSlot(stored as PaymentItem, String(stored.requestFingerprint));
     // Assess
     assert.deepEqual(verdict, { status: 201, body: paymentFromItem(stored as PaymentItem), replayed: true });
     assert.equal((verdict as { body: { status: string } }).body.status, 'failed');
