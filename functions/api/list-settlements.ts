@@ -8,7 +8,7 @@ import { settlementFromItem } from '../../shared/settlement/settle.js';
 import { decodeOpaque, encodeOpaque } from '../../shared/store/cursor.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 import { InvalidCursorError } from '../../shared/store/errors.js';
-import { keys } from '../../shared/store/keys.js';
+import { backOfficeKeys } from '../../shared/store/keys.js';
 
 const env = loadEnv(tableEnvSchema);
 const store = new DynamoSettlementStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
@@ -22,7 +22,7 @@ export const handler = apiHandler(
       if (owner !== auth.merchantId || typeof sk !== 'string' || !sk.startsWith('STL#')) {
         throw new InvalidCursorError('not a cursor of this list');
       }
-      startKey = { PK: { S: keys.settlementsOf(auth.merchantId) }, SK: { S: sk } };
+      startKey = { PK: { S: backOfficeKeys.settlementsOf(auth.merchantId) }, SK: { S: sk } };
     }
     const page = await store.list(auth.merchantId, query.limit, startKey);
     const last = page.items.at(-1);

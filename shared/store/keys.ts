@@ -202,7 +202,7 @@
  *   per consumer batch, at a shard drawn per batch (CHANNEL_HEALTH_SHARDS partitions per scope and hour), so
  *   no key takes a write per payment. `<scope>`: `<channel>` (all merchants and currencies: the health
  *   view), `<channel>#<currency>` (all merchants: success_rate's fallback), `<channel>#<currency>#<merchant>`.
- *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 4 keys per scope.
+ *   A window (the last 12 buckets) spans at most two hours: read with BatchGetItem of 2 × 8 keys per scope.
  *   Expire (TTL) a few hours after their hour; the channel-wide scope 26 h (the ops overview reads 24).
  * - usage metering (the usage aggregator, per delivered batch of usage log lines; never per request): ONE
  *   TransactWriteItems per batch (per 99 counters of it): PutItem USAGEBATCH#<batch id>#<chunk>,
@@ -312,7 +312,6 @@ export const keys = {
     PK: `${SLOT_PREFIX}${paymentSlot}`,
     SK: `REF#${refundId}`,
   }),
-  refundPrefix: 'REF#',
   mismatch: (paymentSlot: string, eventId: string) => ({
     PK: `${SLOT_PREFIX}${paymentSlot}`,
     SK: `MISMATCH#${eventId}`,
@@ -333,8 +332,6 @@ export const keys = {
     PK: `MER#${merchantId}`,
     SK: `${MERCHANT_CHANGE_PREFIX}KEY#${keyId}#${action}`,
   }),
-  /** The ops list of merchants, newest first: every merchant (`status` absent) or those of one status. */
-  merchantList: (status?: string) => `MERLIST#${status ?? 'ALL'}`,
   merchantListEntry: (createdAt: string, merchantId: string, status?: string) => ({
     PK: `MERLIST#${status ?? 'ALL'}`,
     SK: `${createdAt}#${merchantId}`,
@@ -352,10 +349,6 @@ export const keys = {
     PK: `QUOTA#${merchantId}#${channel}#${currency}#${day}#${shard}`,
     SK: 'QUOTA',
   }),
-  fraudReportDay: (merchantId: string, day: string) => ({
-    PK: `MER#${merchantId}`,
-    SK: `${FRAUD_REPORT_DAY_PREFIX}${day}`,
-  }),
   /** `window` is `yyyy-mm-dd` or `yyyy-mm-ddThh:mm` (UTC); `parts` are the dimension's fixed-format parts. */
   riskCounter: (merchantId: string, dimension: string, window: string, ...parts: string[]) => ({
     PK: ['CTR', merchantId, dimension, window, ...parts].join('#'),
@@ -363,6 +356,51 @@ export const keys = {
   }),
   /** GSI1PK of a payment: its merchant's list, sharded by its id. */
   merchantPayments: (merchantId: string, paymentId: string) => `MER#${merchantId}#${shardOf(paymentId)}`,
+  /** GSI1SK and GSI4SK of a payment: time-ordered, the id breaking ties (unique, so a total order). */
+  merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
+  /** GSI4PK of a payment: the index of all payments (ops search), sharded by its id. */
+  allPayments: (paymentId: string) => `PAYMENTS#${allPaymentsShardOf(paymentId)}`,
+  /** GSI3 keys of an applied outcome: its channel, the UTC day of the channel's `occurredAt`. */
+  outcome: (channel: string, day: string, type: 'payment' | 'refund', reference: string) => ({
+    GSI3PK: `RECON#${channel}#${day}#${shardOf(reference)}`,
+    GSI3SK: `${type}#${reference}`,
+  }),
+  /** GSI2PK of a payment or refund (set at create): its merchant's line items, sharded by its id. */
+  settlementLines: (merchantId: string, reference: string) => `SETL#${merchantId}#${shardOf(reference)}`,
+  /** A payment held out of settlement (risk review, open discrepancy), under its merchant. */
+  hold: (merchantId: string, paymentId: string) => ({ PK: `HOLD#${merchantId}`, SK: paymentId }),
+  holds: (merchantId: string) => `HOLD#${merchantId}`,
+  /** Every merchant, one item each (settlement lists them). */
+  merchantRegistry: (merchantId: string) => ({ PK: 'MERCHANTS', SK: merchantId }),
+  settlement: (merchantId: string, periodEnd: string, currency: string) => ({
+    PK: `SETL#${merchantId}`,
+    SK: `STL#${periodEnd}#${currency}`,
+  }),
+  discrepancy: (channel: string, day: string, id: string) => ({ PK: `DSC#${channel}#${day}`, SK: id }),
+  channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
+  channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
+  flowLimits: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'LIMITS' }),
+  /** One shard of a merchant's token bucket; `shard` in [0, shardCount(limits)). */
+  flowBucket: (merchantId: string, shard: number) => ({ PK: `FLOW#${merchantId}#${shard}`, SK: 'FLOW' }),
+  /** One shard of one clock hour of outcome counts; `hourStart` in epoch ms. */
+  channelOutcomeCounts: (scope: string, hourStart: number, shard: number) => ({
+    PK: `HLT#${scope}#${hourStart}#${shard}`,
+    SK: 'HLT',
+  }),
+} as const;
+/**
+ * Keys of the records the create path never touches (lists, settlement, reconciliation runs, merchant
+ * webhooks, usage, billing). Kept apart from `keys` so that a bundle carries only the builders it calls:
+ * an object's members cannot be tree-shaken, and create-payment's bundle stays within its budget.
+ */
+export const backOfficeKeys = {
+  refundPrefix: 'REF#',
+  /** The ops list of merchants, newest first: every merchant (`status` absent) or those of one status. */
+  merchantList: (status?: string) => `MERLIST#${status ?? 'ALL'}`,
+  fraudReportDay: (merchantId: string, day: string) => ({
+    PK: `MER#${merchantId}`,
+    SK: `${FRAUD_REPORT_DAY_PREFIX}${day}`,
+  }),
   /**
    * Every GSI1 partition of a merchant's list (a page merges them), and `MER#<merchant>`, where payments
    * stored before the list was sharded are (one more half read unit a page, and no backfill needed).
@@ -371,10 +409,6 @@ export const keys = {
     ...SHARD_ALPHABET.map((shard) => `MER#${merchantId}#${shard}`),
     `MER#${merchantId}`,
   ],
-  /** GSI1SK and GSI4SK of a payment: time-ordered, the id breaking ties (unique, so a total order). */
-  merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
-  /** GSI4PK of a payment: the index of all payments (ops search), sharded by its id. */
-  allPayments: (paymentId: string) => `PAYMENTS#${allPaymentsShardOf(paymentId)}`,
   allPaymentShards: () =>
     Array.from({ length: ALL_PAYMENT_SHARDS }, (_, i) => `PAYMENTS#${String(i).padStart(2, '0')}`),
   /** GSI4PK of a review hold item while its payment is held for review (the review queue). */
@@ -383,28 +417,12 @@ export const keys = {
   /** The GSI3 partitions of a channel-day's outcomes; `day` is `yyyy-mm-dd` (UTC). */
   channelDayShards: (channel: string, day: string) =>
     SHARD_ALPHABET.map((shard) => `RECON#${channel}#${day}#${shard}`),
-  /** GSI3 keys of an applied outcome: its channel, the UTC day of the channel's `occurredAt`. */
-  outcome: (channel: string, day: string, type: 'payment' | 'refund', reference: string) => ({
-    GSI3PK: `RECON#${channel}#${day}#${shardOf(reference)}`,
-    GSI3SK: `${type}#${reference}`,
-  }),
-  /** GSI2PK of a payment or refund (set at create): its merchant's line items, sharded by its id. */
-  settlementLines: (merchantId: string, reference: string) => `SETL#${merchantId}#${shardOf(reference)}`,
   settlementLineShards: (merchantId: string) => SHARD_ALPHABET.map((shard) => `SETL#${merchantId}#${shard}`),
   /** GSI2SK of a succeeded payment or refund: when it showed `succeeded` (ISO 8601 UTC). */
   settlementLineSort: (committedAt: string, type: 'payment' | 'refund', reference: string) =>
     `${committedAt}#${type}#${reference}`,
-  /** A payment held out of settlement (risk review, open discrepancy), under its merchant. */
-  hold: (merchantId: string, paymentId: string) => ({ PK: `HOLD#${merchantId}`, SK: paymentId }),
-  holds: (merchantId: string) => `HOLD#${merchantId}`,
-  /** Every merchant, one item each (settlement lists them). */
-  merchantRegistry: (merchantId: string) => ({ PK: 'MERCHANTS', SK: merchantId }),
   /** A merchant's settlement state (watermarks) and settlements, newest first by period end. */
   settlementState: (merchantId: string) => ({ PK: `SETL#${merchantId}`, SK: 'STATE' }),
-  settlement: (merchantId: string, periodEnd: string, currency: string) => ({
-    PK: `SETL#${merchantId}`,
-    SK: `STL#${periodEnd}#${currency}`,
-  }),
   settlementsOf: (merchantId: string) => `SETL#${merchantId}`,
   /** A merchant-currency's ledger: one item per settlement and per payout, each a balanced set of entries. */
   ledger: (merchantId: string, currency: string, settlementId: string, kind: 'settlement' | 'payout') => ({
@@ -419,7 +437,6 @@ export const keys = {
   }),
   runList: (kind: RunKind) => `RUNS#${kind}`,
   discrepancyDay: (channel: string, day: string) => `DSC#${channel}#${day}`,
-  discrepancy: (channel: string, day: string, id: string) => ({ PK: `DSC#${channel}#${day}`, SK: id }),
   webhookEndpoint: (merchantId: string, endpointId: string) => ({
     PK: `MER#${merchantId}`,
     SK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
@@ -435,8 +452,6 @@ export const keys = {
     PK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}#${shard}`,
     SK: `DLVOK#${eventId}`,
   }),
-  channelSettings: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'SETTINGS' }),
-  channelBreaker: (channel: string) => ({ PK: `CHANNEL#${channel}`, SK: 'BREAKER' }),
   /** One merchant's usage counter of a day and route, in one of USAGE_SHARDS partitions. */
   usageCounter: (merchantId: string, shard: number, date: string, route: string) => ({
     PK: `USAGE#${merchantId}#${shard}`,
@@ -449,15 +464,11 @@ export const keys = {
     SK: 'USAGEBATCH',
   }),
   billingPrices: () => ({ PK: 'BILLING', SK: 'PRICES' }),
-  flowLimits: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'LIMITS' }),
-  /** One shard of a merchant's token bucket; `shard` in [0, shardCount(limits)). */
-  flowBucket: (merchantId: string, shard: number) => ({ PK: `FLOW#${merchantId}#${shard}`, SK: 'FLOW' }),
-  /** One shard of one clock hour of outcome counts; `hourStart` in epoch ms. */
-  channelOutcomeCounts: (scope: string, hourStart: number, shard: number) => ({
-    PK: `HLT#${scope}#${hourStart}#${shard}`,
-    SK: 'HLT',
-  }),
 } as const;
 
-/** Partitions per scope and hour of channel outcome counts (one drawn per consumer batch). */
-export const CHANNEL_HEALTH_SHARDS = 4;
+/**
+ * Partitions per scope and hour of channel outcome counts (one drawn per consumer batch). 8: even at a
+ * batch of one payment (a trickle, the bench's worst case) one channel takes 8 × 1,000 / 0.25 ≈ 32,000
+ * payments a second before a key is full; a window read is 2 hours × 8 keys per scope.
+ */
+export const CHANNEL_HEALTH_SHARDS = 8;

@@ -37,7 +37,7 @@ import {
   type SettlementItem,
   type SettlementRunItem,
 } from '../../shared/store/dynamodb/settlements.js';
-import { keys } from '../../shared/store/keys.js';
+import { backOfficeKeys, keys } from '../../shared/store/keys.js';
 import { localClient } from '../support/dynamodb.js';
 import { gbSeconds, loadPrices, PRICE_FILE, type SettlementUsage, settlementCostPerMillion } from './cost.js';
 import { type MeteringProxy, startMeteringProxy, type Tally } from './metering-proxy.js';
@@ -130,7 +130,7 @@ function lineItemsFor(total: number, date: string) {
         lastChannelEventId: `evt_stlbench${n}`,
         updatedAt: committedAt,
         GSI2PK: keys.settlementLines(merchant.id, reference),
-        GSI2SK: keys.settlementLineSort(committedAt, type, reference),
+        GSI2SK: backOfficeKeys.settlementLineSort(committedAt, type, reference),
         ...keys.outcome(CHANNEL, date, type, reference),
       });
       const key = `${merchant.id}/${currency}`;
@@ -188,7 +188,10 @@ async function settlementsOf(client: DynamoDBClient, tableName: string, merchant
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :stl)',
-        ExpressionAttributeValues: marshall({ ':pk': keys.settlementsOf(merchantId), ':stl': 'STL#' }),
+        ExpressionAttributeValues: marshall({
+          ':pk': backOfficeKeys.settlementsOf(merchantId),
+          ':stl': 'STL#',
+        }),
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );

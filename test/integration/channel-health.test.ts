@@ -206,8 +206,8 @@ describe('channel health on DynamoDB Local', () => {
     const first = faults.attempts('BatchGetItem');
     clock += 1000;
     await load({ ...input, channels: [...input.channels] });
-    // Assess: one read of the records and one of the windows (2 channels × 2 scopes × 2 hours × 4 shards:
-    // 32 keys), then again once the second is over.
+    // Assess: one read of the records and one of the windows (2 channels × 2 scopes × 2 hours × 8 shards:
+    // 64 keys), then again once the second is over.
     assert.equal(first, 2);
     assert.equal(faults.attempts('BatchGetItem'), 4);
     client.destroy();

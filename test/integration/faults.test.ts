@@ -15,7 +15,7 @@ import type { ApiEvent } from '../../shared/http/api-event.js';
 import type { ApiResult } from '../../shared/http/responses.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { idempotencySlot } from '../../shared/store/idempotency.js';
-import { GSI1, keys } from '../../shared/store/keys.js';
+import { backOfficeKeys, GSI1, keys } from '../../shared/store/keys.js';
 import { LOCAL_CREDENTIALS, startTestTable, type TestTable } from '../support/dynamodb.js';
 import {
   type FaultInjector,
@@ -194,7 +194,7 @@ describe('handlers on DynamoDB Local under injected SDK faults', () => {
   /** Payments of the merchant (GSI1 holds exactly one entry per payment item, in one of its shards). */
   async function merchantPaymentCount(): Promise<number> {
     const counts = await Promise.all(
-      keys.merchantPaymentShards(MERCHANT.id).map(async (shard) => {
+      backOfficeKeys.merchantPaymentShards(MERCHANT.id).map(async (shard) => {
         const out = await table.client.send(
           new QueryCommand({
             TableName: table.tableName,
@@ -217,7 +217,7 @@ describe('handlers on DynamoDB Local under injected SDK faults', () => {
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ref)',
         ExpressionAttributeValues: {
           ':pk': { S: keys.object(paymentId.slice('pay_'.length)).PK },
-          ':ref': { S: keys.refundPrefix },
+          ':ref': { S: backOfficeKeys.refundPrefix },
         },
         ConsistentRead: true,
       }),

@@ -4,7 +4,7 @@
  * shards: what end-to-end tests check before they reconcile or settle.
  */
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { GSI3, keys } from '../../shared/store/keys.js';
+import { backOfficeKeys, GSI3 } from '../../shared/store/keys.js';
 import { localClient } from './dynamodb.js';
 import type { LocalRuntime } from './runtime.js';
 
@@ -16,7 +16,7 @@ export async function expectedOutcomeCount(
   const dynamo = localClient(runtime.dynamoEndpoint);
   try {
     let count = 0;
-    for (const partition of keys.channelDayShards(channel, date)) {
+    for (const partition of backOfficeKeys.channelDayShards(channel, date)) {
       let start: Record<string, any> | undefined;
       do {
         const out = await dynamo.send(

@@ -6,7 +6,7 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BillingPrices } from '../../domain/billing/statement.js';
 import { CorruptItemError } from '../errors.js';
-import { keys } from '../keys.js';
+import { backOfficeKeys } from '../keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 /** What an unset price list is: nothing is charged. */
@@ -24,7 +24,7 @@ export class DynamoBillingPricesStore {
     const out = await this.table.client.send(
       new GetItemCommand({
         TableName: this.table.tableName,
-        Key: marshall(keys.billingPrices()),
+        Key: marshall(backOfficeKeys.billingPrices()),
         ConsistentRead: true,
         ...capacityParam(this.table),
       }),
@@ -51,7 +51,7 @@ export class DynamoBillingPricesStore {
       new PutItemCommand({
         TableName: this.table.tableName,
         Item: marshall({
-          ...keys.billingPrices(),
+          ...backOfficeKeys.billingPrices(),
           entity: 'billingPrices',
           prices,
           updatedAt: now.toISOString(),

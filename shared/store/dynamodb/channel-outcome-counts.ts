@@ -46,7 +46,7 @@ const HOUR_MS = 3_600_000;
 const HOUR_TTL_MS = 3 * HOUR_MS;
 /**
  * A channel's all-merchant hours are also the ops overview's last 24 hours (shared/ops/overview.ts): kept
- * a day longer. Four channels × 4 shards × 24 hours: a few hundred small items, whatever the traffic.
+ * a day longer. Four channels × 8 shards × 24 hours: a few hundred small items, whatever the traffic.
  */
 export const OVERVIEW_HOURS = 24;
 const CHANNEL_HOUR_TTL_MS = (OVERVIEW_HOURS + 2) * HOUR_MS;

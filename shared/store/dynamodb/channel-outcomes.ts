@@ -28,7 +28,7 @@ import { allowedFrom, decideTransition, mismatchedFields } from '../../domain/pa
 import { ConcurrentModificationError } from '../errors.js';
 import type { PaymentItem, RefundItem, RefundRequestItem } from '../items.js';
 import { slotOfId } from '../items.js';
-import { keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import { encodeAttempt } from '../payment-codec.js';
 import type { ChannelOutcome, ChannelOutcomeStore, OutcomeResult } from '../ports.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
@@ -241,7 +241,9 @@ function outcomeUpdate(
       ':at': new Date(o.occurredAt).toISOString(),
       ':g3pk': GSI3PK,
       ':g3sk': GSI3SK,
-      ...(o.to === 'succeeded' ? { ':g2sk': keys.settlementLineSort(committedAt, type, o.reference) } : {}),
+      ...(o.to === 'succeeded'
+        ? { ':g2sk': backOfficeKeys.settlementLineSort(committedAt, type, o.reference) }
+        : {}),
       ...(failedPayment ? { ':empty': [], ':attempt': [encodeAttempt(o.channel, 'failed', at)] } : {}),
       ...(failureCode ? { ':code': 'declined' } : {}),
     }),

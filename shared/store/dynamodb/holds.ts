@@ -11,7 +11,7 @@
  */
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 export const REVIEW_HOLD = 'review';
@@ -39,7 +39,7 @@ export class DynamoHoldStore {
     let queue = '';
     if (reason === REVIEW_HOLD && op === 'ADD' && createdAt !== undefined) {
       queue = ', GSI4PK = :queue, GSI4SK = :sort';
-      values[':queue'] = keys.reviewQueue(paymentId);
+      values[':queue'] = backOfficeKeys.reviewQueue(paymentId);
       values[':sort'] = keys.merchantPaymentsSort(createdAt, paymentId);
     }
     const leave = reason === REVIEW_HOLD && op === 'DELETE' ? ' REMOVE GSI4PK, GSI4SK' : '';

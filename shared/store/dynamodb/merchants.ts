@@ -28,7 +28,7 @@ import { DEFAULT_RISK_PROFILE, riskProfileSchema } from '../../schemas/risk-prof
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, InvalidCursorError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
-import { keys, MERCHANT_SK } from '../keys.js';
+import { backOfficeKeys, keys, MERCHANT_SK } from '../keys.js';
 import {
   apiKeyChangeFromItem,
   changeFromItem,
@@ -167,7 +167,7 @@ export class DynamoMerchantStore {
 
   /** A page of merchants, newest first, of one status or all. @throws InvalidCursorError */
   async list(query: ListMerchantsQuery): Promise<{ data: Merchant[]; nextCursor: string | null }> {
-    const pk = keys.merchantList(query.status);
+    const pk = backOfficeKeys.merchantList(query.status);
     const out = await this.table.client.send(
       new QueryCommand({
         TableName: this.table.tableName,

@@ -9,7 +9,7 @@
  */
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import { REVIEW_HOLD } from './holds.js';
 import { capacityParam, type Item, queryPages, reportCapacity, type TableContext } from './table.js';
 
@@ -44,7 +44,9 @@ export async function countOpenDiscrepancies(
   channels: readonly string[],
   days: readonly string[],
 ): Promise<number> {
-  const partitions = channels.flatMap((channel) => days.map((day) => keys.discrepancyDay(channel, day)));
+  const partitions = channels.flatMap((channel) =>
+    days.map((day) => backOfficeKeys.discrepancyDay(channel, day)),
+  );
   const counts = await inParallel(partitions, (pk) =>
     count(table, {
       KeyConditionExpression: 'PK = :pk',

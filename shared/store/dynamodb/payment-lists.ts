@@ -13,7 +13,7 @@ import type { Payment } from '../../schemas/payment.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ObjectNotFoundError } from '../errors.js';
 import { type PaymentItem, paymentFromItem, requireSlot } from '../items.js';
-import { GSI1, GSI4, keys } from '../keys.js';
+import { backOfficeKeys, GSI1, GSI4, keys } from '../keys.js';
 import type { ListPaymentsInput, Page } from '../ports.js';
 import { MergedIndex, type ShardedIndex } from './index-merge.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
@@ -203,7 +203,7 @@ function merchantIndex(merchantId: string): ShardedIndex {
     indexName: GSI1,
     partitionAttribute: 'GSI1PK',
     sortAttribute: 'GSI1SK',
-    partitions: keys.merchantPaymentShards(merchantId),
+    partitions: backOfficeKeys.merchantPaymentShards(merchantId),
   };
 }
 
@@ -212,7 +212,7 @@ function allPaymentsIndex(): ShardedIndex {
     indexName: GSI4,
     partitionAttribute: 'GSI4PK',
     sortAttribute: 'GSI4SK',
-    partitions: keys.allPaymentShards(),
+    partitions: backOfficeKeys.allPaymentShards(),
   };
 }
 
@@ -221,6 +221,6 @@ function reviewIndex(): ShardedIndex {
     indexName: GSI4,
     partitionAttribute: 'GSI4PK',
     sortAttribute: 'GSI4SK',
-    partitions: keys.reviewQueueShards(),
+    partitions: backOfficeKeys.reviewQueueShards(),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { HeldRefund } from '../../domain/cumulative-refund.js';
 import { slotOfId } from '../items.js';
-import { keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import { getItemConsistent, queryPages, type TableContext } from './table.js';
 
 /** The refunds of `refundId`'s payment; empty when the refund is not ours. */
@@ -25,7 +25,7 @@ export async function refundsBesides(table: TableContext, refundId: string): Pro
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ref)',
       ExpressionAttributeValues: {
         ':pk': { S: keys.object(paymentSlot).PK },
-        ':ref': { S: keys.refundPrefix },
+        ':ref': { S: backOfficeKeys.refundPrefix },
       },
       ProjectionExpression: 'id, amount, #status, createdAt',
       ExpressionAttributeNames: { '#status': 'status' },

@@ -23,7 +23,7 @@ import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { InvalidCursorError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import type { StoredAnswer } from '../items.js';
-import { GSI3, keys } from '../keys.js';
+import { backOfficeKeys, GSI3, keys } from '../keys.js';
 import {
   channelDayOfDiscrepancy,
   type DiscrepancyItem,
@@ -179,7 +179,7 @@ export class DynamoReconciliationStore {
    * outcome the channel reported for that day (GSI3, INCLUDE: what a run compares, nothing more).
    */
   async *expectations(channel: string, date: string): AsyncGenerator<Expectation> {
-    for (const shard of keys.channelDayShards(channel, date)) yield* this.shardExpectations(shard);
+    for (const shard of backOfficeKeys.channelDayShards(channel, date)) yield* this.shardExpectations(shard);
   }
 
   private async *shardExpectations(partition: string): AsyncGenerator<Expectation> {
@@ -209,7 +209,7 @@ export class DynamoReconciliationStore {
   /** Earlier findings of the channel-day, by id. */
   async known(channel: string, date: string): Promise<Map<string, KnownDiscrepancy>> {
     const known = new Map<string, KnownDiscrepancy>();
-    for await (const item of this.queryAll(keys.discrepancyDay(channel, date))) {
+    for await (const item of this.queryAll(backOfficeKeys.discrepancyDay(channel, date))) {
       known.set(String(item.SK), {
         status: item.status as KnownDiscrepancy['status'],
         note: (item.note as string | null) ?? null,
@@ -254,7 +254,7 @@ export class DynamoReconciliationStore {
       if (owner !== run.id || typeof sk !== 'string' || !sk.startsWith('dsc_')) {
         throw new InvalidCursorError('not a cursor of this run');
       }
-      startKey = { PK: keys.discrepancyDay(run.channel, run.date), SK: sk };
+      startKey = { PK: backOfficeKeys.discrepancyDay(run.channel, run.date), SK: sk };
     }
     const data: DiscrepancyObject[] = [];
     let lastSk: string | undefined;
@@ -266,7 +266,7 @@ export class DynamoReconciliationStore {
           KeyConditionExpression: 'PK = :pk',
           FilterExpression: 'runId = :run',
           ExpressionAttributeValues: marshall({
-            ':pk': keys.discrepancyDay(run.channel, run.date),
+            ':pk': backOfficeKeys.discrepancyDay(run.channel, run.date),
             ':run': run.id,
           }),
           Limit: input.limit + 1 - data.length,

@@ -31,7 +31,7 @@ import {
   slotOfId,
   verdictForSlot,
 } from '../items.js';
-import { keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import type { CreateRefundInput, RefundStore } from '../ports.js';
 import { DynamoPaymentStore } from './payments.js';
 import { putRefusal } from './refusals.js';
@@ -93,7 +93,7 @@ export class DynamoRefundStore implements RefundStore {
         new QueryCommand({
           TableName: this.table.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ref)',
-          ExpressionAttributeValues: { ':pk': { S: pk }, ':ref': { S: keys.refundPrefix } },
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':ref': { S: backOfficeKeys.refundPrefix } },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           ...capacityParam(this.table),

@@ -21,7 +21,7 @@ import { safeParse } from 'zod/mini';
 import { RATING_WINDOW_DAYS, utcDay } from '../../domain/risk/rating.js';
 import { DEFAULT_RISK_PROFILE, type RiskProfile, riskProfileSchema } from '../../schemas/risk-profile.js';
 import { ConcurrentModificationError, StoreError } from '../errors.js';
-import { keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import { parseStored, type RiskProfileView, readRiskProfileView } from './risk-profile-reads.js';
 import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext } from './table.js';
 
@@ -246,7 +246,7 @@ export function fraudReportUpdate(tableName: string, merchantId: string, now: Da
   const expiresAt = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + FRAUD_DAY_TTL_SECONDS;
   return {
     TableName: tableName,
-    Key: marshall(keys.fraudReportDay(merchantId, day)),
+    Key: marshall(backOfficeKeys.fraudReportDay(merchantId, day)),
     UpdateExpression: 'ADD #count :one SET entity = :entity, merchantId = :m, expiresAt = :exp',
     ExpressionAttributeNames: { '#count': 'count' },
     ExpressionAttributeValues: marshall({

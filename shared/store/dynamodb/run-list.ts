@@ -13,7 +13,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, InvalidCursorError } from '../errors.js';
-import { keys, type RunKind } from '../keys.js';
+import { backOfficeKeys, keys, type RunKind } from '../keys.js';
 import {
   backoffDelay,
   capacityParam,
@@ -47,7 +47,7 @@ export async function putListedRun<T extends RunLike>(
   operation: string,
 ): Promise<{ readonly created: true } | { readonly created: false; readonly existing: T }> {
   const entry = {
-    ...keys.runListEntry(kind, run.createdAt, run.id),
+    ...backOfficeKeys.runListEntry(kind, run.createdAt, run.id),
     entity: 'runListEntry',
     id: run.id,
     date: run.date,
@@ -92,7 +92,7 @@ export async function listRuns(
     readonly date?: string;
   },
 ): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
-  const pk = keys.runList(kind);
+  const pk = backOfficeKeys.runList(kind);
   let startKey: Item | undefined = query.cursor
     ? marshall({ PK: pk, SK: sortKeyOf(query.cursor, kind) })
     : undefined;

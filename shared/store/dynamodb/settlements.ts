@@ -18,7 +18,7 @@ import type { LineItem } from '../../domain/settlement/accumulate.js';
 import type { LedgerEntry } from '../../domain/settlement/ledger.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
-import { GSI2, keys } from '../keys.js';
+import { backOfficeKeys, GSI2, keys } from '../keys.js';
 import { putListedRun } from './run-list.js';
 import {
   capacityParam,
@@ -98,7 +98,7 @@ export class DynamoSettlementStore {
   constructor(private readonly table: TableContext) {}
 
   async state(merchantId: string): Promise<SettlementState> {
-    const item = await this.getItem(keys.settlementState(merchantId));
+    const item = await this.getItem(backOfficeKeys.settlementState(merchantId));
     return item ? (item.state as SettlementState) : INITIAL_STATE;
   }
 
@@ -124,7 +124,7 @@ export class DynamoSettlementStore {
    */
   async *lineItems(merchantId: string, period: readonly [string, string]): AsyncGenerator<LineItem> {
     if (period[0] >= period[1]) return;
-    for (const pk of keys.settlementLineShards(merchantId)) {
+    for (const pk of backOfficeKeys.settlementLineShards(merchantId)) {
       for await (const item of this.query({ pk, index: GSI2, between: period })) {
         const [, type, id] = String(item.GSI2SK).split('#');
         yield {
@@ -154,7 +154,7 @@ export class DynamoSettlementStore {
       readonly entries: readonly LedgerEntry[];
     }[];
   }): Promise<void> {
-    const stateKey = keys.settlementState(input.merchantId);
+    const stateKey = backOfficeKeys.settlementState(input.merchantId);
     const items = [
       ...input.settlements.map((s) => ({
         Put: {
@@ -167,7 +167,7 @@ export class DynamoSettlementStore {
         Put: {
           TableName: this.table.tableName,
           Item: marshall({
-            ...keys.ledger(input.merchantId, l.currency, l.settlementId, 'settlement'),
+            ...backOfficeKeys.ledger(input.merchantId, l.currency, l.settlementId, 'settlement'),
             entity: 'ledger',
             entries: l.entries,
           }),
@@ -215,7 +215,10 @@ export class DynamoSettlementStore {
 
   /** One settlement by id alone (the merchant route): a scan of the merchant's settlements. */
   async settlement(merchantId: string, id: string): Promise<SettlementItem | undefined> {
-    for await (const item of this.query({ pk: keys.settlementsOf(merchantId), beginsWith: 'STL#' })) {
+    for await (const item of this.query({
+      pk: backOfficeKeys.settlementsOf(merchantId),
+      beginsWith: 'STL#',
+    })) {
       if (item.id === id) return item as unknown as SettlementItem;
     }
     return undefined;
@@ -227,7 +230,10 @@ export class DynamoSettlementStore {
       new QueryCommand({
         TableName: this.table.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :stl)',
-        ExpressionAttributeValues: marshall({ ':pk': keys.settlementsOf(merchantId), ':stl': 'STL#' }),
+        ExpressionAttributeValues: marshall({
+          ':pk': backOfficeKeys.settlementsOf(merchantId),
+          ':stl': 'STL#',
+        }),
         ScanIndexForward: false,
         Limit: limit,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -244,7 +250,7 @@ export class DynamoSettlementStore {
   /** A merchant-currency's ledger entries, all of them (one item per settlement or payout). */
   async ledgerEntries(merchantId: string, currency: string): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
-    for await (const item of this.query({ pk: keys.ledgerOf(merchantId, currency) })) {
+    for await (const item of this.query({ pk: backOfficeKeys.ledgerOf(merchantId, currency) })) {
       entries.push(...(item.entries as LedgerEntry[]));
     }
     return entries;
@@ -282,7 +288,12 @@ export class DynamoSettlementStore {
               Put: {
                 TableName: this.table.tableName,
                 Item: marshall({
-                  ...keys.ledger(settlement.merchantId, settlement.currency, settlement.id, 'payout'),
+                  ...backOfficeKeys.ledger(
+                    settlement.merchantId,
+                    settlement.currency,
+                    settlement.id,
+                    'payout',
+                  ),
                   entity: 'ledger',
                   entries,
                 }),

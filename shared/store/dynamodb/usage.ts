@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { transactionChunks, USAGE_SHARDS, type UsageCount, usageShardOf } from '../../usage/aggregate.js';
-import { keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import { TTL_ATTRIBUTE } from '../table-definition.js';
 import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext } from './table.js';
 
@@ -57,7 +57,7 @@ export class DynamoUsageStore {
           Put: {
             TableName: this.table.tableName,
             Item: marshall({
-              ...keys.usageBatch(batchId, index),
+              ...backOfficeKeys.usageBatch(batchId, index),
               entity: 'usageBatch',
               counters: chunk.length,
               appliedAt: now.toISOString(),
@@ -93,7 +93,7 @@ export class DynamoUsageStore {
               TableName: this.table.tableName,
               KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
               ExpressionAttributeValues: marshall({
-                ':pk': keys.usageShard(merchantId, shard),
+                ':pk': backOfficeKeys.usageShard(merchantId, shard),
                 ':from': `${from}#`,
                 ':to': `${to}#\uffff`,
               }),
@@ -142,7 +142,7 @@ export class DynamoUsageStore {
     return {
       Update: {
         TableName: this.table.tableName,
-        Key: marshall(keys.usageCounter(count.merchantId, shard, count.date, count.route)),
+        Key: marshall(backOfficeKeys.usageCounter(count.merchantId, shard, count.date, count.route)),
         UpdateExpression:
           'SET entity = :entity, merchantId = :merchant, #date = :date, route = :route ADD requests :requests, errors :errors, created :created',
         ExpressionAttributeNames: { '#date': 'date' },

@@ -13,7 +13,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { WebhookDelivery, WebhookEventType } from '../../schemas/webhooks.js';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { InvalidCursorError } from '../errors.js';
-import { keys } from '../keys.js';
+import { backOfficeKeys } from '../keys.js';
 import type { Page } from '../ports.js';
 import { mergeNewestFirst } from './delivery-merge.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
@@ -30,9 +30,9 @@ export function deliveryShardOf(eventId: string): number {
 export function deliveryPartitions(endpointId: string): string[] {
   return [
     ...Array.from({ length: WEBHOOK_DELIVERY_SHARDS }, (_, shard) =>
-      keys.webhookDeliveries(endpointId, shard),
+      backOfficeKeys.webhookDeliveries(endpointId, shard),
     ),
-    keys.webhookDeliveries(endpointId),
+    backOfficeKeys.webhookDeliveries(endpointId),
   ];
 }
 
@@ -106,7 +106,12 @@ export class DynamoWebhookDeliveryStore {
     const at = attempt.at.toISOString();
     const expiresAt = Math.floor(attempt.at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS;
     const item: WebhookDeliveryItem = {
-      ...keys.webhookDelivery(attempt.endpointId, deliveryShardOf(attempt.eventId), at, attempt.attemptId),
+      ...backOfficeKeys.webhookDelivery(
+        attempt.endpointId,
+        deliveryShardOf(attempt.eventId),
+        at,
+        attempt.attemptId,
+      ),
       entity: 'webhookDelivery',
       id: `dlv_${attempt.attemptId}`,
       endpointId: attempt.endpointId,
@@ -124,7 +129,11 @@ export class DynamoWebhookDeliveryStore {
     if (attempt.ok && options.marker) {
       await this.put(
         {
-          ...keys.webhookDelivered(attempt.endpointId, deliveryShardOf(attempt.eventId), attempt.eventId),
+          ...backOfficeKeys.webhookDelivered(
+            attempt.endpointId,
+            deliveryShardOf(attempt.eventId),
+            attempt.eventId,
+          ),
           entity: 'webhookDelivered',
           createdAt: at,
           expiresAt,
@@ -139,11 +148,13 @@ export class DynamoWebhookDeliveryStore {
     const done = new Set<string>();
     // The shard is the event's, the same for every endpoint: a PK names its endpoint.
     const shard = deliveryShardOf(eventId);
-    const endpointOf = new Map(endpointIds.map((id) => [keys.webhookDelivered(id, shard, eventId).PK, id]));
+    const endpointOf = new Map(
+      endpointIds.map((id) => [backOfficeKeys.webhookDelivered(id, shard, eventId).PK, id]),
+    );
     for (let i = 0; i < endpointIds.length; i += 100) {
       let pending: Item[] = endpointIds
         .slice(i, i + 100)
-        .map((id) => marshall(keys.webhookDelivered(id, shard, eventId)));
+        .map((id) => marshall(backOfficeKeys.webhookDelivered(id, shard, eventId)));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= BATCH_GET_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
         if (attempt > 0) await sleep(backoffDelay(attempt));

@@ -14,7 +14,7 @@ import type { WebhookEndpoint, WebhookEventType } from '../../schemas/webhooks.j
 import { ConcurrentModificationError, IdempotencyKeyReusedError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import type { StoredAnswer } from '../items.js';
-import { keys, WEBHOOK_ENDPOINT_PREFIX } from '../keys.js';
+import { backOfficeKeys, keys, WEBHOOK_ENDPOINT_PREFIX } from '../keys.js';
 import {
   capacityParam,
   claimItem,
@@ -85,7 +85,7 @@ export class DynamoWebhookEndpointStore {
     const id = `${WEBHOOK_ENDPOINT_ID_PREFIX}${slot}`;
     const now = input.now.toISOString();
     const endpoint: WebhookEndpointItem = {
-      ...keys.webhookEndpoint(input.merchantId, id),
+      ...backOfficeKeys.webhookEndpoint(input.merchantId, id),
       entity: 'webhookEndpoint',
       id,
       merchantId: input.merchantId,
@@ -143,7 +143,7 @@ export class DynamoWebhookEndpointStore {
   /** @throws ObjectNotFoundError when absent, malformed or another merchant's. */
   async get(merchantId: string, endpointId: string): Promise<WebhookEndpointItem> {
     if (!ENDPOINT_ID.test(endpointId)) throw new ObjectNotFoundError(endpointId);
-    const item = await this.getItem(keys.webhookEndpoint(merchantId, endpointId));
+    const item = await this.getItem(backOfficeKeys.webhookEndpoint(merchantId, endpointId));
     if (item?.entity !== 'webhookEndpoint') throw new ObjectNotFoundError(endpointId);
     return item as unknown as WebhookEndpointItem;
   }

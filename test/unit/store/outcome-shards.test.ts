@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keys, OUTCOME_SHARDS, shardOf } from '../../../shared/store/keys.js';
+import { backOfficeKeys, keys, OUTCOME_SHARDS, shardOf } from '../../../shared/store/keys.js';
 
 const PAY = 'pay_aaaaaaaaaaaaaaaaaaaaaaaaaa';
 
@@ -13,15 +13,15 @@ describe('outcome shards', () => {
     const key = keys.outcome('sandbox', '2026-03-01', 'payment', PAY);
     assert.equal(key.GSI3PK, `RECON#sandbox#2026-03-01#${shardOf(PAY)}`);
     assert.equal(key.GSI3SK, `payment#${PAY}`);
-    assert.ok(keys.channelDayShards('sandbox', '2026-03-01').includes(key.GSI3PK));
-    assert.equal(new Set(keys.channelDayShards('sandbox', '2026-03-01')).size, OUTCOME_SHARDS);
+    assert.ok(backOfficeKeys.channelDayShards('sandbox', '2026-03-01').includes(key.GSI3PK));
+    assert.equal(new Set(backOfficeKeys.channelDayShards('sandbox', '2026-03-01')).size, OUTCOME_SHARDS);
   });
 
   it('keys a line item by its merchant and shard, sorted by commit time', () => {
     assert.equal(keys.settlementLines('m_1', PAY), `SETL#m_1#${shardOf(PAY)}`);
-    assert.ok(keys.settlementLineShards('m_1').includes(keys.settlementLines('m_1', PAY)));
-    assert.equal(new Set(keys.settlementLineShards('m_1')).size, OUTCOME_SHARDS);
-    const sort = keys.settlementLineSort('2026-03-01T10:00:00.000Z', 'payment', PAY);
+    assert.ok(backOfficeKeys.settlementLineShards('m_1').includes(keys.settlementLines('m_1', PAY)));
+    assert.equal(new Set(backOfficeKeys.settlementLineShards('m_1')).size, OUTCOME_SHARDS);
+    const sort = backOfficeKeys.settlementLineSort('2026-03-01T10:00:00.000Z', 'payment', PAY);
     assert.equal(sort, `2026-03-01T10:00:00.000Z#payment#${PAY}`);
     // A window [from, to) read with BETWEEN leaves out an item committed exactly at `to`.
     assert.ok(sort > '2026-03-01T10:00:00.000Z');
