@@ -181,7 +181,7 @@ describe('ops console (Chromium, local runtime)', () => {
     const details = page.locator('dl.details');
     await details.getByText('succeeded').waitFor();
     await details.getByText('$10.50').waitFor();
-    await details.getByText('sandbox').waitFor();
+    await details.getByText('sandbox', { exact: true }).waitFor();
     await details.getByText(/^approve/).waitFor();
     const events = page.getByRole('list', { name: 'Events' });
     await events.getByText('PaymentCreated').waitFor();
