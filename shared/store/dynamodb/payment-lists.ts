@@ -6,7 +6,7 @@
  *
  * Kept apart from the payment store (payments.ts) so that the create's bundle carries none of it.
  */
-import { BatchGetItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ReviewStatus } from '../../domain/risk/review.js';
 import type { Payment } from '../../schemas/payment.js';
@@ -16,6 +16,7 @@ import { type PaymentItem, paymentFromItem, requireSlot } from '../items.js';
 import { backOfficeKeys, GSI1, GSI4, keys } from '../keys.js';
 import type { ListPaymentsInput, Page } from '../ports.js';
 import { MergedIndex, type ShardedIndex } from './index-merge.js';
+import { readSlot } from './slot-reads.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
 /**
@@ -99,16 +100,7 @@ export class DynamoPaymentLists {
   /** GET /v1/ops/payments/{id}: any merchant's payment, strongly consistent. @throws ObjectNotFoundError */
   async opsGet(paymentId: string): Promise<OpsPaymentView> {
     const slot = requireSlot(paymentId, 'pay');
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.object(slot)),
-        ConsistentRead: true,
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'opsGetPayment', out.ConsumedCapacity);
-    const item = out.Item ? (unmarshall(out.Item) as RiskPaymentItem) : undefined;
+    const item = (await readSlot(this.table, slot, 'opsGetPayment')) as RiskPaymentItem | undefined;
     if (item?.entity !== 'payment') throw new ObjectNotFoundError(paymentId);
     return opsView(item);
   }

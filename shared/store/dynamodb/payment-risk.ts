@@ -9,15 +9,15 @@
  *   all converge on the same single refund.
  * The `risk` change reaches the stream, from which the publisher derives `RiskAssessed`.
  */
-import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AssessmentEffect, ReviewStatus } from '../../domain/risk/review.js';
 import type { Payment } from '../../schemas/payment.js';
 import { requestFingerprint } from '../idempotency.js';
 import { type PaymentItem, type StoredAnswer, slotOfId } from '../items.js';
-import { keys } from '../keys.js';
 import { DynamoHoldStore, REVIEW_HOLD } from './holds.js';
 import { DynamoRefundStore } from './refunds.js';
+import { readSlot } from './slot-reads.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 /** The payment item with the risk-control attributes. */
@@ -49,17 +49,8 @@ export class DynamoPaymentRiskStore {
   async getItem(paymentId: string): Promise<RiskPaymentItem | undefined> {
     const slot = slotOfId(paymentId, 'pay');
     if (!slot) return undefined;
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.object(slot)),
-        ConsistentRead: true,
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'risk.getPayment', out.ConsumedCapacity);
-    const item = out.Item ? unmarshall(out.Item) : undefined;
-    return item?.entity === 'payment' ? (item as RiskPaymentItem) : undefined;
+    const item = await readSlot(this.table, slot, 'risk.getPayment');
+    return item?.entity === 'payment' ? (item as unknown as RiskPaymentItem) : undefined;
   }
 
   /** Writes the assessment and its effect, if the payment is still unassessed and `item.status`. */

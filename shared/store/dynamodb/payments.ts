@@ -7,7 +7,6 @@
  */
 import {
   ConditionalCheckFailedException,
-  GetItemCommand,
   PutItemCommand,
   type TransactionCanceledException,
   type TransactWriteItem,
@@ -38,6 +37,7 @@ import { DailyAmountShards, type Piece, pieceWrite } from './daily-amount-shards
 import { quotaCountWrite } from './quota-usage.js';
 import { putRefusal } from './refusals.js';
 import { type CounterWrite, counterWrites, windowExpiry, windowKey } from './risk-counters.js';
+import { readSlot } from './slot-reads.js';
 import { backoffDelay, capacityParam, claimItem, reportCapacity, sleep, type TableContext } from './table.js';
 
 /** Attempts of a counted create whose transaction keeps colliding with concurrent creates. */
@@ -236,17 +236,8 @@ export class DynamoPaymentStore implements PaymentStore {
     return this.getSlot(slot);
   }
 
-  private async getSlot(slot: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.object(slot)),
-        ConsistentRead: true,
-        ...capacityParam(this.table),
-      }),
-    );
-    reportCapacity(this.table, 'getItem', out.ConsumedCapacity);
-    return out.Item ? unmarshall(out.Item) : undefined;
+  private getSlot(slot: string): Promise<Record<string, unknown> | undefined> {
+    return readSlot(this.table, slot, 'getItem');
   }
 }
 
