@@ -1,7 +1,8 @@
 /**
- * The overview's figures and per-channel series, read tolerantly from `GET /v1/ops/overview`: any numeric
- * field becomes a figure (nested one level: `payments.succeeded` → "Payments succeeded"), and a channel's
- * hourly points (`hourly`, `series` or `hours`) become its 24 h volume and authorization-rate lines.
+ * The overview's figures and per-channel series, from `GET /v1/ops/overview` (shared/schemas/ops.ts
+ * `overviewSchema`): the open work as figures, and each channel's last 24 clock hours as volume and
+ * authorization-rate lines beside its 24 h totals. Tolerant of missing parts (an older API): what is absent
+ * is left out, never shown as 0.
  */
 
 export interface Figure {
@@ -11,65 +12,65 @@ export interface Figure {
 
 export interface ChannelSeries {
   readonly channel: string;
-  /** Payments per hour, oldest first. */
+  /** Payments with an outcome per hour, oldest first. */
   readonly volume: number[];
   /** Authorization rate per hour in [0, 1], oldest first; 0 for an hour without outcomes. */
   readonly authorizationRate: number[];
+  /** The 24 hours' payments with an outcome. */
+  readonly total: number;
+  /** The 24 hours' authorization rate; `null` without outcomes. */
+  readonly rate: number | null;
 }
 
-/** `openReviews` → `Open reviews`, `dead_letters` → `Dead letters`. */
-export function humanize(name: string): string {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+interface OverviewHour {
+  readonly succeeded?: number;
+  readonly failed?: number;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+interface OverviewChannel {
+  readonly channel?: string;
+  readonly volume?: number;
+  readonly authorizationRate?: number | null;
+  readonly hours?: OverviewHour[];
+}
+
+interface OverviewAnswer {
+  readonly channels?: OverviewChannel[];
+  readonly openReviews?: number;
+  readonly openDiscrepancies?: { readonly count?: number; readonly days?: number };
+  readonly deadLetters?: { readonly total?: number };
+}
+
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const asAnswer = (v: unknown): OverviewAnswer =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as OverviewAnswer) : {};
 
 export function figuresOf(overview: unknown): Figure[] {
-  if (!isRecord(overview)) return [];
+  const o = asAnswer(overview);
   const figures: Figure[] = [];
-  for (const [name, value] of Object.entries(overview)) {
-    if (num(value) !== undefined) figures.push({ label: humanize(name), value: value as number });
-    else if (isRecord(value))
-      for (const [inner, v] of Object.entries(value))
-        if (num(v) !== undefined) figures.push({ label: humanize(`${name} ${inner}`), value: v as number });
+  if (num(o.openReviews)) figures.push({ label: 'Open reviews', value: o.openReviews });
+  const open = o.openDiscrepancies;
+  if (num(open?.count)) {
+    const window = num(open.days) ? ` (runs of the last ${open.days} days)` : '';
+    figures.push({ label: `Open discrepancies${window}`, value: open.count });
   }
+  if (num(o.deadLetters?.total)) figures.push({ label: 'Dead letters', value: o.deadLetters.total });
   return figures;
 }
 
-function pointOf(p: unknown): { volume: number; rate: number } {
-  if (!isRecord(p)) return { volume: 0, rate: 0 };
-  const succeeded = num(p.succeeded) ?? 0;
-  const failed = num(p.failed) ?? 0;
-  const volume = num(p.attempts) ?? num(p.payments) ?? num(p.count) ?? num(p.volume) ?? succeeded + failed;
-  const rate = num(p.authorizationRate) ?? (succeeded + failed > 0 ? succeeded / (succeeded + failed) : 0);
-  return { volume, rate };
-}
-
 export function seriesOf(overview: unknown): ChannelSeries[] {
-  if (!isRecord(overview)) return [];
-  const channels = overview.channels;
-  const entries: [string, unknown][] = Array.isArray(channels)
-    ? channels.filter(isRecord).map((c) => [String(c.channel ?? c.id ?? '?'), c])
-    : isRecord(channels)
-      ? Object.entries(channels)
-      : [];
-  const series: ChannelSeries[] = [];
-  for (const [channel, c] of entries) {
-    if (!isRecord(c)) continue;
-    const points = [c.hourly, c.series, c.hours].find(Array.isArray) as unknown[] | undefined;
-    if (!points) continue;
-    const parsed = points.map(pointOf);
-    series.push({
-      channel,
-      volume: parsed.map((p) => p.volume),
-      authorizationRate: parsed.map((p) => p.rate),
+  const channels = asAnswer(overview).channels;
+  if (!Array.isArray(channels)) return [];
+  return channels
+    .filter((c) => typeof c?.channel === 'string' && Array.isArray(c.hours))
+    .map((c) => {
+      const hours = c.hours ?? [];
+      const volume = hours.map((h) => (num(h.succeeded) ? h.succeeded : 0) + (num(h.failed) ? h.failed : 0));
+      const authorizationRate = hours.map((h, i) =>
+        volume[i] ? (num(h.succeeded) ? h.succeeded : 0) / (volume[i] as number) : 0,
+      );
+      const total = num(c.volume) ? c.volume : volume.reduce((a, b) => a + b, 0);
+      const rate = num(c.authorizationRate) ? c.authorizationRate : null;
+      return { channel: c.channel as string, volume, authorizationRate, total, rate };
     });
-  }
-  return series;
 }

@@ -35,8 +35,7 @@ function Figures(props: { overview: unknown }) {
           </thead>
           <tbody>
             {series.map((s) => {
-              const total = s.volume.reduce((a, b) => a + b, 0);
-              const last = s.authorizationRate.at(-1);
+              const { total, rate } = s;
               return (
                 <tr key={s.channel}>
                   <th scope="row">{s.channel}</th>
@@ -50,7 +49,7 @@ function Figures(props: { overview: unknown }) {
                       points={s.authorizationRate}
                       max={1}
                     />{' '}
-                    {formatRate(last)}
+                    {formatRate(rate)}
                   </td>
                 </tr>
               );
