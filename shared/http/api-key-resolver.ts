@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { dynamoDbClient } from '../aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../config/env.js';
 import { type ApiKeyRecord, resolveApiKey } from '../store/api-keys.js';
+import { refreshAge } from '../store/container-cache.js';
 
 /** How long a known key is trusted without a lookup (and how late a revocation may take effect). */
 export const KEY_CACHE_TTL_MS = 5_000;
@@ -47,7 +48,7 @@ interface Entry {
 
 /**
  * Wraps a resolver with a per-container cache keyed by the key's SHA-256 (the raw key is never kept).
- * Concurrent lookups of one key share a single call. An entry past half its TTL is answered at once and
+ * Concurrent lookups of one key share a single call. An entry past 80 % of its TTL is answered at once and
  * read again in the background (stale-while-revalidate, as shared/store/container-cache.ts), so a busy
  * container never waits on a key lookup; the TTL, counted from the start of the read that produced the
  * entry, stays the bound on a revocation.
@@ -82,7 +83,8 @@ export function cachingResolver(resolve: ApiKeyResolver, options: CacheOptions =
     const hit = cache.get(id);
     const at = now();
     if (hit && at - hit.readAt < hit.ttlMs) {
-      if (hit.settled && !hit.refreshing && at - hit.readAt >= hit.ttlMs / 2) refresh(apiKey, id, hit);
+      if (hit.settled && !hit.refreshing && at - hit.readAt >= refreshAge(hit.ttlMs))
+        refresh(apiKey, id, hit);
       return live(await hit.value);
     }
     if (cache.size >= maxEntries && !hit) {

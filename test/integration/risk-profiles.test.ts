@@ -120,9 +120,9 @@ describe('risk profile store on DynamoDB Local', () => {
     );
     // Act
     await Promise.all([cached('m_rp_2'), cached('m_rp_2'), cached('m_rp_2')]);
-    // Before half the TTL: no read at all (past it, a background read refreshes the profile:
+    // Before 80 % of the TTL: no read at all (past it, a background read refreshes the profile:
     // test/unit/store/container-cache.test.ts).
-    clock = 499;
+    clock = 799;
     await cached('m_rp_2');
     const readsWithinTtl = reads;
     clock = 1000;

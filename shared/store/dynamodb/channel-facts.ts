@@ -15,6 +15,7 @@ import { CHANNEL_CURRENCIES, type RoutingChannel } from '../../domain/routing/ca
 import type { LoadChannelFacts, StoredChannelFacts } from '../../domain/routing/state.js';
 import { type ChannelHealth, healthAt, type SuccessWindow } from '../../domain/routing/success-window.js';
 import { logger } from '../../http/logger.js';
+import { refreshAge } from '../container-cache.js';
 import { readWindows, scopes } from './channel-outcome-counts.js';
 import { CHANNEL_RECORDS_TTL_MS, type ChannelRecords, channelRecords } from './channel-records.js';
 import type { TableContext } from './table.js';
@@ -37,7 +38,7 @@ export function createChannelFactsLoader(
 
   const refreshing = new Set<string>();
 
-  /** Outcome windows of `wanted`, cached as the records are (a window past half the TTL is re-read behind). */
+  /** Outcome windows of `wanted`, cached as the records are (a window past 80 % of the TTL is re-read behind). */
   async function windowsOf(wanted: readonly string[], now: number): Promise<Map<string, SuccessWindow>> {
     const at = clock();
     const found = new Map<string, SuccessWindow>();
@@ -46,7 +47,7 @@ export function createChannelFactsLoader(
       const cached = windows.get(scope);
       if (cached && at - cached.readAt < ttl) {
         found.set(scope, cached.window);
-        if (at - cached.readAt >= ttl / 2 && !refreshing.has(scope)) stale.push(scope);
+        if (at - cached.readAt >= refreshAge(ttl) && !refreshing.has(scope)) stale.push(scope);
       }
       return !found.has(scope);
     });

@@ -11,6 +11,7 @@ import type { BreakerSettings, BreakerState } from '../../domain/breaker.js';
 import { type ChannelSettingsValue, defaultChannelSettings } from '../../domain/channel-defaults.js';
 import type { RoutingChannel } from '../../domain/routing/catalogue.js';
 import { logger } from '../../http/logger.js';
+import { refreshAge } from '../container-cache.js';
 import { keys } from '../keys.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
@@ -49,7 +50,7 @@ export class ChannelRecords {
 
   /**
    * The records of `channels`, from the cache when read less than the TTL ago (`fresh`: never), the
-   * others in one BatchGetItem (strongly consistent when `fresh`). A cached record past half the TTL is
+   * others in one BatchGetItem (strongly consistent when `fresh`). A cached record past 80 % of the TTL is
    * answered and read again in the background (stale-while-revalidate, as container-cache.ts), so a busy
    * container does not wait on these reads; the TTL from the read's start still bounds its age.
    * @throws on a store error.
@@ -67,7 +68,7 @@ export class ChannelRecords {
       const cached = this.cache.get(channel);
       if (!fresh && cached && now - cached.readAt < ttl) {
         found.set(channel, cached.record);
-        if (now - cached.readAt >= ttl / 2 && !this.refreshing.has(channel)) stale.push(channel);
+        if (now - cached.readAt >= refreshAge(ttl) && !this.refreshing.has(channel)) stale.push(channel);
       } else missing.push(channel);
     }
     if (stale.length > 0) this.refresh(stale, now);

@@ -81,7 +81,7 @@ export type RiskProfileCacheOptions = ContainerCacheOptions;
  * bare PutItem), so the profile cannot be read on every create; a TTL of about a second bounds how long
  * an ops change (a new blocklist entry, a lower limit) or a rating change waits to apply (contract:
  * within 2 s). Concurrent misses of one merchant share a single read; a failed read is not cached; a
- * profile past half its TTL is refreshed in the background (container-cache.ts).
+ * profile past 80 % of its TTL is refreshed in the background (container-cache.ts).
  */
 export const cachingRiskProfiles: (
   load: (merchantId: string) => Promise<RiskProfile>,

@@ -31,27 +31,27 @@ describe('cachePerContainer', () => {
     const [a, b] = [get('m'), get('m')];
     s.release();
     assert.deepEqual(await Promise.all([a, b]), ['v1', 'v1']);
-    t = 499;
+    t = 799;
     assert.equal(await get('m'), 'v1');
     assert.equal(s.reads, 1);
   });
 
-  it('answers a value past half its TTL at once and replaces it by one background read', async () => {
+  it('answers a value past 80 % of its TTL at once and replaces it by one background read', async () => {
     let t = 0;
     const s = store();
     const get = cachePerContainer(s.load, { ttlMs: 1000, now: () => t });
     const first = get('m');
     s.release();
     await first;
-    t = 600;
+    t = 850;
     assert.equal(await get('m'), 'v1', 'the stale value, without waiting');
     assert.equal(await get('m'), 'v1');
     assert.equal(s.reads, 2, 'one background read, not one per hit');
     s.release();
     await tick();
     assert.equal(await get('m'), 'v2');
-    // The new value counts from its own read's start (600): fresh until 1100, refreshed after, gone at 1600.
-    t = 1599;
+    // The new value counts from its own read's start (850): fresh until 1650, refreshed after, gone at 1850.
+    t = 1849;
     assert.equal(await get('m'), 'v2');
     assert.equal(s.reads, 3);
   });
@@ -63,11 +63,11 @@ describe('cachePerContainer', () => {
     const first = get('m');
     s.release();
     await first;
-    t = 700;
+    t = 850;
     assert.equal(await get('m'), 'v1');
     s.fail();
     await tick();
-    t = 800;
+    t = 900;
     assert.equal(await get('m'), 'v1', 'still within its TTL: answered, and read again in the background');
     assert.equal(s.reads, 3);
     s.fail();
