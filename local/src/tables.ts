@@ -8,6 +8,7 @@ import {
   type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
+  QueryCommand,
   ResourceNotFoundException,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
@@ -122,9 +123,50 @@ async function addMissingIndexes(
         GlobalSecondaryIndexUpdates: [{ Create: index }],
       }),
     );
+    await indexActive(client, tableName, index.IndexName ?? '');
     added.push(index.IndexName ?? '');
   }
   return added;
+}
+
+/**
+ * Waits until DynamoDB Local has filled a new index from the items already stored: until then a Query on
+ * it fails (InternalFailure), and the runtime must not serve before its indexes answer.
+ */
+async function indexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  // ACTIVE is not always the end of the fill in DynamoDB Local: a Query on the index is the proof.
+  const answers = async (index: { KeySchema?: { AttributeName?: string; KeyType?: string }[] }) => {
+    const key = index.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '';
+    try {
+      await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#k = :k',
+          ExpressionAttributeNames: { '#k': key },
+          ExpressionAttributeValues: { ':k': { S: 'probe' } },
+          Limit: 1,
+        }),
+      );
+      return true;
+    } catch (error) {
+      // A refused probe (another key type) is an answer too: only a failing index is not ready.
+      return (error as { name?: string }).name === 'ValidationException';
+    }
+  };
+  for (;;) {
+    const table = await describe(client, tableName);
+    const index = table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === indexName);
+    if (
+      (index?.IndexStatus === 'ACTIVE' || (index && index.IndexStatus === undefined)) &&
+      (await answers(index))
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`index ${indexName} of ${tableName} is still ${index?.IndexStatus}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function describe(client: DynamoDBClient, tableName: string) {
