@@ -7,8 +7,8 @@
  * cannot succeed later, and one that succeeded first is refunded when it is assessed.
  *
  * The day's summary is written once per batch and merchant-day (risk-summaries.ts `SummaryBatch`), and a
- * merchant's profile is read at most once a second per container (RISK_PROFILE_CACHE_MS), so neither
- * takes a request per payment of a busy merchant.
+ * merchant's profile is read once per batch (`profilesOfBatch`), so neither takes a request per payment of
+ * a busy merchant.
  *
  * The messages that failed are reported (shared/events/batch.ts); SQS redelivers only those and,
  * after `maxReceiveCount` receives, moves them to the DLQ. A message that is not a valid event fails too, so
@@ -23,7 +23,7 @@ import { detailOf, envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
-import { cachePerContainer } from '../../shared/store/container-cache.js';
+import type { RiskProfile } from '../../shared/schemas/risk-profile.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoRiskAssessmentStore } from '../../shared/store/dynamodb/risk-assessments.js';
 import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
@@ -52,14 +52,6 @@ export function parseRiskMessage(body: string): RiskDetail {
   return detailOf(envelope, riskDetailSchema);
 }
 
-/**
- * How long a container applies a merchant's effective profile (rating included) without reading it again:
- * a change applies to payments assessed more than this after it. 1 s keeps the contract's "a PUT takes
- * effect for every new payment within 2 s" (create-payment caches it for 1 s as well), and a merchant at
- * 20,000 payments a second costs its `MER#` partition one Query per consumer container a second.
- */
-export const RISK_PROFILE_CACHE_MS = 1_000;
-
 /** Builds the consumer's dependencies on one table (tests pass DynamoDB Local's). */
 export function riskControlDeps(table: TableContext): RiskControlDeps {
   return {
@@ -70,11 +62,25 @@ export function riskControlDeps(table: TableContext): RiskControlDeps {
   };
 }
 
-/** The same with the profile cached per container for `ttlMs` (the Lambda handler's). */
-export function cachedRiskControlDeps(table: TableContext, ttlMs = RISK_PROFILE_CACHE_MS): RiskControlDeps {
-  const deps = riskControlDeps(table);
-  const profile = cachePerContainer((merchantId) => deps.profiles.get(merchantId), { ttlMs });
-  return { ...deps, profiles: { get: (merchantId) => profile(merchantId) } };
+/**
+ * The profiles of one batch: each merchant's read once, when its first payment of the batch is assessed.
+ * The contract assesses "with the profile current at that moment": a profile kept across invocations
+ * would miss a change (a fraud report's blocklisted email) made just before a payment, while one Query per
+ * merchant and batch keeps a busy merchant's `MER#` partition at a read per batch, not per payment.
+ */
+export function profilesOfBatch(profiles: RiskControlDeps['profiles']): RiskControlDeps['profiles'] {
+  const read = new Map<string, Promise<RiskProfile>>();
+  return {
+    get: (merchantId, now) => {
+      let profile = read.get(merchantId);
+      if (!profile) {
+        profile = profiles.get(merchantId, now);
+        read.set(merchantId, profile);
+        profile.catch(() => read.delete(merchantId));
+      }
+      return profile;
+    },
+  };
 }
 
 /** Handles one SQS message. @throws on an invalid event or a failed step (the message is retried). */
@@ -101,7 +107,7 @@ let deps: RiskControlDeps | undefined;
 function defaultDeps(): RiskControlDeps {
   if (!deps) {
     const env = loadEnv(tableEnvSchema);
-    deps = cachedRiskControlDeps({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+    deps = riskControlDeps({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
   }
   return deps;
 }
@@ -118,7 +124,11 @@ export async function processBatch(
   with_: RiskControlDeps = defaultDeps(),
 ): Promise<SQSBatchResponse> {
   const batch = with_.summaries instanceof DynamoRiskSummaryStore ? with_.summaries.batch() : undefined;
-  const deps = batch ? { ...with_, summaries: batch } : with_;
+  const deps = {
+    ...with_,
+    profiles: profilesOfBatch(with_.profiles),
+    ...(batch ? { summaries: batch } : {}),
+  };
   const response = await sqsConsumer({
     name: 'risk',
     parse: (record) => parseRiskMessage(record.body),

@@ -91,7 +91,6 @@ export interface PaymentItem {
   GSI1SK: string;
   /** The list of all payments (ops search); absent on payments stored before it existed. */
   GSI4PK?: string;
-  GSI4SK?: string;
   /** The outcome record (keys.ts): set at create, and by the write that applies the outcome. */
   GSI2PK?: string;
   GSI2SK?: string;

@@ -43,7 +43,8 @@
  *
  * GSI4 (KEYS_ONLY), the ops search: every payment under GSI4PK `PAYMENTS#<00-63>` (set at create), and the
  * hold item of each payment held for review under `REVIEW#<shard>` (set while `review` holds it, holds.ts);
- * GSI4SK `<createdAt>#<pay_id>` for both, as GSI1SK.
+ * GSI4's sort key is GSI1SK itself, `<createdAt>#<pay_id>` for both (the hold item has no GSI1PK, so it is
+ * in GSI4 only).
  *
  * The payment and the refund are also their own outcome records (sparse indexes, keys set by the one
  * guarded write that applies the channel's outcome, see channel-outcomes.ts):
@@ -108,8 +109,8 @@
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
- * - a merchant's effective risk profile (create-payment, the risk consumer, each through a per-container
- *   cache of 1 s, so a busy merchant costs its partition one Query per container a second): ONE Query
+ * - a merchant's effective risk profile (create-payment through a per-container cache of 1 s, the risk
+ *   consumer once per merchant and batch, so a busy merchant costs its partition no Query per payment): ONE Query
  *   MER#<merchant> begins_with RISK_PROFILE returns the stored profile and the daily fraud-report
  *   counters of the rating window together. The counters sort right after the profile on purpose, so the
  *   rating costs no second round trip (a monthly counter would need two items for "the last 30 days"
@@ -356,7 +357,7 @@ export const keys = {
   }),
   /** GSI1PK of a payment: its merchant's list, sharded by its id. */
   merchantPayments: (merchantId: string, paymentId: string) => `MER#${merchantId}#${shardOf(paymentId)}`,
-  /** GSI1SK and GSI4SK of a payment: time-ordered, the id breaking ties (unique, so a total order). */
+  /** GSI1SK of a payment, also GSI4's sort key: time-ordered, the id breaking ties (unique, so a total order). */
   merchantPaymentsSort: (createdAt: string, paymentId: string) => `${createdAt}#${paymentId}`,
   /** GSI4PK of a payment: the index of all payments (ops search), sharded by its id. */
   allPayments: (paymentId: string) => `PAYMENTS#${allPaymentsShardOf(paymentId)}`,

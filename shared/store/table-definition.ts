@@ -50,7 +50,8 @@ export const TABLE_GSIS = [
   {
     indexName: GSI4,
     partitionKey: { name: 'GSI4PK', type: 'S' },
-    sortKey: { name: 'GSI4SK', type: 'S' },
+    // GSI1SK itself (`<createdAt>#<id>`): a second copy of it would cost every payment 62 bytes of its 1 KB.
+    sortKey: { name: 'GSI1SK', type: 'S' },
     /**
      * KEYS_ONLY, for the ops search: every payment under `PAYMENTS#<shard>`, and the review hold item of
      * each payment held for review under `REVIEW#<shard>`, both sorted `<createdAt>#<id>` (see keys.ts).

@@ -539,7 +539,6 @@ async function measureCore() {
             GSI1PK: { S: 'MER#m_bench' },
             GSI1SK: { S: `${now}#pay_${id}` },
             GSI4PK: { S: 'PAYMENTS#00' },
-            GSI4SK: { S: `${now}#pay_${id}` },
             entity: { S: 'payment' },
             id: { S: `pay_${id}` },
             merchantId: { S: 'm_bench' },

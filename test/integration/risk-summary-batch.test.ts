@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
-import { cachedRiskControlDeps, processBatch } from '../../functions/events/risk.js';
+import { processBatch, riskControlDeps } from '../../functions/events/risk.js';
 import type { CreatePaymentBody } from '../../shared/schemas/payment.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
@@ -81,7 +81,7 @@ describe('risk consumer batches on DynamoDB Local', () => {
     const merchant = 'm_batch';
     const ids = [];
     for (let i = 0; i < 9; i++) ids.push(await createPayment(merchant, 1_000 + i, i));
-    const deps = cachedRiskControlDeps(context);
+    const deps = riskControlDeps(context);
     capacity.length = 0;
     // Act
     const first = await processBatch(batchOf(merchant, [...ids, ids[0] as string]), undefined, deps);

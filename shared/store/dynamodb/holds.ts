@@ -38,11 +38,12 @@ export class DynamoHoldStore {
     const values: Record<string, unknown> = { ':r': new Set([reason]), ':hold': 'hold' };
     let queue = '';
     if (reason === REVIEW_HOLD && op === 'ADD' && createdAt !== undefined) {
-      queue = ', GSI4PK = :queue, GSI4SK = :sort';
+      // The hold item has no GSI1PK, so its GSI1SK (GSI4's sort key) puts it in GSI4 alone.
+      queue = ', GSI4PK = :queue, GSI1SK = :sort';
       values[':queue'] = backOfficeKeys.reviewQueue(paymentId);
       values[':sort'] = keys.merchantPaymentsSort(createdAt, paymentId);
     }
-    const leave = reason === REVIEW_HOLD && op === 'DELETE' ? ' REMOVE GSI4PK, GSI4SK' : '';
+    const leave = reason === REVIEW_HOLD && op === 'DELETE' ? ' REMOVE GSI4PK, GSI1SK' : '';
     const out = await this.table.client.send(
       new UpdateItemCommand({
         TableName: this.table.tableName,

@@ -203,7 +203,7 @@ function allPaymentsIndex(): ShardedIndex {
   return {
     indexName: GSI4,
     partitionAttribute: 'GSI4PK',
-    sortAttribute: 'GSI4SK',
+    sortAttribute: 'GSI1SK',
     partitions: backOfficeKeys.allPaymentShards(),
   };
 }
@@ -212,7 +212,7 @@ function reviewIndex(): ShardedIndex {
   return {
     indexName: GSI4,
     partitionAttribute: 'GSI4PK',
-    sortAttribute: 'GSI4SK',
+    sortAttribute: 'GSI1SK',
     partitions: backOfficeKeys.reviewQueueShards(),
   };
 }

@@ -266,7 +266,6 @@ function newPaymentItem(slot: string, input: CreatePaymentInput): PaymentItem {
     GSI1PK: keys.merchantPayments(input.merchantId, id),
     GSI1SK: keys.merchantPaymentsSort(createdAt, id),
     GSI4PK: keys.allPayments(id),
-    GSI4SK: keys.merchantPaymentsSort(createdAt, id),
     // Half of a settlement line item's keys: in GSI2 once its success adds GSI2SK (no index write now).
     GSI2PK: keys.settlementLines(input.merchantId, id),
   };
