@@ -63,6 +63,8 @@ function paymentEvents(item: TimelinePaymentItem): PaymentsEvent[] {
     attempts: _attempts,
     channelReference: _reference,
     failureCode: _failure,
+    // The capture's commit time: the answer derives the success attempt from it, so it is the outcome's.
+    GSI2SK: _settled,
     ...stable
   } = item;
   const inserted: TimelinePaymentItem = {
@@ -111,6 +113,7 @@ function outcomeOf(item: TimelinePaymentItem): Partial<TimelinePaymentItem> {
   if (item.channelReference !== undefined) outcome.channelReference = item.channelReference;
   if (item.attempts !== undefined) outcome.attempts = item.attempts;
   if (item.failureCode !== undefined) outcome.failureCode = item.failureCode;
+  if (item.GSI2SK !== undefined) outcome.GSI2SK = item.GSI2SK;
   return outcome;
 }
 

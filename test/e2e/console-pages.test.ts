@@ -67,9 +67,28 @@ async function stubApi(route: Route): Promise<void> {
     });
   if (path === '/v1/ops/overview' && state.overviewServed)
     return reply({
+      object: 'overview',
+      generatedAt: '2026-01-02T00:00:00.000Z',
+      from: '2026-01-01T00:00:00.000Z',
       openReviews: state.held.length,
+      openDiscrepancies: { count: 2, days: 7 },
+      deadLetters: { total: 0, queues: [] },
       channels: [
-        { channel: 'sandbox', hourly: Array.from({ length: 24 }, (_, i) => ({ succeeded: i, failed: 1 })) },
+        {
+          channel: 'sandbox',
+          volume: 300,
+          succeeded: 276,
+          failed: 24,
+          unavailable: 0,
+          authorizationRate: 0.92,
+          unavailableRate: 0,
+          hours: Array.from({ length: 24 }, (_, i) => ({
+            hour: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
+            succeeded: i,
+            failed: 1,
+            unavailable: 0,
+          })),
+        },
       ],
     });
   if (path === '/v1/ops/payments' && url.searchParams.get('risk') === 'review')
@@ -152,6 +171,8 @@ const open = (link: string) =>
 describe('ops console pages (Chromium, stubbed ops routes)', () => {
   it('draws the overview’s figures and each channel’s 24 h lines', async () => {
     await page.getByText('Open reviews').waitFor();
+    await page.getByText('Open discrepancies (runs of the last 7 days)').waitFor();
+    await page.getByRole('row').filter({ hasText: 'sandbox' }).getByText('92.0%').waitFor();
     await page.getByRole('img', { name: /^sandbox volume, last 24 hours: 300$/ }).waitFor();
     await page.getByRole('img', { name: /^Authorization rate, last hour: sandbox 90\.0%$/ }).waitFor();
   });

@@ -237,9 +237,11 @@ describe('routing', () => {
     assert.equal(r.headers.get('allow'), 'GET, POST');
   });
 
-  it('answers 404, never a 5xx, for an id over any key size on every route of the template', async () => {
+  it('answers 404, never a 5xx, for an id over any key size on every API route of the template', async () => {
     const long = 'a'.repeat(3000);
-    const keyed = templateRouteKeys().filter((key) => key.includes('{'));
+    // The API's routes; `/console/{proxy+}` answers the console's page for any path of it (its own router
+    // shows what is not found), as a single-page app's deep links need.
+    const keyed = templateRouteKeys().filter((key) => key.includes('{') && key.includes(' /v1/'));
     assert.ok(keyed.length >= 15, keyed.join());
     for (const routeKey of keyed) {
       const [method = 'GET', path = ''] = routeKey.split(' ');
