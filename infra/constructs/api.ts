@@ -5,7 +5,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GSI1, GSI4 } from '../../shared/store/keys.js';
+import { createSuccessRateAlarm } from './canary.js';
 import { PaymentsFunction, type PaymentsFunctionProps } from './payments-function.js';
+import { SLO_ROUTE } from './slo-alarms.js';
 import type { PaymentsTable } from './table.js';
 
 /**
@@ -148,6 +150,13 @@ export class PaymentsApi extends Construct {
     // One conditional PutItem is both the payment and its idempotency record.
     table.grantItemActions(createPayment, 'dynamodb:PutItem');
     this.createPaymentFunction = createPayment;
+    createPayment.deployment.addRollbackAlarm(
+      createSuccessRateAlarm(this, 'CreatePaymentSuccessRateAlarm', {
+        apiId: this.httpApi.apiId,
+        stageName: this.stage.stageName,
+        route: SLO_ROUTE,
+      }),
+    );
 
     const getPayment = this.addFunction('GetPaymentFunction', {
       entry: 'api/get-payment',
@@ -245,7 +254,7 @@ export class PaymentsApi extends Construct {
     const route = new apigw.HttpRoute(this, 'NoRoute', {
       httpApi: this.httpApi,
       routeKey: apigw.HttpRouteKey.DEFAULT,
-      integration: new HttpLambdaIntegration('NoRouteFunctionIntegration', fn),
+      integration: new HttpLambdaIntegration('NoRouteFunctionIntegration', fn.invocable),
       authorizer: new apigw.HttpNoneAuthorizer(),
     });
     Validations.of(route).acknowledge(
@@ -324,7 +333,7 @@ export class PaymentsApi extends Construct {
     // One integration per function: a second route of a function adds a route and its permission only.
     let integration = this.integrations.get(fn);
     if (!integration) {
-      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
+      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn.invocable);
       this.integrations.set(fn, integration);
     }
     const routes = this.httpApi.addRoutes({

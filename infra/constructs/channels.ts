@@ -168,7 +168,7 @@ export class Channels extends Construct {
       [CHANNEL_RECORDS],
     );
     table.grantItemActionsOnKeys(this.dispatchFunction, ['dynamodb:UpdateItem'], [OUTCOME_COUNTS]);
-    this.dispatchFunction.addEventSource(
+    this.dispatchFunction.invocable.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: each new payment must reach its channel exactly as committed.
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -218,7 +218,7 @@ export class Channels extends Construct {
     this.checkFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
     this.checksQueue.grantSendMessages(this.checkFunction);
     this.checksDeadLetterQueue.grantSendMessages(this.checkFunction);
-    this.checkFunction.addEventSource(
+    this.checkFunction.invocable.addEventSource(
       new SqsEventSource(this.checksQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
   }

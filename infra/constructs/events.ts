@@ -104,7 +104,7 @@ export class Events extends Construct {
     });
     // events:PutEvents on this bus only; the function reads no table item (the stream carries the images).
     this.bus.grantPutEventsTo(this.publisherFunction);
-    this.publisherFunction.addEventSource(
+    this.publisherFunction.invocable.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: every committed change must reach the bus.
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -199,7 +199,7 @@ export class Events extends Construct {
       memorySize: props.memorySize ?? EVENT_MEMORY_MB,
       environment: props.environment,
     });
-    fn.addEventSource(
+    fn.invocable.addEventSource(
       new SqsEventSource(queue, {
         batchSize: props.batchSize ?? 10,
         ...(props.maxBatchingWindow ? { maxBatchingWindow: props.maxBatchingWindow } : {}),

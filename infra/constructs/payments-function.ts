@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { FunctionDeployment } from './canary.js';
 import { bundledCode } from './function-bundles.js';
 
 /**
@@ -70,8 +71,18 @@ export const EVENT_MEMORY_MB = 512;
  * - X-Ray active tracing; a log group created here with one-month retention (no log-retention
  *   custom resource), or the one given (the API's functions share one), and an execution role that may
  *   write to that log group only.
+ * - Released through an alias `live` that CodeDeploy shifts from the running version to each new one
+ *   (canary.ts: per stage and service, rolled back on the alias's alarms). Invokers target
+ *   {@link invocable}, never the function itself, or they would run every new version at once.
  */
 export class PaymentsFunction extends lambda.Function {
+  /** The version this synthesis publishes (a new one whenever the code or configuration changes). */
+  readonly version: lambda.Version;
+  /** `live`: the version traffic goes to, moved by CodeDeploy. */
+  readonly alias: lambda.Alias;
+  /** The deployment group that moves `live`, and its rollback alarms. */
+  readonly deployment: FunctionDeployment;
+
   constructor(scope: Construct, id: string, props: PaymentsFunctionProps) {
     const logGroup =
       props.logGroup ??
@@ -116,6 +127,16 @@ export class PaymentsFunction extends lambda.Function {
 
     logGroup.grantWrite(role);
 
+    this.version = this.currentVersion;
+    this.alias = new lambda.Alias(this, 'Live', { aliasName: 'live', version: this.version });
+    // Every API function runs with the API's timeout, and every consumer with a longer one.
+    const timeout = props.timeout ?? API_TIMEOUT;
+    this.deployment = new FunctionDeployment(this, 'Deployment', {
+      alias: this.alias,
+      kind: timeout.toSeconds() <= API_TIMEOUT.toSeconds() ? 'api' : 'event',
+      timeout,
+    });
+
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: [XRAY_WILDCARD_REASON, props.otherWildcardResourceReason].filter(Boolean).join(' '),
@@ -125,5 +146,13 @@ export class PaymentsFunction extends lambda.Function {
       reason:
         'nodejs22.x is pinned on purpose: it is the runtime the local runtime, tests and bundles (target node22) are verified against; moving to a newer runtime is a deliberate, tested change.',
     });
+  }
+
+  /**
+   * The invocable target of this function, for integrations, event source mappings, Step Functions
+   * tasks, subscription filters and invoke permissions: the `live` alias.
+   */
+  get invocable(): lambda.Alias {
+    return this.alias;
   }
 }

@@ -78,7 +78,8 @@ export class Usage extends Construct {
       targetArn: this.deadLetterQueue.queueArn,
     };
     this.deadLetterQueue.grantSendMessages(this.aggregator);
-    this.aggregator.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    // Retries of asynchronous invocations are configured per qualifier: the subscription invokes `live`.
+    this.aggregator.invocable.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
     // The ops redrive route moves dead-lettered batches here (its SQS move task needs a source queue with
     // the DLQ as its redrive target); the aggregator applies them like a delivery, once each.
     this.replayQueue = new sqs.Queue(this, 'UsageAggregatorQueue', {
@@ -88,7 +89,7 @@ export class Usage extends Construct {
       visibilityTimeout: Duration.seconds(360),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
-    this.aggregator.addEventSource(
+    this.aggregator.invocable.addEventSource(
       new SqsEventSource(this.replayQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
     monitoring.watchFunction(this.aggregator);
@@ -98,7 +99,7 @@ export class Usage extends Construct {
     // destination grants CloudWatch Logs the invoke from that log group alone.
     new logs.SubscriptionFilter(this, 'UsageFilter', {
       logGroup: api.logGroup,
-      destination: new LambdaDestination(this.aggregator),
+      destination: new LambdaDestination(this.aggregator.invocable),
       filterPattern: logs.FilterPattern.literal(USAGE_FILTER_PATTERN),
       filterName: 'usage',
     });
