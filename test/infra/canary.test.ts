@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { deploymentConfigFor, p99ThresholdMs, serviceOf } from '../../infra/constructs/canary.js';
 import { API_TIMEOUT, STREAM_TIMEOUT } from '../../infra/constructs/payments-function.js';
 import { PaymentsStack } from '../../infra/payments-stack.js';
-import { type Resource, referencedId } from './synthesized.js';
+import { invokedFunctionId, type Resource, referencedId, references } from './synthesized.js';
 
 /**
  * The wiring is what is tested: bundles are skipped. The single stack holds about five more resources a
@@ -25,21 +25,9 @@ const functionIds = ofType('AWS::Lambda::Function').map(([id]) => id);
 const aliases = new Map(ofType('AWS::Lambda::Alias'));
 const groups = new Map(ofType('AWS::CodeDeploy::DeploymentGroup'));
 /** The function an alias fronts, or undefined if `value` does not name an alias. */
-const aliasTarget = (value: unknown) => {
-  const alias = aliases.get(referencedId(value) ?? '');
-  return alias && referencedId(alias.Properties.FunctionName);
-};
+const aliasTarget = (value: unknown) => invokedFunctionId(resources, value);
 const aliasOf = (functionId: string) =>
   [...aliases].find(([, a]) => referencedId(a.Properties.FunctionName) === functionId);
-
-/** Every `Ref`/`Fn::GetAtt` in a property value, as the logical ids they name. */
-function references(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(references);
-  if (!value || typeof value !== 'object') return [];
-  const id = referencedId(value);
-  if (id) return [id];
-  return Object.values(value).flatMap(references);
-}
 
 describe('every function is released through its live alias', () => {
   test('each function has exactly one alias, live, on a version of that function', () => {

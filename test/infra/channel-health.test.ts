@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PaymentsStack } from '../../infra/payments-stack.js';
-import type { Resource } from './synthesized.js';
+import { invokedFunctionId, type Resource } from './synthesized.js';
 
 // Wiring only: bundles are skipped (payments-stack.test.ts bundles every function).
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -56,7 +56,7 @@ describe('channel health consumer', () => {
     const mapping = Object.values(resources).find(
       (r) =>
         r.Type === 'AWS::Lambda::EventSourceMapping' &&
-        JSON.stringify(r.Properties.FunctionName).includes(fnId),
+        invokedFunctionId(resources, r.Properties.FunctionName) === fnId,
     );
     assert.equal(mapping?.Properties.BatchSize, 100);
     assert.equal(mapping?.Properties.MaximumBatchingWindowInSeconds, 5);

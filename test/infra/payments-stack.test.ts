@@ -8,7 +8,7 @@ import { stageThrottle } from '../../infra/constructs/api.js';
 import { PaymentsStack } from '../../infra/payments-stack.js';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
-import { dynamoGrants, referencedId, synthesize } from './synthesized.js';
+import { dynamoGrants, invokedFunctionId, referencedId, synthesize } from './synthesized.js';
 
 // One synthesis (and one esbuild build for all functions) for the whole file.
 const { app, template, resources, functions } = synthesize();
@@ -208,7 +208,10 @@ describe('HTTP API', () => {
       const integration = resources[referencedId(target['Fn::Join'][1][1]) ?? ''];
       assert.equal(integration?.Properties.IntegrationType, 'AWS_PROXY');
       assert.equal(integration?.Properties.PayloadFormatVersion, '2.0');
-      assert.equal(referencedId(integration?.Properties.IntegrationUri), fn(handler).logicalId);
+      assert.equal(
+        invokedFunctionId(resources, integration?.Properties.IntegrationUri),
+        fn(handler).logicalId,
+      );
     });
   }
 
@@ -379,9 +382,17 @@ describe('payments functions', () => {
   });
 
   test('no function role carries an AWS managed policy', () => {
-    for (const [id, role] of ofType('AWS::IAM::Role')) {
-      assert.equal(role.Properties.ManagedPolicyArns, undefined, id);
+    const assumedBy = (role: { Properties: Record<string, any> }) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument.Statement.map((s: any) => s.Principal));
+    const roles = ofType('AWS::IAM::Role');
+    for (const [id, role] of roles) {
+      // CodeDeploy's role (infra/constructs/canary.ts) is no function's: it takes AWS's policy for it alone.
+      if (assumedBy(role).includes('codedeploy.amazonaws.com')) {
+        assert.match(JSON.stringify(role.Properties.ManagedPolicyArns), /AWSCodeDeployRoleForLambdaLimited/);
+        assert.equal((role.Properties.ManagedPolicyArns as unknown[]).length, 1);
+      } else assert.equal(role.Properties.ManagedPolicyArns, undefined, id);
     }
+    assert.equal(roles.filter(([, r]) => assumedBy(r).includes('codedeploy.amazonaws.com')).length, 1);
   });
 });
 
@@ -625,12 +636,13 @@ describe('channels', () => {
   test('feeds dispatch from the table stream with only new processing payments and pending refunds', () => {
     // The event publisher reads the same stream (test/infra/events.test.ts).
     const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
-      ([, m]) => referencedId(m.Properties.FunctionName) === fn('channels/dispatch').logicalId,
+      ([, m]) =>
+        invokedFunctionId(resources, m.Properties.FunctionName) === fn('channels/dispatch').logicalId,
     );
     assert.equal(mappings.length, 1);
     const [[, mapping] = []] = mappings;
     const p = mapping?.Properties ?? {};
-    assert.equal(referencedId(p.FunctionName), fn('channels/dispatch').logicalId);
+    assert.equal(invokedFunctionId(resources, p.FunctionName), fn('channels/dispatch').logicalId);
     assert.deepEqual(p.EventSourceArn, { 'Fn::GetAtt': [tableId, 'StreamArn'] });
     const filters = (p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     assert.deepEqual(
@@ -647,8 +659,15 @@ describe('channels', () => {
   });
 
   test('retries a failing dispatch batch by halves, then parks it in an encrypted dead-letter queue', () => {
+    // Dispatch's live alias (test/infra/canary.test.ts): the function's name read from its ARN, `:live`.
+    const [, dispatch] =
+      ofType('AWS::Lambda::EventSourceMapping').find(
+        ([, m]) =>
+          invokedFunctionId(resources, m.Properties.FunctionName) === fn('channels/dispatch').logicalId,
+      ) ?? [];
+    assert.ok(dispatch);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: fn('channels/dispatch').logicalId },
+      FunctionName: dispatch.Properties.FunctionName,
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 25,
       MaximumBatchingWindowInSeconds: 0,
@@ -683,7 +702,15 @@ describe('channels', () => {
 });
 
 describe('monitoring', () => {
-  const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  // The alarms that roll back a release (test/infra/canary.test.ts) are CodeDeploy's, not ops': apart.
+  const isRollback = (a: Record<string, unknown>) =>
+    String(a.AlarmDescription).includes('Rolls back a deployment');
+  const rollbackAlarms = ofType('AWS::CloudWatch::Alarm')
+    .map(([, a]) => a.Properties)
+    .filter(isRollback);
+  const alarms = ofType('AWS::CloudWatch::Alarm')
+    .map(([, a]) => a.Properties)
+    .filter((a) => !isRollback(a));
   const topicId = ofType('AWS::SNS::Topic')[0]?.[0];
 
   test('alarms on any API 5xx within five minutes', () => {
@@ -755,6 +782,10 @@ describe('monitoring', () => {
       alarms.filter((a) => !String(a.AlarmDescription).includes('notifies nothing itself')),
     ];
     assert.equal(sloWindows.length, 8);
+    // Errors and p99 duration of each function's alias, and create-payment's success rate: CodeDeploy reads
+    // them during a deployment; the paging alarms below already page on the same failures.
+    assert.equal(rollbackAlarms.length, 2 * functions.length + 1);
+    for (const alarm of rollbackAlarms) assert.equal(alarm.AlarmActions, undefined);
     for (const alarm of sloWindows) assert.equal(alarm.AlarmActions, undefined);
     assert.equal(paging.length, 1 + notBehindApi.length + deadLetterQueues.length + 2 + 2 + 2 + 1);
     for (const alarm of paging) assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }]);

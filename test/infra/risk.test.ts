@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { type Resource, synthesize } from './synthesized.js';
+import { invokedFunctionId, type Resource, synthesize } from './synthesized.js';
 
 const { resources, functions } = synthesize();
 
@@ -30,8 +30,8 @@ describe('risk control in the template', () => {
     assert.ok(risk, 'a rule targets the risk queue');
     assert.deepEqual([...risk.EventPattern['detail-type']], ['PaymentCreated']);
     const consumer = fnBySource('functions/events/risk.ts');
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
-      JSON.stringify(m.Properties.FunctionName).includes(consumer.logicalId),
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => invokedFunctionId(resources, m.Properties.FunctionName) === consumer.logicalId,
     );
     assert.equal(mappings.length, 1);
     assert.deepEqual(mappings[0]?.[1].Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);

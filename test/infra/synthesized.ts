@@ -55,6 +55,27 @@ export function referencedId(value: unknown): string | undefined {
   return v?.Ref ?? v?.['Fn::GetAtt']?.[0];
 }
 
+/** Every `Ref`/`Fn::GetAtt` in a property value, as the logical ids they name. */
+export function references(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(references);
+  if (!value || typeof value !== 'object') return [];
+  const id = referencedId(value);
+  if (id) return [id];
+  return Object.values(value).flatMap(references);
+}
+
+/**
+ * The function an invoker runs through its `live` alias (infra/constructs/canary.ts): `value` names the alias
+ * (its ARN, or in an event source mapping the function's name read from that ARN, with `:live`). Undefined
+ * when it names anything else, the bare function included.
+ */
+export function invokedFunctionId(resources: Record<string, Resource>, value: unknown): string | undefined {
+  const [aliasId, ...others] = references(value);
+  const alias = resources[aliasId ?? ''];
+  if (others.length > 0 || alias?.Type !== 'AWS::Lambda::Alias') return undefined;
+  return referencedId(alias.Properties.FunctionName);
+}
+
 /** The `dynamodb:*` actions a role is allowed, as `action on resource` strings, sorted. */
 export function dynamoGrants(resources: Record<string, Resource>, roleLogicalId: string): string[] {
   const grants: string[] = [];

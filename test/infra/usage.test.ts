@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { USAGE_FILTER_PATTERN } from '../../shared/usage/record.js';
-import { type Resource, referencedId, synthesize } from './synthesized.js';
+import { invokedFunctionId, type Resource, referencedId, synthesize } from './synthesized.js';
 
 const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 after(() => rmSync(app.outdir, { recursive: true, force: true }));
@@ -30,7 +30,7 @@ function routeFunctions(): Map<string, string> {
     const integration = resources[referencedId(target['Fn::Join'][1][1]) ?? ''] as Resource;
     byRoute.set(
       route.Properties.RouteKey as string,
-      referencedId(integration.Properties.IntegrationUri) ?? '',
+      invokedFunctionId(resources, integration.Properties.IntegrationUri) ?? '',
     );
   }
   return byRoute;
@@ -60,7 +60,7 @@ describe('usage metering in the template', () => {
     );
     for (const f of filters) {
       assert.equal(f.FilterPattern, USAGE_FILTER_PATTERN);
-      assert.deepEqual(f.DestinationArn, { 'Fn::GetAtt': [aggregator[0], 'Arn'] });
+      assert.equal(invokedFunctionId(resources, f.DestinationArn), aggregator[0]);
     }
     for (const [key, fnId] of routes) {
       const level = (resources[fnId]?.Properties.LoggingConfig as any)?.ApplicationLogLevel;
@@ -70,9 +70,7 @@ describe('usage metering in the template', () => {
 
   it('lets CloudWatch Logs invoke the aggregator from that log group only, with one permission', () => {
     const permissions = ofType('AWS::Lambda::Permission').filter(
-      ([, p]) =>
-        referencedId(p.Properties.FunctionName) === aggregator?.[0] ||
-        (p.Properties.FunctionName as any)?.['Fn::GetAtt']?.[0] === aggregator?.[0],
+      ([, p]) => invokedFunctionId(resources, p.Properties.FunctionName) === aggregator?.[0],
     );
     assert.equal(permissions.length, 1);
     assert.equal(permissions[0]?.[1].Properties.Principal, 'logs.amazonaws.com');
@@ -111,7 +109,7 @@ describe('usage metering in the template', () => {
       'Fn::GetAtt': [dlqId, 'Arn'],
     });
     const mapping = ofType('AWS::Lambda::EventSourceMapping').find(
-      ([, m]) => referencedId(m.Properties.FunctionName) === id,
+      ([, m]) => invokedFunctionId(resources, m.Properties.FunctionName) === id,
     );
     assert.deepEqual(mapping?.[1].Properties.EventSourceArn, { 'Fn::GetAtt': [replay[0], 'Arn'] });
     assert.deepEqual(mapping?.[1].Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
