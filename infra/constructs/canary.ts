@@ -31,15 +31,14 @@ const PAYMENT_PATH_SERVICES: ReadonlySet<string> = new Set(['Core', 'Channels', 
 /**
  * How CodeDeploy shifts a function's `live` alias to a new version, per stage and service:
  * - dev: all at once (nobody's traffic to protect; a deploy takes seconds);
- * - staging: a 10 % canary for 5 minutes everywhere, so every release rehearses the prod path and its
- *   rollback alarms before prod;
+ * - staging: 10 % more each minute everywhere, the release rehearsal: every shift step meets the alarms;
  * - prod: a 10 % canary for 5 minutes on the payment path (core, channels, gateway), then all at once;
  *   elsewhere (consumers, ops, settlement) 10 % more each minute, so a fault that needs volume to show
  *   (a batch shape, a rare event) still meets the alarms before it takes all traffic.
  */
 export function deploymentConfigFor(stage: Stage, service: string): codedeploy.ILambdaDeploymentConfig {
   if (stage === 'dev') return codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE;
-  if (stage === 'staging' || PAYMENT_PATH_SERVICES.has(service))
+  if (stage === 'prod' && PAYMENT_PATH_SERVICES.has(service))
     return codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES;
   return codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE;
 }

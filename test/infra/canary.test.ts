@@ -226,14 +226,17 @@ describe('deployment config per stage and service', () => {
     );
   });
 
-  test('prod: a canary on the payment path, linear elsewhere; staging: a canary everywhere', () => {
+  test('prod: a canary on the payment path, linear elsewhere; staging: linear everywhere', () => {
     const name = (stage: 'dev' | 'staging' | 'prod', service: string) =>
       deploymentConfigFor(stage, service).deploymentConfigName;
-    for (const service of ['Core', 'Channels', 'Gateway'])
+    for (const service of ['Core', 'Channels', 'Gateway']) {
       assert.equal(name('prod', service), 'CodeDeployDefault.LambdaCanary10Percent5Minutes');
+      assert.equal(name('staging', service), 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
+      assert.equal(name('dev', service), 'CodeDeployDefault.LambdaAllAtOnce');
+    }
     for (const service of ['Risk', 'Reconciliation', 'Settlement', 'Webhooks', 'Console']) {
       assert.equal(name('prod', service), 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
-      assert.equal(name('staging', service), 'CodeDeployDefault.LambdaCanary10Percent5Minutes');
+      assert.equal(name('staging', service), 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
       assert.equal(name('dev', service), 'CodeDeployDefault.LambdaAllAtOnce');
     }
   });
