@@ -5,25 +5,7 @@
  * (a producer that retyped it: no field a consumer reads is an object where the schema has a leaf).
  */
 import type * as z from 'zod/mini';
-
-interface Leaf {
-  readonly path: readonly string[];
-  readonly required: boolean;
-}
-
-type Def = { type: string; innerType?: z.ZodMiniType; shape?: Record<string, z.ZodMiniType> };
-const defOf = (schema: z.ZodMiniType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
-
-/** Every leaf field of `schema` (objects walked through; optional and nullable unwrapped). */
-export function leavesOf(schema: z.ZodMiniType, path: readonly string[] = [], required = true): Leaf[] {
-  let def = defOf(schema);
-  while ((def.type === 'optional' || def.type === 'nullable') && def.innerType) {
-    if (def.type === 'optional') required = false;
-    def = defOf(def.innerType);
-  }
-  if (def.type !== 'object' || !def.shape) return path.length > 0 ? [{ path, required }] : [];
-  return Object.entries(def.shape).flatMap(([key, field]) => leavesOf(field, [...path, key], required));
-}
+import { leavesOf } from '../../shared/events/schema-fields.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
