@@ -2,7 +2,8 @@
  * The event contracts between services (shared/events/catalogue.ts): what each producer's real code puts
  * on the bus parses with its detail-type's schema and with what every consumer reads of it, through the
  * consumer's own parser; and a producer that drops or retypes a field a consumer relies on is refused by
- * that consumer, so such a change fails here rather than in a dead-letter queue.
+ * that consumer, so such a change fails here rather than in a dead-letter queue. The schemas are held
+ * to the same: what a consumer requires, the producer's schema requires.
  *
  * Producers: the table stream's publisher (functions/events/publisher.ts, run on stream records of
  * fixture items: payments, refunds, risk, reconciliation runs and discrepancies, breakers, merchant
@@ -16,6 +17,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as z from 'zod/mini';
 import { setEventBridgeClient } from '../../../shared/aws/eventbridge.js';
+import { leavesOf } from '../../../shared/events/schema-fields.js';
 import { type DetailType, EVENT_SOURCE, PUBLISHED_DETAIL_TYPES } from '../../../shared/schemas/events.js';
 import { settlementCompletedDetail } from '../../../shared/settlement/settle.js';
 import { parseWebhookSource } from '../../../shared/webhooks/parse.js';
@@ -161,6 +163,21 @@ describe('consumers', () => {
         const parsed = z.safeParse(consumer.reads, sample.detail);
         assert.ok(parsed.success, `${name}: ${parsed.error?.message}`);
         assert.doesNotThrow(() => parser(bodyOf(sample)));
+      });
+
+      it(`${name}: every field it requires, the producer's schema requires; every field it reads, it has`, () => {
+        // The schemas themselves, not only today's samples: a field made optional or removed in
+        // shared/schemas fails here even while the producer's code still fills it.
+        const produced = new Map(
+          leavesOf(EVENT_CATALOGUE[detailType].schema).map((f) => [f.path.join('.'), f]),
+        );
+        for (const field of leavesOf(consumer.reads)) {
+          const path = field.path.join('.');
+          const guaranteed = produced.get(path);
+          assert.ok(guaranteed, `${name}: ${path} is not in the ${detailType} schema`);
+          if (field.required)
+            assert.ok(guaranteed.required, `${name}: ${path} is optional in the ${detailType} schema`);
+        }
       });
 
       it(`${name}: refuses the event when a field it relies on is dropped or retyped`, () => {
