@@ -18,7 +18,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import * as z from 'zod/mini';
 import { setEventBridgeClient } from '../../../shared/aws/eventbridge.js';
 import { leavesOf } from '../../../shared/events/schema-fields.js';
-import { type DetailType, EVENT_SOURCE, PUBLISHED_DETAIL_TYPES } from '../../../shared/schemas/events.js';
+import {
+  type DetailType,
+  EVENT_SOURCE,
+  PUBLISHED_DETAIL_TYPES,
+  STREAM_DETAIL_TYPES,
+} from '../../../shared/schemas/events.js';
 import { settlementCompletedDetail } from '../../../shared/settlement/settle.js';
 import { parseWebhookSource } from '../../../shared/webhooks/parse.js';
 import { eventBridgeEvent, sampleChanges, settlementItem } from '../../support/event-samples.js';
@@ -141,6 +146,11 @@ describe('event catalogue', () => {
 });
 
 describe('producers', () => {
+  it('publish through the outbox exactly the detail-types the stream derivation can announce', () => {
+    const outbox = CATALOGUED_DETAIL_TYPES.filter((t) => EVENT_CATALOGUE[t].publishedBy === 'outbox');
+    assert.deepEqual([...outbox].sort(), [...STREAM_DETAIL_TYPES].sort());
+  });
+
   for (const detailType of PUBLISHED_DETAIL_TYPES) {
     it(`${detailType}: what ${EVENT_CATALOGUE[detailType].producer} publishes parses with its schema`, () => {
       for (const p of produced.filter((e) => e.detailType === detailType)) {
