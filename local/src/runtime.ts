@@ -109,7 +109,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
 
     // Buckets (statements): their names resolve before any function environment is built.
-    const buckets = bucketConfigs(loaded.template, baseCtx);
+    const buckets = bucketConfigs(
+      loaded.template,
+      baseCtx,
+      (id) => loaded.stackNames[loaded.stackOf[id] ?? ''] ?? loaded.stackName,
+    );
     const s3Server = await startS3Endpoint({
       buckets,
       log,
