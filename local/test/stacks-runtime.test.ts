@@ -79,6 +79,17 @@ describe('the local runtime on a multi-stack assembly', () => {
     assert.deepEqual(assessed, { by: 'Payments-Risk-dev:Payments-Risk-Handler' });
     const risk = await call(runtime, 'GET', '/v1/risk/thing-1');
     assert.deepEqual(risk, { status: 200, body: { stack: 'Payments-Risk-dev:Payments-Risk-Handler' } });
+    // A state machine task invoking the function by its alias ARN.
+    const execution = runtime.stepFunctions.startExecution({
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Review',
+      input: '{"id":"thing-1"}',
+    });
+    const ended = await eventually(async () => {
+      const e = runtime.stepFunctions.describeExecution(execution.executionArn);
+      return e.status === 'RUNNING' ? undefined : e;
+    });
+    assert.equal(ended.status, 'SUCCEEDED', ended.cause ?? '');
+    assert.deepEqual(JSON.parse(ended.output ?? ''), { id: 'thing-1' });
     await runtime.stop();
   });
 
