@@ -6,7 +6,7 @@
  * stack holds what.
  */
 import type { Resource, SynthesizedFunction } from './synthesized.js';
-import { referencedId } from './synthesized.js';
+import { referencedId, references } from './synthesized.js';
 
 export interface BusRule {
   readonly logicalId: string;
@@ -33,11 +33,14 @@ function invokedBy(resources: Record<string, Resource>, targetId: string | undef
   const target = targetId === undefined ? undefined : resources[targetId];
   if (target?.Type !== 'AWS::SQS::Queue')
     return [functionOf(resources, targetId)].filter((f) => f !== undefined);
-  return Object.values(resources)
-    .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
-    .filter((m) => referencedId(m.Properties.EventSourceArn) === targetId)
-    .map((m) => functionOf(resources, referencedId(m.Properties.FunctionName)))
-    .filter((f) => f !== undefined);
+  return (
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+      .filter((m) => referencedId(m.Properties.EventSourceArn) === targetId)
+      // A mapping names its alias as `<function name read from the alias's ARN>:live`: the one reference in it.
+      .map((m) => functionOf(resources, references(m.Properties.FunctionName)[0]))
+      .filter((f) => f !== undefined)
+  );
 }
 
 /** Every rule whose pattern matches events of `source`, with its detail-types and the handlers it feeds. */
