@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ConsoleStack } from '../../infra/stacks/console-stack.js';
 import { FoundationStack } from '../../infra/stacks/foundation-stack.js';
 import { SERVICES } from '../../infra/stacks/parameters.js';
@@ -151,6 +152,100 @@ describe('stacks', () => {
       const inApp = dev.templates.find((t) => t.id === SERVICE_STACKS[i])?.template;
       assert.deepEqual(Object.keys(template.Resources).sort(), Object.keys(inApp?.Resources ?? {}).sort());
     }
+  });
+
+  it('puts each function in the stack of the service that owns it', () => {
+    const functionsOf = (stack: Stack) =>
+      stack.node
+        .findAll()
+        .filter((c) => c instanceof lambda.Function && Stack.of(c) === stack)
+        .map((c) => c.node.id)
+        .sort();
+    const actual = Object.fromEntries(Object.values(dev.stacks).map((s) => [s.node.id, functionsOf(s)]));
+    assert.deepEqual(actual, {
+      'Payments-Foundation': [],
+      'Payments-Channels': [
+        'CallbackFunction',
+        'ChannelHealthFunction',
+        'CheckFunction',
+        'DispatchFunction',
+        'GetChannelFunction',
+        'GetRoutingConfigFunction',
+        'ListChannelsFunction',
+        'PutChannelFunction',
+        'PutRoutingConfigFunction',
+      ],
+      'Payments-Core': [
+        'CreatePaymentFunction',
+        'CreateRefundFunction',
+        'GetPaymentFunction',
+        'HealthFunction',
+        'ListPaymentsFunction',
+        'ListRefundsFunction',
+        'NoRouteFunction',
+        'OpsPaymentsFunction',
+        'PublisherFunction',
+      ],
+      'Payments-Risk': [
+        'CreateFraudReportFunction',
+        'GetRiskProfileFunction',
+        'GetRiskSummaryFunction',
+        'PutRiskProfileFunction',
+        'ReviewPaymentFunction',
+        'RiskFunction',
+      ],
+      'Payments-Webhooks': [
+        'CreateWebhookEndpointFunction',
+        'ListWebhookDeliveriesFunction',
+        'MerchantWebhooksFunction',
+      ],
+      'Payments-Reconciliation': [
+        'GetReconciliationRunFunction',
+        'ListDiscrepanciesFunction',
+        'ReconciliationRunsFunction',
+        'ResolveDiscrepancyFunction',
+        'StartReconciliationRunFunction',
+        'UploadStatementFunction',
+      ],
+      'Payments-Settlement': [
+        'FinishRunFunction',
+        'GetSettlementFunction',
+        'GetSettlementRunFunction',
+        'ListSettlementsFunction',
+        'PayOutFunction',
+        'RecordPayoutFailureFunction',
+        'SettleMerchantFunction',
+        'StartRunFunction',
+        'StartSettlementRunFunction',
+      ],
+      'Payments-Gateway': [
+        'CreateMerchantFunction',
+        'GetBillingPricesFunction',
+        'GetBillingStatementFunction',
+        'GetMerchantFunction',
+        'GetMerchantLimitsFunction',
+        'GetMerchantUsageFunction',
+        'IssueApiKeyFunction',
+        'ListApiKeysFunction',
+        'ListMerchantsFunction',
+        'PutBillingPricesFunction',
+        'PutMerchantLimitsFunction',
+        'PutRequestSigningFunction',
+        'ReinstateMerchantFunction',
+        'ReviewMerchantFunction',
+        'RevokeApiKeyFunction',
+        'RollApiKeyFunction',
+        'SuspendMerchantFunction',
+        'UsageAggregatorFunction',
+      ],
+      'Payments-Console': [
+        'ConsoleFunction',
+        'ListDeadLetterMessagesFunction',
+        'ListDeadLetterQueuesFunction',
+        'ListDeadLetterRedrivesFunction',
+        'RedriveDeadLetterQueueFunction',
+      ],
+    });
   });
 
   it('keeps every stack under 400 resources, room for the canaries under CloudFormation’s 500', () => {
