@@ -4,43 +4,30 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, type IConstruct } from 'constructs';
+import { type StageSettings, stageOf } from '../stages.js';
 
-/** The copies of the system a stage deploys (`-c stage=...`). */
-export const STAGES = ['dev', 'staging', 'prod'] as const;
-export type Stage = (typeof STAGES)[number];
-
-/** The stage being synthesized, `dev` unless `-c stage=staging|prod` says otherwise. */
-export function stageOf(scope: IConstruct): Stage {
-  const stage = scope.node.tryGetContext('stage') ?? 'dev';
-  if (!STAGES.includes(stage)) throw new Error(`Unknown stage "${stage}": one of ${STAGES.join(', ')}`);
-  return stage;
-}
-
-/**
- * The service a construct belongs to: its stack's id without the `Payments-` prefix (`Payments-Risk` →
- * `Risk`). The single `Payments` stack is core payments, whose canary it takes.
- */
+/** The service a construct belongs to: its stack's id without `Payments-` (`Payments-Risk` → `Risk`). */
 export function serviceOf(scope: IConstruct): string {
-  const id = Stack.of(scope).node.id;
-  return id === 'Payments' ? 'Core' : id.replace(/^Payments-/, '');
+  return Stack.of(scope).node.id.replace(/^Payments-/, '');
 }
 
 /** Services a payment's creation and its channel go through: a bad release there fails payments. */
 const PAYMENT_PATH_SERVICES: ReadonlySet<string> = new Set(['Core', 'Channels', 'Gateway']);
 
 /**
- * How CodeDeploy shifts a function's `live` alias to a new version, per stage and service:
- * - dev: all at once (nobody's traffic to protect; a deploy takes seconds);
- * - staging: 10 % more each minute everywhere, the release rehearsal: every shift step meets the alarms;
- * - prod: a 10 % canary for 5 minutes on the payment path (core, channels, gateway), then all at once;
- *   elsewhere (consumers, ops, settlement) 10 % more each minute, so a fault that needs volume to show
- *   (a batch shape, a rare event) still meets the alarms before it takes all traffic.
+ * How CodeDeploy shifts a function's `live` alias to a new version, per stage and service: the stage's
+ * setting (infra/stages.ts: all at once in dev, 10 % more each minute in staging, a 10 % canary for 5
+ * minutes in prod), except in prod off the payment path (consumers, ops, settlement), 10 % more each
+ * minute: a fault that needs volume to show (a batch shape, a rare event) still meets the alarms at each
+ * step before it takes all traffic.
  */
-export function deploymentConfigFor(stage: Stage, service: string): codedeploy.ILambdaDeploymentConfig {
-  if (stage === 'dev') return codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE;
-  if (stage === 'prod' && PAYMENT_PATH_SERVICES.has(service))
-    return codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES;
-  return codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE;
+export function deploymentConfigFor(
+  stage: StageSettings,
+  service: string,
+): codedeploy.ILambdaDeploymentConfig {
+  if (stage.name === 'prod' && !PAYMENT_PATH_SERVICES.has(service))
+    return codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE;
+  return stage.deployment;
 }
 
 /** What a function serves decides how slow is too slow for a release. */

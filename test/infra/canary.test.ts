@@ -1,25 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { deploymentConfigFor, p99ThresholdMs, serviceOf } from '../../infra/constructs/canary.js';
 import { API_TIMEOUT, STREAM_TIMEOUT } from '../../infra/constructs/payments-function.js';
-import { PaymentsStack } from '../../infra/payments-stack.js';
-import { invokedFunctionId, type Resource, referencedId, references } from './synthesized.js';
+import { stageSettings } from '../../infra/stages.js';
+import {
+  invokedFunctionId,
+  type Resource,
+  referencedId,
+  references,
+  type StackTemplate,
+  synthesize,
+} from './synthesized.js';
 
-/**
- * The wiring is what is tested: bundles are skipped. The single stack holds about five more resources a
- * function than CloudFormation's 500, until it is split per service: the limit is lifted for this file only.
- */
-function synth(context: Record<string, unknown> = {}) {
-  const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:stackResourceLimit': 0, ...context },
-  });
-  const stack = new PaymentsStack(app, 'Payments');
-  return Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
-}
-
-const resources = synth();
+/** The wiring is what is tested: bundles are skipped. Every stack, and their merged view. */
+const synth = (context: Record<string, unknown> = {}) =>
+  synthesize({ 'aws:cdk:bundling-stacks': [], ...context });
+const { resources, templates } = synth();
+const resourcesOf = (t: StackTemplate) => Object.values(t.template.Resources ?? {}) as Resource[];
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const functionIds = ofType('AWS::Lambda::Function').map(([id]) => id);
 const aliases = new Map(ofType('AWS::Lambda::Alias'));
@@ -57,16 +55,29 @@ describe('every function is released through its live alias', () => {
     assert.equal(groups.size, functionIds.length);
   });
 
-  test('the groups share one application and one service role per stack', () => {
-    const applications = ofType('AWS::CodeDeploy::Application');
-    assert.equal(applications.length, 1);
-    assert.equal(applications[0]?.[1].Properties.ComputePlatform, 'Lambda');
-    const roles = new Set([...groups.values()].map((g) => referencedId(g.Properties.ServiceRoleArn)));
-    assert.equal(roles.size, 1);
-    const role = resources[[...roles][0] ?? ''];
-    assert.match(JSON.stringify(role?.Properties.ManagedPolicyArns), /AWSCodeDeployRoleForLambdaLimited/);
-    for (const group of groups.values())
-      assert.equal(referencedId(group.Properties.ApplicationName), applications[0]?.[0]);
+  test('the groups of a stack share one application and one service role, a stack with functions one each', () => {
+    let stacksWithFunctions = 0;
+    for (const t of templates) {
+      const own = Object.entries(t.template.Resources ?? {}) as [string, Resource][];
+      const ofTypeHere = (type: string) => own.filter(([, r]) => r.Type === type);
+      const applications = ofTypeHere('AWS::CodeDeploy::Application');
+      const stackGroups = ofTypeHere('AWS::CodeDeploy::DeploymentGroup').map(([, g]) => g);
+      assert.equal(stackGroups.length, ofTypeHere('AWS::Lambda::Function').length, t.id);
+      if (stackGroups.length === 0) {
+        assert.equal(applications.length, 0, t.id);
+        continue;
+      }
+      stacksWithFunctions++;
+      assert.equal(applications.length, 1, t.id);
+      assert.equal(applications[0]?.[1].Properties.ComputePlatform, 'Lambda');
+      const roles = new Set(stackGroups.map((g) => referencedId(g.Properties.ServiceRoleArn)));
+      assert.equal(roles.size, 1, t.id);
+      const role = own.find(([id]) => id === [...roles][0])?.[1];
+      assert.match(JSON.stringify(role?.Properties.ManagedPolicyArns), /AWSCodeDeployRoleForLambdaLimited/);
+      for (const group of stackGroups)
+        assert.equal(referencedId(group.Properties.ApplicationName), applications[0]?.[0], t.id);
+    }
+    assert.ok(stacksWithFunctions >= 7, `${stacksWithFunctions} stacks with functions`);
   });
 });
 
@@ -219,16 +230,22 @@ describe('deployment config per stage and service', () => {
     assert.deepEqual(configs(resources), new Set(['CodeDeployDefault.LambdaAllAtOnce']));
   });
 
-  test('prod shifts core payments by a 10 % canary for 5 minutes', () => {
-    assert.deepEqual(
-      configs(synth({ stage: 'prod' })),
-      new Set(['CodeDeployDefault.LambdaCanary10Percent5Minutes']),
+  test('prod shifts core payments, channels and the gateway by a 10 % canary for 5 minutes, the others linearly', () => {
+    const prod = synth({ stage: 'prod' }).templates;
+    const byStack = Object.fromEntries(
+      prod.map((t) => [t.id, configs(Object.fromEntries(resourcesOf(t).map((r, i) => [String(i), r])))]),
     );
+    const canary = new Set(['CodeDeployDefault.LambdaCanary10Percent5Minutes']);
+    const linear = new Set(['CodeDeployDefault.LambdaLinear10PercentEvery1Minute']);
+    for (const id of ['Payments-Core', 'Payments-Channels', 'Payments-Gateway'])
+      assert.deepEqual(byStack[id], canary, id);
+    for (const id of ['Payments-Risk', 'Payments-Webhooks', 'Payments-Reconciliation', 'Payments-Settlement'])
+      assert.deepEqual(byStack[id], linear, id);
   });
 
   test('prod: a canary on the payment path, linear elsewhere; staging: linear everywhere', () => {
     const name = (stage: 'dev' | 'staging' | 'prod', service: string) =>
-      deploymentConfigFor(stage, service).deploymentConfigName;
+      deploymentConfigFor(stageSettings(stage), service).deploymentConfigName;
     for (const service of ['Core', 'Channels', 'Gateway']) {
       assert.equal(name('prod', service), 'CodeDeployDefault.LambdaCanary10Percent5Minutes');
       assert.equal(name('staging', service), 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute');
@@ -241,13 +258,7 @@ describe('deployment config per stage and service', () => {
     }
   });
 
-  test('a service is its stack: Payments-Risk is Risk, the single stack is core payments', () => {
-    const app = new App();
-    assert.equal(serviceOf(new Stack(app, 'Payments-Risk')), 'Risk');
-    assert.equal(serviceOf(new Stack(app, 'Payments')), 'Core');
-  });
-
-  test('refuses an unknown stage', () => {
-    assert.throws(() => synth({ stage: 'production' }), /Unknown stage "production"/);
+  test('a service is its stack: Payments-Risk is Risk', () => {
+    assert.equal(serviceOf(new Stack(new App(), 'Payments-Risk')), 'Risk');
   });
 });
