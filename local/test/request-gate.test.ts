@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A request served until `release` is called. */
 function heldRequest(gate: RequestGate) {
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   const done = gate.serve(() => new Promise<void>((resolve) => (release = resolve)));
   return { release: () => release(), done };
 }
