@@ -1,6 +1,6 @@
 /**
- * Requests first: a poller's wait for a moment with no request in flight ends when the last request
- * ends, or at its bound under sustained requests, never at once while one is served; an SQS poller
+ * Requests first: a poller's wait for a quiet moment ends once no request has been in flight for the
+ * quiet time, or at its bound under sustained requests, never while one is served; an SQS poller
  * receives nothing while it waits, so a message never spends its visibility timeout waiting here.
  */
 import assert from 'node:assert/strict';
@@ -59,6 +59,32 @@ describe('request gate', () => {
     assert.equal(whileOneRuns, false);
     assert.equal(through, true);
     assert.equal(gate.busy, 0);
+  });
+
+  it('keeps a poller waiting when the next request follows the last within the quiet time', async () => {
+    // Prepare
+    const gate = new RequestGate(10_000, 50);
+    let through = false;
+    const first = heldRequest(gate);
+    const waiting = gate.quiet().then(() => {
+      through = true;
+    });
+
+    // Act: back-to-back requests, as a load test sends them, then a pause.
+    first.release();
+    await first.done;
+    const second = heldRequest(gate);
+    await sleep(80);
+    const whileBackToBack = through;
+    second.release();
+    await second.done;
+    const pauseStarted = performance.now();
+    await waiting;
+    const afterPause = performance.now() - pauseStarted;
+
+    // Assess
+    assert.equal(whileBackToBack, false);
+    assert.ok(afterPause >= 40, `let through ${afterPause} ms into the pause`);
   });
 
   it('lets a poller go after its bound under sustained requests, and counts a failed request out', async () => {

@@ -193,14 +193,19 @@ async function main() {
         return r.status === 201;
       });
       const ratio = round(create.perSecond / putItem.perSecond, 3);
-      levels.push({ concurrency, api: create, putItem, ratio });
+      // The ratio the CPU allows when both sides are bound by the same two cores: a PutItem's CPU (DynamoDB
+      // Local and client) over a create's (runtime, DynamoDB Local and client), each measured in its phase.
+      const cpuOf = (c: Phase['cpuMsPerOp']) => c.runtime + c.dynamoDbLocal + c.client;
+      const cpuBoundRatio = round(cpuOf(putItem.cpuMsPerOp) / Math.max(0.01, cpuOf(create.cpuMsPerOp)), 3);
+      levels.push({ concurrency, api: create, putItem, ratio, cpuBoundRatio });
       process.stdout.write(
         `concurrency ${String(concurrency).padStart(2)}: API ${create.perSecond}/s (p50 ${create.p50Ms} ms, ` +
           `p99 ${create.p99Ms} ms, ${create.errors} errors)  PutItem ${putItem.perSecond}/s (p50 ` +
           `${putItem.p50Ms} ms, p99 ${putItem.p99Ms} ms)  ratio ${ratio}\n` +
           `  CPU ms per create: runtime ${create.cpuMsPerOp.runtime}, DynamoDB Local ` +
           `${create.cpuMsPerOp.dynamoDbLocal}, client ${create.cpuMsPerOp.client}; per PutItem: DynamoDB ` +
-          `Local ${putItem.cpuMsPerOp.dynamoDbLocal}, client ${putItem.cpuMsPerOp.client}\n`,
+          `Local ${putItem.cpuMsPerOp.dynamoDbLocal}, client ${putItem.cpuMsPerOp.client}; CPU-bound ratio ` +
+          `${cpuBoundRatio}\n`,
       );
     }
 
