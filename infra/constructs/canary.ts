@@ -69,7 +69,10 @@ class StackDeployments extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.application = new codedeploy.LambdaApplication(this, 'Application');
+    // Named as the stack (`Payments-Risk-prod`): what ops type to find a service's deployments.
+    this.application = new codedeploy.LambdaApplication(this, 'Application', {
+      applicationName: Stack.of(this).stackName,
+    });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
       description: `CodeDeploy: shifts the live aliases of ${serviceOf(this)}'s functions, watching their alarms`,

@@ -70,6 +70,7 @@ describe('every function is released through its live alias', () => {
       stacksWithFunctions++;
       assert.equal(applications.length, 1, t.id);
       assert.equal(applications[0]?.[1].Properties.ComputePlatform, 'Lambda');
+      assert.equal(applications[0]?.[1].Properties.ApplicationName, t.stackName);
       const roles = new Set(stackGroups.map((g) => referencedId(g.Properties.ServiceRoleArn)));
       assert.equal(roles.size, 1, t.id);
       const role = own.find(([id]) => id === [...roles][0])?.[1];
