@@ -390,7 +390,7 @@ async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
   const per = perLifecycle(m);
   const n = RUNTIME_LIFECYCLES;
   const lambda = lambdaFigures(m, prices);
-  const hotKeys = hotKeyFigures(m);
+  const hotKeys = hotKeyFigures(m, prices);
   const xraySampled = prices.assumptions.xraySampledFraction?.value ?? 0.05;
   const usage = {
     apiRequests: m.metering.api.requests / n,
