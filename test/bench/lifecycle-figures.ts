@@ -136,7 +136,7 @@ export function lambdaFigures(m: LifecycleMeasurement, prices: PriceFile) {
     gbSecondsPerLifecycle: gbSeconds / n,
     figures: {
       model:
-        'billed ms per invocation = ceil(measured CPU ms × max(1, 1769 MB ÷ memory) + Σ calls × latency per call type), at the function’s memory (docs/prices.json assumptions)',
+        'billed ms per invocation = ceil(measured CPU ms × max(1, 1769 MB ÷ memory) + Σ calls × latency per call type × overlap share (time with a call in flight ÷ the calls’ summed time, measured)), at the function’s memory (docs/prices.json assumptions)',
       latencyMs: model.latencyMs,
       gbSecondsPerLifecycle: round(gbSeconds / n, 6),
       cpuGbSecondsPerLifecycle: round(cpuGbSeconds / n, 6),
