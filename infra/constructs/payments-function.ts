@@ -51,10 +51,13 @@ export interface PaymentsFunctionProps {
 export const API_MEMORY_MB = 1024;
 /**
  * Stream and queue consumers: nobody waits on them to the millisecond, and their time goes to DynamoDB,
- * EventBridge and HTTP round trips that more CPU does not shorten, so half the memory is about half the
- * GB-seconds (the most billed duration of a lifecycle: risk and webhook consumers).
+ * EventBridge and HTTP round trips that more CPU does not shorten. Below 1,769 MB a function's CPU work
+ * costs the same GB-seconds at any size (it runs longer on a smaller share) while every wait is billed
+ * at the function's size: a quarter of the API size halves the waits' cost of 512 MB (the dispatcher's
+ * PSP call and the webhook consumer's deliveries wait about 100 ms each) for 7× the CPU time per ms of
+ * work, a few tens of ms per batch that nobody waits on.
  */
-export const EVENT_MEMORY_MB = 512;
+export const EVENT_MEMORY_MB = 256;
 
 /**
  * "A payments Lambda": one place for the defaults every function of this system shares, so that
@@ -63,7 +66,7 @@ export const EVENT_MEMORY_MB = 512;
  * - nodejs22.x on arm64 (Graviton: ~20% cheaper per GB-second than x86 for the same work).
  * - 1024 MB for API functions: Lambda allocates CPU in proportion to memory; at 1 GB the init phase
  *   (parsing a ~100-300 KB bundle with the SDK inside) and crypto work (SHA-256, HMAC) run roughly twice
- *   as fast as at 512 MB, and a client is waiting. Event consumers take 512 MB (EVENT_MEMORY_MB). Revisit
+ *   as fast as at 512 MB, and a client is waiting. Event consumers take 256 MB (EVENT_MEMORY_MB). Revisit
  *   both with Lambda Power Tuning once real traffic exists.
  * - esbuild: minified ESM `index.mjs` (handler `index.handler`) with source maps, AWS SDK v3
  *   bundled rather than taken from the runtime, so the version is pinned by our lock file and the

@@ -14,7 +14,7 @@ import type { PaymentsApi } from './api.js';
 import { DEFAULT_SANDBOX_PSP_URL } from './channels.js';
 import type { Events } from './events.js';
 import type { Monitoring } from './monitoring.js';
-import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
+import { PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
 import type { PaymentsTableRef } from './table.js';
 
 /** Merchants settled at once: bounded, so a run never floods the table or the bank. */
@@ -22,6 +22,11 @@ const MERCHANT_CONCURRENCY = 10;
 const PAYOUT_CONCURRENCY = 5;
 /** A merchant-day of a million line items is read and summed in well under this. */
 const SETTLE_TIMEOUT = Duration.minutes(10);
+/**
+ * A merchant's day is summed in the function (hundreds of thousands of line items: CPU work), and it
+ * runs once per merchant a day, so the tasks keep twice the event consumers' memory (EVENT_MEMORY_MB).
+ */
+const SETTLEMENT_MEMORY_MB = 512;
 
 export interface SettlementProps {
   readonly api: PaymentsApi;
@@ -56,7 +61,7 @@ export class Settlement extends Construct {
         entry: `settlement/${entry}`,
         description,
         timeout: name === 'SettleMerchant' ? SETTLE_TIMEOUT : STREAM_TIMEOUT,
-        memorySize: EVENT_MEMORY_MB,
+        memorySize: SETTLEMENT_MEMORY_MB,
         environment,
       });
       monitoring.watchFunction(fn);

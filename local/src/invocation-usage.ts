@@ -15,6 +15,12 @@ export interface InvocationUsage {
   readonly cpuMs: number;
   /** Outgoing requests by `<service>.<operation>` (`dynamodb.PutItem`, `sqs.SendMessageBatch`, `http <host>`). */
   readonly calls: Record<string, number>;
+  /**
+   * The requests' wall time summed (ms), and the time at least one was in flight (ms): their ratio is how
+   * far the handler overlapped its calls (records of a batch in parallel), which the duration model keeps.
+   */
+  readonly callMs?: number;
+  readonly callBusyMs?: number;
 }
 
 /** X-Amz-Target prefixes (lower case) → the service names of the `AWS_ENDPOINT_URL_<SERVICE>` variables. */
@@ -64,10 +70,37 @@ export function invocationUsageMeter(env: NodeJS.ProcessEnv = process.env) {
     const key = service ? `${named}.${operation}` : `http ${host}`;
     calls[key] = (calls[key] ?? 0) + 1;
   };
+  // Overlap of the calls: each request's start and end, and the spans with at least one in flight.
+  const startedAt = new WeakMap<object, number>();
+  let inFlight = 0;
+  let busySince = 0;
+  let callMs = 0;
+  let callBusyMs = 0;
+  const opened = (request: object) => {
+    const now = performance.now();
+    startedAt.set(request, now);
+    if (inFlight === 0) busySince = now;
+    inFlight += 1;
+  };
+  const closed = (request: object) => {
+    const at = startedAt.get(request);
+    if (at === undefined) return;
+    startedAt.delete(request);
+    const now = performance.now();
+    callMs += now - at;
+    inFlight -= 1;
+    if (inFlight === 0) callBusyMs += now - busySince;
+  };
+  const closing = (message: unknown) => closed((message as { request: object }).request);
+  subscribe('http.client.response.finish', closing);
+  subscribe('http.client.request.error', closing);
+  subscribe('undici:request:trailers', closing);
+  subscribe('undici:request:error', closing);
   subscribe('http.client.request.start', (message) => {
     const { request } = message as {
       request: { method: string; host: string; getHeader(name: string): unknown };
     };
+    opened(request);
     // The SDK sets Host with the port; the bare host name is the fallback.
     const host = String(request.getHeader('host') ?? request.host);
     const target = request.getHeader('x-amz-target');
@@ -75,6 +108,7 @@ export function invocationUsageMeter(env: NodeJS.ProcessEnv = process.env) {
   });
   subscribe('undici:request:create', (message) => {
     const { request } = message as { request: { origin: string; method: string } };
+    opened(request);
     let host = request.origin;
     try {
       host = new URL(request.origin).host;
@@ -87,10 +121,15 @@ export function invocationUsageMeter(env: NodeJS.ProcessEnv = process.env) {
   return {
     begin(): void {
       calls = {};
+      inFlight = 0;
+      callMs = 0;
+      callBusyMs = 0;
       started = threadCpuMs();
     },
     end(): InvocationUsage {
-      return { cpuMs: threadCpuMs() - started, calls };
+      // A request still open (fire and forget) counts as busy until now.
+      const busy = callBusyMs + (inFlight > 0 ? performance.now() - busySince : 0);
+      return { cpuMs: threadCpuMs() - started, calls, callMs, callBusyMs: busy };
     },
   };
 }

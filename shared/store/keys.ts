@@ -209,10 +209,10 @@
  *   TransactWriteItems per batch (per 99 counters of it): PutItem USAGEBATCH#<batch id>#<chunk>,
  *   attribute_not_exists (a redelivered batch is refused whole), and one UpdateItem `ADD requests, errors,
  *   created` per (merchant, UTC day, route) the batch holds, on USAGE#<merchant>#<shard>, the shard drawn
- *   from the batch id (USAGE_SHARDS = 4). Write rate: zero per request; per batch, one marker and one counter
- *   per (merchant, day, route) in it, each counter of a merchant spread over 4 partition keys. Markers expire
+ *   from the batch id (USAGE_SHARDS = 16). Write rate: zero per request; per batch, one marker and one counter
+ *   per (merchant, day, route) in it, each counter of a merchant spread over 16 partition keys. Markers expire
  *   (TTL) after 14 days, longer than any redelivery (async retries ≤ 6 h, the dead-letter queue keeps 14 days).
- * - a merchant's usage between two days (ops usage route, monthly statements): 4 Queries, one per shard,
+ * - a merchant's usage between two days (ops usage route, monthly statements): 16 Queries, one per shard,
  *   USAGE#<merchant>#<shard> with SK BETWEEN `<from>#` AND `<to>#\uffff`, summed per (day, route).
  * - billing prices (ops GET/PUT, statements): GetItem / PutItem BILLING/PRICES, stored whole under `prices`.
  * - a merchant's flow limits (every merchant request, through a per-container cache of 1 s; ops GET/PUT):

@@ -5,7 +5,9 @@
  * billing granularity), at the function's memory. Wall time against DynamoDB Local on a shared machine
  * moved the cost figure by a third between runs; CPU time and call counts do not.
  *
- * Calls are counted as if made one after the other (an upper bound where a handler overlaps them).
+ * Calls a handler overlaps (a batch's records in parallel, a payment's counters side by side) are priced
+ * at the share of their time the invocation had one in flight, measured locally (`overlapShare`): ten
+ * deliveries at once wait about one delivery's latency, not ten.
  * Latencies and the CPU share come from docs/prices.json (`assumptions`, each with its source).
  */
 import type { FunctionTally } from '../../local/src/metering.js';
@@ -48,14 +50,26 @@ export function callLatencyMs(call: string, model: LambdaModel): number {
 export const callType = (call: string) =>
   call.startsWith('http ') ? 'external' : (call.split('.')[0] ?? call);
 
+/**
+ * The share of its calls' time an invocation waited with nothing else in flight: 1 when it made them one
+ * after the other, 0.1 when ten ran side by side (a batch's records in parallel). Measured locally; 1
+ * when not measured.
+ */
+export function overlapShare(usage: { callMs?: number; callBusyMs?: number }): number {
+  if (!usage.callMs || usage.callBusyMs === undefined || usage.callMs <= 0) return 1;
+  return Math.min(1, Math.max(0, usage.callBusyMs / usage.callMs));
+}
+
 /** One invocation's modelled duration and what Lambda bills for it (ms). */
 export function modelledInvocation(
-  usage: { cpuMs: number; calls: Readonly<Record<string, number>> },
+  usage: { cpuMs: number; calls: Readonly<Record<string, number>>; callMs?: number; callBusyMs?: number },
   memoryMb: number,
   model: LambdaModel,
 ) {
   const cpuMs = usage.cpuMs * Math.max(1, model.fullVcpuAtMb / memoryMb);
-  const waitMs = Object.entries(usage.calls).reduce((s, [call, n]) => s + n * callLatencyMs(call, model), 0);
+  const waitMs =
+    Object.entries(usage.calls).reduce((s, [call, n]) => s + n * callLatencyMs(call, model), 0) *
+    overlapShare(usage);
   const durationMs = cpuMs + waitMs;
   return { cpuMs, waitMs, durationMs, billedMs: Math.max(1, Math.ceil(durationMs)) };
 }

@@ -3,6 +3,7 @@
  * the hot-key table with the single-merchant and single-channel ceilings (hot-keys.ts), and Lambda
  * duration modelled from CPU time and calls (lambda-model.ts) next to the wall time the runtime measured.
  */
+import type { CallerDriver, ContainerDrivers } from './container-reads.js';
 import type { PriceFile } from './cost.js';
 import {
   ceilingOf,
@@ -20,9 +21,9 @@ const rate = (x: number) => (Number.isFinite(x) ? Math.round(x) : null);
 export const GOAL_PAYMENTS_PER_SECOND = 20_000;
 
 /** Per key pattern, units per lifecycle, and the ceilings (payments a second) they set. */
-export function hotKeyFigures(m: LifecycleMeasurement) {
+export function hotKeyFigures(m: LifecycleMeasurement, prices: PriceFile) {
   const n = m.options.lifecycles;
-  const rows = hotKeyTable(m.dynamo.keys, n);
+  const rows = hotKeyTable(m.dynamo.keys, n, containerDrivers(m, prices));
   const merchant = ceilingOf(rows, SINGLE_MERCHANT_SCOPES);
   const channel = ceilingOf(rows, SINGLE_CHANNEL_SCOPES);
   const ceiling = (c: typeof merchant) => ({
@@ -36,9 +37,11 @@ export function hotKeyFigures(m: LifecycleMeasurement) {
     lifecycles: n,
     method:
       `Every DynamoDB call's partition keys (table and each GSI written or queried), units per key over ${n} lifecycles of one merchant. ` +
-      `A pattern's load is its busiest key's units per lifecycle, or the mean over the keys touched when the busiest is within 3σ (Poisson) of an even spread; ` +
+      `A pattern's load is its busiest key's units per lifecycle, or the mean over the keys touched when an even spread’s busiest key (Poisson, as many keys) reaches that count with a chance ≥ 0.001; ` +
       `ceiling = min(${WRITE_UNITS_PER_SECOND_PER_KEY} WCU/s ÷ write units, 3000 RCU/s ÷ read units) per lifecycle on one key. ` +
-      'Keys unique to a payment or a customer never limit. Reads behind per-container caches and keys written once per batch or lease are counted at the bench rate, an upper bound at higher rates.',
+      'Keys unique to a payment or a customer never limit. Flow buckets (FLOW#) multiply with the merchant’s limits: U units per payment over them spread at R payments/s over shardCount(R) keys (hot-keys.ts LIMIT_SHARDED). ' +
+      'Reads behind per-container caches (MER#, KEY#, HLT#: container-reads.ts) grow with containers: units per container-second measured × containers at the rate (Little’s law on the modelled duration). ' +
+      'Keys written once per batch are counted at the bench rate (see lifecyclesPerSecond), an upper bound at higher rates.',
     singleMerchantCeiling: ceiling(merchant),
     singleChannelCeiling: ceiling(channel),
     patterns: rows.map((r) => ({
@@ -51,8 +54,53 @@ export function hotKeyFigures(m: LifecycleMeasurement) {
       readUnitsPerKeyPerLifecycle: round(r.readUnitsPerKeyPerLifecycle, 4),
       paymentsPerSecond: rate(r.paymentsPerSecond),
       limitedBy: r.limitedBy,
+      ...(r.model && { model: r.model }),
+      ...(r.containers && {
+        containers: Object.fromEntries(
+          Object.entries(r.containers).map(([caller, c]) => [
+            caller,
+            {
+              environments: c.environments,
+              readUnitsPerContainerSecond: round(c.readUnitsPerContainerSecond, 4),
+              invocationsPerContainerSecond: round(c.invocationsPerContainerSecond, 2),
+              modelledSecondsPerInvocation: round(c.secondsPerInvocation, 4),
+              containersAtGoal: round(
+                Math.max(1, GOAL_PAYMENTS_PER_SECOND * c.invocationsPerPayment * c.secondsPerInvocation),
+                0,
+              ),
+            },
+          ]),
+        ),
+      }),
       ...(r.busiestWriteKey && { busiestWriteKey: r.busiestWriteKey }),
+      byCaller: Object.fromEntries(
+        Object.entries(r.byCaller).map(([caller, u]) => [
+          caller,
+          { writeUnits: round(u.writeUnits, 4), readUnits: round(u.readUnits, 4) },
+        ]),
+      ),
     })),
+  };
+}
+
+/** What drives each function's containers in the window (container-reads.ts). */
+function containerDrivers(m: LifecycleMeasurement, prices: PriceFile): ContainerDrivers {
+  const model = lambdaModelOf(prices);
+  const n = m.options.lifecycles;
+  const callers: Record<string, CallerDriver> = {};
+  for (const [fn, tally] of Object.entries(m.metering.lambda)) {
+    const f = modelFunction(tally, model);
+    if (!f) continue;
+    callers[fn] = {
+      environments: m.environments[fn] ?? 1,
+      invocationsPerPayment: f.invocations / n,
+      secondsPerInvocation: (f.cpuMs + f.waitMs) / f.invocations / 1000,
+    };
+  }
+  return {
+    callers,
+    spanSeconds: Math.max(1, m.createSpanMs) / 1000,
+    paymentsPerSecond: 1000 / m.options.intervalMs,
   };
 }
 
@@ -88,7 +136,7 @@ export function lambdaFigures(m: LifecycleMeasurement, prices: PriceFile) {
     gbSecondsPerLifecycle: gbSeconds / n,
     figures: {
       model:
-        'billed ms per invocation = ceil(measured CPU ms × max(1, 1769 MB ÷ memory) + Σ calls × latency per call type), at the function’s memory (docs/prices.json assumptions)',
+        'billed ms per invocation = ceil(measured CPU ms × max(1, 1769 MB ÷ memory) + Σ calls × latency per call type × overlap share (time with a call in flight ÷ the calls’ summed time, measured)), at the function’s memory (docs/prices.json assumptions)',
       latencyMs: model.latencyMs,
       gbSecondsPerLifecycle: round(gbSeconds / n, 6),
       cpuGbSecondsPerLifecycle: round(cpuGbSeconds / n, 6),

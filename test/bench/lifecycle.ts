@@ -53,6 +53,13 @@ export interface LifecycleMeasurement {
   readonly apiResponseBytes: number;
   /** Create response → RiskAssessed accepted by the bus, per lifecycle, ms. */
   readonly createToRiskAssessedMs: number[];
+  /**
+   * Execution environments per function over warm-up and window (the local runtime keeps them): what
+   * per-container caches refresh in, so the hot-key model scales their reads by containers (hot-keys.ts).
+   */
+  readonly environments: Record<string, number>;
+  /** From the first measured create sent to the last create answered, ms: when the creates' caches are read. */
+  readonly createSpanMs: number;
   /** API access log format from the template (for the log-size estimate). */
   readonly accessLogFormat: string;
   readonly checks: {
@@ -281,6 +288,9 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
     // Warm-up: every function gets an environment; then the counters start from zero. Spaced out more than
     // the measured window, so that cold starts on a busy machine do not pile up into timeouts.
     await runBatch(options.warmup, 0, Math.max(options.intervalMs, 300));
+    const warmEnvironments = Object.fromEntries(
+      Object.entries(metering.snapshot().lambda).map(([fn, t]) => [fn, t.coldStarts]),
+    );
     metering.reset();
     proxy?.reset();
     for (const k of Object.keys(logBytes)) delete logBytes[k];
@@ -288,6 +298,7 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
     receiver.reset();
     responseBytes = 0;
 
+    const windowStart = Date.now();
     created.push(...(await runBatch(options.lifecycles, options.warmup, options.intervalMs)));
 
     // The measured window ends here: copy the counters before the checks below add to them.
@@ -303,6 +314,13 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
       if (e.detailType === 'RiskAssessed' && id && !riskAt.has(id)) riskAt.set(id, e.at);
     }
     const latencies = created.map((c) => (riskAt.get(c.id) as number) - c.respondedAt);
+    const createSpanMs = Math.max(...created.map((c) => c.respondedAt)) - windowStart;
+    const environments = Object.fromEntries(
+      [...new Set([...Object.keys(warmEnvironments), ...Object.keys(snapshot.lambda)])].map((fn) => [
+        fn,
+        (warmEnvironments[fn] ?? 0) + (snapshot.lambda[fn]?.coldStarts ?? 0),
+      ]),
+    );
 
     // Checks: every payment shows `risk` and succeeded; the queues are empty; nothing dead-lettered.
     let withRisk = 0;
@@ -324,6 +342,8 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
       webhooks,
       apiResponseBytes: responseBytes,
       createToRiskAssessedMs: latencies,
+      environments,
+      createSpanMs,
       accessLogFormat: accessLogFormat(),
       checks: {
         paymentsWithRisk: withRisk,

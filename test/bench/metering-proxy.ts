@@ -40,6 +40,8 @@ export interface KeyTally {
   readUnits: number;
   writes: number;
   reads: number;
+  /** Units by calling function: a key's load scales with what drives each caller (hot-keys.ts). */
+  byCaller?: Record<string, { writeUnits: number; readUnits: number }>;
 }
 
 export function emptyTally(): Tally {
@@ -190,12 +192,17 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
                   const name = a.index === 'table' ? a.pk : `${a.index} ${a.pk}`;
                   t.keys[name] ??= { writeUnits: 0, readUnits: 0, writes: 0, reads: 0 };
                   const k = t.keys[name];
+                  k.byCaller ??= {};
+                  k.byCaller[caller || '?'] ??= { writeUnits: 0, readUnits: 0 };
+                  const kc = k.byCaller[caller || '?'];
                   if (a.write) {
                     k.writeUnits += a.units;
                     k.writes += 1;
+                    if (kc) kc.writeUnits += a.units;
                   } else {
                     k.readUnits += a.units;
                     k.reads += 1;
+                    if (kc) kc.readUnits += a.units;
                   }
                 }
               };

@@ -234,7 +234,7 @@ describe('consumers', () => {
     }
   });
 
-  test('batches what nobody waits on: webhooks gather for 1 s, channel health 100 for 5 s, risk and reconciliation runs not at all', () => {
+  test('batches what nobody waits on: risk and webhooks gather for 1 s, channel health 100 for 5 s, reconciliation runs not at all', () => {
     const mappingOf = (fnId: string) =>
       ofType('AWS::Lambda::EventSourceMapping')
         .map(([, m]) => m.Properties)
@@ -246,7 +246,8 @@ describe('consumers', () => {
       ]),
     );
     assert.deepEqual(windows, {
-      RiskFunction: [10, undefined],
+      // A payment is assessed within about a second; at volume, one invocation per 10.
+      RiskFunction: [10, 1],
       MerchantWebhooksFunction: [10, 1],
       // One reconciliation run per invocation, started at once.
       ReconciliationRunsFunction: [1, undefined],

@@ -350,16 +350,17 @@ describe('payments functions', () => {
       assert.equal(p.Handler, 'index.handler', source);
       assert.equal(p.Runtime, 'nodejs22.x', source);
       assert.deepEqual(p.Architectures, ['arm64'], source);
-      // Stream and queue consumers run at half the memory of the API functions (payments-function.ts).
-      // (A reconciliation run parses and classifies up to a million rows: CPU work, at the API size.)
+      // Stream and queue consumers run at a quarter of the memory of the API functions: their time is
+      // waits on AWS and HTTP (payments-function.ts). Settlement's tasks sum a merchant's day (CPU work)
+      // at half; a reconciliation run parses and classifies up to a million rows, at the API size.
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
-        source.startsWith('functions/settlement/') ||
         source.startsWith('functions/usage/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
-      // The ops console's function copies static files out (infra/constructs/console.ts): the least.
-      const memory = source === 'functions/api/console.ts' ? 256 : consumer ? 512 : 1024;
+      const settlement = source.startsWith('functions/settlement/');
+      // The ops console's function copies static files out (infra/constructs/console.ts): 256 MB too.
+      const memory = source === 'functions/api/console.ts' || consumer ? 256 : settlement ? 512 : 1024;
       assert.equal(p.MemorySize, memory, source);
       assert.deepEqual(p.TracingConfig, { Mode: 'Active' }, source);
       const { LogGroup, ...levels } = p.LoggingConfig as { LogGroup: unknown };

@@ -273,6 +273,57 @@ describe('risk during on DynamoDB Local', () => {
     assert.deepEqual(summary.topReasons, [{ reason: 'new_customer_high_amount', count: 1 }]);
   });
 
+  it('writes an approval planned while processing after the channel’s success, in one write', async () => {
+    // Prepare: read as the consumer does, then the callback captures the payment.
+    profile = DEFAULT_RISK_PROFILE;
+    const p = await createPayment('m_approve_late', { amount: 1_000, currency: 'USD' });
+    const planned = await item(p.id);
+    assert.equal(planned.status, 'processing');
+    await capture(p);
+    const risk = {
+      score: 5,
+      decision: 'approve' as const,
+      reasons: [],
+      assessedAt: new Date().toISOString(),
+    };
+
+    // Act
+    const write = await riskPayments.setRisk(planned, risk, { cancel: false }, new Date());
+
+    // Assess: written at once on the succeeded payment; a second approval is refused (assessed once).
+    assert.equal(write.kind, 'written');
+    assert.equal(write.kind === 'written' && write.item.status, 'succeeded');
+    assert.equal((await item(p.id)).risk?.decision, 'approve');
+    const again = await riskPayments.setRisk(planned, risk, { cancel: false }, new Date());
+    assert.equal(again.kind, 'stale');
+  });
+
+  it('re-plans a rejection planned while processing once the payment succeeded', async () => {
+    // Prepare
+    const p = await createPayment('m_reject_late', { amount: 1_000, currency: 'USD' });
+    const planned = await item(p.id);
+    await capture(p);
+    const risk = {
+      score: 95,
+      decision: 'reject' as const,
+      reasons: [],
+      assessedAt: new Date().toISOString(),
+    };
+
+    // Act
+    const write = await riskPayments.setRisk(
+      planned,
+      risk,
+      { reviewStatus: 'rejected', cancel: true },
+      new Date(),
+    );
+
+    // Assess: the cancel planned for `processing` is refused; the payment is as the capture left it.
+    assert.equal(write.kind, 'stale');
+    assert.equal(write.kind === 'stale' && write.current?.status, 'succeeded');
+    assert.equal((await item(p.id)).risk, undefined);
+  });
+
   it('refunds a rejected succeeded payment in full, once, whatever is redelivered', async () => {
     // Prepare
     profile = REJECT_NEW_HIGH;

@@ -1,8 +1,9 @@
 /**
  * Risk writes on the payment item, kept apart from the payment store's create/get/list:
  * - `setRisk`: the assessment and its effect in ONE UpdateItem, guarded `attribute_not_exists(risk)`
- *   (a payment is assessed once) and by the status it was planned for (a cancel is
- *   `processing → canceled` only, so a payment that succeeded meanwhile is re-planned, never canceled);
+ *   (a payment is assessed once) and, unless it is an approval (no effect), by the status it was planned
+ *   for (a cancel is `processing → canceled` only, so a payment that succeeded meanwhile is re-planned,
+ *   never canceled);
  * - `applyReview`: ops' decision, guarded `reviewStatus = held` and the status it was planned for;
  * - `ensureRiskRefund`: the full refund of a rejected succeeded payment through the refund store, under
  *   an idempotency key derived from the payment id, so the consumer, its redeliveries and ops' reject
@@ -75,9 +76,14 @@ export class DynamoPaymentRiskStore {
       sets.push('#status = :canceled');
       values[':canceled'] = 'canceled';
     }
+    // An approval changes nothing but `risk`, whatever the status is by then: guarding it by the status
+    // read before scoring only refused it when the channel's outcome landed meanwhile (a refused write
+    // and a second read for the same result). Decisions with an effect keep the guard.
+    const statusBound = effect.cancel || effect.reviewStatus !== undefined || risk.decision !== 'approve';
+    if (!statusBound) delete values[':status'];
     return this.guardedUpdate(
       item,
-      'entity = :payment AND attribute_not_exists(risk) AND #status = :status',
+      `entity = :payment AND attribute_not_exists(risk)${statusBound ? ' AND #status = :status' : ''}`,
       `SET ${sets.join(', ')}`,
       values,
       'risk.setRisk',
@@ -153,7 +159,10 @@ export class DynamoPaymentRiskStore {
           Key: marshall({ PK: item.PK, SK: item.SK }),
           ConditionExpression: condition,
           UpdateExpression: update,
-          ExpressionAttributeNames: { '#status': 'status' },
+          // DynamoDB refuses a name no expression uses (an approval neither guards nor sets the status).
+          ...(`${condition} ${update}`.includes('#status')
+            ? { ExpressionAttributeNames: { '#status': 'status' } }
+            : {}),
           ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

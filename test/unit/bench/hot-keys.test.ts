@@ -4,16 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAX_REQUESTS_PER_SECOND } from '../../../shared/domain/flow/token-bucket.js';
 import {
   ceilingOf,
   hotKeyTable,
   keyCeiling,
   keyPattern,
+  limitShardedCeiling,
   perKeyLoad,
   SINGLE_CHANNEL_SCOPES,
   SINGLE_MERCHANT_SCOPES,
   scopeOf,
 } from '../../bench/hot-keys.js';
+import { busiestByChance } from '../../bench/spread.js';
 
 describe('keyPattern', () => {
   it('reduces payment, merchant, endpoint and API-key keys to placeholders', () => {
@@ -136,5 +139,46 @@ describe('hotKeyTable and ceilingOf', () => {
     assert.equal(c.paymentsPerSecond, 30_000);
     const recon = rows.find((r) => r.pattern === 'GSI3 RECON#<channel>#<day>#<shard>');
     assert.ok(Math.abs((recon?.paymentsPerSecond ?? 0) - 100_000 / 3) < 1e-6);
+  });
+});
+
+describe('keys that grow with the merchant’s flow limits', () => {
+  it('names a numbered partition after the prefix a shard, not a short name', () => {
+    assert.equal(keyPattern('GSI4 PAYMENTS#07'), 'GSI4 PAYMENTS#<shard>');
+    assert.equal(keyPattern('DSC#ab'), 'DSC#ab');
+  });
+
+  it('spreads the flow buckets’ units per payment over the shards the limits at that rate take', () => {
+    // One write every two payments: 500 a second on the one bucket at 1,000/s; above 500/s each bucket
+    // serves at most 500 payments a second, so no bucket reaches 1,000 writes a second.
+    assert.equal(limitShardedCeiling(0.5, 0), MAX_REQUESTS_PER_SECOND);
+    // Two writes per payment: a bucket at its most (500/s) takes exactly 1,000 a second: within.
+    assert.equal(limitShardedCeiling(2, 0), MAX_REQUESTS_PER_SECOND);
+    // Three: one bucket takes 1,000 a second at 333/s, before a second bucket is added at 501/s.
+    assert.equal(limitShardedCeiling(3, 0), 333);
+    // Four writes per payment: one bucket takes 1,000 a second at 250/s, the first limit met.
+    assert.equal(limitShardedCeiling(4, 0), 250);
+  });
+
+  it('takes the flow bucket pattern’s ceiling from the limits, not from the bench’s one bucket', () => {
+    const rows = hotKeyTable(
+      { 'FLOW#m_demo_1#0': { writeUnits: 40, writes: 40, readUnits: 0, reads: 0 } },
+      100,
+    );
+    const flow = rows.find((r) => r.pattern === 'FLOW#<merchant>#<shard>');
+    assert.equal(flow?.paymentsPerSecond, MAX_REQUESTS_PER_SECOND);
+    assert.equal(flow?.limitedBy, 'writes');
+  });
+});
+
+describe('busiestByChance', () => {
+  it('judges the busiest of many shards against the busiest of as many draws', () => {
+    // 400 writes over 64 shards: 16 on one is rare for one shard, not for the busiest of 64.
+    assert.ok(busiestByChance(16, 6.25, 64) > 0.01);
+    assert.ok(busiestByChance(16, 6.25, 1) < 0.001);
+    // 150 of 212 on one of 32 keys is no accident.
+    assert.ok(busiestByChance(150, 6.6, 32) < 1e-12);
+    // Large means use the normal approximation: the mean itself is reached about half the time.
+    assert.ok(Math.abs(busiestByChance(1000, 1000, 1) - 0.5) < 0.02);
   });
 });

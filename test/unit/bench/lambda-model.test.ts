@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FunctionTally } from '../../../local/src/metering.js';
 import { loadPrices } from '../../bench/cost.js';
-import { callLatencyMs, lambdaModelOf, modelFunction, modelledInvocation } from '../../bench/lambda-model.js';
+import {
+  callLatencyMs,
+  lambdaModelOf,
+  modelFunction,
+  modelledInvocation,
+  overlapShare,
+} from '../../bench/lambda-model.js';
 
 const model = {
   fullVcpuAtMb: 1769,
@@ -36,6 +42,16 @@ describe('modelledInvocation', () => {
     assert.ok(Math.abs(m.cpuMs - (2 * 1769) / 512) < 1e-9);
     assert.equal(m.waitMs, 50);
     assert.equal(m.billedMs, Math.ceil(50 + (2 * 1769) / 512));
+  });
+
+  it('prices overlapped calls at the share of their time one was in flight', () => {
+    // Ten deliveries side by side: 1,000 ms of calls, 100 ms with one or more in flight.
+    const batch = { cpuMs: 0, calls: { 'http 127.0.0.1:4010': 10 }, callMs: 1000, callBusyMs: 100 };
+    assert.equal(modelledInvocation(batch, 1769, model).waitMs, 100);
+    // One after the other, or not measured: every call's latency.
+    assert.equal(overlapShare({ callMs: 40, callBusyMs: 40 }), 1);
+    assert.equal(overlapShare({}), 1);
+    assert.equal(overlapShare({ callMs: 0, callBusyMs: 0 }), 1);
   });
 
   it('does not speed up CPU time above 1,769 MB and bills at least 1 ms', () => {
