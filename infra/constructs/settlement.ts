@@ -242,7 +242,7 @@ export class Settlement extends Construct {
     // The runs' list on the same function (a route costs the stack less than a function): the entries of
     // RUNS#settlement, then the page's runs.
     api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/settlements/runs', getRun);
-    table.grantItemActionsOnKeys(getRun, ['dynamodb:Query'], ['RUNS#*']);
+    table.grantItemActionsOnKeys(getRun, ['dynamodb:Query'], ['RUNS#settlement']);
     table.grantItemActionsOnKeys(getRun, ['dynamodb:BatchGetItem'], ['OBJ#*']);
     const list = api.addKeyedFunction('ListSettlementsFunction', apigw.HttpMethod.GET, '/v1/settlements', {
       entry: 'api/list-settlements',

@@ -3,6 +3,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
+import { allowedKeys, type DataResource, patternCovers } from '../services/data-ownership.js';
+import { serviceOf } from '../services/function-services.js';
 
 const ATTRIBUTE_TYPES = {
   S: dynamodb.AttributeType.STRING,
@@ -59,32 +61,66 @@ export class PaymentsTable extends dynamodb.Table {
   }
 
   /**
-   * Allows `actions` on the table's items only. Unlike `Table.grant`, no `index/*` resource is added:
-   * a function that reads one item by key has no business querying the indexes.
+   * Allows `actions` on the table's items of the function's service (infra/services/data-ownership.ts):
+   * each action limited by `dynamodb:LeadingKeys` to the service's own prefixes and the exceptions
+   * declared for it. Never an unconditioned grant.
    */
-  grantItemActions(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.tableArn] });
+  grantItemActions(grantee: iam.IGrantable, ...actions: string[]): void {
+    grantData(this, grantee, 'table', actions);
   }
 
   /**
    * Allows `actions` on the table's items whose partition key matches one of `leadingKeys` (IAM
-   * `dynamodb:LeadingKeys` patterns such as `CTR#*`): a function reaches only the kinds of items it uses.
+   * `dynamodb:LeadingKeys` patterns such as `CTR#*`): narrower than the service's prefixes, which must
+   * cover each of them (synthesis fails otherwise).
    */
-  grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [this.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
-    });
+  grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): void {
+    grantData(this, grantee, 'table', actions, leadingKeys);
   }
 
-  /** Allows `actions` (typically `dynamodb:Query`) on one named index, not on every index. */
-  grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({
+  /** Allows `actions` (typically `dynamodb:Query`) on one named index, on its service's index keys only. */
+  grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): void {
+    grantData(this, grantee, indexName as DataResource, actions);
+  }
+}
+
+/**
+ * The one grant builder of table access: `actions` on `resource` (the table or one index) for the service
+ * of `grantee`'s handler, each statement conditioned on `ForAllValues:StringLike dynamodb:LeadingKeys`
+ * with the patterns that service may use that action on (its own, plus its declared exceptions), or with
+ * `leadingKeys` when given, each of which must be among them. Actions allowed on the same patterns share
+ * a statement. Stream reads are not table items: `grantStreamRead` stays as it is (no leading key).
+ */
+export function grantData(
+  table: dynamodb.ITable,
+  grantee: iam.IGrantable,
+  resource: DataResource,
+  actions: string[],
+  leadingKeys?: string[],
+): void {
+  const entry = (grantee as { entry?: unknown }).entry;
+  if (typeof entry !== 'string') throw new Error('table access is granted to payments functions only');
+  const service = serviceOf(entry);
+  const byKeys = new Map<string, string[]>();
+  for (const action of actions) {
+    const allowed = allowedKeys(service, resource, action);
+    const keys = leadingKeys ?? allowed;
+    const outside = keys.filter((k) => !allowed.some((a) => patternCovers(a, k)));
+    if (keys.length === 0 || outside.length > 0) {
+      throw new Error(
+        `${entry} (${service}) may not ${action} on ${resource} keys ${outside.join(', ') || '(none)'}: see infra/services/data-ownership.ts`,
+      );
+    }
+    const id = JSON.stringify(keys);
+    byKeys.set(id, [...(byKeys.get(id) ?? []), action]);
+  }
+  const arn = resource === 'table' ? table.tableArn : `${table.tableArn}/index/${resource}`;
+  for (const [id, grouped] of byKeys) {
+    iam.Grant.addToPrincipal({
       grantee,
-      actions,
-      resourceArns: [`${this.tableArn}/index/${indexName}`],
+      actions: grouped,
+      resourceArns: [arn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': JSON.parse(id) } },
     });
   }
 }
