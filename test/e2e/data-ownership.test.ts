@@ -1,0 +1,154 @@
+/**
+ * Services own their data, checked on what the shipped functions really do: lifecycles run through the
+ * local runtime (create → channel callback → risk → merchant webhooks, a refund, a reconciliation run, a
+ * settlement run) with every function's DynamoDB calls going through a recording proxy, and each recorded
+ * call (function, action, table or index, partition keys) must be allowed by that function's synthesized
+ * IAM policy (test/support/dynamo-policy.ts evaluates it). DynamoDB Local checks no IAM: this is the check
+ * that the LeadingKeys grants of infra/services/data-ownership.ts would not refuse a call in AWS.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startLocalRuntime } from '../../local/src/runtime.js';
+import type { LocalRuntime } from '../../local/src/runtime-options.js';
+import { ASSEMBLY_DIR } from '../../local/src/synth.js';
+import { isAllowed, roleStatements, tableArn } from '../support/dynamo-policy.js';
+import { type DynamoRecorder, startDynamoRecorder } from '../support/dynamo-recorder.js';
+import { eventually } from '../support/eventually.js';
+import { Api, MERCHANT_1, uniqueKey } from '../support/http.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+
+let runtime: LocalRuntime;
+let recorder: DynamoRecorder | undefined;
+let receiver: WebhookReceiver;
+
+before(async () => {
+  receiver = await startWebhookReceiver();
+  runtime = await startLocalRuntime({
+    port: 0,
+    quiet: process.env.LOCAL_RUNTIME_LOGS !== '1',
+    callbackDelayMs: 200,
+    stepFunctionsTimeScale: 0.01,
+    functionsDynamoEndpoint: async (endpoint, logicalId) => {
+      recorder ??= await startDynamoRecorder(endpoint);
+      return recorder.endpointFor(logicalId);
+    },
+  });
+});
+after(async () => {
+  await runtime?.stop();
+  await recorder?.close();
+  await receiver?.close();
+});
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** Every resource of the synthesized assembly's templates (the runtime synthesized them into cdk.out). */
+function assemblyResources(): Record<string, { Type: string; Properties: Record<string, any> }> {
+  const templates = readdirSync(ASSEMBLY_DIR).filter((f) => f.endsWith('.template.json'));
+  return Object.assign(
+    {},
+    ...templates.map((f) => JSON.parse(readFileSync(join(ASSEMBLY_DIR, f), 'utf8')).Resources ?? {}),
+  );
+}
+
+describe('every DynamoDB call of a lifecycle is allowed by its function IAM policy', () => {
+  it('runs payments, a refund, webhooks, a reconciliation and a settlement within each function grants', async () => {
+    // Prepare: a webhook endpoint of merchant 1, so its events are delivered
+    const api = new Api(runtime.url, MERCHANT_1.key);
+    const ops = new Api(runtime.url, 'sk_test_ops');
+    const endpoint = await api.post(
+      '/v1/webhook-endpoints',
+      { url: receiver.url, events: ['payment.succeeded', 'refund.succeeded'] },
+      { idempotencyKey: uniqueKey('we') },
+    );
+    assert.equal(endpoint.status, 201, endpoint.text);
+    receiver.setSecret(endpoint.body.secret);
+
+    // Act: lifecycles through the channel, risk and webhooks; a refund; ops runs
+    const created = await Promise.all(
+      [1_100, 1_200, 1_300].map((amount) => api.createPayment({ amount, currency: 'USD' })),
+    );
+    for (const p of created) assert.equal(p.status, 201, p.text);
+    for (const p of created) await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
+    const refund = await api.post(
+      `/v1/payments/${created[0]?.body.id}/refunds`,
+      { amount: 100 },
+      { idempotencyKey: uniqueKey('re') },
+    );
+    assert.equal(refund.status, 201, refund.text);
+    assert.equal((await api.get('/v1/payments?limit=5')).status, 200);
+    await eventually(
+      () => (receiver.deliveries.length >= 3 ? true : undefined),
+      20_000,
+      'webhook deliveries',
+    );
+
+    const recon = await ops.post(
+      '/v1/ops/reconciliation/runs',
+      { channel: 'sandbox', date: today() },
+      { idempotencyKey: uniqueKey('rcr') },
+    );
+    assert.equal(recon.status, 202, recon.text);
+    const reconciled = await eventually(
+      async () => {
+        const r = await ops.get(`/v1/ops/reconciliation/runs/${recon.body.id}`);
+        return r.body.status === 'running' ? undefined : r.body;
+      },
+      30_000,
+      'the reconciliation run to end',
+    );
+    assert.equal(reconciled.status, 'completed', JSON.stringify(reconciled));
+
+    const settle = await ops.post(
+      '/v1/ops/settlements/runs',
+      { date: today() },
+      { idempotencyKey: uniqueKey('stl') },
+    );
+    assert.equal(settle.status, 202, settle.text);
+    const settled = await eventually(
+      async () => {
+        const r = await ops.get(`/v1/ops/settlements/runs/${settle.body.id}`);
+        return r.body.status === 'running' ? undefined : r.body;
+      },
+      60_000,
+      'the settlement run to end',
+    );
+    assert.equal(settled.status, 'succeeded', JSON.stringify(settled));
+
+    // Assess: every recorded call against its function's policy
+    const resources = assemblyResources();
+    const tableId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table')?.[0] ?? '';
+    const calls = recorder?.calls ?? [];
+    const refused = calls.flatMap((call) => {
+      const fn = resources[call.caller];
+      const roleId = fn?.Properties.Role?.['Fn::GetAtt']?.[0] ?? '';
+      const ok =
+        call.table === runtime.tableName &&
+        isAllowed(roleStatements(resources, roleId), {
+          action: call.action,
+          resource: tableArn(tableId, call.index),
+          leadingKeys: call.leadingKeys,
+        });
+      return ok
+        ? []
+        : [`${call.caller} ${call.action} ${call.index ?? 'table'} ${call.leadingKeys.join(',')}`];
+    });
+    assert.deepEqual([...new Set(refused)], []);
+
+    // ... and the calls covered every service of the lifecycle, so the check above examined them
+    const callers = [...new Set(calls.map((c) => c.caller))].join(' ');
+    for (const fn of [
+      'CreatePayment',
+      'Callback',
+      'EventsRisk',
+      'MerchantWebhooks',
+      'CreateRefund',
+      'ReconciliationRuns',
+      'SettleMerchant',
+    ]) {
+      assert.match(callers, new RegExp(fn), `no DynamoDB call of ${fn} was recorded`);
+    }
+  });
+});
