@@ -44,11 +44,6 @@ export const DATA_OWNERSHIP: Readonly<Record<Service, readonly OwnedKeys[]>> = {
       pattern: 'CTR#*',
       items: "the before-checks' counters, counted in the create's transaction and read by nobody else",
     },
-    {
-      resource: 'table',
-      pattern: 'QUOTA#*',
-      items: "channel quota used, counted in the create's transaction when routing picks a channel",
-    },
     { resource: 'GSI1', pattern: 'MER#*', items: "a merchant's payment list" },
     { resource: 'GSI2', pattern: 'SETL#*', items: "a merchant's line items (payments and refunds)" },
     {
@@ -62,6 +57,11 @@ export const DATA_OWNERSHIP: Readonly<Record<Service, readonly OwnedKeys[]>> = {
     { resource: 'table', pattern: 'CHANNEL#*', items: 'channel settings and breakers' },
     { resource: 'table', pattern: 'HLT#*', items: 'channel outcome counts' },
     { resource: 'table', pattern: 'ROUTING#*', items: "a merchant's routing configuration" },
+    {
+      resource: 'table',
+      pattern: 'QUOTA#*',
+      items: 'channel quota used: counted when routing picks a channel, moved by a failover',
+    },
   ],
   risk: [
     { resource: 'table', pattern: 'RISK#*', items: "a merchant's risk profile and its fraud-report days" },
@@ -183,6 +183,27 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     actions: [GET, QUERY, PUT, UPDATE],
     why: "a channel's outcome is applied to the payment or refund by one guarded write (channel-outcomes.ts) that also sets its reconciliation and settlement index keys; mismatches and conflicts are recorded under the payment",
     removedBy: 'outcomes published as events that core applies (one more bus event and Lambda per outcome)',
+  },
+  {
+    kind: 'write',
+    owner: 'channels',
+    users: ['core'],
+    resource: 'table',
+    patterns: ['QUOTA#*'],
+    actions: [BATCH_GET, UPDATE],
+    why: "routing at create counts the chosen channel's quota in the create's own transaction (all or nothing with the payment), reading the shards first when a quota could apply",
+    removedBy:
+      'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
+  },
+  {
+    kind: 'write',
+    owner: 'risk',
+    users: ['reconciliation'],
+    resource: 'table',
+    patterns: ['HOLD#*'],
+    actions: [UPDATE],
+    why: 'an open discrepancy holds its payment out of settlement, in the same hold registry as a risk review (holds.ts); resolving it releases the hold',
+    removedBy: 'DiscrepancyFound / DiscrepancyResolved events that settlement keeps as its own holds',
   },
   {
     kind: 'write',

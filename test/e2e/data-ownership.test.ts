@@ -44,6 +44,16 @@ after(async () => {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** A request to the sandbox PSP's test controls (its statement's discrepancies). */
+async function psp(path: string, body: unknown) {
+  const response = await fetch(`${runtime.pspUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.ok(response.ok, `${path}: ${response.status}`);
+}
+
 /** Every resource of the synthesized assembly's templates (the runtime synthesized them into cdk.out). */
 function assemblyResources(): Record<string, { Type: string; Properties: Record<string, any> }> {
   const templates = readdirSync(ASSEMBLY_DIR).filter((f) => f.endsWith('.template.json'));
@@ -66,11 +76,16 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
     assert.equal(endpoint.status, 201, endpoint.text);
     receiver.setSecret(endpoint.body.secret);
 
-    // Act: lifecycles through the channel, risk and webhooks; a refund; ops runs
+    // Act: lifecycles through the channel, risk and webhooks (one never called back); a refund
     const created = await Promise.all(
       [1_100, 1_200, 1_300].map((amount) => api.createPayment({ amount, currency: 'USD' })),
     );
-    for (const p of created) assert.equal(p.status, 201, p.text);
+    const missed = await api.createPayment({
+      amount: 1_400,
+      currency: 'USD',
+      metadata: { sandbox_outcome: 'none' },
+    });
+    for (const p of [...created, missed]) assert.equal(p.status, 201, p.text);
     for (const p of created) await api.waitForPayment(p.body.id, (x) => x.status === 'succeeded');
     const refund = await api.post(
       `/v1/payments/${created[0]?.body.id}/refunds`,
@@ -85,6 +100,37 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'webhook deliveries',
     );
 
+    // ... ops reads and writes of each service's configuration
+    const merchant = `/v1/ops/merchants/${MERCHANT_1.id}`;
+    for (const path of [
+      `${merchant}/risk-profile`,
+      `${merchant}/risk-summary?date=${today()}`,
+      '/v1/ops/overview',
+    ]) {
+      assert.equal((await ops.get(path)).status, 200, path);
+    }
+    assert.equal((await ops.get('/v1/ops/payments?risk=review')).status, 200);
+    const routing = await ops.request('PUT', `${merchant}/routing`, {
+      body: { rules: [], default: { strategy: 'priority', channels: ['sandbox'] } },
+    });
+    assert.equal(routing.status, 200, routing.text);
+
+    // ... a reconciliation run finding a mismatch (a hold) and repairing the missed callback, ops resolving
+    await psp(`/statements/${today()}/discrepancies`, {
+      alter: [{ reference: created[1]?.body.id, amount: 1_201 }],
+      add: [
+        {
+          channelReference: 'sbx_missed_1',
+          reference: missed.body.id,
+          type: 'payment',
+          amount: 1_400,
+          currency: 'USD',
+          status: 'succeeded',
+          fee: 68,
+          occurredAt: new Date().toISOString(),
+        },
+      ],
+    });
     const recon = await ops.post(
       '/v1/ops/reconciliation/runs',
       { channel: 'sandbox', date: today() },
@@ -100,7 +146,16 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'the reconciliation run to end',
     );
     assert.equal(reconciled.status, 'completed', JSON.stringify(reconciled));
+    assert.equal(reconciled.counts.mismatched, 1, JSON.stringify(reconciled.counts));
+    assert.equal(reconciled.repaired, 1);
+    const found = await ops.get(`/v1/ops/reconciliation/runs/${recon.body.id}/discrepancies?limit=10`);
+    const mismatch = found.body.data.find((d: { kind: string }) => d.kind === 'mismatch');
+    const resolved = await ops.post(`/v1/ops/reconciliation/discrepancies/${mismatch?.id}/resolve`, {
+      note: 'ok',
+    });
+    assert.equal(resolved.status, 200, resolved.text);
 
+    // ... and a settlement run
     const settle = await ops.post(
       '/v1/ops/settlements/runs',
       { date: today() },
@@ -140,6 +195,9 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
     // ... and the calls covered every service of the lifecycle, so the check above examined them
     const callers = [...new Set(calls.map((c) => c.caller))].join(' ');
     for (const fn of [
+      'ResolveDiscrepancy',
+      'ListDeadLetterQueues',
+      'PutRoutingConfig',
       'CreatePayment',
       'Callback',
       'EventsRisk',

@@ -54,8 +54,8 @@ describe('risk before in the template', () => {
       'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [CTR#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [QUOTA#*]',
-      'dynamodb:GetItem [OBJ#*,CTR#*,QUOTA#*,KEY#*,MER#*,ROUTING#*,CHANNEL#*,HLT#*]',
-      'dynamodb:PutItem [OBJ#*,CTR#*,QUOTA#*]',
+      'dynamodb:GetItem [OBJ#*,CTR#*,KEY#*,MER#*,ROUTING#*,CHANNEL#*,HLT#*]',
+      'dynamodb:PutItem [OBJ#*,CTR#*]',
       'dynamodb:Query [RISK#*]',
       // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
       'dynamodb:UpdateItem [FLOW#*]',
