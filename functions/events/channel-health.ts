@@ -22,8 +22,11 @@ import {
 } from '../../shared/store/dynamodb/channel-outcome-counts.js';
 import type { TableContext } from '../../shared/store/dynamodb/table.js';
 
-/** The part of a payment event this consumer reads (unknown fields ignored). */
-const outcomeDetailSchema = z.object({
+/**
+ * The part of a payment event this consumer reads (unknown fields ignored): its consumer-side contract
+ * (shared/events/catalogue.ts, tested against what the publisher puts on the bus).
+ */
+export const outcomeDetailSchema = z.object({
   merchantId: z.string(),
   occurredAt: z.string(),
   data: z.object({

@@ -30,6 +30,9 @@ export interface BannerInfo {
   readonly stateMachines?: readonly string[];
   readonly persist: boolean;
   readonly startupMs: number;
+  /** The assembly's stacks, and those whose functions run (fewer with `--only`). */
+  readonly stacks?: readonly string[];
+  readonly running?: readonly string[];
 }
 
 /** How the banner names each channel simulator. */
@@ -49,6 +52,7 @@ export function banner(info: BannerInfo): string {
     '',
     `  ${info.name}: local runtime (no AWS account, nothing leaves this machine)`,
     '',
+    ...stackLines(info),
     `  API              ${info.url}`,
     `  DynamoDB Local   ${info.dynamoEndpoint}   table ${info.tableName}${info.persist ? '   (persisted in .local/dynamodb)' : '   (in memory)'}`,
     ...(info.pspUrl ? [`  Sandbox PSP      ${info.pspUrl}`] : []),
@@ -95,6 +99,19 @@ export function banner(info: BannerInfo): string {
     `  Started in ${(info.startupMs / 1000).toFixed(1)} s. Ctrl-C stops everything (API, workers, stream and queue pollers, EventBridge, SQS, S3, Step Functions, simulators, DynamoDB Local).`,
     '',
   ].join('\n');
+}
+
+/** Which stacks run, when the assembly has several or `--only` chose some. */
+function stackLines(info: BannerInfo): string[] {
+  const stacks = info.stacks ?? [];
+  const running = info.running ?? stacks;
+  if (stacks.length <= 1) return [];
+  if (running.length === stacks.length) return [`  Stacks           ${stacks.join(', ')}`];
+  const others = stacks.filter((s) => !running.includes(s));
+  return [
+    `  Stacks           ${running.join(', ')}   (--only)`,
+    `    resources only ${others.join(', ')}   (their routes answer 404, their queues wait)`,
+  ];
 }
 
 /** Each bus of the template with its rules (`rule → target queues`) and archives. */

@@ -13,7 +13,7 @@ import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import { admittedAtLevel, compileFilterPattern, type LogFilter } from './log-filter-pattern.js';
 import { physicalName } from './resolve.js';
-import type { CfnTemplate } from './template.js';
+import { type CfnTemplate, referencedResource } from './template.js';
 
 export interface LogSubscription {
   readonly logicalId: string;
@@ -44,9 +44,9 @@ export function logSubscriptions(template: CfnTemplate): LogSubscription[] {
         throw new Error(
           `subscription filter ${logicalId}: only a LogGroupName Ref to a log group of the template is emulated`,
         );
-      const arn = props.DestinationArn as { 'Fn::GetAtt'?: [string, string] } | undefined;
-      const destination = arn?.['Fn::GetAtt']?.[0];
-      if (!destination || template.Resources[destination]?.Type !== 'AWS::Lambda::Function')
+      // A function's ARN, or its alias's or version's.
+      const destination = referencedResource(template, props.DestinationArn, 'AWS::Lambda::Function');
+      if (!destination)
         throw new Error(
           `subscription filter ${logicalId}: only a Lambda function of the template is emulated as destination`,
         );

@@ -3,7 +3,9 @@
  * `.local`), `--quiet`, `--synth` (always
  * synthesize) or `--no-synth` (never; default: only when the sources changed since the last synthesis),
  * `--log-level <DEBUG|INFO|WARN|ERROR>` (functions' application logs; default: the template's, WARN),
- * `--config <file>` (the system's configuration; default `local.config.json` at the project root).
+ * `--config <file>` (the system's configuration; default `local.config.json` at the project root),
+ * `--only <stack>[,<stack>]` (run only these stacks' functions, and the foundation's, against every
+ * stack's resources).
  * Ctrl-C (SIGINT) or SIGTERM stops everything and exits 0; a crash stops everything and exits 1.
  */
 import { parseArgs } from 'node:util';
@@ -22,13 +24,26 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     'log-level': { type: 'string' },
     config: { type: 'string' },
+    only: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm start -- [--port 3000] [--persist [--data-dir .local]] [--synth|--no-synth] [--quiet] [--log-level INFO] [--config local.config.json]\n',
+    [
+      'usage: npm start -- [options]',
+      '  --port <n>              port of the API (default PORT or 3000; 0 picks a free one)',
+      '  --persist               keep the data across restarts in .local/ (--data-dir <dir> elsewhere)',
+      '  --synth | --no-synth    always / never run cdk synth (default: when the sources changed)',
+      '  --only <stack>[,<stack>]',
+      "                          run only these stacks' functions (and the foundation's) against every",
+      "                          stack's tables, queues and bus, e.g. --only Payments-Risk",
+      "  --log-level <level>     the functions' application log level (DEBUG, INFO, WARN, ERROR)",
+      "  --config <file>         the system's configuration (default local.config.json)",
+      '  --quiet                 no banner, request lines or function logs; errors only',
+      '',
+    ].join('\n'),
   );
   process.exit(0);
 }
@@ -69,6 +84,7 @@ try {
     quiet: values.quiet,
     ...(values['log-level'] ? { logLevel: values['log-level'].toUpperCase() } : {}),
     ...(values.config ? { configFile: values.config } : {}),
+    ...(values.only ? { only: values.only.flatMap((o) => o.split(',')) } : {}),
   });
   if (values.quiet) process.stdout.write(`${readyLine(runtime.name, runtime.url)}\n`);
   writeRuntimeFile(runtime);

@@ -45,6 +45,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Events::Archive': 'ArchiveName',
   'AWS::SQS::Queue': 'QueueName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  'AWS::SSM::Parameter': 'Name',
 };
 
 function arn(ctx: ResolveContext, service: string, resource: string): string {
@@ -90,9 +91,31 @@ function ref(ctx: ResolveContext, name: string): unknown {
       return queueUrl(ctx, name, physical);
     case 'AWS::SecretsManager::Secret':
       return arn(ctx, 'secretsmanager', `secret:${physical}`);
+    case 'AWS::SSM::Parameter':
+      // Its name usually carries the stage (`/payments/${Stage}/…`).
+      return resource.Properties?.Name === undefined ? physical : resolveValue(ctx, resource.Properties.Name);
+    case 'AWS::Lambda::Alias':
+    case 'AWS::Lambda::Version':
+      return qualifiedArn(ctx, name);
     default:
       throw new UnresolvableError(`Ref to ${name} (${resource.Type}) has no local value`);
   }
+}
+
+/**
+ * The ARN of an alias (`…:function:<name>:<alias>`) or a version (`…:function:<name>:1`): every
+ * version is the one the template deploys, so there is only ever version 1 locally.
+ */
+function qualifiedArn(ctx: ResolveContext, logicalId: string): string {
+  const resource = ctx.template.Resources[logicalId];
+  const props = resource?.Properties ?? {};
+  const fn = asString(resolveValue(ctx, props.FunctionName), `${logicalId} FunctionName`);
+  const name = fn.includes(':function:') ? (fn.split(':function:')[1]?.split(':')[0] ?? fn) : fn;
+  const qualifier =
+    resource?.Type === 'AWS::Lambda::Alias'
+      ? asString(resolveValue(ctx, props.Name), `${logicalId} Name`)
+      : '1';
+  return arn(ctx, 'lambda', `function:${name}:${qualifier}`);
 }
 
 /** A queue's URL: the local endpoint's when the runtime knows it, else the AWS form. */
@@ -139,6 +162,13 @@ function getAtt(ctx: ResolveContext, logicalId: string, attribute: string): stri
       return physical;
     case 'AWS::SQS::Queue.QueueUrl':
       return queueUrl(ctx, logicalId, physical);
+    case 'AWS::Lambda::Version.Version':
+      return '1';
+    case 'AWS::Lambda::Version.FunctionArn':
+    case 'AWS::Lambda::Alias.AliasArn':
+      return qualifiedArn(ctx, logicalId);
+    case 'AWS::SSM::Parameter.Value':
+      return asString(resolveValue(ctx, resource.Properties?.Value), `${logicalId} Value`);
     case 'AWS::Events::Archive.Arn':
       return arn(ctx, 'events', `archive/${physical}`);
     case 'AWS::Events::Rule.Arn': {

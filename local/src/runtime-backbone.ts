@@ -25,6 +25,8 @@ import type { CfnTemplate } from './template.js';
 /** What the backbone starts from, and where it registers how to stop what it started. */
 export interface BackboneContext {
   readonly template: CfnTemplate;
+  /** Whether a resource's stack runs (`--only`): the others' state machines are not started. */
+  readonly runs: (logicalId: string) => boolean;
   readonly options: LocalRuntimeOptions;
   /** Where `--persist` keeps the data; undefined keeps everything in memory. */
   readonly dataDir: string | undefined;
@@ -93,7 +95,7 @@ export async function startQueuesAndBuses(
  * `functionsByName`, filled once the functions exist (looked up when a task runs).
  */
 export async function startStateMachines(
-  { template, options, dataDir, log, cleanups }: BackboneContext,
+  { template, runs, options, dataDir, log, cleanups }: BackboneContext,
   ctx: ResolveContext,
   resolved: { refs: Record<string, string>; attributes: Record<string, string> },
   reach: {
@@ -102,8 +104,10 @@ export async function startStateMachines(
     functionsByName: ReadonlyMap<string, LambdaFunction>;
   },
 ) {
-  const machines = stateMachineConfigs(template, ctx);
-  const machineRefs = stateMachineResolution(machines);
+  // Every machine's ARN resolves (a running function may name one); only the running stacks' run.
+  const all = stateMachineConfigs(template, ctx);
+  const machineRefs = stateMachineResolution(all);
+  const machines = all.filter((m) => runs(m.logicalId));
   Object.assign(resolved.refs, machineRefs.refs);
   Object.assign(resolved.attributes, machineRefs.attributes);
   const executionJournal = dataDir

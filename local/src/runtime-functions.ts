@@ -22,6 +22,8 @@ export interface FunctionWiringInput {
   readonly loaded: LoadedTemplate;
   readonly ctx: ResolveContext;
   readonly machines: readonly StateMachineConfig[];
+  /** Whether a function's stack runs (`--only`): what invokes the others' functions is left out. */
+  readonly runs?: (logicalId: string) => boolean;
   readonly options: LocalRuntimeOptions;
   readonly config: LocalConfig;
   readonly log: Logger;
@@ -41,6 +43,7 @@ export async function wireFunctions({
   loaded,
   ctx,
   machines,
+  runs = () => true,
   options,
   config,
   log,
@@ -51,24 +54,29 @@ export async function wireFunctions({
   broker,
 }: FunctionWiringInput) {
   const metering = options.metering;
-  const apis = httpApiWiring(loaded.template);
-  const mappings = streamMappings(loaded.template, ctx);
+  const apis = httpApiWiring(loaded.template).map((api) => ({
+    ...api,
+    routes: api.routes.filter((r) => runs(r.target.functionLogicalId)),
+  }));
+  const mappings = streamMappings(loaded.template, ctx).filter((m) => runs(m.functionLogicalId));
   const fromEnv = Number(process.env.LOCAL_LAMBDA_CONCURRENCY);
   const maxConcurrency = options.lambdaConcurrency ?? (fromEnv > 0 ? fromEnv : DEFAULT_LAMBDA_CONCURRENCY);
-  const queueMappings = sqsMappings(loaded.template).map((m) => ({
-    ...m,
-    // No more concurrent batches than environments: a batch received with no environment to run it
-    // would sit out its visibility timeout in flight, as a throttled invocation does in AWS.
-    maximumConcurrency: Math.min(m.maximumConcurrency, maxConcurrency),
-    ...(options.maxBatchingWindowSeconds === undefined
-      ? {}
-      : {
-          maximumBatchingWindowInSeconds: Math.min(
-            m.maximumBatchingWindowInSeconds,
-            options.maxBatchingWindowSeconds,
-          ),
-        }),
-  }));
+  const queueMappings = sqsMappings(loaded.template)
+    .filter((m) => runs(m.functionLogicalId))
+    .map((m) => ({
+      ...m,
+      // No more concurrent batches than environments: a batch received with no environment to run it
+      // would sit out its visibility timeout in flight, as a throttled invocation does in AWS.
+      maximumConcurrency: Math.min(m.maximumConcurrency, maxConcurrency),
+      ...(options.maxBatchingWindowSeconds === undefined
+        ? {}
+        : {
+            maximumBatchingWindowInSeconds: Math.min(
+              m.maximumBatchingWindowInSeconds,
+              options.maxBatchingWindowSeconds,
+            ),
+          }),
+    }));
   const wired = new Set<string>();
   for (const api of apis) {
     for (const route of api.routes) wired.add(route.target.functionLogicalId);
@@ -77,10 +85,10 @@ export async function wireFunctions({
   const serving = new Set(wired);
   for (const m of mappings) wired.add(m.functionLogicalId);
   for (const m of queueMappings) wired.add(m.functionLogicalId);
-  for (const m of machines) for (const id of m.functionLogicalIds) wired.add(id);
+  for (const m of machines) for (const id of m.functionLogicalIds) if (runs(id)) wired.add(id);
   // Log subscriptions run their destination when a function that runs logs to their log group.
-  const subscriptions = logSubscriptions(loaded.template).filter((s) =>
-    s.sourceFunctionIds.some((id) => wired.has(id)),
+  const subscriptions = logSubscriptions(loaded.template).filter(
+    (s) => runs(s.destinationFunctionId) && s.sourceFunctionIds.some((id) => wired.has(id)),
   );
   for (const s of subscriptions) wired.add(s.destinationFunctionId);
   let delivery: LogDelivery | undefined;

@@ -63,7 +63,13 @@ export interface LocalRuntimeOptions {
   /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
   readonly maxBatchingWindowSeconds?: number;
   readonly assemblyDir?: string;
+  /** Load only this stack of the assembly (an artifact id); default: every stack. */
   readonly stackName?: string;
+  /**
+   * Run only these stacks' functions and wiring (and the foundation's) against every stack's resources
+   * (`--only`, only.ts). Default: all of them.
+   */
+  readonly only?: readonly string[];
   readonly log?: Logger;
   /**
    * Counts what the emulated services would bill (API requests, invocations and durations, PutEvents
@@ -102,6 +108,8 @@ export interface LocalRuntime {
   readonly buckets: readonly { readonly logicalId: string; readonly name: string }[];
   /** Milliseconds from the call to ready (synthesis included). */
   readonly startupMs: number;
+  /** The stacks whose functions run (artifact ids, dependency order). */
+  readonly stacks: readonly string[];
   /** Delivers the log lines waiting for their subscription batch now, and waits for every delivery. */
   flushLogs(): Promise<void>;
   /** Stops everything this runtime started; safe to call twice. */

@@ -19,6 +19,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
 import type { LambdaFunction } from './lambda-runner.js';
 import { createLogger } from './log.js';
+import { selectStacks } from './only.js';
 import { type SandboxPsp, startPsp } from './psp.js';
 import type { ResolveContext } from './resolve.js';
 import { type BackboneContext, startQueuesAndBuses, startStateMachines } from './runtime-backbone.js';
@@ -81,6 +82,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const config = options.config ?? loadConfig(options.configFile ?? DEFAULT_CONFIG_FILE);
     const loaded = loadTemplate(options.assemblyDir ?? ASSEMBLY_DIR, options.stackName);
+    const selection = selectStacks(loaded, options.only);
+    if (loaded.stacks.length > 1) log.info(`stacks: ${loaded.stacks.join(', ')}`);
+    if (selection.running.length < loaded.stacks.length)
+      log.info(`running the functions of ${selection.running.join(', ')} only (--only)`);
 
     const dynamo: DynamoDbLocal = await dynamoStarting;
     log.info(`DynamoDB Local on ${dynamo.endpoint}`);
@@ -109,7 +114,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
 
     // Buckets (statements): their names resolve before any function environment is built.
-    const buckets = bucketConfigs(loaded.template, baseCtx);
+    const buckets = bucketConfigs(
+      loaded.template,
+      baseCtx,
+      (id) => loaded.stackNames[loaded.stackOf[id] ?? ''] ?? loaded.stackName,
+    );
     const s3Server = await startS3Endpoint({
       buckets,
       log,
@@ -120,7 +129,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     Object.assign(attributes, bucketRefs.attributes);
     log.info(`S3 on ${s3Server.url} (buckets: ${buckets.map((b) => b.name).join(', ') || 'none'})`);
 
-    const backbone: BackboneContext = { template: loaded.template, options, dataDir, log, cleanups };
+    const backbone: BackboneContext = {
+      template: loaded.template,
+      runs: selection.runs,
+      options,
+      dataDir,
+      log,
+      cleanups,
+    };
     const refs: Record<string, string> = { ...bucketRefs.refs };
     const { broker, sqsServer, ctx, buses, archives, rules, bridge, eventsServer } =
       await startQueuesAndBuses(backbone, baseCtx, refs);
@@ -186,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       loaded,
       ctx,
       machines,
+      runs: selection.runs,
       options,
       config,
       log,
@@ -259,6 +276,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           queues: queueLines(broker, queueMappings),
           persist: options.persist === true,
           startupMs,
+          stacks: loaded.stacks,
+          running: selection.running,
         }),
       );
       process.stdout.write(`${readyLine(config.name, http.url)}\n`);
@@ -277,6 +296,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stepFunctions,
       buckets,
       startupMs,
+      stacks: selection.running,
       flushLogs: () => logs.flush(),
       stop,
     };

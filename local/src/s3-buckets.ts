@@ -4,17 +4,21 @@ import { type CfnTemplate, resourcesOfType } from './template.js';
 
 export interface S3BucketConfig {
   readonly logicalId: string;
-  /** The physical name: `BucketName` when the template sets one, else `<stack>-<logicalid>` lowercased. */
+  /** The physical name: `BucketName` when the template sets one, else `<stack>-<logicalid>` lowercased (its own stack's name). */
   readonly name: string;
 }
 
 /** The template's `AWS::S3::Bucket` resources with their local names. */
-export function bucketConfigs(template: CfnTemplate, ctx: ResolveContext): S3BucketConfig[] {
+export function bucketConfigs(
+  template: CfnTemplate,
+  ctx: ResolveContext,
+  stackNameOf: (logicalId: string) => string = () => ctx.stackName,
+): S3BucketConfig[] {
   return resourcesOfType(template, 'AWS::S3::Bucket').map(([logicalId, resource]) => {
     const explicit = resource.Properties?.BucketName;
     if (explicit !== undefined) return { logicalId, name: String(resolveValue(ctx, explicit)) };
     // CloudFormation generates `<stack>-<logicalid>-<random>`, lowercased; locally the name is deterministic.
-    const generated = `${ctx.stackName}-${logicalId}`
+    const generated = `${stackNameOf(logicalId)}-${logicalId}`
       .toLowerCase()
       .replace(/[^a-z0-9-]/g, '-')
       .slice(0, 63)

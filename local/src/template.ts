@@ -3,8 +3,8 @@
  * (through the cloud assembly manifest, so a renamed stack or template file still loads) and small
  * typed views over the resources the runtime emulates.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mergeStacks, readStacks, type StackArtifact } from './assembly.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './runtime-options.js';
 
 /** Any CloudFormation value: a literal or an intrinsic function object. */
 export type CfnValue = unknown;
@@ -24,39 +24,41 @@ export interface CfnTemplate {
 export interface LoadedTemplate {
   readonly template: CfnTemplate;
   readonly assemblyDir: string;
+  /** The stack's CloudFormation name; with several stacks, their artifact ids joined by `+`. */
   readonly stackName: string;
-}
-
-interface AssemblyManifest {
-  artifacts?: Record<string, { type?: string; properties?: { templateFile?: string }; displayName?: string }>;
+  /** The artifact ids of the stacks loaded, in dependency order. */
+  readonly stacks: readonly string[];
+  /** The artifact id of the stack each (merged) logical id comes from. */
+  readonly stackOf: Readonly<Record<string, string>>;
+  /** The CloudFormation stack name of each artifact id. */
+  readonly stackNames: Readonly<Record<string, string>>;
 }
 
 /**
- * Reads the stack template from a cloud assembly. `stackName` picks one when the assembly holds
- * several stacks; with one stack it may be omitted.
+ * Reads the stacks of a cloud assembly: all of them, merged (assembly.ts), or only `stackName` (an
+ * artifact id) when given.
  */
 export function loadTemplate(assemblyDir: string, stackName?: string): LoadedTemplate {
-  const manifest = JSON.parse(readFileSync(join(assemblyDir, 'manifest.json'), 'utf8')) as AssemblyManifest;
-  const stacks = Object.entries(manifest.artifacts ?? {}).filter(
-    ([, a]) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile,
-  );
-  const chosen = stackName
-    ? stacks.find(([id]) => id === stackName)
-    : stacks.length === 1
-      ? stacks[0]
-      : undefined;
-  if (!chosen) {
-    const ids = stacks.map(([id]) => id).join(', ') || 'none';
+  const all = readStacks(assemblyDir);
+  const stacks = stackName ? all.filter((s) => s.id === stackName) : all;
+  if (stacks.length === 0) {
+    const ids = all.map((s) => s.id).join(', ') || 'none';
     throw new Error(
       stackName
         ? `stack ${stackName} not found in ${assemblyDir} (stacks: ${ids})`
-        : `expected one stack in ${assemblyDir}, found: ${ids}; name one`,
+        : `no stack in ${assemblyDir}`,
     );
   }
-  const [id, artifact] = chosen;
-  const file = join(assemblyDir, artifact.properties?.templateFile as string);
-  const template = JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate;
-  return { template, assemblyDir, stackName: id };
+  const merged = mergeStacks(stacks, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+  return {
+    template: merged.template,
+    assemblyDir,
+    stackName:
+      stacks.length === 1 ? (stacks[0] as StackArtifact).stackName : stacks.map((s) => s.id).join('+'),
+    stacks: stacks.map((s) => s.id),
+    stackOf: merged.stackOf,
+    stackNames: merged.stackNames,
+  };
 }
 
 /** The resources of one type, as `[logicalId, resource]` pairs in template order. */
@@ -71,10 +73,12 @@ export function requireResource(template: CfnTemplate, logicalId: string, needed
   return resource;
 }
 
+const QUALIFIERS = new Set(['AWS::Lambda::Alias', 'AWS::Lambda::Version']);
+
 /**
  * The logical id of the resource an expression points at through `Ref` or `Fn::GetAtt`, searched
  * depth-first (an integration URI wraps the function ARN in `Fn::Join`, for instance). Only resources
- * of `type` count.
+ * of `type` count; a Lambda alias or version counts as its function.
  */
 export function referencedResource(template: CfnTemplate, value: CfnValue, type: string): string | undefined {
   if (Array.isArray(value)) {
@@ -86,15 +90,21 @@ export function referencedResource(template: CfnTemplate, value: CfnValue, type:
   }
   if (value === null || typeof value !== 'object') return undefined;
   const obj = value as Record<string, unknown>;
-  const ref = obj.Ref;
-  if (typeof ref === 'string' && template.Resources[ref]?.Type === type) return ref;
   const getAtt = obj['Fn::GetAtt'];
-  if (
-    Array.isArray(getAtt) &&
-    typeof getAtt[0] === 'string' &&
-    template.Resources[getAtt[0]]?.Type === type
-  ) {
-    return getAtt[0];
+  const id =
+    typeof obj.Ref === 'string'
+      ? obj.Ref
+      : Array.isArray(getAtt) && typeof getAtt[0] === 'string'
+        ? getAtt[0]
+        : undefined;
+  if (id !== undefined) {
+    const referenced = template.Resources[id];
+    if (referenced?.Type === type) return id;
+    // A function invoked through an alias or a version is that function.
+    if (type === 'AWS::Lambda::Function' && referenced && QUALIFIERS.has(referenced.Type)) {
+      const props = referenced.Properties ?? {};
+      return referencedResource(template, props.FunctionVersion ?? props.FunctionName, type);
+    }
   }
   for (const v of Object.values(obj)) {
     const found = referencedResource(template, v, type);

@@ -9,19 +9,28 @@
  */
 import * as z from 'zod/mini';
 import { detailOf, envelopeOf } from '../events/envelope.js';
-import { InvalidEventError } from '../events/errors.js';
 
 import { type WebhookDetailType, webhookTypeOf } from './event-types.js';
 
 const object = z.looseObject({ id: z.string(), object: z.string() });
 
-const detailSchema = z.object({
+const header = {
   eventId: z.string().check(z.regex(/^evt_[a-z0-9]{1,64}$/)),
   occurredAt: z.iso.datetime(),
   merchantId: z.string().check(z.minLength(1)),
   version: z.literal(1),
-  data: z.object({ payment: z.optional(object), refund: z.optional(object) }),
-});
+};
+
+/** An event merchants are not sent: only checked to be one of ours. */
+const otherDetailSchema = z.object({ ...header, data: z.object({}) });
+
+/**
+ * What this consumer reads of a payment event (PaymentCreated, …Succeeded, …Failed, …Canceled) and of a
+ * refund event: its consumer-side contracts (shared/events/catalogue.ts), tested against what the
+ * publisher puts on the bus.
+ */
+export const webhookPaymentDetailSchema = z.object({ ...header, data: z.object({ payment: object }) });
+export const webhookRefundDetailSchema = z.object({ ...header, data: z.object({ refund: object }) });
 
 export interface WebhookSourceEvent {
   readonly detailType: WebhookDetailType;
@@ -37,17 +46,23 @@ export interface WebhookSourceEvent {
  */
 export function parseWebhookSource(body: string): WebhookSourceEvent | undefined {
   const envelope = envelopeOf(body);
-  const detail = detailOf(envelope, detailSchema);
   const { detailType } = envelope;
   const type = webhookTypeOf(detailType);
-  if (!type) return undefined;
-  const carried = type.startsWith('payment.') ? detail.data.payment : detail.data.refund;
-  if (!carried) throw new InvalidEventError(`${detailType} without its object`);
-  return {
-    detailType: detailType as WebhookDetailType,
-    eventId: detail.eventId,
-    occurredAt: detail.occurredAt,
-    merchantId: detail.merchantId,
-    object: carried,
-  };
+  if (!type) {
+    detailOf(envelope, otherDetailSchema);
+    return undefined;
+  }
+  const header = { detailType: detailType as WebhookDetailType };
+  if (type.startsWith('payment.')) {
+    const detail = detailOf(envelope, webhookPaymentDetailSchema);
+    return { ...header, ...headerOf(detail), object: detail.data.payment };
+  }
+  const detail = detailOf(envelope, webhookRefundDetailSchema);
+  return { ...header, ...headerOf(detail), object: detail.data.refund };
 }
+
+const headerOf = (detail: { eventId: string; occurredAt: string; merchantId: string }) => ({
+  eventId: detail.eventId,
+  occurredAt: detail.occurredAt,
+  merchantId: detail.merchantId,
+});

@@ -4,7 +4,7 @@
  * against the detail-type's schema, so the samples cannot drift from what we publish.
  */
 import * as z from 'zod/mini';
-import { eventsFromChange } from '../../shared/events/derive.js';
+import { eventsFromChange, type TableChange } from '../../shared/events/derive.js';
 import {
   type DetailType,
   EVENT_SOURCE,
@@ -13,6 +13,7 @@ import {
   PUBLISHED_DETAIL_TYPES,
 } from '../../shared/schemas/events.js';
 import { settlementCompletedDetail } from '../../shared/settlement/settle.js';
+import type { SettlementItem } from '../../shared/store/dynamodb/settlements.js';
 import type { PaymentItem, RefundItem } from '../../shared/store/items.js';
 import { merchantChangeItem } from '../../shared/store/merchant-items.js';
 import { type DiscrepancyItem, EMPTY_COUNTS, type RunItem } from '../../shared/store/reconciliation-items.js';
@@ -165,8 +166,11 @@ export function merchantChange(version: number, action: 'approve' | 'reject' | '
   });
 }
 
-/** Every event the stream publisher derives, from a representative change each. */
-function derivedSamples(): PaymentsEvent[] {
+/**
+ * A representative table change (a stream record, images unmarshalled) for every event the stream
+ * publisher derives.
+ */
+export function sampleChanges(): TableChange[] {
   const created = paymentItem();
   const succeeded = paymentItem({ status: 'succeeded', channelReference: 'sbx_1', updatedAt: T1 });
   const risk = { score: 12, decision: 'approve' as const, reasons: [], assessedAt: T1 };
@@ -213,12 +217,17 @@ function derivedSamples(): PaymentsEvent[] {
       newImage: asImage(merchantChange(i + 2, action)),
     })),
   ];
-  return changes.flatMap((c) => eventsFromChange(c));
+  return changes;
 }
 
-/** What the settlement state machine puts on the bus (its PayOut task builds the detail). */
-function settlementCompletedSample() {
-  return settlementCompletedDetail({
+/** Every event the stream publisher derives, from a representative change each. */
+function derivedSamples(): PaymentsEvent[] {
+  return sampleChanges().flatMap((c) => eventsFromChange(c));
+}
+
+/** A paid settlement item (shared/store/dynamodb/settlements.ts). */
+export function settlementItem(): SettlementItem {
+  return {
     PK: 'SETL#m_demo_1',
     SK: 'STL#2026-03-02T00:00:00.000Z#USD',
     entity: 'settlement',
@@ -243,7 +252,12 @@ function settlementCompletedSample() {
     windows: { period: ['0', '2026-03-02T00:00:00.000Z'], released: [], heldOut: [] },
     createdAt: T1,
     updatedAt: T1,
-  });
+  };
+}
+
+/** What the settlement state machine puts on the bus (its PayOut task builds the detail). */
+function settlementCompletedSample() {
+  return settlementCompletedDetail(settlementItem());
 }
 
 /** A detail-type → sample detail map covering every published detail-type; each detail parses. */
