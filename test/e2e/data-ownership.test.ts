@@ -7,12 +7,11 @@
  * that the LeadingKeys grants of infra/services/data-ownership.ts would not refuse a call in AWS.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLocalRuntime } from '../../local/src/runtime.js';
 import type { LocalRuntime } from '../../local/src/runtime-options.js';
 import { ASSEMBLY_DIR } from '../../local/src/synth.js';
+import { loadTemplate } from '../../local/src/template.js';
 import { isAllowed, roleStatements, tableArn } from '../support/dynamo-policy.js';
 import { type DynamoRecorder, startDynamoRecorder } from '../support/dynamo-recorder.js';
 import { eventually } from '../support/eventually.js';
@@ -54,13 +53,12 @@ async function psp(path: string, body: unknown) {
   assert.ok(response.ok, `${path}: ${response.status}`);
 }
 
-/** Every resource of the synthesized assembly's templates (the runtime synthesized them into cdk.out). */
+/**
+ * The assembly's resources as the runtime merged them (every stack, SSM parameters resolved to what their
+ * producer writes, logical ids as the runtime names the functions): the policies the recorded calls face.
+ */
 function assemblyResources(): Record<string, { Type: string; Properties: Record<string, any> }> {
-  const templates = readdirSync(ASSEMBLY_DIR).filter((f) => f.endsWith('.template.json'));
-  return Object.assign(
-    {},
-    ...templates.map((f) => JSON.parse(readFileSync(join(ASSEMBLY_DIR, f), 'utf8')).Resources ?? {}),
-  );
+  return loadTemplate(ASSEMBLY_DIR).template.Resources as never;
 }
 
 describe('every DynamoDB call of a lifecycle is allowed by its function IAM policy', () => {
