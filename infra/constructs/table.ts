@@ -65,8 +65,8 @@ export class PaymentsTable extends dynamodb.Table {
    * each action limited by `dynamodb:LeadingKeys` to the service's own prefixes and the exceptions
    * declared for it. Never an unconditioned grant.
    */
-  grantItemActions(grantee: iam.IGrantable, ...actions: string[]): void {
-    grantData(this, grantee, 'table', actions);
+  grantItemActions(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return grantData(this, grantee, 'table', actions);
   }
 
   /**
@@ -74,13 +74,13 @@ export class PaymentsTable extends dynamodb.Table {
    * `dynamodb:LeadingKeys` patterns such as `CTR#*`): narrower than the service's prefixes, which must
    * cover each of them (synthesis fails otherwise).
    */
-  grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): void {
-    grantData(this, grantee, 'table', actions, leadingKeys);
+  grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): iam.Grant {
+    return grantData(this, grantee, 'table', actions, leadingKeys);
   }
 
   /** Allows `actions` (typically `dynamodb:Query`) on one named index, on its service's index keys only. */
-  grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): void {
-    grantData(this, grantee, indexName as DataResource, actions);
+  grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): iam.Grant {
+    return grantData(this, grantee, indexName as DataResource, actions);
   }
 }
 
@@ -97,7 +97,7 @@ export function grantData(
   resource: DataResource,
   actions: string[],
   leadingKeys?: string[],
-): void {
+): iam.Grant {
   const entry = (grantee as { entry?: unknown }).entry;
   if (typeof entry !== 'string') throw new Error('table access is granted to payments functions only');
   const service = serviceOf(entry);
@@ -115,12 +115,13 @@ export function grantData(
     byKeys.set(id, [...(byKeys.get(id) ?? []), action]);
   }
   const arn = resource === 'table' ? table.tableArn : `${table.tableArn}/index/${resource}`;
-  for (const [id, grouped] of byKeys) {
+  const grants = [...byKeys].map(([id, grouped]) =>
     iam.Grant.addToPrincipal({
       grantee,
       actions: grouped,
       resourceArns: [arn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': JSON.parse(id) } },
-    });
-  }
+    }),
+  );
+  return grants.reduce((all, grant) => all.combine(grant));
 }

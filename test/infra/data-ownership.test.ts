@@ -15,11 +15,21 @@ import {
   STREAM_READERS,
 } from '../../infra/services/data-ownership.js';
 import { serviceOf } from '../../infra/services/function-services.js';
+import { loadTemplate } from '../../local/src/template.js';
 import { type PolicyStatement, resolveArn, roleStatements, tableArn } from '../support/dynamo-policy.js';
-import { referencedId, synthesize } from './synthesized.js';
+import { type Resource, referencedId, synthesize } from './synthesized.js';
 
-const { resources, functions } = synthesize();
+const { app, functions } = synthesize();
+// The assembly as the local runtime merges it: with a stack per service, a function's grants name the
+// table through SSM parameters, which this resolves to the foundation's table.
+const resources = loadTemplate(app.outdir).template.Resources as Record<string, Resource>;
 const tableId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table')?.[0] ?? '';
+/** A function's role in the merged assembly (a function missing there fails, never passes unexamined). */
+function roleOf(logicalId: string): string {
+  const fn = resources[logicalId];
+  assert.ok(fn, `${logicalId} is not in the merged assembly`);
+  return referencedId(fn.Properties.Role) ?? '';
+}
 const entryOf = (source: string) => source.replace(/^functions\//, '').replace(/\.ts$/, '');
 
 /** The table or index a resource ARN names, or undefined for anything else (a stream, `*`). */
@@ -58,7 +68,7 @@ describe('each function touches only its service items', () => {
     const entry = entryOf(fn.source);
     test(`${entry} is limited to ${serviceOf(entry)}'s keys and its declared exceptions`, () => {
       const service = serviceOf(entry);
-      const roleId = referencedId(fn.resource.Properties.Role) ?? '';
+      const roleId = roleOf(fn.logicalId);
       for (const statement of dynamoStatementsOf(roleId)) {
         const actions = [statement.Action ?? []].flat();
         assert.equal(statement.Effect, 'Allow');
@@ -96,7 +106,7 @@ describe('each function touches only its service items', () => {
 
   test('every function belongs to a service, and the stream readers are exactly the declared ones', () => {
     const readers = functions.filter((fn) =>
-      dynamoStatementsOf(referencedId(fn.resource.Properties.Role) ?? '').some((s) =>
+      dynamoStatementsOf(roleOf(fn.logicalId)).some((s) =>
         [s.Action ?? []].flat().includes('dynamodb:GetRecords'),
       ),
     );
