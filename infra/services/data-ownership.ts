@@ -221,8 +221,8 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     users: ['gateway'],
     resource: 'table',
     patterns: ['RISK#*'],
-    actions: [PUT],
-    why: "approving a merchant writes its initial risk profile (the reviewer's rating) in the approval's transaction, so its first payment is assessed with it",
+    actions: [GET, PUT],
+    why: "approving a merchant rates its risk profile (the one ops may have stored, else the default, read first) with the reviewer's rating, in the approval's transaction, so its first payment is assessed with it",
     removedBy:
       'the risk service creating the profile from MerchantApproved (the first payments would use the default rating until it lands)',
   },

@@ -61,6 +61,74 @@ function assemblyResources(): Record<string, { Type: string; Properties: Record<
   return loadTemplate(ASSEMBLY_DIR).template.Resources as never;
 }
 
+/** A merchant created, approved (its initial risk profile) and given a key. */
+async function onboardMerchant(ops: Api) {
+  const created = await ops.post(
+    '/v1/ops/merchants',
+    { name: 'Acme', country: 'DE', expectedMonthlyVolume: { EUR: 5_000_000 } },
+    { idempotencyKey: uniqueKey('mer') },
+  );
+  assert.equal(created.status, 201, created.text);
+  const path = `/v1/ops/merchants/${created.body.id}`;
+  const approved = await ops.post(`${path}/review`, {
+    decision: 'approve',
+    riskRating: 'low',
+    note: 'KYC ok',
+  });
+  assert.equal(approved.status, 200, approved.text);
+  const key = await ops.post(`${path}/api-keys`, {}, { idempotencyKey: uniqueKey('key') });
+  assert.equal(key.status, 201, key.text);
+}
+
+/** A fraud report blocklists an email; a near miss of it is held for review; ops release it. */
+async function holdForReviewAndRelease(api: Api, ops: Api) {
+  const local = uniqueKey('mallory').replace(/[^a-z0-9]/gi, '');
+  const customer = (email: string) => ({ id: uniqueKey('cus'), email });
+  const first = await api.createPayment({
+    amount: 1_000,
+    currency: 'USD',
+    customer: customer(`${local}@gmail.com`),
+  });
+  assert.equal(first.status, 201, first.text);
+  const report = await api.post(
+    `/v1/payments/${first.body.id}/fraud-reports`,
+    { reason: 'card holder disputed' },
+    { idempotencyKey: uniqueKey('fr') },
+  );
+  assert.equal(report.status, 201, report.text);
+  const second = await api.createPayment({
+    amount: 150_000,
+    currency: 'USD',
+    customer: customer(`${local.slice(0, 3)}.${local.slice(3)}+second@gmail.com`),
+  });
+  assert.equal(second.status, 201, second.text);
+  const held = await api.waitForPayment(second.body.id, (p) => p.risk && p.status === 'succeeded');
+  assert.equal(held.risk.decision, 'review');
+  const released = await ops.post(`/v1/ops/payments/${second.body.id}/review`, { decision: 'release' });
+  assert.equal(released.status, 200, released.text);
+}
+
+/** Quotas on two channels; the first is down for a payment, which fails over with its quota count. */
+async function failOverWithQuotas(api: Api, ops: Api) {
+  const routing = await ops.request('PUT', `/v1/ops/merchants/${MERCHANT_1.id}/routing`, {
+    body: {
+      default: { strategy: 'priority', channels: ['stripe', 'sandbox'] },
+      quotas: { stripe: { GBP: 50_000 }, sandbox: { GBP: 50_000 } },
+    },
+  });
+  assert.equal(routing.status, 200, routing.text);
+  const created = await api.createPayment({
+    amount: 4_200,
+    currency: 'GBP',
+    metadata: { sandbox_outcome_stripe: 'unavailable' },
+  });
+  assert.equal(created.status, 201, created.text);
+  const done = await api.waitForPayment(created.body.id, (p) => p.status !== 'processing');
+  assert.equal(done.channel, 'sandbox');
+  const reset = await ops.request('PUT', `/v1/ops/merchants/${MERCHANT_1.id}/routing`, { body: {} });
+  assert.equal(reset.status, 200, reset.text);
+}
+
 describe('every DynamoDB call of a lifecycle is allowed by its function IAM policy', () => {
   it('runs payments, a refund, webhooks, a reconciliation and a settlement within each function grants', async () => {
     // Prepare: a webhook endpoint of merchant 1, so its events are delivered
@@ -108,10 +176,9 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       assert.equal((await ops.get(path)).status, 200, path);
     }
     assert.equal((await ops.get('/v1/ops/payments?risk=review')).status, 200);
-    const routing = await ops.request('PUT', `${merchant}/routing`, {
-      body: { rules: [], default: { strategy: 'priority', channels: ['sandbox'] } },
-    });
-    assert.equal(routing.status, 200, routing.text);
+    await onboardMerchant(ops);
+    await holdForReviewAndRelease(api, ops);
+    await failOverWithQuotas(api, ops);
 
     // ... a reconciliation run finding a mismatch (a hold) and repairing the missed callback, ops resolving
     await psp(`/statements/${today()}/discrepancies`, {
@@ -193,6 +260,10 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
     // ... and the calls covered every service of the lifecycle, so the check above examined them
     const callers = [...new Set(calls.map((c) => c.caller))].join(' ');
     for (const fn of [
+      'ReviewMerchant',
+      'ReviewPayment',
+      'CreateFraudReport',
+      'Dispatch',
       'ResolveDiscrepancy',
       'ListDeadLetterQueues',
       'PutRoutingConfig',

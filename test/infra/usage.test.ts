@@ -128,7 +128,12 @@ describe('usage metering in the template', () => {
         [s.Action].flat().sort(),
         s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
       ]),
-      [[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['USAGE#*', 'USAGEBATCH#*']]],
+      [
+        [
+          ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          ['USAGE#*', 'USAGEBATCH#*'],
+        ],
+      ],
     );
   });
 });
