@@ -130,7 +130,7 @@ async function failOverWithQuotas(api: Api, ops: Api) {
 }
 
 describe('every DynamoDB call of a lifecycle is allowed by its function IAM policy', () => {
-  it('runs payments, a refund, webhooks, a reconciliation and a settlement within each function grants', async () => {
+  it('runs payments, a refund, webhooks, a reconciliation and a settlement within each function grants', async (t) => {
     // Prepare: a webhook endpoint of merchant 1, so its events are delivered
     const api = new Api(runtime.url, MERCHANT_1.key);
     const ops = new Api(runtime.url, 'sk_test_ops');
@@ -259,6 +259,9 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
 
     // ... and the calls covered every service of the lifecycle, so the check above examined them
     const callers = [...new Set(calls.map((c) => c.caller))].join(' ');
+    t.diagnostic(
+      `${calls.length} DynamoDB requests of ${new Set(calls.map((c) => c.caller)).size} functions checked`,
+    );
     for (const fn of [
       'ReviewMerchant',
       'ReviewPayment',
