@@ -66,7 +66,7 @@ describe('each function touches only its service items', () => {
 
   for (const fn of functions) {
     const entry = entryOf(fn.source);
-    test(`${entry} is limited to ${serviceOf(entry)}'s keys and its declared exceptions`, () => {
+    test(`${entry} touches only the keys of ${serviceOf(entry)} and its declared exceptions`, () => {
       const service = serviceOf(entry);
       const roleId = roleOf(fn.logicalId);
       for (const statement of dynamoStatementsOf(roleId)) {
