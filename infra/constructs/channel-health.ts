@@ -7,11 +7,11 @@ import type { PaymentsApi } from './api.js';
 import type { Events } from './events.js';
 import type { Monitoring } from './monitoring.js';
 import type { PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 export interface ChannelHealthProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
   readonly events: Events;
   readonly monitoring: Monitoring;
 }

@@ -34,12 +34,20 @@ const ROTATED_AT_THE_VENDOR =
  * talk to the channel, each granted only the secrets it needs.
  */
 export class ChannelSecrets extends Construct {
-  readonly secrets: Readonly<Record<VendorChannel, secretsmanager.Secret>>;
+  readonly secrets: Readonly<Record<VendorChannel, secretsmanager.ISecret>>;
 
-  constructor(scope: Construct, id: string) {
+  /**
+   * Creates the secrets, or with `arns` (another service's stack: the channels service owns them)
+   * imports them by their complete ARNs.
+   */
+  constructor(scope: Construct, id: string, arns?: Readonly<Record<VendorChannel, string>>) {
     super(scope, id);
-    const secrets = {} as Record<VendorChannel, secretsmanager.Secret>;
+    const secrets = {} as Record<VendorChannel, secretsmanager.ISecret>;
     for (const channel of VENDOR_CHANNELS) {
+      if (arns) {
+        secrets[channel] = secretsmanager.Secret.fromSecretCompleteArn(this, channel, arns[channel]);
+        continue;
+      }
       const secret = new secretsmanager.Secret(this, `${channel[0]?.toUpperCase()}${channel.slice(1)}`, {
         secretName: channelSecretName(channel),
         description: `${channel} channel credentials (JSON: see shared/channels/credentials.ts); a placeholder until ops put the real ones`,

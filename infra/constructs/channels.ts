@@ -9,7 +9,7 @@ import type { PaymentsApi } from './api.js';
 import { CHANNEL_RECORDS, OUTCOME_COUNTS } from './channel-health.js';
 import { ChannelSecrets } from './channel-secrets.js';
 import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 /** Name of the secret holding the sandbox channel's webhook signing secret(s), comma-separated. */
 export const SANDBOX_WEBHOOK_SECRET_NAME = 'payments/channels/sandbox/webhook-secrets';
@@ -34,7 +34,7 @@ const CALLBACK_IS_PUBLIC =
 /** Props of {@link Channels}. */
 export interface ChannelsProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
 }
 
 /**

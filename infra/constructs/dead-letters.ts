@@ -5,11 +5,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEAD_LETTER_QUEUE_NAME } from '../../shared/dead-letters/env.js';
 import type { PaymentsApi } from './api.js';
-import type { Channels } from './channels.js';
-import type { Events } from './events.js';
 import type { PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
-import type { Usage } from './usage.js';
+import type { PaymentsTableRef } from './table.js';
 
 /** A dead-letter queue ops may inspect, and the queues whose redrive policy feeds it. */
 export interface DeadLetterQueueEntry {
@@ -27,47 +24,13 @@ export interface DeadLetterQueueEntry {
 
 export interface DeadLettersProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
-  /** Create this construct after every consumer was added: the DLQs are collected once, here. */
-  readonly channels: Pick<Channels, 'dispatchDeadLetterQueue' | 'checksQueue' | 'checksDeadLetterQueue'>;
-  readonly events: Pick<Events, 'publisherDeadLetterQueue' | 'consumers'>;
-  /** The usage aggregator's DLQ and the queue a redrive replays its batches through. */
-  readonly usage?: Pick<Usage, 'deadLetterQueue' | 'replayQueue'>;
-}
-
-/**
- * Every DLQ of the stack: the two stream on-failure destinations (dispatch, publisher), the channel checks'
- * (unresolved checks; a redrive asks the channel again) and the DLQ of each event consumer
- * (`events.addConsumer`), named after it.
- */
-export function deadLetterQueuesOf(
-  props: Pick<DeadLettersProps, 'channels' | 'events' | 'usage'>,
-): DeadLetterQueueEntry[] {
-  return [
-    { name: 'dispatch', queue: props.channels.dispatchDeadLetterQueue, sources: [] },
-    {
-      name: 'channel-checks',
-      queue: props.channels.checksDeadLetterQueue,
-      sources: [props.channels.checksQueue],
-    },
-    { name: 'publisher', queue: props.events.publisherDeadLetterQueue, sources: [] },
-    ...props.events.consumers.map((c) => ({
-      name: deadLetterQueueName(c.deadLetterQueue.node.id),
-      queue: c.deadLetterQueue,
-      sources: [c.queue],
-    })),
-    // Batches of usage lines the aggregator failed; a redrive replays them through its queue, once each.
-    ...(props.usage
-      ? [
-          {
-            name: 'usage-aggregator',
-            queue: props.usage.deadLetterQueue,
-            sources: [props.usage.replayQueue],
-            redriveTo: props.usage.replayQueue,
-          },
-        ]
-      : []),
-  ];
+  readonly table: PaymentsTableRef;
+  /**
+   * Every DLQ of the app, imported from the stacks that own them (SSM parameters): the stream on-failure
+   * destinations (dispatch, publisher), the channel checks' (a redrive asks the channel again), each
+   * event consumer's, named after it (deadLetterQueueName), and the usage aggregator's.
+   */
+  readonly queues: readonly DeadLetterQueueEntry[];
 }
 
 /** `ReconciliationRunsDeadLetterQueue` → `reconciliation-runs`, `MerchantWebhooksDeadLetterQueue` → `merchant-webhooks`. */
@@ -81,7 +44,7 @@ export function deadLetterQueueName(constructId: string): string {
 const BASE = '/v1/ops/dead-letter-queues';
 
 /**
- * Ops routes over the stack's dead-letter queues: list them with their depth, peek at messages, redrive a
+ * Ops routes over the app's dead-letter queues: list them with their depth, peek at messages, redrive a
  * DLQ to its source queues with an SQS move task, list its move tasks. One function per route, each granted
  * only the SQS actions it calls, on exactly these queues:
  * - list: GetQueueAttributes on the DLQs;
@@ -103,7 +66,7 @@ export class DeadLetters extends Construct {
   constructor(scope: Construct, id: string, props: DeadLettersProps) {
     super(scope, id);
     const { api, table } = props;
-    const queues = deadLetterQueuesOf(props);
+    const queues = props.queues;
     const names = new Set<string>();
     for (const q of queues) {
       if (!DEAD_LETTER_QUEUE_NAME.test(q.name))

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { type DetailType, EVENT_SOURCE } from '../../shared/schemas/events.js';
 import type { Monitoring } from './monitoring.js';
 import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 /** The bus every payments event is put on (contract: Events). */
 export const EVENT_BUS_NAME = 'payments';
@@ -23,10 +23,15 @@ const VISIBILITY_TIMEOUT_FACTOR = 6;
 const DLQ_REASON = (what: string) =>
   `This queue is itself a dead-letter queue: ${what} (cdk-nag only recognises a queue as a DLQ when another queue's redrive policy names it).`;
 
-/** Props of {@link Events}. */
+/** Props of {@link Events}: a stack's consumers of the foundation's bus. */
 export interface EventsProps {
-  readonly table: PaymentsTable;
+  readonly bus: events.IEventBus;
   readonly monitoring: Monitoring;
+}
+
+/** Props of {@link OutboxPublisher}. */
+export interface OutboxPublisherProps extends EventsProps {
+  readonly table: PaymentsTableRef;
 }
 
 /** What {@link Events.addConsumer} builds: a function fed by its own queue from a rule on the bus. */
@@ -64,32 +69,37 @@ export interface EventConsumer {
 }
 
 /**
- * The event backbone: the table stream (the transactional outbox) → the publisher Lambda → the
- * `payments` bus (archived for replay) → one rule and one SQS queue (+ DLQ) per consumer.
+ * The `payments` bus (archived for replay), in the foundation stack: the outbox publisher puts events on
+ * it and every service adds its rules from its own stack.
  */
-export class Events extends Construct {
+export class EventBackbone extends Construct {
   readonly bus: events.EventBus;
   readonly archive: events.Archive;
-  readonly publisherFunction: PaymentsFunction;
-  /** Stream batches the publisher failed to publish after every retry (pointers to the stream records). */
-  readonly publisherDeadLetterQueue: sqs.Queue;
-  /** Every consumer added with {@link addConsumer}, in order. */
-  readonly consumers: EventConsumer[] = [];
-  private readonly monitoring: Monitoring;
 
-  constructor(scope: Construct, id: string, props: EventsProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
-    const { table, monitoring } = props;
-    this.monitoring = monitoring;
-
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME });
     this.archive = this.bus.archive('Archive', {
       description: 'Every payments event, for replay into a new or recovered consumer',
       eventPattern: { source: [EVENT_SOURCE] },
       retention: ARCHIVE_RETENTION,
     });
+  }
+}
 
-    this.publisherDeadLetterQueue = this.deadLetterQueue(
+/**
+ * The transactional outbox's publisher (core service): the table stream → the publisher Lambda → the bus.
+ */
+export class OutboxPublisher extends Construct {
+  readonly publisherFunction: PaymentsFunction;
+  /** Stream batches the publisher failed to publish after every retry (pointers to the stream records). */
+  readonly publisherDeadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: OutboxPublisherProps) {
+    super(scope, id);
+    const { table, monitoring, bus } = props;
+    this.publisherDeadLetterQueue = newDeadLetterQueue(
+      this,
       'PublisherDeadLetterQueue',
       'the on-failure destination of the publisher event source mapping',
     );
@@ -100,10 +110,10 @@ export class Events extends Construct {
       memorySize: EVENT_MEMORY_MB,
       otherWildcardResourceReason:
         "The DynamoDB stream event source needs dynamodb:ListStreams, which does not support resource-level permissions; reading records is limited to this table's stream ARN.",
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+      environment: { EVENT_BUS_NAME: bus.eventBusName },
     });
     // events:PutEvents on this bus only; the function reads no table item (the stream carries the images).
-    this.bus.grantPutEventsTo(this.publisherFunction);
+    bus.grantPutEventsTo(this.publisherFunction);
     this.publisherFunction.addEventSource(
       new DynamoEventSource(table, {
         // Never skip a record: every committed change must reach the bus.
@@ -156,6 +166,22 @@ export class Events extends Construct {
     );
     monitoring.watchDeadLetterQueue(this.publisherDeadLetterQueue);
   }
+}
+
+/**
+ * One stack's consumers of the bus: one rule and one SQS queue (+ DLQ) per consumer.
+ */
+export class Events extends Construct {
+  readonly bus: events.IEventBus;
+  /** Every consumer added with {@link addConsumer}, in order. */
+  readonly consumers: EventConsumer[] = [];
+  private readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: EventsProps) {
+    super(scope, id);
+    this.bus = props.bus;
+    this.monitoring = props.monitoring;
+  }
 
   /**
    * A consumer of bus events: a rule (source `payments`, the given detail-types) → an SQS queue
@@ -174,7 +200,8 @@ export class Events extends Construct {
     }
     if (props.detailTypes.length === 0) throw new Error(`${id}: a consumer needs at least one detail-type`);
 
-    const deadLetterQueue = this.deadLetterQueue(
+    const deadLetterQueue = newDeadLetterQueue(
+      this,
       `${id}DeadLetterQueue`,
       `messages of ${id}Queue that failed ${props.maxReceiveCount ?? 5} receives move here (redrive policy)`,
     );
@@ -213,14 +240,15 @@ export class Events extends Construct {
     this.consumers.push(consumer);
     return consumer;
   }
+}
 
-  private deadLetterQueue(id: string, what: string): sqs.Queue {
-    const queue = new sqs.Queue(this, id, {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: DEAD_LETTER_RETENTION,
-    });
-    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: DLQ_REASON(what) });
-    return queue;
-  }
+/** An SQS-encrypted, TLS-only DLQ keeping messages as long as SQS allows. */
+function newDeadLetterQueue(scope: Construct, id: string, what: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: DEAD_LETTER_RETENTION,
+  });
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: DLQ_REASON(what) });
+  return queue;
 }

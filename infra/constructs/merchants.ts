@@ -2,11 +2,11 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
 import type { PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 export interface MerchantsProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
 }
 
 /** Partition-key prefixes (shared/store/keys.ts). */

@@ -13,8 +13,9 @@ const ONE_HOUR = Duration.hours(1);
 
 /** What the ops rows of the dashboard graph. */
 export interface OpsDashboardProps {
-  readonly httpApi: apigw.HttpApi;
-  readonly stage: apigw.HttpStage;
+  readonly httpApi: apigw.IHttpApi;
+  /** The API's stage (`$default`): its per-route metrics carry the Stage dimension. */
+  readonly stage: { readonly stageName: string };
   readonly slo: CreatePaymentSlo;
   /** Queues whose oldest message's age says how far behind their consumer is. */
   readonly queues: readonly sqs.IQueue[];

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { stageOf } from '../stages.js';
 import { bundledCode } from './function-bundles.js';
 
 /**
@@ -79,7 +80,7 @@ export class PaymentsFunction extends lambda.Function {
     const logGroup =
       props.logGroup ??
       new logs.LogGroup(scope, `${id}Logs`, {
-        retention: logs.RetentionDays.ONE_MONTH,
+        retention: stageOf(scope).logRetention,
         // Logs are diagnostic, not records of payments: the table and its PITR are the system of record.
         removalPolicy: RemovalPolicy.DESTROY,
       });
@@ -107,7 +108,7 @@ export class PaymentsFunction extends lambda.Function {
       // Per function, for an investigation: `aws lambda update-function-configuration --logging-config
       // ApplicationLogLevel=DEBUG` (or `npm start -- --log-level INFO` locally).
       loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.WARN,
+      applicationLogLevelV2: stageOf(scope).applicationLogLevel,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       role,
       environment: {

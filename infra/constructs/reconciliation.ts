@@ -10,7 +10,7 @@ import type { ChannelSecrets } from './channel-secrets.js';
 import { DEFAULT_SANDBOX_PSP_URL } from './channels.js';
 import type { EventConsumer, Events } from './events.js';
 import { API_MEMORY_MB, type PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 /** A run of a million-row statement takes seconds; Lambda's limit leaves room for a slow channel. */
 const RUN_TIMEOUT = Duration.minutes(15);
@@ -23,7 +23,7 @@ const REPLACED_STATEMENT_RETENTION = Duration.days(90);
 
 export interface ReconciliationProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
   readonly events: Events;
   /** The vendor channels' credentials: runs fetch each channel's statement with them. */
   readonly channelSecrets?: ChannelSecrets;

@@ -2,7 +2,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
 import type { PaymentsFunction, PaymentsFunctionProps } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 /**
  * The part of the event backbone (events.ts) this construct uses: a rule → queue (+DLQ, alarm) →
@@ -20,7 +20,7 @@ export interface EventConsumerFactory {
 
 export interface RiskControlProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
   readonly events: EventConsumerFactory;
 }
 

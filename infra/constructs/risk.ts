@@ -2,11 +2,11 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
 import type { PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 export interface RiskBeforeProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
 }
 
 /** Partition-key prefixes (shared/store/keys.ts): risk profiles (with fraud-report days), counters. */
@@ -49,9 +49,19 @@ export class RiskBefore extends Construct {
       environment,
     });
     grant(this.putProfileFunction, ['dynamodb:PutItem'], [RISK_PROFILES]);
-
-    grant(api.createPaymentFunction, ['dynamodb:Query'], [RISK_PROFILES]);
-    grant(api.createPaymentFunction, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [RISK_COUNTERS]);
-    grant(api.createPaymentFunction, ['dynamodb:UpdateItem'], [RISK_SUMMARIES]);
   }
+}
+
+/**
+ * The before-checks' grants to create-payment (see {@link RiskBefore}), given by the stack that owns the
+ * function: a grant from another stack would reference that stack's role.
+ */
+export function grantRiskBeforeChecks(table: PaymentsTableRef, createPayment: PaymentsFunction): void {
+  table.grantItemActionsOnKeys(createPayment, ['dynamodb:Query'], [RISK_PROFILES]);
+  table.grantItemActionsOnKeys(
+    createPayment,
+    ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+    [RISK_COUNTERS],
+  );
+  table.grantItemActionsOnKeys(createPayment, ['dynamodb:UpdateItem'], [RISK_SUMMARIES]);
 }

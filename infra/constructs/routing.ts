@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
 import { CHANNEL_RECORDS, OUTCOME_COUNTS } from './channel-health.js';
 import type { PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 export interface RoutingProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
 }
 
 /** Partition-key prefixes (shared/store/keys.ts): merchant records (the configuration), quota usage shards. */
@@ -44,17 +44,19 @@ export class Routing extends Construct {
       environment,
     });
     table.grantItemActionsOnKeys(this.putConfigFunction, ['dynamodb:PutItem'], [ROUTING_CONFIGS]);
-
-    table.grantItemActionsOnKeys(
-      api.createPaymentFunction,
-      ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
-      [QUOTA_USAGE],
-    );
-    // The listed channels' facts: settings and breakers, and the outcome windows for success_rate.
-    table.grantItemActionsOnKeys(
-      api.createPaymentFunction,
-      ['dynamodb:BatchGetItem'],
-      [CHANNEL_RECORDS, OUTCOME_COUNTS],
-    );
   }
+}
+
+/**
+ * Routing's grants to create-payment (see {@link Routing}), given by the stack that owns the function: a
+ * grant from another stack would reference that stack's role.
+ */
+export function grantRoutingReads(table: PaymentsTableRef, createPayment: PaymentsFunction): void {
+  table.grantItemActionsOnKeys(
+    createPayment,
+    ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+    [QUOTA_USAGE],
+  );
+  // The listed channels' facts: settings and breakers, and the outcome windows for success_rate.
+  table.grantItemActionsOnKeys(createPayment, ['dynamodb:BatchGetItem'], [CHANNEL_RECORDS, OUTCOME_COUNTS]);
 }

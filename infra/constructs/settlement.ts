@@ -10,12 +10,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../shared/schemas/events.js';
+import { stageOf } from '../stages.js';
 import type { PaymentsApi } from './api.js';
 import { DEFAULT_SANDBOX_PSP_URL } from './channels.js';
 import type { Events } from './events.js';
 import type { Monitoring } from './monitoring.js';
 import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 /** Merchants settled at once: bounded, so a run never floods the table or the bank. */
 const MERCHANT_CONCURRENCY = 10;
@@ -25,7 +26,7 @@ const SETTLE_TIMEOUT = Duration.minutes(10);
 
 export interface SettlementProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
   readonly events: Events;
   readonly monitoring: Monitoring;
 }
@@ -177,7 +178,7 @@ export class Settlement extends Construct {
     });
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: stageOf(this).logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {

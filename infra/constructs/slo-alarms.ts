@@ -25,8 +25,9 @@ export const BURN_WINDOWS = [
 ] as const;
 
 export interface CreatePaymentSloProps {
-  readonly httpApi: apigw.HttpApi;
-  readonly stage: apigw.HttpStage;
+  readonly httpApi: apigw.IHttpApi;
+  /** The API's stage (`$default`): its per-route metrics carry the Stage dimension. */
+  readonly stage: { readonly stageName: string };
   /** Where the two SLO alarms notify (the stack's alarm topic). */
   readonly action: SnsAction;
 }

@@ -1,10 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
 import { allowedKeys, type DataResource, patternCovers } from '../services/data-ownership.js';
 import { serviceOf } from '../services/function-services.js';
+import { stageOf } from '../stages.js';
 
 const ATTRIBUTE_TYPES = {
   S: dynamodb.AttributeType.STRING,
@@ -31,8 +31,9 @@ function toAttribute(key: KeyDefinition): dynamodb.Attribute {
  * A classic `AWS::DynamoDB::Table` (not TableV2/global table): the local runtime creates DynamoDB Local
  * tables from this resource's properties, and one region is all the product needs today.
  */
-export class PaymentsTable extends dynamodb.Table {
+export class PaymentsTable extends dynamodb.Table implements PaymentsTableRef {
   constructor(scope: Construct, id: string) {
+    const stage = stageOf(scope);
     super(scope, id, {
       partitionKey: toAttribute(TABLE_KEY_SCHEMA.partitionKey),
       sortKey: toAttribute(TABLE_KEY_SCHEMA.sortKey),
@@ -40,13 +41,14 @@ export class PaymentsTable extends dynamodb.Table {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       // The stream is the transactional outbox: consumers see a state change and its before/after images.
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: stage.pointInTimeRecovery },
       // AWS-managed KMS key: encryption at rest with CloudTrail-audited key use and no key to administer.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      // Payment records must survive a stack deletion or an accidental replacement.
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
+      // Payment records must survive a stack deletion or an accidental replacement in prod (stages.ts);
+      // a dev or staging copy holds test data and goes with its stack.
+      removalPolicy: stage.removalPolicy,
+      deletionProtection: stage.tableDeletionProtection,
     });
 
     for (const gsi of TABLE_GSIS) {
@@ -124,4 +126,38 @@ export function grantData(
     }),
   );
   return grants.reduce((all, grant) => all.combine(grant));
+}
+
+/**
+ * The payments table as every service sees it: the foundation's table in its own stack, an import by
+ * name and ARNs (read from SSM parameters) in a service's stack, with the same grants (grantData: each service's own keys).
+ */
+export interface PaymentsTableRef extends dynamodb.ITable {
+  /** Allows `actions` on the table's items of the grantee's service (grantData). */
+  grantItemActions(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+  /** Allows `actions` on the items whose partition key matches `leadingKeys`, within its service's. */
+  grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): iam.Grant;
+  /** Allows `actions` (typically `dynamodb:Query`) on one named index, on its service's index keys. */
+  grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): iam.Grant;
+}
+
+/** The payments table of another stack, from its name and ARNs (SSM parameter values). */
+export function importPaymentsTable(
+  scope: Construct,
+  id: string,
+  attributes: { tableName: string; tableArn: string; tableStreamArn?: string },
+): PaymentsTableRef {
+  const { tableName, tableArn, tableStreamArn } = attributes;
+  // fromTableAttributes takes a name or an ARN; both are parameters here, so the ARN is used as given
+  // rather than rebuilt from the name.
+  const table = dynamodb.Table.fromTableAttributes(scope, id, { tableName, tableStreamArn });
+  Object.defineProperty(table, 'tableArn', { value: tableArn });
+  return Object.assign(table, {
+    grantItemActions: (grantee: iam.IGrantable, ...actions: string[]) =>
+      grantData(table, grantee, 'table', actions),
+    grantItemActionsOnKeys: (grantee: iam.IGrantable, actions: string[], leadingKeys: string[]) =>
+      grantData(table, grantee, 'table', actions, leadingKeys),
+    grantIndexActions: (grantee: iam.IGrantable, indexName: string, ...actions: string[]) =>
+      grantData(table, grantee, indexName as DataResource, actions),
+  });
 }

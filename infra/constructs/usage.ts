@@ -2,19 +2,16 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { USAGE_FILTER_PATTERN } from '../../shared/usage/record.js';
 import type { PaymentsApi } from './api.js';
 import type { Monitoring } from './monitoring.js';
 import { EVENT_MEMORY_MB, PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 export interface UsageProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
   readonly monitoring: Monitoring;
 }
 
@@ -91,14 +88,9 @@ export class Usage extends Construct {
     monitoring.watchFunction(this.aggregator);
     monitoring.watchDeadLetterQueue(this.deadLetterQueue);
 
-    // The API's functions share one log group (api.ts): one filter takes every usage line, and the
-    // destination grants CloudWatch Logs the invoke from that log group alone.
-    new logs.SubscriptionFilter(this, 'UsageFilter', {
-      logGroup: api.logGroup,
-      destination: new LambdaDestination(this.aggregator),
-      filterPattern: logs.FilterPattern.literal(USAGE_FILTER_PATTERN),
-      filterName: 'usage',
-    });
+    // Each stack's route functions share one log group (api.ts): one filter per stack takes every usage
+    // line to the aggregator (PaymentsApi.meterUsage, called once a stack's routes are added). The metered
+    // functions of every stack log at INFO.
     api.onKeyedFunction((fn) => {
       (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride(
         'LoggingConfig.ApplicationLogLevel',

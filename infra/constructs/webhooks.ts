@@ -6,7 +6,7 @@ import { WEBHOOK_DETAIL_TYPES } from '../../shared/webhooks/event-types.js';
 import type { PaymentsApi } from './api.js';
 import type { EventConsumer, Events } from './events.js';
 import type { PaymentsFunction } from './payments-function.js';
-import type { PaymentsTable } from './table.js';
+import type { PaymentsTableRef } from './table.js';
 
 /**
  * Records per invocation. Each record fans out to its merchant's endpoints in parallel, and records run
@@ -19,7 +19,7 @@ const CONSUMER_TIMEOUT = Duration.seconds(30);
 /** Props of {@link MerchantWebhooks}. */
 export interface MerchantWebhooksProps {
   readonly api: PaymentsApi;
-  readonly table: PaymentsTable;
+  readonly table: PaymentsTableRef;
   readonly events: Events;
 }
 

@@ -111,9 +111,16 @@ function atPath(event: unknown, path: string): unknown {
   return value;
 }
 
+/**
+ * Events each archive keeps in memory, the latest ones (at most twice this between trims). Nothing replays
+ * them; with `--persist` the archive's file keeps every event. Unbounded, a load test's events stayed
+ * resident: about 10,000 after 2,500 lifecycles, each with its payment's snapshot.
+ */
+export const ARCHIVED_IN_MEMORY = 1_000;
+
 export class EventBridge {
   private readonly buses = new Map<string, EventBus>();
-  /** Every accepted event per archive name, in order (the in-memory archive). */
+  /** The latest accepted events per archive name, in order (the in-memory archive, see ARCHIVED_IN_MEMORY). */
   readonly archived = new Map<string, BusEvent[]>();
 
   constructor(private readonly options: EventBridgeOptions) {
@@ -214,7 +221,9 @@ export class EventBridge {
     for (const archive of this.options.archives) {
       if (archive.busName !== bus.name) continue;
       if (archive.pattern && !matchesPattern(archive.pattern, event)) continue;
-      this.archived.get(archive.name)?.push(event);
+      const kept = this.archived.get(archive.name);
+      kept?.push(event);
+      if (kept && kept.length >= 2 * ARCHIVED_IN_MEMORY) kept.splice(0, kept.length - ARCHIVED_IN_MEMORY);
       if (archive.file) appendFileSync(archive.file, `${JSON.stringify(event)}\n`);
       if (this.options.metering) archivedBytes += Buffer.byteLength(JSON.stringify(event));
     }

@@ -10,6 +10,7 @@ import { functionSpec } from './functions.js';
 import { DEFAULT_LAMBDA_CONCURRENCY, type InvokeResult, LambdaFunction } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import { LogDelivery, logSubscriptions } from './log-subscriptions.js';
+import { requestGate } from './request-gate.js';
 import { type ResolveContext, resolveValue } from './resolve.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalRuntimeOptions } from './runtime-options.js';
 import type { Cleanup } from './runtime-stop.js';
@@ -38,6 +39,9 @@ export interface FunctionWiringInput {
   readonly broker?: SqsBroker;
 }
 
+/** Environments of a function only events invoke, unless `LOCAL_LAMBDA_BACKGROUND_CONCURRENCY` says more. */
+export const DEFAULT_BACKGROUND_CONCURRENCY = 1;
+
 /** Starts a worker per wired function; their close is registered in `cleanups` and returned. */
 export async function wireFunctions({
   loaded,
@@ -61,13 +65,22 @@ export async function wireFunctions({
   const mappings = streamMappings(loaded.template, ctx).filter((m) => runs(m.functionLogicalId));
   const fromEnv = Number(process.env.LOCAL_LAMBDA_CONCURRENCY);
   const maxConcurrency = options.lambdaConcurrency ?? (fromEnv > 0 ? fromEnv : DEFAULT_LAMBDA_CONCURRENCY);
+  // Functions only events invoke get one environment each unless told otherwise: their pollers wait for
+  // the requests (request-gate.ts), so a second environment would mostly sit idle, holding 30-40 MB.
+  const backgroundFromEnv = Number(process.env.LOCAL_LAMBDA_BACKGROUND_CONCURRENCY);
+  const backgroundConcurrency =
+    options.lambdaConcurrency ??
+    (backgroundFromEnv > 0 ? backgroundFromEnv : Math.min(maxConcurrency, DEFAULT_BACKGROUND_CONCURRENCY));
+  const servingIds = new Set(apis.flatMap((api) => api.routes.map((r) => r.target.functionLogicalId)));
+  const concurrencyOf = (logicalId: string) =>
+    servingIds.has(logicalId) ? maxConcurrency : backgroundConcurrency;
   const queueMappings = sqsMappings(loaded.template)
     .filter((m) => runs(m.functionLogicalId))
     .map((m) => ({
       ...m,
       // No more concurrent batches than environments: a batch received with no environment to run it
       // would sit out its visibility timeout in flight, as a throttled invocation does in AWS.
-      maximumConcurrency: Math.min(m.maximumConcurrency, maxConcurrency),
+      maximumConcurrency: Math.min(m.maximumConcurrency, concurrencyOf(m.functionLogicalId)),
       ...(options.maxBatchingWindowSeconds === undefined
         ? {}
         : {
@@ -77,12 +90,9 @@ export async function wireFunctions({
             ),
           }),
     }));
-  const wired = new Set<string>();
-  for (const api of apis) {
-    for (const route of api.routes) wired.add(route.target.functionLogicalId);
-  }
   // What a request waits on; everything else is invoked by events (streams, queues, logs, state machines).
-  const serving = new Set(wired);
+  const serving = servingIds;
+  const wired = new Set<string>(serving);
   for (const m of mappings) wired.add(m.functionLogicalId);
   for (const m of queueMappings) wired.add(m.functionLogicalId);
   for (const m of machines) for (const id of m.functionLogicalIds) if (runs(id)) wired.add(id);
@@ -108,7 +118,7 @@ export async function wireFunctions({
       logicalId,
       new LambdaFunction(spec, {
         log,
-        maxConcurrency,
+        maxConcurrency: concurrencyOf(logicalId),
         background: !serving.has(logicalId),
         invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
         ...(metering ? { metering } : {}),
@@ -116,14 +126,20 @@ export async function wireFunctions({
       }),
     );
   }
+  // Requests first (request-gate.ts): the pollers wait for a moment without a request in flight.
+  const gate = requestGate(options.backgroundDeferMs);
   const invoke = (logicalId: string, event: unknown): Promise<InvokeResult> => {
     const fn = functions.get(logicalId);
     if (!fn) throw new Error(`function ${logicalId} is not wired`);
-    return fn.invoke(event);
+    return serving.has(logicalId) ? gate.serve(() => fn.invoke(event)) : fn.invoke(event);
   };
   delivery = new LogDelivery({
     subscriptions,
-    invoke,
+    // A log batch is background work like a poller's: it waits for a quiet moment too (bounded).
+    invoke: async (logicalId, event) => {
+      await gate.quiet();
+      return invoke(logicalId, event);
+    },
     log,
     accountId: LOCAL_ACCOUNT,
     levelOf: (id) => functions.get(id)?.spec.environment.AWS_LAMBDA_LOG_LEVEL,
@@ -142,5 +158,5 @@ export async function wireFunctions({
   };
   cleanups.push(closeFunctions);
   cleanups.push(() => logs.close());
-  return { apis, mappings, queueMappings, functions, invoke, closeFunctions, logs };
+  return { apis, mappings, queueMappings, functions, invoke, closeFunctions, logs, gate };
 }

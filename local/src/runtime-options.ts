@@ -60,6 +60,11 @@ export interface LocalRuntimeOptions {
    * `LOCAL_LAMBDA_CONCURRENCY` or DEFAULT_LAMBDA_CONCURRENCY (lambda-runner.ts).
    */
   readonly lambdaConcurrency?: number;
+  /**
+   * How long a stream or queue poller may wait for a moment with no API request in flight before it
+   * fetches its next batch (request-gate.ts); 0 never waits. Default: `LOCAL_BACKGROUND_DEFER_MS` or 1000.
+   */
+  readonly backgroundDeferMs?: number;
   /** Caps every SQS mapping's batching window (seconds), for the same kind of test. Default: the template's. */
   readonly maxBatchingWindowSeconds?: number;
   readonly assemblyDir?: string;

@@ -10,6 +10,7 @@ import type { SqsMapping } from './event-wiring.js';
 import type { InvokeResult, LambdaFunction } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import type { LocalMetering } from './metering.js';
+import type { RequestGate } from './request-gate.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './runtime-options.js';
 import type { Cleanup } from './runtime-stop.js';
 import type { SqsBroker } from './sqs.js';
@@ -33,6 +34,8 @@ export interface PollersInput {
   readonly cleanups: Cleanup[];
   /** The functions' cleanup: the pollers are awaited just before it runs. */
   readonly closeFunctions: Cleanup;
+  /** Requests first: every poller waits for a quiet moment (bounded) before its next batch. */
+  readonly gate?: RequestGate;
 }
 
 /** Starts every poller and registers their stop. */
@@ -49,6 +52,7 @@ export function startPollers({
   dataDir,
   cleanups,
   closeFunctions,
+  gate,
 }: PollersInput): void {
   const checkpoints = dataDir
     ? fileCheckpoints(join(dataDir, 'stream-checkpoints.json'))
@@ -69,6 +73,7 @@ export function startPollers({
       invoke: (event) => invoke(mapping.functionLogicalId, event),
       log,
       checkpoints,
+      ...(gate ? { gate } : {}),
       ...(onFailureQueue
         ? {
             onFailure: (record) =>
@@ -99,6 +104,7 @@ export function startPollers({
       invoke: (event) => invoke(mapping.functionLogicalId, event),
       log,
       ...(metering ? { metering } : {}),
+      ...(gate ? { gate } : {}),
     });
   });
   for (const p of pollers) p.start();

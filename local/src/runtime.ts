@@ -198,20 +198,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       Object.entries(config.environment).map(([name, value]) => [name, fill(value, placeholders)]),
     );
 
-    const { apis, mappings, queueMappings, functions, invoke, closeFunctions, logs } = await wireFunctions({
-      loaded,
-      ctx,
-      machines,
-      runs: selection.runs,
-      options,
-      config,
-      log,
-      cleanups,
-      dynamoEndpoint: dynamo.endpoint,
-      endpoints,
-      overrides,
-      broker,
-    });
+    const { apis, mappings, queueMappings, functions, invoke, closeFunctions, logs, gate } =
+      await wireFunctions({
+        loaded,
+        ctx,
+        machines,
+        runs: selection.runs,
+        options,
+        config,
+        log,
+        cleanups,
+        dynamoEndpoint: dynamo.endpoint,
+        endpoints,
+        overrides,
+        broker,
+      });
     for (const f of functions.values()) functionsByName.set(f.spec.functionName, f);
 
     // The table the banner and `.local/runtime.json` name: the first one seeded, else the only one.
@@ -249,6 +250,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dataDir,
       cleanups,
       closeFunctions,
+      gate,
     });
     stepFunctions.resume();
 

@@ -12,6 +12,7 @@ import { matchesAnyPattern } from './filter-pattern.js';
 import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import type { LocalMetering } from './metering.js';
+import type { RequestGate } from './request-gate.js';
 import type { LocalQueue, SqsBroker, SqsMessage } from './sqs.js';
 
 export interface LambdaSqsRecord {
@@ -108,6 +109,11 @@ export interface SqsPollerOptions {
   readonly waitTimeSeconds?: number;
   /** Counts receives (empty or not) and deletes when given (the bench). */
   readonly metering?: LocalMetering;
+  /**
+   * Requests first: each batch waits for a moment with no request in flight (bounded), before its
+   * receive, so a received message never waits out part of its visibility timeout here.
+   */
+  readonly gate?: RequestGate;
 }
 
 export class SqsPoller {
@@ -135,6 +141,8 @@ export class SqsPoller {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
+        await this.options.gate?.quiet(this.abort.signal);
+        if (this.stopped) break;
         const messages = await this.gather();
         if (messages.length > 0 && !this.stopped) await this.deliver(messages);
       } catch (error) {

@@ -16,6 +16,7 @@ import type { CheckpointStore } from './checkpoints.js';
 import { matchesAnyPattern } from './filter-pattern.js';
 import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
+import type { RequestGate } from './request-gate.js';
 import { deliverRecords } from './stream-batches.js';
 import { type LambdaStreamRecord, toLambdaRecord } from './stream-event.js';
 import type { StreamMapping } from './stream-mappings.js';
@@ -35,6 +36,8 @@ export interface StreamPollerOptions {
    * mapping's destination; absent when the destination is not emulated.
    */
   readonly onFailure?: (record: StreamFailureRecord) => void;
+  /** Requests first: each round of polling waits for a moment with no request in flight (bounded). */
+  readonly gate?: RequestGate;
 }
 
 /** Lambda's invocation record for records a stream mapping gave up on (OnFailure destination). */
@@ -96,6 +99,8 @@ export class StreamPoller {
     let failures = 0;
     while (!this.stopped) {
       try {
+        await this.options.gate?.quiet();
+        if (this.stopped) break;
         if (Date.now() - lastDescribe > 1000 || this.active.size === 0) {
           await this.discoverShards();
           lastDescribe = Date.now();

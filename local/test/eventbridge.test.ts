@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { AwsJsonServer } from '../src/aws-json.js';
 import { eventArchives, eventBuses, eventRules, queueConfigs, sqsMappings } from '../src/event-wiring.js';
-import { EventBridge, startEventBridgeEndpoint } from '../src/eventbridge.js';
+import { ARCHIVED_IN_MEMORY, EventBridge, startEventBridgeEndpoint } from '../src/eventbridge.js';
 import { createLogger } from '../src/log.js';
 import { type ResolveContext, resolveValue } from '../src/resolve.js';
 import { SqsBroker } from '../src/sqs.js';
@@ -262,6 +262,27 @@ describe('local EventBridge PutEvents', () => {
       detail: { eventId: 'evt_1' },
     });
     assert.equal(bridge.archived.get('BusArchive')?.at(-1)?.id, out.Entries?.[0]?.EventId);
+  });
+
+  it('keeps only the latest events of an archive in memory (ARCHIVED_IN_MEMORY)', async () => {
+    // Prepare
+    const sent: string[] = [];
+
+    // Act
+    for (let i = 0; i < (2 * ARCHIVED_IN_MEMORY) / 10 + 10; i += 1) {
+      const out = await events.send(
+        new PutEventsCommand({ Entries: Array.from({ length: 10 }, () => entry('ArchiveOnly')) }),
+      );
+      sent.push(...(out.Entries ?? []).map((e) => e.EventId as string));
+    }
+
+    // Assess
+    const kept = bridge.archived.get('BusArchive') ?? [];
+    assert.ok(kept.length >= ARCHIVED_IN_MEMORY && kept.length < 2 * ARCHIVED_IN_MEMORY, `${kept.length}`);
+    assert.deepEqual(
+      kept.slice(-ARCHIVED_IN_MEMORY).map((e) => e.id),
+      sent.slice(-ARCHIVED_IN_MEMORY),
+    );
   });
 
   it('matches numeric and suffix conditions of a rule (AWS documented operators)', async () => {

@@ -12,16 +12,15 @@
  * Everything the bench does after the measured window (checks, reads) is outside the counts.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LocalMetering, type MeteringSnapshot } from '../../local/src/metering.js';
 import { startLocalRuntime } from '../../local/src/runtime.js';
 import { ASSEMBLY_DIR } from '../../local/src/synth.js';
 import { type MeteringProxy, startMeteringProxy, type Tally } from './metering-proxy.js';
 import { round } from './stats.js';
+import { assemblyResources } from './template-functions.js';
 
 const MERCHANT_KEY = 'sk_test_demo_1';
 
@@ -116,9 +115,7 @@ function paymentIdOf(detail: Record<string, unknown>): string | undefined {
 }
 
 function accessLogFormat(): string {
-  const template = JSON.parse(readFileSync(join(ASSEMBLY_DIR, 'Payments.template.json'), 'utf8')) as {
-    Resources: Record<string, { Type: string; Properties?: Record<string, any> }>;
-  };
+  const template = readTemplate();
   const stage = Object.values(template.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
   return String(stage?.Properties?.AccessLogSettings?.Format ?? '');
 }
@@ -343,8 +340,14 @@ export async function measureLifecycles(options: LifecycleOptions): Promise<Life
   }
 }
 
+/** Every stack's resources of the assembly, in one map (a stack per service). */
 function readTemplate(): { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> } {
-  return JSON.parse(readFileSync(join(ASSEMBLY_DIR, 'Payments.template.json'), 'utf8'));
+  return {
+    Resources: assemblyResources(ASSEMBLY_DIR) as Record<
+      string,
+      { Type: string; Properties?: Record<string, any> }
+    >,
+  };
 }
 
 /** A function's LoggingConfig.SystemLogLevel (Lambda's default: INFO). */

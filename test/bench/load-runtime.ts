@@ -128,6 +128,22 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds of `pid` and of every process below it (DynamoDB Local's JVM), separately. */
+export function cpuTreeOf(pid: number): { runtime: number; children: number } {
+  let children = 0;
+  const queue = childrenOf(pid);
+  while (queue.length > 0) {
+    const p = queue.pop() as number;
+    try {
+      children += cpuSecondsOf(p);
+      queue.push(...childrenOf(p));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { runtime: cpuSecondsOf(pid), children };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Until the runtime uses under 10% of a core for a second (the pipeline behind a phase is done). */

@@ -25,7 +25,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { burstChecks, onboardMerchant } from './load-checks.js';
-import { httpClient, quiesce, rssOf, spawnRuntime } from './load-runtime.js';
+import { cpuTreeOf, httpClient, quiesce, rssOf, spawnRuntime } from './load-runtime.js';
 import { round, summarize } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,16 +42,26 @@ interface Phase {
   readonly p99Ms: number;
   readonly n: number;
   readonly errors: number;
+  /**
+   * CPU milliseconds per operation over the timed seconds: the runtime's process (main thread and
+   * workers), DynamoDB Local's JVM, and this bench's own client. What bounds the rate on two cores.
+   */
+  readonly cpuMsPerOp: { readonly runtime: number; readonly dynamoDbLocal: number; readonly client: number };
 }
 
-/** `concurrency` loops calling `op` for a warm-up second, then for SECONDS timed. */
-async function drive(concurrency: number, op: (n: number) => Promise<boolean>): Promise<Phase> {
+/**
+ * `concurrency` loops calling `op` for a warm-up second, then for SECONDS timed; `pid` is the runtime's,
+ * whose CPU (and its children's) is read around the timed part.
+ */
+async function drive(concurrency: number, pid: number, op: (n: number) => Promise<boolean>): Promise<Phase> {
   let n = 0;
   let errors = 0;
   const latencies: number[] = [];
   const warmEnd = Date.now() + 1000;
   let started = 0;
   let end = Number.POSITIVE_INFINITY;
+  let cpuAtStart = { runtime: 0, children: 0 };
+  let clientAtStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (;;) {
@@ -60,6 +70,8 @@ async function drive(concurrency: number, op: (n: number) => Promise<boolean>): 
         if (now >= warmEnd && started === 0) {
           started = performance.now();
           end = now + SECONDS * 1000;
+          cpuAtStart = cpuTreeOf(pid);
+          clientAtStart = process.cpuUsage();
         }
         const timed = started > 0;
         const t = performance.now();
@@ -71,13 +83,21 @@ async function drive(concurrency: number, op: (n: number) => Promise<boolean>): 
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = cpuTreeOf(pid);
+  const client = process.cpuUsage(clientAtStart);
   const s = summarize(latencies);
+  const perOp = (seconds: number) => round((seconds * 1000) / Math.max(1, s.n), 2);
   return {
     perSecond: round(s.n / elapsed, 1),
     p50Ms: round(s.p50, 2),
     p99Ms: round(s.p99, 2),
     n: s.n,
     errors,
+    cpuMsPerOp: {
+      runtime: perOp(cpu.runtime - cpuAtStart.runtime),
+      dynamoDbLocal: perOp(cpu.children - cpuAtStart.children),
+      client: perOp((client.user + client.system) / 1e6),
+    },
   };
 }
 
@@ -150,7 +170,7 @@ async function main() {
     let apiCount = 1;
     for (const concurrency of LEVELS) {
       await quiesce(runtime.pid);
-      const putItem = await drive(concurrency, async (n) => {
+      const putItem = await drive(concurrency, runtime.pid, async (n) => {
         const copy = JSON.parse(template.replaceAll(slot, fresh(n + concurrency * 1_000_000)));
         await db.send(
           new PutItemCommand({
@@ -162,7 +182,7 @@ async function main() {
         return true;
       });
       await quiesce(runtime.pid);
-      const create = await drive(concurrency, async () => {
+      const create = await drive(concurrency, runtime.pid, async () => {
         const n = apiCount++;
         const r = await api.call(
           'POST',
@@ -173,11 +193,19 @@ async function main() {
         return r.status === 201;
       });
       const ratio = round(create.perSecond / putItem.perSecond, 3);
-      levels.push({ concurrency, api: create, putItem, ratio });
+      // The ratio the CPU allows when both sides are bound by the same two cores: a PutItem's CPU (DynamoDB
+      // Local and client) over a create's (runtime, DynamoDB Local and client), each measured in its phase.
+      const cpuOf = (c: Phase['cpuMsPerOp']) => c.runtime + c.dynamoDbLocal + c.client;
+      const cpuBoundRatio = round(cpuOf(putItem.cpuMsPerOp) / Math.max(0.01, cpuOf(create.cpuMsPerOp)), 3);
+      levels.push({ concurrency, api: create, putItem, ratio, cpuBoundRatio });
       process.stdout.write(
         `concurrency ${String(concurrency).padStart(2)}: API ${create.perSecond}/s (p50 ${create.p50Ms} ms, ` +
           `p99 ${create.p99Ms} ms, ${create.errors} errors)  PutItem ${putItem.perSecond}/s (p50 ` +
-          `${putItem.p50Ms} ms, p99 ${putItem.p99Ms} ms)  ratio ${ratio}\n`,
+          `${putItem.p50Ms} ms, p99 ${putItem.p99Ms} ms)  ratio ${ratio}\n` +
+          `  CPU ms per create: runtime ${create.cpuMsPerOp.runtime}, DynamoDB Local ` +
+          `${create.cpuMsPerOp.dynamoDbLocal}, client ${create.cpuMsPerOp.client}; per PutItem: DynamoDB ` +
+          `Local ${putItem.cpuMsPerOp.dynamoDbLocal}, client ${putItem.cpuMsPerOp.client}; CPU-bound ratio ` +
+          `${cpuBoundRatio}\n`,
       );
     }
 

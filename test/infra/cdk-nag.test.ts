@@ -5,11 +5,11 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { PaymentsStack } from '../../infra/payments-stack.js';
+import { addPaymentsStacks } from '../../infra/stacks/payments-app.js';
 
 // cdk-nag reads the construct tree, not the bundles: skip esbuild to keep this file fast.
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new PaymentsStack(app, 'Payments');
+const stacks = Object.values(addPaymentsStacks(app));
 
 /** cdk-nag 3 is a validation plugin; `validateScope` runs the same rules `cdk synth` runs. */
 function findings(scope: IConstruct): string[] {
@@ -37,9 +37,11 @@ function acknowledgements(scope: IConstruct): [string, string, string][] {
 }
 
 describe('cdk-nag AwsSolutions', () => {
-  test('finds no unacknowledged error or warning in the Payments stack', () => {
-    assert.deepEqual(findings(stack), []);
-  });
+  for (const stack of stacks) {
+    test(`finds no unacknowledged error or warning in ${stack.node.id}`, () => {
+      assert.deepEqual(findings(stack), []);
+    });
+  }
 
   test('reports a non-compliant resource, so a clean report means something', () => {
     // Prepare: a queue with none of the controls the stack's queues have.
@@ -55,7 +57,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('acknowledges findings only with a specific written reason', () => {
-    const acks = acknowledgements(stack);
+    const acks = acknowledgements(app);
     assert.ok(acks.length > 0);
     for (const [path, id, reason] of acks) {
       assert.match(id, /^AwsSolutions-[A-Z]+\d+(\[.+\])?$/, `${path}: ${id}`);
@@ -64,75 +66,78 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('acknowledges authorization findings on the routes without a gateway authorizer, and only there', () => {
-    const routes = acknowledgements(stack)
+    // Each route is acknowledged in the stack of the service that serves it.
+    const routes = acknowledgements(app)
       .filter(([, id]) => id === 'AwsSolutions-APIG4')
       .map(([path]) => path);
     assert.deepEqual(routes.sort(), [
-      'Payments/Api/HttpApi/DELETE--v1--ops--merchants--{merchantId}--api-keys--{keyId}',
-      'Payments/Api/HttpApi/GET--console',
-      'Payments/Api/HttpApi/GET--console--{proxy+}',
-      'Payments/Api/HttpApi/GET--health',
-      'Payments/Api/HttpApi/GET--v1--billing--statements--{month}',
-      'Payments/Api/HttpApi/GET--v1--ops--billing--prices',
-      'Payments/Api/HttpApi/GET--v1--ops--channels',
-      'Payments/Api/HttpApi/GET--v1--ops--channels--{channel}',
-      'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues',
-      'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--messages',
-      'Payments/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--redrives',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--api-keys',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--limits',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-profile',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--routing',
-      'Payments/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--usage',
-      'Payments/Api/HttpApi/GET--v1--ops--overview',
-      'Payments/Api/HttpApi/GET--v1--ops--payments',
-      'Payments/Api/HttpApi/GET--v1--ops--payments--{id}',
-      'Payments/Api/HttpApi/GET--v1--ops--payments--{id}--events',
-      'Payments/Api/HttpApi/GET--v1--ops--reconciliation--runs',
-      'Payments/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}',
-      'Payments/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}--discrepancies',
-      'Payments/Api/HttpApi/GET--v1--ops--settlements--runs',
-      'Payments/Api/HttpApi/GET--v1--ops--settlements--runs--{id}',
-      'Payments/Api/HttpApi/GET--v1--payments',
-      'Payments/Api/HttpApi/GET--v1--payments--{id}',
-      'Payments/Api/HttpApi/GET--v1--payments--{id}--refunds',
-      'Payments/Api/HttpApi/GET--v1--settlements',
-      'Payments/Api/HttpApi/GET--v1--settlements--{id}',
-      'Payments/Api/HttpApi/GET--v1--webhook-endpoints--{id}--deliveries',
-      'Payments/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
-      'Payments/Api/HttpApi/POST--v1--ops--dead-letter-queues--{name}--redrive',
-      'Payments/Api/HttpApi/POST--v1--ops--merchants',
-      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--api-keys',
-      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--api-keys--{keyId}--roll',
-      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--reinstate',
-      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--review',
-      'Payments/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--suspend',
-      'Payments/Api/HttpApi/POST--v1--ops--payments--{id}--review',
-      'Payments/Api/HttpApi/POST--v1--ops--reconciliation--discrepancies--{id}--resolve',
-      'Payments/Api/HttpApi/POST--v1--ops--reconciliation--runs',
-      'Payments/Api/HttpApi/POST--v1--ops--reconciliation--statements',
-      'Payments/Api/HttpApi/POST--v1--ops--settlements--runs',
-      'Payments/Api/HttpApi/POST--v1--payments',
-      'Payments/Api/HttpApi/POST--v1--payments--{id}--fraud-reports',
-      'Payments/Api/HttpApi/POST--v1--payments--{id}--refunds',
-      'Payments/Api/HttpApi/POST--v1--webhook-endpoints',
-      'Payments/Api/HttpApi/PUT--v1--ops--billing--prices',
-      'Payments/Api/HttpApi/PUT--v1--ops--channels--{channel}',
-      'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--limits',
-      'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--request-signing',
-      'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
-      'Payments/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--routing',
+      'Payments-Channels/Api/HttpApi/GET--v1--ops--channels',
+      'Payments-Channels/Api/HttpApi/GET--v1--ops--channels--{channel}',
+      'Payments-Channels/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--routing',
+      'Payments-Channels/Api/HttpApi/POST--v1--channels--{channel}--callbacks',
+      'Payments-Channels/Api/HttpApi/PUT--v1--ops--channels--{channel}',
+      'Payments-Channels/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--routing',
+      'Payments-Console/Api/HttpApi/GET--console',
+      'Payments-Console/Api/HttpApi/GET--console--{proxy+}',
+      'Payments-Console/Api/HttpApi/GET--v1--ops--dead-letter-queues',
+      'Payments-Console/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--messages',
+      'Payments-Console/Api/HttpApi/GET--v1--ops--dead-letter-queues--{name}--redrives',
+      'Payments-Console/Api/HttpApi/GET--v1--ops--overview',
+      'Payments-Console/Api/HttpApi/POST--v1--ops--dead-letter-queues--{name}--redrive',
+      'Payments-Core/Api/HttpApi/GET--health',
+      'Payments-Core/Api/HttpApi/GET--v1--ops--payments',
+      'Payments-Core/Api/HttpApi/GET--v1--ops--payments--{id}',
+      'Payments-Core/Api/HttpApi/GET--v1--payments',
+      'Payments-Core/Api/HttpApi/GET--v1--payments--{id}',
+      'Payments-Core/Api/HttpApi/GET--v1--payments--{id}--refunds',
+      'Payments-Core/Api/HttpApi/POST--v1--payments',
+      'Payments-Core/Api/HttpApi/POST--v1--payments--{id}--refunds',
       // $default: answers a problem for whatever no route matches, before any key is read.
-      'Payments/Api/NoRoute',
+      'Payments-Core/Api/NoRoute',
+      'Payments-Gateway/Api/HttpApi/DELETE--v1--ops--merchants--{merchantId}--api-keys--{keyId}',
+      'Payments-Gateway/Api/HttpApi/GET--v1--billing--statements--{month}',
+      'Payments-Gateway/Api/HttpApi/GET--v1--ops--billing--prices',
+      'Payments-Gateway/Api/HttpApi/GET--v1--ops--merchants',
+      'Payments-Gateway/Api/HttpApi/GET--v1--ops--merchants--{merchantId}',
+      'Payments-Gateway/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--api-keys',
+      'Payments-Gateway/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--limits',
+      'Payments-Gateway/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--usage',
+      'Payments-Gateway/Api/HttpApi/POST--v1--ops--merchants',
+      'Payments-Gateway/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--api-keys',
+      'Payments-Gateway/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--api-keys--{keyId}--roll',
+      'Payments-Gateway/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--reinstate',
+      'Payments-Gateway/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--review',
+      'Payments-Gateway/Api/HttpApi/POST--v1--ops--merchants--{merchantId}--suspend',
+      'Payments-Gateway/Api/HttpApi/PUT--v1--ops--billing--prices',
+      'Payments-Gateway/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--limits',
+      'Payments-Gateway/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--request-signing',
+      'Payments-Reconciliation/Api/HttpApi/GET--v1--ops--reconciliation--runs',
+      'Payments-Reconciliation/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}',
+      'Payments-Reconciliation/Api/HttpApi/GET--v1--ops--reconciliation--runs--{id}--discrepancies',
+      'Payments-Reconciliation/Api/HttpApi/POST--v1--ops--reconciliation--discrepancies--{id}--resolve',
+      'Payments-Reconciliation/Api/HttpApi/POST--v1--ops--reconciliation--runs',
+      'Payments-Reconciliation/Api/HttpApi/POST--v1--ops--reconciliation--statements',
+      'Payments-Risk/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-profile',
+      'Payments-Risk/Api/HttpApi/GET--v1--ops--merchants--{merchantId}--risk-summary',
+      'Payments-Risk/Api/HttpApi/GET--v1--ops--payments--{id}--events',
+      'Payments-Risk/Api/HttpApi/POST--v1--ops--payments--{id}--review',
+      'Payments-Risk/Api/HttpApi/POST--v1--payments--{id}--fraud-reports',
+      'Payments-Risk/Api/HttpApi/PUT--v1--ops--merchants--{merchantId}--risk-profile',
+      'Payments-Settlement/Api/HttpApi/GET--v1--ops--settlements--runs',
+      'Payments-Settlement/Api/HttpApi/GET--v1--ops--settlements--runs--{id}',
+      'Payments-Settlement/Api/HttpApi/GET--v1--settlements',
+      'Payments-Settlement/Api/HttpApi/GET--v1--settlements--{id}',
+      'Payments-Settlement/Api/HttpApi/POST--v1--ops--settlements--runs',
+      'Payments-Webhooks/Api/HttpApi/GET--v1--webhook-endpoints--{id}--deliveries',
+      'Payments-Webhooks/Api/HttpApi/POST--v1--webhook-endpoints',
     ]);
   });
 
-  test('leaves no CDK error or warning annotation on the stack', () => {
-    const annotations = Annotations.fromStack(stack);
-    assert.deepEqual(annotations.findError('*', Match.anyValue()), []);
-    assert.deepEqual(annotations.findWarning('*', Match.anyValue()), []);
-  });
+  for (const stack of stacks) {
+    test(`leaves no CDK error or warning annotation on ${stack.node.id}`, () => {
+      const annotations = Annotations.fromStack(stack);
+      assert.deepEqual(annotations.findError('*', Match.anyValue()), []);
+      assert.deepEqual(annotations.findWarning('*', Match.anyValue()), []);
+    });
+  }
 });

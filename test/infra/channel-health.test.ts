@@ -3,16 +3,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { PaymentsStack } from '../../infra/payments-stack.js';
-import type { Resource } from './synthesized.js';
+import { synthesize } from './synthesized.js';
 
-// Wiring only: bundles are skipped (payments-stack.test.ts bundles every function).
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new PaymentsStack(app, 'Payments');
-const template = Template.fromStack(stack);
-const resources = template.toJSON().Resources as Record<string, Resource>;
+// Wiring only: bundles are skipped (payments-stack.test.ts bundles every function). The merged view of
+// every stack (synthesized.ts).
+const { stacks, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 const alarmOn = (metricName: string) =>
   Object.values(resources).find(
     (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === metricName,
@@ -40,7 +35,9 @@ describe('channel health alarms', () => {
 });
 
 describe('channel health consumer', () => {
-  const fnId = stack.getLogicalId(stack.channelHealth.consumerFunction.node.defaultChild as never);
+  const fnId = stacks.channels.getLogicalId(
+    stacks.channels.channelHealth.consumerFunction.node.defaultChild as never,
+  );
 
   it('receives PaymentSucceeded and PaymentFailed in batches of up to 100', () => {
     const rule = Object.values(resources).find(

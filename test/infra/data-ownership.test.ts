@@ -15,14 +15,12 @@ import {
   STREAM_READERS,
 } from '../../infra/services/data-ownership.js';
 import { serviceOf } from '../../infra/services/function-services.js';
-import { loadTemplate } from '../../local/src/template.js';
 import { type PolicyStatement, resolveArn, roleStatements, tableArn } from '../support/dynamo-policy.js';
-import { type Resource, referencedId, synthesize } from './synthesized.js';
+import { referencedId, synthesize } from './synthesized.js';
 
-const { app, functions } = synthesize();
-// The assembly as the local runtime merges it: with a stack per service, a function's grants name the
-// table through SSM parameters, which this resolves to the foundation's table.
-const resources = loadTemplate(app.outdir).template.Resources as Record<string, Resource>;
+// The merged view of every stack (synthesized.ts): a service stack's SSM-imported table is followed to
+// the foundation's table, so its grants name the table itself.
+const { resources, functions } = synthesize();
 const tableId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table')?.[0] ?? '';
 /** A function's role in the merged assembly (a function missing there fails, never passes unexamined). */
 function roleOf(logicalId: string): string {

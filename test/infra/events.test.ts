@@ -3,27 +3,26 @@ import { describe, test } from 'node:test';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
 import { Events } from '../../infra/constructs/events.js';
-import { PaymentsStack } from '../../infra/payments-stack.js';
+import { RiskStack } from '../../infra/stacks/services.js';
 import { matchesPattern, type Pattern } from '../../local/src/filter-pattern.js';
 import { PUBLISHED_DETAIL_TYPES } from '../../shared/schemas/events.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
 import { publishedEventSamples } from '../support/event-samples.js';
-import { type Resource, referencedId } from './synthesized.js';
+import { type Resource, referencedId, synthesize } from './synthesized.js';
 
 // One synthesis for the file; bundles are skipped (the wiring is what is tested here; payments-stack.test.ts
-// bundles every function).
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new PaymentsStack(app, 'Payments');
-const template = Template.fromStack(stack);
-const resources = template.toJSON().Resources as Record<string, Resource>;
+// bundles every function). The merged view of every stack: a reference through an SSM parameter is
+// followed to the resource that wrote it (synthesized.ts).
+const { stacks, template, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const idOf = (construct: { node: { defaultChild?: unknown } } & object) =>
-  stack.getLogicalId((construct.node.defaultChild ?? construct) as never);
-const busId = idOf(stack.events.bus);
-const publisherId = idOf(stack.events.publisherFunction);
-const tableId = idOf(stack.table);
+const idOf = (construct: Construct) =>
+  Stack.of(construct).getLogicalId((construct.node.defaultChild ?? construct) as never);
+const busId = idOf(stacks.foundation.events.bus);
+const publisherId = idOf(stacks.core.publisher.publisherFunction);
+const tableId = idOf(stacks.foundation.table);
 
 /** Every rule of `resources` whose pattern matches none of `samples`, by logical id. */
 function rulesMatchingNothing(rules: Record<string, Resource>, samples: readonly unknown[]): string[] {
@@ -92,7 +91,7 @@ describe('publisher', () => {
     assert.deepEqual(p.FunctionResponseTypes, ['ReportBatchItemFailures']);
     const destination = (p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure
       .Destination;
-    assert.equal(referencedId(destination), idOf(stack.events.publisherDeadLetterQueue));
+    assert.equal(referencedId(destination), idOf(stacks.core.publisher.publisherDeadLetterQueue));
   });
 
   test('is invoked for changes of payments and refunds, new discrepancies and runs, and breaker state changes, only', () => {
@@ -145,13 +144,15 @@ describe('publisher', () => {
 describe('consumers', () => {
   // Rules on the payments bus (the daily reconciliation schedule is on the default bus: its own test).
   const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventBusName !== undefined);
-  const consumers = stack.events.consumers.map((c) => ({
-    name: c.fn.node.id,
-    fnId: idOf(c.fn),
-    queueId: idOf(c.queue),
-    dlqId: idOf(c.deadLetterQueue),
-    ruleId: idOf(c.rule),
-  }));
+  const consumers = Object.values(stacks)
+    .flatMap((s) => ('consumers' in s ? s.consumers : []))
+    .map((c) => ({
+      name: c.fn.node.id,
+      fnId: idOf(c.fn),
+      queueId: idOf(c.queue),
+      dlqId: idOf(c.deadLetterQueue),
+      ruleId: idOf(c.rule),
+    }));
 
   test('no consumer records outcomes a second time: payments and refunds are their own outcome records', () => {
     // Reconciliation and settlement read the objects' own indexes (GSI3, GSI2), written by the transition.
@@ -267,7 +268,7 @@ describe('consumers', () => {
   });
 
   test('every dead-letter queue, the publisher one included, alarms at its first message', () => {
-    const dlqIds = [...consumers.map((c) => c.dlqId), idOf(stack.events.publisherDeadLetterQueue)];
+    const dlqIds = [...consumers.map((c) => c.dlqId), idOf(stacks.core.publisher.publisherDeadLetterQueue)];
     const alarmed = ofType('AWS::CloudWatch::Alarm')
       .map(([, a]) => a.Properties)
       .filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && a.Threshold === 1)
@@ -311,7 +312,7 @@ describe('rule patterns', () => {
 
 describe('addConsumer', () => {
   // Validation happens before anything is created, so one scratch stack serves every refusal.
-  const scratch = new PaymentsStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scratch');
+  const scratch = new RiskStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scratch');
   const scratchEvents = () => scratch.events;
 
   test('refuses a visibility timeout under six times the function timeout', () => {
@@ -341,6 +342,6 @@ describe('addConsumer', () => {
   });
 
   test('exposes the construct for other constructs to add consumers', () => {
-    assert.ok(stack.events instanceof Events);
+    assert.ok(stacks.risk.events instanceof Events);
   });
 });

@@ -4,16 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { PaymentsStack } from '../../infra/payments-stack.js';
-import type { Resource } from './synthesized.js';
+import { synthesize } from './synthesized.js';
 
-// Wiring only: bundles are skipped (payments-stack.test.ts bundles every function).
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new PaymentsStack(app, 'Payments');
-const template = Template.fromStack(stack);
-const resources = template.toJSON().Resources as Record<string, Resource>;
+// Wiring only: bundles are skipped (payments-stack.test.ts bundles every function). The merged view of
+// every stack (synthesized.ts).
+const { resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 
 /** The policy statements of the role of the function whose logical id starts with `prefix`. */
 function statementsOf(prefix: string): Record<string, any>[] {

@@ -5,7 +5,8 @@ import { after, describe, test } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { stageThrottle } from '../../infra/constructs/api.js';
-import { PaymentsStack } from '../../infra/payments-stack.js';
+import { FoundationStack } from '../../infra/stacks/foundation-stack.js';
+import { ChannelsStack } from '../../infra/stacks/services.js';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
 import { dynamoGrants, referencedId, synthesize } from './synthesized.js';
@@ -114,11 +115,22 @@ describe('payments table', () => {
     });
   });
 
-  test('survives stack deletion and replacement', () => {
-    template.hasResource('AWS::DynamoDB::Table', {
+  test('survives stack deletion and replacement in prod (-c stage=prod)', () => {
+    const prod = new FoundationStack(new App({ context: { stage: 'prod' } }), 'Payments-Foundation');
+    Template.fromStack(prod).hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
-      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+      Properties: Match.objectLike({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+  });
+
+  test('goes with its stack in dev, the default stage, which holds test data only', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
     });
   });
 });
@@ -674,7 +686,7 @@ describe('channels', () => {
     const other = new App({
       context: { sandboxPspUrl: 'https://psp.example.test', 'aws:cdk:bundling-stacks': [] },
     });
-    const otherStack = new PaymentsStack(other, 'Payments');
+    const otherStack = new ChannelsStack(other, 'Payments-Channels');
     // Assess
     Template.fromStack(otherStack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ SANDBOX_PSP_URL: 'https://psp.example.test' }) },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PaymentsStack } from '../../infra/payments-stack.js';
+import { addPaymentsStacks } from '../../infra/stacks/payments-app.js';
 
 /** A CloudFormation resource as found in the synthesized template. */
 export interface Resource {
@@ -22,16 +22,88 @@ export interface SynthesizedFunction {
   assetDir: string;
 }
 
+/** One stack's synthesized template. */
+export interface StackTemplate {
+  /** Construct id, `Payments-<Service>`. */
+  readonly id: string;
+  /** CloudFormation stack name, `Payments-<Service>-<stage>`. */
+  readonly stackName: string;
+  readonly template: Record<string, any>;
+}
+
 /**
- * Synthesizes the Payments stack, bundles included, into a temporary cloud assembly (so as not to
+ * Synthesizes every stack of the app, bundles included, into a temporary cloud assembly (so as not to
  * race `npm start`, which reads `cdk.out`). Call once per test file: every function is bundled.
+ *
+ * `templates` are the stacks' own; `resources` (and `template`) are the merged view: every stack's
+ * resources in one map, where a reference to an SSM parameter another stack writes is followed to the
+ * value written (the writer's `Ref`/`GetAtt`), so assertions read as they did on one stack. A logical id
+ * two stacks share (each stack's API log group) is prefixed with the later stack's service.
  */
 export function synthesize(context: Record<string, unknown> = {}) {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'payments-infra-test-')), context });
-  const stack = new PaymentsStack(app, 'Payments');
-  const template = Template.fromStack(stack);
-  const resources = template.toJSON().Resources as Record<string, Resource>;
-  return { app, stack, template, resources, functions: functionsOf(app.outdir, resources) };
+  const stacks = addPaymentsStacks(app);
+  const assembly = app.synth();
+  const templates: StackTemplate[] = Object.values(stacks).map((stack) => ({
+    id: stack.node.id,
+    stackName: stack.stackName,
+    template: assembly.getStackArtifact(stack.artifactId).template,
+  }));
+  const merged = mergedTemplate(templates);
+  const resources = merged.Resources as Record<string, Resource>;
+  const template = Template.fromJSON(merged);
+  return { app, stacks, templates, template, resources, functions: functionsOf(app.outdir, resources) };
+}
+
+/** The SSM parameters written by the app's stacks: name → the written value (a token of its stack). */
+export function writtenParameters(templates: readonly StackTemplate[]): Map<string, unknown> {
+  const written = new Map<string, unknown>();
+  for (const { template } of templates)
+    for (const r of Object.values(template.Resources ?? {}) as Resource[])
+      if (r.Type === 'AWS::SSM::Parameter') written.set(r.Properties.Name as string, r.Properties.Value);
+  return written;
+}
+
+/** A stack's template parameters that read an SSM parameter: logical id → the parameter's name. */
+export function readParameters(template: Record<string, any>): Map<string, string> {
+  const read = new Map<string, string>();
+  for (const [id, p] of Object.entries(template.Parameters ?? {}) as [string, any][])
+    if (p.Type === 'AWS::SSM::Parameter::Value<String>') read.set(id, p.Default);
+  return read;
+}
+
+function mergedTemplate(templates: readonly StackTemplate[]): Record<string, any> {
+  const written = writtenParameters(templates);
+  const resources: Record<string, Resource> = {};
+  for (const { id: stackId, template } of templates) {
+    const read = readParameters(template);
+    const renamed = new Map<string, string>();
+    for (const logicalId of Object.keys(template.Resources ?? {}))
+      if (logicalId in resources) renamed.set(logicalId, `${stackId.replace(/^Payments-/, '')}${logicalId}`);
+    const rewrite = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(rewrite);
+      if (value === null || typeof value !== 'object') return value;
+      const v = value as Record<string, unknown>;
+      if (typeof v.Ref === 'string' && Object.keys(v).length === 1) {
+        const name = read.get(v.Ref);
+        if (name !== undefined) return written.has(name) ? written.get(name) : v;
+        return { Ref: renamed.get(v.Ref) ?? v.Ref };
+      }
+      const getAtt = v['Fn::GetAtt'] as [string, string] | undefined;
+      if (Array.isArray(getAtt) && Object.keys(v).length === 1)
+        return { 'Fn::GetAtt': [renamed.get(getAtt[0]) ?? getAtt[0], getAtt[1]] };
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewrite(x)]));
+    };
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {}) as [string, Resource][]) {
+      const r = rewrite(resource) as Resource;
+      if (Array.isArray(r.DependsOn)) r.DependsOn = r.DependsOn.map((d: string) => renamed.get(d) ?? d);
+      resources[renamed.get(logicalId) ?? logicalId] = r;
+    }
+  }
+  return {
+    Resources: resources,
+    Outputs: Object.assign({}, ...templates.map((t) => t.template.Outputs ?? {})),
+  };
 }
 
 function functionsOf(outdir: string, resources: Record<string, Resource>): SynthesizedFunction[] {

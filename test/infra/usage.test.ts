@@ -41,7 +41,7 @@ const aggregator = ofType('AWS::Lambda::Function').find(
 );
 
 describe('usage metering in the template', () => {
-  it('subscribes the aggregator, once, to the log group every keyed route’s function writes to', () => {
+  it('subscribes the aggregator, once per stack, to the log group every keyed route’s function of that stack writes to', () => {
     // Prepare
     const routes = routeFunctions();
     const keyed = new Set([...routes].filter(([key]) => !PUBLIC.includes(key)).map(([, fn]) => fn));
@@ -51,13 +51,13 @@ describe('usage metering in the template', () => {
     const filters = ofType('AWS::Logs::SubscriptionFilter').map(([, f]) => f.Properties);
     // Assess
     assert.ok(aggregator);
-    // The API's functions share one log group (infra/constructs/api.ts): one filter, on it.
-    const groups = new Set([...keyed].map(logGroupOf));
-    assert.equal(groups.size, 1);
-    assert.deepEqual(
-      filters.map((f) => referencedId(f.LogGroupName)),
-      [...groups],
-    );
+    // The route functions of a stack share one log group (infra/constructs/api.ts): one filter per stack,
+    // on it (the API log group of a later stack has its service as prefix in the merged view).
+    const groups = [...new Set([...keyed].map(logGroupOf))].sort();
+    for (const group of groups) assert.match(String(group), /^[A-Za-z]*ApiFunctionLogs/);
+    assert.equal(new Set(groups.map((g) => String(g).replace(/ApiFunctionLogs.*$/, ''))).size, groups.length);
+    assert.ok(groups.length > 1, 'every service stack with keyed routes');
+    assert.deepEqual(filters.map((f) => referencedId(f.LogGroupName)).sort(), groups);
     for (const f of filters) {
       assert.equal(f.FilterPattern, USAGE_FILTER_PATTERN);
       assert.deepEqual(f.DestinationArn, { 'Fn::GetAtt': [aggregator[0], 'Arn'] });
@@ -68,17 +68,21 @@ describe('usage metering in the template', () => {
     }
   });
 
-  it('lets CloudWatch Logs invoke the aggregator from that log group only, with one permission', () => {
+  it('lets CloudWatch Logs invoke the aggregator from those log groups only, with one permission each', () => {
     const permissions = ofType('AWS::Lambda::Permission').filter(
       ([, p]) =>
         referencedId(p.Properties.FunctionName) === aggregator?.[0] ||
         (p.Properties.FunctionName as any)?.['Fn::GetAtt']?.[0] === aggregator?.[0],
     );
-    assert.equal(permissions.length, 1);
-    assert.equal(permissions[0]?.[1].Properties.Principal, 'logs.amazonaws.com');
-    const [filter] = ofType('AWS::Logs::SubscriptionFilter');
-    const group = referencedId(filter?.[1].Properties.LogGroupName);
-    assert.deepEqual(permissions[0]?.[1].Properties.SourceArn, { 'Fn::GetAtt': [group, 'Arn'] });
+    const filters = ofType('AWS::Logs::SubscriptionFilter');
+    assert.equal(permissions.length, filters.length);
+    for (const [, p] of permissions) assert.equal(p.Properties.Principal, 'logs.amazonaws.com');
+    assert.deepEqual(
+      permissions.map(([, p]) => p.Properties.SourceArn).sort(byJson),
+      filters
+        .map(([, f]) => ({ 'Fn::GetAtt': [referencedId(f.Properties.LogGroupName), 'Arn'] }))
+        .sort(byJson),
+    );
   });
 
   it('retries a failed batch twice, then keeps it 14 days in an alarmed dead-letter queue', () => {
@@ -137,3 +141,7 @@ describe('usage metering in the template', () => {
     );
   });
 });
+
+function byJson(a: unknown, b: unknown): number {
+  return JSON.stringify(a).localeCompare(JSON.stringify(b));
+}

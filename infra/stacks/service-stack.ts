@@ -1,0 +1,163 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type ApiRegistry, PaymentsApi } from '../constructs/api.js';
+import { deadLetterQueueName } from '../constructs/dead-letters.js';
+import { EVENT_BUS_NAME, type EventConsumer, Events } from '../constructs/events.js';
+import { Monitoring } from '../constructs/monitoring.js';
+import { importPaymentsTable, type PaymentsTableRef } from '../constructs/table.js';
+import { FOUNDATION, readParameter, type Service, writeParameter } from './parameters.js';
+
+/** A queue another stack reaches through SSM parameters (`queues/<key>/{name,arn,url}`). */
+export interface QueueRef {
+  readonly service: Service;
+  readonly key: string;
+}
+
+/** A dead-letter queue for the ops routes and the dashboard, by reference (plain strings). */
+export interface DeadLetterQueueRef {
+  /** Ops name (`/v1/ops/dead-letter-queues/{name}`). */
+  readonly name: string;
+  readonly queue: QueueRef;
+  readonly sources: readonly QueueRef[];
+  readonly redriveTo?: QueueRef;
+}
+
+export interface ServiceStackProps extends StackProps {
+  /** The app's route table and keyed functions; @default the stack's own (synthesized alone). */
+  readonly registry?: ApiRegistry;
+  /** Whether the stack consumes the table stream (it then reads the stream's ARN). */
+  readonly tableStream?: boolean;
+  /** What of the bus the stack uses: its name (rules, the default) and/or its ARN (PutEvents). */
+  readonly busAccess?: { readonly busName: boolean; readonly busArn: boolean };
+}
+
+/**
+ * A service's stack: the foundation's table, bus, HTTP API and alarm topic, imported from SSM parameters
+ * by name (so the stack deploys, and synthesizes, on its own), an API facade its constructs add routes
+ * through, its own alarms. The queues other services need (dead letters for the ops routes, queue ages for
+ * the dashboard) are published with {@link shareQueue}.
+ */
+export class ServiceStack extends Stack {
+  readonly service: Service;
+  readonly table: PaymentsTableRef;
+  readonly api: PaymentsApi;
+  /** Queues whose oldest message's age the dashboard shows. */
+  readonly queues: QueueRef[] = [];
+  /** Dead-letter queues the ops routes list, peek at and redrive. */
+  readonly deadLetterQueues: DeadLetterQueueRef[] = [];
+  // Imported on first use: a stack reads only the parameters it uses (an unused template parameter
+  // would still need its SSM parameter to exist at deploy).
+  private busImport?: events.IEventBus;
+  private readonly busAccess: { readonly busName: boolean; readonly busArn: boolean };
+  private monitoringConstruct?: Monitoring;
+  private eventsConstruct?: Events;
+
+  constructor(scope: Construct, id: string, service: Service, props: ServiceStackProps = {}) {
+    super(scope, id, props);
+    this.service = service;
+    this.busAccess = props.busAccess ?? { busName: true, busArn: false };
+    this.table = importPaymentsTable(this, 'Table', {
+      tableName: this.foundation(FOUNDATION.tableName),
+      tableArn: this.foundation(FOUNDATION.tableArn),
+      // Only the stream consumers (outbox publisher, dispatch) read the stream's ARN.
+      ...(props.tableStream ? { tableStreamArn: this.foundation(FOUNDATION.tableStreamArn) } : {}),
+    });
+    const httpApi = apigw.HttpApi.fromHttpApiAttributes(this, 'HttpApi', {
+      httpApiId: this.foundation(FOUNDATION.httpApiId),
+    });
+    this.api = new PaymentsApi(this, 'Api', {
+      table: this.table,
+      httpApi,
+      url: () => this.foundation(FOUNDATION.apiUrl),
+      ...(props.registry ? { registry: props.registry } : {}),
+    });
+  }
+
+  /** A foundation parameter's value (parameters.ts). */
+  protected foundation(name: string): string {
+    return readParameter(this, 'foundation', name);
+  }
+
+  /** The foundation's `payments` bus. */
+  get bus(): events.IEventBus {
+    // Rules name the bus; PutEvents grants need its ARN: each is read only where it is used.
+    const { busName, busArn } = this.busAccess;
+    this.busImport ??= busName
+      ? events.EventBus.fromEventBusAttributes(this, 'Bus', {
+          eventBusName: this.foundation(FOUNDATION.busName),
+          eventBusArn: busArn
+            ? this.foundation(FOUNDATION.busArn)
+            : this.formatArn({ service: 'events', resource: 'event-bus', resourceName: EVENT_BUS_NAME }),
+          eventBusPolicy: '',
+        })
+      : events.EventBus.fromEventBusArn(this, 'Bus', this.foundation(FOUNDATION.busArn));
+    return this.busImport;
+  }
+
+  /** This stack's alarms, notifying the foundation's alarm topic. */
+  get monitoring(): Monitoring {
+    this.monitoringConstruct ??= new Monitoring(this, 'Monitoring', {
+      alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', this.foundation(FOUNDATION.alarmTopicArn)),
+    });
+    return this.monitoringConstruct;
+  }
+
+  /** This stack's consumers of the bus (created on first use). */
+  get events(): Events {
+    this.eventsConstruct ??= new Events(this, 'Events', { bus: this.bus, monitoring: this.monitoring });
+    return this.eventsConstruct;
+  }
+
+  /** The consumers this stack added to the bus. */
+  get consumers(): readonly EventConsumer[] {
+    return this.eventsConstruct?.consumers ?? [];
+  }
+
+  /** Publishes `queue` of this stack as `/payments/<stage>/<service>/queues/<key>/{name,arn,url}`. */
+  shareQueue(key: string, queue: sqs.IQueue): QueueRef {
+    writeParameter(this, this.service, `queues/${key}/name`, queue.queueName);
+    writeParameter(this, this.service, `queues/${key}/arn`, queue.queueArn);
+    writeParameter(this, this.service, `queues/${key}/url`, queue.queueUrl);
+    return { service: this.service, key };
+  }
+
+  /**
+   * Ends the stack: every event consumer's queue and DLQ are published, and the usage lines of its keyed
+   * routes go to the gateway's usage aggregator (its ARN from SSM), unless the stack has none.
+   */
+  protected finish(aggregator?: lambda.IFunction): void {
+    for (const consumer of this.consumers) {
+      const name = deadLetterQueueName(consumer.deadLetterQueue.node.id);
+      const queue = this.shareQueue(name, consumer.queue);
+      const dlq = this.shareQueue(`${name}-dlq`, consumer.deadLetterQueue);
+      this.queues.push(queue);
+      this.deadLetterQueues.push({ name, queue: dlq, sources: [queue] });
+    }
+    this.api.meterUsage(
+      () =>
+        aggregator ??
+        lambda.Function.fromFunctionAttributes(this, 'UsageAggregator', {
+          functionArn: readParameter(this, 'gateway', USAGE_AGGREGATOR_ARN),
+          sameEnvironment: true,
+        }),
+    );
+  }
+}
+
+/** The gateway's usage aggregator: every stack's keyed routes send it their usage lines. */
+export const USAGE_AGGREGATOR_ARN = 'usage-aggregator-arn';
+
+/** `queue` of another stack, from its SSM parameters; its URL is read only when `url` is asked for. */
+export function importQueue(scope: Construct, ref: QueueRef, options: { url?: boolean } = {}): sqs.IQueue {
+  const read = (part: string) => readParameter(scope, ref.service, `queues/${ref.key}/${part}`);
+  return sqs.Queue.fromQueueAttributes(scope, `${ref.service}-${ref.key}`, {
+    queueName: read('name'),
+    queueArn: read('arn'),
+    ...(options.url ? { queueUrl: read('url') } : {}),
+  });
+}

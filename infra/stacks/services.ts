@@ -1,0 +1,192 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { FLOW_METRICS_NAMESPACE } from '../../shared/http/rate-limit.js';
+import { ChannelHealth } from '../constructs/channel-health.js';
+import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
+import { Channels } from '../constructs/channels.js';
+import { OutboxPublisher } from '../constructs/events.js';
+import { Merchants } from '../constructs/merchants.js';
+import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
+import { Reconciliation } from '../constructs/reconciliation.js';
+import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
+import { RiskControl } from '../constructs/risk-consumer.js';
+import { grantRoutingReads, Routing } from '../constructs/routing.js';
+import { Settlement } from '../constructs/settlement.js';
+import { Usage } from '../constructs/usage.js';
+import { MerchantWebhooks } from '../constructs/webhooks.js';
+import { readParameter, writeParameter } from './parameters.js';
+import { ServiceStack, type ServiceStackProps, USAGE_AGGREGATOR_ARN } from './service-stack.js';
+
+/** The settlement state machine's ARN, for the dashboard. */
+export const SETTLEMENT_STATE_MACHINE_ARN = 'state-machine-arn';
+const secretArnName = (channel: VendorChannel) => `secrets/${channel}-arn`;
+
+/**
+ * Core payments: the payments API (create, get, list, refund, the ops reads of payments), the `$default`
+ * route, and the transactional outbox's publisher (table stream → bus).
+ */
+export class CoreStack extends ServiceStack {
+  readonly publisher: OutboxPublisher;
+
+  constructor(scope: Construct, id: string, props?: ServiceStackProps) {
+    super(scope, id, 'core', { ...props, tableStream: true, busAccess: { busName: true, busArn: true } });
+    const createPayment = addPaymentRoutes(this.api, this.table);
+    // What routing and the risk before-checks read and count while a payment is created.
+    grantRoutingReads(this.table, createPayment);
+    grantRiskBeforeChecks(this.table, createPayment);
+    this.api.addNoRoute();
+    this.publisher = new OutboxPublisher(this, 'Events', {
+      table: this.table,
+      bus: this.bus,
+      monitoring: this.monitoring,
+    });
+    const dlq = this.shareQueue('publisher-dlq', this.publisher.publisherDeadLetterQueue);
+    this.deadLetterQueues.push({ name: 'publisher', queue: dlq, sources: [] });
+    this.finish();
+  }
+}
+
+/**
+ * Channels: the channel callbacks, the dispatcher (table stream → PSP), delayed channel checks, routing
+ * configuration, channel health and breakers, and the vendor channels' secrets.
+ */
+export class ChannelsStack extends ServiceStack {
+  readonly channels: Channels;
+  readonly channelHealth: ChannelHealth;
+
+  constructor(scope: Construct, id: string, props?: ServiceStackProps) {
+    super(scope, id, 'channels', { ...props, tableStream: true });
+    this.channels = new Channels(this, 'Channels', { api: this.api, table: this.table });
+    const { channels, monitoring } = this;
+    for (const fn of [channels.callbackFunction, channels.dispatchFunction, channels.checkFunction])
+      monitoring.watchFunction(fn);
+    monitoring.watchStreamConsumer(
+      'DispatchIteratorAgeAlarm',
+      channels.dispatchFunction,
+      'The channel dispatcher lags behind the table stream: new payments wait.',
+    );
+    monitoring.watchDeadLetterQueue(channels.dispatchDeadLetterQueue);
+    monitoring.watchDeadLetterQueue(channels.checksDeadLetterQueue);
+    new Routing(this, 'Routing', { api: this.api, table: this.table });
+    this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
+      api: this.api,
+      table: this.table,
+      events: this.events,
+      monitoring,
+    });
+    for (const channel of VENDOR_CHANNELS)
+      writeParameter(this, 'channels', secretArnName(channel), channels.secrets.secrets[channel].secretArn);
+
+    const checks = this.shareQueue('channel-checks', channels.checksQueue);
+    this.queues.push(checks);
+    this.deadLetterQueues.push(
+      {
+        name: 'dispatch',
+        queue: this.shareQueue('dispatch-dlq', channels.dispatchDeadLetterQueue),
+        sources: [],
+      },
+      {
+        name: 'channel-checks',
+        queue: this.shareQueue('channel-checks-dlq', channels.checksDeadLetterQueue),
+        sources: [checks],
+      },
+    );
+    this.finish();
+  }
+}
+
+/** Risk: the risk consumer, the ops review, fraud reports, summaries, and pre-authorization profiles. */
+export class RiskStack extends ServiceStack {
+  constructor(scope: Construct, id: string, props?: ServiceStackProps) {
+    super(scope, id, 'risk', props);
+    new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
+    new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    this.finish();
+  }
+}
+
+/** Reconciliation: statements, runs against the channels' statements, discrepancies. */
+export class ReconciliationStack extends ServiceStack {
+  readonly reconciliation: Reconciliation;
+
+  constructor(scope: Construct, id: string, props?: ServiceStackProps) {
+    super(scope, id, 'reconciliation', props);
+    const arns = Object.fromEntries(
+      VENDOR_CHANNELS.map((c) => [c, readParameter(this, 'channels', secretArnName(c))]),
+    ) as Record<VendorChannel, string>;
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      api: this.api,
+      table: this.table,
+      events: this.events,
+      channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
+    });
+    this.finish();
+  }
+}
+
+/** Settlement: the state machine, its daily schedule, its routes. */
+export class SettlementStack extends ServiceStack {
+  readonly settlement: Settlement;
+
+  constructor(scope: Construct, id: string, props?: ServiceStackProps) {
+    super(scope, id, 'settlement', { ...props, busAccess: { busName: false, busArn: true } });
+    this.settlement = new Settlement(this, 'Settlement', {
+      api: this.api,
+      table: this.table,
+      events: this.events,
+      monitoring: this.monitoring,
+    });
+    writeParameter(
+      this,
+      'settlement',
+      SETTLEMENT_STATE_MACHINE_ARN,
+      this.settlement.stateMachine.stateMachineArn,
+    );
+    this.finish();
+  }
+}
+
+/** Merchant webhooks: endpoints, deliveries (the bus → each merchant's endpoints). */
+export class WebhooksStack extends ServiceStack {
+  constructor(scope: Construct, id: string, props?: ServiceStackProps) {
+    super(scope, id, 'webhooks', props);
+    new MerchantWebhooks(this, 'Webhooks', { api: this.api, table: this.table, events: this.events });
+    this.finish();
+  }
+}
+
+/**
+ * The gateway: merchants and their API keys, flow limits, request signing, usage metering and billing.
+ * Its usage aggregator receives the usage lines of every stack's keyed routes.
+ */
+export class GatewayStack extends ServiceStack {
+  readonly usage: Usage;
+
+  constructor(scope: Construct, id: string, props?: ServiceStackProps) {
+    super(scope, id, 'gateway', props);
+    addGatewayRoutes(this.api, this.table);
+    new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    this.usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
+    writeParameter(this, 'gateway', USAGE_AGGREGATOR_ARN, this.usage.aggregator.functionArn);
+    const replay = this.shareQueue('usage-aggregator', this.usage.replayQueue);
+    this.deadLetterQueues.push({
+      name: 'usage-aggregator',
+      queue: this.shareQueue('usage-aggregator-dlq', this.usage.deadLetterQueue),
+      sources: [replay],
+      redriveTo: replay,
+    });
+    // Flow control fails open when its store cannot be reached (shared/http/rate-limit.ts): say so.
+    this.monitoring.watchCount(
+      'FlowStoreErrorsAlarm',
+      new cloudwatch.Metric({
+        namespace: FLOW_METRICS_NAMESPACE,
+        metricName: 'FlowStoreErrors',
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      'Flow control could not reach its store: merchants are not rate limited while it lasts (requests are admitted).',
+    );
+    this.finish(this.usage.aggregator);
+  }
+}
