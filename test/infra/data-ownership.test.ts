@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Stack } from 'aws-cdk-lib';
+import { PaymentsFunction } from '../../infra/constructs/payments-function.js';
 import {
   DATA_EXCEPTIONS,
   DATA_OWNERSHIP,
@@ -20,7 +22,7 @@ import { referencedId, synthesize } from './synthesized.js';
 
 // The merged view of every stack (synthesized.ts): a service stack's SSM-imported table is followed to
 // the foundation's table, so its grants name the table itself.
-const { resources, functions } = synthesize();
+const { resources, functions, stacks } = synthesize();
 const tableId = Object.entries(resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table')?.[0] ?? '';
 /** A function's role in the merged assembly (a function missing there fails, never passes unexamined). */
 function roleOf(logicalId: string): string {
@@ -110,6 +112,19 @@ describe('each function touches only its service items', () => {
     );
     assert.deepEqual(readers.map((fn) => entryOf(fn.source)).sort(), Object.keys(STREAM_READERS).sort());
     for (const fn of functions) assert.ok(serviceOf(entryOf(fn.source)));
+  });
+
+  test('deploys every function in the stack of the service whose keys it is granted', () => {
+    let checked = 0;
+    for (const stack of Object.values(stacks) as Stack[]) {
+      for (const fn of stack.node.findAll().filter((c) => c instanceof PaymentsFunction)) {
+        if (Stack.of(fn) !== stack) continue;
+        const service = serviceOf((fn as PaymentsFunction).entry);
+        assert.equal(stack.node.id, `Payments-${service[0]?.toUpperCase()}${service.slice(1)}`, fn.node.path);
+        checked += 1;
+      }
+    }
+    assert.equal(checked, functions.length);
   });
 
   test('every declared exception is used by a function of each service it names', () => {
