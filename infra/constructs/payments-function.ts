@@ -76,6 +76,9 @@ export const EVENT_MEMORY_MB = 256;
  *   write to that log group only.
  */
 export class PaymentsFunction extends lambda.Function {
+  /** Its handler (`api/create-payment`): which service it belongs to, so which items it may touch. */
+  readonly entry: string;
+
   constructor(scope: Construct, id: string, props: PaymentsFunctionProps) {
     const logGroup =
       props.logGroup ??
@@ -118,6 +121,7 @@ export class PaymentsFunction extends lambda.Function {
       },
     });
 
+    this.entry = props.entry;
     logGroup.grantWrite(role);
 
     Validations.of(role).acknowledge({
