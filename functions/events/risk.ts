@@ -67,7 +67,7 @@ export function riskControlDeps(table: TableContext): RiskControlDeps {
  * The profiles of one batch: each merchant's read once, when its first payment of the batch is assessed.
  * The contract assesses "with the profile current at that moment": a profile kept across invocations
  * would miss a change (a fraud report's blocklisted email) made just before a payment, while one Query per
- * merchant and batch keeps a busy merchant's `MER#` partition at a read per batch, not per payment.
+ * merchant and batch keeps a busy merchant's `RISK#` partition at a read per batch, not per payment.
  */
 export function profilesOfBatch(profiles: RiskControlDeps['profiles']): RiskControlDeps['profiles'] {
   const read = new Map<string, Promise<RiskProfile>>();

@@ -80,6 +80,8 @@ export const EVENT_MEMORY_MB = 256;
  *   {@link invocable}, never the function itself, or they would run every new version at once.
  */
 export class PaymentsFunction extends lambda.Function {
+  /** Its handler (`api/create-payment`): which service it belongs to, so which items it may touch. */
+  readonly entry: string;
   /** The version this synthesis publishes (a new one whenever the code or configuration changes). */
   readonly version: lambda.Version;
   /** `live`: the version traffic goes to, moved by CodeDeploy. */
@@ -129,6 +131,7 @@ export class PaymentsFunction extends lambda.Function {
       },
     });
 
+    this.entry = props.entry;
     logGroup.grantWrite(role);
 
     this.version = this.currentVersion;

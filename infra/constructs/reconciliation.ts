@@ -102,7 +102,7 @@ export class Reconciliation extends Construct {
     // The runs' list on the same function (a route costs the stack less than a function): the entries of
     // RUNS#reconciliation, then the page's runs.
     api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/reconciliation/runs', getRun);
-    table.grantItemActionsOnKeys(getRun, ['dynamodb:Query'], ['RUNS#*']);
+    table.grantItemActionsOnKeys(getRun, ['dynamodb:Query'], ['RUNS#reconciliation']);
     table.grantItemActionsOnKeys(getRun, ['dynamodb:BatchGetItem'], ['OBJ#*']);
 
     const list = api.addKeyedFunction(

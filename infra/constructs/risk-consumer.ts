@@ -28,7 +28,8 @@ export interface RiskControlProps {
 
 /** The key prefixes (partition keys) each kind of item lives under (shared/store/keys.ts, risk-keys.ts). */
 const PAYMENTS_AND_REFUNDS = 'OBJ#*';
-const MERCHANT_RECORDS = 'MER#*';
+/** Merchants' risk profiles and their fraud-report days (not the gateway's merchant records). */
+const RISK_PROFILES = 'RISK#*';
 const RISK_ITEMS = ['RISKVEL#*', 'RISKCUS#*', 'RISKSUM#*'];
 /** How long the risk queue's pollers gather a batch (see the consumer below). */
 const RISK_BATCHING_WINDOW = Duration.seconds(1);
@@ -69,7 +70,7 @@ export class RiskControl extends Construct {
     grant(
       this.consumerFunction,
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-      [PAYMENTS_AND_REFUNDS, MERCHANT_RECORDS, ...RISK_ITEMS],
+      [PAYMENTS_AND_REFUNDS, RISK_PROFILES, ...RISK_ITEMS],
     );
     grant(
       this.consumerFunction,
@@ -103,8 +104,8 @@ export class RiskControl extends Construct {
       },
     );
     // The report at its slot with the rating's day counter (one transaction); the blocklist appends.
-    grant(this.fraudReportFunction, ['dynamodb:PutItem'], [PAYMENTS_AND_REFUNDS, MERCHANT_RECORDS]);
-    grant(this.fraudReportFunction, ['dynamodb:UpdateItem', 'dynamodb:Query'], [MERCHANT_RECORDS]);
+    grant(this.fraudReportFunction, ['dynamodb:PutItem'], [PAYMENTS_AND_REFUNDS, RISK_PROFILES]);
+    grant(this.fraudReportFunction, ['dynamodb:UpdateItem', 'dynamodb:Query'], [RISK_PROFILES]);
 
     this.summaryFunction = api.addKeyedFunction(
       'GetRiskSummaryFunction',

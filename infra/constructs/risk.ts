@@ -9,8 +9,8 @@ export interface RiskBeforeProps {
   readonly table: PaymentsTableRef;
 }
 
-/** Partition-key prefixes (shared/store/keys.ts): merchant records (profile, fraud-report days), counters. */
-const MERCHANT_RECORDS = 'MER#*';
+/** Partition-key prefixes (shared/store/keys.ts): risk profiles (with fraud-report days), counters. */
+const RISK_PROFILES = 'RISK#*';
 const RISK_COUNTERS = 'CTR#*';
 const RISK_SUMMARIES = 'RISKSUM#*';
 
@@ -19,9 +19,9 @@ const RISK_SUMMARIES = 'RISKSUM#*';
  * create-payment. Beyond the API key lookup every keyed route has (GetItem, which also reads the
  * merchant record), each grant is limited to the partition-key prefixes the function uses
  * (`dynamodb:LeadingKeys`):
- * - GET profile: Query `MER#<merchant>` (the profile and the fraud-report days of its rating);
- * - PUT profile: PutItem `MER#<merchant>` / `RISK_PROFILE`;
- * - create-payment: Query `MER#<merchant>` (its cached profile read), UpdateItem `CTR#…` (the counted
+ * - GET profile: Query `RISK#<merchant>` (the profile and the fraud-report days of its rating);
+ * - PUT profile: PutItem `RISK#<merchant>` / `RISK_PROFILE`;
+ * - create-payment: Query `RISK#<merchant>` (its cached profile read), UpdateItem `CTR#…` (the counted
  *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant) and
  *   BatchGetItem `CTR#…` (the daily amount's shards, read when a piece found no room), and UpdateItem
  *   `RISKSUM#…` (a refusal counted in the merchant's daily risk summary).
@@ -42,13 +42,13 @@ export class RiskBefore extends Construct {
       entry: 'api/get-risk-profile',
       environment,
     });
-    grant(this.getProfileFunction, ['dynamodb:Query'], [MERCHANT_RECORDS]);
+    grant(this.getProfileFunction, ['dynamodb:Query'], [RISK_PROFILES]);
 
     this.putProfileFunction = api.addKeyedFunction('PutRiskProfileFunction', apigw.HttpMethod.PUT, path, {
       entry: 'api/put-risk-profile',
       environment,
     });
-    grant(this.putProfileFunction, ['dynamodb:PutItem'], [MERCHANT_RECORDS]);
+    grant(this.putProfileFunction, ['dynamodb:PutItem'], [RISK_PROFILES]);
   }
 }
 
@@ -57,7 +57,7 @@ export class RiskBefore extends Construct {
  * function: a grant from another stack would reference that stack's role.
  */
 export function grantRiskBeforeChecks(table: PaymentsTableRef, createPayment: PaymentsFunction): void {
-  table.grantItemActionsOnKeys(createPayment, ['dynamodb:Query'], [MERCHANT_RECORDS]);
+  table.grantItemActionsOnKeys(createPayment, ['dynamodb:Query'], [RISK_PROFILES]);
   table.grantItemActionsOnKeys(
     createPayment,
     ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],

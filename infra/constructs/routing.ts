@@ -11,7 +11,7 @@ export interface RoutingProps {
 }
 
 /** Partition-key prefixes (shared/store/keys.ts): merchant records (the configuration), quota usage shards. */
-const MERCHANT_RECORDS = 'MER#*';
+const ROUTING_CONFIGS = 'ROUTING#*';
 const QUOTA_USAGE = 'QUOTA#*';
 
 /**
@@ -19,7 +19,7 @@ const QUOTA_USAGE = 'QUOTA#*';
  * create-payment. Beyond the key lookup every keyed route has (GetItem, which also reads the merchant
  * record and the configuration), each grant is limited to the partition-key prefixes it uses
  * (`dynamodb:LeadingKeys`):
- * - PUT configuration: PutItem `MER#<merchant>` / `ROUTING`;
+ * - PUT configuration: PutItem `ROUTING#<merchant>` / `ROUTING`;
  * - create-payment: BatchGetItem `QUOTA#…` (the shards of a quota's usage, read only when a quota
  *   applies) and UpdateItem `QUOTA#…` (one shard counted inside the create's TransactWriteItems; the
  *   payment's Put is the API's grant).
@@ -43,7 +43,7 @@ export class Routing extends Construct {
       entry: 'api/put-routing-config',
       environment,
     });
-    table.grantItemActionsOnKeys(this.putConfigFunction, ['dynamodb:PutItem'], [MERCHANT_RECORDS]);
+    table.grantItemActionsOnKeys(this.putConfigFunction, ['dynamodb:PutItem'], [ROUTING_CONFIGS]);
   }
 }
 

@@ -91,8 +91,15 @@ export class Settlement extends Construct {
     table.grantIndexActions(settleFn, 'GSI2', 'dynamodb:Query');
     // The channels' fee schedules (their settings items, read with the breakers in one BatchGetItem).
     table.grantItemActionsOnKeys(settleFn, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
-    table.grantItemActions(payOutFn, 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
-    table.grantItemActions(failureFn, 'dynamodb:Query', 'dynamodb:UpdateItem');
+    // Both read the settlement with one GetItem (settlementAt) before they pay it out or record a failure.
+    table.grantItemActions(
+      payOutFn,
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+    );
+    table.grantItemActions(failureFn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
     table.grantItemActions(finishFn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
 
     const invoke = (name: string, fn: PaymentsFunction, props: Partial<tasks.LambdaInvokeProps> = {}) =>
@@ -241,7 +248,7 @@ export class Settlement extends Construct {
     // The runs' list on the same function (a route costs the stack less than a function): the entries of
     // RUNS#settlement, then the page's runs.
     api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/settlements/runs', getRun);
-    table.grantItemActionsOnKeys(getRun, ['dynamodb:Query'], ['RUNS#*']);
+    table.grantItemActionsOnKeys(getRun, ['dynamodb:Query'], ['RUNS#settlement']);
     table.grantItemActionsOnKeys(getRun, ['dynamodb:BatchGetItem'], ['OBJ#*']);
     const list = api.addKeyedFunction('ListSettlementsFunction', apigw.HttpMethod.GET, '/v1/settlements', {
       entry: 'api/list-settlements',

@@ -2,6 +2,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
+import { allowedKeys, type DataResource, patternCovers } from '../services/data-ownership.js';
+import { serviceOf } from '../services/function-services.js';
 import { stageOf } from '../stages.js';
 
 const ATTRIBUTE_TYPES = {
@@ -60,29 +62,82 @@ export class PaymentsTable extends dynamodb.Table implements PaymentsTableRef {
     }
   }
 
+  /**
+   * Allows `actions` on the table's items of the function's service (infra/services/data-ownership.ts):
+   * each action limited by `dynamodb:LeadingKeys` to the service's own prefixes and the exceptions
+   * declared for it. Never an unconditioned grant.
+   */
   grantItemActions(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantItemActions(this, grantee, ...actions);
+    return grantData(this, grantee, 'table', actions);
   }
 
+  /**
+   * Allows `actions` on the table's items whose partition key matches one of `leadingKeys` (IAM
+   * `dynamodb:LeadingKeys` patterns such as `CTR#*`): narrower than the service's prefixes, which must
+   * cover each of them (synthesis fails otherwise).
+   */
   grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): iam.Grant {
-    return grantItemActionsOnKeys(this, grantee, actions, leadingKeys);
+    return grantData(this, grantee, 'table', actions, leadingKeys);
   }
 
+  /** Allows `actions` (typically `dynamodb:Query`) on one named index, on its service's index keys only. */
   grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): iam.Grant {
-    return grantIndexActions(this, grantee, indexName, ...actions);
+    return grantData(this, grantee, indexName as DataResource, actions);
   }
 }
 
 /**
+ * The one grant builder of table access: `actions` on `resource` (the table or one index) for the service
+ * of `grantee`'s handler, each statement conditioned on `ForAllValues:StringLike dynamodb:LeadingKeys`
+ * with the patterns that service may use that action on (its own, plus its declared exceptions), or with
+ * `leadingKeys` when given, each of which must be among them. Actions allowed on the same patterns share
+ * a statement. Stream reads are not table items: `grantStreamRead` stays as it is (no leading key).
+ */
+export function grantData(
+  table: dynamodb.ITable,
+  grantee: iam.IGrantable,
+  resource: DataResource,
+  actions: string[],
+  leadingKeys?: string[],
+): iam.Grant {
+  const entry = (grantee as { entry?: unknown }).entry;
+  if (typeof entry !== 'string') throw new Error('table access is granted to payments functions only');
+  const service = serviceOf(entry);
+  const byKeys = new Map<string, string[]>();
+  for (const action of actions) {
+    const allowed = allowedKeys(service, resource, action);
+    const keys = leadingKeys ?? allowed;
+    const outside = keys.filter((k) => !allowed.some((a) => patternCovers(a, k)));
+    if (keys.length === 0 || outside.length > 0) {
+      throw new Error(
+        `${entry} (${service}) may not ${action} on ${resource} keys ${outside.join(', ') || '(none)'}: see infra/services/data-ownership.ts`,
+      );
+    }
+    const id = JSON.stringify(keys);
+    byKeys.set(id, [...(byKeys.get(id) ?? []), action]);
+  }
+  const arn = resource === 'table' ? table.tableArn : `${table.tableArn}/index/${resource}`;
+  const grants = [...byKeys].map(([id, grouped]) =>
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: grouped,
+      resourceArns: [arn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': JSON.parse(id) } },
+    }),
+  );
+  return grants.reduce((all, grant) => all.combine(grant));
+}
+
+/**
  * The payments table as every service sees it: the foundation's table in its own stack, an import by
- * name and ARNs (read from SSM parameters) in a service's stack, with the same narrow grants.
+ * name and ARNs (read from SSM parameters) in a service's stack, with the same grants (grantData: each service's own keys).
  */
 export interface PaymentsTableRef extends dynamodb.ITable {
-  /** Allows `actions` on the table's items only (no `index/*` resource, unlike `Table.grant`). */
+  /** Allows `actions` on the table's items of the grantee's service (grantData). */
   grantItemActions(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
-  /** Allows `actions` on the items whose partition key matches one of `leadingKeys` (`CTR#*`, ...). */
+  /** Allows `actions` on the items whose partition key matches `leadingKeys`, within its service's. */
   grantItemActionsOnKeys(grantee: iam.IGrantable, actions: string[], leadingKeys: string[]): iam.Grant;
-  /** Allows `actions` (typically `dynamodb:Query`) on one named index, not on every index. */
+  /** Allows `actions` (typically `dynamodb:Query`) on one named index, on its service's index keys. */
   grantIndexActions(grantee: iam.IGrantable, indexName: string, ...actions: string[]): iam.Grant;
 }
 
@@ -99,42 +154,10 @@ export function importPaymentsTable(
   Object.defineProperty(table, 'tableArn', { value: tableArn });
   return Object.assign(table, {
     grantItemActions: (grantee: iam.IGrantable, ...actions: string[]) =>
-      grantItemActions(table, grantee, ...actions),
+      grantData(table, grantee, 'table', actions),
     grantItemActionsOnKeys: (grantee: iam.IGrantable, actions: string[], leadingKeys: string[]) =>
-      grantItemActionsOnKeys(table, grantee, actions, leadingKeys),
+      grantData(table, grantee, 'table', actions, leadingKeys),
     grantIndexActions: (grantee: iam.IGrantable, indexName: string, ...actions: string[]) =>
-      grantIndexActions(table, grantee, indexName, ...actions),
-  });
-}
-
-function grantItemActions(table: dynamodb.ITable, grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-  return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [table.tableArn] });
-}
-
-/** IAM `dynamodb:LeadingKeys` patterns: a function reaches only the kinds of items it uses. */
-function grantItemActionsOnKeys(
-  table: dynamodb.ITable,
-  grantee: iam.IGrantable,
-  actions: string[],
-  leadingKeys: string[],
-): iam.Grant {
-  return iam.Grant.addToPrincipal({
-    grantee,
-    actions,
-    resourceArns: [table.tableArn],
-    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
-  });
-}
-
-function grantIndexActions(
-  table: dynamodb.ITable,
-  grantee: iam.IGrantable,
-  indexName: string,
-  ...actions: string[]
-): iam.Grant {
-  return iam.Grant.addToPrincipal({
-    grantee,
-    actions,
-    resourceArns: [`${table.tableArn}/index/${indexName}`],
+      grantData(table, grantee, indexName as DataResource, actions),
   });
 }

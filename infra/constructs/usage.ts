@@ -16,7 +16,8 @@ export interface UsageProps {
 }
 
 /** Partition-key prefixes (shared/store/keys.ts): usage counters and batch markers, the price list. */
-const USAGE_RECORDS = 'USAGE*';
+const USAGE_RECORDS = ['USAGE#*', 'USAGEBATCH#*'];
+const USAGE_COUNTERS = 'USAGE#*';
 const BILLING_RECORDS = 'BILLING';
 
 /**
@@ -53,11 +54,7 @@ export class Usage extends Construct {
       memorySize: EVENT_MEMORY_MB,
       environment,
     });
-    table.grantItemActionsOnKeys(
-      this.aggregator,
-      ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      [USAGE_RECORDS],
-    );
+    table.grantItemActionsOnKeys(this.aggregator, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], USAGE_RECORDS);
 
     this.deadLetterQueue = new sqs.Queue(this, 'UsageAggregatorDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -118,7 +115,7 @@ export class Usage extends Construct {
       { entry: 'api/get-billing-statement', environment },
     );
     for (const fn of [usageFn, statementFn])
-      table.grantItemActionsOnKeys(fn, ['dynamodb:Query'], [USAGE_RECORDS]);
+      table.grantItemActionsOnKeys(fn, ['dynamodb:Query'], [USAGE_COUNTERS]);
     api.addKeyedFunction('GetBillingPricesFunction', apigw.HttpMethod.GET, '/v1/ops/billing/prices', {
       entry: 'api/get-billing-prices',
       environment,

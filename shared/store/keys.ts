@@ -1,5 +1,8 @@
 /**
  * Single-table layout of the payments table, with each access pattern next to the keys that serve it.
+ * Each partition key belongs to one service (infra/services/data-ownership.ts), which alone writes it:
+ * a merchant's risk profile, routing and webhook endpoints have partitions of their own, not the
+ * gateway's `MER#<merchant>`, so that IAM `dynamodb:LeadingKeys` can tell the services apart.
  *
  * | item                      | PK                     | SK               | GSI1PK          | GSI1SK              |
  * |---------------------------|------------------------|------------------|-----------------|---------------------|
@@ -20,14 +23,14 @@
  * | reconciliation run (idem) | OBJ#<slot>             | OBJ              | —               | —                   |
  * | run list entry            | RUNS#<recon|settlement> | <createdAt>#<run id> | —           | —                   |
  * | discrepancy               | DSC#<channel>#<day>    | <dsc_id>         | —               | —                   |
- * | risk profile              | MER#<merchant>         | RISK_PROFILE     | —               | —                   |
- * | routing configuration     | MER#<merchant>         | ROUTING          | —               | —                   |
+ * | risk profile              | RISK#<merchant>        | RISK_PROFILE     | —               | —                   |
+ * | routing configuration     | ROUTING#<merchant>     | ROUTING          | —               | —                   |
  * | request signing           | MER#<merchant>         | SIGNING          | —               | —                   |
  * | channel quota used (TTL)  | QUOTA#<merchant>#<channel>#<currency>#<day>#<0-63> | QUOTA | — | —          |
- * | fraud reports of a day    | MER#<merchant>         | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
+ * | fraud reports of a day    | RISK#<merchant>        | RISK_PROFILE#FRAUD_REPORTS#<yyyy-mm-dd> | — | —        |
  * | risk counter (TTL)        | CTR#<merchant>#<dim>#<window…> | CTR      | —               | —                   |
  * | daily amount shard (TTL)  | CTR#<merchant>#AMT#<day>#<currency>[#<1-63>] | CTR | —      | —                   |
- * | webhook endpoint          | MER#<merchant>         | WHE#<we_id>      | —               | —                   |
+ * | webhook endpoint          | WEBHOOKS#<merchant>    | WHE#<we_id>      | —               | —                   |
  * | webhook endpoint (idem)   | OBJ#<slot>             | OBJ              | —               | —                   |
  * | webhook attempt (TTL)     | WHE#<we_id>#<0-63>     | DLV#<at>#<attempt> | —             | —                   |
  * | webhook delivered (TTL)   | WHE#<we_id>#<0-63>     | DLVOK#<evt>      | —               | —                   |
@@ -111,12 +114,12 @@
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
  * - a merchant's effective risk profile (create-payment through a per-container cache of 1 s, the risk
  *   consumer once per merchant and batch, so a busy merchant costs its partition no Query per payment): ONE Query
- *   MER#<merchant> begins_with RISK_PROFILE returns the stored profile and the daily fraud-report
+ *   RISK#<merchant> begins_with RISK_PROFILE returns the stored profile and the daily fraud-report
  *   counters of the rating window together. The counters sort right after the profile on purpose, so the
  *   rating costs no second round trip (a monthly counter would need two items for "the last 30 days"
  *   anyway, and would not be exact). Fraud-report days expire (TTL) a little after the rating window.
  * - ops GET/PUT a profile: GetItem MER#<merchant>/MER (the merchant must exist), GetItem or PutItem
- *   MER#<merchant>/RISK_PROFILE (stored whole under `profile`, validated on write and on read).
+ *   RISK#<merchant>/RISK_PROFILE (stored whole under `profile`, validated on write and on read).
  * - risk counters of the before-checks (create-payment): one UpdateItem per applicable limit, inside the
  *   create's TransactWriteItems, `ADD total|count` guarded by `attribute_not_exists(x) OR x <= limit − n`.
  *   One item per merchant, dimension and window: a day (`2026-11-26`) for amounts, a minute
@@ -130,7 +133,7 @@
  *   is over 1 s old: a merchant at its limit is refused from the snapshot. Write rate: 2 units per counted
  *   create (transactional) on one of 64 keys (≤ 0.032 per payment on each, at a limit of ≥ 64 blocks).
  * - a merchant's routing configuration (create-payment, through a per-container cache of 1 s; ops GET/PUT):
- *   GetItem MER#<merchant>/ROUTING, stored whole under `config` (validated on write; ops reads parse it
+ *   GetItem ROUTING#<merchant>/ROUTING, stored whole under `config` (validated on write; ops reads parse it
  *   again, create checks its shape by hand to keep zod's schema out of its bundle). Absent:
  *   priority over ["sandbox"]. Written only by ops, never per payment.
  * - a merchant's daily channel quota usage (create-payment, only when the merchant configured a quota
@@ -152,11 +155,11 @@
  * - register a merchant webhook endpoint (POST /v1/webhook-endpoints): ONE TransactWriteItems, the
  *   request at its Idempotency-Key slot (first answer, secret included, for replay) and the endpoint
  *   under its merchant, both attribute_not_exists. The id is `we_<slot>`.
- * - a merchant's endpoints (the webhook consumer): Query MER#<merchant> begins_with WHE#, through a
+ * - a merchant's endpoints (the webhook consumer): Query WEBHOOKS#<merchant> begins_with WHE#, through a
  *   per-container cache of ≤ 5 s (WEBHOOK_ENDPOINTS_CACHE_MS, bounded at 60 s): a new endpoint starts
  *   receiving, and a disabled one stops, within it. Read rate: one Query per container and merchant per
  *   TTL, whatever the merchant's traffic.
- * - one endpoint of a merchant (its deliveries list): GetItem MER#<merchant>/WHE#<we_id>; absent = 404,
+ * - one endpoint of a merchant (its deliveries list): GetItem WEBHOOKS#<merchant>/WHE#<we_id>; absent = 404,
  *   so another merchant's endpoint id leads nowhere.
  * - record a delivery attempt: PutItem WHE#<we_id>#<shard>/DLV#<ISO time>#<attempt id>, `<shard>` =
  *   webhook-deliveries.ts deliveryShardOf(event id) in [0, 64): one endpoint gets every event of its
@@ -342,8 +345,8 @@ export const keys = {
     PK: `MER#${merchantId}`,
     SK: `${MERCHANT_API_KEY_PREFIX}${keyId}`,
   }),
-  riskProfile: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: RISK_PROFILE_SK }),
-  routingConfig: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: ROUTING_CONFIG_SK }),
+  riskProfile: (merchantId: string) => ({ PK: `RISK#${merchantId}`, SK: RISK_PROFILE_SK }),
+  routingConfig: (merchantId: string) => ({ PK: `ROUTING#${merchantId}`, SK: ROUTING_CONFIG_SK }),
   requestSigning: (merchantId: string) => ({ PK: `MER#${merchantId}`, SK: 'SIGNING' }),
   /** `day` is `yyyy-mm-dd` (UTC); `shard` in [0, QUOTA_SHARDS). */
   quotaUsage: (merchantId: string, channel: string, currency: string, day: string, shard: number) => ({
@@ -399,7 +402,7 @@ export const backOfficeKeys = {
   /** The ops list of merchants, newest first: every merchant (`status` absent) or those of one status. */
   merchantList: (status?: string) => `MERLIST#${status ?? 'ALL'}`,
   fraudReportDay: (merchantId: string, day: string) => ({
-    PK: `MER#${merchantId}`,
+    PK: `RISK#${merchantId}`,
     SK: `${FRAUD_REPORT_DAY_PREFIX}${day}`,
   }),
   /**
@@ -439,9 +442,11 @@ export const backOfficeKeys = {
   runList: (kind: RunKind) => `RUNS#${kind}`,
   discrepancyDay: (channel: string, day: string) => `DSC#${channel}#${day}`,
   webhookEndpoint: (merchantId: string, endpointId: string) => ({
-    PK: `MER#${merchantId}`,
+    PK: `WEBHOOKS#${merchantId}`,
     SK: `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}`,
   }),
+  /** The partition of a merchant's webhook endpoints (the webhooks service's, not the merchant record's). */
+  webhookEndpoints: (merchantId: string) => `WEBHOOKS#${merchantId}`,
   /** `shard`: the event's (webhook-deliveries.ts `deliveryShardOf`); absent: records written before shards. */
   webhookDeliveries: (endpointId: string, shard?: number) =>
     `${WEBHOOK_ENDPOINT_PREFIX}${endpointId}${shard === undefined ? '' : `#${shard}`}`,

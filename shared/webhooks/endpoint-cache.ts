@@ -1,6 +1,6 @@
 /**
  * A per-container cache of each merchant's webhook endpoints, for the delivery consumer: without it,
- * every event would Query `MER#<merchant>` (one merchant's events all read that one partition key).
+ * every event would Query `WEBHOOKS#<merchant>` (one merchant's events all read that one partition key).
  *
  * Bounded staleness, as the API key and routing caches are: a merchant's list is reused for at most
  * {@link ENDPOINTS_CACHE_MS} (never more than {@link MAX_ENDPOINTS_CACHE_MS}), so a new endpoint starts

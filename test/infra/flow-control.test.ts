@@ -26,8 +26,16 @@ function statementsOf(prefix: string): Record<string, any>[] {
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement);
 }
 
+/**
+ * Statements that let a function lease tokens: a write on FLOW# items. (A gateway function's reads may
+ * name FLOW#, the gateway's own prefix, among the keys it may read: that leases nothing.)
+ */
 const leaseGrants = (statements: Record<string, any>[]) =>
-  statements.filter((s) => JSON.stringify(s.Condition ?? {}).includes('FLOW#'));
+  statements.filter(
+    (s) =>
+      JSON.stringify(s.Condition ?? {}).includes('FLOW#') &&
+      [s.Action].flat().some((a: string) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:PutItem'),
+  );
 
 describe('flow control in the template', () => {
   it('alarms on the first FlowStoreErrors, and tells the alarm topic', () => {

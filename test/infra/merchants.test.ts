@@ -21,39 +21,42 @@ function functionDescribed(description: string): Resource {
 
 /** The role's DynamoDB statements as `actions [leading keys]`. */
 const M = '/v1/ops/merchants';
+/** The key lookup every keyed route has, on the gateway's own items (infra/services/data-ownership.ts). */
+const GET =
+  'dynamodb:GetItem [KEY#*,MER#*,MERLIST#*,MERCHANTS,FLOW#*,USAGE#*,USAGEBATCH#*,BILLING,OBJ#*,RISK#*]';
 const GRANTS: Record<string, string[]> = {
-  [`POST ${M}`]: ['dynamodb:GetItem', 'dynamodb:PutItem [OBJ#*,MER#*,MERLIST#*]'],
-  [`GET ${M}`]: ['dynamodb:GetItem', 'dynamodb:Query [MERLIST#*]'],
-  [`GET ${M}/{merchantId}`]: ['dynamodb:GetItem', 'dynamodb:Query [MER#*]'],
+  [`POST ${M}`]: [GET, 'dynamodb:PutItem [OBJ#*,MER#*,MERLIST#*]'],
+  [`GET ${M}`]: [GET, 'dynamodb:Query [MERLIST#*]'],
+  [`GET ${M}/{merchantId}`]: [GET, 'dynamodb:Query [MER#*]'],
   [`POST ${M}/{merchantId}/review`]: [
     'dynamodb:DeleteItem [MERLIST#*]',
-    'dynamodb:GetItem',
-    'dynamodb:PutItem [MER#*,MERLIST#*,MERCHANTS]',
+    GET,
+    'dynamodb:PutItem [MER#*,MERLIST#*,MERCHANTS,RISK#*]',
   ],
   [`POST ${M}/{merchantId}/suspend`]: [
     'dynamodb:DeleteItem [MERLIST#*]',
-    'dynamodb:GetItem',
+    GET,
     'dynamodb:PutItem [MER#*,MERLIST#*]',
   ],
   [`POST ${M}/{merchantId}/reinstate`]: [
     'dynamodb:DeleteItem [MERLIST#*]',
-    'dynamodb:GetItem',
+    GET,
     'dynamodb:PutItem [MER#*,MERLIST#*]',
   ],
   [`POST ${M}/{merchantId}/api-keys`]: [
     'dynamodb:ConditionCheckItem [MER#*]',
-    'dynamodb:GetItem',
+    GET,
     'dynamodb:PutItem [OBJ#*,KEY#*,MER#*]',
   ],
-  [`GET ${M}/{merchantId}/api-keys`]: ['dynamodb:GetItem', 'dynamodb:Query [MER#*]'],
+  [`GET ${M}/{merchantId}/api-keys`]: [GET, 'dynamodb:Query [MER#*]'],
   [`POST ${M}/{merchantId}/api-keys/{keyId}/roll`]: [
     'dynamodb:ConditionCheckItem [MER#*]',
-    'dynamodb:GetItem',
+    GET,
     'dynamodb:PutItem [OBJ#*,KEY#*,MER#*]',
     'dynamodb:UpdateItem [MER#*,KEY#*]',
   ],
   [`DELETE ${M}/{merchantId}/api-keys/{keyId}`]: [
-    'dynamodb:GetItem',
+    GET,
     'dynamodb:PutItem [MER#*]',
     'dynamodb:UpdateItem [MER#*,KEY#*]',
   ],

@@ -48,12 +48,12 @@ describe('ops console routes', () => {
     [
       'GET /v1/ops/reconciliation/runs',
       'GET /v1/ops/reconciliation/runs/{id}',
-      ['dynamodb:BatchGetItem [OBJ#*]', 'dynamodb:Query [RUNS#*]'],
+      ['dynamodb:BatchGetItem [OBJ#*]', 'dynamodb:Query [RUNS#reconciliation]'],
     ],
     [
       'GET /v1/ops/settlements/runs',
       'GET /v1/ops/settlements/runs/{id}',
-      ['dynamodb:BatchGetItem [OBJ#*]', 'dynamodb:Query [RUNS#*]'],
+      ['dynamodb:BatchGetItem [OBJ#*]', 'dynamodb:Query [RUNS#settlement]'],
     ],
   ];
   for (const [route, servedWith, grants] of SHARED) {

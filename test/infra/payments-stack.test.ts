@@ -419,7 +419,7 @@ describe('least privilege', () => {
     'api/health': [],
     // Every merchant function reads its caller's API key item (GetItem), and leases its merchant's flow
     // control tokens (UpdateItem, scoped to FLOW#… by dynamodb:LeadingKeys: infra/constructs/api.ts).
-    // Risk before (infra/constructs/risk.ts): the profile Query (MER#…) and the counted limits' counter
+    // Risk before (infra/constructs/risk.ts): the profile Query (RISK#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
     // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
     // (UpdateItem) under QUOTA#…, scoped the same way; the listed channels' facts (BatchGetItem of

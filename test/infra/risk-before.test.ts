@@ -32,14 +32,20 @@ describe('risk before in the template', () => {
     }
   });
 
-  it('lets GET read only merchant records beyond its key lookup', () => {
+  it('lets GET read only risk profiles beyond its key lookup', () => {
     const [, fn] = functionDescribed(`GET ${PATH}`);
-    assert.deepEqual(dynamoStatements(resources, fn), ['dynamodb:GetItem', 'dynamodb:Query [MER#*]']);
+    assert.deepEqual(dynamoStatements(resources, fn), [
+      'dynamodb:GetItem [RISK#*,RISKVEL#*,RISKCUS#*,RISKSUM#*,HOLD#*,KEY#*,MER#*,OBJ#*]',
+      'dynamodb:Query [RISK#*]',
+    ]);
   });
 
-  it('lets PUT write only merchant records beyond its key lookup', () => {
+  it('lets PUT write only risk profiles beyond its key lookup', () => {
     const [, fn] = functionDescribed(`PUT ${PATH}`);
-    assert.deepEqual(dynamoStatements(resources, fn), ['dynamodb:GetItem', 'dynamodb:PutItem [MER#*]']);
+    assert.deepEqual(dynamoStatements(resources, fn), [
+      'dynamodb:GetItem [RISK#*,RISKVEL#*,RISKCUS#*,RISKSUM#*,HOLD#*,KEY#*,MER#*,OBJ#*]',
+      'dynamodb:PutItem [RISK#*]',
+    ]);
   });
 
   it('lets create-payment query profiles, read and update risk counters and update daily summaries only (and quota usage, channel facts)', () => {
@@ -48,9 +54,9 @@ describe('risk before in the template', () => {
       'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [CTR#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [QUOTA#*]',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query [MER#*]',
+      'dynamodb:GetItem [OBJ#*,CTR#*,KEY#*,MER#*,ROUTING#*,CHANNEL#*,HLT#*]',
+      'dynamodb:PutItem [OBJ#*,CTR#*]',
+      'dynamodb:Query [RISK#*]',
       // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
       'dynamodb:UpdateItem [FLOW#*]',
       'dynamodb:UpdateItem [RISKSUM#*]',

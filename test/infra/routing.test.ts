@@ -34,12 +34,17 @@ describe('routing in the template', () => {
 
   it('lets GET read single items only (the key lookup also reads the merchant and its configuration)', () => {
     const [, fn] = functionDescribed(`GET ${PATH}`);
-    assert.deepEqual(dynamoStatements(resources, fn), ['dynamodb:GetItem']);
+    assert.deepEqual(dynamoStatements(resources, fn), [
+      'dynamodb:GetItem [CHANNEL#*,HLT#*,ROUTING#*,QUOTA#*,KEY#*,MER#*,OBJ#*]',
+    ]);
   });
 
-  it('lets PUT write only merchant records beyond its key lookup', () => {
+  it('lets PUT write only routing configurations beyond its key lookup', () => {
     const [, fn] = functionDescribed(`PUT ${PATH}`);
-    assert.deepEqual(dynamoStatements(resources, fn), ['dynamodb:GetItem', 'dynamodb:PutItem [MER#*]']);
+    assert.deepEqual(dynamoStatements(resources, fn), [
+      'dynamodb:GetItem [CHANNEL#*,HLT#*,ROUTING#*,QUOTA#*,KEY#*,MER#*,OBJ#*]',
+      'dynamodb:PutItem [ROUTING#*]',
+    ]);
   });
 
   it('lets create-payment read and count quota usage shards, and nothing else new', () => {

@@ -130,7 +130,12 @@ describe('usage metering in the template', () => {
         [s.Action].flat().sort(),
         s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
       ]),
-      [[['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['USAGE*']]],
+      [
+        [
+          ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          ['USAGE#*', 'USAGEBATCH#*'],
+        ],
+      ],
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * DynamoDB adapter of merchants' risk profiles (keys.ts: `MER#<merchant>` / `RISK_PROFILE`) and of the
+ * DynamoDB adapter of merchants' risk profiles (keys.ts: `RISK#<merchant>` / `RISK_PROFILE`) and of the
  * fraud-report counters behind the merchant risk rating (`RISK_PROFILE#FRAUD_REPORTS#<day>`).
  *
  * - `get` answers the EFFECTIVE profile: the stored one (or the documented defaults when none is

@@ -1,5 +1,5 @@
 /**
- * DynamoDB adapter of merchants' routing configurations (keys.ts: `MER#<merchant>` / `ROUTING`), stored
+ * DynamoDB adapter of merchants' routing configurations (keys.ts: `ROUTING#<merchant>` / `ROUTING`), stored
  * whole under `config`, validated on write and on read: what is stored is always a complete, valid PUT
  * body, so a GET answers it as it is.
  *

@@ -158,7 +158,7 @@ export class DynamoWebhookEndpointStore {
           TableName: this.table.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :whe)',
           ExpressionAttributeValues: {
-            ':pk': { S: keys.merchant(merchantId).PK },
+            ':pk': { S: backOfficeKeys.webhookEndpoints(merchantId) },
             ':whe': { S: WEBHOOK_ENDPOINT_PREFIX },
           },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),

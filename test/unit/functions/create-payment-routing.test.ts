@@ -38,10 +38,10 @@ const create = (body: object, key = 'k1') =>
     context,
   );
 
-/** The merchant's stored routing configuration, as the GetItem of MER#m_1/ROUTING answers it. */
+/** The merchant's stored routing configuration, as the GetItem of ROUTING#m_1/ROUTING answers it. */
 function storedConfig(config: object) {
   const item = {
-    PK: 'MER#m_1',
+    PK: 'ROUTING#m_1',
     SK: 'ROUTING',
     entity: 'routingConfig',
     config: routingConfigSchema.parse(config),

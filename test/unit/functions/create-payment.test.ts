@@ -180,7 +180,7 @@ describe('POST /v1/payments handler', () => {
     const query = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
     assert.equal(query?.KeyConditionExpression, 'PK = :pk AND begins_with(SK, :sk)');
     assert.deepEqual(query?.ExpressionAttributeValues, {
-      ':pk': { S: 'MER#m_1' },
+      ':pk': { S: 'RISK#m_1' },
       ':sk': { S: 'RISK_PROFILE' },
     });
   });
@@ -252,7 +252,7 @@ function storedProfile(fields: Record<string, unknown>) {
   ddb.on(QueryCommand).resolves({
     Items: [
       marshall({
-        PK: 'MER#m_1',
+        PK: 'RISK#m_1',
         SK: 'RISK_PROFILE',
         entity: 'riskProfile',
         profile: { ...DEFAULT_RISK_PROFILE, ...fields },

@@ -1,0 +1,367 @@
+/**
+ * Which service owns which items of the one payments table (DESIGN.md principle 7, "services own their
+ * data"), as `dynamodb:LeadingKeys` patterns of the table's and each index's partition key. Every key of
+ * shared/store/keys.ts and risk-keys.ts has exactly one owner here; `grantData` (table-grants.ts) turns this
+ * map into every function's IAM statements, and test/infra/data-ownership.test.ts checks the synthesized
+ * policies against it. No CDK import: the e2e test and the stacks read it too.
+ *
+ * What a service's functions may touch beyond their own prefixes is listed in DATA_EXCEPTIONS, each with
+ * its reason and what would remove it; nothing else is granted.
+ */
+
+export const SERVICES = [
+  'core',
+  'channels',
+  'risk',
+  'reconciliation',
+  'settlement',
+  'webhooks',
+  'gateway',
+  'console',
+] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** The table, or one of its global secondary indexes (each index's partition key is its leading key). */
+export type DataResource = 'table' | 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4';
+
+export interface OwnedKeys {
+  readonly resource: DataResource;
+  /** An IAM StringLike pattern of the partition key: `OBJ#*`, or an exact key such as `BILLING`. */
+  readonly pattern: string;
+  readonly items: string;
+}
+
+export const DATA_OWNERSHIP: Readonly<Record<Service, readonly OwnedKeys[]>> = {
+  core: [
+    {
+      resource: 'table',
+      pattern: 'OBJ#*',
+      items:
+        'payments, refunds, refund requests, refusals, channel reports kept under a payment, and every idempotency slot (see the slot exception)',
+    },
+    {
+      resource: 'table',
+      pattern: 'CTR#*',
+      items: "the before-checks' counters, counted in the create's transaction and read by nobody else",
+    },
+    { resource: 'GSI1', pattern: 'MER#*', items: "a merchant's payment list" },
+    { resource: 'GSI2', pattern: 'SETL#*', items: "a merchant's line items (payments and refunds)" },
+    {
+      resource: 'GSI3',
+      pattern: 'RECON#*',
+      items: "a channel-day's applied outcomes (payments and refunds)",
+    },
+    { resource: 'GSI4', pattern: 'PAYMENTS#*', items: 'every payment (the ops search)' },
+  ],
+  channels: [
+    { resource: 'table', pattern: 'CHANNEL#*', items: 'channel settings and breakers' },
+    { resource: 'table', pattern: 'HLT#*', items: 'channel outcome counts' },
+    { resource: 'table', pattern: 'ROUTING#*', items: "a merchant's routing configuration" },
+    {
+      resource: 'table',
+      pattern: 'QUOTA#*',
+      items: 'channel quota used: counted when routing picks a channel, moved by a failover',
+    },
+  ],
+  risk: [
+    { resource: 'table', pattern: 'RISK#*', items: "a merchant's risk profile and its fraud-report days" },
+    { resource: 'table', pattern: 'RISKVEL#*', items: 'velocity buckets' },
+    { resource: 'table', pattern: 'RISKCUS#*', items: 'customer histories' },
+    { resource: 'table', pattern: 'RISKSUM#*', items: 'daily risk summaries' },
+    { resource: 'table', pattern: 'HOLD#*', items: 'payments held out of settlement for review' },
+    { resource: 'GSI4', pattern: 'REVIEW#*', items: 'the review queue (the hold items)' },
+  ],
+  reconciliation: [
+    { resource: 'table', pattern: 'DSC#*', items: 'discrepancies' },
+    { resource: 'table', pattern: 'RUNS#reconciliation', items: 'the ops list of reconciliation runs' },
+  ],
+  settlement: [
+    { resource: 'table', pattern: 'SETL#*', items: 'settlement state and settlements' },
+    { resource: 'table', pattern: 'LEDGER#*', items: 'ledgers' },
+    { resource: 'table', pattern: 'RUNS#settlement', items: 'the ops list of settlement runs' },
+  ],
+  webhooks: [
+    { resource: 'table', pattern: 'WEBHOOKS#*', items: "a merchant's webhook endpoints" },
+    { resource: 'table', pattern: 'WHE#*', items: 'delivery attempts and delivered markers' },
+  ],
+  gateway: [
+    { resource: 'table', pattern: 'KEY#*', items: 'API key digests' },
+    {
+      resource: 'table',
+      pattern: 'MER#*',
+      items: 'merchants, their history, API key records, request signing, flow limits',
+    },
+    { resource: 'table', pattern: 'MERLIST#*', items: 'the ops lists of merchants' },
+    { resource: 'table', pattern: 'MERCHANTS', items: 'the registry of approved merchants' },
+    { resource: 'table', pattern: 'FLOW#*', items: "merchants' token buckets" },
+    { resource: 'table', pattern: 'USAGE#*', items: 'usage counters' },
+    { resource: 'table', pattern: 'USAGEBATCH#*', items: 'applied usage batches' },
+    { resource: 'table', pattern: 'BILLING', items: 'billing prices' },
+  ],
+  console: [],
+};
+
+/** Actions that read; a read exception may grant nothing else. */
+export const READ_ACTIONS: ReadonlySet<string> = new Set([
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+]);
+
+/**
+ * Where a service's functions still touch another's items. `read` exceptions grant read actions only.
+ * `write` exceptions are the debt this map makes visible: each is one guarded write inside a transaction
+ * or a request path that no event can replace without changing what the contract answers.
+ */
+export interface DataException {
+  readonly kind: 'read' | 'write';
+  readonly owner: Service;
+  readonly users: readonly Service[];
+  readonly resource: DataResource;
+  readonly patterns: readonly string[];
+  readonly actions: readonly string[];
+  readonly why: string;
+  readonly removedBy: string;
+}
+
+const KEYED_ROUTE_SERVICES: readonly Service[] = [
+  'core',
+  'channels',
+  'risk',
+  'reconciliation',
+  'settlement',
+  'webhooks',
+  'console',
+];
+const GET = 'dynamodb:GetItem';
+const BATCH_GET = 'dynamodb:BatchGetItem';
+const QUERY = 'dynamodb:Query';
+const PUT = 'dynamodb:PutItem';
+const UPDATE = 'dynamodb:UpdateItem';
+const CHECK = 'dynamodb:ConditionCheckItem';
+
+export const DATA_EXCEPTIONS: readonly DataException[] = [
+  {
+    kind: 'read',
+    owner: 'gateway',
+    users: KEYED_ROUTE_SERVICES,
+    resource: 'table',
+    patterns: ['KEY#*', 'MER#*'],
+    actions: [GET],
+    why: "every keyed route authenticates in its own function (shared/http/api-handler.ts): the key's digest, the merchant's status, flow limits and request signing, each cached per container",
+    removedBy: 'a Lambda authorizer owned by the gateway, whose answer API Gateway caches and passes on',
+  },
+  {
+    kind: 'write',
+    owner: 'gateway',
+    users: ['core', 'risk', 'settlement', 'webhooks'],
+    resource: 'table',
+    patterns: ['FLOW#*'],
+    actions: [UPDATE],
+    why: "merchant routes lease tokens from their merchant's bucket (one UpdateItem per lease, never per request) in the function that serves the request",
+    removedBy:
+      "the gateway's authorizer leasing for every route, or API Gateway usage plans once their limits are enough",
+  },
+  {
+    kind: 'write',
+    owner: 'core',
+    users: ['gateway', 'risk', 'reconciliation', 'settlement', 'webhooks'],
+    resource: 'table',
+    patterns: ['OBJ#*'],
+    actions: [GET, BATCH_GET, QUERY, PUT, UPDATE, CHECK],
+    why: "an Idempotency-Key is scoped per merchant across every POST (docs/contract.md), so whatever a POST creates is stored at the key's one slot OBJ#<slot>, its own idempotency record (attribute_not_exists): a key reused on another route answers 422 because the slot holds another request. Runs and reviews update their own slot items; review and risk update the payment's risk fields",
+    removedBy:
+      "per-service slot prefixes once the contract scopes keys per route; the payment's risk and review fields as events core applies",
+  },
+  {
+    kind: 'write',
+    owner: 'core',
+    users: ['channels'],
+    resource: 'table',
+    patterns: ['OBJ#*'],
+    actions: [GET, QUERY, PUT, UPDATE],
+    why: "a channel's outcome is applied to the payment or refund by one guarded write (channel-outcomes.ts) that also sets its reconciliation and settlement index keys; mismatches and conflicts are recorded under the payment",
+    removedBy: 'outcomes published as events that core applies (one more bus event and Lambda per outcome)',
+  },
+  {
+    kind: 'write',
+    owner: 'channels',
+    users: ['core'],
+    resource: 'table',
+    patterns: ['QUOTA#*'],
+    actions: [BATCH_GET, UPDATE],
+    why: "routing at create counts the chosen channel's quota in the create's own transaction (all or nothing with the payment), reading the shards first when a quota could apply",
+    removedBy:
+      'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
+  },
+  {
+    kind: 'write',
+    owner: 'risk',
+    users: ['reconciliation'],
+    resource: 'table',
+    patterns: ['HOLD#*'],
+    actions: [UPDATE],
+    why: 'an open discrepancy holds its payment out of settlement, in the same hold registry as a risk review (holds.ts); resolving it releases the hold',
+    removedBy: 'DiscrepancyFound / DiscrepancyResolved events that settlement keeps as its own holds',
+  },
+  {
+    kind: 'write',
+    owner: 'risk',
+    users: ['core'],
+    resource: 'table',
+    patterns: ['RISKSUM#*'],
+    actions: [UPDATE],
+    why: "a payment refused by the before-checks is added to its merchant's daily risk summary by create-payment (one ADD per refusal, on a random shard): no event is published for a refused request",
+    removedBy: 'a PaymentRefused event the risk consumer counts',
+  },
+  {
+    kind: 'write',
+    owner: 'risk',
+    users: ['gateway'],
+    resource: 'table',
+    patterns: ['RISK#*'],
+    actions: [GET, PUT],
+    why: "approving a merchant rates its risk profile (the one ops may have stored, else the default, read first) with the reviewer's rating, in the approval's transaction, so its first payment is assessed with it",
+    removedBy:
+      'the risk service creating the profile from MerchantApproved (the first payments would use the default rating until it lands)',
+  },
+  {
+    kind: 'read',
+    owner: 'risk',
+    users: ['core'],
+    resource: 'table',
+    patterns: ['RISK#*'],
+    actions: [QUERY],
+    why: "create-payment's before-checks read the merchant's risk profile and fraud-report days (one Query, cached 1 s per container)",
+    removedBy: 'the profile published as an event and kept in a projection of core',
+  },
+  {
+    kind: 'read',
+    owner: 'channels',
+    users: ['core'],
+    resource: 'table',
+    patterns: ['ROUTING#*', 'CHANNEL#*', 'HLT#*'],
+    actions: [GET, BATCH_GET],
+    why: "routing at create reads the merchant's routing configuration, the channels' settings and breakers and their outcome counts (each cached ≤ 2 s per container)",
+    removedBy: 'routing published as configuration (AppConfig or events) and health as a metric core reads',
+  },
+  {
+    kind: 'read',
+    owner: 'channels',
+    users: ['settlement'],
+    resource: 'table',
+    patterns: ['CHANNEL#*'],
+    actions: [BATCH_GET],
+    why: "a settlement prices each line item with its channel's fees (channel settings), read once per merchant settled",
+    removedBy: 'fees carried on the payment at create, or an event per settings change',
+  },
+  {
+    kind: 'read',
+    owner: 'core',
+    users: ['settlement'],
+    resource: 'GSI2',
+    patterns: ['SETL#*'],
+    actions: [QUERY],
+    why: "a settlement sums its merchant's succeeded payments and refunds from GSI2, which projects them",
+    removedBy: 'settlement keeping its own line items from PaymentSucceeded / RefundSucceeded events',
+  },
+  {
+    kind: 'read',
+    owner: 'core',
+    users: ['reconciliation'],
+    resource: 'GSI3',
+    patterns: ['RECON#*'],
+    actions: [QUERY],
+    why: "a reconciliation run compares a channel-day's applied outcomes (GSI3) with the channel's statement",
+    removedBy: 'reconciliation keeping its own expectations from outcome events',
+  },
+  {
+    kind: 'read',
+    owner: 'gateway',
+    users: ['settlement', 'console'],
+    resource: 'table',
+    patterns: ['MERCHANTS'],
+    actions: [QUERY],
+    why: 'a settlement run and the ops overview list the approved merchants from their registry',
+    removedBy: 'a registry of their own kept from MerchantApproved events',
+  },
+  {
+    kind: 'read',
+    owner: 'risk',
+    users: ['settlement', 'console'],
+    resource: 'table',
+    patterns: ['HOLD#*'],
+    actions: [QUERY],
+    why: 'a settlement leaves held payments out; the ops overview counts them',
+    removedBy: 'PaymentHeld / PaymentReleased events kept by settlement',
+  },
+  {
+    kind: 'read',
+    owner: 'risk',
+    users: ['core'],
+    resource: 'GSI4',
+    patterns: ['REVIEW#*'],
+    actions: [QUERY],
+    why: 'the ops search of payments held for review (`risk=review`) reads the review queue',
+    removedBy: 'the review queue served by a risk route',
+  },
+  {
+    kind: 'read',
+    owner: 'reconciliation',
+    users: ['console'],
+    resource: 'table',
+    patterns: ['DSC#*'],
+    actions: [QUERY],
+    why: "the ops overview counts the day's open discrepancies",
+    removedBy: 'counts published as metrics',
+  },
+  {
+    kind: 'read',
+    owner: 'channels',
+    users: ['console'],
+    resource: 'table',
+    patterns: ['HLT#*'],
+    actions: [BATCH_GET],
+    why: "the ops overview shows the channels' outcome counts of the last day",
+    removedBy: 'channel health as CloudWatch metrics',
+  },
+];
+
+/** A StringLike pattern (only `*` wildcards) matched against a key: what IAM does with LeadingKeys. */
+export function keyMatches(pattern: string, key: string): boolean {
+  const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`, 's').test(key);
+}
+
+/** Whether every key `narrower` matches is matched by `wider` (enough for prefix patterns and exact keys). */
+export function patternCovers(wider: string, narrower: string): boolean {
+  if (wider === narrower) return true;
+  if (!wider.endsWith('*') || wider.indexOf('*') !== wider.length - 1) return false;
+  return narrower.startsWith(wider.slice(0, -1));
+}
+
+/** The leading-key patterns `service` may use `action` on in `resource`: its own, then its exceptions'. */
+export function allowedKeys(service: Service, resource: DataResource, action: string): string[] {
+  const own = DATA_OWNERSHIP[service].filter((o) => o.resource === resource).map((o) => o.pattern);
+  const borrowed = DATA_EXCEPTIONS.filter(
+    (e) => e.users.includes(service) && e.resource === resource && e.actions.includes(action),
+  ).flatMap((e) => e.patterns);
+  return [...new Set([...own, ...borrowed])];
+}
+
+/**
+ * Functions that read the table's stream (the outbox): a stream has no partition key to condition on, so
+ * their `dynamodb:GetRecords` etc. on the stream ARN (and `ListStreams`, which takes no resource) are
+ * granted as they are, and no other function may have them.
+ */
+export const STREAM_READERS: Readonly<Record<string, string>> = {
+  'events/publisher': 'publishes every change of the table to the bus (the transactional outbox)',
+  'channels/dispatch': 'submits new payments and refunds to their channel as soon as they are written',
+};
+export const STREAM_ACTIONS: ReadonlySet<string> = new Set([
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+]);
