@@ -9,17 +9,9 @@
  * its reason and what would remove it; nothing else is granted.
  */
 
-export const SERVICES = [
-  'core',
-  'channels',
-  'risk',
-  'reconciliation',
-  'settlement',
-  'webhooks',
-  'gateway',
-  'console',
-] as const;
-export type Service = (typeof SERVICES)[number];
+import { SERVICES, type Service } from '../../shared/services.js';
+
+export { SERVICES, type Service };
 
 /** The table, or one of its global secondary indexes (each index's partition key is its leading key). */
 export type DataResource = 'table' | 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4';

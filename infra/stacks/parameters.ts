@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
+import { SERVICES as PRODUCT_SERVICES } from '../../shared/services.js';
 import { stageOf } from '../stages.js';
 
 /**
@@ -10,17 +11,8 @@ import { stageOf } from '../stages.js';
  * `/payments/<stage>/<service>/<name>`: never CloudFormation exports, which would pin the producer's
  * values and block its independent update.
  */
-export const SERVICES = [
-  'foundation',
-  'core',
-  'channels',
-  'risk',
-  'reconciliation',
-  'settlement',
-  'webhooks',
-  'gateway',
-  'console',
-] as const;
+export const SERVICES = ['foundation', ...PRODUCT_SERVICES] as const;
+/** A service, or the foundation, as the first segment of a parameter's name. */
 export type Service = (typeof SERVICES)[number];
 
 /**

@@ -15,23 +15,10 @@ import { outcomeDetailSchema } from '../../functions/events/channel-health.js';
 import { riskDetailSchema } from '../../functions/events/risk.js';
 import { runStartedReadsSchema } from '../reconciliation/run-message.js';
 import { type DetailType, eventDetailSchemas } from '../schemas/events.js';
+import type { Service } from '../services.js';
 import { webhookPaymentDetailSchema, webhookRefundDetailSchema } from '../webhooks/parse.js';
 
-/** The services of the product, one stack each (`Payments-<Service>`), plus the shared foundation. */
-export const SERVICES = [
-  'core',
-  'channels',
-  'risk',
-  'reconciliation',
-  'settlement',
-  'webhooks',
-  'gateway',
-  'console',
-] as const;
-export type Service = (typeof SERVICES)[number];
-
-/** The construct id of a service's stack: `core` → `Payments-Core`. */
-export const stackIdOf = (service: Service) => `Payments-${service[0]?.toUpperCase()}${service.slice(1)}`;
+export { SERVICES, type Service, stackIdOf } from '../services.js';
 
 /**
  * How an event reaches the bus: `outbox`, derived from a committed change of the producer's items by
