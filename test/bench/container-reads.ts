@@ -1,7 +1,8 @@
 /**
  * Reads that grow with containers, not payments: what a function reads behind a per-container cache (the
- * API key `KEY#`, the merchant's record, profile, routing and signing settings and webhook endpoints
- * `MER#`, channel health for routing `HLT#`). A container refreshes each entry about once per TTL
+ * API key `KEY#`, the merchant's record and signing settings `MER#`, its risk profile `RISK#`, routing
+ * configuration `ROUTING#` and webhook endpoints `WEBHOOKS#`, each under its owning service's prefix,
+ * channel health for routing `HLT#`). A container refreshes each entry about once per TTL
  * (shared/store/container-cache.ts, 80 % of the TTL) whatever its traffic, so at the bench's rate such a
  * key's reads per payment say little about 20,000 payments a second: there, each container is busier, and
  * there are more of them.
@@ -20,6 +21,9 @@
 /** Read-only patterns behind per-container caches (reads only: their writes are counted per payment). */
 export const CONTAINER_CACHED_READS: ReadonlySet<string> = new Set([
   'MER#<merchant>',
+  'RISK#<merchant>',
+  'ROUTING#<merchant>',
+  'WEBHOOKS#<merchant>',
   'KEY#<digest>',
   'HLT#<channel>#USD#<merchant>#<hour>#<shard>',
   'HLT#<channel>#USD#<hour>#<shard>',
