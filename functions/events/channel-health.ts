@@ -9,8 +9,8 @@
  * channel: the dispatcher already counted each unavailable submission, so it is not counted here.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { outcomeDetailSchema } from '../../shared/channels/outcome-reads.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { isRoutingChannel } from '../../shared/domain/routing/catalogue.js';
 import { sqsBatchConsumer } from '../../shared/events/batch.js';
@@ -21,22 +21,6 @@ import {
   recordChannelOutcomes,
 } from '../../shared/store/dynamodb/channel-outcome-counts.js';
 import type { TableContext } from '../../shared/store/dynamodb/table.js';
-
-/**
- * The part of a payment event this consumer reads (unknown fields ignored): its consumer-side contract
- * (shared/events/catalogue.ts, tested against what the publisher puts on the bus).
- */
-export const outcomeDetailSchema = z.object({
-  merchantId: z.string(),
-  occurredAt: z.string(),
-  data: z.object({
-    payment: z.object({
-      channel: z.nullish(z.string()),
-      currency: z.string(),
-      failureCode: z.nullish(z.string()),
-    }),
-  }),
-});
 
 /**
  * The outcome one message counts, or `undefined` when it counts none.

@@ -15,7 +15,7 @@
  * it ends in the DLQ for ops rather than being dropped.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
@@ -23,24 +23,13 @@ import { detailOf, envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
+import { riskDetailSchema } from '../../shared/risk/payment-created-reads.js';
 import type { RiskProfile } from '../../shared/schemas/risk-profile.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoRiskAssessmentStore } from '../../shared/store/dynamodb/risk-assessments.js';
 import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
 import { DynamoRiskSummaryStore } from '../../shared/store/dynamodb/risk-summaries.js';
 import type { TableContext } from '../../shared/store/dynamodb/table.js';
-
-/**
- * What this consumer needs of a PaymentCreated detail (a subset of shared/schemas/events.ts; unknown
- * fields ignored): the payment is read from the table, so the decision is taken on its current state,
- * not the event's. Its consumer-side contract (shared/events/catalogue.ts): a producer that drops or
- * renames one of these fields fails test/unit/events/contracts.test.ts.
- */
-export const riskDetailSchema = z.object({
-  eventId: z.string().check(z.minLength(1)),
-  merchantId: z.string(),
-  data: z.object({ payment: z.object({ id: z.string().check(z.startsWith('pay_')) }) }),
-});
 
 type RiskDetail = z.infer<typeof riskDetailSchema>;
 

@@ -11,9 +11,9 @@
  * Used by tests and the docs script only: no function bundle imports it (it pulls in every schema).
  */
 import type * as z from 'zod/mini';
-import { outcomeDetailSchema } from '../../functions/events/channel-health.js';
-import { riskDetailSchema } from '../../functions/events/risk.js';
+import { outcomeDetailSchema } from '../channels/outcome-reads.js';
 import { runStartedReadsSchema } from '../reconciliation/run-message.js';
+import { riskDetailSchema } from '../risk/payment-created-reads.js';
 import { type DetailType, eventDetailSchemas } from '../schemas/events.js';
 import type { Service } from '../services.js';
 import { webhookPaymentDetailSchema, webhookRefundDetailSchema } from '../webhooks/parse.js';
