@@ -72,6 +72,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-billing-prices': 'gateway',
   'api/get-billing-statement': 'gateway',
   'usage/aggregate-usage': 'gateway',
+  'internal/merchant-registry': 'gateway',
 
   'api/console': 'console',
   'api/list-dead-letter-queues': 'console',

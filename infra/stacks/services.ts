@@ -6,6 +6,7 @@ import { ChannelHealth } from '../constructs/channel-health.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
+import { exposeMerchantRegistry } from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
@@ -167,6 +168,7 @@ export class GatewayStack extends ServiceStack {
     super(scope, id, 'gateway', props);
     addGatewayRoutes(this.api, this.table);
     new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    exposeMerchantRegistry(this);
     this.usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     writeParameter(this, 'gateway', USAGE_AGGREGATOR_ARN, this.usage.aggregator.invocable.functionArn);
     const replay = this.shareQueue('usage-aggregator', this.usage.replayQueue);
