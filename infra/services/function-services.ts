@@ -25,6 +25,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-channel': 'channels',
   'api/get-routing-config': 'channels',
   'api/put-routing-config': 'channels',
+  'internal/channel-health-summary': 'channels',
 
   'events/risk': 'risk',
   'api/get-risk-profile': 'risk',
@@ -32,6 +33,8 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/get-risk-summary': 'risk',
   'api/create-fraud-report': 'risk',
   'api/review-payment': 'risk',
+  'internal/hold-counts': 'risk',
+  'internal/review-queue': 'risk',
 
   'api/upload-statement': 'reconciliation',
   'api/start-reconciliation-run': 'reconciliation',
@@ -39,6 +42,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/list-reconciliation-discrepancies': 'reconciliation',
   'api/resolve-discrepancy': 'reconciliation',
   'events/reconcile-run': 'reconciliation',
+  'internal/open-discrepancies': 'reconciliation',
 
   'api/start-settlement-run': 'settlement',
   'api/get-settlement-run': 'settlement',

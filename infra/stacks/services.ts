@@ -6,7 +6,14 @@ import { ChannelHealth } from '../constructs/channel-health.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
-import { exposeMerchantRegistry } from '../constructs/internal-reads.js';
+import {
+  exposeChannelHealthSummary,
+  exposeHoldCounts,
+  exposeMerchantRegistry,
+  exposeOpenDiscrepancies,
+  exposeReviewQueue,
+  INTERNAL_READS,
+} from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
@@ -32,7 +39,9 @@ export class CoreStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props?: ServiceStackProps) {
     super(scope, id, 'core', { ...props, tableStream: true, busAccess: { busName: true, busArn: true } });
-    const createPayment = addPaymentRoutes(this.api, this.table);
+    const { createPayment, opsPayments } = addPaymentRoutes(this.api, this.table);
+    // The ops search's `risk=review` pages come from risk's review queue.
+    this.useFunction('risk', INTERNAL_READS.reviewQueue, opsPayments, 'REVIEW_QUEUE_FUNCTION_ARN');
     // What routing and the risk before-checks read and count while a payment is created.
     grantRoutingReads(this.table, createPayment);
     grantRiskBeforeChecks(this.table, createPayment);
@@ -76,6 +85,7 @@ export class ChannelsStack extends ServiceStack {
       events: this.events,
       monitoring,
     });
+    exposeChannelHealthSummary(this);
     for (const channel of VENDOR_CHANNELS)
       writeParameter(this, 'channels', secretArnName(channel), channels.secrets.secrets[channel].secretArn);
 
@@ -103,6 +113,8 @@ export class RiskStack extends ServiceStack {
     super(scope, id, 'risk', props);
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    exposeHoldCounts(this);
+    exposeReviewQueue(this);
     this.finish();
   }
 }
@@ -122,6 +134,7 @@ export class ReconciliationStack extends ServiceStack {
       events: this.events,
       channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
     });
+    exposeOpenDiscrepancies(this);
     this.finish();
   }
 }

@@ -9,7 +9,7 @@
  */
 import * as z from 'zod/mini';
 import { MERCHANT_STATUSES } from '../domain/merchants/onboarding.js';
-import { invokeFunction } from '../services/invoke.js';
+import { type InternalReader, internalReader } from './reader.js';
 
 export const REGISTRY_STATUSES = ['approved', ...MERCHANT_STATUSES] as const;
 export type RegistryStatus = (typeof REGISTRY_STATUSES)[number];
@@ -33,17 +33,12 @@ export const merchantRegistryAnswer = z.strictObject({
 });
 export type MerchantRegistryAnswer = z.infer<typeof merchantRegistryAnswer>;
 
-/** One page, as a caller gets it: invoke + the answer parsed (the gateway's function, its live alias). */
-export type MerchantRegistryReader = (request: MerchantRegistryRequest) => Promise<MerchantRegistryAnswer>;
+/** One page, as a caller gets it (the gateway's function invoked, or the store itself in tests). */
+export type MerchantRegistryReader = InternalReader<MerchantRegistryRequest, MerchantRegistryAnswer>;
 
-/** The reader that invokes the gateway's function at `functionArn`. */
-export function invokeMerchantRegistry(functionArn: string | undefined): MerchantRegistryReader {
-  return async (request) =>
-    z.parse(
-      merchantRegistryAnswer,
-      await invokeFunction(functionArn, z.parse(merchantRegistryRequest, request)),
-    );
-}
+/** The reader that invokes the gateway's function at `functionArn` (its live alias). */
+export const invokeMerchantRegistry = (functionArn: string | undefined): MerchantRegistryReader =>
+  internalReader(merchantRegistryRequest, merchantRegistryAnswer, functionArn);
 
 /** Every page of `status`, in the registry's order. */
 export async function* merchantPages(

@@ -172,6 +172,7 @@ describe('stacks', () => {
       'Payments-Channels': [
         'CallbackFunction',
         'ChannelHealthFunction',
+        'ChannelHealthSummaryFunction',
         'CheckFunction',
         'DispatchFunction',
         'GetChannelFunction',
@@ -195,8 +196,10 @@ describe('stacks', () => {
         'CreateFraudReportFunction',
         'GetRiskProfileFunction',
         'GetRiskSummaryFunction',
+        'HoldCountsFunction',
         'PutRiskProfileFunction',
         'ReviewPaymentFunction',
+        'ReviewQueueFunction',
         'RiskFunction',
       ],
       'Payments-Webhooks': [
@@ -207,6 +210,7 @@ describe('stacks', () => {
       'Payments-Reconciliation': [
         'GetReconciliationRunFunction',
         'ListDiscrepanciesFunction',
+        'OpenDiscrepanciesFunction',
         'ReconciliationRunsFunction',
         'ResolveDiscrepancyFunction',
         'StartReconciliationRunFunction',
@@ -233,6 +237,7 @@ describe('stacks', () => {
         'IssueApiKeyFunction',
         'ListApiKeysFunction',
         'ListMerchantsFunction',
+        'MerchantRegistryFunction',
         'PutBillingPricesFunction',
         'PutMerchantLimitsFunction',
         'PutRequestSigningFunction',
