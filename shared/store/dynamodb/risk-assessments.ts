@@ -59,9 +59,13 @@ export interface CountResult {
 }
 
 const READ_ATTEMPTS = 5;
-/** Guarded writes of one item before the message fails (and is redelivered): only racing payments of
- * one customer, email or IP refuse a guard, and each refusal means another payment landed. */
-const WRITE_ATTEMPTS = 8;
+/**
+ * Guarded writes of one item before the message fails (and is redelivered). Only racing payments of one
+ * customer, email or IP refuse a guard, and each refusal means another of them landed, so N racing
+ * payments (a consumer batch of 10 of one customer, several consumers on a shared IP) take at most N
+ * attempts; the retries back off with jitter so the racers spread out.
+ */
+const WRITE_ATTEMPTS = 30;
 
 /** The dimension values a payment is counted under; emails normalized so `+tag` variants count together. */
 export function dimensionsOf(payment: Omit<CountedPayment, 'id'>): Array<[VelocityDimension, string]> {
@@ -139,7 +143,7 @@ export class DynamoRiskAssessmentStore {
     let current = fromItem(raw);
     let consistent = false;
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-      if (attempt > 1) await sleep(backoffDelay(attempt));
+      if (attempt > 1) await sleep(backoffDelay(Math.min(attempt, 4), 5, 100));
       const next = applyPayment(current, target.change);
       if (!next) {
         if (consistent) return { state: current, counted: false };
