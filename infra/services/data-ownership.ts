@@ -190,16 +190,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   {
     kind: 'write',
     owner: 'risk',
-    users: ['reconciliation'],
-    resource: 'table',
-    patterns: ['HOLD#*'],
-    actions: [UPDATE],
-    why: 'an open discrepancy holds its payment out of settlement, in the same hold registry as a risk review (holds.ts); resolving it releases the hold',
-    removedBy: 'DiscrepancyFound / DiscrepancyResolved events that settlement keeps as its own holds',
-  },
-  {
-    kind: 'write',
-    owner: 'risk',
     users: ['core'],
     resource: 'table',
     patterns: ['RISKSUM#*'],

@@ -32,6 +32,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/get-risk-summary': 'risk',
   'api/create-fraud-report': 'risk',
   'api/review-payment': 'risk',
+  'internal/set-holds': 'risk',
 
   'api/upload-statement': 'reconciliation',
   'api/start-reconciliation-run': 'reconciliation',

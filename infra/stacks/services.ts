@@ -11,6 +11,7 @@ import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';
+import { RiskFunctions } from '../constructs/risk-functions.js';
 import { grantRoutingReads, Routing } from '../constructs/routing.js';
 import { Settlement } from '../constructs/settlement.js';
 import { Usage } from '../constructs/usage.js';
@@ -102,6 +103,12 @@ export class RiskStack extends ServiceStack {
     super(scope, id, 'risk', props);
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    // What other services ask of risk's items (shared/schemas/risk-functions.ts).
+    const functions = new RiskFunctions(this, 'RiskFunctions', {
+      table: this.table,
+      monitoring: this.monitoring,
+    });
+    this.exposeFunction('set-holds', functions.setHolds);
     this.finish();
   }
 }
@@ -121,6 +128,9 @@ export class ReconciliationStack extends ServiceStack {
       events: this.events,
       channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
     });
+    // Holds and releases of payments with discrepancies: risk's hold registry, through its function.
+    for (const fn of [this.reconciliation.runs.fn, this.reconciliation.resolveFunction])
+      this.useFunction('risk', 'set-holds', fn, 'SET_HOLDS_FUNCTION_ARN');
     this.finish();
   }
 }

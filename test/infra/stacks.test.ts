@@ -198,6 +198,7 @@ describe('stacks', () => {
         'PutRiskProfileFunction',
         'ReviewPaymentFunction',
         'RiskFunction',
+        'SetHoldsFunction',
       ],
       'Payments-Webhooks': [
         'CreateWebhookEndpointFunction',

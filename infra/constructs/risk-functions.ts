@@ -1,0 +1,49 @@
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { Monitoring } from './monitoring.js';
+import { EVENT_MEMORY_MB, PaymentsFunction } from './payments-function.js';
+import type { PaymentsTableRef } from './table.js';
+
+export interface RiskFunctionsProps {
+  readonly table: PaymentsTableRef;
+  readonly monitoring: Monitoring;
+}
+
+/** Partition-key prefixes (shared/store/keys.ts, risk-keys.ts) of what each function changes. */
+const HOLDS = 'HOLD#*';
+
+/**
+ * Risk's internal functions: what other services ask of risk's items instead of writing them
+ * (shared/schemas/risk-functions.ts holds their contracts). The risk stack exposes each one
+ * (`exposeFunction`); a caller's stack grants its function the invoke (`useFunction`). Each is granted
+ * only the risk items it changes, as the risk service (grantData).
+ * - set-holds: UpdateItem `HOLD#…` (ADD / DELETE of a discrepancy among a payment's hold reasons),
+ *   invoked by reconciliation's run (per batch of findings) and resolve route (per request).
+ */
+export class RiskFunctions extends Construct {
+  readonly setHolds: PaymentsFunction;
+
+  constructor(scope: Construct, id: string, props: RiskFunctionsProps) {
+    super(scope, id);
+    const { table, monitoring } = props;
+    const fn = (name: string, entry: string, description: string) => {
+      const created = new PaymentsFunction(this, name, {
+        entry,
+        description,
+        // A caller waits on the synchronous ones: a batch of writes takes well under a second.
+        timeout: Duration.seconds(10),
+        memorySize: EVENT_MEMORY_MB,
+        environment: { TABLE_NAME: table.tableName },
+      });
+      monitoring.watchFunction(created);
+      return created;
+    };
+
+    this.setHolds = fn(
+      'SetHoldsFunction',
+      'internal/set-holds',
+      'Holds payments out of settlement, or releases them, for discrepancies (asked by reconciliation)',
+    );
+    table.grantItemActionsOnKeys(this.setHolds, ['dynamodb:UpdateItem'], [HOLDS]);
+  }
+}

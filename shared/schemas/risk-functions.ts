@@ -1,0 +1,43 @@
+/**
+ * The contracts of the risk service's internal functions (functions/internal/*.ts): what another service
+ * sends when it asks risk to change risk's own items, and what it gets back. Both sides parse with these
+ * schemas (the caller's payload is tested against them), so a change here is a change of the contract
+ * between the two services. Every operation is idempotent: callers retry, and Lambda retries an
+ * asynchronous invocation.
+ */
+import * as z from 'zod/mini';
+import { RISK_RATINGS } from '../domain/merchants/onboarding.js';
+import './locale.js';
+
+const merchantId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/));
+const paymentId = z.string().check(z.regex(/^pay_[a-z2-7]{26}$/));
+
+/**
+ * How many hold changes one `set-holds` invocation takes: a reconciliation run sends one batch of
+ * findings (25) at a time; the bound keeps an invocation well inside its timeout.
+ */
+export const SET_HOLDS_MAX = 100;
+
+/**
+ * One change of the settlement hold registry (HOLD#): `hold` adds `reason` to the payment's reasons,
+ * otherwise removes it. Only a discrepancy may be a reason here: the review hold (`review`) and its
+ * queue entry belong to risk's own review.
+ */
+export const holdChangeSchema = z.strictObject({
+  merchantId,
+  paymentId,
+  reason: z.string().check(z.regex(/^dsc_[a-z0-9]+_\d{8}_[a-z2-7]{26}$/)),
+  hold: z.boolean(),
+});
+export type HoldChange = z.infer<typeof holdChangeSchema>;
+
+export const setHoldsRequest = z.strictObject({
+  holds: z.array(holdChangeSchema).check(z.minLength(1), z.maxLength(SET_HOLDS_MAX)),
+});
+export type SetHoldsRequest = z.infer<typeof setHoldsRequest>;
+/** How many changes were applied (all of them: each is idempotent). */
+export interface SetHoldsAnswer {
+  readonly applied: number;
+}
+
+export const riskRatingSchema = z.enum(RISK_RATINGS);

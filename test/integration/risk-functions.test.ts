@@ -1,0 +1,203 @@
+/**
+ * Risk's internal functions (functions/internal/*.ts) on DynamoDB Local, invoked as other services invoke
+ * them: through their clients (shared/services/risk-functions.ts) and the local Lambda endpoint, payloads
+ * parsed with their contracts (shared/schemas/risk-functions.ts). Holds set and released once each,
+ * reconciliation's holds sent once per batch of findings.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { createDynamoDbClient, setDynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
+import { readStatement } from '../../shared/domain/reconciliation/native/index.js';
+import { executeRun } from '../../shared/reconciliation/run.js';
+import { setHoldsRequest } from '../../shared/schemas/risk-functions.js';
+import { holdRegistryOf } from '../../shared/services/risk-functions.js';
+import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
+import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
+import { requestFingerprint } from '../../shared/store/idempotency.js';
+import { slotOfId } from '../../shared/store/items.js';
+import { keys } from '../../shared/store/keys.js';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_INDEX_LAG_MS,
+  startTestTable,
+  type TestTable,
+} from '../support/dynamodb.js';
+import { type InternalHandler, type ServedFunctions, serveFunctions } from '../support/internal-functions.js';
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+const DATE = '2026-11-21';
+const AT = `${DATE}T10:00:00.000Z`;
+const MERCHANT = 'm_riskfn';
+
+describe("risk's internal functions on DynamoDB Local", () => {
+  let table: TestTable;
+  let served: ServedFunctions;
+  const handlers: Record<string, InternalHandler> = {};
+  let n = 0;
+
+  before(async () => {
+    table = await startTestTable('payments-risk-functions');
+    process.env.TABLE_NAME = table.tableName;
+    setDynamoDbClient(createDynamoDbClient({ endpoint: table.endpoint, credentials: LOCAL_CREDENTIALS }));
+    handlers.setHolds = (await import('../../functions/internal/set-holds.js')).handler;
+    served = await serveFunctions({ SetHolds: () => handlers.setHolds as InternalHandler });
+  });
+  after(async () => {
+    await served?.close();
+    setDynamoDbClient(undefined);
+    await table?.stop();
+  });
+
+  const context = () => ({ client: table.client, tableName: table.tableName });
+  const get = async (key: { PK: string; SK: string }) => {
+    const out = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: marshall(key) }),
+    );
+    return out.Item ? unmarshall(out.Item) : undefined;
+  };
+  const reasonsOf = async (paymentId: string) =>
+    [...((await get(keys.hold(MERCHANT, paymentId)))?.reasons ?? [])].sort();
+  const dsc = (c: string) => `dsc_sandbox_20261121_${c.repeat(26)}`;
+  const pay = (c: string) => `pay_${c.repeat(26)}`;
+
+  describe('set-holds', () => {
+    it('holds payments out of settlement and releases them, each change once however often it is sent', async () => {
+      // Prepare
+      const request = {
+        holds: [
+          { merchantId: MERCHANT, paymentId: pay('a'), reason: dsc('a'), hold: true },
+          { merchantId: MERCHANT, paymentId: pay('a'), reason: dsc('b'), hold: true },
+          { merchantId: MERCHANT, paymentId: pay('b'), reason: dsc('c'), hold: true },
+        ],
+      };
+      // Act
+      const first = await handlers.setHolds?.(request);
+      const again = await handlers.setHolds?.(request);
+      const released = await handlers.setHolds?.({
+        holds: [
+          { merchantId: MERCHANT, paymentId: pay('a'), reason: dsc('a'), hold: false },
+          { merchantId: MERCHANT, paymentId: pay('b'), reason: dsc('c'), hold: false },
+        ],
+      });
+      // Assess
+      assert.deepEqual([first, again, released], [{ applied: 3 }, { applied: 3 }, { applied: 2 }]);
+      assert.deepEqual(await reasonsOf(pay('a')), [dsc('b')]);
+      assert.equal((await get(keys.hold(MERCHANT, pay('b'))))?.reasons, undefined, 'no reason holds it');
+    });
+
+    it("refuses a review reason (risk's own review) or a malformed payload, and writes nothing", async () => {
+      for (const holds of [
+        [{ merchantId: MERCHANT, paymentId: pay('c'), reason: 'review', hold: true }],
+        [{ merchantId: MERCHANT, paymentId: 'pay_1', reason: dsc('d'), hold: true }],
+        [{ merchantId: MERCHANT, paymentId: pay('c'), reason: dsc('d'), hold: 'yes' }],
+        [],
+      ]) {
+        await assert.rejects(handlers.setHolds?.({ holds }) as Promise<unknown>, {
+          name: 'InvalidPayloadError',
+        });
+      }
+      assert.equal(await get(keys.hold(MERCHANT, pay('c'))), undefined);
+    });
+
+    it("receives a reconciliation run's holds once per batch of findings, in its contract", async () => {
+      // Prepare: two payments the statement alters (two open mismatches), one it matches
+      const payments = new DynamoPaymentStore(context());
+      const outcomes = new DynamoChannelOutcomeStore(context());
+      const store = new DynamoReconciliationStore(context(), holdRegistryOf(served.arn('SetHolds')));
+      const paid: Array<{ id: string; amount: number }> = [];
+      for (const amount of [1_000, 2_000, 3_000]) {
+        const body = { channel: 'sandbox' as const, amount, currency: 'USD' };
+        const created = await payments.create({
+          merchantId: MERCHANT,
+          idempotencyKey: `riskfn-${++n}`,
+          requestFingerprint: requestFingerprint('POST', '/v1/payments', body),
+          body,
+          now: new Date(AT),
+        });
+        const p = created.body as { id: string; amount: number };
+        await outcomes.applyPaymentOutcome({
+          channel: 'sandbox',
+          eventId: `evt_cb_${p.id}`,
+          reference: p.id,
+          to: 'succeeded',
+          channelReference: `ch_${p.id}`,
+          amount,
+          currency: 'USD',
+          occurredAt: AT,
+          now: new Date(AT),
+        });
+        paid.push(p);
+      }
+      const csv = formatStatementCsv(
+        paid.map((p, i) => ({
+          channelReference: `ch_${p.id}`,
+          reference: p.id,
+          type: 'payment' as const,
+          amount: p.amount + (i < 2 ? 1 : 0),
+          currency: 'USD',
+          status: 'succeeded' as const,
+          fee: 30,
+          occurredAt: AT,
+        })),
+      );
+      const started = await store.createRun({
+        callerId: 'ops',
+        idempotencyKey: 'riskfn-run',
+        requestFingerprint: 'fp-riskfn-run',
+        channel: 'sandbox',
+        date: DATE,
+        now: new Date(),
+      });
+      served.received.clear();
+      // Act
+      const run = await executeRun(
+        {
+          store,
+          outcomes,
+          indexLagMs: LOCAL_INDEX_LAG_MS,
+          statement: async (channel, date) => ({
+            source: 'channel',
+            rows: () => readStatement(csv, { channel, date }),
+          }),
+        },
+        started.body.id,
+      );
+      // Assess: one invocation for the batch, which its contract parses, and the holds it set
+      assert.equal(run.status, 'completed');
+      assert.equal(run.counts.mismatched, 2);
+      const sent = served.received.get('SetHolds') ?? [];
+      assert.equal(sent.length, 1);
+      const parsed = setHoldsRequest.parse(sent[0]);
+      assert.deepEqual(
+        parsed.holds.map((h) => `${h.paymentId} ${h.hold}`).sort(),
+        [`${paid[0]?.id} true`, `${paid[1]?.id} true`].sort(),
+      );
+      for (const h of parsed.holds) assert.deepEqual(await reasonsOf(h.paymentId), [h.reason]);
+      const held = parsed.holds.find((h) => h.paymentId === paid[0]?.id);
+      const marked = await store.objectAt(slotOfId(paid[0]?.id ?? '', 'pay') as string);
+      assert.deepEqual(
+        [...((marked?.reconHolds as Set<string> | undefined) ?? [])],
+        [held?.reason],
+        'the payment carries it too',
+      );
+
+      // Act: ops resolve one finding; its release is one invocation too
+      served.received.clear();
+      await store.setPaymentHold(
+        { slot: slotOfId(paid[0]?.id ?? '', 'pay') as string, merchantId: MERCHANT },
+        held?.reason ?? '',
+        false,
+      );
+      // Assess
+      assert.equal(served.received.get('SetHolds')?.length, 1);
+      assert.deepEqual(await reasonsOf(paid[0]?.id ?? ''), []);
+      assert.deepEqual(await reasonsOf(paid[1]?.id ?? ''), [
+        parsed.holds.find((h) => h.paymentId === paid[1]?.id)?.reason,
+      ]);
+    });
+  });
+});
