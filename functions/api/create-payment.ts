@@ -16,6 +16,7 @@ import {
   storedRoutingOf,
 } from '../../shared/routing/route-payment.js';
 import { type CreatePaymentBody, createPaymentBody } from '../../shared/schemas/payment.js';
+import { countRefusal as askRiskToCount } from '../../shared/services/risk-functions.js';
 import {
   channelQuotaExceeded,
   currencyNotSupported,
@@ -27,9 +28,8 @@ import { createChannelFactsLoader } from '../../shared/store/dynamodb/channel-fa
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { cachedQuotaUsage, quotaDay } from '../../shared/store/dynamodb/quota-usage.js';
 import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dynamodb/risk-profile-reads.js';
-import { recordRiskRefusal, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { readRoutingConfig } from '../../shared/store/dynamodb/routing-config-reads.js';
-import { requestFingerprint } from '../../shared/store/idempotency.js';
+import { idempotencySlot, requestFingerprint } from '../../shared/store/idempotency.js';
 
 import type { CreatePaymentInput, PaymentStore } from '../../shared/store/ports.js';
 
@@ -72,7 +72,7 @@ export const handler = apiHandler(
     const answer = verdict.ok
       ? await createRouted({ ...input, counterLimits: counterLimits(profile, body) }, config)
       : await payments.refuse(input, riskRejected(verdict.reasons));
-    await countRefusal(auth.merchantId, input.now, body, answer);
+    await countRefusal(input, answer);
     return storedAnswer(answer);
   },
 );
@@ -125,24 +125,29 @@ function pinnedRefusal(outcome: string, body: CreatePaymentBody): Problem | unde
 }
 
 /**
- * Counts a first risk refusal (not a replay) in the merchant's daily risk summary. Best effort: the
- * summary is for ops' eyes, and failing the merchant's request over it would be worse than a count short.
+ * Has risk count a first risk refusal (not a replay) in the merchant's daily risk summary: an asynchronous
+ * invocation of risk's `count-refusal` function, which counts each refused request (its idempotency slot)
+ * once, a few seconds at most after this answer. Best effort here: the summary is for ops' eyes, and
+ * failing the merchant's request over it would be worse than a count short (logged as an error, as is a
+ * missing COUNT_REFUSAL_FUNCTION_ARN: read at the first refusal, so a create that refuses nothing never
+ * needs it, and not parsed with the other variables, whose schema would cost this bundle bytes it lacks).
  */
 async function countRefusal(
-  merchantId: string,
-  now: Date,
-  body: { amount: number; currency: string },
+  input: { merchantId: string; idempotencyKey: string; now: Date; body: CreatePaymentBody },
   answer: Awaited<ReturnType<PaymentStore['create']>>,
 ): Promise<void> {
   const problem = answer.body as { type?: string; reasons?: string[] };
   if (answer.replayed || answer.status !== 422 || !problem.type?.endsWith('/risk-rejected')) return;
   try {
-    await recordRiskRefusal(table, merchantId, utcDay(now), {
-      amount: body.amount,
-      currency: body.currency,
+    await askRiskToCount(process.env.COUNT_REFUSAL_FUNCTION_ARN, {
+      merchantId: input.merchantId,
+      refusalId: idempotencySlot(input.merchantId, input.idempotencyKey),
+      day: input.now.toISOString().slice(0, 10),
+      amount: input.body.amount,
+      currency: input.body.currency,
       reasons: problem.reasons ?? [],
     });
   } catch (error) {
-    logger.warn('risk refusal not counted in the daily summary', { error: error as Error });
+    logger.error('risk refusal not counted in the daily summary', { error: error as Error });
   }
 }

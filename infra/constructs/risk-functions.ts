@@ -11,6 +11,7 @@ export interface RiskFunctionsProps {
 
 /** Partition-key prefixes (shared/store/keys.ts, risk-keys.ts) of what each function changes. */
 const HOLDS = 'HOLD#*';
+const SUMMARIES = 'RISKSUM#*';
 
 /**
  * Risk's internal functions: what other services ask of risk's items instead of writing them
@@ -19,9 +20,12 @@ const HOLDS = 'HOLD#*';
  * only the risk items it changes, as the risk service (grantData).
  * - set-holds: UpdateItem `HOLD#…` (ADD / DELETE of a discrepancy among a payment's hold reasons),
  *   invoked by reconciliation's run (per batch of findings) and resolve route (per request).
+ * - count-refusal: PutItem and UpdateItem `RISKSUM#…` (a TransactWriteItems of the refusal's marker and
+ *   the summary's `ADD`), invoked asynchronously by create-payment per risk refusal.
  */
 export class RiskFunctions extends Construct {
   readonly setHolds: PaymentsFunction;
+  readonly countRefusal: PaymentsFunction;
 
   constructor(scope: Construct, id: string, props: RiskFunctionsProps) {
     super(scope, id);
@@ -45,5 +49,15 @@ export class RiskFunctions extends Construct {
       'Holds payments out of settlement, or releases them, for discrepancies (asked by reconciliation)',
     );
     table.grantItemActionsOnKeys(this.setHolds, ['dynamodb:UpdateItem'], [HOLDS]);
+
+    this.countRefusal = fn(
+      'CountRefusalFunction',
+      'internal/count-refusal',
+      "Counts a payment refused by the before-checks in its merchant's daily risk summary, once",
+    );
+    table.grantItemActionsOnKeys(this.countRefusal, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [SUMMARIES]);
+    // Lambda's defaults for an asynchronous invocation of `live` (what create-payment invokes), stated:
+    // two retries, and an event kept up to 6 h (shorter than the refusal's marker, 2 days).
+    this.countRefusal.invocable.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
   }
 }

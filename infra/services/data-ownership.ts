@@ -190,16 +190,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   {
     kind: 'write',
     owner: 'risk',
-    users: ['core'],
-    resource: 'table',
-    patterns: ['RISKSUM#*'],
-    actions: [UPDATE],
-    why: "a payment refused by the before-checks is added to its merchant's daily risk summary by create-payment (one ADD per refusal, on a random shard): no event is published for a refused request",
-    removedBy: 'a PaymentRefused event the risk consumer counts',
-  },
-  {
-    kind: 'write',
-    owner: 'risk',
     users: ['gateway'],
     resource: 'table',
     patterns: ['RISK#*'],

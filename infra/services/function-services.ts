@@ -33,6 +33,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/create-fraud-report': 'risk',
   'api/review-payment': 'risk',
   'internal/set-holds': 'risk',
+  'internal/count-refusal': 'risk',
 
   'api/upload-statement': 'reconciliation',
   'api/start-reconciliation-run': 'reconciliation',

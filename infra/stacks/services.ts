@@ -36,6 +36,8 @@ export class CoreStack extends ServiceStack {
     // What routing and the risk before-checks read and count while a payment is created.
     grantRoutingReads(this.table, createPayment);
     grantRiskBeforeChecks(this.table, createPayment);
+    // Refusals of the before-checks counted in risk's daily summary: risk's function, asynchronously.
+    this.useFunction('risk', 'count-refusal', createPayment, 'COUNT_REFUSAL_FUNCTION_ARN');
     this.api.addNoRoute();
     this.publisher = new OutboxPublisher(this, 'Events', {
       table: this.table,
@@ -109,6 +111,7 @@ export class RiskStack extends ServiceStack {
       monitoring: this.monitoring,
     });
     this.exposeFunction('set-holds', functions.setHolds);
+    this.exposeFunction('count-refusal', functions.countRefusal);
     this.finish();
   }
 }

@@ -15,12 +15,8 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { defaultProvider } from './env-credentials.js';
 
-export interface LambdaClientConfig {
-  readonly region?: string;
-  readonly endpoint?: string;
-  readonly maxAttempts?: number;
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+/** Accepted for the SDK's shape; a function's environment configures the client (see the class). */
+export type LambdaClientConfig = object;
 
 export interface InvokeCommandInput {
   readonly FunctionName: string;
@@ -31,7 +27,6 @@ export interface InvokeCommandInput {
 export interface InvokeCommandOutput {
   readonly StatusCode: number;
   readonly FunctionError?: string;
-  readonly ExecutedVersion?: string;
   readonly Payload?: Uint8Array;
 }
 
@@ -39,91 +34,52 @@ export class InvokeCommand {
   constructor(readonly input: InvokeCommandInput) {}
 }
 
-/** A refusal of the Lambda API (not a function error): named by its type, as the SDK names them. */
-export class LambdaServiceError extends Error {
-  constructor(
-    type: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
-
+/**
+ * Configured by the function's environment only, as Lambda and the local runtime set it: `AWS_REGION`,
+ * `AWS_ENDPOINT_URL_LAMBDA` (the local runtime's endpoint), the role's credentials; 3 attempts.
+ */
 export class LambdaClient {
-  private readonly region: string;
   private readonly signer: SignatureV4;
+  private readonly base: string;
 
-  constructor(private readonly config: LambdaClientConfig = {}) {
-    this.region = config.region ?? process.env.AWS_REGION ?? 'us-east-1';
-    const fixed = config.credentials;
+  constructor(_config?: LambdaClientConfig) {
+    const region = process.env.AWS_REGION ?? 'us-east-1';
     this.signer = new SignatureV4({
       service: 'lambda',
-      region: this.region,
-      credentials: fixed ? async () => fixed : defaultProvider(),
+      region,
+      credentials: defaultProvider(),
       sha256: Sha256,
     });
+    this.base = process.env.AWS_ENDPOINT_URL_LAMBDA || `https://lambda.${region}.amazonaws.com`;
   }
 
-  async send(command: InvokeCommand): Promise<InvokeCommandOutput> {
-    const { FunctionName, InvocationType = 'RequestResponse', Payload } = command.input;
-    const base = new URL(
-      this.config.endpoint ||
-        process.env.AWS_ENDPOINT_URL_LAMBDA ||
-        process.env.AWS_ENDPOINT_URL ||
-        `https://lambda.${this.region}.amazonaws.com/`,
-    );
-    const url = new URL(`/2015-03-31/functions/${encodeURIComponent(FunctionName)}/invocations`, base);
-    const body = Payload ?? new Uint8Array();
-    const attempts = this.config.maxAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      const signed = await this.signer.sign({
+  async send(command: InvokeCommand, attempt = 1): Promise<InvokeCommandOutput> {
+    const { FunctionName, InvocationType = 'RequestResponse', Payload: body } = command.input;
+    const url = new URL(`/2015-03-31/functions/${encodeURIComponent(FunctionName)}/invocations`, this.base);
+    // The host header is signed, and fetch sets it itself.
+    const { host: _host, ...headers } = (
+      await this.signer.sign({
         method: 'POST',
         protocol: url.protocol,
         hostname: url.hostname,
-        ...(url.port ? { port: Number(url.port) } : {}),
         path: url.pathname,
-        query: {},
-        headers: {
-          host: url.host,
-          'content-type': 'application/json',
-          'x-amz-invocation-type': InvocationType,
-        },
+        headers: { host: url.host, 'x-amz-invocation-type': InvocationType },
         body,
-      });
-      const { host: _host, ...headers } = signed.headers;
-      const response = await fetch(url, { method: 'POST', headers, body });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (response.ok) {
-        const functionError = response.headers.get('x-amz-function-error');
-        const version = response.headers.get('x-amz-executed-version');
-        return {
-          StatusCode: response.status,
-          ...(functionError ? { FunctionError: functionError } : {}),
-          ...(version ? { ExecutedVersion: version } : {}),
-          ...(bytes.length > 0 ? { Payload: bytes } : {}),
-        };
-      }
-      const type = (response.headers.get('x-amzn-errortype') ?? `Http${response.status}`).split(':')[0] ?? '';
-      if ((response.status === 429 || response.status >= 500) && attempt < attempts) {
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
-        continue;
-      }
-      throw new LambdaServiceError(type || 'Error', response.status, messageOf(bytes, response.status));
+      })
+    ).headers;
+    const response = await fetch(url, { method: 'POST', headers, body });
+    const { status, ok } = response;
+    if (ok)
+      return {
+        StatusCode: status,
+        FunctionError: response.headers.get('x-amz-function-error') || undefined,
+        Payload: new Uint8Array(await response.arrayBuffer()),
+      };
+    if ((status === 429 || status >= 500) && attempt < 3) {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+      return this.send(command, attempt + 1);
     }
+    // A refusal of the Lambda API (not a function error): its type, as the SDK names its error.
+    throw new Error(`Lambda Invoke ${status} ${response.headers.get('x-amzn-errortype')}`);
   }
-
-  destroy(): void {}
-}
-
-function messageOf(bytes: Uint8Array, status: number): string {
-  try {
-    const body = JSON.parse(new TextDecoder().decode(bytes)) as { message?: unknown; Message?: unknown };
-    const message = body.message ?? body.Message;
-    if (typeof message === 'string') return message;
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  return `Lambda Invoke answered ${status}`;
 }

@@ -7,10 +7,14 @@
  */
 import * as z from 'zod/mini';
 import { RISK_RATINGS } from '../domain/merchants/onboarding.js';
+import { amountSchema, currencySchema } from './common.js';
+import { defined } from './defined.js';
 import './locale.js';
 
-const merchantId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/));
-const paymentId = z.string().check(z.regex(/^pay_[a-z2-7]{26}$/));
+const merchantId = /* @__PURE__ */ defined(() =>
+  z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/)),
+);
+const paymentId = /* @__PURE__ */ defined(() => z.string().check(z.regex(/^pay_[a-z2-7]{26}$/)));
 
 /**
  * How many hold changes one `set-holds` invocation takes: a reconciliation run sends one batch of
@@ -23,21 +27,48 @@ export const SET_HOLDS_MAX = 100;
  * otherwise removes it. Only a discrepancy may be a reason here: the review hold (`review`) and its
  * queue entry belong to risk's own review.
  */
-export const holdChangeSchema = z.strictObject({
-  merchantId,
-  paymentId,
-  reason: z.string().check(z.regex(/^dsc_[a-z0-9]+_\d{8}_[a-z2-7]{26}$/)),
-  hold: z.boolean(),
-});
+export const holdChangeSchema = /* @__PURE__ */ defined(() =>
+  z.strictObject({
+    merchantId,
+    paymentId,
+    reason: z.string().check(z.regex(/^dsc_[a-z0-9]+_\d{8}_[a-z2-7]{26}$/)),
+    hold: z.boolean(),
+  }),
+);
 export type HoldChange = z.infer<typeof holdChangeSchema>;
 
-export const setHoldsRequest = z.strictObject({
-  holds: z.array(holdChangeSchema).check(z.minLength(1), z.maxLength(SET_HOLDS_MAX)),
-});
+export const setHoldsRequest = /* @__PURE__ */ defined(() =>
+  z.strictObject({
+    holds: z.array(holdChangeSchema).check(z.minLength(1), z.maxLength(SET_HOLDS_MAX)),
+  }),
+);
 export type SetHoldsRequest = z.infer<typeof setHoldsRequest>;
 /** How many changes were applied (all of them: each is idempotent). */
 export interface SetHoldsAnswer {
   readonly applied: number;
 }
 
-export const riskRatingSchema = z.enum(RISK_RATINGS);
+/**
+ * `count-refusal`: one create refused by the before-checks, for the merchant's daily risk summary.
+ * `refusalId` is the refused request's idempotency slot (the key's one refusal, stored there for 24 h):
+ * the summary counts it once per day however often it arrives (Lambda's retries of an asynchronous
+ * invocation, a duplicate delivery).
+ */
+export const countRefusalRequest = /* @__PURE__ */ defined(() =>
+  z.strictObject({
+    merchantId,
+    refusalId: z.string().check(z.regex(/^[a-z2-7]{26}$/)),
+    /** The UTC day of the refusal (`yyyy-mm-dd`): the summary's day, not the day the count lands. */
+    day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+    amount: amountSchema,
+    currency: currencySchema,
+    reasons: z.array(z.string().check(z.regex(/^[a-z0-9_]{1,64}$/))).check(z.maxLength(32)),
+  }),
+);
+export type CountRefusalRequest = z.infer<typeof countRefusalRequest>;
+/** `counted: false`: this refusal was counted already. */
+export interface CountRefusalAnswer {
+  readonly counted: boolean;
+}
+
+export const riskRatingSchema = /* @__PURE__ */ defined(() => z.enum(RISK_RATINGS));

@@ -4,10 +4,12 @@
  * `invokeFunction` and gives the caller the same port risk's own store offers, so stores and tests take
  * either.
  */
-import type { SetHoldsAnswer, SetHoldsRequest } from '../schemas/risk-functions.js';
+
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { CountRefusalRequest, SetHoldsAnswer, SetHoldsRequest } from '../schemas/risk-functions.js';
 import { SET_HOLDS_MAX } from '../schemas/risk-functions.js';
 import type { HoldRegistry } from '../store/dynamodb/holds.js';
-import { invokeFunction } from './invoke.js';
+import { invokeFunction, lambdaClient } from './invoke.js';
 
 /**
  * The settlement hold registry through risk's `set-holds` function: synchronous, so a hold is in place
@@ -22,4 +24,23 @@ export function holdRegistryOf(functionArn: string): HoldRegistry {
       }
     },
   };
+}
+
+/**
+ * Asks risk to count a refusal of the before-checks in the merchant's daily risk summary: an asynchronous
+ * invocation (Lambda queues it and retries a failed run twice), so the refused create answers without
+ * waiting for it; `count-refusal` counts each refused request once. Resolves once Lambda accepted it.
+ */
+export async function countRefusal(
+  functionArn: string | undefined,
+  request: CountRefusalRequest,
+): Promise<void> {
+  await lambdaClient().send(
+    new InvokeCommand({
+      // Unset: Lambda answers that no such function exists (`undefined`), which the caller logs.
+      FunctionName: functionArn as string,
+      InvocationType: 'Event',
+      Payload: new TextEncoder().encode(JSON.stringify(request)),
+    }),
+  );
 }

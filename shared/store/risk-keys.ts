@@ -8,6 +8,7 @@
  * | customer history of a year        | RISKCUS#<merchant>#<h>#<yyyy>                       | RISKCUS     | 400 days idle  |
  * | daily risk summary (shard 0)      | RISKSUM#<merchant>                                  | DAY#<date>  | —              |
  * | daily risk summary (shard 1–31)   | RISKSUM#<merchant>#<shard>                          | DAY#<date>  | —              |
+ * | refusal counted in a summary      | RISKSUM#<merchant>#refused#<slot>                   | DAY#<date>  | 2 days         |
  * | fraud report (its own idem. slot) | OBJ#<slot>                                          | OBJ         | —              |
  *
  * `<h>` = base32(sha256(value)) truncated to 26 characters: emails and IPs are personal data and do
@@ -24,7 +25,8 @@
  * - summary of a merchant's day: the consumer adds its batch's assessments with ONE UpdateItem `ADD` per
  *   merchant-day per batch (counts per decision, reason and currency), create-payment one `ADD` per risk
  *   refusal, each on a random one of SUMMARY_SHARDS items; ops read the day with a GetItem per shard and
- *   sum them.
+ *   sum them. A refusal's `ADD` is counted by risk's `count-refusal` function in one transaction with a
+ *   marker of the refused request (`attribute_not_exists`), so a retried invocation counts nothing twice.
  * - fraud report: PutItem at the slot of the merchant's Idempotency-Key (`attribute_not_exists`), the
  *   record being its own idempotency record, exactly like payments.
  */
@@ -56,6 +58,11 @@ export const riskKeys = {
   /** One of SUMMARY_SHARDS items of a merchant-day's summary; shard 0 keeps the unsharded key. */
   summary: (merchantId: string, day: string, shard = 0) => ({
     PK: shard === 0 ? `RISKSUM#${merchantId}` : `RISKSUM#${merchantId}#${shard}`,
+    SK: `DAY#${day}`,
+  }),
+  /** That the refusal at idempotency slot `refusalId` was counted in its day's summary (TTL 2 days). */
+  refusalCounted: (merchantId: string, day: string, refusalId: string) => ({
+    PK: `RISKSUM#${merchantId}#refused#${refusalId}`,
     SK: `DAY#${day}`,
   }),
 } as const;

@@ -192,6 +192,7 @@ describe('stacks', () => {
         'PublisherFunction',
       ],
       'Payments-Risk': [
+        'CountRefusalFunction',
         'CreateFraudReportFunction',
         'GetRiskProfileFunction',
         'GetRiskSummaryFunction',

@@ -12,11 +12,15 @@ import { createDynamoDbClient, setDynamoDbClient } from '../../shared/aws/dynamo
 import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
 import { readStatement } from '../../shared/domain/reconciliation/native/index.js';
 import { executeRun } from '../../shared/reconciliation/run.js';
-import { setHoldsRequest } from '../../shared/schemas/risk-functions.js';
+import { countRefusalRequest, setHoldsRequest } from '../../shared/schemas/risk-functions.js';
+import { DEFAULT_RISK_PROFILE } from '../../shared/schemas/risk-profile.js';
 import { holdRegistryOf } from '../../shared/services/risk-functions.js';
+import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
+import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
+import { DynamoRiskSummaryReader } from '../../shared/store/dynamodb/risk-summary-reads.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
 import { slotOfId } from '../../shared/store/items.js';
 import { keys } from '../../shared/store/keys.js';
@@ -27,8 +31,10 @@ import {
   type TestTable,
 } from '../support/dynamodb.js';
 import { type InternalHandler, type ServedFunctions, serveFunctions } from '../support/internal-functions.js';
+import { apiEvent, jsonHeaders, context as lambdaContext } from '../unit/functions/fixtures.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.RISK_PROFILE_TTL_MS = '0';
 const DATE = '2026-11-21';
 const AT = `${DATE}T10:00:00.000Z`;
 const MERCHANT = 'm_riskfn';
@@ -37,6 +43,8 @@ describe("risk's internal functions on DynamoDB Local", () => {
   let table: TestTable;
   let served: ServedFunctions;
   const handlers: Record<string, InternalHandler> = {};
+  /** A handler to run once instead of the function's own (then the own again). */
+  const failNext: Record<string, InternalHandler | undefined> = {};
   let n = 0;
 
   before(async () => {
@@ -44,7 +52,11 @@ describe("risk's internal functions on DynamoDB Local", () => {
     process.env.TABLE_NAME = table.tableName;
     setDynamoDbClient(createDynamoDbClient({ endpoint: table.endpoint, credentials: LOCAL_CREDENTIALS }));
     handlers.setHolds = (await import('../../functions/internal/set-holds.js')).handler;
-    served = await serveFunctions({ SetHolds: () => handlers.setHolds as InternalHandler });
+    handlers.countRefusal = (await import('../../functions/internal/count-refusal.js')).handler;
+    served = await serveFunctions({
+      SetHolds: () => handlers.setHolds as InternalHandler,
+      CountRefusal: () => failNext.countRefusal ?? (handlers.countRefusal as InternalHandler),
+    });
   });
   after(async () => {
     await served?.close();
@@ -198,6 +210,84 @@ describe("risk's internal functions on DynamoDB Local", () => {
       assert.deepEqual(await reasonsOf(paid[1]?.id ?? ''), [
         parsed.holds.find((h) => h.paymentId === paid[1]?.id)?.reason,
       ]);
+    });
+  });
+
+  describe('count-refusal', () => {
+    const summaries = () => new DynamoRiskSummaryReader(context());
+    const refusal = (refusalId: string, day = DATE) => ({
+      merchantId: MERCHANT,
+      refusalId,
+      day,
+      amount: 4_200,
+      currency: 'USD',
+      reasons: ['blocked_customer'],
+    });
+
+    it('counts a refused request once per day, however often it arrives', async () => {
+      // Act
+      const answers = [
+        await handlers.countRefusal?.(refusal('a'.repeat(26))),
+        await handlers.countRefusal?.(refusal('a'.repeat(26))),
+        await handlers.countRefusal?.(refusal('b'.repeat(26))),
+        await handlers.countRefusal?.(refusal('a'.repeat(26), '2026-11-22')),
+      ];
+      // Assess
+      assert.deepEqual(
+        answers.map((a) => (a as { counted: boolean }).counted),
+        [true, false, true, true],
+      );
+      const day = await summaries().get(MERCHANT, DATE);
+      assert.equal(day.refusedBefore, 2);
+      assert.equal(day.amounts.refusedBefore.USD, 8_400);
+      assert.deepEqual(day.topReasons, [{ reason: 'blocked_customer', count: 2 }]);
+      assert.equal((await summaries().get(MERCHANT, '2026-11-22')).refusedBefore, 1);
+    });
+
+    it("counts create-payment's refusals once each, from asynchronous invocations in its contract, retries included", async () => {
+      // Prepare: a merchant whose profile blocks a customer; the function's first run fails after it
+      // counted (as a timeout would), so Lambda runs the invocation again
+      const merchantId = 'm_demo_1';
+      await seedLocalCredentials(table.client, table.tableName);
+      await new DynamoRiskProfileStore(context()).put(merchantId, {
+        ...DEFAULT_RISK_PROFILE,
+        blockedCustomers: ['cus_fraudster'],
+      });
+      process.env.COUNT_REFUSAL_FUNCTION_ARN = served.arn('CountRefusal');
+      const { handler: createPayment } = await import('../../functions/api/create-payment.js');
+      const create = (key: string) =>
+        createPayment(
+          apiEvent({
+            auth: { merchantId, role: 'merchant' },
+            headers: jsonHeaders({ 'idempotency-key': key }),
+            body: JSON.stringify({ amount: 1_500, currency: 'EUR', customer: { id: 'cus_fraudster' } }),
+          }),
+          lambdaContext,
+        );
+      failNext.countRefusal = async (event) => {
+        failNext.countRefusal = undefined;
+        await handlers.countRefusal?.(event);
+        throw new Error('Task timed out after 10.00 seconds');
+      };
+      served.received.clear();
+      // Act: a refusal, its replay, another refusal
+      const answers = [await create('refused-1'), await create('refused-1'), await create('refused-2')];
+      await served.settled();
+      // Assess
+      assert.deepEqual(
+        answers.map((a) => a.statusCode),
+        [422, 422, 422],
+      );
+      const sent = served.received.get('CountRefusal') ?? [];
+      assert.equal(sent.length, 3, 'two refusals, the first run twice; the replay asks nothing');
+      for (const payload of sent) {
+        const parsed = countRefusalRequest.parse(payload);
+        assert.equal(parsed.merchantId, merchantId);
+        assert.deepEqual(parsed.reasons, ['blocked_customer']);
+      }
+      const day = await summaries().get(merchantId, new Date().toISOString().slice(0, 10));
+      assert.equal(day.refusedBefore, 2);
+      assert.equal(day.amounts.refusedBefore.EUR, 3_000);
     });
   });
 });

@@ -39,10 +39,13 @@ describe('Lambda Invoke as a signed fetch', () => {
         ],
       ]),
     });
-    client = new LambdaClient({
-      endpoint: endpoint.url,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // Configured by the environment, as in a function.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
     });
+    client = new LambdaClient();
     setLambdaClient(client as never);
   });
   after(async () => {
@@ -72,10 +75,10 @@ describe('Lambda Invoke as a signed fetch', () => {
     assert.deepEqual(received.at(-1), { queued: 2 });
   });
 
-  it('throws an unknown function as the error type Lambda names', async () => {
+  it('throws an unknown function with the error type Lambda names', async () => {
     await assert.rejects(
       client.send(new InvokeCommand({ FunctionName: 'Nobody', Payload: encode({}) })),
-      (error: Error) => error.name === 'ResourceNotFoundException',
+      /Lambda Invoke 404 ResourceNotFoundException/,
     );
   });
 });
