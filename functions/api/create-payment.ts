@@ -16,13 +16,13 @@ import {
   storedRoutingOf,
 } from '../../shared/routing/route-payment.js';
 import { type CreatePaymentBody, createPaymentBody } from '../../shared/schemas/payment.js';
-import { countRefusal as askRiskToCount } from '../../shared/services/risk-functions.js';
 import {
   channelQuotaExceeded,
   currencyNotSupported,
   type Problem,
   riskRejected,
 } from '../../shared/schemas/problem-catalogue.js';
+import { countRefusal as askRiskToCount } from '../../shared/services/risk-functions.js';
 import { cachePerContainer } from '../../shared/store/container-cache.js';
 import { createChannelFactsLoader } from '../../shared/store/dynamodb/channel-facts.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
