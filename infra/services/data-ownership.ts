@@ -188,17 +188,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
       'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
   },
   {
-    kind: 'write',
-    owner: 'risk',
-    users: ['gateway'],
-    resource: 'table',
-    patterns: ['RISK#*'],
-    actions: [GET, PUT],
-    why: "approving a merchant rates its risk profile (the one ops may have stored, else the default, read first) with the reviewer's rating, in the approval's transaction, so its first payment is assessed with it",
-    removedBy:
-      'the risk service creating the profile from MerchantApproved (the first payments would use the default rating until it lands)',
-  },
-  {
     kind: 'read',
     owner: 'risk',
     users: ['core'],

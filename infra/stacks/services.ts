@@ -7,11 +7,12 @@ import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../construc
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
 import { Merchants } from '../constructs/merchants.js';
+import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';
-import { RiskFunctions } from '../constructs/risk-functions.js';
+import { RiskFunctions, useRateMerchant } from '../constructs/risk-functions.js';
 import { grantRoutingReads, Routing } from '../constructs/routing.js';
 import { Settlement } from '../constructs/settlement.js';
 import { Usage } from '../constructs/usage.js';
@@ -112,6 +113,7 @@ export class RiskStack extends ServiceStack {
     });
     this.exposeFunction('set-holds', functions.setHolds);
     this.exposeFunction('count-refusal', functions.countRefusal);
+    this.exposeFunction('rate-merchant', functions.rateMerchant);
     this.finish();
   }
 }
@@ -179,7 +181,9 @@ export class GatewayStack extends ServiceStack {
   constructor(scope: Construct, id: string, props?: ServiceStackProps) {
     super(scope, id, 'gateway', props);
     addGatewayRoutes(this.api, this.table);
-    new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    const merchants = new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    // An approval's risk profile: rated by risk's function (by name: the gateway deploys before risk).
+    useRateMerchant(merchants.functions.ReviewMerchant as PaymentsFunction, 'RATE_MERCHANT_FUNCTION_ARN');
     this.usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     writeParameter(this, 'gateway', USAGE_AGGREGATOR_ARN, this.usage.aggregator.invocable.functionArn);
     const replay = this.shareQueue('usage-aggregator', this.usage.replayQueue);

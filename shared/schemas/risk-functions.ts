@@ -71,4 +71,15 @@ export interface CountRefusalAnswer {
   readonly counted: boolean;
 }
 
-export const riskRatingSchema = /* @__PURE__ */ defined(() => z.enum(RISK_RATINGS));
+/**
+ * `rate-merchant`: an approved merchant's initial risk rating, applied to its risk profile (the stored
+ * one, else the defaults) before the gateway activates it. Rating again with the same rating changes
+ * nothing.
+ */
+export const rateMerchantRequest = /* @__PURE__ */ defined(() =>
+  z.strictObject({ merchantId, riskRating: z.enum(RISK_RATINGS) }),
+);
+export type RateMerchantRequest = z.infer<typeof rateMerchantRequest>;
+export interface RateMerchantAnswer {
+  readonly riskRating: RateMerchantRequest['riskRating'];
+}

@@ -6,9 +6,16 @@
  */
 
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { CountRefusalRequest, SetHoldsAnswer, SetHoldsRequest } from '../schemas/risk-functions.js';
+import type {
+  CountRefusalRequest,
+  RateMerchantAnswer,
+  RateMerchantRequest,
+  SetHoldsAnswer,
+  SetHoldsRequest,
+} from '../schemas/risk-functions.js';
 import { SET_HOLDS_MAX } from '../schemas/risk-functions.js';
 import type { HoldRegistry } from '../store/dynamodb/holds.js';
+import type { ProfileRater } from '../store/dynamodb/risk-ratings.js';
 import { invokeFunction, lambdaClient } from './invoke.js';
 
 /**
@@ -43,4 +50,12 @@ export async function countRefusal(
       Payload: new TextEncoder().encode(JSON.stringify(request)),
     }),
   );
+}
+
+/** Rates a merchant's risk profile through risk's `rate-merchant` function (synchronous: rated on return). */
+export function profileRaterOf(functionArn: string): ProfileRater {
+  return async (merchantId, riskRating) => {
+    const request: RateMerchantRequest = { merchantId, riskRating };
+    await invokeFunction<RateMerchantAnswer>(functionArn, request);
+  };
 }

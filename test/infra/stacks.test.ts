@@ -197,6 +197,7 @@ describe('stacks', () => {
         'GetRiskProfileFunction',
         'GetRiskSummaryFunction',
         'PutRiskProfileFunction',
+        'RateMerchantFunction',
         'ReviewPaymentFunction',
         'RiskFunction',
         'SetHoldsFunction',

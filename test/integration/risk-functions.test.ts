@@ -9,14 +9,20 @@ import { after, before, describe, it } from 'node:test';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDynamoDbClient, setDynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { RISK_RATING_LIMITS } from '../../shared/domain/merchants/risk-ratings.js';
 import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
 import { readStatement } from '../../shared/domain/reconciliation/native/index.js';
 import { executeRun } from '../../shared/reconciliation/run.js';
-import { countRefusalRequest, setHoldsRequest } from '../../shared/schemas/risk-functions.js';
+import {
+  countRefusalRequest,
+  rateMerchantRequest,
+  setHoldsRequest,
+} from '../../shared/schemas/risk-functions.js';
 import { DEFAULT_RISK_PROFILE } from '../../shared/schemas/risk-profile.js';
-import { holdRegistryOf } from '../../shared/services/risk-functions.js';
+import { holdRegistryOf, profileRaterOf } from '../../shared/services/risk-functions.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
+import { DynamoMerchantStore } from '../../shared/store/dynamodb/merchants.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
@@ -53,9 +59,11 @@ describe("risk's internal functions on DynamoDB Local", () => {
     setDynamoDbClient(createDynamoDbClient({ endpoint: table.endpoint, credentials: LOCAL_CREDENTIALS }));
     handlers.setHolds = (await import('../../functions/internal/set-holds.js')).handler;
     handlers.countRefusal = (await import('../../functions/internal/count-refusal.js')).handler;
+    handlers.rateMerchant = (await import('../../functions/internal/rate-merchant.js')).handler;
     served = await serveFunctions({
       SetHolds: () => handlers.setHolds as InternalHandler,
       CountRefusal: () => failNext.countRefusal ?? (handlers.countRefusal as InternalHandler),
+      RateMerchant: () => failNext.rateMerchant ?? (handlers.rateMerchant as InternalHandler),
     });
   });
   after(async () => {
@@ -288,6 +296,123 @@ describe("risk's internal functions on DynamoDB Local", () => {
       const day = await summaries().get(merchantId, new Date().toISOString().slice(0, 10));
       assert.equal(day.refusedBefore, 2);
       assert.equal(day.amounts.refusedBefore.EUR, 3_000);
+    });
+  });
+
+  describe('rate-merchant', () => {
+    const profiles = () => new DynamoRiskProfileStore(context());
+    let k = 0;
+    /** A merchant pending review, and the gateway's store asking risk's function to rate it. */
+    async function pendingMerchant() {
+      const merchants = new DynamoMerchantStore(context(), profileRaterOf(served.arn('RateMerchant')));
+      const body = { name: 'Acme', country: 'DE', expectedMonthlyVolume: { EUR: 5_000_000 } };
+      const { merchant } = await merchants.create({
+        callerId: 'ops',
+        idempotencyKey: `rate-${++k}`,
+        requestFingerprint: requestFingerprint('POST', '/v1/ops/merchants', body),
+        body,
+        now: new Date(),
+      });
+      const review = (riskRating?: 'low' | 'medium' | 'high') =>
+        merchants.change({
+          merchantId: merchant.id,
+          command: { kind: 'approve', ...(riskRating ? { riskRating } : {}) },
+          by: 'ops',
+          note: null,
+          now: new Date(),
+        });
+      return { id: merchant.id, review };
+    }
+
+    it('rates the profile ops stored while pending, keeping its blocklists, the same however often', async () => {
+      // Prepare
+      const { id } = await pendingMerchant();
+      await profiles().put(id, { ...DEFAULT_RISK_PROFILE, blockedCountries: ['KP'] });
+      // Act
+      const first = await handlers.rateMerchant?.({ merchantId: id, riskRating: 'high' });
+      const once = await profiles().get(id);
+      const again = await handlers.rateMerchant?.({ merchantId: id, riskRating: 'high' });
+      // Assess
+      assert.deepEqual([first, again], [{ riskRating: 'high' }, { riskRating: 'high' }]);
+      assert.deepEqual(once.singleTransactionLimit, RISK_RATING_LIMITS.high.singleTransactionLimit);
+      assert.equal(once.rejectScore, RISK_RATING_LIMITS.high.rejectScore);
+      assert.deepEqual(once.blockedCountries, ['KP']);
+      assert.deepEqual(await profiles().get(id), once);
+      await assert.rejects(
+        handlers.rateMerchant?.({ merchantId: id, riskRating: 'extreme' }) as Promise<unknown>,
+        {
+          name: 'InvalidPayloadError',
+        },
+      );
+    });
+
+    it('has an approval rated by risk before the merchant is active, in its contract', async () => {
+      // Prepare
+      const { id, review } = await pendingMerchant();
+      served.received.clear();
+      // Act
+      const approved = await review('low');
+      // Assess
+      assert.equal(approved.status, 'active');
+      const sent = served.received.get('RateMerchant') ?? [];
+      assert.ok(sent.length >= 1);
+      for (const payload of sent)
+        assert.deepEqual(rateMerchantRequest.parse(payload), { merchantId: id, riskRating: 'low' });
+      assert.deepEqual((await profiles().get(id)).dailyAmountLimit, RISK_RATING_LIMITS.low.dailyAmountLimit);
+    });
+
+    it('approves nothing when risk cannot rate, and a retried approval rates and approves', async () => {
+      // Prepare: risk's function fails once (down, or timed out after it rated)
+      const { id, review } = await pendingMerchant();
+      failNext.rateMerchant = async () => {
+        failNext.rateMerchant = undefined;
+        throw new Error('Task timed out after 10.00 seconds');
+      };
+      // Act
+      await assert.rejects(review('high'));
+      const pending = await new DynamoMerchantStore(context()).get(id);
+      const approved = await review('high');
+      // Assess
+      assert.equal(pending.status, 'pending_review', 'never active unrated');
+      assert.equal(approved.status, 'active');
+      assert.deepEqual(
+        (await profiles().get(id)).singleTransactionLimit,
+        RISK_RATING_LIMITS.high.singleTransactionLimit,
+      );
+    });
+
+    it('converges after a crash between the rating and the approval, whatever the retry rates', async () => {
+      // Prepare: the first approval's rating landed, then the approval crashed before its write
+      const { id, review } = await pendingMerchant();
+      await handlers.rateMerchant?.({ merchantId: id, riskRating: 'high' });
+      // Act: ops retry, with the default rating this time
+      const approved = await review();
+      // Assess
+      assert.equal(approved.riskRating, 'medium');
+      assert.deepEqual(
+        (await profiles().get(id)).singleTransactionLimit,
+        RISK_RATING_LIMITS.medium.singleTransactionLimit,
+      );
+    });
+
+    it('leaves the profile rated as the approval that won when concurrent approvals rate differently', async () => {
+      // Prepare
+      const { id, review } = await pendingMerchant();
+      // Act
+      const results = await Promise.allSettled([
+        review('low'),
+        review('high'),
+        review('low'),
+        review('high'),
+      ]);
+      // Assess
+      const won = results.filter((r) => r.status === 'fulfilled');
+      assert.equal(won.length, 1);
+      const rating = (won[0] as PromiseFulfilledResult<{ riskRating: 'low' | 'high' }>).value.riskRating;
+      assert.deepEqual(
+        (await profiles().get(id)).singleTransactionLimit,
+        RISK_RATING_LIMITS[rating].singleTransactionLimit,
+      );
     });
   });
 });
