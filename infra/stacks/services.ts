@@ -7,8 +7,8 @@ import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../construc
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
 import { Merchants } from '../constructs/merchants.js';
-import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
+import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';

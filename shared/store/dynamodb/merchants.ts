@@ -24,13 +24,13 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { MerchantStateError } from '../../domain/merchants/errors.js';
 import { decide, initialState, type MerchantCommand } from '../../domain/merchants/onboarding.js';
+import { logger } from '../../http/logger.js';
 import type {
   CreateMerchantBody,
   ListMerchantsQuery,
   Merchant,
   MerchantChange,
 } from '../../schemas/merchants.js';
-import { logger } from '../../http/logger.js';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, InvalidCursorError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
