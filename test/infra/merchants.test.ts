@@ -22,8 +22,7 @@ function functionDescribed(description: string): Resource {
 /** The role's DynamoDB statements as `actions [leading keys]`. */
 const M = '/v1/ops/merchants';
 /** The key lookup every keyed route has, on the gateway's own items (infra/services/data-ownership.ts). */
-const GET =
-  'dynamodb:GetItem [KEY#*,MER#*,MERLIST#*,MERCHANTS,FLOW#*,USAGE#*,USAGEBATCH#*,BILLING,OBJ#*]';
+const GET = 'dynamodb:GetItem [KEY#*,MER#*,MERLIST#*,MERCHANTS,FLOW#*,USAGE#*,USAGEBATCH#*,BILLING,OBJ#*]';
 const GRANTS: Record<string, string[]> = {
   [`POST ${M}`]: [GET, 'dynamodb:PutItem [OBJ#*,MER#*,MERLIST#*]'],
   [`GET ${M}`]: [GET, 'dynamodb:Query [MERLIST#*]'],
