@@ -22,14 +22,14 @@ import {
   type Problem,
   riskRejected,
 } from '../../shared/schemas/problem-catalogue.js';
-import { countRefusal as askRiskToCount } from '../../shared/services/risk-functions.js';
 import { cachePerContainer } from '../../shared/store/container-cache.js';
 import { createChannelFactsLoader } from '../../shared/store/dynamodb/channel-facts.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { cachedQuotaUsage, quotaDay } from '../../shared/store/dynamodb/quota-usage.js';
 import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dynamodb/risk-profile-reads.js';
+import { recordRiskRefusal, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { readRoutingConfig } from '../../shared/store/dynamodb/routing-config-reads.js';
-import { idempotencySlot, requestFingerprint } from '../../shared/store/idempotency.js';
+import { requestFingerprint } from '../../shared/store/idempotency.js';
 
 import type { CreatePaymentInput, PaymentStore } from '../../shared/store/ports.js';
 
@@ -72,7 +72,7 @@ export const handler = apiHandler(
     const answer = verdict.ok
       ? await createRouted({ ...input, counterLimits: counterLimits(profile, body) }, config)
       : await payments.refuse(input, riskRejected(verdict.reasons));
-    await countRefusal(input, answer);
+    await countRefusal(auth.merchantId, input.now, body, answer);
     return storedAnswer(answer);
   },
 );
@@ -125,29 +125,24 @@ function pinnedRefusal(outcome: string, body: CreatePaymentBody): Problem | unde
 }
 
 /**
- * Has risk count a first risk refusal (not a replay) in the merchant's daily risk summary: an asynchronous
- * invocation of risk's `count-refusal` function, which counts each refused request (its idempotency slot)
- * once, a few seconds at most after this answer. Best effort here: the summary is for ops' eyes, and
- * failing the merchant's request over it would be worse than a count short (logged as an error, as is a
- * missing COUNT_REFUSAL_FUNCTION_ARN: read at the first refusal, so a create that refuses nothing never
- * needs it, and not parsed with the other variables, whose schema would cost this bundle bytes it lacks).
+ * Counts a first risk refusal (not a replay) in the merchant's daily risk summary. Best effort: the
+ * summary is for ops' eyes, and failing the merchant's request over it would be worse than a count short.
  */
 async function countRefusal(
-  input: { merchantId: string; idempotencyKey: string; now: Date; body: CreatePaymentBody },
+  merchantId: string,
+  now: Date,
+  body: { amount: number; currency: string },
   answer: Awaited<ReturnType<PaymentStore['create']>>,
 ): Promise<void> {
   const problem = answer.body as { type?: string; reasons?: string[] };
   if (answer.replayed || answer.status !== 422 || !problem.type?.endsWith('/risk-rejected')) return;
   try {
-    await askRiskToCount(process.env.COUNT_REFUSAL_FUNCTION_ARN, {
-      merchantId: input.merchantId,
-      refusalId: idempotencySlot(input.merchantId, input.idempotencyKey),
-      day: input.now.toISOString().slice(0, 10),
-      amount: input.body.amount,
-      currency: input.body.currency,
+    await recordRiskRefusal(table, merchantId, utcDay(now), {
+      amount: body.amount,
+      currency: body.currency,
       reasons: problem.reasons ?? [],
     });
   } catch (error) {
-    logger.error('risk refusal not counted in the daily summary', { error: error as Error });
+    logger.warn('risk refusal not counted in the daily summary', { error: error as Error });
   }
 }

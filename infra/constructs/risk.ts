@@ -12,6 +12,7 @@ export interface RiskBeforeProps {
 /** Partition-key prefixes (shared/store/keys.ts): risk profiles (with fraud-report days), counters. */
 const RISK_PROFILES = 'RISK#*';
 const RISK_COUNTERS = 'CTR#*';
+const RISK_SUMMARIES = 'RISKSUM#*';
 
 /**
  * Risk before: the ops routes of merchants' risk profiles, and the grants the before-checks add to
@@ -22,8 +23,8 @@ const RISK_COUNTERS = 'CTR#*';
  * - PUT profile: PutItem `RISK#<merchant>` / `RISK_PROFILE`;
  * - create-payment: Query `RISK#<merchant>` (its cached profile read), UpdateItem `CTR#…` (the counted
  *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant) and
- *   BatchGetItem `CTR#…` (the daily amount's shards, read when a piece found no room). A refusal is
- *   counted in the daily risk summary by risk's `count-refusal` function (risk-functions.ts), not here.
+ *   BatchGetItem `CTR#…` (the daily amount's shards, read when a piece found no room), and UpdateItem
+ *   `RISKSUM#…` (a refusal counted in the merchant's daily risk summary).
  */
 export class RiskBefore extends Construct {
   readonly getProfileFunction: PaymentsFunction;
@@ -62,4 +63,5 @@ export function grantRiskBeforeChecks(table: PaymentsTableRef, createPayment: Pa
     ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
     [RISK_COUNTERS],
   );
+  table.grantItemActionsOnKeys(createPayment, ['dynamodb:UpdateItem'], [RISK_SUMMARIES]);
 }

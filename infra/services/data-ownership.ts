@@ -57,8 +57,8 @@ export const DATA_OWNERSHIP: Readonly<Record<Service, readonly OwnedKeys[]>> = {
   ],
   risk: [
     { resource: 'table', pattern: 'RISK#*', items: "a merchant's risk profile and its fraud-report days" },
-    { resource: 'table', pattern: 'RISKVEL#*', items: 'velocity buckets' },
-    { resource: 'table', pattern: 'RISKCUS#*', items: 'customer histories' },
+    { resource: 'table', pattern: 'RISKVEL#*', items: "an email's or IP's velocity buckets" },
+    { resource: 'table', pattern: 'RISKCUS#*', items: "a customer's velocity buckets and history" },
     { resource: 'table', pattern: 'RISKSUM#*', items: 'daily risk summaries' },
     { resource: 'table', pattern: 'HOLD#*', items: 'payments held out of settlement for review' },
     { resource: 'GSI4', pattern: 'REVIEW#*', items: 'the review queue (the hold items)' },
@@ -186,6 +186,17 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     why: "routing at create counts the chosen channel's quota in the create's own transaction (all or nothing with the payment), reading the shards first when a quota could apply",
     removedBy:
       'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
+  },
+  {
+    kind: 'write',
+    owner: 'risk',
+    users: ['core'],
+    resource: 'table',
+    patterns: ['RISKSUM#*'],
+    actions: [UPDATE],
+    why: "a payment refused by the before-checks is added to its merchant's daily risk summary by create-payment (one ADD per refusal, on a random shard): no event is published for a refused request",
+    removedBy:
+      "create-payment invoking risk's count-refusal function asynchronously (ready, counts each refused request once), once its bundle has room for the Invoke: it is at the 300 KB budget, and the call adds ~1 KB more than the ADD it replaces",
   },
   {
     kind: 'read',

@@ -83,7 +83,6 @@ export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsSta
   dependsOn(reconciliation, channels);
   // Risk's functions another service invokes (useFunction reads their ARNs when the caller deploys).
   dependsOn(reconciliation, risk);
-  dependsOn(core, risk);
   dependsOn(console, foundation, ...services);
   return { foundation, channels, core, risk, webhooks, reconciliation, settlement, gateway, console };
 }

@@ -37,8 +37,6 @@ export class CoreStack extends ServiceStack {
     // What routing and the risk before-checks read and count while a payment is created.
     grantRoutingReads(this.table, createPayment);
     grantRiskBeforeChecks(this.table, createPayment);
-    // Refusals of the before-checks counted in risk's daily summary: risk's function, asynchronously.
-    this.useFunction('risk', 'count-refusal', createPayment, 'COUNT_REFUSAL_FUNCTION_ARN');
     this.api.addNoRoute();
     this.publisher = new OutboxPublisher(this, 'Events', {
       table: this.table,

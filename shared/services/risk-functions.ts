@@ -5,9 +5,7 @@
  * either.
  */
 
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type {
-  CountRefusalRequest,
   RateMerchantAnswer,
   RateMerchantRequest,
   SetHoldsAnswer,
@@ -16,7 +14,7 @@ import type {
 import { SET_HOLDS_MAX } from '../schemas/risk-functions.js';
 import type { HoldRegistry } from '../store/dynamodb/holds.js';
 import type { ProfileRater } from '../store/dynamodb/risk-ratings.js';
-import { invokeFunction, lambdaClient } from './invoke.js';
+import { invokeFunction } from './invoke.js';
 
 /**
  * The settlement hold registry through risk's `set-holds` function: synchronous, so a hold is in place
@@ -31,25 +29,6 @@ export function holdRegistryOf(functionArn: string): HoldRegistry {
       }
     },
   };
-}
-
-/**
- * Asks risk to count a refusal of the before-checks in the merchant's daily risk summary: an asynchronous
- * invocation (Lambda queues it and retries a failed run twice), so the refused create answers without
- * waiting for it; `count-refusal` counts each refused request once. Resolves once Lambda accepted it.
- */
-export async function countRefusal(
-  functionArn: string | undefined,
-  request: CountRefusalRequest,
-): Promise<void> {
-  await lambdaClient().send(
-    new InvokeCommand({
-      // Unset: Lambda answers that no such function exists (`undefined`), which the caller logs.
-      FunctionName: functionArn as string,
-      InvocationType: 'Event',
-      Payload: new TextEncoder().encode(JSON.stringify(request)),
-    }),
-  );
 }
 
 /** Rates a merchant's risk profile through risk's `rate-merchant` function (synchronous: rated on return). */

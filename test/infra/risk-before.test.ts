@@ -48,7 +48,7 @@ describe('risk before in the template', () => {
     ]);
   });
 
-  it('lets create-payment query profiles, read and update risk counters only (and quota usage, channel facts): risk counts its refusals', () => {
+  it('lets create-payment query profiles, read and update risk counters and update daily summaries only (and quota usage, channel facts)', () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     assert.deepEqual(dynamoStatements(resources, fn), [
       'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
@@ -59,6 +59,7 @@ describe('risk before in the template', () => {
       'dynamodb:Query [RISK#*]',
       // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
       'dynamodb:UpdateItem [FLOW#*]',
+      'dynamodb:UpdateItem [RISKSUM#*]',
     ]);
   });
 });

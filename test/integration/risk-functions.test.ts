@@ -13,14 +13,9 @@ import { RISK_RATING_LIMITS } from '../../shared/domain/merchants/risk-ratings.j
 import { formatStatementCsv } from '../../shared/domain/reconciliation/format.js';
 import { readStatement } from '../../shared/domain/reconciliation/native/index.js';
 import { executeRun } from '../../shared/reconciliation/run.js';
-import {
-  countRefusalRequest,
-  rateMerchantRequest,
-  setHoldsRequest,
-} from '../../shared/schemas/risk-functions.js';
+import { rateMerchantRequest, setHoldsRequest } from '../../shared/schemas/risk-functions.js';
 import { DEFAULT_RISK_PROFILE } from '../../shared/schemas/risk-profile.js';
 import { holdRegistryOf, profileRaterOf } from '../../shared/services/risk-functions.js';
-import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoMerchantStore } from '../../shared/store/dynamodb/merchants.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
@@ -37,10 +32,8 @@ import {
   type TestTable,
 } from '../support/dynamodb.js';
 import { type InternalHandler, type ServedFunctions, serveFunctions } from '../support/internal-functions.js';
-import { apiEvent, jsonHeaders, context as lambdaContext } from '../unit/functions/fixtures.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.RISK_PROFILE_TTL_MS = '0';
 const DATE = '2026-11-21';
 const AT = `${DATE}T10:00:00.000Z`;
 const MERCHANT = 'm_riskfn';
@@ -250,52 +243,6 @@ describe("risk's internal functions on DynamoDB Local", () => {
       assert.equal(day.amounts.refusedBefore.USD, 8_400);
       assert.deepEqual(day.topReasons, [{ reason: 'blocked_customer', count: 2 }]);
       assert.equal((await summaries().get(MERCHANT, '2026-11-22')).refusedBefore, 1);
-    });
-
-    it("counts create-payment's refusals once each, from asynchronous invocations in its contract, retries included", async () => {
-      // Prepare: a merchant whose profile blocks a customer; the function's first run fails after it
-      // counted (as a timeout would), so Lambda runs the invocation again
-      const merchantId = 'm_demo_1';
-      await seedLocalCredentials(table.client, table.tableName);
-      await new DynamoRiskProfileStore(context()).put(merchantId, {
-        ...DEFAULT_RISK_PROFILE,
-        blockedCustomers: ['cus_fraudster'],
-      });
-      process.env.COUNT_REFUSAL_FUNCTION_ARN = served.arn('CountRefusal');
-      const { handler: createPayment } = await import('../../functions/api/create-payment.js');
-      const create = (key: string) =>
-        createPayment(
-          apiEvent({
-            auth: { merchantId, role: 'merchant' },
-            headers: jsonHeaders({ 'idempotency-key': key }),
-            body: JSON.stringify({ amount: 1_500, currency: 'EUR', customer: { id: 'cus_fraudster' } }),
-          }),
-          lambdaContext,
-        );
-      failNext.countRefusal = async (event) => {
-        failNext.countRefusal = undefined;
-        await handlers.countRefusal?.(event);
-        throw new Error('Task timed out after 10.00 seconds');
-      };
-      served.received.clear();
-      // Act: a refusal, its replay, another refusal
-      const answers = [await create('refused-1'), await create('refused-1'), await create('refused-2')];
-      await served.settled();
-      // Assess
-      assert.deepEqual(
-        answers.map((a) => a.statusCode),
-        [422, 422, 422],
-      );
-      const sent = served.received.get('CountRefusal') ?? [];
-      assert.equal(sent.length, 3, 'two refusals, the first run twice; the replay asks nothing');
-      for (const payload of sent) {
-        const parsed = countRefusalRequest.parse(payload);
-        assert.equal(parsed.merchantId, merchantId);
-        assert.deepEqual(parsed.reasons, ['blocked_customer']);
-      }
-      const day = await summaries().get(merchantId, new Date().toISOString().slice(0, 10));
-      assert.equal(day.refusedBefore, 2);
-      assert.equal(day.amounts.refusedBefore.EUR, 3_000);
     });
   });
 

@@ -3,10 +3,8 @@
  * caller's client (shared/services/invoke.ts, the real SDK) reaches the real handler: sync and Event
  * invocations, errors as Lambda reports them. Every payload a function receives is kept for assertions.
  */
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/src/lambda-api.js';
 import { createLogger } from '../../local/src/log.js';
-import { setLambdaClient } from '../../shared/services/invoke.js';
 
 export type InternalHandler = (event: any) => Promise<unknown>;
 
@@ -20,7 +18,7 @@ export interface ServedFunctions {
   close(): Promise<void>;
 }
 
-/** Serves `handlers` (by function name) and points the process's Lambda client at them. */
+/** Serves `handlers` (by function name) and points the process's Lambda calls at them (as the runtime does). */
 export async function serveFunctions(
   handlers: Record<string, () => InternalHandler>,
   options: { asyncRetryDelaysMs?: number[] } = {},
@@ -47,20 +45,17 @@ export async function serveFunctions(
     asyncRetryDelaysMs: options.asyncRetryDelaysMs ?? [10, 20],
     functions,
   });
-  setLambdaClient(
-    new LambdaClient({
-      endpoint: endpoint.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    }),
-  );
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
   return {
     arn: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}:live`,
     received,
     settled: () => endpoint.settled(),
     async close() {
-      setLambdaClient(undefined);
+      delete process.env.AWS_ENDPOINT_URL_LAMBDA;
       await endpoint.close();
     },
   };
