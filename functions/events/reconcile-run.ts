@@ -18,7 +18,12 @@ import { createChannelRegistry } from '../../shared/channels/default-registry.js
 import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyStatements } from '../../shared/channels/registry.js';
 import { scheduledDayOf } from '../../shared/channels/statement-days.js';
-import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
+import {
+  loadEnv,
+  reconcileRunEnvSchema,
+  runReceivesEnvSchema,
+  setHoldsEnvSchema,
+} from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
@@ -27,6 +32,7 @@ import { emitMetrics } from '../../shared/http/metric-line.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
 import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
+import { holdRegistryOf } from '../../shared/services/risk-functions.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 
@@ -67,7 +73,11 @@ function defaultDeps(): ReconciliationDeps {
     const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
     deps = {
       indexLagMs: env.OUTCOME_INDEX_LAG_MS,
-      store: new DynamoReconciliationStore(table),
+      // Holds go to risk's hold registry through its function, one invocation per batch of findings.
+      store: new DynamoReconciliationStore(
+        table,
+        holdRegistryOf(loadEnv(setHoldsEnvSchema).SET_HOLDS_FUNCTION_ARN),
+      ),
       outcomes: new DynamoChannelOutcomeStore(table),
       statement: statementFinder({
         objects: s3Objects(),

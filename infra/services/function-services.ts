@@ -35,6 +35,9 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/review-payment': 'risk',
   'internal/hold-counts': 'risk',
   'internal/review-queue': 'risk',
+  'internal/set-holds': 'risk',
+  'internal/count-refusal': 'risk',
+  'internal/rate-merchant': 'risk',
 
   'api/upload-statement': 'reconciliation',
   'api/start-reconciliation-run': 'reconciliation',

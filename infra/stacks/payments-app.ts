@@ -83,6 +83,8 @@ export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsSta
   dependsOn(reconciliation, channels);
   // The ops search asks risk's review-queue function (its ARN a parameter of risk's).
   dependsOn(core, risk);
+  // Risk's functions another service invokes (useFunction reads their ARNs when the caller deploys).
+  dependsOn(reconciliation, risk);
   dependsOn(console, foundation, ...services);
   return { foundation, channels, core, risk, webhooks, reconciliation, settlement, gateway, console };
 }

@@ -16,9 +16,11 @@ import {
 } from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
+import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';
+import { RiskFunctions, useRateMerchant } from '../constructs/risk-functions.js';
 import { grantRoutingReads, Routing } from '../constructs/routing.js';
 import { Settlement } from '../constructs/settlement.js';
 import { Usage } from '../constructs/usage.js';
@@ -115,6 +117,14 @@ export class RiskStack extends ServiceStack {
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
     exposeHoldCounts(this);
     exposeReviewQueue(this);
+    // What other services ask of risk's items (shared/schemas/risk-functions.ts).
+    const functions = new RiskFunctions(this, 'RiskFunctions', {
+      table: this.table,
+      monitoring: this.monitoring,
+    });
+    this.exposeFunction('set-holds', functions.setHolds);
+    this.exposeFunction('count-refusal', functions.countRefusal);
+    this.exposeFunction('rate-merchant', functions.rateMerchant);
     this.finish();
   }
 }
@@ -135,6 +145,9 @@ export class ReconciliationStack extends ServiceStack {
       channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
     });
     exposeOpenDiscrepancies(this);
+    // Holds and releases of payments with discrepancies: risk's hold registry, through its function.
+    for (const fn of [this.reconciliation.runs.fn, this.reconciliation.resolveFunction])
+      this.useFunction('risk', 'set-holds', fn, 'SET_HOLDS_FUNCTION_ARN');
     this.finish();
   }
 }
@@ -180,8 +193,10 @@ export class GatewayStack extends ServiceStack {
   constructor(scope: Construct, id: string, props?: ServiceStackProps) {
     super(scope, id, 'gateway', props);
     addGatewayRoutes(this.api, this.table);
-    new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    const merchants = new Merchants(this, 'Merchants', { api: this.api, table: this.table });
     exposeMerchantRegistry(this);
+    // An approval's risk profile: rated by risk's function (by name: the gateway deploys before risk).
+    useRateMerchant(merchants.functions.ReviewMerchant as PaymentsFunction, 'RATE_MERCHANT_FUNCTION_ARN');
     this.usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     writeParameter(this, 'gateway', USAGE_AGGREGATOR_ARN, this.usage.aggregator.invocable.functionArn);
     const replay = this.shareQueue('usage-aggregator', this.usage.replayQueue);

@@ -193,14 +193,17 @@ describe('stacks', () => {
         'PublisherFunction',
       ],
       'Payments-Risk': [
+        'CountRefusalFunction',
         'CreateFraudReportFunction',
         'GetRiskProfileFunction',
         'GetRiskSummaryFunction',
         'HoldCountsFunction',
         'PutRiskProfileFunction',
+        'RateMerchantFunction',
         'ReviewPaymentFunction',
         'ReviewQueueFunction',
         'RiskFunction',
+        'SetHoldsFunction',
       ],
       'Payments-Webhooks': [
         'CreateWebhookEndpointFunction',
