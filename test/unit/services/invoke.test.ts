@@ -1,10 +1,9 @@
-/** invokeFunction (shared/services/invoke.ts) against the local Lambda endpoint, through the real SDK client. */
+/** invokeFunction (shared/services/invoke.ts) against the local Lambda endpoint, signed as Lambda expects. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../../local/src/lambda-api.js';
 import { createLogger } from '../../../local/src/log.js';
-import { InvokedFunctionError, invokeFunction, setLambdaClient } from '../../../shared/services/invoke.js';
+import { InvokedFunctionError, invokeFunction } from '../../../shared/services/invoke.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:Owner:live';
 
@@ -34,17 +33,15 @@ describe('invokeFunction', () => {
         ],
       ]),
     });
-    setLambdaClient(
-      new LambdaClient({
-        endpoint: endpoint.url,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 1,
-      }),
-    );
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
   });
   after(async () => {
-    setLambdaClient(undefined);
+    delete process.env.AWS_ENDPOINT_URL_LAMBDA;
     await endpoint.close();
   });
 
