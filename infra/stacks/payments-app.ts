@@ -81,6 +81,7 @@ export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsSta
   for (const service of [channels, core, risk, reconciliation, settlement, webhooks])
     dependsOn(service, foundation, gateway);
   dependsOn(reconciliation, channels);
+  dependsOn(risk, core);
   dependsOn(console, foundation, ...services);
   return { foundation, channels, core, risk, webhooks, reconciliation, settlement, gateway, console };
 }

@@ -39,6 +39,9 @@ const channelSecretsEnv = () => ({
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
 const bucketId = ofType('AWS::S3::Bucket')[0]?.[0];
+const riskDecisionsAliasId = ofType('AWS::Lambda::Alias').find(([id]) =>
+  /^RiskDecisionsApplyRiskDecisionsFunctionLive/.test(id),
+)?.[0];
 const checksQueueId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksQueue/.test(id))?.[0];
 const checksDlqId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksDeadLetterQueue/.test(id))?.[0];
 const stateMachineId = ofType('AWS::StepFunctions::StateMachine')[0]?.[0];
@@ -335,6 +338,7 @@ describe('payments functions', () => {
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
+      'functions/internal/apply-risk-decisions.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
       'functions/settlement/record-payout-failure.ts',
@@ -356,6 +360,7 @@ describe('payments functions', () => {
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/usage/') ||
+        source.startsWith('functions/internal/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
       const settlement = source.startsWith('functions/settlement/');
@@ -502,9 +507,10 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
+    // The review's decision and the refund it may owe are written by core's function (below): the review
+    // function writes the settlement hold only.
     'api/review-payment': [
       `dynamodb:GetItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
@@ -568,8 +574,15 @@ describe('least privilege', () => {
     'events/risk': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    // Core's writes of risk's decisions (infra/constructs/risk-decisions.ts): the payment's read and guarded
+    // updates, the owed refund's transaction (Put of the request and the refund, Update of the payment).
+    'internal/apply-risk-decisions': [
+      `dynamodb:ConditionCheckItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     // Channel health (infra/constructs/channel-health.ts): scoped by dynamodb:LeadingKeys to the channel
@@ -844,6 +857,9 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.ROUTE_KEYS = JSON.stringify(keys.sort());
   }
   if (source === 'functions/events/publisher.ts') env.EVENT_BUS_NAME = { Ref: busId };
+  // Risk's decisions are written by core's function, invoked through its `live` alias.
+  if (source === 'functions/events/risk.ts' || source === 'functions/api/review-payment.ts')
+    env.APPLY_RISK_DECISIONS_FUNCTION_ARN = { Ref: riskDecisionsAliasId };
   if (source === 'functions/events/merchant-webhooks.ts') {
     env.WEBHOOK_QUEUE_URL = { Ref: webhookQueueId };
     env.WEBHOOK_MAX_RECEIVE_COUNT = String(DEFAULT_MAX_RECEIVE_COUNT);

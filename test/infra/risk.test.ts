@@ -48,14 +48,13 @@ describe('risk control in the template', () => {
     }
   });
 
-  it('limits the consumer’s writes to payment, refund and risk items', () => {
+  it('limits the consumer’s writes to risk items: core writes the payment and its refunds', () => {
     const consumer = fnBySource('functions/events/risk.ts');
     const writes = statementsOf(roleOf(consumer.resource)).filter((s) =>
       [s.Action].flat().includes('dynamodb:UpdateItem'),
     );
     assert.equal(writes.length, 1);
     assert.deepEqual(writes[0]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'], [
-      'OBJ#*',
       'RISKVEL#*',
       'RISKCUS#*',
       'RISKSUM#*',

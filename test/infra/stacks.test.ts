@@ -181,6 +181,7 @@ describe('stacks', () => {
         'PutRoutingConfigFunction',
       ],
       'Payments-Core': [
+        'ApplyRiskDecisionsFunction',
         'CreatePaymentFunction',
         'CreateRefundFunction',
         'GetPaymentFunction',
