@@ -62,12 +62,33 @@ describe('risk control in the template', () => {
     ]);
   });
 
+  it('lets the consumer and the review route invoke core’s apply-risk-decisions through its live alias, and nothing else', () => {
+    const alias = ofType('AWS::Lambda::Alias').find(([id]) =>
+      id.startsWith('RiskDecisionsApplyRiskDecisionsFunctionLive'),
+    );
+    assert.ok(alias, 'core’s function has its live alias');
+    for (const source of ['functions/events/risk.ts', 'functions/api/review-payment.ts']) {
+      const fn = fnBySource(source);
+      const invokes = statementsOf(roleOf(fn.resource)).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('lambda:')),
+      );
+      assert.deepEqual(
+        invokes.map((s) => [s.Action, s.Resource]),
+        [['lambda:InvokeFunction', { Ref: alias[0] }]],
+        source,
+      );
+      const env = (fn.resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      assert.deepEqual(env.APPLY_RISK_DECISIONS_FUNCTION_ARN, { Ref: alias[0] }, source);
+    }
+  });
+
   it('keeps each risk bundle under 300 KB', () => {
     for (const source of [
       'functions/events/risk.ts',
       'functions/api/review-payment.ts',
       'functions/api/create-fraud-report.ts',
       'functions/api/get-risk-summary.ts',
+      'functions/internal/apply-risk-decisions.ts',
     ]) {
       const size = statSync(join(fnBySource(source).assetDir, 'index.mjs')).size;
       assert.ok(size <= 300 * 1024, `${source}: ${size} bytes`);
