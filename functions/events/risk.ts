@@ -122,11 +122,12 @@ function defaultDeps(): RiskControlDeps {
 }
 
 /**
- * Processes a batch; exported for tests that pass their own dependencies. The batch's decisions go to
- * core in one call (`DecisionRound`). The assessments' summary
- * counts are written once the batch is done, one `ADD` per merchant-day. A failed summary write is
- * logged, not retried through the messages: their payments are assessed, and a redelivery would count
- * nothing (only the delivery whose write set `risk` counts), exactly as when a single write fails.
+ * Processes a batch; exported for tests that pass their own dependencies. The messages' decisions go to
+ * core in one call (`DecisionRound`: every message takes part, including one that does not parse or ends
+ * without a decision, so none is waited for in vain). The assessments' summary counts are written once
+ * the batch is done, one `ADD` per merchant-day. A failed summary write is logged, not retried through the
+ * messages: their payments are assessed, and a redelivery would count nothing (only the delivery whose
+ * write set `risk` counts), exactly as when a single write fails.
  */
 export async function processBatch(
   event: SQSEvent,
