@@ -26,14 +26,14 @@ import { sqsConsumer } from '../../shared/events/batch.js';
 import { detailOf, envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
+import type { RiskDecisionApplier } from '../../shared/risk/apply-decisions.js';
 import { invokedRiskDecisions } from '../../shared/risk/apply-decisions-client.js';
 import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
 import { DecisionRound } from '../../shared/risk/decision-round.js';
-import { inProcessRiskDecisions } from '../../shared/risk/decision-writes.js';
 import { riskDetailSchema } from '../../shared/risk/payment-created-reads.js';
 import type { RiskProfile } from '../../shared/schemas/risk-profile.js';
 import { DynamoHoldStore } from '../../shared/store/dynamodb/holds.js';
-import { DynamoPaymentRiskStore, readRiskPaymentItem } from '../../shared/store/dynamodb/payment-risk.js';
+import { readRiskPaymentItem } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoRiskAssessmentStore } from '../../shared/store/dynamodb/risk-assessments.js';
 import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
 import { DynamoRiskSummaryStore } from '../../shared/store/dynamodb/risk-summaries.js';
@@ -64,10 +64,26 @@ export function riskControlDeps(
     counters: new DynamoRiskAssessmentStore(table),
     summaries: new DynamoRiskSummaryStore(table),
     profiles: new DynamoRiskProfileStore(table),
-    decisions: applyDecisionsArn
-      ? invokedRiskDecisions(applyDecisionsArn)
-      : inProcessRiskDecisions(new DynamoPaymentRiskStore(table)),
+    decisions: applyDecisionsArn ? invokedRiskDecisions(applyDecisionsArn) : inProcessDecisions(table),
     holds: new DynamoHoldStore(table),
+  };
+}
+
+/**
+ * Core's writes run in this process, for tests of the consumer alone on a table (no Lambda). Core's code is
+ * loaded by a dynamic import of a computed name, which the bundler leaves alone: the write code is core's,
+ * and ~28 KB the deployed consumer (which always has the ARN) never runs.
+ */
+const CORE_DECISIONS_MODULE = ['..', '..', 'shared', 'risk', 'decision-writes.js'].join('/');
+
+function inProcessDecisions(table: TableContext): RiskDecisionApplier {
+  type CoreDecisions = typeof import('../../shared/risk/decision-writes.js');
+  let applier: Promise<RiskDecisionApplier> | undefined;
+  return async (decisions) => {
+    applier ??= (import(CORE_DECISIONS_MODULE) as Promise<CoreDecisions>).then((core) =>
+      core.inProcessRiskDecisions(table),
+    );
+    return (await applier)(decisions);
   };
 }
 

@@ -16,7 +16,8 @@
 import * as z from 'zod/mini';
 import { effectOf } from '../domain/risk/review.js';
 import { logger } from '../http/logger.js';
-import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
+import { DynamoPaymentRiskStore, type RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
+import type { TableContext } from '../store/dynamodb/table.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../store/errors.js';
 import { paymentFromItem, slotOfId } from '../store/items.js';
 import { keys } from '../store/keys.js';
@@ -152,7 +153,8 @@ function state(outcome: RiskDecisionAnswer['outcome'], item: RiskPaymentItem): R
  * The same application in-process, on one table (tests of the risk consumer alone, without Lambda): the
  * payload and the answer still go through JSON and the contract's schemas, as they would through Lambda.
  */
-export function inProcessRiskDecisions(payments: DynamoPaymentRiskStore): RiskDecisionApplier {
+export function inProcessRiskDecisions(table: TableContext): RiskDecisionApplier {
+  const payments = new DynamoPaymentRiskStore(table);
   return async (decisions) => {
     const request = z.parse(applyRiskDecisionsRequest, JSON.parse(JSON.stringify({ decisions })));
     const answers = await applyRiskDecisions(payments, request.decisions);
