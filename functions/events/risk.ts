@@ -30,7 +30,7 @@ import type { RiskDecisionApplier } from '../../shared/risk/apply-decisions.js';
 import { invokedRiskDecisions } from '../../shared/risk/apply-decisions-client.js';
 import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
 import { DecisionRound } from '../../shared/risk/decision-round.js';
-import { riskDetailSchema } from '../../shared/risk/payment-created-reads.js';
+import { paymentOfEvent, riskDetailSchema } from '../../shared/risk/payment-created-reads.js';
 import type { RiskProfile } from '../../shared/schemas/risk-profile.js';
 import { DynamoHoldStore } from '../../shared/store/dynamodb/holds.js';
 import { readRiskPaymentItem } from '../../shared/store/dynamodb/payment-risk.js';
@@ -115,7 +115,12 @@ export async function handleRiskMessage(deps: RiskControlDeps, body: string): Pr
 
 async function assess(deps: RiskControlDeps, detail: RiskDetail): Promise<void> {
   const paymentId = detail.data.payment.id;
-  const outcome = await assessPayment(deps, { eventId: detail.eventId, paymentId });
+  const payment = paymentOfEvent(detail);
+  const outcome = await assessPayment(deps, {
+    eventId: detail.eventId,
+    paymentId,
+    ...(payment ? { payment } : {}),
+  });
   logger.info('risk assessment', {
     eventId: detail.eventId,
     paymentId,

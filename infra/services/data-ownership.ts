@@ -182,9 +182,9 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     resource: 'table',
     patterns: ['OBJ#*'],
     actions: [GET, QUERY],
-    why: "the risk consumer reads the payment it scores (GetItem, strongly consistent: its customer, amount and status as they are now), a fraud report reads the payment it reports, and the ops timeline of a payment (served by the review function) queries the payment's partition",
+    why: "a fraud report reads the payment it reports, the ops timeline of a payment (served by the review function) queries the payment's partition, and the risk consumer reads the payment of a PaymentCreated that does not carry what the score needs (events published before it read them from the event)",
     removedBy:
-      "scores taken from PaymentCreated's payment (its status read by core when it applies the decision), and the timeline served by core",
+      'fraud reports checked by a core function, the timeline served by core, and no such events left to replay',
   },
   {
     kind: 'write',

@@ -21,6 +21,7 @@ import { type AssessmentRecorder, utcDay } from '../store/dynamodb/risk-summarie
 import { metadataOf } from '../store/items.js';
 import type { RiskDecisionAnswer, RiskDecisionApplier, RiskDecisionInput } from './apply-decisions.js';
 import { DecisionNotAppliedError } from './errors.js';
+import type { PaymentToAssess } from './payment-created-reads.js';
 import { type ReviewHolds, syncReviewHold } from './review-holds.js';
 
 export interface RiskControlDeps {
@@ -49,22 +50,25 @@ export type AssessOutcome =
   | { readonly kind: 'already_assessed'; readonly refundStatus?: number }
   | { readonly kind: 'unknown_payment' };
 
-/** Assesses the payment of a `PaymentCreated` event (idempotent per event and per payment). */
+/**
+ * Assesses the payment of a `PaymentCreated` event (idempotent per event and per payment): the payment as
+ * the event carries it, else as stored (then an assessed one only gets its follow-ups).
+ */
 export async function assessPayment(
   deps: RiskControlDeps,
-  input: { readonly eventId: string; readonly paymentId: string },
+  input: { readonly eventId: string; readonly paymentId: string; readonly payment?: PaymentToAssess },
 ): Promise<AssessOutcome> {
   const now = deps.now?.() ?? new Date();
-  const item = await deps.payments.getItem(input.paymentId);
+  const item = input.payment ?? (await readPayment(deps, input.paymentId));
   if (!item) return { kind: 'unknown_payment' };
-  if (item.risk) return followUp(deps, item);
+  if (item.risk) return followUp(deps, item.id);
 
   const profile = await deps.profiles.get(item.merchantId, now);
   const window = profile.velocityWindowMinutes;
   const counted = await deps.counters.countOnce(item, window, now);
   const signals = {
     ...(await deps.counters.readSignals(item, window)),
-    ipCountry: ipCountryOf({ customer: item.customer, metadata: metadataOf(item) }, deps.ipCountry),
+    ipCountry: ipCountryOf({ customer: item.customer, metadata: item.metadata }, deps.ipCountry),
   };
   const assessment = assess(profile, item, signals);
   const answer = await decide(deps, {
@@ -94,11 +98,17 @@ export async function assessPayment(
  * What an assessed payment's state still owes, redelivered: core completes the refund a rejected
  * succeeded payment is owed (created once), risk keeps the payment's review hold in step.
  */
-async function followUp(deps: RiskControlDeps, item: RiskPaymentItem): Promise<AssessOutcome> {
-  const answer = await decide(deps, { kind: 'follow_up', paymentId: item.id });
+async function followUp(deps: RiskControlDeps, paymentId: string): Promise<AssessOutcome> {
+  const answer = await decide(deps, { kind: 'follow_up', paymentId });
   if (answer.outcome === 'unknown_payment') return { kind: 'unknown_payment' };
   await syncReviewHold(deps.holds, answer);
   return { kind: 'already_assessed', ...refundOf(answer) };
+}
+
+/** The stored payment (an event that does not carry what the score reads). */
+async function readPayment(deps: RiskControlDeps, paymentId: string): Promise<PaymentToAssess | undefined> {
+  const item = await deps.payments.getItem(paymentId);
+  return item && { ...item, metadata: metadataOf(item) };
 }
 
 /** Core's answer to one decision. @throws DecisionNotAppliedError when core could not apply it. */

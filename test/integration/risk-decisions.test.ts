@@ -2,12 +2,15 @@
  * Core's `apply-risk-decisions` function on DynamoDB Local (functions/internal/apply-risk-decisions.ts):
  * the handler as Lambda runs it, with JSON payloads of the contract (shared/risk/apply-decisions.ts).
  * Assessments and their effects written once, re-planned when the payment moved, the owed refund created
- * once, ops reviews, and what each payment's answer tells risk.
+ * once, ops reviews, and what each payment's answer tells risk; and the risk consumer scoring a batch from
+ * its events' payments with one call to core.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { processBatch, riskControlDeps } from '../../functions/events/risk.js';
 import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
 import type {
   ApplyRiskDecisionsAnswer,
@@ -222,5 +225,52 @@ describe('apply-risk-decisions on DynamoDB Local', () => {
     await assert.rejects(handler({ decisions: [{ ...scored(p.id, 'approve'), status: 'refunded' }] }));
     await assert.rejects(handler({ decisions: [] }));
     assert.equal((await risk.getItem(p.id))?.risk, undefined);
+  });
+
+  it('scores a batch from the payments its events carry, without reading them, in one call to core', async () => {
+    // Prepare: PaymentCreated events as the publisher sends them (the whole payment in the detail)
+    const created = [await createPayment('m_events'), await createPayment('m_events', 100)];
+    const reads: string[] = [];
+    const deps = riskControlDeps({
+      client: table.client,
+      tableName: table.tableName,
+      onConsumedCapacity: (operation) => reads.push(operation),
+    });
+    let calls = 0;
+    const counted = {
+      ...deps,
+      decisions: (ds: readonly RiskDecisionInput[]) => {
+        calls += 1;
+        return deps.decisions(ds);
+      },
+    };
+    const event = {
+      Records: created.map((p, i) => ({
+        messageId: `msg-${i}`,
+        body: JSON.stringify({
+          version: '0',
+          id: `eb-${p.id}`,
+          'detail-type': 'PaymentCreated',
+          source: 'payments',
+          time: new Date().toISOString(),
+          detail: {
+            eventId: `evt_${p.id}`,
+            occurredAt: new Date().toISOString(),
+            merchantId: 'm_events',
+            version: 1,
+            data: { payment: { ...p, customer: { id: 'cus_1' }, metadata: {} } },
+          },
+        }),
+      })),
+    } as unknown as SQSEvent;
+
+    // Act
+    const response = await processBatch(event, undefined, counted);
+
+    // Assess
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.equal(calls, 1, 'one call to core for the batch');
+    assert.ok(!reads.includes('risk.getPayment'), `risk read no payment: ${reads.join(', ')}`);
+    for (const p of created) assert.ok((await risk.getItem(p.id))?.risk, p.id);
   });
 });
