@@ -65,12 +65,13 @@ export class RiskControl extends Construct {
       // profile read and one summary write per merchant for 10 payments instead of each.
       maxBatchingWindow: RISK_BATCHING_WINDOW,
     }).fn;
-    // The payment's read (what is scored), counters' BatchGetItem, profile Query; the counters (one
-    // guarded UpdateItem each), the summary and the review holds. The decision itself, its effect and the
-    // automatic refund are written by core's function (infra/stacks/services.ts, useFunction).
+    // Counters' BatchGetItem (and a GetItem on a redelivery), profile Query, the payment's read when its
+    // event does not carry it; the counters (one version-guarded PutItem each), the summary and the review
+    // holds. The decision itself, its effect and the automatic refund are written by core's function
+    // (infra/stacks/services.ts, useFunction).
     grant(this.consumerFunction, ['dynamodb:GetItem'], [PAYMENTS_AND_REFUNDS, RISK_PROFILES, ...RISK_ITEMS]);
     grant(this.consumerFunction, ['dynamodb:BatchGetItem', 'dynamodb:Query'], [RISK_PROFILES, ...RISK_ITEMS]);
-    grant(this.consumerFunction, ['dynamodb:UpdateItem'], [...RISK_ITEMS, HOLDS]);
+    grant(this.consumerFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [...RISK_ITEMS, HOLDS]);
 
     this.reviewFunction = api.addKeyedFunction(
       'ReviewPaymentFunction',

@@ -2,12 +2,12 @@
  * Risk during: what the risk consumer does for one event. Thin orchestration of the pure score
  * (domain/risk) and the stores; every step is idempotent, so any redelivery converges:
  *
- * PaymentCreated: read the payment → (already assessed? only the follow-ups) → the merchant's profile
- * as it is now → count the payment once (each counter guarded by the payment's digest) → read the signals →
- * score → the decision to core (apply-decisions.ts: ONE guarded write of `risk` and its effect, hold or
- * cancel a processing payment, and the full refund a rejected succeeded payment is owed; the payment and
- * its refunds are core's) → the day's summary (only by the delivery whose write set `risk`) → the review
- * hold kept in step with the payment's review status (risk's items, from core's answer).
+ * PaymentCreated: the payment as the event carries it (else read: already assessed? only the follow-ups)
+ * → the merchant's profile as it is now → count the payment once and take its signals (one read, one
+ * guarded write per counter item) → score → the decision to core (apply-decisions.ts: ONE guarded write of `risk` and its effect,
+ * hold or cancel a processing payment, and the full refund a rejected succeeded payment is owed; the
+ * payment and its refunds are core's) → the day's summary (only by the delivery whose write set `risk`) →
+ * the review hold kept in step with the payment's review status (risk's items, from core's answer).
  * A crash between the decision and the hold is repaired by the redelivery: the payment is already
  * assessed, so only the follow-ups run.
  */
@@ -65,9 +65,9 @@ export async function assessPayment(
 
   const profile = await deps.profiles.get(item.merchantId, now);
   const window = profile.velocityWindowMinutes;
-  const counted = await deps.counters.countOnce(item, window, now);
+  const { counted, signals: counts } = await deps.counters.countOnce(item, window, now);
   const signals = {
-    ...(await deps.counters.readSignals(item, window)),
+    ...counts,
     ipCountry: ipCountryOf({ customer: item.customer, metadata: item.metadata }, deps.ipCountry),
   };
   const assessment = assess(profile, item, signals);

@@ -574,6 +574,7 @@ describe('least privilege', () => {
     'events/risk': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
