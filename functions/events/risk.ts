@@ -6,6 +6,10 @@
  * needed: a payment rejected while processing is canceled in the same write as its decision, so it
  * cannot succeed later, and one that succeeded first is refunded when it is assessed.
  *
+ * The payment and its refunds are core's: the batch's decisions go to core's `apply-risk-decisions`
+ * function in ONE invoke per batch (shared/risk/decision-round.ts), and this consumer keeps its own items
+ * (counters, the summary, review holds) from the answers.
+ *
  * The day's summary is written once per batch and merchant-day (risk-summaries.ts `SummaryBatch`), and a
  * merchant's profile is read once per batch (`profilesOfBatch`), so neither takes a request per payment of
  * a busy merchant.
@@ -22,10 +26,14 @@ import { sqsConsumer } from '../../shared/events/batch.js';
 import { detailOf, envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
+import type { RiskDecisionApplier } from '../../shared/risk/apply-decisions.js';
+import { invokedRiskDecisions } from '../../shared/risk/apply-decisions-client.js';
 import { assessPayment, type RiskControlDeps } from '../../shared/risk/assess-payment.js';
-import { riskDetailSchema } from '../../shared/risk/payment-created-reads.js';
+import { DecisionRound } from '../../shared/risk/decision-round.js';
+import { paymentOfEvent, riskDetailSchema } from '../../shared/risk/payment-created-reads.js';
 import type { RiskProfile } from '../../shared/schemas/risk-profile.js';
-import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
+import { DynamoHoldStore } from '../../shared/store/dynamodb/holds.js';
+import { readRiskPaymentItem } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoRiskAssessmentStore } from '../../shared/store/dynamodb/risk-assessments.js';
 import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
 import { DynamoRiskSummaryStore } from '../../shared/store/dynamodb/risk-summaries.js';
@@ -42,13 +50,40 @@ export function parseRiskMessage(body: string): RiskDetail {
   return detailOf(envelope, riskDetailSchema);
 }
 
-/** Builds the consumer's dependencies on one table (tests pass DynamoDB Local's). */
-export function riskControlDeps(table: TableContext): RiskControlDeps {
+/**
+ * Builds the consumer's dependencies on one table (tests pass DynamoDB Local's). The decisions go to
+ * core's function named by `APPLY_RISK_DECISIONS_FUNCTION_ARN`; without it (tests of this consumer alone
+ * on a table) core's same code applies them in-process.
+ */
+export function riskControlDeps(
+  table: TableContext,
+  applyDecisionsArn: string | undefined = process.env.APPLY_RISK_DECISIONS_FUNCTION_ARN,
+): RiskControlDeps {
   return {
-    payments: new DynamoPaymentRiskStore(table),
+    payments: { getItem: (paymentId) => readRiskPaymentItem(table, paymentId) },
     counters: new DynamoRiskAssessmentStore(table),
     summaries: new DynamoRiskSummaryStore(table),
     profiles: new DynamoRiskProfileStore(table),
+    decisions: applyDecisionsArn ? invokedRiskDecisions(applyDecisionsArn) : inProcessDecisions(table),
+    holds: new DynamoHoldStore(table),
+  };
+}
+
+/**
+ * Core's writes run in this process, for tests of the consumer alone on a table (no Lambda). Core's code is
+ * loaded by a dynamic import of a computed name, which the bundler leaves alone: the write code is core's,
+ * and ~28 KB the deployed consumer (which always has the ARN) never runs.
+ */
+const CORE_DECISIONS_MODULE = ['..', '..', 'shared', 'risk', 'decision-writes.js'].join('/');
+
+function inProcessDecisions(table: TableContext): RiskDecisionApplier {
+  type CoreDecisions = typeof import('../../shared/risk/decision-writes.js');
+  let applier: Promise<RiskDecisionApplier> | undefined;
+  return async (decisions) => {
+    applier ??= (import(CORE_DECISIONS_MODULE) as Promise<CoreDecisions>).then((core) =>
+      core.inProcessRiskDecisions(table),
+    );
+    return (await applier)(decisions);
   };
 }
 
@@ -80,7 +115,12 @@ export async function handleRiskMessage(deps: RiskControlDeps, body: string): Pr
 
 async function assess(deps: RiskControlDeps, detail: RiskDetail): Promise<void> {
   const paymentId = detail.data.payment.id;
-  const outcome = await assessPayment(deps, { eventId: detail.eventId, paymentId });
+  const payment = paymentOfEvent(detail);
+  const outcome = await assessPayment(deps, {
+    eventId: detail.eventId,
+    paymentId,
+    ...(payment ? { payment } : {}),
+  });
   logger.info('risk assessment', {
     eventId: detail.eventId,
     paymentId,
@@ -88,7 +128,7 @@ async function assess(deps: RiskControlDeps, detail: RiskDetail): Promise<void> 
     ...(outcome.kind === 'assessed'
       ? { decision: outcome.assessment.decision, score: outcome.assessment.score, counted: outcome.counted }
       : {}),
-    ...('refund' in outcome && outcome.refund ? { refundStatus: outcome.refund.status } : {}),
+    ...('refundStatus' in outcome ? { refundStatus: outcome.refundStatus } : {}),
   });
 }
 
@@ -103,10 +143,12 @@ function defaultDeps(): RiskControlDeps {
 }
 
 /**
- * Processes a batch; exported for tests that pass their own dependencies. The assessments' summary
- * counts are written once the batch is done, one `ADD` per merchant-day. A failed summary write is
- * logged, not retried through the messages: their payments are assessed, and a redelivery would count
- * nothing (only the delivery whose write set `risk` counts), exactly as when a single write fails.
+ * Processes a batch; exported for tests that pass their own dependencies. The messages' decisions go to
+ * core in one call (`DecisionRound`: every message takes part, including one that does not parse or ends
+ * without a decision, so none is waited for in vain). The assessments' summary counts are written once
+ * the batch is done, one `ADD` per merchant-day. A failed summary write is logged, not retried through the
+ * messages: their payments are assessed, and a redelivery would count nothing (only the delivery whose
+ * write set `risk` counts), exactly as when a single write fails.
  */
 export async function processBatch(
   event: SQSEvent,
@@ -119,10 +161,25 @@ export async function processBatch(
     profiles: profilesOfBatch(with_.profiles),
     ...(batch ? { summaries: batch } : {}),
   };
+  const round = new DecisionRound(with_.decisions, event.Records.length);
   const response = await sqsConsumer({
     name: 'risk',
-    parse: (record) => parseRiskMessage(record.body),
-    handle: (detail) => assess(deps, detail),
+    parse: (record) => {
+      try {
+        return parseRiskMessage(record.body);
+      } catch (error) {
+        round.skip();
+        throw error;
+      }
+    },
+    handle: async (detail) => {
+      const member = round.member();
+      try {
+        await assess({ ...deps, decisions: member.decisions }, detail);
+      } finally {
+        member.leave();
+      }
+    },
   })(event, context);
   try {
     await batch?.flush();

@@ -65,19 +65,13 @@ export class RiskControl extends Construct {
       // profile read and one summary write per merchant for 10 payments instead of each.
       maxBatchingWindow: RISK_BATCHING_WINDOW,
     }).fn;
-    // Payment read, counters' BatchGetItem (and a GetItem on a redelivery), profile Query; the counters
-    // (one version-guarded PutItem each),
-    // the guarded risk write, the summary, and the automatic refund (request, payment, refund items).
-    grant(
-      this.consumerFunction,
-      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-      [PAYMENTS_AND_REFUNDS, RISK_PROFILES, ...RISK_ITEMS],
-    );
-    grant(
-      this.consumerFunction,
-      ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      [PAYMENTS_AND_REFUNDS, ...RISK_ITEMS, HOLDS],
-    );
+    // Counters' BatchGetItem (and a GetItem on a redelivery), profile Query, the payment's read when its
+    // event does not carry it; the counters (one version-guarded PutItem each), the summary and the review
+    // holds. The decision itself, its effect and the automatic refund are written by core's function
+    // (infra/stacks/services.ts, useFunction).
+    grant(this.consumerFunction, ['dynamodb:GetItem'], [PAYMENTS_AND_REFUNDS, RISK_PROFILES, ...RISK_ITEMS]);
+    grant(this.consumerFunction, ['dynamodb:BatchGetItem', 'dynamodb:Query'], [RISK_PROFILES, ...RISK_ITEMS]);
+    grant(this.consumerFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [...RISK_ITEMS, HOLDS]);
 
     this.reviewFunction = api.addKeyedFunction(
       'ReviewPaymentFunction',
@@ -88,8 +82,9 @@ export class RiskControl extends Construct {
         environment,
       },
     );
-    // The guarded review update; a reject of a succeeded payment refunds it (refund transaction).
-    grant(this.reviewFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [PAYMENTS_AND_REFUNDS, HOLDS]);
+    // The review hold kept in step with ops' decision, which core's function writes on the payment (and
+    // the refund a reject of a succeeded payment is owed).
+    grant(this.reviewFunction, ['dynamodb:UpdateItem'], [HOLDS]);
     // A payment's events (the console's timeline) on the same function: one Query of the payment's
     // partition (the payment and its refunds), from which the events are derived.
     api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/payments/{id}/events', this.reviewFunction);

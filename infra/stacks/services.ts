@@ -20,6 +20,11 @@ import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';
+import {
+  RISK_DECISIONS_ARN_ENV,
+  RISK_DECISIONS_FUNCTION,
+  RiskDecisionWrites,
+} from '../constructs/risk-decisions.js';
 import { RiskFunctions } from '../constructs/risk-functions.js';
 import { grantRoutingReads, Routing } from '../constructs/routing.js';
 import { Settlement } from '../constructs/settlement.js';
@@ -55,6 +60,12 @@ export class CoreStack extends ServiceStack {
     });
     const dlq = this.shareQueue('publisher-dlq', this.publisher.publisherDeadLetterQueue);
     this.deadLetterQueues.push({ name: 'publisher', queue: dlq, sources: [] });
+    // Risk's decisions on payments, written by core (the payment and its refunds are core's).
+    const riskDecisions = new RiskDecisionWrites(this, 'RiskDecisions', {
+      table: this.table,
+      monitoring: this.monitoring,
+    });
+    this.exposeFunction(RISK_DECISIONS_FUNCTION, riskDecisions.fn);
     this.finish();
   }
 }
@@ -113,7 +124,10 @@ export class ChannelsStack extends ServiceStack {
 export class RiskStack extends ServiceStack {
   constructor(scope: Construct, id: string, props?: ServiceStackProps) {
     super(scope, id, 'risk', props);
-    new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
+    const risk = new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
+    // Its decisions on payments are written by core's function (risk keeps its own items).
+    for (const fn of [risk.consumerFunction, risk.reviewFunction])
+      this.useFunction('core', RISK_DECISIONS_FUNCTION, fn, RISK_DECISIONS_ARN_ENV);
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
     exposeHoldCounts(this);
     exposeReviewQueue(this);

@@ -16,3 +16,19 @@ export class PaymentNotInReviewError extends CodedError<'payment_not_in_review'>
     );
   }
 }
+
+/**
+ * Core could not apply a risk decision now (its answer `failed`): the message or the request is retried.
+ * Not a coded error: like the store failure behind it, it is never the client's business (a bare 500).
+ */
+export class DecisionNotAppliedError extends Error {
+  override readonly name = 'DecisionNotAppliedError';
+  constructor(
+    readonly paymentId: string,
+    readonly failure?: { readonly name: string; readonly message: string },
+  ) {
+    super(
+      `The risk decision on payment ${paymentId} was not applied${failure ? `: ${failure.name}: ${failure.message}` : ''}.`,
+    );
+  }
+}

@@ -4,12 +4,14 @@
  * succeeded. Idempotent by state: the same decision again answers as the first time and changes nothing
  * (it only completes a refund a crash may have left owed); the other decision, or a payment that was
  * never held, is refused.
+ *
+ * Core's write (the payment and its refund are core's): the review route asks for it through core's
+ * function (apply-decisions.ts), and keeps the settlement hold, which is risk's, in step from the answer.
  */
 import { planReview, type ReviewDecision } from '../domain/risk/review.js';
 import type { DynamoPaymentRiskStore, RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../store/errors.js';
 import type { StoredAnswer } from '../store/items.js';
-import { followUp } from './assess-payment.js';
 import { PaymentNotInReviewError } from './errors.js';
 
 export interface ReviewResult {
@@ -34,12 +36,21 @@ export async function reviewPayment(
     const plan = planReview(item, decision);
     if (plan.kind === 'not_in_review') throw new PaymentNotInReviewError(paymentId, plan.reviewStatus);
     if (plan.kind === 'already_applied') {
-      return { item, replayed: true, ...(await followUp({ payments }, item, now)) };
+      return { item, replayed: true, ...(await owed(payments, item, now)) };
     }
     const write = await payments.applyReview(item, plan.reviewStatus, plan.cancel, now);
     // The payment moved (succeeded meanwhile, or a concurrent review): read again and re-plan.
     if (write.kind === 'stale') continue;
-    return { item: write.item, replayed: false, ...(await followUp({ payments }, write.item, now)) };
+    return { item: write.item, replayed: false, ...(await owed(payments, write.item, now)) };
   }
   throw new ConcurrentModificationError();
+}
+
+async function owed(
+  payments: DynamoPaymentRiskStore,
+  item: RiskPaymentItem,
+  now: Date,
+): Promise<{ refund?: StoredAnswer }> {
+  const refund = await payments.completeOwed(item, now);
+  return refund ? { refund } : {};
 }

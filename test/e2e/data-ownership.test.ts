@@ -278,6 +278,7 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'CreatePayment',
       'Callback',
       'EventsRisk',
+      'ApplyRiskDecisions',
       'MerchantWebhooks',
       'CreateRefund',
       'ReconciliationRuns',

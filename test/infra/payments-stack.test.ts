@@ -335,6 +335,7 @@ describe('payments functions', () => {
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
+      'functions/internal/apply-risk-decisions.ts',
       'functions/internal/channel-health-summary.ts',
       'functions/internal/count-refusal.ts',
       'functions/internal/hold-counts.ts',
@@ -513,9 +514,10 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
+    // The review's decision and the refund it may owe are written by core's function (below): the review
+    // function writes the settlement hold only.
     'api/review-payment': [
       `dynamodb:GetItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
@@ -582,6 +584,14 @@ describe('least privilege', () => {
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
+    ],
+    // Core's writes of risk's decisions (infra/constructs/risk-decisions.ts): the payment's read and guarded
+    // updates, the owed refund's transaction (Put of the request and the refund, Update of the payment).
+    'internal/apply-risk-decisions': [
+      `dynamodb:ConditionCheckItem on ${T}`,
+      `dynamodb:GetItem on ${T}`,
+      `dynamodb:PutItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     // Channel health (infra/constructs/channel-health.ts): scoped by dynamodb:LeadingKeys to the channel
@@ -877,6 +887,9 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.ROUTE_KEYS = JSON.stringify(keys.sort());
   }
   if (source === 'functions/events/publisher.ts') env.EVENT_BUS_NAME = { Ref: busId };
+  // Risk's decisions are written by core's function, invoked through its `live` alias.
+  if (source === 'functions/events/risk.ts' || source === 'functions/api/review-payment.ts')
+    env.APPLY_RISK_DECISIONS_FUNCTION_ARN = exposedAlias('core', 'apply-risk-decisions');
   if (source === 'functions/events/merchant-webhooks.ts') {
     env.WEBHOOK_QUEUE_URL = { Ref: webhookQueueId };
     env.WEBHOOK_MAX_RECEIVE_COUNT = String(DEFAULT_MAX_RECEIVE_COUNT);

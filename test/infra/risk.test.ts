@@ -48,19 +48,55 @@ describe('risk control in the template', () => {
     }
   });
 
-  it('limits the consumer’s writes to payment, refund and risk items', () => {
+  it('limits the consumer’s writes to risk items: core writes the payment and its refunds', () => {
     const consumer = fnBySource('functions/events/risk.ts');
     const writes = statementsOf(roleOf(consumer.resource)).filter((s) =>
       [s.Action].flat().includes('dynamodb:UpdateItem'),
     );
     assert.equal(writes.length, 1);
     assert.deepEqual(writes[0]?.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'], [
-      'OBJ#*',
       'RISKVEL#*',
       'RISKCUS#*',
       'RISKSUM#*',
       'HOLD#*',
     ]);
+  });
+
+  it('lets the consumer and the review route invoke core’s apply-risk-decisions through its live alias, and nothing else', () => {
+    const alias = ofType('AWS::Lambda::Alias').find(([id]) =>
+      id.startsWith('RiskDecisionsApplyRiskDecisionsFunctionLive'),
+    );
+    assert.ok(alias, 'core’s function has its live alias');
+    // Exposed under its fixed name, which callers build the alias's ARN from (ServiceStack.useFunction).
+    const target = (alias[1].Properties.FunctionName as { Ref: string }).Ref;
+    assert.equal(resources[target]?.Properties.FunctionName, 'payments-dev-core-apply-risk-decisions');
+    const arn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':lambda:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':function:payments-dev-core-apply-risk-decisions:live',
+        ],
+      ],
+    };
+    for (const source of ['functions/events/risk.ts', 'functions/api/review-payment.ts']) {
+      const fn = fnBySource(source);
+      const invokes = statementsOf(roleOf(fn.resource)).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('lambda:')),
+      );
+      assert.deepEqual(
+        invokes.map((s) => [s.Action, s.Resource]),
+        [['lambda:InvokeFunction', arn]],
+        source,
+      );
+      const env = (fn.resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      assert.deepEqual(env.APPLY_RISK_DECISIONS_FUNCTION_ARN, arn, source);
+    }
   });
 
   it('keeps each risk bundle under 300 KB', () => {
@@ -69,6 +105,7 @@ describe('risk control in the template', () => {
       'functions/api/review-payment.ts',
       'functions/api/create-fraud-report.ts',
       'functions/api/get-risk-summary.ts',
+      'functions/internal/apply-risk-decisions.ts',
     ]) {
       const size = statSync(join(fnBySource(source).assetDir, 'index.mjs')).size;
       assert.ok(size <= 300 * 1024, `${source}: ${size} bytes`);

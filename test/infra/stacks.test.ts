@@ -182,6 +182,7 @@ describe('stacks', () => {
         'PutRoutingConfigFunction',
       ],
       'Payments-Core': [
+        'ApplyRiskDecisionsFunction',
         'CreatePaymentFunction',
         'CreateRefundFunction',
         'GetPaymentFunction',

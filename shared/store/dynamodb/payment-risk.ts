@@ -8,15 +8,16 @@
  * - `ensureRiskRefund`: the full refund of a rejected succeeded payment through the refund store, under
  *   an idempotency key derived from the payment id, so the consumer, its redeliveries and ops' reject
  *   all converge on the same single refund.
- * The `risk` change reaches the stream, from which the publisher derives `RiskAssessed`.
+ * The `risk` change reaches the stream, from which the publisher derives `RiskAssessed`. These are core's
+ * writes: risk asks for them through core's function (shared/risk/apply-decisions.ts) and keeps its own
+ * items (the review hold, the summary) from the answers.
  */
 import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AssessmentEffect, ReviewStatus } from '../../domain/risk/review.js';
+import { type AssessmentEffect, owesRiskRefund, type ReviewStatus } from '../../domain/risk/review.js';
 import type { Payment } from '../../schemas/payment.js';
 import { requestFingerprint } from '../idempotency.js';
 import { type PaymentItem, type StoredAnswer, slotOfId } from '../items.js';
-import { DynamoHoldStore, REVIEW_HOLD } from './holds.js';
 import { DynamoRefundStore } from './refunds.js';
 import { readSlot } from './slot-reads.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
@@ -39,19 +40,14 @@ export function riskRefundKey(paymentId: string): string {
 
 export class DynamoPaymentRiskStore {
   private readonly refunds: DynamoRefundStore;
-  private readonly holds: DynamoHoldStore;
 
   constructor(private readonly table: TableContext) {
-    this.holds = new DynamoHoldStore(table);
     this.refunds = new DynamoRefundStore(table);
   }
 
   /** The payment item of any merchant, strongly consistent; `undefined` when no such payment. */
-  async getItem(paymentId: string): Promise<RiskPaymentItem | undefined> {
-    const slot = slotOfId(paymentId, 'pay');
-    if (!slot) return undefined;
-    const item = await readSlot(this.table, slot, 'risk.getPayment');
-    return item?.entity === 'payment' ? (item as unknown as RiskPaymentItem) : undefined;
+  getItem(paymentId: string): Promise<RiskPaymentItem | undefined> {
+    return readRiskPaymentItem(this.table, paymentId);
   }
 
   /** Writes the assessment and its effect, if the payment is still unassessed and `item.status`. */
@@ -119,13 +115,11 @@ export class DynamoPaymentRiskStore {
   }
 
   /**
-   * Keeps the settlement hold registry in step with the review (holds.ts): held → hold, released or
-   * rejected → release. Idempotent, so the follow-ups of every path (and of a redelivery) may call it.
+   * What an assessed or reviewed payment's state still owes: the refund of a rejected succeeded payment,
+   * created once (replayed after that). Every path (and every redelivery) may call it.
    */
-  async syncReviewHold(item: RiskPaymentItem): Promise<void> {
-    if (item.reviewStatus === 'held')
-      await this.holds.hold(item.merchantId, item.id, REVIEW_HOLD, item.createdAt);
-    else if (item.reviewStatus) await this.holds.release(item.merchantId, item.id, REVIEW_HOLD);
+  async completeOwed(item: RiskPaymentItem, now: Date): Promise<StoredAnswer | undefined> {
+    return owesRiskRefund(item) ? this.ensureRiskRefund(item, now) : undefined;
   }
 
   /**
@@ -177,4 +171,15 @@ export class DynamoPaymentRiskStore {
       return { kind: 'stale', current: current?.entity === 'payment' ? current : undefined };
     }
   }
+}
+
+/** The payment item of any merchant, strongly consistent; `undefined` when no such payment. */
+export async function readRiskPaymentItem(
+  table: TableContext,
+  paymentId: string,
+): Promise<RiskPaymentItem | undefined> {
+  const slot = slotOfId(paymentId, 'pay');
+  if (!slot) return undefined;
+  const item = await readSlot(table, slot, 'risk.getPayment');
+  return item?.entity === 'payment' ? (item as unknown as RiskPaymentItem) : undefined;
 }
