@@ -1,12 +1,14 @@
 /**
  * State machine task (Map over merchants): settle one merchant for the run's date, up to the end of that
  * day or the run's start (`startedAt`, the run's `createdAt`), whichever is earlier. Each payment's fee is
- * its channel's fee in its currency (channel settings), else the merchant's pricing.
+ * its channel's fee in its currency (channel settings), else the merchant's pricing. The line items are
+ * core's, read through its `settlement-lines` function.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { loadEnv, settleMerchantEnvSchema } from '../../shared/config/env.js';
+import { loadEnv, settleMerchantEnvSchema, settlementLinesEnvSchema } from '../../shared/config/env.js';
 import { ROUTING_CHANNELS } from '../../shared/domain/routing/catalogue.js';
 import { taskHandler } from '../../shared/events/task.js';
+import { invokedLineItems } from '../../shared/settlement/line-items.js';
 import { settleMerchant } from '../../shared/settlement/settle.js';
 import { channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
@@ -15,6 +17,8 @@ const env = loadEnv(settleMerchantEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const store = new DynamoSettlementStore(table);
 const records = channelRecords(table);
+// The line items are core's: asked of its function, page by page.
+const lineItems = invokedLineItems(loadEnv(settlementLinesEnvSchema).SETTLEMENT_LINES_FUNCTION_ARN);
 
 /** Each channel's fees by currency, as the channel settings hold them when the merchant is settled. */
 async function channelFees() {
@@ -26,7 +30,7 @@ export const handler = taskHandler(
   'settle-merchant',
   async (input: { runId: string; date: string; startedAt: string; merchantId: string }) => {
     const settlements = await settleMerchant(
-      { store, channelFees, indexLagMs: env.OUTCOME_INDEX_LAG_MS },
+      { store, channelFees, lineItems, indexLagMs: env.OUTCOME_INDEX_LAG_MS },
       { ...input, startedAt: new Date(input.startedAt), now: new Date() },
     );
     return { settlements };

@@ -46,6 +46,9 @@ export interface SettlementProps {
 export class Settlement extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly functions: PaymentsFunction[] = [];
+  /** The task that settles a merchant, and the route that lists a settlement's line items (CSV). */
+  readonly settleFunction: PaymentsFunction;
+  readonly getSettlementFunction: PaymentsFunction;
 
   constructor(scope: Construct, id: string, props: SettlementProps) {
     super(scope, id);
@@ -70,6 +73,7 @@ export class Settlement extends Construct {
     };
     const startFn = task('StartRun', 'start-run', 'Settlement: the merchants a run settles');
     const settleFn = task('SettleMerchant', 'settle-merchant', 'Settlement: settle one merchant');
+    this.settleFunction = settleFn;
     const payOutFn = task('PayOut', 'pay-out', 'Settlement: pay a settlement out', {
       ...tableEnv,
       SANDBOX_PSP_URL: scope.node.tryGetContext('sandboxPspUrl') ?? DEFAULT_SANDBOX_PSP_URL,
@@ -88,7 +92,6 @@ export class Settlement extends Construct {
       'dynamodb:PutItem',
       'dynamodb:ConditionCheckItem',
     );
-    table.grantIndexActions(settleFn, 'GSI2', 'dynamodb:Query');
     // The channels' fee schedules (their settings items, read with the breakers in one BatchGetItem).
     table.grantItemActionsOnKeys(settleFn, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
     // Both read the settlement with one GetItem (settlementAt) before they pay it out or record a failure.
@@ -260,6 +263,6 @@ export class Settlement extends Construct {
       environment: tableEnv,
     });
     table.grantItemActions(get, 'dynamodb:Query');
-    table.grantIndexActions(get, 'GSI2', 'dynamodb:Query');
+    this.getSettlementFunction = get;
   }
 }

@@ -251,16 +251,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   {
     kind: 'read',
     owner: 'core',
-    users: ['settlement'],
-    resource: 'GSI2',
-    patterns: ['SETL#*'],
-    actions: [QUERY],
-    why: "a settlement sums its merchant's succeeded payments and refunds from GSI2, which projects them",
-    removedBy: 'settlement keeping its own line items from PaymentSucceeded / RefundSucceeded events',
-  },
-  {
-    kind: 'read',
-    owner: 'core',
     users: ['reconciliation'],
     resource: 'GSI3',
     patterns: ['RECON#*'],

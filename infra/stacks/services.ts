@@ -6,6 +6,7 @@ import { ChannelHealth } from '../constructs/channel-health.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
+import { internalFunction } from '../constructs/internal-function.js';
 import { Merchants } from '../constructs/merchants.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
@@ -43,6 +44,15 @@ export class CoreStack extends ServiceStack {
     });
     const dlq = this.shareQueue('publisher-dlq', this.publisher.publisherDeadLetterQueue);
     this.deadLetterQueues.push({ name: 'publisher', queue: dlq, sources: [] });
+    // What settlement reads of core's items, answered page by page (shared/services/settlement-lines.ts).
+    const settlementLines = internalFunction(this, 'SettlementLinesFunction', {
+      entry: 'internal/settlement-lines',
+      description: "Internal (settlement): a page of a merchant's line items",
+      table: this.table,
+      monitoring: this.monitoring,
+    });
+    this.table.grantIndexActions(settlementLines, 'GSI2', 'dynamodb:Query');
+    this.exposeFunction('settlement-lines', settlementLines);
     this.finish();
   }
 }
@@ -143,6 +153,9 @@ export class SettlementStack extends ServiceStack {
       SETTLEMENT_STATE_MACHINE_ARN,
       this.settlement.stateMachine.stateMachineArn,
     );
+    // Core's line items, for the settle task and the settlement CSV.
+    for (const fn of [this.settlement.settleFunction, this.settlement.getSettlementFunction])
+      this.useFunction('core', 'settlement-lines', fn, 'SETTLEMENT_LINES_FUNCTION_ARN');
     this.finish();
   }
 }

@@ -137,6 +137,20 @@ export const settleMerchantEnvSchema = /* @__PURE__ */ defined(() =>
   z.extend(tableEnvSchema, outcomeIndexEnvSchema.shape),
 );
 
+/**
+ * Other services' functions a function invokes (ServiceStack.useFunction puts each one's `live` alias
+ * ARN in the environment): each its own schema, loaded by the handler that calls it.
+ */
+export const settlementLinesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ SETTLEMENT_LINES_FUNCTION_ARN: nonEmpty }),
+);
+export const channelDayOutcomesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ CHANNEL_DAY_OUTCOMES_FUNCTION_ARN: nonEmpty }),
+);
+export const channelFeesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ CHANNEL_FEES_FUNCTION_ARN: nonEmpty }),
+);
+
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;
 export type DispatchEnv = z.infer<typeof dispatchEnvSchema>;

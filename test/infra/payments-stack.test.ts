@@ -335,6 +335,7 @@ describe('payments functions', () => {
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
+      'functions/internal/settlement-lines.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
       'functions/settlement/record-payout-failure.ts',
@@ -351,11 +352,13 @@ describe('payments functions', () => {
       assert.equal(p.Runtime, 'nodejs22.x', source);
       assert.deepEqual(p.Architectures, ['arm64'], source);
       // Stream and queue consumers run at a quarter of the memory of the API functions: their time is
-      // waits on AWS and HTTP (payments-function.ts). Settlement's tasks sum a merchant's day (CPU work)
+      // waits on AWS and HTTP (payments-function.ts), as are the internal functions. Settlement's tasks sum a merchant's day (CPU work)
       // at half; a reconciliation run parses and classifies up to a million rows, at the API size.
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/usage/') ||
+        // Another service's batch job waits on an internal function, no client does.
+        source.startsWith('functions/internal/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
       const settlement = source.startsWith('functions/settlement/');
@@ -822,6 +825,13 @@ describe('monitoring', () => {
 });
 
 /** The exact environment of each function, as the local runtime will read it from the template. */
+/** The logical id of the `live` alias of the function whose id starts with `functionId`. */
+function liveAliasOf(functionId: string): string | undefined {
+  return ofType('AWS::Lambda::Alias').find(([, r]) =>
+    String((r.Properties.FunctionName as { Ref?: string } | undefined)?.Ref ?? '').startsWith(functionId),
+  )?.[0];
+}
+
 function expectedEnvironment(source: string): Record<string, unknown> {
   const env: Record<string, unknown> = {
     NODE_OPTIONS: '--enable-source-maps',
@@ -883,6 +893,10 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
     env.RUNS_MAX_RECEIVE_COUNT = '3';
     Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
+  }
+  // Another service's function it invokes: its live alias (the SSM parameter its owner writes).
+  if (source === 'functions/api/get-settlement.ts' || source === 'functions/settlement/settle-merchant.ts') {
+    env.SETTLEMENT_LINES_FUNCTION_ARN = { Ref: liveAliasOf('SettlementLinesFunction') };
   }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.

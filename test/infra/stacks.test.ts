@@ -190,6 +190,7 @@ describe('stacks', () => {
         'NoRouteFunction',
         'OpsPaymentsFunction',
         'PublisherFunction',
+        'SettlementLinesFunction',
       ],
       'Payments-Risk': [
         'CreateFraudReportFunction',
