@@ -18,12 +18,18 @@ import { createChannelRegistry } from '../../shared/channels/default-registry.js
 import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyStatements } from '../../shared/channels/registry.js';
 import { scheduledDayOf } from '../../shared/channels/statement-days.js';
-import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
+import {
+  channelDayOutcomesEnvSchema,
+  loadEnv,
+  reconcileRunEnvSchema,
+  runReceivesEnvSchema,
+} from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { emitMetrics } from '../../shared/http/metric-line.js';
+import { invokedExpectations } from '../../shared/reconciliation/expectations.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
 import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
@@ -68,6 +74,10 @@ function defaultDeps(): ReconciliationDeps {
     deps = {
       indexLagMs: env.OUTCOME_INDEX_LAG_MS,
       store: new DynamoReconciliationStore(table),
+      // The channel-day's applied outcomes are core's: asked of its function, page by page.
+      expectations: invokedExpectations(
+        loadEnv(channelDayOutcomesEnvSchema).CHANNEL_DAY_OUTCOMES_FUNCTION_ARN,
+      ),
       outcomes: new DynamoChannelOutcomeStore(table),
       statement: statementFinder({
         objects: s3Objects(),

@@ -250,16 +250,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   },
   {
     kind: 'read',
-    owner: 'core',
-    users: ['reconciliation'],
-    resource: 'GSI3',
-    patterns: ['RECON#*'],
-    actions: [QUERY],
-    why: "a reconciliation run compares a channel-day's applied outcomes (GSI3) with the channel's statement",
-    removedBy: 'reconciliation keeping its own expectations from outcome events',
-  },
-  {
-    kind: 'read',
     owner: 'gateway',
     users: ['settlement', 'console'],
     resource: 'table',

@@ -16,6 +16,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/ops-payments': 'core',
   'events/publisher': 'core',
   'internal/settlement-lines': 'core',
+  'internal/channel-day-outcomes': 'core',
 
   'channels/callback': 'channels',
   'channels/dispatch': 'channels',

@@ -81,8 +81,9 @@ export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsSta
   for (const service of [channels, core, risk, reconciliation, settlement, webhooks])
     dependsOn(service, foundation, gateway);
   dependsOn(reconciliation, channels);
-  // Settlement invokes core's functions (their ARNs in SSM).
+  // Settlement and reconciliation invoke core's functions (their ARNs in SSM).
   dependsOn(settlement, core);
+  dependsOn(reconciliation, core);
   dependsOn(console, foundation, ...services);
   return { foundation, channels, core, risk, webhooks, reconciliation, settlement, gateway, console };
 }

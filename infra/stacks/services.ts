@@ -53,6 +53,15 @@ export class CoreStack extends ServiceStack {
     });
     this.table.grantIndexActions(settlementLines, 'GSI2', 'dynamodb:Query');
     this.exposeFunction('settlement-lines', settlementLines);
+    // What reconciliation reads of core's items (shared/services/channel-day-outcomes.ts).
+    const channelDayOutcomes = internalFunction(this, 'ChannelDayOutcomesFunction', {
+      entry: 'internal/channel-day-outcomes',
+      description: "Internal (reconciliation): a page of a channel-day's applied outcomes",
+      table: this.table,
+      monitoring: this.monitoring,
+    });
+    this.table.grantIndexActions(channelDayOutcomes, 'GSI3', 'dynamodb:Query');
+    this.exposeFunction('channel-day-outcomes', channelDayOutcomes);
     this.finish();
   }
 }
@@ -131,6 +140,13 @@ export class ReconciliationStack extends ServiceStack {
       events: this.events,
       channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
     });
+    // Core's applied outcomes of a channel-day, for the run consumer.
+    this.useFunction(
+      'core',
+      'channel-day-outcomes',
+      this.reconciliation.runs.fn,
+      'CHANNEL_DAY_OUTCOMES_FUNCTION_ARN',
+    );
     this.finish();
   }
 }

@@ -335,6 +335,7 @@ describe('payments functions', () => {
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
+      'functions/internal/channel-day-outcomes.ts',
       'functions/internal/settlement-lines.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
@@ -602,17 +603,18 @@ describe('least privilege', () => {
     'api/get-billing-prices': [`dynamodb:GetItem on ${T}`],
     'api/put-billing-prices': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'usage/aggregate-usage': [`dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
-    // A run reads the channel-day's outcomes from GSI3 (the payments and refunds themselves), and no
-    // other index.
+    // A run asks core's function for the channel-day's outcomes (GSI3): it reads no index.
     'events/reconcile-run': [
       `dynamodb:BatchWriteItem on ${T}`,
       `dynamodb:ConditionCheckItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
-      `dynamodb:Query on ${T}/index/GSI3`,
       `dynamodb:UpdateItem on ${T}`,
     ],
+    // Core's internal reads for other services: each one index, read-only.
+    'internal/channel-day-outcomes': [`dynamodb:Query on ${T}/index/GSI3`],
+    'internal/settlement-lines': [`dynamodb:Query on ${T}/index/GSI2`],
   };
 
   for (const [handler, grants] of Object.entries(expected)) {
@@ -892,6 +894,7 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.STATEMENTS_BUCKET = { Ref: bucketId };
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
     env.RUNS_MAX_RECEIVE_COUNT = '3';
+    env.CHANNEL_DAY_OUTCOMES_FUNCTION_ARN = { Ref: liveAliasOf('ChannelDayOutcomesFunction') };
     Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
   }
   // Another service's function it invokes: its live alias (the SSM parameter its owner writes).

@@ -181,6 +181,7 @@ describe('stacks', () => {
         'PutRoutingConfigFunction',
       ],
       'Payments-Core': [
+        'ChannelDayOutcomesFunction',
         'CreatePaymentFunction',
         'CreateRefundFunction',
         'GetPaymentFunction',
