@@ -92,8 +92,6 @@ export class Settlement extends Construct {
       'dynamodb:PutItem',
       'dynamodb:ConditionCheckItem',
     );
-    // The channels' fee schedules (their settings items, read with the breakers in one BatchGetItem).
-    table.grantItemActionsOnKeys(settleFn, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
     // Both read the settlement with one GetItem (settlementAt) before they pay it out or record a failure.
     table.grantItemActions(
       payOutFn,

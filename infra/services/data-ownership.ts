@@ -240,16 +240,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   },
   {
     kind: 'read',
-    owner: 'channels',
-    users: ['settlement'],
-    resource: 'table',
-    patterns: ['CHANNEL#*'],
-    actions: [BATCH_GET],
-    why: "a settlement prices each line item with its channel's fees (channel settings), read once per merchant settled",
-    removedBy: 'fees carried on the payment at create, or an event per settings change',
-  },
-  {
-    kind: 'read',
     owner: 'gateway',
     users: ['settlement', 'console'],
     resource: 'table',

@@ -27,6 +27,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-channel': 'channels',
   'api/get-routing-config': 'channels',
   'api/put-routing-config': 'channels',
+  'internal/channel-fees': 'channels',
 
   'events/risk': 'risk',
   'api/get-risk-profile': 'risk',

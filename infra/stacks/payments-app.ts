@@ -42,8 +42,9 @@ const DESCRIPTIONS = {
 /**
  * Every stack of a stage: construct id `Payments-<Service>` (what `cdk deploy` names), CloudFormation
  * name `Payments-<Service>-<stage>`. The foundation deploys first, then the gateway (whose usage
- * aggregator the others' route logs feed), the channels (whose secrets reconciliation reads), core
- * (whose functions settlement and reconciliation invoke), the other services, the console (over every service's queues) last. Dependencies order deploys only: no stack
+ * aggregator the others' route logs feed), the channels (whose secrets reconciliation reads and whose
+ * fees settlement asks for), core (whose functions settlement and reconciliation invoke), the other
+ * services, the console (over every service's queues) last. Dependencies order deploys only: no stack
  * references another's resources (SSM parameter names only).
  */
 export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsStacks {
@@ -81,8 +82,8 @@ export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsSta
   for (const service of [channels, core, risk, reconciliation, settlement, webhooks])
     dependsOn(service, foundation, gateway);
   dependsOn(reconciliation, channels);
-  // Settlement and reconciliation invoke core's functions (their ARNs in SSM).
-  dependsOn(settlement, core);
+  // Settlement and reconciliation invoke core's and the channels' functions (their ARNs in SSM).
+  dependsOn(settlement, core, channels);
   dependsOn(reconciliation, core);
   dependsOn(console, foundation, ...services);
   return { foundation, channels, core, risk, webhooks, reconciliation, settlement, gateway, console };

@@ -88,6 +88,15 @@ export class ChannelsStack extends ServiceStack {
     monitoring.watchDeadLetterQueue(channels.dispatchDeadLetterQueue);
     monitoring.watchDeadLetterQueue(channels.checksDeadLetterQueue);
     new Routing(this, 'Routing', { api: this.api, table: this.table });
+    // The channels' fee schedules, for settlement (shared/services/channel-fees.ts).
+    const channelFees = internalFunction(this, 'ChannelFeesFunction', {
+      entry: 'internal/channel-fees',
+      description: "Internal (settlement): the channels' fee schedules",
+      table: this.table,
+      monitoring,
+    });
+    this.table.grantItemActionsOnKeys(channelFees, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
+    this.exposeFunction('channel-fees', channelFees);
     this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
       api: this.api,
       table: this.table,
@@ -172,6 +181,8 @@ export class SettlementStack extends ServiceStack {
     // Core's line items, for the settle task and the settlement CSV.
     for (const fn of [this.settlement.settleFunction, this.settlement.getSettlementFunction])
       this.useFunction('core', 'settlement-lines', fn, 'SETTLEMENT_LINES_FUNCTION_ARN');
+    // The channels' fees, which price each line item.
+    this.useFunction('channels', 'channel-fees', this.settlement.settleFunction, 'CHANNEL_FEES_FUNCTION_ARN');
     this.finish();
   }
 }

@@ -336,6 +336,7 @@ describe('payments functions', () => {
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
       'functions/internal/channel-day-outcomes.ts',
+      'functions/internal/channel-fees.ts',
       'functions/internal/settlement-lines.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
@@ -615,6 +616,8 @@ describe('least privilege', () => {
     // Core's internal reads for other services: each one index, read-only.
     'internal/channel-day-outcomes': [`dynamodb:Query on ${T}/index/GSI3`],
     'internal/settlement-lines': [`dynamodb:Query on ${T}/index/GSI2`],
+    // The channels' fee schedules for settlement: their settings, read-only.
+    'internal/channel-fees': [`dynamodb:BatchGetItem on ${T}`],
   };
 
   for (const [handler, grants] of Object.entries(expected)) {
@@ -900,6 +903,9 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   // Another service's function it invokes: its live alias (the SSM parameter its owner writes).
   if (source === 'functions/api/get-settlement.ts' || source === 'functions/settlement/settle-merchant.ts') {
     env.SETTLEMENT_LINES_FUNCTION_ARN = { Ref: liveAliasOf('SettlementLinesFunction') };
+  }
+  if (source === 'functions/settlement/settle-merchant.ts') {
+    env.CHANNEL_FEES_FUNCTION_ARN = { Ref: liveAliasOf('ChannelFeesFunction') };
   }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.

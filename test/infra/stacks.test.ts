@@ -171,6 +171,7 @@ describe('stacks', () => {
       'Payments-Foundation': [],
       'Payments-Channels': [
         'CallbackFunction',
+        'ChannelFeesFunction',
         'ChannelHealthFunction',
         'CheckFunction',
         'DispatchFunction',

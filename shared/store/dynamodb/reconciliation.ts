@@ -19,6 +19,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ReconciliationCounts } from '../../domain/reconciliation/discrepancy.js';
 import type { Expectation } from '../../domain/reconciliation/expectations.js';
 import type { DiscrepancyObject, ReconciliationRun } from '../../schemas/reconciliation.js';
+import { CHANNEL_DAY_OUTCOMES_PAGE } from '../../services/channel-day-outcomes.js';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { InvalidCursorError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
@@ -34,7 +35,6 @@ import {
   RUN_ID_PREFIX,
   type RunItem,
 } from '../reconciliation-items.js';
-import { CHANNEL_DAY_OUTCOMES_PAGE } from '../../services/channel-day-outcomes.js';
 import { channelDayOutcomesPage } from './channel-day-outcomes.js';
 import { DynamoHoldStore } from './holds.js';
 import { putListedRun } from './run-list.js';
