@@ -35,9 +35,6 @@ const ENV_CREDENTIALS_PROVIDER = join(PROJECT_ROOT, 'shared', 'aws', 'env-creden
  */
 const NO_EVENT_STREAMS = join(PROJECT_ROOT, 'shared', 'aws', 'no-event-streams.ts');
 
-/** Alias target for `@aws-sdk/client-lambda`: Invoke as one signed call (~80 KB less per caller). */
-const LAMBDA_INVOKE = join(PROJECT_ROOT, 'shared', 'aws', 'lambda-client.ts');
-
 /** Alias target for `@smithy/core/checksum`: the SDK's native SHA-256 and MD5 without JS fallbacks (~4 KB). */
 const NATIVE_CHECKSUMS = join(PROJECT_ROOT, 'shared', 'aws', 'native-checksums.ts');
 
@@ -69,7 +66,6 @@ export const BUNDLE_OPTIONS = {
     '@smithy/core/event-streams': NO_EVENT_STREAMS,
     '@aws-sdk/endpoint-cache': ENDPOINT_CACHE,
     '@smithy/core/checksum': NATIVE_CHECKSUMS,
-    '@aws-sdk/client-lambda': LAMBDA_INVOKE,
   },
   outExtension: { '.js': '.mjs' },
   absWorkingDir: PROJECT_ROOT,

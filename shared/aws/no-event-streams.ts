@@ -15,9 +15,3 @@ export class EventStreamSerde {
 }
 
 export const eventStreamSerdeProvider = missing;
-
-/**
- * Clients with a streaming operation (Lambda's InvokeWithResponseStream) resolve their event-stream
- * marshaller when they are built: they get none, so only a call of such an operation fails.
- */
-export const resolveEventStreamSerdeConfig = <T>(input: T): T => input;

@@ -8,28 +8,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
-import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/src/lambda-api.js';
-import { createLogger } from '../../local/src/log.js';
 import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { invokedExpectations } from '../../shared/reconciliation/expectations.js';
 import {
   type ChannelDayOutcomesAnswer,
   channelDayOutcomesAnswerSchema,
 } from '../../shared/services/channel-day-outcomes.js';
-import { setLambdaClient } from '../../shared/services/invoke.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 import { keys } from '../../shared/store/keys.js';
-import { LOCAL_CREDENTIALS, startTestTable, type TestTable } from '../support/dynamodb.js';
+import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { type FunctionStub, startFunctionStub } from '../support/function-stub.js';
 
 const DAY = '2026-03-04';
-const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:ChannelDayOutcomes:live';
 
 let table: TestTable;
-let endpoint: LambdaEndpoint;
+let stub: FunctionStub;
 let handler: (event: unknown) => Promise<ChannelDayOutcomesAnswer>;
 
 before(async () => {
@@ -38,42 +34,11 @@ before(async () => {
   process.env.TABLE_NAME = table.tableName;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   ({ handler } = await import('../../functions/internal/channel-day-outcomes.js'));
-  endpoint = await startLambdaEndpoint({
-    log: createLogger({ quiet: true }),
-    functions: new Map([
-      [
-        'ChannelDayOutcomes',
-        {
-          async invoke(event: unknown, requestId = 'r') {
-            try {
-              return { ok: true as const, requestId, durationMs: 1, payload: await handler(event) };
-            } catch (error) {
-              const { name, message } = error as Error;
-              return {
-                ok: false as const,
-                requestId,
-                durationMs: 1,
-                error: { errorType: name, errorMessage: message },
-              };
-            }
-          },
-        },
-      ],
-    ]),
-  });
-  setLambdaClient(
-    new LambdaClient({
-      endpoint: endpoint.url,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    }),
-  );
+  stub = await startFunctionStub('ChannelDayOutcomes', (event) => handler(event));
 });
 after(async () => {
-  setLambdaClient(undefined);
   setDynamoDbClient(undefined);
-  await endpoint?.close();
+  await stub?.close();
   await table?.stop();
 });
 
@@ -149,7 +114,7 @@ describe('channel-day-outcomes (core) on DynamoDB Local', () => {
 
     // Act
     const invoked = [];
-    for await (const e of invokedExpectations(ARN)('alipay', DAY)) invoked.push(e);
+    for await (const e of invokedExpectations(stub.arn)('alipay', DAY)) invoked.push(e);
 
     // Assess: the same outcomes, fields and all (a missing channel reference is null)
     const byRef = (a: { reference: string }, b: { reference: string }) =>

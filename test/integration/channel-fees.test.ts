@@ -6,24 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
-import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/src/lambda-api.js';
-import { createLogger } from '../../local/src/log.js';
 import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { DEFAULT_BREAKER_SETTINGS } from '../../shared/domain/breaker.js';
 import { ROUTING_CHANNELS } from '../../shared/domain/routing/catalogue.js';
 import { type ChannelFeesAnswer, channelFeesAnswerSchema } from '../../shared/services/channel-fees.js';
-import { setLambdaClient } from '../../shared/services/invoke.js';
 import { invokedChannelFees } from '../../shared/settlement/channel-fees.js';
 import { ChannelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { DynamoChannelSettingsStore } from '../../shared/store/dynamodb/channel-settings.js';
-import { LOCAL_CREDENTIALS, startTestTable, type TestTable } from '../support/dynamodb.js';
-
-const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:ChannelFees:live';
+import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { type FunctionStub, startFunctionStub } from '../support/function-stub.js';
 
 let table: TestTable;
-let endpoint: LambdaEndpoint;
+let stub: FunctionStub;
 let settings: DynamoChannelSettingsStore;
 let handler: (event: unknown) => Promise<ChannelFeesAnswer>;
 
@@ -34,42 +29,11 @@ before(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   settings = new DynamoChannelSettingsStore(table, new ChannelRecords(table, { ttlMs: 0 }));
   ({ handler } = await import('../../functions/internal/channel-fees.js'));
-  endpoint = await startLambdaEndpoint({
-    log: createLogger({ quiet: true }),
-    functions: new Map([
-      [
-        'ChannelFees',
-        {
-          async invoke(event: unknown, requestId = 'r') {
-            try {
-              return { ok: true as const, requestId, durationMs: 1, payload: await handler(event) };
-            } catch (error) {
-              const { name, message } = error as Error;
-              return {
-                ok: false as const,
-                requestId,
-                durationMs: 1,
-                error: { errorType: name, errorMessage: message },
-              };
-            }
-          },
-        },
-      ],
-    ]),
-  });
-  setLambdaClient(
-    new LambdaClient({
-      endpoint: endpoint.url,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    }),
-  );
+  stub = await startFunctionStub('ChannelFees', (event) => handler(event));
 });
 after(async () => {
-  setLambdaClient(undefined);
   setDynamoDbClient(undefined);
-  await endpoint?.close();
+  await stub?.close();
   await table?.stop();
 });
 
@@ -99,7 +63,7 @@ describe('channel-fees (channels) on DynamoDB Local', () => {
 
   it('gives settlement every channel’s fees through the Invoke API, the defaults of one never configured', async () => {
     // Act
-    const fees = await invokedChannelFees(ARN)();
+    const fees = await invokedChannelFees(stub.arn)();
 
     // Assess: what the channels' own store answers, channel by channel
     const stored = await settings.getAll(ROUTING_CHANNELS);

@@ -8,14 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
-import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/src/lambda-api.js';
-import { createLogger } from '../../local/src/log.js';
 import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { setLambdaClient } from '../../shared/services/invoke.js';
 import {
   type SettlementLinesAnswer,
   settlementLinesAnswerSchema,
@@ -23,15 +19,15 @@ import {
 import { invokedLineItems } from '../../shared/settlement/line-items.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 import { backOfficeKeys, keys } from '../../shared/store/keys.js';
-import { LOCAL_CREDENTIALS, startTestTable, type TestTable } from '../support/dynamodb.js';
+import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { type FunctionStub, startFunctionStub } from '../support/function-stub.js';
 
 const DAY = '2026-03-04';
 const FROM = `${DAY}T00:00:00.000Z`;
 const TO = '2026-03-05T00:00:00.000Z';
-const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:SettlementLines:live';
 
 let table: TestTable;
-let endpoint: LambdaEndpoint;
+let stub: FunctionStub;
 let handler: (event: unknown) => Promise<SettlementLinesAnswer>;
 
 before(async () => {
@@ -40,42 +36,11 @@ before(async () => {
   process.env.TABLE_NAME = table.tableName;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   ({ handler } = await import('../../functions/internal/settlement-lines.js'));
-  endpoint = await startLambdaEndpoint({
-    log: createLogger({ quiet: true }),
-    functions: new Map([
-      [
-        'SettlementLines',
-        {
-          async invoke(event: unknown, requestId = 'r') {
-            try {
-              return { ok: true as const, requestId, durationMs: 1, payload: await handler(event) };
-            } catch (error) {
-              const { name, message } = error as Error;
-              return {
-                ok: false as const,
-                requestId,
-                durationMs: 1,
-                error: { errorType: name, errorMessage: message },
-              };
-            }
-          },
-        },
-      ],
-    ]),
-  });
-  setLambdaClient(
-    new LambdaClient({
-      endpoint: endpoint.url,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    }),
-  );
+  stub = await startFunctionStub('SettlementLines', (event) => handler(event));
 });
 after(async () => {
-  setLambdaClient(undefined);
   setDynamoDbClient(undefined);
-  await endpoint?.close();
+  await stub?.close();
   await table?.stop();
 });
 
@@ -167,7 +132,7 @@ describe('settlement-lines (core) on DynamoDB Local', () => {
 
     // Act
     const invoked = [];
-    for await (const item of invokedLineItems(ARN)(m, [FROM, TO])) invoked.push(item);
+    for await (const item of invokedLineItems(stub.arn)(m, [FROM, TO])) invoked.push(item);
 
     // Assess: the same items, fields and all (amount, currency, occurredAt, channel when known)
     const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);

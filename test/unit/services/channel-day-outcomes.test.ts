@@ -4,16 +4,15 @@
  * run's read instead of being compared.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import * as z from 'zod/mini';
 import { invokedExpectations } from '../../../shared/reconciliation/expectations.js';
 import {
   type ChannelDayOutcomesAnswer,
   channelDayOutcomesRequestSchema,
 } from '../../../shared/services/channel-day-outcomes.js';
-import { setLambdaClient } from '../../../shared/services/invoke.js';
+import { type FunctionStub, startFunctionStub } from '../../support/function-stub.js';
 
-const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:ChannelDayOutcomes:live';
 const outcome = (reference: string) => ({
   type: 'payment' as const,
   reference,
@@ -23,25 +22,26 @@ const outcome = (reference: string) => ({
   status: 'succeeded' as const,
 });
 
-function fakeLambda(pages: readonly unknown[]) {
-  const sent: unknown[] = [];
-  setLambdaClient({
-    async send(command: { input: { Payload: Uint8Array } }) {
-      sent.push(JSON.parse(new TextDecoder().decode(command.input.Payload)));
-      return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(pages[sent.length - 1])) };
-    },
-  } as never);
-  return sent;
+/** The owner's function, answering `pages` in turn; what it was sent is kept. */
+async function fakeLambda(pages: readonly unknown[]) {
+  await stub?.close();
+  let n = 0;
+  stub = await startFunctionStub('ChannelDayOutcomes', () => pages[n++]);
+  arn = stub.arn;
+  return stub.received;
 }
 
 async function read(channel: string, date: string) {
   const refs = [];
-  for await (const e of invokedExpectations(ARN)(channel, date)) refs.push(e.reference);
+  for await (const e of invokedExpectations(arn)(channel, date)) refs.push(e.reference);
   return refs;
 }
 
+let stub: FunctionStub | undefined;
+let arn = '';
+
 describe('channel-day-outcomes contract', () => {
-  afterEach(() => setLambdaClient(undefined));
+  after(() => stub?.close());
 
   it('sends requests core parses, the cursor of each answer in the next', async () => {
     const pages: ChannelDayOutcomesAnswer[] = [
@@ -51,7 +51,7 @@ describe('channel-day-outcomes contract', () => {
         cursor: null,
       },
     ];
-    const sent = fakeLambda(pages);
+    const sent = await fakeLambda(pages);
     assert.deepEqual(await read('sandbox', '2026-03-04'), ['pay_1', 're_1']);
     const requests = sent.map((s) => z.parse(channelDayOutcomesRequestSchema, s));
     assert.deepEqual(
@@ -64,9 +64,9 @@ describe('channel-day-outcomes contract', () => {
   });
 
   it('refuses an answer outside the schema', async () => {
-    fakeLambda([{ items: [{ ...outcome('pay_1'), status: 'pending' }], cursor: null }]);
+    await fakeLambda([{ items: [{ ...outcome('pay_1'), status: 'pending' }], cursor: null }]);
     await assert.rejects(read('sandbox', '2026-03-04'));
-    fakeLambda([{ items: [{ ...outcome('pay_1'), channelReference: undefined }], cursor: null }]);
+    await fakeLambda([{ items: [{ ...outcome('pay_1'), channelReference: undefined }], cursor: null }]);
     await assert.rejects(read('sandbox', '2026-03-04'));
   });
 });

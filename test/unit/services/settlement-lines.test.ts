@@ -4,17 +4,16 @@
  * that breaks the schema fails settlement's read instead of being summed.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import * as z from 'zod/mini';
-import { setLambdaClient } from '../../../shared/services/invoke.js';
 import {
   type SettlementLinesAnswer,
   settlementLinesAnswerSchema,
   settlementLinesRequestSchema,
 } from '../../../shared/services/settlement-lines.js';
 import { invokedLineItems } from '../../../shared/settlement/line-items.js';
+import { type FunctionStub, startFunctionStub } from '../../support/function-stub.js';
 
-const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:SettlementLines:live';
 const line = (id: string) => ({
   type: 'payment' as const,
   id,
@@ -24,20 +23,20 @@ const line = (id: string) => ({
   channel: 'sandbox',
 });
 
-/** A Lambda client that answers `pages` in turn and keeps what it was sent. */
-function fakeLambda(pages: readonly unknown[]) {
-  const sent: unknown[] = [];
-  setLambdaClient({
-    async send(command: { input: { Payload: Uint8Array } }) {
-      sent.push(JSON.parse(new TextDecoder().decode(command.input.Payload)));
-      return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(pages[sent.length - 1])) };
-    },
-  } as never);
-  return sent;
+/** The owner's function, answering `pages` in turn; what it was sent is kept. */
+async function fakeLambda(pages: readonly unknown[]) {
+  await stub?.close();
+  let n = 0;
+  stub = await startFunctionStub('SettlementLines', () => pages[n++]);
+  arn = stub.arn;
+  return stub.received;
 }
 
+let stub: FunctionStub | undefined;
+let arn = '';
+
 describe('settlement-lines contract', () => {
-  afterEach(() => setLambdaClient(undefined));
+  after(() => stub?.close());
 
   it('sends requests core parses, the cursor of each answer in the next', async () => {
     // Prepare
@@ -46,11 +45,11 @@ describe('settlement-lines contract', () => {
       { items: [], cursor: 'c2' },
       { items: [{ ...line('re_1'), type: 'refund' }], cursor: null },
     ];
-    const sent = fakeLambda(pages);
+    const sent = await fakeLambda(pages);
 
     // Act
     const ids = [];
-    for await (const item of invokedLineItems(ARN)('m_1', ['0', '2026-03-05T00:00:00.000Z']))
+    for await (const item of invokedLineItems(arn)('m_1', ['0', '2026-03-05T00:00:00.000Z']))
       ids.push(item.id);
 
     // Assess
@@ -65,14 +64,14 @@ describe('settlement-lines contract', () => {
   });
 
   it('refuses an answer outside the schema', async () => {
-    fakeLambda([{ items: [{ ...line('pay_1'), amount: 10.5 }], cursor: null }]);
+    await fakeLambda([{ items: [{ ...line('pay_1'), amount: 10.5 }], cursor: null }]);
     await assert.rejects(async () => {
-      for await (const _ of invokedLineItems(ARN)('m_1', ['0', '1'])) {
+      for await (const _ of invokedLineItems(arn)('m_1', ['0', '1'])) {
       }
     });
-    fakeLambda([{ items: [line('pay_1')] }]);
+    await fakeLambda([{ items: [line('pay_1')] }]);
     await assert.rejects(async () => {
-      for await (const _ of invokedLineItems(ARN)('m_1', ['0', '1'])) {
+      for await (const _ of invokedLineItems(arn)('m_1', ['0', '1'])) {
       }
     });
   });
