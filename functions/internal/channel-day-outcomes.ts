@@ -1,6 +1,6 @@
 /**
  * Core's internal function for reconciliation: a page of a channel-day's applied outcomes
- * (shared/services/channel-day-outcomes.ts), read from core's GSI3. Read-only, so any retry is harmless.
+ * (shared/internal/channel-day-outcomes.ts), read from core's GSI3. Read-only, so any retry is harmless.
  */
 import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
@@ -9,7 +9,7 @@ import {
   CHANNEL_DAY_OUTCOMES_PAGE,
   type ChannelDayOutcomesAnswer,
   channelDayOutcomesRequestSchema,
-} from '../../shared/services/channel-day-outcomes.js';
+} from '../../shared/internal/channel-day-outcomes.js';
 import { channelDayOutcomesPage } from '../../shared/store/dynamodb/channel-day-outcomes.js';
 
 const env = loadEnv(tableEnvSchema);

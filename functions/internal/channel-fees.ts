@@ -1,11 +1,11 @@
 /**
  * The channels' internal function for settlement: the fee schedules of the channels asked
- * (shared/services/channel-fees.ts), read fresh from their settings (one BatchGetItem). Read-only.
+ * (shared/internal/channel-fees.ts), read fresh from their settings (one BatchGetItem). Read-only.
  */
 import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
-import { type ChannelFeesAnswer, channelFeesRequestSchema } from '../../shared/services/channel-fees.js';
+import { type ChannelFeesAnswer, channelFeesRequestSchema } from '../../shared/internal/channel-fees.js';
 import { channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 
 const env = loadEnv(tableEnvSchema);

@@ -1,6 +1,6 @@
 /**
  * Core's internal function for settlement: a page of a merchant's line items committed in [from, to)
- * (shared/services/settlement-lines.ts), read from core's GSI2. Read-only, so any retry is harmless.
+ * (shared/internal/settlement-lines.ts), read from core's GSI2. Read-only, so any retry is harmless.
  */
 
 import * as z from 'zod/mini';
@@ -10,7 +10,7 @@ import {
   SETTLEMENT_LINES_PAGE,
   type SettlementLinesAnswer,
   settlementLinesRequestSchema,
-} from '../../shared/services/settlement-lines.js';
+} from '../../shared/internal/settlement-lines.js';
 import { settlementLinesPage } from '../../shared/store/dynamodb/settlement-lines.js';
 
 const env = loadEnv(tableEnvSchema);

@@ -28,6 +28,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/get-routing-config': 'channels',
   'api/put-routing-config': 'channels',
   'internal/channel-fees': 'channels',
+  'internal/channel-health-summary': 'channels',
 
   'events/risk': 'risk',
   'api/get-risk-profile': 'risk',
@@ -35,6 +36,8 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/get-risk-summary': 'risk',
   'api/create-fraud-report': 'risk',
   'api/review-payment': 'risk',
+  'internal/hold-counts': 'risk',
+  'internal/review-queue': 'risk',
 
   'api/upload-statement': 'reconciliation',
   'api/start-reconciliation-run': 'reconciliation',
@@ -42,6 +45,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/list-reconciliation-discrepancies': 'reconciliation',
   'api/resolve-discrepancy': 'reconciliation',
   'events/reconcile-run': 'reconciliation',
+  'internal/open-discrepancies': 'reconciliation',
 
   'api/start-settlement-run': 'settlement',
   'api/get-settlement-run': 'settlement',
@@ -75,6 +79,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-billing-prices': 'gateway',
   'api/get-billing-statement': 'gateway',
   'usage/aggregate-usage': 'gateway',
+  'internal/merchant-registry': 'gateway',
 
   'api/console': 'console',
   'api/list-dead-letter-queues': 'console',

@@ -85,6 +85,8 @@ export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsSta
   // Settlement and reconciliation invoke core's and the channels' functions (their ARNs in SSM).
   dependsOn(settlement, core, channels);
   dependsOn(reconciliation, core);
+  // The ops search asks risk's review-queue function (its ARN a parameter of risk's).
+  dependsOn(core, risk);
   dependsOn(console, foundation, ...services);
   return { foundation, channels, core, risk, webhooks, reconciliation, settlement, gateway, console };
 }

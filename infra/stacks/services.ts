@@ -7,6 +7,14 @@ import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../construc
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
 import { internalFunction } from '../constructs/internal-function.js';
+import {
+  exposeChannelHealthSummary,
+  exposeHoldCounts,
+  exposeMerchantRegistry,
+  exposeOpenDiscrepancies,
+  exposeReviewQueue,
+  INTERNAL_READS,
+} from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
@@ -32,7 +40,9 @@ export class CoreStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props?: ServiceStackProps) {
     super(scope, id, 'core', { ...props, tableStream: true, busAccess: { busName: true, busArn: true } });
-    const createPayment = addPaymentRoutes(this.api, this.table);
+    const { createPayment, opsPayments } = addPaymentRoutes(this.api, this.table);
+    // The ops search's `risk=review` pages come from risk's review queue.
+    this.useFunction('risk', INTERNAL_READS.reviewQueue, opsPayments, 'REVIEW_QUEUE_FUNCTION_ARN');
     // What routing and the risk before-checks read and count while a payment is created.
     grantRoutingReads(this.table, createPayment);
     grantRiskBeforeChecks(this.table, createPayment);
@@ -44,7 +54,7 @@ export class CoreStack extends ServiceStack {
     });
     const dlq = this.shareQueue('publisher-dlq', this.publisher.publisherDeadLetterQueue);
     this.deadLetterQueues.push({ name: 'publisher', queue: dlq, sources: [] });
-    // What settlement reads of core's items, answered page by page (shared/services/settlement-lines.ts).
+    // What settlement reads of core's items, answered page by page (shared/internal/settlement-lines.ts).
     const settlementLines = internalFunction(this, 'SettlementLinesFunction', {
       entry: 'internal/settlement-lines',
       description: "Internal (settlement): a page of a merchant's line items",
@@ -53,7 +63,7 @@ export class CoreStack extends ServiceStack {
     });
     this.table.grantIndexActions(settlementLines, 'GSI2', 'dynamodb:Query');
     this.exposeFunction('settlement-lines', settlementLines);
-    // What reconciliation reads of core's items (shared/services/channel-day-outcomes.ts).
+    // What reconciliation reads of core's items (shared/internal/channel-day-outcomes.ts).
     const channelDayOutcomes = internalFunction(this, 'ChannelDayOutcomesFunction', {
       entry: 'internal/channel-day-outcomes',
       description: "Internal (reconciliation): a page of a channel-day's applied outcomes",
@@ -88,7 +98,7 @@ export class ChannelsStack extends ServiceStack {
     monitoring.watchDeadLetterQueue(channels.dispatchDeadLetterQueue);
     monitoring.watchDeadLetterQueue(channels.checksDeadLetterQueue);
     new Routing(this, 'Routing', { api: this.api, table: this.table });
-    // The channels' fee schedules, for settlement (shared/services/channel-fees.ts).
+    // The channels' fee schedules, for settlement (shared/internal/channel-fees.ts).
     const channelFees = internalFunction(this, 'ChannelFeesFunction', {
       entry: 'internal/channel-fees',
       description: "Internal (settlement): the channels' fee schedules",
@@ -103,6 +113,7 @@ export class ChannelsStack extends ServiceStack {
       events: this.events,
       monitoring,
     });
+    exposeChannelHealthSummary(this);
     for (const channel of VENDOR_CHANNELS)
       writeParameter(this, 'channels', secretArnName(channel), channels.secrets.secrets[channel].secretArn);
 
@@ -130,6 +141,8 @@ export class RiskStack extends ServiceStack {
     super(scope, id, 'risk', props);
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    exposeHoldCounts(this);
+    exposeReviewQueue(this);
     this.finish();
   }
 }
@@ -156,6 +169,7 @@ export class ReconciliationStack extends ServiceStack {
       this.reconciliation.runs.fn,
       'CHANNEL_DAY_OUTCOMES_FUNCTION_ARN',
     );
+    exposeOpenDiscrepancies(this);
     this.finish();
   }
 }
@@ -207,6 +221,7 @@ export class GatewayStack extends ServiceStack {
     super(scope, id, 'gateway', props);
     addGatewayRoutes(this.api, this.table);
     new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    exposeMerchantRegistry(this);
     this.usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     writeParameter(this, 'gateway', USAGE_AGGREGATOR_ARN, this.usage.aggregator.invocable.functionArn);
     const replay = this.shareQueue('usage-aggregator', this.usage.replayQueue);

@@ -65,7 +65,7 @@ export interface ReconciliationDeps {
   readonly indexLagMs?: number;
   /**
    * The channel-day's applied outcomes: core's `channel-day-outcomes` function, page by page
-   * (shared/services/channel-day-outcomes.ts). Absent: read from the table (`store.expectations`, tests
+   * (shared/internal/channel-day-outcomes.ts). Absent: read from the table (`store.expectations`, tests
    * and the CLI).
    */
   readonly expectations?: (channel: string, date: string) => AsyncIterable<Expectation>;

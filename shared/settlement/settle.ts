@@ -45,7 +45,7 @@ export interface SettleDeps {
   readonly indexLagMs?: number;
   /**
    * The merchant's line items committed in [from, to): core's `settlement-lines` function, page by page
-   * (shared/services/settlement-lines.ts). Absent: read from the table (`store.lineItems`, tests and tools).
+   * (shared/internal/settlement-lines.ts). Absent: read from the table (`store.lineItems`, tests and tools).
    */
   readonly lineItems?: (merchantId: string, period: readonly [string, string]) => AsyncIterable<LineItem>;
 }

@@ -337,6 +337,11 @@ describe('payments functions', () => {
       'functions/events/risk.ts',
       'functions/internal/channel-day-outcomes.ts',
       'functions/internal/channel-fees.ts',
+      'functions/internal/channel-health-summary.ts',
+      'functions/internal/hold-counts.ts',
+      'functions/internal/merchant-registry.ts',
+      'functions/internal/open-discrepancies.ts',
+      'functions/internal/review-queue.ts',
       'functions/internal/settlement-lines.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
@@ -359,7 +364,7 @@ describe('payments functions', () => {
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/usage/') ||
-        // Another service's batch job waits on an internal function, no client does.
+        // Other services' reads of a service's items (infra/constructs/internal-reads.ts).
         source.startsWith('functions/internal/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
@@ -460,7 +465,8 @@ describe('least privilege', () => {
       `dynamodb:Query on ${T}/index/GSI1`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    // Ops reads (no flow-control lease): the merchant list (GSI1) or all payments and the review queue (GSI4).
+    // Ops reads (no flow-control lease): the merchant list (GSI1) or all payments (GSI4); the review
+    // queue's keys come from risk's function.
     'api/ops-payments': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
@@ -559,14 +565,15 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     // Dead letters (infra/constructs/dead-letters.ts): the key lookup only; their SQS grants are pinned by
-    // test/infra/dead-letters.test.ts. The list's function also serves the overview: the channels' hourly
-    // counts (BatchGetItem HLT#…), the merchants' review holds and the open discrepancies (Query MERCHANTS,
-    // HOLD#…, DSC#…), scoped by dynamodb:LeadingKeys (test/infra/ops-console.test.ts pins the prefixes).
-    'api/list-dead-letter-queues': [
-      `dynamodb:BatchGetItem on ${T}`,
-      `dynamodb:GetItem on ${T}`,
-      `dynamodb:Query on ${T}`,
-    ],
+    // test/infra/dead-letters.test.ts. The list's function also serves the overview, whose figures it asks
+    // of their owners' functions (test/infra/ops-console.test.ts).
+    'api/list-dead-letter-queues': [`dynamodb:GetItem on ${T}`],
+    // Other services' reads, each by the owner's function, on the owner's items only (internal-reads.ts).
+    'internal/merchant-registry': [`dynamodb:Query on ${T}`],
+    'internal/hold-counts': [`dynamodb:Query on ${T}`],
+    'internal/review-queue': [`dynamodb:Query on ${T}/index/GSI4`],
+    'internal/open-discrepancies': [`dynamodb:Query on ${T}`],
+    'internal/channel-health-summary': [`dynamodb:BatchGetItem on ${T}`],
     'api/list-dead-letter-messages': [`dynamodb:GetItem on ${T}`],
     'api/redrive-dead-letter-queue': [`dynamodb:GetItem on ${T}`],
     'api/list-dead-letter-redrives': [`dynamodb:GetItem on ${T}`],
@@ -830,11 +837,14 @@ describe('monitoring', () => {
 });
 
 /** The exact environment of each function, as the local runtime will read it from the template. */
-/** The logical id of the `live` alias of the function whose id starts with `functionId`. */
-function liveAliasOf(functionId: string): string | undefined {
-  return ofType('AWS::Lambda::Alias').find(([, r]) =>
-    String((r.Properties.FunctionName as { Ref?: string } | undefined)?.Ref ?? '').startsWith(functionId),
-  )?.[0];
+/** `{ Ref }` of the `live` alias of the function of `handler` (a Ref of an alias is its ARN). */
+function liveAliasOf(handler: string): { Ref: string } {
+  const target = fn(handler).logicalId;
+  const alias = ofType('AWS::Lambda::Alias').find(
+    ([, a]) => a.Properties.Name === 'live' && referencedId(a.Properties.FunctionName) === target,
+  );
+  assert.ok(alias, `no live alias of ${handler}`);
+  return { Ref: alias[0] };
 }
 
 function expectedEnvironment(source: string): Record<string, unknown> {
@@ -888,6 +898,15 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL = { Ref: checksDlqId };
     env.CHANNEL_CHECK_MAX = '3';
   }
+  // Another service's function, reached through its live alias (ServiceStack.useFunction).
+  if (source === 'functions/api/ops-payments.ts')
+    env.REVIEW_QUEUE_FUNCTION_ARN = liveAliasOf('internal/review-queue');
+  if (source === 'functions/api/list-dead-letter-queues.ts') {
+    env.CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN = liveAliasOf('internal/channel-health-summary');
+    env.MERCHANT_REGISTRY_FUNCTION_ARN = liveAliasOf('internal/merchant-registry');
+    env.HOLD_COUNTS_FUNCTION_ARN = liveAliasOf('internal/hold-counts');
+    env.OPEN_DISCREPANCIES_FUNCTION_ARN = liveAliasOf('internal/open-discrepancies');
+  }
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
   if (source === 'functions/api/start-settlement-run.ts') {
     env.SETTLEMENT_STATE_MACHINE_ARN = { Ref: stateMachineId };
@@ -897,15 +916,15 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.STATEMENTS_BUCKET = { Ref: bucketId };
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
     env.RUNS_MAX_RECEIVE_COUNT = '3';
-    env.CHANNEL_DAY_OUTCOMES_FUNCTION_ARN = { Ref: liveAliasOf('ChannelDayOutcomesFunction') };
+    env.CHANNEL_DAY_OUTCOMES_FUNCTION_ARN = liveAliasOf('internal/channel-day-outcomes');
     Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
   }
   // Another service's function it invokes: its live alias (the SSM parameter its owner writes).
   if (source === 'functions/api/get-settlement.ts' || source === 'functions/settlement/settle-merchant.ts') {
-    env.SETTLEMENT_LINES_FUNCTION_ARN = { Ref: liveAliasOf('SettlementLinesFunction') };
+    env.SETTLEMENT_LINES_FUNCTION_ARN = liveAliasOf('internal/settlement-lines');
   }
   if (source === 'functions/settlement/settle-merchant.ts') {
-    env.CHANNEL_FEES_FUNCTION_ARN = { Ref: liveAliasOf('ChannelFeesFunction') };
+    env.CHANNEL_FEES_FUNCTION_ARN = liveAliasOf('internal/channel-fees');
   }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.

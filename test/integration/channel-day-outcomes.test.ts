@@ -12,11 +12,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { invokedExpectations } from '../../shared/reconciliation/expectations.js';
 import {
   type ChannelDayOutcomesAnswer,
   channelDayOutcomesAnswerSchema,
-} from '../../shared/services/channel-day-outcomes.js';
+} from '../../shared/internal/channel-day-outcomes.js';
+import { invokedExpectations } from '../../shared/reconciliation/expectations.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 import { keys } from '../../shared/store/keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';

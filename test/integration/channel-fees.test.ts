@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { DEFAULT_BREAKER_SETTINGS } from '../../shared/domain/breaker.js';
 import { ROUTING_CHANNELS } from '../../shared/domain/routing/catalogue.js';
-import { type ChannelFeesAnswer, channelFeesAnswerSchema } from '../../shared/services/channel-fees.js';
+import { type ChannelFeesAnswer, channelFeesAnswerSchema } from '../../shared/internal/channel-fees.js';
 import { invokedChannelFees } from '../../shared/settlement/channel-fees.js';
 import { ChannelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { DynamoChannelSettingsStore } from '../../shared/store/dynamodb/channel-settings.js';

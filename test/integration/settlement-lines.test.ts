@@ -15,7 +15,7 @@ import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
 import {
   type SettlementLinesAnswer,
   settlementLinesAnswerSchema,
-} from '../../shared/services/settlement-lines.js';
+} from '../../shared/internal/settlement-lines.js';
 import { invokedLineItems } from '../../shared/settlement/line-items.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 import { backOfficeKeys, keys } from '../../shared/store/keys.js';

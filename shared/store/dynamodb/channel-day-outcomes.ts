@@ -3,7 +3,7 @@
  * keys.ts): the payments and refunds whose outcome the channel reported for that UTC day, with what a
  * reconciliation run compares (INCLUDE projection), a bounded page at a time across the shards.
  * Reconciliation asks for them through core's `channel-day-outcomes` function
- * (shared/services/channel-day-outcomes.ts); this is that function's read.
+ * (shared/internal/channel-day-outcomes.ts); this is that function's read.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Expectation } from '../../domain/reconciliation/expectations.js';

@@ -18,8 +18,8 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ReconciliationCounts } from '../../domain/reconciliation/discrepancy.js';
 import type { Expectation } from '../../domain/reconciliation/expectations.js';
+import { CHANNEL_DAY_OUTCOMES_PAGE } from '../../internal/channel-day-outcomes.js';
 import type { DiscrepancyObject, ReconciliationRun } from '../../schemas/reconciliation.js';
-import { CHANNEL_DAY_OUTCOMES_PAGE } from '../../services/channel-day-outcomes.js';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { InvalidCursorError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';

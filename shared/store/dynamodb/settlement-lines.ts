@@ -2,7 +2,7 @@
  * A merchant's settlement line items, read by core, which owns them (GSI2 `SETL#<merchant>#<shard>`,
  * keys.ts): the payments and refunds that showed `succeeded` in a window of commit times, a bounded page
  * at a time across the shards. Settlement asks for them through core's `settlement-lines` function
- * (shared/services/settlement-lines.ts); this is that function's read.
+ * (shared/internal/settlement-lines.ts); this is that function's read.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { LineItem } from '../../domain/settlement/accumulate.js';

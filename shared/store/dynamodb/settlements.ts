@@ -16,7 +16,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LineItem } from '../../domain/settlement/accumulate.js';
 import type { LedgerEntry } from '../../domain/settlement/ledger.js';
-import { SETTLEMENT_LINES_PAGE } from '../../services/settlement-lines.js';
+import { SETTLEMENT_LINES_PAGE } from '../../internal/settlement-lines.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import { backOfficeKeys, keys } from '../keys.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as z from 'zod/mini';
 import { ROUTING_CHANNELS } from '../../../shared/domain/routing/catalogue.js';
-import { channelFeesRequestSchema } from '../../../shared/services/channel-fees.js';
+import { channelFeesRequestSchema } from '../../../shared/internal/channel-fees.js';
 import { invokedChannelFees } from '../../../shared/settlement/channel-fees.js';
 import { type FunctionStub, startFunctionStub } from '../../support/function-stub.js';
 

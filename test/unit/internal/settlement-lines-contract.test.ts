@@ -10,7 +10,7 @@ import {
   type SettlementLinesAnswer,
   settlementLinesAnswerSchema,
   settlementLinesRequestSchema,
-} from '../../../shared/services/settlement-lines.js';
+} from '../../../shared/internal/settlement-lines.js';
 import { invokedLineItems } from '../../../shared/settlement/line-items.js';
 import { type FunctionStub, startFunctionStub } from '../../support/function-stub.js';
 

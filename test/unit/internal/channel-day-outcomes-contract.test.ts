@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as z from 'zod/mini';
-import { invokedExpectations } from '../../../shared/reconciliation/expectations.js';
 import {
   type ChannelDayOutcomesAnswer,
   channelDayOutcomesRequestSchema,
-} from '../../../shared/services/channel-day-outcomes.js';
+} from '../../../shared/internal/channel-day-outcomes.js';
+import { invokedExpectations } from '../../../shared/reconciliation/expectations.js';
 import { type FunctionStub, startFunctionStub } from '../../support/function-stub.js';
 
 const outcome = (reference: string) => ({

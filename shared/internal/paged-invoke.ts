@@ -4,7 +4,7 @@
  * change of the owner's answer fails loudly here instead of miscounting.
  */
 import * as z from 'zod/mini';
-import { invokeFunction } from './invoke.js';
+import { invokeFunction } from '../services/invoke.js';
 
 /** Every item of `request`'s pages, in the order the owner answers them. */
 export async function* invokePages<T>(
