@@ -46,7 +46,8 @@ export interface SettlementProps {
 export class Settlement extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly functions: PaymentsFunction[] = [];
-  /** The task that settles a merchant, and the route that lists a settlement's line items (CSV). */
+  /** The task that lists a run's merchants, the one that settles a merchant, and the CSV's route. */
+  readonly startFunction: PaymentsFunction;
   readonly settleFunction: PaymentsFunction;
   readonly getSettlementFunction: PaymentsFunction;
 
@@ -72,6 +73,7 @@ export class Settlement extends Construct {
       return fn;
     };
     const startFn = task('StartRun', 'start-run', 'Settlement: the merchants a run settles');
+    this.startFunction = startFn;
     const settleFn = task('SettleMerchant', 'settle-merchant', 'Settlement: settle one merchant');
     this.settleFunction = settleFn;
     const payOutFn = task('PayOut', 'pay-out', 'Settlement: pay a settlement out', {
@@ -84,7 +86,8 @@ export class Settlement extends Construct {
       'Settlement: a payout that failed',
     );
     const finishFn = task('FinishRun', 'finish-run', 'Settlement: how a run ended');
-    table.grantItemActions(startFn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+    // The run (GetItem; PutItem for the schedule's); the merchants are the gateway's (SettlementStack).
+    table.grantItemActions(startFn, 'dynamodb:GetItem', 'dynamodb:PutItem');
     table.grantItemActions(
       settleFn,
       'dynamodb:GetItem',

@@ -240,16 +240,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   },
   {
     kind: 'read',
-    owner: 'gateway',
-    users: ['settlement'],
-    resource: 'table',
-    patterns: ['MERCHANTS'],
-    actions: [QUERY],
-    why: 'a settlement run lists the approved merchants from their registry',
-    removedBy: 'a registry of their own kept from MerchantApproved events',
-  },
-  {
-    kind: 'read',
     owner: 'risk',
     users: ['settlement'],
     resource: 'table',

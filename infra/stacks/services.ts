@@ -197,6 +197,13 @@ export class SettlementStack extends ServiceStack {
       this.useFunction('core', 'settlement-lines', fn, 'SETTLEMENT_LINES_FUNCTION_ARN');
     // The channels' fees, which price each line item.
     this.useFunction('channels', 'channel-fees', this.settlement.settleFunction, 'CHANNEL_FEES_FUNCTION_ARN');
+    // The merchants a run settles: the gateway's registry of approved merchants.
+    this.useFunction(
+      'gateway',
+      INTERNAL_READS.merchantRegistry,
+      this.settlement.startFunction,
+      'MERCHANT_REGISTRY_FUNCTION_ARN',
+    );
     this.finish();
   }
 }

@@ -926,6 +926,9 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   if (source === 'functions/settlement/settle-merchant.ts') {
     env.CHANNEL_FEES_FUNCTION_ARN = liveAliasOf('internal/channel-fees');
   }
+  if (source === 'functions/settlement/start-run.ts') {
+    env.MERCHANT_REGISTRY_FUNCTION_ARN = liveAliasOf('internal/merchant-registry');
+  }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.
     env.SANDBOX_WEBHOOK_SECRETS = {

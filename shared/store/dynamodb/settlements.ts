@@ -1,7 +1,7 @@
 /**
  * DynamoDB adapter of settlement (keys.ts): a merchant's settlement state (watermarks, payments held
- * out), its settlements and their ledger entries, the payments held out of settlement, the merchant
- * registry. The line items are core's (GSI2 over the succeeded payments and refunds themselves, by commit
+ * out), its settlements and their ledger entries, the payments held out of settlement. The merchants
+ * settled are the gateway's (its registry, asked of its function), the line items are core's (GSI2 over the succeeded payments and refunds themselves, by commit
  * time, sharded: settlement-lines.ts), asked of core's function. Nothing here writes per payment: a settlement reads its line items and writes
  * one item per currency, one ledger item per currency, and the state — in one transaction, guarded by the
  * state's version, so a retried or concurrent settle of the same merchant commits at most once.
@@ -103,13 +103,6 @@ export class DynamoSettlementStore {
   async state(merchantId: string): Promise<SettlementState> {
     const item = await this.getItem(backOfficeKeys.settlementState(merchantId));
     return item ? (item.state as SettlementState) : INITIAL_STATE;
-  }
-
-  /** Every registered merchant. */
-  async merchants(): Promise<string[]> {
-    const out: string[] = [];
-    for await (const item of this.query({ pk: 'MERCHANTS' })) out.push(String(item.SK));
-    return out;
   }
 
   /** Payments held out of settlement now (a hold with at least one reason). */
