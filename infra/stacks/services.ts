@@ -6,13 +6,15 @@ import { ChannelHealth } from '../constructs/channel-health.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
-import { internalFunction } from '../constructs/internal-function.js';
 import {
+  exposeChannelDayOutcomes,
+  exposeChannelFees,
   exposeChannelHealthSummary,
   exposeHoldCounts,
   exposeMerchantRegistry,
   exposeOpenDiscrepancies,
   exposeReviewQueue,
+  exposeSettlementLines,
   INTERNAL_READS,
 } from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
@@ -54,24 +56,9 @@ export class CoreStack extends ServiceStack {
     });
     const dlq = this.shareQueue('publisher-dlq', this.publisher.publisherDeadLetterQueue);
     this.deadLetterQueues.push({ name: 'publisher', queue: dlq, sources: [] });
-    // What settlement reads of core's items, answered page by page (shared/internal/settlement-lines.ts).
-    const settlementLines = internalFunction(this, 'SettlementLinesFunction', {
-      entry: 'internal/settlement-lines',
-      description: "Internal (settlement): a page of a merchant's line items",
-      table: this.table,
-      monitoring: this.monitoring,
-    });
-    this.table.grantIndexActions(settlementLines, 'GSI2', 'dynamodb:Query');
-    this.exposeFunction('settlement-lines', settlementLines);
-    // What reconciliation reads of core's items (shared/internal/channel-day-outcomes.ts).
-    const channelDayOutcomes = internalFunction(this, 'ChannelDayOutcomesFunction', {
-      entry: 'internal/channel-day-outcomes',
-      description: "Internal (reconciliation): a page of a channel-day's applied outcomes",
-      table: this.table,
-      monitoring: this.monitoring,
-    });
-    this.table.grantIndexActions(channelDayOutcomes, 'GSI3', 'dynamodb:Query');
-    this.exposeFunction('channel-day-outcomes', channelDayOutcomes);
+    // What settlement and reconciliation read of core's items, answered page by page.
+    exposeSettlementLines(this);
+    exposeChannelDayOutcomes(this);
     this.finish();
   }
 }
@@ -98,15 +85,8 @@ export class ChannelsStack extends ServiceStack {
     monitoring.watchDeadLetterQueue(channels.dispatchDeadLetterQueue);
     monitoring.watchDeadLetterQueue(channels.checksDeadLetterQueue);
     new Routing(this, 'Routing', { api: this.api, table: this.table });
-    // The channels' fee schedules, for settlement (shared/internal/channel-fees.ts).
-    const channelFees = internalFunction(this, 'ChannelFeesFunction', {
-      entry: 'internal/channel-fees',
-      description: "Internal (settlement): the channels' fee schedules",
-      table: this.table,
-      monitoring,
-    });
-    this.table.grantItemActionsOnKeys(channelFees, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
-    this.exposeFunction('channel-fees', channelFees);
+    // The channels' fee schedules, for settlement.
+    exposeChannelFees(this);
     this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
       api: this.api,
       table: this.table,
@@ -165,7 +145,7 @@ export class ReconciliationStack extends ServiceStack {
     // Core's applied outcomes of a channel-day, for the run consumer.
     this.useFunction(
       'core',
-      'channel-day-outcomes',
+      INTERNAL_READS.channelDayOutcomes,
       this.reconciliation.runs.fn,
       'CHANNEL_DAY_OUTCOMES_FUNCTION_ARN',
     );
@@ -194,9 +174,14 @@ export class SettlementStack extends ServiceStack {
     );
     // Core's line items, for the settle task and the settlement CSV.
     for (const fn of [this.settlement.settleFunction, this.settlement.getSettlementFunction])
-      this.useFunction('core', 'settlement-lines', fn, 'SETTLEMENT_LINES_FUNCTION_ARN');
+      this.useFunction('core', INTERNAL_READS.settlementLines, fn, 'SETTLEMENT_LINES_FUNCTION_ARN');
     // The channels' fees, which price each line item.
-    this.useFunction('channels', 'channel-fees', this.settlement.settleFunction, 'CHANNEL_FEES_FUNCTION_ARN');
+    this.useFunction(
+      'channels',
+      INTERNAL_READS.channelFees,
+      this.settlement.settleFunction,
+      'CHANNEL_FEES_FUNCTION_ARN',
+    );
     // The merchants a run settles: the gateway's registry of approved merchants.
     this.useFunction(
       'gateway',
