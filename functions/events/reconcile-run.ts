@@ -19,6 +19,7 @@ import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyStatements } from '../../shared/channels/registry.js';
 import { scheduledDayOf } from '../../shared/channels/statement-days.js';
 import {
+  channelDayOutcomesEnvSchema,
   loadEnv,
   reconcileRunEnvSchema,
   runReceivesEnvSchema,
@@ -29,6 +30,7 @@ import { envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { emitMetrics } from '../../shared/http/metric-line.js';
+import { invokedExpectations } from '../../shared/reconciliation/expectations.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
 import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
@@ -77,6 +79,10 @@ function defaultDeps(): ReconciliationDeps {
       store: new DynamoReconciliationStore(
         table,
         holdRegistryOf(loadEnv(setHoldsEnvSchema).SET_HOLDS_FUNCTION_ARN),
+      ),
+      // The channel-day's applied outcomes are core's: asked of its function, page by page.
+      expectations: invokedExpectations(
+        loadEnv(channelDayOutcomesEnvSchema).CHANNEL_DAY_OUTCOMES_FUNCTION_ARN,
       ),
       outcomes: new DynamoChannelOutcomeStore(table),
       statement: statementFinder({

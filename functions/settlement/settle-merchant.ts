@@ -1,32 +1,35 @@
 /**
  * State machine task (Map over merchants): settle one merchant for the run's date, up to the end of that
  * day or the run's start (`startedAt`, the run's `createdAt`), whichever is earlier. Each payment's fee is
- * its channel's fee in its currency (channel settings), else the merchant's pricing.
+ * its channel's fee in its currency (channel settings), else the merchant's pricing. The line items are
+ * core's, read through its `settlement-lines` function; the fees the channels', through `channel-fees`.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { loadEnv, settleMerchantEnvSchema } from '../../shared/config/env.js';
-import { ROUTING_CHANNELS } from '../../shared/domain/routing/catalogue.js';
+import {
+  channelFeesEnvSchema,
+  loadEnv,
+  settleMerchantEnvSchema,
+  settlementLinesEnvSchema,
+} from '../../shared/config/env.js';
 import { taskHandler } from '../../shared/events/task.js';
+import { invokedChannelFees } from '../../shared/settlement/channel-fees.js';
+import { invokedLineItems } from '../../shared/settlement/line-items.js';
 import { settleMerchant } from '../../shared/settlement/settle.js';
-import { channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(settleMerchantEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const store = new DynamoSettlementStore(table);
-const records = channelRecords(table);
-
-/** Each channel's fees by currency, as the channel settings hold them when the merchant is settled. */
-async function channelFees() {
-  const all = await records.read(ROUTING_CHANNELS, true);
-  return Object.fromEntries([...all].map(([channel, record]) => [channel, record.settings.fees]));
-}
+// The line items are core's: asked of its function, page by page.
+const lineItems = invokedLineItems(loadEnv(settlementLinesEnvSchema).SETTLEMENT_LINES_FUNCTION_ARN);
+/** Each channel's fees by currency, as the channels' settings hold them when the merchant is settled. */
+const channelFees = invokedChannelFees(loadEnv(channelFeesEnvSchema).CHANNEL_FEES_FUNCTION_ARN);
 
 export const handler = taskHandler(
   'settle-merchant',
   async (input: { runId: string; date: string; startedAt: string; merchantId: string }) => {
     const settlements = await settleMerchant(
-      { store, channelFees, indexLagMs: env.OUTCOME_INDEX_LAG_MS },
+      { store, channelFees, lineItems, indexLagMs: env.OUTCOME_INDEX_LAG_MS },
       { ...input, startedAt: new Date(input.startedAt), now: new Date() },
     );
     return { settlements };

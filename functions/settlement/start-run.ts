@@ -1,17 +1,26 @@
 /**
  * State machine task (first state): the merchants a run settles, and when the run started (its
  * `createdAt`: today's cutoff). A run started by the daily schedule has no run item yet: it is created
- * here, under the day as its key, so the schedule never settles a day twice.
+ * here, under the day as its key, so the schedule never settles a day twice. The merchants are every one
+ * ever approved (suspended ones are still owed their money), asked of the gateway's registry a page at a time.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { loadEnv, merchantRegistryEnvSchema, tableEnvSchema } from '../../shared/config/env.js';
 import { taskHandler } from '../../shared/events/task.js';
-import { DynamoSettlementRunStore, DynamoSettlementStore } from '../../shared/store/dynamodb/settlements.js';
+import { invokeMerchantRegistry, merchantPages } from '../../shared/internal/merchant-registry.js';
+import { DynamoSettlementRunStore } from '../../shared/store/dynamodb/settlements.js';
 
 const env = loadEnv(tableEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const runs = new DynamoSettlementRunStore(table);
-const store = new DynamoSettlementStore(table);
+const registry = invokeMerchantRegistry(loadEnv(merchantRegistryEnvSchema).MERCHANT_REGISTRY_FUNCTION_ARN);
+
+/** Every merchant the gateway ever approved, in its registry's order (by id). */
+async function approvedMerchants(): Promise<string[]> {
+  const merchants: string[] = [];
+  for await (const page of merchantPages(registry, 'approved')) merchants.push(...page);
+  return merchants;
+}
 
 export interface StartRunInput {
   /** Absent for the schedule (the run of yesterday, UTC). */
@@ -40,6 +49,6 @@ export const handler = taskHandler('start-run', async (input: StartRunInput) => 
     startedAt = run.createdAt;
   }
   startedAt ??= (await runs.get(runId)).createdAt;
-  const merchants = await store.merchants();
+  const merchants = await approvedMerchants();
   return { runId, date, startedAt, merchants: merchants.map((merchantId) => ({ merchantId })) };
 });

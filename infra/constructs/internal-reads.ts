@@ -1,6 +1,7 @@
-import { GSI4 } from '../../shared/store/keys.js';
+import type { Duration } from 'aws-cdk-lib';
+import { GSI2, GSI3, GSI4 } from '../../shared/store/keys.js';
 import type { ServiceStack } from '../stacks/service-stack.js';
-import { EVENT_MEMORY_MB, PaymentsFunction } from './payments-function.js';
+import { EVENT_MEMORY_MB, PaymentsFunction, STREAM_TIMEOUT } from './payments-function.js';
 
 /**
  * Read-only internal functions (DESIGN.md 7, "services own their data"): what another service needs to
@@ -20,12 +21,20 @@ export const INTERNAL_READS = {
   openDiscrepancies: 'open-discrepancies',
   /** channels: outcome counts by clock hour (shared/internal/channel-health-summary.ts). */
   channelHealthSummary: 'channel-health-summary',
+  /** core: a page of a merchant's settlement line items (shared/internal/settlement-lines.ts). */
+  settlementLines: 'settlement-lines',
+  /** core: a page of a channel-day's applied outcomes (shared/internal/channel-day-outcomes.ts). */
+  channelDayOutcomes: 'channel-day-outcomes',
+  /** channels: the fee schedules of channels (shared/internal/channel-fees.ts). */
+  channelFees: 'channel-fees',
 } as const;
 
 interface InternalReadProps {
   readonly name: string;
   readonly entry: string;
   readonly description: string;
+  /** @default API_TIMEOUT (10 s); a batch job's page of thousands of items takes STREAM_TIMEOUT */
+  readonly timeout?: Duration;
 }
 
 function internalRead(stack: ServiceStack, id: string, props: InternalReadProps): PaymentsFunction {
@@ -33,6 +42,7 @@ function internalRead(stack: ServiceStack, id: string, props: InternalReadProps)
     entry: props.entry,
     description: props.description,
     memorySize: EVENT_MEMORY_MB,
+    ...(props.timeout ? { timeout: props.timeout } : {}),
     environment: { TABLE_NAME: stack.table.tableName },
   });
   stack.monitoring.watchFunction(fn);
@@ -92,5 +102,40 @@ export function exposeChannelHealthSummary(stack: ServiceStack): PaymentsFunctio
     description: "Channels' outcome counts by clock hour, for other services",
   });
   stack.table.grantItemActionsOnKeys(fn, ['dynamodb:BatchGetItem'], ['HLT#*']);
+  return fn;
+}
+
+/** Core's settlement line items for settlement: Query on GSI2, core's partitions of it (SETL#…). */
+export function exposeSettlementLines(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'SettlementLinesFunction', {
+    name: INTERNAL_READS.settlementLines,
+    entry: 'internal/settlement-lines',
+    description: "Internal (settlement): a page of a merchant's line items",
+    timeout: STREAM_TIMEOUT,
+  });
+  stack.table.grantIndexActions(fn, GSI2, 'dynamodb:Query');
+  return fn;
+}
+
+/** Core's applied outcomes for reconciliation: Query on GSI3, core's partitions of it (RECON#…). */
+export function exposeChannelDayOutcomes(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'ChannelDayOutcomesFunction', {
+    name: INTERNAL_READS.channelDayOutcomes,
+    entry: 'internal/channel-day-outcomes',
+    description: "Internal (reconciliation): a page of a channel-day's applied outcomes",
+    timeout: STREAM_TIMEOUT,
+  });
+  stack.table.grantIndexActions(fn, GSI3, 'dynamodb:Query');
+  return fn;
+}
+
+/** The channels' fee schedules for settlement: BatchGetItem on their settings. */
+export function exposeChannelFees(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'ChannelFeesFunction', {
+    name: INTERNAL_READS.channelFees,
+    entry: 'internal/channel-fees',
+    description: "Internal (settlement): the channels' fee schedules",
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
   return fn;
 }

@@ -153,8 +153,7 @@ export class Reconciliation extends Construct {
     props.channelSecrets?.grantRead(fn, { calls: true });
     // Findings (Query, GetItem), runs (Put, Update), findings (BatchWriteItem), repairs through the
     // callback's transitions (UpdateItem; a refund's is a transaction) and holds; the channel-day's
-    // outcomes are the payments and refunds themselves, read from GSI3.
-    table.grantIndexActions(fn, 'GSI3', 'dynamodb:Query');
+    // outcomes are core's, asked of its function (ReconciliationStack).
     table.grantItemActions(
       fn,
       'dynamodb:GetItem',

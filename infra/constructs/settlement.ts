@@ -46,6 +46,10 @@ export interface SettlementProps {
 export class Settlement extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly functions: PaymentsFunction[] = [];
+  /** The task that lists a run's merchants, the one that settles a merchant, and the CSV's route. */
+  readonly startFunction: PaymentsFunction;
+  readonly settleFunction: PaymentsFunction;
+  readonly getSettlementFunction: PaymentsFunction;
 
   constructor(scope: Construct, id: string, props: SettlementProps) {
     super(scope, id);
@@ -69,7 +73,9 @@ export class Settlement extends Construct {
       return fn;
     };
     const startFn = task('StartRun', 'start-run', 'Settlement: the merchants a run settles');
+    this.startFunction = startFn;
     const settleFn = task('SettleMerchant', 'settle-merchant', 'Settlement: settle one merchant');
+    this.settleFunction = settleFn;
     const payOutFn = task('PayOut', 'pay-out', 'Settlement: pay a settlement out', {
       ...tableEnv,
       SANDBOX_PSP_URL: scope.node.tryGetContext('sandboxPspUrl') ?? DEFAULT_SANDBOX_PSP_URL,
@@ -80,7 +86,8 @@ export class Settlement extends Construct {
       'Settlement: a payout that failed',
     );
     const finishFn = task('FinishRun', 'finish-run', 'Settlement: how a run ended');
-    table.grantItemActions(startFn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+    // The run (GetItem; PutItem for the schedule's); the merchants are the gateway's (SettlementStack).
+    table.grantItemActions(startFn, 'dynamodb:GetItem', 'dynamodb:PutItem');
     table.grantItemActions(
       settleFn,
       'dynamodb:GetItem',
@@ -88,9 +95,6 @@ export class Settlement extends Construct {
       'dynamodb:PutItem',
       'dynamodb:ConditionCheckItem',
     );
-    table.grantIndexActions(settleFn, 'GSI2', 'dynamodb:Query');
-    // The channels' fee schedules (their settings items, read with the breakers in one BatchGetItem).
-    table.grantItemActionsOnKeys(settleFn, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
     // Both read the settlement with one GetItem (settlementAt) before they pay it out or record a failure.
     table.grantItemActions(
       payOutFn,
@@ -260,6 +264,6 @@ export class Settlement extends Construct {
       environment: tableEnv,
     });
     table.grantItemActions(get, 'dynamodb:Query');
-    table.grantIndexActions(get, 'GSI2', 'dynamodb:Query');
+    this.getSettlementFunction = get;
   }
 }

@@ -16,6 +16,8 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/ops-payments': 'core',
   'events/publisher': 'core',
   'internal/apply-risk-decisions': 'core',
+  'internal/settlement-lines': 'core',
+  'internal/channel-day-outcomes': 'core',
 
   'channels/callback': 'channels',
   'channels/dispatch': 'channels',
@@ -26,6 +28,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-channel': 'channels',
   'api/get-routing-config': 'channels',
   'api/put-routing-config': 'channels',
+  'internal/channel-fees': 'channels',
   'internal/channel-health-summary': 'channels',
 
   'events/risk': 'risk',

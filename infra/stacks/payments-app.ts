@@ -42,7 +42,8 @@ const DESCRIPTIONS = {
 /**
  * Every stack of a stage: construct id `Payments-<Service>` (what `cdk deploy` names), CloudFormation
  * name `Payments-<Service>-<stage>`. The foundation deploys first, then the gateway (whose usage
- * aggregator the others' route logs feed), the channels (whose secrets reconciliation reads), the other
+ * aggregator the others' route logs feed), the channels (whose secrets reconciliation reads and whose
+ * fees settlement asks for), core (whose functions settlement and reconciliation invoke), the other
  * services, the console (over every service's queues) last. Dependencies order deploys only: no stack
  * references another's resources (SSM parameter names only).
  */

@@ -7,11 +7,14 @@ import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../construc
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
 import {
+  exposeChannelDayOutcomes,
+  exposeChannelFees,
   exposeChannelHealthSummary,
   exposeHoldCounts,
   exposeMerchantRegistry,
   exposeOpenDiscrepancies,
   exposeReviewQueue,
+  exposeSettlementLines,
   INTERNAL_READS,
 } from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
@@ -66,6 +69,9 @@ export class CoreStack extends ServiceStack {
       monitoring: this.monitoring,
     });
     this.exposeFunction(RISK_DECISIONS_FUNCTION, riskDecisions.fn);
+    // What settlement and reconciliation read of core's items, answered page by page.
+    exposeSettlementLines(this);
+    exposeChannelDayOutcomes(this);
     this.finish();
   }
 }
@@ -92,6 +98,8 @@ export class ChannelsStack extends ServiceStack {
     monitoring.watchDeadLetterQueue(channels.dispatchDeadLetterQueue);
     monitoring.watchDeadLetterQueue(channels.checksDeadLetterQueue);
     new Routing(this, 'Routing', { api: this.api, table: this.table });
+    // The channels' fee schedules, for settlement.
+    exposeChannelFees(this);
     this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
       api: this.api,
       table: this.table,
@@ -158,6 +166,13 @@ export class ReconciliationStack extends ServiceStack {
       events: this.events,
       channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
     });
+    // Core's applied outcomes of a channel-day, for the run consumer.
+    this.useFunction(
+      'core',
+      INTERNAL_READS.channelDayOutcomes,
+      this.reconciliation.runs.fn,
+      'CHANNEL_DAY_OUTCOMES_FUNCTION_ARN',
+    );
     exposeOpenDiscrepancies(this);
     // Holds and releases of payments with discrepancies: risk's hold registry, through its function.
     for (const fn of [this.reconciliation.runs.fn, this.reconciliation.resolveFunction])
@@ -183,6 +198,23 @@ export class SettlementStack extends ServiceStack {
       'settlement',
       SETTLEMENT_STATE_MACHINE_ARN,
       this.settlement.stateMachine.stateMachineArn,
+    );
+    // Core's line items, for the settle task and the settlement CSV.
+    for (const fn of [this.settlement.settleFunction, this.settlement.getSettlementFunction])
+      this.useFunction('core', INTERNAL_READS.settlementLines, fn, 'SETTLEMENT_LINES_FUNCTION_ARN');
+    // The channels' fees, which price each line item.
+    this.useFunction(
+      'channels',
+      INTERNAL_READS.channelFees,
+      this.settlement.settleFunction,
+      'CHANNEL_FEES_FUNCTION_ARN',
+    );
+    // The merchants a run settles: the gateway's registry of approved merchants.
+    this.useFunction(
+      'gateway',
+      INTERNAL_READS.merchantRegistry,
+      this.settlement.startFunction,
+      'MERCHANT_REGISTRY_FUNCTION_ARN',
     );
     this.finish();
   }

@@ -147,6 +147,23 @@ export const rateMerchantEnvSchema = /* @__PURE__ */ defined(() =>
   z.object({ RATE_MERCHANT_FUNCTION_ARN: nonEmpty }),
 );
 
+/**
+ * Other services' functions a function invokes (ServiceStack.useFunction puts each one's `live` alias
+ * ARN in the environment): each its own schema, loaded by the handler that calls it.
+ */
+export const settlementLinesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ SETTLEMENT_LINES_FUNCTION_ARN: nonEmpty }),
+);
+export const channelDayOutcomesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ CHANNEL_DAY_OUTCOMES_FUNCTION_ARN: nonEmpty }),
+);
+export const channelFeesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ CHANNEL_FEES_FUNCTION_ARN: nonEmpty }),
+);
+export const merchantRegistryEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ MERCHANT_REGISTRY_FUNCTION_ARN: nonEmpty }),
+);
+
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;
 export type DispatchEnv = z.infer<typeof dispatchEnvSchema>;

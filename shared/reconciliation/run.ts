@@ -5,8 +5,8 @@
  * ops resolved, never repairs twice, and reports the same counts (`repaired` counts the repairs the run
  * applied itself: a rerun lists them `repaired` again and counts 0).
  *
- * Our outcomes are the payments and refunds themselves (GSI3 of the channel-day, keys.ts), indexed by the
- * very write that applied them: once the index has caught up with the run's start (`untilIndexed`), every
+ * Our outcomes are the payments and refunds themselves (GSI3 of the channel-day, keys.ts, core's: asked of
+ * its `channel-day-outcomes` function), indexed by the very write that applied them: once the index has caught up with the run's start (`untilIndexed`), every
  * outcome that showed before the run started is in it.
  *
  * 1. Earlier findings of the channel-day (statuses carry over). Outcomes a run repaired are left out of
@@ -65,6 +65,12 @@ export interface ReconciliationDeps {
   readonly now?: () => Date;
   /** How long after its start the run waits before it reads the outcome index (keys.ts OUTCOME_INDEX_LAG_MS). */
   readonly indexLagMs?: number;
+  /**
+   * The channel-day's applied outcomes: core's `channel-day-outcomes` function, page by page
+   * (shared/internal/channel-day-outcomes.ts). Absent: read from the table (`store.expectations`, tests
+   * and the CLI).
+   */
+  readonly expectations?: (channel: string, date: string) => AsyncIterable<Expectation>;
 }
 
 /**
@@ -133,7 +139,11 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
   );
   await untilIndexed(run.createdAt, deps.indexLagMs);
   const index = await ExpectationIndex.from(
-    withoutRepaired(deps.store.expectations(channel, date), repairedRefs, deps.onExpectations),
+    withoutRepaired(
+      deps.expectations?.(channel, date) ?? deps.store.expectations(channel, date),
+      repairedRefs,
+      deps.onExpectations,
+    ),
   );
   const reconciliation = classify(index, statement.rows());
 

@@ -43,6 +43,11 @@ export interface SettleDeps {
   readonly channelFees?: () => Promise<Readonly<Partial<Record<string, ChannelFees>>>>;
   /** How long after the run's start it waits before it reads the line items (keys.ts OUTCOME_INDEX_LAG_MS). */
   readonly indexLagMs?: number;
+  /**
+   * The merchant's line items committed in [from, to): core's `settlement-lines` function, page by page
+   * (shared/internal/settlement-lines.ts). Absent: read from the table (`store.lineItems`, tests and tools).
+   */
+  readonly lineItems?: (merchantId: string, period: readonly [string, string]) => AsyncIterable<LineItem>;
 }
 
 /** What the state machine carries per settlement to pay it out. */
@@ -127,7 +132,8 @@ export async function settleMerchant(
         channel: h.channel,
       });
   }
-  for await (const item of store.lineItems(input.merchantId, period)) feed(item);
+  const lineItems = deps.lineItems ?? ((m, p) => store.lineItems(m, p));
+  for await (const item of lineItems(input.merchantId, period)) feed(item);
 
   // Held now, whether first seen in this window or carried from an earlier one.
   const heldNow = new Map<string, { count: number; amount: number }>();

@@ -283,6 +283,10 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'CreateRefund',
       'ReconciliationRuns',
       'SettleMerchant',
+      // What reconciliation and settlement read of core's and the channels' items, by their functions
+      'ChannelDayOutcomes',
+      'SettlementLines',
+      'ChannelFees',
     ]) {
       assert.match(callers, new RegExp(fn), `no DynamoDB call of ${fn} was recorded`);
     }

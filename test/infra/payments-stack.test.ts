@@ -336,6 +336,8 @@ describe('payments functions', () => {
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
       'functions/internal/apply-risk-decisions.ts',
+      'functions/internal/channel-day-outcomes.ts',
+      'functions/internal/channel-fees.ts',
       'functions/internal/channel-health-summary.ts',
       'functions/internal/count-refusal.ts',
       'functions/internal/hold-counts.ts',
@@ -344,6 +346,7 @@ describe('payments functions', () => {
       'functions/internal/rate-merchant.ts',
       'functions/internal/review-queue.ts',
       'functions/internal/set-holds.ts',
+      'functions/internal/settlement-lines.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
       'functions/settlement/record-payout-failure.ts',
@@ -360,7 +363,7 @@ describe('payments functions', () => {
       assert.equal(p.Runtime, 'nodejs22.x', source);
       assert.deepEqual(p.Architectures, ['arm64'], source);
       // Stream and queue consumers run at a quarter of the memory of the API functions: their time is
-      // waits on AWS and HTTP (payments-function.ts). Settlement's tasks sum a merchant's day (CPU work)
+      // waits on AWS and HTTP (payments-function.ts), as are the internal functions. Settlement's tasks sum a merchant's day (CPU work)
       // at half; a reconciliation run parses and classifies up to a million rows, at the API size.
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
@@ -621,17 +624,20 @@ describe('least privilege', () => {
     'api/get-billing-prices': [`dynamodb:GetItem on ${T}`],
     'api/put-billing-prices': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'usage/aggregate-usage': [`dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
-    // A run reads the channel-day's outcomes from GSI3 (the payments and refunds themselves), and no
-    // other index.
+    // A run asks core's function for the channel-day's outcomes (GSI3): it reads no index.
     'events/reconcile-run': [
       `dynamodb:BatchWriteItem on ${T}`,
       `dynamodb:ConditionCheckItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
-      `dynamodb:Query on ${T}/index/GSI3`,
       `dynamodb:UpdateItem on ${T}`,
     ],
+    // Core's internal reads for other services: each one index, read-only.
+    'internal/channel-day-outcomes': [`dynamodb:Query on ${T}/index/GSI3`],
+    'internal/settlement-lines': [`dynamodb:Query on ${T}/index/GSI2`],
+    // The channels' fee schedules for settlement: their settings, read-only.
+    'internal/channel-fees': [`dynamodb:BatchGetItem on ${T}`],
   };
 
   for (const [handler, grants] of Object.entries(expected)) {
@@ -941,7 +947,18 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.STATEMENTS_BUCKET = { Ref: bucketId };
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
     env.RUNS_MAX_RECEIVE_COUNT = '3';
+    env.CHANNEL_DAY_OUTCOMES_FUNCTION_ARN = exposedAlias('core', 'channel-day-outcomes');
     Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
+  }
+  // Another service's function it invokes: its live alias (the SSM parameter its owner writes).
+  if (source === 'functions/api/get-settlement.ts' || source === 'functions/settlement/settle-merchant.ts') {
+    env.SETTLEMENT_LINES_FUNCTION_ARN = exposedAlias('core', 'settlement-lines');
+  }
+  if (source === 'functions/settlement/settle-merchant.ts') {
+    env.CHANNEL_FEES_FUNCTION_ARN = exposedAlias('channels', 'channel-fees');
+  }
+  if (source === 'functions/settlement/start-run.ts') {
+    env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAlias('gateway', 'merchant-registry');
   }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.

@@ -171,6 +171,7 @@ describe('stacks', () => {
       'Payments-Foundation': [],
       'Payments-Channels': [
         'CallbackFunction',
+        'ChannelFeesFunction',
         'ChannelHealthFunction',
         'ChannelHealthSummaryFunction',
         'CheckFunction',
@@ -183,6 +184,7 @@ describe('stacks', () => {
       ],
       'Payments-Core': [
         'ApplyRiskDecisionsFunction',
+        'ChannelDayOutcomesFunction',
         'CreatePaymentFunction',
         'CreateRefundFunction',
         'GetPaymentFunction',
@@ -192,6 +194,7 @@ describe('stacks', () => {
         'NoRouteFunction',
         'OpsPaymentsFunction',
         'PublisherFunction',
+        'SettlementLinesFunction',
       ],
       'Payments-Risk': [
         'CountRefusalFunction',

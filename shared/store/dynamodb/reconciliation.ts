@@ -19,12 +19,13 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ReconciliationCounts } from '../../domain/reconciliation/discrepancy.js';
 import type { Expectation } from '../../domain/reconciliation/expectations.js';
+import { CHANNEL_DAY_OUTCOMES_PAGE } from '../../internal/channel-day-outcomes.js';
 import type { DiscrepancyObject, ReconciliationRun } from '../../schemas/reconciliation.js';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { InvalidCursorError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import type { StoredAnswer } from '../items.js';
-import { backOfficeKeys, GSI3, keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import {
   channelDayOfDiscrepancy,
   type DiscrepancyItem,
@@ -35,8 +36,10 @@ import {
   RUN_ID_PREFIX,
   type RunItem,
 } from '../reconciliation-items.js';
+import { channelDayOutcomesPage } from './channel-day-outcomes.js';
 import { DynamoHoldStore, type HoldRegistry } from './holds.js';
 import { putListedRun } from './run-list.js';
+import { allPages } from './shard-pages.js';
 import {
   backoffDelay,
   capacityParam,
@@ -48,16 +51,6 @@ import {
 } from './table.js';
 
 const BATCH_WRITE_ATTEMPTS = 8;
-
-/** A payment's or refund's entry in GSI3 (table-definition.ts: its projection). */
-interface OutcomeIndexEntry {
-  /** `<type>#<reference>` */
-  GSI3SK: string;
-  channelReference?: string;
-  amount: number;
-  currency: string;
-  status: 'succeeded' | 'failed';
-}
 
 /** A discrepancy holding (`hold`) or no longer holding its payment. */
 export interface PaymentHoldChange {
@@ -186,35 +179,13 @@ export class DynamoReconciliationStore {
   }
 
   /**
-   * The channel-day's outcomes, page by page (a day may hold a million): the payments and refunds whose
-   * outcome the channel reported for that day (GSI3, INCLUDE: what a run compares, nothing more).
+   * The channel-day's outcomes, read directly (core's read, channel-day-outcomes.ts): what core's
+   * `channel-day-outcomes` function answers page by page, for tests and tools with the table.
    */
   async *expectations(channel: string, date: string): AsyncGenerator<Expectation> {
-    for (const shard of backOfficeKeys.channelDayShards(channel, date)) yield* this.shardExpectations(shard);
-  }
-
-  private async *shardExpectations(partition: string): AsyncGenerator<Expectation> {
-    const pages = queryPages(
-      this.table,
-      {
-        IndexName: GSI3,
-        KeyConditionExpression: 'GSI3PK = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': partition }),
-      },
-      'queryChannelDayOutcomes',
+    yield* allPages((cursor) =>
+      channelDayOutcomesPage(this.table, { channel, date, limit: CHANNEL_DAY_OUTCOMES_PAGE, cursor }),
     );
-    for await (const raw of pages) {
-      const item = raw as unknown as OutcomeIndexEntry;
-      const split = item.GSI3SK.indexOf('#');
-      yield {
-        type: item.GSI3SK.slice(0, split) as 'payment' | 'refund',
-        reference: item.GSI3SK.slice(split + 1),
-        channelReference: item.channelReference ?? null,
-        amount: item.amount,
-        currency: item.currency,
-        status: item.status,
-      };
-    }
   }
 
   /** Earlier findings of the channel-day, by id. */

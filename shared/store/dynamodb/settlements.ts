@@ -1,8 +1,8 @@
 /**
  * DynamoDB adapter of settlement (keys.ts): a merchant's settlement state (watermarks, payments held
- * out), its settlements and their ledger entries, the payments held out of settlement, the merchant
- * registry, and the line items (GSI2 over the succeeded payments and refunds themselves, by commit time,
- * sharded: a merchant's writes never meet in one partition key). Nothing here writes per payment: a settlement reads its line items and writes
+ * out), its settlements and their ledger entries, the payments held out of settlement. The merchants
+ * settled are the gateway's (its registry, asked of its function), the line items are core's (GSI2 over the succeeded payments and refunds themselves, by commit
+ * time, sharded: settlement-lines.ts), asked of core's function. Nothing here writes per payment: a settlement reads its line items and writes
  * one item per currency, one ledger item per currency, and the state — in one transaction, guarded by the
  * state's version, so a retried or concurrent settle of the same merchant commits at most once.
  */
@@ -16,10 +16,13 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LineItem } from '../../domain/settlement/accumulate.js';
 import type { LedgerEntry } from '../../domain/settlement/ledger.js';
+import { SETTLEMENT_LINES_PAGE } from '../../internal/settlement-lines.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
-import { backOfficeKeys, GSI2, keys } from '../keys.js';
+import { backOfficeKeys, keys } from '../keys.js';
 import { putListedRun } from './run-list.js';
+import { settlementLinesPage } from './settlement-lines.js';
+import { allPages } from './shard-pages.js';
 import {
   capacityParam,
   getItemConsistent,
@@ -102,13 +105,6 @@ export class DynamoSettlementStore {
     return item ? (item.state as SettlementState) : INITIAL_STATE;
   }
 
-  /** Every registered merchant. */
-  async merchants(): Promise<string[]> {
-    const out: string[] = [];
-    for await (const item of this.query({ pk: 'MERCHANTS' })) out.push(String(item.SK));
-    return out;
-  }
-
   /** Payments held out of settlement now (a hold with at least one reason). */
   async heldPayments(merchantId: string): Promise<Set<string>> {
     const held = new Set<string>();
@@ -119,24 +115,13 @@ export class DynamoSettlementStore {
   }
 
   /**
-   * The merchant's line items committed in [from, to): BETWEEN is inclusive, but a sort key
-   * `<time>#<type>#<id>` sorts after the bare `to`, so one committed exactly at `to` is left out.
+   * The merchant's line items committed in [from, to), read directly (core's read, settlement-lines.ts):
+   * what core's `settlement-lines` function answers page by page, for tests and tools with the table.
    */
   async *lineItems(merchantId: string, period: readonly [string, string]): AsyncGenerator<LineItem> {
-    if (period[0] >= period[1]) return;
-    for (const pk of backOfficeKeys.settlementLineShards(merchantId)) {
-      for await (const item of this.query({ pk, index: GSI2, between: period })) {
-        const [, type, id] = String(item.GSI2SK).split('#');
-        yield {
-          type: type as LineItem['type'],
-          id: String(id),
-          amount: Number(item.amount),
-          currency: String(item.currency),
-          occurredAt: String(item.outcomeAt),
-          ...(typeof item.channel === 'string' ? { channel: item.channel } : {}),
-        };
-      }
-    }
+    yield* allPages((cursor) =>
+      settlementLinesPage(this.table, { merchantId, period, limit: SETTLEMENT_LINES_PAGE, cursor }),
+    );
   }
 
   /**
@@ -339,25 +324,14 @@ export class DynamoSettlementStore {
 
   private async *query(q: {
     readonly pk: string;
-    readonly index?: string;
-    readonly between?: readonly [string, string];
     readonly beginsWith?: string;
   }): AsyncGenerator<Record<string, unknown>> {
-    const pkName = q.index ? `${q.index}PK` : 'PK';
-    const skName = q.index ? `${q.index}SK` : 'SK';
-    const condition = q.between
-      ? `${pkName} = :pk AND ${skName} BETWEEN :a AND :b`
-      : q.beginsWith
-        ? `${pkName} = :pk AND begins_with(${skName}, :p)`
-        : `${pkName} = :pk`;
     const values: Record<string, string> = { ':pk': q.pk };
-    if (q.between) [values[':a'], values[':b']] = q.between;
     if (q.beginsWith) values[':p'] = q.beginsWith;
     yield* queryPages(
       this.table,
       {
-        ...(q.index ? { IndexName: q.index } : {}),
-        KeyConditionExpression: condition,
+        KeyConditionExpression: q.beginsWith ? 'PK = :pk AND begins_with(SK, :p)' : 'PK = :pk',
         ExpressionAttributeValues: marshall(values),
       },
       'querySettlement',
