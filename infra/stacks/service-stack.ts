@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -9,6 +10,7 @@ import { type ApiRegistry, PaymentsApi } from '../constructs/api.js';
 import { deadLetterQueueName } from '../constructs/dead-letters.js';
 import { EVENT_BUS_NAME, type EventConsumer, Events } from '../constructs/events.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { importPaymentsTable, type PaymentsTableRef } from '../constructs/table.js';
 import { FOUNDATION, readParameter, type Service, writeParameter } from './parameters.js';
 
@@ -127,6 +129,32 @@ export class ServiceStack extends Stack {
   }
 
   /**
+   * Publishes `fn` for other services to invoke (DESIGN.md 7: a cross-service write goes through the
+   * owning service's function): `/payments/<stage>/<service>/functions/<name>/arn` holds its `live` alias,
+   * so callers always reach the version its canary has released.
+   */
+  exposeFunction(name: string, fn: PaymentsFunction): void {
+    writeParameter(this, this.service, functionParameter(name), fn.invocable.functionArn);
+  }
+
+  /**
+   * Lets `grantee` invoke another service's function published with {@link exposeFunction}: its ARN (read
+   * from SSM when this stack deploys) goes into the grantee's environment as `environmentVariable`, and the
+   * grantee may `lambda:InvokeFunction` that alias and nothing else. No export: the owner's stack updates
+   * on its own.
+   */
+  useFunction(owner: Service, name: string, grantee: PaymentsFunction, environmentVariable: string): void {
+    const arn = readParameter(this, owner, functionParameter(name));
+    grantee.addEnvironment(environmentVariable, arn);
+    grantee.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [arn],
+      }),
+    );
+  }
+
+  /**
    * Ends the stack: every event consumer's queue and DLQ are published, and the usage lines of its keyed
    * routes go to the gateway's usage aggregator (its ARN from SSM), unless the stack has none.
    */
@@ -147,6 +175,11 @@ export class ServiceStack extends Stack {
         }),
     );
   }
+}
+
+/** The parameter name part of an exposed function's ARN. */
+function functionParameter(name: string): string {
+  return `functions/${name}/arn`;
 }
 
 /** The gateway's usage aggregator (its `live` alias's ARN): every stack's keyed routes send it their usage lines. */

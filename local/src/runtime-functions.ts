@@ -1,12 +1,14 @@
 /**
  * The functions' wiring: which of the template's functions run locally (those an HTTP route, a stream
- * or queue mapping, or a state machine calls: the others are never invoked), each in its own worker with
- * its resolved environment, and the one way the API and the pollers invoke them.
+ * or queue mapping, a state machine or another function's granted Lambda Invoke calls: the others are
+ * never invoked), each in its own worker with its resolved environment, and the one way the API and the
+ * pollers invoke them.
  */
 import { httpApiWiring } from './api-routes.js';
 import type { LocalConfig } from './config.js';
 import { sqsMappings } from './event-wiring.js';
 import { functionSpec } from './functions.js';
+import { invokedFunctionIds } from './lambda-api.js';
 import { DEFAULT_LAMBDA_CONCURRENCY, type InvokeResult, LambdaFunction } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import { LogDelivery, logSubscriptions } from './log-subscriptions.js';
@@ -72,8 +74,11 @@ export async function wireFunctions({
     options.lambdaConcurrency ??
     (backgroundFromEnv > 0 ? backgroundFromEnv : Math.min(maxConcurrency, DEFAULT_BACKGROUND_CONCURRENCY));
   const servingIds = new Set(apis.flatMap((api) => api.routes.map((r) => r.target.functionLogicalId)));
+  // Functions other functions invoke (lambda-api.ts): a request may be waiting on them, so they get the
+  // API's environments and priority, without counting as requests themselves.
+  const invokedIds = new Set([...invokedFunctionIds(ctx)].filter((id) => runs(id)));
   const concurrencyOf = (logicalId: string) =>
-    servingIds.has(logicalId) ? maxConcurrency : backgroundConcurrency;
+    servingIds.has(logicalId) || invokedIds.has(logicalId) ? maxConcurrency : backgroundConcurrency;
   const queueMappings = sqsMappings(loaded.template)
     .filter((m) => runs(m.functionLogicalId))
     .map((m) => ({
@@ -95,6 +100,7 @@ export async function wireFunctions({
   const wired = new Set<string>(serving);
   for (const m of mappings) wired.add(m.functionLogicalId);
   for (const m of queueMappings) wired.add(m.functionLogicalId);
+  for (const id of invokedIds) wired.add(id);
   for (const m of machines) for (const id of m.functionLogicalIds) if (runs(id)) wired.add(id);
   // Log subscriptions run their destination when a function that runs logs to their log group.
   const subscriptions = logSubscriptions(loaded.template).filter(
@@ -119,7 +125,7 @@ export async function wireFunctions({
       new LambdaFunction(spec, {
         log,
         maxConcurrency: concurrencyOf(logicalId),
-        background: !serving.has(logicalId),
+        background: !serving.has(logicalId) && !invokedIds.has(logicalId),
         invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.functionName}`,
         ...(metering ? { metering } : {}),
         onLine: (line) => delivery?.line(logicalId, line),

@@ -17,6 +17,7 @@ import { fill, loadConfig } from './config.js';
 import { openJournal } from './durable-log.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpApi, startHttpApi } from './http-api.js';
+import { startLambdaEndpoint } from './lambda-api.js';
 import type { LambdaFunction } from './lambda-runner.js';
 import { createLogger } from './log.js';
 import { selectStacks } from './only.js';
@@ -156,7 +157,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
     cleanups.push(() => secretsServer.close());
+    // Functions that ask another service's function to act (Lambda Invoke) reach it here.
+    const lambdaServer = await startLambdaEndpoint({ functions: functionsByName, log });
+    cleanups.push(() => lambdaServer.close());
     const endpoints = {
+      AWS_ENDPOINT_URL_LAMBDA: lambdaServer.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsServer.url,
       AWS_ENDPOINT_URL_SQS: sqsServer.url,
