@@ -14,11 +14,17 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
+import { coreOutcomes } from '../../shared/channels/core-outcomes.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyStatements } from '../../shared/channels/registry.js';
 import { scheduledDayOf } from '../../shared/channels/statement-days.js';
-import { loadEnv, reconcileRunEnvSchema, runReceivesEnvSchema } from '../../shared/config/env.js';
+import {
+  applyOutcomesEnvSchema,
+  loadEnv,
+  reconcileRunEnvSchema,
+  runReceivesEnvSchema,
+} from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
 import { InvalidEventError } from '../../shared/events/errors.js';
@@ -27,7 +33,6 @@ import { emitMetrics } from '../../shared/http/metric-line.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
 import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
-import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 
 /** Max receives of the runs queue (infra/constructs/reconciliation.ts): the last one marks the run failed. */
@@ -68,7 +73,8 @@ function defaultDeps(): ReconciliationDeps {
     deps = {
       indexLagMs: env.OUTCOME_INDEX_LAG_MS,
       store: new DynamoReconciliationStore(table),
-      outcomes: new DynamoChannelOutcomeStore(table),
+      // A repair is a channel's outcome: applied by core's function (the payment is core's), one per repair.
+      outcomes: coreOutcomes(loadEnv(applyOutcomesEnvSchema).APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN),
       statement: statementFinder({
         objects: s3Objects(),
         bucket: env.STATEMENTS_BUCKET,

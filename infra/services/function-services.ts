@@ -15,6 +15,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/list-refunds': 'core',
   'api/ops-payments': 'core',
   'events/publisher': 'core',
+  'internal/apply-channel-outcomes': 'core',
 
   'channels/callback': 'channels',
   'channels/dispatch': 'channels',

@@ -3,6 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { FLOW_METRICS_NAMESPACE } from '../../shared/http/rate-limit.js';
 import { ChannelHealth } from '../constructs/channel-health.js';
+import {
+  APPLY_CHANNEL_OUTCOMES,
+  APPLY_CHANNEL_OUTCOMES_ENV,
+  ChannelOutcomes,
+} from '../constructs/channel-outcomes.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
@@ -43,6 +48,10 @@ export class CoreStack extends ServiceStack {
     });
     const dlq = this.shareQueue('publisher-dlq', this.publisher.publisherDeadLetterQueue);
     this.deadLetterQueues.push({ name: 'publisher', queue: dlq, sources: [] });
+    // The channels' outcomes reach the payment through core's own function (channels and reconciliation).
+    const outcomes = new ChannelOutcomes(this, 'ChannelOutcomes', { table: this.table });
+    this.monitoring.watchFunction(outcomes.applyFunction);
+    this.exposeFunction(APPLY_CHANNEL_OUTCOMES, outcomes.applyFunction);
     this.finish();
   }
 }
@@ -59,8 +68,10 @@ export class ChannelsStack extends ServiceStack {
     super(scope, id, 'channels', { ...props, tableStream: true });
     this.channels = new Channels(this, 'Channels', { api: this.api, table: this.table });
     const { channels, monitoring } = this;
-    for (const fn of [channels.callbackFunction, channels.dispatchFunction, channels.checkFunction])
+    for (const fn of [channels.callbackFunction, channels.dispatchFunction, channels.checkFunction]) {
       monitoring.watchFunction(fn);
+      this.useFunction('core', APPLY_CHANNEL_OUTCOMES, fn, APPLY_CHANNEL_OUTCOMES_ENV);
+    }
     monitoring.watchStreamConsumer(
       'DispatchIteratorAgeAlarm',
       channels.dispatchFunction,
@@ -121,6 +132,8 @@ export class ReconciliationStack extends ServiceStack {
       events: this.events,
       channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
     });
+    // A repair applies the channel's outcome through core's function.
+    this.useFunction('core', APPLY_CHANNEL_OUTCOMES, this.reconciliation.runs.fn, APPLY_CHANNEL_OUTCOMES_ENV);
     this.finish();
   }
 }

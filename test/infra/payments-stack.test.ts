@@ -39,6 +39,9 @@ const channelSecretsEnv = () => ({
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
 const bucketId = ofType('AWS::S3::Bucket')[0]?.[0];
+const applyOutcomesAliasId = ofType('AWS::Lambda::Alias').find(([id]) =>
+  /^ChannelOutcomesApplyChannelOutcomesFunctionLive/.test(id),
+)?.[0];
 const checksQueueId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksQueue/.test(id))?.[0];
 const checksDlqId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksDeadLetterQueue/.test(id))?.[0];
 const stateMachineId = ofType('AWS::StepFunctions::StateMachine')[0]?.[0];
@@ -335,6 +338,7 @@ describe('payments functions', () => {
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
+      'functions/internal/apply-channel-outcomes.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
       'functions/settlement/record-payout-failure.ts',
@@ -353,9 +357,11 @@ describe('payments functions', () => {
       // Stream and queue consumers run at a quarter of the memory of the API functions: their time is
       // waits on AWS and HTTP (payments-function.ts). Settlement's tasks sum a merchant's day (CPU work)
       // at half; a reconciliation run parses and classifies up to a million rows, at the API size.
+      // Internal functions (one service's writes for another) wait on DynamoDB: a consumer's size too.
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/usage/') ||
+        source.startsWith('functions/internal/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
       const settlement = source.startsWith('functions/settlement/');
@@ -470,14 +476,18 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`, `dynamodb:UpdateItem on ${T}`],
-    'channels/callback': [
+    // Core's function applies the channels' outcomes (OBJ#…) and moves a failover's quota count (QUOTA#…:
+    // UpdateItem), each scoped by dynamodb:LeadingKeys; the callback itself touches no item.
+    'internal/apply-channel-outcomes': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
+    'channels/callback': [],
     // The breakers and settings (CHANNEL#…: BatchGetItem, PutItem) and the unavailability counts (HLT#…:
-    // UpdateItem), each scoped by dynamodb:LeadingKeys, beside the payment's own reads and writes.
+    // UpdateItem), each scoped by dynamodb:LeadingKeys, beside the payment's read (its writes are core's).
     'channels/dispatch': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:DescribeStream on ${T} StreamArn`,
@@ -486,11 +496,9 @@ describe('least privilege', () => {
       `dynamodb:GetShardIterator on ${T} StreamArn`,
       'dynamodb:ListStreams on *',
       `dynamodb:PutItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
-      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    'channels/check': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
+    'channels/check': [`dynamodb:GetItem on ${T}`],
     'api/create-webhook-endpoint': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -832,8 +840,18 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     'functions/events/publisher.ts',
     'functions/api/no-route.ts',
     'functions/api/console.ts',
+    'functions/channels/callback.ts',
   ];
   if (!tableless.includes(source)) env.TABLE_NAME = { Ref: tableId };
+  // Whoever has a channel's outcome applied finds core's function (its live alias) in its environment.
+  const outcomeCallers = [
+    'functions/channels/callback.ts',
+    'functions/channels/dispatch.ts',
+    'functions/channels/check.ts',
+    'functions/events/reconcile-run.ts',
+  ];
+  if (outcomeCallers.includes(source))
+    env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = { Ref: applyOutcomesAliasId };
   // The $default route's function knows every other route of the template, from the same wiring; so does
   // the price list's PUT, which refuses a price for a route the API does not have.
   if (source === 'functions/api/no-route.ts' || source === 'functions/api/put-billing-prices.ts') {

@@ -181,6 +181,7 @@ describe('stacks', () => {
         'PutRoutingConfigFunction',
       ],
       'Payments-Core': [
+        'ApplyChannelOutcomesFunction',
         'CreatePaymentFunction',
         'CreateRefundFunction',
         'GetPaymentFunction',
