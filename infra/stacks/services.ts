@@ -3,15 +3,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { FLOW_METRICS_NAMESPACE } from '../../shared/http/rate-limit.js';
 import { ChannelHealth } from '../constructs/channel-health.js';
-import {
-  APPLY_CHANNEL_OUTCOMES,
-  APPLY_CHANNEL_OUTCOMES_ENV,
-  ChannelOutcomes,
-} from '../constructs/channel-outcomes.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
 import { Merchants } from '../constructs/merchants.js';
+import {
+  APPLY_CHANNEL_OUTCOMES,
+  APPLY_CHANNEL_OUTCOMES_ENV,
+  ChannelOutcomes,
+} from '../constructs/outcomes.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
