@@ -89,6 +89,16 @@ describe('channel outcomes: the callers side', () => {
     });
   });
 
+  it('accepts whatever the stores applied in-process: a trade closed unpaid has no channel reference', async () => {
+    // Prepare
+    const { requests, invoke } = core();
+    const writer = outcomeWriter(invoke);
+    // Act
+    await writer.applyPaymentOutcome({ ...outcome('pay_1'), to: 'failed', channelReference: '' });
+    // Assess
+    assert.equal((requests[0]?.ops[0] as { channelReference?: string } | undefined)?.channelReference, '');
+  });
+
   it('sends the operations of a tracked batch in one invocation, each answer to its own caller', async () => {
     // Prepare
     const answers: ApplyResult[] = [
