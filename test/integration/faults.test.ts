@@ -16,6 +16,7 @@ import type { ApiResult } from '../../shared/http/responses.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { idempotencySlot } from '../../shared/store/idempotency.js';
 import { backOfficeKeys, GSI1, keys } from '../../shared/store/keys.js';
+import { invokeCoreOutcomesInProcess } from '../support/core-outcomes.js';
 import { LOCAL_CREDENTIALS, startTestTable, type TestTable } from '../support/dynamodb.js';
 import {
   type FaultInjector,
@@ -62,6 +63,8 @@ describe('handlers on DynamoDB Local under injected SDK faults', () => {
     setDynamoDbClient(client);
     createPayment = (await import('../../functions/api/create-payment.js')).handler;
     createRefund = (await import('../../functions/api/create-refund.js')).handler;
+    // The callback has core's function apply the outcome: run here, on the same faulty client.
+    invokeCoreOutcomesInProcess();
     callback = (await import('../../functions/channels/callback.js')).handler;
   });
   afterEach(() => faults.clear());
