@@ -65,7 +65,8 @@ export class RiskControl extends Construct {
       // profile read and one summary write per merchant for 10 payments instead of each.
       maxBatchingWindow: RISK_BATCHING_WINDOW,
     }).fn;
-    // Payment read, counters' BatchGetItem, profile Query; the counters (one guarded UpdateItem each),
+    // Payment read, counters' BatchGetItem (and a GetItem on a redelivery), profile Query; the counters
+    // (one version-guarded PutItem each),
     // the guarded risk write, the summary, and the automatic refund (request, payment, refund items).
     grant(
       this.consumerFunction,

@@ -57,8 +57,8 @@ export const DATA_OWNERSHIP: Readonly<Record<Service, readonly OwnedKeys[]>> = {
   ],
   risk: [
     { resource: 'table', pattern: 'RISK#*', items: "a merchant's risk profile and its fraud-report days" },
-    { resource: 'table', pattern: 'RISKVEL#*', items: 'velocity buckets' },
-    { resource: 'table', pattern: 'RISKCUS#*', items: 'customer histories' },
+    { resource: 'table', pattern: 'RISKVEL#*', items: "an email's or IP's velocity buckets" },
+    { resource: 'table', pattern: 'RISKCUS#*', items: "a customer's velocity buckets and history" },
     { resource: 'table', pattern: 'RISKSUM#*', items: 'daily risk summaries' },
     { resource: 'table', pattern: 'HOLD#*', items: 'payments held out of settlement for review' },
     { resource: 'GSI4', pattern: 'REVIEW#*', items: 'the review queue (the hold items)' },

@@ -3,8 +3,8 @@
  * (domain/risk) and the stores; every step is idempotent, so any redelivery converges:
  *
  * PaymentCreated: read the payment → (already assessed? only the follow-ups) → the merchant's profile
- * as it is now → count the payment once (each counter guarded by the payment's digest) → read the signals →
- * score → ONE guarded write of `risk` and its effect (hold, or cancel a processing payment) → the
+ * as it is now → count the payment once and take its signals (one read, one guarded write per counter
+ * item) → score → ONE guarded write of `risk` and its effect (hold, or cancel a processing payment) → the
  * day's summary (only by the delivery whose write set `risk`) → follow-ups (the full refund a rejected
  * succeeded payment is owed).
  * A crash between the decision and the refund is repaired by the redelivery: the payment is already
@@ -56,9 +56,9 @@ export async function assessPayment(
 
   const profile = await deps.profiles.get(item.merchantId, now);
   const window = profile.velocityWindowMinutes;
-  const counted = await deps.counters.countOnce(item, window, now);
+  const { counted, signals: counts } = await deps.counters.countOnce(item, window, now);
   const signals = {
-    ...(await deps.counters.readSignals(item, window)),
+    ...counts,
     ipCountry: ipCountryOf({ customer: item.customer, metadata: metadataOf(item) }, deps.ipCountry),
   };
   const assessment = assess(profile, item, signals);

@@ -2,25 +2,31 @@
  * Keys of the risk-control items in the payments table (issue 3, risk during and after), with their
  * access patterns. Kept beside `keys.ts` (which lists the core items and the before-checks' counters).
  *
- * | item                              | PK                                                  | SK          | TTL            |
- * |-----------------------------------|-----------------------------------------------------|-------------|----------------|
- * | velocity bucket                   | RISKVEL#<merchant>#<dim>#<window min>#<bucket>#<h>  | RISKVEL     | end of window  |
- * | customer history of a year        | RISKCUS#<merchant>#<h>#<yyyy>                       | RISKCUS     | 400 days idle  |
- * | daily risk summary (shard 0)      | RISKSUM#<merchant>                                  | DAY#<date>  | —              |
- * | daily risk summary (shard 1–31)   | RISKSUM#<merchant>#<shard>                          | DAY#<date>  | —              |
- * | fraud report (its own idem. slot) | OBJ#<slot>                                          | OBJ         | —              |
+ * | item                              | PK                                   | SK          | TTL                     |
+ * |-----------------------------------|--------------------------------------|-------------|-------------------------|
+ * | customer: velocity and history    | RISKCUS#<merchant>#<h>               | RISKCUS     | 400 days idle           |
+ * | email or IP velocity              | RISKVEL#<merchant>#<dim>#<h>         | RISKVEL     | end of the newest window|
+ * | daily risk summary (shard 0)      | RISKSUM#<merchant>                   | DAY#<date>  | —                       |
+ * | daily risk summary (shard 1–31)   | RISKSUM#<merchant>#<shard>           | DAY#<date>  | —                       |
+ * | fraud report (its own idem. slot) | OBJ#<slot>                           | OBJ         | —                       |
+ *
+ * Until 2026-12-07 velocity was an item per bucket (`RISKVEL#<merchant>#<dim>#<window>#<bucket>#<h>`) and
+ * history an item per year (`RISKCUS#<merchant>#<h>#<yyyy>`). Those items are not migrated: no key of
+ * the layout above is one of theirs, nothing reads them any more, and their TTL removes them (buckets
+ * within hours, years 400 days after their last payment).
  *
  * `<h>` = base32(sha256(value)) truncated to 26 characters: emails and IPs are personal data and do
  * not belong in key attributes (they end up in logs, metrics and the stream), and the key length
- * stays bounded. `<dim>` is `c` (customer id), `e` (normalized email) or `i` (IP).
+ * stays bounded. `<dim>` is `e` (normalized email) or `i` (IP); the customer id's velocity lives in the
+ * customer's item.
  *
  * Access patterns:
- * - count a payment (risk consumer, PaymentCreated): one UpdateItem per item — `ADD n 1` on the current
- *   velocity bucket of each dimension the payment has, `ADD` count/sum on the customer's history of the
- *   payment's year — each guarded by the payment's digest not being in the item's `ids` set, so a
- *   redelivered event counts nothing twice (dynamodb/risk-assessments.ts).
- * - read the signals: BatchGetItem (consistent) of the current and previous bucket of each dimension
- *   and the customer's history items of this year and the last.
+ * - count a payment and read its signals (risk consumer, PaymentCreated): one BatchGetItem (eventually
+ *   consistent) of the customer's item and the email's and IP's, then per item ONE PutItem of the item
+ *   with the payment added (its stale buckets and years rolled over in the same write), guarded by the
+ *   item's version as read; a refused guard hands back the current item and the payment is applied to
+ *   that. An item that already lists the payment's digest is not written: a redelivered or racing event
+ *   counts nothing twice (dynamodb/risk-assessments.ts, domain/risk/folded-counters.ts).
  * - summary of a merchant's day: the consumer adds its batch's assessments with ONE UpdateItem `ADD` per
  *   merchant-day per batch (counts per decision, reason and currency), create-payment one `ADD` per risk
  *   refusal, each on a random one of SUMMARY_SHARDS items; ops read the day with a GetItem per shard and
@@ -39,18 +45,14 @@ export function valueHash(value: string): string {
 }
 
 export const riskKeys = {
-  velocity: (
-    merchantId: string,
-    dim: VelocityDimension,
-    windowMinutes: number,
-    bucket: number,
-    value: string,
-  ) => ({
-    PK: `RISKVEL#${merchantId}#${dim}#${windowMinutes}#${bucket}#${valueHash(value)}`,
+  /** An email's or IP's velocity buckets (the customer id's are in `customer`). */
+  velocity: (merchantId: string, dim: Exclude<VelocityDimension, 'c'>, value: string) => ({
+    PK: `RISKVEL#${merchantId}#${dim}#${valueHash(value)}`,
     SK: 'RISKVEL',
   }),
-  customerHistory: (merchantId: string, customerId: string, year: number) => ({
-    PK: `RISKCUS#${merchantId}#${valueHash(customerId)}#${year}`,
+  /** A customer's velocity buckets and history of this year and the two before. */
+  customer: (merchantId: string, customerId: string) => ({
+    PK: `RISKCUS#${merchantId}#${valueHash(customerId)}`,
     SK: 'RISKCUS',
   }),
   /** One of SUMMARY_SHARDS items of a merchant-day's summary; shard 0 keeps the unsharded key. */

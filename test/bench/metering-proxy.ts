@@ -1,11 +1,13 @@
 /**
- * A metering proxy in front of DynamoDB Local: the shipped bundles talk to it as their DynamoDB endpoint;
- * it asks DynamoDB for `ReturnConsumedCapacity: INDEXES` on every call and tallies the capacity units per
- * operation, table and index. This counts exactly what the deployed code consumes, without a line of
+ * A metering observer on the DynamoDB proxy (test/support/dynamo-proxy.ts) in front of DynamoDB Local: the
+ * shipped bundles talk to it as their DynamoDB endpoint; it asks DynamoDB for
+ * `ReturnConsumedCapacity: INDEXES` on every call and tallies the capacity units per operation, table and
+ * index. This counts exactly what the deployed code consumes, without a line of
  * measuring code inside the handlers. (DynamoDB Local does not check request signatures, so the body
  * may be rewritten; the bench only.)
  */
-import { createServer, request, type Server } from 'node:http';
+import { request } from 'node:http';
+import { type ProxiedCall, startDynamoProxy } from '../support/dynamo-proxy.js';
 import {
   type ConsumedCapacity,
   type Item,
@@ -143,126 +145,96 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
   const upstream = new URL(target);
   const state = { tally: emptyTally() };
   const pending = new Set<Promise<void>>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
-      let body = Buffer.concat(chunks);
-      let input: unknown;
-      if (body.length > 0 && operation !== 'unknown') {
-        const json = JSON.parse(body.toString('utf8'));
-        input = json;
-        json.ReturnConsumedCapacity = 'INDEXES';
-        body = Buffer.from(JSON.stringify(json));
+  const observe = (c: ProxiedCall) => {
+    if (c.error) return;
+    const { caller, operation } = c;
+    const input = operation !== 'unknown' ? c.input : undefined;
+    const t = state.tally;
+    t.calls[operation] = (t.calls[operation] ?? 0) + 1;
+    if (caller && !t.byCaller[caller]) t.byCaller[caller] = { writeUnits: 0, readUnits: 0, calls: {} };
+    const by = caller ? t.byCaller[caller] : undefined;
+    if (by) by.calls[operation] = (by.calls[operation] ?? 0) + 1;
+    if (c.status < 300 && c.response.length > 0) {
+      const parsed = JSON.parse(c.response.toString('utf8')) as {
+        ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+      };
+      const write = WRITE_OPERATIONS.has(operation);
+      const count = (units: number) => {
+        t.unitsByOperation[operation] = (t.unitsByOperation[operation] ?? 0) + units;
+        if (write) {
+          t.writeUnits += units;
+          if (by) by.writeUnits += units;
+        } else {
+          t.readUnits += units;
+          if (by) by.readUnits += units;
+        }
+      };
+      const byKey = (accesses: KeyAccess[]) => {
+        for (const a of accesses) {
+          const name = a.index === 'table' ? a.pk : `${a.index} ${a.pk}`;
+          t.keys[name] ??= { writeUnits: 0, readUnits: 0, writes: 0, reads: 0 };
+          const k = t.keys[name];
+          k.byCaller ??= {};
+          k.byCaller[caller || '?'] ??= { writeUnits: 0, readUnits: 0 };
+          const kc = k.byCaller[caller || '?'];
+          if (a.write) {
+            k.writeUnits += a.units;
+            k.writes += 1;
+            if (kc) kc.writeUnits += a.units;
+          } else {
+            k.readUnits += a.units;
+            k.reads += 1;
+            if (kc) kc.readUnits += a.units;
+          }
+        }
+      };
+      // Attributed after the answer is sent (items may be read back), so the caller's latency is not
+      // the meter's.
+      const authHeaders = {
+        authorization: String(c.requestHeaders.authorization ?? ''),
+        'x-amz-date': String(c.requestHeaders['x-amz-date'] ?? ''),
+      };
+      const attributing = accessesOf(
+        upstream,
+        authHeaders,
+        operation,
+        input as Parameters<typeof keyAccesses>[1],
+        parsed.ConsumedCapacity,
+      )
+        .then(
+          (accesses) => {
+            byKey(accesses);
+            // DynamoDB Local sizes a transaction as one item: its units are worked out per item.
+            count(
+              operation === 'TransactWriteItems'
+                ? accesses.reduce((s, a) => s + a.units, 0)
+                : unitsOf(parsed.ConsumedCapacity),
+            );
+          },
+          () => count(unitsOf(parsed.ConsumedCapacity)),
+        )
+        .finally(() => pending.delete(attributing));
+      pending.add(attributing);
+    } else if (c.status >= 300) {
+      let type = `HTTP ${c.status}`;
+      try {
+        const error = JSON.parse(c.response.toString('utf8')) as { __type?: string };
+        type = error.__type?.split('#').pop() ?? type;
+      } catch {
+        // Not JSON: keep the status.
       }
-      const headers = { ...req.headers, 'content-length': String(body.length), host: upstream.host };
-      // A caller's endpoint may carry its name as the path (`endpointFor`); DynamoDB is served at `/`.
-      const caller = decodeURIComponent((req.url ?? '/').split('?')[0]?.replace(/^\/+|\/+$/g, '') ?? '');
-      const up = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: '/', headers },
-        (upRes) => {
-          const out: Buffer[] = [];
-          upRes.on('data', (c: Buffer) => out.push(c));
-          upRes.on('end', () => {
-            const payload = Buffer.concat(out);
-            const t = state.tally;
-            t.calls[operation] = (t.calls[operation] ?? 0) + 1;
-            if (caller && !t.byCaller[caller])
-              t.byCaller[caller] = { writeUnits: 0, readUnits: 0, calls: {} };
-            const by = caller ? t.byCaller[caller] : undefined;
-            if (by) by.calls[operation] = (by.calls[operation] ?? 0) + 1;
-            if ((upRes.statusCode ?? 500) < 300 && payload.length > 0) {
-              const parsed = JSON.parse(payload.toString('utf8')) as {
-                ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
-              };
-              const write = WRITE_OPERATIONS.has(operation);
-              const count = (units: number) => {
-                t.unitsByOperation[operation] = (t.unitsByOperation[operation] ?? 0) + units;
-                if (write) {
-                  t.writeUnits += units;
-                  if (by) by.writeUnits += units;
-                } else {
-                  t.readUnits += units;
-                  if (by) by.readUnits += units;
-                }
-              };
-              const byKey = (accesses: KeyAccess[]) => {
-                for (const a of accesses) {
-                  const name = a.index === 'table' ? a.pk : `${a.index} ${a.pk}`;
-                  t.keys[name] ??= { writeUnits: 0, readUnits: 0, writes: 0, reads: 0 };
-                  const k = t.keys[name];
-                  k.byCaller ??= {};
-                  k.byCaller[caller || '?'] ??= { writeUnits: 0, readUnits: 0 };
-                  const kc = k.byCaller[caller || '?'];
-                  if (a.write) {
-                    k.writeUnits += a.units;
-                    k.writes += 1;
-                    if (kc) kc.writeUnits += a.units;
-                  } else {
-                    k.readUnits += a.units;
-                    k.reads += 1;
-                    if (kc) kc.readUnits += a.units;
-                  }
-                }
-              };
-              // Attributed after the answer is sent (items may be read back), so the caller's latency is
-              // not the meter's.
-              const authHeaders = {
-                authorization: String(req.headers.authorization ?? ''),
-                'x-amz-date': String(req.headers['x-amz-date'] ?? ''),
-              };
-              const attributing = accessesOf(
-                upstream,
-                authHeaders,
-                operation,
-                input as Parameters<typeof keyAccesses>[1],
-                parsed.ConsumedCapacity,
-              )
-                .then(
-                  (accesses) => {
-                    byKey(accesses);
-                    // DynamoDB Local sizes a transaction as one item: its units are worked out per item.
-                    count(
-                      operation === 'TransactWriteItems'
-                        ? accesses.reduce((s, a) => s + a.units, 0)
-                        : unitsOf(parsed.ConsumedCapacity),
-                    );
-                  },
-                  () => count(unitsOf(parsed.ConsumedCapacity)),
-                )
-                .finally(() => pending.delete(attributing));
-              pending.add(attributing);
-            } else if ((upRes.statusCode ?? 500) >= 300) {
-              let type = `HTTP ${upRes.statusCode}`;
-              try {
-                const error = JSON.parse(payload.toString('utf8')) as { __type?: string };
-                type = error.__type?.split('#').pop() ?? type;
-              } catch {
-                // Not JSON: keep the status.
-              }
-              const key = `${operation} ${type}`;
-              t.failures[key] = (t.failures[key] ?? 0) + 1;
-            }
-            const { 'content-length': _, ...rest } = upRes.headers;
-            res.writeHead(upRes.statusCode ?? 500, { ...rest, 'content-length': String(payload.length) });
-            res.end(payload);
-          });
-        },
-      );
-      up.on('error', (e) => {
-        res.writeHead(502);
-        res.end(String(e));
-      });
-      up.end(body);
-    });
+      const key = `${operation} ${type}`;
+      t.failures[key] = (t.failures[key] ?? 0) + 1;
+    }
+  };
+  const proxy = await startDynamoProxy(target, {
+    rewrite: (operation, input) =>
+      operation === 'unknown' ? input : { ...input, ReturnConsumedCapacity: 'INDEXES' },
+    observe,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    endpointFor: (caller: string) => `http://127.0.0.1:${port}/${encodeURIComponent(caller)}`,
+    endpoint: proxy.endpoint,
+    endpointFor: proxy.endpointFor,
     get tally() {
       return state.tally;
     },
@@ -275,6 +247,6 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
     reset() {
       state.tally = emptyTally();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: proxy.close,
   };
 }

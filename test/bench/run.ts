@@ -54,7 +54,8 @@ import { benchReconcile } from './reconcile.js';
 import { benchRouting } from './routing.js';
 import { benchSettlement } from './settle.js';
 import { round, summarize } from './stats.js';
-import { type BundledFunction, bundledFunctions } from './template-functions.js';
+import { assemblyResources, type BundledFunction, bundledFunctions } from './template-functions.js';
+import { tracesPerLifecycle, xraySamplingOf } from './xray-sampling.js';
 
 const args = new Set(process.argv.slice(2));
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 1500);
@@ -395,7 +396,8 @@ async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
   const n = RUNTIME_LIFECYCLES;
   const lambda = lambdaFigures(m, prices);
   const hotKeys = hotKeyFigures(m, prices);
-  const xraySampled = prices.assumptions.xraySampledFraction?.value ?? 0.05;
+  // Which functions trace, at what rate: from the synthesized template (xray-sampling.ts).
+  const xray = xraySamplingOf(assemblyResources(), prices);
   const usage = {
     apiRequests: m.metering.api.requests / n,
     lambdaRequests: Object.values(m.metering.lambda).reduce((s, t) => s + t.invocations, 0) / n,
@@ -411,7 +413,7 @@ async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
     archivedBytes: m.metering.events.archivedBytes / n,
     sqsRequestChunks: per.sqs.chunks,
     logBytes: per.logs.functionBytes + per.logs.platformBytesEstimate + per.logs.apiAccessBytesEstimate,
-    xrayTraces: (Object.values(m.metering.lambda).reduce((s, t) => s + t.invocations, 0) / n) * xraySampled,
+    xrayTraces: tracesPerLifecycle(m.metering.lambda, xray, n),
     internetOutBytes: per.internetOutBytes,
   };
   const breakdown = costPerMillion(usage, prices);
@@ -445,6 +447,14 @@ async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
     cost: {
       priceFile: PRICE_FILE,
       usage: Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, round(v, 6)])),
+      xraySampling: {
+        fixedRate: xray.fixedRate,
+        reservoirPerSecond: xray.reservoirPerSecond,
+        activeFunctions: xray.activeFunctions.length,
+        untracedFunctions: xray.untracedFunctions,
+        samplingRules: xray.samplingRules,
+        source: xray.source,
+      },
       lines: breakdown.lines.map((l) => ({
         ...l,
         quantityPerLifecycle: round(l.quantityPerLifecycle, 6),
@@ -468,8 +478,8 @@ async function measureRuntimeLifecycles(channel: LifecycleChannel = 'sandbox') {
           note: 'Empty long polls (20 s) of the Lambda SQS pollers, billed whatever the traffic; not in the per-lifecycle figure.',
         },
         xrayReservoirPer30Days: {
-          usd: round(xrayReservoirPer30Days(prices), 2),
-          note: 'Default sampling records ~1 trace a second (reservoir) whatever the volume, before the 5% rate; not in the per-lifecycle figure.',
+          usd: round(xrayReservoirPer30Days(prices, xray.reservoirPerSecond), 2),
+          note: `Lambda's sampling records ${xray.reservoirPerSecond} trace a second (reservoir) whatever the volume, before the ${xray.fixedRate * 100}% rate; not in the per-lifecycle figure.`,
         },
         notPriced:
           'CloudWatch alarms, the dashboard, the KMS key, the Secrets Manager secret, log and archive storage, DynamoDB storage and backups: monthly, not per lifecycle.',
@@ -804,7 +814,7 @@ function printLifecycles(r: Awaited<ReturnType<typeof measureRuntimeLifecycles>>
   );
   const idle = r.cost.fixedCosts.idleSqsPolling;
   console.log(
-    `  fixed: idle SQS polling ${idle.receivesPerHour} receives/h = $${idle.usdPerHour}/h ($${idle.usdPer30Days}/30 days); X-Ray reservoir ≈ $${r.cost.fixedCosts.xrayReservoirPer30Days.usd}/30 days`,
+    `  fixed: idle SQS polling ${idle.receivesPerHour} receives/h = $${idle.usdPerHour}/h ($${idle.usdPer30Days}/30 days); X-Ray reservoir ≈ $${r.cost.fixedCosts.xrayReservoirPer30Days.usd}/30 days (${r.cost.xraySampling.activeFunctions} functions traced at ${r.cost.xraySampling.fixedRate * 100}% + ${r.cost.xraySampling.reservoirPerSecond}/s)`,
   );
 }
 

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { handleRiskMessage, riskControlDeps } from '../../functions/events/risk.js';
+import { countIn } from '../../shared/domain/risk/folded-counters.js';
 import { bucketOf } from '../../shared/domain/risk/velocity.js';
 import type { RiskControlDeps } from '../../shared/risk/assess-payment.js';
 import { PaymentNotInReviewError } from '../../shared/risk/errors.js';
@@ -17,12 +18,12 @@ import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-o
 import { DynamoFraudReportStore } from '../../shared/store/dynamodb/fraud-reports.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
-import { DEDUPE_CAP } from '../../shared/store/dynamodb/risk-assessments.js';
+import { DEDUPE_CAP, MAX_ITEM_BYTES, riskCounterKey } from '../../shared/store/dynamodb/risk-assessments.js';
+import { fromItem, itemBytes } from '../../shared/store/dynamodb/risk-counter-items.js';
 import { utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { DynamoRiskSummaryReader } from '../../shared/store/dynamodb/risk-summary-reads.js';
 import { IdempotencyKeyReusedError } from '../../shared/store/errors.js';
 import { requestFingerprint } from '../../shared/store/idempotency.js';
-import { riskKeys } from '../../shared/store/risk-keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
 
 /** Rules for these tests: a high amount from a new customer alone decides (review or reject). */
@@ -124,6 +125,25 @@ describe('risk during on DynamoDB Local', () => {
     return out.Item ? unmarshall(out.Item) : undefined;
   }
 
+  /** The payments an item counted in a bucket (and its history of a year, for a customer's item). */
+  async function countedIn(key: { PK: string; SK: string }, window: number, createdAt: string) {
+    const raw = await counter(key);
+    const state = fromItem(raw);
+    const at = new Date(createdAt);
+    const inYear = state.history
+      ? { at: state.history.year, n: state.history.byCurrency.USD?.n ?? [] }
+      : undefined;
+    const sumInYear = state.history
+      ? { at: state.history.year, n: state.history.byCurrency.USD?.s ?? [] }
+      : undefined;
+    return {
+      raw,
+      bucket: state.window === window ? countIn(state.velocity, bucketOf(at, window).index) : 0,
+      year: countIn(inYear, at.getUTCFullYear()),
+      sum: countIn(sumInYear, at.getUTCFullYear()),
+    };
+  }
+
   it('counts a redelivered PaymentCreated once, even when deliveries race', async () => {
     // Prepare
     profile = DEFAULT_RISK_PROFILE;
@@ -138,20 +158,18 @@ describe('risk during on DynamoDB Local', () => {
 
     // Assess
     const stored = await item(p.id);
-    const bucket = bucketOf(new Date(stored.createdAt), profile.velocityWindowMinutes).index;
+    const window = profile.velocityWindowMinutes;
     for (const [dim, value] of [
       ['c', 'cus_dup'],
       ['e', 'dup@example.com'],
       ['i', '198.51.100.20'],
     ] as const) {
-      const c = await counter(riskKeys.velocity(merchant, dim, profile.velocityWindowMinutes, bucket, value));
-      assert.equal(c?.n, 1, `velocity ${dim}`);
+      const c = await countedIn(riskCounterKey(merchant, dim, value), window, stored.createdAt);
+      assert.equal(c.bucket, 1, `velocity ${dim}`);
     }
-    const history = await counter(
-      riskKeys.customerHistory(merchant, 'cus_dup', new Date(stored.createdAt).getUTCFullYear()),
-    );
-    assert.equal(history?.n, 1);
-    assert.equal(history?.s_USD, 1_000);
+    const history = await countedIn(riskCounterKey(merchant, 'c', 'cus_dup'), window, stored.createdAt);
+    assert.equal(history.year, 1);
+    assert.equal(history.sum, 1_000);
     assert.equal(stored.risk?.decision, 'approve');
     const summary = await summaries.get(merchant, utcDay(stored.createdAt));
     assert.equal(summary.assessed, 1);
@@ -159,7 +177,7 @@ describe('risk during on DynamoDB Local', () => {
   });
 
   it('counts only what a crashed delivery left uncounted, item by item', async () => {
-    // Prepare: a delivery that counted the customer bucket, then died before the email and IP buckets
+    // Prepare: a delivery that counted the customer's item, then died before the email's and IP's
     const merchant = 'm_half';
     const window = DEFAULT_RISK_PROFILE.velocityWindowMinutes;
     const payment = {
@@ -171,30 +189,31 @@ describe('risk during on DynamoDB Local', () => {
       customer: { id: 'cus_half', email: 'half@example.com', ip: '203.0.113.9' },
     };
     const now = new Date();
-    assert.equal(
-      await deps.counters.countOnce({ ...payment, customer: { id: 'cus_half' } }, window, now),
-      true,
-    );
+    const first = await deps.counters.countOnce({ ...payment, customer: { id: 'cus_half' } }, window, now);
+    assert.equal(first.counted, true);
 
     // Act: the redelivery, then one more
     const redelivered = await deps.counters.countOnce(payment, window, now);
     const again = await deps.counters.countOnce(payment, window, now);
 
     // Assess
-    assert.equal(redelivered, true);
-    assert.equal(again, false);
-    const bucket = bucketOf(new Date(payment.createdAt), window).index;
+    assert.equal(redelivered.counted, true);
+    assert.equal(again.counted, false);
+    const counts = { customerCount: 1, emailCount: 1, ipCount: 1 };
+    const none = { count: 0, sameCurrencyCount: 0, sameCurrencySum: 0 };
+    assert.deepEqual(redelivered.signals, { ...counts, history: none });
+    assert.deepEqual(again.signals, redelivered.signals, 'a redelivery reads what the count left');
     for (const [dim, value] of [
       ['c', 'cus_half'],
       ['e', 'half@example.com'],
       ['i', '203.0.113.9'],
     ] as const) {
-      const c = await counter(riskKeys.velocity(merchant, dim, window, bucket, value));
-      assert.equal(c?.n, 1, `velocity ${dim}`);
+      const c = await countedIn(riskCounterKey(merchant, dim, value), window, payment.createdAt);
+      assert.equal(c.bucket, 1, `velocity ${dim}`);
     }
   });
 
-  it('keeps a busy IP’s bucket small: past the dedupe cap it counts without growing', async () => {
+  it('keeps a busy IP’s item small: it remembers its last payments and counts every one', async () => {
     // Prepare
     const merchant = 'm_busy';
     const window = DEFAULT_RISK_PROFILE.velocityWindowMinutes;
@@ -211,15 +230,15 @@ describe('risk during on DynamoDB Local', () => {
 
     // Act
     for (let i = 0; i < DEDUPE_CAP + 5; i++) await deps.counters.countOnce(payment(i), window, now);
-    const replayedEarly = await deps.counters.countOnce(payment(3), window, now);
+    const replayedRecent = await deps.counters.countOnce(payment(DEDUPE_CAP), window, now);
 
     // Assess
-    assert.equal(replayedEarly, false, 'a payment within the cap is still recognised');
-    const c = await counter(
-      riskKeys.velocity(merchant, 'i', window, bucketOf(new Date(createdAt), window).index, '192.0.2.77'),
-    );
-    assert.equal(c?.n, DEDUPE_CAP + 5);
-    assert.equal((c?.ids as Set<string> | undefined)?.size, DEDUPE_CAP);
+    assert.equal(replayedRecent.counted, false, 'a payment among the last DEDUPE_CAP is recognised');
+    assert.equal(replayedRecent.signals.ipCount, DEDUPE_CAP + 5);
+    const c = await countedIn(riskCounterKey(merchant, 'i', '192.0.2.77'), window, createdAt);
+    assert.equal(c.bucket, DEDUPE_CAP + 5);
+    assert.equal(String(c.raw?.ids).length, DEDUPE_CAP * 10);
+    assert.ok(itemBytes(c.raw ?? {}) <= MAX_ITEM_BYTES, `${itemBytes(c.raw ?? {})} bytes`);
   });
 
   it('scores velocity: the customer’s 6th payment in the window carries customer_velocity', async () => {

@@ -1,11 +1,13 @@
 /**
- * A recording proxy in front of DynamoDB Local: each function talks to it at its own path (`/<logical
- * id>`), and it records every request as DynamoDB authorizes it (the action, the table or index, the
- * partition keys named), then forwards the request unchanged. A transaction is recorded per item, as IAM
- * authorizes `TransactWriteItems` (PutItem, UpdateItem, DeleteItem, ConditionCheckItem on each item).
+ * A recorder of DynamoDB calls, on the DynamoDB proxy (dynamo-proxy.ts): each function talks to it at its
+ * own path (`/<logical id>`), and it records every request as DynamoDB authorizes it (the action, the
+ * table or index, the partition keys named); the request goes on unchanged. A transaction is recorded per
+ * item, as IAM authorizes `TransactWriteItems` (PutItem, UpdateItem, DeleteItem, ConditionCheckItem on
+ * each item).
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
+
 import { TABLE_GSIS, TABLE_KEY_SCHEMA } from '../../shared/store/table-definition.js';
+import { startDynamoProxy } from './dynamo-proxy.js';
 
 type Value = { S?: string };
 type Keyed = { TableName?: string; Key?: Record<string, Value>; Item?: Record<string, Value> };
@@ -97,42 +99,12 @@ export interface DynamoRecorder {
 
 /** Starts the recorder on a random loopback port, forwarding to `target` (DynamoDB Local). */
 export async function startDynamoRecorder(target: string): Promise<DynamoRecorder> {
-  const upstream = new URL(target);
   const calls: RecordedCall[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
-      const caller = decodeURIComponent((req.url ?? '/').replace(/^\/+|\/+$/g, ''));
-      if (body.length > 0) calls.push(...callsOf(caller, operation, JSON.parse(body.toString('utf8'))));
-      const up = httpRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: '/',
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (upRes) => {
-          res.writeHead(upRes.statusCode ?? 500, upRes.headers);
-          upRes.pipe(res);
-        },
-      );
-      up.on('error', (e) => {
-        res.writeHead(502);
-        res.end(String(e));
-      });
-      up.end(body);
-    });
+  const proxy = await startDynamoProxy(target, {
+    // Every request as sent, answered or not: what IAM would have been asked to authorize.
+    observe: ({ caller, operation, input }) => {
+      if (input) calls.push(...callsOf(caller, operation, input));
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    endpointFor: (caller) => `http://127.0.0.1:${port}/${encodeURIComponent(caller)}`,
-    calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { endpointFor: proxy.endpointFor, calls, close: proxy.close };
 }

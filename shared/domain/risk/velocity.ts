@@ -1,9 +1,10 @@
 /**
  * Velocity over a sliding window, approximated from two fixed buckets (the "sliding window counter":
  * the current bucket plus the previous one weighted by how much of it the window still covers). One
- * counter write per payment and dimension, two reads, a bounded error, and items that expire (TTL).
+ * counter write per payment and dimension, two buckets to read (kept in one item per value with the
+ * bucket before them: folded-counters.ts), a bounded error, and items that expire (TTL).
  * Buckets are taken at the payment's creation time, so a late or redelivered event counts and reads
- * the same buckets it would have on time.
+ * the same buckets it would have on time (up to a window behind the newest payment of the same value).
  */
 
 export interface VelocityBucket {

@@ -1,28 +1,45 @@
 /**
- * Velocity counters and customer history for the asynchronous score (see risk-keys.ts).
+ * Velocity counters and customer history for the asynchronous score (see risk-keys.ts), one item per
+ * merchant and customer, email or IP (domain/risk/folded-counters.ts).
  *
- * Counting is exactly-once per payment without a transaction: every counter item carries a small set of
- * the payment digests it has counted (`ids`), and each `ADD` is guarded by `NOT contains(ids, :p)`. A
- * redelivered or racing event fails that condition item by item, so a crash halfway through leaves the
- * counted items counted and the next delivery counts only the rest. One plain write unit per item, where
- * a transaction with a dedupe marker costs two per item plus the marker's two (10 → 4 units for a
- * payment with customer id, email and IP). Past `DEDUPE_CAP` ids an item stops growing its set and
- * counts with a plain `ADD` (a velocity that high is far past any threshold; a redelivery there may
- * count twice), so no item outgrows one write unit however busy an IP or a customer is.
- * Signals are read after counting (consistent BatchGetItem), so they include this payment exactly once
- * whether this delivery counted it or an earlier one did.
+ * A payment is counted with one read and one write per item, without a transaction: a BatchGetItem of
+ * the (at most three) items, then per item a PutItem of the item with the payment applied — stale buckets
+ * and years rolled over in the same write — guarded by the version that was read. A refused guard hands
+ * back the item as it is now (`ReturnValuesOnConditionCheckFailure`), and the payment is applied to that;
+ * so an eventually consistent read is enough, and racing deliveries of one payment or of several payments
+ * of one customer each land once. Every item keeps the digests of its last `DEDUPE_CAP` payments: one that
+ * lists the payment is not written again, so a redelivery, or a retry after a crash halfway, counts only
+ * the items not yet counted. The signals are taken from the items as written (or, when nothing was to be
+ * written, as read consistently), so every delivery sees its payment counted once.
+ * Before 2026-12-07 this took an item per bucket and per year: four guarded writes and a consistent read
+ * of eight items per payment with customer id, email and IP, where this takes three writes and one
+ * eventually consistent read of three items.
  */
 import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
-  UpdateItemCommand,
+  GetItemCommand,
+  PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  applyPayment,
+  type CountedChange,
+  type CounterState,
+  DEDUPE_CAP,
+  DIGEST_LENGTH,
+  historyBefore,
+  velocityCount,
+} from '../../domain/risk/folded-counters.js';
 import { normalizeEmail } from '../../domain/risk/near-miss.js';
 import type { RiskSignals } from '../../domain/risk/score.js';
-import { bucketExpiry, bucketOf, slidingCount } from '../../domain/risk/velocity.js';
+import { bucketExpiry, bucketOf } from '../../domain/risk/velocity.js';
+import { ConcurrentModificationError } from '../errors.js';
 import { CUSTOMER_HISTORY_TTL_SECONDS, riskKeys, type VelocityDimension, valueHash } from '../risk-keys.js';
+import { fromItem, MAX_ITEM_BYTES, toItem } from './risk-counter-items.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+
+export { DEDUPE_CAP, MAX_ITEM_BYTES };
 
 /** What of the payment the counters need. */
 export interface CountedPayment {
@@ -34,11 +51,21 @@ export interface CountedPayment {
   readonly customer?: { readonly id?: string; readonly email?: string; readonly ip?: string } | null;
 }
 
-const ATTEMPTS = 5;
-/** Payment digests an item keeps for dedupe: 40 × 10 characters keeps it well under 1 KB. */
-export const DEDUPE_CAP = 40;
-/** Digest length: 50 bits, so two payments of one customer or IP never share one. */
-const DIGEST_LENGTH = 10;
+export interface CountResult {
+  /** True when this call counted the payment in some item, false when earlier deliveries had. */
+  readonly counted: boolean;
+  /** Counts in the sliding window (this payment included), the customer's history before it. */
+  readonly signals: RiskSignals;
+}
+
+const READ_ATTEMPTS = 5;
+/**
+ * Guarded writes of one item before the message fails (and is redelivered). Only racing payments of one
+ * customer, email or IP refuse a guard, and each refusal means another of them landed, so N racing
+ * payments (a consumer batch of 10 of one customer, several consumers on a shared IP) take at most N
+ * attempts; the retries back off with jitter so the racers spread out.
+ */
+const WRITE_ATTEMPTS = 30;
 
 /** The dimension values a payment is counted under; emails normalized so `+tag` variants count together. */
 export function dimensionsOf(payment: Omit<CountedPayment, 'id'>): Array<[VelocityDimension, string]> {
@@ -50,150 +77,141 @@ export function dimensionsOf(payment: Omit<CountedPayment, 'id'>): Array<[Veloci
   return dims;
 }
 
-interface CounterUpdate {
+/** The item a payment's dimension is counted in. */
+export function riskCounterKey(merchantId: string, dim: VelocityDimension, value: string) {
+  return dim === 'c' ? riskKeys.customer(merchantId, value) : riskKeys.velocity(merchantId, dim, value);
+}
+
+interface Target {
+  readonly dim: VelocityDimension;
   readonly key: { PK: string; SK: string };
-  /** `ADD` clauses besides `n` and `ids`, e.g. `#cs :amt`. */
-  readonly add?: string;
-  readonly names?: Record<string, string>;
-  readonly values?: Record<string, unknown>;
-  readonly expiresAt: number;
+  readonly change: CountedChange;
+  readonly expiresAt: (state: CounterState) => number;
 }
 
 export class DynamoRiskAssessmentStore {
   constructor(private readonly table: TableContext) {}
 
-  /**
-   * Adds the payment to its velocity buckets and its customer's history, once per payment.
-   * @returns `true` when this call counted it anywhere, `false` when earlier deliveries already had
-   *   (or the payment has nothing to count by).
-   */
-  async countOnce(payment: CountedPayment, windowMinutes: number, now: Date): Promise<boolean> {
-    const { index } = bucketOf(new Date(payment.createdAt), windowMinutes);
-    const updates: CounterUpdate[] = dimensionsOf(payment).map(([dim, value]) => ({
-      key: riskKeys.velocity(payment.merchantId, dim, windowMinutes, index, value),
-      expiresAt: bucketExpiry(index, windowMinutes),
-    }));
-    const customerId = payment.customer?.id;
-    if (customerId) {
-      updates.push({
-        key: riskKeys.customerHistory(payment.merchantId, customerId, yearOf(payment.createdAt)),
-        add: '#cn :one, #cs :amt',
-        names: { '#cn': `n_${payment.currency}`, '#cs': `s_${payment.currency}` },
-        values: { ':amt': payment.amount },
-        expiresAt: Math.floor(now.getTime() / 1000) + CUSTOMER_HISTORY_TTL_SECONDS,
-      });
-    }
+  /** Counts the payment once per item and returns its signals (see the file comment). */
+  async countOnce(payment: CountedPayment, windowMinutes: number, now: Date): Promise<CountResult> {
+    const createdAt = new Date(payment.createdAt);
+    const bucket = bucketOf(createdAt, windowMinutes);
+    const year = createdAt.getUTCFullYear();
     const digest = valueHash(payment.id).slice(0, DIGEST_LENGTH);
-    const counted = await Promise.all(updates.map((u) => this.addOnce(u, digest)));
-    return counted.some(Boolean);
-  }
+    const history = { year, currency: payment.currency, amount: payment.amount };
+    const idle = Math.floor(now.getTime() / 1000) + CUSTOMER_HISTORY_TTL_SECONDS;
+    const targets: Target[] = dimensionsOf(payment).map(([dim, value]) => ({
+      dim,
+      key: riskCounterKey(payment.merchantId, dim, value),
+      change: {
+        digest,
+        window: windowMinutes,
+        bucket: bucket.index,
+        ...(dim === 'c' ? { history } : {}),
+      },
+      // A customer's item keeps its history; an email's or IP's lives as long as its newest window.
+      expiresAt: (s) =>
+        dim === 'c' ? idle : bucketExpiry(s.velocity?.at ?? bucket.index, s.window ?? windowMinutes),
+    }));
+    if (targets.length === 0) return { counted: false, signals: {} };
 
-  /** One counter: `ADD n 1` (and `add`) unless `ids` already holds `digest`. */
-  private async addOnce(update: CounterUpdate, digest: string): Promise<boolean> {
-    const extra = update.add ? `, ${update.add}` : '';
-    const values = { ':one': 1, ':exp': update.expiresAt, ...update.values };
-    const guarded = {
-      UpdateExpression: `ADD n :one, ids :d${extra} SET expiresAt = :exp`,
-      ConditionExpression: '(attribute_not_exists(n) OR n < :cap) AND NOT contains(ids, :p)',
-      ExpressionAttributeValues: marshall({
-        ...values,
-        ':d': new Set([digest]),
-        ':p': digest,
-        ':cap': DEDUPE_CAP,
-      }),
-    };
-    const first = await this.update(update, guarded);
-    if (first.counted) return true;
-    if (first.old?.ids instanceof Set && first.old.ids.has(digest)) return false;
-    // Refused because the set is full: count without it (see the file comment).
-    const plain = await this.update(update, {
-      UpdateExpression: `ADD n :one${extra} SET expiresAt = :exp`,
-      ConditionExpression: 'n >= :cap',
-      ExpressionAttributeValues: marshall({ ...values, ':cap': DEDUPE_CAP }),
+    const read = await this.batchGet(targets.map((t) => t.key));
+    const settled = await Promise.all(targets.map((t) => this.settle(t, read.get(t.key.PK))));
+
+    const signals: { -readonly [K in keyof RiskSignals]: RiskSignals[K] } = {};
+    targets.forEach((t, i) => {
+      const state = settled[i]?.state as CounterState;
+      const count = velocityCount(state, windowMinutes, bucket);
+      if (t.dim === 'c') {
+        signals.customerCount = count;
+        signals.history = historyBefore(state, history);
+      }
+      if (t.dim === 'e') signals.emailCount = count;
+      if (t.dim === 'i') signals.ipCount = count;
     });
-    if (plain.counted) return true;
-    throw new Error(`risk counter ${update.key.PK}: neither guarded nor plain count applied`);
+    return { counted: settled.some((s) => s.counted), signals };
   }
 
-  private async update(
-    update: CounterUpdate,
-    expression: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Item },
-  ): Promise<{ counted: boolean; old?: Record<string, unknown> }> {
+  /**
+   * Applies the payment to one item: written once, guarded by the version it was applied to; when the
+   * item already lists the payment, its current state (read consistently) is the answer.
+   */
+  private async settle(
+    target: Target,
+    raw: Record<string, unknown> | undefined,
+  ): Promise<{ state: CounterState; counted: boolean }> {
+    let current = fromItem(raw);
+    let consistent = false;
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 1) await sleep(backoffDelay(Math.min(attempt, 4), 5, 100));
+      const next = applyPayment(current, target.change);
+      if (!next) {
+        if (consistent) return { state: current, counted: false };
+        current = fromItem(await this.getConsistent(target.key));
+        consistent = true;
+        continue;
+      }
+      const refused = await this.put(target.key, current.version, next, target.expiresAt(next));
+      if (!refused) return { state: next, counted: true };
+      current = fromItem(refused.item);
+      consistent = true;
+    }
+    throw new ConcurrentModificationError(new Error(`risk counter ${target.key.PK}: guard kept failing`));
+  }
+
+  /** PutItem guarded by the version read; the item as it is when the guard refused it. */
+  private async put(
+    key: { PK: string; SK: string },
+    readVersion: number,
+    state: CounterState,
+    expiresAt: number,
+  ): Promise<{ item?: Record<string, unknown> } | undefined> {
     // Throttling and transient errors are the SDK's to retry; a failure left after that fails the message.
     try {
       const out = await this.table.client.send(
-        new UpdateItemCommand({
+        new PutItemCommand({
           TableName: this.table.tableName,
-          Key: marshall(update.key),
-          ...expression,
-          ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
+          Item: marshall(toItem(key, state, expiresAt), { removeUndefinedValues: true }),
+          // An item without a version (none, or one of another layout) is replaced.
+          ConditionExpression: readVersion === 0 ? 'attribute_not_exists(v)' : 'v = :v',
+          ...(readVersion === 0 ? {} : { ExpressionAttributeValues: marshall({ ':v': readVersion }) }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...capacityParam(this.table),
         }),
       );
       reportCapacity(this.table, 'risk.count', out.ConsumedCapacity);
-      return { counted: true };
+      return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { counted: false, ...(error.Item ? { old: unmarshall(error.Item) } : {}) };
+      return error.Item ? { item: unmarshall(error.Item) } : {};
     }
   }
 
-  /**
-   * The velocity and history signals of a counted payment: counts in the sliding window (this payment
-   * included) and the customer's history before this payment.
-   */
-  async readSignals(payment: CountedPayment, windowMinutes: number): Promise<RiskSignals> {
-    const dims = dimensionsOf(payment);
-    const { index, elapsed } = bucketOf(new Date(payment.createdAt), windowMinutes);
-    const wanted = new Map<string, { PK: string; SK: string }>();
-    for (const [dim, value] of dims) {
-      wanted.set(`${dim}0`, riskKeys.velocity(payment.merchantId, dim, windowMinutes, index, value));
-      wanted.set(`${dim}1`, riskKeys.velocity(payment.merchantId, dim, windowMinutes, index - 1, value));
-    }
-    const customerId = payment.customer?.id;
-    if (customerId) {
-      const year = yearOf(payment.createdAt);
-      wanted.set('h', riskKeys.customerHistory(payment.merchantId, customerId, year));
-      wanted.set('h1', riskKeys.customerHistory(payment.merchantId, customerId, year - 1));
-    }
-    const found = await this.batchGet([...wanted.values()]);
-    const n = (name: string) => {
-      const key = wanted.get(name);
-      return key ? Number(found.get(key.PK)?.n ?? 0) : 0;
-    };
-    const signals: { -readonly [K in keyof RiskSignals]: RiskSignals[K] } = {};
-    for (const [dim] of dims) {
-      // The current bucket holds this payment; at least 1 even if a read raced the count.
-      const count = Math.max(1, slidingCount(n(`${dim}0`), n(`${dim}1`), elapsed));
-      if (dim === 'c') signals.customerCount = count;
-      if (dim === 'e') signals.emailCount = count;
-      if (dim === 'i') signals.ipCount = count;
-    }
-    if (customerId) {
-      // This year's and last year's items; this payment is counted once in this year's: take it out.
-      const years = ['h', 'h1'].map((name) => found.get(wanted.get(name)?.PK ?? '') ?? {});
-      const sum = (attribute: string) => years.reduce((s, h) => s + Number(h[attribute] ?? 0), 0);
-      signals.history = {
-        count: Math.max(0, sum('n') - 1),
-        sameCurrencyCount: Math.max(0, sum(`n_${payment.currency}`) - 1),
-        sameCurrencySum: Math.max(0, sum(`s_${payment.currency}`) - payment.amount),
-      };
-    }
-    return signals;
+  private async getConsistent(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    const out = await this.table.client.send(
+      new GetItemCommand({
+        TableName: this.table.tableName,
+        Key: marshall(key),
+        ConsistentRead: true,
+        ...capacityParam(this.table),
+      }),
+    );
+    reportCapacity(this.table, 'risk.readSignals', out.ConsumedCapacity);
+    return out.Item ? unmarshall(out.Item) : undefined;
   }
 
+  /** The items by PK, eventually consistent: every write is guarded by the version read. */
   private async batchGet(
     keys: Array<{ PK: string; SK: string }>,
   ): Promise<Map<string, Record<string, unknown>>> {
     const found = new Map<string, Record<string, unknown>>();
     let pending: Item[] = keys.map((k) => marshall(k));
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed after retries');
+      if (attempt >= READ_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed after retries');
       if (attempt > 0) await sleep(backoffDelay(attempt));
       const out = await this.table.client.send(
         new BatchGetItemCommand({
-          RequestItems: { [this.table.tableName]: { Keys: pending, ConsistentRead: true } },
+          RequestItems: { [this.table.tableName]: { Keys: pending } },
           ...capacityParam(this.table),
         }),
       );
@@ -206,9 +224,4 @@ export class DynamoRiskAssessmentStore {
     }
     return found;
   }
-}
-
-/** The UTC year of an ISO timestamp: customer history is kept per year (risk-keys.ts). */
-function yearOf(iso: string): number {
-  return new Date(iso).getUTCFullYear();
 }

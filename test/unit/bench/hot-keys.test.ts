@@ -41,10 +41,8 @@ describe('keyPattern', () => {
       'QUOTA#<merchant>#<channel>#USD#<day>#<shard>',
     );
     assert.equal(keyPattern('CHANNEL#sandbox'), 'CHANNEL#<channel>');
-    assert.equal(
-      keyPattern('RISKVEL#m_demo_1#c#60#499055#wkgpyttm5mtoed2jz3kj2oz4vj'),
-      'RISKVEL#<merchant>#c#60#<window>#<id>',
-    );
+    assert.equal(keyPattern('RISKVEL#m_demo_1#e#wkgpyttm5mtoed2jz3kj2oz4vj'), 'RISKVEL#<merchant>#e#<id>');
+    assert.equal(keyPattern('RISKCUS#m_demo_1#wkgpyttm5mtoed2jz3kj2oz4vj'), 'RISKCUS#<merchant>#<id>');
     assert.equal(keyPattern('MERCHANTS'), 'MERCHANTS');
   });
 

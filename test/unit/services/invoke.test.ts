@@ -1,10 +1,9 @@
-/** invokeFunction (shared/services/invoke.ts) against the local Lambda endpoint, through the real SDK client. */
+/** invokeFunction (shared/services/invoke.ts) against the local Lambda endpoint, signed as for AWS. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../../local/src/lambda-api.js';
 import { createLogger } from '../../../local/src/log.js';
-import { InvokedFunctionError, invokeFunction, setLambdaClient } from '../../../shared/services/invoke.js';
+import { InvokeCallError, InvokedFunctionError, invokeFunction } from '../../../shared/services/invoke.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:Owner:live';
 
@@ -34,17 +33,15 @@ describe('invokeFunction', () => {
         ],
       ]),
     });
-    setLambdaClient(
-      new LambdaClient({
-        endpoint: endpoint.url,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 1,
-      }),
-    );
+    // As the local runtime points a function at it (the SDK's variable), with dummy credentials.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
   });
   after(async () => {
-    setLambdaClient(undefined);
+    delete process.env.AWS_ENDPOINT_URL_LAMBDA;
     await endpoint.close();
   });
 
@@ -70,6 +67,16 @@ describe('invokeFunction', () => {
     assert.equal(await invokeFunction(ARN, { queued: 1 }, { async: true }), undefined);
     await endpoint.settled();
     assert.deepEqual(received.at(-1), { queued: 1 });
+  });
+
+  it('throws InvokeCallError with Lambda’s error type when Lambda refuses the call', async () => {
+    const unknown = 'arn:aws:lambda:us-east-1:000000000000:function:Nobody:live';
+    await assert.rejects(invokeFunction(unknown, {}), (error: unknown) => {
+      assert.ok(error instanceof InvokeCallError);
+      assert.equal(error.type, 'ResourceNotFoundException');
+      assert.equal(error.status, 404);
+      return true;
+    });
   });
 
   it('refuses to call without an ARN (an unset environment variable)', async () => {
