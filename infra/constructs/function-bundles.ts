@@ -38,9 +38,6 @@ const NO_EVENT_STREAMS = join(PROJECT_ROOT, 'shared', 'aws', 'no-event-streams.t
 /** Alias target for `@smithy/core/checksum`: the SDK's native SHA-256 and MD5 without JS fallbacks (~4 KB). */
 const NATIVE_CHECKSUMS = join(PROJECT_ROOT, 'shared', 'aws', 'native-checksums.ts');
 
-/** Alias target for `@aws-sdk/client-lambda`: its Invoke operation alone, without every operation's schema (~69 KB). */
-const LAMBDA_INVOKE = join(PROJECT_ROOT, 'shared', 'aws', 'lambda-invoke.ts');
-
 /** Alias target for `@aws-sdk/endpoint-cache`: the same cache on a `Map`, without mnemonist (~7 KB). */
 const ENDPOINT_CACHE = join(PROJECT_ROOT, 'shared', 'aws', 'endpoint-cache.ts');
 
@@ -69,7 +66,6 @@ export const BUNDLE_OPTIONS = {
     '@smithy/core/event-streams': NO_EVENT_STREAMS,
     '@aws-sdk/endpoint-cache': ENDPOINT_CACHE,
     '@smithy/core/checksum': NATIVE_CHECKSUMS,
-    '@aws-sdk/client-lambda': LAMBDA_INVOKE,
   },
   outExtension: { '.js': '.mjs' },
   absWorkingDir: PROJECT_ROOT,

@@ -36,6 +36,9 @@ const WEBHOOK_SECRET = 'whsec_faults';
 process.env.SANDBOX_WEBHOOK_SECRETS = WEBHOOK_SECRET;
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
+// The callback has core's function apply the outcome: run here, on the same faulty client.
+await invokeCoreOutcomesInProcess();
+
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 const context = { awsRequestId: 'req-faults', functionName: 'faults' } as Context;
 
@@ -63,8 +66,6 @@ describe('handlers on DynamoDB Local under injected SDK faults', () => {
     setDynamoDbClient(client);
     createPayment = (await import('../../functions/api/create-payment.js')).handler;
     createRefund = (await import('../../functions/api/create-refund.js')).handler;
-    // The callback has core's function apply the outcome: run here, on the same faulty client.
-    invokeCoreOutcomesInProcess();
     callback = (await import('../../functions/channels/callback.js')).handler;
   });
   afterEach(() => faults.clear());

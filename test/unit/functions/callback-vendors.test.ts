@@ -41,7 +41,7 @@ type Notifiers = AdapterFactories<ChannelNotifier>;
   readNotification: (_headers, raw) => ({ kind: 'outcome', event: JSON.parse(raw.toString()) }),
 });
 // The outcome is applied by core's function, run here against the same mocked table.
-invokeCoreOutcomesInProcess();
+await invokeCoreOutcomesInProcess();
 const { handler } = await import('../../../functions/channels/callback.js');
 
 const stripeNode = new Stripe('sk_test');

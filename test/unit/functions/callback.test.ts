@@ -12,7 +12,7 @@ process.env.SANDBOX_WEBHOOK_SECRETS = 'whsec_old, whsec_new';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const ddb = mockClient(DynamoDBClient);
 // The outcome is applied by core's function, run here against the same mocked table.
-invokeCoreOutcomesInProcess();
+await invokeCoreOutcomesInProcess();
 const { handler } = await import('../../../functions/channels/callback.js');
 
 const webhook = JSON.stringify({

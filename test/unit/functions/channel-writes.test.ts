@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -23,31 +22,31 @@ process.env.AWS_ENDPOINT_URL_SQS = 'http://127.0.0.1:8/';
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 process.env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = ARN;
+process.env.AWS_ENDPOINT_URL_LAMBDA = 'http://127.0.0.1:7/';
 
 const ddb = mockClient(DynamoDBClient);
-const lambda = mockClient(LambdaClient);
 const { processBatch: dispatchBatch } = await import('../../../functions/channels/dispatch.js');
 const { handler: checkBatch } = await import('../../../functions/channels/check.js');
 
 const ids = ['a', 'b', 'c'].map((c) => `pay_${c.repeat(26)}`);
-/** Core's answers: `answer(op)` for each operation; what each invocation asked, in order. */
+/** Core's function as the network serves it: `answer(op)` for each operation, each request kept. */
+let lambda: { answer: (op: ApplyOp) => ApplyResult; requests: ApplyOutcomesRequest[] } | undefined;
 function core(answer: (op: ApplyOp) => ApplyResult = () => ({ kind: 'applied' })) {
-  const requests: ApplyOutcomesRequest[] = [];
-  lambda.on(InvokeCommand, { FunctionName: ARN }).callsFake(async (input) => {
-    const request = JSON.parse(new TextDecoder().decode(input.Payload)) as ApplyOutcomesRequest;
-    requests.push(request);
-    const results = request.ops.map(answer);
-    return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify({ results })) };
-  });
-  return requests;
+  lambda = { answer, requests: [] };
+  return lambda.requests;
 }
 /**
  * The PSP answers `psp(url)`, later for each record (the records reach their write at different times);
- * SQS answers that it took everything.
+ * SQS answers that it took everything; Lambda runs `core`'s answers for an invocation of its function.
  */
 const network = (psp: (url: string) => Response) =>
   mock.method(globalThis, 'fetch', async (url: string | URL, init?: RequestInit) => {
     if (String(url).startsWith('http://127.0.0.1:8/')) return Response.json({ Successful: [] });
+    if (String(url) === `http://127.0.0.1:7/2015-03-31/functions/${encodeURIComponent(ARN)}/invocations`) {
+      const request = JSON.parse(String(init?.body)) as ApplyOutcomesRequest;
+      lambda?.requests.push(request);
+      return Response.json({ results: request.ops.map((op) => lambda?.answer(op)) });
+    }
     const which = ids.findIndex((id) => `${url} ${init?.body ?? ''}`.includes(id));
     await new Promise((resolve) => setTimeout(resolve, 100 * Math.max(which, 0)));
     return psp(String(url));
@@ -56,7 +55,6 @@ const network = (psp: (url: string) => Response) =>
 describe('channel writes through core, once per batch', () => {
   beforeEach(() => {
     ddb.reset();
-    lambda.reset();
     ddb.onAnyCommand().resolves({});
     ddb.on(GetItemCommand).resolves({
       Item: marshall({ entity: 'payment', status: 'processing', channel: 'sandbox', amount: 1013 }),

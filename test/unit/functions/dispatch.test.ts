@@ -37,7 +37,7 @@ ddb.on(GetItemCommand).resolves({
   Item: marshall({ entity: 'payment', status: 'processing', channel: 'sandbox' }),
 });
 // The outcome is applied by core's function, run here against the same mocked table.
-invokeCoreOutcomesInProcess();
+await invokeCoreOutcomesInProcess();
 const { processBatch } = await import('../../../functions/channels/dispatch.js');
 
 const record = (seq: string, item: Record<string, unknown>) => ({
