@@ -2,22 +2,27 @@
  * POST /v1/ops/reconciliation/discrepancies/{id}/resolve `{ note }` (ops key): closes an open finding with
  * ops' note and releases the payment it held out of settlement. Resolving a resolved one again only
  * replaces its note (idempotent, no Idempotency-Key needed); a repaired one is closed already → 409.
+ * The release goes to risk's hold registry through its `set-holds` function (answered once written).
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { loadEnv, setHoldsEnvSchema, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { HttpProblemError } from '../../shared/http/errors.js';
 import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { subjectOf } from '../../shared/reconciliation/run.js';
 import { resolveDiscrepancyBody } from '../../shared/schemas/reconciliation.js';
+import { holdRegistryOf } from '../../shared/services/risk-functions.js';
 import {
   DynamoReconciliationStore,
   discrepancyFromItem,
 } from '../../shared/store/dynamodb/reconciliation.js';
 
 const env = loadEnv(tableEnvSchema);
-const store = new DynamoReconciliationStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
+const store = new DynamoReconciliationStore(
+  { client: dynamoDbClient(), tableName: env.TABLE_NAME },
+  holdRegistryOf(loadEnv(setHoldsEnvSchema).SET_HOLDS_FUNCTION_ARN),
+);
 
 export const handler = apiHandler(
   { role: 'ops', path: { id: prefixedId('dsc') }, body: resolveDiscrepancyBody },

@@ -24,6 +24,7 @@ import {
   loadEnv,
   reconcileRunEnvSchema,
   runReceivesEnvSchema,
+  setHoldsEnvSchema,
 } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { envelopeOf } from '../../shared/events/envelope.js';
@@ -33,6 +34,7 @@ import { emitMetrics } from '../../shared/http/metric-line.js';
 import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation/run.js';
 import { statementFinder } from '../../shared/reconciliation/statements.js';
 import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
+import { holdRegistryOf } from '../../shared/services/risk-functions.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 
 /** Max receives of the runs queue (infra/constructs/reconciliation.ts): the last one marks the run failed. */
@@ -72,7 +74,11 @@ function defaultDeps(): ReconciliationDeps {
     const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
     deps = {
       indexLagMs: env.OUTCOME_INDEX_LAG_MS,
-      store: new DynamoReconciliationStore(table),
+      // Holds go to risk's hold registry through its function, one invocation per batch of findings.
+      store: new DynamoReconciliationStore(
+        table,
+        holdRegistryOf(loadEnv(setHoldsEnvSchema).SET_HOLDS_FUNCTION_ARN),
+      ),
       // A repair is a channel's outcome: applied by core's function (the payment is core's), one per repair.
       outcomes: coreOutcomes(loadEnv(applyOutcomesEnvSchema).APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN),
       statement: statementFinder({

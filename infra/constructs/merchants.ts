@@ -13,8 +13,6 @@ export interface MerchantsProps {
 const MERCHANT_RECORDS = 'MER#*';
 const MERCHANT_LISTS = 'MERLIST#*';
 const SETTLEMENT_REGISTRY = 'MERCHANTS';
-/** The risk service's profile an approval writes (a declared exception, infra/services/data-ownership.ts). */
-const RISK_PROFILES = 'RISK#*';
 const IDEMPOTENCY_SLOTS = 'OBJ#*';
 const KEY_DIGESTS = 'KEY#*';
 
@@ -39,7 +37,7 @@ const ISSUE: Grant[] = [
  * partition-key prefixes the function writes (`dynamodb:LeadingKeys`):
  * - create: the Idempotency-Key slot, the merchant record and its history, the ops lists;
  * - review: as suspend/reinstate, plus the settlement registry (`MERCHANTS`) an approval joins (its risk
- *   profile, a `RISK#` item of the risk service);
+ *   profile is the risk service's: its `rate-merchant` function, which the gateway stack lets it invoke);
  * - suspend / reinstate: the merchant, its history and its list entries (one moves: Delete + Put);
  * - issue / roll: the slot, the key's digest item and its record under the merchant, the merchant's
  *   status checked (ConditionCheckItem); a roll also updates the old key's two items; revoke updates them.
@@ -80,7 +78,7 @@ export class Merchants extends Construct {
         `${MERCHANT}/review`,
         'review-merchant',
         [
-          [['dynamodb:PutItem'], [MERCHANT_RECORDS, MERCHANT_LISTS, SETTLEMENT_REGISTRY, RISK_PROFILES]],
+          [['dynamodb:PutItem'], [MERCHANT_RECORDS, MERCHANT_LISTS, SETTLEMENT_REGISTRY]],
           [['dynamodb:DeleteItem'], [MERCHANT_LISTS]],
         ],
       ],

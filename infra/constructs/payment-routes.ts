@@ -12,9 +12,13 @@ const HEALTH_IS_PUBLIC =
 
 /**
  * The payments API of the core service: `/health`, create / get / list payments, refunds, and the ops
- * reads of payments. Returns create-payment, which routing and the risk before-checks add grants to.
+ * reads of payments. Returns create-payment, which routing and the risk before-checks add grants to, and
+ * the ops reads' function, which asks risk for its review queue.
  */
-export function addPaymentRoutes(api: PaymentsApi, table: PaymentsTableRef): PaymentsFunction {
+export function addPaymentRoutes(
+  api: PaymentsApi,
+  table: PaymentsTableRef,
+): { createPayment: PaymentsFunction; opsPayments: PaymentsFunction } {
   const tableEnv = { TABLE_NAME: table.tableName };
   const health = api.addFunction('HealthFunction', { entry: 'api/health', description: 'GET /health' });
   api.addPublicRoute(apigw.HttpMethod.GET, '/health', health, HEALTH_IS_PUBLIC);
@@ -87,13 +91,14 @@ export function addPaymentRoutes(api: PaymentsApi, table: PaymentsTableRef): Pay
     description: 'GET /v1/ops/payments, GET /v1/ops/payments/{id}',
     environment: tableEnv,
   });
-  // GSI1 (one merchant's payments) or GSI4 (all payments, the review queue) give a page's keys.
+  // GSI1 (one merchant's payments) or GSI4 (all payments) give a page's keys; the review queue's come
+  // from risk's function (its stack's useFunction).
   table.grantItemActions(opsPayments, 'dynamodb:BatchGetItem');
   table.grantIndexActions(opsPayments, GSI1, 'dynamodb:Query');
   table.grantIndexActions(opsPayments, GSI4, 'dynamodb:Query');
   api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/payments', opsPayments);
   api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/payments/{id}', opsPayments);
-  return createPayment;
+  return { createPayment, opsPayments };
 }
 
 /** Partition-key prefix (shared/store/keys.ts) of merchant records (request signing, the limits). */

@@ -38,6 +38,8 @@ export class Reconciliation extends Construct {
   readonly bucket: s3.Bucket;
   readonly runs: EventConsumer;
   readonly uploadFunction: PaymentsFunction;
+  /** Releases a payment's hold: the stack lets it invoke risk's `set-holds`. */
+  readonly resolveFunction: PaymentsFunction;
   readonly schedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ReconciliationProps) {
@@ -125,7 +127,9 @@ export class Reconciliation extends Construct {
         environment: tableEnv,
       },
     );
-    // The guarded status update, and the release of the payment it held.
+    this.resolveFunction = resolve;
+    // The guarded status update, and the release of the payment it held (its `reconHolds`; risk's
+    // `set-holds` releases the hold itself).
     table.grantItemActions(resolve, 'dynamodb:UpdateItem');
 
     this.runs = props.events.addConsumer('ReconciliationRuns', {

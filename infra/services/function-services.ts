@@ -26,6 +26,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-channel': 'channels',
   'api/get-routing-config': 'channels',
   'api/put-routing-config': 'channels',
+  'internal/channel-health-summary': 'channels',
 
   'events/risk': 'risk',
   'api/get-risk-profile': 'risk',
@@ -33,6 +34,11 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/get-risk-summary': 'risk',
   'api/create-fraud-report': 'risk',
   'api/review-payment': 'risk',
+  'internal/hold-counts': 'risk',
+  'internal/review-queue': 'risk',
+  'internal/set-holds': 'risk',
+  'internal/count-refusal': 'risk',
+  'internal/rate-merchant': 'risk',
 
   'api/upload-statement': 'reconciliation',
   'api/start-reconciliation-run': 'reconciliation',
@@ -40,6 +46,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/list-reconciliation-discrepancies': 'reconciliation',
   'api/resolve-discrepancy': 'reconciliation',
   'events/reconcile-run': 'reconciliation',
+  'internal/open-discrepancies': 'reconciliation',
 
   'api/start-settlement-run': 'settlement',
   'api/get-settlement-run': 'settlement',
@@ -73,6 +80,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-billing-prices': 'gateway',
   'api/get-billing-statement': 'gateway',
   'usage/aggregate-usage': 'gateway',
+  'internal/merchant-registry': 'gateway',
 
   'api/console': 'console',
   'api/list-dead-letter-queues': 'console',

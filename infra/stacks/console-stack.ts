@@ -3,6 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { OpsConsole } from '../constructs/console.js';
 import { DeadLetters } from '../constructs/dead-letters.js';
+import { INTERNAL_READS } from '../constructs/internal-reads.js';
 import { ApiDashboard } from '../constructs/monitoring.js';
 import { readParameter } from './parameters.js';
 import {
@@ -52,6 +53,22 @@ export class ConsoleStack extends ServiceStack {
       table: this.table,
       queues: entries,
     });
+    // The ops overview's figures, each from the service that owns its items (shared/ops/overview.ts).
+    const overview = this.deadLetters.listQueuesFunction;
+    this.useFunction(
+      'channels',
+      INTERNAL_READS.channelHealthSummary,
+      overview,
+      'CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN',
+    );
+    this.useFunction('gateway', INTERNAL_READS.merchantRegistry, overview, 'MERCHANT_REGISTRY_FUNCTION_ARN');
+    this.useFunction('risk', INTERNAL_READS.holdCounts, overview, 'HOLD_COUNTS_FUNCTION_ARN');
+    this.useFunction(
+      'reconciliation',
+      INTERNAL_READS.openDiscrepancies,
+      overview,
+      'OPEN_DISCREPANCIES_FUNCTION_ARN',
+    );
     this.dashboard = new ApiDashboard(this, 'Dashboard', {
       monitoring: this.monitoring,
       httpApi: this.api.httpApi,

@@ -6,6 +6,14 @@ import { ChannelHealth } from '../constructs/channel-health.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
+import {
+  exposeChannelHealthSummary,
+  exposeHoldCounts,
+  exposeMerchantRegistry,
+  exposeOpenDiscrepancies,
+  exposeReviewQueue,
+  INTERNAL_READS,
+} from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
 import {
   APPLY_CHANNEL_OUTCOMES,
@@ -13,9 +21,11 @@ import {
   ChannelOutcomes,
 } from '../constructs/outcomes.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
+import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';
+import { RiskFunctions, useRateMerchant } from '../constructs/risk-functions.js';
 import { grantRoutingReads, Routing } from '../constructs/routing.js';
 import { Settlement } from '../constructs/settlement.js';
 import { Usage } from '../constructs/usage.js';
@@ -36,7 +46,9 @@ export class CoreStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props?: ServiceStackProps) {
     super(scope, id, 'core', { ...props, tableStream: true, busAccess: { busName: true, busArn: true } });
-    const createPayment = addPaymentRoutes(this.api, this.table);
+    const { createPayment, opsPayments } = addPaymentRoutes(this.api, this.table);
+    // The ops search's `risk=review` pages come from risk's review queue.
+    this.useFunction('risk', INTERNAL_READS.reviewQueue, opsPayments, 'REVIEW_QUEUE_FUNCTION_ARN');
     // What routing and the risk before-checks read and count while a payment is created.
     grantRoutingReads(this.table, createPayment);
     grantRiskBeforeChecks(this.table, createPayment);
@@ -86,6 +98,7 @@ export class ChannelsStack extends ServiceStack {
       events: this.events,
       monitoring,
     });
+    exposeChannelHealthSummary(this);
     for (const channel of VENDOR_CHANNELS)
       writeParameter(this, 'channels', secretArnName(channel), channels.secrets.secrets[channel].secretArn);
 
@@ -113,6 +126,16 @@ export class RiskStack extends ServiceStack {
     super(scope, id, 'risk', props);
     new RiskControl(this, 'Risk', { api: this.api, table: this.table, events: this.events });
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
+    exposeHoldCounts(this);
+    exposeReviewQueue(this);
+    // What other services ask of risk's items (shared/schemas/risk-functions.ts).
+    const functions = new RiskFunctions(this, 'RiskFunctions', {
+      table: this.table,
+      monitoring: this.monitoring,
+    });
+    this.exposeFunction('set-holds', functions.setHolds);
+    this.exposeFunction('count-refusal', functions.countRefusal);
+    this.exposeFunction('rate-merchant', functions.rateMerchant);
     this.finish();
   }
 }
@@ -132,6 +155,10 @@ export class ReconciliationStack extends ServiceStack {
       events: this.events,
       channelSecrets: new ChannelSecrets(this, 'ChannelSecrets', arns),
     });
+    exposeOpenDiscrepancies(this);
+    // Holds and releases of payments with discrepancies: risk's hold registry, through its function.
+    for (const fn of [this.reconciliation.runs.fn, this.reconciliation.resolveFunction])
+      this.useFunction('risk', 'set-holds', fn, 'SET_HOLDS_FUNCTION_ARN');
     // A repair applies the channel's outcome through core's function.
     this.useFunction('core', APPLY_CHANNEL_OUTCOMES, this.reconciliation.runs.fn, APPLY_CHANNEL_OUTCOMES_ENV);
     this.finish();
@@ -179,7 +206,10 @@ export class GatewayStack extends ServiceStack {
   constructor(scope: Construct, id: string, props?: ServiceStackProps) {
     super(scope, id, 'gateway', props);
     addGatewayRoutes(this.api, this.table);
-    new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    const merchants = new Merchants(this, 'Merchants', { api: this.api, table: this.table });
+    exposeMerchantRegistry(this);
+    // An approval's risk profile: rated by risk's function (by name: the gateway deploys before risk).
+    useRateMerchant(merchants.functions.ReviewMerchant as PaymentsFunction, 'RATE_MERCHANT_FUNCTION_ARN');
     this.usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     writeParameter(this, 'gateway', USAGE_AGGREGATOR_ARN, this.usage.aggregator.invocable.functionArn);
     const replay = this.shareQueue('usage-aggregator', this.usage.replayQueue);

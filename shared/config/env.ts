@@ -147,6 +147,16 @@ export const settleMerchantEnvSchema = /* @__PURE__ */ defined(() =>
   z.extend(tableEnvSchema, outcomeIndexEnvSchema.shape),
 );
 
+/** Callers of risk's `set-holds` function (reconciliation's run and resolve route): its `live` alias. */
+export const setHoldsEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ SET_HOLDS_FUNCTION_ARN: nonEmpty }),
+);
+
+/** The merchant review: risk's `rate-merchant` function (its `live` alias), which rates an approval. */
+export const rateMerchantEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ RATE_MERCHANT_FUNCTION_ARN: nonEmpty }),
+);
+
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;
 export type DispatchEnv = z.infer<typeof dispatchEnvSchema>;

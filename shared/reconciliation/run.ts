@@ -17,7 +17,8 @@
  * 3. Each discrepancy: its object's merchant looked up; a missed callback (the channel succeeded, we hold
  *    no outcome) is applied through the callback's own transition (`ChannelOutcomeStore`), which checks
  *    the state, the amount and the currency, and marked `repaired`; others stay `open` until ops resolve
- *    them. A payment with an open discrepancy is held (`reconHolds`), out of settlement.
+ *    them. A payment with an open discrepancy is held (`reconHolds`), out of settlement: the holds of a
+ *    batch of findings go to risk's hold registry in one request, before the batch is written.
  * 4. The run's counts and repairs; `DiscrepancyFound` events follow from the stream (new items only).
  */
 
@@ -34,6 +35,7 @@ import type {
   DiscrepancyItem,
   DynamoReconciliationStore,
   KnownDiscrepancy,
+  PaymentHoldChange,
   RunItem,
 } from '../store/dynamodb/reconciliation.js';
 import { untilIndexed } from '../store/dynamodb/table.js';
@@ -137,16 +139,23 @@ export async function executeRun(deps: ReconciliationDeps, runId: string): Promi
 
   const occurrences = new Map<string, number>();
   const batch: DiscrepancyItem[] = [];
+  const holds: PaymentHoldChange[] = [];
+  // A batch's holds are in place before its findings are written: a rerun after a crash sets them again.
+  const write = async () => {
+    await deps.store.setPaymentHolds(holds.splice(0));
+    await deps.store.putDiscrepancies(batch.splice(0));
+  };
   let repaired = 0;
   for await (const d of reconciliation) {
     const id = discrepancyId(channel, date, d, occurrences);
-    const { item, repairedNow } = await settle(deps, run, d, id, known.get(id), now());
+    const { item, repairedNow, hold } = await settle(deps, run, d, id, known.get(id), now());
     // Repairs this run applied: a finding an earlier run repaired is listed `repaired`, counted there.
     if (repairedNow) repaired += 1;
     batch.push(item);
-    if (batch.length === WRITE_BATCH) await deps.store.putDiscrepancies(batch.splice(0));
+    if (hold) holds.push(hold);
+    if (batch.length === WRITE_BATCH) await write();
   }
-  await deps.store.putDiscrepancies(batch);
+  await write();
   return deps.store.finishRun(run, {
     status: 'completed',
     counts: reconciliation.counts,
@@ -225,7 +234,7 @@ export async function subjectOf(
   };
 }
 
-/** Repairs what is certain, decides the finding's status and holds or releases its payment. */
+/** Repairs what is certain, decides the finding's status and whether it holds or releases its payment. */
 async function settle(
   deps: ReconciliationDeps,
   run: RunItem,
@@ -233,7 +242,7 @@ async function settle(
   id: string,
   prior: KnownDiscrepancy | undefined,
   now: Date,
-): Promise<{ item: DiscrepancyItem; repairedNow: boolean }> {
+): Promise<{ item: DiscrepancyItem; repairedNow: boolean; hold?: PaymentHoldChange }> {
   const subject = await subjectOf(deps.store, d);
   let status: DiscrepancyObject['status'] = prior?.status ?? 'open';
   let repairedNow = false;
@@ -241,13 +250,14 @@ async function settle(
     repairedNow = await repair(deps, run, d, id, subject, now);
     if (repairedNow) status = 'repaired';
   }
-  if (subject.paymentSlot && subject.merchantId) {
-    await deps.store.setPaymentHold(
-      { slot: subject.paymentSlot, merchantId: subject.merchantId },
-      id,
-      status === 'open',
-    );
-  }
+  const hold =
+    subject.paymentSlot && subject.merchantId
+      ? {
+          payment: { slot: subject.paymentSlot, merchantId: subject.merchantId },
+          discrepancyId: id,
+          hold: status === 'open',
+        }
+      : undefined;
   const item: DiscrepancyItem = {
     ...keys.discrepancy(run.channel, run.date, id),
     entity: 'discrepancy',
@@ -286,7 +296,7 @@ async function settle(
     createdAt: prior?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  return { item, repairedNow };
+  return { item, repairedNow, ...(hold ? { hold } : {}) };
 }
 
 /**

@@ -8,6 +8,7 @@
  * | email or IP velocity              | RISKVEL#<merchant>#<dim>#<h>         | RISKVEL     | end of the newest window|
  * | daily risk summary (shard 0)      | RISKSUM#<merchant>                   | DAY#<date>  | —                       |
  * | daily risk summary (shard 1–31)   | RISKSUM#<merchant>#<shard>           | DAY#<date>  | —                       |
+ * | refusal counted in a summary      | RISKSUM#<merchant>#refused#<slot>    | DAY#<date>  | 2 days                  |
  * | fraud report (its own idem. slot) | OBJ#<slot>                           | OBJ         | —                       |
  *
  * Until 2026-12-07 velocity was an item per bucket (`RISKVEL#<merchant>#<dim>#<window>#<bucket>#<h>`) and
@@ -30,7 +31,8 @@
  * - summary of a merchant's day: the consumer adds its batch's assessments with ONE UpdateItem `ADD` per
  *   merchant-day per batch (counts per decision, reason and currency), create-payment one `ADD` per risk
  *   refusal, each on a random one of SUMMARY_SHARDS items; ops read the day with a GetItem per shard and
- *   sum them.
+ *   sum them. A refusal's `ADD` is counted by risk's `count-refusal` function in one transaction with a
+ *   marker of the refused request (`attribute_not_exists`), so a retried invocation counts nothing twice.
  * - fraud report: PutItem at the slot of the merchant's Idempotency-Key (`attribute_not_exists`), the
  *   record being its own idempotency record, exactly like payments.
  */
@@ -58,6 +60,11 @@ export const riskKeys = {
   /** One of SUMMARY_SHARDS items of a merchant-day's summary; shard 0 keeps the unsharded key. */
   summary: (merchantId: string, day: string, shard = 0) => ({
     PK: shard === 0 ? `RISKSUM#${merchantId}` : `RISKSUM#${merchantId}#${shard}`,
+    SK: `DAY#${day}`,
+  }),
+  /** That the refusal at idempotency slot `refusalId` was counted in its day's summary (TTL 2 days). */
+  refusalCounted: (merchantId: string, day: string, refusalId: string) => ({
+    PK: `RISKSUM#${merchantId}#refused#${refusalId}`,
     SK: `DAY#${day}`,
   }),
 } as const;

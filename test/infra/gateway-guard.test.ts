@@ -26,7 +26,7 @@ describe('request signing in the template', () => {
     const [, fn] = ofType('AWS::Lambda::Function').find(([, r]) => r.Properties.Description === ROUTE) ?? [];
     assert.ok(fn, ROUTE);
     assert.deepEqual(dynamoStatements(resources, fn), [
-      'dynamodb:GetItem [KEY#*,MER#*,MERLIST#*,MERCHANTS,FLOW#*,USAGE#*,USAGEBATCH#*,BILLING,OBJ#*,RISK#*]',
+      'dynamodb:GetItem [KEY#*,MER#*,MERLIST#*,MERCHANTS,FLOW#*,USAGE#*,USAGEBATCH#*,BILLING,OBJ#*]',
       'dynamodb:PutItem [MER#*]',
     ]);
   });

@@ -22,8 +22,7 @@ function functionDescribed(description: string): Resource {
 /** The role's DynamoDB statements as `actions [leading keys]`. */
 const M = '/v1/ops/merchants';
 /** The key lookup every keyed route has, on the gateway's own items (infra/services/data-ownership.ts). */
-const GET =
-  'dynamodb:GetItem [KEY#*,MER#*,MERLIST#*,MERCHANTS,FLOW#*,USAGE#*,USAGEBATCH#*,BILLING,OBJ#*,RISK#*]';
+const GET = 'dynamodb:GetItem [KEY#*,MER#*,MERLIST#*,MERCHANTS,FLOW#*,USAGE#*,USAGEBATCH#*,BILLING,OBJ#*]';
 const GRANTS: Record<string, string[]> = {
   [`POST ${M}`]: [GET, 'dynamodb:PutItem [OBJ#*,MER#*,MERLIST#*]'],
   [`GET ${M}`]: [GET, 'dynamodb:Query [MERLIST#*]'],
@@ -31,7 +30,7 @@ const GRANTS: Record<string, string[]> = {
   [`POST ${M}/{merchantId}/review`]: [
     'dynamodb:DeleteItem [MERLIST#*]',
     GET,
-    'dynamodb:PutItem [MER#*,MERLIST#*,MERCHANTS,RISK#*]',
+    'dynamodb:PutItem [MER#*,MERLIST#*,MERCHANTS]',
   ],
   [`POST ${M}/{merchantId}/suspend`]: [
     'dynamodb:DeleteItem [MERLIST#*]',

@@ -339,6 +339,11 @@ describe('payments functions', () => {
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
       'functions/internal/apply-channel-outcomes.ts',
+      'functions/internal/channel-health-summary.ts',
+      'functions/internal/hold-counts.ts',
+      'functions/internal/merchant-registry.ts',
+      'functions/internal/open-discrepancies.ts',
+      'functions/internal/review-queue.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
       'functions/settlement/record-payout-failure.ts',
@@ -357,10 +362,10 @@ describe('payments functions', () => {
       // Stream and queue consumers run at a quarter of the memory of the API functions: their time is
       // waits on AWS and HTTP (payments-function.ts). Settlement's tasks sum a merchant's day (CPU work)
       // at half; a reconciliation run parses and classifies up to a million rows, at the API size.
-      // Internal functions (one service's writes for another) wait on DynamoDB: a consumer's size too.
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/usage/') ||
+        // Other services' reads and writes of a service's items (internal-reads.ts, outcomes.ts).
         source.startsWith('functions/internal/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
@@ -461,7 +466,8 @@ describe('least privilege', () => {
       `dynamodb:Query on ${T}/index/GSI1`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    // Ops reads (no flow-control lease): the merchant list (GSI1) or all payments and the review queue (GSI4).
+    // Ops reads (no flow-control lease): the merchant list (GSI1) or all payments (GSI4); the review
+    // queue's keys come from risk's function.
     'api/ops-payments': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
@@ -562,14 +568,15 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     // Dead letters (infra/constructs/dead-letters.ts): the key lookup only; their SQS grants are pinned by
-    // test/infra/dead-letters.test.ts. The list's function also serves the overview: the channels' hourly
-    // counts (BatchGetItem HLT#…), the merchants' review holds and the open discrepancies (Query MERCHANTS,
-    // HOLD#…, DSC#…), scoped by dynamodb:LeadingKeys (test/infra/ops-console.test.ts pins the prefixes).
-    'api/list-dead-letter-queues': [
-      `dynamodb:BatchGetItem on ${T}`,
-      `dynamodb:GetItem on ${T}`,
-      `dynamodb:Query on ${T}`,
-    ],
+    // test/infra/dead-letters.test.ts. The list's function also serves the overview, whose figures it asks
+    // of their owners' functions (test/infra/ops-console.test.ts).
+    'api/list-dead-letter-queues': [`dynamodb:GetItem on ${T}`],
+    // Other services' reads, each by the owner's function, on the owner's items only (internal-reads.ts).
+    'internal/merchant-registry': [`dynamodb:Query on ${T}`],
+    'internal/hold-counts': [`dynamodb:Query on ${T}`],
+    'internal/review-queue': [`dynamodb:Query on ${T}/index/GSI4`],
+    'internal/open-discrepancies': [`dynamodb:Query on ${T}`],
+    'internal/channel-health-summary': [`dynamodb:BatchGetItem on ${T}`],
     'api/list-dead-letter-messages': [`dynamodb:GetItem on ${T}`],
     'api/redrive-dead-letter-queue': [`dynamodb:GetItem on ${T}`],
     'api/list-dead-letter-redrives': [`dynamodb:GetItem on ${T}`],
@@ -830,6 +837,16 @@ describe('monitoring', () => {
 });
 
 /** The exact environment of each function, as the local runtime will read it from the template. */
+/** `{ Ref }` of the `live` alias of the function of `handler` (a Ref of an alias is its ARN). */
+function liveAliasOf(handler: string): { Ref: string } {
+  const target = fn(handler).logicalId;
+  const alias = ofType('AWS::Lambda::Alias').find(
+    ([, a]) => a.Properties.Name === 'live' && referencedId(a.Properties.FunctionName) === target,
+  );
+  assert.ok(alias, `no live alias of ${handler}`);
+  return { Ref: alias[0] };
+}
+
 function expectedEnvironment(source: string): Record<string, unknown> {
   const env: Record<string, unknown> = {
     NODE_OPTIONS: '--enable-source-maps',
@@ -890,6 +907,15 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   if (source === 'functions/channels/check.ts') {
     env.CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL = { Ref: checksDlqId };
     env.CHANNEL_CHECK_MAX = '3';
+  }
+  // Another service's function, reached through its live alias (ServiceStack.useFunction).
+  if (source === 'functions/api/ops-payments.ts')
+    env.REVIEW_QUEUE_FUNCTION_ARN = liveAliasOf('internal/review-queue');
+  if (source === 'functions/api/list-dead-letter-queues.ts') {
+    env.CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN = liveAliasOf('internal/channel-health-summary');
+    env.MERCHANT_REGISTRY_FUNCTION_ARN = liveAliasOf('internal/merchant-registry');
+    env.HOLD_COUNTS_FUNCTION_ARN = liveAliasOf('internal/hold-counts');
+    env.OPEN_DISCREPANCIES_FUNCTION_ARN = liveAliasOf('internal/open-discrepancies');
   }
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
   if (source === 'functions/api/start-settlement-run.ts') {

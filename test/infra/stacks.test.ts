@@ -172,6 +172,7 @@ describe('stacks', () => {
       'Payments-Channels': [
         'CallbackFunction',
         'ChannelHealthFunction',
+        'ChannelHealthSummaryFunction',
         'CheckFunction',
         'DispatchFunction',
         'GetChannelFunction',
@@ -193,12 +194,17 @@ describe('stacks', () => {
         'PublisherFunction',
       ],
       'Payments-Risk': [
+        'CountRefusalFunction',
         'CreateFraudReportFunction',
         'GetRiskProfileFunction',
         'GetRiskSummaryFunction',
+        'HoldCountsFunction',
         'PutRiskProfileFunction',
+        'RateMerchantFunction',
         'ReviewPaymentFunction',
+        'ReviewQueueFunction',
         'RiskFunction',
+        'SetHoldsFunction',
       ],
       'Payments-Webhooks': [
         'CreateWebhookEndpointFunction',
@@ -208,6 +214,7 @@ describe('stacks', () => {
       'Payments-Reconciliation': [
         'GetReconciliationRunFunction',
         'ListDiscrepanciesFunction',
+        'OpenDiscrepanciesFunction',
         'ReconciliationRunsFunction',
         'ResolveDiscrepancyFunction',
         'StartReconciliationRunFunction',
@@ -234,6 +241,7 @@ describe('stacks', () => {
         'IssueApiKeyFunction',
         'ListApiKeysFunction',
         'ListMerchantsFunction',
+        'MerchantRegistryFunction',
         'PutBillingPricesFunction',
         'PutMerchantLimitsFunction',
         'PutRequestSigningFunction',

@@ -5,18 +5,28 @@
  * held while its set is not empty (DynamoDB drops an emptied set). Settlement reads a merchant's holds
  * with one Query; nothing is written per payment that is not held.
  *
+ * Risk owns these items: reconciliation's discrepancy holds reach them through risk's `set-holds`
+ * function (functions/internal/set-holds.ts), one invocation per batch of findings.
+ *
  * A review hold is also the payment's entry in the review queue (the ops search `risk=review`): while
  * `review` is among its reasons the item carries GSI4 keys `REVIEW#<shard>` / `<createdAt>#<id>`
  * (keys.ts); the release of the review removes them. One index write when held, one when decided.
  */
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import type { HoldChange } from '../../schemas/risk-functions.js';
 import { backOfficeKeys, keys } from '../keys.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 export const REVIEW_HOLD = 'review';
 
-export class DynamoHoldStore {
+/** What changes holds other than risk's review: risk's store itself, or a client of risk's function. */
+export interface HoldRegistry {
+  /** Applies each change (idempotent, so a batch may be sent again whole). */
+  set(changes: readonly HoldChange[]): Promise<void>;
+}
+
+export class DynamoHoldStore implements HoldRegistry {
   constructor(private readonly table: TableContext) {}
 
   /** `createdAt` (the payment's) lists a review hold in the review queue. */
@@ -26,6 +36,17 @@ export class DynamoHoldStore {
 
   release(merchantId: string, paymentId: string, reason: string): Promise<void> {
     return this.update(merchantId, paymentId, reason, 'DELETE');
+  }
+
+  /** Applies a batch of changes, in parallel (each is one UpdateItem on its own payment's item). */
+  async set(changes: readonly HoldChange[]): Promise<void> {
+    await Promise.all(
+      changes.map((c) =>
+        c.hold
+          ? this.hold(c.merchantId, c.paymentId, c.reason)
+          : this.release(c.merchantId, c.paymentId, c.reason),
+      ),
+    );
   }
 
   private async update(

@@ -3,9 +3,17 @@
  * TransactWriteItems: the merchant record, guarded on the status and version the decision was made from
  * (so of two concurrent reviews exactly one wins, the other answers 409), its list entries, and the
  * change item that is both its history (who, when, why) and, through the table stream, its event. An
- * approval also writes, in that same transaction, the risk profile limits of the rating and the entry in
- * the registry settlement lists merchants from: the limits are in force before the first key can work.
- * A suspended merchant stays registered (settlement still owes it what it took); a rejected one never is.
+ * approval also writes, in that same transaction, the entry in the registry settlement lists merchants
+ * from. A suspended merchant stays registered (settlement still owes it what it took); a rejected one
+ * never is.
+ *
+ * The risk profile limits of an approval's rating are risk's items: risk rates the profile (a
+ * `ProfileRater`, risk's `rate-merchant` function in the deployed review) BEFORE the approval is written,
+ * so the limits are in force before the merchant is active and its first key can work. A crash between
+ * the two leaves a pending merchant with a rated profile (which no payment uses), and the retried
+ * approval rates it again (the same profile: rating is idempotent) and approves it. Concurrent reviews:
+ * the one that wins rates again after its write, and one that lost to an approval rates with the
+ * winner's rating, so the profile follows the review that won whatever order the ratings landed in.
  */
 import {
   QueryCommand,
@@ -14,17 +22,15 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { safeParse } from 'zod/mini';
 import { MerchantStateError } from '../../domain/merchants/errors.js';
 import { decide, initialState, type MerchantCommand } from '../../domain/merchants/onboarding.js';
-import { profileForRating } from '../../domain/merchants/risk-ratings.js';
+import { logger } from '../../http/logger.js';
 import type {
   CreateMerchantBody,
   ListMerchantsQuery,
   Merchant,
   MerchantChange,
 } from '../../schemas/merchants.js';
-import { DEFAULT_RISK_PROFILE, riskProfileSchema } from '../../schemas/risk-profile.js';
 import { decodeOpaque, encodeOpaque } from '../cursor.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError, InvalidCursorError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
@@ -38,6 +44,7 @@ import {
   merchantListEntries,
 } from '../merchant-items.js';
 import { MerchantNotFoundError } from './risk-profiles.js';
+import { directRater, type ProfileRater } from './risk-ratings.js';
 import {
   capacityParam,
   claimItem,
@@ -76,7 +83,11 @@ const put = (table: TableContext, item: object, condition?: string): TransactWri
 });
 
 export class DynamoMerchantStore {
-  constructor(private readonly table: TableContext) {}
+  /** @param rate rates an approval's risk profile: risk's own store by default (tests and scripts). */
+  constructor(
+    private readonly table: TableContext,
+    private readonly rate: ProfileRater = directRater(table),
+  ) {}
 
   /** Creates a merchant pending review at the Idempotency-Key's slot (`m_<slot>`), or replays it. */
   async create(input: CreateMerchantInput): Promise<{ merchant: Merchant; replayed: boolean }> {
@@ -187,7 +198,7 @@ export class DynamoMerchantStore {
 
   /**
    * Applies `command` (review, suspend, reinstate) as decided by the state machine, with its history
-   * item; an approval also writes the rated risk profile and the settlement registry entry.
+   * item; an approval also has its risk profile rated first, and writes the settlement registry entry.
    * @throws MerchantNotFoundError, MerchantStateError (409; also when a concurrent change won)
    */
   async change(input: ChangeInput): Promise<Merchant> {
@@ -235,8 +246,10 @@ export class DynamoMerchantStore {
       ...merchantListEntries(merchant).map((entry) => put(this.table, entry)),
       put(this.table, merchantChangeItem(merchant, after.version, change), 'attribute_not_exists(PK)'),
     ];
-    if (input.command.kind === 'approve' && after.riskRating) {
-      items.push(put(this.table, await this.ratedProfile(before.merchantId, after.riskRating, at)));
+    const rating = input.command.kind === 'approve' ? after.riskRating : null;
+    // Rated before the merchant can be active: a failure here approves nothing (the request fails).
+    if (rating) await this.rate(before.merchantId, rating);
+    if (rating) {
       items.push(
         put(this.table, {
           ...keys.merchantRegistry(before.merchantId),
@@ -247,7 +260,6 @@ export class DynamoMerchantStore {
     }
     try {
       await this.transact('merchant.change', items);
-      return merchant;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       if (error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed')
@@ -255,25 +267,30 @@ export class DynamoMerchantStore {
       // Another change won the race: refuse as the state it left calls for.
       const now = await this.get(input.merchantId);
       if (now.status === before.status) throw new ConcurrentModificationError(error);
+      // An approval that won may have been rated before this one's rating landed: rate as it decided.
+      if (rating && now.status === 'active' && now.riskRating) await this.rerate(now.id, now.riskRating);
       throw new MerchantStateError(input.command.kind, now.status, before.status);
     }
+    // A concurrent approval's rating may have landed after this one's: this approval won, rate as it said.
+    if (rating) await this.rerate(before.merchantId, rating);
+    return merchant;
   }
 
-  private async ratedProfile(
-    merchantId: string,
-    rating: NonNullable<MerchantItem['riskRating']>,
-    at: string,
-  ) {
-    const stored = await getItemConsistent(this.table, keys.riskProfile(merchantId), 'riskProfile.get');
-    const parsed = stored ? safeParse(riskProfileSchema, stored.profile) : undefined;
-    const current = parsed?.success ? parsed.data : DEFAULT_RISK_PROFILE;
-    return {
-      ...keys.riskProfile(merchantId),
-      entity: 'riskProfile',
-      merchantId,
-      profile: profileForRating(current, rating),
-      updatedAt: at,
-    };
+  /**
+   * Rates again after a review was decided (idempotent). The decision stands whatever happens here: a
+   * failure leaves the profile rated by the approval's first rating, or, if a concurrent approval with
+   * another rating was rated in between, by that one until ops correct it (logged).
+   */
+  private async rerate(merchantId: string, rating: NonNullable<MerchantItem['riskRating']>): Promise<void> {
+    try {
+      await this.rate(merchantId, rating);
+    } catch (error) {
+      logger.error('merchant approved, its risk profile not rated again', {
+        merchantId,
+        rating,
+        error: error as Error,
+      });
+    }
   }
 
   private async transact(operation: string, items: TransactWriteItem[]): Promise<void> {

@@ -1,38 +1,31 @@
 /**
- * The ops overview's counts, each with reads bounded by something other than payments (keys.ts):
- * - payments held for review: the settlement registry (`MERCHANTS`, one item per merchant) and each
- *   merchant's holds (`HOLD#<merchant>`, one item per held payment), counted with `Select: COUNT` and a
- *   filter on the `review` reason; the same reads settlement makes every day. Reads grow with merchants
- *   and held payments, never with payments.
- * - open discrepancies: the channel-days of the last `days` days (`DSC#<channel>#<day>`), counted with
- *   `Select: COUNT` filtered on `status = open`: channels × days Queries.
+ * The counts behind the ops overview, each answered by the service that owns the items (internal
+ * functions: the overview holds no grant on them), with reads bounded by something other than payments:
+ * - held payments (risk, functions/internal/hold-counts.ts): each merchant's holds (`HOLD#<merchant>`, one
+ *   item per held payment), counted with `Select: COUNT` and a filter on the reason; the merchants are the
+ *   gateway's registry pages the overview passes on. Reads grow with merchants and held payments, never
+ *   with payments.
+ * - open discrepancies (reconciliation, functions/internal/open-discrepancies.ts): the channel-days asked
+ *   (`DSC#<channel>#<day>`), counted with `Select: COUNT` filtered on `status = open`: channels × days Queries.
  */
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { backOfficeKeys, keys } from '../keys.js';
-import { REVIEW_HOLD } from './holds.js';
-import { capacityParam, type Item, queryPages, reportCapacity, type TableContext } from './table.js';
+import { capacityParam, type Item, reportCapacity, type TableContext } from './table.js';
 
 const PARALLEL_QUERIES = 8;
 
-/** Payments held for an ops review, across merchants. */
-export async function countOpenReviews(table: TableContext): Promise<number> {
-  const merchants: string[] = [];
-  for await (const item of queryPages(
-    table,
-    {
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: marshall({ ':pk': 'MERCHANTS' }),
-      ProjectionExpression: 'SK',
-    },
-    'overview.merchants',
-  ))
-    merchants.push(String(item.SK));
-  const counts = await inParallel(merchants, (merchantId) =>
+/** Payments of `merchantIds` held for `reason` (a holds item lists every reason holding its payment). */
+export async function countHolds(
+  table: TableContext,
+  merchantIds: readonly string[],
+  reason: string,
+): Promise<number> {
+  const counts = await inParallel(merchantIds, (merchantId) =>
     count(table, {
       KeyConditionExpression: 'PK = :pk',
-      FilterExpression: 'contains(reasons, :review)',
-      ExpressionAttributeValues: marshall({ ':pk': keys.holds(merchantId), ':review': REVIEW_HOLD }),
+      FilterExpression: 'contains(reasons, :reason)',
+      ExpressionAttributeValues: marshall({ ':pk': keys.holds(merchantId), ':reason': reason }),
     }),
   );
   return counts.reduce((a, b) => a + b, 0);

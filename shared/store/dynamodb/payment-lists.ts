@@ -1,14 +1,16 @@
 /**
  * Payment lists, newest first, over sharded KEYS_ONLY indexes (keys.ts): a merchant's payments (GSI1
  * `MER#<merchant>#<shard>`), and for ops every payment (GSI4 `PAYMENTS#<shard>`) or the payments held
- * for review (GSI4 `REVIEW#<shard>`, the review hold items). A page merges the index's partitions
- * (index-merge.ts) and fetches its payments with BatchGetItem; filters apply to the fetched items.
+ * for review (risk's review queue, GSI4 `REVIEW#<shard>`, read by risk's function: review-queue.ts). A
+ * page merges the index's partitions (index-merge.ts), or takes the review queue's keys a round at a
+ * time, and fetches its payments with BatchGetItem; filters apply to the fetched items.
  *
  * Kept apart from the payment store (payments.ts) so that the create's bundle carries none of it.
  */
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ReviewStatus } from '../../domain/risk/review.js';
+import { REVIEW_QUEUE_MAX_PAGE, type ReviewQueueReader } from '../../internal/review-queue.js';
 import type { Payment } from '../../schemas/payment.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ObjectNotFoundError } from '../errors.js';
@@ -16,6 +18,7 @@ import { type PaymentItem, paymentFromItem, requireSlot } from '../items.js';
 import { backOfficeKeys, GSI1, GSI4, keys } from '../keys.js';
 import type { ListPaymentsInput, Page } from '../ports.js';
 import { MergedIndex, type ShardedIndex } from './index-merge.js';
+import { reviewQueuePage } from './review-queue.js';
 import { readSlot } from './slot-reads.js';
 import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
 
@@ -40,8 +43,15 @@ export interface OpsListPaymentsInput {
   readonly risk?: 'review';
 }
 
+/** Where a page takes its keys, newest first: a merged index, or the review queue's pages. */
+interface KeySource {
+  next(): Promise<string | undefined>;
+  hasNext(): Promise<boolean>;
+}
+
 interface PageQuery {
-  readonly index: ShardedIndex;
+  /** The keys below a position (undefined: from the newest), for a page that takes about `wanted`. */
+  readonly keys: (below: string | undefined, wanted: number) => KeySource;
   readonly owner: string;
   readonly limit: number;
   readonly cursor: string | undefined;
@@ -50,18 +60,32 @@ interface PageQuery {
   readonly operation: string;
 }
 
+export interface PaymentListsOptions {
+  /** Keys one Query of a partition reads (index-merge.ts; tests lower it). */
+  readonly partitionQueryLimit?: number;
+  /**
+   * Risk's review queue (the ops function invokes risk's; shared/internal/review-queue.ts). Default: the
+   * page risk's function reads, run here against the table (tests and the bench, which hold every grant).
+   */
+  readonly reviewQueue?: ReviewQueueReader;
+}
+
 export class DynamoPaymentLists {
-  /** `partitionQueryLimit`: keys one Query of a partition reads (index-merge.ts; tests lower it). */
+  private readonly reviewQueue: ReviewQueueReader;
+
   constructor(
     private readonly table: TableContext,
-    private readonly options: { readonly partitionQueryLimit?: number } = {},
-  ) {}
+    private readonly options: PaymentListsOptions = {},
+  ) {
+    this.reviewQueue =
+      options.reviewQueue ?? ((request) => reviewQueuePage(table, request, options.partitionQueryLimit));
+  }
 
   /** GET /v1/payments. @throws InvalidCursorError */
   async merchantPage(input: ListPaymentsInput): Promise<Page<Payment>> {
     const { merchantId, status } = input;
     const page = await this.page({
-      index: merchantIndex(merchantId),
+      keys: this.merged(merchantIndex(merchantId), 'listPayments'),
       owner: merchantId,
       limit: input.limit,
       cursor: input.cursor,
@@ -84,10 +108,12 @@ export class DynamoPaymentLists {
     if (merchantId && risk === 'review') checks.push((item) => item.merchantId === merchantId);
     if (status) checks.push((item) => item.status === status);
     if (channel) checks.push((item) => item.channel === channel);
-    const index =
-      risk === 'review' ? reviewIndex() : merchantId ? merchantIndex(merchantId) : allPaymentsIndex();
+    const keys =
+      risk === 'review'
+        ? (below: string | undefined, wanted: number) => new ReviewQueueKeys(this.reviewQueue, below, wanted)
+        : this.merged(merchantId ? merchantIndex(merchantId) : allPaymentsIndex(), 'opsListPayments');
     const page = await this.page({
-      index,
+      keys,
       owner: OPS,
       limit: input.limit,
       cursor: input.cursor,
@@ -112,16 +138,9 @@ export class DynamoPaymentLists {
    * out) is never read again, and nothing below it is missed.
    */
   private async page(query: PageQuery): Promise<{ data: RiskPaymentItem[]; last: string | null }> {
-    const { index, owner, limit, filter } = query;
+    const { owner, limit, filter } = query;
     const below = query.cursor === undefined ? undefined : decodeCursor(query.cursor, owner);
-    const merged = new MergedIndex(
-      this.table,
-      index,
-      below,
-      filter ? 100 : limit + 1,
-      `${query.operation}.query`,
-      this.options.partitionQueryLimit,
-    );
+    const merged = query.keys(below, filter ? 100 : limit + 1);
     const data: RiskPaymentItem[] = [];
     let examined = 0;
     for (;;) {
@@ -146,6 +165,18 @@ export class DynamoPaymentLists {
       const last = candidates[candidates.length - 1];
       if (examined >= MAX_EXAMINED_PER_PAGE && last) return { data, last: encodeCursor(owner, last) };
     }
+  }
+
+  private merged(index: ShardedIndex, operation: string) {
+    return (below: string | undefined, wanted: number): KeySource =>
+      new MergedIndex(
+        this.table,
+        index,
+        below,
+        wanted,
+        `${operation}.query`,
+        this.options.partitionQueryLimit,
+      );
   }
 
   /** The payments of `ids` by id (BatchGetItem by chunks of 100, UnprocessedKeys retried with backoff). */
@@ -208,11 +239,39 @@ function allPaymentsIndex(): ShardedIndex {
   };
 }
 
-function reviewIndex(): ShardedIndex {
-  return {
-    indexName: GSI4,
-    partitionAttribute: 'GSI4PK',
-    sortAttribute: 'GSI1SK',
-    partitions: backOfficeKeys.reviewQueueShards(),
-  };
+/**
+ * The review queue's keys, a page of `wanted` (at most REVIEW_QUEUE_MAX_PAGE) at a time below the last
+ * one: a page asks again only once it has examined every key of the previous one, and the owner's `more`
+ * says whether asking would find any.
+ */
+class ReviewQueueKeys implements KeySource {
+  private readonly buffer: string[] = [];
+  private more = true;
+
+  constructor(
+    private readonly read: ReviewQueueReader,
+    private below: string | undefined,
+    private readonly wanted: number,
+  ) {}
+
+  async next(): Promise<string | undefined> {
+    if (this.buffer.length === 0 && this.more) await this.fetch();
+    return this.buffer.shift();
+  }
+
+  async hasNext(): Promise<boolean> {
+    return this.buffer.length > 0 || this.more;
+  }
+
+  private async fetch(): Promise<void> {
+    const page = await this.read({
+      ...(this.below === undefined ? {} : { below: this.below }),
+      limit: Math.min(this.wanted, REVIEW_QUEUE_MAX_PAGE),
+    });
+    this.buffer.push(...page.keys);
+    const last = page.keys[page.keys.length - 1];
+    if (last !== undefined) this.below = last;
+    // An empty page ends the queue whatever it says: asking again from the same place would loop.
+    this.more = page.more && last !== undefined;
+  }
 }

@@ -6,8 +6,9 @@
  * - Discrepancies live per channel-day with the id they always get for the same finding, so a rerun
  *   overwrites rather than adds; statuses set by ops or by a repair are carried over by the run (it
  *   reads them first), and a resolve is one guarded UpdateItem.
- * - A payment with an open discrepancy carries its id in `reconHolds` (a string set): settlement leaves
- *   such payments for a later run.
+ * - A payment with an open discrepancy carries its id in `reconHolds` (a string set), and the same id
+ *   is a reason in risk's settlement hold registry (holds.ts), which settlement reads: risk's
+ *   `set-holds` function writes it (the `HoldRegistry` this store is given), once per batch.
  */
 import {
   BatchWriteItemCommand,
@@ -34,7 +35,7 @@ import {
   RUN_ID_PREFIX,
   type RunItem,
 } from '../reconciliation-items.js';
-import { DynamoHoldStore } from './holds.js';
+import { DynamoHoldStore, type HoldRegistry } from './holds.js';
 import { putListedRun } from './run-list.js';
 import {
   backoffDelay,
@@ -58,12 +59,22 @@ interface OutcomeIndexEntry {
   status: 'succeeded' | 'failed';
 }
 
-export class DynamoReconciliationStore {
-  private readonly holds: DynamoHoldStore;
+/** A discrepancy holding (`hold`) or no longer holding its payment. */
+export interface PaymentHoldChange {
+  readonly payment: { readonly slot: string; readonly merchantId: string };
+  readonly discrepancyId: string;
+  readonly hold: boolean;
+}
 
-  constructor(private readonly table: TableContext) {
-    this.holds = new DynamoHoldStore(table);
-  }
+export class DynamoReconciliationStore {
+  /**
+   * @param holds the settlement hold registry: risk's `set-holds` function in the deployed functions
+   *   (services/risk-functions.ts); risk's own store by default (tests and the CLI, which hold the table).
+   */
+  constructor(
+    private readonly table: TableContext,
+    private readonly holds: HoldRegistry = new DynamoHoldStore(table),
+  ) {}
 
   /** Starts a run (202), or replays the key's run. @throws IdempotencyKeyReusedError */
   async createRun(input: {
@@ -341,11 +352,34 @@ export class DynamoReconciliationStore {
    * Adds (`hold`) or removes a discrepancy id in a payment's `reconHolds` and in the settlement hold
    * registry (holds.ts); a payment that does not exist is left alone. Idempotent: a set holds each id once.
    */
-  async setPaymentHold(
+  setPaymentHold(
     payment: { readonly slot: string; readonly merchantId: string },
     discrepancyId: string,
     hold: boolean,
   ): Promise<void> {
+    return this.setPaymentHolds([{ payment, discrepancyId, hold }]);
+  }
+
+  /**
+   * `setPaymentHold` for a batch: the payments' `reconHolds` (in parallel), then ONE request to the hold
+   * registry with the changes of the payments that exist. Settlement reads only the registry, so a
+   * payment is held once this returns.
+   */
+  async setPaymentHolds(changes: readonly PaymentHoldChange[]): Promise<void> {
+    const existing = await Promise.all(changes.map((c) => this.markPayment(c)));
+    const registry = changes
+      .filter((_, i) => existing[i])
+      .map((c) => ({
+        merchantId: c.payment.merchantId,
+        paymentId: `pay_${c.payment.slot}`,
+        reason: c.discrepancyId,
+        hold: c.hold,
+      }));
+    if (registry.length > 0) await this.holds.set(registry);
+  }
+
+  /** The discrepancy id added to or removed from the payment's `reconHolds`; false: no such payment. */
+  private async markPayment({ payment, discrepancyId, hold }: PaymentHoldChange): Promise<boolean> {
     try {
       const out = await this.table.client.send(
         new UpdateItemCommand({
@@ -358,13 +392,11 @@ export class DynamoReconciliationStore {
         }),
       );
       reportCapacity(this.table, 'setPaymentHold', out.ConsumedCapacity);
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
-    const paymentId = `pay_${payment.slot}`;
-    if (hold) await this.holds.hold(payment.merchantId, paymentId, discrepancyId);
-    else await this.holds.release(payment.merchantId, paymentId, discrepancyId);
   }
 
   /** A payment's or refund request's item at its slot (for merchant lookups), or `undefined`. */

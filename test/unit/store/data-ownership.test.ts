@@ -63,6 +63,7 @@ const EVERY_KEY: [DataResource, string][] = [
   ['table', riskKeys.velocity('m_1', 'e', 'v').PK],
   ['table', riskKeys.customer('m_1', 'c').PK],
   ['table', riskKeys.summary('m_1', '2026-01-01', 3).PK],
+  ['table', riskKeys.refusalCounted('m_1', '2026-01-01', 'a'.repeat(26)).PK],
   ['GSI1', keys.merchantPayments('m_1', 'pay_1')],
   ['GSI1', backOfficeKeys.merchantPaymentShards('m_1').at(-1) ?? ''],
   ['GSI2', keys.settlementLines('m_1', 'pay_1')],
