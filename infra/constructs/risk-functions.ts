@@ -1,8 +1,5 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { stageOf } from '../stages.js';
 import type { Monitoring } from './monitoring.js';
 import { EVENT_MEMORY_MB, PaymentsFunction } from './payments-function.js';
 import type { PaymentsTableRef } from './table.js';
@@ -16,27 +13,6 @@ export interface RiskFunctionsProps {
 const HOLDS = 'HOLD#*';
 const SUMMARIES = 'RISKSUM#*';
 const PROFILES = 'RISK#*';
-
-/** `rate-merchant`'s name, fixed per stage: the gateway invokes it by name ({@link useRateMerchant}). */
-export const rateMerchantFunctionName = (stage: string) => `payments-${stage}-risk-rate-merchant`;
-
-/**
- * Lets `grantee` (the gateway's merchant review) invoke risk's `rate-merchant` (its `live` alias) by its
- * name rather than by the SSM parameter `useFunction` reads: the gateway deploys before risk (risk's
- * routes send their usage lines to the gateway's aggregator, whose ARN risk reads when it deploys), so
- * reading a parameter risk writes would make the deploy order a cycle. Until risk is deployed the review
- * answers 500 for an approval; nothing is approved unrated.
- */
-export function useRateMerchant(grantee: PaymentsFunction, environmentVariable: string): void {
-  const arn = Stack.of(grantee).formatArn({
-    service: 'lambda',
-    resource: 'function',
-    resourceName: `${rateMerchantFunctionName(stageOf(grantee).name)}:live`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-  grantee.addEnvironment(environmentVariable, arn);
-  grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [arn] }));
-}
 
 /**
  * Risk's internal functions: what other services ask of risk's items instead of writing them
@@ -92,9 +68,6 @@ export class RiskFunctions extends Construct {
       'RateMerchantFunction',
       'internal/rate-merchant',
       "Stores an approved merchant's risk profile with its initial rating's limits (asked by the gateway)",
-    );
-    (this.rateMerchant.node.defaultChild as lambda.CfnFunction).functionName = rateMerchantFunctionName(
-      stageOf(this).name,
     );
     table.grantItemActionsOnKeys(this.rateMerchant, ['dynamodb:GetItem', 'dynamodb:PutItem'], [PROFILES]);
   }

@@ -81,10 +81,7 @@ export function addPaymentsStacks(app: App, props: StackProps = {}): PaymentsSta
   for (const service of [channels, core, risk, reconciliation, settlement, webhooks])
     dependsOn(service, foundation, gateway);
   dependsOn(reconciliation, channels);
-  // The ops search asks risk's review-queue function (its ARN a parameter of risk's).
-  dependsOn(core, risk);
-  // Risk's functions another service invokes (useFunction reads their ARNs when the caller deploys).
-  dependsOn(reconciliation, risk);
+  // No order for the functions services invoke of each other: callers address them by name (useFunction).
   dependsOn(console, foundation, ...services);
   return { foundation, channels, core, risk, webhooks, reconciliation, settlement, gateway, console };
 }

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import { EVENT_BUS_NAME, type EventConsumer, Events } from '../constructs/events
 import { Monitoring } from '../constructs/monitoring.js';
 import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { importPaymentsTable, type PaymentsTableRef } from '../constructs/table.js';
+import { stageOf } from '../stages.js';
 import { FOUNDATION, readParameter, type Service, writeParameter } from './parameters.js';
 
 /** A queue another stack reaches through SSM parameters (`queues/<key>/{name,arn,url}`). */
@@ -130,27 +131,40 @@ export class ServiceStack extends Stack {
 
   /**
    * Publishes `fn` for other services to invoke (DESIGN.md 7: a cross-service write goes through the
-   * owning service's function): `/payments/<stage>/<service>/functions/<name>/arn` holds its `live` alias,
-   * so callers always reach the version its canary has released.
+   * owning service's function). It gets a fixed name per stage, `payments-<stage>-<service>-<name>`
+   * ({@link exposedFunctionName}), which callers address its `live` alias by, so they always reach the
+   * version its canary has released; `/payments/<stage>/<service>/functions/<name>/arn` records the ARN
+   * for operators and tools.
    */
   exposeFunction(name: string, fn: PaymentsFunction): void {
+    (fn.node.defaultChild as lambda.CfnFunction).functionName = exposedFunctionName(
+      stageOf(this).name,
+      this.service,
+      name,
+    );
     writeParameter(this, this.service, functionParameter(name), fn.invocable.functionArn);
   }
 
   /**
-   * Lets `grantee` invoke another service's function published with {@link exposeFunction}: its ARN (read
-   * from SSM when this stack deploys) goes into the grantee's environment as `environmentVariable`, and the
-   * grantee may `lambda:InvokeFunction` that alias and nothing else. No export: the owner's stack updates
-   * on its own.
+   * Lets `grantee` invoke another service's function published with {@link exposeFunction}: the ARN of
+   * its `live` alias goes into the grantee's environment as `environmentVariable`, and the grantee may
+   * `lambda:InvokeFunction` that alias and nothing else. The ARN is built from the function's fixed name,
+   * not read from the owner's SSM parameter when this stack deploys: services call each other both ways
+   * (core asks risk for its review queue, risk asks core to apply its decisions), and deploy-time reads
+   * both ways would leave no order in which a new stage's first deploy succeeds. Until the owner's stack
+   * is deployed a call fails (ResourceNotFoundException) and the caller answers or retries as for any
+   * failure of a dependency.
    */
   useFunction(owner: Service, name: string, grantee: PaymentsFunction, environmentVariable: string): void {
-    const arn = readParameter(this, owner, functionParameter(name));
+    const arn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: `${exposedFunctionName(stageOf(this).name, owner, name)}:live`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     grantee.addEnvironment(environmentVariable, arn);
     grantee.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [arn],
-      }),
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [arn] }),
     );
   }
 
@@ -175,6 +189,14 @@ export class ServiceStack extends Stack {
         }),
     );
   }
+}
+
+/** The fixed name of a function a service exposes to the others (at most 64 characters, as Lambda allows). */
+export function exposedFunctionName(stage: string, service: Service, name: string): string {
+  const functionName = `payments-${stage}-${service}-${name}`;
+  if (functionName.length > 64 || !/^[a-z0-9-]+$/.test(functionName))
+    throw new Error(`exposed function name ${functionName} is not a valid Lambda name of ≤ 64 characters`);
+  return functionName;
 }
 
 /** The parameter name part of an exposed function's ARN. */

@@ -25,7 +25,7 @@ import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';
-import { RiskFunctions, useRateMerchant } from '../constructs/risk-functions.js';
+import { RiskFunctions } from '../constructs/risk-functions.js';
 import { grantRoutingReads, Routing } from '../constructs/routing.js';
 import { Settlement } from '../constructs/settlement.js';
 import { Usage } from '../constructs/usage.js';
@@ -208,8 +208,13 @@ export class GatewayStack extends ServiceStack {
     addGatewayRoutes(this.api, this.table);
     const merchants = new Merchants(this, 'Merchants', { api: this.api, table: this.table });
     exposeMerchantRegistry(this);
-    // An approval's risk profile: rated by risk's function (by name: the gateway deploys before risk).
-    useRateMerchant(merchants.functions.ReviewMerchant as PaymentsFunction, 'RATE_MERCHANT_FUNCTION_ARN');
+    // An approval's risk profile: rated by risk's function.
+    this.useFunction(
+      'risk',
+      'rate-merchant',
+      merchants.functions.ReviewMerchant as PaymentsFunction,
+      'RATE_MERCHANT_FUNCTION_ARN',
+    );
     this.usage = new Usage(this, 'Usage', { api: this.api, table: this.table, monitoring: this.monitoring });
     writeParameter(this, 'gateway', USAGE_AGGREGATOR_ARN, this.usage.aggregator.invocable.functionArn);
     const replay = this.shareQueue('usage-aggregator', this.usage.replayQueue);

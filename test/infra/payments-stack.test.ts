@@ -340,10 +340,13 @@ describe('payments functions', () => {
       'functions/events/risk.ts',
       'functions/internal/apply-channel-outcomes.ts',
       'functions/internal/channel-health-summary.ts',
+      'functions/internal/count-refusal.ts',
       'functions/internal/hold-counts.ts',
       'functions/internal/merchant-registry.ts',
       'functions/internal/open-discrepancies.ts',
+      'functions/internal/rate-merchant.ts',
       'functions/internal/review-queue.ts',
+      'functions/internal/set-holds.ts',
       'functions/settlement/finish-run.ts',
       'functions/settlement/pay-out.ts',
       'functions/settlement/record-payout-failure.ts',
@@ -836,17 +839,28 @@ describe('monitoring', () => {
   });
 });
 
-/** The exact environment of each function, as the local runtime will read it from the template. */
-/** `{ Ref }` of the `live` alias of the function of `handler` (a Ref of an alias is its ARN). */
-function liveAliasOf(handler: string): { Ref: string } {
-  const target = fn(handler).logicalId;
-  const alias = ofType('AWS::Lambda::Alias').find(
-    ([, a]) => a.Properties.Name === 'live' && referencedId(a.Properties.FunctionName) === target,
-  );
-  assert.ok(alias, `no live alias of ${handler}`);
-  return { Ref: alias[0] };
+/**
+ * The ARN of the `live` alias of another service's function (ServiceStack.useFunction): built from the
+ * fixed name it is exposed under, `payments-<stage>-<service>-<name>`, never a reference to its stack.
+ */
+function exposedAlias(service: string, name: string) {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':lambda:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:function:payments-dev-${service}-${name}:live`,
+      ],
+    ],
+  };
 }
 
+/** The exact environment of each function, as the local runtime will read it from the template. */
 function expectedEnvironment(source: string): Record<string, unknown> {
   const env: Record<string, unknown> = {
     NODE_OPTIONS: '--enable-source-maps',
@@ -910,13 +924,17 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   }
   // Another service's function, reached through its live alias (ServiceStack.useFunction).
   if (source === 'functions/api/ops-payments.ts')
-    env.REVIEW_QUEUE_FUNCTION_ARN = liveAliasOf('internal/review-queue');
+    env.REVIEW_QUEUE_FUNCTION_ARN = exposedAlias('risk', 'review-queue');
   if (source === 'functions/api/list-dead-letter-queues.ts') {
-    env.CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN = liveAliasOf('internal/channel-health-summary');
-    env.MERCHANT_REGISTRY_FUNCTION_ARN = liveAliasOf('internal/merchant-registry');
-    env.HOLD_COUNTS_FUNCTION_ARN = liveAliasOf('internal/hold-counts');
-    env.OPEN_DISCREPANCIES_FUNCTION_ARN = liveAliasOf('internal/open-discrepancies');
+    env.CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN = exposedAlias('channels', 'channel-health-summary');
+    env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAlias('gateway', 'merchant-registry');
+    env.HOLD_COUNTS_FUNCTION_ARN = exposedAlias('risk', 'hold-counts');
+    env.OPEN_DISCREPANCIES_FUNCTION_ARN = exposedAlias('reconciliation', 'open-discrepancies');
   }
+  if (source === 'functions/api/resolve-discrepancy.ts' || source === 'functions/events/reconcile-run.ts')
+    env.SET_HOLDS_FUNCTION_ARN = exposedAlias('risk', 'set-holds');
+  if (source === 'functions/api/review-merchant.ts')
+    env.RATE_MERCHANT_FUNCTION_ARN = exposedAlias('risk', 'rate-merchant');
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
   if (source === 'functions/api/start-settlement-run.ts') {
     env.SETTLEMENT_STATE_MACHINE_ARN = { Ref: stateMachineId };
