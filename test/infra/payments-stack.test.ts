@@ -39,9 +39,6 @@ const channelSecretsEnv = () => ({
 const busId = ofType('AWS::Events::EventBus')[0]?.[0];
 const webhookQueueId = ofType('AWS::SQS::Queue').find(([id]) => /MerchantWebhooksQueue/.test(id))?.[0];
 const bucketId = ofType('AWS::S3::Bucket')[0]?.[0];
-const applyOutcomesAliasId = ofType('AWS::Lambda::Alias').find(([id]) =>
-  /^ChannelOutcomesApplyChannelOutcomesFunctionLive/.test(id),
-)?.[0];
 const checksQueueId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksQueue/.test(id))?.[0];
 const checksDlqId = ofType('AWS::SQS::Queue').find(([id]) => /ChannelChecksDeadLetterQueue/.test(id))?.[0];
 const stateMachineId = ofType('AWS::StepFunctions::StateMachine')[0]?.[0];
@@ -882,7 +879,7 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     'functions/events/reconcile-run.ts',
   ];
   if (outcomeCallers.includes(source))
-    env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = { Ref: applyOutcomesAliasId };
+    env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = exposedAlias('core', 'apply-channel-outcomes');
   // The $default route's function knows every other route of the template, from the same wiring; so does
   // the price list's PUT, which refuses a price for a route the API does not have.
   if (source === 'functions/api/no-route.ts' || source === 'functions/api/put-billing-prices.ts') {
