@@ -1,24 +1,23 @@
 /**
  * POST /v1/channels/{channel}/callbacks: a channel's signed notification. The channel's adapter verifies
- * it over the raw body bytes before anything is parsed; only then is the outcome applied with a guarded
- * write. Answers: the channel's own acknowledgement (applied, ignored, duplicate, contradicting or
+ * it over the raw body bytes before anything is parsed; only then is the outcome applied, by core's
+ * function (functions/internal/apply-channel-outcomes.ts: the payment is core's) with the guarded write
+ * it always was. Answers: the channel's own acknowledgement (applied, ignored, duplicate, contradicting or
  * mismatching: the last two are recorded; the sandbox's is `{ received, result }`); 401 bad signature;
  * 400 bad body; 404 unknown channel; 422 a reference that is not ours (so the channel sees it and its
  * operators can look, instead of a silent acknowledgement).
  */
-import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { coreOutcomes } from '../../shared/channels/core-outcomes.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { ChannelError } from '../../shared/channels/errors.js';
 import { NOTIFIER_FACTORIES } from '../../shared/channels/notifiers.js';
 import {
   type ChannelNotification,
-  type ChannelNotificationEvent,
   NotificationBodyError,
   NotificationError,
 } from '../../shared/channels/protocol.js';
 import type { ChannelNotifier } from '../../shared/channels/types.js';
-import { callbackEnvSchema, loadEnv } from '../../shared/config/env.js';
-import { refundAmountFromCumulative } from '../../shared/domain/cumulative-refund.js';
+import { applyOutcomesEnvSchema, callbackEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { rawBody } from '../../shared/http/api-event.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import {
@@ -29,15 +28,16 @@ import {
 } from '../../shared/http/errors.js';
 import { logger } from '../../shared/http/logger.js';
 import { type ApiResult, json } from '../../shared/http/responses.js';
-import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
-import { refundsBesides } from '../../shared/store/dynamodb/payment-refunds.js';
 import type { ChannelOutcomeStore } from '../../shared/store/ports.js';
 
 /** Channel names are short lower-case words (`sandbox`); anything else is no channel of ours (404). */
 const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-const env = loadEnv(callbackEnvSchema);
-const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
-const outcomes: ChannelOutcomeStore = new DynamoChannelOutcomeStore(table);
+// At cold start: a missing webhook secret fails the first delivery loudly (the notifiers read it).
+loadEnv(callbackEnvSchema);
+// One outcome per request: one invocation of core's function, which the channel's answer waits on.
+const outcomes: ChannelOutcomeStore = coreOutcomes(
+  loadEnv(applyOutcomesEnvSchema).APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN,
+);
 // Notifiers only: the callback sends nothing to a channel and fetches no statement.
 const registry = createChannelRegistry(NOTIFIER_FACTORIES);
 
@@ -58,13 +58,6 @@ function acknowledge(adapter: ChannelNotifier, result: string): ApiResult {
   return { statusCode: status, headers: contentType ? { 'Content-Type': contentType } : {}, body };
 }
 
-/** An Alipay refund notify's cumulative amount, turned into this refund's own (domain/cumulative-refund.ts). */
-async function ownAmount(event: ChannelNotificationEvent): Promise<number> {
-  if (event.subject !== 'refund' || event.cumulativeRefunded === undefined) return event.amount;
-  const refunds = await refundsBesides(table, event.reference);
-  return refundAmountFromCumulative(event.reference, event.cumulativeRefunded, refunds);
-}
-
 export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ event }) => {
   const channel = event.pathParameters?.channel ?? '';
   const adapter = await adapterOf(channel);
@@ -81,9 +74,9 @@ export const handler = apiHandler({ path: { channel: CHANNEL_NAME } }, async ({ 
   }
   if (notification.kind === 'ignored') return acknowledge(adapter, 'ignored');
 
-  const { subject, outcome, cumulativeRefunded: _, ...report } = notification.event;
-  const amount = await ownAmount(notification.event);
-  const input = { ...report, amount, channel, to: outcome, now: new Date() };
+  // An Alipay refund notify's cumulative amount goes as it is: core turns it into this refund's own.
+  const { subject, outcome, ...report } = notification.event;
+  const input = { ...report, channel, to: outcome, now: new Date() };
   const result =
     subject === 'payment'
       ? await outcomes.applyPaymentOutcome(input)

@@ -7,16 +7,16 @@
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { createCheckQueue, parseCheckDelays, sendOne } from '../../shared/channels/check-queue.js';
 import { createChecker } from '../../shared/channels/checker.js';
+import { coreOutcomes } from '../../shared/channels/core-outcomes.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import type { ChannelCheck } from '../../shared/channels/dispatcher.js';
 import { TRANSACTION_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyTransactions } from '../../shared/channels/registry.js';
 import type { ChannelTransactions } from '../../shared/channels/types.js';
-import { channelCheckEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { applyOutcomesEnvSchema, channelCheckEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { sqsConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
 import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
-import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 
 const env = loadEnv(channelCheckEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
@@ -29,10 +29,17 @@ const queue = createCheckQueue({
   delays: parseCheckDelays(env.CHANNEL_CHECK_DELAYS),
 });
 
+const reads = new DynamoDispatchStore(table);
+const writer = coreOutcomes(loadEnv(applyOutcomesEnvSchema).APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN);
 const checker = createChecker({
   adapters,
-  store: new DynamoDispatchStore(table),
-  outcomes: new DynamoChannelOutcomeStore(table),
+  store: {
+    readPayment: (id, consistent) => reads.readPayment(id, consistent),
+    readRefund: (id, paymentId, consistent) => reads.readRefund(id, paymentId, consistent),
+    failPayment: writer.failPayment,
+    failRefund: writer.failRefund,
+  },
+  outcomes: writer,
   now: () => new Date(),
   maxChecks: env.CHANNEL_CHECK_MAX,
   reschedule: (check) => queue.send([check]),
@@ -72,7 +79,7 @@ export const handler = sqsConsumer({
   name: 'channel-checks',
   parse: (record) => parseCheck(record.body),
   handle: async (check) => {
-    const result = await checker.check(check);
+    const result = await writer.track(() => checker.check(check));
     logger.info('channel check', {
       reference: check.reference,
       channel: check.channel,

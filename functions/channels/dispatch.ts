@@ -8,12 +8,17 @@
  * payment is now; a refund is deduplicated by the channel on our reference. Once per batch: the
  * unavailability seen goes to channel health, and every submission the channel has not settled yet gets
  * its delayed check (shared/channels/checker.ts).
+ *
+ * The payment and its refunds are core's: the dispatcher reads them (a declared read) and has core's
+ * function make its guarded moves (a failure, a failover, a status query's outcome), all the batch's
+ * records' writes in one invocation (shared/channels/outcome-writer.ts).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { createCheckQueue, parseCheckDelays } from '../../shared/channels/check-queue.js';
+import { coreOutcomes } from '../../shared/channels/core-outcomes.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import {
   createDispatcher,
@@ -24,7 +29,7 @@ import {
 import { TRANSACTION_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyTransactions } from '../../shared/channels/registry.js';
 import type { ChannelTransactions } from '../../shared/channels/types.js';
-import { dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';
+import { applyOutcomesEnvSchema, dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { type BreakerPositionName, breakerPosition } from '../../shared/domain/breaker.js';
 import { isRoutingChannel } from '../../shared/domain/routing/catalogue.js';
 import { type Read, streamConsumer } from '../../shared/events/batch.js';
@@ -32,7 +37,6 @@ import { logger } from '../../shared/http/logger.js';
 import { DynamoBreakerStore } from '../../shared/store/dynamodb/channel-breakers.js';
 import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
 import { recordUnavailable as recordChannelUnavailable } from '../../shared/store/dynamodb/channel-outcome-counts.js';
-import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
 
@@ -81,10 +85,18 @@ export function setUnavailableRecorder(fn: typeof recordUnavailable): void {
   recordUnavailable = fn;
 }
 
+const reads = new DynamoDispatchStore(table);
+const writer = coreOutcomes(loadEnv(applyOutcomesEnvSchema).APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN);
 const dispatcher = createDispatcher({
   adapters,
-  store: new DynamoDispatchStore(table),
-  outcomes: new DynamoChannelOutcomeStore(table),
+  store: {
+    readPayment: (id, consistent) => reads.readPayment(id, consistent),
+    readRefund: (id, paymentId, consistent) => reads.readRefund(id, paymentId, consistent),
+    failOver: writer.failOver,
+    failPayment: writer.failPayment,
+    failRefund: writer.failRefund,
+  },
+  outcomes: writer,
   breakers,
   breakerPosition: positionOf,
   now: () => new Date(),
@@ -109,7 +121,9 @@ async function dispatchOne(item: Inserted, batch: DispatchBatch): Promise<void> 
 /** Dispatches the batch; the index of the first record not done, from which the stream retries. */
 async function dispatchAll(items: readonly Read<Inserted>[]): Promise<number | undefined> {
   const batch = new DispatchBatch();
-  const results = await Promise.allSettled(items.map(({ item }) => dispatchOne(item, batch)));
+  const results = await Promise.allSettled(
+    items.map(({ item }) => writer.track(() => dispatchOne(item, batch))),
+  );
   const first = results.findIndex((r) => r.status === 'rejected');
   for (const [i, r] of results.entries()) {
     if (r.status === 'rejected')

@@ -14,11 +14,13 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { s3Objects } from '../../shared/aws/s3-objects.js';
+import { coreOutcomes } from '../../shared/channels/core-outcomes.js';
 import { createChannelRegistry } from '../../shared/channels/default-registry.js';
 import { STATEMENT_FACTORIES } from '../../shared/channels/factories.js';
 import { lazyStatements } from '../../shared/channels/registry.js';
 import { scheduledDayOf } from '../../shared/channels/statement-days.js';
 import {
+  applyOutcomesEnvSchema,
   channelDayOutcomesEnvSchema,
   loadEnv,
   reconcileRunEnvSchema,
@@ -35,7 +37,6 @@ import { executeRun, type ReconciliationDeps } from '../../shared/reconciliation
 import { statementFinder } from '../../shared/reconciliation/statements.js';
 import { CHANNELS, type Channel } from '../../shared/schemas/channels.js';
 import { holdRegistryOf } from '../../shared/services/risk-functions.js';
-import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoReconciliationStore } from '../../shared/store/dynamodb/reconciliation.js';
 
 /** Max receives of the runs queue (infra/constructs/reconciliation.ts): the last one marks the run failed. */
@@ -84,7 +85,8 @@ function defaultDeps(): ReconciliationDeps {
       expectations: invokedExpectations(
         loadEnv(channelDayOutcomesEnvSchema).CHANNEL_DAY_OUTCOMES_FUNCTION_ARN,
       ),
-      outcomes: new DynamoChannelOutcomeStore(table),
+      // A repair is a channel's outcome: applied by core's function (the payment is core's), one per repair.
+      outcomes: coreOutcomes(loadEnv(applyOutcomesEnvSchema).APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN),
       statement: statementFinder({
         objects: s3Objects(),
         bucket: env.STATEMENTS_BUCKET,

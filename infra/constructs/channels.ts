@@ -76,7 +76,6 @@ export class Channels extends Construct {
       entry: 'channels/callback',
       description: 'POST /v1/channels/{channel}/callbacks: verify the signature, apply the outcome',
       environment: {
-        TABLE_NAME: table.tableName,
         // A CloudFormation dynamic reference, resolved at deploy time into the function's configuration.
         // Trade-off: the secret is visible to whoever can read the function configuration, and a rotation
         // means appending the new value to the secret and redeploying; in exchange the hot path makes no
@@ -86,16 +85,8 @@ export class Channels extends Construct {
     });
     // Every vendor's notifications are verified with that vendor's keys.
     this.secrets.grantRead(this.callbackFunction, { calls: false });
-    // Read the payment/refund, apply a guarded transition, record duplicates and mismatches; the
-    // TransactWriteItems it may use is authorized by these same per-item actions.
-    table.grantItemActions(
-      this.callbackFunction,
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:PutItem',
-      // An Alipay refund notify states the trade's cumulative refunds: the payment's refunds are read.
-      'dynamodb:Query',
-    );
+    // No table access: the outcome is applied by core's function (ChannelsStack's useFunction), an Alipay
+    // refund notify's cumulative amount included.
     api.addPublicRoute(
       apigw.HttpMethod.POST,
       '/v1/channels/{channel}/callbacks',
@@ -149,16 +140,9 @@ export class Channels extends Construct {
     this.secrets.grantRead(this.dispatchFunction, { calls: true });
     // Alipay's and WeChat Pay's requests name where they notify us: this API's callback route.
     this.dispatchFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
-    // Read a payment again before submitting it; the guarded failover and failure writes (UpdateItem, and
-    // TransactWriteItems for a refused refund or a failover that moves a quota count onto its QUOTA#
-    // shards, authorized by the per-item actions); a status query's
-    // outcome applied as a notification's, which may record a mismatch (PutItem).
-    table.grantItemActions(
-      this.dispatchFunction,
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:PutItem',
-    );
+    // Read a payment again before submitting it (core's item: a declared read). Its failover and failure
+    // and a status query's outcome are written by core's function (ChannelsStack's useFunction).
+    table.grantItemActions(this.dispatchFunction, 'dynamodb:GetItem');
     this.checksQueue.grantSendMessages(this.dispatchFunction);
     // The channels' breakers and settings (read in one BatchGetItem, a breaker stepped by a conditional
     // PutItem) and the per-batch unavailability counts (UpdateItem ADD).
@@ -210,9 +194,9 @@ export class Channels extends Construct {
         CHANNEL_CHECK_MAX: '3',
       },
     });
-    // Read the object; fail a lost payment or refund (UpdateItem, TransactWriteItems); apply a found
-    // outcome as a notification does (UpdateItem, PutItem for a mismatch record).
-    table.grantItemActions(this.checkFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+    // Read the object (core's: a declared read); failing a lost submission and applying a found outcome
+    // are core's function's writes (ChannelsStack's useFunction).
+    table.grantItemActions(this.checkFunction, 'dynamodb:GetItem');
     // It asks each vendor channel about its submissions, with that vendor's credentials.
     this.secrets.grantRead(this.checkFunction, { calls: true });
     this.checkFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);

@@ -187,14 +187,15 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
       'fraud reports checked by a core function, the timeline served by core, and no such events left to replay',
   },
   {
-    kind: 'write',
+    kind: 'read',
     owner: 'core',
     users: ['channels'],
     resource: 'table',
     patterns: ['OBJ#*'],
-    actions: [GET, QUERY, PUT, UPDATE],
-    why: "a channel's outcome is applied to the payment or refund by one guarded write (channel-outcomes.ts) that also sets its reconciliation and settlement index keys; mismatches and conflicts are recorded under the payment",
-    removedBy: 'outcomes published as events that core applies (one more bus event and Lambda per outcome)',
+    actions: [GET],
+    why: "the dispatcher reads a payment again before submitting it (where a retried batch or a failover left it) and a channel check reads the payment or refund it checks (still open at that channel?); every write that follows is core's function's (apply-channel-outcomes)",
+    removedBy:
+      "the dispatcher and the checks asking core's function for the object's state (one more invocation per payment)",
   },
   {
     kind: 'write',
@@ -203,7 +204,7 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     resource: 'table',
     patterns: ['QUOTA#*'],
     actions: [BATCH_GET, UPDATE],
-    why: "routing at create counts the chosen channel's quota in the create's own transaction (all or nothing with the payment), reading the shards first when a quota could apply",
+    why: "routing at create counts the chosen channel's quota in the create's own transaction (all or nothing with the payment), reading the shards first when a quota could apply; a failover (core's apply-channel-outcomes, for the dispatcher) moves the count in the payment's transaction",
     removedBy:
       'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
   },

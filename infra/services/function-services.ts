@@ -18,6 +18,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'internal/apply-risk-decisions': 'core',
   'internal/settlement-lines': 'core',
   'internal/channel-day-outcomes': 'core',
+  'internal/apply-channel-outcomes': 'core',
 
   'channels/callback': 'channels',
   'channels/dispatch': 'channels',

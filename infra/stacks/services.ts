@@ -18,6 +18,11 @@ import {
   INTERNAL_READS,
 } from '../constructs/internal-reads.js';
 import { Merchants } from '../constructs/merchants.js';
+import {
+  APPLY_CHANNEL_OUTCOMES,
+  APPLY_CHANNEL_OUTCOMES_ENV,
+  ChannelOutcomes,
+} from '../constructs/outcomes.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
@@ -72,6 +77,10 @@ export class CoreStack extends ServiceStack {
     // What settlement and reconciliation read of core's items, answered page by page.
     exposeSettlementLines(this);
     exposeChannelDayOutcomes(this);
+    // The channels' outcomes reach the payment through core's own function (channels and reconciliation).
+    const outcomes = new ChannelOutcomes(this, 'ChannelOutcomes', { table: this.table });
+    this.monitoring.watchFunction(outcomes.applyFunction);
+    this.exposeFunction(APPLY_CHANNEL_OUTCOMES, outcomes.applyFunction);
     this.finish();
   }
 }
@@ -88,8 +97,10 @@ export class ChannelsStack extends ServiceStack {
     super(scope, id, 'channels', { ...props, tableStream: true });
     this.channels = new Channels(this, 'Channels', { api: this.api, table: this.table });
     const { channels, monitoring } = this;
-    for (const fn of [channels.callbackFunction, channels.dispatchFunction, channels.checkFunction])
+    for (const fn of [channels.callbackFunction, channels.dispatchFunction, channels.checkFunction]) {
       monitoring.watchFunction(fn);
+      this.useFunction('core', APPLY_CHANNEL_OUTCOMES, fn, APPLY_CHANNEL_OUTCOMES_ENV);
+    }
     monitoring.watchStreamConsumer(
       'DispatchIteratorAgeAlarm',
       channels.dispatchFunction,
@@ -177,6 +188,8 @@ export class ReconciliationStack extends ServiceStack {
     // Holds and releases of payments with discrepancies: risk's hold registry, through its function.
     for (const fn of [this.reconciliation.runs.fn, this.reconciliation.resolveFunction])
       this.useFunction('risk', 'set-holds', fn, 'SET_HOLDS_FUNCTION_ARN');
+    // A repair applies the channel's outcome through core's function.
+    this.useFunction('core', APPLY_CHANNEL_OUTCOMES, this.reconciliation.runs.fn, APPLY_CHANNEL_OUTCOMES_ENV);
     this.finish();
   }
 }

@@ -33,8 +33,18 @@ const secretList = /* @__PURE__ */ defined(() =>
 
 export const tableEnvSchema = /* @__PURE__ */ defined(() => z.object({ TABLE_NAME: nonEmpty }));
 
+/** The channel callback: its secrets only; outcomes are applied by core's function (below), not here. */
 export const callbackEnvSchema = /* @__PURE__ */ defined(() =>
-  z.extend(tableEnvSchema, { SANDBOX_WEBHOOK_SECRETS: secretList }),
+  z.object({ SANDBOX_WEBHOOK_SECRETS: secretList }),
+);
+
+/**
+ * Whoever has a channel's outcome applied (the callback, the dispatcher, the checks, reconciliation's
+ * repairs): core's function that applies it (functions/internal/apply-channel-outcomes.ts), its `live`
+ * alias. Its own schema, read next to each caller's.
+ */
+export const applyOutcomesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN: nonEmpty }),
 );
 
 export const dispatchEnvSchema = /* @__PURE__ */ defined(() =>

@@ -33,6 +33,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../local/src/dynamodb-local.js';
+import { startLambdaEndpoint } from '../../local/src/lambda-api.js';
+import { createLogger } from '../../local/src/log.js';
 import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from '../../shared/domain/flow/token-bucket.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { DynamoFlowLimitsStore } from '../../shared/store/dynamodb/flow-limits.js';
@@ -76,6 +78,8 @@ const GOAL_USD_PER_MILLION = 15;
 const TABLE = 'payments-bench';
 const WEBHOOK_SECRET = 'whsec_bench';
 const MERCHANT = { id: 'm_demo_1', key: 'sk_test_demo_1' };
+/** Core's channel outcomes function, by its name in the template. */
+const APPLY_OUTCOMES = 'ApplyChannelOutcomesFunction';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body?: string }>;
 
@@ -518,6 +522,8 @@ async function measureCore() {
       STATEMENTS_BUCKET: 'statements',
       SETTLEMENT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:settlement',
       RUNS_MAX_RECEIVE_COUNT: '3',
+      // Core's function the channels have apply outcomes (served below for the metered callback).
+      APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN: `arn:aws:lambda:us-east-1:000000000000:function:${APPLY_OUTCOMES}:live`,
       ROUTE_KEYS: JSON.stringify(['GET /health', 'POST /v1/payments']),
       DEAD_LETTER_QUEUES: JSON.stringify({
         risk: {
@@ -599,7 +605,39 @@ async function measureCore() {
     const put = summarize(putMs);
 
     // 3. Write units per create + capture lifecycle, through the metering proxy.
-    const meteredEnv = { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint };
+    // The callback has core's function apply the outcome: its bundle, served by the local Lambda endpoint
+    // in this process, its DynamoDB calls metered with the callback's.
+    const applyOutcomes = await loadHandler(
+      find(functions, 'ApplyChannelOutcomesFunction').bundle,
+      { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint },
+      'metered',
+    );
+    const lambdaEndpoint = await startLambdaEndpoint({
+      log: createLogger({ quiet: true }),
+      functions: new Map([
+        [
+          APPLY_OUTCOMES,
+          {
+            async invoke(event: unknown, requestId = randomUUID()) {
+              const t = performance.now();
+              try {
+                const payload = await applyOutcomes(event, lambdaContext(APPLY_OUTCOMES));
+                return { ok: true as const, payload, requestId, durationMs: performance.now() - t };
+              } catch (error) {
+                const { name, message } = error as Error;
+                const failed = { errorType: name, errorMessage: message };
+                return { ok: false as const, error: failed, requestId, durationMs: performance.now() - t };
+              }
+            },
+          },
+        ],
+      ]),
+    });
+    const meteredEnv = {
+      ...baseEnv,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint.url,
+    };
     const meteredCreate = await loadHandler(
       find(functions, 'CreatePaymentFunction').bundle,
       meteredEnv,
@@ -632,6 +670,7 @@ async function measureCore() {
       captureTally.writeUnits += proxy.tally.writeUnits;
       captureTally.readUnits += proxy.tally.readUnits;
     }
+    await lambdaEndpoint.close();
     const perLifecycle = {
       createWriteUnits: round(createTally.writeUnits / LIFECYCLES, 2),
       createReadUnits: round(createTally.readUnits / LIFECYCLES, 2),

@@ -276,7 +276,7 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'ReviewQueue',
       'PutRoutingConfig',
       'CreatePayment',
-      'Callback',
+      'ApplyChannelOutcomes',
       'EventsRisk',
       'ApplyRiskDecisions',
       'MerchantWebhooks',
@@ -290,5 +290,17 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
     ]) {
       assert.match(callers, new RegExp(fn), `no DynamoDB call of ${fn} was recorded`);
     }
+    // ... and the channels' outcomes were core's writes: the callback touched no item, and no channels
+    // function did more than read a payment or refund (OBJ#).
+    assert.doesNotMatch(callers, /Callback/, 'the channel callback called DynamoDB');
+    const channelsOnPayments = calls
+      .filter((c) => c.caller.startsWith('Channels') && c.leadingKeys.some((k) => k.startsWith('OBJ#')))
+      .map((c) => `${c.caller} ${c.action}`);
+    assert.ok(channelsOnPayments.length > 0, 'the dispatcher read no payment');
+    assert.deepEqual(
+      [...new Set(channelsOnPayments.filter((c) => !c.endsWith(' dynamodb:GetItem')))],
+      [],
+      'a channels function wrote a payment or refund',
+    );
   });
 });

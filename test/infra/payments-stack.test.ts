@@ -335,6 +335,7 @@ describe('payments functions', () => {
       'functions/events/publisher.ts',
       'functions/events/reconcile-run.ts',
       'functions/events/risk.ts',
+      'functions/internal/apply-channel-outcomes.ts',
       'functions/internal/apply-risk-decisions.ts',
       'functions/internal/channel-day-outcomes.ts',
       'functions/internal/channel-fees.ts',
@@ -368,7 +369,7 @@ describe('payments functions', () => {
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/usage/') ||
-        // Other services' reads of a service's items (infra/constructs/internal-reads.ts).
+        // Other services' reads and writes of a service's items (internal-reads.ts, outcomes.ts).
         source.startsWith('functions/internal/') ||
         source === 'functions/channels/dispatch.ts' ||
         source === 'functions/channels/check.ts';
@@ -485,14 +486,18 @@ describe('least privilege', () => {
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`, `dynamodb:UpdateItem on ${T}`],
-    'channels/callback': [
+    // Core's function applies the channels' outcomes (OBJ#…) and moves a failover's quota count (QUOTA#…:
+    // UpdateItem), each scoped by dynamodb:LeadingKeys; the callback itself touches no item.
+    'internal/apply-channel-outcomes': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
+      `dynamodb:UpdateItem on ${T}`,
     ],
+    'channels/callback': [],
     // The breakers and settings (CHANNEL#…: BatchGetItem, PutItem) and the unavailability counts (HLT#…:
-    // UpdateItem), each scoped by dynamodb:LeadingKeys, beside the payment's own reads and writes.
+    // UpdateItem), each scoped by dynamodb:LeadingKeys, beside the payment's read (its writes are core's).
     'channels/dispatch': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:DescribeStream on ${T} StreamArn`,
@@ -501,11 +506,9 @@ describe('least privilege', () => {
       `dynamodb:GetShardIterator on ${T} StreamArn`,
       'dynamodb:ListStreams on *',
       `dynamodb:PutItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
-      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    'channels/check': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
+    'channels/check': [`dynamodb:GetItem on ${T}`],
     'api/create-webhook-endpoint': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -881,8 +884,18 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     'functions/events/publisher.ts',
     'functions/api/no-route.ts',
     'functions/api/console.ts',
+    'functions/channels/callback.ts',
   ];
   if (!tableless.includes(source)) env.TABLE_NAME = { Ref: tableId };
+  // Whoever has a channel's outcome applied finds core's function (its live alias) in its environment.
+  const outcomeCallers = [
+    'functions/channels/callback.ts',
+    'functions/channels/dispatch.ts',
+    'functions/channels/check.ts',
+    'functions/events/reconcile-run.ts',
+  ];
+  if (outcomeCallers.includes(source))
+    env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = exposedAlias('core', 'apply-channel-outcomes');
   // The $default route's function knows every other route of the template, from the same wiring; so does
   // the price list's PUT, which refuses a price for a route the API does not have.
   if (source === 'functions/api/no-route.ts' || source === 'functions/api/put-billing-prices.ts') {

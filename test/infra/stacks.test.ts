@@ -183,6 +183,7 @@ describe('stacks', () => {
         'PutRoutingConfigFunction',
       ],
       'Payments-Core': [
+        'ApplyChannelOutcomesFunction',
         'ApplyRiskDecisionsFunction',
         'ChannelDayOutcomesFunction',
         'CreatePaymentFunction',

@@ -16,6 +16,7 @@ import type { ApiResult } from '../../shared/http/responses.js';
 import { seedLocalCredentials } from '../../shared/store/api-keys.js';
 import { idempotencySlot } from '../../shared/store/idempotency.js';
 import { backOfficeKeys, GSI1, keys } from '../../shared/store/keys.js';
+import { invokeCoreOutcomesInProcess } from '../support/core-outcomes.js';
 import { LOCAL_CREDENTIALS, startTestTable, type TestTable } from '../support/dynamodb.js';
 import {
   type FaultInjector,
@@ -34,6 +35,9 @@ const CREATE_WRITE = ['PutItem', 'TransactWriteItems'];
 const WEBHOOK_SECRET = 'whsec_faults';
 process.env.SANDBOX_WEBHOOK_SECRETS = WEBHOOK_SECRET;
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+// The callback has core's function apply the outcome: run here, on the same faulty client.
+await invokeCoreOutcomesInProcess();
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 const context = { awsRequestId: 'req-faults', functionName: 'faults' } as Context;

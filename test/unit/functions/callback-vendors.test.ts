@@ -14,6 +14,7 @@ import { setSecretReader } from '../../../shared/aws/secrets-manager.js';
 import { NOTIFIER_FACTORIES } from '../../../shared/channels/notifiers.js';
 import type { AdapterFactories } from '../../../shared/channels/registry.js';
 import type { ChannelNotifier } from '../../../shared/channels/types.js';
+import { invokeCoreOutcomesInProcess } from '../../support/core-outcomes.js';
 import { apiEvent, context } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
@@ -39,6 +40,8 @@ type Notifiers = AdapterFactories<ChannelNotifier>;
   ack: { status: 200, contentType: 'text/plain', body: 'success' },
   readNotification: (_headers, raw) => ({ kind: 'outcome', event: JSON.parse(raw.toString()) }),
 });
+// The outcome is applied by core's function, run here against the same mocked table.
+await invokeCoreOutcomesInProcess();
 const { handler } = await import('../../../functions/channels/callback.js');
 
 const stripeNode = new Stripe('sk_test');

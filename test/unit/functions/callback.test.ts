@@ -4,12 +4,15 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { signatureHeader } from '../../../shared/channels/sandbox/signature.js';
 import { shardOf } from '../../../shared/store/keys.js';
+import { invokeCoreOutcomesInProcess } from '../../support/core-outcomes.js';
 import { apiEvent, context, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
 process.env.SANDBOX_WEBHOOK_SECRETS = 'whsec_old, whsec_new';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const ddb = mockClient(DynamoDBClient);
+// The outcome is applied by core's function, run here against the same mocked table.
+await invokeCoreOutcomesInProcess();
 const { handler } = await import('../../../functions/channels/callback.js');
 
 const webhook = JSON.stringify({

@@ -4,6 +4,7 @@ import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/cl
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { invokeCoreOutcomesInProcess } from '../../support/core-outcomes.js';
 
 process.env.TABLE_NAME = 'payments-unit';
 process.env.SANDBOX_PSP_URL = 'http://127.0.0.1:9/';
@@ -35,6 +36,8 @@ const ddb = mockClient(DynamoDBClient);
 ddb.on(GetItemCommand).resolves({
   Item: marshall({ entity: 'payment', status: 'processing', channel: 'sandbox' }),
 });
+// The outcome is applied by core's function, run here against the same mocked table.
+await invokeCoreOutcomesInProcess();
 const { processBatch } = await import('../../../functions/channels/dispatch.js');
 
 const record = (seq: string, item: Record<string, unknown>) => ({
