@@ -4,7 +4,6 @@
  * request (shared/risk/apply-decisions.ts is the contract). A payload that does not parse is a function
  * error (the caller's message or request fails); a decision that cannot be applied answers `failed`.
  */
-import * as z from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import {
@@ -12,12 +11,16 @@ import {
   applyRiskDecisionsRequest,
 } from '../../shared/risk/apply-decisions.js';
 import { applyRiskDecisions } from '../../shared/risk/decision-writes.js';
+import { internalHandler } from '../../shared/services/internal-handler.js';
 import { DynamoPaymentRiskStore } from '../../shared/store/dynamodb/payment-risk.js';
 
 const env = loadEnv(tableEnvSchema);
 const payments = new DynamoPaymentRiskStore({ client: dynamoDbClient(), tableName: env.TABLE_NAME });
 
-export const handler = async (event: unknown): Promise<ApplyRiskDecisionsAnswer> => {
-  const { decisions } = z.parse(applyRiskDecisionsRequest, event);
-  return { answers: await applyRiskDecisions(payments, decisions) };
-};
+export const handler = internalHandler(
+  'apply-risk-decisions',
+  applyRiskDecisionsRequest,
+  async ({ decisions }): Promise<ApplyRiskDecisionsAnswer> => {
+    return { answers: await applyRiskDecisions(payments, decisions) };
+  },
+);

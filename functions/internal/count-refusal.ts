@@ -6,8 +6,8 @@
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
-import { internalHandler } from '../../shared/risk/internal-handler.js';
 import { type CountRefusalAnswer, countRefusalRequest } from '../../shared/schemas/risk-functions.js';
+import { internalHandler } from '../../shared/services/internal-handler.js';
 import { recordRefusalOnce } from '../../shared/store/dynamodb/risk-summaries.js';
 
 const env = loadEnv(tableEnvSchema);

@@ -5,8 +5,8 @@
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
-import { internalHandler } from '../../shared/risk/internal-handler.js';
 import { type RateMerchantAnswer, rateMerchantRequest } from '../../shared/schemas/risk-functions.js';
+import { internalHandler } from '../../shared/services/internal-handler.js';
 import { rateRiskProfile } from '../../shared/store/dynamodb/risk-ratings.js';
 
 const env = loadEnv(tableEnvSchema);

@@ -3,14 +3,17 @@
  * for review, newest first, as index keys. Read-only. Invoked by the ops payment search (core) for
  * `risk=review`, once per round of up to 100 keys it examines.
  */
-import { parse } from 'zod/mini';
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
 import { type ReviewQueueAnswer, reviewQueueRequest } from '../../shared/internal/review-queue.js';
+import { internalHandler } from '../../shared/services/internal-handler.js';
 import { reviewQueuePage } from '../../shared/store/dynamodb/review-queue.js';
 
 const env = loadEnv(tableEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 
-export const handler = async (event: unknown): Promise<ReviewQueueAnswer> =>
-  reviewQueuePage(table, parse(reviewQueueRequest, event));
+export const handler = internalHandler(
+  'review-queue',
+  reviewQueueRequest,
+  (request): Promise<ReviewQueueAnswer> => reviewQueuePage(table, request),
+);

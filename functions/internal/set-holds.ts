@@ -7,8 +7,8 @@
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
-import { internalHandler } from '../../shared/risk/internal-handler.js';
 import { type SetHoldsAnswer, setHoldsRequest } from '../../shared/schemas/risk-functions.js';
+import { internalHandler } from '../../shared/services/internal-handler.js';
 import { DynamoHoldStore } from '../../shared/store/dynamodb/holds.js';
 
 const env = loadEnv(tableEnvSchema);

@@ -1,7 +1,7 @@
 /**
- * The handler shape of risk's internal functions (functions/internal/*.ts), which other services invoke
- * directly (shared/services/invoke.ts): the payload parsed with the function's contract schema
- * (schemas/risk-functions.ts), the operation, a small JSON answer. A payload that does not parse throws
+ * The handler shape of every internal function (functions/internal/*.ts), which other services invoke
+ * directly (shared/services/invoke.ts): the payload parsed with the function's contract schema (the zod
+ * schema in shared/ that the caller's side parses with too), the operation, a small JSON answer. A payload that does not parse throws
  * `InvalidPayloadError`, which the caller receives as the function error's type: a caller's bug, never
  * retried into success, so it is logged with the issues and not swallowed.
  */
