@@ -9,7 +9,7 @@ import { FoundationStack } from '../../infra/stacks/foundation-stack.js';
 import { ChannelsStack } from '../../infra/stacks/services.js';
 import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/table-definition.js';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
-import { dynamoGrants, invokedFunctionId, referencedId, synthesize } from './synthesized.js';
+import { dynamoGrants, exposedAliasArn, invokedFunctionId, referencedId, synthesize } from './synthesized.js';
 
 // One synthesis (and one esbuild build for all functions) for the whole file.
 const { app, template, resources, functions } = synthesize();
@@ -854,27 +854,6 @@ describe('monitoring', () => {
   });
 });
 
-/**
- * The ARN of the `live` alias of another service's function (ServiceStack.useFunction): built from the
- * fixed name it is exposed under, `payments-<stage>-<service>-<name>`, never a reference to its stack.
- */
-function exposedAlias(service: string, name: string) {
-  return {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        ':lambda:',
-        { Ref: 'AWS::Region' },
-        ':',
-        { Ref: 'AWS::AccountId' },
-        `:function:payments-dev-${service}-${name}:live`,
-      ],
-    ],
-  };
-}
-
 /** The exact environment of each function, as the local runtime will read it from the template. */
 function expectedEnvironment(source: string): Record<string, unknown> {
   const env: Record<string, unknown> = {
@@ -897,7 +876,7 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     'functions/events/reconcile-run.ts',
   ];
   if (outcomeCallers.includes(source))
-    env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = exposedAlias('core', 'apply-channel-outcomes');
+    env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = exposedAliasArn('core', 'apply-channel-outcomes');
   // The $default route's function knows every other route of the template, from the same wiring; so does
   // the price list's PUT, which refuses a price for a route the API does not have.
   if (source === 'functions/api/no-route.ts' || source === 'functions/api/put-billing-prices.ts') {
@@ -910,7 +889,7 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   if (source === 'functions/events/publisher.ts') env.EVENT_BUS_NAME = { Ref: busId };
   // Risk's decisions are written by core's function, invoked through its `live` alias.
   if (source === 'functions/events/risk.ts' || source === 'functions/api/review-payment.ts')
-    env.APPLY_RISK_DECISIONS_FUNCTION_ARN = exposedAlias('core', 'apply-risk-decisions');
+    env.APPLY_RISK_DECISIONS_FUNCTION_ARN = exposedAliasArn('core', 'apply-risk-decisions');
   if (source === 'functions/events/merchant-webhooks.ts') {
     env.WEBHOOK_QUEUE_URL = { Ref: webhookQueueId };
     env.WEBHOOK_MAX_RECEIVE_COUNT = String(DEFAULT_MAX_RECEIVE_COUNT);
@@ -942,17 +921,17 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   }
   // Another service's function, reached through its live alias (ServiceStack.useFunction).
   if (source === 'functions/api/ops-payments.ts')
-    env.REVIEW_QUEUE_FUNCTION_ARN = exposedAlias('risk', 'review-queue');
+    env.REVIEW_QUEUE_FUNCTION_ARN = exposedAliasArn('risk', 'review-queue');
   if (source === 'functions/api/list-dead-letter-queues.ts') {
-    env.CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN = exposedAlias('channels', 'channel-health-summary');
-    env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAlias('gateway', 'merchant-registry');
-    env.HOLD_COUNTS_FUNCTION_ARN = exposedAlias('risk', 'hold-counts');
-    env.OPEN_DISCREPANCIES_FUNCTION_ARN = exposedAlias('reconciliation', 'open-discrepancies');
+    env.CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN = exposedAliasArn('channels', 'channel-health-summary');
+    env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAliasArn('gateway', 'merchant-registry');
+    env.HOLD_COUNTS_FUNCTION_ARN = exposedAliasArn('risk', 'hold-counts');
+    env.OPEN_DISCREPANCIES_FUNCTION_ARN = exposedAliasArn('reconciliation', 'open-discrepancies');
   }
   if (source === 'functions/api/resolve-discrepancy.ts' || source === 'functions/events/reconcile-run.ts')
-    env.SET_HOLDS_FUNCTION_ARN = exposedAlias('risk', 'set-holds');
+    env.SET_HOLDS_FUNCTION_ARN = exposedAliasArn('risk', 'set-holds');
   if (source === 'functions/api/review-merchant.ts')
-    env.RATE_MERCHANT_FUNCTION_ARN = exposedAlias('risk', 'rate-merchant');
+    env.RATE_MERCHANT_FUNCTION_ARN = exposedAliasArn('risk', 'rate-merchant');
   if (source === 'functions/api/upload-statement.ts') env.STATEMENTS_BUCKET = { Ref: bucketId };
   if (source === 'functions/api/start-settlement-run.ts') {
     env.SETTLEMENT_STATE_MACHINE_ARN = { Ref: stateMachineId };
@@ -962,18 +941,18 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.STATEMENTS_BUCKET = { Ref: bucketId };
     env.SANDBOX_PSP_URL = 'https://sandbox-psp.invalid';
     env.RUNS_MAX_RECEIVE_COUNT = '3';
-    env.CHANNEL_DAY_OUTCOMES_FUNCTION_ARN = exposedAlias('core', 'channel-day-outcomes');
+    env.CHANNEL_DAY_OUTCOMES_FUNCTION_ARN = exposedAliasArn('core', 'channel-day-outcomes');
     Object.assign(env, channelSecretsEnv(), channelUrlsEnv());
   }
   // Another service's function it invokes: its live alias (the SSM parameter its owner writes).
   if (source === 'functions/api/get-settlement.ts' || source === 'functions/settlement/settle-merchant.ts') {
-    env.SETTLEMENT_LINES_FUNCTION_ARN = exposedAlias('core', 'settlement-lines');
+    env.SETTLEMENT_LINES_FUNCTION_ARN = exposedAliasArn('core', 'settlement-lines');
   }
   if (source === 'functions/settlement/settle-merchant.ts') {
-    env.CHANNEL_FEES_FUNCTION_ARN = exposedAlias('channels', 'channel-fees');
+    env.CHANNEL_FEES_FUNCTION_ARN = exposedAliasArn('channels', 'channel-fees');
   }
   if (source === 'functions/settlement/start-run.ts') {
-    env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAlias('gateway', 'merchant-registry');
+    env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAliasArn('gateway', 'merchant-registry');
   }
   if (source === 'functions/channels/callback.ts') {
     // A CloudFormation dynamic reference: resolved by CloudFormation at deploy time, never in code.

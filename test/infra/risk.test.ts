@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { invokedFunctionId, type Resource, synthesize } from './synthesized.js';
+import { exposedAliasArn, invokedFunctionId, type Resource, synthesize } from './synthesized.js';
 
 const { resources, functions } = synthesize();
 
@@ -70,20 +70,7 @@ describe('risk control in the template', () => {
     // Exposed under its fixed name, which callers build the alias's ARN from (ServiceStack.useFunction).
     const target = (alias[1].Properties.FunctionName as { Ref: string }).Ref;
     assert.equal(resources[target]?.Properties.FunctionName, 'payments-dev-core-apply-risk-decisions');
-    const arn = {
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':lambda:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          ':function:payments-dev-core-apply-risk-decisions:live',
-        ],
-      ],
-    };
+    const arn = exposedAliasArn('core', 'apply-risk-decisions');
     for (const source of ['functions/events/risk.ts', 'functions/api/review-payment.ts']) {
       const fn = fnBySource(source);
       const invokes = statementsOf(roleOf(fn.resource)).filter((s) =>

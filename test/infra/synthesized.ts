@@ -194,3 +194,25 @@ function describeResource(resource: unknown): string {
   if (getAtt?.[0].startsWith('Table')) return getAtt[1] === 'Arn' ? 'table' : `table ${getAtt[1]}`;
   return JSON.stringify(resource);
 }
+
+/**
+ * The ARN of the `live` alias of a function another service exposes (ServiceStack.useFunction), as a
+ * caller's template holds it: built from the fixed name `payments-<stage>-<service>-<name>`, never a
+ * reference to the owner's stack.
+ */
+export function exposedAliasArn(service: string, name: string, stage = 'dev') {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':lambda:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:function:payments-${stage}-${service}-${name}:live`,
+      ],
+    ],
+  };
+}
