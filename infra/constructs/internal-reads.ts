@@ -15,6 +15,8 @@ export const INTERNAL_READS = {
   merchantRegistry: 'merchant-registry',
   /** risk: payments of a page of merchants held for a reason (shared/internal/hold-counts.ts). */
   holdCounts: 'hold-counts',
+  /** risk: a page of a merchant's payments held out of settlement (shared/internal/held-payments.ts). */
+  heldPayments: 'held-payments',
   /** risk: a page of the review queue's keys (shared/internal/review-queue.ts). */
   reviewQueue: 'review-queue',
   /** reconciliation: open discrepancies of channel-days (shared/internal/open-discrepancies.ts). */
@@ -67,6 +69,18 @@ export function exposeHoldCounts(stack: ServiceStack): PaymentsFunction {
     name: INTERNAL_READS.holdCounts,
     entry: 'internal/hold-counts',
     description: 'Payments of a page of merchants held for a reason, for other services',
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:Query'], ['HOLD#*']);
+  return fn;
+}
+
+/** Risk's held payments for settlement: Query on the holds. */
+export function exposeHeldPayments(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'HeldPaymentsFunction', {
+    name: INTERNAL_READS.heldPayments,
+    entry: 'internal/held-payments',
+    description: "Internal (settlement): a page of a merchant's held payments",
+    timeout: STREAM_TIMEOUT,
   });
   stack.table.grantItemActionsOnKeys(fn, ['dynamodb:Query'], ['HOLD#*']);
   return fn;

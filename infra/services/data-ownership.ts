@@ -239,16 +239,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     why: "routing at create reads the merchant's routing configuration, the channels' settings and breakers and their outcome counts (each cached ≤ 2 s per container)",
     removedBy: 'routing published as configuration (AppConfig or events) and health as a metric core reads',
   },
-  {
-    kind: 'read',
-    owner: 'risk',
-    users: ['settlement'],
-    resource: 'table',
-    patterns: ['HOLD#*'],
-    actions: [QUERY],
-    why: 'a settlement leaves held payments out',
-    removedBy: 'PaymentHeld / PaymentReleased events kept by settlement',
-  },
 ];
 
 /** A StringLike pattern (only `*` wildcards) matched against a key: what IAM does with LeadingKeys. */

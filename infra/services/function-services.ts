@@ -39,6 +39,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/create-fraud-report': 'risk',
   'api/review-payment': 'risk',
   'internal/hold-counts': 'risk',
+  'internal/held-payments': 'risk',
   'internal/review-queue': 'risk',
   'internal/set-holds': 'risk',
   'internal/count-refusal': 'risk',

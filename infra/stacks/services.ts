@@ -10,6 +10,7 @@ import {
   exposeChannelDayOutcomes,
   exposeChannelFees,
   exposeChannelHealthSummary,
+  exposeHeldPayments,
   exposeHoldCounts,
   exposeMerchantRegistry,
   exposeOpenDiscrepancies,
@@ -149,6 +150,7 @@ export class RiskStack extends ServiceStack {
       this.useFunction('core', RISK_DECISIONS_FUNCTION, fn, RISK_DECISIONS_ARN_ENV);
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
     exposeHoldCounts(this);
+    exposeHeldPayments(this);
     exposeReviewQueue(this);
     // What other services ask of risk's items (shared/schemas/risk-functions.ts).
     const functions = new RiskFunctions(this, 'RiskFunctions', {
@@ -221,6 +223,13 @@ export class SettlementStack extends ServiceStack {
       INTERNAL_READS.channelFees,
       this.settlement.settleFunction,
       'CHANNEL_FEES_FUNCTION_ARN',
+    );
+    // The payments a settle leaves out: risk's hold registry.
+    this.useFunction(
+      'risk',
+      INTERNAL_READS.heldPayments,
+      this.settlement.settleFunction,
+      'HELD_PAYMENTS_FUNCTION_ARN',
     );
     // The merchants a run settles: the gateway's registry of approved merchants.
     this.useFunction(

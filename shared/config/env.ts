@@ -170,6 +170,9 @@ export const channelDayOutcomesEnvSchema = /* @__PURE__ */ defined(() =>
 export const channelFeesEnvSchema = /* @__PURE__ */ defined(() =>
   z.object({ CHANNEL_FEES_FUNCTION_ARN: nonEmpty }),
 );
+export const heldPaymentsEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ HELD_PAYMENTS_FUNCTION_ARN: nonEmpty }),
+);
 export const merchantRegistryEnvSchema = /* @__PURE__ */ defined(() =>
   z.object({ MERCHANT_REGISTRY_FUNCTION_ARN: nonEmpty }),
 );

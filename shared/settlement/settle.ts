@@ -10,8 +10,8 @@
  * - the cutoff is the end of `date`, or the run's start for today: what showed `succeeded` before a run
  *   started is in it; what succeeded after a past day's end waits for a later run;
  * - the mark only moves forward (a run for an earlier day than the mark settles no new window);
- * - payments held now (risk review, open discrepancy: `HOLD#`) are left out and carried in the state
- *   until released; a later settlement then takes them.
+ * - payments held now (risk review, open discrepancy: risk's `HOLD#`, asked of its `held-payments`
+ *   function) are left out and carried in the state until released; a later settlement then takes them.
  * Totals and fees are accumulated as the items stream (domain/settlement); one transaction writes the
  * settlement of each currency, its ledger entries and the new state (guarded by the state's version):
  * no per-payment write, and a retried or repeated settle of the same window commits nothing twice.
@@ -48,6 +48,11 @@ export interface SettleDeps {
    * (shared/internal/settlement-lines.ts). Absent: read from the table (`store.lineItems`, tests and tools).
    */
   readonly lineItems?: (merchantId: string, period: readonly [string, string]) => AsyncIterable<LineItem>;
+  /**
+   * The merchant's payments held out of settlement now: risk's `held-payments` function, page by page
+   * (shared/internal/held-payments.ts). Absent: read from the table (`store.heldPayments`, tests and tools).
+   */
+  readonly heldPayments?: (merchantId: string) => Promise<ReadonlySet<string>>;
 }
 
 /** What the state machine carries per settlement to pay it out. */
@@ -91,7 +96,7 @@ export async function settleMerchant(
   const cutoff = cutoffOf(input.date, input.startedAt);
   const period: [string, string] = [state.settledTo, cutoff];
   await untilIndexed(input.startedAt, deps.indexLagMs);
-  const held = await store.heldPayments(input.merchantId);
+  const held = await (deps.heldPayments ?? ((m) => store.heldPayments(m)))(input.merchantId);
   const pricing = (await deps.pricing?.(input.merchantId)) ?? DEFAULT_PRICING;
   const channelFees = await deps.channelFees?.();
   const heldEarlier = new Set(Object.keys(state.heldOut));

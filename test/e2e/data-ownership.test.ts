@@ -287,9 +287,25 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'ChannelDayOutcomes',
       'SettlementLines',
       'ChannelFees',
+      // ... and of risk's holds
+      'HeldPayments',
     ]) {
       assert.match(callers, new RegExp(fn), `no DynamoDB call of ${fn} was recorded`);
     }
+    // ... and settlement's holds were risk's reads: no settlement task touched a hold item itself.
+    assert.deepEqual(
+      [
+        ...new Set(
+          calls
+            .filter(
+              (c) => /SettleMerchant/.test(c.caller) && c.leadingKeys.some((k) => k.startsWith('HOLD#')),
+            )
+            .map((c) => `${c.caller} ${c.action}`),
+        ),
+      ],
+      [],
+      'a settlement task read the hold registry',
+    );
     // ... and the channels' outcomes were core's writes: the callback touched no item, and no channels
     // function did more than read a payment or refund (OBJ#).
     assert.doesNotMatch(callers, /Callback/, 'the channel callback called DynamoDB');

@@ -127,6 +127,17 @@ describe('each function touches only its service items', () => {
     assert.equal(checked, functions.length);
   });
 
+  test("no settlement function holds a grant on risk's holds (it asks risk's held-payments function)", () => {
+    const settlement = functions.filter((fn) => serviceOf(entryOf(fn.source)) === 'settlement');
+    assert.ok(settlement.some((fn) => fn.source === 'functions/settlement/settle-merchant.ts'));
+    for (const fn of settlement) {
+      const patterns = dynamoStatementsOf(roleOf(fn.logicalId)).flatMap((s) =>
+        [s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []].flat(),
+      );
+      assert.ok(!patterns.some((p) => p.startsWith('HOLD#')), `${fn.source}: ${patterns}`);
+    }
+  });
+
   test('every declared exception is used by a function of each service it names', () => {
     for (const e of DATA_EXCEPTIONS) {
       for (const user of e.users) {

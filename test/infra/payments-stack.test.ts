@@ -341,6 +341,7 @@ describe('payments functions', () => {
       'functions/internal/channel-fees.ts',
       'functions/internal/channel-health-summary.ts',
       'functions/internal/count-refusal.ts',
+      'functions/internal/held-payments.ts',
       'functions/internal/hold-counts.ts',
       'functions/internal/merchant-registry.ts',
       'functions/internal/open-discrepancies.ts',
@@ -581,6 +582,7 @@ describe('least privilege', () => {
     // Other services' reads, each by the owner's function, on the owner's items only (internal-reads.ts).
     'internal/merchant-registry': [`dynamodb:Query on ${T}`],
     'internal/hold-counts': [`dynamodb:Query on ${T}`],
+    'internal/held-payments': [`dynamodb:Query on ${T}`],
     'internal/review-queue': [`dynamodb:Query on ${T}/index/GSI4`],
     'internal/open-discrepancies': [`dynamodb:Query on ${T}`],
     'internal/channel-health-summary': [`dynamodb:BatchGetItem on ${T}`],
@@ -950,6 +952,7 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   }
   if (source === 'functions/settlement/settle-merchant.ts') {
     env.CHANNEL_FEES_FUNCTION_ARN = exposedAliasArn('channels', 'channel-fees');
+    env.HELD_PAYMENTS_FUNCTION_ARN = exposedAliasArn('risk', 'held-payments');
   }
   if (source === 'functions/settlement/start-run.ts') {
     env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAliasArn('gateway', 'merchant-registry');

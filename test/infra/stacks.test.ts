@@ -202,6 +202,7 @@ describe('stacks', () => {
         'CreateFraudReportFunction',
         'GetRiskProfileFunction',
         'GetRiskSummaryFunction',
+        'HeldPaymentsFunction',
         'HoldCountsFunction',
         'PutRiskProfileFunction',
         'RateMerchantFunction',

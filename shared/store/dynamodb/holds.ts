@@ -2,11 +2,12 @@
  * Payments held out of settlement, per merchant (`HOLD#<merchant>` / `<paymentId>`): a string set of the
  * reasons holding each (`review`, or a discrepancy id). ADD and DELETE of a set member are idempotent, so
  * every writer (risk control, ops review, reconciliation) can repeat its call after a crash. A payment is
- * held while its set is not empty (DynamoDB drops an emptied set). Settlement reads a merchant's holds
- * with one Query; nothing is written per payment that is not held.
+ * held while its set is not empty (DynamoDB drops an emptied set). Nothing is written per payment that
+ * is not held.
  *
  * Risk owns these items: reconciliation's discrepancy holds reach them through risk's `set-holds`
- * function (functions/internal/set-holds.ts), one invocation per batch of findings.
+ * function (functions/internal/set-holds.ts), one invocation per batch of findings; settlement reads a
+ * merchant's held payments through risk's `held-payments` function (heldPaymentsPage below), a page a Query.
  *
  * A review hold is also the payment's entry in the review queue (the ops search `risk=review`): while
  * `review` is among its reasons the item carries GSI4 keys `REVIEW#<shard>` / `<createdAt>#<id>`
@@ -16,6 +17,7 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { HoldChange } from '../../schemas/risk-functions.js';
 import { backOfficeKeys, keys } from '../keys.js';
+import { readShardPage, type ShardPage } from './shard-pages.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
 export const REVIEW_HOLD = 'review';
@@ -24,6 +26,30 @@ export const REVIEW_HOLD = 'review';
 export interface HoldRegistry {
   /** Applies each change (idempotent, so a batch may be sent again whole). */
   set(changes: readonly HoldChange[]): Promise<void>;
+}
+
+/**
+ * One page of the ids of a merchant's payments held now (a hold with at least one reason; an emptied set
+ * is dropped, so a released hold has no `reasons`), in payment id order. The filter runs after the Query's
+ * Limit, so a page may take more than one Query; the cursor names the merchant's partition only.
+ */
+export function heldPaymentsPage(
+  table: TableContext,
+  q: { readonly merchantId: string; readonly limit: number; readonly cursor?: string | undefined },
+): Promise<ShardPage<string>> {
+  return readShardPage(table, {
+    partitions: [keys.holds(q.merchantId)],
+    query: (pk) => ({
+      KeyConditionExpression: 'PK = :pk',
+      FilterExpression: 'attribute_exists(reasons)',
+      ProjectionExpression: 'SK',
+      ExpressionAttributeValues: marshall({ ':pk': pk }),
+    }),
+    map: (item) => String(item.SK),
+    limit: q.limit,
+    cursor: q.cursor,
+    operation: 'queryHolds',
+  });
 }
 
 export class DynamoHoldStore implements HoldRegistry {

@@ -1,8 +1,10 @@
 /**
  * DynamoDB adapter of settlement (keys.ts): a merchant's settlement state (watermarks, payments held
- * out), its settlements and their ledger entries, the payments held out of settlement. The merchants
- * settled are the gateway's (its registry, asked of its function), the line items are core's (GSI2 over the succeeded payments and refunds themselves, by commit
- * time, sharded: settlement-lines.ts), asked of core's function. Nothing here writes per payment: a settlement reads its line items and writes
+ * out), its settlements and their ledger entries. The merchants settled are the gateway's (its registry,
+ * asked of its function), the payments held out are risk's (its hold registry, asked of its `held-payments`
+ * function), the line items are core's (GSI2 over the succeeded payments and refunds themselves, by commit
+ * time, sharded: settlement-lines.ts), asked of core's function. Nothing here writes per payment: a
+ * settlement reads its line items and writes
  * one item per currency, one ledger item per currency, and the state — in one transaction, guarded by the
  * state's version, so a retried or concurrent settle of the same merchant commits at most once.
  */
@@ -16,10 +18,12 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LineItem } from '../../domain/settlement/accumulate.js';
 import type { LedgerEntry } from '../../domain/settlement/ledger.js';
+import { HELD_PAYMENTS_PAGE } from '../../internal/held-payments.js';
 import { SETTLEMENT_LINES_PAGE } from '../../internal/settlement-lines.js';
 import { ConcurrentModificationError, ObjectNotFoundError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
 import { backOfficeKeys, keys } from '../keys.js';
+import { heldPaymentsPage } from './holds.js';
 import { putListedRun } from './run-list.js';
 import { settlementLinesPage } from './settlement-lines.js';
 import { allPages } from './shard-pages.js';
@@ -105,12 +109,16 @@ export class DynamoSettlementStore {
     return item ? (item.state as SettlementState) : INITIAL_STATE;
   }
 
-  /** Payments held out of settlement now (a hold with at least one reason). */
+  /**
+   * Payments held out of settlement now, read directly (risk's read, holds.ts): what risk's `held-payments`
+   * function answers page by page, for tests and tools with the table.
+   */
   async heldPayments(merchantId: string): Promise<Set<string>> {
     const held = new Set<string>();
-    for await (const item of this.query({ pk: keys.holds(merchantId) })) {
-      if (item.reasons instanceof Set && item.reasons.size > 0) held.add(String(item.SK));
-    }
+    for await (const id of allPages((cursor) =>
+      heldPaymentsPage(this.table, { merchantId, limit: HELD_PAYMENTS_PAGE, cursor }),
+    ))
+      held.add(id);
     return held;
   }
 
