@@ -22,14 +22,14 @@ import {
   type Problem,
   riskRejected,
 } from '../../shared/schemas/problem-catalogue.js';
+import { refusalCounterOf } from '../../shared/services/risk-functions.js';
 import { cachePerContainer } from '../../shared/store/container-cache.js';
 import { createChannelFactsLoader } from '../../shared/store/dynamodb/channel-facts.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { cachedQuotaUsage, quotaDay } from '../../shared/store/dynamodb/quota-usage.js';
 import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dynamodb/risk-profile-reads.js';
-import { recordRiskRefusal, utcDay } from '../../shared/store/dynamodb/risk-summaries.js';
 import { readRoutingConfig } from '../../shared/store/dynamodb/routing-config-reads.js';
-import { requestFingerprint } from '../../shared/store/idempotency.js';
+import { idempotencySlot, requestFingerprint } from '../../shared/store/idempotency.js';
 
 import type { CreatePaymentInput, PaymentStore } from '../../shared/store/ports.js';
 
@@ -51,6 +51,8 @@ const quotaUsage = cachedQuotaUsage(table, env.QUOTA_USAGE_TTL_MS);
 const routingConfig = cachePerContainer((merchantId) => readRoutingConfig(table, merchantId), {
   ttlMs: env.ROUTING_CONFIG_TTL_MS,
 });
+// Refusals go to risk's daily summary through risk's function (the summary is risk's item).
+const countRefusalAt = refusalCounterOf(env.COUNT_REFUSAL_FUNCTION_ARN);
 
 export const handler = apiHandler(
   { role: 'merchant', idempotencyKey: true, body: createPaymentBody },
@@ -72,7 +74,7 @@ export const handler = apiHandler(
     const answer = verdict.ok
       ? await createRouted({ ...input, counterLimits: counterLimits(profile, body) }, config)
       : await payments.refuse(input, riskRejected(verdict.reasons));
-    await countRefusal(auth.merchantId, input.now, body, answer);
+    await countRefusal(input, answer);
     return storedAnswer(answer);
   },
 );
@@ -125,24 +127,28 @@ function pinnedRefusal(outcome: string, body: CreatePaymentBody): Problem | unde
 }
 
 /**
- * Counts a first risk refusal (not a replay) in the merchant's daily risk summary. Best effort: the
- * summary is for ops' eyes, and failing the merchant's request over it would be worse than a count short.
+ * Hands a first risk refusal (not a replay) to risk's `count-refusal` function for the merchant's daily
+ * risk summary: an asynchronous invocation, so the refused create waits only for Lambda to queue it
+ * (Lambda retries a failed count twice; the function counts each refused request once, by its slot).
+ * Best effort: the summary is for ops' eyes, and failing the merchant's request over it would be worse
+ * than a count short.
  */
 async function countRefusal(
-  merchantId: string,
-  now: Date,
-  body: { amount: number; currency: string },
+  input: Pick<CreatePaymentInput, 'merchantId' | 'idempotencyKey' | 'body' | 'now'>,
   answer: Awaited<ReturnType<PaymentStore['create']>>,
 ): Promise<void> {
   const problem = answer.body as { type?: string; reasons?: string[] };
   if (answer.replayed || answer.status !== 422 || !problem.type?.endsWith('/risk-rejected')) return;
   try {
-    await recordRiskRefusal(table, merchantId, utcDay(now), {
-      amount: body.amount,
-      currency: body.currency,
+    await countRefusalAt({
+      merchantId: input.merchantId,
+      refusalId: idempotencySlot(input.merchantId, input.idempotencyKey),
+      day: input.now.toISOString().slice(0, 10),
+      amount: input.body.amount,
+      currency: input.body.currency,
       reasons: problem.reasons ?? [],
     });
   } catch (error) {
-    logger.warn('risk refusal not counted in the daily summary', { error: error as Error });
+    logger.warn('risk refusal not handed to the daily summary', { error: error as Error });
   }
 }

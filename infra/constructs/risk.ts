@@ -12,7 +12,6 @@ export interface RiskBeforeProps {
 /** Partition-key prefixes (shared/store/keys.ts): risk profiles (with fraud-report days), counters. */
 const RISK_PROFILES = 'RISK#*';
 const RISK_COUNTERS = 'CTR#*';
-const RISK_SUMMARIES = 'RISKSUM#*';
 
 /**
  * Risk before: the ops routes of merchants' risk profiles, and the grants the before-checks add to
@@ -23,8 +22,9 @@ const RISK_SUMMARIES = 'RISKSUM#*';
  * - PUT profile: PutItem `RISK#<merchant>` / `RISK_PROFILE`;
  * - create-payment: Query `RISK#<merchant>` (its cached profile read), UpdateItem `CTR#…` (the counted
  *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant) and
- *   BatchGetItem `CTR#…` (the daily amount's shards, read when a piece found no room), and UpdateItem
- *   `RISKSUM#…` (a refusal counted in the merchant's daily risk summary).
+ *   BatchGetItem `CTR#…` (the daily amount's shards, read when a piece found no room). A refusal is
+ *   counted in the merchant's daily risk summary (`RISKSUM#…`) by risk's `count-refusal` function,
+ *   which create-payment invokes (CoreStack), not by create-payment itself.
  */
 export class RiskBefore extends Construct {
   readonly getProfileFunction: PaymentsFunction;
@@ -63,5 +63,4 @@ export function grantRiskBeforeChecks(table: PaymentsTableRef, createPayment: Pa
     ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
     [RISK_COUNTERS],
   );
-  table.grantItemActionsOnKeys(createPayment, ['dynamodb:UpdateItem'], [RISK_SUMMARIES]);
 }

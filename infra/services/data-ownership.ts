@@ -209,17 +209,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
       'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
   },
   {
-    kind: 'write',
-    owner: 'risk',
-    users: ['core'],
-    resource: 'table',
-    patterns: ['RISKSUM#*'],
-    actions: [UPDATE],
-    why: "a payment refused by the before-checks is added to its merchant's daily risk summary by create-payment (one ADD per refusal, on a random shard): no event is published for a refused request",
-    removedBy:
-      "create-payment invoking risk's count-refusal function asynchronously (ready, counts each refused request once), once its bundle has room for the Invoke: it is at the 300 KB budget, and the call adds ~1 KB more than the ADD it replaces",
-  },
-  {
     kind: 'read',
     owner: 'risk',
     users: ['core'],

@@ -61,6 +61,8 @@ export class CoreStack extends ServiceStack {
     // What routing and the risk before-checks read and count while a payment is created.
     grantRoutingReads(this.table, createPayment);
     grantRiskBeforeChecks(this.table, createPayment);
+    // A refusal of the before-checks is counted in risk's daily summary by risk's function (asynchronous).
+    this.useFunction('risk', 'count-refusal', createPayment, 'COUNT_REFUSAL_FUNCTION_ARN');
     this.api.addNoRoute();
     this.publisher = new OutboxPublisher(this, 'Events', {
       table: this.table,

@@ -90,6 +90,11 @@ export const createPaymentEnvSchema = /* @__PURE__ */ defined(() =>
       z.coerce.number().check(z.int({ error: 'must be an integer' }), z.minimum(0), z.maximum(2_000)),
       1000,
     ),
+    /**
+     * Risk's `count-refusal` function (its `live` alias), invoked asynchronously per refusal of the
+     * before-checks; unset (a create run on a table alone), a refusal is not counted and a warning says so.
+     */
+    COUNT_REFUSAL_FUNCTION_ARN: z.optional(nonEmpty),
   }),
 );
 

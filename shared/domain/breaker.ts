@@ -142,9 +142,13 @@ export function stepBreaker(
   }
 }
 
-/** The breaker as it stands at `now`: an open one past its cooldown is half-open. */
+/**
+ * The breaker as it stands at `now`: an open one past its cooldown is half-open (what `stepBreaker`
+ * answers for a `tick`, without the state machine: readers such as routing at create carry only this).
+ */
 export function breakerAt(state: BreakerState, settings: BreakerSettings, now: number): BreakerState {
-  return stepBreaker(state, settings, { type: 'tick', at: now }).next;
+  if (state.state !== 'open' || !cooledDown(state, settings, now)) return state;
+  return { ...state, state: 'half_open', probeTakenAt: null };
 }
 
 /** What routing needs: the position at `now`, and in half-open whether the probe is free. */

@@ -6,6 +6,7 @@
  */
 
 import type {
+  CountRefusalRequest,
   RateMerchantAnswer,
   RateMerchantRequest,
   SetHoldsAnswer,
@@ -36,5 +37,18 @@ export function profileRaterOf(functionArn: string): ProfileRater {
   return async (merchantId, riskRating) => {
     const request: RateMerchantRequest = { merchantId, riskRating };
     await invokeFunction<RateMerchantAnswer>(functionArn, request);
+  };
+}
+
+/**
+ * Counts refusals of the before-checks through risk's `count-refusal` function: asynchronous (Event),
+ * so the caller waits only for Lambda to accept the invocation; Lambda retries a failed count twice, and
+ * the function counts a refused request once however often it arrives.
+ */
+export function refusalCounterOf(
+  functionArn: string | undefined,
+): (request: CountRefusalRequest) => Promise<void> {
+  return async (request) => {
+    await invokeFunction(functionArn, request, { async: true });
   };
 }

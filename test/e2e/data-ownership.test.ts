@@ -108,6 +108,30 @@ async function holdForReviewAndRelease(api: Api, ops: Api) {
   assert.equal(released.status, 200, released.text);
 }
 
+/**
+ * A create the before-checks refuse (a blocklisted email, then the profile as it was): its count in the
+ * merchant's daily risk summary is written by risk's count-refusal function, invoked by create-payment.
+ */
+async function refuseBlockedEmail(api: Api, ops: Api) {
+  const path = `/v1/ops/merchants/${MERCHANT_1.id}/risk-profile`;
+  const email = `${uniqueKey('blocked').replace(/[^a-z0-9]/gi, '')}@example.com`;
+  const stored = await ops.get(path);
+  const blocked = { ...stored.body, blockedEmails: [...stored.body.blockedEmails, email] };
+  assert.equal((await ops.request('PUT', path, { body: blocked })).status, 200);
+  // create-payment caches a profile for up to 1 s per container.
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const refused = await api.createPayment({ amount: 900, currency: 'USD', customer: { email } });
+  assert.equal(refused.status, 422, refused.text);
+  assert.equal((await ops.request('PUT', path, { body: stored.body })).status, 200);
+  const summary = `${path.replace('risk-profile', 'risk-summary')}?date=${today()}`;
+  await eventually(
+    async () => ((await ops.get(summary)).body.refusedBefore >= 1 ? true : undefined),
+    10_000,
+    'the refusal counted in the daily summary',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+}
+
 /** Quotas on two channels; the first is down for a payment, which fails over with its quota count. */
 async function failOverWithQuotas(api: Api, ops: Api) {
   const routing = await ops.request('PUT', `/v1/ops/merchants/${MERCHANT_1.id}/routing`, {
@@ -178,6 +202,7 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
     assert.equal((await ops.get('/v1/ops/payments?risk=review')).status, 200);
     await onboardMerchant(ops);
     await holdForReviewAndRelease(api, ops);
+    await refuseBlockedEmail(api, ops);
     await failOverWithQuotas(api, ops);
 
     // ... a reconciliation run finding a mismatch (a hold) and repairing the missed callback, ops resolving
@@ -289,6 +314,8 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'ChannelFees',
       // ... and of risk's holds
       'HeldPayments',
+      // A refusal's count in risk's daily summary, by risk's function
+      'CountRefusal',
     ]) {
       assert.match(callers, new RegExp(fn), `no DynamoDB call of ${fn} was recorded`);
     }
@@ -305,6 +332,14 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       ],
       [],
       'a settlement task read the hold registry',
+    );
+    // ... and create-payment itself no longer touches risk's daily summary.
+    assert.deepEqual(
+      calls
+        .filter((c) => /CreatePayment/.test(c.caller) && c.leadingKeys.some((k) => k.startsWith('RISKSUM#')))
+        .map((c) => `${c.caller} ${c.action}`),
+      [],
+      'create-payment wrote the risk summary',
     );
     // ... and the channels' outcomes were core's writes: the callback touched no item, and no channels
     // function did more than read a payment or refund (OBJ#).

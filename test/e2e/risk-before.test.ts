@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_RISK_PROFILE } from '../../shared/schemas/risk-profile.js';
 import { useLocalRuntime } from '../support/e2e.js';
+import { eventually } from '../support/eventually.js';
 import { isProblem, MERCHANT_1, MERCHANT_2, uniqueKey } from '../support/http.js';
 
 const profilePath = (merchantId: string) => `/v1/ops/merchants/${merchantId}/risk-profile`;
@@ -110,7 +111,18 @@ describe('before-checks on create', () => {
       list.body.data.filter((p: { customer: { id?: string } | null }) => p.customer?.id === 'cus_fraudster'),
       [],
     );
-    // The ops daily summary counts the refusal once (the replay is not a second attempt).
+    // The ops daily summary counts the refusal once (the replay is not a second attempt). Risk counts it
+    // from an asynchronous invocation (count-refusal), so it shows shortly after the 422; a moment later
+    // it still shows once.
+    await eventually(
+      async () => {
+        const body = (await e2e.ops.get(summaryPath)).body;
+        return body.refusedBefore > refusedBefore ? body : undefined;
+      },
+      10_000,
+      'the refusal in the risk summary',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const summary = await e2e.ops.get(summaryPath);
     assert.equal(summary.body.refusedBefore, refusedBefore + 1, summary.text);
     assert.equal(summary.body.amounts.refusedBefore.USD >= 4200, true, summary.text);

@@ -450,9 +450,8 @@ describe('least privilege', () => {
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
-      // Four statements: risk counters (CTR#…), summaries (RISKSUM#…), quota usage (QUOTA#…), flow
-      // control leases (FLOW#…).
-      `dynamodb:UpdateItem on ${T}`,
+      // Three statements: risk counters (CTR#…), quota usage (QUOTA#…), flow control leases (FLOW#…).
+      // A refusal's count in risk's daily summary (RISKSUM#…) is risk's function's write.
       `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
@@ -922,6 +921,8 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.CHANNEL_CHECK_MAX = '3';
   }
   // Another service's function, reached through its live alias (ServiceStack.useFunction).
+  if (source === 'functions/api/create-payment.ts')
+    env.COUNT_REFUSAL_FUNCTION_ARN = exposedAliasArn('risk', 'count-refusal');
   if (source === 'functions/api/ops-payments.ts')
     env.REVIEW_QUEUE_FUNCTION_ARN = exposedAliasArn('risk', 'review-queue');
   if (source === 'functions/api/list-dead-letter-queues.ts') {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { dynamoStatements, type Resource, synthesize } from './synthesized.js';
+import { dynamoStatements, exposedAliasArn, type Resource, referencedId, synthesize } from './synthesized.js';
 
 const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 after(() => rmSync(app.outdir, { recursive: true, force: true }));
@@ -48,7 +48,7 @@ describe('risk before in the template', () => {
     ]);
   });
 
-  it('lets create-payment query profiles, read and update risk counters and update daily summaries only (and quota usage, channel facts)', () => {
+  it('lets create-payment query profiles, read and update risk counters only (and quota usage, channel facts): no daily summary', () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     assert.deepEqual(dynamoStatements(resources, fn), [
       'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
@@ -59,7 +59,22 @@ describe('risk before in the template', () => {
       'dynamodb:Query [RISK#*]',
       // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
       'dynamodb:UpdateItem [FLOW#*]',
-      'dynamodb:UpdateItem [RISKSUM#*]',
     ]);
+  });
+
+  it("lets create-payment invoke risk's count-refusal through its live alias, and no other function", () => {
+    const [, fn] = functionDescribed('POST /v1/payments');
+    const roleId = referencedId(fn.Properties.Role);
+    const invokes = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as unknown[]).map(referencedId).includes(roleId))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement)
+      .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('lambda:')));
+    const arn = exposedAliasArn('risk', 'count-refusal');
+    assert.deepEqual(
+      invokes.map((s) => [s.Action, s.Resource]),
+      [['lambda:InvokeFunction', arn]],
+    );
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    assert.deepEqual(env.COUNT_REFUSAL_FUNCTION_ARN, arn);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Strongly consistent BatchGetItem by 100 keys, unprocessed keys retried with backoff: how the
- * sharded counters (quota usage, daily amounts) are read back whole.
+ * BatchGetItem by 100 keys (the chunks in parallel), unprocessed keys retried with backoff: the one
+ * batch read of the stores, so a bundle carries one copy of it. Used for the sharded counters (quota
+ * usage, daily amounts: strongly consistent, `total` only), the channels' records and outcome counts.
  */
 import { type AttributeValue, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -8,47 +9,63 @@ import { backoffDelay, capacityParam, reportCapacity, sleep, type TableContext }
 
 const ATTEMPTS = 5;
 
-/** The `total` of each item found among `keys`, by PK (BatchGetItem by 100 keys, only PK and `total` read). */
+type Key = Record<string, AttributeValue>;
+
+export interface BatchGetOptions {
+  /** Reported with the consumed capacity, and named when keys stay unprocessed. */
+  readonly operation: string;
+  readonly consistent?: boolean;
+  /** Only these attributes (names, bound as `#p0`, `#p1`…). */
+  readonly attributes?: readonly string[];
+}
+
+/** The items found among `keys` (marshalled), unmarshalled, in no particular order. */
+export async function batchGetItems(
+  table: TableContext,
+  keys: readonly Key[],
+  options: BatchGetOptions,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  const chunks: Key[][] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  const names = Object.fromEntries((options.attributes ?? []).map((a, i) => [`#p${i}`, a]));
+  const projection = options.attributes
+    ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
+    : {};
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= ATTEMPTS)
+          throw new Error(`${options.operation}: BatchGetItem left keys unprocessed after retries`);
+        if (attempt > 0) await sleep(backoffDelay(attempt));
+        const out = await table.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [table.tableName]: { Keys: pending, ConsistentRead: options.consistent, ...projection },
+            },
+            ...capacityParam(table),
+          }),
+        );
+        reportCapacity(table, options.operation, out.ConsumedCapacity);
+        for (const raw of out.Responses?.[table.tableName] ?? []) found.push(unmarshall(raw));
+        pending = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+      }
+    }),
+  );
+  return found;
+}
+
+/** The `total` of each item found among `keys`, by PK (strongly consistent, only PK and `total` read). */
 export async function readTotals(
   table: TableContext,
   keys: ReadonlyArray<{ PK: string; SK: string }>,
   operation: string,
 ): Promise<Map<string, number>> {
-  const totals = new Map<string, number>();
-  for (let start = 0; start < keys.length; start += 100)
-    await readChunk(table, keys.slice(start, start + 100), operation, totals);
-  return totals;
-}
-
-async function readChunk(
-  table: TableContext,
-  keys: ReadonlyArray<{ PK: string; SK: string }>,
-  operation: string,
-  totals: Map<string, number>,
-): Promise<void> {
-  let pending: Record<string, AttributeValue>[] = keys.map((k) => marshall(k));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= ATTEMPTS)
-      throw new Error(`${operation}: BatchGetItem left keys unprocessed after retries`);
-    if (attempt > 0) await sleep(backoffDelay(attempt));
-    const out = await table.client.send(
-      new BatchGetItemCommand({
-        RequestItems: {
-          [table.tableName]: {
-            Keys: pending,
-            ConsistentRead: true,
-            ProjectionExpression: 'PK, #total',
-            ExpressionAttributeNames: { '#total': 'total' },
-          },
-        },
-        ...capacityParam(table),
-      }),
-    );
-    reportCapacity(table, operation, out.ConsumedCapacity);
-    for (const raw of out.Responses?.[table.tableName] ?? []) {
-      const item = unmarshall(raw);
-      totals.set(String(item.PK), Number(item.total ?? 0));
-    }
-    pending = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-  }
+  const items = await batchGetItems(
+    table,
+    keys.map((k) => marshall(k)),
+    { operation, consistent: true, attributes: ['PK', 'total'] },
+  );
+  return new Map(items.map((item) => [String(item.PK), Number(item.total ?? 0)]));
 }

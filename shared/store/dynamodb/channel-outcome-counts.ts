@@ -15,8 +15,8 @@
  * Counts are statistics, not money: a batch that SQS redelivers after a partial write may be counted
  * twice, which moves a rate by a fraction of a percent for one bucket; no count is ever needed exactly.
  */
-import { BatchGetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RoutingChannel } from '../../domain/routing/catalogue.js';
 import {
   type CountedOutcome,
@@ -28,8 +28,9 @@ import {
 } from '../../domain/routing/success-window.js';
 import { logger } from '../../http/logger.js';
 import { CHANNEL_HEALTH_SHARDS, keys } from '../keys.js';
+import { batchGetItems } from './batch-read.js';
 import { countChannelOutcomes } from './channel-metrics.js';
-import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+import { capacityParam, type Item, reportCapacity, type TableContext } from './table.js';
 
 /** One outcome of one payment at one channel. */
 export interface ChannelOutcomeCount {
@@ -51,7 +52,6 @@ const HOUR_TTL_MS = 3 * HOUR_MS;
 export const OVERVIEW_HOURS = 24;
 const CHANNEL_HOUR_TTL_MS = (OVERVIEW_HOURS + 2) * HOUR_MS;
 const PARALLEL_WRITES = 8;
-const BATCH_GET_ATTEMPTS = 5;
 const OUTCOME_PREFIX: Record<CountedOutcome, string> = { succeeded: 's', failed: 'f', unavailable: 'u' };
 
 /** The scopes an outcome counts in: the channel, the channel in its currency, and the merchant's. */
@@ -234,27 +234,6 @@ export async function readChannelHours(
   );
 }
 
-async function batchGet(table: TableContext, wanted: Item[]): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  const chunks: Item[][] = [];
-  for (let i = 0; i < wanted.length; i += 100) chunks.push(wanted.slice(i, i + 100));
-  await Promise.all(
-    chunks.map(async (chunk) => {
-      let pending = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= BATCH_GET_ATTEMPTS) throw new Error('BatchGetItem left outcome counts unprocessed');
-        if (attempt > 0) await sleep(backoffDelay(attempt));
-        const out = await table.client.send(
-          new BatchGetItemCommand({
-            RequestItems: { [table.tableName]: { Keys: pending } },
-            ...capacityParam(table),
-          }),
-        );
-        reportCapacity(table, 'channelOutcomeCounts.read', out.ConsumedCapacity);
-        for (const raw of out.Responses?.[table.tableName] ?? []) found.push(unmarshall(raw));
-        pending = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-      }
-    }),
-  );
-  return found;
+function batchGet(table: TableContext, wanted: Item[]): Promise<Record<string, unknown>[]> {
+  return batchGetItems(table, wanted, { operation: 'channelOutcomeCounts.read' });
 }

@@ -5,15 +5,15 @@
  * once, so both records of every channel asked come in one BatchGetItem, kept ≤ 1 s per container: a
  * PUT of the settings, or a breaker opening elsewhere, is seen within that second (contract: within 2 s).
  */
-import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { BreakerSettings, BreakerState } from '../../domain/breaker.js';
 import { type ChannelSettingsValue, defaultChannelSettings } from '../../domain/channel-defaults.js';
 import type { RoutingChannel } from '../../domain/routing/catalogue.js';
 import { logger } from '../../http/logger.js';
 import { refreshAge } from '../container-cache.js';
 import { keys } from '../keys.js';
-import { backoffDelay, capacityParam, type Item, reportCapacity, sleep, type TableContext } from './table.js';
+import { batchGetItems } from './batch-read.js';
+import type { TableContext } from './table.js';
 
 /** The breaker item as stored: the pure state plus the version its conditional writes compare. */
 export interface StoredBreaker {
@@ -31,7 +31,6 @@ export interface ChannelRecord {
 
 /** How long a read is reused; the contract's "within 2 s" leaves room for one more second in flight. */
 export const CHANNEL_RECORDS_TTL_MS = 1000;
-const BATCH_GET_ATTEMPTS = 5;
 
 export const NO_BREAKER: StoredBreaker = Object.freeze({
   state: Object.freeze({ state: 'closed', openedAt: null, failures: [], probeTakenAt: null }),
@@ -131,28 +130,15 @@ export class ChannelRecords {
   }
 
   private async batchGet(channels: readonly RoutingChannel[], consistent: boolean) {
-    const found = new Map<string, Record<string, unknown>>();
-    let pending: Item[] = channels.flatMap((c) => [
+    const wanted = channels.flatMap((c) => [
       marshall(keys.channelSettings(c)),
       marshall(keys.channelBreaker(c)),
     ]);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= BATCH_GET_ATTEMPTS) throw new Error('BatchGetItem left channel records unprocessed');
-      if (attempt > 0) await sleep(backoffDelay(attempt));
-      const out = await this.table.client.send(
-        new BatchGetItemCommand({
-          RequestItems: { [this.table.tableName]: { Keys: pending, ConsistentRead: consistent } },
-          ...capacityParam(this.table),
-        }),
-      );
-      reportCapacity(this.table, 'channelRecords.batchGet', out.ConsumedCapacity);
-      for (const raw of out.Responses?.[this.table.tableName] ?? []) {
-        const item = unmarshall(raw);
-        found.set(`${item.SK}${item.channel}`, item);
-      }
-      pending = out.UnprocessedKeys?.[this.table.tableName]?.Keys ?? [];
-    }
-    return found;
+    const items = await batchGetItems(this.table, wanted, {
+      operation: 'channelRecords.batchGet',
+      consistent,
+    });
+    return new Map(items.map((item) => [`${item.SK}${item.channel}`, item]));
   }
 }
 

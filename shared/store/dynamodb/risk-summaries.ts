@@ -73,11 +73,6 @@ export class DynamoRiskSummaryStore implements AssessmentRecorder {
     return this.add(merchantId, day, assessmentCounts(o), 'risk.summary');
   }
 
-  /** Counts one payment refused by the before-checks (nothing of it is stored but counters). */
-  recordRefusal(merchantId: string, day: string, o: Occurrence): Promise<void> {
-    return recordRiskRefusal(this.table, merchantId, day, o);
-  }
-
   /** A recorder that keeps a batch's assessments until `flush`: one write per merchant-day. */
   batch(): SummaryBatch {
     return new SummaryBatch((merchantId, day, counts) => this.add(merchantId, day, counts, 'risk.summary'));
@@ -88,20 +83,11 @@ export class DynamoRiskSummaryStore implements AssessmentRecorder {
   }
 }
 
-/**
- * `recordRefusal` without the store (create-payment's bundle carries only this): one `ADD` of the
- * refusal on a random shard of the merchant-day.
- */
-export function recordRiskRefusal(table: TableContext, merchantId: string, day: string, o: Occurrence) {
-  const counts = countsOf(['refusedBefore'], `amt_refusedBefore_${o.currency}`, o);
-  return addToSummary(table, merchantId, day, counts, 'risk.summary.refusal');
-}
-
 /** How long the marker of a counted refusal is kept: longer than Lambda retries an invocation (6 h). */
 const REFUSAL_MARKER_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 /**
- * Counts one refusal of the before-checks (`recordRefusal`) unless the refused request `refusalId` (its
+ * Counts one payment refused by the before-checks (nothing of it is stored but counters) unless the refused request `refusalId` (its
  * idempotency slot) was counted that day already: the `ADD` and the marker's conditional Put are one
  * transaction (4 write units instead of 1, paid per refusal only). @returns whether it counted now.
  */
