@@ -23,7 +23,21 @@ const functionIds = ofType('AWS::Lambda::Function').map(([id]) => id);
 const aliases = new Map(ofType('AWS::Lambda::Alias'));
 const groups = new Map(ofType('AWS::CodeDeploy::DeploymentGroup'));
 /** The function an alias fronts, or undefined if `value` does not name an alias. */
-const aliasTarget = (value: unknown) => invokedFunctionId(resources, value);
+/**
+ * The function a policy's resource lets its holder invoke through the `live` alias: a reference to the alias,
+ * or the alias's ARN built from the fixed name of a function another service exposes
+ * (`…:function:payments-<stage>-<service>-<name>:live`, ServiceStack.useFunction), which must name a
+ * function of the app that has its live alias.
+ */
+const aliasTarget = (value: unknown): string | undefined => {
+  const parts = (value as { 'Fn::Join'?: [string, unknown[]] })?.['Fn::Join']?.[1];
+  const tail = Array.isArray(parts) ? parts.at(-1) : undefined;
+  const exposed =
+    typeof tail === 'string' ? /:function:(payments-[a-z0-9-]+):live$/.exec(tail)?.[1] : undefined;
+  if (exposed === undefined) return invokedFunctionId(resources, value);
+  const fnId = functionIds.find((id) => resources[id]?.Properties.FunctionName === exposed);
+  return fnId && aliasOf(fnId) ? fnId : undefined;
+};
 const aliasOf = (functionId: string) =>
   [...aliases].find(([, a]) => referencedId(a.Properties.FunctionName) === functionId);
 
