@@ -6,9 +6,11 @@
  * needed: a payment rejected while processing is canceled in the same write as its decision, so it
  * cannot succeed later, and one that succeeded first is refunded when it is assessed.
  *
- * The payment and its refunds are core's: the batch's decisions go to core's `apply-risk-decisions`
- * function in ONE invoke per batch (shared/risk/decision-round.ts), and this consumer keeps its own items
- * (counters, the summary, review holds) from the answers.
+ * The payment and its refunds are core's: the consumer scores the payment its event carries and never
+ * reads core's item (an event without what the score reads is refused: shared/risk/payment-created-reads.ts);
+ * the batch's decisions go to core's `apply-risk-decisions` function in ONE invoke per batch
+ * (shared/risk/decision-round.ts), and this consumer keeps its own items (counters, the summary, review
+ * holds) from the answers.
  *
  * The day's summary is written once per batch and merchant-day (risk-summaries.ts `SummaryBatch`), and a
  * merchant's profile is read once per batch (`profilesOfBatch`), so neither takes a request per payment of
@@ -33,7 +35,6 @@ import { DecisionRound } from '../../shared/risk/decision-round.js';
 import { paymentOfEvent, riskDetailSchema } from '../../shared/risk/payment-created-reads.js';
 import type { RiskProfile } from '../../shared/schemas/risk-profile.js';
 import { DynamoHoldStore } from '../../shared/store/dynamodb/holds.js';
-import { readRiskPaymentItem } from '../../shared/store/dynamodb/payment-risk.js';
 import { DynamoRiskAssessmentStore } from '../../shared/store/dynamodb/risk-assessments.js';
 import { DynamoRiskProfileStore } from '../../shared/store/dynamodb/risk-profiles.js';
 import { DynamoRiskSummaryStore } from '../../shared/store/dynamodb/risk-summaries.js';
@@ -60,7 +61,6 @@ export function riskControlDeps(
   applyDecisionsArn: string | undefined = process.env.APPLY_RISK_DECISIONS_FUNCTION_ARN,
 ): RiskControlDeps {
   return {
-    payments: { getItem: (paymentId) => readRiskPaymentItem(table, paymentId) },
     counters: new DynamoRiskAssessmentStore(table),
     summaries: new DynamoRiskSummaryStore(table),
     profiles: new DynamoRiskProfileStore(table),
@@ -115,12 +115,7 @@ export async function handleRiskMessage(deps: RiskControlDeps, body: string): Pr
 
 async function assess(deps: RiskControlDeps, detail: RiskDetail): Promise<void> {
   const paymentId = detail.data.payment.id;
-  const payment = paymentOfEvent(detail);
-  const outcome = await assessPayment(deps, {
-    eventId: detail.eventId,
-    paymentId,
-    ...(payment ? { payment } : {}),
-  });
+  const outcome = await assessPayment(deps, { eventId: detail.eventId, payment: paymentOfEvent(detail) });
   logger.info('risk assessment', {
     eventId: detail.eventId,
     paymentId,

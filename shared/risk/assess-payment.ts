@@ -2,31 +2,27 @@
  * Risk during: what the risk consumer does for one event. Thin orchestration of the pure score
  * (domain/risk) and the stores; every step is idempotent, so any redelivery converges:
  *
- * PaymentCreated: the payment as the event carries it (else read: already assessed? only the follow-ups)
- * → the merchant's profile as it is now → count the payment once and take its signals (one read, one
+ * PaymentCreated: the payment as the event carries it (risk never reads core's item) → the merchant's profile as it is now → count the payment once and take its signals (one read, one
  * guarded write per counter item) → score → the decision to core (apply-decisions.ts: ONE guarded write of `risk` and its effect,
  * hold or cancel a processing payment, and the full refund a rejected succeeded payment is owed; the
  * payment and its refunds are core's) → the day's summary (only by the delivery whose write set `risk`) →
  * the review hold kept in step with the payment's review status (risk's items, from core's answer).
  * A crash between the decision and the hold is repaired by the redelivery: the payment is already
- * assessed, so only the follow-ups run.
+ * assessed, so core answers its state (completing the refund it owes) and the hold follows it; nothing is
+ * counted twice (the counters remember the payment, the summary counts only the write that set `risk`).
  */
 
 import { type IpCountryLookup, ipCountryOf } from '../domain/risk/ip-country.js';
 import { assess, type RiskAssessment } from '../domain/risk/score.js';
 import type { RiskProfile } from '../schemas/risk-profile.js';
-import type { RiskPaymentItem } from '../store/dynamodb/payment-risk.js';
 import type { DynamoRiskAssessmentStore } from '../store/dynamodb/risk-assessments.js';
 import { type AssessmentRecorder, utcDay } from '../store/dynamodb/risk-summaries.js';
-import { metadataOf } from '../store/items.js';
 import type { RiskDecisionAnswer, RiskDecisionApplier, RiskDecisionInput } from './apply-decisions.js';
 import { DecisionNotAppliedError } from './errors.js';
 import type { PaymentToAssess } from './payment-created-reads.js';
 import { type ReviewHolds, syncReviewHold } from './review-holds.js';
 
 export interface RiskControlDeps {
-  /** The payment as it is now (read only: core writes it). */
-  readonly payments: { getItem(paymentId: string): Promise<RiskPaymentItem | undefined> };
   readonly counters: DynamoRiskAssessmentStore;
   /** The store (one write per assessment) or a consumer batch's recorder (one per merchant-day). */
   readonly summaries: AssessmentRecorder;
@@ -51,17 +47,15 @@ export type AssessOutcome =
   | { readonly kind: 'unknown_payment' };
 
 /**
- * Assesses the payment of a `PaymentCreated` event (idempotent per event and per payment): the payment as
- * the event carries it, else as stored (then an assessed one only gets its follow-ups).
+ * Assesses the payment of a `PaymentCreated` event (idempotent per event and per payment), as the event
+ * carries it.
  */
 export async function assessPayment(
   deps: RiskControlDeps,
-  input: { readonly eventId: string; readonly paymentId: string; readonly payment?: PaymentToAssess },
+  input: { readonly eventId: string; readonly payment: PaymentToAssess },
 ): Promise<AssessOutcome> {
   const now = deps.now?.() ?? new Date();
-  const item = input.payment ?? (await readPayment(deps, input.paymentId));
-  if (!item) return { kind: 'unknown_payment' };
-  if (item.risk) return followUp(deps, item.id);
+  const item = input.payment;
 
   const profile = await deps.profiles.get(item.merchantId, now);
   const window = profile.velocityWindowMinutes;
@@ -92,23 +86,6 @@ export async function assessPayment(
   // Assessed by a concurrent delivery meanwhile: core answered its state and completed what it owes.
   await syncReviewHold(deps.holds, answer);
   return { kind: 'already_assessed', ...refundOf(answer) };
-}
-
-/**
- * What an assessed payment's state still owes, redelivered: core completes the refund a rejected
- * succeeded payment is owed (created once), risk keeps the payment's review hold in step.
- */
-async function followUp(deps: RiskControlDeps, paymentId: string): Promise<AssessOutcome> {
-  const answer = await decide(deps, { kind: 'follow_up', paymentId });
-  if (answer.outcome === 'unknown_payment') return { kind: 'unknown_payment' };
-  await syncReviewHold(deps.holds, answer);
-  return { kind: 'already_assessed', ...refundOf(answer) };
-}
-
-/** The stored payment (an event that does not carry what the score reads). */
-async function readPayment(deps: RiskControlDeps, paymentId: string): Promise<PaymentToAssess | undefined> {
-  const item = await deps.payments.getItem(paymentId);
-  return item && { ...item, metadata: metadataOf(item) };
 }
 
 /** Core's answer to one decision. @throws DecisionNotAppliedError when core could not apply it. */

@@ -9,7 +9,13 @@ import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/payment.js';
  * The payment is scored on what the event carries of it (what the score, the counters and the summary
  * read never changes after create), so the consumer does not read core's item; its status is the one the
  * decision's effect is planned for, and core re-plans the effect on the payment as it is when it writes.
- * An event without those fields (one published before they were read here) has its payment read instead.
+ *
+ * Every field the score reads is required. Every PaymentCreated the outbox ever published carries them
+ * (the whole payment object, `paymentFromItem`, since the first event backbone: amount, currency, status,
+ * createdAt, customer (null when none) and metadata), so an event without one is not ours or is broken.
+ * It is refused, not scored: scoring a payment on guessed fields (no customer, so no blocklist match)
+ * could approve what the merchant's rules reject, and risk may not read core's item to fill them in. The
+ * refused message fails, is retried, and ends in the risk DLQ, where ops see it.
  */
 export const riskDetailSchema = z.object({
   eventId: z.string().check(z.minLength(1)),
@@ -17,26 +23,24 @@ export const riskDetailSchema = z.object({
   data: z.object({
     payment: z.object({
       id: z.string().check(z.startsWith('pay_')),
-      amount: z.optional(z.number()),
-      currency: z.optional(z.string()),
-      status: z.optional(z.enum(PAYMENT_STATUSES)),
-      createdAt: z.optional(z.string()),
-      customer: z.optional(
-        z.nullable(
-          z.object({
-            id: z.optional(z.string()),
-            email: z.optional(z.string()),
-            ip: z.optional(z.string()),
-            country: z.optional(z.string()),
-          }),
-        ),
+      amount: z.number(),
+      currency: z.string().check(z.minLength(1)),
+      status: z.enum(PAYMENT_STATUSES),
+      createdAt: z.string().check(z.minLength(1)),
+      customer: z.nullable(
+        z.object({
+          id: z.optional(z.string()),
+          email: z.optional(z.string()),
+          ip: z.optional(z.string()),
+          country: z.optional(z.string()),
+        }),
       ),
-      metadata: z.optional(z.nullable(z.record(z.string(), z.string()))),
+      metadata: z.record(z.string(), z.string()),
     }),
   }),
 });
 
-/** What the assessment reads of a payment: the event's, or the stored item's. */
+/** What the assessment reads of a payment: what its PaymentCreated carries. */
 export interface PaymentToAssess {
   readonly id: string;
   readonly merchantId: string;
@@ -51,22 +55,10 @@ export interface PaymentToAssess {
     readonly country?: string;
   } | null;
   readonly metadata: Readonly<Record<string, string>>;
-  /** Set when the stored item says it was assessed already. */
-  readonly risk?: unknown;
 }
 
-/** The payment as the event carries it, or `undefined` when it lacks what the score reads. */
-export function paymentOfEvent(detail: z.infer<typeof riskDetailSchema>): PaymentToAssess | undefined {
+/** The payment as the event carries it. */
+export function paymentOfEvent(detail: z.infer<typeof riskDetailSchema>): PaymentToAssess {
   const { id, amount, currency, status, createdAt, customer, metadata } = detail.data.payment;
-  if (amount === undefined || !currency || !status || !createdAt) return undefined;
-  return {
-    id,
-    merchantId: detail.merchantId,
-    amount,
-    currency,
-    status,
-    createdAt,
-    customer: customer ?? null,
-    metadata: metadata ?? {},
-  };
+  return { id, merchantId: detail.merchantId, amount, currency, status, createdAt, customer, metadata };
 }

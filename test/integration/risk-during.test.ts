@@ -9,6 +9,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { handleRiskMessage, riskControlDeps } from '../../functions/events/risk.js';
 import { countIn } from '../../shared/domain/risk/folded-counters.js';
 import { bucketOf } from '../../shared/domain/risk/velocity.js';
+import { InvalidEventError } from '../../shared/events/errors.js';
 import type { RiskControlDeps } from '../../shared/risk/assess-payment.js';
 import { PaymentNotInReviewError } from '../../shared/risk/errors.js';
 import { reviewPayment } from '../../shared/risk/review-payment.js';
@@ -84,19 +85,20 @@ describe('risk during on DynamoDB Local', () => {
     });
   }
 
-  function message(detailType: 'PaymentCreated', merchantId: string, paymentId: string) {
+  /** The message as the publisher sends it: the payment as created (the create's answer) in the detail. */
+  function message(detailType: 'PaymentCreated', merchantId: string, payment: { id: string }) {
     return JSON.stringify({
       version: '0',
-      id: `eb-${paymentId}-${detailType}`,
+      id: `eb-${payment.id}-${detailType}`,
       'detail-type': detailType,
       source: 'payments',
       time: new Date().toISOString(),
       detail: {
-        eventId: `evt_${detailType}_${paymentId}`,
+        eventId: `evt_${detailType}_${payment.id}`,
         occurredAt: new Date().toISOString(),
         merchantId,
         version: 1,
-        data: { payment: { id: paymentId, merchantId, unknownField: 'ignored' } },
+        data: { payment: { ...payment, unknownField: 'ignored' } },
       },
     });
   }
@@ -150,7 +152,7 @@ describe('risk during on DynamoDB Local', () => {
     const merchant = 'm_dup';
     const customer = { id: 'cus_dup', email: 'dup@example.com', ip: '198.51.100.20', country: 'DE' };
     const p = await createPayment(merchant, { amount: 1_000, currency: 'USD', customer });
-    const body = message('PaymentCreated', merchant, p.id);
+    const body = message('PaymentCreated', merchant, p);
 
     // Act: three racing deliveries, then a late one
     await Promise.all([1, 2, 3].map(() => handleRiskMessage(deps, body)));
@@ -254,7 +256,7 @@ describe('risk during on DynamoDB Local', () => {
       });
       ids.push(p.id);
       // Act
-      await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
+      await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
     }
     // Assess: email velocity counts the +tag variants as one address; IPs differ.
     assert.deepEqual((await item(ids[4] ?? '')).risk?.reasons, []);
@@ -274,7 +276,7 @@ describe('risk during on DynamoDB Local', () => {
     });
 
     // Act
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
 
     // Assess
     const stored = await item(p.id);
@@ -351,9 +353,9 @@ describe('risk during on DynamoDB Local', () => {
     await capture(p);
 
     // Act
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
 
     // Assess
     const stored = await item(p.id);
@@ -371,7 +373,7 @@ describe('risk during on DynamoDB Local', () => {
     const merchant = 'm_noauto';
     const p = await createPayment(merchant, { amount: 150_000, currency: 'USD', customer: { id: 'cus_y' } });
     await capture(p);
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
     const stored = await item(p.id);
     assert.equal(stored.reviewStatus, 'held');
     assert.equal(stored.amountRefunded, 0);
@@ -387,11 +389,11 @@ describe('risk during on DynamoDB Local', () => {
     profile = REVIEW_NEW_HIGH;
     const merchant = 'm_rev';
     const p = await createPayment(merchant, { amount: 120_000, currency: 'USD', customer: { id: 'cus_r' } });
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
     assert.equal((await item(p.id)).reviewStatus, 'held');
     assert.equal((await item(p.id)).risk?.decision, 'review');
     await capture(p);
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, p.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, p));
     assert.equal((await item(p.id)).reviewStatus, 'held');
 
     // Act
@@ -416,14 +418,33 @@ describe('risk during on DynamoDB Local', () => {
       customer: { id: 'cus_h' },
     });
     const clean = await createPayment(merchant, { amount: 100, currency: 'USD', customer: { id: 'cus_c' } });
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, held.id));
-    await handleRiskMessage(deps, message('PaymentCreated', merchant, clean.id));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, held));
+    await handleRiskMessage(deps, message('PaymentCreated', merchant, clean));
 
     const rejected = await reviewPayment(riskPayments, held.id, 'reject');
     assert.equal(rejected.item.status, 'canceled');
     assert.equal(rejected.item.reviewStatus, 'rejected');
     assert.equal((await reviewPayment(riskPayments, held.id, 'reject')).replayed, true);
     await assert.rejects(reviewPayment(riskPayments, clean.id, 'release'), PaymentNotInReviewError);
+  });
+
+  it('refuses a PaymentCreated without what the score reads: nothing counted or decided (it goes to the DLQ)', async () => {
+    // Prepare: a payment, and an event of it that carries its id only (no producer of ours sends one)
+    profile = DEFAULT_RISK_PROFILE;
+    const merchant = 'm_thin';
+    const p = await createPayment(merchant, { amount: 900, currency: 'USD', customer: { id: 'cus_thin' } });
+    const { amount: _amount, ...withoutAmount } = p as { id: string; amount: number };
+    const { customer: _customer, ...withoutCustomer } = p as { id: string; customer?: unknown };
+
+    // Act / Assess: refused as invalid, so SQS retries it into the DLQ; nothing is counted or decided
+    for (const thin of [{ id: p.id, merchantId: merchant }, withoutAmount, withoutCustomer])
+      await assert.rejects(
+        handleRiskMessage(deps, message('PaymentCreated', merchant, thin)),
+        InvalidEventError,
+      );
+    assert.equal((await item(p.id)).risk, undefined);
+    const customer = await counter(riskCounterKey(merchant, 'c', 'cus_thin'));
+    assert.equal(customer, undefined, 'nothing counted');
   });
 
   it('fails a message that is not a risk event (it goes to the DLQ after retries)', async () => {
@@ -433,7 +454,15 @@ describe('risk during on DynamoDB Local', () => {
   });
 
   it('stores a fraud report once per Idempotency-Key and refuses the key for another body', async () => {
-    const reports = new DynamoFraudReportStore({ client: table.client, tableName: table.tableName });
+    // The replay reads the stored report from the refused write itself: risk may not read OBJ# items.
+    const sent: string[] = [];
+    const client = {
+      send: (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return table.client.send(command as never);
+      },
+    } as unknown as typeof table.client;
+    const reports = new DynamoFraudReportStore({ client, tableName: table.tableName });
     const p = await createPayment('m_fr', { amount: 100, currency: 'USD' });
     const input = {
       merchantId: 'm_fr',
@@ -454,5 +483,6 @@ describe('risk during on DynamoDB Local', () => {
       reports.create({ ...input, requestFingerprint: 'other' }),
       IdempotencyKeyReusedError,
     );
+    assert.deepEqual([...new Set(sent)], ['TransactWriteItemsCommand'], 'no read of the slot');
   });
 });

@@ -45,24 +45,25 @@ describe('risk consumer batches on DynamoDB Local', () => {
       body,
       now: new Date(),
     });
-    return (created.body as { id: string; createdAt: string }).id;
+    return created.body as { id: string };
   }
 
-  function batchOf(merchantId: string, paymentIds: readonly string[]): SQSEvent {
+  /** PaymentCreated messages as the publisher sends them: the whole payment in the detail. */
+  function batchOf(merchantId: string, payments: readonly { id: string }[]): SQSEvent {
     return {
-      Records: paymentIds.map((id, i) => ({
-        messageId: `msg-${i}-${id}`,
+      Records: payments.map((payment, i) => ({
+        messageId: `msg-${i}-${payment.id}`,
         body: JSON.stringify({
           version: '0',
-          id: `eb-${id}`,
+          id: `eb-${payment.id}`,
           'detail-type': 'PaymentCreated',
           source: 'payments',
           time: new Date().toISOString(),
           detail: {
-            eventId: `evt_${id}`,
+            eventId: `evt_${payment.id}`,
             occurredAt: new Date().toISOString(),
             merchantId,
-            data: { payment: { id, merchantId } },
+            data: { payment },
           },
         }),
       })),
@@ -79,12 +80,12 @@ describe('risk consumer batches on DynamoDB Local', () => {
   it('writes one summary update per merchant-day per batch, counting each assessment once', async () => {
     // Prepare: 9 payments and a duplicate message of the first, in one batch.
     const merchant = 'm_batch';
-    const ids = [];
+    const ids: { id: string }[] = [];
     for (let i = 0; i < 9; i++) ids.push(await createPayment(merchant, 1_000 + i, i));
     const deps = riskControlDeps(context);
     capacity.length = 0;
     // Act
-    const first = await processBatch(batchOf(merchant, [...ids, ids[0] as string]), undefined, deps);
+    const first = await processBatch(batchOf(merchant, [...ids, ids[0] as { id: string }]), undefined, deps);
     const perBatch = { summary: calls('risk.summary'), profile: calls('riskProfile.query') };
     const written = {
       risk: units('risk.setRisk'),
