@@ -10,14 +10,16 @@
  * kept in step from its answer.
  *
  * The same function serves GET /v1/ops/payments/{id}/events (shared/ops/payment-events.ts): the ops
- * routes of one payment share a function rather than each costing the stack its own.
+ * routes of one payment share a function rather than each costing the stack its own. Its events are
+ * derived by core's `payment-events` function from the payment and its refunds (one invoke per request).
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
-import { loadEnv, tableEnvSchema } from '../../shared/config/env.js';
+import { loadEnv, paymentEventsEnvSchema, tableEnvSchema } from '../../shared/config/env.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { byRoute } from '../../shared/http/by-route.js';
 import { prefixedId } from '../../shared/http/path-parameters.js';
 import { json } from '../../shared/http/responses.js';
+import { invokePaymentEvents } from '../../shared/internal/payment-events.js';
 import { paymentEventsRoute } from '../../shared/ops/payment-events.js';
 import { invokedRiskDecisions } from '../../shared/risk/apply-decisions-client.js';
 import { requestReview } from '../../shared/risk/request-review.js';
@@ -42,5 +44,7 @@ const review = apiHandler(
 
 export const handler = byRoute({
   'POST /v1/ops/payments/{id}/review': review,
-  'GET /v1/ops/payments/{id}/events': paymentEventsRoute(table),
+  'GET /v1/ops/payments/{id}/events': paymentEventsRoute(
+    invokePaymentEvents(loadEnv(paymentEventsEnvSchema).PAYMENT_EVENTS_FUNCTION_ARN),
+  ),
 });

@@ -29,6 +29,10 @@ export const INTERNAL_READS = {
   channelDayOutcomes: 'channel-day-outcomes',
   /** channels: the fee schedules of channels (shared/internal/channel-fees.ts). */
   channelFees: 'channel-fees',
+  /** core: a merchant's payment's customer identifiers, for a fraud report (shared/internal/payment-customer.ts). */
+  paymentCustomer: 'payment-customer',
+  /** core: a page of a payment's events, for the ops timeline (shared/internal/payment-events.ts). */
+  paymentEvents: 'payment-events',
 } as const;
 
 interface InternalReadProps {
@@ -151,5 +155,27 @@ export function exposeChannelFees(stack: ServiceStack): PaymentsFunction {
     description: "Internal (settlement): the channels' fee schedules",
   });
   stack.table.grantItemActionsOnKeys(fn, ['dynamodb:BatchGetItem'], ['CHANNEL#*']);
+  return fn;
+}
+
+/** Core's payment customer for risk's fraud reports: GetItem on the payment's slot (OBJ#…). */
+export function exposePaymentCustomer(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'PaymentCustomerFunction', {
+    name: INTERNAL_READS.paymentCustomer,
+    entry: 'internal/payment-customer',
+    description: "Internal (risk): a merchant's payment's customer identifiers, for a fraud report",
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:GetItem'], ['OBJ#*']);
+  return fn;
+}
+
+/** Core's payment events for risk's ops timeline: Query on the payment's partition (OBJ#…). */
+export function exposePaymentEvents(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'PaymentEventsFunction', {
+    name: INTERNAL_READS.paymentEvents,
+    entry: 'internal/payment-events',
+    description: "Internal (risk): a page of a payment's events, for the ops timeline",
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:Query'], ['OBJ#*']);
   return fn;
 }

@@ -26,8 +26,12 @@ export interface RiskControlProps {
   readonly events: EventConsumerFactory;
 }
 
-/** The key prefixes (partition keys) each kind of item lives under (shared/store/keys.ts, risk-keys.ts). */
-const PAYMENTS_AND_REFUNDS = 'OBJ#*';
+/**
+ * The key prefixes (partition keys) each kind of item lives under (shared/store/keys.ts, risk-keys.ts).
+ * A fraud report is stored at its Idempotency-Key's slot, an `OBJ#` key (PutItem only: the slot
+ * exception of infra/services/data-ownership.ts); no risk function reads core's `OBJ#` items.
+ */
+const IDEMPOTENCY_SLOTS = 'OBJ#*';
 /** Merchants' risk profiles and their fraud-report days (not the gateway's merchant records). */
 const RISK_PROFILES = 'RISK#*';
 const RISK_ITEMS = ['RISKVEL#*', 'RISKCUS#*', 'RISKSUM#*'];
@@ -65,11 +69,11 @@ export class RiskControl extends Construct {
       // profile read and one summary write per merchant for 10 payments instead of each.
       maxBatchingWindow: RISK_BATCHING_WINDOW,
     }).fn;
-    // Counters' BatchGetItem (and a GetItem on a redelivery), profile Query, the payment's read when its
-    // event does not carry it; the counters (one version-guarded PutItem each), the summary and the review
-    // holds. The decision itself, its effect and the automatic refund are written by core's function
-    // (infra/stacks/services.ts, useFunction).
-    grant(this.consumerFunction, ['dynamodb:GetItem'], [PAYMENTS_AND_REFUNDS, RISK_PROFILES, ...RISK_ITEMS]);
+    // Counters' BatchGetItem (and a GetItem on a redelivery), profile Query; the counters (one
+    // version-guarded PutItem each), the summary and the review holds. The payment is scored as its event
+    // carries it (never read); the decision itself, its effect and the automatic refund are written by
+    // core's function (infra/stacks/services.ts, useFunction).
+    grant(this.consumerFunction, ['dynamodb:GetItem'], [RISK_PROFILES, ...RISK_ITEMS]);
     grant(this.consumerFunction, ['dynamodb:BatchGetItem', 'dynamodb:Query'], [RISK_PROFILES, ...RISK_ITEMS]);
     grant(this.consumerFunction, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [...RISK_ITEMS, HOLDS]);
 
@@ -85,10 +89,9 @@ export class RiskControl extends Construct {
     // The review hold kept in step with ops' decision, which core's function writes on the payment (and
     // the refund a reject of a succeeded payment is owed).
     grant(this.reviewFunction, ['dynamodb:UpdateItem'], [HOLDS]);
-    // A payment's events (the console's timeline) on the same function: one Query of the payment's
-    // partition (the payment and its refunds), from which the events are derived.
+    // A payment's events (the console's timeline) on the same function: derived by core's function from
+    // the payment and its refunds (infra/stacks/services.ts, useFunction), nothing read here.
     api.addKeyedRoute(apigw.HttpMethod.GET, '/v1/ops/payments/{id}/events', this.reviewFunction);
-    grant(this.reviewFunction, ['dynamodb:Query'], [PAYMENTS_AND_REFUNDS]);
 
     this.fraudReportFunction = api.addKeyedFunction(
       'CreateFraudReportFunction',
@@ -99,8 +102,9 @@ export class RiskControl extends Construct {
         environment,
       },
     );
-    // The report at its slot with the rating's day counter (one transaction); the blocklist appends.
-    grant(this.fraudReportFunction, ['dynamodb:PutItem'], [PAYMENTS_AND_REFUNDS, RISK_PROFILES]);
+    // The report at its slot with the rating's day counter (one transaction); the blocklist appends. The
+    // reported payment's customer comes from core's function (infra/stacks/services.ts, useFunction).
+    grant(this.fraudReportFunction, ['dynamodb:PutItem'], [IDEMPOTENCY_SLOTS, RISK_PROFILES]);
     grant(this.fraudReportFunction, ['dynamodb:UpdateItem', 'dynamodb:Query'], [RISK_PROFILES]);
 
     this.summaryFunction = api.addKeyedFunction(

@@ -178,17 +178,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   {
     kind: 'read',
     owner: 'core',
-    users: ['risk'],
-    resource: 'table',
-    patterns: ['OBJ#*'],
-    actions: [GET, QUERY],
-    why: "a fraud report reads the payment it reports, the ops timeline of a payment (served by the review function) queries the payment's partition, and the risk consumer reads the payment of a PaymentCreated that does not carry what the score needs (events published before it read them from the event)",
-    removedBy:
-      'fraud reports checked by a core function, the timeline served by core, and no such events left to replay',
-  },
-  {
-    kind: 'read',
-    owner: 'core',
     users: ['channels'],
     resource: 'table',
     patterns: ['OBJ#*'],

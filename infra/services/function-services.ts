@@ -19,6 +19,8 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'internal/settlement-lines': 'core',
   'internal/channel-day-outcomes': 'core',
   'internal/apply-channel-outcomes': 'core',
+  'internal/payment-customer': 'core',
+  'internal/payment-events': 'core',
 
   'channels/callback': 'channels',
   'channels/dispatch': 'channels',

@@ -14,6 +14,8 @@ import {
   exposeHoldCounts,
   exposeMerchantRegistry,
   exposeOpenDiscrepancies,
+  exposePaymentCustomer,
+  exposePaymentEvents,
   exposeReviewQueue,
   exposeSettlementLines,
   INTERNAL_READS,
@@ -80,6 +82,9 @@ export class CoreStack extends ServiceStack {
     // What settlement and reconciliation read of core's items, answered page by page.
     exposeSettlementLines(this);
     exposeChannelDayOutcomes(this);
+    // What risk reads of payments: a reported payment's customer, a payment's events (the ops timeline).
+    exposePaymentCustomer(this);
+    exposePaymentEvents(this);
     // The channels' outcomes reach the payment through core's own function (channels and reconciliation).
     const outcomes = new ChannelOutcomes(this, 'ChannelOutcomes', { table: this.table });
     this.monitoring.watchFunction(outcomes.applyFunction);
@@ -150,6 +155,19 @@ export class RiskStack extends ServiceStack {
     // Its decisions on payments are written by core's function (risk keeps its own items).
     for (const fn of [risk.consumerFunction, risk.reviewFunction])
       this.useFunction('core', RISK_DECISIONS_FUNCTION, fn, RISK_DECISIONS_ARN_ENV);
+    // What it needs of payments, answered by core: a fraud report's payment, a payment's ops timeline.
+    this.useFunction(
+      'core',
+      INTERNAL_READS.paymentCustomer,
+      risk.fraudReportFunction,
+      'PAYMENT_CUSTOMER_FUNCTION_ARN',
+    );
+    this.useFunction(
+      'core',
+      INTERNAL_READS.paymentEvents,
+      risk.reviewFunction,
+      'PAYMENT_EVENTS_FUNCTION_ARN',
+    );
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
     exposeHoldCounts(this);
     exposeHeldPayments(this);

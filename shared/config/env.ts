@@ -181,6 +181,12 @@ export const heldPaymentsEnvSchema = /* @__PURE__ */ defined(() =>
 export const merchantRegistryEnvSchema = /* @__PURE__ */ defined(() =>
   z.object({ MERCHANT_REGISTRY_FUNCTION_ARN: nonEmpty }),
 );
+export const paymentCustomerEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ PAYMENT_CUSTOMER_FUNCTION_ARN: nonEmpty }),
+);
+export const paymentEventsEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ PAYMENT_EVENTS_FUNCTION_ARN: nonEmpty }),
+);
 
 export type TableEnv = z.infer<typeof tableEnvSchema>;
 export type CallbackEnv = z.infer<typeof callbackEnvSchema>;

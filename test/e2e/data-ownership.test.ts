@@ -80,7 +80,10 @@ async function onboardMerchant(ops: Api) {
   assert.equal(key.status, 201, key.text);
 }
 
-/** A fraud report blocklists an email; a near miss of it is held for review; ops release it. */
+/**
+ * A fraud report blocklists an email (its retry replays it); a near miss of it is held for review; ops
+ * release it and read its timeline. The payment is core's: risk asks core's functions for it.
+ */
 async function holdForReviewAndRelease(api: Api, ops: Api) {
   const local = uniqueKey('mallory').replace(/[^a-z0-9]/gi, '');
   const customer = (email: string) => ({ id: uniqueKey('cus'), email });
@@ -90,12 +93,20 @@ async function holdForReviewAndRelease(api: Api, ops: Api) {
     customer: customer(`${local}@gmail.com`),
   });
   assert.equal(first.status, 201, first.text);
+  const reportKey = uniqueKey('fr');
   const report = await api.post(
     `/v1/payments/${first.body.id}/fraud-reports`,
     { reason: 'card holder disputed' },
-    { idempotencyKey: uniqueKey('fr') },
+    { idempotencyKey: reportKey },
   );
   assert.equal(report.status, 201, report.text);
+  const replayed = await api.post(
+    `/v1/payments/${first.body.id}/fraud-reports`,
+    { reason: 'card holder disputed' },
+    { idempotencyKey: reportKey },
+  );
+  assert.equal(replayed.status, 201, replayed.text);
+  assert.equal(replayed.headers.get('idempotent-replayed'), 'true');
   const second = await api.createPayment({
     amount: 150_000,
     currency: 'USD',
@@ -106,6 +117,9 @@ async function holdForReviewAndRelease(api: Api, ops: Api) {
   assert.equal(held.risk.decision, 'review');
   const released = await ops.post(`/v1/ops/payments/${second.body.id}/review`, { decision: 'release' });
   assert.equal(released.status, 200, released.text);
+  const timeline = await ops.get(`/v1/ops/payments/${second.body.id}/events?limit=100`);
+  assert.equal(timeline.status, 200, timeline.text);
+  assert.ok(timeline.body.data.some((e: { detailType: string }) => e.detailType === 'RiskAssessed'));
 }
 
 /**
@@ -316,6 +330,9 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'HeldPayments',
       // A refusal's count in risk's daily summary, by risk's function
       'CountRefusal',
+      // What risk reads of payments, by core's functions (a fraud report's payment, the ops timeline)
+      'PaymentCustomer',
+      'PaymentEvents',
     ]) {
       assert.match(callers, new RegExp(fn), `no DynamoDB call of ${fn} was recorded`);
     }
@@ -341,6 +358,15 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       [],
       'create-payment wrote the risk summary',
     );
+    // ... and no risk function read a payment (OBJ#): the fraud report only put itself at its slot.
+    const riskOnPayments = calls
+      .filter(
+        (c) =>
+          /ReviewPayment|CreateFraudReport|EventsRisk/.test(c.caller) &&
+          c.leadingKeys.some((k) => k.startsWith('OBJ#')),
+      )
+      .map((c) => `${/CreateFraudReport/.test(c.caller) ? 'CreateFraudReport' : c.caller} ${c.action}`);
+    assert.deepEqual([...new Set(riskOnPayments)], ['CreateFraudReport dynamodb:PutItem']);
     // ... and the channels' outcomes were core's writes: the callback touched no item, and no channels
     // function did more than read a payment or refund (OBJ#).
     assert.doesNotMatch(callers, /Callback/, 'the channel callback called DynamoDB');

@@ -8,10 +8,12 @@ import { describe, test } from 'node:test';
 import { Stack } from 'aws-cdk-lib';
 import { PaymentsFunction } from '../../infra/constructs/payments-function.js';
 import {
+  allowedKeys,
   DATA_EXCEPTIONS,
   DATA_OWNERSHIP,
   type DataResource,
   patternCovers,
+  READ_ACTIONS,
   type Service,
   STREAM_ACTIONS,
   STREAM_READERS,
@@ -136,6 +138,33 @@ describe('each function touches only its service items', () => {
       );
       assert.ok(!patterns.some((p) => p.startsWith('HOLD#')), `${fn.source}: ${patterns}`);
     }
+  });
+
+  test("no risk function reads core's OBJ# items (it asks core's functions), and only fraud reports write a slot", () => {
+    const risk = functions.filter((fn) => serviceOf(entryOf(fn.source)) === 'risk');
+    for (const source of [
+      'functions/events/risk.ts',
+      'functions/api/review-payment.ts',
+      'functions/api/create-fraud-report.ts',
+    ])
+      assert.ok(
+        risk.some((fn) => fn.source === source),
+        source,
+      );
+    for (const fn of risk) {
+      for (const statement of dynamoStatementsOf(roleOf(fn.logicalId))) {
+        const patterns = [
+          statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [],
+        ].flat();
+        if (!patterns.some((p) => p.startsWith('OBJ#'))) continue;
+        const actions = [statement.Action ?? []].flat();
+        assert.ok(!actions.some((a) => READ_ACTIONS.has(a)), `${fn.source} reads OBJ#: ${actions}`);
+        assert.deepEqual(actions, ['dynamodb:PutItem'], fn.source);
+        assert.equal(fn.source, 'functions/api/create-fraud-report.ts');
+      }
+    }
+    for (const action of READ_ACTIONS)
+      assert.ok(!allowedKeys('risk', 'table', action).includes('OBJ#*'), action);
   });
 
   test('every declared exception is used by a function of each service it names', () => {

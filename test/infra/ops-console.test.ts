@@ -39,7 +39,6 @@ function flat(value: unknown): string {
 
 describe('ops console routes', () => {
   const SHARED: [route: string, servedWith: string, grants: string[]][] = [
-    ['GET /v1/ops/payments/{id}/events', 'POST /v1/ops/payments/{id}/review', ['dynamodb:Query [OBJ#*]']],
     [
       'GET /v1/ops/reconciliation/runs',
       'GET /v1/ops/reconciliation/runs/{id}',
@@ -59,6 +58,23 @@ describe('ops console routes', () => {
         assert.ok(statements.includes(grant), `${grant} in ${statements.join('; ')}`);
     });
   }
+
+  it('serves GET /v1/ops/payments/{id}/events with the review function, which asks core’s payment-events and reads no payment', () => {
+    assert.equal(
+      integrationOf('GET /v1/ops/payments/{id}/events'),
+      integrationOf('POST /v1/ops/payments/{id}/review'),
+    );
+    const fn = functionDescribed('POST /v1/ops/payments/{id}/review');
+    // The key lookup of an ops route (with risk's own keys) and the review hold: nothing of core's OBJ#.
+    const statements = dynamoStatements(resources, fn);
+    assert.ok(statements.includes('dynamodb:UpdateItem [HOLD#*]'), statements.join('; '));
+    assert.deepEqual(
+      statements.filter((s) => s.includes('OBJ#')),
+      [],
+    );
+    const environment = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    assert.ok(environment.PAYMENT_EVENTS_FUNCTION_ARN, 'PAYMENT_EVENTS_FUNCTION_ARN is not set');
+  });
 
   it('serves GET /v1/ops/overview with the dead-letter function, which asks the owners and reads no one else’s items', () => {
     assert.equal(integrationOf('GET /v1/ops/overview'), integrationOf('GET /v1/ops/dead-letter-queues'));

@@ -345,6 +345,8 @@ describe('payments functions', () => {
       'functions/internal/hold-counts.ts',
       'functions/internal/merchant-registry.ts',
       'functions/internal/open-discrepancies.ts',
+      'functions/internal/payment-customer.ts',
+      'functions/internal/payment-events.ts',
       'functions/internal/rate-merchant.ts',
       'functions/internal/review-queue.ts',
       'functions/internal/set-holds.ts',
@@ -523,12 +525,8 @@ describe('least privilege', () => {
     ],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
     // The review's decision and the refund it may owe are written by core's function (below): the review
-    // function writes the settlement hold only.
-    'api/review-payment': [
-      `dynamodb:GetItem on ${T}`,
-      `dynamodb:Query on ${T}`,
-      `dynamodb:UpdateItem on ${T}`,
-    ],
+    // function writes the settlement hold only; a payment's timeline is core's payment-events' answer.
+    'api/review-payment': [`dynamodb:GetItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
     'api/create-fraud-report': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -642,6 +640,9 @@ describe('least privilege', () => {
     // Core's internal reads for other services: each one index, read-only.
     'internal/channel-day-outcomes': [`dynamodb:Query on ${T}/index/GSI3`],
     'internal/settlement-lines': [`dynamodb:Query on ${T}/index/GSI2`],
+    // ... and risk's: a reported payment's slot, a payment's partition (OBJ#…), read-only.
+    'internal/payment-customer': [`dynamodb:GetItem on ${T}`],
+    'internal/payment-events': [`dynamodb:Query on ${T}`],
     // The channels' fee schedules for settlement: their settings, read-only.
     'internal/channel-fees': [`dynamodb:BatchGetItem on ${T}`],
   };
@@ -925,6 +926,10 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.COUNT_REFUSAL_FUNCTION_ARN = exposedAliasArn('risk', 'count-refusal');
   if (source === 'functions/api/ops-payments.ts')
     env.REVIEW_QUEUE_FUNCTION_ARN = exposedAliasArn('risk', 'review-queue');
+  if (source === 'functions/api/create-fraud-report.ts')
+    env.PAYMENT_CUSTOMER_FUNCTION_ARN = exposedAliasArn('core', 'payment-customer');
+  if (source === 'functions/api/review-payment.ts')
+    env.PAYMENT_EVENTS_FUNCTION_ARN = exposedAliasArn('core', 'payment-events');
   if (source === 'functions/api/list-dead-letter-queues.ts') {
     env.CHANNEL_HEALTH_SUMMARY_FUNCTION_ARN = exposedAliasArn('channels', 'channel-health-summary');
     env.MERCHANT_REGISTRY_FUNCTION_ARN = exposedAliasArn('gateway', 'merchant-registry');

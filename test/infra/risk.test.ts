@@ -71,18 +71,59 @@ describe('risk control in the template', () => {
     const target = (alias[1].Properties.FunctionName as { Ref: string }).Ref;
     assert.equal(resources[target]?.Properties.FunctionName, 'payments-dev-core-apply-risk-decisions');
     const arn = exposedAliasArn('core', 'apply-risk-decisions');
-    for (const source of ['functions/events/risk.ts', 'functions/api/review-payment.ts']) {
+    // The review function also serves the ops timeline, whose events core's payment-events derives.
+    const others: Record<string, unknown[]> = {
+      'functions/events/risk.ts': [],
+      'functions/api/review-payment.ts': [exposedAliasArn('core', 'payment-events')],
+    };
+    for (const [source, more] of Object.entries(others)) {
       const fn = fnBySource(source);
       const invokes = statementsOf(roleOf(fn.resource)).filter((s) =>
         [s.Action].flat().some((a: string) => a.startsWith('lambda:')),
       );
       assert.deepEqual(
         invokes.map((s) => [s.Action, s.Resource]),
-        [['lambda:InvokeFunction', arn]],
+        [arn, ...more].map((resource) => ['lambda:InvokeFunction', resource]),
         source,
       );
       const env = (fn.resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       assert.deepEqual(env.APPLY_RISK_DECISIONS_FUNCTION_ARN, arn, source);
+    }
+  });
+
+  it('lets the fraud report and the timeline ask core’s payment-customer and payment-events, which read only OBJ#', () => {
+    for (const [source, name, variable, action] of [
+      [
+        'functions/api/create-fraud-report.ts',
+        'payment-customer',
+        'PAYMENT_CUSTOMER_FUNCTION_ARN',
+        'dynamodb:GetItem',
+      ],
+      ['functions/api/review-payment.ts', 'payment-events', 'PAYMENT_EVENTS_FUNCTION_ARN', 'dynamodb:Query'],
+    ] as const) {
+      const arn = exposedAliasArn('core', name);
+      const caller = fnBySource(source);
+      const invokes = statementsOf(roleOf(caller.resource)).filter((s) =>
+        [s.Action].flat().includes('lambda:InvokeFunction'),
+      );
+      assert.ok(
+        invokes.some((s) => JSON.stringify(s.Resource) === JSON.stringify(arn)),
+        `${source} may invoke ${name}`,
+      );
+      const env = (caller.resource.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      assert.deepEqual(env[variable], arn, source);
+      // Core's function: its fixed name, read-only on core's payments.
+      const owner = fnBySource(`functions/internal/${name}.ts`);
+      assert.equal(owner.resource.Properties.FunctionName, `payments-dev-core-${name}`);
+      const reads = statementsOf(roleOf(owner.resource)).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+      );
+      assert.deepEqual(
+        reads.map((s) => [s.Action, s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']]),
+        [[action, ['OBJ#*']]],
+        name,
+      );
     }
   });
 
@@ -93,6 +134,8 @@ describe('risk control in the template', () => {
       'functions/api/create-fraud-report.ts',
       'functions/api/get-risk-summary.ts',
       'functions/internal/apply-risk-decisions.ts',
+      'functions/internal/payment-customer.ts',
+      'functions/internal/payment-events.ts',
     ]) {
       const size = statSync(join(fnBySource(source).assetDir, 'index.mjs')).size;
       assert.ok(size <= 300 * 1024, `${source}: ${size} bytes`);

@@ -194,6 +194,8 @@ describe('stacks', () => {
         'ListRefundsFunction',
         'NoRouteFunction',
         'OpsPaymentsFunction',
+        'PaymentCustomerFunction',
+        'PaymentEventsFunction',
         'PublisherFunction',
         'SettlementLinesFunction',
       ],

@@ -18,11 +18,8 @@ const ports = [...read('shared/store/ports.ts').matchAll(/^export interface (\w+
   (m) => m[1],
 );
 
-/** Handlers that use what only the adapter offers, and why. */
-const ADAPTER_USERS: Record<string, string> = {
-  // Reads the stored payment item (its risk fields), which the payment port does not expose.
-  'functions/api/create-fraud-report.ts': 'DynamoPaymentStore',
-};
+/** Handlers that use what only the adapter offers, and why (none today). */
+const ADAPTER_USERS: Record<string, string> = {};
 
 describe('dependency rules', () => {
   it('finds the ports', () => {

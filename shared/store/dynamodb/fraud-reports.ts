@@ -3,14 +3,12 @@
  * its Idempotency-Key (`attribute_not_exists`, the record being its own idempotency record, as payments
  * are) and the day's fraud-report counter of the merchant rating (risk-profiles.ts), so the rating counts
  * each report exactly once. The blocklist additions follow (idempotent appends): a retry of the same
- * request replays the report and re-applies them, which repairs a crash in between.
+ * request replays the report and re-applies them, which repairs a crash in between. The slot is core's
+ * key space (the contract's one Idempotency-Key namespace per merchant): risk may put its report there,
+ * never read it, so a replay takes the stored report from the refused write.
  */
-import {
-  GetItemCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { FraudReport } from '../../schemas/risk-routes.js';
 import { ConcurrentModificationError, IdempotencyKeyReusedError } from '../errors.js';
 import { idempotencySlot } from '../idempotency.js';
@@ -80,22 +78,14 @@ export class DynamoFraudReportStore {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reason = error.CancellationReasons?.[0];
       if (reason?.Code !== 'ConditionalCheckFailed') throw new ConcurrentModificationError(error);
-      const existing = reason.Item ? unmarshall(reason.Item) : await this.getSlot(slot);
-      if (existing?.entity !== 'fraudReport' || existing.requestFingerprint !== input.requestFingerprint) {
+      // The refused Put returns the slot's item (ALL_OLD): risk never reads core's OBJ# items (no grant),
+      // so a refusal without it (DynamoDB always sends it) is answered as a conflict to retry.
+      if (!reason.Item) throw new ConcurrentModificationError(error);
+      const existing = unmarshall(reason.Item);
+      if (existing.entity !== 'fraudReport' || existing.requestFingerprint !== input.requestFingerprint) {
         throw new IdempotencyKeyReusedError();
       }
       return { report: fraudReportFromItem(existing as FraudReportItem), replayed: true };
     }
-  }
-
-  private async getSlot(slot: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(keys.object(slot)),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? unmarshall(out.Item) : undefined;
   }
 }

@@ -133,6 +133,11 @@ describe('data ownership map', () => {
     // Settlement asks risk's held-payments function for its holds: no read of them of its own.
     assert.ok(!allowedKeys('settlement', 'table', 'dynamodb:Query').includes('HOLD#*'));
     assert.deepEqual(allowedKeys('reconciliation', 'GSI2', 'dynamodb:Query'), []);
+    // Risk asks core's functions for payments (payment-customer, payment-events) and scores a payment as
+    // its event carries it: no read of OBJ# of its own; a fraud report only puts its slot.
+    for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'])
+      assert.ok(!allowedKeys('risk', 'table', action).includes('OBJ#*'), action);
+    assert.ok(allowedKeys('risk', 'table', 'dynamodb:PutItem').includes('OBJ#*'));
   });
 
   it('places every handler in a service by its entry or source path', () => {
