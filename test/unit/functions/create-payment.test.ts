@@ -13,6 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_RISK_PROFILE } from '../../../shared/schemas/risk-profile.js';
 import { requestFingerprint } from '../../../shared/store/idempotency.js';
+import { CREATE_PAYMENT_READS, serveInProcess } from '../../support/in-process-functions.js';
 import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
@@ -21,6 +22,8 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.RISK_PROFILE_TTL_MS = '0';
 process.env.ROUTING_CONFIG_TTL_MS = '0';
 const ddb = mockClient(DynamoDBClient);
+// The risk profile and routing reads are the owners' functions', run here on the mocked client.
+await serveInProcess(CREATE_PAYMENT_READS);
 const { handler } = await import('../../../functions/api/create-payment.js');
 
 const body = { amount: 1050, currency: 'USD' };
