@@ -55,7 +55,8 @@ setChannelFactsSource(
   }),
 );
 // Cached per container for RISK_PROFILE_TTL_MS (default 1 s): a warm create stays one write round trip.
-// A miss asks risk's merchant-risk-profile function; its errors answer as the Query's did (5xx).
+// A miss asks risk's merchant-risk-profile function; a failure answers as the Query's did: 500, or 503
+// when the read was throttled (problem-errors.ts).
 const riskProfile = cachingRiskProfiles(
   async (merchantId) => {
     const answer = await invokeFunction(env.MERCHANT_RISK_PROFILE_FUNCTION_ARN, { merchantId });
