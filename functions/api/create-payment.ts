@@ -2,13 +2,22 @@
  * POST /v1/payments: the risk before-checks, routing (the merchant's configuration, each listed channel's
  * facts, quota usage when a quota applies), then one conditional PutItem (also the idempotency record),
  * or one TransactWriteItems when counted risk limits or a quota apply (payment + counters).
+ *
+ * The risk profile, the routing configuration and the channels' facts are other services' items: each is
+ * asked of its owner's function (risk's `merchant-risk-profile`, the channels' `routing-config` and
+ * `channel-facts`) on a miss of this container's cache only, never per payment; the profile and the
+ * configuration are asked in parallel, the channels' records and windows in one invocation.
  */
 import { dynamoDbClient } from '../../shared/aws/dynamodb.js';
 import { createPaymentEnvSchema, loadEnv } from '../../shared/config/env.js';
 import { checkBefore, counterLimits } from '../../shared/domain/risk/before.js';
+import { effectiveProfile } from '../../shared/domain/risk/rating.js';
 import { apiHandler } from '../../shared/http/api-handler.js';
 import { logger } from '../../shared/http/logger.js';
 import { storedAnswer } from '../../shared/http/responses.js';
+import { channelFactsInvoker } from '../../shared/internal/channel-facts.js';
+import { merchantRiskProfileAnswerOf } from '../../shared/internal/merchant-risk-profile.js';
+import { routingConfigAnswerOf } from '../../shared/internal/routing-config.js';
 import {
   loadChannelFacts,
   routePayment,
@@ -22,35 +31,49 @@ import {
   type Problem,
   riskRejected,
 } from '../../shared/schemas/problem-catalogue.js';
+import { invokeFunction } from '../../shared/services/invoke.js';
 import { refusalCounterOf } from '../../shared/services/risk-functions.js';
 import { cachePerContainer } from '../../shared/store/container-cache.js';
-import { createChannelFactsLoader } from '../../shared/store/dynamodb/channel-facts.js';
+import { channelFactsLoader } from '../../shared/store/dynamodb/channel-facts.js';
+import { CachedChannelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { cachedQuotaUsage, quotaDay } from '../../shared/store/dynamodb/quota-usage.js';
-import { cachingRiskProfiles, readRiskProfileView } from '../../shared/store/dynamodb/risk-profile-reads.js';
-import { readRoutingConfig } from '../../shared/store/dynamodb/routing-config-reads.js';
+import { cachingRiskProfiles } from '../../shared/store/dynamodb/risk-profile-reads.js';
 import { idempotencySlot, requestFingerprint } from '../../shared/store/idempotency.js';
-
 import type { CreatePaymentInput, PaymentStore } from '../../shared/store/ports.js';
 
 const env = loadEnv(createPaymentEnvSchema);
 const table = { client: dynamoDbClient(), tableName: env.TABLE_NAME };
 const payments: PaymentStore = new DynamoPaymentStore(table);
-// Breakers, fees and outcome windows of the listed channels, at most 1 s old (channel-records.ts).
-setChannelFactsSource(createChannelFactsLoader(table));
+// Breakers, fees and outcome windows of the listed channels, at most 1 s old (channel-records.ts), asked
+// of the channels' channel-facts function on a miss: the records' and the windows' misses in one invocation.
+const channelFacts = channelFactsInvoker(env.CHANNEL_FACTS_FUNCTION_ARN);
+setChannelFactsSource(
+  channelFactsLoader({
+    records: new CachedChannelRecords((channels) => channelFacts.records(channels)),
+    readWindows: channelFacts.windows,
+  }),
+);
 // Cached per container for RISK_PROFILE_TTL_MS (default 1 s): a warm create stays one write round trip.
+// A miss asks risk's merchant-risk-profile function; a failure answers as the Query's did: 500, or 503
+// when the read was throttled (problem-errors.ts).
 const riskProfile = cachingRiskProfiles(
-  async (merchantId) => (await readRiskProfileView(table, merchantId)).effective,
-  {
-    ttlMs: env.RISK_PROFILE_TTL_MS,
+  async (merchantId) => {
+    const answer = await invokeFunction(env.MERCHANT_RISK_PROFILE_FUNCTION_ARN, { merchantId });
+    const { profile, fraudReports } = merchantRiskProfileAnswerOf(answer);
+    return effectiveProfile(profile, fraudReports);
   },
+  { ttlMs: env.RISK_PROFILE_TTL_MS },
 );
 // Quota usage read at most every QUOTA_USAGE_TTL_MS (500 ms) per channel, this container's counts added.
 const quotaUsage = cachedQuotaUsage(table, env.QUOTA_USAGE_TTL_MS);
-// The same for the routing configuration (ROUTING_CONFIG_TTL_MS, default 1 s: a PUT applies within 2 s).
-const routingConfig = cachePerContainer((merchantId) => readRoutingConfig(table, merchantId), {
-  ttlMs: env.ROUTING_CONFIG_TTL_MS,
-});
+// The same for the routing configuration (ROUTING_CONFIG_TTL_MS, default 1 s: a PUT applies within 2 s),
+// asked of the channels' routing-config function on a miss.
+const routingConfig = cachePerContainer(
+  async (merchantId) =>
+    routingConfigAnswerOf(await invokeFunction(env.ROUTING_CONFIG_FUNCTION_ARN, { merchantId }), merchantId),
+  { ttlMs: env.ROUTING_CONFIG_TTL_MS },
+);
 // Refusals go to risk's daily summary through risk's function (the summary is risk's item).
 const countRefusalAt = refusalCounterOf(env.COUNT_REFUSAL_FUNCTION_ARN);
 

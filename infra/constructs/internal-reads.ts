@@ -33,6 +33,12 @@ export const INTERNAL_READS = {
   paymentCustomer: 'payment-customer',
   /** core: a page of a payment's events, for the ops timeline (shared/internal/payment-events.ts). */
   paymentEvents: 'payment-events',
+  /** risk: a merchant's stored risk profile and fraud reports, for the before-checks (merchant-risk-profile.ts). */
+  merchantRiskProfile: 'merchant-risk-profile',
+  /** channels: a merchant's routing configuration, for routing at create (routing-config.ts). */
+  routingConfig: 'routing-config',
+  /** channels: channels' records and outcome windows, for routing at create (channel-facts.ts). */
+  channelFacts: 'channel-facts',
 } as const;
 
 interface InternalReadProps {
@@ -177,5 +183,44 @@ export function exposePaymentEvents(stack: ServiceStack): PaymentsFunction {
     description: "Internal (risk): a page of a payment's events, for the ops timeline",
   });
   stack.table.grantItemActionsOnKeys(fn, ['dynamodb:Query'], ['OBJ#*']);
+  return fn;
+}
+
+/**
+ * Risk's merchant risk profile for create-payment's before-checks: Query on `RISK#<merchant>` (the profile
+ * and its fraud-report days). Invoked on a miss of create's per-container cache, never per payment.
+ */
+export function exposeMerchantRiskProfile(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'MerchantRiskProfileFunction', {
+    name: INTERNAL_READS.merchantRiskProfile,
+    entry: 'internal/merchant-risk-profile',
+    description: "Internal (core): a merchant's risk profile and fraud reports, for the before-checks",
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:Query'], ['RISK#*']);
+  return fn;
+}
+
+/** The channels' routing configurations for routing at create: GetItem on `ROUTING#<merchant>`. */
+export function exposeRoutingConfig(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'RoutingConfigFunction', {
+    name: INTERNAL_READS.routingConfig,
+    entry: 'internal/routing-config',
+    description: "Internal (core): a merchant's routing configuration, for routing at create",
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:GetItem'], ['ROUTING#*']);
+  return fn;
+}
+
+/**
+ * The channels' facts for routing at create: BatchGetItem on the channels' settings and breakers
+ * (`CHANNEL#…`) and on the outcome counts (`HLT#…`).
+ */
+export function exposeChannelFacts(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'ChannelFactsFunction', {
+    name: INTERNAL_READS.channelFacts,
+    entry: 'internal/channel-facts',
+    description: "Internal (core): channels' settings, breakers and outcome windows, for routing",
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:BatchGetItem'], ['CHANNEL#*', 'HLT#*']);
   return fn;
 }

@@ -20,11 +20,12 @@ const RISK_COUNTERS = 'CTR#*';
  * (`dynamodb:LeadingKeys`):
  * - GET profile: Query `RISK#<merchant>` (the profile and the fraud-report days of its rating);
  * - PUT profile: PutItem `RISK#<merchant>` / `RISK_PROFILE`;
- * - create-payment: Query `RISK#<merchant>` (its cached profile read), UpdateItem `CTR#…` (the counted
- *   limits' counters, inside the create's TransactWriteItems; the payment's Put is the API's grant) and
- *   BatchGetItem `CTR#…` (the daily amount's shards, read when a piece found no room). A refusal is
- *   counted in the merchant's daily risk summary (`RISKSUM#…`) by risk's `count-refusal` function,
- *   which create-payment invokes (CoreStack), not by create-payment itself.
+ * - create-payment: UpdateItem `CTR#…` (the counted limits' counters, inside the create's
+ *   TransactWriteItems; the payment's Put is the API's grant) and BatchGetItem `CTR#…` (the daily
+ *   amount's shards, read when a piece found no room). It reads no `RISK#…`: the profile it applies is
+ *   risk's `merchant-risk-profile` function's answer, and a refusal is counted in the merchant's daily
+ *   risk summary (`RISKSUM#…`) by risk's `count-refusal` function, both invoked by create-payment
+ *   (CoreStack), not by create-payment itself.
  */
 export class RiskBefore extends Construct {
   readonly getProfileFunction: PaymentsFunction;
@@ -57,7 +58,6 @@ export class RiskBefore extends Construct {
  * function: a grant from another stack would reference that stack's role.
  */
 export function grantRiskBeforeChecks(table: PaymentsTableRef, createPayment: PaymentsFunction): void {
-  table.grantItemActionsOnKeys(createPayment, ['dynamodb:Query'], [RISK_PROFILES]);
   table.grantItemActionsOnKeys(
     createPayment,
     ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],

@@ -1,7 +1,6 @@
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { PaymentsApi } from './api.js';
-import { CHANNEL_RECORDS, OUTCOME_COUNTS } from './channel-health.js';
 import type { PaymentsFunction } from './payments-function.js';
 import type { PaymentsTableRef } from './table.js';
 
@@ -22,7 +21,8 @@ const QUOTA_USAGE = 'QUOTA#*';
  * - PUT configuration: PutItem `ROUTING#<merchant>` / `ROUTING`;
  * - create-payment: BatchGetItem `QUOTA#…` (the shards of a quota's usage, read only when a quota
  *   applies) and UpdateItem `QUOTA#…` (one shard counted inside the create's TransactWriteItems; the
- *   payment's Put is the API's grant).
+ *   payment's Put is the API's grant). The configuration and the channels' facts it routes by are the
+ *   channels' `routing-config` and `channel-facts` functions' answers (CoreStack's useFunction).
  */
 export class Routing extends Construct {
   readonly getConfigFunction: PaymentsFunction;
@@ -57,6 +57,4 @@ export function grantRoutingReads(table: PaymentsTableRef, createPayment: Paymen
     ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
     [QUOTA_USAGE],
   );
-  // The listed channels' facts: settings and breakers, and the outcome windows for success_rate.
-  table.grantItemActionsOnKeys(createPayment, ['dynamodb:BatchGetItem'], [CHANNEL_RECORDS, OUTCOME_COUNTS]);
 }

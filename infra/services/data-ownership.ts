@@ -197,26 +197,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     removedBy:
       'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
   },
-  {
-    kind: 'read',
-    owner: 'risk',
-    users: ['core'],
-    resource: 'table',
-    patterns: ['RISK#*'],
-    actions: [QUERY],
-    why: "create-payment's before-checks read the merchant's risk profile and fraud-report days (one Query, cached 1 s per container)",
-    removedBy: 'the profile published as an event and kept in a projection of core',
-  },
-  {
-    kind: 'read',
-    owner: 'channels',
-    users: ['core'],
-    resource: 'table',
-    patterns: ['ROUTING#*', 'CHANNEL#*', 'HLT#*'],
-    actions: [GET, BATCH_GET],
-    why: "routing at create reads the merchant's routing configuration, the channels' settings and breakers and their outcome counts (each cached ≤ 2 s per container)",
-    removedBy: 'routing published as configuration (AppConfig or events) and health as a metric core reads',
-  },
 ];
 
 /** A StringLike pattern (only `*` wildcards) matched against a key: what IAM does with LeadingKeys. */

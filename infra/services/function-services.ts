@@ -33,6 +33,8 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/put-routing-config': 'channels',
   'internal/channel-fees': 'channels',
   'internal/channel-health-summary': 'channels',
+  'internal/routing-config': 'channels',
+  'internal/channel-facts': 'channels',
 
   'events/risk': 'risk',
   'api/get-risk-profile': 'risk',
@@ -46,6 +48,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'internal/set-holds': 'risk',
   'internal/count-refusal': 'risk',
   'internal/rate-merchant': 'risk',
+  'internal/merchant-risk-profile': 'risk',
 
   'api/upload-statement': 'reconciliation',
   'api/start-reconciliation-run': 'reconciliation',

@@ -8,15 +8,18 @@ import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
 import {
   exposeChannelDayOutcomes,
+  exposeChannelFacts,
   exposeChannelFees,
   exposeChannelHealthSummary,
   exposeHeldPayments,
   exposeHoldCounts,
   exposeMerchantRegistry,
+  exposeMerchantRiskProfile,
   exposeOpenDiscrepancies,
   exposePaymentCustomer,
   exposePaymentEvents,
   exposeReviewQueue,
+  exposeRoutingConfig,
   exposeSettlementLines,
   INTERNAL_READS,
 } from '../constructs/internal-reads.js';
@@ -60,9 +63,18 @@ export class CoreStack extends ServiceStack {
     const { createPayment, opsPayments } = addPaymentRoutes(this.api, this.table);
     // The ops search's `risk=review` pages come from risk's review queue.
     this.useFunction('risk', INTERNAL_READS.reviewQueue, opsPayments, 'REVIEW_QUEUE_FUNCTION_ARN');
-    // What routing and the risk before-checks read and count while a payment is created.
+    // What routing and the risk before-checks count while a payment is created (core's transaction).
     grantRoutingReads(this.table, createPayment);
     grantRiskBeforeChecks(this.table, createPayment);
+    // What they read of risk's and the channels' items is asked of their functions (on cache misses).
+    this.useFunction(
+      'risk',
+      INTERNAL_READS.merchantRiskProfile,
+      createPayment,
+      'MERCHANT_RISK_PROFILE_FUNCTION_ARN',
+    );
+    this.useFunction('channels', INTERNAL_READS.routingConfig, createPayment, 'ROUTING_CONFIG_FUNCTION_ARN');
+    this.useFunction('channels', INTERNAL_READS.channelFacts, createPayment, 'CHANNEL_FACTS_FUNCTION_ARN');
     // A refusal of the before-checks is counted in risk's daily summary by risk's function (asynchronous).
     this.useFunction('risk', 'count-refusal', createPayment, 'COUNT_REFUSAL_FUNCTION_ARN');
     this.api.addNoRoute();
@@ -119,6 +131,9 @@ export class ChannelsStack extends ServiceStack {
     new Routing(this, 'Routing', { api: this.api, table: this.table });
     // The channels' fee schedules, for settlement.
     exposeChannelFees(this);
+    // What routing at create (core's create-payment) reads of the channels' items.
+    exposeRoutingConfig(this);
+    exposeChannelFacts(this);
     this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
       api: this.api,
       table: this.table,
@@ -172,6 +187,8 @@ export class RiskStack extends ServiceStack {
     exposeHoldCounts(this);
     exposeHeldPayments(this);
     exposeReviewQueue(this);
+    // The profile create-payment's before-checks apply (core).
+    exposeMerchantRiskProfile(this);
     // What other services ask of risk's items (shared/schemas/risk-functions.ts).
     const functions = new RiskFunctions(this, 'RiskFunctions', {
       table: this.table,

@@ -95,6 +95,14 @@ export const createPaymentEnvSchema = /* @__PURE__ */ defined(() =>
      * before-checks; unset (a create run on a table alone), a refusal is not counted and a warning says so.
      */
     COUNT_REFUSAL_FUNCTION_ARN: z.optional(nonEmpty),
+    /**
+     * What the before-checks and routing read of other services' items, each asked of its owner's
+     * function (their `live` aliases) on a cache miss only: risk's `merchant-risk-profile`, the channels'
+     * `routing-config` and `channel-facts` (shared/internal/*.ts).
+     */
+    MERCHANT_RISK_PROFILE_FUNCTION_ARN: nonEmpty,
+    ROUTING_CONFIG_FUNCTION_ARN: nonEmpty,
+    CHANNEL_FACTS_FUNCTION_ARN: nonEmpty,
   }),
 );
 

@@ -54,9 +54,23 @@ const THROTTLING_ERRORS = new Set([
   'TransactionConflictException',
 ]);
 
+/**
+ * Throttling, also when another service's function met it (services/invoke.ts, matched by name too): a
+ * read asked of the owner's function (create-payment's risk profile, routing configuration) answers as
+ * the same read made directly did. `InvokedFunctionError`: the function failed on a throttled DynamoDB
+ * call; `InvokeCallError` `TooManyRequestsException`: Lambda refused the invocation for load.
+ */
 function isThrottling(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { name, $retryable } = error as { name?: unknown; $retryable?: { throttling?: boolean } };
+  const { name, $retryable, errorType, type } = error as {
+    name?: unknown;
+    $retryable?: { throttling?: boolean };
+    errorType?: unknown;
+    type?: unknown;
+  };
+  if (name === 'InvokedFunctionError')
+    return typeof errorType === 'string' && THROTTLING_ERRORS.has(errorType);
+  if (name === 'InvokeCallError') return type === 'TooManyRequestsException';
   return (typeof name === 'string' && THROTTLING_ERRORS.has(name)) || $retryable?.throttling === true;
 }
 

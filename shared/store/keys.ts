@@ -112,8 +112,8 @@
  * - record a channel report we did not apply (mismatch, contradicting outcome): PutItem under the
  *   payment keyed by the channel's event id, attribute_not_exists, so a redelivery records nothing twice;
  *   reconciliation reads them with Query OBJ#<payment slot> begins_with MISMATCH# / CONFLICT#.
- * - a merchant's effective risk profile (create-payment through a per-container cache of 1 s, the risk
- *   consumer once per merchant and batch, so a busy merchant costs its partition no Query per payment): ONE Query
+ * - a merchant's effective risk profile (create-payment through a per-container cache of 1 s, each miss
+ *   asked of risk's `merchant-risk-profile` function; the risk consumer once per merchant and batch, so a busy merchant costs its partition no Query per payment): ONE Query
  *   RISK#<merchant> begins_with RISK_PROFILE returns the stored profile and the daily fraud-report
  *   counters of the rating window together. The counters sort right after the profile on purpose, so the
  *   rating costs no second round trip (a monthly counter would need two items for "the last 30 days"
@@ -132,7 +132,8 @@
  *   consistent BatchGetItem of the 64 keys) only when a piece found no room and the container's snapshot
  *   is over 1 s old: a merchant at its limit is refused from the snapshot. Write rate: 2 units per counted
  *   create (transactional) on one of 64 keys (≤ 0.032 per payment on each, at a limit of ≥ 64 blocks).
- * - a merchant's routing configuration (create-payment, through a per-container cache of 1 s; ops GET/PUT):
+ * - a merchant's routing configuration (create-payment, through a per-container cache of 1 s, each miss
+ *   asked of the channels' `routing-config` function; ops GET/PUT):
  *   GetItem ROUTING#<merchant>/ROUTING, stored whole under `config` (validated on write; ops reads parse it
  *   again, create checks its shape by hand to keep zod's schema out of its bundle). Absent:
  *   priority over ["sandbox"]. Written only by ops, never per payment.
@@ -197,7 +198,7 @@
  *   no hot key: runs are a few a day, never per payment.
  * - a channel's settings and breaker (routing at create, the dispatcher, ops GET/PUT /v1/ops/channels):
  *   one BatchGetItem of CHANNEL#<channel>/SETTINGS and /BREAKER for every channel asked, cached ≤ 1 s per
- *   container. Write rate: settings only on an ops PUT; the breaker only when its state changes (a failure
+ *   container (create-payment's misses asked of the channels' `channel-facts` function, with the counts'). Write rate: settings only on an ops PUT; the breaker only when its state changes (a failure
  *   inside the window, opening, the half-open probe's claim, closing), never for a healthy payment, so at
  *   most a few writes a second per channel whatever the traffic (channel-breakers.ts).
  * - channel outcome counts (health view, success_rate routing): one item per scope, clock hour and shard,

@@ -2,10 +2,18 @@
  * Reads that grow with containers, not payments: what a function reads behind a per-container cache (the
  * API key `KEY#`, the merchant's record and signing settings `MER#`, its risk profile `RISK#`, routing
  * configuration `ROUTING#` and webhook endpoints `WEBHOOKS#`, each under its owning service's prefix,
- * channel health for routing `HLT#`). A container refreshes each entry about once per TTL
- * (shared/store/container-cache.ts, 80 % of the TTL) whatever its traffic, so at the bench's rate such a
- * key's reads per payment say little about 20,000 payments a second: there, each container is busier, and
- * there are more of them.
+ * the channels' records `CHANNEL#` and outcome windows `HLT#` for routing). A container refreshes each
+ * entry about once per TTL (shared/store/container-cache.ts, 80 % of the TTL) whatever its traffic, so at
+ * the bench's rate such a key's reads per payment say little about 20,000 payments a second: there, each
+ * container is busier, and there are more of them.
+ *
+ * Some of these reads are made by the owner's function on behalf of the function that caches the answer
+ * (INVOKED_FOR_CACHES: create-payment asks risk's `merchant-risk-profile` and the channels'
+ * `routing-config` and `channel-facts` on a miss of its caches). The metering sees them under the owner's
+ * function, which caches nothing: its reads follow the invoking function's containers (one invocation per
+ * cache miss or refresh of each), not its own, so they are scaled by the invoker's driver. The
+ * invocations themselves are Lambda invocations of the owner's function, counted and priced as measured
+ * (lifecycle-figures.ts), and a Lambda call of the invoker's duration (lambda-model.ts).
  *
  * The model, per calling function f (docs/scale.md, "Keys read per container"):
  * - measured: the read units f spent on the pattern over the creates' span, per environment of f and per
@@ -25,9 +33,31 @@ export const CONTAINER_CACHED_READS: ReadonlySet<string> = new Set([
   'ROUTING#<merchant>',
   'WEBHOOKS#<merchant>',
   'KEY#<digest>',
+  'CHANNEL#<channel>',
   'HLT#<channel>#USD#<merchant>#<hour>#<shard>',
   'HLT#<channel>#USD#<hour>#<shard>',
 ]);
+
+/**
+ * Owners' functions whose reads answer another function's per-container caches, by construct id (a
+ * logical id less its 8-character hash ends with it) → the invoking function's construct id.
+ */
+export const INVOKED_FOR_CACHES: Readonly<Record<string, string>> = {
+  MerchantRiskProfileFunction: 'CreatePaymentFunction',
+  RoutingConfigFunction: 'CreatePaymentFunction',
+  ChannelFactsFunction: 'CreatePaymentFunction',
+};
+
+const constructIdOf = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
+
+/** The function whose containers drive `caller`'s reads: its invoker (INVOKED_FOR_CACHES), else itself. */
+export function readDriverOf(caller: string, callers: Iterable<string>): string {
+  const id = constructIdOf(caller);
+  const invoker = Object.entries(INVOKED_FOR_CACHES).find(([owner]) => id.endsWith(owner))?.[1];
+  if (!invoker) return caller;
+  for (const candidate of callers) if (constructIdOf(candidate).endsWith(invoker)) return candidate;
+  return caller;
+}
 
 /** What drives one function's containers in the measured window. */
 export interface CallerDriver {
@@ -47,6 +77,8 @@ export interface ContainerDrivers {
 }
 
 export interface CallerReads {
+  /** The function whose containers drive these reads when not the caller itself (INVOKED_FOR_CACHES). */
+  readonly drivenBy?: string;
   readonly readUnitsPerContainerSecond: number;
   readonly invocationsPerContainerSecond: number;
   readonly environments: number;
@@ -55,8 +87,9 @@ export interface CallerReads {
 }
 
 /**
- * Per caller, read units per container-second, from the units it spent over the window (`readUnits`,
- * totals, not per lifecycle). Callers without a driver are left out (none are expected).
+ * Per caller, read units per container-second of the function that drives them (the caller, or the
+ * function that invoked it for its cache: `readDriverOf`), from the units it spent over the window
+ * (`readUnits`, totals, not per lifecycle). Callers without a driver are left out (none are expected).
  */
 export function callerReads(
   readUnits: Readonly<Record<string, number>>,
@@ -64,10 +97,12 @@ export function callerReads(
 ): Record<string, CallerReads> {
   const out: Record<string, CallerReads> = {};
   for (const [caller, units] of Object.entries(readUnits)) {
-    const d = drivers.callers[caller];
+    const driver = readDriverOf(caller, Object.keys(drivers.callers));
+    const d = drivers.callers[driver];
     if (!d || units <= 0) continue;
     const environments = Math.max(1, d.environments);
     out[caller] = {
+      ...(driver !== caller && { drivenBy: driver }),
       readUnitsPerContainerSecond: units / environments / drivers.spanSeconds,
       invocationsPerContainerSecond: (d.invocationsPerPayment * drivers.paymentsPerSecond) / environments,
       environments,

@@ -40,7 +40,8 @@ export function hotKeyFigures(m: LifecycleMeasurement, prices: PriceFile) {
       `A pattern's load is its busiest key's units per lifecycle, or the mean over the keys touched when an even spread’s busiest key (Poisson, as many keys) reaches that count with a chance ≥ 0.001; ` +
       `ceiling = min(${WRITE_UNITS_PER_SECOND_PER_KEY} WCU/s ÷ write units, 3000 RCU/s ÷ read units) per lifecycle on one key. ` +
       'Keys unique to a payment or a customer never limit. Flow buckets (FLOW#) multiply with the merchant’s limits: U units per payment over them spread at R payments/s over shardCount(R) keys (hot-keys.ts LIMIT_SHARDED). ' +
-      'Reads behind per-container caches (MER#, RISK#, ROUTING#, WEBHOOKS#, KEY#, HLT#: container-reads.ts) grow with containers: units per container-second measured × containers at the rate (Little’s law on the modelled duration). ' +
+      'Reads behind per-container caches (MER#, RISK#, ROUTING#, WEBHOOKS#, KEY#, CHANNEL#, HLT#: container-reads.ts) grow with containers: units per container-second measured × containers at the rate (Little’s law on the modelled duration). ' +
+      'RISK#, ROUTING#, CHANNEL# and HLT# reads for create-payment are made by the owners’ functions it invokes on a cache miss (merchant-risk-profile, routing-config, channel-facts): attributed to those functions, scaled by create-payment’s containers (drivenBy); their invocations are counted and priced as Lambda invocations. ' +
       'Keys written once per batch are counted at the bench rate (see lifecyclesPerSecond), an upper bound at higher rates.',
     singleMerchantCeiling: ceiling(merchant),
     singleChannelCeiling: ceiling(channel),
@@ -60,6 +61,7 @@ export function hotKeyFigures(m: LifecycleMeasurement, prices: PriceFile) {
           Object.entries(r.containers).map(([caller, c]) => [
             caller,
             {
+              ...(c.drivenBy && { drivenBy: c.drivenBy }),
               environments: c.environments,
               readUnitsPerContainerSecond: round(c.readUnitsPerContainerSecond, 4),
               invocationsPerContainerSecond: round(c.invocationsPerContainerSecond, 2),

@@ -333,6 +333,10 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       // What risk reads of payments, by core's functions (a fraud report's payment, the ops timeline)
       'PaymentCustomer',
       'PaymentEvents',
+      // What create-payment checks and routes by, read by risk's and the channels' functions
+      'MerchantRiskProfile',
+      'RoutingConfig',
+      'ChannelFacts',
     ]) {
       assert.match(callers, new RegExp(fn), `no DynamoDB call of ${fn} was recorded`);
     }
@@ -350,13 +354,22 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       [],
       'a settlement task read the hold registry',
     );
-    // ... and create-payment itself no longer touches risk's daily summary.
+    // ... and create-payment itself no longer touches risk's daily summary, nor reads the risk profile,
+    // the routing configuration or the channels' records and counts: their owners' functions do.
     assert.deepEqual(
-      calls
-        .filter((c) => /CreatePayment/.test(c.caller) && c.leadingKeys.some((k) => k.startsWith('RISKSUM#')))
-        .map((c) => `${c.caller} ${c.action}`),
+      [
+        ...new Set(
+          calls
+            .filter(
+              (c) =>
+                /CreatePayment/.test(c.caller) &&
+                c.leadingKeys.some((k) => /^(RISKSUM|RISK|ROUTING|CHANNEL|HLT)#/.test(k)),
+            )
+            .map((c) => `${c.caller} ${c.action} ${c.leadingKeys.join(',')}`),
+        ),
+      ],
       [],
-      'create-payment wrote the risk summary',
+      "create-payment touched risk's or the channels' items",
     );
     // ... and no risk function read a payment (OBJ#): the fraud report only put itself at its slot.
     const riskOnPayments = calls

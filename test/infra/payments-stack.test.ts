@@ -338,17 +338,20 @@ describe('payments functions', () => {
       'functions/internal/apply-channel-outcomes.ts',
       'functions/internal/apply-risk-decisions.ts',
       'functions/internal/channel-day-outcomes.ts',
+      'functions/internal/channel-facts.ts',
       'functions/internal/channel-fees.ts',
       'functions/internal/channel-health-summary.ts',
       'functions/internal/count-refusal.ts',
       'functions/internal/held-payments.ts',
       'functions/internal/hold-counts.ts',
       'functions/internal/merchant-registry.ts',
+      'functions/internal/merchant-risk-profile.ts',
       'functions/internal/open-discrepancies.ts',
       'functions/internal/payment-customer.ts',
       'functions/internal/payment-events.ts',
       'functions/internal/rate-merchant.ts',
       'functions/internal/review-queue.ts',
+      'functions/internal/routing-config.ts',
       'functions/internal/set-holds.ts',
       'functions/internal/settlement-lines.ts',
       'functions/settlement/finish-run.ts',
@@ -445,13 +448,12 @@ describe('least privilege', () => {
     // (UpdateItem) under QUOTA#…, scoped the same way; the listed channels' facts (BatchGetItem of
     // CHANNEL#… and HLT#…).
     'api/create-payment': [
-      // Channel facts (CHANNEL#…, HLT#…), quota usage shards (QUOTA#…), daily amount shards (CTR#…).
-      `dynamodb:BatchGetItem on ${T}`,
+      // Quota usage shards (QUOTA#…), daily amount shards (CTR#…). The risk profile (RISK#…), the routing
+      // configuration (ROUTING#…) and channel facts (CHANNEL#…, HLT#…) are the owners' functions' reads.
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
-      `dynamodb:Query on ${T}`,
       // Three statements: risk counters (CTR#…), quota usage (QUOTA#…), flow control leases (FLOW#…).
       // A refusal's count in risk's daily summary (RISKSUM#…) is risk's function's write.
       `dynamodb:UpdateItem on ${T}`,
@@ -645,6 +647,10 @@ describe('least privilege', () => {
     'internal/payment-events': [`dynamodb:Query on ${T}`],
     // The channels' fee schedules for settlement: their settings, read-only.
     'internal/channel-fees': [`dynamodb:BatchGetItem on ${T}`],
+    // What create-payment checks and routes by, for core: each read-only.
+    'internal/merchant-risk-profile': [`dynamodb:Query on ${T}`],
+    'internal/routing-config': [`dynamodb:GetItem on ${T}`],
+    'internal/channel-facts': [`dynamodb:BatchGetItem on ${T}`],
   };
 
   for (const [handler, grants] of Object.entries(expected)) {
@@ -922,8 +928,12 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.CHANNEL_CHECK_MAX = '3';
   }
   // Another service's function, reached through its live alias (ServiceStack.useFunction).
-  if (source === 'functions/api/create-payment.ts')
+  if (source === 'functions/api/create-payment.ts') {
     env.COUNT_REFUSAL_FUNCTION_ARN = exposedAliasArn('risk', 'count-refusal');
+    env.MERCHANT_RISK_PROFILE_FUNCTION_ARN = exposedAliasArn('risk', 'merchant-risk-profile');
+    env.ROUTING_CONFIG_FUNCTION_ARN = exposedAliasArn('channels', 'routing-config');
+    env.CHANNEL_FACTS_FUNCTION_ARN = exposedAliasArn('channels', 'channel-facts');
+  }
   if (source === 'functions/api/ops-payments.ts')
     env.REVIEW_QUEUE_FUNCTION_ARN = exposedAliasArn('risk', 'review-queue');
   if (source === 'functions/api/create-fraud-report.ts')

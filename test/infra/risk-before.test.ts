@@ -48,33 +48,48 @@ describe('risk before in the template', () => {
     ]);
   });
 
-  it('lets create-payment query profiles, read and update risk counters only (and quota usage, channel facts): no daily summary', () => {
+  it('lets create-payment read and update risk counters only (and quota usage): no profile, routing, channel facts or daily summary', () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     assert.deepEqual(dynamoStatements(resources, fn), [
-      'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [CTR#*]',
       'dynamodb:BatchGetItem,dynamodb:UpdateItem [QUOTA#*]',
-      'dynamodb:GetItem [OBJ#*,CTR#*,KEY#*,MER#*,ROUTING#*,CHANNEL#*,HLT#*]',
+      // Core's own keys and the gateway guard of every keyed route: no RISK#, ROUTING#, CHANNEL# or HLT#.
+      'dynamodb:GetItem [OBJ#*,CTR#*,KEY#*,MER#*]',
       'dynamodb:PutItem [OBJ#*,CTR#*]',
-      'dynamodb:Query [RISK#*]',
       // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
       'dynamodb:UpdateItem [FLOW#*]',
     ]);
   });
 
-  it("lets create-payment invoke risk's count-refusal through its live alias, and no other function", () => {
+  it("lets create-payment invoke the owners' functions it reads and counts through, each by its live alias, and no other function", () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     const roleId = referencedId(fn.Properties.Role);
     const invokes = ofType('AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties.Roles as unknown[]).map(referencedId).includes(roleId))
       .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement)
       .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('lambda:')));
-    const arn = exposedAliasArn('risk', 'count-refusal');
+    const expected: Record<string, [string, string]> = {
+      COUNT_REFUSAL_FUNCTION_ARN: ['risk', 'count-refusal'],
+      MERCHANT_RISK_PROFILE_FUNCTION_ARN: ['risk', 'merchant-risk-profile'],
+      ROUTING_CONFIG_FUNCTION_ARN: ['channels', 'routing-config'],
+      CHANNEL_FACTS_FUNCTION_ARN: ['channels', 'channel-facts'],
+    };
+    const arns = Object.values(expected).map(([owner, name]) => exposedAliasArn(owner, name));
+    const sort = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
     assert.deepEqual(
-      invokes.map((s) => [s.Action, s.Resource]),
-      [['lambda:InvokeFunction', arn]],
+      sort(invokes.map((s) => [s.Action, s.Resource])),
+      sort(arns.map((arn) => ['lambda:InvokeFunction', arn])),
     );
     const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    assert.deepEqual(env.COUNT_REFUSAL_FUNCTION_ARN, arn);
+    for (const [variable, [owner, name]] of Object.entries(expected))
+      assert.deepEqual(env[variable], exposedAliasArn(owner, name), variable);
+  });
+
+  it("has risk's merchant-risk-profile query the profiles only", () => {
+    const [, fn] = ofType('AWS::Lambda::Function').find(([, r]) =>
+      String(r.Properties.Description).includes("a merchant's risk profile and fraud reports"),
+    ) ?? [undefined, undefined];
+    assert.ok(fn);
+    assert.deepEqual(dynamoStatements(resources, fn), ['dynamodb:Query [RISK#*]']);
   });
 });

@@ -54,6 +54,23 @@ describe('routing in the template', () => {
     );
   });
 
+  it("answers create's routing reads from the channels' own functions, each granted only the reads it makes", () => {
+    const described = (part: string) => {
+      const found = ofType('AWS::Lambda::Function').find(([, r]) =>
+        String(r.Properties.Description).includes(part),
+      );
+      assert.ok(found, part);
+      return found[1];
+    };
+    assert.deepEqual(
+      dynamoStatements(resources, described("a merchant's routing configuration, for routing")),
+      ['dynamodb:GetItem [ROUTING#*]'],
+    );
+    assert.deepEqual(dynamoStatements(resources, described('breakers and outcome windows, for routing')), [
+      'dynamodb:BatchGetItem [CHANNEL#*,HLT#*]',
+    ]);
+  });
+
   it('does not invoke the dispatcher for a payment stored failed at create', () => {
     const mapping = ofType('AWS::Lambda::EventSourceMapping')
       .map(([, m]) => m.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)

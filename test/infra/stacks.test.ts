@@ -171,6 +171,7 @@ describe('stacks', () => {
       'Payments-Foundation': [],
       'Payments-Channels': [
         'CallbackFunction',
+        'ChannelFactsFunction',
         'ChannelFeesFunction',
         'ChannelHealthFunction',
         'ChannelHealthSummaryFunction',
@@ -181,6 +182,7 @@ describe('stacks', () => {
         'ListChannelsFunction',
         'PutChannelFunction',
         'PutRoutingConfigFunction',
+        'RoutingConfigFunction',
       ],
       'Payments-Core': [
         'ApplyChannelOutcomesFunction',
@@ -206,6 +208,7 @@ describe('stacks', () => {
         'GetRiskSummaryFunction',
         'HeldPaymentsFunction',
         'HoldCountsFunction',
+        'MerchantRiskProfileFunction',
         'PutRiskProfileFunction',
         'RateMerchantFunction',
         'ReviewPaymentFunction',

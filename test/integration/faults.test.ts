@@ -25,6 +25,7 @@ import {
   serverError,
   throttlingError,
 } from '../support/faults.js';
+import { CREATE_PAYMENT_READS } from '../support/in-process-functions.js';
 
 const MERCHANT = { id: 'm_demo_1', key: 'sk_test_demo_1' } as const;
 /**
@@ -37,7 +38,7 @@ process.env.SANDBOX_WEBHOOK_SECRETS = WEBHOOK_SECRET;
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 // The callback has core's function apply the outcome: run here, on the same faulty client.
-await invokeCoreOutcomesInProcess();
+await invokeCoreOutcomesInProcess(CREATE_PAYMENT_READS);
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 const context = { awsRequestId: 'req-faults', functionName: 'faults' } as Context;

@@ -17,13 +17,25 @@ import { type ChannelHealth, healthAt, type SuccessWindow } from '../../domain/r
 import { logger } from '../../http/logger.js';
 import { refreshAge } from '../container-cache.js';
 import { readWindows, scopes } from './channel-outcome-counts.js';
-import { CHANNEL_RECORDS_TTL_MS, type ChannelRecords, channelRecords } from './channel-records.js';
+import {
+  type CachedChannelRecords,
+  CHANNEL_RECORDS_TTL_MS,
+  type ChannelRecords,
+  channelRecords,
+} from './channel-records.js';
 import type { TableContext } from './table.js';
 
 export interface ChannelFactsOptions {
+  /** Where the records come from and are cached (@default the container's reader of `table`). */
   readonly records?: ChannelRecords;
   readonly ttlMs?: number;
   readonly clock?: () => number;
+}
+
+/** Where a loader's records and missing outcome windows come from (see `channelFactsLoader`). */
+export interface ChannelFactsSources extends Omit<ChannelFactsOptions, 'records'> {
+  readonly records: CachedChannelRecords;
+  readonly readWindows: (scopes: readonly string[], now: number) => Promise<Map<string, SuccessWindow>>;
 }
 
 /** A loader of channel facts on `table`, with its own ≤ 1 s cache of outcome windows. */
@@ -31,9 +43,23 @@ export function createChannelFactsLoader(
   table: TableContext,
   options: ChannelFactsOptions = {},
 ): LoadChannelFacts {
-  const records = options.records ?? channelRecords(table);
-  const ttl = options.ttlMs ?? CHANNEL_RECORDS_TTL_MS;
-  const clock = options.clock ?? Date.now;
+  return channelFactsLoader({
+    ...options,
+    records: options.records ?? channelRecords(table),
+    readWindows: (scopes, now) => readWindows(table, scopes, now),
+  });
+}
+
+/**
+ * A loader of channel facts from `sources`, whatever reads them: the table (`createChannelFactsLoader`), or
+ * the channels' `channel-facts` function for create-payment (shared/internal/channel-facts.ts), behind the
+ * same caches (records ≤ 1 s in `records`, windows ≤ 1 s here, both refreshed in the background).
+ */
+export function channelFactsLoader(sources: ChannelFactsSources): LoadChannelFacts {
+  const { records } = sources;
+  const ttl = sources.ttlMs ?? CHANNEL_RECORDS_TTL_MS;
+  const clock = sources.clock ?? Date.now;
+  const read = sources.readWindows;
   const windows = new Map<string, { window: SuccessWindow; readAt: number }>();
 
   const refreshing = new Set<string>();
@@ -53,7 +79,7 @@ export function createChannelFactsLoader(
     });
     if (stale.length > 0) {
       for (const scope of stale) refreshing.add(scope);
-      readWindows(table, stale, now)
+      read(stale, now)
         .then((read) => {
           for (const [scope, window] of read) windows.set(scope, { window, readAt: at });
         })
@@ -63,7 +89,7 @@ export function createChannelFactsLoader(
         });
     }
     if (missing.length > 0) {
-      for (const [scope, window] of await readWindows(table, missing, now)) {
+      for (const [scope, window] of await read(missing, now)) {
         windows.set(scope, { window, readAt: at });
         found.set(scope, window);
       }
@@ -74,19 +100,19 @@ export function createChannelFactsLoader(
   return async ({ merchantId, currency, channels, now }) => {
     const facts: Partial<Record<RoutingChannel, StoredChannelFacts>> = {};
     for (const channel of channels) facts[channel] = {};
-    const [read, counts] = await Promise.allSettled([
+    const [stored, counts] = await Promise.allSettled([
       records.read(channels),
       windowsOf(
         channels.flatMap((c) => [scopes.merchant(c, currency, merchantId), scopes.currency(c, currency)]),
         now,
       ),
     ]);
-    if (read.status === 'rejected')
-      logger.warn('channel records unreadable: routing fails open', { error: read.reason });
+    if (stored.status === 'rejected')
+      logger.warn('channel records unreadable: routing fails open', { error: stored.reason });
     if (counts.status === 'rejected')
       logger.warn('channel outcome counts unreadable', { error: counts.reason });
     for (const channel of channels) {
-      const record = read.status === 'fulfilled' ? read.value.get(channel) : undefined;
+      const record = stored.status === 'fulfilled' ? stored.value.get(channel) : undefined;
       const w = counts.status === 'fulfilled' ? counts.value : undefined;
       facts[channel] = {
         ...(record

@@ -37,13 +37,23 @@ export const NO_BREAKER: StoredBreaker = Object.freeze({
   version: 0,
 }) as StoredBreaker;
 
-/** Reads and caches channels' records on one table. */
-export class ChannelRecords {
+/**
+ * Where records come from on a miss: the table (`ChannelRecords`), or the channels' `channel-facts`
+ * function for a reader of another service (create-payment, shared/internal/channel-facts.ts).
+ * @throws on failure.
+ */
+export type ChannelRecordSource = (
+  channels: readonly RoutingChannel[],
+  consistent: boolean,
+) => Promise<Map<RoutingChannel, ChannelRecord>>;
+
+/** Caches channels' records read from `source`; the reader of create-payment, which holds no table grant. */
+export class CachedChannelRecords {
   private readonly cache = new Map<RoutingChannel, { record: ChannelRecord; readAt: number }>();
   private readonly refreshing = new Set<RoutingChannel>();
 
   constructor(
-    readonly table: TableContext,
+    private readonly source: ChannelRecordSource,
     private readonly options: { readonly ttlMs?: number; readonly clock?: () => number } = {},
   ) {}
 
@@ -72,9 +82,9 @@ export class ChannelRecords {
     }
     if (stale.length > 0) this.refresh(stale, now);
     if (missing.length === 0) return found;
-    const items = await this.batchGet(missing, fresh);
+    const read = await this.fetch(missing, fresh);
     for (const channel of missing) {
-      const record = this.recordFrom(channel, items);
+      const record = read.get(channel) ?? recordOf(channel, undefined, undefined);
       this.cache.set(channel, { record, readAt: now });
       found.set(channel, record);
     }
@@ -88,25 +98,20 @@ export class ChannelRecords {
   private refresh(channels: readonly RoutingChannel[], readAt: number): void {
     const before = new Map(channels.map((c) => [c, this.cache.get(c)]));
     for (const c of channels) this.refreshing.add(c);
-    this.batchGet(channels, false)
-      .then((items) => {
+    this.fetch(channels, false)
+      .then((read) => {
         for (const channel of channels)
           if (this.cache.get(channel) === before.get(channel))
-            this.cache.set(channel, { record: this.recordFrom(channel, items), readAt });
+            this.cache.set(channel, {
+              record: read.get(channel) ?? recordOf(channel, undefined, undefined),
+              readAt,
+            });
       })
       // A failed refresh changes nothing: the records expire on time and the next read waits for the store.
       .catch(() => undefined)
       .finally(() => {
         for (const c of channels) this.refreshing.delete(c);
       });
-  }
-
-  private recordFrom(channel: RoutingChannel, items: Map<string, Record<string, unknown>>): ChannelRecord {
-    return recordOf(
-      channel,
-      items.get(keys.channelSettings(channel).SK + channel),
-      items.get(keys.channelBreaker(channel).SK + channel),
-    );
   }
 
   /** One channel's record (see `read`). */
@@ -129,20 +134,58 @@ export class ChannelRecords {
     return (this.options.clock ?? Date.now)();
   }
 
-  private async batchGet(channels: readonly RoutingChannel[], consistent: boolean) {
-    const wanted = channels.flatMap((c) => [
-      marshall(keys.channelSettings(c)),
-      marshall(keys.channelBreaker(c)),
-    ]);
-    const items = await batchGetItems(this.table, wanted, {
-      operation: 'channelRecords.batchGet',
-      consistent,
-    });
-    return new Map(items.map((item) => [`${item.SK}${item.channel}`, item]));
+  private fetch(channels: readonly RoutingChannel[], consistent: boolean) {
+    return this.source(channels, consistent);
   }
 }
 
-function recordOf(
+/** Reads and caches channels' records on one table. */
+export class ChannelRecords extends CachedChannelRecords {
+  constructor(
+    readonly table: TableContext,
+    options: { readonly ttlMs?: number; readonly clock?: () => number } = {},
+  ) {
+    super(async (channels, consistent) => {
+      const items = await readRecordItems(table, channels, consistent);
+      return new Map(channels.map((c) => [c, recordOf(c, items.get(c)?.settings, items.get(c)?.breaker)]));
+    }, options);
+  }
+}
+
+/** A channel's two items as stored (absent: not stored), before `recordOf` reads them. */
+export interface ChannelRecordItems {
+  readonly settings?: Record<string, unknown>;
+  readonly breaker?: Record<string, unknown>;
+}
+
+/** Both items of every channel in `channels`, in one BatchGetItem (uncached). @throws on a store error */
+export async function readRecordItems(
+  table: TableContext,
+  channels: readonly RoutingChannel[],
+  consistent: boolean,
+): Promise<Map<RoutingChannel, ChannelRecordItems>> {
+  const wanted = channels.flatMap((c) => [
+    marshall(keys.channelSettings(c)),
+    marshall(keys.channelBreaker(c)),
+  ]);
+  const items = await batchGetItems(table, wanted, { operation: 'channelRecords.batchGet', consistent });
+  const byKey = new Map(items.map((item) => [`${item.SK}${item.channel}`, item]));
+  return new Map(
+    channels.map((c) => [
+      c,
+      {
+        settings: byKey.get(keys.channelSettings(c).SK + c),
+        breaker: byKey.get(keys.channelBreaker(c).SK + c),
+      },
+    ]),
+  );
+}
+
+/**
+ * A channel's record from its stored items, checked by hand (`storedSettings`, `breakerOf`): unreadable
+ * settings are the channel's defaults (logged), no breaker item is a closed breaker.
+ */
+export function recordOf(
   channel: RoutingChannel,
   settingsItem: Record<string, unknown> | undefined,
   breakerItem: Record<string, unknown> | undefined,

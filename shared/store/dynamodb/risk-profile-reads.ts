@@ -1,6 +1,7 @@
 /**
- * The read path of risk profiles, on its own so the create-payment bundle carries only what it uses
- * (the full store, risk-profiles.ts, adds writes that create never makes).
+ * The read path of risk profiles, on its own so a reader's bundle carries only what it uses (the full
+ * store, risk-profiles.ts, adds writes): risk's `merchant-risk-profile` function, which answers
+ * create-payment's before-checks, and the risk consumer. create-payment itself takes only the cache below.
  */
 import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -76,9 +77,10 @@ export function parseStored(item: Record<string, unknown>): RiskProfile {
 export type RiskProfileCacheOptions = ContainerCacheOptions;
 
 /**
- * A per-container cache of effective profiles, for the create path. Why a cache, and why a short TTL:
- * the create path must stay one round trip to DynamoDB to meet the latency figure (create ≤ 1.3× one
- * bare PutItem), so the profile cannot be read on every create; a TTL of about a second bounds how long
+ * A per-container cache of effective profiles, for the create path (each miss an invocation of risk's
+ * `merchant-risk-profile`). Why a cache, and why a short TTL: the create path must stay one round trip to
+ * DynamoDB to meet the latency figure (create ≤ 1.3× one bare PutItem), so the profile cannot be read (or
+ * asked for) on every create; a TTL of about a second bounds how long
  * an ops change (a new blocklist entry, a lower limit) or a rating change waits to apply (contract:
  * within 2 s). Concurrent misses of one merchant share a single read; a failed read is not cached; a
  * profile past 80 % of its TTL is refreshed in the background (container-cache.ts).

@@ -25,11 +25,19 @@ export async function readRoutingConfig(
   merchantId: string,
 ): Promise<RoutingConfig | null> {
   const stored = await readStoredRoutingDocument(table, merchantId);
-  if (!stored) return null;
-  const config = stored.config as RoutingConfig | undefined;
+  return stored ? checkedRoutingConfig(stored.config, `routing configuration of ${stored.pk}`) : null;
+}
+
+/**
+ * A stored configuration document shape-checked by hand (see above): also how create-payment checks the
+ * channels' `routing-config` function's answer. @throws CorruptItemError naming `what`
+ */
+export function checkedRoutingConfig(document: unknown, what: string): RoutingConfig {
+  const config = document as RoutingConfig | undefined;
   const target = config?.default;
   const wellFormed =
-    config !== undefined &&
+    typeof config === 'object' &&
+    config !== null &&
     Array.isArray(config.rules) &&
     config.rules.every(
       (r) => typeof r?.name === 'string' && typeof r.when === 'object' && Array.isArray(r.channels),
@@ -38,6 +46,6 @@ export async function readRoutingConfig(
     Array.isArray(target.channels) &&
     typeof config.quotas === 'object' &&
     config.quotas !== null;
-  if (!wellFormed) throw new CorruptItemError(`routing configuration of ${stored.pk} is not a configuration`);
+  if (!wellFormed) throw new CorruptItemError(`${what} is not a configuration`);
   return config;
 }

@@ -3,7 +3,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callerReads, containerCeiling, containerReadsPerSecond } from '../../bench/container-reads.js';
+import {
+  CONTAINER_CACHED_READS,
+  callerReads,
+  containerCeiling,
+  containerReadsPerSecond,
+  readDriverOf,
+} from '../../bench/container-reads.js';
 
 describe('container-cached reads', () => {
   // 4 create containers over a 10 s span read 40 units: 1 unit per container-second. A create is one
@@ -37,5 +43,49 @@ describe('container-cached reads', () => {
     // A write on the key every 20 payments limits first: 20,000/s.
     assert.equal(containerCeiling(c, 1, 0.05, { read: 3000, write: 1000, cap: 1_000_000 }), 20_000);
     assert.equal(containerCeiling({}, 1, 0, { read: 3000, write: 1000, cap: 500 }), 500);
+  });
+
+  it("scales an owner's function's reads for create's caches by create's containers, not its own", () => {
+    // risk's function ran in 1 environment and read 40 units for 4 create containers' cache misses.
+    const withOwners = {
+      ...drivers,
+      callers: {
+        ApiCreatePaymentFunction1A2B3C4D: drivers.callers.Create,
+        MerchantRiskProfileFunctionDEADBEEF: {
+          environments: 1,
+          invocationsPerPayment: 0.05,
+          secondsPerInvocation: 0.01,
+        },
+        ChannelFactsFunction0123ABCD: {
+          environments: 2,
+          invocationsPerPayment: 0.1,
+          secondsPerInvocation: 0.02,
+        },
+      },
+    };
+    const ids = Object.keys(withOwners.callers);
+    assert.equal(
+      readDriverOf('MerchantRiskProfileFunctionDEADBEEF', ids),
+      'ApiCreatePaymentFunction1A2B3C4D',
+    );
+    assert.equal(readDriverOf('ChannelFactsFunction0123ABCD', ids), 'ApiCreatePaymentFunction1A2B3C4D');
+    // A function that caches for itself drives its own reads.
+    assert.equal(readDriverOf('ApiCreatePaymentFunction1A2B3C4D', ids), 'ApiCreatePaymentFunction1A2B3C4D');
+    const c = callerReads({ MerchantRiskProfileFunctionDEADBEEF: 40 }, withOwners);
+    const risk = c.MerchantRiskProfileFunctionDEADBEEF;
+    assert.equal(risk?.drivenBy, 'ApiCreatePaymentFunction1A2B3C4D');
+    // 40 units ÷ 4 create containers ÷ 10 s, and create's containers at the rate: 800 at 20,000/s.
+    assert.equal(risk?.readUnitsPerContainerSecond, 1);
+    assert.equal(containerReadsPerSecond(c, 1, 20_000), 800);
+  });
+
+  it('counts the channel records and the outcome windows as per-container reads', () => {
+    for (const p of [
+      'RISK#<merchant>',
+      'ROUTING#<merchant>',
+      'CHANNEL#<channel>',
+      'HLT#<channel>#USD#<hour>#<shard>',
+    ])
+      assert.ok(CONTAINER_CACHED_READS.has(p), p);
   });
 });

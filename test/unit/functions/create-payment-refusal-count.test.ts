@@ -5,7 +5,7 @@
  * of `RISKSUM#` is written by create-payment.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -20,16 +20,21 @@ import { countRefusalRequest } from '../../../shared/schemas/risk-functions.js';
 import { DEFAULT_RISK_PROFILE } from '../../../shared/schemas/risk-profile.js';
 import { idempotencySlot } from '../../../shared/store/idempotency.js';
 import { eventually } from '../../support/eventually.js';
-import { type FunctionStub, startFunctionStub } from '../../support/function-stub.js';
+import { CREATE_PAYMENT_READS, serveInProcess } from '../../support/in-process-functions.js';
 import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.RISK_PROFILE_TTL_MS = '0';
 process.env.ROUTING_CONFIG_TTL_MS = '0';
-// The stub's ARN (test/support/function-stub.ts): the environment is read once, when the module loads.
-process.env.COUNT_REFUSAL_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:CountRefusal:live';
 const ddb = mockClient(DynamoDBClient);
+// count-refusal answers as risk's function would; the profile and routing reads are the owners' functions,
+// run here on the mocked client. The environment is read once, when the module loads.
+const { received } = await serveInProcess([
+  ...CREATE_PAYMENT_READS,
+  { name: 'CountRefusal', envVar: 'COUNT_REFUSAL_FUNCTION_ARN', handle: () => ({ counted: true }) },
+]);
+const stub = { received: received.get('CountRefusal') as unknown[] };
 const { handler } = await import('../../../functions/api/create-payment.js');
 
 const create = (key: string, body: unknown) =>
@@ -39,12 +44,6 @@ const create = (key: string, body: unknown) =>
   );
 
 describe("create-payment counts a risk refusal through risk's count-refusal function", () => {
-  let stub: FunctionStub;
-  before(async () => {
-    stub = await startFunctionStub('CountRefusal', () => ({ counted: true }));
-    assert.equal(stub.arn, process.env.COUNT_REFUSAL_FUNCTION_ARN);
-  });
-  after(() => stub?.close());
   beforeEach(() => {
     ddb.reset();
     stub.received.length = 0;

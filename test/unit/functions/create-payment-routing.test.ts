@@ -20,6 +20,7 @@ import { DEFAULT_BREAKER_SETTINGS } from '../../../shared/domain/breaker.js';
 import { type ChannelFactsInput, setChannelFactsSource } from '../../../shared/routing/route-payment.js';
 import { routingConfigSchema } from '../../../shared/schemas/routing.js';
 import { type PaymentItem, storedRouting } from '../../../shared/store/items.js';
+import { CREATE_PAYMENT_READS, serveInProcess } from '../../support/in-process-functions.js';
 import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
@@ -30,6 +31,8 @@ process.env.ROUTING_CONFIG_TTL_MS = '0';
 // And reads quota usage (the mock's) on every create.
 process.env.QUOTA_USAGE_TTL_MS = '0';
 const ddb = mockClient(DynamoDBClient);
+// The risk profile and routing reads are the owners' functions', run here on the mocked client.
+await serveInProcess(CREATE_PAYMENT_READS);
 const { handler } = await import('../../../functions/api/create-payment.js');
 
 const create = (body: object, key = 'k1') =>

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
+  ProvisionedThroughputExceededException,
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
@@ -13,6 +15,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_RISK_PROFILE } from '../../../shared/schemas/risk-profile.js';
 import { requestFingerprint } from '../../../shared/store/idempotency.js';
+import { CREATE_PAYMENT_READS, serveInProcess } from '../../support/in-process-functions.js';
 import { apiEvent, context, jsonHeaders, problemOf } from './fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
@@ -21,6 +24,8 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.RISK_PROFILE_TTL_MS = '0';
 process.env.ROUTING_CONFIG_TTL_MS = '0';
 const ddb = mockClient(DynamoDBClient);
+// The risk profile and routing reads are the owners' functions', run here on the mocked client.
+const functions = await serveInProcess(CREATE_PAYMENT_READS);
 const { handler } = await import('../../../functions/api/create-payment.js');
 
 const body = { amount: 1050, currency: 'USD' };
@@ -159,6 +164,84 @@ describe('POST /v1/payments handler', () => {
     assert.equal(problemOf(basic).status, 401);
     assert.equal(ops.statusCode, 403);
     assert.equal(ddb.calls().length, 0);
+  });
+
+  it("asks risk's and the channels' functions for what it reads, once each per create at a TTL of 0", async () => {
+    // Prepare
+    ddb.on(PutItemCommand).resolves({});
+    for (const received of functions.received.values()) received.length = 0;
+    // Act
+    const result = await create();
+    // Assess
+    assert.equal(result.statusCode, 201);
+    assert.deepEqual(functions.received.get('merchant-risk-profile'), [{ merchantId: 'm_1' }]);
+    assert.deepEqual(functions.received.get('routing-config'), [{ merchantId: 'm_1' }]);
+    // The records and the windows of the one listed channel in one invocation.
+    const facts = functions.received.get('channel-facts') as { channels: string[]; scopes: string[] }[];
+    assert.equal(facts.length, 1);
+    assert.deepEqual(facts[0]?.channels, ['sandbox']);
+    assert.deepEqual(facts[0]?.scopes, ['sandbox#USD#m_1', 'sandbox#USD']);
+  });
+
+  it("answers 503 when the risk profile read is throttled in risk's function, as when it read it itself", async () => {
+    // Prepare
+    ddb
+      .on(QueryCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    ddb.on(PutItemCommand).resolves({});
+    // Act
+    const result = await create();
+    // Assess
+    assert.equal(result.statusCode, 503);
+    assert.equal(result.headers?.['Retry-After'], '1');
+    assert.equal(ddb.commandCalls(PutItemCommand).length, 0);
+  });
+
+  it('answers 500 on a stored routing configuration that is not one, storing nothing', async () => {
+    // Prepare
+    ddb
+      .on(GetItemCommand)
+      .resolves({ Item: marshall({ PK: 'ROUTING#m_1', SK: 'ROUTING', config: { rules: 7 } }) });
+    ddb.on(PutItemCommand).resolves({});
+    // Act
+    const result = await create();
+    // Assess
+    assert.equal(result.statusCode, 500);
+    assert.equal(ddb.commandCalls(PutItemCommand).length, 0);
+  });
+
+  it("routes by the breaker the channels' function reads, and fails open when it cannot read it", async () => {
+    // Prepare: the only listed channel's breaker is open (recently), read by channel-facts.
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(BatchGetItemCommand).resolves({
+      Responses: {
+        'payments-unit': [
+          marshall({
+            PK: 'CHANNEL#sandbox',
+            SK: 'BREAKER',
+            channel: 'sandbox',
+            state: 'open',
+            openedAt: Date.now(),
+            failures: [],
+            probeTakenAt: null,
+            version: 1,
+          }),
+        ],
+      },
+    });
+    // Act
+    const open = JSON.parse((await create()).body);
+    // Assess: no healthy channel, stored failed.
+    assert.equal(open.status, 'failed');
+    assert.equal(open.failureCode, 'channel_unavailable');
+    // Prepare: the records cannot be read (records are cached 1 s per container: wait it out).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    ddb.on(BatchGetItemCommand).rejects(new Error('store down'));
+    // Act
+    const failedOpen = await create({ headers: jsonHeaders({ 'idempotency-key': 'k2' }) });
+    // Assess: the breaker is taken as closed (fail open).
+    assert.equal(failedOpen.statusCode, 201);
+    assert.equal(JSON.parse(failedOpen.body).status, 'processing');
   });
 
   it('hides the cause of an unexpected failure behind a 500 problem', async () => {

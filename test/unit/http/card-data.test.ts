@@ -9,12 +9,15 @@ import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dy
 import { mockClient } from 'aws-sdk-client-mock';
 import { cardDataFields } from '../../../shared/http/card-data.js';
 import { logger } from '../../../shared/http/logger.js';
+import { CREATE_PAYMENT_READS, serveInProcess } from '../../support/in-process-functions.js';
 import { apiEvent, context, jsonHeaders, problemOf } from '../functions/fixtures.js';
 
 process.env.TABLE_NAME = 'payments-unit';
 process.env.RISK_PROFILE_TTL_MS = '0';
 process.env.ROUTING_CONFIG_TTL_MS = '0';
 const ddb = mockClient(DynamoDBClient);
+// The risk profile and routing reads are the owners' functions', run here on the mocked client.
+await serveInProcess(CREATE_PAYMENT_READS);
 const createPayment = (await import('../../../functions/api/create-payment.js')).handler;
 const createRefund = (await import('../../../functions/api/create-refund.js')).handler;
 const listPayments = (await import('../../../functions/api/list-payments.js')).handler;

@@ -8,6 +8,7 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import { toProblemResponse } from '../../../shared/http/problem-errors.js';
+import { InvokeCallError, InvokedFunctionError } from '../../../shared/services/invoke.js';
 
 const $metadata = { httpStatusCode: 400, requestId: 'REQ123' };
 const message = 'Throughput exceeds the current capacity of your table payments-prod (arn:aws:dynamodb:…)';
@@ -55,6 +56,36 @@ describe('toProblemResponse for DynamoDB errors', () => {
       assert.equal(response.statusCode, 500);
       assert.equal(response.headers?.['Retry-After'], undefined);
       assert.equal(JSON.parse(response.body).type, 'https://payments.example/problems/internal-error');
+    }
+  });
+});
+
+describe("toProblemResponse for a read asked of another service's function", () => {
+  const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:payments-dev-risk-merchant-risk-profile:live';
+
+  it('answers 503 when the function met DynamoDB throttling, or Lambda refused the call for load', () => {
+    for (const error of [
+      new InvokedFunctionError(ARN, 'ProvisionedThroughputExceededException', message),
+      new InvokedFunctionError(ARN, 'ThrottlingException', message),
+      new InvokeCallError(ARN, 'TooManyRequestsException', 429, 'Rate exceeded'),
+    ]) {
+      const response = toProblemResponse(error);
+      assert.equal(response.statusCode, 503, error.message);
+      assert.equal(response.headers?.['Retry-After'], '1');
+      assert.doesNotMatch(response.body, /arn:|payments-dev|Exception|Rate exceeded/);
+    }
+  });
+
+  it('answers 500, as the same failure read directly, for any other failure of the function or the call', () => {
+    for (const error of [
+      new InvokedFunctionError(ARN, 'CorruptItemError', 'Unexpected item shape'),
+      new InvokedFunctionError(ARN, 'InternalServerError', 'boom'),
+      new InvokeCallError(ARN, 'ResourceNotFoundException', 404, 'Function not found'),
+      new InvokeCallError(ARN, 'AccessDeniedException', 403, 'not authorized'),
+    ]) {
+      const response = toProblemResponse(error);
+      assert.equal(response.statusCode, 500, error.message);
+      assert.doesNotMatch(response.body, /arn:|payments-dev|Exception|not authorized/);
     }
   });
 });
