@@ -19,6 +19,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'internal/settlement-lines': 'core',
   'internal/channel-day-outcomes': 'core',
   'internal/apply-channel-outcomes': 'core',
+  'internal/object-states': 'core',
 
   'channels/callback': 'channels',
   'channels/dispatch': 'channels',

@@ -13,6 +13,7 @@ import {
   exposeHeldPayments,
   exposeHoldCounts,
   exposeMerchantRegistry,
+  exposeObjectStates,
   exposeOpenDiscrepancies,
   exposeReviewQueue,
   exposeSettlementLines,
@@ -80,6 +81,8 @@ export class CoreStack extends ServiceStack {
     // What settlement and reconciliation read of core's items, answered page by page.
     exposeSettlementLines(this);
     exposeChannelDayOutcomes(this);
+    // Where payments and refunds stand, for the channels' dispatcher and checks (once per batch).
+    exposeObjectStates(this);
     // The channels' outcomes reach the payment through core's own function (channels and reconciliation).
     const outcomes = new ChannelOutcomes(this, 'ChannelOutcomes', { table: this.table });
     this.monitoring.watchFunction(outcomes.applyFunction);
@@ -104,6 +107,9 @@ export class ChannelsStack extends ServiceStack {
       monitoring.watchFunction(fn);
       this.useFunction('core', APPLY_CHANNEL_OUTCOMES, fn, APPLY_CHANNEL_OUTCOMES_ENV);
     }
+    // Where the payments and refunds they submit or check stand: core's function, asked once per batch.
+    for (const fn of [channels.dispatchFunction, channels.checkFunction])
+      this.useFunction('core', INTERNAL_READS.objectStates, fn, 'OBJECT_STATES_FUNCTION_ARN');
     monitoring.watchStreamConsumer(
       'DispatchIteratorAgeAlarm',
       channels.dispatchFunction,

@@ -193,6 +193,7 @@ describe('stacks', () => {
         'ListPaymentsFunction',
         'ListRefundsFunction',
         'NoRouteFunction',
+        'ObjectStatesFunction',
         'OpsPaymentsFunction',
         'PublisherFunction',
         'SettlementLinesFunction',

@@ -133,6 +133,9 @@ describe('data ownership map', () => {
     // Settlement asks risk's held-payments function for its holds: no read of them of its own.
     assert.ok(!allowedKeys('settlement', 'table', 'dynamodb:Query').includes('HOLD#*'));
     assert.deepEqual(allowedKeys('reconciliation', 'GSI2', 'dynamodb:Query'), []);
+    // The channels ask core's object-states function where a payment or refund stands: no read of core's.
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'])
+      assert.ok(!allowedKeys('channels', 'table', action).includes('OBJ#*'), action);
   });
 
   it('places every handler in a service by its entry or source path', () => {
