@@ -9,9 +9,11 @@
  * unavailability seen goes to channel health, and every submission the channel has not settled yet gets
  * its delayed check (shared/channels/checker.ts).
  *
- * The payment and its refunds are core's: the dispatcher reads them (a declared read) and has core's
- * function make its guarded moves (a failure, a failover, a status query's outcome), all the batch's
- * records' writes in one invocation (shared/channels/outcome-writer.ts).
+ * The payment and its refunds are core's: the dispatcher asks core's object-states function where the
+ * batch's payments stand (one invocation per batch, shared/channels/object-states.ts) and has core's
+ * apply-channel-outcomes function make its guarded moves (a failure, a failover, a status query's
+ * outcome), all the batch's records' writes in one invocation (shared/channels/outcome-writer.ts). It
+ * reads no item of core's.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -23,19 +25,27 @@ import { createChannelRegistry } from '../../shared/channels/default-registry.js
 import {
   createDispatcher,
   DispatchBatch,
+  type Dispatcher,
+  needsState,
   type PaymentToDispatch,
   type UnavailableCount,
 } from '../../shared/channels/dispatcher.js';
 import { TRANSACTION_FACTORIES } from '../../shared/channels/factories.js';
+import { batchStates } from '../../shared/channels/object-states.js';
 import { lazyTransactions } from '../../shared/channels/registry.js';
 import type { ChannelTransactions } from '../../shared/channels/types.js';
-import { applyOutcomesEnvSchema, dispatcherEnvSchema, loadEnv } from '../../shared/config/env.js';
+import {
+  applyOutcomesEnvSchema,
+  dispatcherEnvSchema,
+  loadEnv,
+  objectStatesEnvSchema,
+} from '../../shared/config/env.js';
 import { type BreakerPositionName, breakerPosition } from '../../shared/domain/breaker.js';
 import { isRoutingChannel } from '../../shared/domain/routing/catalogue.js';
 import { type Read, streamConsumer } from '../../shared/events/batch.js';
 import { logger } from '../../shared/http/logger.js';
+import { invokeObjectStates, type ObjectRef } from '../../shared/internal/object-states.js';
 import { DynamoBreakerStore } from '../../shared/store/dynamodb/channel-breakers.js';
-import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
 import { recordUnavailable as recordChannelUnavailable } from '../../shared/store/dynamodb/channel-outcome-counts.js';
 import { channelRecords } from '../../shared/store/dynamodb/channel-records.js';
 import { metadataOf, type PaymentItem, type RefundItem } from '../../shared/store/items.js';
@@ -85,24 +95,33 @@ export function setUnavailableRecorder(fn: typeof recordUnavailable): void {
   recordUnavailable = fn;
 }
 
-const reads = new DynamoDispatchStore(table);
+const objectStates = invokeObjectStates(loadEnv(objectStatesEnvSchema).OBJECT_STATES_FUNCTION_ARN);
 const writer = coreOutcomes(loadEnv(applyOutcomesEnvSchema).APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN);
-const dispatcher = createDispatcher({
-  adapters,
-  store: {
-    readPayment: (id, consistent) => reads.readPayment(id, consistent),
-    readRefund: (id, paymentId, consistent) => reads.readRefund(id, paymentId, consistent),
-    failOver: writer.failOver,
-    failPayment: writer.failPayment,
-    failRefund: writer.failRefund,
-  },
-  outcomes: writer,
-  breakers,
-  breakerPosition: positionOf,
-  now: () => new Date(),
-});
 
 type Inserted = (PaymentItem & Pick<PaymentToDispatch, 'routing'>) | RefundItem;
+
+/**
+ * The batch's dispatcher: where its payments stand is asked of core once, strongly consistent (a retried
+ * batch must see the failover that just landed), for exactly the payments the dispatcher will read.
+ */
+function batchDispatcher(items: readonly Read<Inserted>[]): Dispatcher {
+  const refs = items.flatMap(({ item }): ObjectRef[] =>
+    item.entity === 'payment' && needsState(item) ? [{ kind: 'payment', id: item.id }] : [],
+  );
+  return createDispatcher({
+    adapters,
+    store: {
+      ...batchStates(objectStates, refs, true),
+      failOver: writer.failOver,
+      failPayment: writer.failPayment,
+      failRefund: writer.failRefund,
+    },
+    outcomes: writer,
+    breakers,
+    breakerPosition: positionOf,
+    now: () => new Date(),
+  });
+}
 
 /** The payment or refund a record inserted; anything else is not for the channels. */
 function insertedItem(record: DynamoDBRecord): Inserted | undefined {
@@ -112,7 +131,7 @@ function insertedItem(record: DynamoDBRecord): Inserted | undefined {
   return item.entity === 'payment' || item.entity === 'refund' ? item : undefined;
 }
 
-async function dispatchOne(item: Inserted, batch: DispatchBatch): Promise<void> {
+async function dispatchOne(dispatcher: Dispatcher, item: Inserted, batch: DispatchBatch): Promise<void> {
   if (item.entity === 'refund') return dispatcher.dispatchRefund(item, batch);
   const sent = await dispatcher.dispatchPayment({ ...item, metadata: metadataOf(item) }, batch);
   logger.info('payment dispatched', { reference: item.id, channels: sent });
@@ -121,8 +140,9 @@ async function dispatchOne(item: Inserted, batch: DispatchBatch): Promise<void> 
 /** Dispatches the batch; the index of the first record not done, from which the stream retries. */
 async function dispatchAll(items: readonly Read<Inserted>[]): Promise<number | undefined> {
   const batch = new DispatchBatch();
+  const dispatcher = batchDispatcher(items);
   const results = await Promise.allSettled(
-    items.map(({ item }) => writer.track(() => dispatchOne(item, batch))),
+    items.map(({ item }) => writer.track(() => dispatchOne(dispatcher, item, batch))),
   );
   const first = results.findIndex((r) => r.status === 'rejected');
   for (const [i, r] of results.entries()) {

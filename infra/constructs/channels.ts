@@ -146,9 +146,9 @@ export class Channels extends Construct {
     this.secrets.grantRead(this.dispatchFunction, { calls: true });
     // Alipay's and WeChat Pay's requests name where they notify us: this API's callback route.
     this.dispatchFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);
-    // Read a payment again before submitting it (core's item: a declared read). Its failover and failure
-    // and a status query's outcome are written by core's function (ChannelsStack's useFunction).
-    table.grantItemActions(this.dispatchFunction, 'dynamodb:GetItem');
+    // No item of core's: where a payment stands is asked of core's object-states function (once per batch),
+    // and its failover, its failure and a status query's outcome are written by core's apply-channel-outcomes
+    // (both through ChannelsStack's useFunction).
     this.checksQueue.grantSendMessages(this.dispatchFunction);
     // The channels' breakers and settings (read in one BatchGetItem, a breaker stepped by a conditional
     // PutItem) and the per-batch unavailability counts (UpdateItem ADD).
@@ -193,16 +193,15 @@ export class Channels extends Construct {
       timeout: STREAM_TIMEOUT,
       memorySize: EVENT_MEMORY_MB,
       environment: {
-        TABLE_NAME: table.tableName,
         SANDBOX_PSP_URL: scope.node.tryGetContext('sandboxPspUrl') ?? DEFAULT_SANDBOX_PSP_URL,
         ...checks,
         CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL: this.checksDeadLetterQueue.queueUrl,
         CHANNEL_CHECK_MAX: '3',
       },
     });
-    // Read the object (core's: a declared read); failing a lost submission and applying a found outcome
-    // are core's function's writes (ChannelsStack's useFunction).
-    table.grantItemActions(this.checkFunction, 'dynamodb:GetItem');
+    // No table access: the object checked is read by core's object-states function (once per batch), and
+    // failing a lost submission or applying a found outcome is core's apply-channel-outcomes' write (both
+    // through ChannelsStack's useFunction).
     // It asks each vendor channel about its submissions, with that vendor's credentials.
     this.secrets.grantRead(this.checkFunction, { calls: true });
     this.checkFunction.addEnvironment('CHANNEL_CALLBACK_BASE_URL', api.url);

@@ -39,6 +39,8 @@ export const INTERNAL_READS = {
   routingConfig: 'routing-config',
   /** channels: channels' records and outcome windows, for routing at create (channel-facts.ts). */
   channelFacts: 'channel-facts',
+  /** core: where a batch of payments and refunds stands (shared/internal/object-states.ts). */
+  objectStates: 'object-states',
 } as const;
 
 interface InternalReadProps {
@@ -150,6 +152,20 @@ export function exposeChannelDayOutcomes(stack: ServiceStack): PaymentsFunction 
     timeout: STREAM_TIMEOUT,
   });
   stack.table.grantIndexActions(fn, GSI3, 'dynamodb:Query');
+  return fn;
+}
+
+/**
+ * Core's payments and refunds as the channels' dispatcher and checks need them: BatchGetItem on core's
+ * objects (OBJ#…), once per stream or queue batch.
+ */
+export function exposeObjectStates(stack: ServiceStack): PaymentsFunction {
+  const fn = internalRead(stack, 'ObjectStatesFunction', {
+    name: INTERNAL_READS.objectStates,
+    entry: 'internal/object-states',
+    description: 'Internal (channels): where a batch of payments and refunds stands',
+  });
+  stack.table.grantItemActionsOnKeys(fn, ['dynamodb:BatchGetItem'], ['OBJ#*']);
   return fn;
 }
 

@@ -176,17 +176,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     removedBy: 'per-service slot prefixes once the contract scopes keys per route',
   },
   {
-    kind: 'read',
-    owner: 'core',
-    users: ['channels'],
-    resource: 'table',
-    patterns: ['OBJ#*'],
-    actions: [GET],
-    why: "the dispatcher reads a payment again before submitting it (where a retried batch or a failover left it) and a channel check reads the payment or refund it checks (still open at that channel?); every write that follows is core's function's (apply-channel-outcomes)",
-    removedBy:
-      "the dispatcher and the checks asking core's function for the object's state (one more invocation per payment)",
-  },
-  {
     kind: 'write',
     owner: 'channels',
     users: ['core'],

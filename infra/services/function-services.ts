@@ -21,6 +21,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'internal/apply-channel-outcomes': 'core',
   'internal/payment-customer': 'core',
   'internal/payment-events': 'core',
+  'internal/object-states': 'core',
 
   'channels/callback': 'channels',
   'channels/dispatch': 'channels',

@@ -15,6 +15,7 @@ import {
   exposeHoldCounts,
   exposeMerchantRegistry,
   exposeMerchantRiskProfile,
+  exposeObjectStates,
   exposeOpenDiscrepancies,
   exposePaymentCustomer,
   exposePaymentEvents,
@@ -97,6 +98,8 @@ export class CoreStack extends ServiceStack {
     // What risk reads of payments: a reported payment's customer, a payment's events (the ops timeline).
     exposePaymentCustomer(this);
     exposePaymentEvents(this);
+    // Where payments and refunds stand, for the channels' dispatcher and checks (once per batch).
+    exposeObjectStates(this);
     // The channels' outcomes reach the payment through core's own function (channels and reconciliation).
     const outcomes = new ChannelOutcomes(this, 'ChannelOutcomes', { table: this.table });
     this.monitoring.watchFunction(outcomes.applyFunction);
@@ -121,6 +124,9 @@ export class ChannelsStack extends ServiceStack {
       monitoring.watchFunction(fn);
       this.useFunction('core', APPLY_CHANNEL_OUTCOMES, fn, APPLY_CHANNEL_OUTCOMES_ENV);
     }
+    // Where the payments and refunds they submit or check stand: core's function, asked once per batch.
+    for (const fn of [channels.dispatchFunction, channels.checkFunction])
+      this.useFunction('core', INTERNAL_READS.objectStates, fn, 'OBJECT_STATES_FUNCTION_ARN');
     monitoring.watchStreamConsumer(
       'DispatchIteratorAgeAlarm',
       channels.dispatchFunction,

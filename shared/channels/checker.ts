@@ -1,8 +1,9 @@
 /**
  * No payment or refund stays processing for good: every submission the channel has not settled yet is
  * checked once its channel's bound has passed (a delayed message, docs/architecture.md "Channel checks").
- * A check reads the object; still processing at the same channel, it asks the channel (status query)
- * and applies what it learns through the guarded transitions a notification uses:
+ * A check reads the object (core's object-states function, asked once per queue batch: `objectRefOf`);
+ * still processing at the same channel, it asks the channel (status query) and applies what it learns
+ * through the guarded transitions a notification uses:
  * - found succeeded / failed → the outcome store's write (as a notification: attempts, indexes);
  * - not_found → the submission was lost: a payment fails with `channel_unavailable` (not failed over: a
  *   bound later the customer has long gone, and a channel such as Alipay only creates a trade once it is
@@ -10,6 +11,7 @@
  * - found pending, or the query failed → checked again a bound later, up to `maxChecks`, then handed to
  *   ops (the checks' dead-letter queue, watched by its depth alarm).
  */
+import type { ObjectRef } from '../internal/object-states.js';
 import type { DispatchStore } from '../store/dynamodb/channel-dispatch.js';
 import type { ChannelOutcomeStore } from '../store/ports.js';
 import { type ChannelCheck, queryOutcome } from './dispatcher.js';
@@ -32,12 +34,20 @@ export interface CheckerDeps {
 /** What a check did: nothing to do, settled, asked again later, or handed to ops. */
 export type CheckResult = 'settled' | 'resolved' | 'rechecked' | 'unresolved';
 
+/** The object a check reads, as core's object-states function is asked for it. */
+export function objectRefOf(c: ChannelCheck): ObjectRef {
+  return c.kind === 'payment'
+    ? { kind: 'payment', id: c.reference }
+    : { kind: 'refund', id: c.reference, paymentId: c.paymentId };
+}
+
 export function createChecker(deps: CheckerDeps) {
   async function read(c: ChannelCheck) {
-    // Eventually consistent (half the price): a stale view costs at most a query, and every write is guarded.
+    // Eventually consistent (half the price, the check function's choice for its batch): a stale view
+    // costs at most a query, and every write is guarded.
     return c.kind === 'payment'
-      ? deps.store.readPayment(c.reference, false)
-      : deps.store.readRefund(c.reference, c.paymentId, false);
+      ? deps.store.readPayment(c.reference)
+      : deps.store.readRefund(c.reference, c.paymentId);
   }
 
   async function query(c: ChannelCheck, adapter: ChannelTransactions): Promise<QueryResult> {

@@ -2,9 +2,10 @@
  * Submits new payments and refunds to their channels (contract: "Routing and channel health"), with
  * everything injected so each decision is tested without a network or a table:
  * - a payment goes to the channel it is at now (`channel`), read again before the first submission
- *   (strongly consistent, 1 read unit): a retried stream batch carries the image of the insert, and the
- *   payment may have failed over since; submitting again to a channel it left could let two channels
- *   take it. A write per submission to claim it would cost more than the read and prove no more;
+ *   (strongly consistent, from core's object-states function, asked once for the whole stream batch: see
+ *   `needsState`): a retried stream batch carries the image of the insert, and the payment may have
+ *   failed over since; submitting again to a channel it left could let two channels take it. A write per
+ *   submission to claim it would cost more than the read and prove no more;
  * - unavailable (or unknown, then `not_found` by a status query) → the next of `routing.candidates`,
  *   at most `MAX_FAILOVERS` more, each move a guarded write (status processing AND channel = the one
  *   left): of two dispatchers of one payment only one moves it, and only that one submits further; the
@@ -156,6 +157,14 @@ export function queryOutcome(
   };
 }
 
+/**
+ * Whether dispatching `p` reads where it stands first: not when it was inserted without a channel (no
+ * healthy candidate) or already final. The dispatch function asks core for exactly these, once a batch.
+ */
+export function needsState(p: Pick<PaymentToDispatch, 'channel' | 'status'>): boolean {
+  return p.channel !== null && (p.status === undefined || p.status === 'processing');
+}
+
 export function createDispatcher(deps: DispatcherDeps) {
   async function recordBreaker(channel: string, event: BreakerEvent): Promise<void> {
     await deps.breakers.record(channel as Channel, event);
@@ -225,11 +234,10 @@ export function createDispatcher(deps: DispatcherDeps) {
    * Dispatches one inserted payment. @returns the channels it was submitted to, in order (for logs).
    */
   async function dispatchPayment(p: PaymentToDispatch, batch: DispatchBatch): Promise<string[]> {
-    // A payment inserted without a channel (no healthy candidate) or already final needs no read.
-    if (p.channel === null || (p.status !== undefined && p.status !== 'processing')) return [];
+    if (!needsState(p)) return [];
     const current = await deps.store.readPayment(p.id);
     if (current?.status !== 'processing' || current.channel === null) return [];
-    const left = new Set(current.attempts.filter((a) => a.outcome === 'unavailable').map((a) => a.channel));
+    const left = new Set(current.left ?? []);
     const candidates = p.rt ? decodeRouting(p.rt).candidates : (p.routing?.candidates ?? []);
     const order = candidates.slice(0, 1 + MAX_FAILOVERS);
     let channel = current.channel;

@@ -47,14 +47,22 @@ export const applyOutcomesEnvSchema = /* @__PURE__ */ defined(() =>
   z.object({ APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN: nonEmpty }),
 );
 
-export const dispatchEnvSchema = /* @__PURE__ */ defined(() =>
-  z.extend(tableEnvSchema, {
-    SANDBOX_PSP_URL: z.pipe(
-      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-      z.transform((u: string) => u.replace(/\/+$/, '')),
-    ),
-  }),
+/**
+ * The dispatcher and the checks: core's function that answers where payments and refunds stand
+ * (functions/internal/object-states.ts), its `live` alias.
+ */
+export const objectStatesEnvSchema = /* @__PURE__ */ defined(() =>
+  z.object({ OBJECT_STATES_FUNCTION_ARN: nonEmpty }),
 );
+
+const sandboxPspShape = /* @__PURE__ */ defined(() => ({
+  SANDBOX_PSP_URL: z.pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    z.transform((u: string) => u.replace(/\/+$/, '')),
+  ),
+}));
+
+export const dispatchEnvSchema = /* @__PURE__ */ defined(() => z.extend(tableEnvSchema, sandboxPspShape));
 
 /**
  * The channel checks (shared/channels/checker.ts): their queue, the bound per channel before a submission
@@ -147,9 +155,15 @@ export const reconcileRunEnvSchema = /* @__PURE__ */ defined(() =>
   }),
 );
 
-/** The channel checks' consumer: what the dispatcher has, the checks' DLQ and the number of checks. */
+/**
+ * The channel checks' consumer: the sandbox PSP and the checks' queue as the dispatcher has them, the
+ * checks' DLQ and the number of checks. No table: the objects they check come from core's function
+ * (objectStatesEnvSchema).
+ */
 export const channelCheckEnvSchema = /* @__PURE__ */ defined(() =>
-  z.extend(dispatcherEnvSchema, {
+  z.object({
+    ...sandboxPspShape,
+    ...channelChecksShape,
     CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL: nonEmpty,
     CHANNEL_CHECK_MAX: envInteger(1, 100, 3),
   }),

@@ -328,6 +328,8 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       'ChannelFees',
       // ... and of risk's holds
       'HeldPayments',
+      // Where the dispatcher's payments stand, by core's function
+      'ObjectStates',
       // A refusal's count in risk's daily summary, by risk's function
       'CountRefusal',
       // What risk reads of payments, by core's functions (a fraud report's payment, the ops timeline)
@@ -380,17 +382,29 @@ describe('every DynamoDB call of a lifecycle is allowed by its function IAM poli
       )
       .map((c) => `${/CreateFraudReport/.test(c.caller) ? 'CreateFraudReport' : c.caller} ${c.action}`);
     assert.deepEqual([...new Set(riskOnPayments)], ['CreateFraudReport dynamodb:PutItem']);
-    // ... and the channels' outcomes were core's writes: the callback touched no item, and no channels
-    // function did more than read a payment or refund (OBJ#).
+    // ... and the channels' outcomes were core's writes, the states they act on core's reads: the callback
+    // touched no item, no channels function touched a payment or refund (OBJ#), and the dispatcher's
+    // reads of them were core's object-states function's.
     assert.doesNotMatch(callers, /Callback/, 'the channel callback called DynamoDB');
-    const channelsOnPayments = calls
-      .filter((c) => c.caller.startsWith('Channels') && c.leadingKeys.some((k) => k.startsWith('OBJ#')))
-      .map((c) => `${c.caller} ${c.action}`);
-    assert.ok(channelsOnPayments.length > 0, 'the dispatcher read no payment');
     assert.deepEqual(
-      [...new Set(channelsOnPayments.filter((c) => !c.endsWith(' dynamodb:GetItem')))],
+      [
+        ...new Set(
+          calls
+            .filter((c) => c.caller.startsWith('Channels') && c.leadingKeys.some((k) => k.startsWith('OBJ#')))
+            .map((c) => `${c.caller} ${c.action}`),
+        ),
+      ],
       [],
-      'a channels function wrote a payment or refund',
+      'a channels function touched a payment or refund',
+    );
+    assert.ok(
+      calls.some(
+        (c) =>
+          /ObjectStates/.test(c.caller) &&
+          c.action === 'dynamodb:BatchGetItem' &&
+          c.leadingKeys.some((k) => k.startsWith('OBJ#')),
+      ),
+      "core's object-states function read no payment for the dispatcher",
     );
   });
 });

@@ -167,6 +167,26 @@ describe('each function touches only its service items', () => {
       assert.ok(!allowedKeys('risk', 'table', action).includes('OBJ#*'), action);
   });
 
+  test("no channels function holds a grant on core's payments and refunds (it asks core's object-states function)", () => {
+    const channels = functions.filter((fn) => serviceOf(entryOf(fn.source)) === 'channels');
+    for (const source of ['functions/channels/dispatch.ts', 'functions/channels/check.ts'])
+      assert.ok(
+        channels.some((fn) => fn.source === source),
+        source,
+      );
+    for (const fn of channels) {
+      const patterns = dynamoStatementsOf(roleOf(fn.logicalId))
+        .filter((s) =>
+          [s.Resource]
+            .flat()
+            .map(resolveArn)
+            .some((a) => dataResource(a) === 'table'),
+        )
+        .flatMap((s) => [s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []].flat());
+      assert.ok(!patterns.some((p) => p.startsWith('OBJ#')), `${fn.source}: ${patterns}`);
+    }
+  });
+
   test('every declared exception is used by a function of each service it names', () => {
     for (const e of DATA_EXCEPTIONS) {
       for (const user of e.users) {

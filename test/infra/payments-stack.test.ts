@@ -346,6 +346,7 @@ describe('payments functions', () => {
       'functions/internal/hold-counts.ts',
       'functions/internal/merchant-registry.ts',
       'functions/internal/merchant-risk-profile.ts',
+      'functions/internal/object-states.ts',
       'functions/internal/open-discrepancies.ts',
       'functions/internal/payment-customer.ts',
       'functions/internal/payment-events.ts',
@@ -503,18 +504,19 @@ describe('least privilege', () => {
     ],
     'channels/callback': [],
     // The breakers and settings (CHANNEL#…: BatchGetItem, PutItem) and the unavailability counts (HLT#…:
-    // UpdateItem), each scoped by dynamodb:LeadingKeys, beside the payment's read (its writes are core's).
+    // UpdateItem), each scoped by dynamodb:LeadingKeys; nothing of core's (its payments' states and
+    // writes are core's functions').
     'channels/dispatch': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:DescribeStream on ${T} StreamArn`,
-      `dynamodb:GetItem on ${T}`,
       `dynamodb:GetRecords on ${T} StreamArn`,
       `dynamodb:GetShardIterator on ${T} StreamArn`,
       'dynamodb:ListStreams on *',
       `dynamodb:PutItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    'channels/check': [`dynamodb:GetItem on ${T}`],
+    // The object checked is read and written by core's functions.
+    'channels/check': [],
     'api/create-webhook-endpoint': [
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
@@ -645,6 +647,8 @@ describe('least privilege', () => {
     // ... and risk's: a reported payment's slot, a payment's partition (OBJ#…), read-only.
     'internal/payment-customer': [`dynamodb:GetItem on ${T}`],
     'internal/payment-events': [`dynamodb:Query on ${T}`],
+    // Core's payments and refunds as the channels' dispatcher and checks need them (OBJ#…).
+    'internal/object-states': [`dynamodb:BatchGetItem on ${T}`],
     // The channels' fee schedules for settlement: their settings, read-only.
     'internal/channel-fees': [`dynamodb:BatchGetItem on ${T}`],
     // What create-payment checks and routes by, for core: each read-only.
@@ -874,6 +878,7 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     'functions/api/no-route.ts',
     'functions/api/console.ts',
     'functions/channels/callback.ts',
+    'functions/channels/check.ts',
   ];
   if (!tableless.includes(source)) env.TABLE_NAME = { Ref: tableId };
   // Whoever has a channel's outcome applied finds core's function (its live alias) in its environment.
@@ -885,6 +890,9 @@ function expectedEnvironment(source: string): Record<string, unknown> {
   ];
   if (outcomeCallers.includes(source))
     env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = exposedAliasArn('core', 'apply-channel-outcomes');
+  // Where the payments and refunds they submit or check stand: core's function, asked once per batch.
+  if (source === 'functions/channels/dispatch.ts' || source === 'functions/channels/check.ts')
+    env.OBJECT_STATES_FUNCTION_ARN = exposedAliasArn('core', 'object-states');
   // The $default route's function knows every other route of the template, from the same wiring; so does
   // the price list's PUT, which refuses a price for a route the API does not have.
   if (source === 'functions/api/no-route.ts' || source === 'functions/api/put-billing-prices.ts') {

@@ -195,6 +195,7 @@ describe('stacks', () => {
         'ListPaymentsFunction',
         'ListRefundsFunction',
         'NoRouteFunction',
+        'ObjectStatesFunction',
         'OpsPaymentsFunction',
         'PaymentCustomerFunction',
         'PaymentEventsFunction',

@@ -5,7 +5,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { createDispatcher, DispatchBatch } from '../../shared/channels/dispatcher.js';
 import type { Payment } from '../../shared/schemas/payment.js';
 import type { Refund } from '../../shared/schemas/refund.js';
-import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
+import type { DispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { DynamoRefundStore } from '../../shared/store/dynamodb/refunds.js';
@@ -13,6 +13,7 @@ import { requestFingerprint } from '../../shared/store/idempotency.js';
 import { type PaymentItem, paymentFromItem } from '../../shared/store/items.js';
 import { keys } from '../../shared/store/keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { coreDispatchStore } from '../support/object-states.js';
 import { FakeBreakers, FakeChannel } from '../unit/channels/dispatcher-fakes.js';
 
 const unavailable = { kind: 'unavailable', code: 'http_503', message: 'down' } as const;
@@ -21,7 +22,7 @@ describe('dispatcher writes on DynamoDB Local', () => {
   let table: TestTable;
   let payments: DynamoPaymentStore;
   let outcomes: DynamoChannelOutcomeStore;
-  let store: DynamoDispatchStore;
+  let store: DispatchStore;
   let n = 0;
 
   before(async () => {
@@ -29,7 +30,7 @@ describe('dispatcher writes on DynamoDB Local', () => {
     const context = { client: table.client, tableName: table.tableName };
     payments = new DynamoPaymentStore(context);
     outcomes = new DynamoChannelOutcomeStore(context);
-    store = new DynamoDispatchStore(context);
+    store = coreDispatchStore(context);
   });
   after(async () => table.stop());
 

@@ -13,7 +13,7 @@ import type { RoutingChannel } from '../../shared/domain/routing/catalogue.js';
 import { routePayment, storedRoutingOf } from '../../shared/routing/route-payment.js';
 import type { CreatePaymentBody } from '../../shared/schemas/payment.js';
 import { type RoutingConfigBody, routingConfigSchema } from '../../shared/schemas/routing.js';
-import { DynamoDispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
+import type { DispatchStore } from '../../shared/store/dynamodb/channel-dispatch.js';
 import { DynamoChannelOutcomeStore } from '../../shared/store/dynamodb/channel-outcomes.js';
 import { DynamoPaymentStore } from '../../shared/store/dynamodb/payments.js';
 import { quotaDay, readQuotaUsage } from '../../shared/store/dynamodb/quota-usage.js';
@@ -22,6 +22,7 @@ import { requestFingerprint } from '../../shared/store/idempotency.js';
 import type { PaymentItem } from '../../shared/store/items.js';
 import { keys } from '../../shared/store/keys.js';
 import { startTestTable, type TestTable } from '../support/dynamodb.js';
+import { coreDispatchStore } from '../support/object-states.js';
 import { FakeBreakers, FakeChannel } from '../unit/channels/dispatcher-fakes.js';
 
 /** Created the day before the failover runs: the count stays on the creation day. */
@@ -32,7 +33,7 @@ const unavailable = { kind: 'unavailable', code: 'http_503', message: 'down' } a
 describe('quota counts moved by failover on DynamoDB Local', () => {
   let table: TestTable;
   let payments: DynamoPaymentStore;
-  let store: DynamoDispatchStore;
+  let store: DispatchStore;
   let outcomes: DynamoChannelOutcomeStore;
   const capacity: { operation: string; units: number }[] = [];
 
@@ -45,7 +46,7 @@ describe('quota counts moved by failover on DynamoDB Local', () => {
         void capacity.push({ operation, units: consumed.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0) }),
     };
     payments = new DynamoPaymentStore(context);
-    store = new DynamoDispatchStore(context);
+    store = coreDispatchStore(context);
     outcomes = new DynamoChannelOutcomeStore(context);
   });
   after(async () => table.stop());

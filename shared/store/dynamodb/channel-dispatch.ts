@@ -9,23 +9,24 @@
  * it existed take it too, in its compact form (payment-codec.ts). None of these writes sets the outcome index keys (GSI3): nothing reached the
  * channel's statement.
  *
- * Access patterns (keys.ts): GetItem OBJ#<slot>/OBJ (payment), OBJ#<payment slot>/REF#<re_id> (refund);
- * UpdateItem on the payment; TransactWriteItems refund + payment, and payment + quota usage shards for a
+ * Core's writes, made by its apply-channel-outcomes function for the channels; what the dispatcher and the
+ * checks read of the payment or refund first comes from core's object-states function (object-states.ts).
+ *
+ * Access patterns (keys.ts): UpdateItem on the payment OBJ#<slot>/OBJ; TransactWriteItems refund + payment, and payment + quota usage shards for a
  * failover of a payment with a quota on either channel (quota-usage.ts). Write rate: only on the unhappy paths
  * (a failover, a refusal, a lost submission), never on a healthy submission.
  */
 import {
   ConditionalCheckFailedException,
-  GetItemCommand,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { slotOfId } from '../items.js';
 import { keys } from '../keys.js';
-import { decodeAttempt, encodeAttempt } from '../payment-codec.js';
+import { encodeAttempt } from '../payment-codec.js';
 import { type QuotaMove, quotaMoveWrites } from './quota-usage.js';
 import { capacityParam, reportCapacity, type TableContext } from './table.js';
 
@@ -36,12 +37,14 @@ export interface StoredAttempt {
   readonly at: string;
 }
 
-/** What a dispatcher or a check needs to know of a payment or refund now. */
+/** What a dispatcher or a check needs to know of a payment or refund now (core's object-states answer). */
 export interface DispatchView {
   readonly status: string;
   readonly channel: string | null;
-  readonly attempts: readonly StoredAttempt[];
-  readonly amount?: number;
+  /** A payment's channels it left as unavailable: it is never submitted to one again. */
+  readonly left?: readonly string[] | undefined;
+  /** A refund's amount, released on the payment when the refund is lost. */
+  readonly amount?: number | undefined;
 }
 
 export type PaymentFailureCode = 'declined' | 'channel_unavailable';
@@ -72,14 +75,19 @@ export interface FailRefundInput {
   readonly at: Date;
 }
 
-/** The port the dispatcher and the checks write through (tests provide fakes). */
-export interface DispatchStore {
-  /**
-   * The payment as it stands, `undefined` when absent. Strongly consistent unless `consistent` is false
-   * (the checks: a stale view only costs a status query, every write after it is guarded).
-   */
-  readPayment(paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
-  readRefund(refundId: string, paymentId: string, consistent?: boolean): Promise<DispatchView | undefined>;
+/**
+ * What the dispatcher and the checks read (tests provide fakes): from core's object-states function, asked
+ * once per batch (shared/channels/object-states.ts), strongly consistent for the dispatcher and not for
+ * the checks (a stale view only costs a status query, every write after it is guarded).
+ */
+export interface DispatchReads {
+  /** The payment as it stands, `undefined` when absent. */
+  readPayment(paymentId: string): Promise<DispatchView | undefined>;
+  readRefund(refundId: string, paymentId: string): Promise<DispatchView | undefined>;
+}
+
+/** The port the dispatcher and the checks write through (core's function; tests provide fakes). */
+export interface DispatchWrites {
   /**
    * Moves a processing payment from `from` to `to`, and its quota count with it when `quota` says so
    * (one transaction). @returns false when it was no longer at `from` (nothing written).
@@ -91,6 +99,8 @@ export interface DispatchStore {
   failRefund(input: FailRefundInput): Promise<boolean>;
 }
 
+export type DispatchStore = DispatchReads & DispatchWrites;
+
 /** A transaction cancelled because a guard failed (not a conflict or a throttle: those are thrown). */
 function isGuardRefused(error: unknown): boolean {
   return (
@@ -101,22 +111,8 @@ function isGuardRefused(error: unknown): boolean {
 
 const attemptAppend = 'attempts = list_append(if_not_exists(attempts, :empty), :attempt)';
 
-export class DynamoDispatchStore implements DispatchStore {
+export class DynamoDispatchStore implements DispatchWrites {
   constructor(private readonly table: TableContext) {}
-
-  async readPayment(paymentId: string, consistent = true): Promise<DispatchView | undefined> {
-    const slot = slotOfId(paymentId, 'pay');
-    return slot ? this.read(keys.object(slot), 'payment', consistent) : undefined;
-  }
-
-  async readRefund(
-    refundId: string,
-    paymentId: string,
-    consistent = true,
-  ): Promise<DispatchView | undefined> {
-    const slot = slotOfId(paymentId, 'pay');
-    return slot ? this.read(keys.refund(slot, refundId), 'refund', consistent) : undefined;
-  }
 
   failOver(input: FailOverInput): Promise<boolean> {
     const moves = input.quota
@@ -250,30 +246,5 @@ export class DynamoDispatchStore implements DispatchStore {
       if (error instanceof ConditionalCheckFailedException || isGuardRefused(error)) return false;
       throw error;
     }
-  }
-
-  private async read(
-    key: { PK: string; SK: string },
-    entity: 'payment' | 'refund',
-    consistent: boolean,
-  ): Promise<DispatchView | undefined> {
-    const out = await this.table.client.send(
-      new GetItemCommand({
-        TableName: this.table.tableName,
-        Key: marshall(key),
-        ConsistentRead: consistent,
-        ProjectionExpression: 'entity, #status, channel, attempts, amount',
-        ExpressionAttributeNames: { '#status': 'status' },
-      }),
-    );
-    if (!out.Item) return undefined;
-    const item = unmarshall(out.Item);
-    if (item.entity !== entity) return undefined;
-    return {
-      status: String(item.status),
-      channel: typeof item.channel === 'string' ? item.channel : null,
-      attempts: Array.isArray(item.attempts) ? item.attempts.map(decodeAttempt) : [],
-      ...(typeof item.amount === 'number' ? { amount: item.amount } : {}),
-    };
   }
 }

@@ -68,19 +68,23 @@ interface StoredObject {
   amount?: number;
 }
 
+const leftOf = (attempts: readonly StoredAttempt[]) =>
+  attempts.filter((a) => a.outcome === 'unavailable').map((a) => a.channel);
+
 /** The table's guarded writes, as DynamoDB applies them one at a time. */
 export class FakeDispatchStore implements DispatchStore {
   readonly payments = new Map<string, StoredObject>();
   readonly refunds = new Map<string, StoredObject>();
   released = 0;
 
+  /** As core's object-states function answers: the channels a payment left, a refund's amount. */
   async readPayment(id: string): Promise<DispatchView | undefined> {
     const p = this.payments.get(id);
-    return p && { ...p, attempts: [...p.attempts] };
+    return p && { status: p.status, channel: p.channel, left: leftOf(p.attempts) };
   }
   async readRefund(id: string): Promise<DispatchView | undefined> {
     const r = this.refunds.get(id);
-    return r && { ...r, attempts: [...r.attempts] };
+    return r && { status: r.status, channel: r.channel, amount: r.amount };
   }
   /** The quota moves of the failovers that landed, in order. */
   readonly quotaMoves: NonNullable<FailOverInput['quota']>[] = [];

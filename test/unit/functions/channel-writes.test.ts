@@ -1,17 +1,20 @@
 /**
- * The channels' consumers have core's function write for them, once per batch: the dispatcher's refusals
- * and the checks' found outcomes of a whole batch go in one Lambda invocation, not one per record, and a
+ * The channels' consumers have core's functions read and write for them, once per batch: where a batch's
+ * objects stand is one invocation of core's object-states, the dispatcher's refusals and the checks' found
+ * outcomes of a whole batch go in one invocation of apply-channel-outcomes, not one per record, and a
  * record whose write core could not make is the record retried.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
-import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ApplyOp, ApplyOutcomesRequest, ApplyResult } from '../../../shared/channels/apply-outcomes.js';
+import type { ObjectStatesRequest } from '../../../shared/internal/object-states.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:apply-channel-outcomes:live';
+const STATES_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:object-states:live';
 process.env.TABLE_NAME = 'payments-unit';
 process.env.SANDBOX_PSP_URL = 'http://127.0.0.1:9/';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -22,6 +25,7 @@ process.env.AWS_ENDPOINT_URL_SQS = 'http://127.0.0.1:8/';
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 process.env.APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN = ARN;
+process.env.OBJECT_STATES_FUNCTION_ARN = STATES_ARN;
 process.env.AWS_ENDPOINT_URL_LAMBDA = 'http://127.0.0.1:7/';
 
 const ddb = mockClient(DynamoDBClient);
@@ -35,6 +39,10 @@ function core(answer: (op: ApplyOp) => ApplyResult = () => ({ kind: 'applied' })
   lambda = { answer, requests: [] };
   return lambda.requests;
 }
+/** What core's object-states function was asked, per invocation: every object is still open at the sandbox. */
+let stateRequests: ObjectStatesRequest[] = [];
+const invocations = (arn: string) =>
+  `http://127.0.0.1:7/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`;
 /**
  * The PSP answers `psp(url)`, later for each record (the records reach their write at different times);
  * SQS answers that it took everything; Lambda runs `core`'s answers for an invocation of its function.
@@ -42,7 +50,18 @@ function core(answer: (op: ApplyOp) => ApplyResult = () => ({ kind: 'applied' })
 const network = (psp: (url: string) => Response) =>
   mock.method(globalThis, 'fetch', async (url: string | URL, init?: RequestInit) => {
     if (String(url).startsWith('http://127.0.0.1:8/')) return Response.json({ Successful: [] });
-    if (String(url) === `http://127.0.0.1:7/2015-03-31/functions/${encodeURIComponent(ARN)}/invocations`) {
+    if (String(url) === invocations(STATES_ARN)) {
+      const request = JSON.parse(String(init?.body)) as ObjectStatesRequest;
+      stateRequests.push(request);
+      return Response.json({
+        states: request.objects.map((o) =>
+          o.kind === 'payment'
+            ? { status: 'processing', channel: 'sandbox', left: [] }
+            : { status: 'pending', channel: 'sandbox', amount: 5 },
+        ),
+      });
+    }
+    if (String(url) === invocations(ARN)) {
       const request = JSON.parse(String(init?.body)) as ApplyOutcomesRequest;
       lambda?.requests.push(request);
       return Response.json({ results: request.ops.map((op) => lambda?.answer(op)) });
@@ -56,9 +75,7 @@ describe('channel writes through core, once per batch', () => {
   beforeEach(() => {
     ddb.reset();
     ddb.onAnyCommand().resolves({});
-    ddb.on(GetItemCommand).resolves({
-      Item: marshall({ entity: 'payment', status: 'processing', channel: 'sandbox', amount: 1013 }),
-    });
+    stateRequests = [];
   });
   afterEach(() => mock.restoreAll());
 
@@ -88,6 +105,7 @@ describe('channel writes through core, once per batch', () => {
     const result = await dispatchBatch({ Records } as unknown as DynamoDBStreamEvent);
     // Assess
     assert.deepEqual(result, { batchItemFailures: [] });
+    assert.deepEqual(stateRequests, [{ objects: [{ kind: 'payment', id: ids[0] }], consistent: true }]);
     assert.equal(requests.length, 1);
     assert.deepEqual(requests[0]?.ops.map((o) => [o.op, (o as { paymentId: string }).paymentId]).sort(), [
       ['failPayment', ids[0]],
@@ -119,6 +137,10 @@ describe('channel writes through core, once per batch', () => {
     // Act
     const result = await checkBatch({ Records } as unknown as SQSEvent);
     // Assess
+    // Where the three payments stand: one read of core's for the batch, eventually consistent.
+    assert.deepEqual(stateRequests, [
+      { objects: ids.map((id) => ({ kind: 'payment', id })), consistent: false },
+    ]);
     assert.equal(requests.length, 1);
     assert.deepEqual(
       requests[0]?.ops

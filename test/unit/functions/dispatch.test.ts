@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
-import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandInput,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { invokeCoreOutcomesInProcess } from '../../support/core-outcomes.js';
@@ -16,25 +21,35 @@ process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 const SQS = 'http://127.0.0.1:8/';
 
-/** The PSP answers `psp`; SQS (the channel checks) answers `sqs`. */
+const realFetch = globalThis.fetch;
+/** The PSP answers `psp`; SQS (the channel checks) answers `sqs`; core's functions (Lambda) answer. */
 function network(
   psp: (url: string) => Response,
   sqs: () => Response = () => Response.json({ Successful: [] }),
 ) {
-  return mock.method(globalThis, 'fetch', async (url: string | URL) =>
-    String(url) === SQS ? sqs() : psp(String(url)),
-  );
+  return mock.method(globalThis, 'fetch', async (url: string | URL, init?: RequestInit) => {
+    if (String(url).startsWith(String(process.env.AWS_ENDPOINT_URL_LAMBDA))) return realFetch(url, init);
+    return String(url) === SQS ? sqs() : psp(String(url));
+  });
 }
 const sqsBodies = (fetchMock: ReturnType<typeof network>) =>
   fetchMock.mock.calls
     .filter((c) => String(c.arguments[0]) === SQS)
     .map((c) => JSON.parse(String(c.arguments[1]?.body)));
 const pspCalls = (fetchMock: ReturnType<typeof network>) =>
-  fetchMock.mock.calls.filter((c) => String(c.arguments[0]) !== SQS);
-// The dispatcher reads a payment again before submitting it: the table answers it is still processing.
+  fetchMock.mock.calls.filter(
+    (c) =>
+      String(c.arguments[0]) !== SQS &&
+      !String(c.arguments[0]).startsWith(String(process.env.AWS_ENDPOINT_URL_LAMBDA)),
+  );
+// The dispatcher asks core's function where the batch's payments stand (one BatchGetItem of core's): the
+// table answers each is still processing; the channels' own records read as absent (defaults).
 const ddb = mockClient(DynamoDBClient);
-ddb.on(GetItemCommand).resolves({
-  Item: marshall({ entity: 'payment', status: 'processing', channel: 'sandbox' }),
+ddb.on(BatchGetItemCommand).callsFake((input: BatchGetItemCommandInput) => {
+  const [table, request] = Object.entries(input.RequestItems ?? {})[0] ?? [];
+  const objects = (request?.Keys ?? []).filter((k) => String(unmarshall(k).PK).startsWith('OBJ#'));
+  const item = { entity: 'payment', status: 'processing', channel: 'sandbox' };
+  return { Responses: { [String(table)]: objects.map((k) => ({ ...k, ...marshall(item) })) } };
 });
 // The outcome is applied by core's function, run here against the same mocked table.
 await invokeCoreOutcomesInProcess();
@@ -139,6 +154,32 @@ describe('stream dispatcher', () => {
     const result = await processBatch(event);
     // Assess
     assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }] });
+  });
+
+  it("asks core where the batch's payments stand in one read, not one per payment", async () => {
+    // Prepare
+    network(() => Response.json({ channelReference: 'sbx_1' }));
+    const other = { ...payment, id: `pay_${'b'.repeat(26)}` };
+    const failed = { ...payment, id: `pay_${'c'.repeat(26)}`, status: 'failed', channel: null };
+    const event = {
+      Records: [record('1', payment), record('2', refund), record('3', other), record('4', failed)],
+    } as unknown as DynamoDBStreamEvent;
+    ddb.resetHistory();
+    // Act
+    const result = await processBatch(event);
+    // Assess
+    assert.deepEqual(result, { batchItemFailures: [] });
+    const objectReads = ddb
+      .commandCalls(BatchGetItemCommand)
+      .map((c) => Object.values(c.args[0].input.RequestItems ?? {})[0])
+      .filter((r) => r?.Keys?.some((k) => String(unmarshall(k).PK).startsWith('OBJ#')));
+    // The two processing payments, strongly consistent; neither the refund nor the failed payment.
+    assert.equal(objectReads.length, 1);
+    assert.equal(objectReads[0]?.ConsistentRead, true);
+    assert.deepEqual(objectReads[0]?.Keys?.map((k) => unmarshall(k).PK).sort(), [
+      `OBJ#${'a'.repeat(26)}`,
+      `OBJ#${'b'.repeat(26)}`,
+    ]);
   });
 
   it('skips items that are neither payments nor refunds', async () => {

@@ -138,6 +138,9 @@ describe('data ownership map', () => {
     for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'])
       assert.ok(!allowedKeys('risk', 'table', action).includes('OBJ#*'), action);
     assert.ok(allowedKeys('risk', 'table', 'dynamodb:PutItem').includes('OBJ#*'));
+    // The channels ask core's object-states function where a payment or refund stands: no read of core's.
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'])
+      assert.ok(!allowedKeys('channels', 'table', action).includes('OBJ#*'), action);
   });
 
   it('places every handler in a service by its entry or source path', () => {
