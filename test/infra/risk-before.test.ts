@@ -57,12 +57,10 @@ describe('risk before in the template', () => {
       'dynamodb:GetItem [OBJ#*,CTR#*,KEY#*,MER#*,ROUTING#*,CHANNEL#*,HLT#*]',
       'dynamodb:PutItem [OBJ#*,CTR#*]',
       'dynamodb:Query [RISK#*]',
-      // Flow control's leases, as on every merchant route (infra/constructs/api.ts).
-      'dynamodb:UpdateItem [FLOW#*]',
     ]);
   });
 
-  it("lets create-payment invoke risk's count-refusal through its live alias, and no other function", () => {
+  it("lets create-payment invoke risk's count-refusal and the gateway's flow-lease through their live aliases, and no other function", () => {
     const [, fn] = functionDescribed('POST /v1/payments');
     const roleId = referencedId(fn.Properties.Role);
     const invokes = ofType('AWS::IAM::Policy')
@@ -70,9 +68,13 @@ describe('risk before in the template', () => {
       .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, any>[] }).Statement)
       .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('lambda:')));
     const arn = exposedAliasArn('risk', 'count-refusal');
+    // Flow control's leases are the gateway's function's (its route is a merchant route).
     assert.deepEqual(
       invokes.map((s) => [s.Action, s.Resource]),
-      [['lambda:InvokeFunction', arn]],
+      [
+        ['lambda:InvokeFunction', exposedAliasArn('gateway', 'flow-lease')],
+        ['lambda:InvokeFunction', arn],
+      ],
     );
     const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     assert.deepEqual(env.COUNT_REFUSAL_FUNCTION_ARN, arn);

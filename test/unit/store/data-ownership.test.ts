@@ -133,6 +133,15 @@ describe('data ownership map', () => {
     // Settlement asks risk's held-payments function for its holds: no read of them of its own.
     assert.ok(!allowedKeys('settlement', 'table', 'dynamodb:Query').includes('HOLD#*'));
     assert.deepEqual(allowedKeys('reconciliation', 'GSI2', 'dynamodb:Query'), []);
+    // Flow-control leases are the gateway's writes (its flow-lease function for the other services).
+    const bucket = keys.flowBucket('m_1', 0).PK;
+    for (const service of SERVICES)
+      for (const action of ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])
+        assert.equal(
+          allowedKeys(service, 'table', action).some((p) => keyMatches(p, bucket)),
+          service === 'gateway',
+          `${service} ${action}`,
+        );
   });
 
   it('places every handler in a service by its entry or source path', () => {
