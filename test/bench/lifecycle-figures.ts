@@ -39,7 +39,7 @@ export function hotKeyFigures(m: LifecycleMeasurement, prices: PriceFile) {
       `Every DynamoDB call's partition keys (table and each GSI written or queried), units per key over ${n} lifecycles of one merchant. ` +
       `A pattern's load is its busiest key's units per lifecycle, or the mean over the keys touched when an even spread’s busiest key (Poisson, as many keys) reaches that count with a chance ≥ 0.001; ` +
       `ceiling = min(${WRITE_UNITS_PER_SECOND_PER_KEY} WCU/s ÷ write units, 3000 RCU/s ÷ read units) per lifecycle on one key. ` +
-      'Keys unique to a payment or a customer never limit. Flow buckets (FLOW#) multiply with the merchant’s limits: U units per payment over them spread at R payments/s over shardCount(R) keys (hot-keys.ts LIMIT_SHARDED). ' +
+      'Keys unique to a payment or a customer never limit. Flow buckets (FLOW#) multiply with the merchant’s limits: U units per payment over them spread at R payments/s over shardCount(R) keys (hot-keys.ts LIMIT_SHARDED); they are written by the gateway’s flow-lease function, one invocation per lease, counted with the other Lambda requests. ' +
       'Reads behind per-container caches (MER#, RISK#, ROUTING#, WEBHOOKS#, KEY#, HLT#: container-reads.ts) grow with containers: units per container-second measured × containers at the rate (Little’s law on the modelled duration). ' +
       'Keys written once per batch are counted at the bench rate (see lifecyclesPerSecond), an upper bound at higher rates.',
     singleMerchantCeiling: ceiling(merchant),
