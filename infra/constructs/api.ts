@@ -29,9 +29,6 @@ export function stageThrottle(context: unknown): { rateLimit: number; burstLimit
   return { rateLimit: rate as number, burstLimit: burst as number };
 }
 
-/** Partition-key prefix (shared/store/keys.ts) of the merchants' token bucket shards. */
-const FLOW_BUCKETS = 'FLOW#*';
-
 /** One line of JSON per request. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   JSON.stringify({
@@ -130,6 +127,11 @@ export interface PaymentsApiProps {
   readonly url: () => string;
   /** @default one of its own (a stack synthesized alone) */
   readonly registry?: ApiRegistry;
+  /**
+   * Lets a merchant route's function lease flow-control tokens from its merchant's bucket (the
+   * gateway's items): the stack decides how (ServiceStack.leaseFlow). Called once per function.
+   */
+  readonly leaseFlow: (fn: PaymentsFunction) => void;
 }
 
 /**
@@ -153,6 +155,9 @@ export class PaymentsApi extends Construct {
   private readonly table: PaymentsTableRef;
   /** Functions of this stack serving a keyed route. */
   private readonly keyedFunctions = new Set<PaymentsFunction>();
+  /** Those serving a merchant route, which lease flow-control tokens. */
+  private readonly leasingFunctions = new Set<PaymentsFunction>();
+  private readonly leaseFlow: (fn: PaymentsFunction) => void;
   private readonly integrations = new Map<PaymentsFunction, HttpLambdaIntegration>();
   /** Routes are created under this scope, as `HttpApi.addRoutes` would name them. */
   private readonly routes: Construct;
@@ -162,6 +167,7 @@ export class PaymentsApi extends Construct {
     this.table = props.table;
     this.httpApi = props.httpApi;
     this.urlOf = props.url;
+    this.leaseFlow = props.leaseFlow;
     this.registry = props.registry ?? new ApiRegistry();
     this.routes = new Construct(this, 'HttpApi');
     this.logGroup = new logs.LogGroup(this, 'FunctionLogs', {
@@ -206,12 +212,14 @@ export class PaymentsApi extends Construct {
    * Adds a route whose function authenticates a merchant or ops API key itself (the role is checked in
    * the function): grants it the key lookup (GetItem, which also serves its reads of single items and of
    * the merchant's flow limits), and on merchant routes (all but `/v1/ops/`) the leases of the merchant's
-   * token bucket (UpdateItem `FLOW#…`, shared/http/rate-limit.ts).
+   * token bucket (shared/http/rate-limit.ts), as the stack's `leaseFlow` says.
    */
   addKeyedRoute(method: apigw.HttpMethod, path: string, fn: PaymentsFunction): void {
     this.table.grantItemActions(fn, 'dynamodb:GetItem');
-    if (!path.startsWith('/v1/ops/'))
-      this.table.grantItemActionsOnKeys(fn, ['dynamodb:UpdateItem'], [FLOW_BUCKETS]);
+    if (!path.startsWith('/v1/ops/') && !this.leasingFunctions.has(fn)) {
+      this.leasingFunctions.add(fn);
+      this.leaseFlow(fn);
+    }
     this.addPublicRoute(method, path, fn, MERCHANT_KEY_IN_FUNCTION);
     this.keyedFunctions.add(fn);
     if (!this.registry.keyedFunctions.has(fn)) {

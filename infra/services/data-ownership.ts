@@ -146,17 +146,6 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
   },
   {
     kind: 'write',
-    owner: 'gateway',
-    users: ['core', 'risk', 'settlement', 'webhooks'],
-    resource: 'table',
-    patterns: ['FLOW#*'],
-    actions: [UPDATE],
-    why: "merchant routes lease tokens from their merchant's bucket (one UpdateItem per lease, never per request) in the function that serves the request",
-    removedBy:
-      "the gateway's authorizer leasing for every route, or API Gateway usage plans once their limits are enough",
-  },
-  {
-    kind: 'write',
     owner: 'core',
     users: ['gateway', 'reconciliation', 'settlement', 'webhooks'],
     resource: 'table',

@@ -92,6 +92,7 @@ export const FUNCTION_SERVICES: Readonly<Record<string, Service>> = {
   'api/get-billing-statement': 'gateway',
   'usage/aggregate-usage': 'gateway',
   'internal/merchant-registry': 'gateway',
+  'internal/flow-lease': 'gateway',
 
   'api/console': 'console',
   'api/list-dead-letter-queues': 'console',

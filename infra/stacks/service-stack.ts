@@ -6,12 +6,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FLOW_LEASE_ARN_ENV, FLOW_LEASE_FUNCTION } from '../../shared/internal/flow-lease.js';
 import { type ApiRegistry, PaymentsApi } from '../constructs/api.js';
 import { deadLetterQueueName } from '../constructs/dead-letters.js';
 import { EVENT_BUS_NAME, type EventConsumer, Events } from '../constructs/events.js';
+import { FLOW_BUCKETS } from '../constructs/flow-lease.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { importPaymentsTable, type PaymentsTableRef } from '../constructs/table.js';
+import { serviceOf } from '../services/function-services.js';
 import { stageOf } from '../stages.js';
 import { FOUNDATION, readParameter, type Service, writeParameter } from './parameters.js';
 
@@ -77,8 +80,21 @@ export class ServiceStack extends Stack {
       table: this.table,
       httpApi,
       url: () => this.foundation(FOUNDATION.apiUrl),
+      leaseFlow: (fn) => this.leaseFlow(fn),
       ...(props.registry ? { registry: props.registry } : {}),
     });
+  }
+
+  /**
+   * How a merchant route's function leases flow-control tokens (shared/http/rate-limit.ts `flowStore`
+   * decides by the environment this sets): a gateway function writes the gateway's buckets itself
+   * (UpdateItem `FLOW#…`); any other service's asks the gateway's `flow-lease` function
+   * (infra/constructs/flow-lease.ts), whose ARN it then finds in FLOW_LEASE_FUNCTION_ARN.
+   */
+  private leaseFlow(fn: PaymentsFunction): void {
+    if (serviceOf(fn.entry) === 'gateway')
+      this.table.grantItemActionsOnKeys(fn, ['dynamodb:UpdateItem'], [FLOW_BUCKETS]);
+    else this.useFunction('gateway', FLOW_LEASE_FUNCTION, fn, FLOW_LEASE_ARN_ENV);
   }
 
   /** A foundation parameter's value (parameters.ts). */

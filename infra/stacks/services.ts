@@ -6,6 +6,7 @@ import { ChannelHealth } from '../constructs/channel-health.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
+import { exposeFlowLease } from '../constructs/flow-lease.js';
 import {
   exposeChannelDayOutcomes,
   exposeChannelFacts,
@@ -306,6 +307,8 @@ export class GatewayStack extends ServiceStack {
     addGatewayRoutes(this.api, this.table);
     const merchants = new Merchants(this, 'Merchants', { api: this.api, table: this.table });
     exposeMerchantRegistry(this);
+    // The leases of the other services' merchant routes from the merchants' token buckets.
+    exposeFlowLease(this);
     // An approval's risk profile: rated by risk's function.
     this.useFunction(
       'risk',
@@ -322,7 +325,7 @@ export class GatewayStack extends ServiceStack {
       sources: [replay],
       redriveTo: replay,
     });
-    // Flow control fails open when its store cannot be reached (shared/http/rate-limit.ts): say so.
+    // Flow control fails open when its store (or flow-lease) cannot be reached (shared/http/rate-limit.ts): say so.
     this.monitoring.watchCount(
       'FlowStoreErrorsAlarm',
       new cloudwatch.Metric({

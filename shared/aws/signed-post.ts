@@ -29,6 +29,8 @@ export interface SignedPost {
   readonly retryable: (response: Response, text: string) => boolean;
   /** Whether a connection dropped before an answer is tried again (@default false: it is thrown). */
   readonly retryDropped?: boolean;
+  /** Aborts the call: the attempt in flight is cancelled and no other is made (a caller's deadline). */
+  readonly signal?: AbortSignal | undefined;
   readonly fetchImpl?: typeof fetch;
 }
 
@@ -59,6 +61,7 @@ export async function signedPost(
     signers.set(key, signer);
   }
   const fetchImpl = request.fetchImpl ?? ((url, init) => fetch(url, init));
+  const { signal } = request;
   for (let attempt = 1; ; attempt++) {
     const signed = await signer.sign({
       method: 'POST',
@@ -73,16 +76,22 @@ export async function signedPost(
     const { host: _host, ...headers } = signed.headers;
     let response: Response;
     try {
-      response = await fetchImpl(new URL(path, base), { method: 'POST', headers, body: request.body });
+      // An aborted signal rejects the fetch, before or during the attempt.
+      response = await fetchImpl(new URL(path, base), {
+        method: 'POST',
+        headers,
+        body: request.body,
+        signal: signal ?? null,
+      });
     } catch (error) {
-      if (request.retryDropped && attempt < MAX_ATTEMPTS) {
+      if (request.retryDropped && attempt < MAX_ATTEMPTS && !signal?.aborted) {
         await backoff(attempt);
         continue;
       }
       throw error;
     }
     const text = await response.text();
-    if (response.ok || attempt >= MAX_ATTEMPTS || !request.retryable(response, text))
+    if (response.ok || attempt >= MAX_ATTEMPTS || signal?.aborted || !request.retryable(response, text))
       return { response, text };
     await backoff(attempt);
   }

@@ -4,13 +4,15 @@
  * and `Retry-After`. Ops keys, `/health` and channel callbacks are not limited per merchant (the
  * contract): only a caller authenticated with the merchant role is counted.
  *
- * When the bucket's store cannot be reached the request is admitted (fail open), with a warning and
+ * When the bucket's store cannot be reached (DynamoDB, or the gateway's `flow-lease` function that takes
+ * the leases of the other services' routes) the request is admitted (fail open), with a warning and
  * one count of the `FlowStoreErrors` metric (embedded metric format: the log line is the metric).
  */
 import type { MiddlewareObj } from '@middy/core';
 import { dynamoDbClient } from '../aws/dynamodb.js';
 import { loadEnv, tableEnvSchema } from '../config/env.js';
-import { FlowLimiter } from '../flow/limiter.js';
+import { invokedFlowStore } from '../flow/invoked-store.js';
+import { FlowLimiter, type FlowStore } from '../flow/limiter.js';
 import { DynamoFlowStore } from '../store/dynamodb/flow-buckets.js';
 import { type ApiEvent, parsedOf } from './api-event.js';
 import { RateLimitedError } from './errors.js';
@@ -42,14 +44,26 @@ export type Admission = Pick<FlowLimiter, 'admit'>;
 
 let limiter: Admission | undefined;
 
-/** This container's limiter: DynamoDB (`TABLE_NAME`), created on first use. */
+/**
+ * The one place that decides where this function's leases are written: through the gateway's
+ * `flow-lease` function when its ARN is in the environment (the merchant routes of every service but the
+ * gateway: ServiceStack.leaseFlow sets it), else directly (the gateway's own, whose items the buckets
+ * are). Limits are read from the table either way.
+ */
+export function flowStore(env: NodeJS.ProcessEnv = process.env): FlowStore {
+  const table = new DynamoFlowStore({
+    client: dynamoDbClient(),
+    tableName: loadEnv(tableEnvSchema, env).TABLE_NAME,
+  });
+  // Read as it is, not through a schema (the merchant routes' bundles have no room to spare): the stack
+  // sets it to its `live` alias's ARN or not at all.
+  const leases = env.FLOW_LEASE_FUNCTION_ARN?.trim();
+  return leases ? invokedFlowStore(table, leases) : table;
+}
+
+/** This container's limiter, on {@link flowStore}, created on first use. */
 export function flowLimiter(): Admission {
-  if (!limiter) {
-    const { TABLE_NAME } = loadEnv(tableEnvSchema);
-    limiter = new FlowLimiter(new DynamoFlowStore({ client: dynamoDbClient(), tableName: TABLE_NAME }), {
-      onStoreError: reportFlowStoreError,
-    });
-  }
+  limiter ??= new FlowLimiter(flowStore(), { onStoreError: reportFlowStoreError });
   return limiter;
 }
 

@@ -53,6 +53,11 @@ export interface InvokeOptions {
    * failed run twice. For work the caller need not wait for; the answer is not seen.
    */
   readonly async?: boolean;
+  /**
+   * Gives up on the call (the request in flight is aborted, no retry follows): for a caller with a
+   * deadline of its own, such as flow control's leases. The invoked function may still run.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function invokeFunction<T = unknown>(
     body: JSON.stringify(payload),
     retryable: (r) => r.status >= 500 || r.status === 429,
     retryDropped: true,
+    signal: options.signal,
   });
   if (!response.ok) {
     const refusal = parseRefusal(response, text);

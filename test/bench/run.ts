@@ -80,6 +80,8 @@ const WEBHOOK_SECRET = 'whsec_bench';
 const MERCHANT = { id: 'm_demo_1', key: 'sk_test_demo_1' };
 /** Core's channel outcomes function, by its name in the template. */
 const APPLY_OUTCOMES = 'ApplyChannelOutcomesFunction';
+/** The gateway's flow-lease function, by its name in the template: create-payment's leases. */
+const FLOW_LEASE = 'FlowLeaseFunction';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body?: string }>;
 
@@ -174,6 +176,23 @@ function find(functions: BundledFunction[], name: string): BundledFunction {
   if (!f)
     throw new Error(`no function ${name} in the template (have: ${functions.map((x) => x.name).join(', ')})`);
   return f;
+}
+
+/** A handler served by the local Lambda endpoint in this process (another service's function). */
+function served(name: string, handler: Handler) {
+  return {
+    async invoke(event: unknown, requestId = randomUUID()) {
+      const t = performance.now();
+      try {
+        const payload = await handler(event, lambdaContext(name));
+        return { ok: true as const, payload, requestId, durationMs: performance.now() - t };
+      } catch (error) {
+        const { name: errorType, message } = error as Error;
+        const failed = { errorType, errorMessage: message };
+        return { ok: false as const, error: failed, requestId, durationMs: performance.now() - t };
+      }
+    },
+  };
 }
 
 /** Imports a bundle as a fresh module instance with the given environment (module-scope config reads it). */
@@ -524,6 +543,8 @@ async function measureCore() {
       RUNS_MAX_RECEIVE_COUNT: '3',
       // Core's function the channels have apply outcomes (served below for the metered callback).
       APPLY_CHANNEL_OUTCOMES_FUNCTION_ARN: `arn:aws:lambda:us-east-1:000000000000:function:${APPLY_OUTCOMES}:live`,
+      // The gateway's function create-payment leases flow-control tokens through (served below), as deployed.
+      FLOW_LEASE_FUNCTION_ARN: `arn:aws:lambda:us-east-1:000000000000:function:${FLOW_LEASE}:live`,
       ROUTE_KEYS: JSON.stringify(['GET /health', 'POST /v1/payments']),
       DEAD_LETTER_QUEUES: JSON.stringify({
         risk: {
@@ -541,10 +562,28 @@ async function measureCore() {
       coldImportMs: round(coldImport(f.bundle, { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint }), 1),
     }));
 
-    // 2. Latency: the create-payment bundle against one bare conditional PutItem, interleaved.
+    // 2. Latency: the create-payment bundle against one bare conditional PutItem, interleaved. Its
+    // flow-control leases go through the gateway's function, served in this process (one a lease of up to
+    // 50 payments at these limits: the invocation is in the figure, at a local call's cost).
+    const latencyLeases = await startLambdaEndpoint({
+      log: createLogger({ quiet: true }),
+      functions: new Map([
+        [
+          FLOW_LEASE,
+          served(
+            FLOW_LEASE,
+            await loadHandler(
+              find(functions, FLOW_LEASE).bundle,
+              { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint },
+              'latency',
+            ),
+          ),
+        ],
+      ]),
+    });
     const create = await loadHandler(
       find(functions, 'CreatePaymentFunction').bundle,
-      { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint },
+      { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint, AWS_ENDPOINT_URL_LAMBDA: latencyLeases.url },
       'latency',
     );
     // The bare write stores an item of the same shape as a payment (index keys included), so the ratio
@@ -601,36 +640,28 @@ async function measureCore() {
       await create(event, lambdaContext('create-payment'));
       handlerMs.push(performance.now() - t);
     }
+    await latencyLeases.close();
     const handler = summarize(handlerMs);
     const put = summarize(putMs);
 
     // 3. Write units per create + capture lifecycle, through the metering proxy.
-    // The callback has core's function apply the outcome: its bundle, served by the local Lambda endpoint
-    // in this process, its DynamoDB calls metered with the callback's.
-    const applyOutcomes = await loadHandler(
-      find(functions, 'ApplyChannelOutcomesFunction').bundle,
-      { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint },
-      'metered',
-    );
+    // The callback has core's function apply the outcome, and create-payment leases through the gateway's
+    // flow-lease: their bundles, served by the local Lambda endpoint in this process, their DynamoDB calls
+    // metered with the caller's (a lease's write counts in the create's units, as before it moved).
+    const metered = async (name: string) =>
+      served(
+        name,
+        await loadHandler(
+          find(functions, name).bundle,
+          { ...baseEnv, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint },
+          'metered',
+        ),
+      );
     const lambdaEndpoint = await startLambdaEndpoint({
       log: createLogger({ quiet: true }),
       functions: new Map([
-        [
-          APPLY_OUTCOMES,
-          {
-            async invoke(event: unknown, requestId = randomUUID()) {
-              const t = performance.now();
-              try {
-                const payload = await applyOutcomes(event, lambdaContext(APPLY_OUTCOMES));
-                return { ok: true as const, payload, requestId, durationMs: performance.now() - t };
-              } catch (error) {
-                const { name, message } = error as Error;
-                const failed = { errorType: name, errorMessage: message };
-                return { ok: false as const, error: failed, requestId, durationMs: performance.now() - t };
-              }
-            },
-          },
-        ],
+        [APPLY_OUTCOMES, await metered(APPLY_OUTCOMES)],
+        [FLOW_LEASE, await metered(FLOW_LEASE)],
       ]),
     });
     const meteredEnv = {

@@ -63,7 +63,11 @@ describe('a merchant through the gateway, from onboarding to its monthly stateme
       'the payment succeeds',
     );
 
-    // Past the limits ops set, it is throttled with Retry-After; then the defaults come back.
+    // Past the limits ops set, it is throttled with Retry-After; then the defaults come back. The list
+    // route's environments and those of the gateway's flow-lease (which takes the route's leases) are
+    // started first, at the default limits: a cold start takes seconds here, longer than a route waits
+    // for a lease before it admits anyway (fail open), which would let the burst below through.
+    await Promise.all(Array.from({ length: 10 }, () => as('GET', '/v1/payments?limit=1')));
     const limits = `/v1/ops/merchants/${id}/limits`;
     assert.equal(
       (await e2e.ops.request('PUT', limits, { body: { requestsPerSecond: 1, burst: 2 } })).status,

@@ -187,6 +187,23 @@ describe('each function touches only its service items', () => {
     }
   });
 
+  test("no function outside the gateway holds a grant on the token buckets (it asks the gateway's flow-lease)", () => {
+    const writers: string[] = [];
+    for (const fn of functions) {
+      const statements = dynamoStatementsOf(roleOf(fn.logicalId));
+      const patterns = (writes: boolean) =>
+        statements
+          .filter((s) => !writes || [s.Action ?? []].flat().some((a) => !READ_ACTIONS.has(a)))
+          .flatMap((s) => [s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []].flat());
+      if (serviceOf(entryOf(fn.source)) === 'gateway') {
+        if (patterns(true).includes('FLOW#*')) writers.push(fn.source);
+        continue;
+      }
+      assert.ok(!patterns(false).some((p) => p.startsWith('FLOW#')), `${fn.source}: ${patterns(false)}`);
+    }
+    assert.ok(writers.includes('functions/internal/flow-lease.ts'), `${writers}`);
+  });
+
   test('every declared exception is used by a function of each service it names', () => {
     for (const e of DATA_EXCEPTIONS) {
       for (const user of e.users) {

@@ -342,6 +342,7 @@ describe('payments functions', () => {
       'functions/internal/channel-fees.ts',
       'functions/internal/channel-health-summary.ts',
       'functions/internal/count-refusal.ts',
+      'functions/internal/flow-lease.ts',
       'functions/internal/held-payments.ts',
       'functions/internal/hold-counts.ts',
       'functions/internal/merchant-registry.ts',
@@ -441,8 +442,9 @@ describe('least privilege', () => {
   const T = 'table';
   const expected: Record<string, string[]> = {
     'api/health': [],
-    // Every merchant function reads its caller's API key item (GetItem), and leases its merchant's flow
-    // control tokens (UpdateItem, scoped to FLOW#… by dynamodb:LeadingKeys: infra/constructs/api.ts).
+    // Every merchant function reads its caller's API key item (GetItem); it leases its merchant's flow
+    // control tokens through the gateway's flow-lease function (no FLOW#… grant: test/infra/flow-control),
+    // except the gateway's own merchant routes (UpdateItem, scoped to FLOW#… by dynamodb:LeadingKeys).
     // Risk before (infra/constructs/risk.ts): the profile Query (RISK#…) and the counted limits' counter
     // updates inside the create's TransactWriteItems (CTR#…), both scoped by dynamodb:LeadingKeys.
     // Routing (infra/constructs/routing.ts): quota usage shards read (BatchGetItem) and counted
@@ -455,9 +457,8 @@ describe('least privilege', () => {
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
-      // Three statements: risk counters (CTR#…), quota usage (QUOTA#…), flow control leases (FLOW#…).
-      // A refusal's count in risk's daily summary (RISKSUM#…) is risk's function's write.
-      `dynamodb:UpdateItem on ${T}`,
+      // Two statements: risk counters (CTR#…), quota usage (QUOTA#…). A refusal's count in risk's daily
+      // summary (RISKSUM#…) is risk's function's write, a flow-control lease the gateway's.
       `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
@@ -468,14 +469,13 @@ describe('least privilege', () => {
     // Flow control's ops routes: the limits item (PutItem scoped to MER#…).
     'api/get-merchant-limits': [`dynamodb:GetItem on ${T}`],
     'api/put-merchant-limits': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
-    'api/get-payment': [`dynamodb:GetItem on ${T}`, `dynamodb:UpdateItem on ${T}`],
+    'api/get-payment': [`dynamodb:GetItem on ${T}`],
     // Request signing: PutItem scoped to merchant records (MER#…), pinned in test/infra/gateway-guard.test.ts.
     'api/put-request-signing': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
     'api/list-payments': [
       `dynamodb:BatchGetItem on ${T}`,
       `dynamodb:GetItem on ${T}`,
       `dynamodb:Query on ${T}/index/GSI1`,
-      `dynamodb:UpdateItem on ${T}`,
     ],
     // Ops reads (no flow-control lease): the merchant list (GSI1) or all payments (GSI4); the review
     // queue's keys come from risk's function.
@@ -490,9 +490,8 @@ describe('least privilege', () => {
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
-      `dynamodb:UpdateItem on ${T}`,
     ],
-    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`, `dynamodb:UpdateItem on ${T}`],
+    'api/list-refunds': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
     // Core's function applies the channels' outcomes (OBJ#…) and moves a failover's quota count (QUOTA#…:
     // UpdateItem), each scoped by dynamodb:LeadingKeys; the callback itself touches no item.
     'internal/apply-channel-outcomes': [
@@ -517,16 +516,8 @@ describe('least privilege', () => {
     ],
     // The object checked is read and written by core's functions.
     'channels/check': [],
-    'api/create-webhook-endpoint': [
-      `dynamodb:GetItem on ${T}`,
-      `dynamodb:PutItem on ${T}`,
-      `dynamodb:UpdateItem on ${T}`,
-    ],
-    'api/list-webhook-deliveries': [
-      `dynamodb:GetItem on ${T}`,
-      `dynamodb:Query on ${T}`,
-      `dynamodb:UpdateItem on ${T}`,
-    ],
+    'api/create-webhook-endpoint': [`dynamodb:GetItem on ${T}`, `dynamodb:PutItem on ${T}`],
+    'api/list-webhook-deliveries': [`dynamodb:GetItem on ${T}`, `dynamodb:Query on ${T}`],
     // Risk during and after (infra/constructs/risk-consumer.ts): beyond GetItem, scoped by dynamodb:LeadingKeys.
     // The review's decision and the refund it may owe are written by core's function (below): the review
     // function writes the settlement hold only; a payment's timeline is core's payment-events' answer.
@@ -535,7 +526,6 @@ describe('least privilege', () => {
       `dynamodb:GetItem on ${T}`,
       `dynamodb:PutItem on ${T}`,
       `dynamodb:Query on ${T}`,
-      `dynamodb:UpdateItem on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
     'api/get-risk-summary': [`dynamodb:GetItem on ${T}`],
@@ -641,6 +631,8 @@ describe('least privilege', () => {
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
+    // The gateway's leases for the other services' merchant routes: the bucket shards (FLOW#…) only.
+    'internal/flow-lease': [`dynamodb:UpdateItem on ${T}`],
     // Core's internal reads for other services: each one index, read-only.
     'internal/channel-day-outcomes': [`dynamodb:Query on ${T}/index/GSI3`],
     'internal/settlement-lines': [`dynamodb:Query on ${T}/index/GSI2`],
@@ -935,6 +927,21 @@ function expectedEnvironment(source: string): Record<string, unknown> {
     env.CHANNEL_CHECKS_DEAD_LETTER_QUEUE_URL = { Ref: checksDlqId };
     env.CHANNEL_CHECK_MAX = '3';
   }
+  // The merchant routes of every service but the gateway lease flow-control tokens through its function.
+  const flowLeaseCallers = [
+    'functions/api/create-payment.ts',
+    'functions/api/get-payment.ts',
+    'functions/api/list-payments.ts',
+    'functions/api/create-refund.ts',
+    'functions/api/list-refunds.ts',
+    'functions/api/create-fraud-report.ts',
+    'functions/api/list-settlements.ts',
+    'functions/api/get-settlement.ts',
+    'functions/api/create-webhook-endpoint.ts',
+    'functions/api/list-webhook-deliveries.ts',
+  ];
+  if (flowLeaseCallers.includes(source))
+    env.FLOW_LEASE_FUNCTION_ARN = exposedAliasArn('gateway', 'flow-lease');
   // Another service's function, reached through its live alias (ServiceStack.useFunction).
   if (source === 'functions/api/create-payment.ts') {
     env.COUNT_REFUSAL_FUNCTION_ARN = exposedAliasArn('risk', 'count-refusal');

@@ -85,15 +85,15 @@ describe('merchant webhooks infrastructure', () => {
       actionsOf(statementsOf(roleOf(create)))
         .filter((a) => a.startsWith('dynamodb:'))
         .sort(),
-      // UpdateItem: flow control's leases (FLOW#… only), as on every merchant route.
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      // No UpdateItem: flow control's leases are the gateway's flow-lease function's writes.
+      ['dynamodb:GetItem', 'dynamodb:PutItem'],
     );
     const list = fnBySource('functions/api/list-webhook-deliveries.ts').resource;
     assert.deepEqual(
       actionsOf(statementsOf(roleOf(list)))
         .filter((a) => a.startsWith('dynamodb:'))
         .sort(),
-      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      ['dynamodb:GetItem', 'dynamodb:Query'],
     );
   });
 

@@ -141,6 +141,15 @@ describe('data ownership map', () => {
     // The channels ask core's object-states function where a payment or refund stands: no read of core's.
     for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'])
       assert.ok(!allowedKeys('channels', 'table', action).includes('OBJ#*'), action);
+    // Flow-control leases are the gateway's writes (its flow-lease function for the other services).
+    const bucket = keys.flowBucket('m_1', 0).PK;
+    for (const service of SERVICES)
+      for (const action of ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])
+        assert.equal(
+          allowedKeys(service, 'table', action).some((p) => keyMatches(p, bucket)),
+          service === 'gateway',
+          `${service} ${action}`,
+        );
   });
 
   it('places every handler in a service by its entry or source path', () => {
