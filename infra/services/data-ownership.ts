@@ -142,7 +142,8 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     patterns: ['KEY#*', 'MER#*'],
     actions: [GET],
     why: "every keyed route authenticates in its own function (shared/http/api-handler.ts): the key's digest, the merchant's status, flow limits and request signing, each cached per container",
-    removedBy: 'a Lambda authorizer owned by the gateway, whose answer API Gateway caches and passes on',
+    removedBy:
+      'a Lambda authorizer owned by the gateway, once the API can answer its refusals as the contract does: an HTTP API answers a missing identity 401 {"message":"Unauthorized"} and a denial 403 {"message":"Forbidden"}, bodies it cannot change, where the contract wants 401 problem+json (docs/architecture.md, "Why not an API Gateway Lambda authorizer")',
   },
   {
     kind: 'write',
@@ -173,7 +174,7 @@ export const DATA_EXCEPTIONS: readonly DataException[] = [
     actions: [BATCH_GET, UPDATE],
     why: "routing at create counts the chosen channel's quota in the create's own transaction (all or nothing with the payment), reading the shards first when a quota could apply; a failover (core's apply-channel-outcomes, for the dispatcher) moves the count in the payment's transaction",
     removedBy:
-      'quotas counted by the dispatcher from PaymentCreated (a quota could then be overrun by the payments in flight)',
+      "a reservation asked of a channels function before the create's transaction and released when it fails is a dual write, where a create that dies between the two leaves quota counted for no payment, and a failover's move needs its own idempotency record instead of the payment's guard; counting it from PaymentCreated instead would let the payments in flight overrun the quota the contract refuses at create (422 channel-quota-exceeded)",
   },
 ];
 

@@ -35,7 +35,7 @@ describe('risk before in the template', () => {
   it('lets GET read only risk profiles beyond its key lookup', () => {
     const [, fn] = functionDescribed(`GET ${PATH}`);
     assert.deepEqual(dynamoStatements(resources, fn), [
-      'dynamodb:GetItem [RISK#*,RISKVEL#*,RISKCUS#*,RISKSUM#*,HOLD#*,KEY#*,MER#*,OBJ#*]',
+      'dynamodb:GetItem [RISK#*,RISKVEL#*,RISKCUS#*,RISKSUM#*,HOLD#*,KEY#*,MER#*]',
       'dynamodb:Query [RISK#*]',
     ]);
   });
@@ -43,7 +43,7 @@ describe('risk before in the template', () => {
   it('lets PUT write only risk profiles beyond its key lookup', () => {
     const [, fn] = functionDescribed(`PUT ${PATH}`);
     assert.deepEqual(dynamoStatements(resources, fn), [
-      'dynamodb:GetItem [RISK#*,RISKVEL#*,RISKCUS#*,RISKSUM#*,HOLD#*,KEY#*,MER#*,OBJ#*]',
+      'dynamodb:GetItem [RISK#*,RISKVEL#*,RISKCUS#*,RISKSUM#*,HOLD#*,KEY#*,MER#*]',
       'dynamodb:PutItem [RISK#*]',
     ]);
   });

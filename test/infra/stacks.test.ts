@@ -244,6 +244,7 @@ describe('stacks', () => {
       ],
       'Payments-Gateway': [
         'CreateMerchantFunction',
+        'FlowLeaseFunction',
         'GetBillingPricesFunction',
         'GetBillingStatementFunction',
         'GetMerchantFunction',
