@@ -3,7 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { OpsConsole } from '../constructs/console.js';
 import { DeadLetters } from '../constructs/dead-letters.js';
-import { INTERNAL_READS } from '../constructs/internal-reads.js';
+import { INTERNAL_READS } from '../constructs/internal-functions.js';
 import { ApiDashboard } from '../constructs/monitoring.js';
 import { readParameter } from './parameters.js';
 import {

@@ -1,18 +1,18 @@
-import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { FLOW_LEASE_ARN_ENV, FLOW_LEASE_FUNCTION } from '../../shared/internal/flow-lease.js';
 import { type ApiRegistry, PaymentsApi } from '../constructs/api.js';
 import { deadLetterQueueName } from '../constructs/dead-letters.js';
 import { EVENT_BUS_NAME, type EventConsumer, Events } from '../constructs/events.js';
-import { FLOW_BUCKETS } from '../constructs/flow-lease.js';
+import { FLOW_BUCKETS } from '../constructs/internal-functions.js';
 import { Monitoring } from '../constructs/monitoring.js';
-import type { PaymentsFunction } from '../constructs/payments-function.js';
+import { EVENT_MEMORY_MB, PaymentsFunction } from '../constructs/payments-function.js';
 import { importPaymentsTable, type PaymentsTableRef } from '../constructs/table.js';
 import { serviceOf } from '../services/function-services.js';
 import { stageOf } from '../stages.js';
@@ -31,6 +31,38 @@ export interface DeadLetterQueueRef {
   readonly queue: QueueRef;
   readonly sources: readonly QueueRef[];
   readonly redriveTo?: QueueRef;
+}
+
+/**
+ * What an internal function may do on its owner's items: item actions on partitions of the given key
+ * prefixes (`keys`, e.g. `HOLD#*`), or actions on one of the table's indexes (`index`, on the owner's own
+ * index keys). Both are grantData's grants (infra/services/data-ownership.ts), as the owning service.
+ */
+export type InternalGrant =
+  | { readonly actions: readonly string[]; readonly keys: readonly string[] }
+  | { readonly actions: readonly string[]; readonly index: string };
+
+/** An internal function of a service (functions/internal/*), as {@link ServiceStack.internalFunction} builds it. */
+export interface InternalFunctionProps {
+  /** What other services use it by (`useFunction(owner, name, …)`): its fixed name's last part. */
+  readonly name: string;
+  /** Its construct id, so its logical ids (`<id>`, `<id>Role`, `<id>Live…`). */
+  readonly id: string;
+  /**
+   * A construct of the stack to create it in (made on first use): the functions once made by constructs
+   * of their own (`RiskFunctions`, `RiskDecisions`, `ChannelOutcomes`) stay in them, so their logical ids,
+   * and so the resources deployed, stay the same; @default the stack itself
+   */
+  readonly group?: string;
+  /** Handler path under `functions/` (`internal/<name>`). */
+  readonly entry: string;
+  readonly description: string;
+  /** @default EVENT_MEMORY_MB: an internal function's time goes to DynamoDB round trips */
+  readonly memorySize?: number;
+  /** @default API_TIMEOUT (10 s), PaymentsFunction's */
+  readonly timeout?: Duration;
+  /** Everything it may do on the table, in this order (its role's statements). */
+  readonly grants: readonly InternalGrant[];
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -89,7 +121,7 @@ export class ServiceStack extends Stack {
    * How a merchant route's function leases flow-control tokens (shared/http/rate-limit.ts `flowStore`
    * decides by the environment this sets): a gateway function writes the gateway's buckets itself
    * (UpdateItem `FLOW#…`); any other service's asks the gateway's `flow-lease` function
-   * (infra/constructs/flow-lease.ts), whose ARN it then finds in FLOW_LEASE_FUNCTION_ARN.
+   * (infra/constructs/internal-functions.ts), whose ARN it then finds in FLOW_LEASE_FUNCTION_ARN.
    */
   private leaseFlow(fn: PaymentsFunction): void {
     if (serviceOf(fn.entry) === 'gateway')
@@ -146,13 +178,38 @@ export class ServiceStack extends Stack {
   }
 
   /**
+   * One of this service's internal functions (DESIGN.md 7: what another service needs of this one's items
+   * it asks this function, never the table), made the one way they all are: a PaymentsFunction given the
+   * table's name, granted only the owner's items it touches (`grants`), watched by this stack's alarms,
+   * and published under its name with {@link exposeFunction}.
+   */
+  internalFunction(props: InternalFunctionProps): PaymentsFunction {
+    const scope = props.group
+      ? ((this.node.tryFindChild(props.group) as Construct | undefined) ?? new Construct(this, props.group))
+      : this;
+    const fn = new PaymentsFunction(scope, props.id, {
+      entry: props.entry,
+      description: props.description,
+      memorySize: props.memorySize ?? EVENT_MEMORY_MB,
+      ...(props.timeout ? { timeout: props.timeout } : {}),
+      environment: { TABLE_NAME: this.table.tableName },
+    });
+    for (const grant of props.grants)
+      if ('index' in grant) this.table.grantIndexActions(fn, grant.index, ...grant.actions);
+      else this.table.grantItemActionsOnKeys(fn, [...grant.actions], [...grant.keys]);
+    this.monitoring.watchFunction(fn);
+    this.exposeFunction(props.name, fn);
+    return fn;
+  }
+
+  /**
    * Publishes `fn` for other services to invoke (DESIGN.md 7: a cross-service write goes through the
    * owning service's function). It gets a fixed name per stage, `payments-<stage>-<service>-<name>`
    * ({@link exposedFunctionName}), which callers address its `live` alias by, so they always reach the
    * version its canary has released; `/payments/<stage>/<service>/functions/<name>/arn` records the ARN
    * for operators and tools.
    */
-  exposeFunction(name: string, fn: PaymentsFunction): void {
+  private exposeFunction(name: string, fn: PaymentsFunction): void {
     (fn.node.defaultChild as lambda.CfnFunction).functionName = exposedFunctionName(
       stageOf(this).name,
       this.service,

@@ -6,42 +6,40 @@ import { ChannelHealth } from '../constructs/channel-health.js';
 import { ChannelSecrets, VENDOR_CHANNELS, type VendorChannel } from '../constructs/channel-secrets.js';
 import { Channels } from '../constructs/channels.js';
 import { OutboxPublisher } from '../constructs/events.js';
-import { exposeFlowLease } from '../constructs/flow-lease.js';
-import {
-  exposeChannelDayOutcomes,
-  exposeChannelFacts,
-  exposeChannelFees,
-  exposeChannelHealthSummary,
-  exposeHeldPayments,
-  exposeHoldCounts,
-  exposeMerchantRegistry,
-  exposeMerchantRiskProfile,
-  exposeObjectStates,
-  exposeOpenDiscrepancies,
-  exposePaymentCustomer,
-  exposePaymentEvents,
-  exposeReviewQueue,
-  exposeRoutingConfig,
-  exposeSettlementLines,
-  INTERNAL_READS,
-} from '../constructs/internal-reads.js';
-import { Merchants } from '../constructs/merchants.js';
 import {
   APPLY_CHANNEL_OUTCOMES,
   APPLY_CHANNEL_OUTCOMES_ENV,
-  ChannelOutcomes,
-} from '../constructs/outcomes.js';
+  APPLY_CHANNEL_OUTCOMES_FUNCTION,
+  APPLY_RISK_DECISIONS,
+  CHANNEL_DAY_OUTCOMES,
+  CHANNEL_FACTS,
+  CHANNEL_FEES,
+  CHANNEL_HEALTH_SUMMARY,
+  COUNT_REFUSAL,
+  FLOW_LEASE,
+  HELD_PAYMENTS,
+  HOLD_COUNTS,
+  INTERNAL_READS,
+  MERCHANT_REGISTRY,
+  MERCHANT_RISK_PROFILE,
+  OBJECT_STATES,
+  OPEN_DISCREPANCIES,
+  PAYMENT_CUSTOMER,
+  PAYMENT_EVENTS,
+  RATE_MERCHANT,
+  REVIEW_QUEUE,
+  RISK_DECISIONS_ARN_ENV,
+  RISK_DECISIONS_FUNCTION,
+  ROUTING_CONFIG,
+  SET_HOLDS,
+  SETTLEMENT_LINES,
+} from '../constructs/internal-functions.js';
+import { Merchants } from '../constructs/merchants.js';
 import { addGatewayRoutes, addPaymentRoutes } from '../constructs/payment-routes.js';
 import type { PaymentsFunction } from '../constructs/payments-function.js';
 import { Reconciliation } from '../constructs/reconciliation.js';
 import { grantRiskBeforeChecks, RiskBefore } from '../constructs/risk.js';
 import { RiskControl } from '../constructs/risk-consumer.js';
-import {
-  RISK_DECISIONS_ARN_ENV,
-  RISK_DECISIONS_FUNCTION,
-  RiskDecisionWrites,
-} from '../constructs/risk-decisions.js';
-import { RiskFunctions } from '../constructs/risk-functions.js';
 import { grantRoutingReads, Routing } from '../constructs/routing.js';
 import { Settlement } from '../constructs/settlement.js';
 import { Usage } from '../constructs/usage.js';
@@ -88,23 +86,17 @@ export class CoreStack extends ServiceStack {
     const dlq = this.shareQueue('publisher-dlq', this.publisher.publisherDeadLetterQueue);
     this.deadLetterQueues.push({ name: 'publisher', queue: dlq, sources: [] });
     // Risk's decisions on payments, written by core (the payment and its refunds are core's).
-    const riskDecisions = new RiskDecisionWrites(this, 'RiskDecisions', {
-      table: this.table,
-      monitoring: this.monitoring,
-    });
-    this.exposeFunction(RISK_DECISIONS_FUNCTION, riskDecisions.fn);
+    this.internalFunction(APPLY_RISK_DECISIONS);
     // What settlement and reconciliation read of core's items, answered page by page.
-    exposeSettlementLines(this);
-    exposeChannelDayOutcomes(this);
+    this.internalFunction(SETTLEMENT_LINES);
+    this.internalFunction(CHANNEL_DAY_OUTCOMES);
     // What risk reads of payments: a reported payment's customer, a payment's events (the ops timeline).
-    exposePaymentCustomer(this);
-    exposePaymentEvents(this);
+    this.internalFunction(PAYMENT_CUSTOMER);
+    this.internalFunction(PAYMENT_EVENTS);
     // Where payments and refunds stand, for the channels' dispatcher and checks (once per batch).
-    exposeObjectStates(this);
+    this.internalFunction(OBJECT_STATES);
     // The channels' outcomes reach the payment through core's own function (channels and reconciliation).
-    const outcomes = new ChannelOutcomes(this, 'ChannelOutcomes', { table: this.table });
-    this.monitoring.watchFunction(outcomes.applyFunction);
-    this.exposeFunction(APPLY_CHANNEL_OUTCOMES, outcomes.applyFunction);
+    this.internalFunction(APPLY_CHANNEL_OUTCOMES_FUNCTION);
     this.finish();
   }
 }
@@ -137,17 +129,17 @@ export class ChannelsStack extends ServiceStack {
     monitoring.watchDeadLetterQueue(channels.checksDeadLetterQueue);
     new Routing(this, 'Routing', { api: this.api, table: this.table });
     // The channels' fee schedules, for settlement.
-    exposeChannelFees(this);
+    this.internalFunction(CHANNEL_FEES);
     // What routing at create (core's create-payment) reads of the channels' items.
-    exposeRoutingConfig(this);
-    exposeChannelFacts(this);
+    this.internalFunction(ROUTING_CONFIG);
+    this.internalFunction(CHANNEL_FACTS);
     this.channelHealth = new ChannelHealth(this, 'ChannelHealth', {
       api: this.api,
       table: this.table,
       events: this.events,
       monitoring,
     });
-    exposeChannelHealthSummary(this);
+    this.internalFunction(CHANNEL_HEALTH_SUMMARY);
     for (const channel of VENDOR_CHANNELS)
       writeParameter(this, 'channels', secretArnName(channel), channels.secrets.secrets[channel].secretArn);
 
@@ -191,19 +183,20 @@ export class RiskStack extends ServiceStack {
       'PAYMENT_EVENTS_FUNCTION_ARN',
     );
     new RiskBefore(this, 'RiskBefore', { api: this.api, table: this.table });
-    exposeHoldCounts(this);
-    exposeHeldPayments(this);
-    exposeReviewQueue(this);
+    this.internalFunction(HOLD_COUNTS);
+    this.internalFunction(HELD_PAYMENTS);
+    this.internalFunction(REVIEW_QUEUE);
     // The profile create-payment's before-checks apply (core).
-    exposeMerchantRiskProfile(this);
-    // What other services ask of risk's items (shared/schemas/risk-functions.ts).
-    const functions = new RiskFunctions(this, 'RiskFunctions', {
-      table: this.table,
-      monitoring: this.monitoring,
+    this.internalFunction(MERCHANT_RISK_PROFILE);
+    // What other services ask to change of risk's items (shared/schemas/risk-functions.ts).
+    this.internalFunction(SET_HOLDS);
+    // Lambda's defaults for an asynchronous invocation of `live` (what create-payment invokes), stated:
+    // two retries, and an event kept up to 6 h (shorter than the refusal's marker, 2 days).
+    this.internalFunction(COUNT_REFUSAL).invocable.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
     });
-    this.exposeFunction('set-holds', functions.setHolds);
-    this.exposeFunction('count-refusal', functions.countRefusal);
-    this.exposeFunction('rate-merchant', functions.rateMerchant);
+    this.internalFunction(RATE_MERCHANT);
     this.finish();
   }
 }
@@ -230,7 +223,7 @@ export class ReconciliationStack extends ServiceStack {
       this.reconciliation.runs.fn,
       'CHANNEL_DAY_OUTCOMES_FUNCTION_ARN',
     );
-    exposeOpenDiscrepancies(this);
+    this.internalFunction(OPEN_DISCREPANCIES);
     // Holds and releases of payments with discrepancies: risk's hold registry, through its function.
     for (const fn of [this.reconciliation.runs.fn, this.reconciliation.resolveFunction])
       this.useFunction('risk', 'set-holds', fn, 'SET_HOLDS_FUNCTION_ARN');
@@ -306,9 +299,9 @@ export class GatewayStack extends ServiceStack {
     super(scope, id, 'gateway', props);
     addGatewayRoutes(this.api, this.table);
     const merchants = new Merchants(this, 'Merchants', { api: this.api, table: this.table });
-    exposeMerchantRegistry(this);
+    this.internalFunction(MERCHANT_REGISTRY);
     // The leases of the other services' merchant routes from the merchants' token buckets.
-    exposeFlowLease(this);
+    this.internalFunction(FLOW_LEASE);
     // An approval's risk profile: rated by risk's function.
     this.useFunction(
       'risk',

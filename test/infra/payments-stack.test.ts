@@ -377,7 +377,7 @@ describe('payments functions', () => {
       const consumer =
         (source.startsWith('functions/events/') && source !== 'functions/events/reconcile-run.ts') ||
         source.startsWith('functions/usage/') ||
-        // Other services' reads and writes of a service's items (internal-reads.ts, outcomes.ts).
+        // Other services' reads and writes of a service's items (infra/constructs/internal-functions.ts).
         // The gateway's flow-lease is on merchant requests' path with a 1 s deadline, cold start included: API size.
         (source.startsWith('functions/internal/') && source !== 'functions/internal/flow-lease.ts') ||
         source === 'functions/channels/dispatch.ts' ||
@@ -571,7 +571,7 @@ describe('least privilege', () => {
     // test/infra/dead-letters.test.ts. The list's function also serves the overview, whose figures it asks
     // of their owners' functions (test/infra/ops-console.test.ts).
     'api/list-dead-letter-queues': [`dynamodb:GetItem on ${T}`],
-    // Other services' reads, each by the owner's function, on the owner's items only (internal-reads.ts).
+    // Other services' reads, each by the owner's function, on the owner's items only (internal-functions.ts).
     'internal/merchant-registry': [`dynamodb:Query on ${T}`],
     'internal/hold-counts': [`dynamodb:Query on ${T}`],
     'internal/held-payments': [`dynamodb:Query on ${T}`],
@@ -588,7 +588,7 @@ describe('least privilege', () => {
       `dynamodb:Query on ${T}`,
       `dynamodb:UpdateItem on ${T}`,
     ],
-    // Core's writes of risk's decisions (infra/constructs/risk-decisions.ts): the payment's read and guarded
+    // Core's writes of risk's decisions (infra/constructs/internal-functions.ts): the payment's read and guarded
     // updates, the owed refund's transaction (Put of the request and the refund, Update of the payment).
     'internal/apply-risk-decisions': [
       `dynamodb:ConditionCheckItem on ${T}`,
