@@ -35,14 +35,14 @@ describe('routing in the template', () => {
   it('lets GET read single items only (the key lookup also reads the merchant and its configuration)', () => {
     const [, fn] = functionDescribed(`GET ${PATH}`);
     assert.deepEqual(dynamoStatements(resources, fn), [
-      'dynamodb:GetItem [CHANNEL#*,HLT#*,ROUTING#*,QUOTA#*,KEY#*,MER#*,OBJ#*]',
+      'dynamodb:GetItem [CHANNEL#*,HLT#*,ROUTING#*,QUOTA#*,KEY#*,MER#*]',
     ]);
   });
 
   it('lets PUT write only routing configurations beyond its key lookup', () => {
     const [, fn] = functionDescribed(`PUT ${PATH}`);
     assert.deepEqual(dynamoStatements(resources, fn), [
-      'dynamodb:GetItem [CHANNEL#*,HLT#*,ROUTING#*,QUOTA#*,KEY#*,MER#*,OBJ#*]',
+      'dynamodb:GetItem [CHANNEL#*,HLT#*,ROUTING#*,QUOTA#*,KEY#*,MER#*]',
       'dynamodb:PutItem [ROUTING#*]',
     ]);
   });
