@@ -4,11 +4,15 @@
  * invocations get more environments (each with its own cold start, logged). A timeout or a crash
  * discards the environment, never the runtime.
  */
-import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
 import type { FunctionSpec } from './functions.js';
 import type { LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
 import type { Logger } from './log.js';
@@ -61,16 +65,51 @@ const BACKGROUND_NICE = Number(process.env.LOCAL_LAMBDA_BACKGROUND_NICE ?? 5);
 /** Young generation of each environment's heap (see the Worker's resourceLimits). */
 const YOUNG_GENERATION_MB = Number(process.env.LOCAL_LAMBDA_YOUNG_GENERATION_MB) || 8;
 
-const WORKER_URL = new URL('./lambda-worker.ts', import.meta.url);
+const WORKER_SOURCE = fileURLToPath(new URL('./lambda-worker.ts', import.meta.url));
+
+let workerEntry: Promise<string> | undefined;
 
 /**
- * The runtime's own Node flags for a worker, minus tsx's loader. A bundle is plain JavaScript and the
- * worker file only needs its types stripped, which Node does itself; tsx's hooks would otherwise run for
- * every module a cold start loads, doubling its time and the environment's memory (about 64 MB against
- * 31 MB for create-payment's bundle). A Node without type stripping keeps inheriting tsx.
+ * The environments' entry module: lambda-worker.ts (with the bench's meter it may load) bundled once per
+ * runtime into plain JavaScript, in a file named by its content under the temporary directory. Given the
+ * `.ts` file, every worker would strip its types with Node's own stripper, which instantiates a
+ * WebAssembly build of swc in each worker thread: 9 MB of the 28 MB an environment of create-payment takes
+ * at its cold start, kept for the environment's life, for a file of a hundred lines.
  */
-export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] | undefined {
-  if (!process.features.typescript) return undefined;
+export function workerEntryFile(): Promise<string> {
+  workerEntry ??= build({
+    entryPoints: [WORKER_SOURCE],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    write: false,
+    logLevel: 'silent',
+  }).then((result) => {
+    const code = result.outputFiles[0]?.text ?? '';
+    const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+    const file = join(tmpdir(), `payments-lambda-worker-${hash}.mjs`);
+    if (!existsSync(file)) {
+      // Written aside and renamed: another runtime may be reading the same name meanwhile.
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, code);
+      renameSync(partial, file);
+    }
+    return file;
+  });
+  // A failed bundle is reported by the invocation that awaits it, and tried again by the next one.
+  workerEntry.catch(() => {
+    workerEntry = undefined;
+  });
+  return workerEntry;
+}
+
+/**
+ * The runtime's own Node flags for a worker, minus tsx's loader: the worker's entry and the functions'
+ * bundles are plain JavaScript, and tsx's hooks would otherwise run for every module a cold start loads,
+ * doubling its time and the environment's memory (about 64 MB against 31 MB for create-payment's bundle).
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];
   for (let i = 0; i < execArgv.length; i += 1) {
     const arg = execArgv[i] as string;
@@ -96,7 +135,7 @@ class Environment {
   dead = false;
   idleTimer?: NodeJS.Timeout;
 
-  constructor(spec: FunctionSpec, options: LambdaRunnerOptions) {
+  constructor(entry: string, spec: FunctionSpec, options: LambdaRunnerOptions) {
     const data: WorkerData = {
       file: spec.file,
       exportName: spec.exportName,
@@ -106,10 +145,10 @@ class Environment {
       ...(options.metering && { measureUsage: true }),
       background: options.background === true ? BACKGROUND_NICE : 0,
     };
-    this.worker = new Worker(WORKER_URL, {
+    this.worker = new Worker(entry, {
       workerData: data,
       env: { ...spec.environment },
-      ...(EXEC_ARGV ? { execArgv: EXEC_ARGV } : {}),
+      execArgv: EXEC_ARGV,
       stdout: true,
       stderr: true,
       // The heap is the part of Lambda's memory setting a worker can honour. The young generation is
@@ -202,7 +241,14 @@ export class LambdaFunction {
     });
     if (this.closed)
       return done({ ok: false, error: { errorType: 'Runtime.Closed', errorMessage: 'runtime stopped' } });
-    const env = await this.acquire();
+    let entry: string;
+    try {
+      entry = await workerEntryFile();
+    } catch (error) {
+      const errorMessage = `the execution environment's entry could not be built: ${(error as Error).message}`;
+      return this.failed(done({ ok: false, error: { errorType: 'Runtime.InitError', errorMessage } }));
+    }
+    const env = await this.acquire(entry);
     try {
       await env.ready;
     } catch (error) {
@@ -259,13 +305,13 @@ export class LambdaFunction {
     return result;
   }
 
-  private async acquire(): Promise<Environment> {
+  private async acquire(entry: string): Promise<Environment> {
     for (;;) {
       const env = this.idle.pop();
       clearTimeout(env?.idleTimer);
       if (env && !env.dead) return env;
       if (!env && this.all.size < (this.options.maxConcurrency ?? DEFAULT_LAMBDA_CONCURRENCY)) {
-        const created = new Environment(this.spec, this.options);
+        const created = new Environment(entry, this.spec, this.options);
         this.options.metering?.coldStart(this.spec);
         this.all.add(created);
         return created;

@@ -7,8 +7,7 @@
 import { setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-// Types only: this file runs without tsx, under Node's own type stripping (see lambda-runner.ts), which
-// erases `import type` and cannot resolve `./x.js` to a `.ts` file.
+// This file never runs as TypeScript: the runner bundles it into plain JavaScript once (lambda-runner.ts).
 import type { InvokeMessage, LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
 
 type UsageMeter = ReturnType<typeof import('./invocation-usage.js')['invocationUsageMeter']>;
@@ -101,14 +100,12 @@ function run(handler: Handler, message: InvokeMessage): Promise<unknown> {
 }
 
 /**
- * The bench's per-invocation CPU and call meter (invocation-usage.ts), loaded only when the runtime is
- * metered. Imported by its `.ts` file name: type stripping runs a `.ts` module but does not map `.js` to it.
+ * The bench's per-invocation CPU and call meter (invocation-usage.ts), initialised only when the runtime is
+ * metered. Bundled into this entry by the runner (lambda-runner.ts), so it is not a file loaded here.
  */
 async function usageMeter(): Promise<UsageMeter | undefined> {
   if (!data.measureUsage) return undefined;
-  const meter = (await import(
-    new URL('./invocation-usage.ts', import.meta.url).href
-  )) as typeof import('./invocation-usage.js');
+  const meter = await import('./invocation-usage.js');
   return meter.invocationUsageMeter();
 }
 

@@ -16,6 +16,7 @@ import type { Cleanup } from './runtime-stop.js';
 import type { SqsBroker } from './sqs.js';
 import { SqsPoller } from './sqs-poller.js';
 import type { StreamMapping } from './stream-mappings.js';
+import { streamRecordsReader } from './stream-records.js';
 import { StreamPoller } from './streams.js';
 
 export interface PollersInput {
@@ -25,6 +26,8 @@ export interface PollersInput {
   readonly attributes: Readonly<Record<string, string>>;
   readonly broker: SqsBroker;
   readonly streamsClient: DynamoDBStreamsClient;
+  /** DynamoDB Local's endpoint, which serves the stream API: the pollers read records from it. */
+  readonly dynamoEndpoint: string;
   readonly functions: ReadonlyMap<string, LambdaFunction>;
   readonly invoke: (logicalId: string, event: unknown) => Promise<InvokeResult>;
   readonly log: Logger;
@@ -45,6 +48,7 @@ export function startPollers({
   attributes,
   broker,
   streamsClient,
+  dynamoEndpoint,
   functions,
   invoke,
   log,
@@ -57,6 +61,8 @@ export function startPollers({
   const checkpoints = dataDir
     ? fileCheckpoints(join(dataDir, 'stream-checkpoints.json'))
     : memoryCheckpoints();
+  const records = streamRecordsReader(dynamoEndpoint, LOCAL_REGION);
+  cleanups.push(async () => records.close());
   const pollers = mappings.map((mapping) => {
     const streamArn = attributes[`${mapping.tableLogicalId}.StreamArn`];
     if (!streamArn)
@@ -67,6 +73,7 @@ export function startPollers({
     const onFailureQueue = mapping.onFailure ? broker.queueByArn(mapping.onFailure) : undefined;
     return new StreamPoller({
       client: streamsClient,
+      records,
       streamArn,
       mapping,
       region: LOCAL_REGION,

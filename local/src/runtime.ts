@@ -248,6 +248,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       attributes,
       broker,
       streamsClient,
+      dynamoEndpoint: dynamo.endpoint,
       functions,
       invoke,
       log,

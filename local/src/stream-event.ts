@@ -36,22 +36,70 @@ function jsonAttributes(value: unknown): unknown {
   return value;
 }
 
-/** The Lambda event record for a record read from the DynamoDB Streams API. */
+/** A record of the DynamoDB Streams API as its JSON wire format has it (stream-records.ts). */
+export interface WireStreamRecord {
+  readonly eventID?: string;
+  readonly eventName?: string;
+  readonly eventVersion?: string;
+  readonly dynamodb?: {
+    /** Epoch seconds. */
+    readonly ApproximateCreationDateTime?: number;
+    readonly Keys?: Record<string, unknown>;
+    readonly NewImage?: Record<string, unknown>;
+    readonly OldImage?: Record<string, unknown>;
+    readonly SequenceNumber?: string;
+    readonly SizeBytes?: number;
+    readonly StreamViewType?: string;
+  };
+  readonly userIdentity?: { readonly Type?: string; readonly PrincipalId?: string };
+}
+
+/** The Lambda event record for a record read from the DynamoDB Streams API through the SDK. */
 export function toLambdaRecord(
   record: StreamApiRecord,
   region: string,
   streamArn: string,
 ): LambdaStreamRecord {
   const d = record.dynamodb ?? {};
+  return lambdaRecord(
+    record,
+    {
+      ...d,
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime
+        ? new Date(d.ApproximateCreationDateTime).getTime() / 1000
+        : undefined,
+    },
+    jsonAttributes as (images: unknown) => Record<string, unknown>,
+    region,
+    streamArn,
+  );
+}
+
+/**
+ * The Lambda event record for a record as the API's JSON has it: its attribute values are already JSON,
+ * so they are taken as they are, not copied.
+ */
+export function fromWireRecord(record: WireStreamRecord, region: string, streamArn: string) {
+  return lambdaRecord(record, record.dynamodb ?? {}, (images) => images, region, streamArn);
+}
+
+function lambdaRecord(
+  record: WireStreamRecord | StreamApiRecord,
+  d: Omit<NonNullable<WireStreamRecord['dynamodb']>, 'Keys' | 'NewImage' | 'OldImage'> & {
+    readonly Keys?: unknown;
+    readonly NewImage?: unknown;
+    readonly OldImage?: unknown;
+  },
+  attributes: (images: Record<string, unknown>) => Record<string, unknown>,
+  region: string,
+  streamArn: string,
+): LambdaStreamRecord {
   const dynamodb: Record<string, unknown> = {};
-  if (d.ApproximateCreationDateTime) {
-    dynamodb.ApproximateCreationDateTime = Math.floor(
-      new Date(d.ApproximateCreationDateTime).getTime() / 1000,
-    );
-  }
-  if (d.Keys) dynamodb.Keys = jsonAttributes(d.Keys);
-  if (d.NewImage) dynamodb.NewImage = jsonAttributes(d.NewImage);
-  if (d.OldImage) dynamodb.OldImage = jsonAttributes(d.OldImage);
+  if (d.ApproximateCreationDateTime)
+    dynamodb.ApproximateCreationDateTime = Math.floor(d.ApproximateCreationDateTime);
+  if (d.Keys) dynamodb.Keys = attributes(d.Keys as Record<string, unknown>);
+  if (d.NewImage) dynamodb.NewImage = attributes(d.NewImage as Record<string, unknown>);
+  if (d.OldImage) dynamodb.OldImage = attributes(d.OldImage as Record<string, unknown>);
   dynamodb.SequenceNumber = d.SequenceNumber;
   if (d.SizeBytes !== undefined) dynamodb.SizeBytes = d.SizeBytes;
   if (d.StreamViewType) dynamodb.StreamViewType = d.StreamViewType;

@@ -18,8 +18,9 @@ import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import type { RequestGate } from './request-gate.js';
 import { deliverRecords } from './stream-batches.js';
-import { type LambdaStreamRecord, toLambdaRecord } from './stream-event.js';
+import { fromWireRecord, type LambdaStreamRecord, toLambdaRecord } from './stream-event.js';
 import type { StreamMapping } from './stream-mappings.js';
+import type { StreamRecordsReader } from './stream-records.js';
 
 export interface StreamPollerOptions {
   readonly client: DynamoDBStreamsClient;
@@ -38,6 +39,8 @@ export interface StreamPollerOptions {
   readonly onFailure?: (record: StreamFailureRecord) => void;
   /** Requests first: each round of polling waits for a moment with no request in flight (bounded). */
   readonly gate?: RequestGate;
+  /** Reads the pages of records as plain JSON (stream-records.ts); through `client` when absent. */
+  readonly records?: StreamRecordsReader;
 }
 
 /** Lambda's invocation record for records a stream mapping gave up on (OnFailure destination). */
@@ -204,11 +207,9 @@ export class StreamPoller {
       this.closeShard(shardId);
       return false;
     }
-    let page: GetRecordsCommandOutput;
+    let page: { records: LambdaStreamRecord[]; next: string | undefined };
     try {
-      page = await this.options.client.send(
-        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }),
-      );
+      page = await this.page(state.iterator);
     } catch (error) {
       if ((error as Error).name !== 'ExpiredIteratorException') throw error;
       state.iterator = state.lastSequence
@@ -216,10 +217,9 @@ export class StreamPoller {
         : await this.iterator(shardId, 'TRIM_HORIZON');
       return false;
     }
-    const raw = page.Records ?? [];
-    if (raw.length > 0) {
-      const { mapping, region, streamArn } = this.options;
-      const records = raw.map((r) => toLambdaRecord(r, region, streamArn));
+    const records = page.records;
+    if (records.length > 0) {
+      const { mapping } = this.options;
       const selected = records.filter((r) => matchesAnyPattern(mapping.filters, r));
       if (selected.length > 0) {
         await deliverRecords(selected, mapping, (batch) => this.invoke(batch), {
@@ -233,9 +233,28 @@ export class StreamPoller {
       if (this.stopped) return false;
       this.checkpoint(shardId, state, records[records.length - 1]?.dynamodb.SequenceNumber);
     }
-    state.iterator = page.NextShardIterator;
+    state.iterator = page.next;
     if (!state.iterator) this.closeShard(shardId);
-    return raw.length > 0;
+    return records.length > 0;
+  }
+
+  /** A page of records after `iterator`, as Lambda delivers them. */
+  private async page(iterator: string) {
+    const { region, streamArn, records: reader } = this.options;
+    if (reader) {
+      const out = await reader.getRecords(iterator, 1000);
+      return {
+        records: (out.Records ?? []).map((r) => fromWireRecord(r, region, streamArn)),
+        next: out.NextShardIterator,
+      };
+    }
+    const out: GetRecordsCommandOutput = await this.options.client.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+    );
+    return {
+      records: (out.Records ?? []).map((r) => toLambdaRecord(r, region, streamArn)),
+      next: out.NextShardIterator,
+    };
   }
 
   private async invoke(batch: readonly LambdaStreamRecord[]) {
