@@ -123,6 +123,30 @@ describe('Lambda runner', () => {
     assert.equal(cold.ok && (cold.payload as { invocations: number }).invocations, 1);
   });
 
+  it('reclaims a spare environment after spareIdleMs but keeps the last one until idleMs', async () => {
+    const f = fn({}, { idleMs: 1_000, spareIdleMs: 100 });
+    // Two at once: two environments.
+    const burst = await Promise.all([1, 2].map(() => f.invoke({ action: 'sleep', ms: 100 })));
+    assert.deepEqual(
+      burst.map((r) => r.ok && (r.payload as { invocations: number }).invocations),
+      [1, 1],
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    // Past the spare's time: one environment is left, warm, and the second call at once is a cold start.
+    const after = await Promise.all([1, 2].map(() => f.invoke({ action: 'sleep', ms: 100 })));
+    assert.deepEqual(
+      after.map((r) => r.ok && (r.payload as { invocations: number }).invocations).sort(),
+      [1, 2],
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    // The last one (either) stays warm past the spare's time: not a cold start.
+    const warm = await f.invoke({ action: 'sleep', ms: 1 });
+    assert.ok(warm.ok && (warm.payload as { invocations: number }).invocations >= 2);
+    await new Promise((r) => setTimeout(r, 1_200));
+    const cold = await f.invoke({ action: 'sleep', ms: 1 });
+    assert.equal(cold.ok && (cold.payload as { invocations: number }).invocations, 1);
+  });
+
   it("starts workers with the runtime's Node flags but not tsx's loader", () => {
     const argv = ['--import', 'tsx', '--cpu-prof', '--require=tsx/cjs', '--import', './other.js'];
     assert.deepEqual(workerExecArgv(argv), ['--cpu-prof', '--import', './other.js']);
