@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/payment.js';
+import type { PaymentToCheck } from '../domain/risk/before.js';
 
 /**
  * What this consumer needs of a PaymentCreated detail (a subset of shared/schemas/events.ts; unknown
@@ -48,12 +49,8 @@ export interface PaymentToAssess {
   readonly currency: string;
   readonly status: PaymentStatus;
   readonly createdAt: string;
-  readonly customer?: {
-    readonly id?: string;
-    readonly email?: string;
-    readonly ip?: string;
-    readonly country?: string;
-  } | null;
+  /** The customer as the before-checks see it (domain/risk/before.ts). */
+  readonly customer?: PaymentToCheck['customer'];
   readonly metadata: Readonly<Record<string, string>>;
 }
 
