@@ -21,7 +21,7 @@ import { type CfnValue, resourcesOfType } from './template.js';
 
 /** What the endpoint needs of a function: the runner's `invoke`. */
 export interface InvocableFunction {
-  invoke(event: unknown, requestId?: string): Promise<InvokeResult>;
+  invoke(event: unknown, requestId?: string, traceHeader?: string): Promise<InvokeResult>;
 }
 
 export interface LambdaEndpointOptions {
@@ -77,10 +77,16 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
   const queued = new Set<Promise<void>>();
   let closed = false;
 
-  const runQueued = async (name: string, fn: InvocableFunction, event: unknown, requestId: string) => {
+  const runQueued = async (
+    name: string,
+    fn: InvocableFunction,
+    event: unknown,
+    requestId: string,
+    trace: string | undefined,
+  ) => {
     for (let attempt = 0; ; attempt++) {
       if (closed) return;
-      const result = await fn.invoke(event, requestId);
+      const result = await fn.invoke(event, requestId, trace);
       if (result.ok) return;
       const delay = delays[attempt];
       if (delay === undefined) {
@@ -117,13 +123,16 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
         return;
       }
       const requestId = randomUUID();
+      // The caller's trace (the SDK clients send their invocation's): the function continues it.
+      const trace = req.headers['x-amzn-trace-id'];
+      const traceHeader = typeof trace === 'string' ? trace : undefined;
       const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
       if (type === 'DryRun') {
         send(res, 204, '', { 'x-amzn-requestid': requestId });
         return;
       }
       if (type === 'Event') {
-        const run = runQueued(name, fn, event, requestId).finally(() => queued.delete(run));
+        const run = runQueued(name, fn, event, requestId, traceHeader).finally(() => queued.delete(run));
         queued.add(run);
         send(res, 202, '', { 'x-amzn-requestid': requestId });
         return;
@@ -132,7 +141,7 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
         fail(res, 400, 'InvalidParameterValueException', `Unsupported InvocationType ${type}`);
         return;
       }
-      const result = await fn.invoke(event, requestId);
+      const result = await fn.invoke(event, requestId, traceHeader);
       const headers = { 'x-amzn-requestid': requestId, 'x-amz-executed-version': '$LATEST' };
       if (result.ok) send(res, 200, JSON.stringify(result.payload ?? null), headers);
       else

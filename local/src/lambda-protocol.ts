@@ -28,6 +28,8 @@ export interface InvokeMessage {
   /** The event as JSON text: Lambda hands handlers a JSON document, never live objects. */
   readonly event: string;
   readonly deadline: number;
+  /** The invocation's X-Ray trace header, which Lambda gives a function as `_X_AMZN_TRACE_ID`. */
+  readonly traceId: string;
 }
 
 export type WorkerMessage =

@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import type { FunctionSpec } from './functions.js';
-import type { LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
+import type { InvokeMessage, LambdaError, WorkerData, WorkerMessage } from './lambda-protocol.js';
 import type { Logger } from './log.js';
 import type { LocalMetering } from './metering.js';
+import { continuedTraceHeader, newTraceHeader } from './trace-header.js';
 
 export type InvokeResult =
   | { readonly ok: true; readonly payload: unknown; readonly requestId: string; readonly durationMs: number }
@@ -215,11 +216,12 @@ class Environment {
     this.ready.catch(() => undefined);
   }
 
-  invoke(event: string, requestId: string, deadline: number): Promise<WorkerMessage | LambdaError> {
+  invoke(invocation: Omit<InvokeMessage, 'type' | 'id'>): Promise<WorkerMessage | LambdaError> {
     const id = this.nextId++;
     return new Promise((settle) => {
       this.pending = { id, settle };
-      this.worker.postMessage({ type: 'invoke', id, requestId, event, deadline });
+      const message: InvokeMessage = { type: 'invoke', id, ...invocation };
+      this.worker.postMessage(message);
     });
   }
 
@@ -245,8 +247,16 @@ export class LambdaFunction {
     private readonly options: LambdaRunnerOptions,
   ) {}
 
-  /** Invokes the function with `event`; never rejects: failures come back as `{ ok: false }`. */
-  async invoke(event: unknown, requestId: string = randomUUID()): Promise<InvokeResult> {
+  /**
+   * Invokes the function with `event`; never rejects: failures come back as `{ ok: false }`.
+   * `traceHeader` is the caller's `X-Amzn-Trace-Id` (an Invoke from another function): the invocation
+   * continues that trace, as an actively traced function does in AWS; without one it starts its own.
+   */
+  async invoke(
+    event: unknown,
+    requestId: string = randomUUID(),
+    traceHeader?: string,
+  ): Promise<InvokeResult> {
     const started = performance.now();
     const done = (r: { ok: true; payload: unknown } | { ok: false; error: LambdaError }): InvokeResult => ({
       ...r,
@@ -276,18 +286,23 @@ export class LambdaFunction {
     });
     const metering = this.options.metering;
     metering?.invocationStarted();
+    const continued = continuedTraceHeader(traceHeader);
     const invokeStarted = performance.now();
     const outcome = await Promise.race([
-      env.invoke(JSON.stringify(event ?? null), requestId, Date.now() + timeoutMs),
+      env.invoke({
+        event: JSON.stringify(event ?? null),
+        requestId,
+        deadline: Date.now() + timeoutMs,
+        traceId: continued ?? newTraceHeader(),
+      }),
       timedOut,
     ]);
     clearTimeout(timer);
-    metering?.invocationEnded(
-      this.spec,
-      performance.now() - invokeStarted,
-      outcome !== 'timeout' && 'type' in outcome && outcome.type === 'result',
-      outcome !== 'timeout' && 'usage' in outcome ? outcome.usage : undefined,
-    );
+    metering?.invocationEnded(this.spec, performance.now() - invokeStarted, {
+      ok: outcome !== 'timeout' && 'type' in outcome && outcome.type === 'result',
+      continuedTrace: continued !== undefined,
+      ...(outcome !== 'timeout' && 'usage' in outcome && outcome.usage ? { usage: outcome.usage } : {}),
+    });
     if (outcome === 'timeout') {
       // Lambda freezes and discards a sandbox that timed out; so do we.
       this.discard(env);

@@ -90,6 +90,8 @@ function context(message: InvokeMessage) {
 
 function run(handler: Handler, message: InvokeMessage): Promise<unknown> {
   const event = JSON.parse(message.event) as unknown;
+  // As Lambda's Node.js runtime does for each invocation: the SDK clients (and signed-post.ts) send it on.
+  process.env._X_AMZN_TRACE_ID = message.traceId;
   // Callback-style handlers (three parameters) are still supported by the nodejs runtimes.
   if (handler.length >= 3) {
     return new Promise((resolve, reject) => {

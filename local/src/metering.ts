@@ -30,6 +30,11 @@ export interface FunctionTally {
   memoryMb: number;
   /** Each invocation's CPU time and outgoing calls, measured in its environment (invocation-usage.ts). */
   usage: InvocationUsage[];
+  /**
+   * Invocations that continued their caller's X-Ray trace (an Invoke carrying `X-Amzn-Trace-Id`): an
+   * actively traced function follows the caller's sampling decision there and starts no trace of its own.
+   */
+  continuedTraces: number;
 }
 
 export interface SqsTally {
@@ -143,6 +148,7 @@ export class LocalMetering {
       billedMs: 0,
       memoryMb,
       usage: [],
+      continuedTraces: 0,
     };
     return this.state.lambda[logicalId];
   }
@@ -165,17 +171,17 @@ export class LocalMetering {
   invocationEnded(
     fn: { logicalId: string; memorySize: number },
     durationMs: number,
-    ok: boolean,
-    usage?: InvocationUsage,
+    outcome: { readonly ok: boolean; readonly continuedTrace?: boolean; readonly usage?: InvocationUsage },
   ): void {
     this.touch();
     this.inFlight -= 1;
     const t = this.fn(fn.logicalId, fn.memorySize);
     t.invocations += 1;
-    if (!ok) t.errors += 1;
+    if (!outcome.ok) t.errors += 1;
+    if (outcome.continuedTrace) t.continuedTraces += 1;
     t.durationMs += durationMs;
     t.billedMs += Math.max(1, Math.ceil(durationMs));
-    if (usage) t.usage.push(usage);
+    if (outcome.usage) t.usage.push(outcome.usage);
   }
 
   putEvents(entries: readonly { bytes: number; accepted: boolean }[]): void {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FunctionSpec } from '../src/functions.js';
 import { LambdaFunction, type LambdaRunnerOptions, workerExecArgv } from '../src/lambda-runner.js';
 import type { Logger } from '../src/log.js';
+import { LocalMetering } from '../src/metering.js';
 
 const file = fileURLToPath(new URL('./fixtures/assembly/asset.fixture/index.mjs', import.meta.url));
 const lines: string[] = [];
@@ -68,6 +69,27 @@ describe('Lambda runner', () => {
     assert.equal(c?.requestId, 'req-1');
     assert.equal(c?.functionName, 'fixture');
     assert.ok((c?.remaining ?? 0) > 1000 && (c?.remaining ?? 0) <= 2000);
+  });
+
+  it('gives each invocation a trace header in _X_AMZN_TRACE_ID, continuing the caller’s when given one', async () => {
+    const metering = new LocalMetering();
+    const f = fn({}, { metering });
+    const traceOf = async (header?: string) => {
+      const r = await f.invoke({ action: 'trace' }, undefined, header);
+      assert.ok(r.ok);
+      return (r.payload as { trace: string }).trace;
+    };
+    const own = await traceOf();
+    assert.match(own, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+    assert.notEqual(await traceOf(), own, 'a new trace each time');
+    const upstream = 'Root=1-67a1b2c3-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=1';
+    const continued = await traceOf(upstream);
+    assert.match(continued, /^Root=1-67a1b2c3-0123456789abcdef01234567;Parent=[0-9a-f]{16};Sampled=1$/);
+    assert.doesNotMatch(continued, /Parent=89abcdef01234567/, 'a segment of its own');
+    assert.match(await traceOf('Sampled=1'), /^Root=1-[0-9a-f]{8}-/, 'a header without a root starts one');
+    const tally = metering.snapshot().lambda.Fixture;
+    assert.equal(tally?.invocations, 4);
+    assert.equal(tally?.continuedTraces, 1);
   });
 
   it('reports a thrown error as an invocation error, and the function keeps serving', async () => {

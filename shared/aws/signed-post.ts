@@ -4,6 +4,7 @@
  * the AWS JSON protocols; services/invoke.ts for Lambda's REST Invoke). The endpoint is the SDK's
  * `AWS_ENDPOINT_URL_<SERVICE>` when set (the local runtime's emulation), else the regional one.
  */
+import { InvokeStore } from '@aws/lambda-invoke-store';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { defaultProvider } from './env-credentials.js';
@@ -61,6 +62,7 @@ export async function signedPost(
     signers.set(key, signer);
   }
   const fetchImpl = request.fetchImpl ?? ((url, init) => fetch(url, init));
+  const trace = await traceHeader(request.headers);
   const { signal } = request;
   for (let attempt = 1; ; attempt++) {
     const signed = await signer.sign({
@@ -70,7 +72,7 @@ export async function signedPost(
       ...(base.port ? { port: Number(base.port) } : {}),
       path,
       query: {},
-      headers: { host: base.host, ...request.headers },
+      headers: { host: base.host, ...trace, ...request.headers },
       body: request.body,
     });
     const { host: _host, ...headers } = signed.headers;
@@ -95,6 +97,21 @@ export async function signedPost(
       return { response, text };
     await backoff(attempt);
   }
+}
+
+/**
+ * The invocation's X-Ray trace header, as the SDK clients' recursion-detection middleware sends it
+ * (@aws-sdk/core, `recursionDetectionMiddleware`): in a Lambda function, the trace id of the invocation
+ * (Lambda's InvokeStore, else `_X_AMZN_TRACE_ID`) goes out as `X-Amzn-Trace-Id` unless the caller set
+ * one. An invoked function with active tracing then follows the caller's sampling decision and records
+ * into the caller's trace instead of starting one of its own (and SQS keeps it as `AWSTraceHeader`).
+ */
+async function traceHeader(headers: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+  if (!process.env.AWS_LAMBDA_FUNCTION_NAME) return {};
+  if (Object.keys(headers).some((h) => h.toLowerCase() === 'x-amzn-trace-id')) return {};
+  const store = await InvokeStore.getInstanceAsync();
+  const traceId = store?.getXRayTraceId() ?? process.env._X_AMZN_TRACE_ID;
+  return traceId ? { 'x-amzn-trace-id': traceId } : {};
 }
 
 const backoff = (attempt: number) =>

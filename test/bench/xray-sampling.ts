@@ -77,17 +77,19 @@ export function xraySamplingOf(
 }
 
 /**
- * Traces recorded per lifecycle beyond the reservoir: each invocation of an Active function is its own
- * decision (a queue or stream batch starts a trace of its own), the others record none.
+ * Traces recorded per lifecycle beyond the reservoir: each invocation of an Active function that starts a
+ * trace is its own decision (an API request, a queue or stream batch); one invoked by another function
+ * with its trace header (`continuedTraces`) follows that caller's decision and records into the caller's
+ * trace, a trace already counted; functions that are not Active record none.
  */
 export function tracesPerLifecycle(
-  invocationsByFunction: Readonly<Record<string, { invocations: number }>>,
+  invocationsByFunction: Readonly<Record<string, { invocations: number; continuedTraces?: number }>>,
   sampling: XraySampling,
   lifecycles: number,
 ): number {
   const active = new Set(sampling.activeFunctions);
   let sampled = 0;
   for (const [id, t] of Object.entries(invocationsByFunction))
-    if (active.has(id)) sampled += t.invocations * sampling.fixedRate;
+    if (active.has(id)) sampled += (t.invocations - (t.continuedTraces ?? 0)) * sampling.fixedRate;
   return sampled / lifecycles;
 }

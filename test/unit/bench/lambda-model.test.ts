@@ -69,6 +69,7 @@ describe('modelFunction', () => {
       durationMs: 999,
       billedMs: 1000,
       memoryMb: 1024,
+      continuedTraces: 0,
       usage: [
         { cpuMs: 4.2, calls: { 'dynamodb.PutItem': 1 } },
         { cpuMs: 1.5, calls: { 'dynamodb.GetItem': 1, 'http example.com': 1 } },
@@ -88,6 +89,7 @@ describe('modelFunction', () => {
       durationMs: 5,
       billedMs: 5,
       memoryMb: 512,
+      continuedTraces: 0,
       usage: [],
     };
     assert.equal(modelFunction(tally, model), undefined);

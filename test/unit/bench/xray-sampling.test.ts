@@ -79,6 +79,17 @@ describe('X-Ray sampling of the template', () => {
     assert.ok(Math.abs(traces - (240 * 0.05) / 200) < 1e-12);
   });
 
+  it('counts no trace for an invocation that continued its caller’s trace', () => {
+    const s = xraySamplingOf(template, prices);
+    // 200 creates, each invoking the publisher's function with its trace header 150 times in all, 50 alone.
+    const traces = tracesPerLifecycle(
+      { CreatePayment: { invocations: 200 }, Publisher: { invocations: 200, continuedTraces: 150 } },
+      s,
+      200,
+    );
+    assert.ok(Math.abs(traces - (250 * 0.05) / 200) < 1e-12);
+  });
+
   it('records no traces when no function traces actively', () => {
     const s = xraySamplingOf({ A: fn('PassThrough') }, prices);
     assert.equal(tracesPerLifecycle({ A: { invocations: 100 } }, s, 10), 0);

@@ -9,6 +9,7 @@ const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:Owner:live';
 
 describe('invokeFunction', () => {
   const received: unknown[] = [];
+  const traces: (string | undefined)[] = [];
   let endpoint: LambdaEndpoint;
   before(async () => {
     endpoint = await startLambdaEndpoint({
@@ -18,8 +19,9 @@ describe('invokeFunction', () => {
         [
           'Owner',
           {
-            async invoke(event: unknown, requestId = 'r') {
+            async invoke(event: unknown, requestId = 'r', traceHeader?: string) {
               received.push(event);
+              traces.push(traceHeader);
               if ((event as { explode?: boolean }).explode)
                 return {
                   ok: false as const,
@@ -77,6 +79,24 @@ describe('invokeFunction', () => {
       assert.equal(error.status, 404);
       return true;
     });
+  });
+
+  it('sends the invocation’s X-Ray trace header, as the SDK clients do, in a function only', async () => {
+    const trace = 'Root=1-67a1b2c3-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=1';
+    process.env._X_AMZN_TRACE_ID = trace;
+    try {
+      await invokeFunction(ARN, { traced: 0 });
+      assert.equal(traces.at(-1), undefined, 'outside Lambda, no header');
+      process.env.AWS_LAMBDA_FUNCTION_NAME = 'payments-test-caller';
+      await invokeFunction(ARN, { traced: 1 });
+      assert.equal(traces.at(-1), trace);
+      await invokeFunction(ARN, { traced: 2 }, { async: true });
+      await endpoint.settled();
+      assert.equal(traces.at(-1), trace, 'an asynchronous invocation continues the trace too');
+    } finally {
+      delete process.env._X_AMZN_TRACE_ID;
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    }
   });
 
   it('refuses to call without an ARN (an unset environment variable)', async () => {
