@@ -12,8 +12,6 @@ export interface WorkerData {
   readonly measureUsage?: boolean;
   /** Nice value for the environment's thread (functions only events invoke); 0 leaves it alone. */
   readonly background: number;
-  /** Idle time after which the environment runs one full garbage collection (0: never). */
-  readonly idleCollectMs: number;
 }
 
 /** The error shape Lambda reports for a failed invocation (`errorType`, `errorMessage`, `stackTrace`). */

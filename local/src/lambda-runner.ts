@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import type { FunctionSpec } from './functions.js';
@@ -80,35 +79,11 @@ const BACKGROUND_NICE = Number(process.env.LOCAL_LAMBDA_BACKGROUND_NICE ?? 5);
 
 /**
  * Young generation of each environment's heap (see the Worker's resourceLimits). The load bench's burst
- * left the runtime at 646 MB with 3 MB against 710 MB with 8 (one machine, back to back; 20 environments,
- * their heaps 365 MB against 396), at the same rate of creates.
+ * left the runtime at 646 MB with 3 MB against 710 MB with 8 (one machine, one run after the other; 20
+ * environments, their heaps 365 MB against 396), at the same rate of creates; 571 MB with 2 MB and heaps
+ * growing 30 % against 588 MB with 3 MB and 50 % (main.ts).
  */
-const YOUNG_GENERATION_MB = Number(process.env.LOCAL_LAMBDA_YOUNG_GENERATION_MB) || 3;
-
-/**
- * How long an environment waits idle before its one full collection (lambda-worker.ts). Past the gaps
- * between a burst's invocations, well before the spare reclaim.
- */
-const IDLE_COLLECT_MS = 1000;
-
-let collectorExposed: boolean | undefined;
-
-/**
- * Makes V8's `gc` available to the isolates started from now on (the environments take it out of their
- * global scope before the function's code loads). Set at run time: a worker takes no V8 options of its
- * own, and the runtime also runs inside test processes started without flags.
- */
-function exposeCollector(): boolean {
-  if (collectorExposed === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      collectorExposed = true;
-    } catch {
-      collectorExposed = false;
-    }
-  }
-  return collectorExposed;
-}
+const YOUNG_GENERATION_MB = Number(process.env.LOCAL_LAMBDA_YOUNG_GENERATION_MB) || 2;
 
 const WORKER_SOURCE = fileURLToPath(new URL('./lambda-worker.ts', import.meta.url));
 
@@ -189,7 +164,6 @@ class Environment {
       invokedFunctionArn: options.invokedFunctionArn,
       ...(options.metering && { measureUsage: true }),
       background: options.background === true ? BACKGROUND_NICE : 0,
-      idleCollectMs: exposeCollector() ? IDLE_COLLECT_MS : 0,
     };
     this.worker = new Worker(entry, {
       workerData: data,
@@ -206,6 +180,7 @@ class Environment {
       },
       name: spec.functionName,
     });
+
     const write = (line: string) => {
       options.log.fn(spec.logicalId, line);
       options.onLine?.(line);

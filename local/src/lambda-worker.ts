@@ -22,28 +22,6 @@ const data = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('lambda-worker must run in a worker thread');
 
-/**
- * V8's full collection, when the runtime exposed it (lambda-runner.ts `exposeCollector`), taken away from
- * the function's global scope before its code loads: Lambda's functions see no `gc`.
- */
-const collect = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
-// The property cannot be deleted (V8 installs it non-configurable) but can be overwritten.
-if (collect) (globalThis as { gc?: unknown }).gc = undefined;
-let idleCollection: NodeJS.Timeout | undefined;
-
-/**
- * Once an environment has been idle for `data.idleCollectMs`, one full collection: what a burst left in its
- * heap is garbage V8 would otherwise keep (its old generation grows to several times what survives, and a
- * waiting environment allocates nothing that would make it collect). Not when the bench meters CPU time:
- * a frozen Lambda environment does no work between invocations.
- */
-function collectWhenIdle(): void {
-  clearTimeout(idleCollection);
-  if (!collect || data.measureUsage || !data.idleCollectMs) return;
-  idleCollection = setTimeout(() => collect(), data.idleCollectMs);
-  idleCollection.unref();
-}
-
 /** Lambda's error shape for anything thrown. */
 function toLambdaError(error: unknown, fallbackType = 'Error'): LambdaError {
   if (error instanceof Error) {
@@ -137,7 +115,6 @@ const handler = await init();
 const meter = await usageMeter();
 if (handler) {
   port.on('message', async (message: InvokeMessage) => {
-    clearTimeout(idleCollection);
     meter?.begin();
     try {
       const result = await run(handler, message);
@@ -152,6 +129,5 @@ if (handler) {
         ...(meter && { usage: meter.end() }),
       });
     }
-    collectWhenIdle();
   });
 }

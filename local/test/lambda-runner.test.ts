@@ -92,11 +92,6 @@ describe('Lambda runner', () => {
     assert.equal(tally?.continuedTraces, 1);
   });
 
-  it('keeps the collector it may use when idle out of the function’s reach, as Lambda has none', async () => {
-    const r = await fn().invoke({ action: 'gc' });
-    assert.deepEqual(r.ok && r.payload, { gc: 'undefined' });
-  });
-
   it('reports a thrown error as an invocation error, and the function keeps serving', async () => {
     const f = fn();
     const r = await f.invoke({ action: 'throw' });

@@ -14,6 +14,7 @@ import {
   type KeyAccess,
   keyAccesses,
   keysToReadBack,
+  minimumReadUnits,
   transactionAccesses,
 } from './partition-keys.js';
 
@@ -157,7 +158,14 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
     if (c.status < 300 && c.response.length > 0) {
       const parsed = JSON.parse(c.response.toString('utf8')) as {
         ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+        UnprocessedKeys?: Record<string, { Keys?: unknown[] }>;
       };
+      // A read is billed its minimum even for keys not found (minimumReadUnits); writes as reported.
+      const readUnitsOf = (response: typeof parsed) =>
+        Math.max(
+          unitsOf(response.ConsumedCapacity),
+          minimumReadUnits(operation, (input ?? {}) as Parameters<typeof minimumReadUnits>[1], response),
+        );
       const write = WRITE_OPERATIONS.has(operation);
       const count = (units: number) => {
         t.unitsByOperation[operation] = (t.unitsByOperation[operation] ?? 0) + units;
@@ -208,10 +216,10 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
             count(
               operation === 'TransactWriteItems'
                 ? accesses.reduce((s, a) => s + a.units, 0)
-                : unitsOf(parsed.ConsumedCapacity),
+                : readUnitsOf(parsed),
             );
           },
-          () => count(unitsOf(parsed.ConsumedCapacity)),
+          () => count(readUnitsOf(parsed)),
         )
         .finally(() => pending.delete(attributing));
       pending.add(attributing);

@@ -47,6 +47,7 @@ interface Request {
   Item?: Item;
   Key?: Item;
   IndexName?: string;
+  ConsistentRead?: boolean;
   KeyConditionExpression?: string;
   UpdateExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
@@ -283,4 +284,29 @@ export function keysToReadBack(
     return set[attribute] === undefined;
   });
   return missing ? [{ TableName: input.TableName, Key: input.Key }] : [];
+}
+
+/**
+ * The read units AWS bills a GetItem or BatchGetItem at the least, found or not: "If you perform a read
+ * operation on an item that does not exist, DynamoDB still consumes provisioned read throughput: A strongly
+ * consistent read request consumes one read capacity unit, while an eventually consistent read request
+ * consumes 0.5 of a read capacity unit" (Amazon DynamoDB Developer Guide, read capacity units; on demand,
+ * read request units alike). DynamoDB Local reports 0 for a key it did not find, so the meter takes the
+ * larger of this and what it reported. Keys a BatchGetItem left unprocessed are not read (nor billed).
+ */
+export function minimumReadUnits(
+  operation: string,
+  input: Pick<Request, 'ConsistentRead' | 'RequestItems'>,
+  response: { readonly UnprocessedKeys?: Record<string, { Keys?: readonly unknown[] }> },
+): number {
+  const perKey = (consistent: unknown) => (consistent === true ? 1 : 0.5);
+  if (operation === 'GetItem') return perKey(input.ConsistentRead);
+  if (operation !== 'BatchGetItem') return 0;
+  let units = 0;
+  for (const [name, request] of Object.entries(input.RequestItems ?? {})) {
+    const r = request as { Keys?: readonly unknown[]; ConsistentRead?: boolean };
+    const read = (r.Keys?.length ?? 0) - (response.UnprocessedKeys?.[name]?.Keys?.length ?? 0);
+    units += Math.max(0, read) * perKey(r.ConsistentRead);
+  }
+  return units;
 }

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import {
   keyAccesses,
   keysToReadBack,
+  minimumReadUnits,
   queryPartition,
   transactionAccesses,
 } from '../../bench/partition-keys.js';
@@ -121,5 +122,26 @@ describe('transactionAccesses', () => {
       { index: 'GSI1', pk: 'MER#m_1', write: true, units: 1 },
       { index: 'table', pk: 'CTR#m_1#AMT#2026-12-06#USD', write: true, units: 2 },
     ]);
+  });
+});
+
+describe('minimumReadUnits', () => {
+  it('bills a GetItem 1 unit strongly consistent and 0.5 eventually, found or not', () => {
+    assert.equal(minimumReadUnits('GetItem', { ConsistentRead: true }, {}), 1);
+    assert.equal(minimumReadUnits('GetItem', {}, {}), 0.5);
+  });
+
+  it('bills each key a BatchGetItem read, by its table’s consistency, but not those left unprocessed', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ PK: S(`K#${i}`) }));
+    const input = {
+      RequestItems: { a: { Keys: keys(3), ConsistentRead: true }, b: { Keys: keys(4) } },
+    };
+    assert.equal(minimumReadUnits('BatchGetItem', input, {}), 3 + 2);
+    assert.equal(minimumReadUnits('BatchGetItem', input, { UnprocessedKeys: { b: { Keys: keys(2) } } }), 4);
+  });
+
+  it('sets no minimum for the other operations (their units are DynamoDB’s)', () => {
+    assert.equal(minimumReadUnits('Query', { ConsistentRead: true }, {}), 0);
+    assert.equal(minimumReadUnits('PutItem', {}, {}), 0);
   });
 });
