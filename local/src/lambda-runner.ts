@@ -180,7 +180,6 @@ class Environment {
       },
       name: spec.functionName,
     });
-
     const write = (line: string) => {
       options.log.fn(spec.logicalId, line);
       options.onLine?.(line);
