@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
-  GetRecordsCommand,
-  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -18,7 +16,7 @@ import type { InvokeResult } from './lambda-runner.js';
 import type { Logger } from './log.js';
 import type { RequestGate } from './request-gate.js';
 import { deliverRecords } from './stream-batches.js';
-import { fromWireRecord, type LambdaStreamRecord, toLambdaRecord } from './stream-event.js';
+import { fromWireRecord, type LambdaStreamRecord } from './stream-event.js';
 import type { StreamMapping } from './stream-mappings.js';
 import type { StreamRecordsReader } from './stream-records.js';
 
@@ -39,8 +37,8 @@ export interface StreamPollerOptions {
   readonly onFailure?: (record: StreamFailureRecord) => void;
   /** Requests first: each round of polling waits for a moment with no request in flight (bounded). */
   readonly gate?: RequestGate;
-  /** Reads the pages of records as plain JSON (stream-records.ts); through `client` when absent. */
-  readonly records?: StreamRecordsReader;
+  /** Reads the pages of records as plain JSON (stream-records.ts); `client` serves the other calls. */
+  readonly records: StreamRecordsReader;
 }
 
 /** Lambda's invocation record for records a stream mapping gave up on (OnFailure destination). */
@@ -241,18 +239,9 @@ export class StreamPoller {
   /** A page of records after `iterator`, as Lambda delivers them. */
   private async page(iterator: string) {
     const { region, streamArn, records: reader } = this.options;
-    if (reader) {
-      const out = await reader.getRecords(iterator, 1000);
-      return {
-        records: (out.Records ?? []).map((r) => fromWireRecord(r, region, streamArn)),
-        next: out.NextShardIterator,
-      };
-    }
-    const out: GetRecordsCommandOutput = await this.options.client.send(
-      new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-    );
+    const out = await reader.getRecords(iterator, 1000);
     return {
-      records: (out.Records ?? []).map((r) => toLambdaRecord(r, region, streamArn)),
+      records: (out.Records ?? []).map((r) => fromWireRecord(r, region, streamArn)),
       next: out.NextShardIterator,
     };
   }

@@ -5,21 +5,7 @@ import { fromWireRecord, toLambdaRecord } from '../src/stream-event.js';
 describe('DynamoDB stream records for Lambda', () => {
   it('turns a Streams API record into the Lambda event record', () => {
     // Prepare: what @aws-sdk/client-dynamodb-streams returns from GetRecords
-    const apiRecord = {
-      eventID: '1',
-      eventName: 'INSERT' as const,
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: 'ddblocal',
-      dynamodb: {
-        ApproximateCreationDateTime: new Date(1_700_000_000_500),
-        Keys: { PK: { S: 'OBJ#1' }, SK: { S: 'OBJ' } },
-        NewImage: { PK: { S: 'OBJ#1' }, amount: { N: '1050' }, blob: { B: new Uint8Array([1, 2, 3]) } },
-        SequenceNumber: '000000000000000000001',
-        SizeBytes: 42,
-        StreamViewType: 'NEW_AND_OLD_IMAGES' as const,
-      },
-    };
+    const apiRecord = sdkRecord();
 
     // Act
     const r = toLambdaRecord(apiRecord, 'us-east-1', 'arn:stream');
@@ -83,7 +69,7 @@ describe('DynamoDB stream records for Lambda', () => {
   });
 });
 
-/** The SDK's record of the first test. */
+/** What @aws-sdk/client-dynamodb-streams returns from GetRecords for one inserted item. */
 function sdkRecord() {
   return {
     eventID: '1',

@@ -160,11 +160,11 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
         ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
         UnprocessedKeys?: Record<string, { Keys?: unknown[] }>;
       };
-      // A read is billed its minimum even for keys not found (minimumReadUnits); writes as reported.
-      const readUnitsOf = (response: typeof parsed) =>
+      // What AWS bills: the units reported, or a read's minimum for keys not found (minimumReadUnits).
+      const billedUnits = () =>
         Math.max(
-          unitsOf(response.ConsumedCapacity),
-          minimumReadUnits(operation, (input ?? {}) as Parameters<typeof minimumReadUnits>[1], response),
+          unitsOf(parsed.ConsumedCapacity),
+          minimumReadUnits(operation, (input ?? {}) as Parameters<typeof minimumReadUnits>[1], parsed),
         );
       const write = WRITE_OPERATIONS.has(operation);
       const count = (units: number) => {
@@ -214,12 +214,10 @@ export async function startMeteringProxy(target: string): Promise<MeteringProxy>
             byKey(accesses);
             // DynamoDB Local sizes a transaction as one item: its units are worked out per item.
             count(
-              operation === 'TransactWriteItems'
-                ? accesses.reduce((s, a) => s + a.units, 0)
-                : readUnitsOf(parsed),
+              operation === 'TransactWriteItems' ? accesses.reduce((s, a) => s + a.units, 0) : billedUnits(),
             );
           },
-          () => count(readUnitsOf(parsed)),
+          () => count(billedUnits()),
         )
         .finally(() => pending.delete(attributing));
       pending.add(attributing);
