@@ -5,13 +5,12 @@
  * Also reports the bundle sizes of the functions that carry the channel adapters.
  */
 import assert from 'node:assert/strict';
-import { rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type Resource, synthesize } from './synthesized.js';
 
-const { app, resources, functions } = synthesize();
-after(() => rmSync(app.outdir, { recursive: true, force: true }));
+const { resources, functions } = synthesize();
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const sourceOfRole = (roleId: string) =>

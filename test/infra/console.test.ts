@@ -4,16 +4,15 @@
  * another origin, and the function reaches no data (no table, no queue: it serves files).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { synthesize } from './synthesized.js';
 
 const GZIP_BUDGET_BYTES = 200 * 1024;
 
-const { app, resources, functions } = synthesize();
-after(() => rmSync(app.outdir, { recursive: true, force: true }));
+const { resources, functions } = synthesize();
 
 const consoleFunction = functions.find((f) => f.source === 'functions/api/console.ts');
 

@@ -4,13 +4,12 @@
  * those queues, bundle sizes.
  */
 import assert from 'node:assert/strict';
-import { rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type Resource, referencedId, synthesize } from './synthesized.js';
 
-const { app, resources, functions } = synthesize();
-after(() => rmSync(app.outdir, { recursive: true, force: true }));
+const { resources, functions } = synthesize();
 
 const SOURCES = {
   list: 'functions/api/list-dead-letter-queues.ts',

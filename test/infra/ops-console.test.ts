@@ -5,12 +5,10 @@
  * workbook's windows and factors; the dashboard has every row issue 13 asks for. Bundling is skipped.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { dynamoStatements, type Resource, referencedId, synthesize } from './synthesized.js';
 
-const { app, resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
-after(() => rmSync(app.outdir, { recursive: true, force: true }));
+const { resources } = synthesize({ 'aws:cdk:bundling-stacks': [] });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { stageThrottle } from '../../infra/constructs/api.js';
@@ -11,9 +11,8 @@ import { TABLE_GSIS, TABLE_KEY_SCHEMA, TTL_ATTRIBUTE } from '../../shared/store/
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../shared/webhooks/backoff.js';
 import { dynamoGrants, exposedAliasArn, invokedFunctionId, referencedId, synthesize } from './synthesized.js';
 
-// One synthesis (and one esbuild build for all functions) for the whole file.
-const { app, template, resources, functions } = synthesize();
-after(() => rmSync(app.outdir, { recursive: true, force: true }));
+// The suite's one synthesis (and one esbuild build for all functions), shared with its other files.
+const { template, resources, functions } = synthesize();
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const fn = (source: string) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -31,17 +31,37 @@ export interface StackTemplate {
   readonly template: Record<string, any>;
 }
 
+export type Synthesized = ReturnType<typeof synthesizeNew>;
+
+const synthesized = new Map<string, Synthesized>();
+
 /**
  * Synthesizes every stack of the app, bundles included, into a temporary cloud assembly (so as not to
- * race `npm start`, which reads `cdk.out`). Call once per test file: every function is bundled.
+ * race `npm start`, which reads `cdk.out`), removed when the process exits. The infra suite runs its
+ * files in one process (`--experimental-test-isolation=none`, package.json): each context is synthesized
+ * once and every file reads the same assembly, which must therefore be read, never changed. 23 files
+ * synthesizing for themselves took 240-400 s, most of it loading aws-cdk-lib, building the same 86
+ * bundles and hashing them again.
  *
  * `templates` are the stacks' own; `resources` (and `template`) are the merged view: every stack's
  * resources in one map, where a reference to an SSM parameter another stack writes is followed to the
  * value written (the writer's `Ref`/`GetAtt`), so assertions read as they did on one stack. A logical id
  * two stacks share (each stack's API log group) is prefixed with the later stack's service.
  */
-export function synthesize(context: Record<string, unknown> = {}) {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'payments-infra-test-')), context });
+export function synthesize(context: Record<string, unknown> = {}): Synthesized {
+  const key = JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b)));
+  let done = synthesized.get(key);
+  if (!done) {
+    done = synthesizeNew(context);
+    synthesized.set(key, done);
+  }
+  return done;
+}
+
+function synthesizeNew(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(join(tmpdir(), 'payments-infra-test-'));
+  process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+  const app = new App({ outdir, context });
   const stacks = addPaymentsStacks(app);
   const assembly = app.synth();
   const templates: StackTemplate[] = Object.values(stacks).map((stack) => ({
