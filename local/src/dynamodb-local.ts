@@ -5,13 +5,16 @@
  * We spawn `java` ourselves rather than through the package's `spawn()` so we can pass
  * `-disableTelemetry` (this machine has no internet) and run it detached in its own group: killing the
  * group on exit is what guarantees no orphan Java process survives Ctrl-C or a failed test.
- * DynamoDB Local has no bind-address option; it listens on the given port on every interface.
+ * DynamoDB Local has no bind-address option: its own entry point listens on every interface. We run it
+ * through `local/java/LoopbackDynamoDbLocal.class` instead (same arguments, same server, its connector
+ * bound to 127.0.0.1), so a laptop's tables answer no one on its network.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -61,6 +64,12 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Where `LoopbackDynamoDbLocal.class` is (its source beside it). */
+export const LOOPBACK_LAUNCHER_DIR = fileURLToPath(new URL('../java/', import.meta.url));
+
+/** The host DynamoDB Local listens on. */
+export const DYNAMODB_LOCAL_HOST = '127.0.0.1';
 
 function jarDirectory(): string {
   const require = createRequire(import.meta.url);
@@ -121,8 +130,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const dir = jarDirectory();
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(dir, 'DynamoDBLocal.jar'),
+    '-cp',
+    [join(dir, 'DynamoDBLocal.jar'), LOOPBACK_LAUNCHER_DIR].join(delimiter),
+    'LoopbackDynamoDbLocal',
     '-port',
     String(port),
     '-disableTelemetry',
@@ -138,7 +148,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${DYNAMODB_LOCAL_HOST}:${port}`;
   try {
     await waitForEndpoint(endpoint, child, options.startTimeoutMs ?? 30_000);
   } catch (error) {
