@@ -31,8 +31,6 @@ export const riskDecisionSchema = /* @__PURE__ */ defined(() =>
       status: z.enum(PAYMENT_STATUSES),
       autoRefundOnReject: z.boolean(),
     }),
-    // An already assessed payment redelivered: only what its state still owes (the refund).
-    z.object({ kind: z.literal('follow_up'), paymentId }),
     // Ops' decision on a held payment.
     z.object({ kind: z.literal('review'), paymentId, decision: z.enum(REVIEW_DECISIONS) }),
   ]),

@@ -6,7 +6,6 @@
  *   the status the score was taken on; when the payment moved meanwhile the write is refused with the
  *   item as it is (ALL_OLD) and the effect re-planned on it, so no read precedes the first write. An
  *   assessed payment answers `already_assessed` (a redelivery, or a racing delivery won).
- * - follow_up: the refund an assessed payment still owes (one read, and the refund once).
  * - review: ops' release or reject (review-payment.ts).
  * Then, whatever the path, the full refund a rejected succeeded payment is owed, created once.
  *
@@ -65,8 +64,6 @@ function applyOne(
   switch (decision.kind) {
     case 'assessment':
       return applyAssessment(payments, decision, now);
-    case 'follow_up':
-      return followUp(payments, decision.paymentId, now);
     case 'review':
       return applyReview(payments, decision, now);
   }
@@ -92,16 +89,6 @@ async function applyAssessment(
     if (item.risk) return stateOf('already_assessed', item, payments, now);
   }
   throw new ConcurrentModificationError();
-}
-
-async function followUp(
-  payments: DynamoPaymentRiskStore,
-  paymentId: string,
-  now: Date,
-): Promise<RiskDecisionAnswer> {
-  const item = await payments.getItem(paymentId);
-  if (!item) return { paymentId, outcome: 'unknown_payment' };
-  return stateOf('already_assessed', item, payments, now);
 }
 
 async function applyReview(

@@ -155,9 +155,9 @@ describe('apply-risk-decisions on DynamoDB Local', () => {
     const p = await createPayment('m_late');
     await capture(p);
 
-    // Act: planned for `processing` (a cancel), then the follow-up of a redelivery, twice
+    // Act: planned for `processing` (a cancel), then redelivered twice
     const [first] = await apply([scored(p.id, 'reject')]);
-    const [again] = await apply([{ kind: 'follow_up', paymentId: p.id }]);
+    const [again] = await apply([scored(p.id, 'reject')]);
     const [redelivered] = await apply([scored(p.id, 'reject', { status: 'succeeded' })]);
 
     // Assess

@@ -36,7 +36,6 @@ describe('risk decisions contract', () => {
   it('parses what the consumer and the review route send', () => {
     const decisions: RiskDecisionInput[] = [
       assessment,
-      { kind: 'follow_up', paymentId: PAY },
       { kind: 'review', paymentId: PAY, decision: 'reject' },
     ];
     // As sent: through JSON, as Lambda carries it.
@@ -52,6 +51,7 @@ describe('risk decisions contract', () => {
       { decisions: [{ ...assessment, status: 'refunded' }] },
       { decisions: [{ kind: 'review', paymentId: PAY, decision: 'approve' }] },
       { decisions: [{ kind: 'cancel', paymentId: PAY }] },
+      { decisions: [{ kind: 'follow_up', paymentId: PAY }] },
       { decisions: Array.from({ length: MAX_DECISIONS + 1 }, () => assessment) },
     ]) {
       assert.equal(
@@ -109,11 +109,11 @@ describe('a consumer batch makes one call to core', () => {
     const quiet = round.member(); // a message that ends without a decision (unknown payment)
     const a = round.member();
     const b = round.member();
-    const answeredA = a.decisions([{ kind: 'follow_up', paymentId: 'pay_a' }]);
+    const answeredA = a.decisions([{ kind: 'review', paymentId: 'pay_a', decision: 'release' }]);
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(calls.length, 0, 'waits for the messages still deciding');
     quiet.leave();
-    const answeredB = b.decisions([{ kind: 'follow_up', paymentId: 'pay_b' }]);
+    const answeredB = b.decisions([{ kind: 'review', paymentId: 'pay_b', decision: 'release' }]);
     assert.deepEqual(
       (await answeredA).map((x) => x.paymentId),
       ['pay_a'],
