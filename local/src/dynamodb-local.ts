@@ -12,7 +12,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +23,7 @@ export interface DynamoDbLocal {
 }
 
 export interface DynamoDbLocalOptions {
-  /** Port to listen on; a free one is chosen when absent. */
+  /** Port to listen on; when absent, the system picks a free one as DynamoDB Local binds. */
   readonly port?: number;
   /** Directory for the database file; in memory when absent. */
   readonly dbPath?: string;
@@ -49,20 +48,6 @@ export class JavaMissingError extends Error {
 export function javaAvailable(): boolean {
   const r = spawnSync('java', ['-version'], { stdio: 'ignore' });
   return r.status === 0;
-}
-
-/** Asks the kernel for a free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Where `LoopbackDynamoDbLocal.class` is (its source beside it). */
@@ -104,29 +89,44 @@ process.once('exit', () => {
   for (const child of live) killGroup(child, 'SIGKILL');
 });
 
-async function waitForEndpoint(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
-    try {
-      // Any HTTP answer (DynamoDB Local answers 400 to a bare GET) means the server is up.
-      await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch (error) {
-      lastError = error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(
-    `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${String(lastError)}`,
-  );
+/** The line LoopbackDynamoDbLocal prints once it listens, followed by the port. */
+const LISTENING = 'DynamoDB Local listening on 127.0.0.1:';
+
+/**
+ * Resolves with the port DynamoDB Local listens on, read from the line it prints once it does. Asked for
+ * port 0, it lets the system pick one as it binds: a port chosen here and handed to it could be taken by
+ * another process before Java binds it (two test files starting at once did exactly that), and the one
+ * that lost would have talked to the other's database.
+ */
+function waitForListening(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const done = (error?: Error, port?: number) => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout?.off('data', onData);
+      child.stdout?.resume(); // keep draining what it prints later
+      if (error) reject(error);
+      else resolve(port as number);
+    };
+    const onData = (chunk: Buffer) => {
+      buffered = (buffered + chunk.toString()).slice(-4000);
+      const line = buffered.split('\n').find((l) => l.startsWith(LISTENING));
+      if (line) done(undefined, Number(line.slice(LISTENING.length).trim()));
+    };
+    const onExit = (code: number | null) => done(new Error(`DynamoDB Local exited with code ${code}`));
+    const timer = setTimeout(
+      () => done(new Error(`DynamoDB Local did not listen within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+  });
 }
 
-/** Starts DynamoDB Local and resolves once it answers HTTP. */
+/** Starts DynamoDB Local and resolves once it listens. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   if (!javaAvailable()) throw new JavaMissingError();
-  const port = options.port ?? (await freePort());
   const dir = jarDirectory();
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
@@ -134,28 +134,29 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     [join(dir, 'DynamoDBLocal.jar'), LOOPBACK_LAUNCHER_DIR].join(delimiter),
     'LoopbackDynamoDbLocal',
     '-port',
-    String(port),
+    String(options.port ?? 0),
     '-disableTelemetry',
     ...(options.dbPath ? ['-dbPath', options.dbPath, '-sharedDb'] : ['-inMemory', '-sharedDb']),
   ];
   const child = spawn('sh', ['-c', PARENT_WATCHDOG, 'dynamodb-local', ...args], {
     cwd: dir,
     detached: true,
-    stdio: ['pipe', 'ignore', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   live.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const endpoint = `http://${DYNAMODB_LOCAL_HOST}:${port}`;
+  let port: number;
   try {
-    await waitForEndpoint(endpoint, child, options.startTimeoutMs ?? 30_000);
+    port = await waitForListening(child, options.startTimeoutMs ?? 30_000);
   } catch (error) {
     killGroup(child, 'SIGKILL');
     live.delete(child);
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
+  const endpoint = `http://${DYNAMODB_LOCAL_HOST}:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     endpoint,

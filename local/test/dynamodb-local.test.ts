@@ -3,10 +3,10 @@
  * every interface; local/java/LoopbackDynamoDbLocal.class binds it to the loopback address.
  */
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { localClient } from '../../test/support/dynamodb.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../src/dynamodb-local.js';
 
@@ -62,5 +62,45 @@ describe('DynamoDB Local as started by the runtime', () => {
       assert.equal(await connectOutcome(address, local.port), 'ECONNREFUSED', `${address}:${local.port}`);
     // The same probe reaches the loopback listener, so a refusal above is not the probe's own failure.
     assert.equal(await connectOutcome('127.0.0.1', local.port), 'connected');
+  });
+});
+
+describe('DynamoDB Local started several times at once', () => {
+  it('gives each its own port and database: the system picks the port as Java binds', async () => {
+    const locals = await Promise.all([startDynamoDbLocal(), startDynamoDbLocal(), startDynamoDbLocal()]);
+    const clients = locals.map((l) => localClient(l.endpoint));
+    try {
+      assert.equal(new Set(locals.map((l) => l.port)).size, 3, locals.map((l) => l.port).join(', '));
+      await clients[0]?.send(
+        new CreateTableCommand({
+          TableName: 'only-in-the-first',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }],
+        }),
+      );
+      const tables = await Promise.all(clients.map((c) => c.send(new ListTablesCommand({}))));
+      assert.deepEqual(
+        tables.map((t) => t.TableNames),
+        [['only-in-the-first'], [], []],
+      );
+    } finally {
+      for (const c of clients) c.destroy();
+      await Promise.all(locals.map((l) => l.stop()));
+    }
+  });
+
+  it('fails, naming the exit, when the port it is given is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      await assert.rejects(
+        startDynamoDbLocal({ port }),
+        /DynamoDB Local exited with code 1[\s\S]*Failed to bind/,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
