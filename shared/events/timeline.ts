@@ -11,7 +11,13 @@
  *
  * Limits: items written before `attempts` existed (no attempt time) date their outcome by `updatedAt`,
  * which a later refund or assessment may have moved; an assessment and an outcome written in the same
- * millisecond are ordered outcome first.
+ * millisecond are ordered outcome first. Each write is dated by the time its writer took just before it
+ * (core stamps `risk.assessedAt` when it applies the assessment, decision-writes.ts), so an assessment and
+ * an outcome written by two functions within one call's latency of each other may be ordered as their
+ * writers took their times rather than as the table committed them. Until 2026-12-07 the assessment
+ * carried the time risk scored it, seconds before core wrote it: a payment that succeeded in between was
+ * rebuilt with its risk already on it in PaymentSucceeded, and its RiskAssessed dated before the write
+ * that announced it. Payments assessed before then keep that time.
  */
 import type { PaymentsEvent } from '../schemas/events.js';
 import { type PaymentItem, type RefundItem, storedRouting } from '../store/items.js';

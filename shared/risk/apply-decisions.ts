@@ -22,7 +22,8 @@ export const MAX_DECISIONS = 100;
 export const riskDecisionSchema = /* @__PURE__ */ defined(() =>
   z.discriminatedUnion('kind', [
     // The score of an unassessed payment: written once with its effect (hold, or cancel a processing
-    // payment; a rejected succeeded payment is refunded unless the profile holds it for ops).
+    // payment; a rejected succeeded payment is refunded unless the profile holds it for ops). Core stamps
+    // `risk.assessedAt` with the time it writes it; the time risk sends is when it scored.
     z.object({
       kind: z.literal('assessment'),
       paymentId,

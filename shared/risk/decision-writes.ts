@@ -6,6 +6,10 @@
  *   the status the score was taken on; when the payment moved meanwhile the write is refused with the
  *   item as it is (ALL_OLD) and the effect re-planned on it, so no read precedes the first write. An
  *   assessed payment answers `already_assessed` (a redelivery, or a racing delivery won).
+ *   `risk.assessedAt` is stamped here, with the write's own `updatedAt`: the assessment takes effect when
+ *   core writes it, which is the `occurredAt` of the RiskAssessed the stream announces, and the time the
+ *   ops timeline orders it by against the payment's outcome (shared/events/timeline.ts). The time risk
+ *   scored it at could be seconds earlier, before an outcome written in between.
  * - review: ops' release or reject (review-payment.ts).
  * Then, whatever the path, the full refund a rejected succeeded payment is owed, created once.
  *
@@ -74,7 +78,8 @@ async function applyAssessment(
   decision: Extract<RiskDecisionInput, { kind: 'assessment' }>,
   now: Date,
 ): Promise<RiskDecisionAnswer> {
-  const { paymentId, risk } = decision;
+  const { paymentId } = decision;
+  const risk = { ...decision.risk, assessedAt: now.toISOString() };
   const slot = slotOfId(paymentId, 'pay');
   if (!slot) return { paymentId, outcome: 'unknown_payment' };
   // The write needs the key and the planned status; a stale plan comes back with the item as it is.

@@ -12,6 +12,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { processBatch, riskControlDeps } from '../../functions/events/risk.js';
 import { setDynamoDbClient } from '../../shared/aws/dynamodb.js';
+import { timelineOf } from '../../shared/events/timeline.js';
 import type {
   ApplyRiskDecisionsAnswer,
   RiskDecisionAnswer,
@@ -148,6 +149,35 @@ describe('apply-risk-decisions on DynamoDB Local', () => {
     assert.equal(cancel?.status, 'canceled');
     assert.equal(cancel?.risk?.decision, 'reject');
     assert.equal((await risk.getItem(approved.id))?.risk?.decision, 'approve');
+  });
+
+  it('dates an assessment by its write, so a payment that succeeded between scoring and writing is rebuilt without it', async () => {
+    // Prepare: scored while processing, then the channel's success lands before core writes the score
+    const p = await createPayment('m_stamp', 100);
+    const decision = scored(p.id, 'approve');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await capture(p);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // Act
+    const [answer] = await apply([decision]);
+
+    // Assess: stamped with the write's own time, after the outcome
+    assert.equal(answer?.outcome, 'written');
+    const item = await risk.getItem(p.id);
+    assert.ok(item?.risk && item.GSI2SK);
+    assert.equal(item.risk.assessedAt, item.updatedAt);
+    const capturedAt = item.GSI2SK.slice(0, item.GSI2SK.indexOf('#'));
+    assert.ok(item.risk.assessedAt > capturedAt, `${item.risk.assessedAt} after ${capturedAt}`);
+    // The ops timeline tells it as the stream did: succeeded without risk, then RiskAssessed at the write
+    const events = timelineOf(item, []);
+    assert.deepEqual(
+      events.map((e) => e.detailType),
+      ['PaymentCreated', 'PaymentSucceeded', 'RiskAssessed'],
+    );
+    const succeeded = events[1]?.detail.data as { payment: { risk?: unknown } };
+    assert.equal(succeeded.payment.risk, undefined);
+    assert.equal(events[2]?.detail.occurredAt, item.updatedAt);
   });
 
   it('re-plans a rejection taken on a processing payment that succeeded meanwhile: refunded once', async () => {
