@@ -18,7 +18,7 @@ export async function synthesize(options: { quiet?: boolean } = {}): Promise<voi
   // Hashed before synthesis: a source changed while it runs makes the next start synthesize again.
   const hash = sourceHash();
   // The CDK CLI locks cdk.out; another synth in the same tree (a second test file, a watch) waits its
-  // turn instead of failing, for up to two minutes.
+  // turn instead of failing, for up to two minutes, and then synthesizes only if still needed.
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
@@ -28,6 +28,9 @@ export async function synthesize(options: { quiet?: boolean } = {}): Promise<voi
     } catch (error) {
       if (!(error instanceof SynthLockedError) || Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 1000));
+      // The synthesis we waited for may have built these very sources (two test files that found the
+      // assembly stale at once): synthesizing again would rewrite it under the runtime reading it.
+      if (assemblyIsFresh()) return;
     }
   }
 }

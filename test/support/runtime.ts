@@ -3,7 +3,8 @@
  * Local, errors printed (set `LOCAL_RUNTIME_LOGS=1` for the request and function logs too).
  *
  * `cdk synth` runs only when the sources differ from those `cdk.out` was built from (by content), so with
- * several e2e files (run one after another) the first one synthesizes and the others reuse the assembly.
+ * several e2e files (two at a time) the first to start synthesizes, one that found it stale at the same
+ * moment waits for that synthesis and reuses it (local/src/synth.ts), and the later ones reuse it too.
  * Call `stop()` in `after()`: it stops the workers, pollers, PSP and the DynamoDB Local process group.
  */
 import type { Logger } from '../../local/src/log.js';
