@@ -330,6 +330,11 @@ export class LambdaFunction {
   }
 
   private failed(result: InvokeResult): InvokeResult {
+    // An invocation cut short because the runtime is stopping did not fail: say so, not as an error.
+    if (!result.ok && this.closed && result.error.errorType === 'Runtime.ExitError') {
+      this.options.log.info(`${this.spec.logicalId} ${result.requestId}: stopped with the runtime`);
+      return result;
+    }
     if (!result.ok) {
       const stack = result.error.stackTrace?.length ? `\n    ${result.error.stackTrace.join('\n    ')}` : '';
       this.options.log.error(

@@ -267,7 +267,9 @@ export class StepFunctionsExecutor {
         stateTransitions: transitions,
       });
     }
-    this.options.log[record.status === 'SUCCEEDED' ? 'info' : 'error'](
+    // An execution the runtime aborts because it is stopping did not fail (with --persist it resumes).
+    const expected = record.status === 'SUCCEEDED' || (this.closing && record.status === 'ABORTED');
+    this.options.log[expected ? 'info' : 'error'](
       `execution ${record.name} ${record.status}${record.error ? `: ${record.error}` : ''}` +
         `${record.cause ? ` (${record.cause.slice(0, 300)})` : ''}; ${transitions} state transitions`,
     );

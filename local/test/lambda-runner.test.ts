@@ -60,6 +60,20 @@ describe('Lambda runner', () => {
     }
   });
 
+  it('logs an invocation cut short by close() as stopped, not as an error; a crash stays an error', async () => {
+    const f = fn();
+    const crashed = await f.invoke({ action: 'crash' }, 'req-crash');
+    assert.equal(crashed.ok, false);
+    assert.ok(lines.some((l) => l.startsWith('ERROR Fixture req-crash: Runtime.')));
+    const sleeping = f.invoke({ action: 'sleep', ms: 1_000 }, 'req-stopped');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await f.close();
+    const stopped = await sleeping;
+    assert.equal(!stopped.ok && stopped.error.errorType, 'Runtime.ExitError');
+    assert.ok(lines.includes('Fixture req-stopped: stopped with the runtime'), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.startsWith('ERROR Fixture req-stopped')));
+  });
+
   it('passes a Lambda-like context', async () => {
     const r = await fn().invoke({ action: 'context' }, 'req-1');
     assert.ok(r.ok);

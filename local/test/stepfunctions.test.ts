@@ -485,6 +485,41 @@ describe('local Step Functions', () => {
     );
   });
 
+  it('logs the executions it aborts as the runtime stops as information, a failed one as an error', async () => {
+    const logged: string[] = [];
+    const capture = {
+      ...log,
+      info: (m: string) => logged.push(m),
+      error: (m: string) => logged.push(`ERROR ${m}`),
+    };
+    const executor = new StepFunctionsExecutor({
+      machines: [
+        machine('Slow', {
+          StartAt: 'Wait',
+          States: { Wait: { Type: 'Task', Resource: fnArn('slow'), End: true } },
+        }),
+        machine('Missing', {
+          StartAt: 'B',
+          States: { B: { Type: 'Task', Resource: fnArn('missing'), End: true } },
+        }),
+      ],
+      integrations,
+      log: capture,
+    });
+    await executor.startExecution({ stateMachineArn: machineArn('Missing'), name: 'missing-one' }).done;
+    const slow = executor.startExecution({ stateMachineArn: machineArn('Slow'), name: 'slow-at-stop' }).done;
+    executor.close();
+    assert.equal((await slow).status, 'ABORTED');
+    assert.ok(
+      logged.some((l) => /^ERROR execution missing-one FAILED/.test(l)),
+      logged.join('\n'),
+    );
+    assert.ok(
+      logged.some((l) => /^execution slow-at-stop ABORTED .*the local runtime stopped/.test(l)),
+      logged.join('\n'),
+    );
+  });
+
   it('stops a running execution, and answers errors in the AWS JSON shape', async () => {
     const started = await sfn.send(
       new StartExecutionCommand({ stateMachineArn: machineArn('Slow'), name: 'slow-one' }),
