@@ -30,7 +30,7 @@ export async function synthesize(options: { quiet?: boolean } = {}): Promise<voi
       await new Promise((r) => setTimeout(r, 1000));
       // The synthesis we waited for may have built these very sources (two test files that found the
       // assembly stale at once): synthesizing again would rewrite it under the runtime reading it.
-      if (assemblyIsFresh()) return;
+      if (assemblyBuiltFrom(hash)) return;
     }
   }
 }
@@ -125,10 +125,15 @@ export function recordSourceHash(hash: string, assemblyDir: string = ASSEMBLY_DI
  * functions, the shared code, cdk.json, the lock file). The emulator itself does not count.
  */
 export function assemblyIsFresh(root: string = PROJECT_ROOT): boolean {
+  return assemblyBuiltFrom(sourceHash(root), root);
+}
+
+/** True when `cdk.out` was synthesized from sources hashing to `hash`, and not rewritten since. */
+function assemblyBuiltFrom(hash: string, root: string = PROJECT_ROOT): boolean {
   const manifest = join(root, 'cdk.out', 'manifest.json');
   const recorded = join(root, 'cdk.out', SOURCE_HASH_FILE);
   if (!existsSync(manifest) || !existsSync(recorded)) return false;
   // A `cdk synth` run by hand since the recorded one rewrote the assembly from sources we did not hash.
   if (statSync(manifest).mtimeMs > statSync(recorded).mtimeMs) return false;
-  return readFileSync(recorded, 'utf8').trim() === sourceHash(root);
+  return readFileSync(recorded, 'utf8').trim() === hash;
 }
