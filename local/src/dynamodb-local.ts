@@ -51,10 +51,10 @@ export function javaAvailable(): boolean {
 }
 
 /** Where `LoopbackDynamoDbLocal.class` is (its source beside it). */
-export const LOOPBACK_LAUNCHER_DIR = fileURLToPath(new URL('../java/', import.meta.url));
+const LOOPBACK_LAUNCHER_DIR = fileURLToPath(new URL('../java/', import.meta.url));
 
-/** The host DynamoDB Local listens on. */
-export const DYNAMODB_LOCAL_HOST = '127.0.0.1';
+/** The host DynamoDB Local listens on (LoopbackDynamoDbLocal binds it). */
+const DYNAMODB_LOCAL_HOST = '127.0.0.1';
 
 function jarDirectory(): string {
   const require = createRequire(import.meta.url);
@@ -90,7 +90,7 @@ process.once('exit', () => {
 });
 
 /** The line LoopbackDynamoDbLocal prints once it listens, followed by the port. */
-const LISTENING = 'DynamoDB Local listening on 127.0.0.1:';
+const LISTENING = `DynamoDB Local listening on ${DYNAMODB_LOCAL_HOST}:`;
 
 /**
  * Resolves with the port DynamoDB Local listens on, read from the line it prints once it does. Asked for
